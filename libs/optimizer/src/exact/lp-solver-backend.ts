@@ -1,0 +1,105 @@
+import solver, { type Model as LpSolverModel, type SolveResult } from 'javascript-lp-solver';
+
+import { isIntegral, type MipModel } from './mip-model';
+import type { MipBackend, MipSolveOptions, RawMipAnswer } from './mip-solver';
+
+/**
+ * javascript-lp-solver (the project's named solver) behind the solver port.
+ *
+ * Its JSON format has no variable bounds (every variable is >= 0 unless marked
+ * unrestricted), so finite bounds other than `>= 0` become one-variable rows.
+ * It reports no bound and no "stopped at the time limit" flag: a run that ends
+ * at or past its time limit is therefore only `feasible`, never `optimal`.
+ */
+
+const OBJECTIVE_KEY = '__objective';
+
+export class LpSolverBackend implements MipBackend {
+  readonly name = 'javascript-lp-solver' as const;
+
+  solveRaw(model: MipModel, options: MipSolveOptions): Promise<RawMipAnswer> {
+    const json = toJsonModel(model, options);
+    const started = Date.now();
+    const result = solver.Solve(json) as SolveResult;
+    const elapsedMs = Date.now() - started;
+    if (!result.feasible) return Promise.resolve({ status: 'infeasible' });
+    if (result.bounded === false) return Promise.resolve({ status: 'unbounded' });
+
+    const values = new Float64Array(model.variables.length);
+    model.variables.forEach((_variable, index) => {
+      const value = result[key(index)];
+      // Zero-valued variables are left out of the result object.
+      values[index] = typeof value === 'number' ? value : 0;
+    });
+    const hitTimeLimit = options.timeLimitMs !== undefined && elapsedMs >= options.timeLimitMs;
+    const objective = result.result + model.objective.constant;
+    return Promise.resolve({
+      status: hitTimeLimit ? 'feasible' : 'optimal',
+      values,
+      objective,
+      ...(hitTimeLimit ? { message: `javascript-lp-solver stopped at its ${options.timeLimitMs} ms limit` } : {}),
+    });
+  }
+}
+
+function key(index: number): string {
+  return `x${index}`;
+}
+
+function toJsonModel(model: MipModel, options: MipSolveOptions): LpSolverModel {
+  const variables: Record<string, Record<string, number>> = {};
+  const constraints: LpSolverModel['constraints'] = {};
+  const ints: Record<string, 1> = {};
+  const binaries: Record<string, 1> = {};
+  const unrestricted: Record<string, 1> = {};
+
+  model.variables.forEach((variable, index) => {
+    const id = key(index);
+    variables[id] = {};
+    if (variable.kind === 'binary') binaries[id] = 1;
+    else if (isIntegral(variable.kind)) ints[id] = 1;
+    if (variable.lower < 0) unrestricted[id] = 1;
+    const boundRow = `b${index}`;
+    const needsLower = variable.lower !== 0 && variable.lower !== -Infinity;
+    const needsUpper = variable.upper !== Infinity && variable.kind !== 'binary';
+    if (needsLower || needsUpper) {
+      variables[id][boundRow] = 1;
+      constraints[boundRow] = {
+        ...(needsLower ? { min: variable.lower } : {}),
+        ...(needsUpper ? { max: variable.upper } : {}),
+      };
+    }
+  });
+  for (const term of model.objective.terms) {
+    const entry = variables[key(term.variable)];
+    if (entry) entry[OBJECTIVE_KEY] = term.coefficient;
+  }
+  model.constraints.forEach((constraint, index) => {
+    const row = `c${index}`;
+    if (constraint.terms.length === 0) return;
+    for (const term of constraint.terms) {
+      const entry = variables[key(term.variable)];
+      if (entry) entry[row] = term.coefficient;
+    }
+    constraints[row] =
+      constraint.lower === constraint.upper
+        ? { equal: constraint.lower }
+        : {
+            ...(constraint.lower === -Infinity ? {} : { min: constraint.lower }),
+            ...(constraint.upper === Infinity ? {} : { max: constraint.upper }),
+          };
+  });
+
+  return {
+    name: model.name,
+    optimize: OBJECTIVE_KEY,
+    opType: model.objective.sense === 'minimize' ? 'min' : 'max',
+    constraints,
+    variables,
+    ints,
+    binaries,
+    unrestricted,
+    ...(options.timeLimitMs === undefined ? {} : { timeout: options.timeLimitMs }),
+    ...(options.relativeGap === undefined ? {} : { tolerance: options.relativeGap }),
+  };
+}

@@ -1,0 +1,99 @@
+import type { MipModel } from './mip-model';
+import { DEFAULT_TOLERANCES, verifyMipSolution, type MipVerification, type VerifierTolerances } from './mip-verifier';
+
+/**
+ * The solver port: formulations talk to `solveMip`, never to a backend's own
+ * API, so javascript-lp-solver and HiGHS are interchangeable and both answers
+ * pass through the same verifier.
+ */
+
+export type MipBackendName = 'javascript-lp-solver' | 'highs';
+
+export interface MipSolveOptions {
+  /** Wall-clock budget for the backend; it may stop with an unproven incumbent. */
+  readonly timeLimitMs?: number;
+  /** Stop once (incumbent - bound) / |incumbent| is below this; 0 asks for a proof of optimality. */
+  readonly relativeGap?: number;
+  readonly tolerances?: VerifierTolerances;
+}
+
+/** What a backend claims, before verification. */
+export type RawMipStatus = 'optimal' | 'feasible' | 'infeasible' | 'unbounded' | 'no-solution' | 'error';
+
+export interface RawMipAnswer {
+  readonly status: RawMipStatus;
+  readonly values?: Float64Array;
+  /** Objective as reported by the backend (model constant included). */
+  readonly objective?: number;
+  /** Best proven bound on the optimum, when the backend proves one. */
+  readonly bound?: number;
+  readonly message?: string;
+}
+
+export interface MipBackend {
+  readonly name: MipBackendName;
+  solveRaw(model: MipModel, options: MipSolveOptions): Promise<RawMipAnswer>;
+}
+
+/** `rejected`: the backend claimed a solution that failed verification. */
+export type MipStatus = RawMipStatus | 'rejected';
+
+export interface MipResult {
+  readonly backend: MipBackendName;
+  readonly status: MipStatus;
+  /** Verified values (integers snapped); present only for `optimal` and `feasible`. */
+  readonly values?: Float64Array;
+  /** Objective recomputed by the verifier from `values`. */
+  readonly objective?: number;
+  /** Proven bound: equals `objective` when optimal. */
+  readonly bound?: number;
+  /** |objective - bound| / max(1, |objective|); 0 when optimal. */
+  readonly gap?: number;
+  readonly timeMs: number;
+  readonly verification?: MipVerification;
+  readonly message?: string;
+}
+
+export async function solveMip(backend: MipBackend, model: MipModel, options: MipSolveOptions = {}): Promise<MipResult> {
+  const started = performance.now();
+  let raw: RawMipAnswer;
+  try {
+    raw = await backend.solveRaw(model, options);
+  } catch (error) {
+    return {
+      backend: backend.name,
+      status: 'error',
+      timeMs: performance.now() - started,
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
+  const timeMs = performance.now() - started;
+  const base = { backend: backend.name, timeMs, ...(raw.message === undefined ? {} : { message: raw.message }) };
+  if ((raw.status !== 'optimal' && raw.status !== 'feasible') || raw.values === undefined) {
+    return { ...base, status: raw.status === 'optimal' || raw.status === 'feasible' ? 'no-solution' : raw.status };
+  }
+
+  const verification = verifyMipSolution(model, raw.values, raw.objective, options.tolerances ?? DEFAULT_TOLERANCES);
+  if (!verification.ok) {
+    const first = verification.violations[0];
+    return {
+      ...base,
+      status: 'rejected',
+      verification,
+      message: `${backend.name} claimed ${raw.status} but the answer fails verification (${verification.violationCount} violations, first: ${first?.kind ?? '?'} ${first?.subject ?? ''})`,
+    };
+  }
+
+  const objective = verification.objective;
+  const bound = raw.status === 'optimal' ? objective : raw.bound;
+  const gap = bound === undefined ? undefined : Math.abs(objective - bound) / Math.max(1, Math.abs(objective));
+  return {
+    ...base,
+    status: raw.status,
+    values: verification.values,
+    objective,
+    ...(bound === undefined ? {} : { bound }),
+    ...(gap === undefined ? {} : { gap }),
+    verification,
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** A comma-separated list of host:port pairs. */
+export const kafkaBrokersSchema = z
+  .string({ required_error: 'is required (comma-separated host:port list)' })
+  .min(1)
+  .transform((value) => value.split(',').map((broker) => broker.trim()))
+  .refine((brokers) => brokers.every((broker) => /^[\w.-]+:\d{1,5}$/.test(broker)), {
+    message: 'must be a comma-separated list of host:port',
+  });
+
+export const postgresUrlSchema = z
+  .string({ required_error: 'is required (postgres://user:password@host:port/database)' })
+  .url('must be a URL')
+  .refine((url) => /^postgres(ql)?:\/\//.test(url), { message: 'must be a postgres:// URL' });
+
+/** Variables every CareDispatch service reads. */
+export const commonConfigShape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535),
+  DATABASE_URL: postgresUrlSchema,
+  DATABASE_POOL_SIZE: positiveInt(10),
+  KAFKA_BROKERS: kafkaBrokersSchema,
+  KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL').optional(),
+} as const;
+
+export const commonConfigSchema = z.object(commonConfigShape);
+export type CommonConfig = z.output<typeof commonConfigSchema>;
