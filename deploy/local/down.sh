@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Stops the Kafka brokers that deploy/local/up.sh started (found by their pid files):
-# SIGTERM, then SIGKILL after KAFKA_STOP_TIMEOUT_SECONDS (default 30).
+# SIGTERM, then SIGKILL after KAFKA_STOP_TIMEOUT_SECONDS (default 30; 10 for a whole cluster,
+# KAFKA_CLUSTER_STOP_TIMEOUT_SECONDS, whose last node has no quorum left to shut down cleanly).
 # Never stops a PostgreSQL or a Kafka it did not start.
 set -euo pipefail
+# shellcheck disable=SC2034 # read by lib.sh's log/die
 LOG_TAG=down
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -58,7 +60,9 @@ done
 for dir in "${dirs[@]}"; do
   stop_instance "${dir}"
 done
-wait_stopped "${dirs[@]}"
+timeout="${KAFKA_STOP_TIMEOUT_SECONDS}"
+[[ " ${targets[*]} " == *" cluster "* ]] && timeout="${KAFKA_CLUSTER_STOP_TIMEOUT_SECONDS}"
+wait_stopped "${timeout}" "${dirs[@]}"
 
 if ((purge)); then
   for dir in "${dirs[@]}"; do

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared helpers for deploy/local/up.sh and deploy/local/down.sh. Sourced, never run.
+# Shared helpers for deploy/local/up.sh, down.sh and kafka-cli.sh. Sourced, never run.
+# shellcheck disable=SC2034 # the constants below are used by the scripts that source this file
 
 LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_DIR="${LOCAL_DIR}/.cache"
@@ -10,6 +11,9 @@ KAFKA_LIB_STAMP="${KAFKA_LIB_DIR}/.complete"
 KAFKA_BROKER_HEAP_OPTS="${KAFKA_BROKER_HEAP_OPTS:--Xms256m -Xmx768m}"
 KAFKA_START_TIMEOUT_SECONDS="${KAFKA_START_TIMEOUT_SECONDS:-120}"
 KAFKA_STOP_TIMEOUT_SECONDS="${KAFKA_STOP_TIMEOUT_SECONDS:-30}"
+# When a whole KRaft cluster stops, the last node loses its controller quorum and cannot finish a
+# controlled shutdown; it is killed after this shorter wait (its log is recovered on the next start).
+KAFKA_CLUSTER_STOP_TIMEOUT_SECONDS="${KAFKA_CLUSTER_STOP_TIMEOUT_SECONDS:-10}"
 
 PG_HOST=127.0.0.1
 PG_PORT=5432
@@ -54,7 +58,7 @@ pg_superuser_psql() {
   case "${PSQL_MODE}" in
     postgres) psql -X -q -h "${PG_HOST}" -p "${PG_PORT}" -U postgres -d postgres "$@" ;;
     root) psql -X -q -h "${PG_HOST}" -p "${PG_PORT}" -U root -d postgres "$@" ;;
-    su) su postgres -s /bin/bash -c 'cd / && psql -X -q -p "$0" -d postgres "$@"' "${PG_PORT}" "$@" ;;
+    su) su postgres -s /bin/bash -c "cd / && psql -X -q -p ${PG_PORT} -d postgres \"\$@\"" -- _ "$@" ;;
     *) die "pg_superuser_psql called before pg_pick_superuser" ;;
   esac
 }
@@ -211,13 +215,15 @@ start_instance() {
   fi
   [[ -f "${dir}/kafka.log" ]] && mv -f "${dir}/kafka.log" "${dir}/kafka.log.1"
   # A new session so the broker outlives this shell; the pid written is the JVM's (exec).
+  # fd 9 is up.sh's lock: the broker must not inherit it.
+  # shellcheck disable=SC2016,SC2086 # $$ is the inner shell's; the heap options are word-split on purpose
   setsid nohup bash -c 'echo $$ > "$1/kafka.pid"; shift; exec "$@"' _ "${dir}" \
     java -server ${KAFKA_BROKER_HEAP_OPTS} \
     -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
     -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
     "-Dlog4j.configuration=file:${LOCAL_DIR}/kafka/log4j.properties" \
     -cp "${KAFKA_LIB_DIR}/*" kafka.Kafka "${dir}/server.properties" \
-    < /dev/null > "${dir}/kafka.log" 2>&1 &
+    < /dev/null > "${dir}/kafka.log" 2>&1 9>&- &
   local deadline=$((SECONDS + 10))
   until [[ -s "${dir}/kafka.pid" ]]; do
     ((SECONDS < deadline)) || die "broker in ${dir} did not write its pid file"
@@ -268,9 +274,11 @@ stop_instance() {
   kill -TERM "${pid}" 2> /dev/null || true
 }
 
-# wait_stopped DIR...: waits for SIGTERMed brokers, SIGKILLs the ones past the timeout.
+# wait_stopped TIMEOUT DIR...: waits for SIGTERMed brokers, SIGKILLs the ones past the timeout.
 wait_stopped() {
-  local deadline=$((SECONDS + KAFKA_STOP_TIMEOUT_SECONDS)) dir pending
+  local timeout="$1"
+  shift
+  local deadline=$((SECONDS + timeout)) dir pending
   while true; do
     pending=0
     for dir in "$@"; do
@@ -280,7 +288,7 @@ wait_stopped() {
     if ((SECONDS >= deadline)); then
       for dir in "$@"; do
         if instance_running "${dir}"; then
-          log "broker in ${dir#"${LOCAL_DIR}/"} ignored SIGTERM for ${KAFKA_STOP_TIMEOUT_SECONDS}s; sending SIGKILL"
+          log "broker in ${dir#"${LOCAL_DIR}/"} still running ${timeout}s after SIGTERM; sending SIGKILL"
           kill -KILL "$(cat "${dir}/kafka.pid")" 2> /dev/null || true
         fi
       done

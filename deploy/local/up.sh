@@ -5,6 +5,7 @@
 #   - with --cluster, a 3-node KRaft cluster on 127.0.0.1:19092-19094 for fault tests.
 # Idempotent: whatever already runs is reused. Stop with deploy/local/down.sh.
 set -euo pipefail
+# shellcheck disable=SC2034 # read by lib.sh's log/die
 LOG_TAG=up
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

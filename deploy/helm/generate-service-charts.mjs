@@ -1,0 +1,491 @@
+#!/usr/bin/env node
+// Writes the six CareDispatch service charts (deploy/helm/<service>/) from one description, so their
+// values.yaml, values.schema.json and templates cannot drift apart. Edit SERVICES or the text below,
+// then run:  node deploy/helm/generate-service-charts.mjs          (write)
+//            node deploy/helm/generate-service-charts.mjs --check  (exit 1 if a chart is out of date)
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HELM_DIR = dirname(fileURLToPath(import.meta.url));
+const CHART_VERSION = '0.1.0';
+const APP_VERSION = '0.1.0';
+const COMMON_VERSION = '0.1.0';
+
+const INGRESS_CONTROLLER_PEER = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+};
+const SAME_NAMESPACE_PEER = { podSelector: {} };
+const PUBLIC_HTTPS_EGRESS = {
+  to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
+  ports: [{ port: 443, protocol: 'TCP' }],
+};
+
+/** One entry per deployable service: what differs between the charts. */
+const SERVICES = [
+  {
+    name: 'ehr-gateway',
+    description: 'Receives signed EHR webhooks and publishes appointment events to Kafka.',
+    port: 3001,
+    env: [
+      ['WEBHOOK_TOLERANCE_SECONDS', '300', 'Maximum age of a webhook signature timestamp, in seconds.'],
+      ['WEBHOOK_MAX_BODY_BYTES', '1048576', 'Largest accepted webhook body, in bytes.'],
+    ],
+    secrets: [
+      ['EHR_WEBHOOK_SECRETS', 'ehr-gateway-webhook-secrets', 'secrets', 'JSON object tenantId -> webhook signing secret.'],
+    ],
+    ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],
+    extraEgress: [],
+    resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
+  },
+  {
+    name: 'scheduling',
+    description: 'Owns appointments and slots; publishes scheduling events.',
+    port: 3002,
+    env: [],
+    secrets: [],
+    ingressFrom: [SAME_NAMESPACE_PEER],
+    extraEgress: [],
+    resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
+  },
+  {
+    name: 'messaging',
+    description: 'Sends appointment reminders by SMS (Twilio) and records delivery status.',
+    port: 3003,
+    env: [
+      ['TWILIO_FROM_NUMBER', '', 'E.164 sender number. Required.'],
+      ['TWILIO_API_BASE_URL', '', 'Twilio API base URL; empty = live Twilio.'],
+      ['PUBLIC_BASE_URL', '', 'Public URL of this service, for Twilio status callbacks. Required.'],
+      ['PRACTICE_NAMES', '', 'Optional JSON object tenantId -> practice display name.'],
+    ],
+    secrets: [
+      ['TWILIO_ACCOUNT_SID', 'messaging-twilio', 'account-sid', 'Twilio account SID.'],
+      ['TWILIO_AUTH_TOKEN', 'messaging-twilio', 'auth-token', 'Twilio auth token (also verifies status callbacks).'],
+    ],
+    ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
+    resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
+  },
+  {
+    name: 'dispatch-optimizer',
+    description: 'Plans home-visit routes with the CareDispatch optimizer.',
+    port: 3004,
+    env: [],
+    secrets: [],
+    ingressFrom: [SAME_NAMESPACE_PEER],
+    extraEgress: [],
+    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '768Mi' } },
+  },
+  {
+    name: 'waitlist',
+    description: 'Ranks waitlisted patients and offers freed slots.',
+    port: 3005,
+    env: [],
+    secrets: [],
+    ingressFrom: [SAME_NAMESPACE_PEER],
+    extraEgress: [],
+    resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
+  },
+  {
+    name: 'audit-log',
+    description: 'Append-only, hash-chained audit trail of CareDispatch events.',
+    port: 3006,
+    env: [],
+    secrets: [['AUDIT_API_TOKEN', 'audit-log-api', 'token', 'Bearer token for the audit query API.']],
+    ingressFrom: [SAME_NAMESPACE_PEER],
+    extraEgress: [],
+    resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
+  },
+];
+
+// Block-style YAML for the plain data above (objects, arrays, strings, numbers), first line unindented.
+function yaml(value, indent) {
+  const pad = ' '.repeat(indent);
+  const scalar = (v) => (typeof v === 'string' && !/^[A-Za-z0-9./_-]+$/.test(v) ? JSON.stringify(v) : String(v));
+  const lines = (v, depth) => {
+    const p = ' '.repeat(depth);
+    if (Array.isArray(v)) {
+      if (v.length === 0) return ['[]'];
+      return v.flatMap((item) => {
+        if (item !== null && typeof item === 'object') {
+          const [first, ...rest] = lines(item, depth + 2);
+          return [`${p}- ${first.trimStart()}`, ...rest];
+        }
+        return [`${p}- ${scalar(item)}`];
+      });
+    }
+    if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      if (entries.length === 0) return ['{}'];
+      return entries.flatMap(([k, item]) => {
+        const key = scalar(k);
+        if (item !== null && typeof item === 'object') {
+          const inner = lines(item, depth + 2);
+          return inner[0] === '[]' || inner[0] === '{}' ? [`${p}${key}: ${inner[0]}`] : [`${p}${key}:`, ...inner];
+        }
+        return [`${p}${key}: ${scalar(item)}`];
+      });
+    }
+    return [scalar(v)];
+  };
+  return lines(value, indent).join('\n').replace(new RegExp(`^${pad}`), '');
+}
+
+function valuesYaml(svc) {
+  const dbSecret = `${svc.name}-database`;
+  const envLines = [
+    `  # -- Log level of the JSON logger (trace, debug, info, warn, error, fatal).`,
+    `  LOG_LEVEL: info`,
+    `  # -- Kafka bootstrap servers, comma separated.`,
+    `  KAFKA_BROKERS: kafka-bootstrap.kafka.svc:9092`,
+    `  # -- OTLP endpoint for traces; empty = tracing export off.`,
+    `  OTEL_EXPORTER_OTLP_ENDPOINT: ""`,
+    ...svc.env.flatMap(([key, value, doc]) => [`  # -- ${doc}`, `  ${key}: ${JSON.stringify(value)}`]),
+  ];
+  const secretLines = [
+    `  # -- PostgreSQL URL of the service's own database (role ${svc.name.replaceAll('-', '_')} owns it).`,
+    `  - name: DATABASE_URL`,
+    `    secretName: ${dbSecret}`,
+    `    key: url`,
+    ...svc.secrets.flatMap(([key, secretName, secretKey, doc]) => [
+      `  # -- ${doc}`,
+      `  - name: ${key}`,
+      `    secretName: ${secretName}`,
+      `    key: ${secretKey}`,
+    ]),
+  ];
+  return `# Values for the ${svc.name} chart. Generated by deploy/helm/generate-service-charts.mjs; edit it there.
+# Every value is validated by values.schema.json beside this file.
+
+# -- Container image, built from the repository's Dockerfile with --build-arg SERVICE=${svc.name}.
+image:
+  # -- Image repository.
+  repository: ghcr.io/caredispatch/${svc.name}
+  # -- Image tag; empty = the chart's appVersion.
+  tag: ""
+  # -- Kubernetes image pull policy.
+  pullPolicy: IfNotPresent
+
+# -- Names of existing Secrets (type kubernetes.io/dockerconfigjson) used to pull the image.
+imagePullSecrets: []
+
+# -- Overrides the chart name in resource names and labels.
+nameOverride: ""
+# -- Overrides the full resource name (release-chart).
+fullnameOverride: ""
+
+# -- Pod count when autoscaling is disabled.
+replicaCount: 2
+
+# -- Port the service listens on inside the container (HTTP_PORT).
+containerPort: ${svc.port}
+
+# -- Seconds Kubernetes waits after SIGTERM; SHUTDOWN_TIMEOUT_MS is set 5 s shorter so the service drains first.
+terminationGracePeriodSeconds: 30
+
+service:
+  # -- Kubernetes Service type.
+  type: ClusterIP
+  # -- Port of the Kubernetes Service.
+  port: 80
+
+# -- Non-secret environment, rendered into a ConfigMap. An empty string leaves the variable unset.
+# NODE_ENV, HTTP_PORT, KAFKA_CLIENT_ID and SHUTDOWN_TIMEOUT_MS are set by the chart.
+env:
+${envLines.join('\n')}
+
+# -- Secret environment, each read from a key of an existing Kubernetes Secret (never inlined here).
+secretEnv:
+${secretLines.join('\n')}
+
+serviceAccount:
+  # -- Create a ServiceAccount for the pods (its API token is never mounted).
+  create: true
+  # -- ServiceAccount name; empty = the full resource name.
+  name: ""
+  # -- Annotations, e.g. for workload identity.
+  annotations: {}
+
+# -- HTTP probes. /health/live answers while the process works; /health/ready only when the
+# database and Kafka are reachable.
+probes:
+  startup:
+    path: /health/live
+    initialDelaySeconds: 0
+    periodSeconds: 2
+    timeoutSeconds: 2
+    failureThreshold: 30
+  liveness:
+    path: /health/live
+    initialDelaySeconds: 0
+    periodSeconds: 10
+    timeoutSeconds: 2
+    failureThreshold: 3
+  readiness:
+    path: /health/ready
+    initialDelaySeconds: 0
+    periodSeconds: 5
+    timeoutSeconds: 2
+    failureThreshold: 3
+
+# -- Container resource requests and limits.
+resources:
+  ${yaml(svc.resources, 2)}
+
+# -- Pod-level security context: non-root (the image's node user, uid 1000).
+podSecurityContext:
+  runAsNonRoot: true
+  runAsUser: 1000
+  runAsGroup: 1000
+  fsGroup: 1000
+  seccompProfile:
+    type: RuntimeDefault
+
+# -- Container security context: read-only root filesystem, no privilege escalation, no capabilities.
+securityContext:
+  allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
+  runAsNonRoot: true
+  capabilities:
+    drop:
+      - ALL
+
+podDisruptionBudget:
+  # -- Create a PodDisruptionBudget.
+  enabled: true
+  # -- Pods that may be down at once during voluntary disruptions.
+  maxUnavailable: 1
+
+autoscaling:
+  # -- Create a HorizontalPodAutoscaler (replicaCount is then ignored).
+  enabled: true
+  # -- Fewest pods.
+  minReplicas: 2
+  # -- Most pods.
+  maxReplicas: 6
+  # -- Average CPU utilisation (percent of requests) the autoscaler aims for.
+  targetCPUUtilizationPercentage: 75
+
+networkPolicy:
+  # -- Create a NetworkPolicy: deny all but the traffic below.
+  enabled: true
+  # -- Peers (NetworkPolicyPeer) allowed to reach the HTTP port.
+  ingressFrom:
+    ${yaml(svc.ingressFrom, 4)}
+  kafka:
+    # -- Peers where the Kafka brokers run.
+    to:
+      - namespaceSelector:
+          matchLabels:
+            kubernetes.io/metadata.name: kafka
+    # -- Kafka broker port.
+    port: 9092
+  postgres:
+    # -- Peers where PostgreSQL runs.
+    to:
+      - namespaceSelector:
+          matchLabels:
+            kubernetes.io/metadata.name: postgres
+    # -- PostgreSQL port.
+    port: 5432
+  otelCollector:
+    # -- Allow traffic to the OpenTelemetry collector.
+    enabled: false
+    # -- Peers where the collector runs.
+    to:
+      - namespaceSelector:
+          matchLabels:
+            kubernetes.io/metadata.name: observability
+    # -- OTLP port (4318 HTTP, 4317 gRPC).
+    port: 4318
+  # -- More egress rules (NetworkPolicyEgressRule), appended as given.
+  extraEgress:
+    ${yaml(svc.extraEgress, 4)}
+
+topologySpread:
+  # -- Spread pods across the topology key (best effort).
+  enabled: true
+  # -- Node label to spread across.
+  topologyKey: topology.kubernetes.io/zone
+
+# -- Extra pod annotations.
+podAnnotations: {}
+# -- Extra pod labels.
+podLabels: {}
+# -- Node selector for the pods.
+nodeSelector: {}
+# -- Tolerations for the pods.
+tolerations: []
+# -- Affinity rules for the pods.
+affinity: {}
+`;
+}
+
+function valuesSchema(svc) {
+  const str = { type: 'string' };
+  const int = (minimum, maximum) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
+  const obj = (properties, required = Object.keys(properties)) => ({
+    type: 'object',
+    additionalProperties: false,
+    required,
+    properties,
+  });
+  const peers = { type: 'array', items: { type: 'object' } };
+  const probe = obj({
+    path: { type: 'string', pattern: '^/' },
+    initialDelaySeconds: int(0),
+    periodSeconds: int(1),
+    timeoutSeconds: int(1),
+    failureThreshold: int(1),
+  });
+  const envKeys = ['LOG_LEVEL', 'KAFKA_BROKERS', 'OTEL_EXPORTER_OTLP_ENDPOINT', ...svc.env.map(([k]) => k)];
+  const envProps = Object.fromEntries(envKeys.map((k) => [k, str]));
+  envProps.LOG_LEVEL = { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] };
+  envProps.KAFKA_BROKERS = { type: 'string', minLength: 1 };
+  const requiredSecretNames = ['DATABASE_URL', ...svc.secrets.map(([k]) => k)];
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: `${svc.name} chart values`,
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'image', 'replicaCount', 'containerPort', 'terminationGracePeriodSeconds', 'service', 'env',
+      'secretEnv', 'serviceAccount', 'probes', 'resources', 'podSecurityContext', 'securityContext',
+      'podDisruptionBudget', 'autoscaling', 'networkPolicy', 'topologySpread',
+    ],
+    properties: {
+      global: { type: 'object' },
+      // Helm adds an (empty) entry for the library chart dependency.
+      'caredispatch-common': { type: 'object' },
+      image: obj({
+        repository: { type: 'string', minLength: 1 },
+        tag: str,
+        pullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'] },
+      }),
+      imagePullSecrets: { type: 'array', items: obj({ name: { type: 'string', minLength: 1 } }) },
+      nameOverride: str,
+      fullnameOverride: str,
+      replicaCount: int(1),
+      containerPort: int(1, 65535),
+      terminationGracePeriodSeconds: int(10),
+      service: obj({ type: { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] }, port: int(1, 65535) }),
+      env: {
+        type: 'object',
+        description: 'Non-secret environment; secrets belong in secretEnv.',
+        properties: envProps,
+        required: ['LOG_LEVEL', 'KAFKA_BROKERS'],
+        additionalProperties: { type: ['string', 'number', 'boolean'] },
+        propertyNames: {
+          pattern: '^[A-Z][A-Z0-9_]*$',
+          not: { enum: ['NODE_ENV', 'HTTP_PORT', 'KAFKA_CLIENT_ID', 'SHUTDOWN_TIMEOUT_MS', ...requiredSecretNames] },
+        },
+      },
+      secretEnv: {
+        type: 'array',
+        description: 'Environment variables read from existing Secrets.',
+        items: obj({
+          name: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
+          secretName: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' },
+          key: { type: 'string', minLength: 1 },
+        }),
+        allOf: requiredSecretNames.map((name) => ({
+          contains: { type: 'object', properties: { name: { const: name } }, required: ['name'] },
+        })),
+      },
+      serviceAccount: obj({ create: { type: 'boolean' }, name: str, annotations: { type: 'object' } }),
+      probes: obj({ startup: probe, liveness: probe, readiness: probe }),
+      resources: {
+        type: 'object',
+        required: ['requests', 'limits'],
+        properties: {
+          requests: { type: 'object', required: ['cpu', 'memory'] },
+          limits: { type: 'object', required: ['memory'] },
+        },
+      },
+      podSecurityContext: {
+        type: 'object',
+        required: ['runAsNonRoot'],
+        properties: { runAsNonRoot: { const: true }, runAsUser: int(1) },
+      },
+      securityContext: {
+        type: 'object',
+        required: ['allowPrivilegeEscalation', 'readOnlyRootFilesystem'],
+        properties: {
+          allowPrivilegeEscalation: { const: false },
+          readOnlyRootFilesystem: { const: true },
+          privileged: { const: false },
+        },
+      },
+      podDisruptionBudget: obj({ enabled: { type: 'boolean' }, maxUnavailable: { type: ['integer', 'string'] } }),
+      autoscaling: obj({
+        enabled: { type: 'boolean' },
+        minReplicas: int(1),
+        maxReplicas: int(1),
+        targetCPUUtilizationPercentage: int(1, 100),
+      }),
+      networkPolicy: obj({
+        enabled: { type: 'boolean' },
+        ingressFrom: peers,
+        kafka: obj({ to: peers, port: int(1, 65535) }),
+        postgres: obj({ to: peers, port: int(1, 65535) }),
+        otelCollector: obj({ enabled: { type: 'boolean' }, to: peers, port: int(1, 65535) }),
+        extraEgress: { type: 'array', items: { type: 'object' } },
+      }),
+      topologySpread: obj({ enabled: { type: 'boolean' }, topologyKey: { type: 'string', minLength: 1 } }),
+      podAnnotations: { type: 'object', additionalProperties: { type: 'string' } },
+      podLabels: { type: 'object', additionalProperties: { type: 'string' } },
+      nodeSelector: { type: 'object', additionalProperties: { type: 'string' } },
+      tolerations: { type: 'array', items: { type: 'object' } },
+      affinity: { type: 'object' },
+    },
+  };
+}
+
+const chartYaml = (svc) => `apiVersion: v2
+name: ${svc.name}
+description: CareDispatch ${svc.name} service. ${svc.description}
+type: application
+version: ${CHART_VERSION}
+appVersion: "${APP_VERSION}"
+dependencies:
+  - name: caredispatch-common
+    version: ${COMMON_VERSION}
+    repository: file://../caredispatch-common
+`;
+
+const TEMPLATES = ['serviceaccount', 'configmap', 'deployment', 'service', 'pdb', 'hpa', 'networkpolicy'];
+
+function files(svc) {
+  const out = {
+    'Chart.yaml': chartYaml(svc),
+    'values.yaml': valuesYaml(svc),
+    'values.schema.json': `${JSON.stringify(valuesSchema(svc), null, 2)}\n`,
+    '.helmignore': '# Patterns helm package leaves out.\n.cache/\n*.orig\n*.swp\n',
+  };
+  for (const t of TEMPLATES) {
+    out[`templates/${t}.yaml`] = `{{- include "caredispatch-common.${t}" . }}\n`;
+  }
+  return out;
+}
+
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const svc of SERVICES) {
+  for (const [rel, content] of Object.entries(files(svc))) {
+    const path = join(HELM_DIR, svc.name, rel);
+    const current = existsSync(path) ? readFileSync(path, 'utf8') : null;
+    if (current === content) continue;
+    if (check) {
+      console.error(`out of date: ${join(svc.name, rel)}`);
+      stale += 1;
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+    }
+  }
+}
+if (stale > 0) {
+  console.error('run: node deploy/helm/generate-service-charts.mjs');
+  process.exit(1);
+}
+console.log(check ? 'service charts are up to date' : `wrote ${SERVICES.length} service charts`);

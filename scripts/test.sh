@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh clone: installs packages, starts the real Kafka broker
+# and PostgreSQL (deploy/local/up.sh), then static checks and the three test tiers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n==> %s\n' "$*"; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+log "starting PostgreSQL and Kafka"
+bash deploy/local/up.sh
+
+log "generated contracts are up to date"
+bash scripts/generate-contracts.sh --check
+
+log "typecheck"
+npx tsc -p tsconfig.json --noEmit
+
+log "lint"
+npx eslint . --max-warnings 0
+
+log "format"
+npx prettier --check . --log-level warn
+
+log "helm lint --strict, helm template, values schemas"
+bash deploy/helm/lint.sh
+
+results_dir=$(mktemp -d)
+status=0
+run_tier() {
+  local tier=$1
+  shift
+  log "jest: $tier tests"
+  npx jest --selectProjects "$tier" --ci --json --outputFile "$results_dir/$tier.json" "$@" || status=1
+}
+run_tier unit --maxWorkers 2
+run_tier integration --runInBand
+run_tier e2e --runInBand
+
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of fs.readdirSync(process.argv[1])) {
+    const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    skipped += r.numPendingTests + r.numTodoTests;
+  }
+  console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$results_dir"
+exit $status
