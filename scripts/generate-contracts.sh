@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates libs/contracts/src/generated from proto/ (the single source of truth).
 # Uses the pinned local buf + protoc-gen-es from node_modules: no network, reproducible.
-# Usage: npm run contracts:generate            (lint + regenerate)
-#        npm run contracts:generate -- --check (fail if the committed code is stale)
+# Generated code is committed as the plugin writes it (it is prettier- and eslint-ignored).
+# Usage: npm run contracts:generate             lint proto/ and regenerate
+#        npm run contracts:generate -- --check  fail if the committed code is stale
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,13 +21,10 @@ fi
 if [[ "${1:-}" == "--check" ]]; then
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
-  mkdir -p "$tmp/node_modules/.bin"
-  # Generate into a scratch copy with the same layout, then diff against the committed tree.
   sed "s#out: libs/contracts/src/generated#out: $tmp/generated#" proto/buf.gen.yaml >"$tmp/buf.gen.yaml"
   "$BUF" generate --template "$tmp/buf.gen.yaml"
-  node_modules/.bin/prettier --log-level warn --write "$tmp/generated"
   if ! diff -r "$tmp/generated" "$OUT"; then
-    echo "libs/contracts/src/generated is stale: run 'npm run contracts:generate' and commit the result" >&2
+    echo "$OUT is stale: run 'npm run contracts:generate' and commit the result" >&2
     exit 1
   fi
   echo "generated contracts are up to date"
@@ -34,6 +32,4 @@ if [[ "${1:-}" == "--check" ]]; then
 fi
 
 "$BUF" generate --template proto/buf.gen.yaml
-# Format like the rest of the repo so `prettier --check .` stays clean.
-node_modules/.bin/prettier --log-level warn --write "$OUT"
 echo "generated $(find "$OUT" -name '*_pb.ts' | wc -l) files into $OUT"

@@ -5,7 +5,7 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
 @Module({})
 export class ServiceConfigModule {
-  static forRoot<T extends object>(config: T): DynamicModule {
+  static forRoot(config: object): DynamicModule {
     return {
       module: ServiceConfigModule,
       global: true,

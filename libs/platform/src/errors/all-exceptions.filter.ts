@@ -15,7 +15,12 @@ import { DomainError } from './domain-error';
 export type DomainStatusMapper = (error: DomainError) => HttpStatus;
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Readonly<Record<string, unknown>>; errorId?: string };
+  error: {
+    code: string;
+    message: string;
+    details?: Readonly<Record<string, unknown>>;
+    errorId?: string;
+  };
 }
 
 /**
@@ -36,9 +41,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private describe(exception: unknown): [number, ErrorBody] {
     if (exception instanceof DomainError) {
+      const domainError = exception as DomainError;
       return [
-        this.toStatus(exception),
-        { error: { code: exception.code, message: exception.message, details: exception.details } },
+        this.toStatus(domainError),
+        {
+          error: {
+            code: domainError.code,
+            message: domainError.message,
+            details: domainError.details,
+          },
+        },
       ];
     }
     if (exception instanceof HttpException) {
@@ -70,7 +82,10 @@ function describeBodyParserFailure(exception: unknown): [number, ErrorBody] | un
   if (typeof type !== 'string' || typeof status !== 'number') return undefined;
   switch (type) {
     case 'entity.parse.failed':
-      return [400, { error: { code: 'MALFORMED_JSON', message: 'Request body is not valid JSON' } }];
+      return [
+        400,
+        { error: { code: 'MALFORMED_JSON', message: 'Request body is not valid JSON' } },
+      ];
     case 'entity.too.large':
       return [
         413,

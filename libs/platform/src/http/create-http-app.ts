@@ -30,6 +30,8 @@ export async function createHttpApp(
   options: HttpAppOptions,
 ): Promise<INestApplication> {
   const logger = new JsonLogger(createRootLogger(options.serviceName, options.logLevel));
+  // Nest types its options as a class but documents and expects a plain object here.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   const app = await NestFactory.create<NestExpressApplication>(appModule, {
     logger,
     bufferLogs: true,

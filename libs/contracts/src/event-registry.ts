@@ -1,0 +1,159 @@
+import {
+  EhrAppointmentBookedV1Schema,
+  EhrAppointmentCancelledV1Schema,
+  EhrAppointmentRescheduledV1Schema,
+} from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+import {
+  MessageDeliveredV1Schema,
+  MessageFailedV1Schema,
+  MessageQueuedV1Schema,
+  MessageSentV1Schema,
+} from './generated/caredispatch/messaging/message/v1/message_pb';
+import {
+  AppointmentBookedV1Schema,
+  AppointmentCancelledV1Schema,
+  AppointmentRescheduledV1Schema,
+} from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
+import { type Topic, Topics } from './topics';
+import {
+  IssueCollector,
+  validateEhrAppointment,
+  validateMessageEvent,
+  validateScheduledAppointment,
+} from './validation';
+
+import type { EventEnvelope } from './generated/caredispatch/events/v1/envelope_pb';
+import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+
+export interface EventDefinition<Desc extends DescMessage = DescMessage, T extends Topic = Topic> {
+  readonly schema: Desc;
+  /** Topic the event is published to by default. */
+  readonly topic: T;
+  /** Must equal the `V<N>` suffix of the event type; checked on decode. */
+  readonly version: number;
+  // Method syntax on purpose: bivariant parameters let every definition widen to EventDefinition.
+  validate(payload: MessageShape<Desc>): readonly string[];
+}
+
+function defineEvent<Desc extends DescMessage, T extends Topic>(
+  definition: EventDefinition<Desc, T>,
+): EventDefinition<Desc, T> {
+  return definition;
+}
+
+/**
+ * Every event type CareDispatch knows, keyed by its `event_type` (the protobuf message name).
+ * Consumers decode an envelope's payload with the schema found here; an unknown type is a
+ * poison message. Adding an event = proto message + one entry here.
+ */
+export const eventRegistry = {
+  EhrAppointmentBookedV1: defineEvent({
+    schema: EhrAppointmentBookedV1Schema,
+    topic: Topics.EhrAppointmentV1,
+    version: 1,
+    validate: (event) => validateEhrAppointment(event.appointment),
+  }),
+  EhrAppointmentRescheduledV1: defineEvent({
+    schema: EhrAppointmentRescheduledV1Schema,
+    topic: Topics.EhrAppointmentV1,
+    version: 1,
+    validate: (event) => validateEhrAppointment(event.appointment),
+  }),
+  EhrAppointmentCancelledV1: defineEvent({
+    schema: EhrAppointmentCancelledV1Schema,
+    topic: Topics.EhrAppointmentV1,
+    version: 1,
+    validate: (event) => validateEhrAppointment(event.appointment),
+  }),
+  AppointmentBookedV1: defineEvent({
+    schema: AppointmentBookedV1Schema,
+    topic: Topics.SchedulingAppointmentV1,
+    version: 1,
+    validate: (event) => validateScheduledAppointment(event.appointment),
+  }),
+  AppointmentRescheduledV1: defineEvent({
+    schema: AppointmentRescheduledV1Schema,
+    topic: Topics.SchedulingAppointmentV1,
+    version: 1,
+    validate: (event) =>
+      validateScheduledAppointment(
+        event.appointment,
+        new IssueCollector().present('previous_start', event.previousStart),
+      ),
+  }),
+  AppointmentCancelledV1: defineEvent({
+    schema: AppointmentCancelledV1Schema,
+    topic: Topics.SchedulingAppointmentV1,
+    version: 1,
+    validate: (event) => validateScheduledAppointment(event.appointment),
+  }),
+  MessageQueuedV1: defineEvent({
+    schema: MessageQueuedV1Schema,
+    topic: Topics.MessagingMessageV1,
+    version: 1,
+    validate: (event) => validateMessageEvent(event),
+  }),
+  MessageSentV1: defineEvent({
+    schema: MessageSentV1Schema,
+    topic: Topics.MessagingMessageV1,
+    version: 1,
+    validate: (event) =>
+      validateMessageEvent(
+        event,
+        new IssueCollector().text('provider_message_id', event.providerMessageId),
+      ),
+  }),
+  MessageDeliveredV1: defineEvent({
+    schema: MessageDeliveredV1Schema,
+    topic: Topics.MessagingMessageV1,
+    version: 1,
+    validate: (event) =>
+      validateMessageEvent(
+        event,
+        new IssueCollector().text('provider_message_id', event.providerMessageId),
+      ),
+  }),
+  MessageFailedV1: defineEvent({
+    schema: MessageFailedV1Schema,
+    topic: Topics.MessagingMessageV1,
+    version: 1,
+    validate: (event) => validateMessageEvent(event),
+  }),
+} as const;
+
+type Registry = typeof eventRegistry;
+
+export type EventType = keyof Registry;
+export type EventSchema<T extends EventType> = Registry[T]['schema'];
+/** The decoded, typed payload of an event type, e.g. `EventPayload<'AppointmentBookedV1'>`. */
+export type EventPayload<T extends EventType> = MessageShape<EventSchema<T>>;
+/** What a producer passes to build a payload (plain object or a created message). */
+export type EventPayloadInit<T extends EventType> = MessageInitShape<EventSchema<T>>;
+export type TopicOf<T extends EventType> = Registry[T]['topic'];
+/** The event types published to `T`, e.g. `EventTypesOf<'scheduling.appointment.v1'>`. */
+export type EventTypesOf<T extends Topic> = {
+  [K in EventType]: TopicOf<K> extends T ? K : never;
+}[EventType];
+
+/**
+ * A validated event: `type` discriminates `payload`, so a `switch (event.type)` narrows it.
+ * `DecodedEvent` (no argument) is the union over every known event type.
+ */
+export type DecodedEvent<T extends EventType = EventType> = {
+  [K in T]: {
+    readonly type: K;
+    readonly payload: EventPayload<K>;
+    readonly envelope: EventEnvelope;
+  };
+}[T];
+
+export const EVENT_TYPES: readonly EventType[] = Object.keys(eventRegistry) as EventType[];
+
+export function isEventType(value: string): value is EventType {
+  return Object.hasOwn(eventRegistry, value);
+}
+
+/** The definition widened to the common shape, for code that works on any event type. */
+export function eventDefinitionOf(type: EventType): EventDefinition {
+  return eventRegistry[type];
+}

@@ -1,0 +1,13 @@
+export * from './generated/caredispatch/events/v1/envelope_pb';
+export * from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+export * from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
+export * from './generated/caredispatch/messaging/message/v1/message_pb';
+export * from './topics';
+export * from './clock';
+export * from './errors';
+export * from './event-registry';
+export * from './envelope';
+export { isUuid } from './validation';
+// Re-exported so services build messages and timestamps without importing protobuf-es directly.
+export { create, toBinary, fromBinary } from '@bufbuild/protobuf';
+export { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';

@@ -1,0 +1,128 @@
+import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+import type { ScheduledAppointment } from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
+import type { Timestamp } from '@bufbuild/protobuf/wkt';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Collects contract violations as field paths. Proto3 cannot mark fields required, so the
+ * rules a consumer relies on (ids present, instants set, a usable IANA zone) live here.
+ * Messages name the field only: values may be PHI.
+ */
+export class IssueCollector {
+  private readonly found: string[] = [];
+
+  get issues(): readonly string[] {
+    return this.found;
+  }
+
+  text(path: string, value: string): this {
+    if (value.trim() === '') this.found.push(`${path} is required`);
+    return this;
+  }
+
+  uuid(path: string, value: string): this {
+    if (!UUID_PATTERN.test(value)) this.found.push(`${path} must be a UUID`);
+    return this;
+  }
+
+  present(path: string, value: unknown): this {
+    if (value === undefined || value === null) this.found.push(`${path} is required`);
+    return this;
+  }
+
+  positive(path: string, value: number): this {
+    if (!(value > 0)) this.found.push(`${path} must be > 0`);
+    return this;
+  }
+
+  timeZone(path: string, value: string): this {
+    if (!isIanaTimeZone(value)) this.found.push(`${path} must be an IANA time zone`);
+    return this;
+  }
+
+  interval(path: string, start: Timestamp | undefined, end: Timestamp | undefined): this {
+    this.present(`${path}.start`, start).present(`${path}.end`, end);
+    if (start && end && compareTimestamps(start, end) > 0) {
+      this.found.push(`${path}.end must not be before start`);
+    }
+    return this;
+  }
+}
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+function isIanaTimeZone(value: string): boolean {
+  if (value === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function compareTimestamps(a: Timestamp, b: Timestamp): number {
+  if (a.seconds !== b.seconds) return a.seconds < b.seconds ? -1 : 1;
+  return a.nanos - b.nanos;
+}
+
+export function validateEhrAppointment(
+  appointment: EhrAppointment | undefined,
+  issues = new IssueCollector(),
+): readonly string[] {
+  if (!appointment) return issues.present('appointment', appointment).issues;
+  issues
+    .text('appointment.ehr_appointment_id', appointment.ehrAppointmentId)
+    .text('appointment.ehr_version', appointment.ehrVersion)
+    .text('appointment.source_system', appointment.sourceSystem)
+    .interval('appointment', appointment.start, appointment.end)
+    .present('appointment.patient', appointment.patient)
+    .present('appointment.location', appointment.location);
+  if (appointment.patient)
+    issues.text('appointment.patient.ehr_patient_id', appointment.patient.ehrPatientId);
+  if (appointment.location)
+    issues.timeZone('appointment.location.time_zone', appointment.location.timeZone);
+  return issues.issues;
+}
+
+export function validateScheduledAppointment(
+  appointment: ScheduledAppointment | undefined,
+  issues = new IssueCollector(),
+): readonly string[] {
+  if (!appointment) return issues.present('appointment', appointment).issues;
+  issues
+    .uuid('appointment.appointment_id', appointment.appointmentId)
+    .text('appointment.ehr_appointment_id', appointment.ehrAppointmentId)
+    .positive('appointment.revision', appointment.revision)
+    .interval('appointment', appointment.start, appointment.end)
+    .present('appointment.patient', appointment.patient)
+    .present('appointment.location', appointment.location);
+  if (appointment.patient)
+    issues.uuid('appointment.patient.patient_id', appointment.patient.patientId);
+  if (appointment.location)
+    issues.timeZone('appointment.location.time_zone', appointment.location.timeZone);
+  return issues.issues;
+}
+
+interface MessageEventFields {
+  messageId: string;
+  appointmentId: string;
+  channel: number;
+  purpose: number;
+  status: number;
+}
+
+export function validateMessageEvent(
+  event: MessageEventFields,
+  issues = new IssueCollector(),
+): readonly string[] {
+  return issues
+    .uuid('message_id', event.messageId)
+    .uuid('appointment_id', event.appointmentId)
+    .positive('channel', event.channel)
+    .positive('purpose', event.purpose)
+    .positive('status', event.status).issues;
+}

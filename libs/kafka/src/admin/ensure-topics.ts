@@ -1,0 +1,33 @@
+import { dlqTopicOf } from '@caredispatch/contracts';
+
+import type { Admin } from 'kafkajs';
+
+export interface TopicSettings {
+  readonly numPartitions?: number;
+  readonly replicationFactor?: number;
+}
+
+/**
+ * Creates each topic and its `.dlq` companion if missing. Safe to run from every service at
+ * start-up: existing topics are left untouched (partition counts are never changed here,
+ * because that would remap keys to partitions and break per-key order).
+ */
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly string[],
+  settings: TopicSettings = {},
+): Promise<string[]> {
+  const wanted = [...new Set(topics.flatMap((topic) => [topic, dlqTopicOf(topic)]))];
+  const existing = new Set(await admin.listTopics());
+  const missing = wanted.filter((topic) => !existing.has(topic));
+  if (missing.length === 0) return [];
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((topic) => ({
+      topic,
+      numPartitions: settings.numPartitions ?? 3,
+      replicationFactor: settings.replicationFactor ?? 1,
+    })),
+  });
+  return missing;
+}

@@ -1,0 +1,48 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  readonly clientId: string;
+  readonly brokers: readonly string[];
+  /** Receives kafkajs' own logs; defaults to a Nest Logger (which the app routes to its JSON logger). */
+  readonly logger?: LoggerService;
+  readonly connectionTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * kafkajs logs through its own console logger by default; route it to the service logger,
+ * keeping only the message and error name: its `extra` can include broker payload details.
+ */
+function logCreatorFor(logger: LoggerService): logCreator {
+  return () =>
+    ({ level, log }) => {
+      const text = `${log.message}${typeof log['error'] === 'string' ? ` (${log['error']})` : ''}`;
+      switch (level) {
+        case logLevel.ERROR:
+          logger.error(text);
+          break;
+        case logLevel.WARN:
+          logger.warn(text);
+          break;
+        case logLevel.INFO:
+          logger.log(text);
+          break;
+        case logLevel.DEBUG:
+        case logLevel.NOTHING:
+          break;
+      }
+    };
+}
+
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: logLevel.WARN,
+    logCreator: logCreatorFor(options.logger ?? new Logger('kafkajs')),
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+  };
+  return new Kafka(config);
+}

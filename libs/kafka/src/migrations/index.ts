@@ -1,0 +1,16 @@
+import { InboxEventEntity } from '../inbox/inbox-event.entity';
+import { OutboxMessageEntity } from '../outbox/outbox-message.entity';
+
+import { CreateOutboxMessage1764201600000 } from './1764201600000-create-outbox-message';
+import { CreateInboxEvent1764201600001 } from './1764201600001-create-inbox-event';
+
+export { CreateInboxEvent1764201600001, CreateOutboxMessage1764201600000 };
+
+/** Add to a service DataSource's `entities`: `entities: [...kafkaEntities, ...own]`. */
+export const kafkaEntities = [OutboxMessageEntity, InboxEventEntity];
+
+/**
+ * Add to a service DataSource's `migrations` BEFORE its own: `migrations: [...kafkaMigrations, ...own]`.
+ * Their timestamps predate every service migration, so TypeORM runs them first either way.
+ */
+export const kafkaMigrations = [CreateOutboxMessage1764201600000, CreateInboxEvent1764201600001];

@@ -1,0 +1,64 @@
+import {
+  type DynamicModule,
+  type InjectionToken,
+  Module,
+  type ModuleMetadata,
+} from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+
+import { createKafkaClient } from '../kafka-client';
+import { OutboxWriter } from '../outbox/outbox-writer';
+
+import {
+  KAFKA_CLIENT,
+  KAFKA_MODULE_OPTIONS,
+  type KafkaModuleOptions,
+} from './kafka-module-options';
+import { KafkaRuntime } from './kafka-runtime';
+
+export interface KafkaModuleAsyncOptions {
+  readonly imports?: ModuleMetadata['imports'];
+  readonly inject?: InjectionToken[];
+  readonly useFactory: (...args: never[]) => KafkaModuleOptions | Promise<KafkaModuleOptions>;
+}
+
+/**
+ * Global: import once in the service's root module (after TypeOrmModule, whose DataSource it
+ * uses). Exposes OutboxWriter for producers and KafkaRuntime for readiness; providers'
+ * @EventHandler methods are discovered and consumed automatically.
+ */
+@Module({})
+export class KafkaModule {
+  static forRoot(options: KafkaModuleOptions): DynamicModule {
+    return KafkaModule.forRootAsync({ useFactory: () => options });
+  }
+
+  static forRootAsync(options: KafkaModuleAsyncOptions): DynamicModule {
+    return {
+      module: KafkaModule,
+      global: true,
+      imports: [DiscoveryModule, ...(options.imports ?? [])],
+      providers: [
+        {
+          provide: KAFKA_MODULE_OPTIONS,
+          useFactory: options.useFactory,
+          inject: options.inject ?? [],
+        },
+        {
+          provide: KAFKA_CLIENT,
+          inject: [KAFKA_MODULE_OPTIONS],
+          useFactory: (settings: KafkaModuleOptions) =>
+            createKafkaClient({ clientId: settings.clientId, brokers: settings.brokers }),
+        },
+        {
+          provide: OutboxWriter,
+          inject: [KAFKA_MODULE_OPTIONS],
+          useFactory: (settings: KafkaModuleOptions) =>
+            new OutboxWriter({ producer: settings.serviceName, clock: settings.clock }),
+        },
+        KafkaRuntime,
+      ],
+      exports: [OutboxWriter, KafkaRuntime, KAFKA_CLIENT],
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * One event waiting to be (or already) published, written in the same transaction as the
+ * state change it describes. `payload` is the encoded EventEnvelope; `headers` hold ids and
+ * trace context only (no PHI).
+ */
+@Entity({ name: 'outbox_message' })
+@Index('UQ_outbox_message_event_id', ['eventId'], { unique: true })
+// Partial index: the relay only ever scans the unpublished tail, in seq order.
+@Index('IDX_outbox_message_unpublished_seq', ['seq'], { where: 'published_at IS NULL' })
+export class OutboxMessageEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_outbox_message' })
+  id!: string;
+
+  /** Insertion order; the relay publishes in this order. pg returns bigint as string. */
+  @Column({
+    type: 'bigint',
+    generated: 'identity',
+    generatedIdentity: 'ALWAYS',
+    insert: false,
+    update: false,
+  })
+  seq!: string;
+
+  @Column({ name: 'tenant_id', type: 'varchar', length: 100 })
+  tenantId!: string;
+
+  @Column({ type: 'varchar', length: 249 })
+  topic!: string;
+
+  @Column({ name: 'message_key', type: 'varchar', length: 255 })
+  messageKey!: string;
+
+  @Column({ name: 'event_id', type: 'uuid' })
+  eventId!: string;
+
+  @Column({ name: 'event_type', type: 'varchar', length: 100 })
+  eventType!: string;
+
+  @Column({ type: 'bytea' })
+  payload!: Buffer;
+
+  @Column({ type: 'jsonb' })
+  headers!: Record<string, string>;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+}

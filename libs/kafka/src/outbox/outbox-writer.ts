@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+
+import { EntityManager } from 'typeorm';
+
+import {
+  type Clock,
+  createEnvelope,
+  encodeEnvelope,
+  type EventEnvelope,
+  eventRegistry,
+  type EventType,
+  type NewEvent,
+} from '@caredispatch/contracts';
+
+import { envelopeHeaders } from '../headers';
+
+import { OutboxMessageEntity } from './outbox-message.entity';
+
+/** NOTIFY channel that wakes the relay as soon as an outbox row commits. */
+export const OUTBOX_NOTIFY_CHANNEL = 'outbox_message';
+
+export interface OutboxWriterOptions {
+  /** Service name written to every envelope's `producer`. */
+  readonly producer: string;
+  readonly clock?: Clock;
+}
+
+export interface OutboxRoute {
+  /** Defaults to the event type's registered topic. */
+  readonly topic?: string;
+  /** Defaults to the event's aggregate id (ids only — keys never carry PHI). */
+  readonly key?: string;
+}
+
+export class OutboxOutsideTransactionError extends Error {
+  override readonly name = 'OutboxOutsideTransactionError';
+
+  constructor() {
+    super(
+      'OutboxWriter.append must run inside the transaction that changes the state it describes',
+    );
+  }
+}
+
+export class OutboxWriter {
+  constructor(private readonly options: OutboxWriterOptions) {}
+
+  /**
+   * Stages `event` for publication in the caller's transaction: it is published if and only
+   * if that transaction commits. Append AFTER the state change that locks the aggregate row,
+   * so two transactions on one aggregate take outbox sequence numbers in commit order and
+   * the relay's per-key order matches the order the changes happened.
+   */
+  async append<T extends EventType>(
+    manager: EntityManager,
+    event: NewEvent<T>,
+    route: OutboxRoute = {},
+  ): Promise<EventEnvelope> {
+    if (!manager.queryRunner?.isTransactionActive) throw new OutboxOutsideTransactionError();
+
+    const envelope = createEnvelope(event, {
+      producer: this.options.producer,
+      clock: this.options.clock,
+    });
+    await manager.insert(OutboxMessageEntity, {
+      id: randomUUID(),
+      tenantId: envelope.tenantId,
+      topic: route.topic ?? eventRegistry[event.type].topic,
+      messageKey: route.key ?? envelope.aggregateId,
+      eventId: envelope.eventId,
+      eventType: envelope.eventType,
+      payload: Buffer.from(encodeEnvelope(envelope)),
+      headers: envelopeHeaders(envelope),
+    });
+    // Delivered only when (and if) the transaction commits; repeated NOTIFYs in one transaction collapse.
+    await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_NOTIFY_CHANNEL, '']);
+    return envelope;
+  }
+}
