@@ -1,4 +1,4 @@
-import { type INestApplication, type Type } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 
@@ -26,7 +26,7 @@ export interface HttpAppOptions {
  * the modules' shutdown hooks) with a hard deadline.
  */
 export async function createHttpApp(
-  appModule: Type,
+  appModule: Type | DynamicModule,
   options: HttpAppOptions,
 ): Promise<INestApplication> {
   const logger = new JsonLogger(createRootLogger(options.serviceName, options.logLevel));

@@ -1,0 +1,60 @@
+import { type EventPayload, type EventType } from '@caredispatch/contracts';
+
+/** A decoded payload with its type; `eventType` discriminates `event`. */
+export type TypedEvent<T extends EventType = EventType> = {
+  [K in T]: { readonly eventType: K; readonly event: EventPayload<K> };
+}[T];
+
+export interface AppointmentReferences {
+  /** The EHR's id for the appointment (ehr-gateway and scheduling events). */
+  readonly ehrAppointmentId: string | null;
+  /** scheduling's uuid for the appointment (scheduling and messaging events). */
+  readonly appointmentId: string | null;
+}
+
+/**
+ * Pulls the appointment ids out of a payload so the trail can be found by either id: the
+ * EHR's id links ehr-gateway events, scheduling's uuid links messaging events, and scheduling
+ * events carry both, bridging the two.
+ */
+export function appointmentReferencesOf(typed: TypedEvent): AppointmentReferences {
+  switch (typed.eventType) {
+    case 'EhrAppointmentBookedV1':
+    case 'EhrAppointmentRescheduledV1':
+    case 'EhrAppointmentCancelledV1':
+      return {
+        ehrAppointmentId: orNull(typed.event.appointment?.ehrAppointmentId),
+        appointmentId: null,
+      };
+    case 'AppointmentBookedV1':
+    case 'AppointmentRescheduledV1':
+    case 'AppointmentCancelledV1':
+      return {
+        ehrAppointmentId: orNull(typed.event.appointment?.ehrAppointmentId),
+        appointmentId: orNull(typed.event.appointment?.appointmentId),
+      };
+    case 'MessageQueuedV1':
+    case 'MessageSentV1':
+    case 'MessageDeliveredV1':
+    case 'MessageFailedV1':
+      return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
+  }
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+/** The trace id of a W3C traceparent (https://www.w3.org/TR/trace-context/#traceparent-header). */
+export function traceIdOf(traceparent: string): string | null {
+  const match = TRACEPARENT.exec(traceparent.trim());
+  if (!match) return null;
+  const [, version, traceId, parentId] = match;
+  const suffix = match.at(5);
+  // Version ff and all-zero ids are invalid per the spec; version 00 allows no suffix.
+  if (version === 'ff' || /^0+$/.test(traceId) || /^0+$/.test(parentId)) return null;
+  if (version === '00' && suffix !== undefined) return null;
+  return traceId;
+}
+
+function orNull(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
+}

@@ -1,0 +1,25 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * Every EHR version applied to an appointment. EHR versions are opaque strings, so "already
+ * applied" is a set-membership question, not a comparison with the latest one: a stale
+ * version delivered again under a fresh event id must still change nothing.
+ */
+@Entity({ name: 'appointment_ehr_version' })
+export class AppointmentEhrVersionEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @PrimaryColumn({ name: 'appointment_id', type: 'uuid' })
+  appointmentId!: string;
+
+  @PrimaryColumn({ name: 'ehr_version', type: 'text' })
+  ehrVersion!: string;
+
+  /** The incoming event that applied this version (for tracing a change back to its cause). */
+  @Column({ name: 'applied_by_event_id', type: 'text' })
+  appliedByEventId!: string;
+
+  @Column({ name: 'applied_at', type: 'timestamptz' })
+  appliedAt!: Date;
+}

@@ -1,0 +1,66 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+import { AppointmentStatus } from './appointment-transition';
+
+/**
+ * The appointment as scheduling records it. `id` is scheduling's id: the Kafka key and the
+ * id every downstream service uses; the EHR's id is kept for idempotency and lookups.
+ */
+@Entity({ name: 'appointment' })
+@Index('ux_appointment_tenant_ehr_appointment', ['tenantId', 'ehrAppointmentId'], { unique: true })
+@Index('ux_appointment_tenant_id', ['tenantId', 'id'], { unique: true })
+@Index('ix_appointment_tenant_start', ['tenantId', 'startAt'])
+export class AppointmentEntity {
+  /** Assigned by scheduling when the appointment is first recorded (it keys the first event). */
+  @PrimaryColumn({ name: 'id', type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @Column({ name: 'ehr_appointment_id', type: 'text' })
+  ehrAppointmentId!: string;
+
+  @Column({ name: 'source_system', type: 'text' })
+  sourceSystem!: string;
+
+  /** Last EHR version applied; every applied version is in appointment_ehr_version. */
+  @Column({ name: 'ehr_version', type: 'text' })
+  ehrVersion!: string;
+
+  @Column({ name: 'status', type: 'text', enum: AppointmentStatus })
+  status!: AppointmentStatus;
+
+  @Column({ name: 'start_at', type: 'timestamptz' })
+  startAt!: Date;
+
+  @Column({ name: 'end_at', type: 'timestamptz' })
+  endAt!: Date;
+
+  @Column({ name: 'revision', type: 'integer' })
+  revision!: number;
+
+  @Column({ name: 'patient_id', type: 'uuid' })
+  patientId!: string;
+
+  @Column({ name: 'provider_id', type: 'uuid', nullable: true })
+  providerId!: string | null;
+
+  @Column({ name: 'location_id', type: 'uuid' })
+  locationId!: string;
+
+  @Column({ name: 'practice_name', type: 'text' })
+  practiceName!: string;
+
+  @Column({ name: 'appointment_type_code', type: 'text' })
+  appointmentTypeCode!: string;
+
+  @Column({ name: 'cancellation_reason_code', type: 'text', nullable: true })
+  cancellationReasonCode!: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+
+import { type INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+
+import {
+  createEnvelope,
+  type DecodedEvent,
+  decodeEvent,
+  encodeEnvelope,
+  type EventEnvelope,
+  type EventPayloadInit,
+  timestampDate,
+  timestampFromDate,
+  Topics,
+} from '@caredispatch/contracts';
+import { envelopeHeaders } from '@caredispatch/kafka';
+import { AllExceptionsFilter } from '@caredispatch/platform';
+import { eventually, freePort, ThrowawayDatabase, TopicRecorder } from '@caredispatch/testing';
+
+import { AppModule } from '../app.module';
+import { schedulingConfigSchema } from '../config';
+
+import { schedulingErrorStatus } from './appointments.errors';
+
+// Jest applies its default 5 s to hooks and tests; a broker round trip with group joins needs more.
+jest.setTimeout(60_000);
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const tenantId = `it-scheduling-${randomUUID().slice(0, 8)}`;
+const ehrAppointmentId = `ehr-appt-${randomUUID()}`;
+const originalStart = new Date('2030-05-06T13:00:00.000Z');
+const newStart = new Date('2030-05-07T15:30:00.000Z');
+
+type EhrEventType =
+  'EhrAppointmentBookedV1' | 'EhrAppointmentRescheduledV1' | 'EhrAppointmentCancelledV1';
+type ScheduledEvent = DecodedEvent<
+  'AppointmentBookedV1' | 'AppointmentRescheduledV1' | 'AppointmentCancelledV1'
+>;
+
+function ehrAppointment(version: string, start: Date, status = 'booked') {
+  return {
+    ehrAppointmentId,
+    ehrVersion: version,
+    sourceSystem: 'it-ehr',
+    status,
+    start: timestampFromDate(start),
+    end: timestampFromDate(new Date(start.getTime() + 30 * 60_000)),
+    durationMinutes: 30,
+    appointmentTypeCode: 'checkup',
+    patient: {
+      ehrPatientId: 'pat-1',
+      givenName: 'Test',
+      familyName: 'Patient',
+      phoneE164: '+15555550100',
+      smsConsent: true,
+    },
+    practitioner: { ehrPractitionerId: 'prac-1', name: 'Dr Test', credentials: 'MD' },
+    location: { ehrLocationId: 'loc-1', name: 'Main St', timeZone: 'America/New_York' },
+    practiceName: 'Integration Practice',
+  };
+}
+
+function ehrEvent<T extends EhrEventType>(type: T, payload: EventPayloadInit<T>): EventEnvelope {
+  return createEnvelope(
+    { type, payload, tenantId, aggregateId: ehrAppointmentId },
+    { producer: 'ehr-gateway' },
+  );
+}
+
+describe('scheduling: EHR appointment events → scheduling events', () => {
+  let database: ThrowawayDatabase;
+  let app: INestApplication;
+  let producer: Producer;
+  let recorder: TopicRecorder;
+  let baseUrl: string;
+  let booked: EventEnvelope;
+
+  const scheduledEvents = (): ScheduledEvent[] =>
+    recorder
+      .messages(Topics.SchedulingAppointmentV1)
+      .map((message) => ({ message, event: decodeEvent(message.value) }))
+      .filter(({ event }) => event.envelope.tenantId === tenantId)
+      .map(({ message, event }) => {
+        // Kafka key = scheduling's appointment id (ids only, never PHI).
+        expect(message.key).toBe(event.envelope.aggregateId);
+        return event as ScheduledEvent;
+      });
+
+  const eventOfType = (type: ScheduledEvent['type']) => () =>
+    Promise.resolve(scheduledEvents().find((event) => event.type === type));
+
+  async function send(envelope: EventEnvelope): Promise<void> {
+    await producer.send({
+      topic: Topics.EhrAppointmentV1,
+      messages: [
+        {
+          key: envelope.aggregateId,
+          value: Buffer.from(encodeEnvelope(envelope)),
+          headers: envelopeHeaders(envelope),
+        },
+      ],
+    });
+  }
+
+  beforeAll(async () => {
+    database = await ThrowawayDatabase.create('caredispatch_scheduling_it');
+    const kafka = new Kafka({ clientId: 'scheduling-it', brokers, logLevel: logLevel.NOTHING });
+    const groupId = `scheduling-it-${randomUUID()}`;
+    // A fresh group would otherwise replay the whole topic (every other test's tenants) into
+    // this database and republish it; start it exactly at the current end instead.
+    const admin = kafka.admin();
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const missing = [Topics.EhrAppointmentV1, Topics.SchedulingAppointmentV1].filter(
+      (t) => !existing.has(t),
+    );
+    if (missing.length > 0)
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
+      });
+    const ends = await admin.fetchTopicOffsets(Topics.EhrAppointmentV1);
+    await admin.setOffsets({
+      groupId,
+      topic: Topics.EhrAppointmentV1,
+      partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+    });
+    await admin.disconnect();
+
+    recorder = new TopicRecorder(brokers);
+    await recorder.start([Topics.SchedulingAppointmentV1]);
+    producer = kafka.producer();
+    await producer.connect();
+
+    const port = await freePort();
+    const config = schedulingConfigSchema.parse({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HTTP_PORT: String(port),
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: '4',
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_CONSUMER_GROUP: groupId,
+    });
+    // Framework start-up chatter would drown the test output.
+    Logger.overrideLogger(['error', 'warn']);
+    app = await NestFactory.create(AppModule.forRoot(config));
+    app.useGlobalFilters(new AllExceptionsFilter(schedulingErrorStatus));
+    await app.listen(port, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${port}`;
+    await eventually(
+      async () => ((await fetch(`${baseUrl}/health/ready`)).ok ? true : undefined),
+      30_000,
+      'scheduling ready',
+    );
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await producer.disconnect();
+    await recorder.stop();
+    await database.drop();
+  });
+
+  it('should publish one AppointmentBookedV1 for an EHR booking, carrying the correlation and causation ids', async () => {
+    booked = ehrEvent('EhrAppointmentBookedV1', {
+      appointment: ehrAppointment('v1', originalStart),
+    });
+
+    await send(booked);
+
+    const event = await eventually(
+      eventOfType('AppointmentBookedV1'),
+      20_000,
+      'AppointmentBookedV1',
+    );
+    expect(event.envelope).toMatchObject({
+      producer: 'scheduling',
+      correlationId: booked.correlationId,
+      causationId: booked.eventId,
+    });
+    expect(event.payload.appointment).toMatchObject({
+      appointmentId: event.envelope.aggregateId,
+      ehrAppointmentId,
+      ehrVersion: 'v1',
+      revision: 1,
+      location: { timeZone: 'America/New_York' },
+    });
+    expect(timestampDate(event.payload.appointment!.start!)).toEqual(originalStart);
+  });
+
+  it('should ignore a redelivery and the same EHR version under a new event id', async () => {
+    const sameVersionNewId = ehrEvent('EhrAppointmentBookedV1', {
+      appointment: ehrAppointment('v1', originalStart),
+    });
+    await send(booked);
+    await send(sameVersionNewId);
+    // A later change on the same key is published after anything the duplicates could have
+    // caused (same partition, in order), so once it arrives the count of bookings is final.
+    await send(
+      ehrEvent('EhrAppointmentRescheduledV1', { appointment: ehrAppointment('v2', newStart) }),
+    );
+
+    await eventually(eventOfType('AppointmentRescheduledV1'), 20_000, 'AppointmentRescheduledV1');
+    expect(scheduledEvents().filter((event) => event.type === 'AppointmentBookedV1')).toHaveLength(
+      1,
+    );
+    const versions = await database.query<{ ehr_version: string }>(
+      'SELECT ehr_version FROM appointment_ehr_version WHERE tenant_id = $1 ORDER BY applied_at',
+      [tenantId],
+    );
+    expect(versions.map((row) => row.ehr_version)).toEqual(['v1', 'v2']);
+  });
+
+  it('should publish the reschedule as revision 2 with the previous start', async () => {
+    const event = await eventually(
+      eventOfType('AppointmentRescheduledV1'),
+      20_000,
+      'AppointmentRescheduledV1',
+    );
+    if (event.type !== 'AppointmentRescheduledV1') throw new Error('unexpected event type');
+
+    expect(event.payload.appointment?.revision).toBe(2);
+    expect(timestampDate(event.payload.appointment!.start!)).toEqual(newStart);
+    expect(timestampDate(event.payload.previousStart!)).toEqual(originalStart);
+    const bookedEvent = scheduledEvents().find((e) => e.type === 'AppointmentBookedV1');
+    expect(event.envelope.aggregateId).toBe(bookedEvent?.envelope.aggregateId);
+  });
+
+  it('should publish AppointmentCancelledV1 as revision 3 when the EHR cancels', async () => {
+    await send(
+      ehrEvent('EhrAppointmentCancelledV1', {
+        appointment: ehrAppointment('v3', newStart, 'cancelled'),
+        cancellationReasonCode: 'pat',
+      }),
+    );
+
+    const event = await eventually(
+      eventOfType('AppointmentCancelledV1'),
+      20_000,
+      'AppointmentCancelledV1',
+    );
+    if (event.type !== 'AppointmentCancelledV1') throw new Error('unexpected event type');
+    expect(event.payload.appointment?.revision).toBe(3);
+    expect(event.payload.reasonCode).toBe('pat');
+    expect(scheduledEvents().map((e) => e.type)).toEqual([
+      'AppointmentBookedV1',
+      'AppointmentRescheduledV1',
+      'AppointmentCancelledV1',
+    ]);
+  });
+
+  it('should serve the appointment to its own tenant only', async () => {
+    const appointmentId = scheduledEvents()[0].envelope.aggregateId;
+
+    const own = await fetch(`${baseUrl}/v1/tenants/${tenantId}/appointments/${appointmentId}`);
+    const other = await fetch(`${baseUrl}/v1/tenants/another-tenant/appointments/${appointmentId}`);
+
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({ id: appointmentId, status: 'cancelled', revision: 3 });
+    expect(other.status).toBe(404);
+    expect(await other.json()).toEqual({
+      error: { code: 'APPOINTMENT_NOT_FOUND', message: 'Appointment not found' },
+    });
+  });
+});

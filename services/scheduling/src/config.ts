@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+import { commonConfigShape, loadConfig } from '@caredispatch/platform';
+
+export const schedulingConfigSchema = z.object({
+  ...commonConfigShape,
+  HTTP_PORT: commonConfigShape.HTTP_PORT.default(3002),
+  /** Overridable so a test instance never shares partitions with a running service. */
+  KAFKA_CONSUMER_GROUP: z.string().min(1).default('scheduling'),
+});
+
+export type SchedulingConfig = z.output<typeof schedulingConfigSchema>;
+
+export function loadSchedulingConfig(env: NodeJS.ProcessEnv = process.env): SchedulingConfig {
+  return loadConfig(schedulingConfigSchema, env);
+}

@@ -1,0 +1,37 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A patient as the EHR last described them; scheduling's id is what other services see. */
+@Entity({ name: 'patient' })
+@Index('ux_patient_tenant_ehr_patient', ['tenantId', 'ehrPatientId'], { unique: true })
+@Index('ux_patient_tenant_id', ['tenantId', 'id'], { unique: true })
+export class PatientEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @Column({ name: 'ehr_patient_id', type: 'text' })
+  ehrPatientId!: string;
+
+  @Column({ name: 'given_name', type: 'text' })
+  givenName!: string;
+
+  @Column({ name: 'family_name', type: 'text' })
+  familyName!: string;
+
+  @Column({ name: 'phone_e164', type: 'text' })
+  phoneE164!: string;
+
+  @Column({ name: 'email', type: 'text', nullable: true })
+  email!: string | null;
+
+  @Column({ name: 'sms_consent', type: 'boolean' })
+  smsConsent!: boolean;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
