@@ -7,7 +7,7 @@ export interface Appointment {
   readonly durationSeconds: number;
   /**
    * Windows for the START of the visit (Solomon convention). Any one of them may be used.
-   * Omitted and no `fixedStart`: any time within a provider's availability.
+   * Omitted and no `fixedStart`: any time within a provider's availability. An empty list: it can no longer take place.
    */
   readonly timeWindows?: readonly TimeWindow[];
   /** Shorthand for a single zero-width window; wins over `timeWindows`. */

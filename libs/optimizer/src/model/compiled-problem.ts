@@ -1,6 +1,6 @@
+import type { ObjectiveMode } from './objective';
 import type { Problem } from './problem';
 import type { UnservedReason } from './solution';
-import type { ObjectiveMode } from './objective';
 import type { TravelTimeProvider } from './travel';
 
 /**

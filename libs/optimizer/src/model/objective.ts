@@ -40,7 +40,8 @@ export interface ObjectiveBreakdown {
 
 /** Negative when `a` is better than `b`. Costs within 1e-6 are equal (float noise). */
 export function compareObjectives(a: ObjectiveBreakdown, b: ObjectiveBreakdown): number {
-  if (Math.abs(a.servedPriority - b.servedPriority) > 1e-9) return b.servedPriority - a.servedPriority;
+  if (Math.abs(a.servedPriority - b.servedPriority) > 1e-9)
+    return b.servedPriority - a.servedPriority;
   if (Math.abs(a.cost - b.cost) > 1e-6) return a.cost - b.cost;
   return 0;
 }

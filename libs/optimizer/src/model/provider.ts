@@ -9,6 +9,12 @@ export interface AvailabilityWindow {
   readonly maxWorkingSeconds?: number;
   /** Working time beyond this counts as overtime (soft, costed); overrides the provider's default. */
   readonly regularWorkingSeconds?: number;
+  /** Where this shift starts/ends when not the provider's default (e.g. at a clinic; re-planning mid-shift). */
+  readonly startLocation?: number;
+  readonly endLocation?: number;
+  /** Per-shift overrides of the provider's `capacity` and `maxVisits`. */
+  readonly capacity?: number;
+  readonly maxVisits?: number;
 }
 
 /** Multipliers on the secondary objective; all default to 1 except overtime (2). */

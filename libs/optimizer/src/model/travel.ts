@@ -1,4 +1,4 @@
-import type { Location } from './location';
+import type { GeoCoordinates, Location } from './location';
 import type { Problem, TravelSpec } from './problem';
 
 /** Travel between two location indices of a problem. Must be deterministic and non-negative. */
@@ -15,7 +15,9 @@ export function haversineMeters(aLat: number, aLon: number, bLat: number, bLon: 
   const toRad = Math.PI / 180;
   const dLat = (bLat - aLat) * toRad;
   const dLon = (bLon - aLon) * toRad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(aLat * toRad) * Math.cos(bLat * toRad) * Math.sin(dLon / 2) ** 2;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(aLat * toRad) * Math.cos(bLat * toRad) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_METERS * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
@@ -28,7 +30,8 @@ export class GreatCircleTravelTimeProvider implements TravelTimeProvider {
     private readonly roadFactor = DEFAULT_ROAD_FACTOR,
     speedKmh = DEFAULT_SPEED_KMH,
   ) {
-    if (!(roadFactor > 0) || !(speedKmh > 0)) throw new RangeError('roadFactor and speedKmh must be positive');
+    if (!(roadFactor > 0) || !(speedKmh > 0))
+      throw new RangeError('roadFactor and speedKmh must be positive');
     this.metersPerSecond = speedKmh / 3.6;
     locations.forEach((location, index) => {
       if (!location.coordinates) throw new RangeError(`locations[${index}] has no coordinates`);
@@ -37,13 +40,19 @@ export class GreatCircleTravelTimeProvider implements TravelTimeProvider {
 
   meters(from: number, to: number): number {
     if (from === to) return 0;
-    const a = this.locations[from].coordinates!;
-    const b = this.locations[to].coordinates!;
+    const a = this.coordinatesOf(from);
+    const b = this.coordinatesOf(to);
     return haversineMeters(a.lat, a.lon, b.lat, b.lon) * this.roadFactor;
   }
 
   seconds(from: number, to: number): number {
     return this.meters(from, to) / this.metersPerSecond;
+  }
+
+  private coordinatesOf(index: number): GeoCoordinates {
+    const coordinates = this.locations[index].coordinates;
+    if (!coordinates) throw new RangeError(`locations[${index}] has no coordinates`);
+    return coordinates;
   }
 }
 
@@ -63,7 +72,9 @@ export class MatrixTravelTimeProvider implements TravelTimeProvider {
   }
 }
 
-export function createTravelTimeProvider(problem: Pick<Problem, 'locations' | 'travel'>): TravelTimeProvider {
+export function createTravelTimeProvider(
+  problem: Pick<Problem, 'locations' | 'travel'>,
+): TravelTimeProvider {
   const spec: TravelSpec = problem.travel ?? { kind: 'great-circle' };
   switch (spec.kind) {
     case 'great-circle':

@@ -1,0 +1,59 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { checkSolution } from '../checker';
+import { solveSync } from '../heuristic';
+
+import { parseSolomon, readSolomonFile, SolomonFormatError, solomonToProblem } from './solomon';
+
+const dataDir = join(__dirname, '../../../../../shared/benchmarks/solomon');
+
+describe(parseSolomon.name, () => {
+  const files = readdirSync(dataDir).filter((f) => f.endsWith('.txt'));
+
+  it('should parse all 56 shipped instances with a depot and 100 customers', () => {
+    expect(files).toHaveLength(56);
+    for (const file of files) {
+      const sut = readSolomonFile(join(dataDir, file));
+      expect(sut.name).toBe(file.replace('.txt', ''));
+      expect(sut.depot.id).toBe(0);
+      expect(sut.customers.map((c) => c.id)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect(sut.vehicleCount).toBeGreaterThan(0);
+      expect(sut.capacity).toBeGreaterThan(0);
+    }
+  });
+
+  it('should read C101 header and first customer exactly', () => {
+    const sut = readSolomonFile(join(dataDir, 'C101.txt'));
+    expect([sut.vehicleCount, sut.capacity]).toEqual([25, 200]);
+    expect(sut.depot).toEqual({
+      id: 0,
+      x: 40,
+      y: 50,
+      demand: 0,
+      readyTime: 0,
+      dueDate: 1236,
+      serviceTime: 0,
+    });
+    expect(sut.customers[0]).toEqual({
+      id: 1,
+      x: 45,
+      y: 68,
+      demand: 10,
+      readyTime: 912,
+      dueDate: 967,
+      serviceTime: 90,
+    });
+  });
+
+  it('should reject a file without the vehicle block', () => {
+    expect(() => parseSolomon('X1\n\nCUSTOMER\n')).toThrow(SolomonFormatError);
+  });
+
+  it('should turn R101 into a problem whose solved plan serves everyone and passes the checker', () => {
+    const problem = solomonToProblem(readSolomonFile(join(dataDir, 'R101.txt')));
+    const plan = solveSync(problem, { maxIterations: 150, seed: 3 });
+    expect(plan.unserved).toEqual([]);
+    expect(checkSolution(problem, plan)).toEqual([]);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './check-solution';
+export * from './unserved-reason';
+export * from './violation';

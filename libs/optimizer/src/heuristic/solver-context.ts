@@ -1,0 +1,114 @@
+import { TIME_TOLERANCE } from '../model';
+
+import type { CompiledProblem } from '../model';
+
+/** Times beyond this are "unbounded"; keeps the concatenation arithmetic free of Infinity − Infinity. */
+export const UNBOUNDED_TIME = 1e12;
+/** Tolerance on time-window checks (float sums of travel times). */
+export const TIME_EPS = TIME_TOLERANCE;
+
+const clampTime = (t: number) => Math.max(-UNBOUNDED_TIME, Math.min(UNBOUNDED_TIME, t));
+
+/** Per-task and per-vehicle arrays derived once from the compiled problem for the hot loops. */
+export class SolverContext {
+  readonly A: number;
+  readonly V: number;
+  readonly L: number;
+  readonly taskLocation: Int32Array;
+  readonly taskService: Float64Array;
+  readonly taskReady: Float64Array;
+  readonly taskDue: Float64Array;
+  readonly shiftStart: Float64Array;
+  readonly shiftEnd: Float64Array;
+  /** Representative vehicle of each vehicle's interchangeability class (for skipping duplicate empty routes). */
+  readonly vehicleClass: Int32Array;
+  /** Appointments that some vehicle can serve alone, i.e. worth trying to insert. */
+  readonly servableAppointments: number[];
+  /** K nearest servable appointments per appointment (by arc cost, either direction). */
+  readonly neighbors: Int32Array[];
+  /** Mean cost of an arc to a near neighbour; the scale for annealing temperatures. */
+  readonly typicalArcCost: number;
+
+  constructor(
+    readonly compiled: CompiledProblem,
+    neighborCount = 64,
+  ) {
+    const c = compiled;
+    this.A = c.appointmentCount;
+    this.V = c.vehicleCount;
+    this.L = c.locationCount;
+    this.taskLocation = Int32Array.from(c.taskAppointment, (a) => c.appointmentLocation[a]);
+    this.taskService = Float64Array.from(c.taskAppointment, (a) => c.appointmentDuration[a]);
+    this.taskReady = c.taskReady.map(clampTime);
+    this.taskDue = c.taskDue.map(clampTime);
+    this.shiftStart = c.vehicleShiftStart.map(clampTime);
+    this.shiftEnd = c.vehicleShiftEnd.map(clampTime);
+    this.vehicleClass = interchangeableClasses(c);
+    this.servableAppointments = [];
+    for (let a = 0; a < this.A; a++)
+      if (c.appointmentInfeasibleReason[a] === null) this.servableAppointments.push(a);
+    const near = nearestNeighbors(c, this.servableAppointments, neighborCount);
+    this.neighbors = near.lists;
+    this.typicalArcCost = near.typicalCost;
+  }
+}
+
+function interchangeableClasses(c: CompiledProblem): Int32Array {
+  const classes = new Int32Array(c.vehicleCount);
+  const bySignature = new Map<string, number>();
+  for (let v = 0; v < c.vehicleCount; v++) {
+    const row = c.eligible.subarray(v * c.appointmentCount, (v + 1) * c.appointmentCount).join('');
+    const penalties = c.assignmentPenalty
+      .subarray(v * c.appointmentCount, (v + 1) * c.appointmentCount)
+      .join(',');
+    const signature = [
+      c.vehicleStartLocation[v],
+      c.vehicleEndLocation[v],
+      c.vehicleShiftStart[v],
+      c.vehicleShiftEnd[v],
+      c.vehicleMaxWorking[v],
+      c.vehicleRegularWorking[v],
+      c.vehicleCapacity[v],
+      c.vehicleMaxVisits[v],
+      c.vehicleTravelWeight[v],
+      c.vehicleOvertimeWeight[v],
+      row,
+      penalties,
+    ].join('|');
+    const existing = bySignature.get(signature);
+    if (existing === undefined) bySignature.set(signature, v);
+    classes[v] = existing ?? v;
+  }
+  return classes;
+}
+
+function nearestNeighbors(
+  c: CompiledProblem,
+  servable: number[],
+  k: number,
+): { lists: Int32Array[]; typicalCost: number } {
+  const L = c.locationCount;
+  const lists: Int32Array[] = new Array<Int32Array>(c.appointmentCount).fill(new Int32Array(0));
+  let sum = 0;
+  let count = 0;
+  const distances = new Float64Array(servable.length);
+  const order = servable.map((_, i) => i);
+  for (const a of servable) {
+    const la = c.appointmentLocation[a];
+    for (let i = 0; i < servable.length; i++) {
+      const lb = c.appointmentLocation[servable[i]];
+      distances[i] =
+        servable[i] === a ? -1 : Math.min(c.arcCost[la * L + lb], c.arcCost[lb * L + la]);
+    }
+    order.sort((x, y) => distances[x] - distances[y]);
+    const size = Math.min(k, servable.length);
+    const list = new Int32Array(size);
+    for (let i = 0; i < size; i++) list[i] = servable[order[i]];
+    lists[a] = list;
+    for (let i = 1; i < Math.min(size, 6); i++) {
+      sum += distances[order[i]];
+      count++;
+    }
+  }
+  return { lists, typicalCost: count > 0 && sum > 0 ? sum / count : 1 };
+}

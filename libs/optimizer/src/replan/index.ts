@@ -1,0 +1,2 @@
+export * from './plan-change';
+export * from './replan';
