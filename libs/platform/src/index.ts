@@ -10,3 +10,4 @@ export * from './errors/domain-error';
 export * from './errors/all-exceptions.filter';
 export * from './tracing/start-tracing';
 export * from './http/create-http-app';
+export * from './database/phi-safe-typeorm-logger';

@@ -9,6 +9,8 @@ export const dispatchOptimizerConfigSchema = z.object({
 
 export type DispatchOptimizerConfig = z.output<typeof dispatchOptimizerConfigSchema>;
 
-export function loadDispatchOptimizerConfig(env: NodeJS.ProcessEnv = process.env): DispatchOptimizerConfig {
+export function loadDispatchOptimizerConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): DispatchOptimizerConfig {
   return loadConfig(dispatchOptimizerConfigSchema, env);
 }

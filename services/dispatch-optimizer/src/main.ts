@@ -20,6 +20,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Config errors name the variable; print them plainly so an operator sees them first.
   if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  else
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   process.exit(1);
 });

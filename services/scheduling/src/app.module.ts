@@ -41,6 +41,9 @@ export class AppModule implements OnModuleInit {
           brokers: config.KAFKA_BROKERS,
           serviceName: 'scheduling',
           consumer: { groupId: config.KAFKA_CONSUMER_GROUP },
+          relay: config.OUTBOX_RELAY_ENABLED
+            ? { pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS }
+            : false,
           topics: { ensure: [Topics.EhrAppointmentV1, Topics.SchedulingAppointmentV1] },
         }),
         AppointmentsModule,

@@ -1,14 +1,21 @@
-import loadHighs, { type Highs } from 'highs';
+import loadHighs, { type Highs, type ModelData } from 'highs';
 
 import { columnName, writeLpFormat } from './lp-format';
 import { isIntegral, type MipModel } from './mip-model';
+
 import type { MipBackend, MipSolveOptions, RawMipAnswer } from './mip-solver';
 
 /**
- * HiGHS (WebAssembly) behind the solver port. The model goes in as CPLEX LP
- * text; the persistent API is used (not the one-shot `solve`) because only it
- * exposes `mip_dual_bound`, which turns a time-limited run into a proven gap.
+ * HiGHS (WebAssembly) behind the solver port. The persistent API is used (not
+ * the one-shot `solve`) because only it exposes `mip_dual_bound`, which turns a
+ * time-limited run into a proven gap.
+ *
+ * Input: `arrays` (default) passes the rows as CSR arrays; `lp-text` writes
+ * CPLEX LP format and lets HiGHS parse it. Both load the same model (a spec
+ * checks they agree); arrays skip ~0.4 s of parsing on the clinic-week model
+ * and keep columns in the model's own order.
  */
+export type HighsInput = 'arrays' | 'lp-text';
 
 let runtime: Promise<Highs> | undefined;
 
@@ -25,9 +32,14 @@ const PRIMAL_FEASIBLE = 2;
 export class HighsBackend implements MipBackend {
   readonly name = 'highs' as const;
 
+  constructor(private readonly input: HighsInput = 'arrays') {}
+
   async solveRaw(model: MipModel, options: MipSolveOptions): Promise<RawMipAnswer> {
     const highs = await highsRuntime();
-    const instance = highs.createModel({ format: 'lp', data: writeLpFormat(model) });
+    const byText = this.input === 'lp-text';
+    const instance = highs.createModel(
+      byText ? { format: 'lp', data: writeLpFormat(model) } : toModelData(highs, model),
+    );
     try {
       instance.options.set({
         output_flag: false,
@@ -43,7 +55,8 @@ export class HighsBackend implements MipBackend {
         const columnValues = instance.getSolution().colValue;
         const values = new Float64Array(model.variables.length);
         for (let index = 0; index < values.length; index += 1) {
-          values[index] = columnValues[instance.getColByName(columnName(index))] ?? NaN;
+          values[index] =
+            columnValues[byText ? instance.getColByName(columnName(index)) : index] ?? NaN;
         }
         return values;
       };
@@ -56,7 +69,10 @@ export class HighsBackend implements MipBackend {
 
       switch (status) {
         case codes.optimal:
-          return withBound({ status: 'optimal', values: readValues(), objective: objective() }, bound());
+          return withBound(
+            { status: 'optimal', values: readValues(), objective: objective() },
+            bound(),
+          );
         case codes.infeasible:
           return { status: 'infeasible' };
         case codes.unbounded:
@@ -70,11 +86,27 @@ export class HighsBackend implements MipBackend {
         case codes.objectiveTarget:
         case codes.objectiveBound:
           return hasPrimal
-            ? withBound({ status: 'feasible', values: readValues(), objective: objective() }, bound())
-            : withBound({ status: 'no-solution', message: `HiGHS stopped: status ${status}` }, bound());
+            ? withBound(
+                { status: 'feasible', values: readValues(), objective: objective() },
+                bound(),
+              )
+            : withBound(
+                { status: 'no-solution', message: `HiGHS stopped: status ${status}` },
+                bound(),
+              );
         case codes.empty:
-          return { status: 'optimal', values: new Float64Array(model.variables.length), objective: model.objective.constant };
-        default:
+          return {
+            status: 'optimal',
+            values: new Float64Array(model.variables.length),
+            objective: model.objective.constant,
+          };
+        case codes.notSet:
+        case codes.loadError:
+        case codes.modelError:
+        case codes.presolveError:
+        case codes.solveError:
+        case codes.postsolveError:
+        case codes.unknown:
           return { status: 'error', message: `HiGHS model status ${status}` };
       }
     } finally {
@@ -85,4 +117,54 @@ export class HighsBackend implements MipBackend {
 
 function withBound(answer: RawMipAnswer, bound: number | undefined): RawMipAnswer {
   return bound === undefined ? answer : { ...answer, bound };
+}
+
+function toModelData(highs: Highs, model: MipModel): ModelData {
+  const numCols = model.variables.length;
+  const colCost = new Float64Array(numCols);
+  for (const term of model.objective.terms) colCost[term.variable] = term.coefficient;
+  const starts: number[] = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  const rowLower: number[] = [];
+  const rowUpper: number[] = [];
+  for (const constraint of model.constraints) {
+    for (const term of constraint.terms) {
+      indices.push(term.variable);
+      values.push(term.coefficient);
+    }
+    starts.push(indices.length);
+    rowLower.push(constraint.lower === -Infinity ? -highs.infinity : constraint.lower);
+    rowUpper.push(constraint.upper === Infinity ? highs.infinity : constraint.upper);
+  }
+  const integer = highs.constants.variableType.integer;
+  const continuous = highs.constants.variableType.continuous;
+  return {
+    numCols,
+    numRows: model.constraints.length,
+    sense:
+      model.objective.sense === 'minimize'
+        ? highs.constants.objectiveSense.minimize
+        : highs.constants.objectiveSense.maximize,
+    colCost,
+    colLower: model.variables.map((variable) =>
+      variable.lower === -Infinity ? -highs.infinity : variable.lower,
+    ),
+    colUpper: model.variables.map((variable) =>
+      variable.upper === Infinity ? highs.infinity : variable.upper,
+    ),
+    rowLower,
+    rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: model.constraints.length,
+      numCols,
+      starts: Int32Array.from(starts),
+      indices: Int32Array.from(indices),
+      values: Float64Array.from(values),
+    },
+    integrality: model.variables.map((variable) =>
+      isIntegral(variable.kind) ? integer : continuous,
+    ),
+  };
 }

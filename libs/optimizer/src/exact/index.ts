@@ -4,3 +4,11 @@ export * from './mip-solver';
 export { writeLpFormat } from './lp-format';
 export { HighsBackend } from './highs-backend';
 export { LpSolverBackend } from './lp-solver-backend';
+export { solveSmallExact, SMALL_EXACT_LIMITS } from './small-exact';
+export { solveClinicExact, clinicModelInapplicable } from './clinic-exact';
+export type { ExactResult, ExactSolveOptions, ExactStatus, StageSummary } from './exact-solver';
+export {
+  minimalSpanSchedule,
+  buildSolution as buildExactSolution,
+  type VehicleRoute,
+} from './plan-builder';

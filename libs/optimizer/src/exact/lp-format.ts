@@ -35,10 +35,14 @@ export function writeLpFormat(model: MipModel): string {
     // A ranged row is split in two one-sided rows: the LP format's range syntax
     // is not read the same way by every parser.
     if (lower !== -Infinity) {
-      lines.push(...withRelation(expression(` ${row}_lo:`, constraint.terms), `>= ${number(lower)}`));
+      lines.push(
+        ...withRelation(expression(` ${row}_lo:`, constraint.terms), `>= ${number(lower)}`),
+      );
     }
     if (upper !== Infinity) {
-      lines.push(...withRelation(expression(` ${row}_up:`, constraint.terms), `<= ${number(upper)}`));
+      lines.push(
+        ...withRelation(expression(` ${row}_up:`, constraint.terms), `<= ${number(upper)}`),
+      );
     }
   });
 
@@ -54,8 +58,12 @@ export function writeLpFormat(model: MipModel): string {
     }
   });
 
-  const generals = model.variables.flatMap((variable, index) => (variable.kind === 'integer' ? [columnName(index)] : []));
-  const binaries = model.variables.flatMap((variable, index) => (variable.kind === 'binary' ? [columnName(index)] : []));
+  const generals = model.variables.flatMap((variable, index) =>
+    variable.kind === 'integer' ? [columnName(index)] : [],
+  );
+  const binaries = model.variables.flatMap((variable, index) =>
+    variable.kind === 'binary' ? [columnName(index)] : [],
+  );
   if (generals.length > 0) lines.push('Generals', ...chunk(generals));
   if (binaries.length > 0) lines.push('Binaries', ...chunk(binaries));
   lines.push('End', '');
@@ -93,5 +101,7 @@ function chunk(names: readonly string[]): string[] {
 
 /** Full precision, never `Infinity`/`NaN` (the model builder rejects those in terms). */
 function number(value: number): string {
-  return Number.isInteger(value) ? value.toFixed(0) : value.toPrecision(17).replace(/\.?0+(e|$)/, '$1');
+  return Number.isInteger(value)
+    ? value.toFixed(0)
+    : value.toPrecision(17).replace(/\.?0+(e|$)/, '$1');
 }

@@ -1,6 +1,7 @@
 import solver, { type Model as LpSolverModel, type SolveResult } from 'javascript-lp-solver';
 
 import { isIntegral, type MipModel } from './mip-model';
+
 import type { MipBackend, MipSolveOptions, RawMipAnswer } from './mip-solver';
 
 /**
@@ -37,7 +38,9 @@ export class LpSolverBackend implements MipBackend {
       status: hitTimeLimit ? 'feasible' : 'optimal',
       values,
       objective,
-      ...(hitTimeLimit ? { message: `javascript-lp-solver stopped at its ${options.timeLimitMs} ms limit` } : {}),
+      ...(hitTimeLimit
+        ? { message: `javascript-lp-solver stopped at its ${options.timeLimitMs} ms limit` }
+        : {}),
     });
   }
 }
@@ -71,15 +74,16 @@ function toJsonModel(model: MipModel, options: MipSolveOptions): LpSolverModel {
     }
   });
   for (const term of model.objective.terms) {
+    // Every variable got an entry above.
     const entry = variables[key(term.variable)];
-    if (entry) entry[OBJECTIVE_KEY] = term.coefficient;
+    entry[OBJECTIVE_KEY] = term.coefficient;
   }
   model.constraints.forEach((constraint, index) => {
     const row = `c${index}`;
     if (constraint.terms.length === 0) return;
     for (const term of constraint.terms) {
       const entry = variables[key(term.variable)];
-      if (entry) entry[row] = term.coefficient;
+      entry[row] = term.coefficient;
     }
     constraints[row] =
       constraint.lower === constraint.upper

@@ -67,7 +67,9 @@ export class MipModelBuilder {
     // integer column bounded by 2.5.
     const integral = isIntegral(kind);
     const lower = integral ? Math.ceil(options.lower ?? 0) : (options.lower ?? 0);
-    const upper = integral ? Math.floor(options.upper ?? (kind === 'binary' ? 1 : Infinity)) : (options.upper ?? Infinity);
+    const upper = integral
+      ? Math.floor(options.upper ?? (kind === 'binary' ? 1 : Infinity))
+      : (options.upper ?? Infinity);
     if (Number.isNaN(lower) || Number.isNaN(upper) || lower > upper) {
       throw new RangeError(`variable ${name}: invalid bounds [${lower}, ${upper}]`);
     }
@@ -122,11 +124,17 @@ export class MipModelBuilder {
   private normalize(terms: readonly LinearTerm[]): LinearTerm[] {
     const sums = new Map<number, number>();
     for (const term of terms) {
-      if (!Number.isInteger(term.variable) || term.variable < 0 || term.variable >= this.variables.length) {
+      if (
+        !Number.isInteger(term.variable) ||
+        term.variable < 0 ||
+        term.variable >= this.variables.length
+      ) {
         throw new RangeError(`unknown variable index ${term.variable}`);
       }
       if (!Number.isFinite(term.coefficient)) {
-        throw new RangeError(`non-finite coefficient for ${this.variables[term.variable]?.name ?? '?'}`);
+        throw new RangeError(
+          `non-finite coefficient for ${this.variables[term.variable]?.name ?? '?'}`,
+        );
       }
       sums.set(term.variable, (sums.get(term.variable) ?? 0) + term.coefficient);
     }
@@ -149,7 +157,8 @@ export function relaxIntegrality(model: MipModel): MipModel {
 
 export function evaluateObjective(model: MipModel, values: ArrayLike<number>): number {
   let total = model.objective.constant;
-  for (const term of model.objective.terms) total += term.coefficient * (values[term.variable] ?? NaN);
+  for (const term of model.objective.terms)
+    total += term.coefficient * (values[term.variable] ?? NaN);
   return total;
 }
 

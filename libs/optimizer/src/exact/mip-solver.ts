@@ -1,5 +1,11 @@
+import {
+  DEFAULT_TOLERANCES,
+  verifyMipSolution,
+  type MipVerification,
+  type VerifierTolerances,
+} from './mip-verifier';
+
 import type { MipModel } from './mip-model';
-import { DEFAULT_TOLERANCES, verifyMipSolution, type MipVerification, type VerifierTolerances } from './mip-verifier';
 
 /**
  * The solver port: formulations talk to `solveMip`, never to a backend's own
@@ -18,7 +24,8 @@ export interface MipSolveOptions {
 }
 
 /** What a backend claims, before verification. */
-export type RawMipStatus = 'optimal' | 'feasible' | 'infeasible' | 'unbounded' | 'no-solution' | 'error';
+export type RawMipStatus =
+  'optimal' | 'feasible' | 'infeasible' | 'unbounded' | 'no-solution' | 'error';
 
 export interface RawMipAnswer {
   readonly status: RawMipStatus;
@@ -54,8 +61,21 @@ export interface MipResult {
   readonly message?: string;
 }
 
-export async function solveMip(backend: MipBackend, model: MipModel, options: MipSolveOptions = {}): Promise<MipResult> {
+export async function solveMip(
+  backend: MipBackend,
+  model: MipModel,
+  options: MipSolveOptions = {},
+): Promise<MipResult> {
   const started = performance.now();
+  const emptyRow = emptyRowViolation(model);
+  if (emptyRow !== undefined) {
+    return {
+      backend: backend.name,
+      status: 'infeasible',
+      timeMs: 0,
+      message: `row ${emptyRow} has no terms and excludes 0`,
+    };
+  }
   let raw: RawMipAnswer;
   try {
     raw = await backend.solveRaw(model, options);
@@ -68,14 +88,28 @@ export async function solveMip(backend: MipBackend, model: MipModel, options: Mi
     };
   }
   const timeMs = performance.now() - started;
-  const base = { backend: backend.name, timeMs, ...(raw.message === undefined ? {} : { message: raw.message }) };
+  const base = {
+    backend: backend.name,
+    timeMs,
+    ...(raw.message === undefined ? {} : { message: raw.message }),
+  };
   if ((raw.status !== 'optimal' && raw.status !== 'feasible') || raw.values === undefined) {
-    return { ...base, status: raw.status === 'optimal' || raw.status === 'feasible' ? 'no-solution' : raw.status };
+    return {
+      ...base,
+      status: raw.status === 'optimal' || raw.status === 'feasible' ? 'no-solution' : raw.status,
+      // A bound proven without an incumbent is still worth keeping: it bounds someone else's plan.
+      ...(raw.status === 'no-solution' && raw.bound !== undefined ? { bound: raw.bound } : {}),
+    };
   }
 
-  const verification = verifyMipSolution(model, raw.values, raw.objective, options.tolerances ?? DEFAULT_TOLERANCES);
+  const verification = verifyMipSolution(
+    model,
+    raw.values,
+    raw.objective,
+    options.tolerances ?? DEFAULT_TOLERANCES,
+  );
   if (!verification.ok) {
-    const first = verification.violations[0];
+    const first = verification.violations.at(0);
     return {
       ...base,
       status: 'rejected',
@@ -85,8 +119,18 @@ export async function solveMip(backend: MipBackend, model: MipModel, options: Mi
   }
 
   const objective = verification.objective;
-  const bound = raw.status === 'optimal' ? objective : raw.bound;
-  const gap = bound === undefined ? undefined : Math.abs(objective - bound) / Math.max(1, Math.abs(objective));
+  if (verification.objectiveMismatch !== undefined) {
+    return {
+      ...base,
+      status: 'feasible',
+      values: verification.values,
+      objective,
+      verification,
+      message: `${backend.name} reported an objective ${verification.objectiveMismatch} away from its own point; kept as feasible, not optimal`,
+    };
+  }
+  const bound = raw.bound ?? (raw.status === 'optimal' ? objective : undefined);
+  const gap = bound === undefined ? undefined : relativeGap(objective, bound);
   return {
     ...base,
     status: raw.status,
@@ -96,4 +140,22 @@ export async function solveMip(backend: MipBackend, model: MipModel, options: Mi
     ...(gap === undefined ? {} : { gap }),
     verification,
   };
+}
+
+/** |objective - bound| / max(1, |objective|): the same convention for every backend and bench table. */
+export function relativeGap(objective: number, bound: number): number {
+  return Math.abs(objective - bound) / Math.max(1, Math.abs(objective));
+}
+
+/**
+ * A row left with no terms (all coefficients zero) is either always true or
+ * makes the model infeasible. Backends drop such rows silently, so the
+ * infeasible case is answered here rather than by a backend "solution".
+ */
+function emptyRowViolation(model: MipModel): string | undefined {
+  for (const constraint of model.constraints) {
+    if (constraint.terms.length === 0 && (constraint.lower > 0 || constraint.upper < 0))
+      return constraint.name;
+  }
+  return undefined;
 }

@@ -20,6 +20,8 @@ export class RoutePlan {
   readonly routes: Route[];
   readonly taskOf: Int32Array;
   readonly vehicleOf: Int32Array;
+  /** 1-based position of a served appointment in its route (valid only while `vehicleOf[a] >= 0`). */
+  readonly positionOf: Int32Array;
   routeCostSum = 0;
   unservedPenaltySum = 0;
   private readonly backup = new Map<number, Route>();
@@ -34,6 +36,7 @@ export class RoutePlan {
     this.routes = Array.from({ length: ctx.V }, () => new Route());
     this.taskOf = new Int32Array(ctx.A).fill(-1);
     this.vehicleOf = new Int32Array(ctx.A).fill(-1);
+    this.positionOf = new Int32Array(ctx.A);
     this.classSeen = new Int32Array(ctx.V);
     for (let v = 0; v < ctx.V; v++) this.refresh(v);
     for (let a = 0; a < ctx.A; a++)
@@ -59,7 +62,11 @@ export class RoutePlan {
   }
 
   rollback(): void {
-    for (const [v, route] of this.backup) this.routes[v] = route;
+    const taskAppointment = this.ctx.compiled.taskAppointment;
+    for (const [v, route] of this.backup) {
+      this.routes[v] = route;
+      route.tasks.forEach((t, i) => (this.positionOf[taskAppointment[t]] = i + 1));
+    }
     for (let i = this.assignmentLog.length - 3; i >= 0; i -= 3) {
       const a = this.assignmentLog[i];
       this.taskOf[a] = this.assignmentLog[i + 1];
@@ -104,7 +111,7 @@ export class RoutePlan {
     if (v < 0) return;
     const route = this.touch(v);
     this.logAssignment(a);
-    route.tasks.splice(route.tasks.indexOf(this.taskOf[a]), 1);
+    route.tasks.splice(this.positionOf[a] - 1, 1);
     this.taskOf[a] = -1;
     this.vehicleOf[a] = -1;
     this.unservedPenaltySum += this.ctx.compiled.appointmentUnservedPenalty[a];
@@ -140,7 +147,12 @@ export class RoutePlan {
     const bwdD = route.bwdD;
     const bwdE = route.bwdE;
     const bwdL = route.bwdL;
+    const fwdArc = route.fwdArc;
+    const fwdLoad = route.fwdLoad;
+    const fwdPenalty = route.fwdPenalty;
     fwdD.length = fwdE.length = fwdL.length = bwdD.length = bwdE.length = bwdL.length = n + 2;
+    fwdArc.length = fwdLoad.length = fwdPenalty.length = n + 2;
+    fwdArc[0] = fwdLoad[0] = fwdPenalty[0] = 0;
     const s0 = ctx.shiftStart[v];
     const s1 = ctx.shiftEnd[v];
     fwdD[0] = 0;
@@ -169,7 +181,11 @@ export class RoutePlan {
         const a = c.taskAppointment[t];
         load += c.appointmentLoad[a];
         penalty += c.assignmentPenalty[rowOffset + a];
+        this.positionOf[a] = p;
       }
+      fwdArc[p] = travel;
+      fwdLoad[p] = load;
+      fwdPenalty[p] = penalty;
       prev = loc;
     }
     bwdD[n + 1] = 0;
@@ -328,7 +344,7 @@ export class RoutePlan {
     const c = ctx.compiled;
     const L = ctx.L;
     const tasks = this.routes[v].tasks;
-    const i = tasks.indexOf(this.taskOf[a]);
+    const i = this.positionOf[a] - 1;
     const prevLoc = i === 0 ? c.vehicleStartLocation[v] : ctx.taskLocation[tasks[i - 1]];
     const nextLoc =
       i === tasks.length - 1 ? c.vehicleEndLocation[v] : ctx.taskLocation[tasks[i + 1]];

@@ -14,6 +14,10 @@ export class Route {
   bwdD: number[] = [];
   bwdE: number[] = [];
   bwdL: number[] = [];
+  /** Prefix sums over positions 0..p: arc cost (before the vehicle's travel weight), load, assignment penalty. */
+  fwdArc: number[] = [];
+  fwdLoad: number[] = [];
+  fwdPenalty: number[] = [];
   load = 0;
   travelCost = 0;
   duration = 0;
@@ -30,6 +34,9 @@ export class Route {
     copy.bwdD = this.bwdD.slice();
     copy.bwdE = this.bwdE.slice();
     copy.bwdL = this.bwdL.slice();
+    copy.fwdArc = this.fwdArc.slice();
+    copy.fwdLoad = this.fwdLoad.slice();
+    copy.fwdPenalty = this.fwdPenalty.slice();
     copy.load = this.load;
     copy.travelCost = this.travelCost;
     copy.duration = this.duration;

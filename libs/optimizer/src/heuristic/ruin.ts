@@ -81,7 +81,7 @@ export const stringRemoval: RuinOperator = (plan, random, size) => {
     if (v < 0 || ruined.has(v) || !removable(plan, a)) continue;
     const tasks = plan.routes[v].tasks;
     const length = Math.floor(random.next() * Math.min(tasks.length, lsMax)) + 1;
-    const at = tasks.indexOf(plan.taskOf[a]);
+    const at = plan.positionOf[a] - 1;
     const taken =
       random.next() < 0.5
         ? cutString(tasks.length, at, length, random)

@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** "true"/"false" from the environment; anything else is a configuration error. */
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'], { message: 'must be "true" or "false"' })
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true');
+
 /** A comma-separated list of host:port pairs. */
 export const kafkaBrokersSchema = z
   .string({ required_error: 'is required (comma-separated host:port list)' })
@@ -27,6 +34,12 @@ export const commonConfigShape = {
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL').optional(),
+  /**
+   * The outbox relay can run in this process (default) or be switched off here and run in a
+   * dedicated replica; rows written meanwhile wait in the outbox, nothing is lost.
+   */
+  OUTBOX_RELAY_ENABLED: booleanFlag(true),
+  OUTBOX_RELAY_POLL_INTERVAL_MS: positiveInt(1_000),
 } as const;
 
 export const commonConfigSchema = z.object(commonConfigShape);

@@ -1,5 +1,7 @@
 import { type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 
+import { PhiSafeTypeOrmLogger } from './phi-safe-typeorm-logger';
+
 export interface DatabaseSettings {
   url: string;
   poolSize: number;
@@ -23,7 +25,9 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    logging: ['error', 'warn', 'migration'],
+    logger: new PhiSafeTypeOrmLogger(),
+    maxQueryExecutionTime: 1_000,
     applicationName: settings.applicationName,
     extra: { max: settings.poolSize, options: '-c TimeZone=UTC' },
   };

@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+import { Kafka, logLevel } from 'kafkajs';
+
+import { ALL_TOPICS, Topics } from '@caredispatch/contracts';
+
+import { OtlpCollectorStandIn } from '../otlp/otlp-collector-stand-in';
+import { ThrowawayDatabase } from '../postgres/throwaway-database';
+import { freePort } from '../process/free-port';
+import { ServiceProcess } from '../process/service-process';
+import { TwilioStandIn } from '../twilio';
+
+export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+export const AUDIT_TOKEN = 'e2e-audit-token-0123456789abcdef';
+export const TWILIO = {
+  accountSid: `AC${'0'.repeat(31)}1`,
+  authToken: 'e2e-twilio-auth-token',
+  from: '+15005550006',
+};
+
+export type ServiceName = 'ehr-gateway' | 'scheduling' | 'messaging' | 'audit-log';
+const SERVICES: readonly ServiceName[] = ['ehr-gateway', 'scheduling', 'messaging', 'audit-log'];
+
+/** What each consuming service subscribes to (see its app.module.ts). */
+const CONSUMED_TOPICS: Readonly<Record<string, readonly string[]>> = {
+  scheduling: [Topics.EhrAppointmentV1],
+  messaging: [Topics.SchedulingAppointmentV1],
+  'audit-log': ALL_TOPICS,
+};
+
+export interface StackOptions {
+  /** Tenants and their Standard Webhooks secrets. */
+  tenants: Record<string, string>;
+  /** LOG_LEVEL of every service (info). */
+  logLevel?: string;
+  /** Per-service environment overrides for the first start. */
+  overrides?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
+/**
+ * The first flow as production runs it: four real service processes, each with its own
+ * fresh database, the real Kafka broker, a Twilio stand-in and an OTLP collector stand-in.
+ * Consumer groups are unique per stack so earlier runs' offsets never interfere.
+ */
+export class Stack {
+  readonly twilio = new TwilioStandIn({
+    accountSid: TWILIO.accountSid,
+    authToken: TWILIO.authToken,
+  });
+  readonly collector = new OtlpCollectorStandIn();
+  readonly databases = new Map<ServiceName, ThrowawayDatabase>();
+  readonly services = new Map<ServiceName, ServiceProcess>();
+  private readonly envs = new Map<ServiceName, Record<string, string>>();
+  readonly runId = randomBytes(3).toString('hex');
+  readonly logDir = join(__dirname, '../../../../tmp/stack-logs', this.runId);
+
+  constructor(private readonly options: StackOptions) {}
+
+  service(name: ServiceName): ServiceProcess {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`${name} not started`);
+    return service;
+  }
+
+  database(name: ServiceName): ThrowawayDatabase {
+    const database = this.databases.get(name);
+    if (!database) throw new Error(`${name} has no database`);
+    return database;
+  }
+
+  async start(): Promise<void> {
+    const { baseUrl: twilioBaseUrl } = await this.twilio.start();
+    const { endpoint } = await this.collector.start();
+    const ports = new Map<ServiceName, number>();
+    for (const name of SERVICES) ports.set(name, await freePort());
+    for (const name of SERVICES) {
+      this.databases.set(name, await ThrowawayDatabase.create(`e2e_${name.replace('-', '_')}`));
+    }
+    const common = (name: ServiceName): Record<string, string> => ({
+      NODE_ENV: 'test',
+      LOG_LEVEL: this.options.logLevel ?? 'info',
+      DATABASE_URL: this.database(name).url,
+      KAFKA_BROKERS,
+      KAFKA_CLIENT_ID: `${name}-${this.runId}`,
+      KAFKA_CONSUMER_GROUP: `${name}-${this.runId}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      OUTBOX_RELAY_POLL_INTERVAL_MS: '500',
+    });
+    const messagingPort = ports.get('messaging') ?? 0;
+    const specific: Record<ServiceName, Record<string, string>> = {
+      'ehr-gateway': { EHR_WEBHOOK_SECRETS: JSON.stringify(this.options.tenants) },
+      scheduling: {},
+      messaging: {
+        TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+        TWILIO_AUTH_TOKEN: TWILIO.authToken,
+        TWILIO_FROM_NUMBER: TWILIO.from,
+        TWILIO_API_BASE_URL: twilioBaseUrl,
+        PUBLIC_BASE_URL: `http://127.0.0.1:${messagingPort}`,
+        SENDER_POLL_INTERVAL_MS: '50',
+        // Short lease so a send cut off by a kill is reconciled within a test's patience.
+        SENDER_LEASE_MS: '5000',
+        TWILIO_REQUEST_TIMEOUT_MS: '2000',
+        SENDER_RETRY_BASE_MS: '100',
+        SENDER_RETRY_MAX_MS: '500',
+      },
+      'audit-log': { AUDIT_API_TOKEN: AUDIT_TOKEN },
+    };
+    for (const name of SERVICES) {
+      const env = { ...common(name), ...specific[name] };
+      this.envs.set(name, env);
+      const process = new ServiceProcess({
+        service: name,
+        port: ports.get(name) ?? 0,
+        env: { ...env, ...(this.options.overrides?.[name] ?? {}) },
+        logDir: this.logDir,
+      });
+      this.services.set(name, process);
+    }
+    await this.startConsumerGroupsAtTopicEnds();
+    await Promise.all(SERVICES.map((name) => this.service(name).start()));
+  }
+
+  /**
+   * The broker is shared with earlier runs; committing each new group's offsets at the
+   * current end of its topics makes the services see only this run's events, without the
+   * race of a "latest" reset that resolves after the first test event was produced.
+   */
+  private async startConsumerGroupsAtTopicEnds(): Promise<void> {
+    const kafka = new Kafka({
+      clientId: `stack-${this.runId}`,
+      brokers: KAFKA_BROKERS.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const topics = [...new Set(Object.values(CONSUMED_TOPICS).flat())];
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((topic) => !existing.has(topic));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.flatMap((topic) => [
+            { topic, numPartitions: 3 },
+            { topic: `${topic}.dlq`, numPartitions: 3 },
+          ]),
+        });
+      }
+      for (const [service, consumed] of Object.entries(CONSUMED_TOPICS)) {
+        for (const topic of consumed) {
+          const ends = await admin.fetchTopicOffsets(topic);
+          await admin.setOffsets({
+            groupId: `${service}-${this.runId}`,
+            topic,
+            partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+          });
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Restarts a (killed) service on the same port and database, with its normal environment
+   * (the first start's overrides are dropped) plus `overrides`.
+   */
+  async restart(name: ServiceName, overrides: Record<string, string> = {}): Promise<void> {
+    const old = this.service(name);
+    await old.stop();
+    const env = { ...(this.envs.get(name) ?? {}), ...overrides };
+    const port = Number(new URL(old.baseUrl).port);
+    const fresh = new ServiceProcess({
+      service: name,
+      port,
+      env,
+      logDir: join(this.logDir, `restarted-${Date.now()}`),
+    });
+    this.services.set(name, fresh);
+    await fresh.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].map((service) => service.stop()));
+    await this.twilio.stop();
+    await this.collector.stop();
+    for (const database of this.databases.values()) await database.drop();
+  }
+}

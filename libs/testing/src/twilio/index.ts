@@ -1,0 +1,3 @@
+export * from './twilio-stand-in';
+export * from './twilio-failures';
+export * from './twilio-signature';

@@ -1,0 +1,59 @@
+import { type NewEvent, timestampFromDate } from '@caredispatch/contracts';
+
+import { type AppointmentChange } from './classification/classify-appointment-change';
+import { type NormalizedAppointment } from './fhir/normalize-appointment';
+
+export type EhrAppointmentEvent =
+  | NewEvent<'EhrAppointmentBookedV1'>
+  | NewEvent<'EhrAppointmentRescheduledV1'>
+  | NewEvent<'EhrAppointmentCancelledV1'>;
+
+export interface EventContext {
+  readonly tenantId: string;
+  /** Root of the causal chain: one per accepted delivery. */
+  readonly correlationId: string;
+}
+
+/** Kafka key and aggregate id: tenant and EHR ids only, never PHI. */
+export function appointmentAggregateId(tenantId: string, ehrAppointmentId: string): string {
+  return `${tenantId}:${ehrAppointmentId}`;
+}
+
+/** The `ehr.appointment.v1` event for a classified change; undefined when nothing is published. */
+export function appointmentEventFor(
+  change: AppointmentChange,
+  normalized: NormalizedAppointment,
+  context: EventContext,
+): EhrAppointmentEvent | undefined {
+  const base = {
+    tenantId: context.tenantId,
+    aggregateId: appointmentAggregateId(context.tenantId, normalized.ehrAppointmentId),
+    correlationId: context.correlationId,
+    // An EHR webhook starts the chain; nothing inside CareDispatch caused it.
+    causationId: '',
+  };
+  const appointment = normalized.appointment;
+  switch (change.kind) {
+    case 'booked':
+      return { ...base, type: 'EhrAppointmentBookedV1', payload: { appointment } };
+    case 'rescheduled':
+      return {
+        ...base,
+        type: 'EhrAppointmentRescheduledV1',
+        payload: {
+          appointment,
+          previousStart: timestampFromDate(change.previousStart),
+          previousEnd: timestampFromDate(change.previousEnd),
+        },
+      };
+    case 'cancelled':
+      return {
+        ...base,
+        type: 'EhrAppointmentCancelledV1',
+        payload: { appointment, cancellationReasonCode: normalized.cancellationReasonCode },
+      };
+    case 'duplicate':
+    case 'ignored':
+      return undefined;
+  }
+}

@@ -1,0 +1,48 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The last version of each EHR appointment the gateway acted on: the "known" row of the
+ * classification state table. Locked FOR UPDATE while a delivery is classified, so two
+ * concurrent deliveries of one appointment are serialized and cannot both publish.
+ */
+@Entity({ name: 'ehr_appointment_state' })
+export class AppointmentStateEntity {
+  @PrimaryColumn({
+    name: 'tenant_id',
+    type: 'varchar',
+    length: 100,
+    primaryKeyConstraintName: 'PK_ehr_appointment_state',
+  })
+  tenantId!: string;
+
+  @PrimaryColumn({
+    name: 'ehr_appointment_id',
+    type: 'varchar',
+    length: 64,
+    primaryKeyConstraintName: 'PK_ehr_appointment_state',
+  })
+  ehrAppointmentId!: string;
+
+  /** `meta.versionId` or `sha256:<hex>` of the normalized content. */
+  @Column({ name: 'ehr_version', type: 'text' })
+  ehrVersion!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  lifecycle!: 'active' | 'cancelled';
+
+  @Column({ name: 'start_at', type: 'timestamptz' })
+  startAt!: Date;
+
+  @Column({ name: 'end_at', type: 'timestamptz' })
+  endAt!: Date;
+
+  /** The EHR's `meta.lastUpdated`, to recognise deliveries that arrive out of order. */
+  @Column({ name: 'source_updated_at', type: 'timestamptz', nullable: true })
+  sourceUpdatedAt!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+}

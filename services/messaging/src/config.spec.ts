@@ -1,0 +1,67 @@
+import { ConfigError } from '@caredispatch/platform';
+
+import { loadMessagingConfig } from './config';
+
+const validEnv = {
+  DATABASE_URL: 'postgres://caredispatch_messaging@127.0.0.1:5432/caredispatch_messaging',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+  TWILIO_AUTH_TOKEN: 'secret-token',
+  TWILIO_FROM_NUMBER: '+15005550006',
+  PUBLIC_BASE_URL: 'https://messaging.example.org/',
+};
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadMessagingConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe(loadMessagingConfig.name, () => {
+  it('should apply defaults and normalise the public URL', () => {
+    const sut = loadMessagingConfig(validEnv);
+
+    expect(sut).toMatchObject({
+      HTTP_PORT: 3003,
+      PUBLIC_BASE_URL: 'https://messaging.example.org',
+      PRACTICE_NAMES: {},
+      KAFKA_CONSUMER_GROUP: 'messaging',
+      KAFKA_CONSUMER_FROM_BEGINNING: true,
+    });
+    expect(sut.TWILIO_API_BASE_URL).toBeUndefined();
+  });
+
+  it('should name each missing or malformed variable without echoing secrets', () => {
+    const sut = problemsOf({
+      ...validEnv,
+      TWILIO_ACCOUNT_SID: 'nope',
+      TWILIO_AUTH_TOKEN: undefined,
+      TWILIO_FROM_NUMBER: '5551234',
+      PRACTICE_NAMES: '{not json',
+    });
+
+    expect(sut.map((problem) => problem.split(':')[0]).sort()).toEqual(
+      ['PRACTICE_NAMES', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'].sort(),
+    );
+  });
+
+  it('should refuse a sender lease that a slow Twilio call could outlive', () => {
+    const sut = problemsOf({
+      ...validEnv,
+      TWILIO_REQUEST_TIMEOUT_MS: '20000',
+      SENDER_LEASE_MS: '30000',
+    });
+
+    expect(sut).toEqual([expect.stringMatching(/^SENDER_LEASE_MS: /) as unknown]);
+  });
+
+  it('should read per-tenant practice names', () => {
+    const sut = loadMessagingConfig({ ...validEnv, PRACTICE_NAMES: '{"acme":"Acme Clinic"}' });
+
+    expect(sut.PRACTICE_NAMES).toEqual({ acme: 'Acme Clinic' });
+  });
+});

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+import { booleanFlag, commonConfigShape, loadConfig } from '@caredispatch/platform';
+
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .url(`must be a URL (${what})`)
+    .refine((value) => /^https?:\/\//.test(value), { message: 'must be an http(s) URL' })
+    // One canonical form: callers append paths that start with '/'.
+    .transform((value) => value.replace(/\/+$/, ''));
+
+/** `{"<tenantId>": "<display name>"}`; overrides the practice name carried by the events. */
+const practiceNamesSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx): Readonly<Record<string, string>> => {
+    if (value === undefined || value.trim() === '') return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object' });
+      return z.NEVER;
+    }
+    const result = z.record(z.string().min(1), z.string().min(1).max(60)).safeParse(parsed);
+    if (!result.success) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'must map tenant ids to display names of 1..60 characters',
+      });
+      return z.NEVER;
+    }
+    return result.data;
+  });
+
+/**
+ * Secrets: validated like everything else but never echoed (loadConfig prints variable
+ * names only) and never logged.
+ */
+export const MESSAGING_SECRET_VARIABLES = ['TWILIO_AUTH_TOKEN'] as const;
+
+export const messagingConfigSchema = z
+  .object({
+    ...commonConfigShape,
+    HTTP_PORT: commonConfigShape.HTTP_PORT.default(3003),
+    TWILIO_ACCOUNT_SID: z
+      .string({ required_error: 'is required (Twilio Account SID, AC…)' })
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)'),
+    TWILIO_AUTH_TOKEN: z
+      .string({ required_error: 'is required (secret)' })
+      .min(1, 'must not be empty'),
+    TWILIO_FROM_NUMBER: z
+      .string({ required_error: 'is required (E.164 sender number)' })
+      .regex(E164, 'must be an E.164 phone number, e.g. +15005550006'),
+    /** Unset = live Twilio (https://api.twilio.com); tests and staging point it at a stand-in. */
+    TWILIO_API_BASE_URL: httpUrl('Twilio API base, e.g. http://127.0.0.1:4010').optional(),
+    TWILIO_REQUEST_TIMEOUT_MS: positiveInt(10_000),
+    /** Public origin Twilio reaches this service at; the status callback URL and its signature build on it. */
+    PUBLIC_BASE_URL: httpUrl('public origin of this service, e.g. https://messaging.example.org'),
+    PRACTICE_NAMES: practiceNamesSchema,
+    KAFKA_CONSUMER_GROUP: z.string().min(1).default('messaging'),
+    /** Where a NEW consumer group starts; `false` only for throwaway groups (tests) that must skip history. */
+    KAFKA_CONSUMER_FROM_BEGINNING: z
+      .enum(['true', 'false'], { message: "must be 'true' or 'false'" })
+      .default('true')
+      .transform((value) => value === 'true'),
+    /** Kill switch for outbound sending; consumption continues and messages stay queued. */
+    MESSAGE_SENDER_ENABLED: booleanFlag(true),
+    SENDER_POLL_INTERVAL_MS: positiveInt(250),
+    SENDER_BATCH_SIZE: positiveInt(20),
+    /**
+     * How long a claimed message may stay in `sending` before another sender reconciles it
+     * with Twilio. Must exceed the Twilio request timeout, or a slow call that still
+     * succeeds could be reconciled as "not sent" and sent again.
+     */
+    SENDER_LEASE_MS: positiveInt(30_000),
+    SENDER_MAX_ATTEMPTS: positiveInt(8),
+    SENDER_RETRY_BASE_MS: positiveInt(1_000),
+    SENDER_RETRY_MAX_MS: positiveInt(60_000),
+  })
+  .superRefine((config, ctx) => {
+    if (config.SENDER_LEASE_MS <= 2 * config.TWILIO_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['SENDER_LEASE_MS'],
+        message: 'must be more than twice TWILIO_REQUEST_TIMEOUT_MS',
+      });
+    }
+    if (config.SENDER_RETRY_MAX_MS < config.SENDER_RETRY_BASE_MS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['SENDER_RETRY_MAX_MS'],
+        message: 'must be >= SENDER_RETRY_BASE_MS',
+      });
+    }
+  });
+
+export type MessagingConfig = z.output<typeof messagingConfigSchema>;
+
+export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): MessagingConfig {
+  return loadConfig(messagingConfigSchema, env);
+}

@@ -1,0 +1,57 @@
+import { DateTime } from 'luxon';
+
+export enum ConfirmationKind {
+  Booked = 'booked',
+  Rescheduled = 'rescheduled',
+}
+
+/**
+ * Everything a confirmation may say, and nothing more. Minimum necessary (HIPAA
+ * §164.502(b)): an SMS can be read on a lock screen by anyone, so it names the practice and
+ * the time only — never the provider, the appointment type, a procedure or a diagnosis.
+ * Keeping those out of this type makes it impossible to render them by accident.
+ */
+export interface ConfirmationTextInput {
+  readonly kind: ConfirmationKind;
+  readonly practiceName: string;
+  /** The appointment start as a UTC instant. */
+  readonly start: Date;
+  /** IANA zone of the location, e.g. America/New_York; the patient reads local time. */
+  readonly timeZone: string;
+}
+
+const MAX_PRACTICE_NAME_CHARS = 60;
+const FALLBACK_PRACTICE_NAME = 'Your care team';
+
+/** e.g. "Acme Family Practice: your appointment is confirmed for Tue, Mar 10 at 9:30 AM EDT. …" */
+export function renderConfirmationText(input: ConfirmationTextInput): string {
+  const when = formatLocalStart(input.start, input.timeZone);
+  const practice = sanitizePracticeName(input.practiceName);
+  const headline =
+    input.kind === ConfirmationKind.Booked
+      ? `your appointment is confirmed for ${when}.`
+      : `your appointment has been moved to ${when}.`;
+  return `${practice}: ${headline} Please arrive 10 minutes early. Reply STOP to opt out.`;
+}
+
+/**
+ * Local wall-clock time with the zone's abbreviation, so "9:30 AM EDT" stays right across
+ * DST changes (the offset comes from the zone rules at that instant, not from today's).
+ */
+export function formatLocalStart(start: Date, timeZone: string): string {
+  const local = DateTime.fromJSDate(start, { zone: timeZone }).setLocale('en-US');
+  if (!local.isValid) throw new RangeError(`cannot render a time in zone '${timeZone}'`);
+  return local.toFormat("ccc, LLL d 'at' h:mm a ZZZZ");
+}
+
+function sanitizePracticeName(name: string): string {
+  // Control characters would break the SMS layout; a very long name would split it into many segments.
+  const cleaned = name
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (cleaned === '') return FALLBACK_PRACTICE_NAME;
+  return cleaned.length > MAX_PRACTICE_NAME_CHARS
+    ? `${cleaned.slice(0, MAX_PRACTICE_NAME_CHARS - 1).trimEnd()}…`
+    : cleaned;
+}

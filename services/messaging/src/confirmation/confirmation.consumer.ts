@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+
+import { type ScheduledAppointment, Topics } from '@caredispatch/contracts';
+import { type EventContext, EventHandler } from '@caredispatch/kafka';
+
+import { ConfirmationKind } from './confirmation-text';
+import { ConfirmationService } from './confirmation.service';
+
+/**
+ * Thin adapter from `scheduling.appointment.v1` to ConfirmationService. Events arrive
+ * decoded and validated, inside a transaction that also records the event id (inbox), so a
+ * redelivered event has no second effect.
+ */
+@Injectable()
+export class ConfirmationConsumer {
+  constructor(private readonly confirmations: ConfirmationService) {}
+
+  @EventHandler(Topics.SchedulingAppointmentV1, 'AppointmentBookedV1')
+  async onBooked(ctx: EventContext<'AppointmentBookedV1'>): Promise<void> {
+    await this.confirmations.confirm(
+      ctx.manager,
+      ctx.envelope,
+      appointmentOf(ctx.event),
+      ConfirmationKind.Booked,
+    );
+  }
+
+  @EventHandler(Topics.SchedulingAppointmentV1, 'AppointmentRescheduledV1')
+  async onRescheduled(ctx: EventContext<'AppointmentRescheduledV1'>): Promise<void> {
+    await this.confirmations.confirm(
+      ctx.manager,
+      ctx.envelope,
+      appointmentOf(ctx.event),
+      ConfirmationKind.Rescheduled,
+    );
+  }
+
+  @EventHandler(Topics.SchedulingAppointmentV1, 'AppointmentCancelledV1')
+  async onCancelled(ctx: EventContext<'AppointmentCancelledV1'>): Promise<void> {
+    await this.confirmations.withdraw(ctx.manager, ctx.envelope, appointmentOf(ctx.event));
+  }
+}
+
+/** The contract's validation guarantees `appointment`; this narrows the proto3 optional. */
+function appointmentOf(event: { appointment?: ScheduledAppointment }): ScheduledAppointment {
+  if (!event.appointment) throw new Error('validated appointment event without appointment');
+  return event.appointment;
+}

@@ -1,0 +1,153 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { context, propagation } from '@opentelemetry/api';
+import { EntityManager } from 'typeorm';
+
+import { type Clock, type EventEnvelope, type ScheduledAppointment } from '@caredispatch/contracts';
+import { SERVICE_CONFIG } from '@caredispatch/platform';
+
+import { CLOCK } from '../clock';
+import { type MessagingConfig } from '../config';
+import { MessageEvents } from '../message/message-events';
+import { MessageState } from '../message/message-state';
+import { MessageChannel, MessagePurpose } from '../message/message.entity';
+import { MessageRepository } from '../message/message.repository';
+
+import { planConfirmation } from './confirmation-plan';
+import { type ConfirmationKind } from './confirmation-text';
+
+export enum ConfirmationOutcome {
+  Queued = 'queued',
+  Suppressed = 'suppressed',
+  /** This revision (or a newer one) was handled before. */
+  AlreadyHandled = 'already_handled',
+}
+
+/**
+ * Turns appointment events into queued confirmation messages. Runs inside the consumer's
+ * transaction and does no I/O besides the database: the SMS itself is the sender's job,
+ * so a crash here can never leave a text sent but unrecorded.
+ */
+@Injectable()
+export class ConfirmationService {
+  private readonly logger = new Logger(ConfirmationService.name);
+
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly events: MessageEvents,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
+  ) {}
+
+  async confirm(
+    manager: EntityManager,
+    envelope: EventEnvelope,
+    appointment: ScheduledAppointment,
+    kind: ConfirmationKind,
+  ): Promise<ConfirmationOutcome> {
+    const now = this.clock.now();
+    const subject = { tenantId: envelope.tenantId, appointmentId: appointment.appointmentId };
+    const advanced = await this.messages.advanceRevision(manager, {
+      ...subject,
+      revision: appointment.revision,
+      cancelled: false,
+      now,
+    });
+    if (!advanced) return this.done(envelope, ConfirmationOutcome.AlreadyHandled);
+
+    // A confirmation for an earlier time that has not gone out yet would now be wrong.
+    await this.messages.cancelUnsent(manager, {
+      ...subject,
+      beforeRevision: appointment.revision,
+      now,
+    });
+
+    const plan = planConfirmation(appointment, kind, this.config.PRACTICE_NAMES[envelope.tenantId]);
+    const id = this.messages.newId();
+    const inserted = await this.messages.insertIfAbsent(manager, {
+      id,
+      ...subject,
+      revision: appointment.revision,
+      purpose: MessagePurpose.Confirmation,
+      state: plan.action === 'send' ? MessageState.Queued : MessageState.Suppressed,
+      toE164: plan.action === 'send' ? plan.toE164 : null,
+      body: plan.action === 'send' ? plan.body : null,
+      suppressionReason: plan.action === 'suppress' ? plan.reason : null,
+      correlationId: envelope.correlationId,
+      lastEventId: envelope.eventId,
+      traceparent: activeTraceparent(),
+      now,
+    });
+    if (!inserted) return this.done(envelope, ConfirmationOutcome.AlreadyHandled);
+    if (plan.action === 'suppress') {
+      // messaging.message.v1 has no "suppressed" status yet; the row is the record.
+      return this.done(envelope, ConfirmationOutcome.Suppressed, id, plan.reason);
+    }
+    await this.events.queued(manager, {
+      id,
+      ...subject,
+      purpose: MessagePurpose.Confirmation,
+      channel: MessageChannel.Sms,
+      correlationId: envelope.correlationId,
+      lastEventId: envelope.eventId,
+    });
+    return this.done(envelope, ConfirmationOutcome.Queued, id);
+  }
+
+  /** No confirmation for a cancelled appointment: unsent ones are withdrawn. */
+  async withdraw(
+    manager: EntityManager,
+    envelope: EventEnvelope,
+    appointment: ScheduledAppointment,
+  ): Promise<number> {
+    const now = this.clock.now();
+    const subject = { tenantId: envelope.tenantId, appointmentId: appointment.appointmentId };
+    const advanced = await this.messages.advanceRevision(manager, {
+      ...subject,
+      revision: appointment.revision,
+      cancelled: true,
+      now,
+    });
+    if (!advanced) {
+      this.done(envelope, ConfirmationOutcome.AlreadyHandled);
+      return 0;
+    }
+    // beforeRevision + 1: nothing exists at the cancellation's own revision, but being
+    // inclusive costs nothing and keeps the rule "everything up to now" obvious.
+    const cancelled = await this.messages.cancelUnsent(manager, {
+      ...subject,
+      beforeRevision: appointment.revision + 1,
+      now,
+    });
+    this.logger.log({
+      message: 'confirmations withdrawn',
+      eventId: envelope.eventId,
+      appointmentId: appointment.appointmentId,
+      cancelledMessageIds: cancelled.map((message) => message.id),
+    });
+    return cancelled.length;
+  }
+
+  private done(
+    envelope: EventEnvelope,
+    outcome: ConfirmationOutcome,
+    messageId?: string,
+    reason?: string,
+  ): ConfirmationOutcome {
+    // Ids and codes only: never the phone number or the text.
+    this.logger.log({
+      message: 'confirmation handled',
+      outcome,
+      eventId: envelope.eventId,
+      messageId,
+      reason,
+    });
+    return outcome;
+  }
+}
+
+/** The consumer span's context, stored with the message so the later provider call joins the trace. */
+function activeTraceparent(): string {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier['traceparent'] ?? '';
+}

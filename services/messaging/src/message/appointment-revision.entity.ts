@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * The newest revision of each appointment messaging has acted on. Advancing it is the first
+ * write of every appointment handler, which both serializes handlers for one appointment
+ * (row lock) and drops events older than what was already seen (e.g. a replayed booking
+ * arriving after its cancellation).
+ */
+@Entity({ name: 'appointment_revision' })
+export class AppointmentRevisionEntity {
+  @PrimaryColumn({
+    name: 'tenant_id',
+    type: 'text',
+    primaryKeyConstraintName: 'pk_appointment_revision',
+  })
+  tenantId!: string;
+
+  @PrimaryColumn({
+    name: 'appointment_id',
+    type: 'uuid',
+    primaryKeyConstraintName: 'pk_appointment_revision',
+  })
+  appointmentId!: string;
+
+  @Column({ type: 'integer' })
+  revision!: number;
+
+  @Column({ type: 'boolean', default: false })
+  cancelled!: boolean;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

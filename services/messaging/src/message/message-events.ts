@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+import {
+  type EventPayloadInit,
+  type EventTypesOf,
+  MessageChannel as ContractChannel,
+  MessagePurpose as ContractPurpose,
+  MessageStatus as ContractStatus,
+  Topics,
+} from '@caredispatch/contracts';
+import { OutboxWriter } from '@caredispatch/kafka';
+
+import { MessageChannel, MessagePurpose } from './message.entity';
+import { MessageRepository } from './message.repository';
+
+type MessageEventType = EventTypesOf<typeof Topics.MessagingMessageV1>;
+
+/** The message fields every event repeats. Ids only: message events never carry PHI. */
+export interface MessageEventSubject {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly appointmentId: string;
+  readonly purpose: MessagePurpose;
+  readonly channel: MessageChannel;
+  readonly correlationId: string;
+  /** Id of the previous event in this message's causal chain. */
+  readonly lastEventId: string;
+}
+
+/**
+ * Stages `messaging.message.v1` events in the caller's transaction and advances the
+ * message's causal chain, so the audit trail reads appointment event → queued → sent →
+ * delivered under one correlation id. Keyed by appointment id, like the events that caused
+ * them, so one appointment's story stays in one partition and in order.
+ */
+@Injectable()
+export class MessageEvents {
+  constructor(
+    private readonly outbox: OutboxWriter,
+    private readonly messages: MessageRepository,
+  ) {}
+
+  async queued(manager: EntityManager, subject: MessageEventSubject): Promise<void> {
+    await this.publish(manager, subject, {
+      type: 'MessageQueuedV1',
+      payload: { ...this.fields(subject), status: ContractStatus.QUEUED },
+    });
+  }
+
+  async sent(
+    manager: EntityManager,
+    subject: MessageEventSubject,
+    providerMessageId: string,
+  ): Promise<void> {
+    await this.publish(manager, subject, {
+      type: 'MessageSentV1',
+      payload: { ...this.fields(subject), status: ContractStatus.SENT, providerMessageId },
+    });
+  }
+
+  async delivered(
+    manager: EntityManager,
+    subject: MessageEventSubject,
+    providerMessageId: string,
+  ): Promise<void> {
+    await this.publish(manager, subject, {
+      type: 'MessageDeliveredV1',
+      payload: { ...this.fields(subject), status: ContractStatus.DELIVERED, providerMessageId },
+    });
+  }
+
+  async failed(
+    manager: EntityManager,
+    subject: MessageEventSubject,
+    failure: { undelivered: boolean; providerMessageId: string | null; errorCode: string },
+  ): Promise<void> {
+    await this.publish(manager, subject, {
+      type: 'MessageFailedV1',
+      payload: {
+        ...this.fields(subject),
+        status: failure.undelivered ? ContractStatus.UNDELIVERED : ContractStatus.FAILED,
+        providerMessageId: failure.providerMessageId ?? '',
+        errorCode: failure.errorCode,
+      },
+    });
+  }
+
+  private async publish<T extends MessageEventType>(
+    manager: EntityManager,
+    subject: MessageEventSubject,
+    event: { type: T; payload: EventPayloadInit<T> },
+  ): Promise<void> {
+    const envelope = await this.outbox.append(manager, {
+      type: event.type,
+      payload: event.payload,
+      tenantId: subject.tenantId,
+      aggregateId: subject.appointmentId,
+      correlationId: subject.correlationId,
+      causationId: subject.lastEventId,
+    });
+    await this.messages.setLastEventId(manager, subject.id, envelope.eventId);
+  }
+
+  private fields(subject: MessageEventSubject): {
+    messageId: string;
+    appointmentId: string;
+    channel: ContractChannel;
+    purpose: ContractPurpose;
+  } {
+    return {
+      messageId: subject.id,
+      appointmentId: subject.appointmentId,
+      channel: CONTRACT_CHANNEL[subject.channel],
+      purpose: CONTRACT_PURPOSE[subject.purpose],
+    };
+  }
+}
+
+const CONTRACT_CHANNEL: Readonly<Record<MessageChannel, ContractChannel>> = {
+  [MessageChannel.Sms]: ContractChannel.SMS,
+};
+
+const CONTRACT_PURPOSE: Readonly<Record<MessagePurpose, ContractPurpose>> = {
+  [MessagePurpose.Confirmation]: ContractPurpose.CONFIRMATION,
+};

@@ -1,0 +1,105 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+import { MessageState } from './message-state';
+
+export enum MessagePurpose {
+  Confirmation = 'confirmation',
+}
+
+export enum MessageChannel {
+  Sms = 'sms',
+}
+
+/**
+ * One message to one patient. The unique (tenant, appointment, revision, purpose) key is the
+ * idempotency key: however often an appointment event is delivered, at most one row — and so
+ * at most one SMS — exists for it. `to_e164` and `body` are PHI: never logged, never put on
+ * Kafka.
+ */
+@Entity({ name: 'message' })
+@Index('ux_message_idempotency', ['tenantId', 'appointmentId', 'revision', 'purpose'], {
+  unique: true,
+})
+@Index('ux_message_provider_message_id', ['providerMessageId'], {
+  unique: true,
+  where: 'provider_message_id IS NOT NULL',
+})
+@Index('ix_message_queued_due', ['nextAttemptAt'], { where: "state = 'queued'" })
+@Index('ix_message_sending_lease', ['leaseExpiresAt'], { where: "state = 'sending'" })
+export class MessageEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_message' })
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @Column({ name: 'appointment_id', type: 'uuid' })
+  appointmentId!: string;
+
+  @Column({ type: 'integer' })
+  revision!: number;
+
+  @Column({ type: 'text' })
+  purpose!: MessagePurpose;
+
+  @Column({ type: 'text' })
+  channel!: MessageChannel;
+
+  @Column({ type: 'text' })
+  state!: MessageState;
+
+  @Column({ name: 'to_e164', type: 'text', nullable: true })
+  toE164!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  body!: string | null;
+
+  @Column({ name: 'suppression_reason', type: 'text', nullable: true })
+  suppressionReason!: string | null;
+
+  @Column({ name: 'provider_message_id', type: 'text', nullable: true })
+  providerMessageId!: string | null;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode!: string | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz' })
+  nextAttemptAt!: Date;
+
+  /** Set by the first claim and kept: reconciliation looks for any attempt since then. */
+  @Column({ name: 'first_attempt_at', type: 'timestamptz', nullable: true })
+  firstAttemptAt!: Date | null;
+
+  @Column({ name: 'claim_token', type: 'uuid', nullable: true })
+  claimToken!: string | null;
+
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt!: Date | null;
+
+  /** Correlation id of the appointment event that created the message; every message event repeats it. */
+  @Column({ name: 'correlation_id', type: 'text' })
+  correlationId!: string;
+
+  /** Id of the last event published about this message: the causation id of the next one. */
+  @Column({ name: 'last_event_id', type: 'uuid' })
+  lastEventId!: string;
+
+  /** W3C traceparent of the consuming span, so the provider call joins the booking's trace. */
+  @Column({ type: 'text', default: '' })
+  traceparent!: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt!: Date | null;
+
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt!: Date | null;
+}

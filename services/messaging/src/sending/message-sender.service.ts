@@ -1,0 +1,237 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { context, propagation, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
+import { DataSource } from 'typeorm';
+
+import { type Clock } from '@caredispatch/contracts';
+import { backoffDelayMs } from '@caredispatch/kafka';
+import { SERVICE_CONFIG } from '@caredispatch/platform';
+
+import { CLOCK } from '../clock';
+import { type MessagingConfig } from '../config';
+import { MessageEvents } from '../message/message-events';
+import { type ClaimedMessage, MessageRepository } from '../message/message.repository';
+
+import { SMS_GATEWAY, SmsFailureKind, type SmsGateway, SmsGatewayError } from './sms-gateway.port';
+
+/** Path of the status callback endpoint (see TwilioStatusController). */
+export const STATUS_CALLBACK_PATH = '/v1/twilio/status';
+
+/** Tolerated difference between our clock and the provider's when reconciling. */
+const RECONCILE_CLOCK_SKEW_MS = 5 * 60_000;
+
+export const RETRIES_EXHAUSTED = 'RETRIES_EXHAUSTED';
+
+const tracer = trace.getTracer('messaging');
+
+/**
+ * Sends queued messages, exactly once per message:
+ *  1. claim (`queued` → `sending`, committed) — from here a crash leaves a visible trace;
+ *  2. call the provider;
+ *  3. record the outcome (`sent` + MessageSentV1 in one transaction).
+ * A message whose lease lapses in `sending` (crash between 2 and 3, or an ambiguous
+ * provider error) is never sent blind again: reconcile() asks the provider first.
+ */
+@Injectable()
+export class MessageSender {
+  private readonly logger = new Logger(MessageSender.name);
+  private readonly statusCallbackUrl: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messages: MessageRepository,
+    private readonly events: MessageEvents,
+    @Inject(SMS_GATEWAY) private readonly gateway: SmsGateway,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
+  ) {
+    this.statusCallbackUrl = `${config.PUBLIC_BASE_URL}${STATUS_CALLBACK_PATH}`;
+  }
+
+  /** One round: recover lapsed claims, then send what is due. Returns how many messages it handled. */
+  async runOnce(): Promise<number> {
+    const { SENDER_LEASE_MS: leaseMs, SENDER_BATCH_SIZE: batch } = this.config;
+    const lapsed = await this.messages.claimExpiredLeases(this.clock.now(), leaseMs, batch);
+    await Promise.all(
+      lapsed.map((claim) => this.inTrace(claim, 'sms reconcile', () => this.reconcile(claim))),
+    );
+    const due = await this.messages.claimDue(this.clock.now(), leaseMs, batch);
+    await Promise.all(
+      due.map((claim) => this.inTrace(claim, 'sms send', () => this.deliver(claim))),
+    );
+    return lapsed.length + due.length;
+  }
+
+  private async deliver(claim: ClaimedMessage): Promise<void> {
+    let providerMessageId: string;
+    try {
+      ({ providerMessageId } = await this.gateway.send({
+        to: claim.toE164,
+        body: claim.body,
+        statusCallbackUrl: this.statusCallbackUrl,
+      }));
+    } catch (error) {
+      await this.handleSendFailure(claim, asGatewayError(error));
+      return;
+    }
+    await this.recordSent(claim, providerMessageId, 'sent');
+  }
+
+  /** Finds out whether the provider already has this message; re-queues only if it does not. */
+  private async reconcile(claim: ClaimedMessage): Promise<void> {
+    const since = new Date(claim.firstAttemptAt.getTime() - RECONCILE_CLOCK_SKEW_MS);
+    let candidates;
+    try {
+      candidates = await this.gateway.findRecent({ to: claim.toE164, since });
+    } catch (error) {
+      // Cannot tell: keep it in `sending` and ask again later. Sending blind could text twice.
+      const failure = asGatewayError(error);
+      await this.messages.deferToReconciliation(
+        claim,
+        this.retryAt(claim.attempts),
+        failure.code,
+        this.clock.now(),
+      );
+      this.log('warn', 'reconciliation deferred', claim, { errorCode: failure.code });
+      return;
+    }
+    const sameText = candidates.filter(
+      (candidate) => candidate.body === claim.body && candidate.to === claim.toE164,
+    );
+    const taken = await this.messages.knownProviderMessageIds(
+      sameText.map((c) => c.providerMessageId),
+    );
+    // Oldest unclaimed match: the attempt that reached the provider first.
+    const ours = sameText.filter((c) => !taken.has(c.providerMessageId)).at(-1);
+    if (ours) {
+      await this.recordSent(claim, ours.providerMessageId, 'found by reconciliation');
+      return;
+    }
+    if (claim.attempts >= this.config.SENDER_MAX_ATTEMPTS) {
+      await this.recordFailed(claim, RETRIES_EXHAUSTED);
+      return;
+    }
+    await this.messages.requeue(claim, this.clock.now(), 'RECONCILED_NOT_FOUND', this.clock.now());
+    this.log('log', 'not at provider; re-queued', claim);
+  }
+
+  private async handleSendFailure(claim: ClaimedMessage, failure: SmsGatewayError): Promise<void> {
+    switch (failure.kind) {
+      case SmsFailureKind.Rejected:
+        await this.recordFailed(claim, failure.code);
+        return;
+      case SmsFailureKind.NotAccepted:
+        if (claim.attempts >= this.config.SENDER_MAX_ATTEMPTS) {
+          await this.recordFailed(claim, RETRIES_EXHAUSTED);
+          return;
+        }
+        await this.messages.requeue(
+          claim,
+          this.retryAt(claim.attempts),
+          failure.code,
+          this.clock.now(),
+        );
+        this.log('warn', 'provider did not accept; retry scheduled', claim, {
+          errorCode: failure.code,
+        });
+        return;
+      case SmsFailureKind.OutcomeUnknown:
+        await this.messages.deferToReconciliation(
+          claim,
+          this.retryAt(claim.attempts),
+          failure.code,
+          this.clock.now(),
+        );
+        this.log('warn', 'outcome unknown; reconciliation scheduled', claim, {
+          errorCode: failure.code,
+        });
+        return;
+    }
+  }
+
+  private async recordSent(
+    claim: ClaimedMessage,
+    providerMessageId: string,
+    how: string,
+  ): Promise<void> {
+    const recorded = await this.dataSource.transaction(async (manager) => {
+      const message = await this.messages.markSent(
+        manager,
+        claim,
+        providerMessageId,
+        this.clock.now(),
+      );
+      if (!message) return false;
+      await this.events.sent(manager, message, providerMessageId);
+      return true;
+    });
+    if (recorded) this.log('log', `message ${how}`, claim, { providerMessageId });
+    // Lost the claim (our lease lapsed and another sender took over): it will reconcile
+    // against the provider, find this very message, and record it.
+    else this.log('warn', 'claim lost before recording the send', claim, { providerMessageId });
+  }
+
+  private async recordFailed(claim: ClaimedMessage, errorCode: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const message = await this.messages.markFailed(manager, claim, errorCode, this.clock.now());
+      if (!message) return;
+      await this.events.failed(manager, message, {
+        undelivered: false,
+        providerMessageId: null,
+        errorCode,
+      });
+    });
+    this.log('warn', 'message failed', claim, { errorCode });
+  }
+
+  private retryAt(attempts: number): Date {
+    const delay = backoffDelayMs(attempts, {
+      baseDelayMs: this.config.SENDER_RETRY_BASE_MS,
+      maxDelayMs: this.config.SENDER_RETRY_MAX_MS,
+    });
+    return new Date(this.clock.now().getTime() + delay);
+  }
+
+  /** Runs `work` in the trace of the event that queued the message, so one booking is one trace. */
+  private inTrace(claim: ClaimedMessage, name: string, work: () => Promise<void>): Promise<void> {
+    const parent = claim.traceparent
+      ? propagation.extract(ROOT_CONTEXT, { traceparent: claim.traceparent })
+      : context.active();
+    return tracer.startActiveSpan(
+      name,
+      { attributes: { 'messaging.message_id': claim.id } },
+      parent,
+      async (span) => {
+        try {
+          await work();
+        } catch (error) {
+          // Database trouble while recording: the lease lapses and recovery takes over.
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          this.log('error', 'send round failed', claim, {
+            error: error instanceof Error ? error.name : 'unknown',
+          });
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private log(
+    level: 'log' | 'warn' | 'error',
+    message: string,
+    claim: ClaimedMessage,
+    extra: Record<string, string> = {},
+  ): void {
+    // Ids and codes only: the number and the text are PHI.
+    this.logger[level]({ message, messageId: claim.id, attempt: claim.attempts, ...extra });
+  }
+}
+
+function asGatewayError(error: unknown): SmsGatewayError {
+  if (error instanceof SmsGatewayError) return error;
+  return new SmsGatewayError(
+    SmsFailureKind.OutcomeUnknown,
+    'UNEXPECTED',
+    'unexpected gateway error',
+  );
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+
+import { type INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+
+import {
+  createEnvelope,
+  encodeEnvelope,
+  type EventEnvelope,
+  type EventPayloadInit,
+  type EventTypesOf,
+  Topics,
+} from '@caredispatch/contracts';
+import { AllExceptionsFilter } from '@caredispatch/platform';
+import { freePort, ThrowawayDatabase, TwilioStandIn } from '@caredispatch/testing';
+
+import { AppModule } from '../app.module';
+import { loadMessagingConfig, type MessagingConfig } from '../config';
+import { messagingHttpStatus } from '../messaging.errors';
+import { SenderLoop } from '../sending/sender-loop';
+
+const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+type AppointmentEventType = EventTypesOf<typeof Topics.SchedulingAppointmentV1>;
+
+export interface ProducedAt {
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/**
+ * The messaging service in-process against real PostgreSQL (a throwaway database), the real
+ * broker (a private consumer group that skips history) and the Twilio stand-in.
+ */
+export class MessagingHarness {
+  readonly twilio = new TwilioStandIn();
+  readonly tenantId = `it-${randomUUID().slice(0, 8)}`;
+  private database!: ThrowawayDatabase;
+  private app!: INestApplication;
+  private producer!: Producer;
+  private admin!: Admin;
+  config!: MessagingConfig;
+  baseUrl!: string;
+
+  async start(): Promise<void> {
+    this.database = await ThrowawayDatabase.create('messaging_it');
+    const { baseUrl: twilioUrl } = await this.twilio.start();
+    const port = await freePort();
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.config = loadMessagingConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      HTTP_PORT: String(port),
+      DATABASE_URL: this.database.url,
+      DATABASE_POOL_SIZE: '5',
+      KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_CLIENT_ID: 'messaging-it',
+      KAFKA_CONSUMER_GROUP: `messaging-it-${randomUUID()}`,
+      KAFKA_CONSUMER_FROM_BEGINNING: 'false',
+      TWILIO_ACCOUNT_SID: this.twilio.accountSid,
+      TWILIO_AUTH_TOKEN: this.twilio.authToken,
+      TWILIO_FROM_NUMBER: '+15005550006',
+      TWILIO_API_BASE_URL: twilioUrl,
+      TWILIO_REQUEST_TIMEOUT_MS: '2000',
+      PUBLIC_BASE_URL: this.baseUrl,
+      PRACTICE_NAMES: JSON.stringify({ [this.tenantId]: 'Acme Family Practice' }),
+      SENDER_POLL_INTERVAL_MS: '50',
+      SENDER_LEASE_MS: '5000',
+      SENDER_RETRY_BASE_MS: '100',
+      SENDER_RETRY_MAX_MS: '200',
+    });
+
+    // createHttpApp's wiring minus its process signal handlers: Nest's default body parsers
+    // (JSON + urlencoded, as createHttpApp enables for this service) and the same error filter.
+    Logger.overrideLogger(false);
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot(this.config),
+      new ExpressAdapter(),
+    );
+    app.useGlobalFilters(new AllExceptionsFilter(messagingHttpStatus));
+    await app.listen(port, '127.0.0.1');
+    this.app = app;
+
+    const kafka = new Kafka({
+      clientId: 'messaging-it-producer',
+      brokers: BROKERS,
+      logLevel: logLevel.NOTHING,
+    });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    await waitFor(
+      'messaging ready',
+      60_000,
+      async () => (await fetch(`${this.baseUrl}/health/ready`)).ok,
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.producer.disconnect();
+    await this.admin.disconnect();
+    await this.app.close();
+    await this.twilio.stop();
+    await this.database.drop();
+  }
+
+  get senderLoop(): SenderLoop {
+    return this.app.get(SenderLoop);
+  }
+
+  /** An envelope as scheduling would publish it. */
+  envelope<T extends AppointmentEventType>(
+    type: T,
+    payload: EventPayloadInit<T>,
+    appointmentId: string,
+  ): EventEnvelope {
+    return createEnvelope(
+      { type, payload, tenantId: this.tenantId, aggregateId: appointmentId },
+      { producer: 'scheduling' },
+    );
+  }
+
+  /** Produces onto scheduling.appointment.v1, keyed by appointment id like scheduling does. */
+  async produce(envelope: EventEnvelope): Promise<ProducedAt> {
+    const records = await this.producer.send({
+      topic: Topics.SchedulingAppointmentV1,
+      messages: [{ key: envelope.aggregateId, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
+    const record = records.at(0);
+    if (record?.baseOffset === undefined) throw new Error('broker did not report an offset');
+    return { partition: record.partition, offset: record.baseOffset };
+  }
+
+  /** Resolves once the service's consumer group has committed past `at` (i.e. handled it). */
+  async waitConsumed(at: ProducedAt): Promise<void> {
+    await waitFor(`offset ${at.offset} on partition ${at.partition} consumed`, 20_000, async () => {
+      const topics = await this.admin.fetchOffsets({
+        groupId: this.config.KAFKA_CONSUMER_GROUP,
+        topics: [Topics.SchedulingAppointmentV1],
+      });
+      const committed =
+        topics.at(0)?.partitions.find((p) => p.partition === at.partition)?.offset ?? '-1';
+      return BigInt(committed) > BigInt(at.offset);
+    });
+  }
+
+  query<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return this.database.query<Row>(sql, params);
+  }
+}
+
+export async function waitFor(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(
+    `timed out waiting for ${what}${lastError instanceof Error ? ` (${lastError.message})` : ''}`,
+  );
+}

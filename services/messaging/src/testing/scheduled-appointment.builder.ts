@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  create,
+  type ScheduledAppointment,
+  ScheduledAppointmentSchema,
+  timestampFromDate,
+} from '@caredispatch/contracts';
+
+export interface AppointmentSpec {
+  appointmentId?: string;
+  revision?: number;
+  start?: Date;
+  timeZone?: string;
+  practiceName?: string;
+  phoneE164?: string;
+  smsConsent?: boolean;
+  providerName?: string;
+  locationName?: string;
+  givenName?: string;
+}
+
+/** A valid `ScheduledAppointment` (as scheduling publishes it) with every PHI-bearing field filled. */
+export function aScheduledAppointment(spec: AppointmentSpec = {}): ScheduledAppointment {
+  const start = spec.start ?? new Date('2026-03-10T13:30:00Z');
+  return create(ScheduledAppointmentSchema, {
+    appointmentId: spec.appointmentId ?? randomUUID(),
+    ehrAppointmentId: `ehr-${randomUUID()}`,
+    ehrVersion: '1',
+    revision: spec.revision ?? 1,
+    start: timestampFromDate(start),
+    end: timestampFromDate(new Date(start.getTime() + 30 * 60_000)),
+    location: {
+      locationId: randomUUID(),
+      name: spec.locationName ?? 'Oncology Wing',
+      timeZone: spec.timeZone ?? 'America/New_York',
+    },
+    practiceName: spec.practiceName ?? 'Acme Family Practice',
+    patient: {
+      patientId: randomUUID(),
+      givenName: spec.givenName ?? 'Jane',
+      phoneE164: spec.phoneE164 ?? '+15005550006',
+      smsConsent: spec.smsConsent ?? true,
+    },
+    provider: { providerId: randomUUID(), displayName: spec.providerName ?? 'Dr. Gregory House' },
+  });
+}

@@ -1,0 +1,3 @@
+import { startTracing } from '@caredispatch/platform';
+
+startTracing('messaging');

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+
+import { eventually, FhirAppointmentBuilder, newWebhookSecret, Stack } from '@caredispatch/testing';
+
+import {
+  postBooking,
+  settledSmsTo,
+  smsTo,
+  type TenantCredentials,
+  uniquePhone,
+} from './support/flow';
+
+jest.setTimeout(240_000);
+
+/**
+ * kill -9 at the moments that lose or duplicate messages in naive pipelines. The services
+ * are started with their relay / sender switched off so the crash lands exactly between the
+ * database commit and the external effect; after the kill they restart with their normal
+ * configuration, as an orchestrator would restart them.
+ */
+describe('crash safety: SIGKILL between commit and effect', () => {
+  const tenant: TenantCredentials = {
+    tenantId: `clinic-${randomUUID().slice(0, 8)}`,
+    secret: newWebhookSecret(),
+  };
+  const sut = new Stack({
+    tenants: { [tenant.tenantId]: tenant.secret },
+    overrides: {
+      'ehr-gateway': { OUTBOX_RELAY_ENABLED: 'false' },
+      messaging: { MESSAGE_SENDER_ENABLED: 'false' },
+    },
+  });
+
+  beforeAll(() => sut.start());
+  afterAll(() => sut.stop());
+
+  it('should text once when ehr-gateway dies after its commit and before the relay publishes', async () => {
+    const phone = uniquePhone();
+    expect(
+      (
+        await postBooking(
+          sut,
+          tenant,
+          FhirAppointmentBuilder.booking({ patientPhone: phone.display }),
+        )
+      ).status,
+    ).toBe(202);
+    const [pending] = await sut
+      .database('ehr-gateway')
+      .query<{ count: string }>(
+        'SELECT count(*) FROM outbox_message WHERE tenant_id = $1 AND published_at IS NULL',
+        [tenant.tenantId],
+      );
+    expect(pending).toEqual({ count: '1' });
+
+    await sut.service('ehr-gateway').kill();
+    await sut.restart('ehr-gateway');
+
+    // The message sender is still paused: restart it too, as the second crash test needs.
+    await sut.service('messaging').kill();
+    await sut.restart('messaging');
+    expect(await settledSmsTo(sut, phone.e164, 1, 20_000, 3_000)).toHaveLength(1);
+  });
+
+  it('should text once when messaging dies after consuming the event and before sending', async () => {
+    await sut.service('messaging').kill();
+    await sut.restart('messaging', { MESSAGE_SENDER_ENABLED: 'false' });
+    const phone = uniquePhone();
+    expect(
+      (
+        await postBooking(
+          sut,
+          tenant,
+          FhirAppointmentBuilder.booking({ patientPhone: phone.display }),
+        )
+      ).status,
+    ).toBe(202);
+    await eventually(
+      async () => {
+        const rows = await sut
+          .database('messaging')
+          .query<{ state: string }>(
+            'SELECT state FROM message WHERE tenant_id = $1 AND to_e164 = $2',
+            [tenant.tenantId, phone.e164],
+          );
+        return rows.length === 1 && rows[0]?.state === 'queued' ? true : undefined;
+      },
+      15_000,
+      'the confirmation recorded as queued',
+    );
+
+    await sut.service('messaging').kill();
+    expect(smsTo(sut, phone.e164)).toHaveLength(0);
+    await sut.restart('messaging');
+    expect(await settledSmsTo(sut, phone.e164, 1, 20_000, 3_000)).toHaveLength(1);
+  });
+
+  it('should text once when messaging dies after Twilio accepted and before it recorded the send', async () => {
+    const phone = uniquePhone();
+    sut.twilio.holdNextResponses(1);
+    expect(
+      (
+        await postBooking(
+          sut,
+          tenant,
+          FhirAppointmentBuilder.booking({ patientPhone: phone.display }),
+        )
+      ).status,
+    ).toBe(202);
+    // Twilio has the message; its answer is held, so messaging has not recorded the SID.
+    await settledSmsTo(sut, phone.e164, 1, 15_000, 0);
+
+    await sut.service('messaging').kill();
+    sut.twilio.releaseHeldResponses();
+    await sut.restart('messaging');
+
+    await eventually(
+      async () => {
+        const rows = await sut
+          .database('messaging')
+          .query<{ state: string; provider_message_id: string | null }>(
+            'SELECT state, provider_message_id FROM message WHERE tenant_id = $1 AND to_e164 = $2',
+            [tenant.tenantId, phone.e164],
+          );
+        return rows[0]?.provider_message_id ? rows : undefined;
+      },
+      20_000,
+      'the send reconciled with Twilio after the restart',
+    );
+    expect(await settledSmsTo(sut, phone.e164, 1, 1_000, 3_000)).toHaveLength(1);
+  });
+});

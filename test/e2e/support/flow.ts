@@ -1,0 +1,115 @@
+import { randomInt } from 'node:crypto';
+
+import {
+  eventually,
+  type FhirAppointmentBuilder,
+  signedWebhookHeaders,
+  type SignedDeliveryOptions,
+  type Stack,
+} from '@caredispatch/testing';
+import { AUDIT_TOKEN } from '@caredispatch/testing';
+
+/** A valid US number nobody else in the run uses, so each test finds only its own SMS. */
+export function uniquePhone(): { display: string; e164: string } {
+  const exchange = String(randomInt(200, 1000));
+  const line = String(randomInt(0, 10_000)).padStart(4, '0');
+  return { display: `(646) ${exchange}-${line}`, e164: `+1646${exchange}${line}` };
+}
+
+export interface TenantCredentials {
+  readonly tenantId: string;
+  readonly secret: string;
+}
+
+export async function postFhir(
+  stack: Stack,
+  tenant: TenantCredentials,
+  body: string,
+  options: SignedDeliveryOptions & { headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(
+    `${stack.service('ehr-gateway').baseUrl}/v1/tenants/${tenant.tenantId}/webhooks/fhir`,
+    {
+      method: 'POST',
+      headers: { ...signedWebhookHeaders(tenant.secret, body, options), ...options.headers },
+      body,
+    },
+  );
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+export function postBooking(
+  stack: Stack,
+  tenant: TenantCredentials,
+  booking: FhirAppointmentBuilder,
+  options: SignedDeliveryOptions = {},
+): Promise<{ status: number; body: unknown }> {
+  return postFhir(stack, tenant, booking.toJson(), options);
+}
+
+export interface AuditEntry {
+  eventId: string;
+  eventType: string;
+  producer: string;
+  correlationId: string;
+  causationId: string | null;
+  traceId: string | null;
+}
+
+export async function auditTrail(
+  stack: Stack,
+  tenantId: string,
+  appointmentId: string,
+): Promise<AuditEntry[]> {
+  const url = new URL('/v1/audit-events', stack.service('audit-log').baseUrl);
+  url.searchParams.set('tenantId', tenantId);
+  url.searchParams.set('appointmentId', appointmentId);
+  const response = await fetch(url, { headers: { authorization: `Bearer ${AUDIT_TOKEN}` } });
+  if (!response.ok) throw new Error(`audit query answered ${response.status}`);
+  const body = (await response.json()) as { events: AuditEntry[] };
+  return body.events;
+}
+
+/** Waits until the trail holds every listed event type, then returns it. */
+export function auditTrailWith(
+  stack: Stack,
+  tenantId: string,
+  appointmentId: string,
+  eventTypes: readonly string[],
+  timeoutMs = 15_000,
+): Promise<AuditEntry[]> {
+  return eventually(
+    async () => {
+      const trail = await auditTrail(stack, tenantId, appointmentId);
+      const present = new Set(trail.map((entry) => entry.eventType));
+      return eventTypes.every((type) => present.has(type)) ? trail : undefined;
+    },
+    timeoutMs,
+    `audit trail with ${eventTypes.join(', ')}`,
+    250,
+  );
+}
+
+/** SMS the stand-in accepted for one number. */
+export function smsTo(stack: Stack, e164: string): { body: string; to: string }[] {
+  return stack.twilio.messages().filter((message) => message.to === e164);
+}
+
+/** Waits for `count` SMS to `e164`, then lets the pipeline settle and returns all of them. */
+export async function settledSmsTo(
+  stack: Stack,
+  e164: string,
+  count: number,
+  timeoutMs: number,
+  settleMs = 2_000,
+): Promise<{ body: string; to: string }[]> {
+  await eventually(
+    () => Promise.resolve(smsTo(stack, e164).length >= count ? true : undefined),
+    timeoutMs,
+    `${count} SMS to the test patient`,
+    50,
+  );
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  return smsTo(stack, e164);
+}
