@@ -1,50 +1,57 @@
-// Compiles one service and the libraries it uses into dist/ with swc, rewriting the
-// @caredispatch/* aliases to relative paths so `node dist/services/<name>/src/main.js` runs
-// without a TypeScript loader (what the container image executes).
-import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+// Compiles one service and the libraries it uses into dist/services/<name>/ with swc,
+// rewriting the @caredispatch/* aliases to relative paths, so the container runs
+// `node dist/services/<name>/main.js` without a TypeScript loader.
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+import { transformFileSync } from '@swc/core';
 
 const service = process.argv[2];
 if (!service || !existsSync(`services/${service}/src/main.ts`)) {
-  console.error(
-    `usage: node scripts/build-service.mjs <service>  (no services/${service}/src/main.ts)`,
-  );
+  console.error(`usage: node scripts/build-service.mjs <service>  (no services/${service}/src/main.ts)`);
   process.exit(2);
 }
-const outDir = `dist/services/${service}`;
+const root = process.cwd();
+const outDir = join(root, 'dist/services', service);
+const sources = [`services/${service}/src`, 'libs/contracts/src', 'libs/kafka/src', 'libs/platform/src'];
+const isTestFile = (path) =>
+  /\.(spec|integration-spec|e2e-spec)\.ts$/.test(path) || /[/\\]testing[/\\]/.test(path);
+
+function* typescriptFiles(dir) {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) yield* typescriptFiles(path);
+    else if (path.endsWith('.ts') && !path.endsWith('.d.ts') && !isTestFile(path)) yield path;
+  }
+}
+
 rmSync(outDir, { recursive: true, force: true });
-const swcConfig = JSON.stringify({
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
-    baseUrl: process.cwd(),
-    paths: {
-      '@caredispatch/contracts': ['libs/contracts/src/index.ts'],
-      '@caredispatch/kafka': ['libs/kafka/src/index.ts'],
-      '@caredispatch/platform': ['libs/platform/src/index.ts'],
-    },
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: true,
-});
-execFileSync(
-  'npx',
-  [
-    'swc',
-    `services/${service}/src`,
-    'libs/contracts/src',
-    'libs/kafka/src',
-    'libs/platform/src',
-    '-d',
-    outDir,
-    '--config-json',
-    swcConfig,
-    '--ignore',
-    '**/*.spec.ts,**/*.integration-spec.ts,**/testing/**',
-    '--strip-leading-paths=false',
-  ],
-  { stdio: 'inherit' },
-);
-console.log(`built ${outDir}/services/${service}/src/main.js`);
+let count = 0;
+for (const source of sources) {
+  for (const file of typescriptFiles(join(root, source))) {
+    const { code, map } = transformFileSync(file, {
+      swcrc: false,
+      sourceMaps: true,
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+        keepClassNames: true,
+        baseUrl: root,
+        paths: {
+          '@caredispatch/contracts': ['libs/contracts/src/index.ts'],
+          '@caredispatch/kafka': ['libs/kafka/src/index.ts'],
+          '@caredispatch/platform': ['libs/platform/src/index.ts'],
+        },
+      },
+      module: { type: 'commonjs' },
+    });
+    const target = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, `${code}\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);
+    if (map) writeFileSync(`${target}.map`, map);
+    count += 1;
+  }
+}
+writeFileSync(join(outDir, 'main.js'), `require('./services/${service}/src/main.js');\n`);
+console.log(`built ${count} files into ${relative(root, resolve(outDir))}; entry dist/services/${service}/main.js`);

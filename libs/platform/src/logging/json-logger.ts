@@ -65,15 +65,19 @@ export class JsonLogger implements LoggerService {
     // Nest passes the context (class name) as the last string argument.
     const context = typeof rest[rest.length - 1] === 'string' ? rest.pop() : undefined;
     const fields: Record<string, unknown> = context === undefined ? {} : { context };
+    let text: string | undefined;
     for (const extra of rest) {
       if (extra instanceof Error) fields.err = extra;
-      else if (typeof extra === 'string') fields.stack = extra;
-      else if (extra && typeof extra === 'object') Object.assign(fields, extra);
+      else if (typeof extra === 'string') {
+        // `error(message, stack)` is Nest's convention; `log({ ids }, 'text')` is ours.
+        if (typeof message === 'string') fields.stack = extra;
+        else text = extra;
+      } else if (extra && typeof extra === 'object') Object.assign(fields, extra);
     }
     if (message instanceof Error) {
-      this.logger[level]({ ...fields, err: message }, message.message);
+      this.logger[level]({ ...fields, err: message }, text ?? message.message);
     } else if (message && typeof message === 'object') {
-      this.logger[level]({ ...fields, ...(message as Record<string, unknown>) });
+      this.logger[level]({ ...fields, ...(message as Record<string, unknown>) }, text);
     } else {
       this.logger[level](fields, String(message));
     }

@@ -4,6 +4,11 @@ import { join, resolve } from 'node:path';
 
 const repoRoot = resolve(__dirname, '../../../..');
 
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ServiceProcessOptions {
   /** Folder name under services/. */
   service: string;
@@ -76,23 +81,26 @@ export class ServiceProcess {
   }
 
   /** SIGKILL: no shutdown hooks, no flush — the crash the outbox and inbox must survive. */
-  async kill(): Promise<void> {
-    await this.signal('SIGKILL');
+  async kill(): Promise<ProcessExit | undefined> {
+    return this.signal('SIGKILL');
   }
 
-  /** SIGTERM: graceful shutdown. */
-  async stop(): Promise<void> {
-    await this.signal('SIGTERM');
+  /** SIGTERM: graceful shutdown. Resolves with how the process ended. */
+  async stop(): Promise<ProcessExit | undefined> {
+    return this.signal('SIGTERM');
   }
 
-  private async signal(signal: NodeJS.Signals): Promise<void> {
+  private async signal(signal: NodeJS.Signals): Promise<ProcessExit | undefined> {
     const child = this.child;
-    if (!child) return;
-    const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+    if (!child) return undefined;
+    const exited = new Promise<ProcessExit>((resolveExit) =>
+      child.once('exit', (code, exitSignal) => resolveExit({ code, signal: exitSignal })),
+    );
     child.kill(signal);
-    await exited;
+    const exit = await exited;
     this.child = undefined;
     this.logStream?.end();
+    return exit;
   }
 }
 
