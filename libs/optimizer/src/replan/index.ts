@@ -1,2 +1,4 @@
 export * from './plan-change';
 export * from './replan';
+export * from './replan-types';
+export { lexicographicChangeCost } from './residual-problem';

@@ -4,11 +4,14 @@ import { checkSolution } from '../checker';
 import { solveSync } from '../heuristic';
 import { problemArbitrary } from '../testing/random-problem';
 
-import { replan } from './replan';
+import { replan, replanFromScratch } from './replan';
 
-import type { Problem } from '../model';
+import type { Appointment, Problem, Solution } from '../model';
+import type { PlanChange } from './plan-change';
+import type { ReplanResult } from './replan-types';
 
 const HOUR = 3600;
+const ITERATIONS = { maxIterations: 40 };
 
 /** Twelve nurses, sixty visits spread over a day in a 15 km patch. */
 function practiceDay(): Problem {
@@ -35,28 +38,232 @@ function practiceDay(): Problem {
   };
 }
 
+/** Two nurses at one base; every visit prefers rn-a, so the plan gives rn-a all of them and leaves rn-b free. */
+function twoNurses(extra: Partial<Appointment> = {}): Problem {
+  const visit = (id: string, hour: number, location: number): Appointment => ({
+    id,
+    location,
+    durationSeconds: 1800,
+    requiredCredentials: ['RN'],
+    fixedStart: hour * HOUR,
+    preferredProviders: ['rn-a'],
+    ...extra,
+  });
+  return {
+    locations: [
+      { id: 'base', coordinates: { lat: 40.7, lon: -74.0 } },
+      { id: 'p1', coordinates: { lat: 40.71, lon: -74.0 } },
+      { id: 'p2', coordinates: { lat: 40.72, lon: -74.01 } },
+      { id: 'p3', coordinates: { lat: 40.7, lon: -74.02 } },
+    ],
+    providers: ['rn-a', 'rn-b'].map((id) => ({
+      id,
+      credentials: ['RN'],
+      startLocation: 0,
+      endLocation: 0,
+      availability: [{ start: 8 * HOUR, end: 17 * HOUR }],
+    })),
+    appointments: [visit('v1', 9, 1), visit('v2', 11, 2), visit('v3', 13, 3)],
+  };
+}
+
+function assignments(solution: Solution): Map<string, { providerId: string; start: number }> {
+  return new Map(
+    solution.itineraries.flatMap((i) =>
+      i.stops.map((s) => [s.appointmentId, { providerId: i.providerId, start: s.start }] as const),
+    ),
+  );
+}
+
+function callOut(providerId: string, from: number, until?: number): PlanChange {
+  return { kind: 'provider-unavailable', providerId, from, until };
+}
+
+/** Lexicographic (served priority ↓, changed assignments ↑): negative when `a` is better. */
+function compareDisruption(a: ReplanResult, b: ReplanResult): number {
+  const served = b.solution.objective.servedPriority - a.solution.objective.servedPriority;
+  if (Math.abs(served) > 1e-9) return served;
+  return a.changedAssignments.length - b.changedAssignments.length;
+}
+
 describe(replan.name, () => {
-  it('should move the visits of a provider who calls out at 10:00 and keep the started ones', () => {
+  it('should re-assign the visits of a provider who calls out to the idle provider and change nothing else', () => {
+    const problem = twoNurses();
+    const plan = solveSync(problem, ITERATIONS);
+    expect([...assignments(plan).values()].every((x) => x.providerId === 'rn-a')).toBe(true);
+
+    const sut = replan(
+      { problem, plan, changes: [callOut('rn-a', 10 * HOUR)], freezeTime: 10 * HOUR },
+      ITERATIONS,
+    );
+
+    expect(checkSolution(sut.problem, sut.solution)).toEqual([]);
+    expect(sut.frozenAppointmentIds).toEqual(['v1']);
+    expect(sut.changedAssignments).toEqual([
+      { appointmentId: 'v2', fromProviderId: 'rn-a', toProviderId: 'rn-b' },
+      { appointmentId: 'v3', fromProviderId: 'rn-a', toProviderId: 'rn-b' },
+    ]);
+    expect(sut.noLongerServed).toEqual([]);
+    expect(sut.retimed).toEqual([]);
+  });
+
+  it('should re-home every orphan and change fewer assignments than re-solving from scratch', () => {
     const problem = practiceDay();
     const plan = solveSync(problem, { maxIterations: 200 });
+    const request = {
+      problem,
+      plan,
+      changes: [callOut('rn-3', 10 * HOUR)],
+      freezeTime: 10 * HOUR,
+    };
+
+    const sut = replan(request, { maxIterations: 100 });
+    const naive = replanFromScratch(request, { maxIterations: 100 });
+
+    expect(checkSolution(sut.problem, sut.solution)).toEqual([]);
+    const rn3 = sut.solution.itineraries.find((i) => i.providerId === 'rn-3');
+    expect(rn3?.stops.every((s) => s.start < 10 * HOUR)).toBe(true);
+    expect(sut.solution.objective.servedPriority).toBe(plan.objective.servedPriority);
+    expect(sut.noLongerServed).toEqual([]);
+    expect(sut.changedAssignments.length).toBeLessThan(naive.changedAssignments.length);
+    expect(sut.summary.unchanged + sut.summary.retimed + sut.changedAssignments.length).toBe(
+      plan.objective.servedCount,
+    );
+  });
+
+  it('should keep the next day of a provider who is back the next morning', () => {
+    const base = twoNurses();
+    const problem: Problem = {
+      ...base,
+      providers: base.providers.map((p) => ({
+        ...p,
+        availability: [...p.availability, { start: 32 * HOUR, end: 41 * HOUR }],
+      })),
+      appointments: [
+        ...base.appointments,
+        { ...base.appointments[1], id: 'tomorrow', fixedStart: 35 * HOUR },
+      ],
+    };
+    const plan = solveSync(problem, ITERATIONS);
+    expect(assignments(plan).get('tomorrow')?.providerId).toBe('rn-a');
+
+    const sut = replan(
+      { problem, plan, changes: [callOut('rn-a', 10 * HOUR, 24 * HOUR)], freezeTime: 10 * HOUR },
+      ITERATIONS,
+    );
+
+    expect(checkSolution(sut.problem, sut.solution)).toEqual([]);
+    expect(assignments(sut.solution).get('tomorrow')?.providerId).toBe('rn-a');
+    expect(sut.changedAssignments.map((c) => c.appointmentId)).toEqual(['v2', 'v3']);
+  });
+
+  it('should list a visit nobody else may serve as no longer served, with the reason', () => {
+    const problem = twoNurses({ requiredProviders: ['rn-a'] });
+    const plan = solveSync(problem, ITERATIONS);
+
+    const sut = replan(
+      { problem, plan, changes: [callOut('rn-a', 10 * HOUR)], freezeTime: 10 * HOUR },
+      ITERATIONS,
+    );
+
+    expect(checkSolution(sut.problem, sut.solution)).toEqual([]);
+    expect(sut.noLongerServed).toEqual([
+      { appointmentId: 'v2', reason: 'OUTSIDE_AVAILABILITY', previousProviderId: 'rn-a' },
+      { appointmentId: 'v3', reason: 'OUTSIDE_AVAILABILITY', previousProviderId: 'rn-a' },
+    ]);
+    expect(sut.changedAssignments.every((c) => c.toProviderId === null)).toBe(true);
+    expect(sut.summary.noLongerServed).toBe(2);
+  });
+
+  it('should drop a cancelled appointment that has not started and refuse to cancel one that has', () => {
+    const problem = practiceDay();
+    const plan = solveSync(problem, { maxIterations: 50 });
+    const started = plan.itineraries.flatMap((i) => i.stops).find((s) => s.start < 10 * HOUR);
+
     const sut = replan(
       {
         problem,
         plan,
-        changes: [{ kind: 'provider-unavailable', providerId: 'rn-3', from: 10 * HOUR }],
+        changes: [
+          { kind: 'appointment-cancelled', appointmentId: 'visit-7' },
+          { kind: 'appointment-cancelled', appointmentId: started?.appointmentId ?? 'none' },
+        ],
         freezeTime: 10 * HOUR,
       },
-      { maxIterations: 100 },
+      { maxIterations: 50 },
     );
+
     expect(checkSolution(sut.problem, sut.solution)).toEqual([]);
-    const rn3 = sut.solution.itineraries.find((i) => i.providerId === 'rn-3')!;
-    expect(rn3.stops.every((s) => s.start < 10 * HOUR)).toBe(true);
-    const moved = sut.changedAssignments.filter((c) => c.fromProviderId !== 'rn-3');
-    expect(moved.length).toBeLessThanOrEqual(sut.changedAssignments.length);
-    expect(sut.noLongerServed.every((u) => sut.solution.unserved.includes(u))).toBe(true);
+    expect(sut.problem.appointments.some((a) => a.id === 'visit-7')).toBe(false);
+    expect(assignments(sut.solution).has('visit-7')).toBe(false);
+    expect(sut.cancelledAppointmentIds).toEqual(['visit-7']);
+    expect(sut.changedAssignments.some((c) => c.appointmentId === 'visit-7')).toBe(false);
+    expect(sut.startedCancellationIds).toEqual([started?.appointmentId]);
+    expect(assignments(sut.solution).get(started?.appointmentId ?? '')?.start).toBe(started?.start);
   });
 
-  it('should never move frozen visits and pass the checker after random changes', () => {
+  it('should insert an added appointment that fits without moving anything else', () => {
+    const problem = twoNurses();
+    const plan = solveSync(problem, ITERATIONS);
+
+    const sut = replan(
+      {
+        problem,
+        plan,
+        changes: [
+          {
+            kind: 'appointment-added',
+            appointment: {
+              id: 'urgent',
+              location: 2,
+              durationSeconds: 1800,
+              requiredCredentials: ['RN'],
+              timeWindows: [{ start: 14 * HOUR, end: 16 * HOUR }],
+            },
+          },
+        ],
+        freezeTime: 10 * HOUR,
+      },
+      ITERATIONS,
+    );
+
+    expect(checkSolution(sut.problem, sut.solution)).toEqual([]);
+    expect(sut.newlyServed).toEqual(['urgent']);
+    expect(sut.addedUnserved).toEqual([]);
+    expect(sut.changedAssignments).toEqual([]);
+  });
+
+  it('should report an added appointment no provider can serve, with the reason', () => {
+    const problem = twoNurses();
+    const plan = solveSync(problem, ITERATIONS);
+
+    const sut = replan(
+      {
+        problem,
+        plan,
+        changes: [
+          {
+            kind: 'appointment-added',
+            appointment: {
+              id: 'md-only',
+              location: 2,
+              durationSeconds: 900,
+              requiredCredentials: ['MD'],
+            },
+          },
+        ],
+        freezeTime: 10 * HOUR,
+      },
+      ITERATIONS,
+    );
+
+    expect(sut.addedUnserved).toEqual([
+      { appointmentId: 'md-only', reason: 'NO_CREDENTIALED_PROVIDER' },
+    ]);
+    expect(sut.changedAssignments).toEqual([]);
+  });
+
+  it('should pass the checker and never move frozen or pinned visits after random changes', () => {
     fc.assert(
       fc.property(
         problemArbitrary({ maxAppointments: 10 }),
@@ -65,20 +272,17 @@ describe(replan.name, () => {
         (problem, hour, cancelFirst) => {
           const plan = solveSync(problem, { maxIterations: 30 });
           const freezeTime = hour * HOUR;
-          const served = plan.itineraries.flatMap((i) =>
+          const before = plan.itineraries.flatMap((i) =>
             i.stops.map((s) => ({ providerId: i.providerId, stop: s })),
           );
+
           const sut = replan(
             {
               problem,
               plan,
               freezeTime,
               changes: [
-                {
-                  kind: 'provider-unavailable',
-                  providerId: problem.providers[0].id,
-                  from: freezeTime,
-                },
+                callOut(problem.providers[0].id, freezeTime),
                 ...(cancelFirst
                   ? [
                       {
@@ -95,22 +299,18 @@ describe(replan.name, () => {
             },
             { maxIterations: 30 },
           );
+
           expect(checkSolution(sut.problem, sut.solution)).toEqual([]);
-          const after = new Map(
-            sut.solution.itineraries.flatMap((i) =>
-              i.stops.map((s) => [s.appointmentId, { providerId: i.providerId, start: s.start }]),
-            ),
-          );
-          for (const { providerId, stop } of served.filter((x) => x.stop.start < freezeTime)) {
+          const after = assignments(sut.solution);
+          for (const { providerId, stop } of before.filter((x) => x.stop.start < freezeTime))
             expect(after.get(stop.appointmentId)).toEqual({ providerId, start: stop.start });
-          }
-          for (const itinerary of sut.solution.itineraries) {
-            for (const stop of itinerary.stops) {
-              const wasFrozen = served.some(
-                (x) => x.stop.appointmentId === stop.appointmentId && x.stop.start < freezeTime,
-              );
-              if (!wasFrozen) expect(stop.start).toBeGreaterThanOrEqual(freezeTime);
-            }
+          const frozen = new Set(sut.frozenAppointmentIds);
+          for (const [id, visit] of after)
+            if (!frozen.has(id)) expect(visit.start).toBeGreaterThanOrEqual(freezeTime);
+          for (const appointment of problem.appointments) {
+            const now = after.get(appointment.id);
+            if (appointment.pinnedProvider !== undefined && now !== undefined)
+              expect(now.providerId).toBe(appointment.pinnedProvider);
           }
         },
       ),
@@ -118,19 +318,27 @@ describe(replan.name, () => {
     );
   });
 
-  it('should drop a cancelled appointment that has not started', () => {
-    const problem = practiceDay();
-    const plan = solveSync(problem, { maxIterations: 50 });
-    const sut = replan(
-      {
-        problem,
-        plan,
-        changes: [{ kind: 'appointment-cancelled', appointmentId: 'visit-7' }],
-        freezeTime: 8 * HOUR,
-      },
-      { maxIterations: 50 },
+  it('should never change more assignments than re-solving from scratch, unless it serves more priority', () => {
+    fc.assert(
+      fc.property(
+        problemArbitrary({ maxAppointments: 10, maxProviders: 4 }),
+        fc.integer({ min: 8, max: 13 }),
+        (problem, hour) => {
+          const plan = solveSync(problem, { maxIterations: 50 });
+          const request = {
+            problem,
+            plan,
+            freezeTime: hour * HOUR,
+            changes: [callOut(problem.providers[0].id, hour * HOUR)],
+          };
+
+          const sut = replan(request, { maxIterations: 50 });
+          const naive = replanFromScratch(request, { maxIterations: 50 });
+
+          expect(compareDisruption(sut, naive)).toBeLessThanOrEqual(0);
+        },
+      ),
+      { numRuns: 40 },
     );
-    expect(sut.problem.appointments.some((a) => a.id === 'visit-7')).toBe(false);
-    expect(checkSolution(sut.problem, sut.solution)).toEqual([]);
   });
 });

@@ -1,274 +1,150 @@
-import { buildSolution } from '../heuristic/build-solution';
-import { RoutePlan } from '../heuristic/route-plan';
-import { solveSync } from '../heuristic/solve';
-import { SolverContext } from '../heuristic/solver-context';
-import { compileProblem, createTravelTimeProvider, shiftEndLocation } from '../model';
+import { solveCompiled, solveSync } from '../heuristic';
+import { compileProblem } from '../model';
 
-import type { SolveOptions, WarmStartRoute } from '../heuristic/solve';
-import type {
-  Appointment,
-  AvailabilityWindow,
-  Itinerary,
-  Problem,
-  Provider,
-  Solution,
-  TimeWindow,
-  UnservedAppointment,
-} from '../model';
-import type { PlanChange } from './plan-change';
+import { diffPlans } from './plan-diff';
+import { prepareReplan } from './residual-problem';
+import { DEFAULT_REPLAN_TIME_LIMIT_MS, searchStablePlan } from './stable-search';
+import { residualRoutesOf, residualRoutesOfSolution, stitch } from './stitch';
 
-export interface ReplanRequest {
-  /** The problem the current plan was made for. */
-  readonly problem: Problem;
-  readonly plan: Solution;
-  readonly changes: readonly PlanChange[];
-  /** Visits that started before this time are frozen: same provider, same start. Nothing new is scheduled before it. */
-  readonly freezeTime: number;
-}
+import type { CompiledProblem, Solution } from '../model';
+import type { ReplanOptions, ReplanRequest, ReplanResult } from './replan-types';
+import type { KeptRoute } from './residual-problem';
+import type { StableSearchOutcome } from './stable-search';
 
-export interface AssignmentChange {
-  readonly appointmentId: string;
-  readonly fromProviderId: string;
-  /** null when the appointment is no longer served. */
-  readonly toProviderId: string | null;
-}
+/** Share of the remaining budget the full-solver polish may use; the rest settles its result. */
+const POLISH_SHARE = 0.8;
 
-export interface ReplanResult {
-  /**
-   * The problem the new plan solves: changes applied, frozen visits pinned at their start, shifts that had not
-   * started moved to the freeze time, windows clipped to the future. Check the new plan against this one.
-   */
-  readonly problem: Problem;
-  readonly solution: Solution;
-  readonly frozenAppointmentIds: readonly string[];
-  readonly changedAssignments: readonly AssignmentChange[];
-  /** Served in the old plan (and not cancelled) but not in the new one. */
-  readonly noLongerServed: readonly UnservedAppointment[];
-}
+/**
+ * Re-plans after changes with as little disruption as possible. Lexicographic objective:
+ * 1. served priority — never serve less than possible for the sake of stability;
+ * 2. changed assignments (moved to another provider, or dropped) — `changedAssignmentCost`, which by default exceeds
+ *    any plan's travel + overtime + preference cost (see `lexicographicChangeCost`);
+ * 3. travel, overtime, preferences as in the plan objective.
+ * The past is fixed: visits that started before `freezeTime` keep provider and start (a cancellation of one is
+ * refused and reported), nothing new starts before it, and a started shift continues from its last frozen visit.
+ *
+ * Search: unaffected routes are kept as they were and only orphaned, added and unserved visits are placed, then a
+ * descent anchored on them (`searchStablePlan`). Its ejections are one route deep, so after a large disruption (a
+ * provider out for a week) it can miss coverage a longer chain of moves would win; the full solver, warm-started from
+ * it under the same lexicographic costs, then polishes and the anchored descent settles the outcome. The better of the
+ * two by the re-planning objective is returned, so the polish can never add disruption for nothing.
+ */
+export function replan(request: ReplanRequest, options: ReplanOptions = {}): ReplanResult {
+  const startedAt = performance.now();
+  const prepared = prepareReplan(request, options.travel);
+  const compiled = compileProblem(prepared.residualProblem, prepared.travel);
+  const onlyIterations = options.timeLimitMs === undefined && options.maxIterations !== undefined;
+  const timeLimitMs =
+    options.timeLimitMs ?? (onlyIterations ? Infinity : DEFAULT_REPLAN_TIME_LIMIT_MS);
+  const focusedOptions = { ...options, timeLimitMs };
 
-interface FrozenPart {
-  readonly stops: Itinerary['stops'];
-  readonly departure: number;
+  const focused = searchStablePlan(compiled, prepared.keptRoutes, focusedOptions, startedAt);
+  let best = focused;
+  let iterations = focused.iterations;
+  const remainingMs = timeLimitMs - (performance.now() - startedAt);
+  if (options.polish !== false && focused.stopReason !== 'no-work' && remainingMs > 0) {
+    const polished = solveCompiled(compiled, {
+      seed: options.seed,
+      maxIterations: options.maxIterations,
+      timeLimitMs: Number.isFinite(remainingMs) ? remainingMs * POLISH_SHARE : undefined,
+      warmStart: keptRoutesOf(compiled, focused.routes),
+    });
+    const settled = searchStablePlan(
+      compiled,
+      withOldOrderWhereUnchanged(keptRoutesOfSolution(polished), prepared.keptRoutes),
+      focusedOptions,
+      startedAt,
+    );
+    iterations += polished.statistics.iterations + settled.iterations;
+    if (isBetter(settled, focused)) best = settled;
+  }
+
+  const solution = stitch(prepared, residualRoutesOf(compiled, best.routes), {
+    solver: 'replan-stable',
+    seed: options.seed ?? 1,
+    threads: 1,
+    iterations,
+    elapsedMs: performance.now() - startedAt,
+    bestFoundAtIteration: best.bestFoundAtIteration,
+    bestFoundAtMs: best.bestFoundAtMs,
+    stopReason: focused.stopReason,
+    initialCost: focused.initialCost,
+  });
+  return {
+    problem: prepared.finalProblem,
+    solution,
+    ...diffPlans(prepared, request.plan, solution),
+  };
 }
 
 /**
- * Re-plans after changes, keeping the past fixed and preferring the old assignments: every moved appointment costs
- * `changedAssignmentCost` (default 4 h of travel), so after coverage the solver first minimizes changes, then travel.
- * A visit that has already started cannot be cancelled; it stays frozen.
+ * Baseline for comparison only: the same frozen past and changes, solved from scratch by the full solver with no
+ * knowledge of the old plan. It shows what stability buys; do not use it to re-plan.
  */
-export function replan(request: ReplanRequest, options: SolveOptions = {}): ReplanResult {
-  const { plan, freezeTime } = request;
-  const cancelled = new Set(
-    request.changes.flatMap((c) => (c.kind === 'appointment-cancelled' ? [c.appointmentId] : [])),
+export function replanFromScratch(
+  request: ReplanRequest,
+  options: ReplanOptions = {},
+): ReplanResult {
+  const prepared = prepareReplan(request, options.travel);
+  const residual = solveSync(
+    { ...prepared.residualProblem, previousAssignments: undefined },
+    {
+      seed: options.seed,
+      timeLimitMs: options.timeLimitMs,
+      maxIterations: options.maxIterations,
+      travel: prepared.travel,
+    },
   );
-  const added = request.changes.flatMap((c) =>
-    c.kind === 'appointment-added' ? [c.appointment] : [],
-  );
-  const unavailableFrom = new Map<string, number>();
-  for (const c of request.changes) {
-    if (c.kind === 'provider-unavailable')
-      unavailableFrom.set(
-        c.providerId,
-        Math.min(c.from, unavailableFrom.get(c.providerId) ?? Infinity),
-      );
-  }
-
-  const frozen = new Map<string, FrozenPart>();
-  const frozenStart = new Map<string, { providerId: string; start: number }>();
-  const previousAssignments: Record<string, string> = {};
-  for (const itinerary of plan.itineraries) {
-    const stops = itinerary.stops.filter((s) => s.start < freezeTime);
-    if (stops.length > 0)
-      frozen.set(key(itinerary.providerId, itinerary.shiftIndex), {
-        stops,
-        departure: itinerary.departure,
-      });
-    for (const s of stops)
-      frozenStart.set(s.appointmentId, { providerId: itinerary.providerId, start: s.start });
-    for (const s of itinerary.stops) previousAssignments[s.appointmentId] = itinerary.providerId;
-  }
-
-  const travel = options.travel ?? createTravelTimeProvider(request.problem);
-  const appointments: Appointment[] = [...request.problem.appointments, ...added]
-    .filter((a) => frozenStart.has(a.id) || !cancelled.has(a.id))
-    .map((a) => {
-      const pin = frozenStart.get(a.id);
-      return pin
-        ? { ...a, fixedStart: pin.start, timeWindows: undefined, pinnedProvider: pin.providerId }
-        : inFuture(a, freezeTime);
-    });
-  const finalProblem: Problem = {
-    ...request.problem,
-    appointments,
-    previousAssignments,
-    providers: request.problem.providers.map((p) => ({
-      ...p,
-      availability: p.availability.map((w, s) =>
-        futureShift(
-          p,
-          w,
-          frozen.get(key(p.id, s)),
-          freezeTime,
-          unavailableFrom.get(p.id),
-          travel.seconds.bind(travel),
-        ),
-      ),
-    })),
+  const solution = stitch(prepared, residualRoutesOfSolution(residual), {
+    ...residual.statistics,
+    solver: 'alns-from-scratch',
+  });
+  return {
+    problem: prepared.finalProblem,
+    solution,
+    ...diffPlans(prepared, request.plan, solution),
   };
+}
 
-  const loads = new Map(appointments.map((a) => [a.id, a.load ?? 0]));
-  const loadOf = (id: string) => loads.get(id) ?? 0;
-  // The residual problem: what is still open, with each started shift continuing from its last frozen visit.
-  const residualProblem: Problem = {
-    ...finalProblem,
-    appointments: appointments.filter((a) => !frozenStart.has(a.id)),
-    providers: finalProblem.providers.map((p) => ({
-      ...p,
-      availability: p.availability.map((w, s) =>
-        residualShift(p, s, w, frozen.get(key(p.id, s)), loadOf),
-      ),
-    })),
-  };
-  const warmStart: WarmStartRoute[] = plan.itineraries.map((i) => ({
+/** Relative: the scores carry lexicographic weights of ~1e9 and more, which a fixed epsilon would not survive. */
+function isBetter(a: StableSearchOutcome, b: StableSearchOutcome): boolean {
+  return a.score < b.score - 1e-9 * Math.max(1, Math.abs(b.score));
+}
+
+function keptRoutesOf(
+  compiled: CompiledProblem,
+  routes: readonly (readonly number[])[],
+): KeptRoute[] {
+  return routes.map((tasks, v) => ({
+    providerId: compiled.providerIds[compiled.vehicleProvider[v]],
+    shiftIndex: compiled.vehicleShift[v],
+    appointmentIds: tasks.map((t) => compiled.appointmentIds[compiled.taskAppointment[t]]),
+  }));
+}
+
+/**
+ * The polish re-sequences routes to save travel, which retimes visits nobody asked to move. A route that serves the same
+ * visits as before gets its old order back; if that no longer fits, the settle step re-inserts what falls out.
+ */
+function withOldOrderWhereUnchanged(
+  routes: readonly KeptRoute[],
+  old: readonly KeptRoute[],
+): KeptRoute[] {
+  const oldByShift = new Map(old.map((r) => [`${r.providerId}#${r.shiftIndex}`, r.appointmentIds]));
+  return routes.map((route) => {
+    const previous = oldByShift.get(`${route.providerId}#${route.shiftIndex}`);
+    const same =
+      previous !== undefined &&
+      previous.length === route.appointmentIds.length &&
+      route.appointmentIds.every((id) => previous.includes(id));
+    return same ? { ...route, appointmentIds: previous } : route;
+  });
+}
+
+function keptRoutesOfSolution(solution: Solution): KeptRoute[] {
+  return solution.itineraries.map((i) => ({
     providerId: i.providerId,
     shiftIndex: i.shiftIndex,
-    appointmentIds: i.stops
-      .filter((s) => !frozenStart.has(s.appointmentId) && !cancelled.has(s.appointmentId))
-      .map((s) => s.appointmentId),
+    appointmentIds: i.stops.map((s) => s.appointmentId),
   }));
-  const residual = solveSync(residualProblem, {
-    ...options,
-    travel,
-    warmStart: [...warmStart, ...(options.warmStart ?? [])],
-  });
-
-  const solution = stitch(finalProblem, residual, frozen, travel);
-  const newProvider = new Map<string, string>();
-  for (const i of solution.itineraries)
-    for (const s of i.stops) newProvider.set(s.appointmentId, i.providerId);
-  const changedAssignments: AssignmentChange[] = [];
-  for (const [appointmentId, fromProviderId] of Object.entries(previousAssignments)) {
-    if (cancelled.has(appointmentId) && !frozenStart.has(appointmentId)) continue;
-    const to = newProvider.get(appointmentId) ?? null;
-    if (to !== fromProviderId)
-      changedAssignments.push({ appointmentId, fromProviderId, toProviderId: to });
-  }
-  return {
-    problem: finalProblem,
-    solution,
-    frozenAppointmentIds: [...frozenStart.keys()],
-    changedAssignments,
-    noLongerServed: solution.unserved.filter((u) =>
-      Object.hasOwn(previousAssignments, u.appointmentId),
-    ),
-  };
-}
-
-function key(providerId: string, shift: number): string {
-  return `${providerId}#${shift}`;
-}
-
-/** Nothing that has not started may start before the freeze time. */
-function inFuture(a: Appointment, freezeTime: number): Appointment {
-  const windows: readonly TimeWindow[] =
-    a.fixedStart !== undefined
-      ? [{ start: a.fixedStart, end: a.fixedStart }]
-      : (a.timeWindows ?? [{ start: freezeTime, end: Infinity }]);
-  const future = windows
-    .filter((w) => w.end >= freezeTime)
-    .map((w) => ({ start: Math.max(w.start, freezeTime), end: w.end }));
-  return { ...a, fixedStart: undefined, timeWindows: future };
-}
-
-/** A shift as it stands after the change: not yet started → cannot depart before the freeze; unavailable → cut at T. */
-function futureShift(
-  provider: Provider,
-  w: AvailabilityWindow,
-  frozen: FrozenPart | undefined,
-  freezeTime: number,
-  unavailableFrom: number | undefined,
-  seconds: (from: number, to: number) => number,
-): AvailabilityWindow {
-  let end = w.end;
-  if (unavailableFrom !== undefined) {
-    const last = frozen?.stops[frozen.stops.length - 1];
-    const frozenReturn = last
-      ? last.end + seconds(last.location, w.endLocation ?? provider.endLocation)
-      : -Infinity;
-    end = Math.max(Math.min(w.end, unavailableFrom), frozenReturn);
-  }
-  const start = frozen ? w.start : Math.max(w.start, freezeTime);
-  return { ...w, start: Math.min(start, end), end };
-}
-
-function residualShift(
-  provider: Provider,
-  shift: number,
-  w: AvailabilityWindow,
-  frozen: FrozenPart | undefined,
-  loadOf: (appointmentId: string) => number,
-): AvailabilityWindow {
-  if (!frozen) return w;
-  const last = frozen.stops[frozen.stops.length - 1];
-  const start = Math.min(Math.max(w.start, last.end), w.end);
-  const elapsed = last.end - frozen.departure;
-  const maxWorking = w.maxWorkingSeconds ?? provider.maxWorkingSeconds;
-  const regular = w.regularWorkingSeconds ?? provider.regularWorkingSeconds;
-  const capacity = w.capacity ?? provider.capacity;
-  const maxVisits = w.maxVisits ?? provider.maxVisits;
-  return {
-    ...w,
-    start,
-    startLocation: last.location,
-    endLocation: shiftEndLocation(provider, shift),
-    maxWorkingSeconds: maxWorking === undefined ? undefined : Math.max(0, maxWorking - elapsed),
-    regularWorkingSeconds: regular === undefined ? undefined : Math.max(0, regular - elapsed),
-    capacity:
-      capacity === undefined
-        ? undefined
-        : capacity - frozen.stops.reduce((sum, stop) => sum + loadOf(stop.appointmentId), 0),
-    maxVisits: maxVisits === undefined ? undefined : Math.max(0, maxVisits - frozen.stops.length),
-  };
-}
-
-/**
- * Frozen visits first, then the residual route, appended one by one with the O(1) feasibility check on the final
- * problem; anything that does not fit there (e.g. a working-time cap measured across the freeze) is left unserved.
- */
-function stitch(
-  finalProblem: Problem,
-  residual: Solution,
-  frozen: Map<string, FrozenPart>,
-  travel: ReturnType<typeof createTravelTimeProvider>,
-): Solution {
-  const compiled = compileProblem(finalProblem, travel);
-  const plan = new RoutePlan(new SolverContext(compiled, 1));
-  const residualStops = new Map(
-    residual.itineraries.map((i) => [key(i.providerId, i.shiftIndex), i.stops]),
-  );
-  for (let v = 0; v < compiled.vehicleCount; v++) {
-    const k = key(compiled.providerIds[compiled.vehicleProvider[v]], compiled.vehicleShift[v]);
-    const ids = [...(frozen.get(k)?.stops ?? []), ...(residualStops.get(k) ?? [])].map(
-      (s) => s.appointmentId,
-    );
-    for (const id of ids) {
-      const a = compiled.appointmentIndexById.get(id);
-      if (a === undefined || !plan.canTake(v, a)) continue;
-      const end = plan.routes[v].tasks.length;
-      for (
-        let t = compiled.appointmentFirstTask[a];
-        t < compiled.appointmentFirstTask[a + 1];
-        t++
-      ) {
-        if (plan.insertionDelta(v, t, end) < Infinity) {
-          plan.insert(v, end + 1, t);
-          break;
-        }
-      }
-    }
-  }
-  return buildSolution(compiled, plan.snapshot(), {
-    ...residual.statistics,
-    solver: 'alns-replan',
-  });
 }

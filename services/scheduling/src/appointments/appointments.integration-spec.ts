@@ -80,8 +80,9 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
   const scheduledEvents = (): ScheduledEvent[] =>
     recorder
       .messages(Topics.SchedulingAppointmentV1)
+      // The broker is shared: other suites' events (even deliberate poison) are on the topic.
+      .filter((message) => message.headers['tenant-id'] === tenantId)
       .map((message) => ({ message, event: decodeEvent(message.value) }))
-      .filter(({ event }) => event.envelope.tenantId === tenantId)
       .map(({ message, event }) => {
         // Kafka key = scheduling's appointment id (ids only, never PHI).
         expect(message.key).toBe(event.envelope.aggregateId);
