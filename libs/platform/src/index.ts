@@ -11,3 +11,4 @@ export * from './errors/all-exceptions.filter';
 export * from './tracing/start-tracing';
 export * from './http/create-http-app';
 export * from './database/phi-safe-typeorm-logger';
+export * from './http/run-http-service';

@@ -1,28 +1,17 @@
 import './tracing';
 import 'reflect-metadata';
 
-import { ConfigError, createHttpApp, DomainError } from '@caredispatch/platform';
+import { HttpStatus } from '@nestjs/common';
+
+import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
 import { loadDispatchOptimizerConfig } from './config';
 
-async function main(): Promise<void> {
-  const config = loadDispatchOptimizerConfig();
-  await createHttpApp(AppModule.forRoot(config), {
-    serviceName: 'dispatch-optimizer',
-    port: config.HTTP_PORT,
-    logLevel: config.LOG_LEVEL,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    toHttpStatus: (_error: DomainError) => 500,
-  });
-}
-
-main().catch((error: unknown) => {
-  // Config errors name the variable; print them plainly so an operator sees them first.
-  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-  process.exit(1);
+runHttpService({
+  serviceName: 'dispatch-optimizer',
+  loadConfig: loadDispatchOptimizerConfig,
+  appModule: (config) => AppModule.forRoot(config),
+  // No domain errors yet: anything unexpected is a 500 with an error id.
+  toHttpStatus: () => HttpStatus.INTERNAL_SERVER_ERROR,
 });

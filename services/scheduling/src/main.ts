@@ -1,29 +1,15 @@
 import './tracing';
 import 'reflect-metadata';
 
-import { ConfigError, createHttpApp } from '@caredispatch/platform';
+import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
 import { schedulingErrorStatus } from './appointments/appointments.errors';
 import { loadSchedulingConfig } from './config';
 
-async function main(): Promise<void> {
-  const config = loadSchedulingConfig();
-  await createHttpApp(AppModule.forRoot(config), {
-    serviceName: 'scheduling',
-    port: config.HTTP_PORT,
-    logLevel: config.LOG_LEVEL,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    toHttpStatus: schedulingErrorStatus,
-  });
-}
-
-main().catch((error: unknown) => {
-  // Config errors name the variable; print them plainly so an operator sees them first.
-  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-  process.exit(1);
+runHttpService({
+  serviceName: 'scheduling',
+  loadConfig: loadSchedulingConfig,
+  appModule: (config) => AppModule.forRoot(config),
+  toHttpStatus: schedulingErrorStatus,
 });
