@@ -57,12 +57,17 @@ export const regretInsertion: RecreateOperator = (plan, random, appointments) =>
   const cost = new Float64Array(m * V);
   const task = new Int32Array(m * V);
   const position = new Int32Array(m * V);
+  // Vehicles each visit may go to (all, or the granular candidates at the start of this recreate).
+  const allowed = new Uint8Array(m * V).fill(plan.granularInsertion ? 0 : 1);
+  if (plan.granularInsertion)
+    for (let i = 0; i < m; i++)
+      for (const v of plan.candidateVehicles(pending[i])) allowed[i * V + v] = 1;
   const computeColumn = (v: number) => {
     const n = plan.routes[v].tasks.length;
     for (let i = 0; i < m; i++) {
       const a = pending[i];
       let best = Infinity;
-      if (a >= 0 && plan.canTake(v, a)) {
+      if (a >= 0 && allowed[i * V + v] === 1 && plan.canTake(v, a)) {
         for (let t = c.appointmentFirstTask[a]; t < c.appointmentFirstTask[a + 1]; t++) {
           for (let p = 0; p <= n; p++) {
             const delta = plan.insertionDelta(v, t, p, best);

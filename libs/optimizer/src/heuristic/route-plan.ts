@@ -1,5 +1,5 @@
 import { Route } from './route';
-import { TIME_EPS } from './solver-context';
+import { GRANULAR_NEIGHBOR_COUNT, TIME_EPS } from './solver-context';
 
 import type { SolverContext } from './solver-context';
 
@@ -24,6 +24,11 @@ export class RoutePlan {
   readonly positionOf: Int32Array;
   routeCostSum = 0;
   unservedPenaltySum = 0;
+  /**
+   * Try insertions only into vehicles serving one of the visit's nearest neighbours (and empty ones). Scanning every
+   * route for every visit made an ALNS iteration O(V·n) per visit, which dominated large plans.
+   */
+  granularInsertion = false;
   private readonly backup = new Map<number, Route>();
   private readonly assignmentLog: number[] = [];
   private inTransaction = false;
@@ -31,6 +36,10 @@ export class RoutePlan {
   private savedUnservedPenaltySum = 0;
   private readonly classSeen: Int32Array;
   private classStamp = 0;
+  private readonly candidateSeen: Int32Array;
+  private candidateStamp = 0;
+  private readonly candidates: number[] = [];
+  private readonly allVehicles: readonly number[];
 
   constructor(readonly ctx: SolverContext) {
     this.routes = Array.from({ length: ctx.V }, () => new Route());
@@ -38,6 +47,8 @@ export class RoutePlan {
     this.vehicleOf = new Int32Array(ctx.A).fill(-1);
     this.positionOf = new Int32Array(ctx.A);
     this.classSeen = new Int32Array(ctx.V);
+    this.candidateSeen = new Int32Array(ctx.V);
+    this.allVehicles = Array.from({ length: ctx.V }, (_, v) => v);
     for (let v = 0; v < ctx.V; v++) this.refresh(v);
     for (let a = 0; a < ctx.A; a++)
       this.unservedPenaltySum += ctx.compiled.appointmentUnservedPenalty[a];
@@ -311,7 +322,7 @@ export class RoutePlan {
     const firstTask = c.appointmentFirstTask[a];
     const lastTask = c.appointmentFirstTask[a + 1];
     this.classStamp++;
-    for (let v = 0; v < ctx.V; v++) {
+    for (const v of this.candidateVehicles(a)) {
       if (!this.canTake(v, a)) continue;
       const route = this.routes[v];
       const n = route.tasks.length;
@@ -334,6 +345,30 @@ export class RoutePlan {
       }
     }
     return out.vehicle >= 0;
+  }
+
+  /**
+   * Vehicles worth trying for appointment a: all of them, or in granular mode those serving one of a's nearest
+   * neighbours plus every empty one. The returned array is reused by the next call.
+   */
+  candidateVehicles(a: number): readonly number[] {
+    const ctx = this.ctx;
+    if (!this.granularInsertion) return this.allVehicles;
+    const list = this.candidates;
+    list.length = 0;
+    this.candidateStamp++;
+    const near = ctx.neighbors[a];
+    for (let k = 0; k < Math.min(GRANULAR_NEIGHBOR_COUNT, near.length); k++) {
+      const v = this.vehicleOf[near[k]];
+      if (v >= 0 && this.candidateSeen[v] !== this.candidateStamp) {
+        this.candidateSeen[v] = this.candidateStamp;
+        list.push(v);
+      }
+    }
+    for (let v = 0; v < ctx.V; v++)
+      if (this.routes[v].tasks.length === 0 && this.candidateSeen[v] !== this.candidateStamp)
+        list.push(v);
+    return list;
   }
 
   /** Travel-cost saving of removing the appointment (ignores overtime; used to rank removals). */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
 import { checkSolution } from '../checker';
+import { generateHomeVisitDay } from '../scenarios';
 import { problemArbitrary, simpleProblem } from '../testing/random-problem';
 
 import { solveSync } from './solve';
@@ -122,5 +123,13 @@ describe(solveSync.name, () => {
     };
     const sut = solveSync(problem, FAST);
     expect(sut.unserved).toEqual([{ appointmentId: 'low', reason: 'NO_ROOM_IN_PLAN' }]);
+  });
+
+  it('should keep a large plan feasible with granular insertion and bounded re-offering of unserved visits', () => {
+    const problem = generateHomeVisitDay({ appointments: 900, providers: 30, seed: 5 });
+    const first = solveSync(problem, { maxIterations: 0, seed: 5 });
+    const sut = solveSync(problem, { maxIterations: 60, seed: 5 });
+    expect(checkSolution(problem, sut)).toEqual([]);
+    expect(sut.objective.servedCount).toBeGreaterThanOrEqual(first.objective.servedCount);
   });
 });

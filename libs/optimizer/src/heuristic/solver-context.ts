@@ -7,6 +7,9 @@ export const UNBOUNDED_TIME = 1e12;
 /** Tolerance on time-window checks (float sums of travel times). */
 export const TIME_EPS = TIME_TOLERANCE;
 
+/** Nearest neighbours whose vehicles are insertion candidates in granular mode. */
+export const GRANULAR_NEIGHBOR_COUNT = 24;
+
 const clampTime = (t: number) => Math.max(-UNBOUNDED_TIME, Math.min(UNBOUNDED_TIME, t));
 
 /** Per-task and per-vehicle arrays derived once from the compiled problem for the hot loops. */
@@ -91,22 +94,31 @@ function nearestNeighbors(
   const lists: Int32Array[] = new Array<Int32Array>(c.appointmentCount).fill(new Int32Array(0));
   let sum = 0;
   let count = 0;
-  const distances = new Float64Array(servable.length);
-  const order = servable.map((_, i) => i);
+  const size = Math.min(k, servable.length);
+  // Bounded insertion into a sorted top-k (ties keep index order): O(n·k) worst case instead of a full O(n log n)
+  // sort per appointment, which dominated start-up at 5,000 appointments.
+  const nearest = new Int32Array(size);
+  const nearestDistance = new Float64Array(size);
   for (const a of servable) {
     const la = c.appointmentLocation[a];
+    let filled = 0;
     for (let i = 0; i < servable.length; i++) {
-      const lb = c.appointmentLocation[servable[i]];
-      distances[i] =
-        servable[i] === a ? -1 : Math.min(c.arcCost[la * L + lb], c.arcCost[lb * L + la]);
+      const b = servable[i];
+      const lb = c.appointmentLocation[b];
+      const distance = b === a ? -1 : Math.min(c.arcCost[la * L + lb], c.arcCost[lb * L + la]);
+      if (filled === size && distance >= nearestDistance[size - 1]) continue;
+      let at = filled < size ? filled++ : size - 1;
+      while (at > 0 && nearestDistance[at - 1] > distance) {
+        nearestDistance[at] = nearestDistance[at - 1];
+        nearest[at] = nearest[at - 1];
+        at--;
+      }
+      nearestDistance[at] = distance;
+      nearest[at] = b;
     }
-    order.sort((x, y) => distances[x] - distances[y]);
-    const size = Math.min(k, servable.length);
-    const list = new Int32Array(size);
-    for (let i = 0; i < size; i++) list[i] = servable[order[i]];
-    lists[a] = list;
+    lists[a] = nearest.slice(0, size);
     for (let i = 1; i < Math.min(size, 6); i++) {
-      sum += distances[order[i]];
+      sum += nearestDistance[i];
       count++;
     }
   }

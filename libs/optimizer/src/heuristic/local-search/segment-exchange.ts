@@ -105,13 +105,9 @@ export class SegmentExchangeMoves {
       arcIn2 = arc[before2 * L + after2];
     }
     const arcSum1 =
-      r1.fwdArc[n1 + 1] -
-      (arc[before1 * L + head1] + inner1 + arc[tail1 * L + after1]) +
-      arcOut1;
+      r1.fwdArc[n1 + 1] - (arc[before1 * L + head1] + inner1 + arc[tail1 * L + after1]) + arcOut1;
     const arcSum2 =
-      r2.fwdArc[n2 + 1] -
-      arcIn2 +
-      (arc[before2 * L + head1] + inner1 + arc[tail1 * L + after2]);
+      r2.fwdArc[n2 + 1] - arcIn2 + (arc[before2 * L + head1] + inner1 + arc[tail1 * L + after2]);
     const oldCost = r1.cost + r2.cost;
     // Overtime is never negative, so travel and penalties alone bound the change from below.
     const lowerBound =
@@ -138,7 +134,12 @@ export class SegmentExchangeMoves {
       )
         return Infinity;
     } else if (
-      !concatenate(joined, joined, seconds[before1 * L + after1], this.suffix.setSuffix(r1, last + 1))
+      !concatenate(
+        joined,
+        joined,
+        seconds[before1 * L + after1],
+        this.suffix.setSuffix(r1, last + 1),
+      )
     )
       return Infinity;
     const duration1 = visits1 === 0 ? 0 : joined.duration;
@@ -197,7 +198,8 @@ export class SegmentExchangeMoves {
     const tasks = this.plan.routes[v].tasks;
     out.setTask(ctx, tasks[first - 1]);
     for (let p = first + 1; p <= last; p++) {
-      const travel = seconds[ctx.taskLocation[tasks[p - 2]] * ctx.L + ctx.taskLocation[tasks[p - 1]]];
+      const travel =
+        seconds[ctx.taskLocation[tasks[p - 2]] * ctx.L + ctx.taskLocation[tasks[p - 1]]];
       if (!concatenate(out, out, travel, this.node.setTask(ctx, tasks[p - 1]))) return false;
     }
     return true;

@@ -94,7 +94,11 @@ export function clinicBlocksConsistent(ctx: SolverContext, tasks: readonly numbe
     if (block < 0 || clinic < 0) continue;
     for (let j = i + 1; j < tasks.length; j++) {
       const other = tasks[j];
-      if (c.taskBlock[other] === block && c.taskClinic[other] >= 0 && c.taskClinic[other] !== clinic)
+      if (
+        c.taskBlock[other] === block &&
+        c.taskClinic[other] >= 0 &&
+        c.taskClinic[other] !== clinic
+      )
         return false;
     }
   }

@@ -1,0 +1,1 @@
+export { LocalSearch, type LocalSearchOptions } from './local-search';

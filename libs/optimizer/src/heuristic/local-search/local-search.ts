@@ -1,0 +1,186 @@
+import { IntraRouteMoves } from './intra-route-moves';
+import { SegmentExchangeMoves } from './segment-exchange';
+import { TailExchangeMoves } from './tail-exchange';
+
+import type { RoutePlan } from '../route-plan';
+import type { SeededRandom } from '../seeded-random';
+import type { SegmentExchange } from './segment-exchange';
+import type { TailExchange } from './tail-exchange';
+
+export interface LocalSearchOptions {
+  /** Granular neighbourhood: only moves that put a visit next to one of its nearest neighbours are tried. */
+  readonly neighborCount?: number;
+  /** Longest run of visits moved or exchanged between routes (or-opt / cross-exchange). */
+  readonly maxSegmentLength?: number;
+  /** Safety cap on improving moves per call; a bound on time for very large plans. */
+  readonly maxMoves?: number;
+}
+
+/**
+ * Variable-neighbourhood descent on a `RoutePlan`: inter-route relocate, swap, or-opt, cross-exchange and 2-opt*
+ * around each visit's nearest neighbours (first improvement), plus intra-route or-opt and 2-opt (best improvement)
+ * on every changed route. Only visits of the routes it is given are explored at first; a route changed by a move
+ * is explored again. Every move keeps the set of served visits and all hard constraints, and is applied only when
+ * it lowers the plan's cost, so the served priority never drops. Deterministic for the random stream it is given.
+ */
+export class LocalSearch {
+  private readonly exchanges: SegmentExchangeMoves;
+  private readonly tails: TailExchangeMoves;
+  private readonly intra: IntraRouteMoves;
+  private readonly neighborCount: number;
+  private readonly maxSegmentLength: number;
+  private readonly maxMoves: number;
+  private readonly epsilon: number;
+  private readonly queued: Uint8Array;
+  private readonly dirty: Uint8Array;
+  private readonly queue: number[] = [];
+  private queueHead = 0;
+  private readonly dirtyRoutes: number[] = [];
+  private readonly exchange: SegmentExchange = {
+    v1: 0,
+    first: 0,
+    length: 0,
+    v2: 0,
+    secondFirst: 0,
+    secondLength: 0,
+  };
+  private readonly tail: TailExchange = { v1: 0, cut1: 0, v2: 0, cut2: 0 };
+
+  constructor(
+    private readonly plan: RoutePlan,
+    options: LocalSearchOptions = {},
+  ) {
+    this.exchanges = new SegmentExchangeMoves(plan);
+    this.tails = new TailExchangeMoves(plan);
+    this.intra = new IntraRouteMoves(plan);
+    this.neighborCount = options.neighborCount ?? 20;
+    this.maxSegmentLength = options.maxSegmentLength ?? 3;
+    this.maxMoves = options.maxMoves ?? 10_000;
+    // Relative to a typical arc, so rounding noise in any unit never counts as an improvement.
+    this.epsilon = 1e-7 * Math.max(1, plan.ctx.typicalArcCost);
+    this.queued = new Uint8Array(plan.ctx.A);
+    this.dirty = new Uint8Array(plan.ctx.V);
+  }
+
+  /** Improves the plan starting from the visits of `vehicles`; returns the number of moves applied. */
+  improve(vehicles: Iterable<number>, random: SeededRandom): number {
+    const plan = this.plan;
+    for (const v of vehicles) this.markChanged(v);
+    random.shuffle(this.queue);
+    let moves = 0;
+    while (moves < this.maxMoves) {
+      moves += this.improveDirtyRoutes(this.maxMoves - moves);
+      if (this.queueHead >= this.queue.length) break;
+      const a = this.queue[this.queueHead++];
+      this.queued[a] = 0;
+      if (plan.vehicleOf[a] < 0) continue;
+      if (this.improveAround(a)) {
+        moves++;
+        this.enqueue(a);
+      }
+    }
+    for (let k = this.queueHead; k < this.queue.length; k++) this.queued[this.queue[k]] = 0;
+    this.queue.length = 0;
+    this.queueHead = 0;
+    for (const v of this.dirtyRoutes) this.dirty[v] = 0;
+    this.dirtyRoutes.length = 0;
+    return moves;
+  }
+
+  private improveDirtyRoutes(budget: number): number {
+    let moves = 0;
+    while (this.dirtyRoutes.length > 0 && moves < budget) {
+      const v = this.dirtyRoutes.pop() as number;
+      this.dirty[v] = 0;
+      const applied = this.intra.improve(v, this.epsilon, budget - moves);
+      if (applied > 0) {
+        moves += applied;
+        for (const t of this.plan.routes[v].tasks)
+          this.enqueue(this.plan.ctx.compiled.taskAppointment[t]);
+      }
+    }
+    return moves;
+  }
+
+  private markChanged(v: number): void {
+    if (this.dirty[v] === 0) {
+      this.dirty[v] = 1;
+      this.dirtyRoutes.push(v);
+    }
+    for (const t of this.plan.routes[v].tasks)
+      this.enqueue(this.plan.ctx.compiled.taskAppointment[t]);
+  }
+
+  private enqueue(a: number): void {
+    if (this.queued[a] === 0) {
+      this.queued[a] = 1;
+      this.queue.push(a);
+    }
+  }
+
+  /** Tries moves that bring visit `a` next to one of its neighbours; applies the first improving one. */
+  private improveAround(a: number): boolean {
+    const plan = this.plan;
+    const neighbors = plan.ctx.neighbors[a];
+    const count = Math.min(this.neighborCount, neighbors.length);
+    for (let k = 0; k < count; k++) {
+      const b = neighbors[k];
+      const v2 = plan.vehicleOf[b];
+      const v1 = plan.vehicleOf[a];
+      if (v2 < 0 || v2 === v1) continue;
+      if (this.tryExchanges(v1, plan.positionOf[a], v2, plan.positionOf[b])) return true;
+      if (this.tryTailExchanges(v1, plan.positionOf[a], v2, plan.positionOf[b])) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Runs of 1..maxSegmentLength visits starting at position i of v1 go after, before or in place of a run at
+   * position j of v2 (run lengths 0..maxSegmentLength there).
+   */
+  private tryExchanges(v1: number, i: number, v2: number, j: number): boolean {
+    const move = this.exchange;
+    move.v1 = v1;
+    move.v2 = v2;
+    move.first = i;
+    const max = this.maxSegmentLength;
+    for (let length = 1; length <= max; length++) {
+      move.length = length;
+      for (let secondLength = 0; secondLength <= max; secondLength++) {
+        move.secondLength = secondLength;
+        // After b, before b, and (for a non-empty run) starting at b.
+        for (let variant = 0; variant < 3; variant++) {
+          if (variant === 2 && secondLength === 0) break;
+          move.secondFirst = variant === 0 ? j + 1 : variant === 1 ? j - secondLength : j;
+          const delta = this.exchanges.evaluate(move, -this.epsilon);
+          if (delta < -this.epsilon) {
+            this.exchanges.apply(move);
+            this.markChanged(v1);
+            this.markChanged(v2);
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** 2-opt*: link a → b (a's tail swapped for b's) or b → a. */
+  private tryTailExchanges(v1: number, i: number, v2: number, j: number): boolean {
+    const move = this.tail;
+    move.v1 = v1;
+    move.v2 = v2;
+    for (let variant = 0; variant < 2; variant++) {
+      move.cut1 = variant === 0 ? i : i - 1;
+      move.cut2 = variant === 0 ? j - 1 : j;
+      const delta = this.tails.evaluate(move, -this.epsilon);
+      if (delta < -this.epsilon) {
+        this.tails.apply(move);
+        this.markChanged(v1);
+        this.markChanged(v2);
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,206 @@
+import fc from 'fast-check';
+
+import { problemArbitrary } from '../../testing/random-problem';
+import { SeededRandom } from '../seeded-random';
+
+import { IntraRouteMoves } from './intra-route-moves';
+import { constructedPlan, violationsOf } from './plan-fixture';
+import { SegmentExchangeMoves } from './segment-exchange';
+import { TailExchangeMoves } from './tail-exchange';
+
+import type { PlanFixture } from './plan-fixture';
+import type { SegmentExchange } from './segment-exchange';
+import type { TailExchange } from './tail-exchange';
+
+const COST_TOLERANCE = 1e-6;
+
+function exchangedRoutes(fixture: PlanFixture, move: SegmentExchange): number[][] {
+  const routes = fixture.plan.snapshot();
+  const t1 = routes[move.v1];
+  const t2 = routes[move.v2];
+  const moved = t1.slice(move.first - 1, move.first - 1 + move.length);
+  const replaced = t2.slice(move.secondFirst - 1, move.secondFirst - 1 + move.secondLength);
+  routes[move.v1] = [
+    ...t1.slice(0, move.first - 1),
+    ...replaced,
+    ...t1.slice(move.first - 1 + move.length),
+  ];
+  routes[move.v2] = [
+    ...t2.slice(0, move.secondFirst - 1),
+    ...moved,
+    ...t2.slice(move.secondFirst - 1 + move.secondLength),
+  ];
+  return routes;
+}
+
+function tailExchangedRoutes(fixture: PlanFixture, move: TailExchange): number[][] {
+  const routes = fixture.plan.snapshot();
+  const t1 = routes[move.v1];
+  const t2 = routes[move.v2];
+  routes[move.v1] = [...t1.slice(0, move.cut1), ...t2.slice(move.cut2)];
+  routes[move.v2] = [...t2.slice(0, move.cut2), ...t1.slice(move.cut1)];
+  return routes;
+}
+
+/**
+ * Whether every visit may go to its vehicle per the compiled model. The model decides one-visit feasibility with the
+ * shared tolerance, where the checker can still accept a route that overshoots a shift end by float noise; moves
+ * follow the model, so feasibility is compared against "checker accepts and model allows".
+ */
+function modelAllows(fixture: PlanFixture, routes: readonly (readonly number[])[]): boolean {
+  const c = fixture.compiled;
+  return routes.every((tasks, v) =>
+    tasks.every((t) => c.eligible[v * c.appointmentCount + c.taskAppointment[t]] === 1),
+  );
+}
+
+/** Moves keep each visit's chosen start window, so only with one window per visit is "infeasible" exact. */
+function oneWindowEach(fixture: PlanFixture): boolean {
+  const c = fixture.compiled;
+  return c.taskCount === c.appointmentCount;
+}
+
+function expectVerdict(
+  fixture: PlanFixture,
+  delta: number,
+  routes: readonly (readonly number[])[],
+) {
+  const feasible = violationsOf(fixture, routes).length === 0 && modelAllows(fixture, routes);
+  if (delta < Infinity || oneWindowEach(fixture)) expect(delta < Infinity).toBe(feasible);
+}
+
+/** Two distinct vehicles with at least one visit on the first, or null. */
+function pickVehicles(fixture: PlanFixture, random: SeededRandom): [number, number] | null {
+  const V = fixture.compiled.vehicleCount;
+  if (V < 2) return null;
+  const v1 = random.nextInt(V);
+  const v2 = (v1 + 1 + random.nextInt(V - 1)) % V;
+  return fixture.plan.routes[v1].tasks.length > 0 ? [v1, v2] : null;
+}
+
+const instances = fc.tuple(
+  problemArbitrary({ maxAppointments: 12, maxProviders: 3 }),
+  fc.nat(10_000),
+);
+
+describe(SegmentExchangeMoves.name, () => {
+  it('should call a move feasible exactly when the checker accepts the resulting plan, and predict its cost change', () => {
+    fc.assert(
+      fc.property(instances, ([problem, seed]) => {
+        const fixture = constructedPlan(problem, seed);
+        const sut = new SegmentExchangeMoves(fixture.plan);
+        const random = new SeededRandom(seed);
+        for (let step = 0; step < 20; step++) {
+          const pair = pickVehicles(fixture, random);
+          if (pair === null) continue;
+          const [v1, v2] = pair;
+          const n1 = fixture.plan.routes[v1].tasks.length;
+          const n2 = fixture.plan.routes[v2].tasks.length;
+          const length = 1 + random.nextInt(Math.min(3, n1));
+          const secondLength = random.nextInt(Math.min(3, n2) + 1);
+          const move: SegmentExchange = {
+            v1,
+            first: 1 + random.nextInt(n1 - length + 1),
+            length,
+            v2,
+            secondFirst: 1 + random.nextInt(n2 - secondLength + 1),
+            secondLength,
+          };
+          const delta = sut.evaluate(move, Infinity);
+          expectVerdict(fixture, delta, exchangedRoutes(fixture, move));
+          if (delta < Infinity) {
+            const before = fixture.plan.cost;
+            sut.apply(move);
+            expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe(TailExchangeMoves.name, () => {
+  it('should call a 2-opt* move feasible exactly when the checker accepts the resulting plan, and predict its cost change', () => {
+    fc.assert(
+      fc.property(instances, ([problem, seed]) => {
+        const fixture = constructedPlan(problem, seed);
+        const sut = new TailExchangeMoves(fixture.plan);
+        const random = new SeededRandom(seed);
+        for (let step = 0; step < 20; step++) {
+          const pair = pickVehicles(fixture, random);
+          if (pair === null) continue;
+          const [v1, v2] = pair;
+          const move: TailExchange = {
+            v1,
+            cut1: random.nextInt(fixture.plan.routes[v1].tasks.length + 1),
+            v2,
+            cut2: random.nextInt(fixture.plan.routes[v2].tasks.length + 1),
+          };
+          const routes = tailExchangedRoutes(fixture, move);
+          const delta = sut.evaluate(move, Infinity);
+          const trivial =
+            (move.cut1 === 0 && move.cut2 === 0) ||
+            (move.cut1 === fixture.plan.routes[v1].tasks.length &&
+              move.cut2 === fixture.plan.routes[v2].tasks.length);
+          if (trivial) {
+            expect(delta).toBe(Infinity);
+            continue;
+          }
+          expectVerdict(fixture, delta, routes);
+          if (delta < Infinity) {
+            const before = fixture.plan.cost;
+            sut.apply(move);
+            expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe(IntraRouteMoves.name, () => {
+  it('should only apply 2-opt and or-opt moves that keep the route feasible and lower its cost', () => {
+    fc.assert(
+      fc.property(instances, ([problem, seed]) => {
+        const fixture = constructedPlan(problem, seed);
+        const sut = new IntraRouteMoves(fixture.plan);
+        for (let v = 0; v < fixture.compiled.vehicleCount; v++) {
+          const before = fixture.plan.cost;
+          const visits = [...fixture.plan.routes[v].tasks].sort((x, y) => x - y);
+          const moves = sut.improve(v, COST_TOLERANCE);
+          if (moves > 0) expect(fixture.plan.cost).toBeLessThan(before);
+          else expect(fixture.plan.cost).toBe(before);
+          expect([...fixture.plan.routes[v].tasks].sort((x, y) => x - y)).toEqual(visits);
+        }
+        expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('should find the better order of a route whose two visits are served back to front', () => {
+    fc.assert(
+      fc.property(instances, ([problem, seed]) => {
+        const fixture = constructedPlan(problem, seed);
+        const sut = new IntraRouteMoves(fixture.plan);
+        for (let v = 0; v < fixture.compiled.vehicleCount; v++) {
+          const tasks = fixture.plan.routes[v].tasks;
+          if (tasks.length !== 2) continue;
+          sut.improve(v, COST_TOLERANCE);
+          const kept = fixture.plan.routes[v].cost;
+          const swapped = [tasks[1], tasks[0]];
+          const routes = fixture.plan.snapshot();
+          routes[v] = swapped;
+          if (violationsOf(fixture, routes).length > 0) continue;
+          fixture.plan.setRouteTasks(v, swapped);
+          // After the descent, the reverse order is never strictly cheaper.
+          expect(fixture.plan.routes[v].cost).toBeGreaterThanOrEqual(kept - COST_TOLERANCE);
+          fixture.plan.setRouteTasks(v, [swapped[1], swapped[0]]);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
