@@ -28,8 +28,12 @@ const SIZES: readonly (readonly [number, number])[] = [
   [12, 3],
 ];
 const SEEDS = [1, 2, 3];
-const EXACT_TIME_LIMIT_MS = 60_000;
-const LP_SOLVER_LIMIT_MS = 10_000;
+const EXACT_TIME_LIMIT_MS = 30_000;
+/**
+ * Hard wall-clock limit per javascript-lp-solver run (the backend kills its worker thread there):
+ * 42 models × 2 backends stay within a few minutes even when every lp-solver run hangs.
+ */
+const LP_SOLVER_LIMIT_MS = 3_000;
 
 function pad(value: string | number, width: number): string {
   return String(value).padStart(width);
@@ -113,6 +117,8 @@ async function main(): Promise<void> {
   );
   const highs: MipBackend = new HighsBackend();
   const lpSolver: MipBackend = new LpSolverBackend();
+  const tally = { models: 0, agree: 0, lpSolverOptimal: 0, lpSolverKilled: 0, highsOptimal: 0 };
+  const totalMs = { highs: 0, lpSolver: 0 };
   for (const { name, served, cost } of models) {
     for (const [stage, model] of [
       ['1', served],
@@ -125,11 +131,28 @@ async function main(): Promise<void> {
         fromLpSolver.objective !== undefined &&
         Math.abs(fromHighs.objective - fromLpSolver.objective) <=
           1e-6 * Math.max(1, Math.abs(fromHighs.objective));
+      // Killed runs say nothing, so they are not counted as disagreeing; a wrong status claim is.
+      const verdict =
+        fromLpSolver.status === 'time-limit'
+          ? 'n/a'
+          : agree
+            ? 'yes'
+            : `NO (lp-solver says ${fromLpSolver.status}, HiGHS ${fromHighs.status})`;
+      tally.models += 1;
+      if (agree) tally.agree += 1;
+      if (fromLpSolver.status === 'optimal') tally.lpSolverOptimal += 1;
+      if (fromLpSolver.status === 'time-limit') tally.lpSolverKilled += 1;
+      if (fromHighs.status === 'optimal') tally.highsOptimal += 1;
+      totalMs.highs += fromHighs.timeMs;
+      totalMs.lpSolver += fromLpSolver.timeMs;
       console.log(
-        `${`${name} stage ${stage}`.padEnd(22)} ${pad(model.variables.length, 5)} ${pad(model.constraints.length, 5)}  ${describe(fromHighs)}   ${describe(fromLpSolver)}  ${agree ? 'yes' : 'NO'}${fromLpSolver.message ? ` (${fromLpSolver.message.slice(0, 80)})` : ''}`,
+        `${`${name} stage ${stage}`.padEnd(22)} ${pad(model.variables.length, 5)} ${pad(model.constraints.length, 5)}  ${describe(fromHighs)}   ${describe(fromLpSolver)}  ${verdict}${fromLpSolver.message ? ` (${fromLpSolver.message.slice(0, 80)})` : ''}`,
       );
     }
   }
+  console.log(
+    `\n${tally.models} models: HiGHS optimal on ${tally.highsOptimal} (total ${(totalMs.highs / 1000).toFixed(1)} s); javascript-lp-solver optimal on ${tally.lpSolverOptimal}, killed at the ${LP_SOLVER_LIMIT_MS} ms limit on ${tally.lpSolverKilled} (total ${(totalMs.lpSolver / 1000).toFixed(1)} s); same objective on ${tally.agree}, a different answer on ${tally.models - tally.agree - tally.lpSolverKilled}.`,
+  );
 }
 
 main().catch((error: unknown) => {

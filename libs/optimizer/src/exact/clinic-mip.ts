@@ -44,7 +44,7 @@ export function clinicModelInapplicable(compiled: CompiledProblem): string | nul
   return null;
 }
 
-interface ShiftTask {
+export interface ShiftTask {
   readonly task: number;
   readonly appointment: number;
   readonly start: number;
@@ -54,21 +54,14 @@ interface ShiftTask {
   readonly block: number;
 }
 
-export function buildClinicMip(compiled: CompiledProblem): ClinicMip {
-  const reason = clinicModelInapplicable(compiled);
-  if (reason !== null) throw new RangeError(`clinic model does not apply: ${reason}`);
+/**
+ * Per shift, the clinic visits it could take alone (eligible, inside the shift
+ * from leaving home to coming back, within the working-time cap), by start time.
+ */
+export function clinicShiftTasks(compiled: CompiledProblem): ShiftTask[][] {
   const L = compiled.locationCount;
   const A = compiled.appointmentCount;
   const travel = (from: number, to: number): number => compiled.travelSeconds[from * L + to] ?? 0;
-  const arcCost = (from: number, to: number): number => compiled.arcCost[from * L + to] ?? 0;
-  const clinicLocation = new Map<number, number>();
-  for (let task = 0; task < compiled.taskCount; task += 1) {
-    clinicLocation.set(
-      compiled.taskClinic[task] ?? 0,
-      compiled.appointmentLocation[compiled.taskAppointment[task] ?? 0] ?? 0,
-    );
-  }
-
   const shiftTasks: ShiftTask[][] = [];
   for (let vehicle = 0; vehicle < compiled.vehicleCount; vehicle += 1) {
     const origin = compiled.vehicleStartLocation[vehicle] ?? 0;
@@ -102,6 +95,26 @@ export function buildClinicMip(compiled: CompiledProblem): ClinicMip {
     list.sort((a, b) => a.start - b.start || a.task - b.task);
     shiftTasks.push(list);
   }
+
+  return shiftTasks;
+}
+
+export function buildClinicMip(compiled: CompiledProblem): ClinicMip {
+  const reason = clinicModelInapplicable(compiled);
+  if (reason !== null) throw new RangeError(`clinic model does not apply: ${reason}`);
+  const L = compiled.locationCount;
+  const A = compiled.appointmentCount;
+  const travel = (from: number, to: number): number => compiled.travelSeconds[from * L + to] ?? 0;
+  const arcCost = (from: number, to: number): number => compiled.arcCost[from * L + to] ?? 0;
+  const clinicLocation = new Map<number, number>();
+  for (let task = 0; task < compiled.taskCount; task += 1) {
+    clinicLocation.set(
+      compiled.taskClinic[task] ?? 0,
+      compiled.appointmentLocation[compiled.taskAppointment[task] ?? 0] ?? 0,
+    );
+  }
+
+  const shiftTasks = clinicShiftTasks(compiled);
 
   const build = (
     stage: 'served' | 'cost',

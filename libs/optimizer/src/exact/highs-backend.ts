@@ -20,7 +20,7 @@ export type HighsInput = 'arrays' | 'lp-text';
 let runtime: Promise<Highs> | undefined;
 
 /** The Wasm module is instantiated once per process; every solve gets a fresh native instance. */
-function highsRuntime(): Promise<Highs> {
+export function highsRuntime(): Promise<Highs> {
   runtime ??= loadHighs();
   return runtime;
 }

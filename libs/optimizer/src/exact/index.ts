@@ -12,3 +12,10 @@ export {
   buildSolution as buildExactSolution,
   type VehicleRoute,
 } from './plan-builder';
+export {
+  solveClinicBounded,
+  type ClinicBoundedOptions,
+  type ClinicBoundedResult,
+} from './clinic-bounded';
+export { ClinicBounds, type ClinicBound, type BoundOptions } from './clinic-bounds';
+export { homeVisitBounds, type HomeVisitBounds } from './home-visit-bounds';

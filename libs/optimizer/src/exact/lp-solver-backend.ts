@@ -1,8 +1,8 @@
-import solver, { type Model as LpSolverModel, type SolveResult } from 'javascript-lp-solver';
-
+import { solveOnThread } from './lp-solver-thread';
 import { isIntegral, type MipModel } from './mip-model';
 
 import type { MipBackend, MipSolveOptions, RawMipAnswer } from './mip-solver';
+import type { Model as LpSolverModel } from 'javascript-lp-solver';
 
 /**
  * javascript-lp-solver (the project's named solver) behind the solver port.
@@ -11,20 +11,38 @@ import type { MipBackend, MipSolveOptions, RawMipAnswer } from './mip-solver';
  * unrestricted), so finite bounds other than `>= 0` become one-variable rows.
  * It reports no bound and no "stopped at the time limit" flag: a run that ends
  * at or past its time limit is therefore only `feasible`, never `optimal`.
+ *
+ * With a time limit the solve runs on a worker thread killed at the limit
+ * (`lp-solver-thread.ts`): the solver's own `timeout` is only a soft request,
+ * passed at 90 % of the limit so that a well-behaved run can still answer.
  */
+
+/** Share of the wall-clock limit handed to the solver's own (soft) timeout. */
+const SOFT_TIMEOUT_SHARE = 0.9;
 
 const OBJECTIVE_KEY = '__objective';
 
 export class LpSolverBackend implements MipBackend {
   readonly name = 'javascript-lp-solver' as const;
 
-  solveRaw(model: MipModel, options: MipSolveOptions): Promise<RawMipAnswer> {
-    const json = toJsonModel(model, options);
-    const started = Date.now();
-    const result = solver.Solve(json) as SolveResult;
-    const elapsedMs = Date.now() - started;
-    if (!result.feasible) return Promise.resolve({ status: 'infeasible' });
-    if (result.bounded === false) return Promise.resolve({ status: 'unbounded' });
+  async solveRaw(model: MipModel, options: MipSolveOptions): Promise<RawMipAnswer> {
+    const limit = options.timeLimitMs;
+    const json = toJsonModel(model, {
+      ...options,
+      ...(limit === undefined ? {} : { timeLimitMs: limit * SOFT_TIMEOUT_SHARE }),
+    });
+    const started = performance.now();
+    const outcome = await solveOnThread(json, limit);
+    if (outcome.kind === 'killed') {
+      return {
+        status: 'time-limit',
+        message: `javascript-lp-solver killed at its ${limit ?? '?'} ms wall-clock limit`,
+      };
+    }
+    const result = outcome.result;
+    const elapsedMs = performance.now() - started;
+    if (!result.feasible) return { status: 'infeasible' };
+    if (result.bounded === false) return { status: 'unbounded' };
 
     const values = new Float64Array(model.variables.length);
     model.variables.forEach((_variable, index) => {
@@ -32,16 +50,17 @@ export class LpSolverBackend implements MipBackend {
       // Zero-valued variables are left out of the result object.
       values[index] = typeof value === 'number' ? value : 0;
     });
-    const hitTimeLimit = options.timeLimitMs !== undefined && elapsedMs >= options.timeLimitMs;
+    const softLimit = limit === undefined ? undefined : limit * SOFT_TIMEOUT_SHARE;
+    const hitTimeLimit = softLimit !== undefined && elapsedMs >= softLimit;
     const objective = result.result + model.objective.constant;
-    return Promise.resolve({
+    return {
       status: hitTimeLimit ? 'feasible' : 'optimal',
       values,
       objective,
       ...(hitTimeLimit
-        ? { message: `javascript-lp-solver stopped at its ${options.timeLimitMs} ms limit` }
+        ? { message: `javascript-lp-solver stopped at its ${softLimit} ms soft limit` }
         : {}),
-    });
+    };
   }
 }
 

@@ -23,9 +23,13 @@ export interface MipSolveOptions {
   readonly tolerances?: VerifierTolerances;
 }
 
-/** What a backend claims, before verification. */
+/**
+ * What a backend claims, before verification. `no-solution`: stopped by a
+ * limit without an incumbent (a bound may still be known); `time-limit`: the
+ * run was killed at its wall-clock limit, so nothing at all is known.
+ */
 export type RawMipStatus =
-  'optimal' | 'feasible' | 'infeasible' | 'unbounded' | 'no-solution' | 'error';
+  'optimal' | 'feasible' | 'infeasible' | 'unbounded' | 'no-solution' | 'time-limit' | 'error';
 
 export interface RawMipAnswer {
   readonly status: RawMipStatus;
