@@ -117,7 +117,13 @@ async function main(): Promise<void> {
             problem: week.problem,
             plan: week.solution,
             changes: [
-              { kind: 'provider-unavailable', providerId: callOut.providerId, from: tenAm },
+              // Out for the rest of Monday: a sick day, not the rest of the week.
+              {
+                kind: 'provider-unavailable',
+                providerId: callOut.providerId,
+                from: tenAm,
+                until: 24 * 3600,
+              },
             ],
             freezeTime: tenAm,
           },

@@ -41,7 +41,15 @@ export class LpSolverBackend implements MipBackend {
     }
     const result = outcome.result;
     const elapsedMs = performance.now() - started;
-    if (!result.feasible) return { status: 'infeasible' };
+    // javascript-lp-solver 1.0.3 has been seen to answer "infeasible" for a feasible MIP
+    // (n10-p3-s2, where HiGHS proves an optimum of 16), and no verifier can check a
+    // claim of infeasibility, so it is reported as "nothing found", never as a proof.
+    if (!result.feasible) {
+      return {
+        status: 'no-solution',
+        message: 'javascript-lp-solver reported infeasible (unverifiable; not taken as proof)',
+      };
+    }
     if (result.bounded === false) return { status: 'unbounded' };
 
     const values = new Float64Array(model.variables.length);
