@@ -8,12 +8,19 @@ import { transformFileSync } from '@swc/core';
 
 const service = process.argv[2];
 if (!service || !existsSync(`services/${service}/src/main.ts`)) {
-  console.error(`usage: node scripts/build-service.mjs <service>  (no services/${service}/src/main.ts)`);
+  console.error(
+    `usage: node scripts/build-service.mjs <service>  (no services/${service}/src/main.ts)`,
+  );
   process.exit(2);
 }
 const root = process.cwd();
 const outDir = join(root, 'dist/services', service);
-const sources = [`services/${service}/src`, 'libs/contracts/src', 'libs/kafka/src', 'libs/platform/src'];
+const sources = [
+  `services/${service}/src`,
+  'libs/contracts/src',
+  'libs/kafka/src',
+  'libs/platform/src',
+];
 const isTestFile = (path) =>
   /\.(spec|integration-spec|e2e-spec)\.ts$/.test(path) || /[/\\]testing[/\\]/.test(path);
 
@@ -54,4 +61,6 @@ for (const source of sources) {
   }
 }
 writeFileSync(join(outDir, 'main.js'), `require('./services/${service}/src/main.js');\n`);
-console.log(`built ${count} files into ${relative(root, resolve(outDir))}; entry dist/services/${service}/main.js`);
+console.log(
+  `built ${count} files into ${relative(root, resolve(outDir))}; entry dist/services/${service}/main.js`,
+);

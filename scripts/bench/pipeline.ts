@@ -42,6 +42,25 @@ function peakRssMiB(pid: number | undefined): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
+/** CPU time (user + system) a process has used so far, in seconds. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Transactions committed in a service's database so far (statistics lag by up to a second). */
+async function commits(stack: Stack, name: ServiceName): Promise<number> {
+  const database = stack.database(name);
+  const rows = await database.query<{ commits: string }>(
+    'SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = $1',
+    [database.name],
+  );
+  return rows.length === 1 ? Number(rows[0].commits) : Number.NaN;
+}
+
 /** A distinct, valid US mobile-format number per booking so each SMS maps to its booking. */
 function phoneFor(index: number): { display: string; e164: string } {
   const exchange = 200 + Math.floor(index / 10_000);
@@ -59,6 +78,9 @@ async function main(): Promise<void> {
   process.stdout.write(`starting stack (run ${stack.runId})…\n`);
   await stack.start();
   const gateway = stack.service('ehr-gateway').baseUrl;
+  const names: ServiceName[] = ['ehr-gateway', 'scheduling', 'messaging', 'audit-log'];
+  const cpuAtStart = names.map((name) => cpuSeconds(stack.service(name).pid));
+  const commitsAtStart = await Promise.all(names.map((name) => commits(stack, name)));
   const sentAt = new Map<string, number>();
   const webhookLatencies: number[] = [];
   let rejected = 0;
@@ -99,11 +121,40 @@ async function main(): Promise<void> {
     .map((message) => message.dateCreated.getTime() - (sentAt.get(message.to) ?? Number.NaN))
     .filter((latency) => Number.isFinite(latency))
     .sort((a, b) => a - b);
+  // p99 per 10 s of posting: tells a warm-up or a stall apart from steady queueing.
+  const windows = new Map<number, number[]>();
+  for (const message of messages) {
+    const postedAt = sentAt.get(message.to);
+    if (postedAt === undefined) continue;
+    // Date.now() and the monotonic clock differ by a few ms: the first posts belong to window 0.
+    const window = Math.max(0, Math.floor((postedAt - started - performance.timeOrigin) / 10_000));
+    const values = windows.get(window) ?? [];
+    values.push(message.dateCreated.getTime() - postedAt);
+    windows.set(window, values);
+  }
+  const p99ByWindow = [...windows]
+    .sort(([a], [b]) => a - b)
+    .map(([window, values]) => {
+      const p99 = percentile(
+        values.sort((a, b) => a - b),
+        99,
+      );
+      return `${window * 10}s ${p99.toFixed(0)}`;
+    });
   const lastSms = Math.max(...messages.map((message) => message.dateCreated.getTime()));
   const firstPost = Math.min(...sentAt.values());
-  const names: ServiceName[] = ['ehr-gateway', 'scheduling', 'messaging', 'audit-log'];
   const memory = names.map(
     (name) => `${name} ${peakRssMiB(stack.service(name).pid).toFixed(0)} MiB`,
+  );
+  // CPU per booking does not depend on what else the machine runs; latency does.
+  const cpu = names.map(
+    (name, index) =>
+      `${name} ${(((cpuSeconds(stack.service(name).pid) - (cpuAtStart[index] ?? 0)) * 1000) / total).toFixed(2)} ms`,
+  );
+  const commitsAtEnd = await Promise.all(names.map((name) => commits(stack, name)));
+  const commitsPerBooking = names.map(
+    (name, index) =>
+      `${name} ${(((commitsAtEnd[index] ?? 0) - (commitsAtStart[index] ?? 0)) / total).toFixed(2)}`,
   );
   const sortedWebhook = [...webhookLatencies].sort((a, b) => a - b);
 
@@ -115,7 +166,10 @@ async function main(): Promise<void> {
       `throughput: ${(messages.length / ((lastSms - firstPost) / 1000)).toFixed(1)} SMS/s end to end`,
       `webhook response ms: p50 ${percentile(sortedWebhook, 50).toFixed(0)}, p95 ${percentile(sortedWebhook, 95).toFixed(0)}, p99 ${percentile(sortedWebhook, 99).toFixed(0)}`,
       `webhook-to-SMS ms: p50 ${percentile(latencies, 50).toFixed(0)}, p95 ${percentile(latencies, 95).toFixed(0)}, p99 ${percentile(latencies, 99).toFixed(0)}, max ${(latencies[latencies.length - 1] ?? Number.NaN).toFixed(0)}`,
+      `webhook-to-SMS p99 by 10 s of posting (ms): ${p99ByWindow.join(', ')}`,
       `peak RSS: ${memory.join(', ')}`,
+      `CPU per booking: ${cpu.join(', ')}`,
+      `database commits per booking: ${commitsPerBooking.join(', ')}`,
       '',
     ].join('\n'),
   );

@@ -12,6 +12,7 @@ import {
   Topics,
 } from '@caredispatch/contracts';
 import {
+  CONSUMER_MAX_ATTEMPTS,
   eventually,
   KAFKA_BROKERS,
   newWebhookSecret,
@@ -45,7 +46,7 @@ describe('poison messages', () => {
     await sut.stop();
   });
 
-  it('should dead-letter an undecodable message with its reason and process the next one on the partition', async () => {
+  it('should dead-letter an undecodable message after the configured retries, with its reason, and process the next one on the partition', async () => {
     const appointmentId = randomUUID();
     const phone = uniquePhone();
     const start = new Date('2030-05-06T15:00:00Z');
@@ -107,7 +108,7 @@ describe('poison messages', () => {
     );
     expect(deadLetter.headers['dlq-reason']).toMatch(/\S+/);
     expect(deadLetter.headers['dlq-original-topic']).toBe(Topics.SchedulingAppointmentV1);
-    expect(Number(deadLetter.headers['dlq-attempts'])).toBeGreaterThanOrEqual(1);
+    expect(deadLetter.headers['dlq-attempts']).toBe(String(CONSUMER_MAX_ATTEMPTS));
     expect(deadLetter.value?.toString()).toContain('this is not a protobuf envelope');
 
     const messages = await settledSmsTo(sut, phone.e164, 1, 15_000);

@@ -54,10 +54,16 @@ export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
+// Building an Intl.DateTimeFormat costs ~1 ms, paid on every decoded appointment event;
+// the set of zones seen in practice is tiny, so valid names are remembered.
+const knownTimeZones = new Set<string>();
+
 function isIanaTimeZone(value: string): boolean {
   if (value === '') return false;
+  if (knownTimeZones.has(value)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
+    knownTimeZones.add(value);
     return true;
   } catch {
     return false;

@@ -5,6 +5,7 @@ import { ALL_TOPICS } from '@caredispatch/contracts';
 import { KafkaModule, KafkaRuntime } from '@caredispatch/kafka';
 import {
   buildDataSourceOptions,
+  consumerRetryFrom,
   HealthModule,
   ReadinessRegistry,
   ServiceConfigModule,
@@ -41,7 +42,11 @@ export class AppModule implements OnModuleInit {
           brokers: config.KAFKA_BROKERS,
           serviceName: 'audit-log',
           // Tenants' chains serialize on their own head row, so partitions can run in parallel.
-          consumer: { groupId: config.KAFKA_CONSUMER_GROUP, partitionsConsumedConcurrently: 3 },
+          consumer: {
+            groupId: config.KAFKA_CONSUMER_GROUP,
+            partitionsConsumedConcurrently: 3,
+            retry: consumerRetryFrom(config),
+          },
           relay: false,
           topics: { ensure: ALL_TOPICS },
         }),

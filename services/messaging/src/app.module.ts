@@ -5,6 +5,7 @@ import { Topics } from '@caredispatch/contracts';
 import { KafkaModule, KafkaRuntime, kafkaEntities, kafkaMigrations } from '@caredispatch/kafka';
 import {
   buildDataSourceOptions,
+  consumerRetryFrom,
   HealthModule,
   ReadinessRegistry,
   ServiceConfigModule,
@@ -57,6 +58,7 @@ export class AppModule {
           consumer: {
             groupId: config.KAFKA_CONSUMER_GROUP,
             fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING,
+            retry: consumerRetryFrom(config),
           },
           relay: config.OUTBOX_RELAY_ENABLED
             ? { pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS }

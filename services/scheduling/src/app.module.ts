@@ -5,6 +5,7 @@ import { Topics } from '@caredispatch/contracts';
 import { KafkaModule, KafkaRuntime } from '@caredispatch/kafka';
 import {
   buildDataSourceOptions,
+  consumerRetryFrom,
   HealthModule,
   ReadinessRegistry,
   ServiceConfigModule,
@@ -40,7 +41,7 @@ export class AppModule implements OnModuleInit {
           clientId: config.KAFKA_CLIENT_ID ?? 'scheduling',
           brokers: config.KAFKA_BROKERS,
           serviceName: 'scheduling',
-          consumer: { groupId: config.KAFKA_CONSUMER_GROUP },
+          consumer: { groupId: config.KAFKA_CONSUMER_GROUP, retry: consumerRetryFrom(config) },
           relay: config.OUTBOX_RELAY_ENABLED
             ? { pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS }
             : false,

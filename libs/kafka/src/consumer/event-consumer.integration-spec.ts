@@ -148,7 +148,7 @@ describe(EventConsumer.name, () => {
     ]);
   });
 
-  it('should dead-letter an undecodable message at once and process the next one', async () => {
+  it('should dead-letter an undecodable message after the configured retries and process the next one', async () => {
     const key = randomUUID();
     const valid = envelopeFor(key);
     sut = consumer();
@@ -162,7 +162,7 @@ describe(EventConsumer.name, () => {
 
     expect(dead.message.value?.toString()).toBe('{"not":"protobuf"}');
     expect(headerText(dead.message, 'dlq-reason')).toBe(EventDecodeFailure.MalformedEnvelope);
-    expect(headerText(dead.message, 'dlq-attempts')).toBe('1');
+    expect(headerText(dead.message, 'dlq-attempts')).toBe('3');
     expect(calls).toEqual([valid.eventId]);
   });
 
@@ -181,5 +181,42 @@ describe(EventConsumer.name, () => {
     await waitFor(async () => (await effects()).length === 2, 'the event sent while stopped');
 
     expect(calls).toEqual([before.eventId, after.eventId]);
+  });
+
+  it('should commit the offset after a batch of effects and apply a redelivered batch once', async () => {
+    const key = randomUUID();
+    const batch = Array.from({ length: 20 }, () => envelopeFor(key));
+    await producer.send({
+      topic,
+      messages: batch.map((envelope) => ({ key, value: Buffer.from(encodeEnvelope(envelope)) })),
+    });
+    const first = consumer();
+    await first.start();
+    await waitFor(async () => (await effects()).length === batch.length, 'the whole batch');
+    await first.stop();
+    const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const partition = committed[0]?.partitions.find((p) => p.offset !== '-1');
+    // The whole batch comes back, as after a crash between the effects and the offset commit.
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: [{ partition: partition?.partition ?? 0, offset: '0' }],
+    });
+
+    sut = consumer();
+    await sut.start();
+    await waitFor(
+      async () =>
+        (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions.some(
+          (p) => p.partition === partition?.partition && p.offset === String(batch.length),
+        ) ?? false,
+      'the redelivered batch to be committed again',
+    );
+
+    expect(partition?.offset).toBe(String(batch.length));
+    expect((await effects()).map((row) => row.event_id)).toEqual(
+      batch.map((envelope) => envelope.eventId),
+    );
+    expect(calls).toEqual(batch.map((envelope) => envelope.eventId));
   });
 });

@@ -1,7 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import {
   type Consumer,
-  type EachMessagePayload,
+  type EachBatchPayload,
   type Kafka,
   type KafkaMessage,
   Partitioners,
@@ -52,7 +52,9 @@ interface Coordinates {
 
 /**
  * Runs handlers for decoded events with effectively-once effects:
- * decode (poison → DLQ at once) → [transaction: inbox row, handler] → commit offset.
+ * decode (poison → DLQ at once) → [transaction: inbox row, handler] → resolve offset, and
+ * once per fetched batch, commit the offset after the last message whose effect committed.
+ * A crash before that commit only causes redelivery, which the inbox turns into a no-op.
  * Handler failures retry in-process with backoff and then go to `<topic>.dlq`, so a
  * failing message never blocks its partition.
  */
@@ -129,8 +131,11 @@ export class EventConsumer {
     });
     await this.consumer.run({
       autoCommit: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: (payload) => this.track(this.handleMessage(payload)),
+      // Offsets are resolved one by one after each message's effect committed, never ahead.
+      eachBatchAutoResolve: false,
+      // Per-key order only needs per-partition order, so partitions (3 per topic) run in parallel.
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.track(this.handleBatch(payload)),
     });
   }
 
@@ -142,7 +147,7 @@ export class EventConsumer {
     if (!this.started) return;
     this.started = false;
     this.stopping.abort();
-    // Pausing makes kafkajs stop after the current message instead of the rest of the batch.
+    // The batch loops stop after their current message; pausing stops further fetches.
     this.consumer.pause([...this.topics].map((topic) => ({ topic })));
     await Promise.allSettled([...this.inFlight]);
     await this.consumer.disconnect();
@@ -167,34 +172,68 @@ export class EventConsumer {
     return work.finally(() => this.inFlight.delete(work));
   }
 
-  private async handleMessage(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
-    // Not processed and not committed: it is redelivered to whoever owns the partition next.
-    if (this.stopping.signal.aborted) return;
-    const at: Coordinates = { topic, partition, offset: message.offset };
-
-    let decoded: DecodedEvent;
+  /**
+   * One partition's fetched messages, in order. Each message commits its own database
+   * transaction; the Kafka offset is committed once, after the batch (one broker round trip
+   * instead of one per message), and only up to the last message whose effect is durable.
+   */
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const heartbeat = (): Promise<void> => payload.heartbeat();
+    let done: Coordinates | undefined;
     try {
-      decoded = decodeEvent(message.value);
-    } catch (error) {
-      if (!(error instanceof EventDecodeError)) throw error;
-      // Retrying cannot make bytes decodable: dead-letter immediately.
-      this.logger.warn(`poison message ${describeAt(at)}: ${error.reason}`);
-      await this.deadLetter(message, at, error.reason, error.issues.join('; '), 1);
-      await this.commit(at);
-      return;
+      for (const message of batch.messages) {
+        // Not processed and not committed: redelivered to whoever owns the partition next.
+        if (this.stopping.signal.aborted || !payload.isRunning() || payload.isStale()) break;
+        const at: Coordinates = {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+        };
+        if (!(await this.handleMessage(message, at, heartbeat))) break;
+        payload.resolveOffset(message.offset);
+        done = at;
+        await heartbeat();
+      }
+    } finally {
+      // Also after a failure mid-batch: what did commit must not be redone by everyone else.
+      if (done && !payload.isStale()) await this.commit(done);
+    }
+  }
+
+  /** Returns false when the message must stay unprocessed (stopping interrupted it). */
+  private async handleMessage(
+    message: KafkaMessage,
+    at: Coordinates,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    let decoded: DecodedEvent | undefined;
+    for (let attempt = 1; decoded === undefined; attempt += 1) {
+      try {
+        decoded = decodeEvent(message.value);
+      } catch (error) {
+        if (!(error instanceof EventDecodeError)) throw error;
+        // One retry policy governs every dead letter, as operators configure it. Bytes rarely
+        // become decodable, but a consumer mid-deploy (schema rolled out producer-first) can
+        // be; the backoff is the price of never dead-lettering on the first look.
+        if (attempt >= this.retry.maxAttempts) {
+          this.logger.warn(
+            `poison message ${describeAt(at)} after ${attempt} attempts: ${error.reason}`,
+          );
+          await this.deadLetter(message, at, error.reason, error.issues.join('; '), attempt);
+          return true;
+        }
+        await sleep(backoffDelayMs(attempt, this.retry), this.stopping.signal);
+        if (this.stopping.signal.aborted) return false;
+        await heartbeat();
+      }
     }
 
     const handler =
-      this.handlers.get(handlerKey(topic, decoded.type)) ??
-      this.handlers.get(handlerKey(topic, ANY_EVENT_TYPE));
-    if (handler) {
-      const done = await this.processWithRetries(decoded, handler, at, message, () =>
-        payload.heartbeat(),
-      );
-      if (!done) return;
-    }
-    await this.commit(at);
+      this.handlers.get(handlerKey(at.topic, decoded.type)) ??
+      this.handlers.get(handlerKey(at.topic, ANY_EVENT_TYPE));
+    if (!handler) return true;
+    return this.processWithRetries(decoded, handler, at, message, heartbeat);
   }
 
   /** Returns false when stopping interrupted the retries (offset must stay uncommitted). */

@@ -14,8 +14,6 @@ import {
 
 import { envelopeHeaders } from '../headers';
 
-import { OutboxMessageEntity } from './outbox-message.entity';
-
 /** NOTIFY channel that wakes the relay as soon as an outbox row commits. */
 export const OUTBOX_NOTIFY_CHANNEL = 'outbox_message';
 
@@ -62,18 +60,27 @@ export class OutboxWriter {
       producer: this.options.producer,
       clock: this.options.clock,
     });
-    await manager.insert(OutboxMessageEntity, {
-      id: randomUUID(),
-      tenantId: envelope.tenantId,
-      topic: route.topic ?? eventRegistry[event.type].topic,
-      messageKey: route.key ?? envelope.aggregateId,
-      eventId: envelope.eventId,
-      eventType: envelope.eventType,
-      payload: Buffer.from(encodeEnvelope(envelope)),
-      headers: envelopeHeaders(envelope),
-    });
-    // Delivered only when (and if) the transaction commits; repeated NOTIFYs in one transaction collapse.
-    await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_NOTIFY_CHANNEL, '']);
+    // One round trip: the row, and the NOTIFY that is delivered only when (and if) the
+    // transaction commits (repeated NOTIFYs in one transaction collapse into one).
+    await manager.query(
+      `WITH staged AS (
+         INSERT INTO outbox_message
+           (id, tenant_id, topic, message_key, event_id, event_type, payload, headers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         RETURNING 1)
+       SELECT pg_notify($9, '') FROM staged`,
+      [
+        randomUUID(),
+        envelope.tenantId,
+        route.topic ?? eventRegistry[event.type].topic,
+        route.key ?? envelope.aggregateId,
+        envelope.eventId,
+        envelope.eventType,
+        Buffer.from(encodeEnvelope(envelope)),
+        JSON.stringify(envelopeHeaders(envelope)),
+        OUTBOX_NOTIFY_CHANNEL,
+      ],
+    );
     return envelope;
   }
 }

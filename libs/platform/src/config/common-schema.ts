@@ -40,7 +40,24 @@ export const commonConfigShape = {
    */
   OUTBOX_RELAY_ENABLED: booleanFlag(true),
   OUTBOX_RELAY_POLL_INTERVAL_MS: positiveInt(1_000),
+  /** Attempts per consumed message (the first included) before it goes to `<topic>.dlq`. */
+  KAFKA_CONSUMER_MAX_ATTEMPTS: positiveInt(5),
+  KAFKA_CONSUMER_RETRY_BASE_MS: positiveInt(200),
+  KAFKA_CONSUMER_RETRY_MAX_MS: positiveInt(5_000),
 } as const;
+
+/** The consumer retry policy from the common variables (libs/kafka's RetryPolicy shape). */
+export function consumerRetryFrom(config: {
+  KAFKA_CONSUMER_MAX_ATTEMPTS: number;
+  KAFKA_CONSUMER_RETRY_BASE_MS: number;
+  KAFKA_CONSUMER_RETRY_MAX_MS: number;
+}): { maxAttempts: number; baseDelayMs: number; maxDelayMs: number } {
+  return {
+    maxAttempts: config.KAFKA_CONSUMER_MAX_ATTEMPTS,
+    baseDelayMs: config.KAFKA_CONSUMER_RETRY_BASE_MS,
+    maxDelayMs: config.KAFKA_CONSUMER_RETRY_MAX_MS,
+  };
+}
 
 export const commonConfigSchema = z.object(commonConfigShape);
 export type CommonConfig = z.output<typeof commonConfigSchema>;

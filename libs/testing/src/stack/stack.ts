@@ -12,6 +12,8 @@ import { ServiceProcess } from '../process/service-process';
 import { TwilioStandIn } from '../twilio';
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+/** Attempts per consumed message before dead-lettering, in every stack service. */
+export const CONSUMER_MAX_ATTEMPTS = 3;
 export const AUDIT_TOKEN = 'e2e-audit-token-0123456789abcdef';
 export const TWILIO = {
   accountSid: `AC${'0'.repeat(31)}1`,
@@ -87,6 +89,9 @@ export class Stack {
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_BSP_SCHEDULE_DELAY: '200',
       OUTBOX_RELAY_POLL_INTERVAL_MS: '500',
+      KAFKA_CONSUMER_MAX_ATTEMPTS: String(CONSUMER_MAX_ATTEMPTS),
+      KAFKA_CONSUMER_RETRY_BASE_MS: '50',
+      KAFKA_CONSUMER_RETRY_MAX_MS: '200',
     });
     const messagingPort = ports.get('messaging') ?? 0;
     const specific: Record<ServiceName, Record<string, string>> = {

@@ -315,10 +315,11 @@ describe('audit-log: events from three producers → one causal trail', () => {
 
     // Tampering needs what the service never has: a superuser session with triggers switched
     // off (session_replication_role = replica skips ordinary triggers for this session only),
-    // in this test's own throwaway database.
+    // in this test's own throwaway database. Which event holds sequence 2 depends on how
+    // the topics' fetches interleave, so the change must apply to any payload.
     await database.query(`
       SET session_replication_role = replica;
-      UPDATE audit_event SET payload = jsonb_set(payload, '{appointment,start}', '"2030-05-06T14:00:00Z"')
+      UPDATE audit_event SET payload = payload || '{"status": "forged"}'
         WHERE tenant_id = '${tenantId}' AND sequence = 2;
       RESET session_replication_role;`);
 

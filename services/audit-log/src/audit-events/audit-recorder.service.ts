@@ -17,10 +17,8 @@ import {
   traceIdOf,
   type TypedEvent,
 } from '../audit-chain/event-references';
-import { GENESIS_HASH, link } from '../audit-chain/hash-chain';
+import { type ChainHead, GENESIS_HASH, link } from '../audit-chain/hash-chain';
 
-import { AuditChainHeadEntity } from './audit-chain-head.entity';
-import { AuditEventEntity } from './audit-event.entity';
 import { CLOCK } from './clock.token';
 
 /** A consumed event with where it was read from. */
@@ -42,9 +40,6 @@ export class AuditRecorderService {
     const { envelope } = consumed;
     const tenantId = envelope.tenantId;
     const head = await this.lockChainHead(manager, tenantId);
-    // Behind the head lock, so a concurrent duplicate of this tenant's event waits and sees it.
-    if (await manager.existsBy(AuditEventEntity, { eventId: envelope.eventId })) return 'duplicate';
-
     const sequence = (BigInt(head.sequence) + 1n).toString();
     const references = appointmentReferencesOf(consumed);
     const payload = payloadJson(consumed);
@@ -69,12 +64,47 @@ export class AuditRecorderService {
       traceId: traceIdOf(envelope.traceparent),
       payload,
     });
-    await manager.insert(AuditEventEntity, { id: randomUUID(), ...chained, payload });
-    await manager.update(
-      AuditChainHeadEntity,
-      { tenantId },
-      { sequence, lastHash: chained.hash, updatedAt: chained.recordedAt },
+    // Behind the head lock, so a concurrent duplicate of this tenant's event waits and then
+    // conflicts on the event id; the head only moves when the link was appended.
+    const appended = await manager.query<unknown[]>(
+      `WITH appended AS (
+         INSERT INTO audit_event
+           (id, tenant_id, sequence, event_id, event_type, event_version, topic, "partition",
+            "offset", producer, occurred_at, recorded_at, correlation_id, causation_id,
+            aggregate_id, ehr_appointment_id, appointment_id, trace_id, payload, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                 $18, $19, $20, $21)
+         ON CONFLICT (event_id) DO NOTHING
+         RETURNING sequence, hash, recorded_at)
+       UPDATE audit_chain_head head
+       SET sequence = appended.sequence, last_hash = appended.hash, updated_at = appended.recorded_at
+       FROM appended WHERE head.tenant_id = $2
+       RETURNING 1`,
+      [
+        randomUUID(),
+        chained.tenantId,
+        chained.sequence,
+        chained.eventId,
+        chained.eventType,
+        chained.eventVersion,
+        chained.topic,
+        chained.partition,
+        chained.offset,
+        chained.producer,
+        chained.occurredAt,
+        chained.recordedAt,
+        chained.correlationId,
+        chained.causationId,
+        chained.aggregateId,
+        chained.ehrAppointmentId,
+        chained.appointmentId,
+        chained.traceId,
+        JSON.stringify(payload),
+        chained.prevHash,
+        chained.hash,
+      ],
     );
+    if (appended.length === 0) return 'duplicate';
     return 'recorded';
   }
 
@@ -82,21 +112,17 @@ export class AuditRecorderService {
    * Creates the tenant's head on first use, then holds its row lock until the transaction
    * ends: one append at a time per tenant, so sequence numbers and prev_hash never fork.
    */
-  private async lockChainHead(
-    manager: EntityManager,
-    tenantId: string,
-  ): Promise<AuditChainHeadEntity> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(AuditChainHeadEntity)
-      .values({ tenantId, sequence: '0', lastHash: GENESIS_HASH, updatedAt: this.clock.now() })
-      .orIgnore()
-      .execute();
-    return manager.findOneOrFail(AuditChainHeadEntity, {
-      where: { tenantId },
-      lock: { mode: 'pessimistic_write' },
-    });
+  private async lockChainHead(manager: EntityManager, tenantId: string): Promise<ChainHead> {
+    // The no-op DO UPDATE takes the row lock and returns the committed head in one round trip.
+    const rows = await manager.query<{ sequence: string; last_hash: string }[]>(
+      `INSERT INTO audit_chain_head (tenant_id, sequence, last_hash, updated_at)
+       VALUES ($1, 0, $2, $3)
+       ON CONFLICT (tenant_id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id
+       RETURNING sequence, last_hash`,
+      [tenantId, GENESIS_HASH, this.clock.now()],
+    );
+    if (rows.length !== 1) throw new Error('audit chain head upsert returned no row');
+    return { sequence: rows[0].sequence, lastHash: rows[0].last_hash };
   }
 }
 

@@ -41,7 +41,20 @@ export function renderConfirmationText(input: ConfirmationTextInput): string {
 export function formatLocalStart(start: Date, timeZone: string): string {
   const local = DateTime.fromJSDate(start, { zone: timeZone }).setLocale('en-US');
   if (!local.isValid) throw new RangeError(`cannot render a time in zone '${timeZone}'`);
-  return local.toFormat("ccc, LLL d 'at' h:mm a ZZZZ");
+  return `${local.toFormat("ccc, LLL d 'at' h:mm a")} ${zoneAbbreviation(start, timeZone)}`;
+}
+
+/** One formatter per zone: building an Intl.DateTimeFormat costs about a millisecond. */
+const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** What Luxon's `ZZZZ` renders (e.g. "EDT"), from a cached formatter instead of a new one per call. */
+function zoneAbbreviation(instant: Date, timeZone: string): string {
+  let format = zoneNameFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' });
+    zoneNameFormats.set(timeZone, format);
+  }
+  return format.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value ?? '';
 }
 
 function sanitizePracticeName(name: string): string {

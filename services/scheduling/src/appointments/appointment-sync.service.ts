@@ -123,7 +123,9 @@ export class AppointmentSyncService {
       createdAt: recorded?.createdAt ?? now,
       updatedAt: now,
     });
-    await manager.save(AppointmentEntity, appointment);
+    // insert/update rather than save(): save() would first SELECT the row it already holds.
+    if (recorded) await manager.update(AppointmentEntity, { id: appointment.id }, appointment);
+    else await manager.insert(AppointmentEntity, appointment);
     await manager.insert(AppointmentEhrVersionEntity, {
       tenantId,
       appointmentId: appointment.id,

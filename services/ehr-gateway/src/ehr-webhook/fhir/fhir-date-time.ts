@@ -5,10 +5,17 @@ import { DateTime, IANAZone } from 'luxon';
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?$/;
 const HAS_OFFSET = /(?:Z|[+-]\d{2}:\d{2})$/;
 
+/** Zones already found valid; bounded by the IANA database (invalid names are not kept). */
+const validZones = new Set<string>();
+
 export function isIanaTimeZone(zone: string): boolean {
+  if (validZones.has(zone)) return true;
   // Luxon accepts fixed-offset names such as "UTC+3"; only real IANA region names are
   // useful for rendering local times across DST changes, so check the shape too.
-  return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone) && IANAZone.isValidZone(zone);
+  // isValidZone builds an Intl.DateTimeFormat (about a millisecond), hence the cache.
+  const valid = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone) && IANAZone.isValidZone(zone);
+  if (valid) validZones.add(zone);
+  return valid;
 }
 
 /**
