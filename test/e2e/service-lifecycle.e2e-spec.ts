@@ -71,7 +71,7 @@ describe('service lifecycle', () => {
       );
 
       expect(tables.map((row) => row.table_name)).toEqual(
-        expect.arrayContaining(['inbox_event', 'outbox_message']),
+        expect.arrayContaining(['outbox_message']),
       );
     });
 

@@ -12,3 +12,4 @@ export * from './tracing/start-tracing';
 export * from './http/create-http-app';
 export * from './database/phi-safe-typeorm-logger';
 export * from './http/run-http-service';
+export * from './service/service-infrastructure.module';

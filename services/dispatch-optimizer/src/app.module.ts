@@ -1,53 +1,25 @@
-import { type DynamicModule, Module, type OnModuleInit } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { type DynamicModule, Module } from '@nestjs/common';
 
-import { KafkaModule, kafkaEntities, kafkaMigrations, KafkaRuntime } from '@caredispatch/kafka';
-import {
-  buildDataSourceOptions,
-  HealthModule,
-  ReadinessRegistry,
-  ServiceConfigModule,
-} from '@caredispatch/platform';
+import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { type DispatchOptimizerConfig } from './config';
 
 export const SERVICE_NAME = 'dispatch-optimizer';
 
 @Module({})
-export class AppModule implements OnModuleInit {
-  constructor(
-    private readonly readiness: ReadinessRegistry,
-    private readonly kafka: KafkaRuntime,
-  ) {}
-
-  onModuleInit(): void {
-    this.readiness.register('kafka', () => this.kafka.isReady());
-  }
-
+export class AppModule {
   static forRoot(config: DispatchOptimizerConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ServiceConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(
-          buildDataSourceOptions({
-            url: config.DATABASE_URL,
-            poolSize: config.DATABASE_POOL_SIZE,
-            entities: [...kafkaEntities],
-            migrations: [...kafkaMigrations],
-            applicationName: SERVICE_NAME,
-          }),
-        ),
-        HealthModule,
-        // No business events yet (a later issue); the outbox relay and its producer are in
-        // place so the service is wired like the others and readiness covers Kafka.
-        KafkaModule.forRoot({
-          clientId: config.KAFKA_CLIENT_ID ?? SERVICE_NAME,
-          brokers: config.KAFKA_BROKERS,
+        // No business events yet (a later issue); the relay and its producer are in place so
+        // the service is wired like the others and readiness covers Kafka.
+        ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
-          relay: config.OUTBOX_RELAY_ENABLED
-            ? { pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS }
-            : false,
+          entities: [],
+          migrations: [],
+          produces: true,
+          topics: [],
         }),
       ],
     };

@@ -1,9 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { Topics } from '@caredispatch/contracts';
-import { KafkaModule, kafkaEntities, kafkaMigrations } from '@caredispatch/kafka';
-import { buildDataSourceOptions, HealthModule, ServiceConfigModule } from '@caredispatch/platform';
+import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { type EhrGatewayConfig } from './config';
 import { AppointmentStateEntity } from './ehr-webhook/appointment-state.entity';
@@ -19,26 +17,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(
-          buildDataSourceOptions({
-            url: config.DATABASE_URL,
-            poolSize: config.DATABASE_POOL_SIZE,
-            entities: [...kafkaEntities, WebhookDeliveryEntity, AppointmentStateEntity],
-            migrations: [...kafkaMigrations, CreateEhrWebhookTables1764210000000],
-            applicationName: SERVICE_NAME,
-          }),
-        ),
-        HealthModule,
         // Producer only: the relay publishes the outbox; ehr-gateway consumes nothing.
-        KafkaModule.forRoot({
-          clientId: config.KAFKA_CLIENT_ID ?? SERVICE_NAME,
-          brokers: config.KAFKA_BROKERS,
+        ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
-          relay: config.OUTBOX_RELAY_ENABLED
-            ? { pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS }
-            : false,
-          topics: { ensure: [Topics.EhrAppointmentV1] },
+          entities: [WebhookDeliveryEntity, AppointmentStateEntity],
+          migrations: [CreateEhrWebhookTables1764210000000],
+          produces: true,
+          topics: [Topics.EhrAppointmentV1],
         }),
         EhrWebhookModule,
       ],

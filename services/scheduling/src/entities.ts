@@ -1,5 +1,3 @@
-import { kafkaEntities, kafkaMigrations } from '@caredispatch/kafka';
-
 import { AppointmentEhrVersionEntity } from './appointments/appointment-ehr-version.entity';
 import { AppointmentEntity } from './appointments/appointment.entity';
 import { LocationEntity } from './directory/location.entity';
@@ -7,8 +5,8 @@ import { PatientEntity } from './directory/patient.entity';
 import { ProviderEntity } from './directory/provider.entity';
 import { CreateSchedulingSchema1767000000000 } from './migrations/1767000000000-CreateSchedulingSchema';
 
+/** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const schedulingEntities = [
-  ...kafkaEntities,
   PatientEntity,
   ProviderEntity,
   LocationEntity,
@@ -16,5 +14,4 @@ export const schedulingEntities = [
   AppointmentEhrVersionEntity,
 ];
 
-/** The outbox/inbox tables first: the service's own migrations never depend on them, but order is explicit. */
-export const schedulingMigrations = [...kafkaMigrations, CreateSchedulingSchema1767000000000];
+export const schedulingMigrations = [CreateSchedulingSchema1767000000000];

@@ -4,6 +4,8 @@ import {
   DEFAULT_OVERTIME_SECOND_WEIGHT,
   DEFAULT_PREFERENCE_VIOLATION_COST,
   DEFAULT_TRAVEL_SECOND_WEIGHT,
+  fitsBefore,
+  fitsCapacity,
 } from '../model';
 
 import { expectedUnservedReason, isAllowed, startWindows } from './unserved-reason';
@@ -11,12 +13,13 @@ import { expectedUnservedReason, isAllowed, startWindows } from './unserved-reas
 import type { Appointment, Problem, Provider, Solution, TravelTimeProvider } from '../model';
 import type { Violation } from './violation';
 
-/** Absolute+relative tolerance: solvers add travel times in a different order than we do. */
+/**
+ * Whether a figure the solver reports equals ours (absolute+relative: solvers add travel times in a different order).
+ * Only for consistency of reported figures; every feasibility limit goes through the shared `fitsBefore` /
+ * `fitsCapacity`, so the checker accepts exactly what the compiler and the solvers consider feasible.
+ */
 function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
-}
-function atMost(a: number, b: number): boolean {
-  return a <= b || close(a, b);
 }
 
 /**
@@ -71,7 +74,7 @@ export function checkSolution(
     seenShifts.add(shiftKey);
     if (itinerary.stops.length === 0) continue;
 
-    if (!atMost(shift.start, itinerary.departure))
+    if (!fitsBefore(shift.start, itinerary.departure))
       report({
         code: 'BEFORE_AVAILABILITY',
         message: `departs ${itinerary.departure} before ${shift.start}`,
@@ -117,7 +120,7 @@ export function checkSolution(
           ...ids,
         });
       if (
-        !atMost(arrival, stop.start) ||
+        !fitsBefore(arrival, stop.start) ||
         !close(stop.wait, stop.start - stop.arrival) ||
         !close(stop.end, stop.start + appointment.durationSeconds)
       )
@@ -162,7 +165,7 @@ export function checkSolution(
         message: `return ${itinerary.returnArrival} ≠ ${returnArrival}`,
         providerId: provider.id,
       });
-    if (!atMost(returnArrival, shift.end))
+    if (!fitsBefore(returnArrival, shift.end))
       report({
         code: 'AFTER_AVAILABILITY',
         message: `returns ${returnArrival} after ${shift.end}`,
@@ -170,7 +173,7 @@ export function checkSolution(
       });
     const capacity = shift.capacity ?? provider.capacity ?? Infinity;
     const maxVisits = shift.maxVisits ?? provider.maxVisits ?? Infinity;
-    if (!atMost(load, capacity))
+    if (!fitsCapacity(load, capacity))
       report({ code: 'CAPACITY', message: `load ${load} > ${capacity}`, providerId: provider.id });
     if (itinerary.stops.length > maxVisits)
       report({
@@ -179,7 +182,7 @@ export function checkSolution(
         providerId: provider.id,
       });
     const working = returnArrival - itinerary.departure;
-    if (!atMost(working, shift.maxWorkingSeconds ?? provider.maxWorkingSeconds ?? Infinity))
+    if (!fitsBefore(working, shift.maxWorkingSeconds ?? provider.maxWorkingSeconds ?? Infinity))
       report({ code: 'MAX_WORKING_TIME', message: `works ${working}s`, providerId: provider.id });
     const overtime = Math.max(
       0,
@@ -253,7 +256,9 @@ function checkStartWindow(
   ids: { appointmentId: string; providerId: string },
 ): void {
   if (
-    !startWindows(problem, appointment).some((w) => atMost(w.start, start) && atMost(start, w.end))
+    !startWindows(problem, appointment).some(
+      (w) => fitsBefore(w.start, start) && fitsBefore(start, w.end),
+    )
   ) {
     const code = appointment.clinicId !== undefined ? 'CLINIC_HOURS' : 'TIME_WINDOW';
     report({ code, message: `start ${start} outside every admissible window`, ...ids });
@@ -262,7 +267,7 @@ function checkStartWindow(
 
 function blockOf(problem: Problem, start: number): number {
   return (problem.clinicBlocks ?? []).findIndex(
-    (b) => atMost(b.start, start) && atMost(start, b.end),
+    (b) => fitsBefore(b.start, start) && fitsBefore(start, b.end),
   );
 }
 

@@ -1,4 +1,4 @@
-import { TIME_TOLERANCE } from '../model';
+import { fitsBefore, fitsCapacity } from '../model';
 
 import type {
   Appointment,
@@ -9,8 +9,6 @@ import type {
   TravelTimeProvider,
   UnservedReason,
 } from '../model';
-
-const EPS = TIME_TOLERANCE;
 
 /**
  * Deliberately re-derived from the problem (not from the compiled form the solver uses), so a bug in one is caught by
@@ -30,7 +28,7 @@ export function expectedUnservedReason(
   const allowed = credentialed.filter((p) => isAllowed(p, appointment));
   if (allowed.length === 0) return 'PROVIDER_RESTRICTION';
   const roomyShift = (p: Provider, s: AvailabilityWindow) =>
-    (appointment.load ?? 0) <= (s.capacity ?? p.capacity ?? Infinity) &&
+    fitsCapacity(appointment.load ?? 0, s.capacity ?? p.capacity ?? Infinity) &&
     (s.maxVisits ?? p.maxVisits ?? Infinity) >= 1;
   const roomy = allowed.filter((p) => p.availability.some((s) => roomyShift(p, s)));
   if (roomy.length === 0) return 'CAPACITY';
@@ -53,13 +51,14 @@ export function expectedUnservedReason(
       const toEnd = travel.seconds(appointment.location, shift.endLocation ?? provider.endLocation);
       const maxWorking = shift.maxWorkingSeconds ?? provider.maxWorkingSeconds ?? Infinity;
       for (const w of windows) {
-        if (w.start > shift.end || w.end + appointment.durationSeconds < shift.start) continue;
+        const latestEnd = w.end + appointment.durationSeconds;
+        if (!fitsBefore(w.start, shift.end) || !fitsBefore(shift.start, latestEnd)) continue;
         best = Math.max(best, 1);
         const start = Math.max(w.start, shift.start + toVisit);
-        if (start > w.end + EPS || start + appointment.durationSeconds + toEnd > shift.end + EPS)
-          continue;
+        const back = start + appointment.durationSeconds + toEnd;
+        if (!fitsBefore(start, w.end) || !fitsBefore(back, shift.end)) continue;
         best = Math.max(best, 2);
-        if (toVisit + appointment.durationSeconds + toEnd <= maxWorking + EPS) return null;
+        if (fitsBefore(toVisit + appointment.durationSeconds + toEnd, maxWorking)) return null;
       }
     }
   }

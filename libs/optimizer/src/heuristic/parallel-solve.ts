@@ -14,7 +14,7 @@ export interface WorkerJob {
   readonly options: Omit<SolveOptions, 'travel' | 'threads'>;
   readonly locationSource: Int32Array;
   readonly travelSeconds: Float64Array;
-  readonly travelMeters: Float64Array;
+  readonly travelMeters: Float64Array | Float32Array;
 }
 
 /** Travel from compiled matrices, addressed by original location index. */
@@ -23,7 +23,7 @@ export class CompiledMatrixTravel implements TravelTimeProvider {
   constructor(
     locationSource: Int32Array,
     private readonly secondsMatrix: Float64Array,
-    private readonly metersMatrix: Float64Array,
+    private readonly metersMatrix: Float64Array | Float32Array,
   ) {
     locationSource.forEach((source, i) => this.compiledIndex.set(source, i));
   }

@@ -1,5 +1,7 @@
+import { fitsBefore, fitsCapacity } from '../model';
+
 import { Route } from './route';
-import { GRANULAR_NEIGHBOR_COUNT, TIME_EPS } from './solver-context';
+import { GRANULAR_NEIGHBOR_COUNT } from './solver-context';
 
 import type { SolverContext } from './solver-context';
 
@@ -256,17 +258,17 @@ export class RoutePlan {
     const d1 = route.fwdD[p] + t1;
     const ready = ctx.taskReady[task];
     const due = ctx.taskDue[task];
-    if (route.fwdE[p] + d1 - due > TIME_EPS) return Infinity;
+    if (!fitsBefore(route.fwdE[p] + d1, due)) return Infinity;
     const wait1 = Math.max(ready - d1 - route.fwdL[p], 0);
     const dU = route.fwdD[p] + ctx.taskService[task] + t1 + wait1;
     const eU = Math.max(ready - d1, route.fwdE[p]) - wait1;
     const lU = Math.min(due - d1, route.fwdL[p]);
     const t2 = seconds[loc * L + nextLoc];
     const d2 = dU + t2;
-    if (eU + d2 - route.bwdL[p + 1] > TIME_EPS) return Infinity;
+    if (!fitsBefore(eU + d2, route.bwdL[p + 1])) return Infinity;
     const wait2 = Math.max(route.bwdE[p + 1] - d2 - lU, 0);
     const duration = dU + route.bwdD[p + 1] + t2 + wait2;
-    if (duration > c.vehicleMaxWorking[v] + TIME_EPS) return Infinity;
+    if (!fitsBefore(duration, c.vehicleMaxWorking[v])) return Infinity;
     if (c.hasClinicBlocks && !this.clinicBlockAllows(v, task)) return Infinity;
     const regular = c.vehicleRegularWorking[v];
     const overtimeDelta =
@@ -299,7 +301,7 @@ export class RoutePlan {
     const route = this.routes[v];
     return (
       c.eligible[v * this.ctx.A + a] === 1 &&
-      route.load + c.appointmentLoad[a] <= c.vehicleCapacity[v] + 1e-9 &&
+      fitsCapacity(route.load + c.appointmentLoad[a], c.vehicleCapacity[v]) &&
       route.tasks.length + 1 <= c.vehicleMaxVisits[v]
     );
   }

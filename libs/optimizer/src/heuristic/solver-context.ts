@@ -1,11 +1,7 @@
-import { TIME_TOLERANCE } from '../model';
-
 import type { CompiledProblem } from '../model';
 
 /** Times beyond this are "unbounded"; keeps the concatenation arithmetic free of Infinity − Infinity. */
 export const UNBOUNDED_TIME = 1e12;
-/** Tolerance on time-window checks (float sums of travel times). */
-export const TIME_EPS = TIME_TOLERANCE;
 
 /** Nearest neighbours whose vehicles are insertion candidates in granular mode. */
 export const GRANULAR_NEIGHBOR_COUNT = 24;

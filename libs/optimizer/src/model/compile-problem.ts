@@ -5,7 +5,8 @@ import {
   DEFAULT_TRAVEL_SECOND_WEIGHT,
 } from './objective';
 import { intersectWindows } from './time-window';
-import { createTravelTimeProvider } from './travel';
+import { fitsBefore, fitsCapacity } from './tolerance';
+import { createTravelTimeProvider, GreatCircleTravelTimeProvider } from './travel';
 
 import type { Appointment } from './appointment';
 import type { CompiledProblem } from './compiled-problem';
@@ -14,9 +15,6 @@ import type { Provider } from './provider';
 import type { UnservedReason } from './solution';
 import type { TimeWindow } from './time-window';
 import type { TravelTimeProvider } from './travel';
-
-/** Seconds of slack on time comparisons; the same figure the solver and the checker use (float sums of travel). */
-export const TIME_TOLERANCE = 1e-6;
 
 export class InvalidProblemError extends Error {
   constructor(
@@ -74,7 +72,8 @@ export function compileProblem(
       stage[v] = 1;
       if (!providerAllowed(provider, appointment)) continue;
       stage[v] = 2;
-      if (appointmentLoad[a] > vehicles.capacity[v] || vehicles.maxVisits[v] < 1) continue;
+      if (!fitsCapacity(appointmentLoad[a], vehicles.capacity[v]) || vehicles.maxVisits[v] < 1)
+        continue;
       stage[v] = 3;
       const first = tasks.firstTask[a];
       const last = tasks.firstTask[a + 1];
@@ -90,17 +89,17 @@ export function compileProblem(
       const toVisit = seconds[vehicles.startLocation[v] * L + here];
       const toEnd = seconds[here * L + vehicles.endLocation[v]];
       for (let t = first; t < last; t++) {
-        if (tasks.ready[t] > end || tasks.due[t] + duration < start) continue;
+        if (!fitsBefore(tasks.ready[t], end) || !fitsBefore(start, tasks.due[t] + duration))
+          continue;
         overlaps = true;
         const visitStart = Math.max(tasks.ready[t], start + toVisit);
         if (
-          visitStart > tasks.due[t] + TIME_TOLERANCE ||
-          visitStart + duration + toEnd > end + TIME_TOLERANCE
+          !fitsBefore(visitStart, tasks.due[t]) ||
+          !fitsBefore(visitStart + duration + toEnd, end)
         )
           continue;
         reachable = true;
-        if (toVisit + duration + toEnd <= vehicles.maxWorking[v] + TIME_TOLERANCE)
-          fitsWorkingTime = true;
+        if (fitsBefore(toVisit + duration + toEnd, vehicles.maxWorking[v])) fitsWorkingTime = true;
       }
       if (!overlaps) continue;
       stage[v] = 5;
@@ -222,7 +221,7 @@ function providerStageOf(provider: Provider, appointment: Appointment): number {
   if (!providerAllowed(provider, appointment)) return 1;
   const fits = provider.availability.some(
     (w) =>
-      (appointment.load ?? 0) <= (w.capacity ?? provider.capacity ?? Infinity) &&
+      fitsCapacity(appointment.load ?? 0, w.capacity ?? provider.capacity ?? Infinity) &&
       (w.maxVisits ?? provider.maxVisits ?? Infinity) >= 1,
   );
   if (!fits) return 2;
@@ -266,14 +265,31 @@ function compileLocations(
   source.forEach((s, i) => compiledIndex.set(s, i));
   const L = source.length;
   const travelSeconds = new Float64Array(L * L);
-  const travelMeters = new Float64Array(L * L);
+  // Meters drive the cost only in distance mode; there they stay full precision (Solomon distances) and share the
+  // seconds matrix when equal (Euclidean benchmarks). Otherwise they are only reported, and float32's 6e-8 relative
+  // error is far below what anyone reads from a distance: half the memory of a second float64 L×L matrix.
+  const reportedMeters = mode === 'distance' ? null : new Float32Array(L * L);
+  let costMeters: Float64Array | null = null;
+  const greatCircle = travel instanceof GreatCircleTravelTimeProvider ? travel : null;
   for (let i = 0; i < L; i++) {
     for (let j = 0; j < L; j++) {
-      travelSeconds[i * L + j] = travel.seconds(source[i], source[j]);
-      travelMeters[i * L + j] = travel.meters(source[i], source[j]);
+      const at = i * L + j;
+      const meters = travel.meters(source[i], source[j]);
+      const seconds = greatCircle
+        ? greatCircle.secondsForMeters(meters)
+        : travel.seconds(source[i], source[j]);
+      travelSeconds[at] = seconds;
+      if (reportedMeters) reportedMeters[at] = meters;
+      else if (costMeters) costMeters[at] = meters;
+      else if (meters !== seconds) {
+        costMeters = new Float64Array(L * L);
+        costMeters.set(travelSeconds.subarray(0, at));
+        costMeters[at] = meters;
+      }
     }
   }
-  const arcCost = mode === 'distance' ? travelMeters : travelSeconds;
+  const arcCost = mode === 'distance' ? (costMeters ?? travelSeconds) : travelSeconds;
+  const travelMeters = reportedMeters ?? arcCost;
   return { count: L, source, compiledIndex, travelSeconds, travelMeters, arcCost };
 }
 

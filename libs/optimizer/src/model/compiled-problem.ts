@@ -22,8 +22,12 @@ export interface CompiledProblem {
   /** Compiled location index → `Problem.locations` index. */
   readonly locationSource: Int32Array;
   readonly travelSeconds: Float64Array;
-  readonly travelMeters: Float64Array;
-  /** Per-arc cost before the vehicle's travel weight: seconds (practice) or meters (distance). */
+  /**
+   * Float64 in distance mode (it is the cost; the same array as `travelSeconds` when every entry is equal, as for
+   * Euclidean benchmarks); float32 in practice mode, where meters are only reported (relative error ≤ 6e-8).
+   */
+  readonly travelMeters: Float64Array | Float32Array;
+  /** Per-arc cost before the vehicle's travel weight: seconds (practice) or meters (distance, full precision). */
   readonly arcCost: Float64Array;
 
   readonly appointmentCount: number;

@@ -8,4 +8,5 @@ export * from './problem';
 export * from './provider';
 export * from './solution';
 export * from './time-window';
+export * from './tolerance';
 export * from './travel';

@@ -46,7 +46,12 @@ export class GreatCircleTravelTimeProvider implements TravelTimeProvider {
   }
 
   seconds(from: number, to: number): number {
-    return this.meters(from, to) / this.metersPerSecond;
+    return this.secondsForMeters(this.meters(from, to));
+  }
+
+  /** `seconds(from, to)` given `meters(from, to)`, without a second haversine (matrix compilation). */
+  secondsForMeters(meters: number): number {
+    return meters / this.metersPerSecond;
   }
 
   private coordinatesOf(index: number): GeoCoordinates {

@@ -1,4 +1,4 @@
-import { TIME_EPS } from '../solver-context';
+import { fitsBefore } from '../../model';
 
 import { concatenate, locationAt, routeCost, TimeSegment } from './time-segment';
 
@@ -260,7 +260,7 @@ export class IntraRouteMoves {
 
   private completedDelta(v: number, arcSum: number, duration: number): number {
     const ctx = this.plan.ctx;
-    if (duration > ctx.compiled.vehicleMaxWorking[v] + TIME_EPS) return Infinity;
+    if (!fitsBefore(duration, ctx.compiled.vehicleMaxWorking[v])) return Infinity;
     const route = this.plan.routes[v];
     return routeCost(ctx, v, route.tasks.length, arcSum, duration, route.penalty) - route.cost;
   }

@@ -1,4 +1,4 @@
-import { TIME_EPS } from '../solver-context';
+import { fitsBefore, fitsCapacity } from '../../model';
 
 import {
   clinicBlocksConsistent,
@@ -62,8 +62,8 @@ export class SegmentExchangeMoves {
     const load1 = r1.fwdLoad[last] - r1.fwdLoad[first - 1];
     const load2 = secondLength > 0 ? r2.fwdLoad[secondLast] - r2.fwdLoad[secondFirst - 1] : 0;
     if (
-      r1.load - load1 + load2 > c.vehicleCapacity[v1] + 1e-9 ||
-      r2.load - load2 + load1 > c.vehicleCapacity[v2] + 1e-9
+      !fitsCapacity(r1.load - load1 + load2, c.vehicleCapacity[v1]) ||
+      !fitsCapacity(r2.load - load2 + load1, c.vehicleCapacity[v2])
     )
       return Infinity;
 
@@ -143,7 +143,7 @@ export class SegmentExchangeMoves {
     )
       return Infinity;
     const duration1 = visits1 === 0 ? 0 : joined.duration;
-    if (duration1 > c.vehicleMaxWorking[v1] + TIME_EPS) return Infinity;
+    if (!fitsBefore(duration1, c.vehicleMaxWorking[v1])) return Infinity;
 
     joined.setPrefix(r2, secondFirst - 1);
     if (!concatenate(joined, joined, seconds[before2 * L + head1], this.moved)) return Infinity;
@@ -157,7 +157,7 @@ export class SegmentExchangeMoves {
     )
       return Infinity;
     const duration2 = joined.duration;
-    if (duration2 > c.vehicleMaxWorking[v2] + TIME_EPS) return Infinity;
+    if (!fitsBefore(duration2, c.vehicleMaxWorking[v2])) return Infinity;
 
     const delta =
       routeCost(ctx, v1, visits1, arcSum1, duration1, penalty1) +

@@ -1,4 +1,4 @@
-import { TIME_EPS } from '../solver-context';
+import { fitsBefore, fitsCapacity } from '../../model';
 
 import {
   clinicBlocksConsistent,
@@ -50,8 +50,8 @@ export class TailExchangeMoves {
     const visits2 = cut2 + n1 - cut1;
     if (visits1 > c.vehicleMaxVisits[v1] || visits2 > c.vehicleMaxVisits[v2]) return Infinity;
     if (
-      r1.fwdLoad[cut1] + r2.load - r2.fwdLoad[cut2] > c.vehicleCapacity[v1] + 1e-9 ||
-      r2.fwdLoad[cut2] + r1.load - r1.fwdLoad[cut1] > c.vehicleCapacity[v2] + 1e-9
+      !fitsCapacity(r1.fwdLoad[cut1] + r2.load - r2.fwdLoad[cut2], c.vehicleCapacity[v1]) ||
+      !fitsCapacity(r2.fwdLoad[cut2] + r1.load - r1.fwdLoad[cut1], c.vehicleCapacity[v2])
     )
       return Infinity;
     const arcSum1 = this.joinedArcSum(v1, cut1, v2, cut2);
@@ -180,6 +180,6 @@ export class TailExchangeMoves {
     if (!concatenate(joined, joined, seconds[from * L + head], tail)) return -1;
     const visits = cut + n - otherCut;
     const duration = visits === 0 ? 0 : joined.duration;
-    return duration > c.vehicleMaxWorking[v] + TIME_EPS ? -1 : duration;
+    return fitsBefore(duration, c.vehicleMaxWorking[v]) ? duration : -1;
   }
 }

@@ -1,4 +1,4 @@
-import { TIME_EPS } from '../solver-context';
+import { fitsBefore } from '../../model';
 
 import type { Route } from '../route';
 import type { SolverContext } from '../solver-context';
@@ -49,7 +49,7 @@ export function concatenate(
   second: TimeSegment,
 ): boolean {
   const delta = first.duration + travel;
-  if (first.earliest + delta - second.latest > TIME_EPS) return false;
+  if (!fitsBefore(first.earliest + delta, second.latest)) return false;
   const wait = Math.max(second.earliest - delta - first.latest, 0);
   const earliest = Math.max(second.earliest - delta, first.earliest) - wait;
   const latest = Math.min(second.latest - delta, first.latest);
