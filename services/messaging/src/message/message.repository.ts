@@ -6,6 +6,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { MessageState, parseMessageState } from './message-state';
 import { MessageChannel, MessageEntity, MessagePurpose } from './message.entity';
 
+/** NOTIFY channel that wakes the sender as soon as a queued message commits. */
+export const MESSAGE_DUE_CHANNEL = 'message_due';
+
 export interface NewMessage {
   readonly id: string;
   readonly tenantId: string;
@@ -123,16 +126,22 @@ export class MessageRepository {
     return rows.map(toEntity);
   }
 
-  /** Inserts unless the idempotency key exists. True when this call created the row. */
+  /**
+   * Inserts unless the idempotency key exists. True when this call created the row. A new
+   * queued row is due at once, so the same statement NOTIFYs MESSAGE_DUE_CHANNEL, which is
+   * delivered only when (and if) the caller's transaction commits.
+   */
   async insertIfAbsent(manager: EntityManager, message: NewMessage): Promise<boolean> {
     const rows = await rowsOf<{ id: string }>(
       manager,
-      `INSERT INTO message (id, tenant_id, appointment_id, revision, purpose, channel, state, to_e164, body,
-                            suppression_reason, next_attempt_at, correlation_id, last_event_id, traceparent,
-                            created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $11, $11)
-       ON CONFLICT (tenant_id, appointment_id, revision, purpose) DO NOTHING
-       RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO message (id, tenant_id, appointment_id, revision, purpose, channel, state, to_e164, body,
+                              suppression_reason, next_attempt_at, correlation_id, last_event_id, traceparent,
+                              created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $11, $11)
+         ON CONFLICT (tenant_id, appointment_id, revision, purpose) DO NOTHING
+         RETURNING id, state)
+       SELECT id, CASE WHEN state = 'queued' THEN pg_notify($15, '')::text END AS woken FROM inserted`,
       [
         message.id,
         message.tenantId,
@@ -148,6 +157,7 @@ export class MessageRepository {
         message.correlationId,
         message.lastEventId,
         message.traceparent,
+        MESSAGE_DUE_CHANNEL,
       ],
     );
     return rows.length === 1;

@@ -44,6 +44,9 @@ export class MessagingHarness {
   config!: MessagingConfig;
   baseUrl!: string;
 
+  /** `overrides` replace the harness's environment variables, e.g. a long SENDER_POLL_INTERVAL_MS. */
+  constructor(private readonly overrides: Readonly<Record<string, string>> = {}) {}
+
   async start(): Promise<void> {
     this.database = await ThrowawayDatabase.create('messaging_it');
     const { baseUrl: twilioUrl } = await this.twilio.start();
@@ -70,6 +73,7 @@ export class MessagingHarness {
       SENDER_LEASE_MS: '5000',
       SENDER_RETRY_BASE_MS: '100',
       SENDER_RETRY_MAX_MS: '200',
+      ...this.overrides,
     });
 
     // createHttpApp's wiring minus its process signal handlers: Nest's default body parsers
