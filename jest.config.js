@@ -40,7 +40,12 @@ module.exports = {
   // broker round trips, so the global default is generous and pure specs stay fast anyway.
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services}/**/*.spec.ts'],
+      setupFiles: ['<rootDir>/jest.fast-check.setup.js'],
+    },
     {
       ...common,
       displayName: 'integration',

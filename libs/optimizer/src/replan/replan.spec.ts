@@ -318,7 +318,10 @@ describe(replan.name, () => {
     );
   });
 
-  it('should never change more assignments than re-solving from scratch, unless it serves more priority', () => {
+  // Both sides are heuristics, so this is a quality check over the seeded sample (see
+  // jest.fast-check.setup.js), not a theorem: with other seeds a rare instance has been seen
+  // where re-solving from scratch found one change fewer.
+  it('should not change more assignments than re-solving from scratch, unless it serves more priority', () => {
     fc.assert(
       fc.property(
         problemArbitrary({ maxAppointments: 10, maxProviders: 4 }),
