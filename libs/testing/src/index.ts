@@ -3,6 +3,7 @@ export * from './process/free-port';
 export * from './otlp/otlp-collector-stand-in';
 export * from './postgres/throwaway-database';
 export * from './kafka/topic-recorder';
+export * from './kafka/start-group-at-topic-ends';
 export * from './twilio';
 export * from './ehr/fhir-appointment.builder';
 export * from './ehr/sign-webhook';

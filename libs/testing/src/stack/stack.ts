@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 
 import { ALL_TOPICS, Topics } from '@caredispatch/contracts';
 
+import { startGroupAtTopicEnds } from '../kafka/start-group-at-topic-ends';
 import { OtlpCollectorStandIn } from '../otlp/otlp-collector-stand-in';
 import { ThrowawayDatabase } from '../postgres/throwaway-database';
 import { freePort } from '../process/free-port';
@@ -127,11 +128,7 @@ export class Stack {
     await Promise.all(SERVICES.map((name) => this.service(name).start()));
   }
 
-  /**
-   * The broker is shared with earlier runs; committing each new group's offsets at the
-   * current end of its topics makes the services see only this run's events, without the
-   * race of a "latest" reset that resolves after the first test event was produced.
-   */
+  /** Each service's fresh consumer group sees only this run's events. */
   private async startConsumerGroupsAtTopicEnds(): Promise<void> {
     const kafka = new Kafka({
       clientId: `stack-${this.runId}`,
@@ -141,27 +138,8 @@ export class Stack {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const topics = [...new Set(Object.values(CONSUMED_TOPICS).flat())];
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((topic) => !existing.has(topic));
-      if (missing.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.flatMap((topic) => [
-            { topic, numPartitions: 3 },
-            { topic: `${topic}.dlq`, numPartitions: 3 },
-          ]),
-        });
-      }
       for (const [service, consumed] of Object.entries(CONSUMED_TOPICS)) {
-        for (const topic of consumed) {
-          const ends = await admin.fetchTopicOffsets(topic);
-          await admin.setOffsets({
-            groupId: `${service}-${this.runId}`,
-            topic,
-            partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
-          });
-        }
+        await startGroupAtTopicEnds(admin, `${service}-${this.runId}`, consumed);
       }
     } finally {
       await admin.disconnect();

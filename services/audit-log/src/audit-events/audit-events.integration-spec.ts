@@ -20,7 +20,12 @@ import {
 } from '@caredispatch/contracts';
 import { envelopeHeaders } from '@caredispatch/kafka';
 import { AllExceptionsFilter } from '@caredispatch/platform';
-import { eventually, freePort, ThrowawayDatabase } from '@caredispatch/testing';
+import {
+  eventually,
+  freePort,
+  startGroupAtTopicEnds,
+  ThrowawayDatabase,
+} from '@caredispatch/testing';
 
 import { AppModule } from '../app.module';
 import { auditLogConfigSchema } from '../config';
@@ -120,22 +125,7 @@ describe('audit-log: events from three producers → one causal trail', () => {
     // test's history into this database.
     const admin = kafka.admin();
     await admin.connect();
-    const existing = new Set(await admin.listTopics());
-    const missing = ALL_TOPICS.filter((topic) => !existing.has(topic));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
-      });
-    }
-    for (const topic of ALL_TOPICS) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
-      });
-    }
+    await startGroupAtTopicEnds(admin, groupId, ALL_TOPICS);
     await admin.disconnect();
     producer = kafka.producer();
     await producer.connect();

@@ -17,7 +17,13 @@ import {
 } from '@caredispatch/contracts';
 import { envelopeHeaders } from '@caredispatch/kafka';
 import { AllExceptionsFilter } from '@caredispatch/platform';
-import { eventually, freePort, ThrowawayDatabase, TopicRecorder } from '@caredispatch/testing';
+import {
+  eventually,
+  freePort,
+  startGroupAtTopicEnds,
+  ThrowawayDatabase,
+  TopicRecorder,
+} from '@caredispatch/testing';
 
 import { AppModule } from '../app.module';
 import { schedulingConfigSchema } from '../config';
@@ -113,21 +119,7 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
     // this database and republish it; start it exactly at the current end instead.
     const admin = kafka.admin();
     await admin.connect();
-    const existing = new Set(await admin.listTopics());
-    const missing = [Topics.EhrAppointmentV1, Topics.SchedulingAppointmentV1].filter(
-      (t) => !existing.has(t),
-    );
-    if (missing.length > 0)
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
-      });
-    const ends = await admin.fetchTopicOffsets(Topics.EhrAppointmentV1);
-    await admin.setOffsets({
-      groupId,
-      topic: Topics.EhrAppointmentV1,
-      partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
-    });
+    await startGroupAtTopicEnds(admin, groupId, [Topics.EhrAppointmentV1]);
     await admin.disconnect();
 
     recorder = new TopicRecorder(brokers);
