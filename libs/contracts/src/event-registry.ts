@@ -5,9 +5,11 @@ import {
 } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 import {
   MessageDeliveredV1Schema,
+  MessageExpiredV1Schema,
   MessageFailedV1Schema,
   MessageQueuedV1Schema,
   MessageSentV1Schema,
+  MessageWithdrawnV1Schema,
 } from './generated/caredispatch/messaging/message/v1/message_pb';
 import {
   AppointmentBookedV1Schema,
@@ -118,6 +120,29 @@ export const eventRegistry = {
     topic: Topics.MessagingMessageV1,
     version: 1,
     validate: (event) => validateMessageEvent(event),
+  }),
+  MessageWithdrawnV1: defineEvent({
+    schema: MessageWithdrawnV1Schema,
+    topic: Topics.MessagingMessageV1,
+    version: 1,
+    validate: (event) =>
+      validateMessageEvent(
+        event,
+        new IssueCollector()
+          .positive('reason', event.reason)
+          .positive('message_revision', event.messageRevision)
+          .positive('appointment_revision', event.appointmentRevision),
+      ),
+  }),
+  MessageExpiredV1: defineEvent({
+    schema: MessageExpiredV1Schema,
+    topic: Topics.MessagingMessageV1,
+    version: 1,
+    validate: (event) =>
+      validateMessageEvent(
+        event,
+        new IssueCollector().present('appointment_start', event.appointmentStart),
+      ),
   }),
 } as const;
 

@@ -37,6 +37,8 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'MessageSentV1':
     case 'MessageDeliveredV1':
     case 'MessageFailedV1':
+    case 'MessageWithdrawnV1':
+    case 'MessageExpiredV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
   }
 }

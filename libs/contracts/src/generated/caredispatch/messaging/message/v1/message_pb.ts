@@ -4,13 +4,15 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file caredispatch/messaging/message/v1/message.proto.
  */
 export const file_caredispatch_messaging_message_v1_message: GenFile = /*@__PURE__*/
-  fileDesc("Ci9jYXJlZGlzcGF0Y2gvbWVzc2FnaW5nL21lc3NhZ2UvdjEvbWVzc2FnZS5wcm90bxIhY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxIocCCg9NZXNzYWdlUXVldWVkVjESEgoKbWVzc2FnZV9pZBgBIAEoCRIWCg5hcHBvaW50bWVudF9pZBgCIAEoCRJCCgdjaGFubmVsGAMgASgOMjEuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VDaGFubmVsEkIKB3B1cnBvc2UYBCABKA4yMS5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuTWVzc2FnZVB1cnBvc2USQAoGc3RhdHVzGAUgASgOMjAuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VTdGF0dXMiogIKDU1lc3NhZ2VTZW50VjESEgoKbWVzc2FnZV9pZBgBIAEoCRIWCg5hcHBvaW50bWVudF9pZBgCIAEoCRJCCgdjaGFubmVsGAMgASgOMjEuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VDaGFubmVsEkIKB3B1cnBvc2UYBCABKA4yMS5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuTWVzc2FnZVB1cnBvc2USQAoGc3RhdHVzGAUgASgOMjAuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VTdGF0dXMSGwoTcHJvdmlkZXJfbWVzc2FnZV9pZBgGIAEoCSKnAgoSTWVzc2FnZURlbGl2ZXJlZFYxEhIKCm1lc3NhZ2VfaWQYASABKAkSFgoOYXBwb2ludG1lbnRfaWQYAiABKAkSQgoHY2hhbm5lbBgDIAEoDjIxLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcubWVzc2FnZS52MS5NZXNzYWdlQ2hhbm5lbBJCCgdwdXJwb3NlGAQgASgOMjEuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VQdXJwb3NlEkAKBnN0YXR1cxgFIAEoDjIwLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcubWVzc2FnZS52MS5NZXNzYWdlU3RhdHVzEhsKE3Byb3ZpZGVyX21lc3NhZ2VfaWQYBiABKAkiuAIKD01lc3NhZ2VGYWlsZWRWMRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmFwcG9pbnRtZW50X2lkGAIgASgJEkIKB2NoYW5uZWwYAyABKA4yMS5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuTWVzc2FnZUNoYW5uZWwSQgoHcHVycG9zZRgEIAEoDjIxLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcubWVzc2FnZS52MS5NZXNzYWdlUHVycG9zZRJACgZzdGF0dXMYBSABKA4yMC5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuTWVzc2FnZVN0YXR1cxIbChNwcm92aWRlcl9tZXNzYWdlX2lkGAYgASgJEhIKCmVycm9yX2NvZGUYByABKAkqZQoOTWVzc2FnZUNoYW5uZWwSHwobTUVTU0FHRV9DSEFOTkVMX1VOU1BFQ0lGSUVEEAASFwoTTUVTU0FHRV9DSEFOTkVMX1NNUxABEhkKFU1FU1NBR0VfQ0hBTk5FTF9FTUFJTBACKnEKDk1lc3NhZ2VQdXJwb3NlEh8KG01FU1NBR0VfUFVSUE9TRV9VTlNQRUNJRklFRBAAEiAKHE1FU1NBR0VfUFVSUE9TRV9DT05GSVJNQVRJT04QARIcChhNRVNTQUdFX1BVUlBPU0VfUkVNSU5ERVIQAiq8AQoNTWVzc2FnZVN0YXR1cxIeChpNRVNTQUdFX1NUQVRVU19VTlNQRUNJRklFRBAAEhkKFU1FU1NBR0VfU1RBVFVTX1FVRVVFRBABEhcKE01FU1NBR0VfU1RBVFVTX1NFTlQQAhIcChhNRVNTQUdFX1NUQVRVU19ERUxJVkVSRUQQAxIeChpNRVNTQUdFX1NUQVRVU19VTkRFTElWRVJFRBAEEhkKFU1FU1NBR0VfU1RBVFVTX0ZBSUxFRBAFYgZwcm90bzM");
+  fileDesc("Ci9jYXJlZGlzcGF0Y2gvbWVzc2FnaW5nL21lc3NhZ2UvdjEvbWVzc2FnZS5wcm90bxIhY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxIocCCg9NZXNzYWdlUXVldWVkVjESEgoKbWVzc2FnZV9pZBgBIAEoCRIWCg5hcHBvaW50bWVudF9pZBgCIAEoCRJCCgdjaGFubmVsGAMgASgOMjEuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VDaGFubmVsEkIKB3B1cnBvc2UYBCABKA4yMS5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuTWVzc2FnZVB1cnBvc2USQAoGc3RhdHVzGAUgASgOMjAuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VTdGF0dXMiogIKDU1lc3NhZ2VTZW50VjESEgoKbWVzc2FnZV9pZBgBIAEoCRIWCg5hcHBvaW50bWVudF9pZBgCIAEoCRJCCgdjaGFubmVsGAMgASgOMjEuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VDaGFubmVsEkIKB3B1cnBvc2UYBCABKA4yMS5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuTWVzc2FnZVB1cnBvc2USQAoGc3RhdHVzGAUgASgOMjAuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VTdGF0dXMSGwoTcHJvdmlkZXJfbWVzc2FnZV9pZBgGIAEoCSKnAgoSTWVzc2FnZURlbGl2ZXJlZFYxEhIKCm1lc3NhZ2VfaWQYASABKAkSFgoOYXBwb2ludG1lbnRfaWQYAiABKAkSQgoHY2hhbm5lbBgDIAEoDjIxLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcubWVzc2FnZS52MS5NZXNzYWdlQ2hhbm5lbBJCCgdwdXJwb3NlGAQgASgOMjEuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VQdXJwb3NlEkAKBnN0YXR1cxgFIAEoDjIwLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcubWVzc2FnZS52MS5NZXNzYWdlU3RhdHVzEhsKE3Byb3ZpZGVyX21lc3NhZ2VfaWQYBiABKAkiuAIKD01lc3NhZ2VGYWlsZWRWMRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmFwcG9pbnRtZW50X2lkGAIgASgJEkIKB2NoYW5uZWwYAyABKA4yMS5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuTWVzc2FnZUNoYW5uZWwSQgoHcHVycG9zZRgEIAEoDjIxLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcubWVzc2FnZS52MS5NZXNzYWdlUHVycG9zZRJACgZzdGF0dXMYBSABKA4yMC5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuTWVzc2FnZVN0YXR1cxIbChNwcm92aWRlcl9tZXNzYWdlX2lkGAYgASgJEhIKCmVycm9yX2NvZGUYByABKAkihwMKEk1lc3NhZ2VXaXRoZHJhd25WMRISCgptZXNzYWdlX2lkGAEgASgJEhYKDmFwcG9pbnRtZW50X2lkGAIgASgJEkIKB2NoYW5uZWwYAyABKA4yMS5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuTWVzc2FnZUNoYW5uZWwSQgoHcHVycG9zZRgEIAEoDjIxLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcubWVzc2FnZS52MS5NZXNzYWdlUHVycG9zZRJACgZzdGF0dXMYBSABKA4yMC5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuTWVzc2FnZVN0YXR1cxJDCgZyZWFzb24YBiABKA4yMy5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLm1lc3NhZ2UudjEuV2l0aGRyYXdhbFJlYXNvbhIYChBtZXNzYWdlX3JldmlzaW9uGAcgASgFEhwKFGFwcG9pbnRtZW50X3JldmlzaW9uGAggASgFIr8CChBNZXNzYWdlRXhwaXJlZFYxEhIKCm1lc3NhZ2VfaWQYASABKAkSFgoOYXBwb2ludG1lbnRfaWQYAiABKAkSQgoHY2hhbm5lbBgDIAEoDjIxLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcubWVzc2FnZS52MS5NZXNzYWdlQ2hhbm5lbBJCCgdwdXJwb3NlGAQgASgOMjEuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5tZXNzYWdlLnYxLk1lc3NhZ2VQdXJwb3NlEkAKBnN0YXR1cxgFIAEoDjIwLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcubWVzc2FnZS52MS5NZXNzYWdlU3RhdHVzEjUKEWFwcG9pbnRtZW50X3N0YXJ0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCplCg5NZXNzYWdlQ2hhbm5lbBIfChtNRVNTQUdFX0NIQU5ORUxfVU5TUEVDSUZJRUQQABIXChNNRVNTQUdFX0NIQU5ORUxfU01TEAESGQoVTUVTU0FHRV9DSEFOTkVMX0VNQUlMEAIqcQoOTWVzc2FnZVB1cnBvc2USHwobTUVTU0FHRV9QVVJQT1NFX1VOU1BFQ0lGSUVEEAASIAocTUVTU0FHRV9QVVJQT1NFX0NPTkZJUk1BVElPThABEhwKGE1FU1NBR0VfUFVSUE9TRV9SRU1JTkRFUhACKvYBCg1NZXNzYWdlU3RhdHVzEh4KGk1FU1NBR0VfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGQoVTUVTU0FHRV9TVEFUVVNfUVVFVUVEEAESFwoTTUVTU0FHRV9TVEFUVVNfU0VOVBACEhwKGE1FU1NBR0VfU1RBVFVTX0RFTElWRVJFRBADEh4KGk1FU1NBR0VfU1RBVFVTX1VOREVMSVZFUkVEEAQSGQoVTUVTU0FHRV9TVEFUVVNfRkFJTEVEEAUSHAoYTUVTU0FHRV9TVEFUVVNfV0lUSERSQVdOEAYSGgoWTUVTU0FHRV9TVEFUVVNfRVhQSVJFRBAHKpABChBXaXRoZHJhd2FsUmVhc29uEiEKHVdJVEhEUkFXQUxfUkVBU09OX1VOU1BFQ0lGSUVEEAASKwonV0lUSERSQVdBTF9SRUFTT05fQVBQT0lOVE1FTlRfQ0FOQ0VMTEVEEAESLAooV0lUSERSQVdBTF9SRUFTT05fQVBQT0lOVE1FTlRfU1VQRVJTRURFRBACYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message caredispatch.messaging.message.v1.MessageQueuedV1
@@ -189,6 +191,114 @@ export const MessageFailedV1Schema: GenMessage<MessageFailedV1> = /*@__PURE__*/
   messageDesc(file_caredispatch_messaging_message_v1_message, 3);
 
 /**
+ * The message was withdrawn before the provider had it; it will never be sent.
+ *
+ * @generated from message caredispatch.messaging.message.v1.MessageWithdrawnV1
+ */
+export type MessageWithdrawnV1 = Message<"caredispatch.messaging.message.v1.MessageWithdrawnV1"> & {
+  /**
+   * @generated from field: string message_id = 1;
+   */
+  messageId: string;
+
+  /**
+   * @generated from field: string appointment_id = 2;
+   */
+  appointmentId: string;
+
+  /**
+   * @generated from field: caredispatch.messaging.message.v1.MessageChannel channel = 3;
+   */
+  channel: MessageChannel;
+
+  /**
+   * @generated from field: caredispatch.messaging.message.v1.MessagePurpose purpose = 4;
+   */
+  purpose: MessagePurpose;
+
+  /**
+   * MESSAGE_STATUS_WITHDRAWN.
+   *
+   * @generated from field: caredispatch.messaging.message.v1.MessageStatus status = 5;
+   */
+  status: MessageStatus;
+
+  /**
+   * @generated from field: caredispatch.messaging.message.v1.WithdrawalReason reason = 6;
+   */
+  reason: WithdrawalReason;
+
+  /**
+   * The appointment revision the message was written for.
+   *
+   * @generated from field: int32 message_revision = 7;
+   */
+  messageRevision: number;
+
+  /**
+   * The newest appointment revision messaging knew when it withdrew the message.
+   *
+   * @generated from field: int32 appointment_revision = 8;
+   */
+  appointmentRevision: number;
+};
+
+/**
+ * Describes the message caredispatch.messaging.message.v1.MessageWithdrawnV1.
+ * Use `create(MessageWithdrawnV1Schema)` to create a new message.
+ */
+export const MessageWithdrawnV1Schema: GenMessage<MessageWithdrawnV1> = /*@__PURE__*/
+  messageDesc(file_caredispatch_messaging_message_v1_message, 4);
+
+/**
+ * The message was not sent in time and will never be sent.
+ *
+ * @generated from message caredispatch.messaging.message.v1.MessageExpiredV1
+ */
+export type MessageExpiredV1 = Message<"caredispatch.messaging.message.v1.MessageExpiredV1"> & {
+  /**
+   * @generated from field: string message_id = 1;
+   */
+  messageId: string;
+
+  /**
+   * @generated from field: string appointment_id = 2;
+   */
+  appointmentId: string;
+
+  /**
+   * @generated from field: caredispatch.messaging.message.v1.MessageChannel channel = 3;
+   */
+  channel: MessageChannel;
+
+  /**
+   * @generated from field: caredispatch.messaging.message.v1.MessagePurpose purpose = 4;
+   */
+  purpose: MessagePurpose;
+
+  /**
+   * MESSAGE_STATUS_EXPIRED.
+   *
+   * @generated from field: caredispatch.messaging.message.v1.MessageStatus status = 5;
+   */
+  status: MessageStatus;
+
+  /**
+   * The appointment's start, which had passed or was closer than the minimum lead.
+   *
+   * @generated from field: google.protobuf.Timestamp appointment_start = 6;
+   */
+  appointmentStart?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message caredispatch.messaging.message.v1.MessageExpiredV1.
+ * Use `create(MessageExpiredV1Schema)` to create a new message.
+ */
+export const MessageExpiredV1Schema: GenMessage<MessageExpiredV1> = /*@__PURE__*/
+  messageDesc(file_caredispatch_messaging_message_v1_message, 5);
+
+/**
  * @generated from enum caredispatch.messaging.message.v1.MessageChannel
  */
 export enum MessageChannel {
@@ -273,6 +383,20 @@ export enum MessageStatus {
    * @generated from enum value: MESSAGE_STATUS_FAILED = 5;
    */
   FAILED = 5,
+
+  /**
+   * Withdrawn before the provider had it: the appointment was cancelled or changed.
+   *
+   * @generated from enum value: MESSAGE_STATUS_WITHDRAWN = 6;
+   */
+  WITHDRAWN = 6,
+
+  /**
+   * Never sent: the visit had started (or was about to) by the time it could go out.
+   *
+   * @generated from enum value: MESSAGE_STATUS_EXPIRED = 7;
+   */
+  EXPIRED = 7,
 }
 
 /**
@@ -280,4 +404,36 @@ export enum MessageStatus {
  */
 export const MessageStatusSchema: GenEnum<MessageStatus> = /*@__PURE__*/
   enumDesc(file_caredispatch_messaging_message_v1_message, 2);
+
+/**
+ * Why a message was withdrawn.
+ *
+ * @generated from enum caredispatch.messaging.message.v1.WithdrawalReason
+ */
+export enum WithdrawalReason {
+  /**
+   * @generated from enum value: WITHDRAWAL_REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The appointment was cancelled.
+   *
+   * @generated from enum value: WITHDRAWAL_REASON_APPOINTMENT_CANCELLED = 1;
+   */
+  APPOINTMENT_CANCELLED = 1,
+
+  /**
+   * A newer revision of the appointment (e.g. a reschedule) replaced the one it was about.
+   *
+   * @generated from enum value: WITHDRAWAL_REASON_APPOINTMENT_SUPERSEDED = 2;
+   */
+  APPOINTMENT_SUPERSEDED = 2,
+}
+
+/**
+ * Describes the enum caredispatch.messaging.message.v1.WithdrawalReason.
+ */
+export const WithdrawalReasonSchema: GenEnum<WithdrawalReason> = /*@__PURE__*/
+  enumDesc(file_caredispatch_messaging_message_v1_message, 3);
 
