@@ -8,8 +8,11 @@ import type Response from 'twilio/lib/http/response';
 
 /** Points the official SDK at the stand-in, as the messaging service does. */
 class StandInRequestClient extends twilio.RequestClient {
-  constructor(private readonly baseUrl: string) {
-    super();
+  constructor(
+    private readonly baseUrl: string,
+    options: RequestClient.RequestClientOptions = {},
+  ) {
+    super(options);
   }
 
   override request<TData>(options: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
@@ -159,5 +162,88 @@ describe(TwilioStandIn.name, () => {
     expect(
       twilio.validateRequest(sut.authToken, received[0].signature, url, received[0].params),
     ).toBe(true);
+  });
+
+  describe('faults for the fault suite', () => {
+    const CLIENT_TIMEOUT_MS = 300;
+    let impatient: twilio.Twilio;
+    const send = (body: string) =>
+      impatient.messages.create({ to: '+15005550006', from: '+15005550001', body });
+
+    beforeAll(() => {
+      impatient = twilio(sut.accountSid, sut.authToken, {
+        httpClient: new StandInRequestClient(sut.baseUrl, { timeout: CLIENT_TIMEOUT_MS }),
+      });
+    });
+
+    async function control(path: string, body: object): Promise<globalThis.Response> {
+      return fetch(`${sut.baseUrl}/_stand-in/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    }
+
+    it('should answer 500 to every creation for the given time, then accept again', async () => {
+      const configured = await control('fail-for', { durationMs: 60_000, httpStatus: 500 });
+      expect(configured.status).toBe(200);
+
+      await expect(send('a')).rejects.toMatchObject({ status: 500 });
+      await expect(send('b')).rejects.toMatchObject({ status: 500 });
+      sut.reset();
+      await send('c');
+
+      expect(sut.messages().map((message) => message.body)).toEqual(['c']);
+    });
+
+    it('should hold a request past the client timeout and then create the message', async () => {
+      const configured = await control('timeout-next', { holdMs: CLIENT_TIMEOUT_MS * 3 });
+      expect(configured.status).toBe(200);
+
+      await expect(send('late')).rejects.toMatchObject({ code: 'ECONNABORTED' });
+      expect(sut.messages()).toHaveLength(0);
+      await sut.whenHeldRequestsSettled();
+
+      expect(sut.messages().map((message) => message.body)).toEqual(['late']);
+    });
+
+    it('should hold a request past the client timeout and drop it without creating anything', async () => {
+      sut.timeoutNext(1, { holdMs: CLIENT_TIMEOUT_MS * 3, accept: false });
+
+      await expect(send('never')).rejects.toMatchObject({ code: 'ECONNABORTED' });
+      await sut.whenHeldRequestsSettled();
+
+      expect(sut.messages()).toHaveLength(0);
+      expect(sut.requests().map((request) => request.responseStatus)).toEqual([0]);
+    });
+
+    it('should list and fetch a message only once the list delay has passed', async () => {
+      const configured = await control('list-delay', { delayMs: 400 });
+      expect(configured.status).toBe(200);
+      const created = await send('slow to list');
+
+      const listedAtOnce = await client.messages.list({ to: '+15005550006' });
+      const fetchedAtOnce = client.messages(created.sid).fetch();
+      await expect(fetchedAtOnce).rejects.toMatchObject({ status: 404 });
+      let listedLater: readonly { sid: string }[] = [];
+      while (listedLater.length === 0) {
+        listedLater = await client.messages.list({ to: '+15005550006' });
+      }
+
+      expect(listedAtOnce).toHaveLength(0);
+      expect(listedLater.map((message) => message.sid)).toEqual([created.sid]);
+      expect(sut.messages()).toHaveLength(1);
+    });
+
+    it('should refuse a control request with a bad field and change nothing', async () => {
+      const sut400 = await control('timeout-next', { holdMs: -1 });
+
+      expect(sut400.status).toBe(400);
+      expect(((await sut400.json()) as { message: string }).message).toBe(
+        'holdMs must be an integer in 1..600000',
+      );
+      await send('fine');
+      expect(sut.messages()).toHaveLength(1);
+    });
   });
 });

@@ -1,9 +1,38 @@
+/**
+ * Twilio stand-in: a loopback double of the Messages API for tests, the demo and the fault suite.
+ *
+ * In-process API (TwilioStandIn): failNext / failFor, timeoutNext / timeoutFor, listLate,
+ * holdNextResponses, sendStatusCallback, messages(), requests(), whenHeldRequestsSettled().
+ *
+ * Control API over HTTP, for a stand-in running as its own process (main.ts). Bodies are JSON;
+ * every endpoint answers 200 with a JSON object, or 400 naming the bad field:
+ *   GET  /_stand-in/messages              → { messages: [Twilio message resources] } (all, never delayed)
+ *   GET  /_stand-in/requests              → { requests: [RecordedTwilioRequest] } (numbers included:
+ *                                            the stand-in only ever sees synthetic patients)
+ *   POST /_stand-in/reset                 forget messages, requests and every fault below
+ *   POST /_stand-in/fail-next   { count=1, httpStatus=500, code=20500, message?, afterAccepting=false }
+ *        the next `count` creations answer the error; with afterAccepting the message is
+ *        created first (the patient gets it) — "Twilio answered 5xx after acting"
+ *   POST /_stand-in/fail-for    { durationMs, httpStatus=500, code=20500, message?, afterAccepting=false }
+ *        same, for every creation during the next `durationMs` ("500 for N seconds")
+ *   POST /_stand-in/timeout-next { count=1, holdMs, accept=true }
+ *   POST /_stand-in/timeout-for  { durationMs, holdMs, accept=true }
+ *        the request is held `holdMs` (set it above the client's timeout, so it gives up);
+ *        then the message is created if `accept` (the client never hears of it) and the
+ *        connection is answered 201 if still open, or dropped without an answer otherwise
+ *   POST /_stand-in/list-delay  { delayMs }  from now on a created message shows up in list and
+ *        fetch only `delayMs` after its creation (Twilio's list lags); 0 turns it off
+ *   POST /_stand-in/messages/<SID>/status { status: sent|delivered|undelivered|failed, errorCode? }
+ *        posts a signed StatusCallback to the message's callback URL; answers the receiver's reply
+ * Queued faults (…-next) are used before timed ones (…-for); the earliest active window wins.
+ */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
 import { type TwilioFailure, twilioErrorBody } from './twilio-failures';
+import { type CreateFault, TwilioFaultPlan } from './twilio-fault-plan';
 import { computeTwilioSignature } from './twilio-signature';
 
 /** Twilio's message statuses (https://www.twilio.com/docs/messaging/api/message-resource#message-status-values). */
@@ -36,6 +65,7 @@ export interface RecordedTwilioRequest {
   readonly query: Readonly<Record<string, string>>;
   readonly form: Readonly<Record<string, string>>;
   readonly authorized: boolean;
+  /** 0 when the connection was dropped without an answer (a timed-out, refused creation). */
   readonly responseStatus: number;
   readonly receivedAt: Date;
 }
@@ -61,6 +91,13 @@ export interface FailNextOptions {
   readonly afterAccepting?: boolean;
 }
 
+export interface TimeoutOptions {
+  /** How long each request is held; above the client's timeout, so it gives up first. */
+  readonly holdMs: number;
+  /** Create the message when the hold ends (default true): the SMS goes out unbeknown to the client. */
+  readonly accept?: boolean;
+}
+
 export interface TwilioStandInOptions {
   readonly accountSid?: string;
   readonly authToken?: string;
@@ -82,11 +119,6 @@ const API_PREFIX = '/2010-04-01/Accounts/';
 const E164 = /^\+[1-9]\d{1,14}$/;
 const MAX_BODY_CHARS = 1600;
 
-interface PendingFailure {
-  readonly failure: TwilioFailure;
-  readonly afterAccepting: boolean;
-}
-
 class HttpProblem extends Error {
   constructor(readonly failure: TwilioFailure) {
     super(failure.message);
@@ -104,7 +136,11 @@ export class TwilioStandIn {
   private server: Server | undefined;
   private readonly created: StandInMessage[] = [];
   private readonly seen: RecordedTwilioRequest[] = [];
-  private readonly pendingFailures: PendingFailure[] = [];
+  private readonly faults = new TwilioFaultPlan();
+  private listDelayMs = 0;
+  /** When each message starts to show in list and fetch answers (epoch ms). */
+  private readonly listableAt = new Map<string, number>();
+  private readonly timeoutsInFlight = new Set<Promise<unknown>>();
   private holdsRemaining = 0;
   private readonly heldResponses: (() => void)[] = [];
   private readonly changes = new EventEmitter();
@@ -178,7 +214,6 @@ export class TwilioStandIn {
     });
   }
 
-  /** The next `count` message creations answer with `failure`. */
   /**
    * The next `count` message creations are accepted (the patient gets the SMS) but their
    * HTTP answers are held until `releaseHeldResponses()`: the window in which a client can
@@ -193,10 +228,34 @@ export class TwilioStandIn {
     for (const release of this.heldResponses.splice(0)) release();
   }
 
+  /** The next `count` message creations answer with `failure`. */
   failNext(count: number, failure: TwilioFailure, options: FailNextOptions = {}): void {
-    for (let i = 0; i < count; i += 1) {
-      this.pendingFailures.push({ failure, afterAccepting: options.afterAccepting ?? false });
-    }
+    this.faults.queue(count, failFault(failure, options));
+  }
+
+  /** Every message creation during the next `durationMs` answers with `failure`. */
+  failFor(durationMs: number, failure: TwilioFailure, options: FailNextOptions = {}): void {
+    this.faults.activateFor(Date.now(), durationMs, failFault(failure, options));
+  }
+
+  /** The next `count` creations time out: held past the client's timeout, then (by default) accepted. */
+  timeoutNext(count: number, options: TimeoutOptions): void {
+    this.faults.queue(count, timeoutFault(options));
+  }
+
+  /** Every creation during the next `durationMs` times out as timeoutNext describes. */
+  timeoutFor(durationMs: number, options: TimeoutOptions): void {
+    this.faults.activateFor(Date.now(), durationMs, timeoutFault(options));
+  }
+
+  /** Messages created from now on show in list and fetch answers only `delayMs` later. */
+  listLate(delayMs: number): void {
+    this.listDelayMs = delayMs;
+  }
+
+  /** Resolves once every timed-out creation has ended its hold (and created its message, if it does). */
+  async whenHeldRequestsSettled(): Promise<void> {
+    while (this.timeoutsInFlight.size > 0) await Promise.allSettled([...this.timeoutsInFlight]);
   }
 
   /**
@@ -255,12 +314,15 @@ export class TwilioStandIn {
   reset(): void {
     this.created.length = 0;
     this.seen.length = 0;
-    this.pendingFailures.length = 0;
+    this.faults.clear();
+    this.listDelayMs = 0;
+    this.listableAt.clear();
     this.holdsRemaining = 0;
     this.releaseHeldResponses();
   }
 
   async stop(): Promise<void> {
+    await this.whenHeldRequestsSettled();
     await Promise.allSettled([...this.callbacksInFlight]);
     const server = this.server;
     this.server = undefined;
@@ -274,6 +336,7 @@ export class TwilioStandIn {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const receivedAt = new Date();
     const url = new URL(request.url ?? '/', 'http://stand-in');
     const rawBody = await readBody(request);
     const form = request.method === 'POST' ? formToRecord(rawBody) : {};
@@ -298,7 +361,7 @@ export class TwilioStandIn {
         throw new HttpProblem({ httpStatus: 401, code: 20003, message: 'Authenticate' });
       switch (route.kind) {
         case 'create':
-          status = this.create(route.accountSid, form, response);
+          status = await this.create(route.accountSid, form, response);
           return;
         case 'list':
           status = this.list(route.accountSid, url, response);
@@ -322,7 +385,7 @@ export class TwilioStandIn {
         form,
         authorized,
         responseStatus: status,
-        receivedAt: new Date(),
+        receivedAt,
       });
     }
   }
@@ -342,16 +405,25 @@ export class TwilioStandIn {
     );
   }
 
-  private create(
+  private async create(
     accountSid: string,
     form: Record<string, string>,
     response: ServerResponse,
-  ): number {
-    const pending = this.pendingFailures.shift();
-    if (pending && !pending.afterAccepting) throw new HttpProblem(pending.failure);
+  ): Promise<number> {
+    const fault = this.faults.take(Date.now());
+    if (fault?.kind === 'timeout') {
+      const held = this.timeOut(accountSid, form, response, fault);
+      this.timeoutsInFlight.add(held);
+      try {
+        return await held;
+      } finally {
+        this.timeoutsInFlight.delete(held);
+      }
+    }
+    if (fault && !fault.afterAccepting) throw new HttpProblem(fault.failure);
     const message = this.accept(accountSid, form);
     try {
-      if (pending) throw new HttpProblem(pending.failure);
+      if (fault) throw new HttpProblem(fault.failure);
       if (this.holdsRemaining > 0) {
         this.holdsRemaining -= 1;
         const resource = this.toResource(message);
@@ -369,6 +441,31 @@ export class TwilioStandIn {
       message.dateSent = new Date();
       this.scheduleAutoCallbacks(message);
     }
+  }
+
+  /** Holds the request past the client's timeout, then creates the message or drops the line. */
+  private async timeOut(
+    accountSid: string,
+    form: Record<string, string>,
+    response: ServerResponse,
+    fault: Extract<CreateFault, { kind: 'timeout' }>,
+  ): Promise<number> {
+    await new Promise((resolve) => setTimeout(resolve, fault.holdMs));
+    if (!fault.accept) {
+      response.destroy();
+      return 0;
+    }
+    const message = this.accept(accountSid, form);
+    message.status = 'sent';
+    message.dateSent = new Date();
+    this.scheduleAutoCallbacks(message);
+    if (response.destroyed || response.writableEnded) return 0;
+    sendJson(response, 201, this.toResource(message));
+    return 201;
+  }
+
+  private isListed(message: StandInMessage, now: number): boolean {
+    return (this.listableAt.get(message.sid) ?? 0) <= now;
   }
 
   private accept(
@@ -439,6 +536,7 @@ export class TwilioStandIn {
       errorCode: null,
     };
     this.created.push(message);
+    if (this.listDelayMs > 0) this.listableAt.set(message.sid, now.getTime() + this.listDelayMs);
     this.options.log?.(`accepted ${message.sid} to ${to}: ${body}`);
     this.changes.emit('message');
     return message;
@@ -448,8 +546,14 @@ export class TwilioStandIn {
     const params = url.searchParams;
     const pageSize = clampInt(params.get('PageSize'), 50, 1, 1000);
     const page = clampInt(params.get('Page'), 0, 0, Number.MAX_SAFE_INTEGER);
+    const now = Date.now();
     const matches = this.created
-      .filter((message) => message.accountSid === accountSid && matchesListFilters(message, params))
+      .filter(
+        (message) =>
+          message.accountSid === accountSid &&
+          this.isListed(message, now) &&
+          matchesListFilters(message, params),
+      )
       // Twilio lists newest first.
       .reverse();
     const slice = matches.slice(page * pageSize, (page + 1) * pageSize);
@@ -477,7 +581,7 @@ export class TwilioStandIn {
     const message = this.created.find(
       (candidate) => candidate.sid === messageSid && candidate.accountSid === accountSid,
     );
-    if (!message) {
+    if (!message || !this.isListed(message, Date.now())) {
       throw new HttpProblem({
         httpStatus: 404,
         code: 20404,
@@ -506,15 +610,42 @@ export class TwilioStandIn {
       sendJson(response, 200, {});
       return 200;
     }
-    if (method === 'POST' && path === '/_stand-in/fail-next') {
+    if (method === 'GET' && path === '/_stand-in/requests') {
+      sendJson(response, 200, { requests: this.requests() });
+      return 200;
+    }
+    if (method === 'POST' && (path === '/_stand-in/fail-next' || path === '/_stand-in/fail-for')) {
       const request = parseControlJson(rawBody);
-      const count = typeof request.count === 'number' ? request.count : 1;
       const failure: TwilioFailure = {
-        httpStatus: typeof request.httpStatus === 'number' ? request.httpStatus : 500,
-        code: typeof request.code === 'number' ? request.code : 20500,
+        httpStatus: controlInt(request, 'httpStatus', 500, 400, 599),
+        code: controlInt(request, 'code', 20500, 0, 99_999),
         message: typeof request.message === 'string' ? request.message : 'Injected failure',
       };
-      this.failNext(count, failure, { afterAccepting: request.afterAccepting === true });
+      const options = { afterAccepting: controlBoolean(request, 'afterAccepting', false) };
+      if (path === '/_stand-in/fail-next')
+        this.failNext(controlInt(request, 'count', 1, 1, 1_000_000), failure, options);
+      else
+        this.failFor(controlInt(request, 'durationMs', undefined, 1, 86_400_000), failure, options);
+      sendJson(response, 200, {});
+      return 200;
+    }
+    if (
+      method === 'POST' &&
+      (path === '/_stand-in/timeout-next' || path === '/_stand-in/timeout-for')
+    ) {
+      const request = parseControlJson(rawBody);
+      const options = {
+        holdMs: controlInt(request, 'holdMs', undefined, 1, 600_000),
+        accept: controlBoolean(request, 'accept', true),
+      };
+      if (path === '/_stand-in/timeout-next')
+        this.timeoutNext(controlInt(request, 'count', 1, 1, 1_000_000), options);
+      else this.timeoutFor(controlInt(request, 'durationMs', undefined, 1, 86_400_000), options);
+      sendJson(response, 200, {});
+      return 200;
+    }
+    if (method === 'POST' && path === '/_stand-in/list-delay') {
+      this.listLate(controlInt(parseControlJson(rawBody), 'delayMs', undefined, 0, 600_000));
       sendJson(response, 200, {});
       return 200;
     }
@@ -687,7 +818,45 @@ function parseControlJson(body: string): Record<string, unknown> {
   });
 }
 
+function failFault(failure: TwilioFailure, options: FailNextOptions): CreateFault {
+  return { kind: 'fail', failure, afterAccepting: options.afterAccepting ?? false };
+}
+
+function timeoutFault(options: TimeoutOptions): CreateFault {
+  return { kind: 'timeout', holdMs: options.holdMs, accept: options.accept ?? true };
+}
+
+/** An integer control field in [min, max]; `fallback` undefined makes it required. */
+function controlInt(
+  request: Readonly<Record<string, unknown>>,
+  field: string,
+  fallback: number | undefined,
+  min: number,
+  max: number,
+): number {
+  const value = request[field] ?? fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)
+    return value;
+  throw new HttpProblem({
+    httpStatus: 400,
+    code: 20001,
+    message: `${field} must be an integer in ${min}..${max}`,
+  });
+}
+
+function controlBoolean(
+  request: Readonly<Record<string, unknown>>,
+  field: string,
+  fallback: boolean,
+): boolean {
+  const value = request[field] ?? fallback;
+  if (typeof value === 'boolean') return value;
+  throw new HttpProblem({ httpStatus: 400, code: 20001, message: `${field} must be a boolean` });
+}
+
 function sendJson(response: ServerResponse, status: number, body: object): void {
+  // A client that gave up (timed out) is not there to answer.
+  if (response.destroyed || response.writableEnded) return;
   const text = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
