@@ -6,8 +6,10 @@ import { ReadinessRegistry, ServiceInfrastructureModule } from '@caredispatch/pl
 import { type MessagingConfig } from './config';
 import { ConfirmationModule } from './confirmation/confirmation.module';
 import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
+import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
 import { MessageEntity } from './message/message.entity';
 import { CreateMessagingSchema1795747878715 } from './migrations/1795747878715-CreateMessagingSchema';
+import { GuardMessageDispatch1795900000000 } from './migrations/1795900000000-GuardMessageDispatch';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
 import { TwilioStatusModule } from './twilio-status/twilio-status.module';
@@ -32,8 +34,8 @@ export class AppModule {
       imports: [
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: 'messaging',
-          entities: [MessageEntity, AppointmentRevisionEntity],
-          migrations: [CreateMessagingSchema1795747878715],
+          entities: [MessageEntity, AppointmentRevisionEntity, EarlyStatusCallbackEntity],
+          migrations: [CreateMessagingSchema1795747878715, GuardMessageDispatch1795900000000],
           consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
           produces: true,
           topics: [Topics.SchedulingAppointmentV1, Topics.MessagingMessageV1],

@@ -74,14 +74,20 @@ export const messagingConfigSchema = z
     SENDER_POLL_INTERVAL_MS: positiveInt(250),
     SENDER_BATCH_SIZE: positiveInt(20),
     /**
-     * How long a claimed message may stay in `sending` before another sender reconciles it
-     * with Twilio. Must exceed the Twilio request timeout, or a slow call that still
-     * succeeds could be reconciled as "not sent" and sent again.
+     * How long after an attempt starts its message may be reconciled with Twilio — after a
+     * crash, a timeout or a 5xx alike. It must leave room for the request timeout plus as
+     * long again for Twilio to finish a request we gave up on and to list the message;
+     * reconciling earlier finds nothing and texts the patient twice.
      */
     SENDER_LEASE_MS: positiveInt(30_000),
     SENDER_MAX_ATTEMPTS: positiveInt(8),
     SENDER_RETRY_BASE_MS: positiveInt(1_000),
     SENDER_RETRY_MAX_MS: positiveInt(60_000),
+    /**
+     * A confirmation that could only go out less than this before the visit starts is
+     * expired instead (0: only once the visit has started).
+     */
+    CONFIRMATION_MIN_LEAD_MS: z.coerce.number().int().min(0).default(0),
   })
   .superRefine((config, ctx) => {
     if (config.SENDER_LEASE_MS <= 2 * config.TWILIO_REQUEST_TIMEOUT_MS) {

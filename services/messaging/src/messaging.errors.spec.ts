@@ -8,7 +8,6 @@ describe(messagingHttpStatus.name, () => {
   it.each([
     [MessagingErrorCode.TwilioSignatureInvalid, HttpStatus.FORBIDDEN],
     [MessagingErrorCode.StatusCallbackInvalid, HttpStatus.BAD_REQUEST],
-    [MessagingErrorCode.MessageNotFound, HttpStatus.NOT_FOUND],
     ['SOMETHING_ELSE', HttpStatus.INTERNAL_SERVER_ERROR],
   ])('should map %s to %s', (code, status) => {
     const sut = messagingHttpStatus(new DomainError(code, 'x'));

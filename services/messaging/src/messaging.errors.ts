@@ -5,7 +5,6 @@ import { type DomainError } from '@caredispatch/platform';
 export enum MessagingErrorCode {
   TwilioSignatureInvalid = 'TWILIO_SIGNATURE_INVALID',
   StatusCallbackInvalid = 'STATUS_CALLBACK_INVALID',
-  MessageNotFound = 'MESSAGE_NOT_FOUND',
 }
 
 const CODES = new Set<string>(Object.values(MessagingErrorCode));
@@ -22,7 +21,5 @@ export function messagingHttpStatus(error: DomainError): HttpStatus {
       return HttpStatus.FORBIDDEN;
     case MessagingErrorCode.StatusCallbackInvalid:
       return HttpStatus.BAD_REQUEST;
-    case MessagingErrorCode.MessageNotFound:
-      return HttpStatus.NOT_FOUND;
   }
 }

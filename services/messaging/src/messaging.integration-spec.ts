@@ -103,7 +103,7 @@ describe('messaging (PostgreSQL + Kafka + Twilio stand-in)', () => {
       booked({
         appointmentId,
         phoneE164: phone,
-        start: new Date('2026-03-10T13:30:00Z'),
+        start: new Date('2030-03-12T13:30:00Z'),
         timeZone: 'America/New_York',
       }),
     );
@@ -114,7 +114,7 @@ describe('messaging (PostgreSQL + Kafka + Twilio stand-in)', () => {
       (message) => message.to === phone,
     );
     expect(sms.body).toBe(
-      'Acme Family Practice: your appointment is confirmed for Tue, Mar 10 at 9:30 AM EDT. ' +
+      'Acme Family Practice: your appointment is confirmed for Tue, Mar 12 at 9:30 AM EDT. ' +
         'Please arrive 10 minutes early. Reply STOP to opt out.',
     );
     expect(sms.from).toBe('+15005550006');
@@ -154,7 +154,7 @@ describe('messaging (PostgreSQL + Kafka + Twilio stand-in)', () => {
     const appointmentId = randomUUID();
     const phone = uniquePhone();
     await harness.produce(
-      booked({ appointmentId, phoneE164: phone, start: new Date('2026-06-01T14:00:00Z') }),
+      booked({ appointmentId, phoneE164: phone, start: new Date('2030-06-03T14:00:00Z') }),
     );
     await harness.twilio.waitForMessages(1, 10_000, (message) => message.to === phone);
 
@@ -162,7 +162,7 @@ describe('messaging (PostgreSQL + Kafka + Twilio stand-in)', () => {
       appointmentId,
       phoneE164: phone,
       revision: 2,
-      start: new Date('2026-06-03T19:15:00Z'),
+      start: new Date('2030-06-05T19:15:00Z'),
       timeZone: 'America/Denver',
     });
     await harness.produce(
@@ -170,8 +170,8 @@ describe('messaging (PostgreSQL + Kafka + Twilio stand-in)', () => {
         'AppointmentRescheduledV1',
         {
           appointment: moved,
-          previousStart: timestampFromDate(new Date('2026-06-01T14:00:00Z')),
-          previousEnd: timestampFromDate(new Date('2026-06-01T14:30:00Z')),
+          previousStart: timestampFromDate(new Date('2030-06-03T14:00:00Z')),
+          previousEnd: timestampFromDate(new Date('2030-06-03T14:30:00Z')),
         },
         appointmentId,
       ),
@@ -183,7 +183,7 @@ describe('messaging (PostgreSQL + Kafka + Twilio stand-in)', () => {
       (message) => message.to === phone,
     );
     expect(texts[1].body).toContain(
-      'your appointment has been moved to Wed, Jun 3 at 1:15 PM MDT.',
+      'your appointment has been moved to Wed, Jun 5 at 1:15 PM MDT.',
     );
     expect((await messagesOf(appointmentId)).map((row) => row.revision)).toEqual([1, 2]);
   });
@@ -347,23 +347,30 @@ describe('messaging (PostgreSQL + Kafka + Twilio stand-in)', () => {
       expect(await eventTypes()).toEqual(eventsBefore);
     });
 
-    it('should answer 404 for a correctly signed callback about an unknown message', async () => {
+    it('should answer 204 and keep a correctly signed callback about a message not yet recorded', async () => {
       const url = `${harness.baseUrl}/v1/twilio/status`;
-      const params = { MessageSid: `SM${'0'.repeat(32)}`, MessageStatus: 'delivered' };
+      const messageSid = `SM${randomUUID().replace(/-/g, '')}`;
+      const params = { MessageSid: messageSid, MessageStatus: 'delivered' };
+      const post = () =>
+        fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': computeTwilioSignature(harness.twilio.authToken, url, params),
+          },
+          body: new URLSearchParams(params).toString(),
+        });
 
-      const sut = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': computeTwilioSignature(harness.twilio.authToken, url, params),
-        },
-        body: new URLSearchParams(params).toString(),
-      });
+      const sut = [await post(), await post()];
 
-      expect(sut.status).toBe(404);
-      expect(((await sut.json()) as { error: { code: string } }).error.code).toBe(
-        'MESSAGE_NOT_FOUND',
-      );
+      // Twilio does not retry a 4xx: a 404 here would lose the report for good.
+      expect(sut.map((response) => response.status)).toEqual([204, 204]);
+      expect(
+        await harness.query(
+          `SELECT provider_status, transition FROM early_status_callback WHERE provider_message_id = $1`,
+          [messageSid],
+        ),
+      ).toEqual([{ provider_status: 'delivered', transition: 'provider_delivered' }]);
     });
   });
 });

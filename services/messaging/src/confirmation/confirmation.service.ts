@@ -2,15 +2,21 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
 import { EntityManager } from 'typeorm';
 
-import { type Clock, type EventEnvelope, type ScheduledAppointment } from '@caredispatch/contracts';
+import {
+  type Clock,
+  type EventEnvelope,
+  type ScheduledAppointment,
+  timestampDate,
+} from '@caredispatch/contracts';
 import { SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { CLOCK } from '../clock';
 import { type MessagingConfig } from '../config';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
-import { MessageChannel, MessagePurpose } from '../message/message.entity';
+import { type MessageEntity, MessageChannel, MessagePurpose } from '../message/message.entity';
 import { MessageRepository } from '../message/message.repository';
+import { WithdrawalReason } from '../message/withdrawal-reason';
 
 import { planConfirmation } from './confirmation-plan';
 import { type ConfirmationKind } from './confirmation-text';
@@ -54,12 +60,19 @@ export class ConfirmationService {
     });
     if (!advanced) return this.done(envelope, ConfirmationOutcome.AlreadyHandled);
 
-    // A confirmation for an earlier time that has not gone out yet would now be wrong.
-    await this.messages.cancelUnsent(manager, {
+    // A confirmation for an earlier time that has not gone out yet would now be wrong. One a
+    // sender holds is left to it: it re-reads this revision before it sends or re-sends.
+    const superseded = await this.messages.cancelUnsent(manager, {
       ...subject,
       beforeRevision: appointment.revision,
       now,
     });
+    await this.reportWithdrawn(
+      manager,
+      superseded,
+      WithdrawalReason.AppointmentSuperseded,
+      appointment.revision,
+    );
 
     const plan = planConfirmation(appointment, kind, this.config.PRACTICE_NAMES[envelope.tenantId]);
     const id = this.messages.newId();
@@ -67,6 +80,7 @@ export class ConfirmationService {
       id,
       ...subject,
       revision: appointment.revision,
+      appointmentStart: startOf(appointment),
       purpose: MessagePurpose.Confirmation,
       state: plan.action === 'send' ? MessageState.Queued : MessageState.Suppressed,
       toE164: plan.action === 'send' ? plan.toE164 : null,
@@ -118,6 +132,12 @@ export class ConfirmationService {
       beforeRevision: appointment.revision + 1,
       now,
     });
+    await this.reportWithdrawn(
+      manager,
+      cancelled,
+      WithdrawalReason.AppointmentCancelled,
+      appointment.revision,
+    );
     this.logger.log({
       message: 'confirmations withdrawn',
       eventId: envelope.eventId,
@@ -125,6 +145,21 @@ export class ConfirmationService {
       cancelledMessageIds: cancelled.map((message) => message.id),
     });
     return cancelled.length;
+  }
+
+  private async reportWithdrawn(
+    manager: EntityManager,
+    withdrawn: readonly MessageEntity[],
+    reason: WithdrawalReason,
+    appointmentRevision: number,
+  ): Promise<void> {
+    for (const message of withdrawn) {
+      await this.events.withdrawn(manager, message, {
+        reason,
+        messageRevision: message.revision,
+        appointmentRevision,
+      });
+    }
   }
 
   private done(
@@ -143,6 +178,12 @@ export class ConfirmationService {
     });
     return outcome;
   }
+}
+
+/** The contract's validation guarantees `start`; this narrows the proto3 optional. */
+function startOf(appointment: ScheduledAppointment): Date {
+  if (!appointment.start) throw new Error('validated appointment event without start');
+  return timestampDate(appointment.start);
 }
 
 /** The consumer span's context, stored with the message so the later provider call joins the trace. */

@@ -7,12 +7,15 @@ import {
   MessageChannel as ContractChannel,
   MessagePurpose as ContractPurpose,
   MessageStatus as ContractStatus,
+  timestampFromDate,
   Topics,
+  WithdrawalReason as ContractWithdrawalReason,
 } from '@caredispatch/contracts';
 import { OutboxWriter } from '@caredispatch/kafka';
 
 import { MessageChannel, MessagePurpose } from './message.entity';
 import { MessageRepository } from './message.repository';
+import { WithdrawalReason } from './withdrawal-reason';
 
 type MessageEventType = EventTypesOf<typeof Topics.MessagingMessageV1>;
 
@@ -86,6 +89,40 @@ export class MessageEvents {
     });
   }
 
+  /** The message will never be sent: its appointment was cancelled or changed first. */
+  async withdrawn(
+    manager: EntityManager,
+    subject: MessageEventSubject,
+    withdrawal: { reason: WithdrawalReason; messageRevision: number; appointmentRevision: number },
+  ): Promise<void> {
+    await this.publish(manager, subject, {
+      type: 'MessageWithdrawnV1',
+      payload: {
+        ...this.fields(subject),
+        status: ContractStatus.WITHDRAWN,
+        reason: CONTRACT_WITHDRAWAL_REASON[withdrawal.reason],
+        messageRevision: withdrawal.messageRevision,
+        appointmentRevision: withdrawal.appointmentRevision,
+      },
+    });
+  }
+
+  /** The message will never be sent: the visit had started, or was too close, when it could go out. */
+  async expired(
+    manager: EntityManager,
+    subject: MessageEventSubject,
+    appointmentStart: Date,
+  ): Promise<void> {
+    await this.publish(manager, subject, {
+      type: 'MessageExpiredV1',
+      payload: {
+        ...this.fields(subject),
+        status: ContractStatus.EXPIRED,
+        appointmentStart: timestampFromDate(appointmentStart),
+      },
+    });
+  }
+
   private async publish<T extends MessageEventType>(
     manager: EntityManager,
     subject: MessageEventSubject,
@@ -123,4 +160,9 @@ const CONTRACT_CHANNEL: Readonly<Record<MessageChannel, ContractChannel>> = {
 
 const CONTRACT_PURPOSE: Readonly<Record<MessagePurpose, ContractPurpose>> = {
   [MessagePurpose.Confirmation]: ContractPurpose.CONFIRMATION,
+};
+
+const CONTRACT_WITHDRAWAL_REASON: Readonly<Record<WithdrawalReason, ContractWithdrawalReason>> = {
+  [WithdrawalReason.AppointmentCancelled]: ContractWithdrawalReason.APPOINTMENT_CANCELLED,
+  [WithdrawalReason.AppointmentSuperseded]: ContractWithdrawalReason.APPOINTMENT_SUPERSEDED,
 };

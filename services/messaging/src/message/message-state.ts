@@ -11,6 +11,8 @@ export enum MessageState {
   Cancelled = 'cancelled',
   /** Never to be sent, e.g. the patient has not consented to SMS. */
   Suppressed = 'suppressed',
+  /** Never sent: by the time it could go out the visit had started or was too close. */
+  Expired = 'expired',
 }
 
 export enum MessageTransition {
@@ -22,7 +24,15 @@ export enum MessageTransition {
   Requeue = 'requeue',
   /** The provider refused it permanently, or retries ran out. */
   Reject = 'reject',
+  /** The consumer withdraws a message no sender holds (cancellation, newer revision). */
   Cancel = 'cancel',
+  /**
+   * The sender withdraws a message it holds that no longer matches the appointment — only
+   * when the provider certainly does not have it (never called, or reconciled as absent).
+   */
+  Withdraw = 'withdraw',
+  /** The sender gives up on a message the provider certainly does not have: too late to send. */
+  Expire = 'expire',
   ProviderSent = 'provider_sent',
   ProviderDelivered = 'provider_delivered',
   ProviderUndelivered = 'provider_undelivered',
@@ -47,6 +57,8 @@ const TRANSITIONS: TransitionTable = {
     [MessageTransition.ProviderAccepted]: MessageState.Sent,
     [MessageTransition.Requeue]: MessageState.Queued,
     [MessageTransition.Reject]: MessageState.Failed,
+    [MessageTransition.Withdraw]: MessageState.Cancelled,
+    [MessageTransition.Expire]: MessageState.Expired,
   },
   [MessageState.Sent]: {
     [MessageTransition.ProviderDelivered]: MessageState.Delivered,
@@ -58,6 +70,7 @@ const TRANSITIONS: TransitionTable = {
   [MessageState.Failed]: {},
   [MessageState.Cancelled]: {},
   [MessageState.Suppressed]: {},
+  [MessageState.Expired]: {},
 };
 
 /** The state after `transition`, or undefined when the move is not allowed from `current`. */
@@ -76,4 +89,12 @@ export function parseMessageState(value: string): MessageState {
   const state = Object.values(MessageState).find((candidate) => (candidate as string) === value);
   if (state === undefined) throw new Error(`unknown message state '${value}'`);
   return state;
+}
+
+export function parseMessageTransition(value: string): MessageTransition {
+  const transition = Object.values(MessageTransition).find(
+    (candidate) => (candidate as string) === value,
+  );
+  if (transition === undefined) throw new Error(`unknown message transition '${value}'`);
+  return transition;
 }

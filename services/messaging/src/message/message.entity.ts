@@ -39,6 +39,10 @@ export class MessageEntity {
   @Column({ type: 'integer' })
   revision!: number;
 
+  /** When the visit starts, as of `revision`; null for rows queued before it was recorded. */
+  @Column({ name: 'appointment_start', type: 'timestamptz', nullable: true })
+  appointmentStart!: Date | null;
+
   @Column({ type: 'text' })
   purpose!: MessagePurpose;
 

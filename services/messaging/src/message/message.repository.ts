@@ -14,6 +14,7 @@ export interface NewMessage {
   readonly tenantId: string;
   readonly appointmentId: string;
   readonly revision: number;
+  readonly appointmentStart: Date;
   readonly purpose: MessagePurpose;
   readonly state: MessageState.Queued | MessageState.Suppressed;
   readonly toE164: string | null;
@@ -25,11 +26,21 @@ export interface NewMessage {
   readonly now: Date;
 }
 
-/** A message a sender holds; `claimToken` proves the hold when recording the outcome. */
+/**
+ * A message a sender holds; `claimToken` proves the hold when recording the outcome. It
+ * carries the appointment's newest revision as of the claim, so the sender decides on what
+ * is true now, not on what was true when the message was queued.
+ */
 export interface ClaimedMessage {
   readonly id: string;
   readonly tenantId: string;
   readonly appointmentId: string;
+  readonly revision: number;
+  readonly appointmentStart: Date | null;
+  readonly latestRevision: number | null;
+  readonly appointmentCancelled: boolean;
+  /** When this hold ends unless renewed; for a send attempt, when no answer can be in flight any more. */
+  readonly leaseExpiresAt: Date;
   readonly purpose: MessagePurpose;
   readonly channel: MessageChannel;
   readonly toE164: string;
@@ -47,6 +58,7 @@ interface MessageRow {
   tenant_id: string;
   appointment_id: string;
   revision: number;
+  appointment_start: Date | null;
   purpose: string;
   channel: string;
   state: string;
@@ -68,6 +80,25 @@ interface MessageRow {
   sent_at: Date | null;
   delivered_at: Date | null;
 }
+
+/** A claimed row with the appointment's newest revision joined in. */
+interface ClaimedRow extends MessageRow {
+  latest_revision: number | null;
+  appointment_cancelled: boolean | null;
+}
+
+/** A provider status report held until its message's provider id is recorded. */
+export interface EarlyStatusReport {
+  readonly providerStatus: string;
+  readonly transition: string;
+  readonly errorCode: string | null;
+}
+
+/** The claimed rows with the appointment's newest revision (appointment_revision is not modified here). */
+const WITH_LATEST_REVISION = `
+  SELECT c.*, r.revision AS latest_revision, r.cancelled AS appointment_cancelled
+  FROM claimed c
+  LEFT JOIN appointment_revision r ON r.tenant_id = c.tenant_id AND r.appointment_id = c.appointment_id`;
 
 /**
  * All SQL on `message` and `appointment_revision`. Methods taking an EntityManager run in
@@ -106,7 +137,11 @@ export class MessageRepository {
     return rows.length === 1;
   }
 
-  /** Cancels messages of older revisions that no sender has claimed yet; returns them. */
+  /**
+   * Cancels messages of older revisions that no sender has claimed yet; returns them. A
+   * message a sender holds (`sending`: its outcome may be unknown) is left to the sender,
+   * which reconciles it with the provider and then records it as sent or withdraws it.
+   */
   async cancelUnsent(
     manager: EntityManager,
     input: { tenantId: string; appointmentId: string; beforeRevision: number; now: Date },
@@ -137,8 +172,8 @@ export class MessageRepository {
       `WITH inserted AS (
          INSERT INTO message (id, tenant_id, appointment_id, revision, purpose, channel, state, to_e164, body,
                               suppression_reason, next_attempt_at, correlation_id, last_event_id, traceparent,
-                              created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $11, $11)
+                              created_at, updated_at, appointment_start)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $11, $11, $16)
          ON CONFLICT (tenant_id, appointment_id, revision, purpose) DO NOTHING
          RETURNING id, state)
        SELECT id, CASE WHEN state = 'queued' THEN pg_notify($15, '')::text END AS woken FROM inserted`,
@@ -158,6 +193,7 @@ export class MessageRepository {
         message.lastEventId,
         message.traceparent,
         MESSAGE_DUE_CHANNEL,
+        message.appointmentStart,
       ],
     );
     return rows.length === 1;
@@ -169,7 +205,7 @@ export class MessageRepository {
 
   /** Claims up to `limit` due queued messages (skipping rows other senders hold). */
   async claimDue(now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]> {
-    const rows = await rowsOf<MessageRow>(
+    const rows = await rowsOf<ClaimedRow>(
       this.dataSource.manager,
       `WITH due AS (
          SELECT id FROM message
@@ -183,7 +219,7 @@ export class MessageRepository {
              attempts = m.attempts + 1, first_attempt_at = COALESCE(m.first_attempt_at, $1), updated_at = $1
          FROM due WHERE m.id = due.id
          RETURNING m.*)
-       SELECT * FROM claimed`,
+       ${WITH_LATEST_REVISION}`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
     return rows.map(toClaimed);
@@ -194,7 +230,7 @@ export class MessageRepository {
    * unknown — so they can be reconciled with the provider before anything is re-sent.
    */
   async claimExpiredLeases(now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]> {
-    const rows = await rowsOf<MessageRow>(
+    const rows = await rowsOf<ClaimedRow>(
       this.dataSource.manager,
       `WITH expired AS (
          SELECT id FROM message
@@ -207,7 +243,7 @@ export class MessageRepository {
          SET claim_token = gen_random_uuid(), lease_expires_at = $2, updated_at = $1
          FROM expired WHERE m.id = expired.id
          RETURNING m.*)
-       SELECT * FROM claimed`,
+       ${WITH_LATEST_REVISION}`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
     return rows.map(toClaimed);
@@ -249,6 +285,29 @@ export class MessageRepository {
          RETURNING *)
        SELECT * FROM failed`,
       [claim.id, claim.claimToken, errorCode, now],
+    );
+    return rows.length === 1 ? toEntity(rows[0]) : undefined;
+  }
+
+  /**
+   * Ends a held message without sending it — `cancelled` (withdrawn) or `expired`. Only for a
+   * message the provider certainly does not have. Undefined when the claim was lost.
+   */
+  async abandon(
+    manager: EntityManager,
+    claim: ClaimedMessage,
+    state: MessageState.Cancelled | MessageState.Expired,
+    now: Date,
+  ): Promise<MessageEntity | undefined> {
+    const rows = await rowsOf<MessageRow>(
+      manager,
+      `WITH abandoned AS (
+         UPDATE message
+         SET state = $3, updated_at = $4, claim_token = NULL, lease_expires_at = NULL
+         WHERE id = $1 AND claim_token = $2 AND state = 'sending'
+         RETURNING *)
+       SELECT * FROM abandoned`,
+      [claim.id, claim.claimToken, state, now],
     );
     return rows.length === 1 ? toEntity(rows[0]) : undefined;
   }
@@ -295,6 +354,56 @@ export class MessageRepository {
       [ids],
     );
     return new Set(rows.map((row) => row.provider_message_id));
+  }
+
+  /**
+   * Serializes everything about one provider message id for the rest of the transaction:
+   * recording it on a message, and applying or storing a status report for it. Without it a
+   * report could be stored as early just as the id is recorded, and never be applied.
+   */
+  async lockProviderMessageId(manager: EntityManager, providerMessageId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('provider-message:' || $1))`, [
+      providerMessageId,
+    ]);
+  }
+
+  /** Keeps a report for an id no message has yet; a repeat of the same status changes nothing. */
+  async storeEarlyStatus(
+    manager: EntityManager,
+    providerMessageId: string,
+    report: EarlyStatusReport,
+    now: Date,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO early_status_callback (provider_message_id, provider_status, transition, error_code, received_at)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (provider_message_id, provider_status) DO NOTHING`,
+      [providerMessageId, report.providerStatus, report.transition, report.errorCode, now],
+    );
+  }
+
+  /** Removes and returns the reports kept for this id, oldest first. */
+  async takeEarlyStatuses(
+    manager: EntityManager,
+    providerMessageId: string,
+  ): Promise<EarlyStatusReport[]> {
+    const rows = await rowsOf<{
+      provider_status: string;
+      transition: string;
+      error_code: string | null;
+      received_at: Date;
+    }>(
+      manager,
+      `WITH taken AS (
+         DELETE FROM early_status_callback WHERE provider_message_id = $1 RETURNING *)
+       SELECT * FROM taken ORDER BY received_at, provider_status`,
+      [providerMessageId],
+    );
+    return rows.map((row) => ({
+      providerStatus: row.provider_status,
+      transition: row.transition,
+      errorCode: row.error_code,
+    }));
   }
 
   /** Locks the message for a status update; callbacks for one message are applied one at a time. */
@@ -350,6 +459,7 @@ function toEntity(row: MessageRow): MessageEntity {
   entity.tenantId = row.tenant_id;
   entity.appointmentId = row.appointment_id;
   entity.revision = row.revision;
+  entity.appointmentStart = row.appointment_start;
   entity.purpose = parsePurpose(row.purpose);
   entity.channel = parseChannel(row.channel);
   entity.state = parseMessageState(row.state);
@@ -373,11 +483,12 @@ function toEntity(row: MessageRow): MessageEntity {
   return entity;
 }
 
-function toClaimed(row: MessageRow): ClaimedMessage {
+function toClaimed(row: ClaimedRow): ClaimedMessage {
   if (
     row.to_e164 === null ||
     row.body === null ||
     row.claim_token === null ||
+    row.lease_expires_at === null ||
     row.first_attempt_at === null
   ) {
     // ck_message_sendable / ck_message_sending_claimed make this unreachable.
@@ -387,6 +498,11 @@ function toClaimed(row: MessageRow): ClaimedMessage {
     id: row.id,
     tenantId: row.tenant_id,
     appointmentId: row.appointment_id,
+    revision: row.revision,
+    appointmentStart: row.appointment_start,
+    latestRevision: row.latest_revision,
+    appointmentCancelled: row.appointment_cancelled ?? false,
+    leaseExpiresAt: row.lease_expires_at,
     purpose: parsePurpose(row.purpose),
     channel: parseChannel(row.channel),
     toE164: row.to_e164,

@@ -9,8 +9,11 @@ import { SERVICE_CONFIG } from '@caredispatch/platform';
 import { CLOCK } from '../clock';
 import { type MessagingConfig } from '../config';
 import { MessageEvents } from '../message/message-events';
+import { MessageState } from '../message/message-state';
 import { type ClaimedMessage, MessageRepository } from '../message/message.repository';
+import { ProviderStatusRecorder } from '../message/provider-status-recorder';
 
+import { decideDispatch, type DispatchDecision } from './dispatch-decision';
 import { SMS_GATEWAY, SmsFailureKind, type SmsGateway, SmsGatewayError } from './sms-gateway.port';
 
 /** Path of the status callback endpoint (see TwilioStatusController). */
@@ -24,12 +27,18 @@ export const RETRIES_EXHAUSTED = 'RETRIES_EXHAUSTED';
 const tracer = trace.getTracer('messaging');
 
 /**
- * Sends queued messages, exactly once per message:
- *  1. claim (`queued` → `sending`, committed) — from here a crash leaves a visible trace;
- *  2. call the provider;
+ * Sends queued messages, exactly once per message, and never one that has become wrong:
+ *  1. claim (`queued` → `sending`, committed) — from here a crash leaves a visible trace —
+ *     reading the appointment's newest revision in the same statement;
+ *  2. withdraw it if the appointment was cancelled or changed since it was queued, expire it
+ *     if the visit is too close; otherwise call the provider;
  *  3. record the outcome (`sent` + MessageSentV1 in one transaction).
  * A message whose lease lapses in `sending` (crash between 2 and 3, or an ambiguous
- * provider error) is never sent blind again: reconcile() asks the provider first.
+ * provider error) is never sent blind again: reconcile() asks the provider first, and only
+ * once no answer to the attempt can still be in flight (the lease taken at the claim runs
+ * past the request timeout by more than the timeout itself). What the provider has was sent,
+ * and is recorded so, whatever happened to the appointment meanwhile; what it does not have
+ * is withdrawn, expired or sent again by the same rules as a fresh message.
  */
 @Injectable()
 export class MessageSender {
@@ -40,6 +49,7 @@ export class MessageSender {
     private readonly dataSource: DataSource,
     private readonly messages: MessageRepository,
     private readonly events: MessageEvents,
+    private readonly statuses: ProviderStatusRecorder,
     @Inject(SMS_GATEWAY) private readonly gateway: SmsGateway,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
@@ -56,9 +66,27 @@ export class MessageSender {
     );
     const due = await this.messages.claimDue(this.clock.now(), leaseMs, batch);
     await Promise.all(
-      due.map((claim) => this.inTrace(claim, 'sms send', () => this.deliver(claim))),
+      due.map((claim) => this.inTrace(claim, 'sms send', () => this.dispatch(claim))),
     );
     return lapsed.length + due.length;
+  }
+
+  /** A freshly claimed message: the provider certainly does not have it yet. */
+  private async dispatch(claim: ClaimedMessage): Promise<void> {
+    const decision = this.decide(claim);
+    if (decision.action === 'send') await this.deliver(claim);
+    else await this.abandon(claim, decision);
+  }
+
+  private decide(claim: ClaimedMessage): DispatchDecision {
+    return decideDispatch({
+      messageRevision: claim.revision,
+      latestRevision: claim.latestRevision,
+      appointmentCancelled: claim.appointmentCancelled,
+      appointmentStart: claim.appointmentStart,
+      now: this.clock.now(),
+      minLeadMs: this.config.CONFIRMATION_MIN_LEAD_MS,
+    });
   }
 
   private async deliver(claim: ClaimedMessage): Promise<void> {
@@ -106,6 +134,12 @@ export class MessageSender {
       await this.recordSent(claim, ours.providerMessageId, 'found by reconciliation');
       return;
     }
+    // The provider does not have it: from here it is as if never sent.
+    const decision = this.decide(claim);
+    if (decision.action !== 'send') {
+      await this.abandon(claim, decision);
+      return;
+    }
     if (claim.attempts >= this.config.SENDER_MAX_ATTEMPTS) {
       await this.recordFailed(claim, RETRIES_EXHAUSTED);
       return;
@@ -135,9 +169,11 @@ export class MessageSender {
         });
         return;
       case SmsFailureKind.OutcomeUnknown:
+        // Not before the claim's lease lapses: until then the provider may still act on the
+        // request (a timeout is ours, not Twilio's) and its list may not show it yet.
         await this.messages.deferToReconciliation(
           claim,
-          this.retryAt(claim.attempts),
+          latest(this.retryAt(claim.attempts), claim.leaseExpiresAt),
           failure.code,
           this.clock.now(),
         );
@@ -154,6 +190,7 @@ export class MessageSender {
     how: string,
   ): Promise<void> {
     const recorded = await this.dataSource.transaction(async (manager) => {
+      await this.messages.lockProviderMessageId(manager, providerMessageId);
       const message = await this.messages.markSent(
         manager,
         claim,
@@ -162,12 +199,38 @@ export class MessageSender {
       );
       if (!message) return false;
       await this.events.sent(manager, message, providerMessageId);
+      // Delivery reports that overtook this answer were kept for now.
+      await this.statuses.applyEarly(manager, providerMessageId);
       return true;
     });
     if (recorded) this.log('log', `message ${how}`, claim, { providerMessageId });
     // Lost the claim (our lease lapsed and another sender took over): it will reconcile
     // against the provider, find this very message, and record it.
     else this.log('warn', 'claim lost before recording the send', claim, { providerMessageId });
+  }
+
+  /** Ends a held message the provider does not have without sending it, and says why. */
+  private async abandon(
+    claim: ClaimedMessage,
+    decision: Exclude<DispatchDecision, { action: 'send' }>,
+  ): Promise<void> {
+    const state = decision.action === 'expire' ? MessageState.Expired : MessageState.Cancelled;
+    await this.dataSource.transaction(async (manager) => {
+      const message = await this.messages.abandon(manager, claim, state, this.clock.now());
+      if (!message) return;
+      if (decision.action === 'withdraw') {
+        await this.events.withdrawn(manager, message, {
+          reason: decision.reason,
+          messageRevision: claim.revision,
+          appointmentRevision: claim.latestRevision ?? claim.revision,
+        });
+      } else if (claim.appointmentStart) {
+        await this.events.expired(manager, message, claim.appointmentStart);
+      }
+    });
+    this.log('log', decision.action === 'expire' ? 'message expired' : 'message withdrawn', claim, {
+      ...(decision.action === 'withdraw' ? { reason: decision.reason } : {}),
+    });
   }
 
   private async recordFailed(claim: ClaimedMessage, errorCode: string): Promise<void> {
@@ -225,6 +288,10 @@ export class MessageSender {
     // Ids and codes only: the number and the text are PHI.
     this.logger[level]({ message, messageId: claim.id, attempt: claim.attempts, ...extra });
   }
+}
+
+function latest(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
 }
 
 function asGatewayError(error: unknown): SmsGatewayError {

@@ -22,7 +22,8 @@ export interface AppointmentSpec {
 
 /** A valid `ScheduledAppointment` (as scheduling publishes it) with every PHI-bearing field filled. */
 export function aScheduledAppointment(spec: AppointmentSpec = {}): ScheduledAppointment {
-  const start = spec.start ?? new Date('2026-03-10T13:30:00Z');
+  // Far enough ahead that the confirmation never expires (see CONFIRMATION_MIN_LEAD_MS).
+  const start = spec.start ?? new Date('2030-03-12T13:30:00Z');
   return create(ScheduledAppointmentSchema, {
     appointmentId: spec.appointmentId ?? randomUUID(),
     ehrAppointmentId: `ehr-${randomUUID()}`,

@@ -2,13 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { type Clock } from '@caredispatch/contracts';
-import { DomainError } from '@caredispatch/platform';
 
 import { CLOCK } from '../clock';
-import { MessageEvents } from '../message/message-events';
-import { MessageState, nextMessageState } from '../message/message-state';
 import { MessageRepository } from '../message/message.repository';
-import { MessagingErrorCode } from '../messaging.errors';
+import { ProviderStatusRecorder } from '../message/provider-status-recorder';
 
 import { type TwilioStatusCallback } from './dto/twilio-status-callback.dto';
 import { transitionForTwilioStatus } from './twilio-status-transition';
@@ -17,9 +14,14 @@ export enum StatusUpdateOutcome {
   Applied = 'applied',
   /** Duplicate, out of order (e.g. `sent` after `delivered`) or not meaningful to us. */
   Ignored = 'ignored',
+  /**
+   * No message has this SID yet: the send's answer has not been recorded (slow, or lost and
+   * awaiting reconciliation). Kept and applied when it is; Twilio does not retry a 4xx.
+   */
+  Deferred = 'deferred',
 }
 
-/** Applies provider delivery reports to messages, forward only. */
+/** Applies Twilio delivery reports to messages, forward only; keeps the ones that come early. */
 @Injectable()
 export class TwilioStatusService {
   private readonly logger = new Logger(TwilioStatusService.name);
@@ -27,57 +29,39 @@ export class TwilioStatusService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly messages: MessageRepository,
-    private readonly events: MessageEvents,
+    private readonly statuses: ProviderStatusRecorder,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Only for callbacks whose signature has been verified (TwilioSignatureGuard). */
   async apply(callback: TwilioStatusCallback): Promise<StatusUpdateOutcome> {
+    const transition = transitionForTwilioStatus(callback.messageStatus);
     const outcome = await this.dataSource.transaction(async (manager) => {
+      await this.messages.lockProviderMessageId(manager, callback.messageSid);
       const message = await this.messages.lockByProviderMessageId(manager, callback.messageSid);
       if (!message) {
-        throw new DomainError(
-          MessagingErrorCode.MessageNotFound,
-          'No message with this MessageSid',
-          {
-            messageSid: callback.messageSid,
-          },
-        );
+        if (transition) {
+          await this.messages.storeEarlyStatus(
+            manager,
+            callback.messageSid,
+            {
+              providerStatus: callback.messageStatus,
+              transition,
+              errorCode: callback.errorCode,
+            },
+            this.clock.now(),
+          );
+        }
+        return { outcome: StatusUpdateOutcome.Deferred, messageId: undefined, state: undefined };
       }
-      const transition = transitionForTwilioStatus(callback.messageStatus);
-      const next = transition && nextMessageState(message.state, transition);
-      if (!next)
-        return {
-          outcome: StatusUpdateOutcome.Ignored,
-          messageId: message.id,
-          state: message.state,
-        };
-
-      await this.messages.applyProviderStatus(manager, {
-        id: message.id,
-        state: next,
+      const next = await this.statuses.apply(manager, message, {
+        transition,
+        providerMessageId: callback.messageSid,
         errorCode: callback.errorCode,
-        now: this.clock.now(),
       });
-      switch (next) {
-        case MessageState.Delivered:
-          await this.events.delivered(manager, message, callback.messageSid);
-          break;
-        case MessageState.Undelivered:
-        case MessageState.Failed:
-          await this.events.failed(manager, message, {
-            undelivered: next === MessageState.Undelivered,
-            providerMessageId: callback.messageSid,
-            errorCode: callback.errorCode ?? '',
-          });
-          break;
-        case MessageState.Queued:
-        case MessageState.Sending:
-        case MessageState.Sent:
-        case MessageState.Cancelled:
-        case MessageState.Suppressed:
-          break;
-      }
-      return { outcome: StatusUpdateOutcome.Applied, messageId: message.id, state: next };
+      return next
+        ? { outcome: StatusUpdateOutcome.Applied, messageId: message.id, state: next }
+        : { outcome: StatusUpdateOutcome.Ignored, messageId: message.id, state: message.state };
     });
     this.logger.log({
       message: 'status callback',

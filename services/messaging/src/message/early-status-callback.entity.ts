@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * A verified provider status report that arrived before we recorded the provider's id for
+ * the message (the send's answer was slow, or lost and not yet reconciled). Applied, then
+ * deleted, when the id is recorded. One row per id and status: repeats collapse.
+ */
+@Entity({ name: 'early_status_callback' })
+@Index('ix_early_status_callback_received_at', ['receivedAt'])
+export class EarlyStatusCallbackEntity {
+  @PrimaryColumn({
+    name: 'provider_message_id',
+    type: 'text',
+    primaryKeyConstraintName: 'pk_early_status_callback',
+  })
+  providerMessageId!: string;
+
+  /** The provider's own word, e.g. Twilio's `delivered`; kept for the record. */
+  @PrimaryColumn({
+    name: 'provider_status',
+    type: 'text',
+    primaryKeyConstraintName: 'pk_early_status_callback',
+  })
+  providerStatus!: string;
+
+  /** What it means for our state machine (a MessageTransition). */
+  @Column({ type: 'text' })
+  transition!: string;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode!: string | null;
+
+  @Column({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+}

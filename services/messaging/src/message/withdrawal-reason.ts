@@ -1,0 +1,6 @@
+/** Why a message that no longer matches its appointment is withdrawn before it is sent. */
+export enum WithdrawalReason {
+  AppointmentCancelled = 'appointment_cancelled',
+  /** A newer revision (a reschedule, a re-booking) replaced the one the message is about. */
+  AppointmentSuperseded = 'appointment_superseded',
+}
