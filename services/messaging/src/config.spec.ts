@@ -31,6 +31,7 @@ describe(loadMessagingConfig.name, () => {
       PRACTICE_NAMES: {},
       KAFKA_CONSUMER_GROUP: 'messaging',
       KAFKA_CONSUMER_FROM_BEGINNING: true,
+      CONFIRMATION_MIN_LEAD_MS: 0,
     });
     expect(sut.TWILIO_API_BASE_URL).toBeUndefined();
   });
@@ -57,6 +58,12 @@ describe(loadMessagingConfig.name, () => {
     });
 
     expect(sut).toEqual([expect.stringMatching(/^SENDER_LEASE_MS: /) as unknown]);
+  });
+
+  it('should refuse a negative minimum lead for confirmations', () => {
+    const sut = problemsOf({ ...validEnv, CONFIRMATION_MIN_LEAD_MS: '-1' });
+
+    expect(sut).toEqual([expect.stringMatching(/^CONFIRMATION_MIN_LEAD_MS: /) as unknown]);
   });
 
   it('should read per-tenant practice names', () => {

@@ -37,6 +37,11 @@ describe('messaging delivery safety (PostgreSQL + Kafka + Twilio stand-in)', () 
     await warmUp();
   }, 120_000);
 
+  // A fault injected at the stand-in must meet the test's own message, not a straggler.
+  beforeEach(async () => {
+    await noMessageInFlight();
+  });
+
   afterEach(() => {
     harness.twilio.listLate(0);
   });
@@ -117,12 +122,26 @@ describe('messaging delivery safety (PostgreSQL + Kafka + Twilio stand-in)', () 
     return rows;
   }
 
+  async function noMessageInFlight(): Promise<void> {
+    await waitFor('no message queued or sending', 30_000, async () => {
+      const [row] = await harness.query<{ count: string }>(
+        `SELECT count(*) AS count FROM message WHERE state IN ('queued', 'sending')`,
+      );
+      return row.count === '0';
+    });
+  }
+
   /** The first attempt failed in a way that leaves its outcome to reconciliation. */
   async function firstAttemptUnresolved(appointmentId: string): Promise<void> {
-    await waitFor('an attempt awaiting reconciliation', 15_000, async () => {
-      const [row] = await messagesOf(appointmentId);
-      return row?.state === 'sending' && row.error_code !== null;
-    });
+    let rows: MessageRow[] = [];
+    try {
+      await waitFor('an attempt awaiting reconciliation', 15_000, async () => {
+        rows = await messagesOf(appointmentId);
+        return rows[0]?.state === 'sending' && rows[0].error_code !== null;
+      });
+    } catch (error) {
+      throw new Error(`${String(error)}; messages: ${JSON.stringify(rows)}`);
+    }
   }
 
   /** With the sender paused, the event is consumed before anything can be reconciled or re-sent. */
