@@ -2,6 +2,8 @@
  * Runs the Twilio stand-in as its own process for the demo and for end-to-end tests:
  *   node -r @swc-node/register libs/testing/src/twilio/main.ts --port 4010 [--auto-deliver]
  * Credentials come from TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN (defaults: the stand-in's).
+ * Faults (500s, timeouts, late listing) are switched on and off over its control API under
+ * /_stand-in/, documented at the top of twilio-stand-in.ts.
  * It prints what it receives, bodies and numbers included: it is a test double and only
  * ever sees synthetic patients.
  */
