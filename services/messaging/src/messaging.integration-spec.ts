@@ -213,6 +213,10 @@ describe('messaging (PostgreSQL + Kafka + Twilio stand-in)', () => {
     }
 
     expect((await messagesOf(appointmentId)).map((row) => row.state)).toEqual(['cancelled']);
+    expect((await eventsOf(appointmentId)).map((event) => event.event_type)).toEqual([
+      'MessageQueuedV1',
+      'MessageWithdrawnV1',
+    ]);
     // A later booking for another appointment goes out, so the sender did run past this one.
     const otherPhone = uniquePhone();
     await harness.produce(booked({ appointmentId: randomUUID(), phoneE164: otherPhone }));
