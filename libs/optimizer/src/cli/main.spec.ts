@@ -95,6 +95,24 @@ describe(main.name, () => {
     expect(sut.stderr).toContain('/appointments/0/location');
   });
 
+  it('should exit 2 and name an appointment time window that ends before it starts', async () => {
+    const problem = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Problem;
+    const [first, ...rest] = problem.appointments;
+    const input = writeInput({
+      ...problem,
+      appointments: [
+        { ...first, fixedStart: undefined, timeWindows: [{ start: 36_000, end: 32_400 }] },
+        ...rest,
+      ],
+    });
+
+    const sut = await runMain(['--input', input]);
+
+    expect(sut.status).toBe(2);
+    expect(sut.stderr).toContain('/appointments/0/timeWindows/0');
+    expect(sut.stdout).toBe('');
+  });
+
   it('should exit 2 for invalid JSON and for bad flags', async () => {
     const errors: string[] = [];
     const io = { stdout: () => undefined, stderr: (text: string) => errors.push(text) };
