@@ -31,6 +31,9 @@ npx prettier --check . --log-level warn
 log "helm lint --strict, helm template, values schemas"
 bash deploy/helm/lint.sh
 
+log "build the optimizer library and CLI (dist/)"
+npm run build:optimizer
+
 results_dir=$(mktemp -d)
 status=0
 run_tier() {

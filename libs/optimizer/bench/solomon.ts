@@ -11,7 +11,7 @@ import { readSolomonFile, solomonToProblem } from '../src/benchmarks/solomon';
 import { solve } from '../src/heuristic/parallel-solve';
 
 const repoRoot = resolve(__dirname, '../../..');
-const dataDir = resolve(repoRoot, '../shared/benchmarks/solomon');
+const dataDir = resolve(__dirname, 'data/solomon');
 const resultsFile = join(repoRoot, 'bench/results/solomon.json');
 
 function argument(name: string): string | undefined {

@@ -12,7 +12,7 @@ import {
   readMankowskaFile,
 } from './mankowska';
 
-const dataDir = join(__dirname, '../../../../../shared/benchmarks/hhc-mankowska');
+const dataDir = join(__dirname, '../../bench/data/hhc-mankowska');
 const smallFile = 'InstanzCPLEX_HCSRP_10_1.txt';
 
 function readSmall(): string {

@@ -6,7 +6,7 @@ import { solveSync } from '../heuristic';
 
 import { parseSolomon, readSolomonFile, SolomonFormatError, solomonToProblem } from './solomon';
 
-const dataDir = join(__dirname, '../../../../../shared/benchmarks/solomon');
+const dataDir = join(__dirname, '../../bench/data/solomon');
 
 describe(parseSolomon.name, () => {
   const files = readdirSync(dataDir).filter((f) => f.endsWith('.txt'));

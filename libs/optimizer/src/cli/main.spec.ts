@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,16 +10,23 @@ import { validateSolution } from './problem-validation';
 
 import type { Problem, Solution } from '../model';
 
-const BIN = resolve(__dirname, '../../bin/caredispatch-optimize.js');
+// The built binary (dist/, worker threads) is exercised as a child process in cli.integration-spec.ts.
 const EXAMPLE = resolve(__dirname, '../../examples/home-visits-small.json');
 
-function runCli(args: readonly string[]): {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-} {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+interface CliRun {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function runMain(args: readonly string[]): Promise<CliRun> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const status = await main(args, {
+    stdout: (text) => stdout.push(text),
+    stderr: (text) => stderr.push(text),
+  });
+  return { status, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
 function writeInput(document: unknown): string {
@@ -30,8 +36,8 @@ function writeInput(document: unknown): string {
 }
 
 describe(main.name, () => {
-  it('should print a schema-valid solution that passes the checker for the shipped example', () => {
-    const sut = runCli(['--input', EXAMPLE, '--time-limit-ms', '200', '--seed', '3']);
+  it('should print a schema-valid solution that passes the checker for the shipped example', async () => {
+    const sut = await runMain(['--input', EXAMPLE, '--time-limit-ms', '200', '--seed', '3']);
 
     expect(sut.status).toBe(0);
     const solution = JSON.parse(sut.stdout) as Solution;
@@ -55,38 +61,56 @@ describe(main.name, () => {
     expect(checkSolution(problem, solution)).toEqual([]);
   });
 
-  it('should exit 2 and name the field when a value breaks the schema', () => {
+  it('should exit 2 and name the field when a value breaks the schema', async () => {
     const input = writeInput({
       locations: [{ id: 'x', coordinates: { lat: 0, lon: 0 } }],
       providers: [],
       appointments: [{ id: 'a', location: 0, durationSeconds: -5 }],
     });
 
-    const sut = runCli(['--input', input]);
+    const sut = await runMain(['--input', input]);
 
     expect(sut.status).toBe(2);
     expect(sut.stderr).toContain('/appointments/0/durationSeconds');
     expect(sut.stdout).toBe('');
   });
 
-  it('should exit 2 and name a missing required field', () => {
-    const sut = runCli(['--input', writeInput({ locations: [], appointments: [] })]);
+  it('should exit 2 and name a missing required field', async () => {
+    const sut = await runMain(['--input', writeInput({ locations: [], appointments: [] })]);
 
     expect(sut.status).toBe(2);
     expect(sut.stderr).toContain('/providers: is required');
   });
 
-  it('should exit 2 and name a reference to a location that does not exist', () => {
+  it('should exit 2 and name a reference to a location that does not exist', async () => {
     const input = writeInput({
       locations: [{ id: 'x', coordinates: { lat: 0, lon: 0 } }],
       providers: [],
       appointments: [{ id: 'a', location: 3, durationSeconds: 60 }],
     });
 
-    const sut = runCli(['--input', input]);
+    const sut = await runMain(['--input', input]);
 
     expect(sut.status).toBe(2);
     expect(sut.stderr).toContain('/appointments/0/location');
+  });
+
+  it('should exit 2 and name an appointment time window that ends before it starts', async () => {
+    const problem = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Problem;
+    const [first, ...rest] = problem.appointments;
+    const input = writeInput({
+      ...problem,
+      appointments: [
+        { ...first, fixedStart: undefined, timeWindows: [{ start: 36_000, end: 32_400 }] },
+        ...rest,
+      ],
+    });
+
+    const sut = await runMain(['--input', input]);
+
+    expect(sut.status).toBe(2);
+    expect(sut.stderr).toContain('/appointments/0/timeWindows/0');
+    expect(sut.stdout).toBe('');
   });
 
   it('should exit 2 for invalid JSON and for bad flags', async () => {

@@ -68,11 +68,16 @@ function buildModel(spec: RandomModelSpec): MipModel {
   return builder.build();
 }
 
+// Least number of random models that must reach each comparison (a property must not pass on zero cases).
+const MIN_OPTIMAL = 10;
+const MIN_INFEASIBLE = 1;
+
 describe('MIP backends', () => {
   const highs = new HighsBackend();
   const lpSolver = new LpSolverBackend();
 
   it('should agree on feasibility and optimum for small random MIPs', async () => {
+    const compared = { optimal: 0, infeasible: 0 };
     await fc.assert(
       fc.asyncProperty(randomModelSpec, async (spec) => {
         const model = buildModel(spec);
@@ -87,16 +92,21 @@ describe('MIP backends', () => {
           // javascript-lp-solver may still be rejected here rather than claim infeasibility: what matters is
           // that it never returns a verified solution to a model HiGHS proves infeasible.
           expect(fromLpSolver.values).toBeUndefined();
+          compared.infeasible++;
           return;
         }
         expect(fromLpSolver.status).toBe('optimal');
         expect(fromLpSolver.objective).toBeCloseTo(fromHighs.objective ?? Number.NaN, 6);
+        compared.optimal++;
       }),
       { numRuns: 40, seed: 20240603 },
     );
+    expect(compared.optimal).toBeGreaterThanOrEqual(MIN_OPTIMAL);
+    expect(compared.infeasible).toBeGreaterThanOrEqual(MIN_INFEASIBLE);
   });
 
   it('should agree on the LP relaxation, which bounds the MIP optimum', async () => {
+    let compared = 0;
     await fc.assert(
       fc.asyncProperty(randomModelSpec, async (spec) => {
         const model = buildModel(spec);
@@ -106,16 +116,19 @@ describe('MIP backends', () => {
         const fromLpSolver = await solveMip(lpSolver, relaxed);
         const integral = await solveMip(highs, model);
 
-        if (fromHighs.status !== 'optimal' || integral.status !== 'optimal') return;
+        // Only an LP and a MIP that both have an optimum can be compared.
+        fc.pre(fromHighs.status === 'optimal' && integral.status === 'optimal');
         expect(fromLpSolver.objective).toBeCloseTo(fromHighs.objective ?? Number.NaN, 5);
         const relaxationIsWeaker =
           spec.sense === 'minimize'
             ? (fromHighs.objective ?? 0) <= (integral.objective ?? 0) + 1e-6
             : (fromHighs.objective ?? 0) >= (integral.objective ?? 0) - 1e-6;
         expect(relaxationIsWeaker).toBe(true);
+        compared++;
       }),
       { numRuns: 25, seed: 7 },
     );
+    expect(compared).toBe(25);
   });
 
   it('should read free and negative-bounded variables, ranges and equalities the same way in both backends', async () => {

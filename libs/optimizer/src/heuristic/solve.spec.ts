@@ -28,6 +28,27 @@ describe(solveSync.name, () => {
     );
   });
 
+  it('should produce checker-valid plans for problems with clinic visits and clinic blocks', () => {
+    const withClinicBlocks = problemArbitrary().filter(
+      (p) => (p.clinicBlocks?.length ?? 0) > 0 && p.appointments.some((a) => a.clinicId),
+    );
+    let servedClinicVisits = 0;
+    fc.assert(
+      fc.property(withClinicBlocks, fc.nat(1000), (problem, seed) => {
+        const sut = solveSync(problem, { ...FAST, seed });
+
+        expect(checkSolution(problem, sut)).toEqual([]);
+        const clinicVisits = new Set(
+          problem.appointments.filter((a) => a.clinicId).map((a) => a.id),
+        );
+        servedClinicVisits += [...servedBy(sut).keys()].filter((id) => clinicVisits.has(id)).length;
+      }),
+      { numRuns: 60 },
+    );
+    // The clinic rules only bind when clinic visits are actually planned.
+    expect(servedClinicVisits).toBeGreaterThanOrEqual(60);
+  });
+
   it('should never assign a provider lacking a required credential', () => {
     fc.assert(
       fc.property(problemArbitrary(), (problem) => {
@@ -56,6 +77,7 @@ describe(solveSync.name, () => {
   });
 
   it('should keep pinned appointments with their pinned provider', () => {
+    let servedPinned = 0;
     fc.assert(
       fc.property(problemArbitrary(), (problem) => {
         const sut = solveSync(problem, FAST);
@@ -63,10 +85,12 @@ describe(solveSync.name, () => {
         for (const appointment of problem.appointments) {
           if (appointment.pinnedProvider === undefined || !assignment.has(appointment.id)) continue;
           expect(assignment.get(appointment.id)).toBe(appointment.pinnedProvider);
+          servedPinned++;
         }
       }),
       { numRuns: 60 },
     );
+    expect(servedPinned).toBeGreaterThanOrEqual(5);
   });
 
   it('should serve every appointment of an easy problem and report zero unserved', () => {

@@ -423,6 +423,12 @@ function validateReferences(problem: Problem): void {
     if (!Number.isInteger(index) || index < 0 || index >= L)
       throw new InvalidProblemError(field, `location ${index} does not exist`);
   };
+  // An inverted window (end before start) is a data error wherever it appears, never "no time available".
+  const checkWindow = (field: string, window: TimeWindow) => {
+    if (!(window.start <= window.end))
+      throw new InvalidProblemError(field, `end ${window.end} is before start ${window.start}`);
+  };
+  (problem.clinicBlocks ?? []).forEach((w, b) => checkWindow(`clinicBlocks[${b}]`, w));
   const providerIds = new Set<string>();
   problem.providers.forEach((p, i) => {
     if (providerIds.has(p.id))
@@ -431,8 +437,7 @@ function validateReferences(problem: Problem): void {
     checkLocation(`providers[${i}].startLocation`, p.startLocation);
     checkLocation(`providers[${i}].endLocation`, p.endLocation);
     p.availability.forEach((w, s) => {
-      if (!(w.start <= w.end))
-        throw new InvalidProblemError(`providers[${i}].availability[${s}]`, 'start after end');
+      checkWindow(`providers[${i}].availability[${s}]`, w);
       if (w.startLocation !== undefined)
         checkLocation(`providers[${i}].availability[${s}].startLocation`, w.startLocation);
       if (w.endLocation !== undefined)
@@ -442,6 +447,7 @@ function validateReferences(problem: Problem): void {
   const clinicIds = new Set((problem.clinics ?? []).map((c) => c.id));
   (problem.clinics ?? []).forEach((c, i) => {
     checkLocation(`clinics[${i}].location`, c.location);
+    c.openingHours.forEach((w, h) => checkWindow(`clinics[${i}].openingHours[${h}]`, w));
   });
   const appointmentIds = new Set<string>();
   problem.appointments.forEach((a, i) => {
@@ -451,6 +457,7 @@ function validateReferences(problem: Problem): void {
     checkLocation(`appointments[${i}].location`, a.location);
     if (!(a.durationSeconds >= 0))
       throw new InvalidProblemError(`appointments[${i}].durationSeconds`, 'must be >= 0');
+    (a.timeWindows ?? []).forEach((w, t) => checkWindow(`appointments[${i}].timeWindows[${t}]`, w));
     if (a.pinnedProvider !== undefined && !providerIds.has(a.pinnedProvider))
       throw new InvalidProblemError(
         `appointments[${i}].pinnedProvider`,

@@ -8,7 +8,6 @@ import { replan, replanFromScratch } from './replan';
 
 import type { Appointment, Problem, Solution } from '../model';
 import type { PlanChange } from './plan-change';
-import type { ReplanResult } from './replan-types';
 
 const HOUR = 3600;
 const ITERATIONS = { maxIterations: 40 };
@@ -77,13 +76,6 @@ function assignments(solution: Solution): Map<string, { providerId: string; star
 
 function callOut(providerId: string, from: number, until?: number): PlanChange {
   return { kind: 'provider-unavailable', providerId, from, until };
-}
-
-/** Lexicographic (served priority ↓, changed assignments ↑): negative when `a` is better. */
-function compareDisruption(a: ReplanResult, b: ReplanResult): number {
-  const served = b.solution.objective.servedPriority - a.solution.objective.servedPriority;
-  if (Math.abs(served) > 1e-9) return served;
-  return a.changedAssignments.length - b.changedAssignments.length;
 }
 
 describe(replan.name, () => {
@@ -264,6 +256,7 @@ describe(replan.name, () => {
   });
 
   it('should pass the checker and never move frozen or pinned visits after random changes', () => {
+    const reached = { frozen: 0, pinned: 0 };
     fc.assert(
       fc.property(
         problemArbitrary({ maxAppointments: 10 }),
@@ -302,46 +295,25 @@ describe(replan.name, () => {
 
           expect(checkSolution(sut.problem, sut.solution)).toEqual([]);
           const after = assignments(sut.solution);
-          for (const { providerId, stop } of before.filter((x) => x.stop.start < freezeTime))
+          for (const { providerId, stop } of before.filter((x) => x.stop.start < freezeTime)) {
             expect(after.get(stop.appointmentId)).toEqual({ providerId, start: stop.start });
+            reached.frozen++;
+          }
           const frozen = new Set(sut.frozenAppointmentIds);
           for (const [id, visit] of after)
             if (!frozen.has(id)) expect(visit.start).toBeGreaterThanOrEqual(freezeTime);
           for (const appointment of problem.appointments) {
             const now = after.get(appointment.id);
-            if (appointment.pinnedProvider !== undefined && now !== undefined)
+            if (appointment.pinnedProvider !== undefined && now !== undefined) {
               expect(now.providerId).toBe(appointment.pinnedProvider);
+              reached.pinned++;
+            }
           }
         },
       ),
       { numRuns: 60 },
     );
-  });
-
-  // Both sides are heuristics, so this is a quality check over the seeded sample (see
-  // jest.fast-check.setup.js), not a theorem: with other seeds a rare instance has been seen
-  // where re-solving from scratch found one change fewer.
-  it('should not change more assignments than re-solving from scratch, unless it serves more priority', () => {
-    fc.assert(
-      fc.property(
-        problemArbitrary({ maxAppointments: 10, maxProviders: 4 }),
-        fc.integer({ min: 8, max: 13 }),
-        (problem, hour) => {
-          const plan = solveSync(problem, { maxIterations: 50 });
-          const request = {
-            problem,
-            plan,
-            freezeTime: hour * HOUR,
-            changes: [callOut(problem.providers[0].id, hour * HOUR)],
-          };
-
-          const sut = replan(request, { maxIterations: 50 });
-          const naive = replanFromScratch(request, { maxIterations: 50 });
-
-          expect(compareDisruption(sut, naive)).toBeLessThanOrEqual(0);
-        },
-      ),
-      { numRuns: 40 },
-    );
+    expect(reached.frozen).toBeGreaterThanOrEqual(20);
+    expect(reached.pinned).toBeGreaterThanOrEqual(3);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import type { Appointment, Problem, Provider } from '../model';
+import type { Appointment, Clinic, Problem, Provider, TimeWindow } from '../model';
 
 /** Test-data builders shared by the optimizer specs (not exported from the library). */
 export const CREDENTIALS = ['MD', 'NP', 'RN', 'LPN', 'phlebotomy', 'wound-care'] as const;
@@ -105,7 +105,82 @@ function windowsOf(timing: {
   return timing.starts.map((q) => ({ start: q * 900, end: q * 900 + width * 900 }));
 }
 
-/** Small random practice problems: ≤ 4 providers, ≤ 12 appointments, a 15 km patch of town, great-circle travel. */
+/** Clinics and, usually, half-day clinic blocks on both days the shifts cover (day 2 for second shifts). */
+interface ClinicSetup {
+  readonly clinics: Clinic[];
+  readonly clinicBlocks?: TimeWindow[];
+}
+
+const onBothDays = (windows: readonly TimeWindow[]): TimeWindow[] =>
+  [0, 24 * HOUR].flatMap((day) => windows.map((w) => ({ start: day + w.start, end: day + w.end })));
+
+function clinicSetupArbitrary(locationCount: number): fc.Arbitrary<ClinicSetup | undefined> {
+  const clinic = (index: number) =>
+    fc
+      .record({
+        location: fc.nat(locationCount - 1),
+        opensHour: fc.integer({ min: 6, max: 10 }),
+        closesHour: fc.integer({ min: 13, max: 19 }),
+        lunchBreak: fc.boolean(),
+      })
+      .map((r): Clinic => ({
+        id: `clinic-${index}`,
+        location: r.location,
+        openingHours: onBothDays(
+          r.lunchBreak
+            ? [
+                { start: r.opensHour * HOUR, end: 12 * HOUR },
+                { start: 13 * HOUR, end: r.closesHour * HOUR },
+              ]
+            : [{ start: r.opensHour * HOUR, end: r.closesHour * HOUR }],
+        ),
+      }));
+  const setup = fc
+    .record({
+      clinics: fc
+        .integer({ min: 1, max: 3 })
+        .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => clinic(i)))),
+      blocks: fc.oneof(
+        { arbitrary: fc.constant(undefined), weight: 1 },
+        { arbitrary: fc.integer({ min: 11, max: 14 }), weight: 3 },
+      ),
+    })
+    .map(({ clinics, blocks }): ClinicSetup => ({
+      clinics,
+      ...(blocks === undefined
+        ? {}
+        : {
+            clinicBlocks: onBothDays([
+              { start: 0, end: blocks * HOUR },
+              { start: blocks * HOUR, end: 24 * HOUR },
+            ]),
+          }),
+    }));
+  return fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 2 },
+    { arbitrary: setup, weight: 1 },
+  );
+}
+
+/** Moves some appointments into the clinics (at the clinic's location), keeping their windows and restrictions. */
+function withClinicVisits(
+  appointments: readonly Appointment[],
+  clinics: readonly Clinic[],
+  picks: readonly (number | undefined)[],
+): Appointment[] {
+  return appointments.map((a, i) => {
+    const pick = picks[i];
+    if (pick === undefined || clinics.length === 0) return a;
+    const clinic = clinics[pick % clinics.length];
+    return { ...a, location: clinic.location, clinicId: clinic.id };
+  });
+}
+
+/**
+ * Small random practice problems: ≤ 4 providers, ≤ 12 appointments, a 15 km patch of town, great-circle travel.
+ * About a third have clinics (some visits held there, opening hours with or without a lunch break) and most of those
+ * have half-day clinic blocks, so the clinic rules are fuzzed along with the rest.
+ */
 export function problemArbitrary(
   options: { maxAppointments?: number; maxProviders?: number } = {},
 ): fc.Arbitrary<Problem> {
@@ -133,14 +208,22 @@ export function problemArbitrary(
               appointmentArbitrary(i, points.length, providerIds),
             ),
           ),
+          clinicSetup: clinicSetupArbitrary(points.length),
+          clinicPicks: fc.array(fc.option(fc.nat(2), { nil: undefined, freq: 2 }), {
+            minLength: appointmentCount,
+            maxLength: appointmentCount,
+          }),
         })
-        .map(({ providers, appointments }) => ({
+        .map(({ providers, appointments, clinicSetup, clinicPicks }) => ({
           locations: points.map(([dLat, dLon], i) => ({
             id: `l${i}`,
             coordinates: { lat: 40.7 + dLat, lon: -74.0 + dLon },
           })),
           providers,
-          appointments,
+          appointments: clinicSetup
+            ? withClinicVisits(appointments, clinicSetup.clinics, clinicPicks)
+            : appointments,
+          ...(clinicSetup ?? {}),
           travel: { kind: 'great-circle' as const },
         }));
     });

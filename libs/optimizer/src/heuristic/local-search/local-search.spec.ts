@@ -31,6 +31,7 @@ describe(LocalSearch.name, () => {
   });
 
   it('should keep pinned visits with their pinned provider', () => {
+    let servedPinned = 0;
     fc.assert(
       fc.property(
         problemArbitrary({ maxAppointments: 14, maxProviders: 4 }),
@@ -42,13 +43,16 @@ describe(LocalSearch.name, () => {
           const c = fixture.compiled;
           for (let a = 0; a < c.appointmentCount; a++) {
             const v = fixture.plan.vehicleOf[a];
-            if (v >= 0 && c.appointmentPinnedProvider[a] >= 0)
+            if (v >= 0 && c.appointmentPinnedProvider[a] >= 0) {
               expect(c.vehicleProvider[v]).toBe(c.appointmentPinnedProvider[a]);
+              servedPinned++;
+            }
           }
         },
       ),
       { numRuns: 80 },
     );
+    expect(servedPinned).toBeGreaterThanOrEqual(5);
   });
 
   it('should return the same plan for the same seed', () => {

@@ -13,6 +13,13 @@ import type { SegmentExchange } from './segment-exchange';
 import type { TailExchange } from './tail-exchange';
 
 const COST_TOLERANCE = 1e-6;
+// Least number of cases that must reach each assertion (a property must not pass on zero cases). The seeded runs
+// reach 90–320 verdicts of each kind, ~8 improved routes and ~28 compared pairs; these floors leave room for other
+// FAST_CHECK_SEED values.
+const MIN_FEASIBLE = 20;
+const MIN_INFEASIBLE = 20;
+const MIN_IMPROVED_ROUTES = 1;
+const MIN_COMPARED_ROUTES = 5;
 
 function exchangedRoutes(fixture: PlanFixture, move: SegmentExchange): number[][] {
   const routes = fixture.plan.snapshot();
@@ -54,19 +61,53 @@ function modelAllows(fixture: PlanFixture, routes: readonly (readonly number[])[
   );
 }
 
-/** Moves keep each visit's chosen start window, so only with one window per visit is "infeasible" exact. */
+/**
+ * Moves keep each visit's chosen start window, so only with at most one window per visit is "infeasible" exact.
+ * (Counting tasks per appointment: a total of one per appointment can hide a visit with two windows beside a clinic
+ * visit with none, which generated clinic hours produce.)
+ */
 function oneWindowEach(fixture: PlanFixture): boolean {
   const c = fixture.compiled;
-  return c.taskCount === c.appointmentCount;
+  const windows = new Int32Array(c.appointmentCount);
+  for (const a of c.taskAppointment) windows[a]++;
+  return windows.every((count) => count <= 1);
+}
+
+/** How many verdicts a property compared with the checker, by outcome, so it cannot pass on zero cases. */
+interface VerdictCount {
+  feasible: number;
+  infeasible: number;
 }
 
 function expectVerdict(
   fixture: PlanFixture,
   delta: number,
   routes: readonly (readonly number[])[],
+  count: VerdictCount,
 ) {
   const feasible = violationsOf(fixture, routes).length === 0 && modelAllows(fixture, routes);
-  if (delta < Infinity || oneWindowEach(fixture)) expect(delta < Infinity).toBe(feasible);
+  if (delta < Infinity || oneWindowEach(fixture)) {
+    expect(delta < Infinity).toBe(feasible);
+    if (feasible) count.feasible++;
+    else count.infeasible++;
+  }
+}
+
+/**
+ * Shuffles each route where the shuffled order is still feasible: constructed routes are already well ordered, so
+ * without this the descent would rarely find a move to make.
+ */
+function scrambleRoutes(fixture: PlanFixture, random: SeededRandom): void {
+  for (let v = 0; v < fixture.compiled.vehicleCount; v++) {
+    const original = fixture.plan.routes[v].tasks.join();
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const routes = fixture.plan.snapshot();
+      routes[v] = random.shuffle([...routes[v]]);
+      if (routes[v].join() === original || violationsOf(fixture, routes).length > 0) continue;
+      fixture.plan.setRouteTasks(v, routes[v]);
+      break;
+    }
+  }
 }
 
 /** Two distinct vehicles with at least one visit on the first, or null. */
@@ -85,6 +126,7 @@ const instances = fc.tuple(
 
 describe(SegmentExchangeMoves.name, () => {
   it('should call a move feasible exactly when the checker accepts the resulting plan, and predict its cost change', () => {
+    const verdicts: VerdictCount = { feasible: 0, infeasible: 0 };
     fc.assert(
       fc.property(instances, ([problem, seed]) => {
         const fixture = constructedPlan(problem, seed);
@@ -107,7 +149,7 @@ describe(SegmentExchangeMoves.name, () => {
             secondLength,
           };
           const delta = sut.evaluate(move, Infinity);
-          expectVerdict(fixture, delta, exchangedRoutes(fixture, move));
+          expectVerdict(fixture, delta, exchangedRoutes(fixture, move), verdicts);
           if (delta < Infinity) {
             const before = fixture.plan.cost;
             sut.apply(move);
@@ -117,11 +159,14 @@ describe(SegmentExchangeMoves.name, () => {
       }),
       { numRuns: 150 },
     );
+    expect(verdicts.feasible).toBeGreaterThanOrEqual(MIN_FEASIBLE);
+    expect(verdicts.infeasible).toBeGreaterThanOrEqual(MIN_INFEASIBLE);
   });
 });
 
 describe(TailExchangeMoves.name, () => {
   it('should call a 2-opt* move feasible exactly when the checker accepts the resulting plan, and predict its cost change', () => {
+    const verdicts: VerdictCount = { feasible: 0, infeasible: 0 };
     fc.assert(
       fc.property(instances, ([problem, seed]) => {
         const fixture = constructedPlan(problem, seed);
@@ -147,7 +192,7 @@ describe(TailExchangeMoves.name, () => {
             expect(delta).toBe(Infinity);
             continue;
           }
-          expectVerdict(fixture, delta, routes);
+          expectVerdict(fixture, delta, routes, verdicts);
           if (delta < Infinity) {
             const before = fixture.plan.cost;
             sut.apply(move);
@@ -157,30 +202,38 @@ describe(TailExchangeMoves.name, () => {
       }),
       { numRuns: 150 },
     );
+    expect(verdicts.feasible).toBeGreaterThanOrEqual(MIN_FEASIBLE);
+    expect(verdicts.infeasible).toBeGreaterThanOrEqual(MIN_INFEASIBLE);
   });
 });
 
 describe(IntraRouteMoves.name, () => {
   it('should only apply 2-opt and or-opt moves that keep the route feasible and lower its cost', () => {
+    let improvedRoutes = 0;
     fc.assert(
       fc.property(instances, ([problem, seed]) => {
         const fixture = constructedPlan(problem, seed);
+        scrambleRoutes(fixture, new SeededRandom(seed));
         const sut = new IntraRouteMoves(fixture.plan);
         for (let v = 0; v < fixture.compiled.vehicleCount; v++) {
           const before = fixture.plan.cost;
           const visits = [...fixture.plan.routes[v].tasks].sort((x, y) => x - y);
           const moves = sut.improve(v, COST_TOLERANCE);
-          if (moves > 0) expect(fixture.plan.cost).toBeLessThan(before);
-          else expect(fixture.plan.cost).toBe(before);
+          if (moves > 0) {
+            expect(fixture.plan.cost).toBeLessThan(before);
+            improvedRoutes++;
+          } else expect(fixture.plan.cost).toBe(before);
           expect([...fixture.plan.routes[v].tasks].sort((x, y) => x - y)).toEqual(visits);
         }
         expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
+    expect(improvedRoutes).toBeGreaterThanOrEqual(MIN_IMPROVED_ROUTES);
   });
 
   it('should find the better order of a route whose two visits are served back to front', () => {
+    let comparedRoutes = 0;
     fc.assert(
       fc.property(instances, ([problem, seed]) => {
         const fixture = constructedPlan(problem, seed);
@@ -197,10 +250,12 @@ describe(IntraRouteMoves.name, () => {
           fixture.plan.setRouteTasks(v, swapped);
           // After the descent, the reverse order is never strictly cheaper.
           expect(fixture.plan.routes[v].cost).toBeGreaterThanOrEqual(kept - COST_TOLERANCE);
+          comparedRoutes++;
           fixture.plan.setRouteTasks(v, [swapped[1], swapped[0]]);
         }
       }),
       { numRuns: 100 },
     );
+    expect(comparedRoutes).toBeGreaterThanOrEqual(MIN_COMPARED_ROUTES);
   });
 });
