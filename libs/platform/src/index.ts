@@ -6,6 +6,7 @@ export * from './health/readiness-registry';
 export * from './health/health.module';
 export * from './health/health.controller';
 export * from './database/data-source-options';
+export * from './clock/clock';
 export * from './errors/domain-error';
 export * from './errors/all-exceptions.filter';
 export * from './tracing/start-tracing';

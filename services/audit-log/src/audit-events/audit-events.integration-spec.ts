@@ -6,7 +6,6 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 
 import {
   ALL_TOPICS,
-  type Clock,
   createEnvelope,
   encodeEnvelope,
   type EventEnvelope,
@@ -19,7 +18,7 @@ import {
   Topics,
 } from '@caredispatch/contracts';
 import { envelopeHeaders } from '@caredispatch/kafka';
-import { AllExceptionsFilter } from '@caredispatch/platform';
+import { AllExceptionsFilter, type Clock } from '@caredispatch/platform';
 import {
   eventually,
   freePort,

@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 
-import { type Clock } from '@caredispatch/contracts';
-import { SERVICE_CONFIG } from '@caredispatch/platform';
+import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type EhrGatewayConfig } from '../config';
 
@@ -32,8 +31,6 @@ import {
 import { assertJsonMediaType, parseJsonBody } from './webhook-body';
 import { type WebhookDeliveryOutcome } from './webhook-delivery.entity';
 
-export const EHR_WEBHOOK_CLOCK = Symbol('EHR_WEBHOOK_CLOCK');
-
 export interface IncomingWebhook {
   readonly tenantId: string;
   readonly contentType: string | undefined;
@@ -53,7 +50,7 @@ export class EhrWebhookService {
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: EhrGatewayConfig,
-    @Inject(EHR_WEBHOOK_CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly repository: EhrWebhookRepository,
   ) {}
 

@@ -2,10 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
 import { EntityManager } from 'typeorm';
 
-import { type Clock, type EventEnvelope, type ScheduledAppointment } from '@caredispatch/contracts';
-import { SERVICE_CONFIG } from '@caredispatch/platform';
+import { type EventEnvelope, type ScheduledAppointment } from '@caredispatch/contracts';
+import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
-import { CLOCK } from '../clock';
 import { type MessagingConfig } from '../config';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { type Clock } from '@caredispatch/contracts';
-import { DomainError } from '@caredispatch/platform';
+import { CLOCK, type Clock, DomainError } from '@caredispatch/platform';
 
-import { CLOCK } from '../clock';
 import { MessageEvents } from '../message/message-events';
 import { MessageState, nextMessageState } from '../message/message-state';
 import { MessageRepository } from '../message/message.repository';
