@@ -14,3 +14,4 @@ export * from './http/create-http-app';
 export * from './database/phi-safe-typeorm-logger';
 export * from './http/run-http-service';
 export * from './service/service-infrastructure.module';
+export * from './errors/error-diagnosis';

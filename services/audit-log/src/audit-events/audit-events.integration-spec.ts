@@ -29,7 +29,7 @@ import {
 import { AppModule } from '../app.module';
 import { auditLogConfigSchema } from '../config';
 
-import { auditErrorStatus } from './audit-events.errors';
+import { auditErrors } from './audit-events.errors';
 import {
   type AuditTrailResponse,
   type ChainVerificationResponse,
@@ -143,7 +143,7 @@ describe('audit-log: events from three producers → one causal trail', () => {
     // Framework start-up chatter would drown the test output.
     Logger.overrideLogger(['error', 'warn']);
     app = await NestFactory.create(AppModule.forRoot(config));
-    app.useGlobalFilters(new AllExceptionsFilter(auditErrorStatus));
+    app.useGlobalFilters(new AllExceptionsFilter(auditErrors));
     await app.listen(port, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${port}`;
     await eventually(

@@ -18,7 +18,7 @@ import { freePort, ThrowawayDatabase, TwilioStandIn } from '@caredispatch/testin
 
 import { AppModule } from '../app.module';
 import { loadMessagingConfig, type MessagingConfig } from '../config';
-import { messagingHttpStatus } from '../messaging.errors';
+import { messagingErrors } from '../messaging.errors';
 import { SenderLoop } from '../sending/sender-loop';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -83,7 +83,7 @@ export class MessagingHarness {
       AppModule.forRoot(this.config),
       new ExpressAdapter(),
     );
-    app.useGlobalFilters(new AllExceptionsFilter(messagingHttpStatus));
+    app.useGlobalFilters(new AllExceptionsFilter(messagingErrors));
     await app.listen(port, '127.0.0.1');
     this.app = app;
 

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { CLOCK, type Clock, DomainError } from '@caredispatch/platform';
+import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { MessageEvents } from '../message/message-events';
 import { MessageState, nextMessageState } from '../message/message-state';
 import { MessageRepository } from '../message/message.repository';
-import { MessagingErrorCode } from '../messaging.errors';
+import { MessagingError, MessagingErrorCode } from '../messaging.errors';
 
 import { type TwilioStatusCallback } from './dto/twilio-status-callback.dto';
 import { transitionForTwilioStatus } from './twilio-status-transition';
@@ -33,7 +33,7 @@ export class TwilioStatusService {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const message = await this.messages.lockByProviderMessageId(manager, callback.messageSid);
       if (!message) {
-        throw new DomainError(
+        throw new MessagingError(
           MessagingErrorCode.MessageNotFound,
           'No message with this MessageSid',
           {
