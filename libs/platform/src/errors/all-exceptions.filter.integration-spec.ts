@@ -104,6 +104,8 @@ describe(AllExceptionsFilter.name, () => {
       },
       sink,
     );
+    // Nest types its options as a class but documents and expects a plain object here.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     const nest = await NestFactory.create<NestExpressApplication>(ProbeModule, {
       logger: new JsonLogger(logger),
       bodyParser: false,

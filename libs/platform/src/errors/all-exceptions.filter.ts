@@ -62,7 +62,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private render(exception: unknown): Rendered {
-    if (exception instanceof DomainError) {
+    if (isDomainError(exception)) {
       const status = this.errors.statusOf(exception);
       if (status === undefined) return internal();
       const { code, message, details } = exception;
@@ -78,6 +78,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     return bodyParserFailure(exception) ?? internal();
   }
+}
+
+/** `instanceof` on a generic class narrows to DomainError<any>; this keeps the code a string. */
+function isDomainError(exception: unknown): exception is DomainError {
+  return exception instanceof DomainError;
 }
 
 function internal(status: number = HttpStatus.INTERNAL_SERVER_ERROR): Rendered {
