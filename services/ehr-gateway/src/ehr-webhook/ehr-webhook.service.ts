@@ -97,14 +97,14 @@ export class EhrWebhookService {
       this.clock.now(),
       this.config.WEBHOOK_TOLERANCE_SECONDS,
     );
-    assertValidSignature(key, signature, delivery.body);
+    assertValidSignature(key.reveal(), signature, delivery.body);
     if (await this.repository.isKnownDelivery(tenantId, signature.id))
       throw replayedWebhookIdError();
 
     const normalized = normalizeFhirAppointment(parseJsonBody(delivery.body), {
       defaultPhoneRegion: this.config.DEFAULT_PHONE_REGION,
       defaultTimeZone: this.config.DEFAULT_TIME_ZONE,
-      configuredPracticeName: this.config.PRACTICE_NAMES?.get(tenantId),
+      configuredPracticeName: this.config.PRACTICE_NAMES.get(tenantId),
     });
     logged.ehrAppointmentId = normalized.ehrAppointmentId;
     const correlationId = randomUUID();

@@ -60,7 +60,11 @@ export class ConfirmationService {
       now,
     });
 
-    const plan = planConfirmation(appointment, kind, this.config.PRACTICE_NAMES[envelope.tenantId]);
+    const plan = planConfirmation(
+      appointment,
+      kind,
+      this.config.PRACTICE_NAMES.get(envelope.tenantId),
+    );
     const id = this.messages.newId();
     const inserted = await this.messages.insertIfAbsent(manager, {
       id,

@@ -30,7 +30,7 @@ export class TwilioSignatureGuard implements CanActivate {
     const params = signedParams(request.body);
     if (
       signature &&
-      twilio.validateRequest(this.config.TWILIO_AUTH_TOKEN, signature, url, params)
+      twilio.validateRequest(this.config.TWILIO_AUTH_TOKEN.reveal(), signature, url, params)
     ) {
       return true;
     }
