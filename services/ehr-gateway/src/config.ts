@@ -7,16 +7,12 @@ import {
   loadConfig,
   practiceNamesSchema,
   Secret,
-  TENANT_ID_PATTERN,
   tenantJsonMap,
 } from '@caredispatch/platform';
 
 import { isIanaTimeZone } from './ehr-webhook/fhir/fhir-date-time';
 import { isSupportedRegion } from './ehr-webhook/fhir/phone-number';
 import { decodeWebhookSecret } from './ehr-webhook/signature/webhook-secret';
-
-/** Re-exported for callers that validate tenant ids in requests. */
-export { TENANT_ID_PATTERN };
 
 /**
  * HMAC keys per tenant, each a Secret. The map is wrapped too so a dump shows how many
