@@ -1,10 +1,49 @@
-// Type-aware lint for the whole workspace. Module boundaries: services never import
-// each other; shared code only through @caredispatch/* library aliases.
+// Type-aware lint for the whole workspace. Module boundaries (tags in each project.json):
+// services never import each other, libs never import services, and only test code
+// (specs, integration/e2e specs, test/ folders) may import the test support in libs/testing.
+import { readdirSync } from 'node:fs';
+
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+const TEST_FILES = [
+  '**/*.spec.ts',
+  '**/*.integration-spec.ts',
+  '**/*.e2e-spec.ts',
+  '**/test/**/*.ts',
+];
+
+// Every folder under services/ is one app tagged scope:<folder>; see its project.json.
+const SERVICES = readdirSync(new URL('./services', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+
+/**
+ * type:app = a service, type:lib = shared production code, type:testing = libs/testing,
+ * type:e2e = test/. Nx checks every constraint whose tag the importing project carries.
+ */
+function moduleBoundaries({ testCode }) {
+  const testing = testCode ? ['type:testing'] : [];
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', ...testing] },
+      { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', ...testing] },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      { sourceTag: 'scope:optimizer', onlyDependOnLibsWithTags: ['scope:optimizer'] },
+      ...SERVICES.map((service) => ({
+        sourceTag: `scope:${service}`,
+        onlyDependOnLibsWithTags: ['scope:shared', `scope:${service}`],
+      })),
+    ],
+  };
+}
 
 export default tseslint.config(
   {
@@ -29,19 +68,7 @@ export default tseslint.config(
     },
     plugins: { '@nx': nx, 'import-x': importX },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:optimizer', onlyDependOnLibsWithTags: ['scope:optimizer'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ testCode: false })],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
@@ -78,8 +105,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
+    files: TEST_FILES,
     rules: {
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries({ testCode: true })],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },

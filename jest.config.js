@@ -1,14 +1,20 @@
 // One jest run, three tiers (STYLE.md): pure specs, integration against the real
 // broker/database, and end-to-end tests that drive the running services.
 // Plain JS so jest loads it without a TypeScript runtime.
-/** @type {Record<string, string>} */
-const aliases = {
-  '^@caredispatch/contracts$': '<rootDir>/libs/contracts/src/index.ts',
-  '^@caredispatch/kafka$': '<rootDir>/libs/kafka/src/index.ts',
-  '^@caredispatch/platform$': '<rootDir>/libs/platform/src/index.ts',
-  '^@caredispatch/testing$': '<rootDir>/libs/testing/src/index.ts',
-  '^@caredispatch/optimizer$': '<rootDir>/libs/optimizer/src/index.ts',
-};
+const { compilerOptions } = require('./tsconfig.base.json');
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The @caredispatch/* aliases come from tsconfig.base.json `paths`, their one source:
+ * `"@caredispatch/x": ["libs/x/src/index.ts"]` → `'^@caredispatch/x$': '<rootDir>/libs/x/src/index.ts'`.
+ * @type {Record<string, string>}
+ */
+const aliases = Object.fromEntries(
+  Object.entries(/** @type {Record<string, string[]>} */ (compilerOptions.paths)).map(
+    ([alias, [target]]) => [`^${escapeRegExp(alias)}$`, `<rootDir>/${target}`],
+  ),
+);
 
 const swcTransform = {
   '^.+\\.ts$': [

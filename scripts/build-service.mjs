@@ -1,7 +1,15 @@
 // Compiles one service and the libraries it uses into dist/services/<name>/ with swc,
 // rewriting the @caredispatch/* aliases to relative paths, so the container runs
 // `node dist/services/<name>/main.js` without a TypeScript loader.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 import { transformFileSync } from '@swc/core';
@@ -22,7 +30,16 @@ const sources = [
   'libs/platform/src',
 ];
 const isTestFile = (path) =>
-  /\.(spec|integration-spec|e2e-spec)\.ts$/.test(path) || /[/\\]testing[/\\]/.test(path);
+  /\.(spec|integration-spec|e2e-spec)\.ts$/.test(path) ||
+  /[/\\](test|testing|test-support)[/\\]/.test(path);
+
+// The aliases' one source is tsconfig.base.json. Test support (@caredispatch/testing, libs/testing)
+// is never part of an image: lint keeps it out of production code, and this build refuses it.
+const TEST_SUPPORT = '@caredispatch/testing';
+const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
+const paths = Object.fromEntries(
+  Object.entries(compilerOptions.paths).filter(([alias]) => alias !== TEST_SUPPORT),
+);
 
 function* typescriptFiles(dir) {
   for (const entry of readdirSync(dir)) {
@@ -45,14 +62,14 @@ for (const source of sources) {
         target: 'es2022',
         keepClassNames: true,
         baseUrl: root,
-        paths: {
-          '@caredispatch/contracts': ['libs/contracts/src/index.ts'],
-          '@caredispatch/kafka': ['libs/kafka/src/index.ts'],
-          '@caredispatch/platform': ['libs/platform/src/index.ts'],
-        },
+        paths,
       },
       module: { type: 'commonjs' },
     });
+    if (code.includes(TEST_SUPPORT) || code.includes('libs/testing/')) {
+      console.error(`${relative(root, file)} imports test support; it cannot ship in an image`);
+      process.exit(1);
+    }
     const target = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, `${code}\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);

@@ -10,7 +10,6 @@ import {
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { type Context, context as otelContext, propagation } from '@opentelemetry/api';
 
-import { type Clock, systemClock } from './clock';
 import { EventDecodeError, EventDecodeFailure, EventValidationError } from './errors';
 import {
   type DecodedEvent,
@@ -41,7 +40,8 @@ export interface NewEvent<T extends EventType> {
 export interface EnvelopeOptions {
   /** Name of the producing service, e.g. "scheduling". */
   readonly producer: string;
-  readonly clock?: Clock;
+  /** Source of `occurredAt` (any Clock from @caredispatch/platform); defaults to the wall clock. */
+  readonly clock?: { now(): Date };
   /** Trace context to propagate; defaults to the active OpenTelemetry context. */
   readonly context?: Context;
   readonly newId?: () => string;
@@ -79,7 +79,7 @@ export function createEnvelope<T extends EventType>(
     eventType: event.type,
     eventVersion: definition.version,
     tenantId: event.tenantId,
-    occurredAt: timestampFromDate((options.clock ?? systemClock).now()),
+    occurredAt: timestampFromDate(options.clock?.now() ?? new Date()),
     producer: options.producer,
     correlationId: event.correlationId ?? eventId,
     causationId: event.causationId ?? '',

@@ -4,12 +4,12 @@ import 'reflect-metadata';
 import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
-import { auditErrorStatus } from './audit-events/audit-events.errors';
+import { auditErrors } from './audit-events/audit-events.errors';
 import { loadAuditLogConfig } from './config';
 
 runHttpService({
   serviceName: 'audit-log',
   loadConfig: loadAuditLogConfig,
   appModule: (config) => AppModule.forRoot(config),
-  toHttpStatus: auditErrorStatus,
+  errors: auditErrors,
 });

@@ -1,9 +1,7 @@
 import './tracing';
 import 'reflect-metadata';
 
-import { HttpStatus } from '@nestjs/common';
-
-import { runHttpService } from '@caredispatch/platform';
+import { noDomainErrors, runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
 import { loadDispatchOptimizerConfig } from './config';
@@ -13,5 +11,5 @@ runHttpService({
   loadConfig: loadDispatchOptimizerConfig,
   appModule: (config) => AppModule.forRoot(config),
   // No domain errors yet: anything unexpected is a 500 with an error id.
-  toHttpStatus: () => HttpStatus.INTERNAL_SERVER_ERROR,
+  errors: noDomainErrors,
 });

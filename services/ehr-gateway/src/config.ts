@@ -2,23 +2,26 @@ import { inspect } from 'node:util';
 
 import { z } from 'zod';
 
-import { commonConfigShape, loadConfig } from '@caredispatch/platform';
+import {
+  commonConfigShape,
+  loadConfig,
+  practiceNamesSchema,
+  Secret,
+  tenantJsonMap,
+} from '@caredispatch/platform';
 
 import { isIanaTimeZone } from './ehr-webhook/fhir/fhir-date-time';
 import { isSupportedRegion } from './ehr-webhook/fhir/phone-number';
 import { decodeWebhookSecret } from './ehr-webhook/signature/webhook-secret';
 
-/** Tenant ids appear in URLs, Kafka keys and every row; keep them short and URL-safe. */
-export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-
 /**
- * HMAC keys per tenant. Wrapped so the key bytes can never reach a log line or a config
- * dump by accident: JSON and util.inspect both print a redaction.
+ * HMAC keys per tenant, each a Secret. The map is wrapped too so a dump shows how many
+ * tenants are configured and nothing else.
  */
 export class TenantWebhookKeys {
-  constructor(private readonly keys: ReadonlyMap<string, Buffer>) {}
+  constructor(private readonly keys: ReadonlyMap<string, Secret<Buffer>>) {}
 
-  keyFor(tenantId: string): Buffer | undefined {
+  keyFor(tenantId: string): Secret<Buffer> | undefined {
     return this.keys.get(tenantId);
   }
 
@@ -27,60 +30,20 @@ export class TenantWebhookKeys {
   }
 
   toJSON(): string {
-    return '[REDACTED]';
+    return '[secret]';
   }
 
   [inspect.custom](): string {
-    return `TenantWebhookKeys(${this.keys.size} tenants, [REDACTED])`;
+    return `TenantWebhookKeys(${this.keys.size} tenants, [secret])`;
   }
 }
 
-/** Parses a JSON object of tenantId → string; issues never quote values (they may be secrets). */
-function tenantMap(description: string) {
-  return z.string().transform((raw, context): ReadonlyMap<string, string> => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      context.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `must be a JSON object of ${description}`,
-      });
-      return z.NEVER;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      context.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `must be a JSON object of ${description}`,
-      });
-      return z.NEVER;
-    }
-    const entries = new Map<string, string>();
-    for (const [tenantId, value] of Object.entries(parsed)) {
-      if (!TENANT_ID_PATTERN.test(tenantId)) {
-        context.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: `tenant id "${tenantId}" must match ${TENANT_ID_PATTERN.source}`,
-        });
-      } else if (typeof value !== 'string' || value.trim() === '') {
-        context.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: `value for tenant "${tenantId}" must be a non-empty string`,
-        });
-      } else {
-        entries.set(tenantId, value.trim());
-      }
-    }
-    return entries;
-  });
-}
-
-const webhookSecretsSchema = tenantMap('tenantId → Standard Webhooks secret').transform(
+const webhookSecretsSchema = tenantJsonMap('tenantId → Standard Webhooks secret').transform(
   (secrets, context) => {
-    const keys = new Map<string, Buffer>();
+    const keys = new Map<string, Secret<Buffer>>();
     for (const [tenantId, secret] of secrets) {
       const key = decodeWebhookSecret(secret);
-      if (Buffer.isBuffer(key)) keys.set(tenantId, key);
+      if (Buffer.isBuffer(key)) keys.set(tenantId, new Secret(key));
       else
         context.addIssue({
           code: z.ZodIssueCode.custom,
@@ -133,7 +96,7 @@ export const ehrGatewayConfigSchema = z
       .refine(isIanaTimeZone, { message: 'must be an IANA time zone such as America/New_York' })
       .optional(),
     /** Optional JSON tenantId → practice display name; wins over the EHR's Organization.name. */
-    PRACTICE_NAMES: tenantMap('tenantId → practice name').optional(),
+    PRACTICE_NAMES: practiceNamesSchema,
   })
   .refine(
     (config) => config.WEBHOOK_ID_RETENTION_HOURS * 3600 > 2 * config.WEBHOOK_TOLERANCE_SECONDS,

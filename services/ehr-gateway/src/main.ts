@@ -5,11 +5,11 @@ import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
 import { loadEhrGatewayConfig } from './config';
-import { toHttpStatus } from './ehr-webhook/ehr-webhook.errors';
+import { ehrWebhookErrors } from './ehr-webhook/ehr-webhook.errors';
 
 runHttpService({
   serviceName: 'ehr-gateway',
   loadConfig: loadEhrGatewayConfig,
   appModule: (config) => AppModule.forRoot(config),
-  toHttpStatus: toHttpStatus,
+  errors: ehrWebhookErrors,
 });

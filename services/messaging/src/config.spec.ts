@@ -28,12 +28,12 @@ describe(loadMessagingConfig.name, () => {
     expect(sut).toMatchObject({
       HTTP_PORT: 3003,
       PUBLIC_BASE_URL: 'https://messaging.example.org',
-      PRACTICE_NAMES: {},
       KAFKA_CONSUMER_GROUP: 'messaging',
       KAFKA_CONSUMER_FROM_BEGINNING: true,
       CONFIRMATION_MIN_LEAD_MS: 0,
     });
     expect(sut.TWILIO_API_BASE_URL).toBeUndefined();
+    expect(sut.PRACTICE_NAMES.size).toBe(0);
   });
 
   it('should name each missing or malformed variable without echoing secrets', () => {
@@ -69,6 +69,20 @@ describe(loadMessagingConfig.name, () => {
   it('should read per-tenant practice names', () => {
     const sut = loadMessagingConfig({ ...validEnv, PRACTICE_NAMES: '{"acme":"Acme Clinic"}' });
 
-    expect(sut.PRACTICE_NAMES).toEqual({ acme: 'Acme Clinic' });
+    expect(sut.PRACTICE_NAMES.get('acme')).toBe('Acme Clinic');
+  });
+
+  it('should keep the Twilio auth token and database URL out of a config dump', () => {
+    const sut = loadMessagingConfig(validEnv);
+
+    expect(JSON.stringify(sut)).not.toContain('secret-token');
+    expect(JSON.stringify(sut)).not.toContain('caredispatch_messaging@');
+    expect(sut.TWILIO_AUTH_TOKEN.reveal()).toBe('secret-token');
+  });
+
+  it('should refuse an over-long practice name as ehr-gateway does', () => {
+    const sut = problemsOf({ ...validEnv, PRACTICE_NAMES: `{"acme":"${'A'.repeat(61)}"}` });
+
+    expect(sut).toEqual(['PRACTICE_NAMES: value for tenant "acme" must be at most 60 characters']);
   });
 });

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-import { booleanFlag, commonConfigShape, loadConfig } from '@caredispatch/platform';
+import {
+  booleanFlag,
+  commonConfigShape,
+  loadConfig,
+  practiceNamesSchema,
+  secretString,
+} from '@caredispatch/platform';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 
@@ -14,36 +20,6 @@ const httpUrl = (what: string) =>
     // One canonical form: callers append paths that start with '/'.
     .transform((value) => value.replace(/\/+$/, ''));
 
-/** `{"<tenantId>": "<display name>"}`; overrides the practice name carried by the events. */
-const practiceNamesSchema = z
-  .string()
-  .optional()
-  .transform((value, ctx): Readonly<Record<string, string>> => {
-    if (value === undefined || value.trim() === '') return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object' });
-      return z.NEVER;
-    }
-    const result = z.record(z.string().min(1), z.string().min(1).max(60)).safeParse(parsed);
-    if (!result.success) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: 'must map tenant ids to display names of 1..60 characters',
-      });
-      return z.NEVER;
-    }
-    return result.data;
-  });
-
-/**
- * Secrets: validated like everything else but never echoed (loadConfig prints variable
- * names only) and never logged.
- */
-export const MESSAGING_SECRET_VARIABLES = ['TWILIO_AUTH_TOKEN'] as const;
-
 export const messagingConfigSchema = z
   .object({
     ...commonConfigShape,
@@ -51,9 +27,7 @@ export const messagingConfigSchema = z
     TWILIO_ACCOUNT_SID: z
       .string({ required_error: 'is required (Twilio Account SID, AC…)' })
       .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)'),
-    TWILIO_AUTH_TOKEN: z
-      .string({ required_error: 'is required (secret)' })
-      .min(1, 'must not be empty'),
+    TWILIO_AUTH_TOKEN: secretString({ description: 'Twilio auth token' }),
     TWILIO_FROM_NUMBER: z
       .string({ required_error: 'is required (E.164 sender number)' })
       .regex(E164, 'must be an E.164 phone number, e.g. +15005550006'),
@@ -62,6 +36,7 @@ export const messagingConfigSchema = z
     TWILIO_REQUEST_TIMEOUT_MS: positiveInt(10_000),
     /** Public origin Twilio reaches this service at; the status callback URL and its signature build on it. */
     PUBLIC_BASE_URL: httpUrl('public origin of this service, e.g. https://messaging.example.org'),
+    /** Optional JSON tenantId → practice name shown in SMS; wins over the name in the event. */
     PRACTICE_NAMES: practiceNamesSchema,
     KAFKA_CONSUMER_GROUP: z.string().min(1).default('messaging'),
     /** Where a NEW consumer group starts; `false` only for throwaway groups (tests) that must skip history. */

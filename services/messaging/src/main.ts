@@ -5,13 +5,13 @@ import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
 import { loadMessagingConfig } from './config';
-import { messagingHttpStatus } from './messaging.errors';
+import { messagingErrors } from './messaging.errors';
 
 runHttpService({
   serviceName: 'messaging',
   loadConfig: loadMessagingConfig,
   appModule: (config) => AppModule.forRoot(config),
-  toHttpStatus: messagingHttpStatus,
+  errors: messagingErrors,
   // Twilio posts status callbacks form-encoded.
   http: { urlencoded: true },
 });

@@ -2,16 +2,23 @@ import { HttpStatus } from '@nestjs/common';
 
 import { DomainError } from '@caredispatch/platform';
 
-import { MessagingErrorCode, messagingHttpStatus } from './messaging.errors';
+import { MessagingError, MessagingErrorCode, messagingErrors } from './messaging.errors';
 
-describe(messagingHttpStatus.name, () => {
+describe('messagingErrors', () => {
   it.each([
     [MessagingErrorCode.TwilioSignatureInvalid, HttpStatus.FORBIDDEN],
     [MessagingErrorCode.StatusCallbackInvalid, HttpStatus.BAD_REQUEST],
-    ['SOMETHING_ELSE', HttpStatus.INTERNAL_SERVER_ERROR],
   ])('should map %s to %s', (code, status) => {
-    const sut = messagingHttpStatus(new DomainError(code, 'x'));
+    const sut = messagingErrors.statusOf(new MessagingError(code, 'x'));
 
     expect(sut).toBe(status);
+  });
+
+  it('should not own a DomainError of another domain, even with a messaging code', () => {
+    const sut = messagingErrors.statusOf(
+      new DomainError(MessagingErrorCode.StatusCallbackInvalid, 'from elsewhere'),
+    );
+
+    expect(sut).toBeUndefined();
   });
 });

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 
 import { timestampFromDate } from '@caredispatch/contracts';
-import { computeTwilioSignature, TwilioFailures, type StandInMessage } from '@caredispatch/testing';
-
-import { MessagingHarness, waitFor } from './testing/messaging-harness';
 import {
   aScheduledAppointment,
   type AppointmentSpec,
-} from './testing/scheduled-appointment.builder';
+  computeTwilioSignature,
+  TwilioFailures,
+  type StandInMessage,
+} from '@caredispatch/testing';
+
+import { MessagingHarness, waitFor } from '../test/messaging-harness';
 
 interface MessageRow {
   id: string;

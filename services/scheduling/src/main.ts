@@ -4,12 +4,12 @@ import 'reflect-metadata';
 import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
-import { schedulingErrorStatus } from './appointments/appointments.errors';
+import { schedulingErrors } from './appointments/appointments.errors';
 import { loadSchedulingConfig } from './config';
 
 runHttpService({
   serviceName: 'scheduling',
   loadConfig: loadSchedulingConfig,
   appModule: (config) => AppModule.forRoot(config),
-  toHttpStatus: schedulingErrorStatus,
+  errors: schedulingErrors,
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { Secret } from './secret';
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** "true"/"false" from the environment; anything else is a configuration error. */
@@ -18,10 +20,12 @@ export const kafkaBrokersSchema = z
     message: 'must be a comma-separated list of host:port',
   });
 
+/** A secret: the URL usually carries the database password. */
 export const postgresUrlSchema = z
   .string({ required_error: 'is required (postgres://user:password@host:port/database)' })
   .url('must be a URL')
-  .refine((url) => /^postgres(ql)?:\/\//.test(url), { message: 'must be a postgres:// URL' });
+  .refine((url) => /^postgres(ql)?:\/\//.test(url), { message: 'must be a postgres:// URL' })
+  .transform((url) => new Secret(url));
 
 /** Variables every CareDispatch service reads. */
 export const commonConfigShape = {

@@ -8,91 +8,121 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import { type Response } from 'express';
+import { type Request, type Response } from 'express';
 
-import { DomainError } from './domain-error';
-
-export type DomainStatusMapper = (error: DomainError) => HttpStatus;
+import { DomainError, type DomainErrorMapping } from './domain-error';
+import { diagnosisOf } from './error-diagnosis';
 
 export interface ErrorBody {
   error: {
     code: string;
     message: string;
     details?: Readonly<Record<string, unknown>>;
+    /** Present on every 5xx; the same id is on the log line that describes the failure. */
     errorId?: string;
   };
 }
 
+interface Rendered {
+  status: number;
+  body: ErrorBody;
+}
+
+const INTERNAL: ErrorBody['error'] = { code: 'INTERNAL', message: 'Internal error' };
+
 /**
- * Known domain errors keep their code and message; framework HTTP errors keep their status;
- * anything else is a 500 with an error id that is logged — never a stack trace in the body.
+ * The one error format of every service. The service's own domain errors keep their code
+ * and message; framework HTTP errors keep their status; everything else — another domain's
+ * error, an unknown error, any 5xx — is logged with an error id the response carries. The
+ * client never sees a stack, a foreign code or a foreign message.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
 
-  constructor(private readonly toStatus: DomainStatusMapper) {}
+  constructor(private readonly errors: DomainErrorMapping) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const [status, body] = this.describe(exception);
-    response.status(status).json(body);
+    const http = host.switchToHttp();
+    const rendered = this.render(exception);
+    if (rendered.status >= 500) {
+      const errorId = randomUUID();
+      rendered.body.error.errorId = errorId;
+      this.logger.error(
+        {
+          errorId,
+          status: rendered.status,
+          route: routeOf(http.getRequest<Request>()),
+          ...diagnosisOf(exception),
+        },
+        'request failed',
+      );
+    }
+    http.getResponse<Response>().status(rendered.status).json(rendered.body);
   }
 
-  private describe(exception: unknown): [number, ErrorBody] {
-    if (exception instanceof DomainError) {
-      const domainError = exception as DomainError;
-      return [
-        this.toStatus(domainError),
-        {
-          error: {
-            code: domainError.code,
-            message: domainError.message,
-            details: domainError.details,
-          },
-        },
-      ];
+  private render(exception: unknown): Rendered {
+    if (isDomainError(exception)) {
+      const status = this.errors.statusOf(exception);
+      if (status === undefined) return internal();
+      const { code, message, details } = exception;
+      return { status, body: { error: { code, message, details } } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const response = exception.getResponse();
-      const message =
-        typeof response === 'string'
-          ? response
-          : typeof (response as { message?: unknown }).message === 'string'
-            ? (response as { message: string }).message
-            : exception.message;
-      return [status, { error: { code: httpCode(status), message } }];
+      if (status >= 500) return internal(status);
+      return {
+        status,
+        body: { error: { code: httpCode(status), message: httpMessage(exception) } },
+      };
     }
-    const bodyParserFailure = describeBodyParserFailure(exception);
-    if (bodyParserFailure) return bodyParserFailure;
-    const errorId = randomUUID();
-    this.logger.error({ errorId, err: exception }, 'unhandled error');
-    return [
-      HttpStatus.INTERNAL_SERVER_ERROR,
-      { error: { code: 'INTERNAL', message: 'Internal error', errorId } },
-    ];
+    return bodyParserFailure(exception) ?? internal();
   }
 }
 
+/** `instanceof` on a generic class narrows to DomainError<any>; this keeps the code a string. */
+function isDomainError(exception: unknown): exception is DomainError {
+  return exception instanceof DomainError;
+}
+
+function internal(status: number = HttpStatus.INTERNAL_SERVER_ERROR): Rendered {
+  return { status, body: { error: { ...INTERNAL } } };
+}
+
+/** The matched route pattern (`/v1/appointments/:id`), never the URL: query strings may hold PHI. */
+function routeOf(request: Request | undefined): string | undefined {
+  const route: unknown = request?.route;
+  const path = route && typeof route === 'object' ? (route as { path?: unknown }).path : undefined;
+  return typeof path === 'string' ? `${request?.method ?? ''} ${path}`.trim() : request?.method;
+}
+
+function httpMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return typeof message === 'string' ? message : exception.message;
+}
+
 /** Express's body parser throws plain errors carrying `type` and `status`. */
-function describeBodyParserFailure(exception: unknown): [number, ErrorBody] | undefined {
+function bodyParserFailure(exception: unknown): Rendered | undefined {
   if (!(exception instanceof Error)) return undefined;
   const { type, status } = exception as Error & { type?: unknown; status?: unknown };
-  if (typeof type !== 'string' || typeof status !== 'number') return undefined;
+  if (typeof type !== 'string' || typeof status !== 'number' || status >= 500) return undefined;
   switch (type) {
     case 'entity.parse.failed':
-      return [
-        400,
-        { error: { code: 'MALFORMED_JSON', message: 'Request body is not valid JSON' } },
-      ];
+      return {
+        status: 400,
+        body: { error: { code: 'MALFORMED_JSON', message: 'Request body is not valid JSON' } },
+      };
     case 'entity.too.large':
-      return [
-        413,
-        { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds the size limit' } },
-      ];
+      return {
+        status: 413,
+        body: {
+          error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds the size limit' },
+        },
+      };
     default:
-      return [status, { error: { code: httpCode(status), message: exception.message } }];
+      return { status, body: { error: { code: httpCode(status), message: exception.message } } };
   }
 }
 

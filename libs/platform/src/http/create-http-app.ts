@@ -2,22 +2,28 @@ import { type DynamicModule, type INestApplication, type Type } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 
-import { AllExceptionsFilter, type DomainStatusMapper } from '../errors/all-exceptions.filter';
+import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { type DomainErrorMapping } from '../errors/domain-error';
 import { createRootLogger, JsonLogger } from '../logging/json-logger';
 import { stopTracing } from '../tracing/start-tracing';
 
-export interface HttpAppOptions {
-  serviceName: string;
-  port: number;
-  logLevel: string;
-  shutdownTimeoutMs: number;
-  toHttpStatus: DomainStatusMapper;
+/** The HTTP wiring every service shares (and in-process test harnesses reuse). */
+export interface HttpWiringOptions {
+  /** The service's domain errors: `domainErrors(ItsError, itsHttpStatus)`. */
+  errors: DomainErrorMapping;
   /** Largest accepted JSON body; larger bodies get 413 before any handler runs. */
   jsonBodyLimit?: string;
   /** Keeps the raw body on the request for signature verification. */
   rawBody?: boolean;
   /** Extra body parsers, e.g. urlencoded for Twilio callbacks. */
   urlencoded?: boolean;
+}
+
+export interface HttpAppOptions extends HttpWiringOptions {
+  serviceName: string;
+  port: number;
+  logLevel: string;
+  shutdownTimeoutMs: number;
 }
 
 /**
@@ -38,14 +44,22 @@ export async function createHttpApp(
     bodyParser: false,
     rawBody: options.rawBody ?? false,
   });
-  app.useBodyParser('json', { limit: options.jsonBodyLimit ?? '1mb' });
-  if (options.urlencoded) app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
-  app.useGlobalFilters(new AllExceptionsFilter(options.toHttpStatus));
-  app.disable('x-powered-by');
+  configureHttpApp(app, options);
   installShutdown(app, logger, options.shutdownTimeoutMs);
   await app.listen(options.port, '0.0.0.0');
   logger.log(`${options.serviceName} listening on port ${options.port}`);
   return app;
+}
+
+/**
+ * Body limits and the one error format. The app must be created with `bodyParser: false`
+ * (and `rawBody` when signatures are verified) so these parsers are the only ones.
+ */
+export function configureHttpApp(app: NestExpressApplication, options: HttpWiringOptions): void {
+  app.useBodyParser('json', { limit: options.jsonBodyLimit ?? '1mb' });
+  if (options.urlencoded) app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
+  app.useGlobalFilters(new AllExceptionsFilter(options.errors));
+  app.disable('x-powered-by');
 }
 
 function installShutdown(app: INestApplication, logger: JsonLogger, timeoutMs: number): void {

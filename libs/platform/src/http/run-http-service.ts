@@ -1,7 +1,7 @@
 import { type DynamicModule } from '@nestjs/common';
 
 import { ConfigError } from '../config/load-config';
-import { type DomainStatusMapper } from '../errors/all-exceptions.filter';
+import { type DomainErrorMapping } from '../errors/domain-error';
 
 import { createHttpApp, type HttpAppOptions } from './create-http-app';
 
@@ -15,7 +15,7 @@ export interface HttpServiceDefinition<C extends RunnableConfig> {
   serviceName: string;
   loadConfig: () => C;
   appModule: (config: C) => DynamicModule;
-  toHttpStatus: DomainStatusMapper;
+  errors: DomainErrorMapping;
   http?: Pick<HttpAppOptions, 'jsonBodyLimit' | 'rawBody' | 'urlencoded'>;
 }
 
@@ -34,7 +34,7 @@ export function runHttpService<C extends RunnableConfig>(
       port: config.HTTP_PORT,
       logLevel: config.LOG_LEVEL,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-      toHttpStatus: definition.toHttpStatus,
+      errors: definition.errors,
       ...definition.http,
     });
   };

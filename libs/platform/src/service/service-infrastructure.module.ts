@@ -68,7 +68,7 @@ export class ServiceInfrastructureModule {
         ServiceConfigModule.forRoot(config),
         TypeOrmModule.forRoot(
           buildDataSourceOptions({
-            url: config.DATABASE_URL,
+            url: config.DATABASE_URL.reveal(),
             poolSize: config.DATABASE_POOL_SIZE,
             entities: [...runtimeEntities, ...service.entities],
             migrations: [...runtimeMigrations, ...service.migrations],

@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 
-import { DomainError } from '@caredispatch/platform';
+import { DomainError, domainErrors } from '@caredispatch/platform';
 
 export enum AuditErrorCode {
   Unauthorized = 'UNAUTHORIZED',
@@ -9,12 +9,14 @@ export enum AuditErrorCode {
 
 export class AuditError extends DomainError<AuditErrorCode> {}
 
-export function auditErrorStatus(error: DomainError): HttpStatus {
-  if (!(error instanceof AuditError)) return HttpStatus.INTERNAL_SERVER_ERROR;
-  switch (error.code) {
+/** Exhaustive: a new code cannot ship without a status. */
+export function auditHttpStatus(code: AuditErrorCode): HttpStatus {
+  switch (code) {
     case AuditErrorCode.Unauthorized:
       return HttpStatus.UNAUTHORIZED;
     case AuditErrorCode.InvalidQuery:
       return HttpStatus.BAD_REQUEST;
   }
 }
+
+export const auditErrors = domainErrors(AuditError, auditHttpStatus);

@@ -6,7 +6,6 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 
 import {
   ALL_TOPICS,
-  type Clock,
   createEnvelope,
   encodeEnvelope,
   type EventEnvelope,
@@ -19,7 +18,7 @@ import {
   Topics,
 } from '@caredispatch/contracts';
 import { envelopeHeaders } from '@caredispatch/kafka';
-import { AllExceptionsFilter } from '@caredispatch/platform';
+import { AllExceptionsFilter, type Clock } from '@caredispatch/platform';
 import {
   eventually,
   freePort,
@@ -30,7 +29,7 @@ import {
 import { AppModule } from '../app.module';
 import { auditLogConfigSchema } from '../config';
 
-import { auditErrorStatus } from './audit-events.errors';
+import { auditErrors } from './audit-events.errors';
 import {
   type AuditTrailResponse,
   type ChainVerificationResponse,
@@ -144,7 +143,7 @@ describe('audit-log: events from three producers → one causal trail', () => {
     // Framework start-up chatter would drown the test output.
     Logger.overrideLogger(['error', 'warn']);
     app = await NestFactory.create(AppModule.forRoot(config));
-    app.useGlobalFilters(new AllExceptionsFilter(auditErrorStatus));
+    app.useGlobalFilters(new AllExceptionsFilter(auditErrors));
     await app.listen(port, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${port}`;
     await eventually(

@@ -1,18 +1,17 @@
 import { Module } from '@nestjs/common';
 
-import { systemClock } from '@caredispatch/contracts';
+import { systemClockProvider } from '@caredispatch/platform';
 
 import { AuditEventsConsumer } from './audit-events.consumer';
 import { AuditEventsController } from './audit-events.controller';
 import { AuditRecorderService } from './audit-recorder.service';
 import { AuditTokenGuard } from './audit-token.guard';
 import { AuditTrailService } from './audit-trail.service';
-import { CLOCK } from './clock.token';
 
 @Module({
   controllers: [AuditEventsController],
   providers: [
-    { provide: CLOCK, useValue: systemClock },
+    systemClockProvider,
     AuditRecorderService,
     AuditTrailService,
     AuditTokenGuard,

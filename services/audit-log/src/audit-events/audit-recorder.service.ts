@@ -4,12 +4,8 @@ import { toJson } from '@bufbuild/protobuf';
 import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
-import {
-  type Clock,
-  eventDefinitionOf,
-  type EventEnvelope,
-  timestampDate,
-} from '@caredispatch/contracts';
+import { eventDefinitionOf, type EventEnvelope, timestampDate } from '@caredispatch/contracts';
+import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { type JsonObject } from '../audit-chain/canonical-json';
 import {
@@ -18,8 +14,6 @@ import {
   type TypedEvent,
 } from '../audit-chain/event-references';
 import { type ChainHead, GENESIS_HASH, link } from '../audit-chain/hash-chain';
-
-import { CLOCK } from './clock.token';
 
 /** A consumed event with where it was read from. */
 export type ConsumedEvent = TypedEvent & {

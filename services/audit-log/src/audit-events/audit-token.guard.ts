@@ -18,7 +18,7 @@ export class AuditTokenGuard implements CanActivate {
   private readonly expected: Buffer;
 
   constructor(@Inject(SERVICE_CONFIG) config: AuditLogConfig) {
-    this.expected = digest(config.AUDIT_API_TOKEN);
+    this.expected = digest(config.AUDIT_API_TOKEN.reveal());
   }
 
   canActivate(context: ExecutionContext): boolean {

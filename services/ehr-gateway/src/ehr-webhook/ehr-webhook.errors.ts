@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 
-import { DomainError } from '@caredispatch/platform';
+import { DomainError, domainErrors } from '@caredispatch/platform';
 
 /**
  * Every way a FHIR webhook delivery can be refused. The code is the contract with the EHR's
@@ -33,14 +33,14 @@ export enum EhrWebhookErrorCode {
   UnknownTimeZone = 'UNKNOWN_TIME_ZONE',
 }
 
-export type EhrWebhookError = DomainError<EhrWebhookErrorCode>;
+export class EhrWebhookError extends DomainError<EhrWebhookErrorCode> {}
 
 export function ehrWebhookError(
   code: EhrWebhookErrorCode,
   message: string,
   details?: Readonly<Record<string, unknown>>,
 ): EhrWebhookError {
-  return new DomainError(code, message, details);
+  return new EhrWebhookError(code, message, details);
 }
 
 /** A FHIR validation failure: `path` is the FHIRPath-like location of the offending element. */
@@ -60,15 +60,9 @@ export function replayedWebhookIdError(): EhrWebhookError {
   );
 }
 
-/** `instanceof` on a generic class narrows to DomainError<any>; this keeps the code a string. */
-export function isDomainError(error: unknown): error is DomainError {
-  return error instanceof DomainError;
-}
-
-const knownCodes = new Set<string>(Object.values(EhrWebhookErrorCode));
-
-function isEhrWebhookErrorCode(code: string): code is EhrWebhookErrorCode {
-  return knownCodes.has(code);
+/** Narrows to this service's own errors (their code is an EhrWebhookErrorCode). */
+export function isDomainError(error: unknown): error is EhrWebhookError {
+  return error instanceof EhrWebhookError;
 }
 
 /** The HTTP status of each code; exhaustive so a new code cannot ship without a status. */
@@ -107,9 +101,4 @@ export function ehrWebhookHttpStatus(code: EhrWebhookErrorCode): HttpStatus {
   }
 }
 
-/** `toHttpStatus` for createHttpApp: a DomainError with a foreign code is a bug, hence 500. */
-export function toHttpStatus(error: DomainError): HttpStatus {
-  return isEhrWebhookErrorCode(error.code)
-    ? ehrWebhookHttpStatus(error.code)
-    : HttpStatus.INTERNAL_SERVER_ERROR;
-}
+export const ehrWebhookErrors = domainErrors(EhrWebhookError, ehrWebhookHttpStatus);

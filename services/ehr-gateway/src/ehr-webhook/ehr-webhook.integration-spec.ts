@@ -18,7 +18,7 @@ import { AppModule, SERVICE_NAME } from '../app.module';
 import { loadEhrGatewayConfig } from '../config';
 
 import { EhrWebhookController } from './ehr-webhook.controller';
-import { toHttpStatus } from './ehr-webhook.errors';
+import { ehrWebhookErrors } from './ehr-webhook.errors';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
@@ -61,7 +61,7 @@ describe(EhrWebhookController.name, () => {
       port,
       logLevel: 'error',
       shutdownTimeoutMs: 10_000,
-      toHttpStatus,
+      errors: ehrWebhookErrors,
     });
     baseUrl = `http://127.0.0.1:${port}`;
   }, 60_000);

@@ -1,12 +1,11 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 
-import { systemClock } from '@caredispatch/contracts';
 import { KafkaRuntime } from '@caredispatch/kafka';
-import { ReadinessRegistry } from '@caredispatch/platform';
+import { ReadinessRegistry, systemClockProvider } from '@caredispatch/platform';
 
 import { EhrWebhookController } from './ehr-webhook.controller';
 import { EhrWebhookRepository } from './ehr-webhook.repository';
-import { EHR_WEBHOOK_CLOCK, EhrWebhookService } from './ehr-webhook.service';
+import { EhrWebhookService } from './ehr-webhook.service';
 import { RawWebhookBodyInstaller } from './raw-body';
 import { WebhookDeliveryPruner } from './webhook-delivery.pruner';
 
@@ -17,7 +16,7 @@ import { WebhookDeliveryPruner } from './webhook-delivery.pruner';
     EhrWebhookService,
     EhrWebhookRepository,
     WebhookDeliveryPruner,
-    { provide: EHR_WEBHOOK_CLOCK, useValue: systemClock },
+    systemClockProvider,
   ],
 })
 export class EhrWebhookModule implements OnModuleInit {

@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 
-import { type Clock } from '@caredispatch/contracts';
-import { SERVICE_CONFIG } from '@caredispatch/platform';
+import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type EhrGatewayConfig } from '../config';
 
@@ -32,8 +31,6 @@ import {
 import { assertJsonMediaType, parseJsonBody } from './webhook-body';
 import { type WebhookDeliveryOutcome } from './webhook-delivery.entity';
 
-export const EHR_WEBHOOK_CLOCK = Symbol('EHR_WEBHOOK_CLOCK');
-
 export interface IncomingWebhook {
   readonly tenantId: string;
   readonly contentType: string | undefined;
@@ -53,7 +50,7 @@ export class EhrWebhookService {
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: EhrGatewayConfig,
-    @Inject(EHR_WEBHOOK_CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly repository: EhrWebhookRepository,
   ) {}
 
@@ -100,14 +97,14 @@ export class EhrWebhookService {
       this.clock.now(),
       this.config.WEBHOOK_TOLERANCE_SECONDS,
     );
-    assertValidSignature(key, signature, delivery.body);
+    assertValidSignature(key.reveal(), signature, delivery.body);
     if (await this.repository.isKnownDelivery(tenantId, signature.id))
       throw replayedWebhookIdError();
 
     const normalized = normalizeFhirAppointment(parseJsonBody(delivery.body), {
       defaultPhoneRegion: this.config.DEFAULT_PHONE_REGION,
       defaultTimeZone: this.config.DEFAULT_TIME_ZONE,
-      configuredPracticeName: this.config.PRACTICE_NAMES?.get(tenantId),
+      configuredPracticeName: this.config.PRACTICE_NAMES.get(tenantId),
     });
     logged.ehrAppointmentId = normalized.ehrAppointmentId;
     const correlationId = randomUUID();

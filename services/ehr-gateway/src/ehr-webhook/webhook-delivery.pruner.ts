@@ -6,10 +6,9 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 
-import { type Clock } from '@caredispatch/contracts';
+import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { EhrWebhookRepository } from './ehr-webhook.repository';
-import { EHR_WEBHOOK_CLOCK } from './ehr-webhook.service';
 
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 const PRUNE_BATCH = 5_000;
@@ -26,7 +25,7 @@ export class WebhookDeliveryPruner implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     private readonly repository: EhrWebhookRepository,
-    @Inject(EHR_WEBHOOK_CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {

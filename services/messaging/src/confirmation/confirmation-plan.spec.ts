@@ -1,4 +1,4 @@
-import { aScheduledAppointment } from '../testing/scheduled-appointment.builder';
+import { aScheduledAppointment } from '@caredispatch/testing';
 
 import { planConfirmation, SuppressionReason } from './confirmation-plan';
 import { ConfirmationKind } from './confirmation-text';

@@ -3,14 +3,12 @@ import { context, propagation } from '@opentelemetry/api';
 import { EntityManager } from 'typeorm';
 
 import {
-  type Clock,
   type EventEnvelope,
   type ScheduledAppointment,
   timestampDate,
 } from '@caredispatch/contracts';
-import { SERVICE_CONFIG } from '@caredispatch/platform';
+import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
-import { CLOCK } from '../clock';
 import { type MessagingConfig } from '../config';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
@@ -74,7 +72,11 @@ export class ConfirmationService {
       appointment.revision,
     );
 
-    const plan = planConfirmation(appointment, kind, this.config.PRACTICE_NAMES[envelope.tenantId]);
+    const plan = planConfirmation(
+      appointment,
+      kind,
+      this.config.PRACTICE_NAMES.get(envelope.tenantId),
+    );
     const id = this.messages.newId();
     const inserted = await this.messages.insertIfAbsent(manager, {
       id,

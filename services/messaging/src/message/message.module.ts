@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 
-import { systemClockProvider } from '../clock';
+import { systemClockProvider } from '@caredispatch/platform';
 
 import { MessageEvents } from './message-events';
 import { MessageRepository } from './message.repository';

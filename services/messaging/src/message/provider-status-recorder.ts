@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-import { type Clock } from '@caredispatch/contracts';
-
-import { CLOCK } from '../clock';
+import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { MessageEvents } from './message-events';
 import {

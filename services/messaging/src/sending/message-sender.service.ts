@@ -2,11 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { context, propagation, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DataSource } from 'typeorm';
 
-import { type Clock } from '@caredispatch/contracts';
 import { backoffDelayMs } from '@caredispatch/kafka';
-import { SERVICE_CONFIG } from '@caredispatch/platform';
+import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
-import { CLOCK } from '../clock';
 import { type MessagingConfig } from '../config';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';

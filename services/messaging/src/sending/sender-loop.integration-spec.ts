@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
+import { aScheduledAppointment } from '@caredispatch/testing';
+
+import { MessagingHarness, waitFor } from '../../test/messaging-harness';
 import { MESSAGE_DUE_CHANNEL } from '../message/message.repository';
-import { MessagingHarness, waitFor } from '../testing/messaging-harness';
-import { aScheduledAppointment } from '../testing/scheduled-appointment.builder';
 
 import { SenderLoop } from './sender-loop';
 

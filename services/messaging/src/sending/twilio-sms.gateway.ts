@@ -37,7 +37,7 @@ export class TwilioSmsGateway implements SmsGateway {
       // Retries are ours (SenderService), where they can be reconciled; never the SDK's.
       autoRetry: false,
     };
-    this.client = twilio(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, {
+    this.client = twilio(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN.reveal(), {
       ...httpOptions,
       httpClient: config.TWILIO_API_BASE_URL
         ? new BaseUrlRequestClient(config.TWILIO_API_BASE_URL, httpOptions)

@@ -8,10 +8,10 @@ import {
 import { type Request } from 'express';
 import twilio from 'twilio';
 
-import { DomainError, SERVICE_CONFIG } from '@caredispatch/platform';
+import { SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
-import { MessagingErrorCode } from '../messaging.errors';
+import { MessagingError, MessagingErrorCode } from '../messaging.errors';
 
 /**
  * Admits only requests signed by Twilio with our auth token. The signed URL is the public
@@ -30,12 +30,12 @@ export class TwilioSignatureGuard implements CanActivate {
     const params = signedParams(request.body);
     if (
       signature &&
-      twilio.validateRequest(this.config.TWILIO_AUTH_TOKEN, signature, url, params)
+      twilio.validateRequest(this.config.TWILIO_AUTH_TOKEN.reveal(), signature, url, params)
     ) {
       return true;
     }
     this.logger.warn({ message: 'rejected status callback with a missing or bad signature' });
-    throw new DomainError(
+    throw new MessagingError(
       MessagingErrorCode.TwilioSignatureInvalid,
       'X-Twilio-Signature is missing or invalid',
     );

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { type Clock } from '@caredispatch/contracts';
+import { CLOCK, type Clock } from '@caredispatch/platform';
 
-import { CLOCK } from '../clock';
 import { MessageRepository } from '../message/message.repository';
 import { ProviderStatusRecorder } from '../message/provider-status-recorder';
 

@@ -5,13 +5,13 @@ import { type EntityManager } from 'typeorm';
 
 import {
   causedBy,
-  type Clock,
   type EventEnvelope,
   type EventPayload,
   timestampDate,
   timestampFromDate,
 } from '@caredispatch/contracts';
 import { OutboxWriter } from '@caredispatch/kafka';
+import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { DirectoryRepository } from '../directory/directory.repository';
 
@@ -23,7 +23,6 @@ import {
   type TransitionKind,
 } from './appointment-transition';
 import { AppointmentEntity } from './appointment.entity';
-import { CLOCK } from './clock.token';
 import { toScheduledAppointment } from './scheduled-appointment.mapper';
 
 type EhrAppointmentEventType =

@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 
-import { DomainError } from '@caredispatch/platform';
+import { DomainError, domainErrors } from '@caredispatch/platform';
 
 export enum SchedulingErrorCode {
   AppointmentNotFound = 'APPOINTMENT_NOT_FOUND',
@@ -9,12 +9,14 @@ export enum SchedulingErrorCode {
 
 export class SchedulingError extends DomainError<SchedulingErrorCode> {}
 
-export function schedulingErrorStatus(error: DomainError): HttpStatus {
-  if (!(error instanceof SchedulingError)) return HttpStatus.INTERNAL_SERVER_ERROR;
-  switch (error.code) {
+/** Exhaustive: a new code cannot ship without a status. */
+export function schedulingHttpStatus(code: SchedulingErrorCode): HttpStatus {
+  switch (code) {
     case SchedulingErrorCode.AppointmentNotFound:
       return HttpStatus.NOT_FOUND;
     case SchedulingErrorCode.InvalidAppointmentId:
       return HttpStatus.BAD_REQUEST;
   }
 }
+
+export const schedulingErrors = domainErrors(SchedulingError, schedulingHttpStatus);

@@ -28,7 +28,7 @@ import {
 import { AppModule } from '../app.module';
 import { schedulingConfigSchema } from '../config';
 
-import { schedulingErrorStatus } from './appointments.errors';
+import { schedulingErrors } from './appointments.errors';
 
 // Jest applies its default 5 s to hooks and tests; a broker round trip with group joins needs more.
 jest.setTimeout(60_000);
@@ -140,7 +140,7 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
     // Framework start-up chatter would drown the test output.
     Logger.overrideLogger(['error', 'warn']);
     app = await NestFactory.create(AppModule.forRoot(config));
-    app.useGlobalFilters(new AllExceptionsFilter(schedulingErrorStatus));
+    app.useGlobalFilters(new AllExceptionsFilter(schedulingErrors));
     await app.listen(port, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${port}`;
     await eventually(

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 
-import { systemClock } from '@caredispatch/contracts';
+import { systemClockProvider } from '@caredispatch/platform';
 
 import { DirectoryRepository } from '../directory/directory.repository';
 
@@ -8,12 +8,11 @@ import { AppointmentQueryService } from './appointment-query.service';
 import { AppointmentSyncService } from './appointment-sync.service';
 import { AppointmentsConsumer } from './appointments.consumer';
 import { AppointmentsController } from './appointments.controller';
-import { CLOCK } from './clock.token';
 
 @Module({
   controllers: [AppointmentsController],
   providers: [
-    { provide: CLOCK, useValue: systemClock },
+    systemClockProvider,
     DirectoryRepository,
     AppointmentSyncService,
     AppointmentQueryService,

@@ -1,6 +1,4 @@
-import { DomainError } from '@caredispatch/platform';
-
-import { MessagingErrorCode } from '../../messaging.errors';
+import { MessagingError, MessagingErrorCode } from '../../messaging.errors';
 
 /**
  * The fields of a Twilio message StatusCallback messaging acts on
@@ -29,7 +27,7 @@ export function parseTwilioStatusCallback(body: unknown): TwilioStatusCallback {
   if (errorCode !== undefined && errorCode !== '' && !/^\d{1,10}$/.test(errorCode))
     problems.push('ErrorCode must be numeric');
   if (problems.length > 0 || messageSid === undefined || messageStatus === undefined) {
-    throw new DomainError(MessagingErrorCode.StatusCallbackInvalid, 'Invalid status callback', {
+    throw new MessagingError(MessagingErrorCode.StatusCallbackInvalid, 'Invalid status callback', {
       problems,
     });
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 
 import {
@@ -13,13 +13,13 @@ import {
   type EventTypesOf,
   Topics,
 } from '@caredispatch/contracts';
-import { AllExceptionsFilter } from '@caredispatch/platform';
+import { configureHttpApp } from '@caredispatch/platform';
 import { freePort, ThrowawayDatabase, TwilioStandIn } from '@caredispatch/testing';
 
-import { AppModule } from '../app.module';
-import { loadMessagingConfig, type MessagingConfig } from '../config';
-import { messagingHttpStatus } from '../messaging.errors';
-import { SenderLoop } from '../sending/sender-loop';
+import { AppModule } from '../src/app.module';
+import { loadMessagingConfig, type MessagingConfig } from '../src/config';
+import { messagingErrors } from '../src/messaging.errors';
+import { SenderLoop } from '../src/sending/sender-loop';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
@@ -76,14 +76,14 @@ export class MessagingHarness {
       ...this.overrides,
     });
 
-    // createHttpApp's wiring minus its process signal handlers: Nest's default body parsers
-    // (JSON + urlencoded, as createHttpApp enables for this service) and the same error filter.
+    // createHttpApp's wiring (as main.ts asks for it) minus its process signal handlers.
     Logger.overrideLogger(false);
-    const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot(this.config),
-      new ExpressAdapter(),
-    );
-    app.useGlobalFilters(new AllExceptionsFilter(messagingHttpStatus));
+    // Nest types its options as a class but documents and expects a plain object here.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(this.config), {
+      bodyParser: false,
+    });
+    configureHttpApp(app, { errors: messagingErrors, urlencoded: true });
     await app.listen(port, '127.0.0.1');
     this.app = app;
 
