@@ -8,6 +8,7 @@ import {
   KafkaModule,
   KafkaRuntime,
   OutboxMessageEntity,
+  ParkOutboxMessage1764201600002,
 } from '@caredispatch/kafka';
 
 import { type CommonConfig, consumerRetryFrom } from '../config/common-schema';
@@ -61,6 +62,7 @@ export class ServiceInfrastructureModule {
     const runtimeMigrations = [
       ...(service.produces ? [CreateOutboxMessage1764201600000] : []),
       ...(service.consumer ? [CreateInboxEvent1764201600001] : []),
+      ...(service.produces ? [ParkOutboxMessage1764201600002] : []),
     ];
     return {
       module: ServiceInfrastructureModule,
