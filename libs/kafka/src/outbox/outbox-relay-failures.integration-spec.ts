@@ -225,4 +225,33 @@ describe(`${OutboxRelay.name} under failures`, () => {
       new Set(['late']),
     );
   });
+
+  it('should LISTEN again after its connection is terminated and publish on the next NOTIFY', async () => {
+    const topic = uniqueName('test.outbox-relisten.v1');
+    await ensureTopics(admin, [topic]);
+    const listeners = async (): Promise<number[]> =>
+      (
+        await dataSource.query<{ pid: number }[]>(
+          `SELECT pid FROM pg_stat_activity
+            WHERE datname = current_database() AND query = 'LISTEN outbox_message'`,
+        )
+      ).map(({ pid }) => pid);
+    // No poll within the test's lifetime: only a NOTIFY can make the relay publish.
+    const sut = newRelay({ pollIntervalMs: 600_000 });
+    await sut.start();
+    await waitFor(async () => (await listeners()).length === 1, 'the first LISTEN session');
+    const [terminated] = await listeners();
+
+    await dataSource.query('SELECT pg_terminate_backend($1)', [terminated]);
+    await waitFor(async () => {
+      const now = await listeners();
+      return now.length === 1 && now[0] !== terminated;
+    }, 'a new LISTEN session');
+    const id = await stage(topic, randomUUID(), Buffer.from('after-relisten'));
+
+    const read = await readTopic(kafka, topic, (messages) => messages.length >= 1);
+    await waitFor(async () => (await row(id)).published, 'the row to be marked');
+    expect(read.map(({ message }) => message.value?.toString())).toEqual(['after-relisten']);
+    expect(sut.status().listening).toBe(true);
+  });
 });
