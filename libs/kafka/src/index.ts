@@ -17,3 +17,5 @@ export * from './nest/kafka.module';
 export * from './outbox/listen-session';
 export * from './outbox/outbox-parking';
 export * from './outbox/publish-failure';
+export * from './retention/retention-task';
+export * from './retention/retention-scheduler';
