@@ -67,7 +67,7 @@ describe(ensureTopics.name, () => {
     const created = await ensureTopics(admin, [topic], { numPartitions: 6 });
 
     expect(created).toEqual([]);
-    const [described] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-    expect(described?.partitions).toHaveLength(3);
+    const described = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    expect(described.map(({ partitions }) => partitions.length)).toEqual([3]);
   });
 });

@@ -325,8 +325,8 @@ export class OutboxRelay {
         WHERE id = $1
         RETURNING failed_attempts, attempts, parked_at IS NOT NULL AS parked`,
       [row.id, reason, this.maxRowFailures],
-    )) as [[{ failed_attempts: number; attempts: number; parked: boolean }], number];
-    const updated = result[0];
+    )) as [{ failed_attempts: number; attempts: number; parked: boolean }[], number];
+    const updated = result.at(0);
     const ids = `outbox_id=${row.id} event_id=${row.event_id} tenant_id=${row.tenant_id} topic=${row.topic}`;
     if (updated?.parked) {
       // The alert line: ids only (keys are ids too, but the topic and event id suffice).
@@ -407,9 +407,9 @@ export class OutboxRelay {
   private async refreshParked(force: boolean): Promise<void> {
     if (!force && Date.now() - this.parkedRefreshedAt < PARKED_REFRESH_MS) return;
     try {
-      const [row] = (await this.options.dataSource.query(
+      const [row] = await this.options.dataSource.query<[{ parked: number }]>(
         'SELECT count(*)::int AS parked FROM outbox_message WHERE parked_at IS NOT NULL AND published_at IS NULL',
-      )) as [{ parked: number }];
+      );
       this.parked = row.parked;
       this.parkedRefreshedAt = Date.now();
     } catch {

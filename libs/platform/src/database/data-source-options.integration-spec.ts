@@ -32,8 +32,8 @@ describe(buildDataSourceOptions.name, () => {
   });
 
   async function show(setting: string): Promise<string> {
-    const [row] = await sut.query<Record<string, string>[]>(`SHOW ${setting}`);
-    return Object.values(row ?? {})[0] ?? '';
+    const rows = await sut.query<Record<string, string>[]>(`SHOW ${setting}`);
+    return Object.values(rows.at(0) ?? {}).at(0) ?? '';
   }
 
   it('should put every pooled session under the configured timeouts, in UTC', async () => {
