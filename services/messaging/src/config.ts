@@ -82,6 +82,8 @@ export const messagingConfigSchema = z
     SENDER_MAX_ATTEMPTS: positiveInt(8),
     SENDER_RETRY_BASE_MS: positiveInt(1_000),
     SENDER_RETRY_MAX_MS: positiveInt(60_000),
+    /** Phone numbers and texts of finished messages are dropped after this many days. */
+    MESSAGE_BODY_RETENTION_DAYS: positiveInt(30),
   })
   .superRefine((config, ctx) => {
     if (config.SENDER_LEASE_MS <= 2 * config.TWILIO_REQUEST_TIMEOUT_MS) {
