@@ -167,7 +167,9 @@ export class OutboxRelay {
     this.stopping?.abort();
     this.wake?.();
     await this.loop;
-    await this.flush(this.options.stopTimeoutMs ?? 10_000);
+    // With Kafka failing, a flush would only spend the shutdown deadline; the rows wait for
+    // the next start.
+    if (this.consecutiveFailures === 0) await this.flush(this.options.stopTimeoutMs ?? 10_000);
     await this.listening;
     await this.dropProducer();
   }

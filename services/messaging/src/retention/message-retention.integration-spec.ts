@@ -72,11 +72,12 @@ describe(messageBodyRetention.name, () => {
   }
 
   async function stored(id: string): Promise<StoredMessage> {
-    const [row] = await dataSource.query<StoredMessage[]>(
+    const rows = await dataSource.query<StoredMessage[]>(
       `SELECT id, state, to_e164, body, provider_message_id, appointment_id, sent_at, updated_at
          FROM message WHERE id = $1`,
       [id],
     );
+    const row = rows.at(0);
     if (!row) throw new Error(`message ${id} is gone`);
     return row;
   }
