@@ -21,6 +21,23 @@ const PUBLIC_HTTPS_EGRESS = {
   ports: [{ port: 443, protocol: 'TCP' }],
 };
 
+/**
+ * Reliability settings every service reads (README configuration table). A Kubernetes
+ * deployment runs against a replicated Kafka cluster: topics get 3 replicas and need 2 in sync.
+ */
+const COMMON_ENV = [
+  ['KAFKA_TOPIC_REPLICATION_FACTOR', '3', 'Replicas of each topic (and .dlq) the service creates; 3 on a cluster.'],
+  ['KAFKA_TOPIC_MIN_INSYNC_REPLICAS', '2', 'min.insync.replicas of those topics; acks=all writes need this many replicas.'],
+  ['DATABASE_CONNECT_TIMEOUT_MS', '5000', 'PostgreSQL connect timeout, in milliseconds.'],
+  ['DATABASE_STATEMENT_TIMEOUT_MS', '30000', 'PostgreSQL statement_timeout, in milliseconds.'],
+  ['DATABASE_LOCK_TIMEOUT_MS', '10000', 'PostgreSQL lock_timeout, in milliseconds.'],
+  ['DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', '60000', 'PostgreSQL idle_in_transaction_session_timeout, in milliseconds.'],
+  ['OUTBOX_MAX_ROW_FAILURES', '5', 'Non-transient publish failures before an outbox row is parked.'],
+  ['OUTBOX_SEND_TIMEOUT_MS', '15000', 'Deadline of one outbox publish round; below the idle-in-transaction timeout.'],
+  ['OUTBOX_RETENTION_HOURS', '72', 'Published outbox rows are deleted after this many hours.'],
+  ['INBOX_RETENTION_HOURS', '168', 'Processed event ids are kept this long; at least the topic retention.'],
+];
+
 /** One entry per deployable service: what differs between the charts. */
 const SERVICES = [
   {
@@ -57,6 +74,7 @@ const SERVICES = [
       ['TWILIO_API_BASE_URL', '', 'Twilio API base URL; empty = live Twilio.'],
       ['PUBLIC_BASE_URL', '', 'Public URL of this service, for Twilio status callbacks. Required.'],
       ['PRACTICE_NAMES', '', 'Optional JSON object tenantId -> practice display name.'],
+      ['MESSAGE_BODY_RETENTION_DAYS', '30', 'Phone numbers and texts of finished messages are dropped after this many days.'],
     ],
     secrets: [
       ['TWILIO_ACCOUNT_SID', 'messaging-twilio', 'account-sid', 'Twilio account SID.'],
@@ -140,6 +158,7 @@ function valuesYaml(svc) {
     `  KAFKA_BROKERS: kafka-bootstrap.kafka.svc:9092`,
     `  # -- OTLP endpoint for traces; empty = tracing export off.`,
     `  OTEL_EXPORTER_OTLP_ENDPOINT: ""`,
+    ...COMMON_ENV.flatMap(([key, value, doc]) => [`  # -- ${doc}`, `  ${key}: ${JSON.stringify(value)}`]),
     ...svc.env.flatMap(([key, value, doc]) => [`  # -- ${doc}`, `  ${key}: ${JSON.stringify(value)}`]),
   ];
   const secretLines = [
@@ -338,7 +357,13 @@ function valuesSchema(svc) {
     timeoutSeconds: int(1),
     failureThreshold: int(1),
   });
-  const envKeys = ['LOG_LEVEL', 'KAFKA_BROKERS', 'OTEL_EXPORTER_OTLP_ENDPOINT', ...svc.env.map(([k]) => k)];
+  const envKeys = [
+    'LOG_LEVEL',
+    'KAFKA_BROKERS',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ...COMMON_ENV.map(([k]) => k),
+    ...svc.env.map(([k]) => k),
+  ];
   const envProps = Object.fromEntries(envKeys.map((k) => [k, str]));
   envProps.LOG_LEVEL = { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] };
   envProps.KAFKA_BROKERS = { type: 'string', minLength: 1 };

@@ -114,9 +114,13 @@ ensure_cluster_kafka() {
 }
 
 print_env() {
-  local bootstrap="$1" db service
+  local bootstrap="$1" replication_factor="$2" min_insync="$3" db service
   printf '\n# CareDispatch local infrastructure is up. Environment for the services and tests:\n'
   printf 'export KAFKA_BROKERS=%s\n' "${bootstrap}"
+  # Topics the services create: one replica on the single broker; 3 replicas, 2 in sync on the
+  # cluster (one broker may fail without losing an acknowledged event).
+  printf 'export KAFKA_TOPIC_REPLICATION_FACTOR=%s\n' "${replication_factor}"
+  printf 'export KAFKA_TOPIC_MIN_INSYNC_REPLICAS=%s\n' "${min_insync}"
   if ((with_postgres)); then
     printf '# DATABASE_URL per service (role = database = password, local only):\n'
     for db in "${SERVICE_DATABASES[@]}"; do
@@ -132,8 +136,8 @@ require_command java "Install Java 17+ (apt-get install openjdk-17-jre-headless)
 ensure_kafka_libs
 if [[ "${mode}" == cluster ]]; then
   ensure_cluster_kafka
-  print_env "${CLUSTER_BOOTSTRAP}"
+  print_env "${CLUSTER_BOOTSTRAP}" 3 2
 else
   ensure_single_kafka
-  print_env "${SINGLE_BOOTSTRAP}"
+  print_env "${SINGLE_BOOTSTRAP}" 1 1
 fi

@@ -14,3 +14,8 @@ export * from './nest/event-handler.decorator';
 export * from './nest/kafka-module-options';
 export * from './nest/kafka-runtime';
 export * from './nest/kafka.module';
+export * from './outbox/listen-session';
+export * from './outbox/outbox-parking';
+export * from './outbox/publish-failure';
+export * from './retention/retention-task';
+export * from './retention/retention-scheduler';

@@ -1,5 +1,5 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, type logCreator, logLevel, type RetryOptions } from 'kafkajs';
 
 export interface KafkaClientOptions {
   readonly clientId: string;
@@ -8,7 +8,12 @@ export interface KafkaClientOptions {
   readonly logger?: LoggerService;
   readonly connectionTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** Client-wide retries (connects, metadata, admin); producers may bound theirs further. */
+  readonly retry?: RetryOptions;
 }
+
+const IDEMPOTENT_RETRY_WARNING =
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees';
 
 /**
  * kafkajs logs through its own console logger by default; route it to the service logger,
@@ -17,6 +22,9 @@ export interface KafkaClientOptions {
 function logCreatorFor(logger: LoggerService): logCreator {
   return () =>
     ({ level, log }) => {
+      // The relay bounds its idempotent producer's retries on purpose and replaces the
+      // producer after a failed send, which is what this warning asks for.
+      if (log.message === IDEMPOTENT_RETRY_WARNING) return;
       const text = `${log.message}${typeof log['error'] === 'string' ? ` (${log['error']})` : ''}`;
       switch (level) {
         case logLevel.ERROR:
@@ -43,6 +51,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
     logCreator: logCreatorFor(options.logger ?? new Logger('kafkajs')),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
+    ...(options.retry && { retry: options.retry }),
   };
   return new Kafka(config);
 }

@@ -8,8 +8,8 @@ import { ConfirmationModule } from './confirmation/confirmation.module';
 import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
 import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
 import { MessageEntity } from './message/message.entity';
-import { CreateMessagingSchema1795747878715 } from './migrations/1795747878715-CreateMessagingSchema';
-import { GuardMessageDispatch1795900000000 } from './migrations/1795900000000-GuardMessageDispatch';
+import { messagingMigrations } from './migrations';
+import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
 import { TwilioStatusModule } from './twilio-status/twilio-status.module';
@@ -35,7 +35,7 @@ export class AppModule {
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: 'messaging',
           entities: [MessageEntity, AppointmentRevisionEntity, EarlyStatusCallbackEntity],
-          migrations: [CreateMessagingSchema1795747878715, GuardMessageDispatch1795900000000],
+          migrations: messagingMigrations,
           consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
           produces: true,
           topics: [Topics.SchedulingAppointmentV1, Topics.MessagingMessageV1],
@@ -43,6 +43,7 @@ export class AppModule {
         ConfirmationModule,
         SendingModule,
         TwilioStatusModule,
+        RetentionModule,
       ],
       providers: [SenderReadiness],
     };

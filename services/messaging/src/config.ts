@@ -63,6 +63,8 @@ export const messagingConfigSchema = z
      * expired instead (0: only once the visit has started).
      */
     CONFIRMATION_MIN_LEAD_MS: z.coerce.number().int().min(0).default(0),
+    /** Phone numbers and texts of finished messages are dropped after this many days. */
+    MESSAGE_BODY_RETENTION_DAYS: positiveInt(30),
   })
   .superRefine((config, ctx) => {
     if (config.SENDER_LEASE_MS <= 2 * config.TWILIO_REQUEST_TIMEOUT_MS) {

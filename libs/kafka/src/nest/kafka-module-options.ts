@@ -22,7 +22,17 @@ export interface KafkaModuleOptions {
   };
   /** Outbox relay tuning; `false` for a service that never produces. */
   readonly relay?:
-    false | Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs' | 'listen' | 'stopTimeoutMs'>;
+    | false
+    | Pick<
+        OutboxRelayOptions,
+        | 'batchSize'
+        | 'pollIntervalMs'
+        | 'listen'
+        | 'stopTimeoutMs'
+        | 'maxRowFailures'
+        | 'sendTimeoutMs'
+        | 'producerRetry'
+      >;
   /** Topics (and their .dlq) created at start-up when missing. */
   readonly topics?: TopicSettings & { readonly ensure: readonly string[] };
   readonly clock?: Clock;

@@ -13,7 +13,7 @@ import { EVENT_TYPES, type EventType } from '@caredispatch/contracts';
 
 import { ensureTopics } from '../admin/ensure-topics';
 import { EventConsumer } from '../consumer/event-consumer';
-import { OutboxRelay } from '../outbox/outbox-relay';
+import { OutboxRelay, type OutboxRelayStatus } from '../outbox/outbox-relay';
 
 import { readEventHandlerMetadata } from './event-handler.decorator';
 import {
@@ -83,6 +83,11 @@ export class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationSh
 
   readiness(): KafkaReadiness {
     return { relay: this.relay?.isReady(), consumer: this.consumer?.isReady() };
+  }
+
+  /** Parked rows, LISTEN state and the last publish failure; undefined without a relay. */
+  relayStatus(): OutboxRelayStatus | undefined {
+    return this.relay?.status();
   }
 
   /** For /health/ready: every configured component is up. */

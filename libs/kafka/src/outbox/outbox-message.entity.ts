@@ -9,6 +9,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('UQ_outbox_message_event_id', ['eventId'], { unique: true })
 // Partial index: the relay only ever scans the unpublished tail, in seq order.
 @Index('IDX_outbox_message_unpublished_seq', ['seq'], { where: 'published_at IS NULL' })
+// Tiny partial index: "is an earlier row of this key parked?" for every candidate row.
+@Index('IDX_outbox_message_parked_key', ['topic', 'messageKey', 'seq'], {
+  where: 'parked_at IS NOT NULL AND published_at IS NULL',
+})
+@Index('IDX_outbox_message_published_at', ['publishedAt'], { where: 'published_at IS NOT NULL' })
 export class OutboxMessageEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_outbox_message' })
   id!: string;
@@ -53,6 +58,19 @@ export class OutboxMessageEntity {
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
 
+  /** Error class and code of the last failure (never message text or payload). */
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
+
+  /** Consecutive non-transient publish failures; reset by a success or an un-park. */
+  @Column({ name: 'failed_attempts', type: 'integer', default: 0 })
+  failedAttempts!: number;
+
+  /**
+   * Set when the row failed `failed_attempts` times for a reason retrying cannot fix (e.g. too
+   * large for the broker); the relay skips it, and later rows of the same topic and key, until
+   * `SELECT outbox_unpark(...)` puts it back.
+   */
+  @Column({ name: 'parked_at', type: 'timestamptz', nullable: true })
+  parkedAt!: Date | null;
 }

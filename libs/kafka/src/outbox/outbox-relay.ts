@@ -1,21 +1,31 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import {
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+  type RetryOptions,
+  type TopicMessages,
+} from 'kafkajs';
 import { DataSource } from 'typeorm';
 
 import { backoffDelayMs, sleep } from '../backoff';
 import { describeError } from '../headers';
 
+import { holdListenSession } from './listen-session';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
-
-import type { PoolClient } from 'pg';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import {
+  classifyPublishFailure,
+  describePublishError,
+  type PublishFailure,
+} from './publish-failure';
 
 export interface OutboxRelayOptions {
   readonly kafka: Kafka;
   readonly dataSource: DataSource;
   /** Rows published per round trip. */
   readonly batchSize?: number;
-  /** Safety-net poll when no NOTIFY arrives (e.g. the listen connection dropped). */
+  /** Safety-net poll when no NOTIFY arrives (e.g. while the listen connection is re-opened). */
   readonly pollIntervalMs?: number;
   /** LISTEN for the writer's NOTIFY to publish without waiting for the next poll. */
   readonly listen?: boolean;
@@ -23,20 +33,63 @@ export interface OutboxRelayOptions {
   readonly stopTimeoutMs?: number;
   /** Advisory lock id: one relay per database publishes at a time, which keeps per-key order. */
   readonly lockKey?: number;
+  /**
+   * Failures a row may have for a reason retrying cannot fix (too large, topic denied…)
+   * before it is parked. Transient failures (broker down, timeouts) never count.
+   */
+  readonly maxRowFailures?: number;
+  /**
+   * Hard deadline for one publish round. The round holds its transaction (and so its row
+   * lock) while Kafka answers, so keep it well under the database's
+   * idle_in_transaction_session_timeout.
+   */
+  readonly sendTimeoutMs?: number;
+  /** kafkajs producer retries inside one send (bounded: the kafkajs default for idempotent producers is forever). */
+  readonly producerRetry?: Pick<RetryOptions, 'retries' | 'initialRetryTime' | 'maxRetryTime'>;
+  /** Delay between failed rounds. */
+  readonly failureBackoff?: { readonly baseDelayMs: number; readonly maxDelayMs: number };
   readonly logger?: LoggerService;
+}
+
+/** What /health/ready and operators see of the relay. */
+export interface OutboxRelayStatus {
+  readonly ready: boolean;
+  /** A LISTEN session is open (otherwise the relay runs on its poll only). */
+  readonly listening: boolean;
+  /** Rows parked and waiting for an operator (`SELECT outbox_unpark(...)`). */
+  readonly parked: number;
+  readonly consecutiveFailures: number;
+  /** Error classes of the last failed round (no message text), until a round succeeds. */
+  readonly lastFailure: string | undefined;
 }
 
 interface OutboxRow {
   id: string;
+  event_id: string;
+  tenant_id: string;
   topic: string;
   message_key: string;
   payload: Buffer;
   headers: Record<string, string>;
 }
 
-type BatchOutcome = { kind: 'published'; count: number } | { kind: 'idle' } | { kind: 'failed' };
+type Query = (sql: string, params?: unknown[]) => Promise<unknown>;
+
+type BatchOutcome =
+  | { kind: 'published'; count: number }
+  | { kind: 'idle' }
+  /** Only rows failed (each counted towards parking); other keys may still have flowed. */
+  | { kind: 'rows-failed'; count: number }
+  | { kind: 'failed'; reason: string };
 
 const DEFAULT_LOCK_KEY = 0x0c0ffee;
+/** Rounds in a row that may fail before the relay reports not-ready. */
+const FAILURES_BEFORE_NOT_READY = 3;
+const PARKED_REFRESH_MS = 10_000;
+
+class SendTimeoutError extends Error {
+  override readonly name = 'OutboxSendTimeoutError';
+}
 
 /**
  * Publishes committed outbox rows to Kafka in `seq` order and marks them published.
@@ -44,42 +97,65 @@ const DEFAULT_LOCK_KEY = 0x0c0ffee;
  * Delivery is at-least-once: if the process dies after Kafka acknowledged a batch but before
  * the mark commits, the same rows (same event ids) are sent again on the next start, and the
  * consumers' inbox drops the duplicates.
+ *
+ * A row the broker refuses for a reason of its own (see publish-failure.ts) is retried
+ * `maxRowFailures` times and then parked: it and the later rows of the SAME topic and key
+ * wait (an appointment's events must not overtake each other — a "cancelled" published before
+ * a parked "booked" would be applied and then overwritten on un-park), while every other key
+ * flows. Transient failures park nothing: the batch waits and is retried with backoff.
  */
 export class OutboxRelay {
-  private readonly producer: Producer;
+  private producer: Producer | undefined;
   private readonly logger: LoggerService;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly lockKey: number;
-  private producerConnected = false;
+  private readonly maxRowFailures: number;
+  private readonly sendTimeoutMs: number;
   private running = false;
   private loop: Promise<void> | undefined;
+  private listening: Promise<void> | undefined;
+  private stopping: AbortController | undefined;
   private wakeRequested = false;
   private wake: (() => void) | undefined;
-  private listener: { client: PoolClient; release: () => void } | undefined;
+  private listenerUp = false;
   private consecutiveFailures = 0;
+  private lastFailure: string | undefined;
+  private parked = 0;
+  private parkedRefreshedAt = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    // Idempotent + one in-flight request: the broker dedupes producer retries and a retried
-    // batch cannot overtake a later one, so per-partition (per-key) order holds.
-    this.producer = options.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
     this.logger = options.logger ?? new Logger(OutboxRelay.name);
     this.batchSize = options.batchSize ?? 100;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.lockKey = options.lockKey ?? DEFAULT_LOCK_KEY;
+    this.maxRowFailures = options.maxRowFailures ?? 5;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 15_000;
+    if (!Number.isInteger(this.maxRowFailures) || this.maxRowFailures < 1) {
+      throw new RangeError('maxRowFailures must be an integer >= 1');
+    }
   }
 
+  /** Starts publishing; a broker that is down at start-up is waited for, not fatal. */
   async start(): Promise<void> {
     if (this.running) return;
-    await this.producer.connect();
-    if (this.options.listen ?? true) await this.listen();
     this.running = true;
+    const stopping = new AbortController();
+    this.stopping = stopping;
+    if (this.options.listen ?? true) {
+      this.listening = holdListenSession(
+        {
+          dataSource: this.options.dataSource,
+          channel: OUTBOX_NOTIFY_CHANNEL,
+          onNotify: this.onNotify,
+          onListening: (up) => (this.listenerUp = up),
+          logger: this.logger,
+          owner: 'outbox relay',
+        },
+        stopping.signal,
+      );
+    }
+    await this.refreshParked(true);
     // Rows left unpublished by a previous run are picked up by the first iteration.
     this.loop = this.run();
   }
@@ -88,15 +164,28 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.stopping?.abort();
     this.wake?.();
     await this.loop;
-    await this.flush(this.options.stopTimeoutMs ?? 10_000);
-    await this.unlisten();
-    await this.producer.disconnect();
+    // With Kafka failing, a flush would only spend the shutdown deadline; the rows wait for
+    // the next start.
+    if (this.consecutiveFailures === 0) await this.flush(this.options.stopTimeoutMs ?? 10_000);
+    await this.listening;
+    await this.dropProducer();
   }
 
   isReady(): boolean {
-    return this.running && this.producerConnected && this.consecutiveFailures < 3;
+    return this.status().ready;
+  }
+
+  status(): OutboxRelayStatus {
+    return {
+      ready: this.running && this.consecutiveFailures < FAILURES_BEFORE_NOT_READY,
+      listening: this.listenerUp,
+      parked: this.parked,
+      consecutiveFailures: this.consecutiveFailures,
+      lastFailure: this.lastFailure,
+    };
   }
 
   /** Publishes until nothing committed is left or `timeoutMs` passes; returns the rows published. */
@@ -114,32 +203,54 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (this.running) {
       const outcome = await this.publishBatch();
+      await this.refreshParked(outcome.kind === 'rows-failed');
       if (outcome.kind === 'published' && outcome.count === this.batchSize) continue;
-      const delay =
-        outcome.kind === 'failed'
-          ? backoffDelayMs(this.consecutiveFailures, { baseDelayMs: 100, maxDelayMs: 5_000 })
-          : this.pollIntervalMs;
-      await this.idle(delay);
+      if (outcome.kind === 'rows-failed' && outcome.count > 0) continue;
+      await this.idle(this.delayAfter(outcome));
+    }
+  }
+
+  private delayAfter(outcome: BatchOutcome): number {
+    switch (outcome.kind) {
+      case 'failed':
+        return backoffDelayMs(
+          this.consecutiveFailures,
+          this.options.failureBackoff ?? { baseDelayMs: 500, maxDelayMs: 30_000 },
+        );
+      case 'rows-failed':
+        // Give a fixable cause (an ACL being granted) a moment between the counted attempts.
+        return Math.min(this.pollIntervalMs, 1_000);
+      case 'published':
+      case 'idle':
+        return this.pollIntervalMs;
     }
   }
 
   private async publishBatch(): Promise<BatchOutcome> {
+    let outcome: BatchOutcome;
     try {
-      const outcome = await this.options.dataSource.transaction((manager) =>
-        this.publishLocked(manager.query.bind(manager)),
+      // Connect before the transaction opens: a broker that is down must not keep it open.
+      const producer = await this.connectedProducer();
+      outcome = await this.options.dataSource.transaction((manager) =>
+        this.publishLocked(producer, manager.query.bind(manager)),
       );
-      this.consecutiveFailures = outcome.kind === 'failed' ? this.consecutiveFailures + 1 : 0;
-      return outcome;
     } catch (error) {
-      this.consecutiveFailures += 1;
-      this.logger.error(`outbox relay database round failed: ${describeError(error)}`);
-      return { kind: 'failed' };
+      outcome = { kind: 'failed', reason: describeRoundError(error) };
     }
+    if (outcome.kind === 'failed') {
+      this.consecutiveFailures += 1;
+      this.lastFailure = outcome.reason;
+      this.logger.error(
+        `outbox relay round failed (${this.consecutiveFailures} in a row), retrying with backoff: ${outcome.reason}`,
+      );
+    } else {
+      this.consecutiveFailures = 0;
+      this.lastFailure = undefined;
+    }
+    return outcome;
   }
 
-  private async publishLocked(
-    query: (sql: string, params?: unknown[]) => Promise<unknown>,
-  ): Promise<BatchOutcome> {
+  private async publishLocked(producer: Producer, query: Query): Promise<BatchOutcome> {
     const [lock] = (await query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
       this.lockKey,
     ])) as [{ locked: boolean }];
@@ -147,30 +258,165 @@ export class OutboxRelay {
     if (!lock.locked) return { kind: 'idle' };
 
     // seq order = insertion order; see OutboxWriter.append for why that is per-key commit order.
+    // Rows behind a parked row of their key wait with it.
     const rows = (await query(
-      `SELECT id, topic, message_key, payload, headers FROM outbox_message
-       WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+      `SELECT o.id, o.event_id, o.tenant_id, o.topic, o.message_key, o.payload, o.headers
+         FROM outbox_message o
+        WHERE o.published_at IS NULL AND o.parked_at IS NULL
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox_message p
+             WHERE p.parked_at IS NOT NULL AND p.published_at IS NULL
+               AND p.topic = o.topic AND p.message_key = o.message_key AND p.seq < o.seq)
+        ORDER BY o.seq LIMIT $1`,
       [this.batchSize],
     )) as OutboxRow[];
     if (rows.length === 0) return { kind: 'idle' };
-    const ids = rows.map((row) => row.id);
 
-    try {
-      await this.producer.sendBatch({ topicMessages: groupByTopic(rows) });
-    } catch (error) {
-      const reason = describeError(error);
-      this.logger.error(`outbox relay could not publish ${rows.length} events: ${reason}`);
-      await query(
-        'UPDATE outbox_message SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])',
-        [ids, reason],
-      );
-      return { kind: 'failed' };
+    const deadline = Date.now() + this.sendTimeoutMs;
+    const failure = await this.send(producer, rows, deadline);
+    if (failure === undefined) {
+      await markPublished(query, rows);
+      return { kind: 'published', count: rows.length };
     }
-    await query(
-      'UPDATE outbox_message SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])',
-      [ids],
-    );
-    return { kind: 'published', count: rows.length };
+    if (failure.kind === 'transient') {
+      await markAttempt(query, rows, failure.reason);
+      return { kind: 'failed', reason: failure.reason };
+    }
+    // Some row is refused for a reason of its own: find it by sending one by one.
+    return this.publishOneByOne(producer, query, rows, deadline);
+  }
+
+  private async publishOneByOne(
+    producer: Producer,
+    query: Query,
+    rows: readonly OutboxRow[],
+    deadline: number,
+  ): Promise<BatchOutcome> {
+    const heldKeys = new Set<string>();
+    const published: OutboxRow[] = [];
+    let transient: string | undefined;
+    let failedRows = 0;
+    for (const row of rows) {
+      const key = `${row.topic}\u0000${row.message_key}`;
+      if (heldKeys.has(key)) continue;
+      if (Date.now() >= deadline) break;
+      const failure = await this.send(producer, [row], deadline);
+      if (failure === undefined) {
+        published.push(row);
+      } else if (failure.kind === 'row') {
+        heldKeys.add(key);
+        failedRows += 1;
+        await this.recordRowFailure(query, row, failure.reason);
+      } else {
+        transient = failure.reason;
+        break;
+      }
+    }
+    await markPublished(query, published);
+    if (transient !== undefined) return { kind: 'failed', reason: transient };
+    return failedRows > 0
+      ? { kind: 'rows-failed', count: published.length }
+      : { kind: 'published', count: published.length };
+  }
+
+  private async recordRowFailure(query: Query, row: OutboxRow, reason: string): Promise<void> {
+    const [result] = (await query(
+      `UPDATE outbox_message
+          SET attempts = attempts + 1, failed_attempts = failed_attempts + 1, last_error = $2,
+              parked_at = CASE WHEN failed_attempts + 1 >= $3 THEN now() END
+        WHERE id = $1
+        RETURNING failed_attempts, attempts, parked_at IS NOT NULL AS parked`,
+      [row.id, reason, this.maxRowFailures],
+    )) as [{ failed_attempts: number; attempts: number; parked: boolean }[], number];
+    const updated = result.at(0);
+    const ids = `outbox_id=${row.id} event_id=${row.event_id} tenant_id=${row.tenant_id} topic=${row.topic}`;
+    if (updated?.parked) {
+      // The alert line: ids only (keys are ids too, but the topic and event id suffice).
+      this.logger.error(
+        `ALERT outbox row parked after ${updated.failed_attempts} failures; later rows of its key wait, others flow; un-park with SELECT outbox_unpark(ARRAY['${row.id}']::uuid[]): ${ids} reason=${reason}`,
+      );
+    } else {
+      this.logger.warn(
+        `outbox row refused by the broker (${updated?.failed_attempts ?? '?'}/${this.maxRowFailures} before parking): ${ids} reason=${reason}`,
+      );
+    }
+  }
+
+  /** Undefined when Kafka acknowledged every message (acks=all). */
+  private async send(
+    producer: Producer,
+    rows: readonly OutboxRow[],
+    deadline: number,
+  ): Promise<PublishFailure | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const sending = producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
+      // A send abandoned at the deadline may still complete: its rows are sent again and
+      // the consumers' inbox drops the copies.
+      sending.catch(() => undefined);
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new SendTimeoutError('publish deadline passed')),
+          Math.max(0, deadline - Date.now()),
+        );
+      });
+      await Promise.race([sending, timeout]);
+      return undefined;
+    } catch (error) {
+      const failure = classifyPublishFailure(error);
+      // After a failed or abandoned send the idempotent producer's sequence numbers may no
+      // longer match the broker's: start over with a fresh producer id.
+      if (failure.kind === 'transient') await this.dropProducer();
+      return failure;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    // Idempotent + one in-flight request: the broker dedupes producer retries and a retried
+    // batch cannot overtake a later one, so per-partition (per-key) order holds. Retries are
+    // bounded so a failure comes back to the relay (which backs off and retries the batch)
+    // instead of hanging while the round holds its transaction.
+    const producer = this.options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: {
+        retries: 5,
+        initialRetryTime: 300,
+        maxRetryTime: 3_000,
+        ...this.options.producerRetry,
+      },
+    });
+    try {
+      await producer.connect();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.producer = producer;
+    return producer;
+  }
+
+  private async dropProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private async refreshParked(force: boolean): Promise<void> {
+    if (!force && Date.now() - this.parkedRefreshedAt < PARKED_REFRESH_MS) return;
+    try {
+      const [row] = await this.options.dataSource.query<[{ parked: number }]>(
+        'SELECT count(*)::int AS parked FROM outbox_message WHERE parked_at IS NOT NULL AND published_at IS NULL',
+      );
+      this.parked = row.parked;
+      this.parkedRefreshedAt = Date.now();
+    } catch {
+      // The round reports database trouble; the count is refreshed once it is back.
+    }
   }
 
   private idle(ms: number): Promise<void> {
@@ -192,39 +438,35 @@ export class OutboxRelay {
     this.wakeRequested = true;
     this.wake?.();
   };
+}
 
-  private async listen(): Promise<void> {
-    try {
-      const driver: unknown = this.options.dataSource.driver;
-      if (!isPostgresDriver(driver)) throw new Error('the outbox relay needs the postgres driver');
-      // A dedicated pooled connection: LISTEN is per session and must outlive any transaction.
-      const connection: unknown = await driver.obtainMasterConnection();
-      const [client, release] = connection as [PoolClient, () => void];
-      client.on('notification', this.onNotify);
-      client.on('error', (error) => {
-        this.logger.warn(
-          `outbox relay listen connection lost, polling only: ${describeError(error)}`,
-        );
-      });
-      await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
-      this.listener = { client, release };
-    } catch (error) {
-      this.logger.warn(`outbox relay cannot LISTEN, polling only: ${describeError(error)}`);
-    }
-  }
+function describeRoundError(error: unknown): string {
+  // pg errors carry a SQLSTATE `code`; kafkajs errors a class chain (connect failures).
+  const code: unknown = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string'
+    ? `database: ${describeError(error)}`
+    : `kafka: ${describePublishError(error)}`;
+}
 
-  private async unlisten(): Promise<void> {
-    const listener = this.listener;
-    this.listener = undefined;
-    if (!listener) return;
-    listener.client.off('notification', this.onNotify);
-    try {
-      await listener.client.query('UNLISTEN *');
-    } catch {
-      // The connection is going back to the pool or is already broken; nothing to undo.
-    }
-    listener.release();
-  }
+async function markPublished(query: Query, rows: readonly OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await query(
+    `UPDATE outbox_message SET published_at = now(), attempts = attempts + 1, last_error = NULL,
+            failed_attempts = 0
+      WHERE id = ANY($1::uuid[])`,
+    [rows.map((row) => row.id)],
+  );
+}
+
+async function markAttempt(
+  query: Query,
+  rows: readonly OutboxRow[],
+  reason: string,
+): Promise<void> {
+  await query(
+    'UPDATE outbox_message SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::uuid[])',
+    [rows.map((row) => row.id), reason],
+  );
 }
 
 function groupByTopic(rows: readonly OutboxRow[]): TopicMessages[] {
@@ -235,12 +477,4 @@ function groupByTopic(rows: readonly OutboxRow[]): TopicMessages[] {
     byTopic.set(row.topic, messages);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
-
-function isPostgresDriver(
-  driver: unknown,
-): driver is Pick<PostgresDriver, 'obtainMasterConnection'> {
-  return (
-    typeof (driver as Partial<PostgresDriver> | undefined)?.obtainMasterConnection === 'function'
-  );
 }

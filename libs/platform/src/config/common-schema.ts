@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { type DatabaseTimeouts } from '../database/data-source-options';
 import { Secret } from './secret';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -44,6 +45,30 @@ export const commonConfigShape = {
    */
   OUTBOX_RELAY_ENABLED: booleanFlag(true),
   OUTBOX_RELAY_POLL_INTERVAL_MS: positiveInt(1_000),
+  /** Non-transient publish failures (too large, topic denied) before an outbox row is parked. */
+  OUTBOX_MAX_ROW_FAILURES: positiveInt(5),
+  /** Hard deadline of one publish round; must stay well below DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS. */
+  OUTBOX_SEND_TIMEOUT_MS: positiveInt(15_000),
+  /** kafkajs retries inside one publish (bounded; the relay retries the batch later with backoff). */
+  OUTBOX_PRODUCER_RETRIES: positiveInt(5),
+  /** Replicas per topic (and .dlq) created at start-up: 1 on one broker, 3 on a cluster. */
+  KAFKA_TOPIC_REPLICATION_FACTOR: positiveInt(1),
+  /** `min.insync.replicas` of those topics: 1 on one broker, 2 on a 3-broker cluster. */
+  KAFKA_TOPIC_MIN_INSYNC_REPLICAS: positiveInt(1),
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(30_000),
+  DATABASE_LOCK_TIMEOUT_MS: positiveInt(10_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveInt(60_000),
+  /** Published outbox rows are deleted after this many hours (they hold full payloads). */
+  OUTBOX_RETENTION_HOURS: positiveInt(72),
+  /**
+   * Processed-event ids are kept this long: at least the topics' retention (the longest a
+   * redelivery can come), so a duplicate is always recognised.
+   */
+  INBOX_RETENTION_HOURS: positiveInt(168),
+  /** How often the retention jobs run, and rows deleted per batch. */
+  RETENTION_INTERVAL_MS: positiveInt(900_000),
+  RETENTION_BATCH_SIZE: positiveInt(1_000),
   /** Attempts per consumed message (the first included) before it goes to `<topic>.dlq`. */
   KAFKA_CONSUMER_MAX_ATTEMPTS: positiveInt(5),
   KAFKA_CONSUMER_RETRY_BASE_MS: positiveInt(200),
@@ -60,6 +85,21 @@ export function consumerRetryFrom(config: {
     maxAttempts: config.KAFKA_CONSUMER_MAX_ATTEMPTS,
     baseDelayMs: config.KAFKA_CONSUMER_RETRY_BASE_MS,
     maxDelayMs: config.KAFKA_CONSUMER_RETRY_MAX_MS,
+  };
+}
+
+/** PostgreSQL session timeouts from the common variables (libs/platform's DatabaseTimeouts). */
+export function databaseTimeoutsFrom(config: {
+  DATABASE_CONNECT_TIMEOUT_MS: number;
+  DATABASE_STATEMENT_TIMEOUT_MS: number;
+  DATABASE_LOCK_TIMEOUT_MS: number;
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
+}): DatabaseTimeouts {
+  return {
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
   };
 }
 

@@ -1,17 +1,36 @@
-import { type DynamicModule, Module, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 
 import {
+  inboxRetention,
+  publishedOutboxRetention,
+  RetentionScheduler,
+  type RetentionTask,
   CreateInboxEvent1764201600001,
   CreateOutboxMessage1764201600000,
   InboxEventEntity,
   KafkaModule,
   KafkaRuntime,
   OutboxMessageEntity,
+  ParkOutboxMessage1764201600002,
 } from '@caredispatch/kafka';
 
-import { type CommonConfig, consumerRetryFrom } from '../config/common-schema';
+import {
+  type CommonConfig,
+  consumerRetryFrom,
+  databaseTimeoutsFrom,
+} from '../config/common-schema';
 import { ServiceConfigModule } from '../config/config.module';
+import { ConfigError } from '../config/load-config';
 import { buildDataSourceOptions } from '../database/data-source-options';
 import { HealthModule } from '../health/health.module';
 import { ReadinessRegistry } from '../health/readiness-registry';
@@ -45,6 +64,49 @@ class KafkaReadinessProbe implements OnModuleInit {
   }
 }
 
+const RETENTION_SETTINGS = Symbol('RETENTION_SETTINGS');
+
+interface RetentionSettings {
+  readonly tasks: readonly RetentionTask[];
+  readonly intervalMs: number;
+  readonly batchSize: number;
+}
+
+/** Expires published outbox rows and old inbox ids of this service's database. */
+@Injectable()
+class KafkaTablesRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly scheduler: RetentionScheduler;
+
+  constructor(dataSource: DataSource, @Inject(RETENTION_SETTINGS) settings: RetentionSettings) {
+    this.scheduler = new RetentionScheduler({ dataSource, ...settings });
+  }
+
+  onApplicationBootstrap(): void {
+    this.scheduler.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.scheduler.stop();
+  }
+}
+
+/** Cross-variable rules the per-variable schema cannot state. */
+function checkInfrastructureConfig(config: InfrastructureConfig): void {
+  const problems: string[] = [];
+  if (config.OUTBOX_SEND_TIMEOUT_MS >= config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS) {
+    // The relay's round holds its transaction while Kafka answers.
+    problems.push(
+      'OUTBOX_SEND_TIMEOUT_MS: must be less than DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+    );
+  }
+  if (config.KAFKA_TOPIC_MIN_INSYNC_REPLICAS > config.KAFKA_TOPIC_REPLICATION_FACTOR) {
+    problems.push(
+      'KAFKA_TOPIC_MIN_INSYNC_REPLICAS: must not exceed KAFKA_TOPIC_REPLICATION_FACTOR',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
 /**
  * What every service stands on, wired one way: typed config, its own database (migrations,
  * never synchronize; outbox and inbox tables included), health endpoints, and the Kafka
@@ -53,6 +115,15 @@ class KafkaReadinessProbe implements OnModuleInit {
 @Module({})
 export class ServiceInfrastructureModule {
   static forRoot(config: InfrastructureConfig, service: ServiceInfrastructure): DynamicModule {
+    checkInfrastructureConfig(config);
+    const retention: RetentionSettings = {
+      tasks: [
+        ...(service.produces ? [publishedOutboxRetention(config.OUTBOX_RETENTION_HOURS)] : []),
+        ...(service.consumer ? [inboxRetention(config.INBOX_RETENTION_HOURS)] : []),
+      ],
+      intervalMs: config.RETENTION_INTERVAL_MS,
+      batchSize: config.RETENTION_BATCH_SIZE,
+    };
     // Only the tables the service uses: a consumer owns an inbox, a producer an outbox.
     const runtimeEntities = [
       ...(service.consumer ? [InboxEventEntity] : []),
@@ -61,6 +132,7 @@ export class ServiceInfrastructureModule {
     const runtimeMigrations = [
       ...(service.produces ? [CreateOutboxMessage1764201600000] : []),
       ...(service.consumer ? [CreateInboxEvent1764201600001] : []),
+      ...(service.produces ? [ParkOutboxMessage1764201600002] : []),
     ];
     return {
       module: ServiceInfrastructureModule,
@@ -73,6 +145,7 @@ export class ServiceInfrastructureModule {
             entities: [...runtimeEntities, ...service.entities],
             migrations: [...runtimeMigrations, ...service.migrations],
             applicationName: service.serviceName,
+            timeouts: databaseTimeoutsFrom(config),
           }),
         ),
         HealthModule,
@@ -89,12 +162,25 @@ export class ServiceInfrastructureModule {
           }),
           relay:
             service.produces && config.OUTBOX_RELAY_ENABLED
-              ? { pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS }
+              ? {
+                  pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS,
+                  maxRowFailures: config.OUTBOX_MAX_ROW_FAILURES,
+                  sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
+                  producerRetry: { retries: config.OUTBOX_PRODUCER_RETRIES },
+                }
               : false,
-          topics: { ensure: service.topics },
+          topics: {
+            ensure: service.topics,
+            replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
+            minInsyncReplicas: config.KAFKA_TOPIC_MIN_INSYNC_REPLICAS,
+          },
         }),
       ],
-      providers: [KafkaReadinessProbe],
+      providers: [
+        KafkaReadinessProbe,
+        { provide: RETENTION_SETTINGS, useValue: retention },
+        KafkaTablesRetention,
+      ],
     };
   }
 }

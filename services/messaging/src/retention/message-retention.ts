@@ -1,0 +1,32 @@
+import { affectedRows, type RetentionTask } from '@caredispatch/kafka';
+
+import { MessageState } from '../message/message-state';
+
+/** States in which a message may still be sent: their phone number and text are still needed. */
+const SENDABLE_STATES: readonly MessageState[] = [MessageState.Queued, MessageState.Sending];
+
+/**
+ * Drops the PHI of messages created more than `maxAgeDays` ago — the phone number and the
+ * text — and keeps what audits and delivery questions need: state, timestamps, Twilio SID,
+ * error code, appointment id and revision. `updated_at` is left alone so it still says when
+ * the message last changed state.
+ */
+export function messageBodyRetention(maxAgeDays: number): RetentionTask {
+  return {
+    name: 'message-bodies',
+    lockKey: 0x0c0ff10,
+    async runBatch(query, batchSize) {
+      return affectedRows(
+        await query(
+          `UPDATE message SET to_e164 = NULL, body = NULL WHERE id IN (
+             SELECT id FROM message
+              WHERE (to_e164 IS NOT NULL OR body IS NOT NULL)
+                AND created_at < now() - make_interval(days => $1)
+                AND state <> ALL($3::text[])
+              ORDER BY created_at LIMIT $2)`,
+          [maxAgeDays, batchSize, SENDABLE_STATES],
+        ),
+      );
+    },
+  };
+}
