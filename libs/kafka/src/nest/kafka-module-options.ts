@@ -5,7 +5,6 @@ import type { RetryPolicy } from '../backoff';
 import type { OutboxRelayOptions } from '../outbox/outbox-relay';
 
 export const KAFKA_MODULE_OPTIONS = Symbol('KAFKA_MODULE_OPTIONS');
-export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 
 export interface KafkaModuleOptions {
   readonly clientId: string;

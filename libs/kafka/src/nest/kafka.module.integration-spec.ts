@@ -18,9 +18,6 @@ import {
   MessagePurpose,
   MessageStatus,
 } from '@caredispatch/contracts';
-
-import { ensureTopics } from '../admin/ensure-topics';
-import { OutboxWriter } from '../outbox/outbox-writer';
 import {
   bookedEvent,
   createTestDataSource,
@@ -29,7 +26,11 @@ import {
   uniqueName,
   TEST_BROKERS,
   waitFor,
-} from '../test-support/integration';
+} from '@caredispatch/testing';
+
+import { ensureTopics } from '../admin/ensure-topics';
+import { kafkaEntities, kafkaMigrations } from '../migrations';
+import { OutboxWriter } from '../outbox/outbox-writer';
 
 import { EventHandler } from './event-handler.decorator';
 import { KafkaRuntime } from './kafka-runtime';
@@ -87,7 +88,10 @@ describe(KafkaModule.name, () => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     trace.setGlobalTracerProvider(new BasicTracerProvider());
-    dataSource = await createTestDataSource('caredispatch_kafka_test_nest');
+    dataSource = await createTestDataSource('caredispatch_kafka_test_nest', {
+      entities: kafkaEntities,
+      migrations: kafkaMigrations,
+    });
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
