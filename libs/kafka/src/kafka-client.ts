@@ -1,14 +1,9 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
 
-export interface KafkaClientOptions {
-  readonly clientId: string;
-  readonly brokers: readonly string[];
-  /** Receives kafkajs' own logs; defaults to a Nest Logger (which the app routes to its JSON logger). */
-  readonly logger?: LoggerService;
-  readonly connectionTimeoutMs?: number;
-  readonly requestTimeoutMs?: number;
-}
+import type { KafkaClientOptions } from './kafka-client-options';
+
+export type { KafkaClientOptions } from './kafka-client-options';
 
 /**
  * kafkajs logs through its own console logger by default; route it to the service logger,

@@ -1,11 +1,9 @@
 import { dlqTopicOf } from '@caredispatch/contracts';
 
+import type { TopicSettings } from './topic-settings';
 import type { Admin } from 'kafkajs';
 
-export interface TopicSettings {
-  readonly numPartitions?: number;
-  readonly replicationFactor?: number;
-}
+export type { TopicSettings } from './topic-settings';
 
 /**
  * Creates each topic and its `.dlq` companion if missing. Safe to run from every service at

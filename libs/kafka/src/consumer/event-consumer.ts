@@ -18,7 +18,8 @@ import {
 
 import { backoffDelayMs, resolveRetryPolicy, type RetryPolicy, sleep } from '../backoff';
 import { type DeadLetter, deadLetterHeaders, describeError } from '../headers';
-import { createKafkaClient, type KafkaClientOptions } from '../kafka-client';
+import { createKafkaClient } from '../kafka-client';
+import { type KafkaClientOptions } from '../kafka-client-options';
 import { withConsumerSpan } from '../tracing';
 
 import {

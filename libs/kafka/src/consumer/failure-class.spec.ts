@@ -75,7 +75,7 @@ describe(classifyFailure.name, () => {
     expect(classifyFailure(error)).toBe('transient');
   });
 
-  it.each([
+  it.each<[string, Error]>([
     ['KafkaJSConnectionError', new KafkaJSConnectionError('Connection error: ECONNREFUSED')],
     ['KafkaJSRequestTimeoutError', new KafkaJSRequestTimeoutError('Request Produce timed out')],
     [

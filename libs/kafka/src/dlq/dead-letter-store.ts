@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { type Kafka, Partitioners } from 'kafkajs';
 
-import { waitUntil } from './wait-until';
-
 import {
   type DeadLetterRecord,
   type RawDeadLetter,
   replayHeaders,
   toDeadLetterRecord,
 } from './dead-letter-record';
+import { waitUntil } from './wait-until';
 
 export interface StoredDeadLetter {
   readonly raw: RawDeadLetter;

@@ -90,20 +90,21 @@ describe('caredispatch-dlq', () => {
   });
 
   async function effectsOf(eventId: string): Promise<number> {
-    const [row] = await dataSource.query<{ n: number }[]>(
+    const rows = await dataSource.query<{ n: number }[]>(
       'SELECT count(*)::int AS n FROM test_effect WHERE event_id = $1',
       [eventId],
     );
-    return row?.n ?? 0;
+    return rows.at(0)?.n ?? 0;
   }
 
   async function consumedToEnd(): Promise<boolean> {
-    const [ends, [committed]] = await Promise.all([
+    const [ends, groupOffsets] = await Promise.all([
       admin.fetchTopicOffsets(topic),
       admin.fetchOffsets({ groupId, topics: [topic] }),
     ]);
     return ends.every(({ partition, high }) => {
-      const at = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+      const at =
+        groupOffsets.at(0)?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
       return high === '0' || at === high;
     });
   }
@@ -119,7 +120,7 @@ describe('caredispatch-dlq', () => {
     });
     const [dead] = await readTopic(kafka, dlqTopicOf(topic), (read) => read.length >= 1);
     const dlqTopic = dlqTopicOf(topic);
-    const at = [dlqTopic, String(dead?.partition), dead?.message.offset ?? ''] as const;
+    const at = [dlqTopic, String(dead.partition), dead.message.offset] as const;
 
     const listed = await dlq('list', '--topic', topic, '--tenant', tenantId, '--json');
     const shown = await dlq('show', ...at);
@@ -141,8 +142,8 @@ describe('caredispatch-dlq', () => {
     expect(records).toEqual([
       expect.objectContaining({
         dlqTopic,
-        partition: dead?.partition,
-        offset: dead?.message.offset,
+        partition: dead.partition,
+        offset: dead.message.offset,
         reason: 'HANDLER_REJECTED',
         error: 'PermanentEventError[LOCATION_NOT_SERVED]',
         attempts: 2,

@@ -72,7 +72,8 @@ export function parseDlqCommand(
   if (brokers.length === 0 || !brokers.every((broker) => /^[\w.-]+:\d{1,5}$/.test(broker))) {
     throw new DlqUsageError('--brokers must be a comma-separated list of host:port');
   }
-  const [name, ...args] = positionals;
+  const name = positionals.at(0);
+  const args = positionals.slice(1);
   const json = values.json ?? false;
   switch (name) {
     case undefined:
@@ -143,8 +144,8 @@ function replaySelection(args: readonly string[], tenantId: string | undefined):
   const partition = partitionArg(partitionText);
   const range = /^(\d+)\.\.(\d+)$/.exec(offsets);
   if (!range) return { kind: 'one', dlqTopic, partition, offset: offsetArg(offsets) };
-  const from = BigInt(range[1] ?? '0');
-  const to = BigInt(range[2] ?? '0');
+  const from = BigInt(range[1]);
+  const to = BigInt(range[2]);
   if (to < from) throw new DlqUsageError(`offset range ${offsets} ends before it starts`);
   return { kind: 'range', dlqTopic, partition, from, to };
 }

@@ -1,10 +1,20 @@
 import type { Clock } from '@caredispatch/contracts';
 
-import type { TopicSettings } from '../admin/ensure-topics';
+import type { TopicSettings } from '../admin/topic-settings';
 import type { RetryPolicy } from '../backoff';
-import type { OutboxRelayOptions } from '../outbox/outbox-relay';
 
 export const KAFKA_MODULE_OPTIONS = Symbol('KAFKA_MODULE_OPTIONS');
+
+/**
+ * The relay settings a service may tune (see OutboxRelayOptions). Spelled out rather than
+ * picked from OutboxRelayOptions so the public API does not reach the relay's kafkajs types.
+ */
+export interface OutboxRelaySettings {
+  readonly batchSize?: number;
+  readonly pollIntervalMs?: number;
+  readonly listen?: boolean;
+  readonly stopTimeoutMs?: number;
+}
 
 export interface KafkaModuleOptions {
   readonly clientId: string;
@@ -20,8 +30,7 @@ export interface KafkaModuleOptions {
     readonly sessionTimeoutMs?: number;
   };
   /** Outbox relay tuning; `false` for a service that never produces. */
-  readonly relay?:
-    false | Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs' | 'listen' | 'stopTimeoutMs'>;
+  readonly relay?: false | OutboxRelaySettings;
   /** Topics (and their .dlq) created at start-up when missing. */
   readonly topics?: TopicSettings & { readonly ensure: readonly string[] };
   readonly clock?: Clock;

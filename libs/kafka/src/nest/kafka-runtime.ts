@@ -12,7 +12,8 @@ import { EVENT_TYPES, type EventType } from '@caredispatch/contracts';
 
 import { ensureTopics } from '../admin/ensure-topics';
 import { EventConsumer } from '../consumer/event-consumer';
-import { createKafkaClient, type KafkaClientOptions } from '../kafka-client';
+import { createKafkaClient } from '../kafka-client';
+import { type KafkaClientOptions } from '../kafka-client-options';
 import { type MetricFamily } from '../metrics/prometheus-text';
 import { OutboxRelay } from '../outbox/outbox-relay';
 
