@@ -25,6 +25,8 @@ import type { DeadLetterRecord } from './dead-letter-record';
 import type { DataSource } from 'typeorm';
 
 const run = promisify(execFile);
+// Four CLI processes (each compiles TypeScript at start-up) on a busy CI machine.
+jest.setTimeout(300_000);
 const repoRoot = resolve(__dirname, '../../../..');
 
 /** The CLI as an operator runs it: a separate process (`npm run dlq -- …` runs exactly this). */
