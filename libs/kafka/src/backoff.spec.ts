@@ -31,15 +31,18 @@ describe(resolveRetryPolicy.name, () => {
       maxAttempts: 2,
       baseDelayMs: 200,
       maxDelayMs: 5_000,
+      transientMaxDelayMs: 10_000,
     });
   });
 
-  it.each([{ maxAttempts: 0 }, { maxAttempts: 1.5 }, { baseDelayMs: 10, maxDelayMs: 5 }])(
-    'should reject the invalid policy %o',
-    (overrides) => {
-      expect(() => sut(overrides)).toThrow(RangeError);
-    },
-  );
+  it.each([
+    { maxAttempts: 0 },
+    { maxAttempts: 1.5 },
+    { baseDelayMs: 10, maxDelayMs: 5 },
+    { baseDelayMs: 100, transientMaxDelayMs: 50 },
+  ])('should reject the invalid policy %o', (overrides) => {
+    expect(() => sut(overrides)).toThrow(RangeError);
+  });
 });
 
 describe(sleep.name, () => {

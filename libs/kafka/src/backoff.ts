@@ -1,14 +1,20 @@
 export interface RetryPolicy {
-  /** Handler attempts per message, the first one included, before it goes to the DLQ. */
+  /** Attempts per message that fails permanently, the first one included, before it goes to the DLQ. */
   readonly maxAttempts: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  /**
+   * Cap of the backoff between attempts of a message that fails transiently. Those attempts
+   * never end in the DLQ; the cap bounds how long recovery waits once the cause is gone.
+   */
+  readonly transientMaxDelayMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 5,
   baseDelayMs: 200,
   maxDelayMs: 5_000,
+  transientMaxDelayMs: 10_000,
 };
 
 /**
@@ -33,6 +39,9 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
   }
   if (policy.baseDelayMs < 0 || policy.maxDelayMs < policy.baseDelayMs) {
     throw new RangeError('retry delays must satisfy 0 <= baseDelayMs <= maxDelayMs');
+  }
+  if (policy.transientMaxDelayMs < policy.baseDelayMs) {
+    throw new RangeError('retry delays must satisfy baseDelayMs <= transientMaxDelayMs');
   }
   return policy;
 }

@@ -26,25 +26,27 @@ describe(envelopeHeaders.name, () => {
 describe(deadLetterHeaders.name, () => {
   it('should carry the reason and the original coordinates as strings', () => {
     const sut = deadLetterHeaders({
-      reason: 'HANDLER_FAILED',
-      error: 'QueryFailedError[23505]',
+      reason: 'HANDLER_REJECTED',
+      error: 'QueryFailedError[23514]',
       topic: 'scheduling.appointment.v1',
       partition: 2,
       offset: '41',
       timestamp: '1741100000000',
       attempts: 5,
       consumerGroup: 'messaging',
+      failureRule: 'sqlstate:23514',
     });
 
     expect(sut).toEqual({
-      'dlq-reason': 'HANDLER_FAILED',
-      'dlq-error': 'QueryFailedError[23505]',
+      'dlq-reason': 'HANDLER_REJECTED',
+      'dlq-error': 'QueryFailedError[23514]',
       'dlq-original-topic': 'scheduling.appointment.v1',
       'dlq-original-partition': '2',
       'dlq-original-offset': '41',
       'dlq-original-timestamp': '1741100000000',
       'dlq-attempts': '5',
       'dlq-consumer-group': 'messaging',
+      'dlq-failure-rule': 'sqlstate:23514',
     });
   });
 });

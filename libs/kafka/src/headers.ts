@@ -21,6 +21,14 @@ export const DlqHeaders = {
   OriginalTimestamp: 'dlq-original-timestamp',
   Attempts: 'dlq-attempts',
   ConsumerGroup: 'dlq-consumer-group',
+  /** Which classification rule called the failure permanent, e.g. `marked`, `sqlstate:22P05`. */
+  FailureRule: 'dlq-failure-rule',
+} as const;
+
+/** Set by `caredispatch-dlq replay` on a re-published message: `<dlq-topic>/<partition>/<offset>`. */
+export const ReplayHeaders = {
+  ReplayedFrom: 'dlq-replayed-from',
+  ReplayedAt: 'dlq-replayed-at',
 } as const;
 
 export function envelopeHeaders(envelope: EventEnvelope): Record<string, string> {
@@ -44,6 +52,7 @@ export interface DeadLetter {
   readonly timestamp: string;
   readonly attempts: number;
   readonly consumerGroup: string;
+  readonly failureRule: string;
 }
 
 export function deadLetterHeaders(letter: DeadLetter): Record<string, string> {
@@ -56,6 +65,7 @@ export function deadLetterHeaders(letter: DeadLetter): Record<string, string> {
     [DlqHeaders.OriginalTimestamp]: letter.timestamp,
     [DlqHeaders.Attempts]: String(letter.attempts),
     [DlqHeaders.ConsumerGroup]: letter.consumerGroup,
+    [DlqHeaders.FailureRule]: letter.failureRule,
   };
 }
 

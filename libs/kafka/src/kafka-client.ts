@@ -1,16 +1,9 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { Kafka, type KafkaConfig, type logCreator, logLevel, type RetryOptions } from 'kafkajs';
+import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
 
-export interface KafkaClientOptions {
-  readonly clientId: string;
-  readonly brokers: readonly string[];
-  /** Receives kafkajs' own logs; defaults to a Nest Logger (which the app routes to its JSON logger). */
-  readonly logger?: LoggerService;
-  readonly connectionTimeoutMs?: number;
-  readonly requestTimeoutMs?: number;
-  /** Client-wide retries (connects, metadata, admin); producers may bound theirs further. */
-  readonly retry?: RetryOptions;
-}
+import type { KafkaClientOptions } from './kafka-client-options';
+
+export type { KafkaClientOptions } from './kafka-client-options';
 
 const IDEMPOTENT_RETRY_WARNING =
   'Limiting retries for the idempotent producer may invalidate EoS guarantees';

@@ -1,8 +1,7 @@
 import { ConfigResourceTypes } from 'kafkajs';
 
 import { dlqTopicOf } from '@caredispatch/contracts';
-
-import { testKafka, uniqueName } from '../test-support/integration';
+import { testKafka, uniqueName } from '@caredispatch/testing';
 
 import { ensureTopics } from './ensure-topics';
 

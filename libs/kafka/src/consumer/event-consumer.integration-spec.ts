@@ -9,19 +9,23 @@ import {
   EventDecodeFailure,
   type EventEnvelope,
 } from '@caredispatch/contracts';
-
-import { ensureTopics } from '../admin/ensure-topics';
 import {
   bookedEvent,
   createTestDataSource,
+  DatabaseOutage,
   headerText,
   readTopic,
+  TEST_BROKERS,
   testKafka,
   uniqueName,
   waitFor,
-} from '../test-support/integration';
+} from '@caredispatch/testing';
+
+import { ensureTopics } from '../admin/ensure-topics';
+import { kafkaEntities, kafkaMigrations } from '../migrations';
 
 import { DlqReason, EventConsumer } from './event-consumer';
+import { PermanentEventError } from './failure-class';
 
 import type { EventContext } from './event-context';
 import type { DataSource } from 'typeorm';
@@ -49,20 +53,28 @@ describe(EventConsumer.name, () => {
   }
 
   /** The handler under test: records an effect in the consumer's transaction; fails on demand. */
-  function recordEffect(failFor: ReadonlySet<string> = new Set()) {
+  function recordEffect(failWith: (eventId: string) => Error | undefined = () => undefined) {
     return async (context: EventContext<'AppointmentBookedV1'>): Promise<void> => {
       calls.push(context.envelope.eventId);
       await context.manager.query(
         'INSERT INTO test_effect (event_id, aggregate_id) VALUES ($1, $2)',
         [context.envelope.eventId, context.event.appointment?.appointmentId],
       );
-      if (failFor.has(context.envelope.eventId))
-        throw new TypeError('downstream rejected the event');
+      const failure = failWith(context.envelope.eventId);
+      if (failure) throw failure;
     };
   }
 
+  async function dlqMessageCount(): Promise<number> {
+    const offsets = await admin.fetchTopicOffsets(dlqTopicOf(topic));
+    return offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
+  }
+
   beforeAll(async () => {
-    dataSource = await createTestDataSource('caredispatch_kafka_test_consumer');
+    dataSource = await createTestDataSource('caredispatch_kafka_test_consumer', {
+      entities: kafkaEntities,
+      migrations: kafkaMigrations,
+    });
     kafka = testKafka();
     admin = kafka.admin();
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -86,13 +98,15 @@ describe(EventConsumer.name, () => {
     await dataSource.destroy();
   });
 
-  function consumer(failFor?: ReadonlySet<string>): EventConsumer {
+  const maxAttempts = 3;
+
+  function consumer(failWith?: (eventId: string) => Error | undefined): EventConsumer {
     return new EventConsumer({
-      kafka,
+      connection: { clientId: uniqueName('consumer-test'), brokers: TEST_BROKERS },
       dataSource,
       groupId,
-      retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 40 },
-    }).on(topic, 'AppointmentBookedV1', recordEffect(failFor));
+      retry: { maxAttempts, baseDelayMs: 10, maxDelayMs: 40, transientMaxDelayMs: 400 },
+    }).on(topic, 'AppointmentBookedV1', recordEffect(failWith));
   }
 
   it('should apply a redelivered event once', async () => {
@@ -112,11 +126,13 @@ describe(EventConsumer.name, () => {
     expect(calls.filter((id) => id === duplicated.eventId)).toHaveLength(1);
   });
 
-  it('should dead-letter a message whose handler always fails and process the next one', async () => {
+  it('should dead-letter a message whose handler fails permanently and process the next one', async () => {
     const key = randomUUID();
     const failing = envelopeFor(key);
     const next = envelopeFor(key);
-    sut = consumer(new Set([failing.eventId]));
+    sut = consumer((eventId) =>
+      eventId === failing.eventId ? new PermanentEventError('TEST_REJECTED') : undefined,
+    );
     await sut.start();
     // Same key = same partition: `next` waits behind `failing`.
     await send(key, encodeEnvelope(failing));
@@ -133,8 +149,9 @@ describe(EventConsumer.name, () => {
     const letter = dead.message;
     expect(Buffer.compare(letter.value!, Buffer.from(encodeEnvelope(failing)))).toBe(0);
     expect(letter.key?.toString()).toBe(key);
-    expect(headerText(letter, 'dlq-reason')).toBe(DlqReason.HandlerFailed);
-    expect(headerText(letter, 'dlq-error')).toBe('TypeError');
+    expect(headerText(letter, 'dlq-reason')).toBe(DlqReason.HandlerRejected);
+    expect(headerText(letter, 'dlq-error')).toBe('PermanentEventError[TEST_REJECTED]');
+    expect(headerText(letter, 'dlq-failure-rule')).toBe('marked');
     expect(headerText(letter, 'dlq-original-topic')).toBe(topic);
     expect(headerText(letter, 'dlq-original-partition')).toBe(String(dead.partition));
     expect(headerText(letter, 'dlq-original-offset')).toBe('0');
@@ -162,6 +179,7 @@ describe(EventConsumer.name, () => {
 
     expect(dead.message.value?.toString()).toBe('{"not":"protobuf"}');
     expect(headerText(dead.message, 'dlq-reason')).toBe(EventDecodeFailure.MalformedEnvelope);
+    expect(headerText(dead.message, 'dlq-failure-rule')).toBe('EventDecodeError');
     expect(headerText(dead.message, 'dlq-attempts')).toBe('3');
     expect(calls).toEqual([valid.eventId]);
   });
@@ -218,5 +236,104 @@ describe(EventConsumer.name, () => {
       batch.map((envelope) => envelope.eventId),
     );
     expect(calls).toEqual(batch.map((envelope) => envelope.eventId));
+  });
+  it('should retry an unknown error in place past the dead-letter bound, report the stall, and process the event once when it recovers', async () => {
+    const key = randomUUID();
+    const stuck = envelopeFor(key);
+    const behind = envelopeFor(key);
+    let bugFixed = false;
+    sut = consumer((eventId) =>
+      eventId === stuck.eventId && !bugFixed ? new TypeError('a bug') : undefined,
+    );
+    await sut.start();
+    await send(key, encodeEnvelope(stuck));
+    await send(key, encodeEnvelope(behind));
+
+    await waitFor(
+      () => (sut.health().stalled[0]?.attempt ?? 0) > maxAttempts + 1,
+      'the stuck event to outlive the permanent-failure bound',
+    );
+    const during = sut.health();
+    bugFixed = true;
+    await waitFor(async () => (await effects()).length === 2, 'both events after the fix');
+    await waitFor(() => sut.isReady(), 'readiness after recovery');
+
+    expect(during.ready).toBe(false);
+    expect(during.stalled).toEqual([
+      expect.objectContaining({
+        topic,
+        offset: '0',
+        eventId: stuck.eventId,
+        eventType: 'AppointmentBookedV1',
+        failureClass: 'transient',
+        rule: 'unknown',
+        error: 'TypeError',
+      }),
+    ]);
+    expect(during.reason).toContain(`event ${stuck.eventId} (AppointmentBookedV1)`);
+    expect(during.reason).not.toContain('a bug');
+    expect((await effects()).map((row) => row.event_id)).toEqual([stuck.eventId, behind.eventId]);
+    expect(await dlqMessageCount()).toBe(0);
+  });
+
+  it('should wait out a database outage without dead-lettering, then process every event once and in order per key', async () => {
+    const keys = Array.from({ length: 6 }, () => randomUUID());
+    const sent: EventEnvelope[] = [];
+    async function sendRound(): Promise<void> {
+      const round = keys.map((key) =>
+        createEnvelope(bookedEvent(key, sent.length + 1), { producer: 'kafka-lib-test' }),
+      );
+      sent.push(...round);
+      await producer.send({
+        topic,
+        messages: round.map((envelope) => ({
+          key: envelope.aggregateId,
+          value: Buffer.from(encodeEnvelope(envelope)),
+        })),
+      });
+    }
+    const outage = new DatabaseOutage(dataSource.driver.database ?? '');
+    sut = consumer();
+    await sut.start();
+    for (let round = 0; round < 3; round += 1) await sendRound();
+    await waitFor(async () => (await effects()).length > 0, 'processing to start');
+
+    let readinessDuringOutage: ReturnType<EventConsumer['health']> | undefined;
+    try {
+      await outage.begin();
+      const cutAt = Date.now();
+      for (let round = 0; round < 5; round += 1) await sendRound();
+      await waitFor(
+        () => {
+          const health = sut.health();
+          if (!health.ready) readinessDuringOutage = health;
+          return (
+            Date.now() - cutAt >= 5_000 &&
+            health.stalled.some((stall) => stall.attempt > maxAttempts + 1)
+          );
+        },
+        'the consumer to retry through a 5 s outage past the dead-letter bound',
+        60_000,
+      );
+    } finally {
+      await outage.end();
+    }
+    await waitFor(async () => (await effects()).length === sent.length, 'every event', 60_000);
+    await waitFor(() => sut.isReady(), 'readiness after the outage');
+
+    const rows = await effects();
+    expect(rows.map((row) => row.event_id).sort()).toEqual(sent.map((e) => e.eventId).sort());
+    for (const key of keys) {
+      expect(rows.filter((row) => row.aggregate_id === key).map((row) => row.event_id)).toEqual(
+        sent.filter((e) => e.aggregateId === key).map((e) => e.eventId),
+      );
+    }
+    expect(await dlqMessageCount()).toBe(0);
+    expect(readinessDuringOutage?.ready).toBe(false);
+    expect(
+      readinessDuringOutage?.stalled.every((stall) => stall.failureClass === 'transient'),
+    ).toBe(true);
+    expect(readinessDuringOutage?.stalled.some((stall) => stall.rule !== 'unknown')).toBe(true);
+    expect(sut.counters().deadLettered.get(topic)).toBeUndefined();
   });
 });

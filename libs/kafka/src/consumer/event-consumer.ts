@@ -2,7 +2,6 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import {
   type Consumer,
   type EachBatchPayload,
-  type Kafka,
   type KafkaMessage,
   Partitioners,
   type Producer,
@@ -18,13 +17,24 @@ import {
 } from '@caredispatch/contracts';
 
 import { backoffDelayMs, resolveRetryPolicy, type RetryPolicy, sleep } from '../backoff';
-import { deadLetterHeaders, describeError } from '../headers';
+import { type DeadLetter, deadLetterHeaders, describeError } from '../headers';
+import { createKafkaClient } from '../kafka-client';
+import { type KafkaClientOptions } from '../kafka-client-options';
 import { withConsumerSpan } from '../tracing';
+
+import {
+  type ConsumerCounters,
+  type ConsumerHealth,
+  describeStalls,
+  type StalledPartition,
+} from './consumer-health';
+import { diagnoseFailure, type FailureClass } from './failure-class';
 
 import type { EventContext, EventHandlerFn } from './event-context';
 
 export interface EventConsumerOptions {
-  readonly kafka: Kafka;
+  /** The cluster to consume from; the consumer owns its kafkajs clients. */
+  readonly connection: KafkaClientOptions;
   readonly dataSource: DataSource;
   readonly groupId: string;
   readonly retry?: Partial<RetryPolicy>;
@@ -39,8 +49,12 @@ export interface EventConsumerOptions {
 }
 
 export const DlqReason = {
-  HandlerFailed: 'HANDLER_FAILED',
+  /** A handler failed permanently (PermanentEventError, a marked domain error, a data exception). */
+  HandlerRejected: 'HANDLER_REJECTED',
 } as const;
+
+/** Longest sleep between heartbeats while a message waits for its next attempt. */
+const HEARTBEAT_SLICE_MS = 2_000;
 
 const ANY_EVENT_TYPE = '*';
 
@@ -55,8 +69,10 @@ interface Coordinates {
  * decode (poison → DLQ at once) → [transaction: inbox row, handler] → resolve offset, and
  * once per fetched batch, commit the offset after the last message whose effect committed.
  * A crash before that commit only causes redelivery, which the inbox turns into a no-op.
- * Handler failures retry in-process with backoff and then go to `<topic>.dlq`, so a
- * failing message never blocks its partition.
+ * Failures are classified (classifyFailure): a permanent one goes to `<topic>.dlq` after
+ * bounded attempts and the partition moves on; a transient or unknown one holds its
+ * partition, in order, retrying with capped backoff until it succeeds — nothing that an
+ * outage caused is ever dead-lettered — and readiness reports the stall with ids.
  */
 export class EventConsumer {
   private readonly consumer: Consumer;
@@ -71,19 +87,23 @@ export class EventConsumer {
   private joined = false;
   private crashed = false;
   private producerConnected = false;
+  private readonly stalls = new Map<string, StalledPartition>();
+  private readonly deadLettered = new Map<string, number>();
+  private readonly retried = new Map<string, Record<FailureClass, number>>();
 
   constructor(private readonly options: EventConsumerOptions) {
     this.retry = resolveRetryPolicy(options.retry);
     this.logger = options.logger ?? new Logger(`EventConsumer:${options.groupId}`);
-    this.consumer = options.kafka.consumer({
+    const kafka = createKafkaClient({ logger: this.logger, ...options.connection });
+    this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
-      // Never blocks a partition: handler failures are caught below; only infrastructure
-      // errors (e.g. the DLQ unreachable) reach kafkajs, which then restarts the consumer.
+      // Handler failures are caught below; only infrastructure errors (e.g. the DLQ
+      // unreachable, a rebalance during a wait) reach kafkajs, which then restarts the consumer.
       retry: { retries: 5 },
     });
-    this.dlqProducer = options.kafka.producer({
+    this.dlqProducer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -154,8 +174,30 @@ export class EventConsumer {
     await this.dlqProducer.disconnect();
   }
 
+  /** Connected, in the group, and no partition waiting on a failing message. */
   isReady(): boolean {
-    return this.started && this.joined && !this.crashed && this.producerConnected;
+    return this.health().ready;
+  }
+
+  health(): ConsumerHealth {
+    const stalled = [...this.stalls.values()];
+    const reason = !this.started
+      ? 'not started'
+      : this.crashed
+        ? 'consumer crashed'
+        : !this.joined
+          ? 'not in the consumer group'
+          : !this.producerConnected
+            ? 'dead-letter producer disconnected'
+            : describeStalls(stalled);
+    return { ready: reason === undefined, reason, stalled };
+  }
+
+  counters(): ConsumerCounters {
+    return {
+      deadLettered: new Map(this.deadLettered),
+      retried: new Map([...this.retried].map(([topic, counts]) => [topic, { ...counts }])),
+    };
   }
 
   private add(topic: string, eventType: string, handler: EventHandlerFn): this {
@@ -201,69 +243,102 @@ export class EventConsumer {
     }
   }
 
-  /** Returns false when the message must stay unprocessed (stopping interrupted it). */
+  /**
+   * Returns false when the message must stay unprocessed (stopping interrupted it).
+   * A permanent failure (see classifyFailure) is dead-lettered after `maxAttempts`; a
+   * transient or unknown one is retried in place, in order, for as long as it takes, while
+   * the partition is reported stalled on readiness and every attempt is logged with ids.
+   */
   private async handleMessage(
     message: KafkaMessage,
     at: Coordinates,
     heartbeat: () => Promise<void>,
   ): Promise<boolean> {
-    let decoded: DecodedEvent | undefined;
-    for (let attempt = 1; decoded === undefined; attempt += 1) {
-      try {
-        decoded = decodeEvent(message.value);
-      } catch (error) {
-        if (!(error instanceof EventDecodeError)) throw error;
-        // One retry policy governs every dead letter, as operators configure it. Bytes rarely
-        // become decodable, but a consumer mid-deploy (schema rolled out producer-first) can
-        // be; the backoff is the price of never dead-lettering on the first look.
-        if (attempt >= this.retry.maxAttempts) {
-          this.logger.warn(
-            `poison message ${describeAt(at)} after ${attempt} attempts: ${error.reason}`,
-          );
-          await this.deadLetter(message, at, error.reason, error.issues.join('; '), attempt);
+    const stallKey = `${at.topic}[${at.partition}]`;
+    let permanentFailures = 0;
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        let decoded: DecodedEvent | undefined;
+        try {
+          decoded = decodeEvent(message.value);
+          const handler =
+            this.handlers.get(handlerKey(at.topic, decoded.type)) ??
+            this.handlers.get(handlerKey(at.topic, ANY_EVENT_TYPE));
+          if (!handler) return true;
+          if (await this.processOnce(decoded, handler, at, attempt)) {
+            this.logger.log(`skipped duplicate ${describeEvent(decoded)} ${describeAt(at)}`);
+          }
           return true;
+        } catch (error) {
+          const { failureClass, rule } = diagnoseFailure(error);
+          const errorName = describeError(error);
+          const ids =
+            `${decoded ? describeEvent(decoded) : 'undecodable message'} ${describeAt(at)}` +
+            ` attempt ${attempt}: ${failureClass} ${rule} ${errorName}`;
+          this.count(this.retried, at.topic, failureClass);
+          if (failureClass === 'permanent') {
+            permanentFailures += 1;
+            if (permanentFailures >= this.retry.maxAttempts) {
+              this.logger.error(`dead-lettering ${ids}`);
+              await this.deadLetter(message, at, {
+                reason: dlqReasonOf(error),
+                error: errorName,
+                attempts: attempt,
+                failureRule: rule,
+              });
+              return true;
+            }
+          }
+          const previous = this.stalls.get(stallKey);
+          this.stalls.set(stallKey, {
+            ...at,
+            eventId: decoded?.envelope.eventId,
+            eventType: decoded?.type,
+            attempt,
+            failureClass,
+            rule,
+            error: errorName,
+            since: previous?.offset === at.offset ? previous.since : new Date(),
+          });
+          this.logger.warn(`retrying ${ids}`);
+          const delayMs =
+            failureClass === 'permanent'
+              ? backoffDelayMs(permanentFailures, this.retry)
+              : backoffDelayMs(attempt, {
+                  baseDelayMs: this.retry.baseDelayMs,
+                  maxDelayMs: this.retry.transientMaxDelayMs,
+                });
+          if (!(await this.waitBeforeRetry(delayMs, heartbeat))) return false;
         }
-        await sleep(backoffDelayMs(attempt, this.retry), this.stopping.signal);
-        if (this.stopping.signal.aborted) return false;
-        await heartbeat();
       }
+    } finally {
+      this.stalls.delete(stallKey);
     }
-
-    const handler =
-      this.handlers.get(handlerKey(at.topic, decoded.type)) ??
-      this.handlers.get(handlerKey(at.topic, ANY_EVENT_TYPE));
-    if (!handler) return true;
-    return this.processWithRetries(decoded, handler, at, message, heartbeat);
   }
 
-  /** Returns false when stopping interrupted the retries (offset must stay uncommitted). */
-  private async processWithRetries(
-    decoded: DecodedEvent,
-    handler: EventHandlerFn,
-    at: Coordinates,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-  ): Promise<boolean> {
-    const ids = `event ${decoded.envelope.eventId} (${decoded.type}) ${describeAt(at)}`;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const duplicate = await this.processOnce(decoded, handler, at, attempt);
-        if (duplicate) this.logger.log(`skipped duplicate ${ids}`);
-        return true;
-      } catch (error) {
-        const cause = describeError(error);
-        if (attempt >= this.retry.maxAttempts) {
-          this.logger.error(`dead-lettering ${ids} after ${attempt} attempts: ${cause}`);
-          await this.deadLetter(message, at, DlqReason.HandlerFailed, cause, attempt);
-          return true;
-        }
-        this.logger.warn(`handler failed for ${ids}, attempt ${attempt}: ${cause}`);
-        await sleep(backoffDelayMs(attempt, this.retry), this.stopping.signal);
-        if (this.stopping.signal.aborted) return false;
-        // Long backoffs must not cost the group membership (session timeout).
-        await heartbeat();
-      }
+  /**
+   * Sleeps in slices, heartbeating between them so a long outage does not cost the group
+   * membership (session timeout). False when stopping cut the wait short.
+   */
+  private async waitBeforeRetry(ms: number, heartbeat: () => Promise<void>): Promise<boolean> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const left = until - Date.now();
+      await sleep(Math.min(Math.max(left, 0), HEARTBEAT_SLICE_MS), this.stopping.signal);
+      if (this.stopping.signal.aborted) return false;
+      await heartbeat();
+      if (left <= HEARTBEAT_SLICE_MS) return true;
     }
+  }
+
+  private count(
+    counters: Map<string, Record<FailureClass, number>>,
+    topic: string,
+    failureClass: FailureClass,
+  ): void {
+    const current = counters.get(topic) ?? { transient: 0, permanent: 0 };
+    current[failureClass] += 1;
+    counters.set(topic, current);
   }
 
   /** Returns true when the event had already been processed by this group. */
@@ -315,9 +390,7 @@ export class EventConsumer {
   private async deadLetter(
     message: KafkaMessage,
     at: Coordinates,
-    reason: string,
-    error: string,
-    attempts: number,
+    failure: Pick<DeadLetter, 'reason' | 'error' | 'attempts' | 'failureRule'>,
   ): Promise<void> {
     await this.dlqProducer.send({
       topic: dlqTopicOf(at.topic),
@@ -328,19 +401,18 @@ export class EventConsumer {
           headers: {
             ...message.headers,
             ...deadLetterHeaders({
-              reason,
-              error,
+              ...failure,
               topic: at.topic,
               partition: at.partition,
               offset: at.offset,
               timestamp: message.timestamp,
-              attempts,
               consumerGroup: this.options.groupId,
             }),
           },
         },
       ],
     });
+    this.deadLettered.set(at.topic, (this.deadLettered.get(at.topic) ?? 0) + 1);
   }
 
   private commit(at: Coordinates): Promise<void> {
@@ -357,4 +429,13 @@ function handlerKey(topic: string, eventType: string): string {
 
 function describeAt(at: Coordinates): string {
   return `at ${at.topic}[${at.partition}]@${at.offset}`;
+}
+
+function describeEvent(decoded: DecodedEvent): string {
+  return `event ${decoded.envelope.eventId} (${decoded.type})`;
+}
+
+/** The `dlq-reason` header: the decode failure, or that a handler rejected the event. */
+function dlqReasonOf(error: unknown): string {
+  return error instanceof EventDecodeError ? error.reason : DlqReason.HandlerRejected;
 }

@@ -1,6 +1,6 @@
-import { createTestDataSource } from '../test-support/integration';
+import { createTestDataSource } from '@caredispatch/testing';
 
-import { kafkaMigrations } from '.';
+import { kafkaEntities, kafkaMigrations } from '.';
 
 import type { DataSource } from 'typeorm';
 
@@ -8,7 +8,10 @@ describe('kafkaMigrations', () => {
   let sut: DataSource;
 
   beforeAll(async () => {
-    sut = await createTestDataSource('caredispatch_kafka_test_migrations');
+    sut = await createTestDataSource('caredispatch_kafka_test_migrations', {
+      entities: kafkaEntities,
+      migrations: kafkaMigrations,
+    });
   });
 
   afterAll(async () => {

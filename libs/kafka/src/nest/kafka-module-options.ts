@@ -1,11 +1,27 @@
 import type { Clock } from '@caredispatch/contracts';
 
-import type { TopicSettings } from '../admin/ensure-topics';
+import type { TopicSettings } from '../admin/topic-settings';
 import type { RetryPolicy } from '../backoff';
-import type { OutboxRelayOptions } from '../outbox/outbox-relay';
+import type { KafkaRetrySettings } from '../kafka-client-options';
 
 export const KAFKA_MODULE_OPTIONS = Symbol('KAFKA_MODULE_OPTIONS');
-export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+
+/**
+ * The relay settings a service may tune (see OutboxRelayOptions). Spelled out rather than
+ * picked from OutboxRelayOptions so the public API does not reach the relay's kafkajs types.
+ */
+export interface OutboxRelaySettings {
+  readonly batchSize?: number;
+  readonly pollIntervalMs?: number;
+  readonly listen?: boolean;
+  readonly stopTimeoutMs?: number;
+  /** Non-transient publish failures before a row is parked (OUTBOX_MAX_ROW_FAILURES). */
+  readonly maxRowFailures?: number;
+  /** Hard deadline of one publish round (OUTBOX_SEND_TIMEOUT_MS). */
+  readonly sendTimeoutMs?: number;
+  /** Bounded producer retries inside one publish round (OUTBOX_PRODUCER_RETRIES). */
+  readonly producerRetry?: KafkaRetrySettings;
+}
 
 export interface KafkaModuleOptions {
   readonly clientId: string;
@@ -21,18 +37,7 @@ export interface KafkaModuleOptions {
     readonly sessionTimeoutMs?: number;
   };
   /** Outbox relay tuning; `false` for a service that never produces. */
-  readonly relay?:
-    | false
-    | Pick<
-        OutboxRelayOptions,
-        | 'batchSize'
-        | 'pollIntervalMs'
-        | 'listen'
-        | 'stopTimeoutMs'
-        | 'maxRowFailures'
-        | 'sendTimeoutMs'
-        | 'producerRetry'
-      >;
+  readonly relay?: false | OutboxRelaySettings;
   /** Topics (and their .dlq) created at start-up when missing. */
   readonly topics?: TopicSettings & { readonly ensure: readonly string[] };
   readonly clock?: Clock;

@@ -6,28 +6,33 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
 import { EVENT_TYPES, type EventType } from '@caredispatch/contracts';
 
 import { ensureTopics } from '../admin/ensure-topics';
 import { EventConsumer } from '../consumer/event-consumer';
+import { createKafkaClient } from '../kafka-client';
+import { type KafkaClientOptions } from '../kafka-client-options';
+import { type MetricFamily } from '../metrics/prometheus-text';
 import { OutboxRelay, type OutboxRelayStatus } from '../outbox/outbox-relay';
 
 import { readEventHandlerMetadata } from './event-handler.decorator';
-import {
-  KAFKA_CLIENT,
-  KAFKA_MODULE_OPTIONS,
-  type KafkaModuleOptions,
-} from './kafka-module-options';
+import { KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './kafka-module-options';
 
+import type { ConsumerHealth } from '../consumer/consumer-health';
 import type { EventHandlerFn } from '../consumer/event-context';
 
 export interface KafkaReadiness {
   /** Undefined when the component is not configured for this service. */
   readonly relay: boolean | undefined;
   readonly consumer: boolean | undefined;
+}
+
+export interface KafkaReadinessStatus {
+  readonly ready: boolean;
+  /** Why not ready (ids and error classes only); undefined when ready. */
+  readonly reason: string | undefined;
 }
 
 interface DiscoveredHandler {
@@ -47,14 +52,18 @@ export class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger(KafkaRuntime.name);
   private relay: OutboxRelay | undefined;
   private consumer: EventConsumer | undefined;
+  private readonly connection: KafkaClientOptions;
+  private readonly kafka: ReturnType<typeof createKafkaClient>;
 
   constructor(
     @Inject(KAFKA_MODULE_OPTIONS) private readonly options: KafkaModuleOptions,
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly dataSource: DataSource,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-  ) {}
+  ) {
+    this.connection = { clientId: options.clientId, brokers: options.brokers };
+    this.kafka = createKafkaClient(this.connection);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureTopics();
@@ -92,8 +101,62 @@ export class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** For /health/ready: every configured component is up. */
   isReady(): boolean {
-    const { relay, consumer } = this.readiness();
-    return relay !== false && consumer !== false;
+    return this.readinessStatus().ready;
+  }
+
+  /** Readiness with the reason, e.g. a partition stalled on a database outage. */
+  readinessStatus(): KafkaReadinessStatus {
+    const reasons: string[] = [];
+    const relay = this.relay?.status();
+    if (relay && !relay.ready)
+      reasons.push(`outbox relay: ${relay.lastFailure ?? 'not connected'}`);
+    const consumer: ConsumerHealth | undefined = this.consumer?.health();
+    if (consumer && !consumer.ready) reasons.push(`consumer: ${consumer.reason ?? 'not ready'}`);
+    return {
+      ready: reasons.length === 0,
+      reason: reasons.length > 0 ? reasons.join('; ') : undefined,
+    };
+  }
+
+  /** Prometheus metric families of this process's consumer (dead letters, retries, stalls). */
+  metricFamilies(): MetricFamily[] {
+    const group = this.options.consumer?.groupId ?? '';
+    const counters = this.consumer?.counters();
+    const stalled = this.consumer?.health().stalled ?? [];
+    return [
+      {
+        name: 'caredispatch_kafka_dead_letters_total',
+        help: 'Messages this process sent to <topic>.dlq, by original topic.',
+        type: 'counter',
+        samples: [...(counters?.deadLettered ?? [])].map(([topic, value]) => ({
+          labels: { topic, group },
+          value,
+        })),
+      },
+      {
+        name: 'caredispatch_kafka_consumer_retries_total',
+        help: 'Failed handler attempts that were retried, by topic and failure class.',
+        type: 'counter',
+        samples: [...(counters?.retried ?? [])].flatMap(([topic, counts]) =>
+          (['transient', 'permanent'] as const).map((failureClass) => ({
+            labels: { topic, group, failure_class: failureClass },
+            value: counts[failureClass],
+          })),
+        ),
+      },
+      {
+        name: 'caredispatch_kafka_consumer_stalled_partitions',
+        help: 'Partitions waiting on a failing message (retried in place, in order).',
+        type: 'gauge',
+        samples: [{ labels: { group }, value: stalled.length }],
+      },
+      {
+        name: 'caredispatch_outbox_parked_rows',
+        help: 'Outbox rows parked after repeated non-transient publish failures (see outbox_unpark).',
+        type: 'gauge',
+        samples: [{ labels: {}, value: this.relay?.status().parked ?? 0 }],
+      },
+    ];
   }
 
   private async ensureTopics(): Promise<void> {
@@ -118,7 +181,7 @@ export class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationSh
     }
     const consumer = new EventConsumer({
       ...settings,
-      kafka: this.kafka,
+      connection: this.connection,
       dataSource: this.dataSource,
     });
     for (const { topic, eventType, handler } of handlers) {

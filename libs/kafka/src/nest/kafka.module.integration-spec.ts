@@ -18,9 +18,6 @@ import {
   MessagePurpose,
   MessageStatus,
 } from '@caredispatch/contracts';
-
-import { ensureTopics } from '../admin/ensure-topics';
-import { OutboxWriter } from '../outbox/outbox-writer';
 import {
   bookedEvent,
   createTestDataSource,
@@ -29,9 +26,14 @@ import {
   uniqueName,
   TEST_BROKERS,
   waitFor,
-} from '../test-support/integration';
+} from '@caredispatch/testing';
+
+import { ensureTopics } from '../admin/ensure-topics';
+import { kafkaEntities, kafkaMigrations } from '../migrations';
+import { OutboxWriter } from '../outbox/outbox-writer';
 
 import { EventHandler } from './event-handler.decorator';
+import { KafkaMetricsController } from './kafka-metrics.controller';
 import { KafkaRuntime } from './kafka-runtime';
 import { KafkaModule } from './kafka.module';
 
@@ -39,6 +41,7 @@ import type { EventContext } from '../consumer/event-context';
 import type { DataSource } from 'typeorm';
 
 const inputTopic = uniqueName('test.nest-in.v1');
+const groupId = uniqueName('nest-group');
 const outputTopic = uniqueName('test.nest-out.v1');
 
 /** A consumer the way a service writes one: a provider method declared with @EventHandler. */
@@ -87,7 +90,10 @@ describe(KafkaModule.name, () => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     trace.setGlobalTracerProvider(new BasicTracerProvider());
-    dataSource = await createTestDataSource('caredispatch_kafka_test_nest');
+    dataSource = await createTestDataSource('caredispatch_kafka_test_nest', {
+      entities: kafkaEntities,
+      migrations: kafkaMigrations,
+    });
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
@@ -104,7 +110,7 @@ describe(KafkaModule.name, () => {
           brokers: TEST_BROKERS,
           serviceName: 'messaging',
           consumer: {
-            groupId: uniqueName('nest-group'),
+            groupId,
             retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
           },
           relay: { pollIntervalMs: 200 },
@@ -159,5 +165,11 @@ describe(KafkaModule.name, () => {
     expect(queued.envelope.traceparent.split('-')[1]).toBe(traceId);
     expect(app.get(ConfirmationConsumer).seenTraceIds).toEqual([traceId]);
     expect(sut.readiness()).toEqual({ relay: true, consumer: true });
+    expect(sut.readinessStatus()).toEqual({ ready: true, reason: undefined });
+    const metrics = app.get(KafkaMetricsController).metrics();
+    expect(metrics).toContain('# TYPE caredispatch_kafka_dead_letters_total counter');
+    expect(metrics).toContain(
+      `caredispatch_kafka_consumer_stalled_partitions{group="${groupId}"} 0`,
+    );
   });
 });

@@ -6,14 +6,10 @@ import {
 } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 
-import { createKafkaClient } from '../kafka-client';
 import { OutboxWriter } from '../outbox/outbox-writer';
 
-import {
-  KAFKA_CLIENT,
-  KAFKA_MODULE_OPTIONS,
-  type KafkaModuleOptions,
-} from './kafka-module-options';
+import { KafkaMetricsController } from './kafka-metrics.controller';
+import { KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './kafka-module-options';
 import { KafkaRuntime } from './kafka-runtime';
 
 export interface KafkaModuleAsyncOptions {
@@ -24,8 +20,9 @@ export interface KafkaModuleAsyncOptions {
 
 /**
  * Global: import once in the service's root module (after TypeOrmModule, whose DataSource it
- * uses). Exposes OutboxWriter for producers and KafkaRuntime for readiness; providers'
- * @EventHandler methods are discovered and consumed automatically.
+ * uses). Exposes OutboxWriter for producers and KafkaRuntime for readiness, serves
+ * `GET /metrics` (Prometheus text: dead letters per topic, retries, stalled partitions);
+ * providers' @EventHandler methods are discovered and consumed automatically.
  */
 @Module({})
 export class KafkaModule {
@@ -45,12 +42,6 @@ export class KafkaModule {
           inject: options.inject ?? [],
         },
         {
-          provide: KAFKA_CLIENT,
-          inject: [KAFKA_MODULE_OPTIONS],
-          useFactory: (settings: KafkaModuleOptions) =>
-            createKafkaClient({ clientId: settings.clientId, brokers: settings.brokers }),
-        },
-        {
           provide: OutboxWriter,
           inject: [KAFKA_MODULE_OPTIONS],
           useFactory: (settings: KafkaModuleOptions) =>
@@ -58,7 +49,8 @@ export class KafkaModule {
         },
         KafkaRuntime,
       ],
-      exports: [OutboxWriter, KafkaRuntime, KAFKA_CLIENT],
+      controllers: [KafkaMetricsController],
+      exports: [OutboxWriter, KafkaRuntime],
     };
   }
 }

@@ -2,15 +2,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import { ConfigResourceTypes } from 'kafkajs';
 
-import { ensureTopics } from '../admin/ensure-topics';
-import { createKafkaClient } from '../kafka-client';
 import {
   createTestDataSource,
   readTopic,
   testKafka,
   uniqueName,
   waitFor,
-} from '../test-support/integration';
+} from '@caredispatch/testing';
+
+import { ensureTopics } from '../admin/ensure-topics';
+import { createKafkaClient } from '../kafka-client';
+import { kafkaEntities, kafkaMigrations } from '../migrations';
 
 import { listParkedOutboxMessages, unparkOutboxMessages } from './outbox-parking';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
@@ -79,7 +81,10 @@ describe(`${OutboxRelay.name} under failures`, () => {
   }
 
   beforeAll(async () => {
-    dataSource = await createTestDataSource(DATABASE);
+    dataSource = await createTestDataSource(DATABASE, {
+      entities: kafkaEntities,
+      migrations: kafkaMigrations,
+    });
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();

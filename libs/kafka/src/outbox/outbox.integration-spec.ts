@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
 import { decodeEvent } from '@caredispatch/contracts';
-
-import { ensureTopics } from '../admin/ensure-topics';
 import {
   bookedEvent,
   createTestDataSource,
@@ -11,7 +9,10 @@ import {
   testKafka,
   uniqueName,
   waitFor,
-} from '../test-support/integration';
+} from '@caredispatch/testing';
+
+import { ensureTopics } from '../admin/ensure-topics';
+import { kafkaEntities, kafkaMigrations } from '../migrations';
 
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutboxRelay } from './outbox-relay';
@@ -61,7 +62,10 @@ describe(OutboxRelay.name, () => {
   };
 
   beforeAll(async () => {
-    dataSource = await createTestDataSource('caredispatch_kafka_test_outbox');
+    dataSource = await createTestDataSource('caredispatch_kafka_test_outbox', {
+      entities: kafkaEntities,
+      migrations: kafkaMigrations,
+    });
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();

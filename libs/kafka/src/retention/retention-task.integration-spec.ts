@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { Client } from 'pg';
 
-import { createTestDataSource } from '../test-support/integration';
+import { createTestDataSource } from '@caredispatch/testing';
+
+import { kafkaEntities, kafkaMigrations } from '../migrations';
 
 import { inboxRetention, publishedOutboxRetention, runRetentionTask } from './retention-task';
 
@@ -14,7 +16,10 @@ describe(runRetentionTask.name, () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    dataSource = await createTestDataSource(DATABASE);
+    dataSource = await createTestDataSource(DATABASE, {
+      entities: kafkaEntities,
+      migrations: kafkaMigrations,
+    });
   });
 
   afterEach(async () => {

@@ -69,10 +69,15 @@ export const commonConfigShape = {
   /** How often the retention jobs run, and rows deleted per batch. */
   RETENTION_INTERVAL_MS: positiveInt(900_000),
   RETENTION_BATCH_SIZE: positiveInt(1_000),
-  /** Attempts per consumed message (the first included) before it goes to `<topic>.dlq`. */
+  /**
+   * Attempts per consumed message that fails PERMANENTLY (undecodable, rejected by a domain
+   * rule) before it goes to `<topic>.dlq`. Transient failures never dead-letter.
+   */
   KAFKA_CONSUMER_MAX_ATTEMPTS: positiveInt(5),
   KAFKA_CONSUMER_RETRY_BASE_MS: positiveInt(200),
   KAFKA_CONSUMER_RETRY_MAX_MS: positiveInt(5_000),
+  /** Backoff cap while a partition waits out a transient failure (database or broker down). */
+  KAFKA_CONSUMER_TRANSIENT_RETRY_MAX_MS: positiveInt(10_000),
 } as const;
 
 /** The consumer retry policy from the common variables (libs/kafka's RetryPolicy shape). */
@@ -80,11 +85,13 @@ export function consumerRetryFrom(config: {
   KAFKA_CONSUMER_MAX_ATTEMPTS: number;
   KAFKA_CONSUMER_RETRY_BASE_MS: number;
   KAFKA_CONSUMER_RETRY_MAX_MS: number;
-}): { maxAttempts: number; baseDelayMs: number; maxDelayMs: number } {
+  KAFKA_CONSUMER_TRANSIENT_RETRY_MAX_MS: number;
+}): { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; transientMaxDelayMs: number } {
   return {
     maxAttempts: config.KAFKA_CONSUMER_MAX_ATTEMPTS,
     baseDelayMs: config.KAFKA_CONSUMER_RETRY_BASE_MS,
     maxDelayMs: config.KAFKA_CONSUMER_RETRY_MAX_MS,
+    transientMaxDelayMs: config.KAFKA_CONSUMER_TRANSIENT_RETRY_MAX_MS,
   };
 }
 

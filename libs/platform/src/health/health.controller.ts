@@ -17,6 +17,10 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) response: Response): Promise<object> {
     const result = await this.readiness.evaluate();
     response.status(result.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: result.ready ? 'ready' : 'not-ready', checks: result.checks };
+    return {
+      status: result.ready ? 'ready' : 'not-ready',
+      checks: result.checks,
+      ...(Object.keys(result.reasons).length > 0 && { reasons: result.reasons }),
+    };
   }
 }

@@ -60,7 +60,7 @@ class KafkaReadinessProbe implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.readiness.register('kafka', () => this.kafka.isReady());
+    this.readiness.register('kafka', () => this.kafka.readinessStatus());
   }
 }
 

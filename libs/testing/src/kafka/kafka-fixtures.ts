@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 
+import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 
 import type { NewEvent } from '@caredispatch/contracts';
 
-import { createKafkaClient } from '../kafka-client';
-import { kafkaEntities, kafkaMigrations } from '../migrations';
+/**
+ * Helpers for libs/kafka's *.integration-spec.ts against the real broker and PostgreSQL.
+ * They use kafkajs directly, as any client of the broker would: the tests look at what the
+ * runtime put on the topics, not through the runtime's own eyes.
+ */
 
-import type { Kafka, KafkaMessage } from 'kafkajs';
-
-/** Test-only helpers for *.integration-spec.ts against the real broker and PostgreSQL. */
-
-export const TEST_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+export const TEST_BROKERS: string[] = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const PG_ADMIN_URL =
   process.env['TEST_PG_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -21,14 +21,22 @@ export function uniqueName(prefix: string): string {
 }
 
 export function testKafka(clientId = uniqueName('kafka-lib-test')): Kafka {
-  return createKafkaClient({ clientId, brokers: TEST_BROKERS });
+  return new Kafka({ clientId, brokers: TEST_BROKERS, logLevel: logLevel.NOTHING });
+}
+
+export interface TestSchema {
+  readonly entities: NonNullable<DataSourceOptions['entities']>;
+  readonly migrations: NonNullable<DataSourceOptions['migrations']>;
 }
 
 /**
  * A throwaway database per spec file, built by the lib's own migrations (never synchronize),
  * plus a `test_effect` table standing in for a service's state.
  */
-export async function createTestDataSource(database: string): Promise<DataSource> {
+export async function createTestDataSource(
+  database: string,
+  schema: TestSchema,
+): Promise<DataSource> {
   const admin = new Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   try {
@@ -42,8 +50,8 @@ export async function createTestDataSource(database: string): Promise<DataSource
   const dataSource = new DataSource({
     type: 'postgres',
     url: url.toString(),
-    entities: kafkaEntities,
-    migrations: kafkaMigrations,
+    entities: schema.entities,
+    migrations: schema.migrations,
     extra: { max: 5 },
   });
   await dataSource.initialize();
