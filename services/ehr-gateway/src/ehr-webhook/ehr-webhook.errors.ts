@@ -15,7 +15,6 @@ export enum EhrWebhookErrorCode {
   MalformedSignatureHeader = 'MALFORMED_SIGNATURE_HEADER',
   StaleTimestamp = 'STALE_TIMESTAMP',
   InvalidSignature = 'INVALID_SIGNATURE',
-  ReplayedWebhookId = 'REPLAYED_WEBHOOK_ID',
   MalformedJson = 'MALFORMED_JSON',
   NotAnAppointment = 'NOT_AN_APPOINTMENT',
   MultipleAppointments = 'MULTIPLE_APPOINTMENTS',
@@ -52,14 +51,6 @@ export function invalidFhir(
   return ehrWebhookError(code, message, { path });
 }
 
-export function replayedWebhookIdError(): EhrWebhookError {
-  return ehrWebhookError(
-    EhrWebhookErrorCode.ReplayedWebhookId,
-    'This webhook-id was already accepted for this tenant',
-    { header: 'webhook-id' },
-  );
-}
-
 /** `instanceof` on a generic class narrows to DomainError<any>; this keeps the code a string. */
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
@@ -85,8 +76,6 @@ export function ehrWebhookHttpStatus(code: EhrWebhookErrorCode): HttpStatus {
     case EhrWebhookErrorCode.StaleTimestamp:
     case EhrWebhookErrorCode.InvalidSignature:
       return HttpStatus.UNAUTHORIZED;
-    case EhrWebhookErrorCode.ReplayedWebhookId:
-      return HttpStatus.CONFLICT;
     case EhrWebhookErrorCode.MalformedJson:
       return HttpStatus.BAD_REQUEST;
     case EhrWebhookErrorCode.NotAnAppointment:

@@ -155,21 +155,12 @@ describe(EhrWebhookController.name, () => {
     expect(delivery).toEqual({ outcome: 'accepted', event_id: bookedEventId });
   });
 
-  it('should answer 409 REPLAYED_WEBHOOK_ID to a replayed webhook-id and store nothing', async () => {
+  it('should answer 202 duplicate to a redelivered webhook-id and store nothing', async () => {
     const before = await counts();
 
     const sut = await post(bookingJson, bookingHeaders);
 
-    expect(sut).toEqual({
-      status: 409,
-      body: {
-        error: {
-          code: 'REPLAYED_WEBHOOK_ID',
-          message: expect.any(String) as unknown,
-          details: { header: 'webhook-id' },
-        },
-      },
-    });
+    expect(sut).toEqual({ status: 202, body: { status: 'duplicate' } });
     expect(await counts()).toEqual(before);
   });
 
@@ -377,8 +368,13 @@ describe(EhrWebhookController.name, () => {
 
     const replies = await Promise.all(Array.from({ length: 5 }, () => post(body, headers)));
 
-    expect(replies.map((reply) => reply.status).sort()).toEqual([202, 409, 409, 409, 409]);
-    await waitForEvent(acceptedEventId(replies.find((reply) => reply.status === 202)!));
+    expect(replies.map((reply) => reply.status)).toEqual([202, 202, 202, 202, 202]);
+    const statuses = replies.map((reply) => (reply.body as { status: string }).status).sort();
+    expect(statuses).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    const accepted = replies.find(
+      (reply) => (reply.body as { status: string }).status === 'accepted',
+    )!;
+    await waitForEvent(acceptedEventId(accepted));
   });
 
   it('should have published exactly the accepted events, nothing for any rejection', () => {

@@ -6,7 +6,6 @@ import { OutboxWriter } from '@caredispatch/kafka';
 import { type EhrAppointmentEvent } from './appointment-events';
 import { AppointmentStateEntity } from './appointment-state.entity';
 import { type AppointmentStateSnapshot } from './classification/classify-appointment-change';
-import { replayedWebhookIdError } from './ehr-webhook.errors';
 import { WebhookDeliveryEntity, type WebhookDeliveryOutcome } from './webhook-delivery.entity';
 
 export interface AppointmentKey {
@@ -40,6 +39,14 @@ export interface DeliveryTransaction {
 // now seeing (and locking) the winner's row. Conflicts are handled with ON CONFLICT rather
 // than caught errors so no expected race ever surfaces as a logged query failure.
 const MAX_ATTEMPTS = 3;
+
+/**
+ * The delivery's webhook-id was committed by a concurrent request: the transaction is rolled
+ * back and the caller answers `duplicate`.
+ */
+export class WebhookIdAlreadyRecorded extends Error {
+  override readonly name = 'WebhookIdAlreadyRecorded';
+}
 
 /** Thrown inside the transaction to roll it back and rerun it. */
 class FirstSightingRaceLost extends Error {
@@ -147,7 +154,7 @@ export class EhrWebhookRepository {
         );
         // The same webhook id committed concurrently: a replay that raced the first delivery.
         // Throwing rolls back the state change and the outbox row with it.
-        if (rowCount(inserted) === 0) throw replayedWebhookIdError();
+        if (rowCount(inserted) === 0) throw new WebhookIdAlreadyRecorded();
       },
     };
   }

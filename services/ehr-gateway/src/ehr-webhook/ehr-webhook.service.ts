@@ -14,13 +14,8 @@ import {
   classifyAppointmentChange,
 } from './classification/classify-appointment-change';
 import { type WebhookReceiptDto } from './dto/webhook-receipt.dto';
-import {
-  EhrWebhookErrorCode,
-  ehrWebhookError,
-  isDomainError,
-  replayedWebhookIdError,
-} from './ehr-webhook.errors';
-import { EhrWebhookRepository } from './ehr-webhook.repository';
+import { EhrWebhookErrorCode, ehrWebhookError, isDomainError } from './ehr-webhook.errors';
+import { EhrWebhookRepository, WebhookIdAlreadyRecorded } from './ehr-webhook.repository';
 import { normalizeFhirAppointment, type NormalizedAppointment } from './fhir/normalize-appointment';
 import {
   assertFreshTimestamp,
@@ -101,8 +96,11 @@ export class EhrWebhookService {
       this.config.WEBHOOK_TOLERANCE_SECONDS,
     );
     assertValidSignature(key, signature, delivery.body);
-    if (await this.repository.isKnownDelivery(tenantId, signature.id))
-      throw replayedWebhookIdError();
+    // Standard Webhooks makes webhook-id the idempotency key: a sender that lost our 2xx
+    // retries with the same id and must hear "done", not an error it would retry again.
+    if (await this.repository.isKnownDelivery(tenantId, signature.id)) {
+      return { status: 'duplicate' };
+    }
 
     const normalized = normalizeFhirAppointment(parseJsonBody(delivery.body), {
       defaultPhoneRegion: this.config.DEFAULT_PHONE_REGION,
@@ -120,7 +118,22 @@ export class EhrWebhookService {
     return this.record(tenantId, signature, normalized, correlationId);
   }
 
-  private record(
+  private async record(
+    tenantId: string,
+    signature: WebhookSignatureHeaders,
+    normalized: NormalizedAppointment,
+    correlationId: string,
+  ): Promise<WebhookReceiptDto> {
+    try {
+      return await this.recordOnce(tenantId, signature, normalized, correlationId);
+    } catch (error) {
+      // The same webhook-id committed concurrently; this attempt rolled back entirely.
+      if (error instanceof WebhookIdAlreadyRecorded) return { status: 'duplicate' };
+      throw error;
+    }
+  }
+
+  private recordOnce(
     tenantId: string,
     signature: WebhookSignatureHeaders,
     normalized: NormalizedAppointment,
