@@ -20,6 +20,7 @@ export enum EhrWebhookErrorCode {
   MultipleAppointments = 'MULTIPLE_APPOINTMENTS',
   InvalidAppointmentId = 'INVALID_APPOINTMENT_ID',
   InvalidAppointmentStatus = 'INVALID_APPOINTMENT_STATUS',
+  InvalidVersionId = 'INVALID_VERSION_ID',
   MissingStart = 'MISSING_START',
   MissingEnd = 'MISSING_END',
   InvalidDateTime = 'INVALID_DATE_TIME',
@@ -82,6 +83,7 @@ export function ehrWebhookHttpStatus(code: EhrWebhookErrorCode): HttpStatus {
     case EhrWebhookErrorCode.MultipleAppointments:
     case EhrWebhookErrorCode.InvalidAppointmentId:
     case EhrWebhookErrorCode.InvalidAppointmentStatus:
+    case EhrWebhookErrorCode.InvalidVersionId:
     case EhrWebhookErrorCode.MissingStart:
     case EhrWebhookErrorCode.MissingEnd:
     case EhrWebhookErrorCode.InvalidDateTime:

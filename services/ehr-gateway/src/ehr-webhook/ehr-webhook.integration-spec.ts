@@ -22,6 +22,18 @@ import { toHttpStatus } from './ehr-webhook.errors';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
+type EhrAppointmentEvent = DecodedEvent<
+  'EhrAppointmentBookedV1' | 'EhrAppointmentRescheduledV1' | 'EhrAppointmentCancelledV1'
+>;
+
+function isEhrAppointmentEvent(event: DecodedEvent): event is EhrAppointmentEvent {
+  return (
+    event.type === 'EhrAppointmentBookedV1' ||
+    event.type === 'EhrAppointmentRescheduledV1' ||
+    event.type === 'EhrAppointmentCancelledV1'
+  );
+}
+
 interface Reply {
   readonly status: number;
   readonly body: unknown;
@@ -388,5 +400,75 @@ describe(EhrWebhookController.name, () => {
       'EhrAppointmentBookedV1',
       'EhrAppointmentBookedV1',
     ]);
+  });
+
+  describe('versions', () => {
+    const unversioned = (): FhirAppointmentBuilder =>
+      FhirAppointmentBuilder.booking({ versionId: undefined, lastUpdated: undefined });
+
+    async function publishedSequence(
+      steps: readonly FhirAppointmentBuilder[],
+    ): Promise<{ type: string; sequence: number | undefined }[]> {
+      const published: { type: string; sequence: number | undefined }[] = [];
+      // One after the other: the order of receipt is the order without meta.versionId.
+      for (const step of steps) {
+        const event = await waitForEvent(acceptedEventId(await deliver(step.toJson())));
+        if (!isEhrAppointmentEvent(event)) throw new Error(`unexpected ${event.type}`);
+        const appointment = event.payload.appointment;
+        published.push({ type: event.type, sequence: appointment?.sequence });
+      }
+      return published;
+    }
+
+    it('should publish booked 9:00 → cancelled → booked 9:00 as three changes in sequence', async () => {
+      const atNine = unversioned();
+
+      const sut = await publishedSequence([atNine, atNine.with({ status: 'cancelled' }), atNine]);
+
+      expect(sut).toEqual([
+        { type: 'EhrAppointmentBookedV1', sequence: 1 },
+        { type: 'EhrAppointmentCancelledV1', sequence: 2 },
+        { type: 'EhrAppointmentBookedV1', sequence: 3 },
+      ]);
+    });
+
+    it('should publish 9:00 → 10:00 → 9:00 as a booking and two reschedules in sequence', async () => {
+      const atNine = unversioned();
+      const atTen = atNine.with({
+        start: '2030-03-14T10:00:00-04:00',
+        end: '2030-03-14T10:30:00-04:00',
+      });
+
+      const sut = await publishedSequence([atNine, atTen, atNine]);
+
+      expect(sut).toEqual([
+        { type: 'EhrAppointmentBookedV1', sequence: 1 },
+        { type: 'EhrAppointmentRescheduledV1', sequence: 2 },
+        { type: 'EhrAppointmentRescheduledV1', sequence: 3 },
+      ]);
+    });
+
+    it('should answer duplicate to unchanged unversioned content under a fresh webhook-id', async () => {
+      const atNine = unversioned();
+      await publishedSequence([atNine]);
+      const before = await counts();
+
+      const sut = await deliver(atNine.toJson());
+
+      expect(sut).toEqual({ status: 202, body: { status: 'duplicate' } });
+      expect(await counts()).toEqual({ ...before, deliveries: before.deliveries + 1 });
+    });
+
+    it('should ignore a stale version delivered after a newer one and publish nothing', async () => {
+      const v1 = FhirAppointmentBuilder.booking({ versionId: '1' });
+      const v2 = v1.with({ versionId: '2', status: 'cancelled' });
+      await publishedSequence([v1, v2]);
+      const before = await counts();
+
+      const sut = await deliver(v1.toJson());
+
+      expect(sut).toEqual({ status: 202, body: { status: 'ignored', reason: 'OUT_OF_ORDER' } });
+      expect((await counts()).outbox).toBe(before.outbox);
+    });
   });
 });

@@ -106,7 +106,9 @@ export class EhrWebhookRepository {
         const values = [
           tenantId,
           ehrAppointmentId,
-          state.version,
+          state.sequence,
+          state.versionId ?? null,
+          state.contentHash,
           state.lifecycle,
           state.start,
           state.end,
@@ -115,8 +117,8 @@ export class EhrWebhookRepository {
         if (!isNew) {
           await manager.query(
             `UPDATE ehr_appointment_state
-             SET ehr_version = $3, lifecycle = $4, start_at = $5, end_at = $6,
-                 source_updated_at = $7, updated_at = now()
+             SET sequence = $3, ehr_version = $4, content_hash = $5, lifecycle = $6,
+                 start_at = $7, end_at = $8, source_updated_at = $9, updated_at = now()
              WHERE tenant_id = $1 AND ehr_appointment_id = $2`,
             values,
           );
@@ -124,8 +126,9 @@ export class EhrWebhookRepository {
         }
         const inserted: unknown = await manager.query(
           `INSERT INTO ehr_appointment_state
-             (tenant_id, ehr_appointment_id, ehr_version, lifecycle, start_at, end_at, source_updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
+             (tenant_id, ehr_appointment_id, sequence, ehr_version, content_hash, lifecycle,
+              start_at, end_at, source_updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            ON CONFLICT ON CONSTRAINT "PK_ehr_appointment_state" DO NOTHING
            RETURNING 1`,
           values,
@@ -167,7 +170,9 @@ function rowCount(result: unknown): number {
 
 function toSnapshot(row: AppointmentStateEntity): AppointmentStateSnapshot {
   return {
-    version: row.ehrVersion,
+    sequence: row.sequence,
+    versionId: row.ehrVersion ?? undefined,
+    contentHash: row.contentHash,
     lifecycle: row.lifecycle,
     start: row.startAt,
     end: row.endAt,

@@ -147,7 +147,9 @@ export class EhrWebhookService {
       // State first: for a first sighting the INSERT is what serializes concurrent deliveries,
       // and the outbox row must follow the change that locks the aggregate.
       if (nextState) await transaction.saveState(appointmentKey, nextState, known === undefined);
-      const event = appointmentEventFor(change, normalized, { tenantId, correlationId });
+      const event =
+        nextState &&
+        appointmentEventFor(change, normalized, nextState.sequence, { tenantId, correlationId });
       const eventId = event ? await transaction.publish(event) : null;
       await transaction.recordDelivery({
         tenantId,

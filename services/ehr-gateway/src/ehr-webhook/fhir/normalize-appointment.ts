@@ -78,15 +78,23 @@ export interface NormalizeOptions {
 
 export interface NormalizedAppointment {
   readonly ehrAppointmentId: string;
-  /** `meta.versionId`, else `sha256:<hex>` of the normalized content. */
-  readonly version: string;
+  /** The EHR's `meta.versionId`, when it sends one. */
+  readonly versionId: string | undefined;
+  /**
+   * `sha256:<hex>` of the normalized content: recognises a redelivery of unchanged content.
+   * Never a version: equal content can come back after a change (booked → cancelled → booked).
+   */
+  readonly contentHash: string;
   readonly lifecycle: AppointmentLifecycle;
   readonly start: Date;
   readonly end: Date;
   /** `meta.lastUpdated`, used to spot deliveries that arrive out of order. */
   readonly sourceUpdatedAt: Date | undefined;
   readonly cancellationReasonCode: string;
-  /** The contract message, with `ehrVersion` set to `version`. */
+  /**
+   * The contract message without `ehrVersion` and `sequence`: those are assigned when the
+   * change is recorded (see `sequencedAppointment`).
+   */
   readonly appointment: EhrAppointment;
 }
 
@@ -153,13 +161,10 @@ export function normalizeFhirAppointment(
     status.lifecycle === 'cancelled'
       ? ((cancellationReason && stringAt(cancellationReason, 'code')) ?? status.code)
       : '';
-  appointment.ehrVersion =
-    (meta && stringAt(meta.value, 'versionId')) ??
-    contentVersion(appointment, cancellationReasonCode);
-
   return {
     ehrAppointmentId,
-    version: appointment.ehrVersion,
+    versionId: meta && readVersionId(meta),
+    contentHash: contentHash(appointment, cancellationReasonCode),
     lifecycle: status.lifecycle,
     start,
     end,
@@ -433,12 +438,40 @@ function readLastUpdated(meta: Located): Date | undefined {
 }
 
 /**
- * Version for EHRs that send no `meta.versionId`: a hash of what we publish, so a
- * redelivery of unchanged content is recognised while any change we would forward is not.
+ * The published appointment at the sequence its change was recorded under; `ehrVersion` is
+ * the EHR's `meta.versionId`, else a readable stand-in derived from the sequence.
+ */
+export function sequencedAppointment(
+  normalized: NormalizedAppointment,
+  sequence: number,
+): EhrAppointment {
+  return {
+    ...normalized.appointment,
+    ehrVersion: normalized.versionId ?? `seq-${sequence}`,
+    sequence,
+  };
+}
+
+function readVersionId(meta: Located): string | undefined {
+  const raw = stringAt(meta.value, 'versionId');
+  if (raw === undefined) return undefined;
+  if (!FHIR_ID.test(raw)) {
+    throw invalidFhir(
+      EhrWebhookErrorCode.InvalidVersionId,
+      'meta.versionId must be a FHIR id (1-64 characters of A-Z a-z 0-9 - .)',
+      `${meta.path}.versionId`,
+    );
+  }
+  return raw;
+}
+
+/**
+ * A hash of what we publish (without version and sequence), so a redelivery of unchanged
+ * content under a fresh webhook-id is recognised while any change we would forward is not.
  * protobuf-es writes fields in field-number order, so the encoding is deterministic.
  */
-function contentVersion(appointment: EhrAppointment, cancellationReasonCode: string): string {
-  const unversioned: EhrAppointment = { ...appointment, ehrVersion: '' };
+function contentHash(appointment: EhrAppointment, cancellationReasonCode: string): string {
+  const unversioned: EhrAppointment = { ...appointment, ehrVersion: '', sequence: 0 };
   const hash = createHash('sha256')
     .update(toBinary(EhrAppointmentSchema, unversioned))
     .update(`\n${cancellationReasonCode}`)
