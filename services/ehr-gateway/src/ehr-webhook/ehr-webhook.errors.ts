@@ -31,6 +31,11 @@ export enum EhrWebhookErrorCode {
   InvalidPatientPhone = 'INVALID_PATIENT_PHONE',
   MissingLocation = 'MISSING_LOCATION',
   UnknownTimeZone = 'UNKNOWN_TIME_ZONE',
+  /** Control characters (other than tab/CR/LF), unpaired surrogates or absurd nesting. */
+  InvalidText = 'INVALID_TEXT',
+  FieldTooLong = 'FIELD_TOO_LONG',
+  InvalidFieldFormat = 'INVALID_FIELD_FORMAT',
+  DurationTooLong = 'DURATION_TOO_LONG',
 }
 
 export type EhrWebhookError = DomainError<EhrWebhookErrorCode>;
@@ -94,6 +99,10 @@ export function ehrWebhookHttpStatus(code: EhrWebhookErrorCode): HttpStatus {
     case EhrWebhookErrorCode.InvalidPatientPhone:
     case EhrWebhookErrorCode.MissingLocation:
     case EhrWebhookErrorCode.UnknownTimeZone:
+    case EhrWebhookErrorCode.InvalidText:
+    case EhrWebhookErrorCode.FieldTooLong:
+    case EhrWebhookErrorCode.InvalidFieldFormat:
+    case EhrWebhookErrorCode.DurationTooLong:
       return HttpStatus.UNPROCESSABLE_ENTITY;
   }
 }

@@ -16,6 +16,8 @@ import {
   toBinary,
 } from '@caredispatch/contracts';
 
+import { assertCleanFhirJson } from '../edge/fhir-text';
+import { assertPublishableAppointment, isFhirCode } from '../edge/publishable-appointment';
 import { EhrWebhookErrorCode, invalidFhir } from '../ehr-webhook.errors';
 
 import { isIanaTimeZone, parseAppointmentInstant } from './fhir-date-time';
@@ -45,6 +47,12 @@ export const SMS_OPT_OUT_EXTENSION_URL =
 
 // FHIR `id` datatype; the appointment id becomes part of Kafka keys and primary keys.
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * Longest appointment accepted: a week covers multi-day programs; anything longer is a
+ * data-entry error (and a far-off end would overflow the dates and durations downstream).
+ */
+export const MAX_APPOINTMENT_MINUTES = 7 * 24 * 60;
 
 /** Used when the EHR sends no `meta.source`. */
 export const DEFAULT_SOURCE_SYSTEM = 'fhir-r4';
@@ -107,6 +115,7 @@ export function normalizeFhirAppointment(
   body: unknown,
   options: NormalizeOptions,
 ): NormalizedAppointment {
+  assertCleanFhirJson(body);
   const document = FhirAppointmentDocument.from(body);
   const resource = document.appointment;
 
@@ -156,11 +165,19 @@ export function normalizeFhirAppointment(
     practiceName:
       options.configuredPracticeName ?? readOrganizationName(document, participants.location) ?? '',
   });
+  assertPublishableAppointment(appointment);
   const cancellationReason = firstCodingAt(resource, 'cancelationReason');
   const cancellationReasonCode =
     status.lifecycle === 'cancelled'
       ? ((cancellationReason && stringAt(cancellationReason, 'code')) ?? status.code)
       : '';
+  if (cancellationReasonCode !== '' && !isFhirCode(cancellationReasonCode)) {
+    throw invalidFhir(
+      EhrWebhookErrorCode.InvalidFieldFormat,
+      'Appointment.cancelationReason code must be a FHIR code of at most 64 characters',
+      `${resource.path}.cancelationReason`,
+    );
+  }
   return {
     ehrAppointmentId,
     versionId: meta && readVersionId(meta),
@@ -384,6 +401,13 @@ function readInterval(resource: Located, timeZone: string): { start: Date; end: 
     );
   }
   const minutes = numberAt(resource.value, 'minutesDuration');
+  if (minutes !== undefined && minutes > MAX_APPOINTMENT_MINUTES) {
+    throw invalidFhir(
+      EhrWebhookErrorCode.DurationTooLong,
+      `Appointment.minutesDuration must be at most ${MAX_APPOINTMENT_MINUTES}`,
+      `${resource.path}.minutesDuration`,
+    );
+  }
   const end =
     readInstant(resource, 'end', timeZone) ??
     (minutes !== undefined && Number.isInteger(minutes) && minutes > 0
@@ -400,6 +424,13 @@ function readInterval(resource: Located, timeZone: string): { start: Date; end: 
     throw invalidFhir(
       EhrWebhookErrorCode.EndBeforeStart,
       'Appointment.end is before Appointment.start',
+      `${resource.path}.end`,
+    );
+  }
+  if (end.getTime() - start.getTime() > MAX_APPOINTMENT_MINUTES * 60_000) {
+    throw invalidFhir(
+      EhrWebhookErrorCode.DurationTooLong,
+      `An appointment may last at most ${MAX_APPOINTMENT_MINUTES} minutes`,
       `${resource.path}.end`,
     );
   }
