@@ -41,7 +41,7 @@ export const fhirMutation: fc.Arbitrary<FhirMutation> = fc.oneof(
     weight: 3,
     arbitrary: fc.record({ kind: fc.constant('append'), target: fc.nat(), text: hostileText }),
   },
-) as fc.Arbitrary<FhirMutation>;
+);
 
 /** Applies mutations to a deep copy; targets index the body's elements in document order. */
 export function mutateFhir(body: FhirJson, mutations: readonly FhirMutation[]): FhirJson {
@@ -59,7 +59,7 @@ export function mutateFhir(body: FhirJson, mutations: readonly FhirMutation[]): 
         break;
       case 'delete':
         if (Array.isArray(parent) && typeof key === 'number') parent.splice(key, 1);
-        else delete record[key];
+        else Reflect.deleteProperty(record, key);
         break;
       case 'append': {
         const current = record[key];

@@ -7,6 +7,7 @@ import { isJsonObject } from '../fhir/fhir-json';
  * U+0000 in particular is refused by PostgreSQL text and jsonb downstream, and a lone
  * surrogate cannot be encoded as UTF-8 (protobuf and PostgreSQL would replace or refuse it).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
