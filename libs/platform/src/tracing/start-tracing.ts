@@ -9,6 +9,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
+import { PhiSafeSpanProcessor } from './phi-safe-span-processor';
+
 /** Keeps context propagation alive when no collector is configured; exports nothing. */
 class DiscardingSpanProcessor implements SpanProcessor {
   onStart(): void {}
@@ -27,10 +29,13 @@ let sdk: NodeSDK | undefined;
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): void {
   if (sdk) return;
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  // Every exported span passes the PHI filter first: no URL query strings, no SQL parameters.
   const spanProcessor = endpoint
-    ? new BatchSpanProcessor(
-        new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
-        { scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1000) },
+    ? new PhiSafeSpanProcessor(
+        new BatchSpanProcessor(
+          new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
+          { scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1000) },
+        ),
       )
     : new DiscardingSpanProcessor();
   sdk = new NodeSDK({
