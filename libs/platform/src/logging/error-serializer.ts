@@ -24,7 +24,7 @@ const MAX_CAUSE_DEPTH = 3;
  * code, database object names and the stack frames; a database message has its quoted
  * values blanked, and URLs lose their query strings.
  */
-export function serializeError(error: unknown, depth = 0): SerializedError | unknown {
+export function serializeError(error: unknown, depth = 0): unknown {
   if (!(error instanceof Error)) return error;
   const fields = error as Error & Record<string, unknown>;
   const driver = isRecord(fields.driverError) ? fields.driverError : fields;
