@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { type INestApplication } from '@nestjs/common';
+import fc from 'fast-check';
 
 import { decodeEvent, type DecodedEvent, timestampDate, Topics } from '@caredispatch/contracts';
 import { createHttpApp } from '@caredispatch/platform';
@@ -16,6 +17,8 @@ import {
 
 import { AppModule, SERVICE_NAME } from '../app.module';
 import { loadEhrGatewayConfig } from '../config';
+import { fhirMutation, mutateFhir } from '../testing/fhir-mutations';
+import { storageIssues } from '../testing/storage-rules';
 
 import { EhrWebhookController } from './ehr-webhook.controller';
 import { toHttpStatus } from './ehr-webhook.errors';
@@ -471,4 +474,47 @@ describe(EhrWebhookController.name, () => {
       expect((await counts()).outbox).toBe(before.outbox);
     });
   });
+
+  it('should never answer 5xx to mutated signed bookings, and publish only events consumers can store', async () => {
+    const acceptedIds: string[] = [];
+    const statuses = new Map<number, number>();
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.array(fhirMutation, { minLength: 1, maxLength: 3 }),
+        async (bundle, mutations) => {
+          const booking = FhirAppointmentBuilder.booking({ versionId: undefined });
+          const body = JSON.stringify(
+            mutateFhir(bundle ? booking.buildBundle() : booking.buildContained(), mutations),
+          );
+
+          const reply = await deliver(body);
+
+          statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+          expect(reply.status).toBeLessThan(500);
+          const receipt = reply.body as { status?: string; eventId?: string };
+          if (receipt.status === 'accepted' && receipt.eventId) acceptedIds.push(receipt.eventId);
+        },
+      ),
+      { numRuns: 300 },
+    );
+
+    expect(acceptedIds.length).toBeGreaterThan(20);
+    expect(statuses.get(422) ?? 0).toBeGreaterThan(20);
+    for (const eventId of acceptedIds) {
+      // decodeEvent is the consumers' decoder: it validates against the contract.
+      const event = await waitForEvent(eventId);
+      if (!isEhrAppointmentEvent(event)) throw new Error(`unexpected ${event.type}`);
+      const appointment = event.payload.appointment!;
+      expect(storageIssues(appointment)).toEqual([]);
+      // What scheduling stores, through the same PostgreSQL rules (text and jsonb).
+      await database.query('SELECT $1::text, $2::text, $3::text, $4::jsonb', [
+        appointment.patient?.givenName ?? '',
+        appointment.patient?.familyName ?? '',
+        appointment.practiceName,
+        JSON.stringify(appointment.location?.address ?? null),
+      ]);
+    }
+  }, 300_000);
 });
