@@ -91,13 +91,13 @@ describe('ehr-gateway rejects bad webhooks and changes nothing', () => {
     });
   });
 
-  it('should reject a replayed webhook id with 409 and publish only the first delivery', async () => {
+  it('should answer a redelivered webhook id with 202 duplicate and publish only the first delivery', async () => {
     const body = booking().toJson();
     const headers = signed(body);
     const first = await send(body, headers);
     const replay = await send(body, headers);
     expect(first.status).toBe(202);
-    expect(summary(replay)).toEqual({ status: 409, code: 'REPLAYED_WEBHOOK_ID' });
+    expect(replay).toEqual({ status: 202, body: { status: 'duplicate' } });
   });
 
   it('should reject malformed JSON with 400', async () => {

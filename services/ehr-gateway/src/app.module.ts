@@ -8,6 +8,7 @@ import { AppointmentStateEntity } from './ehr-webhook/appointment-state.entity';
 import { EhrWebhookModule } from './ehr-webhook/ehr-webhook.module';
 import { WebhookDeliveryEntity } from './ehr-webhook/webhook-delivery.entity';
 import { CreateEhrWebhookTables1764210000000 } from './migrations/1764210000000-create-ehr-webhook-tables';
+import { SequenceAppointmentState1764900000000 } from './migrations/1764900000000-sequence-appointment-state';
 
 export const SERVICE_NAME = 'ehr-gateway';
 
@@ -21,7 +22,7 @@ export class AppModule {
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
           entities: [WebhookDeliveryEntity, AppointmentStateEntity],
-          migrations: [CreateEhrWebhookTables1764210000000],
+          migrations: [CreateEhrWebhookTables1764210000000, SequenceAppointmentState1764900000000],
           produces: true,
           topics: [Topics.EhrAppointmentV1],
         }),

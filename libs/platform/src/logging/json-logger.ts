@@ -1,5 +1,7 @@
 import { type LoggerService } from '@nestjs/common';
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+import { serializeError } from './error-serializer';
 
 /**
  * Field names that may hold patient data. Nothing in CareDispatch should log them; the
@@ -26,7 +28,12 @@ export const PHI_FIELD_NAMES = [
 
 const redactPaths = PHI_FIELD_NAMES.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
 
-export function createRootLogger(service: string, level: string): Logger {
+/** `destination` defaults to stdout; tests pass a stream to read the real output. */
+export function createRootLogger(
+  service: string,
+  level: string,
+  destination?: DestinationStream,
+): Logger {
   const options: LoggerOptions = {
     level,
     base: { service },
@@ -34,8 +41,10 @@ export function createRootLogger(service: string, level: string): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: redactPaths, censor: '[REDACTED]' },
+    // Errors logged under either name go through the allowlist, never pino's field copy.
+    serializers: { err: serializeError, error: serializeError },
   };
-  return pino(options);
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Adapts pino to Nest's LoggerService so framework and application logs share one JSON format. */

@@ -5,9 +5,12 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
   type ReadableSpan,
+  type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+
+import { PhiSafeSpanProcessor } from './phi-safe-span-processor';
 
 /** Keeps context propagation alive when no collector is configured; exports nothing. */
 class DiscardingSpanProcessor implements SpanProcessor {
@@ -20,6 +23,21 @@ class DiscardingSpanProcessor implements SpanProcessor {
 let sdk: NodeSDK | undefined;
 
 /**
+ * The export pipeline of every service: each ended span passes the PHI filter (no URL query
+ * strings, no SQL parameters) before it is batched and handed to `exporter`.
+ */
+export function exportingSpanProcessor(
+  exporter: SpanExporter,
+  scheduledDelayMillis: number,
+): SpanProcessor {
+  return new PhiSafeSpanProcessor(new BatchSpanProcessor(exporter, { scheduledDelayMillis }));
+}
+
+export function otlpTraceUrl(endpoint: string): string {
+  return `${endpoint.replace(/\/$/, '')}/v1/traces`;
+}
+
+/**
  * Must run before any module that loads `http` or `express`, which is why every service's
  * main.ts imports its `tracing.ts` first. Spans are exported over OTLP/HTTP when
  * OTEL_EXPORTER_OTLP_ENDPOINT is set; W3C trace context is always propagated.
@@ -28,9 +46,9 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   if (sdk) return;
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const spanProcessor = endpoint
-    ? new BatchSpanProcessor(
-        new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
-        { scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1000) },
+    ? exportingSpanProcessor(
+        new OTLPTraceExporter({ url: otlpTraceUrl(endpoint) }),
+        Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1000),
       )
     : new DiscardingSpanProcessor();
   sdk = new NodeSDK({

@@ -1,7 +1,7 @@
 import { type NewEvent, timestampFromDate } from '@caredispatch/contracts';
 
 import { type AppointmentChange } from './classification/classify-appointment-change';
-import { type NormalizedAppointment } from './fhir/normalize-appointment';
+import { type NormalizedAppointment, sequencedAppointment } from './fhir/normalize-appointment';
 
 export type EhrAppointmentEvent =
   | NewEvent<'EhrAppointmentBookedV1'>
@@ -19,10 +19,14 @@ export function appointmentAggregateId(tenantId: string, ehrAppointmentId: strin
   return `${tenantId}:${ehrAppointmentId}`;
 }
 
-/** The `ehr.appointment.v1` event for a classified change; undefined when nothing is published. */
+/**
+ * The `ehr.appointment.v1` event for a classified change recorded at `sequence`; undefined
+ * when nothing is published.
+ */
 export function appointmentEventFor(
   change: AppointmentChange,
   normalized: NormalizedAppointment,
+  sequence: number,
   context: EventContext,
 ): EhrAppointmentEvent | undefined {
   const base = {
@@ -32,7 +36,7 @@ export function appointmentEventFor(
     // An EHR webhook starts the chain; nothing inside CareDispatch caused it.
     causationId: '',
   };
-  const appointment = normalized.appointment;
+  const appointment = sequencedAppointment(normalized, sequence);
   switch (change.kind) {
     case 'booked':
       return { ...base, type: 'EhrAppointmentBookedV1', payload: { appointment } };

@@ -23,9 +23,17 @@ export class AppointmentStateEntity {
   })
   ehrAppointmentId!: string;
 
-  /** `meta.versionId` or `sha256:<hex>` of the normalized content. */
-  @Column({ name: 'ehr_version', type: 'text' })
-  ehrVersion!: string;
+  /** Order of this state among the appointment's changes; published as the event's sequence. */
+  @Column({ name: 'sequence', type: 'integer', default: 0 })
+  sequence!: number;
+
+  /** The EHR's `meta.versionId`; null when it sends none. */
+  @Column({ name: 'ehr_version', type: 'text', nullable: true })
+  ehrVersion!: string | null;
+
+  /** `sha256:<hex>` of the normalized content: de-duplicates redeliveries, never orders. */
+  @Column({ name: 'content_hash', type: 'text' })
+  contentHash!: string;
 
   @Column({ type: 'varchar', length: 16 })
   lifecycle!: 'active' | 'cancelled';

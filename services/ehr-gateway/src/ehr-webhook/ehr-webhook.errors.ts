@@ -15,12 +15,12 @@ export enum EhrWebhookErrorCode {
   MalformedSignatureHeader = 'MALFORMED_SIGNATURE_HEADER',
   StaleTimestamp = 'STALE_TIMESTAMP',
   InvalidSignature = 'INVALID_SIGNATURE',
-  ReplayedWebhookId = 'REPLAYED_WEBHOOK_ID',
   MalformedJson = 'MALFORMED_JSON',
   NotAnAppointment = 'NOT_AN_APPOINTMENT',
   MultipleAppointments = 'MULTIPLE_APPOINTMENTS',
   InvalidAppointmentId = 'INVALID_APPOINTMENT_ID',
   InvalidAppointmentStatus = 'INVALID_APPOINTMENT_STATUS',
+  InvalidVersionId = 'INVALID_VERSION_ID',
   MissingStart = 'MISSING_START',
   MissingEnd = 'MISSING_END',
   InvalidDateTime = 'INVALID_DATE_TIME',
@@ -31,6 +31,11 @@ export enum EhrWebhookErrorCode {
   InvalidPatientPhone = 'INVALID_PATIENT_PHONE',
   MissingLocation = 'MISSING_LOCATION',
   UnknownTimeZone = 'UNKNOWN_TIME_ZONE',
+  /** Control characters (other than tab/CR/LF), unpaired surrogates or absurd nesting. */
+  InvalidText = 'INVALID_TEXT',
+  FieldTooLong = 'FIELD_TOO_LONG',
+  InvalidFieldFormat = 'INVALID_FIELD_FORMAT',
+  DurationTooLong = 'DURATION_TOO_LONG',
 }
 
 export class EhrWebhookError extends DomainError<EhrWebhookErrorCode> {}
@@ -52,14 +57,6 @@ export function invalidFhir(
   return ehrWebhookError(code, message, { path });
 }
 
-export function replayedWebhookIdError(): EhrWebhookError {
-  return ehrWebhookError(
-    EhrWebhookErrorCode.ReplayedWebhookId,
-    'This webhook-id was already accepted for this tenant',
-    { header: 'webhook-id' },
-  );
-}
-
 /** Narrows to this service's own errors (their code is an EhrWebhookErrorCode). */
 export function isDomainError(error: unknown): error is EhrWebhookError {
   return error instanceof EhrWebhookError;
@@ -79,14 +76,13 @@ export function ehrWebhookHttpStatus(code: EhrWebhookErrorCode): HttpStatus {
     case EhrWebhookErrorCode.StaleTimestamp:
     case EhrWebhookErrorCode.InvalidSignature:
       return HttpStatus.UNAUTHORIZED;
-    case EhrWebhookErrorCode.ReplayedWebhookId:
-      return HttpStatus.CONFLICT;
     case EhrWebhookErrorCode.MalformedJson:
       return HttpStatus.BAD_REQUEST;
     case EhrWebhookErrorCode.NotAnAppointment:
     case EhrWebhookErrorCode.MultipleAppointments:
     case EhrWebhookErrorCode.InvalidAppointmentId:
     case EhrWebhookErrorCode.InvalidAppointmentStatus:
+    case EhrWebhookErrorCode.InvalidVersionId:
     case EhrWebhookErrorCode.MissingStart:
     case EhrWebhookErrorCode.MissingEnd:
     case EhrWebhookErrorCode.InvalidDateTime:
@@ -97,6 +93,10 @@ export function ehrWebhookHttpStatus(code: EhrWebhookErrorCode): HttpStatus {
     case EhrWebhookErrorCode.InvalidPatientPhone:
     case EhrWebhookErrorCode.MissingLocation:
     case EhrWebhookErrorCode.UnknownTimeZone:
+    case EhrWebhookErrorCode.InvalidText:
+    case EhrWebhookErrorCode.FieldTooLong:
+    case EhrWebhookErrorCode.InvalidFieldFormat:
+    case EhrWebhookErrorCode.DurationTooLong:
       return HttpStatus.UNPROCESSABLE_ENTITY;
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { type INestApplication } from '@nestjs/common';
+import fc from 'fast-check';
 
 import { decodeEvent, type DecodedEvent, timestampDate, Topics } from '@caredispatch/contracts';
 import { createHttpApp } from '@caredispatch/platform';
@@ -16,11 +17,25 @@ import {
 
 import { AppModule, SERVICE_NAME } from '../app.module';
 import { loadEhrGatewayConfig } from '../config';
+import { fhirMutation, mutateFhir } from '../../test/fhir-mutations';
+import { storageIssues } from '../../test/storage-rules';
 
 import { EhrWebhookController } from './ehr-webhook.controller';
 import { ehrWebhookErrors } from './ehr-webhook.errors';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+type EhrAppointmentEvent = DecodedEvent<
+  'EhrAppointmentBookedV1' | 'EhrAppointmentRescheduledV1' | 'EhrAppointmentCancelledV1'
+>;
+
+function isEhrAppointmentEvent(event: DecodedEvent): event is EhrAppointmentEvent {
+  return (
+    event.type === 'EhrAppointmentBookedV1' ||
+    event.type === 'EhrAppointmentRescheduledV1' ||
+    event.type === 'EhrAppointmentCancelledV1'
+  );
+}
 
 interface Reply {
   readonly status: number;
@@ -155,21 +170,12 @@ describe(EhrWebhookController.name, () => {
     expect(delivery).toEqual({ outcome: 'accepted', event_id: bookedEventId });
   });
 
-  it('should answer 409 REPLAYED_WEBHOOK_ID to a replayed webhook-id and store nothing', async () => {
+  it('should answer 202 duplicate to a redelivered webhook-id and store nothing', async () => {
     const before = await counts();
 
     const sut = await post(bookingJson, bookingHeaders);
 
-    expect(sut).toEqual({
-      status: 409,
-      body: {
-        error: {
-          code: 'REPLAYED_WEBHOOK_ID',
-          message: expect.any(String) as unknown,
-          details: { header: 'webhook-id' },
-        },
-      },
-    });
+    expect(sut).toEqual({ status: 202, body: { status: 'duplicate' } });
     expect(await counts()).toEqual(before);
   });
 
@@ -377,8 +383,13 @@ describe(EhrWebhookController.name, () => {
 
     const replies = await Promise.all(Array.from({ length: 5 }, () => post(body, headers)));
 
-    expect(replies.map((reply) => reply.status).sort()).toEqual([202, 409, 409, 409, 409]);
-    await waitForEvent(acceptedEventId(replies.find((reply) => reply.status === 202)!));
+    expect(replies.map((reply) => reply.status)).toEqual([202, 202, 202, 202, 202]);
+    const statuses = replies.map((reply) => (reply.body as { status: string }).status).sort();
+    expect(statuses).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    const accepted = replies.find(
+      (reply) => (reply.body as { status: string }).status === 'accepted',
+    )!;
+    await waitForEvent(acceptedEventId(accepted));
   });
 
   it('should have published exactly the accepted events, nothing for any rejection', () => {
@@ -393,4 +404,117 @@ describe(EhrWebhookController.name, () => {
       'EhrAppointmentBookedV1',
     ]);
   });
+
+  describe('versions', () => {
+    const unversioned = (): FhirAppointmentBuilder =>
+      FhirAppointmentBuilder.booking({ versionId: undefined, lastUpdated: undefined });
+
+    async function publishedSequence(
+      steps: readonly FhirAppointmentBuilder[],
+    ): Promise<{ type: string; sequence: number | undefined }[]> {
+      const published: { type: string; sequence: number | undefined }[] = [];
+      // One after the other: the order of receipt is the order without meta.versionId.
+      for (const step of steps) {
+        const event = await waitForEvent(acceptedEventId(await deliver(step.toJson())));
+        if (!isEhrAppointmentEvent(event)) throw new Error(`unexpected ${event.type}`);
+        const appointment = event.payload.appointment;
+        published.push({ type: event.type, sequence: appointment?.sequence });
+      }
+      return published;
+    }
+
+    it('should publish booked 9:00 → cancelled → booked 9:00 as three changes in sequence', async () => {
+      const atNine = unversioned();
+
+      const sut = await publishedSequence([atNine, atNine.with({ status: 'cancelled' }), atNine]);
+
+      expect(sut).toEqual([
+        { type: 'EhrAppointmentBookedV1', sequence: 1 },
+        { type: 'EhrAppointmentCancelledV1', sequence: 2 },
+        { type: 'EhrAppointmentBookedV1', sequence: 3 },
+      ]);
+    });
+
+    it('should publish 9:00 → 10:00 → 9:00 as a booking and two reschedules in sequence', async () => {
+      const atNine = unversioned();
+      const atTen = atNine.with({
+        start: '2030-03-14T10:00:00-04:00',
+        end: '2030-03-14T10:30:00-04:00',
+      });
+
+      const sut = await publishedSequence([atNine, atTen, atNine]);
+
+      expect(sut).toEqual([
+        { type: 'EhrAppointmentBookedV1', sequence: 1 },
+        { type: 'EhrAppointmentRescheduledV1', sequence: 2 },
+        { type: 'EhrAppointmentRescheduledV1', sequence: 3 },
+      ]);
+    });
+
+    it('should answer duplicate to unchanged unversioned content under a fresh webhook-id', async () => {
+      const atNine = unversioned();
+      await publishedSequence([atNine]);
+      const before = await counts();
+
+      const sut = await deliver(atNine.toJson());
+
+      expect(sut).toEqual({ status: 202, body: { status: 'duplicate' } });
+      expect(await counts()).toEqual({ ...before, deliveries: before.deliveries + 1 });
+    });
+
+    it('should ignore a stale version delivered after a newer one and publish nothing', async () => {
+      const v1 = FhirAppointmentBuilder.booking({ versionId: '1' });
+      const v2 = v1.with({ versionId: '2', status: 'cancelled' });
+      await publishedSequence([v1, v2]);
+      const before = await counts();
+
+      const sut = await deliver(v1.toJson());
+
+      expect(sut).toEqual({ status: 202, body: { status: 'ignored', reason: 'OUT_OF_ORDER' } });
+      expect((await counts()).outbox).toBe(before.outbox);
+    });
+  });
+
+  it('should never answer 5xx to mutated signed bookings, and publish only events consumers can store', async () => {
+    const acceptedIds: string[] = [];
+    const statuses = new Map<number, number>();
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.array(fhirMutation, { minLength: 1, maxLength: 3 }),
+        async (bundle, mutations) => {
+          const booking = FhirAppointmentBuilder.booking({ versionId: undefined });
+          const body = JSON.stringify(
+            mutateFhir(bundle ? booking.buildBundle() : booking.buildContained(), mutations),
+          );
+
+          const reply = await deliver(body);
+
+          statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+          expect(reply.status).toBeLessThan(500);
+          const receipt = reply.body as { status?: string; eventId?: string };
+          if (receipt.status === 'accepted' && receipt.eventId) acceptedIds.push(receipt.eventId);
+        },
+      ),
+      { numRuns: 300 },
+    );
+
+    expect(acceptedIds.length).toBeGreaterThan(20);
+    expect(statuses.get(422) ?? 0).toBeGreaterThan(20);
+    for (const eventId of acceptedIds) {
+      // decodeEvent is the consumers' decoder: it validates against the contract.
+      const event = await waitForEvent(eventId);
+      if (!isEhrAppointmentEvent(event)) throw new Error(`unexpected ${event.type}`);
+      const appointment = event.payload.appointment!;
+      expect(storageIssues(appointment)).toEqual([]);
+      // What scheduling stores, through the same PostgreSQL rules (text and jsonb).
+      await database.query('SELECT $1::text, $2::text, $3::text, $4::jsonb', [
+        appointment.patient?.givenName ?? '',
+        appointment.patient?.familyName ?? '',
+        appointment.practiceName,
+        JSON.stringify(appointment.location?.address ?? null),
+      ]);
+    }
+  }, 300_000);
 });

@@ -6,7 +6,6 @@ import { OutboxWriter } from '@caredispatch/kafka';
 import { type EhrAppointmentEvent } from './appointment-events';
 import { AppointmentStateEntity } from './appointment-state.entity';
 import { type AppointmentStateSnapshot } from './classification/classify-appointment-change';
-import { replayedWebhookIdError } from './ehr-webhook.errors';
 import { WebhookDeliveryEntity, type WebhookDeliveryOutcome } from './webhook-delivery.entity';
 
 export interface AppointmentKey {
@@ -40,6 +39,14 @@ export interface DeliveryTransaction {
 // now seeing (and locking) the winner's row. Conflicts are handled with ON CONFLICT rather
 // than caught errors so no expected race ever surfaces as a logged query failure.
 const MAX_ATTEMPTS = 3;
+
+/**
+ * The delivery's webhook-id was committed by a concurrent request: the transaction is rolled
+ * back and the caller answers `duplicate`.
+ */
+export class WebhookIdAlreadyRecorded extends Error {
+  override readonly name = 'WebhookIdAlreadyRecorded';
+}
 
 /** Thrown inside the transaction to roll it back and rerun it. */
 class FirstSightingRaceLost extends Error {
@@ -99,7 +106,9 @@ export class EhrWebhookRepository {
         const values = [
           tenantId,
           ehrAppointmentId,
-          state.version,
+          state.sequence,
+          state.versionId ?? null,
+          state.contentHash,
           state.lifecycle,
           state.start,
           state.end,
@@ -108,8 +117,8 @@ export class EhrWebhookRepository {
         if (!isNew) {
           await manager.query(
             `UPDATE ehr_appointment_state
-             SET ehr_version = $3, lifecycle = $4, start_at = $5, end_at = $6,
-                 source_updated_at = $7, updated_at = now()
+             SET sequence = $3, ehr_version = $4, content_hash = $5, lifecycle = $6,
+                 start_at = $7, end_at = $8, source_updated_at = $9, updated_at = now()
              WHERE tenant_id = $1 AND ehr_appointment_id = $2`,
             values,
           );
@@ -117,8 +126,9 @@ export class EhrWebhookRepository {
         }
         const inserted: unknown = await manager.query(
           `INSERT INTO ehr_appointment_state
-             (tenant_id, ehr_appointment_id, ehr_version, lifecycle, start_at, end_at, source_updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
+             (tenant_id, ehr_appointment_id, sequence, ehr_version, content_hash, lifecycle,
+              start_at, end_at, source_updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            ON CONFLICT ON CONSTRAINT "PK_ehr_appointment_state" DO NOTHING
            RETURNING 1`,
           values,
@@ -147,7 +157,7 @@ export class EhrWebhookRepository {
         );
         // The same webhook id committed concurrently: a replay that raced the first delivery.
         // Throwing rolls back the state change and the outbox row with it.
-        if (rowCount(inserted) === 0) throw replayedWebhookIdError();
+        if (rowCount(inserted) === 0) throw new WebhookIdAlreadyRecorded();
       },
     };
   }
@@ -160,7 +170,9 @@ function rowCount(result: unknown): number {
 
 function toSnapshot(row: AppointmentStateEntity): AppointmentStateSnapshot {
   return {
-    version: row.ehrVersion,
+    sequence: row.sequence,
+    versionId: row.ehrVersion ?? undefined,
+    contentHash: row.contentHash,
     lifecycle: row.lifecycle,
     start: row.startAt,
     end: row.endAt,

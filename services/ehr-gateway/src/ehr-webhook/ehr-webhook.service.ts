@@ -13,13 +13,8 @@ import {
   classifyAppointmentChange,
 } from './classification/classify-appointment-change';
 import { type WebhookReceiptDto } from './dto/webhook-receipt.dto';
-import {
-  EhrWebhookErrorCode,
-  ehrWebhookError,
-  isDomainError,
-  replayedWebhookIdError,
-} from './ehr-webhook.errors';
-import { EhrWebhookRepository } from './ehr-webhook.repository';
+import { EhrWebhookErrorCode, ehrWebhookError, isDomainError } from './ehr-webhook.errors';
+import { EhrWebhookRepository, WebhookIdAlreadyRecorded } from './ehr-webhook.repository';
 import { normalizeFhirAppointment, type NormalizedAppointment } from './fhir/normalize-appointment';
 import {
   assertFreshTimestamp,
@@ -98,8 +93,11 @@ export class EhrWebhookService {
       this.config.WEBHOOK_TOLERANCE_SECONDS,
     );
     assertValidSignature(key.reveal(), signature, delivery.body);
-    if (await this.repository.isKnownDelivery(tenantId, signature.id))
-      throw replayedWebhookIdError();
+    // Standard Webhooks makes webhook-id the idempotency key: a sender that lost our 2xx
+    // retries with the same id and must hear "done", not an error it would retry again.
+    if (await this.repository.isKnownDelivery(tenantId, signature.id)) {
+      return { status: 'duplicate' };
+    }
 
     const normalized = normalizeFhirAppointment(parseJsonBody(delivery.body), {
       defaultPhoneRegion: this.config.DEFAULT_PHONE_REGION,
@@ -117,7 +115,22 @@ export class EhrWebhookService {
     return this.record(tenantId, signature, normalized, correlationId);
   }
 
-  private record(
+  private async record(
+    tenantId: string,
+    signature: WebhookSignatureHeaders,
+    normalized: NormalizedAppointment,
+    correlationId: string,
+  ): Promise<WebhookReceiptDto> {
+    try {
+      return await this.recordOnce(tenantId, signature, normalized, correlationId);
+    } catch (error) {
+      // The same webhook-id committed concurrently; this attempt rolled back entirely.
+      if (error instanceof WebhookIdAlreadyRecorded) return { status: 'duplicate' };
+      throw error;
+    }
+  }
+
+  private recordOnce(
     tenantId: string,
     signature: WebhookSignatureHeaders,
     normalized: NormalizedAppointment,
@@ -131,7 +144,9 @@ export class EhrWebhookService {
       // State first: for a first sighting the INSERT is what serializes concurrent deliveries,
       // and the outbox row must follow the change that locks the aggregate.
       if (nextState) await transaction.saveState(appointmentKey, nextState, known === undefined);
-      const event = appointmentEventFor(change, normalized, { tenantId, correlationId });
+      const event =
+        nextState &&
+        appointmentEventFor(change, normalized, nextState.sequence, { tenantId, correlationId });
       const eventId = event ? await transaction.publish(event) : null;
       await transaction.recordDelivery({
         tenantId,

@@ -4,7 +4,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export type WebhookDeliveryOutcome = 'accepted' | 'duplicate' | 'ignored';
 
 /**
- * One accepted webhook delivery, kept to reject replays of its `webhook-id` (409).
+ * One accepted webhook delivery, kept so a redelivery of its `webhook-id` is answered
+ * `duplicate` and changes nothing.
  * Rows expire at `expires_at` (webhook timestamp + WEBHOOK_ID_RETENTION_HOURS) and are
  * deleted by WebhookDeliveryPruner: by then the timestamp check alone rejects a replay.
  * Ids only — no part of the body is stored.

@@ -1,9 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * Every EHR version applied to an appointment. EHR versions are opaque strings, so "already
- * applied" is a set-membership question, not a comparison with the latest one: a stale
- * version delivered again under a fresh event id must still change nothing.
+ * Every EHR version applied to an appointment and the event that applied it: a trail for
+ * tracing a change back to its cause. Order is `appointment.ehr_sequence`'s job.
  */
 @Entity({ name: 'appointment_ehr_version' })
 export class AppointmentEhrVersionEntity {

@@ -18,8 +18,8 @@ import { DirectoryRepository } from '../directory/directory.repository';
 import { AppointmentEhrVersionEntity } from './appointment-ehr-version.entity';
 import {
   type AppointmentTransition,
-  decideTransition,
-  EhrIntent,
+  applyEhrChange,
+  EhrChangeKind,
   type TransitionKind,
 } from './appointment-transition';
 import { AppointmentEntity } from './appointment.entity';
@@ -65,28 +65,22 @@ export class AppointmentSyncService {
       where: { tenantId, ehrAppointmentId: ehr.ehrAppointmentId },
       lock: { mode: 'pessimistic_write' },
     });
-    const versionAlreadyApplied =
-      recorded !== null &&
-      (await manager.existsBy(AppointmentEhrVersionEntity, {
-        tenantId,
-        appointmentId: recorded.id,
-        ehrVersion: ehr.ehrVersion,
-      }));
-    const transition = decideTransition(
+    const transition = applyEhrChange(
       recorded
         ? {
             status: recorded.status,
             start: recorded.startAt,
             end: recorded.endAt,
             revision: recorded.revision,
+            ehrSequence: recorded.ehrSequence,
           }
         : undefined,
-      { intent: intentOf(event), start, end, versionAlreadyApplied },
+      { kind: changeKindOf(event), sequence: ehr.sequence },
     );
-    if (transition.kind === 'duplicate') {
+    if (transition.kind === 'stale') {
       this.logger.log(
         { tenantId, eventId: envelope.eventId, transition: transition.kind },
-        'ehr version already applied',
+        'ehr change already applied or older than the recorded one',
       );
       return transition.kind;
     }
@@ -108,6 +102,7 @@ export class AppointmentSyncService {
       ehrAppointmentId: ehr.ehrAppointmentId,
       sourceSystem: ehr.sourceSystem,
       ehrVersion: ehr.ehrVersion,
+      ehrSequence: ehr.sequence,
       status: transition.status,
       startAt: start,
       endAt: end,
@@ -125,13 +120,21 @@ export class AppointmentSyncService {
     // insert/update rather than save(): save() would first SELECT the row it already holds.
     if (recorded) await manager.update(AppointmentEntity, { id: appointment.id }, appointment);
     else await manager.insert(AppointmentEntity, appointment);
-    await manager.insert(AppointmentEhrVersionEntity, {
-      tenantId,
-      appointmentId: appointment.id,
-      ehrVersion: ehr.ehrVersion,
-      appliedByEventId: envelope.eventId,
-      appliedAt: now,
-    });
+    // History of applied versions, for tracing a change back to its cause; ordering is
+    // decided by the sequence above, never by this table.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AppointmentEhrVersionEntity)
+      .values({
+        tenantId,
+        appointmentId: appointment.id,
+        ehrVersion: ehr.ehrVersion,
+        appliedByEventId: envelope.eventId,
+        appliedAt: now,
+      })
+      .orIgnore()
+      .execute();
     await this.publish(
       manager,
       transition,
@@ -154,7 +157,7 @@ export class AppointmentSyncService {
 
   private async publish(
     manager: EntityManager,
-    transition: Exclude<AppointmentTransition, { kind: 'duplicate' }>,
+    transition: Exclude<AppointmentTransition, { kind: 'stale' }>,
     appointment: AppointmentEntity,
     scheduled: ReturnType<typeof toScheduledAppointment>,
     cause: EhrAppointmentEvent,
@@ -196,13 +199,14 @@ export class AppointmentSyncService {
   }
 }
 
-function intentOf(event: EhrAppointmentEvent): EhrIntent {
+function changeKindOf(event: EhrAppointmentEvent): EhrChangeKind {
   switch (event.eventType) {
     case 'EhrAppointmentBookedV1':
+      return EhrChangeKind.Booked;
     case 'EhrAppointmentRescheduledV1':
-      return EhrIntent.Active;
+      return EhrChangeKind.Rescheduled;
     case 'EhrAppointmentCancelledV1':
-      return EhrIntent.Cancelled;
+      return EhrChangeKind.Cancelled;
   }
 }
 

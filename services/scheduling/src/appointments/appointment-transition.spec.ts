@@ -1,15 +1,16 @@
+import fc from 'fast-check';
+
 import {
   AppointmentStatus,
-  decideTransition,
+  applyEhrChange,
+  type AppointmentTransition,
   type EhrAppointmentChange,
-  EhrIntent,
+  EhrChangeKind,
   type RecordedAppointment,
 } from './appointment-transition';
 
 const nine = new Date('2030-03-04T14:00:00.000Z');
 const nineThirty = new Date('2030-03-04T14:30:00.000Z');
-const ten = new Date('2030-03-04T15:00:00.000Z');
-const tenThirty = new Date('2030-03-04T15:30:00.000Z');
 
 function recorded(overrides: Partial<RecordedAppointment> = {}): RecordedAppointment {
   return {
@@ -17,49 +18,40 @@ function recorded(overrides: Partial<RecordedAppointment> = {}): RecordedAppoint
     start: nine,
     end: nineThirty,
     revision: 1,
+    ehrSequence: 1,
     ...overrides,
   };
 }
 
-function change(overrides: Partial<EhrAppointmentChange> = {}): EhrAppointmentChange {
-  return {
-    intent: EhrIntent.Active,
-    start: nine,
-    end: nineThirty,
-    versionAlreadyApplied: false,
-    ...overrides,
-  };
+function change(kind: EhrChangeKind, sequence = 2): EhrAppointmentChange {
+  return { kind, sequence };
 }
 
-describe(decideTransition.name, () => {
-  const sut = decideTransition;
+describe(applyEhrChange.name, () => {
+  const sut = applyEhrChange;
 
-  it('should book a first-seen active appointment at revision 1', () => {
-    expect(sut(undefined, change())).toEqual({
+  it('should book a first-seen booking at revision 1', () => {
+    expect(sut(undefined, change(EhrChangeKind.Booked, 1))).toEqual({
       kind: 'book',
       status: AppointmentStatus.Booked,
       revision: 1,
     });
   });
 
+  it('should book a first-seen reschedule, since the patient holds no booking yet', () => {
+    expect(sut(undefined, change(EhrChangeKind.Rescheduled, 2)).kind).toBe('book');
+  });
+
   it('should record a first-seen cancellation as cancelled at revision 1', () => {
-    expect(sut(undefined, change({ intent: EhrIntent.Cancelled }))).toEqual({
+    expect(sut(undefined, change(EhrChangeKind.Cancelled, 1))).toEqual({
       kind: 'cancel',
       status: AppointmentStatus.Cancelled,
       revision: 1,
     });
   });
 
-  it('should change nothing when the EHR version was already applied', () => {
-    expect(
-      sut(recorded(), change({ versionAlreadyApplied: true, start: ten, end: tenThirty })),
-    ).toEqual({
-      kind: 'duplicate',
-    });
-  });
-
-  it('should reschedule with the previous times and the next revision when the start moves', () => {
-    expect(sut(recorded({ revision: 1 }), change({ start: ten, end: tenThirty }))).toEqual({
+  it('should reschedule a booked appointment with the times scheduling recorded', () => {
+    expect(sut(recorded(), change(EhrChangeKind.Rescheduled))).toEqual({
       kind: 'reschedule',
       status: AppointmentStatus.Booked,
       revision: 2,
@@ -68,45 +60,105 @@ describe(decideTransition.name, () => {
     });
   });
 
-  it('should reschedule when only the end moves', () => {
-    expect(sut(recorded({ revision: 3 }), change({ end: ten }))).toMatchObject({
-      kind: 'reschedule',
-      revision: 4,
-    });
+  it('should book again when a cancelled appointment is booked (booked → cancelled → booked)', () => {
+    const sutResult = sut(
+      recorded({ status: AppointmentStatus.Cancelled, revision: 2, ehrSequence: 2 }),
+      change(EhrChangeKind.Booked, 3),
+    );
+
+    expect(sutResult).toEqual({ kind: 'book', status: AppointmentStatus.Booked, revision: 3 });
   });
 
-  it('should compare instants, not Date identities', () => {
-    const sameStart = new Date(nine.getTime());
-    const sameEnd = new Date(nineThirty.getTime());
-    expect(sut(recorded(), change({ start: sameStart, end: sameEnd }))).toEqual({
-      kind: 'refresh',
-      status: AppointmentStatus.Booked,
-      revision: 1,
-    });
+  it('should book when a reschedule reaches a cancelled record (the booking in between was lost)', () => {
+    const sutResult = sut(
+      recorded({ status: AppointmentStatus.Cancelled, revision: 2, ehrSequence: 2 }),
+      change(EhrChangeKind.Rescheduled, 4),
+    );
+
+    expect(sutResult.kind).toBe('book');
   });
 
-  it('should cancel a booked appointment at the next revision', () => {
-    expect(sut(recorded({ revision: 2 }), change({ intent: EhrIntent.Cancelled }))).toEqual({
+  it('should cancel a booked appointment', () => {
+    expect(sut(recorded(), change(EhrChangeKind.Cancelled))).toEqual({
       kind: 'cancel',
       status: AppointmentStatus.Cancelled,
-      revision: 3,
+      revision: 2,
     });
   });
 
-  it('should only refresh a cancelled appointment that is cancelled again under a new version', () => {
+  it('should refresh without an event when a cancelled appointment is cancelled again', () => {
     expect(
       sut(
-        recorded({ status: AppointmentStatus.Cancelled, revision: 2 }),
-        change({ intent: EhrIntent.Cancelled }),
+        recorded({ status: AppointmentStatus.Cancelled, revision: 3, ehrSequence: 3 }),
+        change(EhrChangeKind.Cancelled, 5),
       ),
-    ).toEqual({ kind: 'refresh', status: AppointmentStatus.Cancelled, revision: 2 });
+    ).toEqual({ kind: 'refresh', status: AppointmentStatus.Cancelled, revision: 3 });
   });
 
-  it('should book again when a cancelled appointment becomes active', () => {
-    expect(sut(recorded({ status: AppointmentStatus.Cancelled, revision: 2 }), change())).toEqual({
-      kind: 'book',
-      status: AppointmentStatus.Booked,
-      revision: 3,
+  it('should change nothing for a replay of the recorded change', () => {
+    expect(sut(recorded({ ehrSequence: 3 }), change(EhrChangeKind.Booked, 3))).toEqual({
+      kind: 'stale',
     });
   });
+
+  it('should change nothing for a stale booking after a newer cancellation', () => {
+    const cancelledAt3 = recorded({ status: AppointmentStatus.Cancelled, ehrSequence: 3 });
+
+    expect(sut(cancelledAt3, change(EhrChangeKind.Booked, 1))).toEqual({ kind: 'stale' });
+  });
+
+  it('should never let an unsequenced change alter a recorded appointment', () => {
+    expect(sut(recorded({ ehrSequence: 0 }), change(EhrChangeKind.Cancelled, 0))).toEqual({
+      kind: 'stale',
+    });
+  });
+
+  it('should end in the state of the highest sequence whatever order changes arrive in', () => {
+    const kinds = fc.constantFrom(
+      EhrChangeKind.Booked,
+      EhrChangeKind.Rescheduled,
+      EhrChangeKind.Cancelled,
+    );
+    const arrivals = fc
+      .array(kinds, { minLength: 1, maxLength: 8 })
+      .map((list) => list.map((kind, index) => change(kind, index + 1)))
+      .chain((changes) =>
+        fc.tuple(
+          fc.constant(changes),
+          fc.shuffledSubarray(changes, { minLength: changes.length, maxLength: changes.length }),
+        ),
+      );
+    fc.assert(
+      fc.property(arrivals, ([changes, arrivalOrder]) => {
+        const final = arrivalOrder.reduce<RecordedAppointment | undefined>(
+          (state, next) => applied(state, sut(state, next), next.sequence),
+          undefined,
+        );
+
+        const last = changes[changes.length - 1];
+        expect(final?.status).toBe(
+          last.kind === EhrChangeKind.Cancelled
+            ? AppointmentStatus.Cancelled
+            : AppointmentStatus.Booked,
+        );
+        expect(final?.ehrSequence).toBe(last.sequence);
+      }),
+    );
+  });
 });
+
+/** What the sync service stores for a transition. */
+function applied(
+  state: RecordedAppointment | undefined,
+  transition: AppointmentTransition,
+  sequence: number,
+): RecordedAppointment | undefined {
+  if (transition.kind === 'stale') return state;
+  return {
+    status: transition.status,
+    start: nine,
+    end: nineThirty,
+    revision: transition.revision,
+    ehrSequence: sequence,
+  };
+}

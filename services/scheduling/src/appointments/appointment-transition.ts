@@ -1,10 +1,16 @@
 /**
- * The appointment state machine, free of I/O: given what scheduling has recorded and what
- * the EHR now says, decide what changes and which event (if any) is published.
+ * How scheduling applies an EHR appointment change to its record, free of I/O.
  *
- * `revision` counts the events published for an appointment, so a consumer can tell a
- * newer description from an older one without comparing EHR version strings (which are
- * opaque: FHIR versionIds or content hashes, not ordered).
+ * ehr-gateway owns the appointment state machine: it alone decides whether an EHR change is
+ * a booking, a reschedule or a cancellation (`classify-appointment-change.ts`), and numbers
+ * the changes of each appointment with a strictly increasing `sequence`. Scheduling does not
+ * decide again (no comparison of times here); it applies changes in sequence order — an
+ * event whose sequence is not above the recorded one is a replay, a redelivery or stale,
+ * and changes nothing — and maps the change onto what it has recorded, which can lag
+ * behind when an earlier change was dead-lettered.
+ *
+ * `revision` counts the events scheduling publishes for an appointment, so its consumers
+ * can order scheduling's own events the same way.
  */
 
 export enum AppointmentStatus {
@@ -12,9 +18,10 @@ export enum AppointmentStatus {
   Cancelled = 'cancelled',
 }
 
-/** What the EHR event asserts; booked and rescheduled both mean "active at this time". */
-export enum EhrIntent {
-  Active = 'active',
+/** The change ehr-gateway classified, i.e. the `ehr.appointment.v1` event type. */
+export enum EhrChangeKind {
+  Booked = 'booked',
+  Rescheduled = 'rescheduled',
   Cancelled = 'cancelled',
 }
 
@@ -23,20 +30,20 @@ export interface RecordedAppointment {
   readonly start: Date;
   readonly end: Date;
   readonly revision: number;
+  /** Sequence of the last EHR change applied; 0 when none was sequenced. */
+  readonly ehrSequence: number;
 }
 
 export interface EhrAppointmentChange {
-  readonly intent: EhrIntent;
-  readonly start: Date;
-  readonly end: Date;
-  /** True when this exact EHR version was already applied (by any earlier event id). */
-  readonly versionAlreadyApplied: boolean;
+  readonly kind: EhrChangeKind;
+  /** ehr-gateway's per-appointment order; 0 = unsequenced (an older gateway). */
+  readonly sequence: number;
 }
 
 export type AppointmentTransition =
-  /** Redelivery or replay: nothing changes, nothing is published. */
-  | { readonly kind: 'duplicate' }
-  /** New EHR version without a schedule change: details refreshed, no event, same revision. */
+  /** Replay, redelivery or older than what is recorded: nothing changes, nothing is published. */
+  | { readonly kind: 'stale' }
+  /** A further cancellation of a cancelled appointment: details refreshed, no event. */
   | { readonly kind: 'refresh'; readonly status: AppointmentStatus; readonly revision: number }
   | { readonly kind: 'book'; readonly status: AppointmentStatus.Booked; readonly revision: number }
   | {
@@ -54,41 +61,41 @@ export type AppointmentTransition =
 
 export type TransitionKind = AppointmentTransition['kind'];
 
-export function decideTransition(
+/**
+ * Never moves an appointment backwards: only a change with a higher sequence than the one
+ * recorded applies. Unsequenced changes (0) can therefore only create an appointment.
+ */
+export function applyEhrChange(
   recorded: RecordedAppointment | undefined,
   change: EhrAppointmentChange,
 ): AppointmentTransition {
-  if (change.versionAlreadyApplied) return { kind: 'duplicate' };
-
   if (!recorded) {
     // A cancellation for an appointment never seen is still recorded and published, so the
     // scheduling topic reflects every state the system of record holds.
-    return change.intent === EhrIntent.Cancelled ? cancel(1) : book(1);
+    return change.kind === EhrChangeKind.Cancelled ? cancel(1) : book(1);
   }
+  if (change.sequence <= recorded.ehrSequence) return { kind: 'stale' };
 
   const next = recorded.revision + 1;
-  const refresh = {
-    kind: 'refresh',
-    status: recorded.status,
-    revision: recorded.revision,
-  } as const;
-  switch (recorded.status) {
-    case AppointmentStatus.Cancelled:
-      // FHIR lets an appointment go from cancelled back to booked: that is a new booking.
-      return change.intent === EhrIntent.Active ? book(next) : refresh;
-    case AppointmentStatus.Booked:
-      if (change.intent === EhrIntent.Cancelled) return cancel(next);
-      // End matters too: dispatch plans provider time with it.
-      if (sameInstant(recorded.start, change.start) && sameInstant(recorded.end, change.end)) {
-        return refresh;
-      }
-      return {
-        kind: 'reschedule',
-        status: AppointmentStatus.Booked,
-        revision: next,
-        previousStart: recorded.start,
-        previousEnd: recorded.end,
-      };
+  switch (change.kind) {
+    case EhrChangeKind.Cancelled:
+      return recorded.status === AppointmentStatus.Cancelled
+        ? { kind: 'refresh', status: AppointmentStatus.Cancelled, revision: recorded.revision }
+        : cancel(next);
+    case EhrChangeKind.Booked:
+      return book(next);
+    case EhrChangeKind.Rescheduled:
+      // Previous times are what scheduling told the patient, not what the gateway last saw:
+      // they differ when a change in between was dead-lettered.
+      return recorded.status === AppointmentStatus.Booked
+        ? {
+            kind: 'reschedule',
+            status: AppointmentStatus.Booked,
+            revision: next,
+            previousStart: recorded.start,
+            previousEnd: recorded.end,
+          }
+        : book(next);
   }
 }
 
@@ -98,8 +105,4 @@ function book(revision: number): AppointmentTransition {
 
 function cancel(revision: number): AppointmentTransition {
   return { kind: 'cancel', status: AppointmentStatus.Cancelled, revision };
-}
-
-function sameInstant(a: Date, b: Date): boolean {
-  return a.getTime() === b.getTime();
 }

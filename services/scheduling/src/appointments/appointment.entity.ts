@@ -28,6 +28,18 @@ export class AppointmentEntity {
   @Column({ name: 'ehr_version', type: 'text' })
   ehrVersion!: string;
 
+  /**
+   * ehr-gateway's sequence of the last EHR change applied; a change at or below it is a
+   * replay or stale and changes nothing. bigint because the contract field is a uint32.
+   */
+  @Column({
+    name: 'ehr_sequence',
+    type: 'bigint',
+    default: 0,
+    transformer: { to: (value: number) => value, from: (value: string) => Number(value) },
+  })
+  ehrSequence!: number;
+
   @Column({ name: 'status', type: 'text', enum: AppointmentStatus })
   status!: AppointmentStatus;
 

@@ -45,10 +45,17 @@ type ScheduledEvent = DecodedEvent<
   'AppointmentBookedV1' | 'AppointmentRescheduledV1' | 'AppointmentCancelledV1'
 >;
 
-function ehrAppointment(version: string, start: Date, status = 'booked') {
+function ehrAppointment(
+  version: string,
+  start: Date,
+  status = 'booked',
+  sequence = Number(version.replace(/\D/g, '')),
+  id = ehrAppointmentId,
+) {
   return {
-    ehrAppointmentId,
+    ehrAppointmentId: id,
     ehrVersion: version,
+    sequence,
     sourceSystem: 'it-ehr',
     status,
     start: timestampFromDate(start),
@@ -70,7 +77,13 @@ function ehrAppointment(version: string, start: Date, status = 'booked') {
 
 function ehrEvent<T extends EhrEventType>(type: T, payload: EventPayloadInit<T>): EventEnvelope {
   return createEnvelope(
-    { type, payload, tenantId, aggregateId: ehrAppointmentId },
+    {
+      type,
+      payload,
+      tenantId,
+      // The gateway's key: every change of one appointment on one partition, in order.
+      aggregateId: `${tenantId}:${payload.appointment?.ehrAppointmentId ?? ehrAppointmentId}`,
+    },
     { producer: 'ehr-gateway' },
   );
 }
@@ -184,7 +197,7 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
     expect(timestampDate(event.payload.appointment!.start!)).toEqual(originalStart);
   });
 
-  it('should ignore a redelivery and the same EHR version under a new event id', async () => {
+  it('should ignore a redelivery and the same EHR sequence under a new event id', async () => {
     const sameVersionNewId = ehrEvent('EhrAppointmentBookedV1', {
       appointment: ehrAppointment('v1', originalStart),
     });
@@ -256,6 +269,112 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
     expect(other.status).toBe(404);
     expect(await other.json()).toEqual({
       error: { code: 'APPOINTMENT_NOT_FOUND', message: 'Appointment not found' },
+    });
+  });
+
+  describe('sequenced changes without meta.versionId', () => {
+    const nine = new Date('2030-06-03T13:00:00.000Z');
+    const ten = new Date('2030-06-03T14:00:00.000Z');
+
+    const eventsFor = (id: string): ScheduledEvent[] =>
+      scheduledEvents().filter((event) => event.payload.appointment?.ehrAppointmentId === id);
+
+    const unversioned = (id: string, sequence: number, start: Date, status = 'booked') =>
+      ehrAppointment(`seq-${sequence}`, start, status, sequence, id);
+
+    async function eventsAfter(id: string, count: number): Promise<ScheduledEvent[]> {
+      return eventually(
+        () => Promise.resolve(eventsFor(id).length >= count ? eventsFor(id) : undefined),
+        20_000,
+        `${count} scheduling events`,
+      );
+    }
+
+    it('should book again after booked 9:00 → cancelled → booked 9:00, and ignore a stale cancellation after it', async () => {
+      const id = `ehr-appt-${randomUUID()}`;
+      const cancelledAt2 = () =>
+        ehrEvent('EhrAppointmentCancelledV1', {
+          appointment: unversioned(id, 2, nine, 'cancelled'),
+          cancellationReasonCode: 'pat',
+        });
+      await send(ehrEvent('EhrAppointmentBookedV1', { appointment: unversioned(id, 1, nine) }));
+      await send(cancelledAt2());
+      await send(ehrEvent('EhrAppointmentBookedV1', { appointment: unversioned(id, 3, nine) }));
+      await eventsAfter(id, 3);
+
+      // A replay of the cancellation under a fresh event id (e.g. re-published from a DLQ),
+      // then a newer change on the same key: once that one is applied, the replay was handled.
+      await send(cancelledAt2());
+      await send(ehrEvent('EhrAppointmentRescheduledV1', { appointment: unversioned(id, 4, ten) }));
+      const sut = await eventsAfter(id, 4);
+
+      expect(sut.map((event) => [event.type, event.payload.appointment?.revision])).toEqual([
+        ['AppointmentBookedV1', 1],
+        ['AppointmentCancelledV1', 2],
+        ['AppointmentBookedV1', 3],
+        ['AppointmentRescheduledV1', 4],
+      ]);
+      const reschedule = sut[3];
+      if (reschedule.type !== 'AppointmentRescheduledV1') throw new Error(reschedule.type);
+      expect(timestampDate(reschedule.payload.previousStart!)).toEqual(nine);
+      const stored = await fetch(
+        `${baseUrl}/v1/tenants/${tenantId}/appointments/${reschedule.envelope.aggregateId}`,
+      );
+      expect(await stored.json()).toMatchObject({ status: 'booked', revision: 4 });
+    });
+
+    it('should reschedule twice for 9:00 → 10:00 → 9:00 and end at 9:00', async () => {
+      const id = `ehr-appt-${randomUUID()}`;
+
+      await send(ehrEvent('EhrAppointmentBookedV1', { appointment: unversioned(id, 1, nine) }));
+      await send(ehrEvent('EhrAppointmentRescheduledV1', { appointment: unversioned(id, 2, ten) }));
+      await send(
+        ehrEvent('EhrAppointmentRescheduledV1', { appointment: unversioned(id, 3, nine) }),
+      );
+      const sut = await eventsAfter(id, 3);
+
+      expect(sut.map((event) => event.type)).toEqual([
+        'AppointmentBookedV1',
+        'AppointmentRescheduledV1',
+        'AppointmentRescheduledV1',
+      ]);
+      const last = sut[2];
+      if (last.type !== 'AppointmentRescheduledV1') throw new Error(last.type);
+      expect(timestampDate(last.payload.previousStart!)).toEqual(ten);
+      expect(timestampDate(last.payload.appointment!.start!)).toEqual(nine);
+    });
+
+    it('should change nothing when an older change arrives after a newer one', async () => {
+      const id = `ehr-appt-${randomUUID()}`;
+      await send(
+        ehrEvent('EhrAppointmentCancelledV1', {
+          appointment: unversioned(id, 5, nine, 'cancelled'),
+          cancellationReasonCode: 'pat',
+        }),
+      );
+      await eventsAfter(id, 1);
+
+      await send(ehrEvent('EhrAppointmentBookedV1', { appointment: unversioned(id, 4, ten) }));
+      await send(
+        ehrEvent('EhrAppointmentCancelledV1', {
+          appointment: unversioned(id, 6, nine, 'cancelled'),
+          cancellationReasonCode: 'pat',
+        }),
+      );
+      // The newest change refreshes the cancelled record without an event; wait for it.
+      await eventually(
+        async () => {
+          const rows = await database.query<{ ehr_sequence: string }>(
+            'SELECT ehr_sequence FROM appointment WHERE tenant_id = $1 AND ehr_appointment_id = $2',
+            [tenantId, id],
+          );
+          return rows.find((row) => row.ehr_sequence === '6');
+        },
+        20_000,
+        'sequence 6 applied',
+      );
+
+      expect(eventsFor(id).map((event) => event.type)).toEqual(['AppointmentCancelledV1']);
     });
   });
 });

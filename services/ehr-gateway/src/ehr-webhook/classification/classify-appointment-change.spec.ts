@@ -12,7 +12,9 @@ const elevenThirty = new Date('2030-03-14T15:30:00Z');
 
 function known(overrides: Partial<AppointmentStateSnapshot> = {}): AppointmentStateSnapshot {
   return {
-    version: '1',
+    sequence: 4,
+    versionId: 'v1',
+    contentHash: 'sha256:one',
     lifecycle: 'active',
     start: nine,
     end: nineThirty,
@@ -23,7 +25,8 @@ function known(overrides: Partial<AppointmentStateSnapshot> = {}): AppointmentSt
 
 function incoming(overrides: Partial<IncomingAppointmentVersion> = {}): IncomingAppointmentVersion {
   return {
-    version: '2',
+    versionId: 'v2',
+    contentHash: 'sha256:two',
     lifecycle: 'active',
     start: nine,
     end: nineThirty,
@@ -37,11 +40,16 @@ describe(classifyAppointmentChange.name, () => {
     const sut = classifyAppointmentChange(undefined, incoming());
 
     expect(sut.change).toEqual({ kind: 'booked' });
-    expect(sut.nextState).toMatchObject({ version: '2', lifecycle: 'active', start: nine });
+    expect(sut.nextState).toMatchObject({
+      sequence: 1,
+      versionId: 'v2',
+      lifecycle: 'active',
+      start: nine,
+    });
   });
 
   it('should report the same version again as a duplicate and keep the state', () => {
-    const sut = classifyAppointmentChange(known(), incoming({ version: '1', start: eleven }));
+    const sut = classifyAppointmentChange(known(), incoming({ versionId: 'v1', start: eleven }));
 
     expect(sut).toEqual({ change: { kind: 'duplicate' }, nextState: undefined });
   });
@@ -67,7 +75,7 @@ describe(classifyAppointmentChange.name, () => {
     const sut = classifyAppointmentChange(known(), incoming());
 
     expect(sut.change).toEqual({ kind: 'ignored', reason: IgnoredReason.NoScheduleChange });
-    expect(sut.nextState?.version).toBe('2');
+    expect(sut.nextState).toMatchObject({ versionId: 'v2', sequence: 5 });
   });
 
   it('should cancel an active appointment', () => {
@@ -123,6 +131,77 @@ describe(classifyAppointmentChange.name, () => {
     const sut = classifyAppointmentChange(
       known({ sourceUpdatedAt: undefined }),
       incoming({ sourceUpdatedAt: undefined, lifecycle: 'cancelled' }),
+    );
+
+    expect(sut.change).toEqual({ kind: 'cancelled' });
+  });
+
+  describe('without meta.versionId', () => {
+    const unversioned = (overrides: Partial<AppointmentStateSnapshot> = {}) =>
+      known({ versionId: undefined, sourceUpdatedAt: undefined, ...overrides });
+    const delivery = (overrides: Partial<IncomingAppointmentVersion> = {}) =>
+      incoming({ versionId: undefined, sourceUpdatedAt: undefined, ...overrides });
+
+    it('should report unchanged content as a duplicate', () => {
+      const sut = classifyAppointmentChange(unversioned(), delivery({ contentHash: 'sha256:one' }));
+
+      expect(sut).toEqual({ change: { kind: 'duplicate' }, nextState: undefined });
+    });
+
+    it('should book again when content seen before returns after a cancellation', () => {
+      const booked = classifyAppointmentChange(undefined, delivery({ contentHash: 'sha256:9' }));
+      const cancelled = classifyAppointmentChange(
+        booked.nextState,
+        delivery({ contentHash: 'sha256:9-cancelled', lifecycle: 'cancelled' }),
+      );
+      const rebooked = classifyAppointmentChange(
+        cancelled.nextState,
+        delivery({ contentHash: 'sha256:9' }),
+      );
+
+      expect([booked, cancelled, rebooked].map((step) => step.change.kind)).toEqual([
+        'booked',
+        'cancelled',
+        'booked',
+      ]);
+      expect([booked, cancelled, rebooked].map((step) => step.nextState?.sequence)).toEqual([
+        1, 2, 3,
+      ]);
+    });
+
+    it('should reschedule back when 9:00 moves to 11:00 and back to 9:00', () => {
+      const atNine = classifyAppointmentChange(undefined, delivery({ contentHash: 'sha256:9' }));
+      const atEleven = classifyAppointmentChange(
+        atNine.nextState,
+        delivery({ contentHash: 'sha256:11', start: eleven, end: elevenThirty }),
+      );
+      const backAtNine = classifyAppointmentChange(
+        atEleven.nextState,
+        delivery({ contentHash: 'sha256:9' }),
+      );
+
+      expect(backAtNine.change).toEqual({
+        kind: 'rescheduled',
+        previousStart: eleven,
+        previousEnd: elevenThirty,
+      });
+      expect(backAtNine.nextState?.sequence).toBe(3);
+    });
+  });
+
+  it('should ignore a numerically older meta.versionId even without lastUpdated', () => {
+    const sut = classifyAppointmentChange(
+      known({ versionId: '10', sourceUpdatedAt: undefined }),
+      incoming({ versionId: '9', sourceUpdatedAt: undefined, lifecycle: 'cancelled' }),
+    );
+
+    expect(sut.change).toEqual({ kind: 'ignored', reason: IgnoredReason.OutOfOrder });
+  });
+
+  it('should not order opaque versionIds by their text', () => {
+    const sut = classifyAppointmentChange(
+      known({ versionId: 'b', sourceUpdatedAt: undefined }),
+      incoming({ versionId: 'a', sourceUpdatedAt: undefined, lifecycle: 'cancelled' }),
     );
 
     expect(sut.change).toEqual({ kind: 'cancelled' });

@@ -2,7 +2,7 @@ import { type IgnoredReason } from '../classification/classify-appointment-chang
 
 /**
  * The 202 body. `accepted` names the event that will be published; `duplicate` means this
- * appointment version was already processed; `ignored` was recorded but changes nothing a
+ * webhook-id or this appointment version was already processed (nothing changed); `ignored` was recorded but changes nothing a
  * patient would notice. Rejections use the error body instead.
  */
 export type WebhookReceiptDto =

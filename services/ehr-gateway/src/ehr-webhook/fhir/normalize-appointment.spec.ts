@@ -6,7 +6,11 @@ import { FhirAppointmentBuilder, type FhirJson } from '@caredispatch/testing';
 
 import { EhrWebhookErrorCode, isDomainError } from '../ehr-webhook.errors';
 
-import { normalizeFhirAppointment, type NormalizeOptions } from './normalize-appointment';
+import {
+  normalizeFhirAppointment,
+  sequencedAppointment,
+  type NormalizeOptions,
+} from './normalize-appointment';
 
 const options: NormalizeOptions = {
   defaultPhoneRegion: 'US',
@@ -42,14 +46,13 @@ describe(normalizeFhirAppointment.name, () => {
       const sut = normalizeFhirAppointment(build(builder), options);
 
       expect(sut.ehrAppointmentId).toBe(builder.appointmentId);
-      expect(sut.version).toBe('1');
+      expect(sut.versionId).toBe('1');
       expect(sut.lifecycle).toBe('active');
       expect(sut.start.toISOString()).toBe('2030-03-14T13:30:00.000Z');
       expect(sut.end.toISOString()).toBe('2030-03-14T14:00:00.000Z');
       expect(sut.sourceUpdatedAt?.toISOString()).toBe('2030-03-01T14:00:00.000Z');
       expect(sut.appointment).toMatchObject({
         ehrAppointmentId: builder.appointmentId,
-        ehrVersion: '1',
         status: 'booked',
         durationMinutes: 30,
         appointmentTypeCode: 'ROUTINE',
@@ -251,7 +254,31 @@ describe(normalizeFhirAppointment.name, () => {
     expect(enteredInError.lifecycle).toBe('cancelled');
   });
 
-  describe('content version', () => {
+  describe('versions', () => {
+    it('should publish meta.versionId as ehrVersion beside the sequence the change was recorded at', () => {
+      const normalized = normalizeFhirAppointment(
+        FhirAppointmentBuilder.booking({ versionId: '7' }).buildContained(),
+        options,
+      );
+
+      const sut = sequencedAppointment(normalized, 3);
+
+      expect(sut).toMatchObject({ ehrVersion: '7', sequence: 3 });
+    });
+
+    it('should name an unversioned appointment after its sequence', () => {
+      const normalized = normalizeFhirAppointment(
+        FhirAppointmentBuilder.booking({ versionId: undefined }).buildContained(),
+        options,
+      );
+
+      const sut = sequencedAppointment(normalized, 3);
+
+      expect(sut).toMatchObject({ ehrVersion: 'seq-3', sequence: 3 });
+    });
+  });
+
+  describe('content hash', () => {
     it('should derive a stable content hash when meta.versionId is absent', () => {
       const builder = FhirAppointmentBuilder.booking({
         versionId: undefined,
@@ -261,8 +288,9 @@ describe(normalizeFhirAppointment.name, () => {
       const first = normalizeFhirAppointment(builder.buildContained(), options);
       const again = normalizeFhirAppointment(builder.buildContained(), options);
 
-      expect(first.version).toMatch(/^sha256:[0-9a-f]{64}$/);
-      expect(again.version).toBe(first.version);
+      expect(first.versionId).toBeUndefined();
+      expect(first.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(again.contentHash).toBe(first.contentHash);
     });
 
     it('should derive a different hash when the appointment moves', () => {
@@ -276,7 +304,7 @@ describe(normalizeFhirAppointment.name, () => {
         options,
       );
 
-      expect(moved.version).not.toBe(first.version);
+      expect(moved.contentHash).not.toBe(first.contentHash);
     });
   });
 

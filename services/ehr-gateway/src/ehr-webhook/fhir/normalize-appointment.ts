@@ -16,6 +16,8 @@ import {
   toBinary,
 } from '@caredispatch/contracts';
 
+import { assertCleanFhirJson } from '../edge/fhir-text';
+import { assertPublishableAppointment, isFhirCode } from '../edge/publishable-appointment';
 import { EhrWebhookErrorCode, invalidFhir } from '../ehr-webhook.errors';
 
 import { isIanaTimeZone, parseAppointmentInstant } from './fhir-date-time';
@@ -45,6 +47,12 @@ export const SMS_OPT_OUT_EXTENSION_URL =
 
 // FHIR `id` datatype; the appointment id becomes part of Kafka keys and primary keys.
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * Longest appointment accepted: a week covers multi-day programs; anything longer is a
+ * data-entry error (and a far-off end would overflow the dates and durations downstream).
+ */
+export const MAX_APPOINTMENT_MINUTES = 7 * 24 * 60;
 
 /** Used when the EHR sends no `meta.source`. */
 export const DEFAULT_SOURCE_SYSTEM = 'fhir-r4';
@@ -78,15 +86,23 @@ export interface NormalizeOptions {
 
 export interface NormalizedAppointment {
   readonly ehrAppointmentId: string;
-  /** `meta.versionId`, else `sha256:<hex>` of the normalized content. */
-  readonly version: string;
+  /** The EHR's `meta.versionId`, when it sends one. */
+  readonly versionId: string | undefined;
+  /**
+   * `sha256:<hex>` of the normalized content: recognises a redelivery of unchanged content.
+   * Never a version: equal content can come back after a change (booked → cancelled → booked).
+   */
+  readonly contentHash: string;
   readonly lifecycle: AppointmentLifecycle;
   readonly start: Date;
   readonly end: Date;
   /** `meta.lastUpdated`, used to spot deliveries that arrive out of order. */
   readonly sourceUpdatedAt: Date | undefined;
   readonly cancellationReasonCode: string;
-  /** The contract message, with `ehrVersion` set to `version`. */
+  /**
+   * The contract message without `ehrVersion` and `sequence`: those are assigned when the
+   * change is recorded (see `sequencedAppointment`).
+   */
   readonly appointment: EhrAppointment;
 }
 
@@ -99,6 +115,7 @@ export function normalizeFhirAppointment(
   body: unknown,
   options: NormalizeOptions,
 ): NormalizedAppointment {
+  assertCleanFhirJson(body);
   const document = FhirAppointmentDocument.from(body);
   const resource = document.appointment;
 
@@ -148,18 +165,23 @@ export function normalizeFhirAppointment(
     practiceName:
       options.configuredPracticeName ?? readOrganizationName(document, participants.location) ?? '',
   });
+  assertPublishableAppointment(appointment);
   const cancellationReason = firstCodingAt(resource, 'cancelationReason');
   const cancellationReasonCode =
     status.lifecycle === 'cancelled'
       ? ((cancellationReason && stringAt(cancellationReason, 'code')) ?? status.code)
       : '';
-  appointment.ehrVersion =
-    (meta && stringAt(meta.value, 'versionId')) ??
-    contentVersion(appointment, cancellationReasonCode);
-
+  if (cancellationReasonCode !== '' && !isFhirCode(cancellationReasonCode)) {
+    throw invalidFhir(
+      EhrWebhookErrorCode.InvalidFieldFormat,
+      'Appointment.cancelationReason code must be a FHIR code of at most 64 characters',
+      `${resource.path}.cancelationReason`,
+    );
+  }
   return {
     ehrAppointmentId,
-    version: appointment.ehrVersion,
+    versionId: meta && readVersionId(meta),
+    contentHash: contentHash(appointment, cancellationReasonCode),
     lifecycle: status.lifecycle,
     start,
     end,
@@ -379,6 +401,13 @@ function readInterval(resource: Located, timeZone: string): { start: Date; end: 
     );
   }
   const minutes = numberAt(resource.value, 'minutesDuration');
+  if (minutes !== undefined && minutes > MAX_APPOINTMENT_MINUTES) {
+    throw invalidFhir(
+      EhrWebhookErrorCode.DurationTooLong,
+      `Appointment.minutesDuration must be at most ${MAX_APPOINTMENT_MINUTES}`,
+      `${resource.path}.minutesDuration`,
+    );
+  }
   const end =
     readInstant(resource, 'end', timeZone) ??
     (minutes !== undefined && Number.isInteger(minutes) && minutes > 0
@@ -395,6 +424,13 @@ function readInterval(resource: Located, timeZone: string): { start: Date; end: 
     throw invalidFhir(
       EhrWebhookErrorCode.EndBeforeStart,
       'Appointment.end is before Appointment.start',
+      `${resource.path}.end`,
+    );
+  }
+  if (end.getTime() - start.getTime() > MAX_APPOINTMENT_MINUTES * 60_000) {
+    throw invalidFhir(
+      EhrWebhookErrorCode.DurationTooLong,
+      `An appointment may last at most ${MAX_APPOINTMENT_MINUTES} minutes`,
       `${resource.path}.end`,
     );
   }
@@ -433,12 +469,40 @@ function readLastUpdated(meta: Located): Date | undefined {
 }
 
 /**
- * Version for EHRs that send no `meta.versionId`: a hash of what we publish, so a
- * redelivery of unchanged content is recognised while any change we would forward is not.
+ * The published appointment at the sequence its change was recorded under; `ehrVersion` is
+ * the EHR's `meta.versionId`, else a readable stand-in derived from the sequence.
+ */
+export function sequencedAppointment(
+  normalized: NormalizedAppointment,
+  sequence: number,
+): EhrAppointment {
+  return {
+    ...normalized.appointment,
+    ehrVersion: normalized.versionId ?? `seq-${sequence}`,
+    sequence,
+  };
+}
+
+function readVersionId(meta: Located): string | undefined {
+  const raw = stringAt(meta.value, 'versionId');
+  if (raw === undefined) return undefined;
+  if (!FHIR_ID.test(raw)) {
+    throw invalidFhir(
+      EhrWebhookErrorCode.InvalidVersionId,
+      'meta.versionId must be a FHIR id (1-64 characters of A-Z a-z 0-9 - .)',
+      `${meta.path}.versionId`,
+    );
+  }
+  return raw;
+}
+
+/**
+ * A hash of what we publish (without version and sequence), so a redelivery of unchanged
+ * content under a fresh webhook-id is recognised while any change we would forward is not.
  * protobuf-es writes fields in field-number order, so the encoding is deterministic.
  */
-function contentVersion(appointment: EhrAppointment, cancellationReasonCode: string): string {
-  const unversioned: EhrAppointment = { ...appointment, ehrVersion: '' };
+function contentHash(appointment: EhrAppointment, cancellationReasonCode: string): string {
+  const unversioned: EhrAppointment = { ...appointment, ehrVersion: '', sequence: 0 };
   const hash = createHash('sha256')
     .update(toBinary(EhrAppointmentSchema, unversioned))
     .update(`\n${cancellationReasonCode}`)
