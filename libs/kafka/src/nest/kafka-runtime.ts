@@ -15,7 +15,8 @@ import { EventConsumer } from '../consumer/event-consumer';
 import { createKafkaClient } from '../kafka-client';
 import { type KafkaClientOptions } from '../kafka-client-options';
 import { type MetricFamily } from '../metrics/prometheus-text';
-import { OutboxRelay, type OutboxRelayStatus } from '../outbox/outbox-relay';
+import { OutboxRelay } from '../outbox/outbox-relay';
+import { type OutboxRelayStatus } from '../outbox/outbox-relay-status';
 
 import { readEventHandlerMetadata } from './event-handler.decorator';
 import { KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './kafka-module-options';

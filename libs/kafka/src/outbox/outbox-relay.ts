@@ -20,6 +20,10 @@ import {
   type PublishFailure,
 } from './publish-failure';
 
+import type { OutboxRelayStatus } from './outbox-relay-status';
+
+export type { OutboxRelayStatus } from './outbox-relay-status';
+
 export interface OutboxRelayOptions {
   readonly kafka: Kafka;
   readonly dataSource: DataSource;
@@ -52,17 +56,6 @@ export interface OutboxRelayOptions {
 }
 
 /** What /health/ready and operators see of the relay. */
-export interface OutboxRelayStatus {
-  readonly ready: boolean;
-  /** A LISTEN session is open (otherwise the relay runs on its poll only). */
-  readonly listening: boolean;
-  /** Rows parked and waiting for an operator (`SELECT outbox_unpark(...)`). */
-  readonly parked: number;
-  readonly consecutiveFailures: number;
-  /** Error classes of the last failed round (no message text), until a round succeeds. */
-  readonly lastFailure: string | undefined;
-}
-
 interface OutboxRow {
   id: string;
   event_id: string;
