@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
 import { eventDefinitionOf, type EventEnvelope, timestampDate } from '@caredispatch/contracts';
+import { PermanentEventError } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { type JsonObject } from '../audit-chain/canonical-json';
@@ -125,7 +126,10 @@ function payloadJson(consumed: TypedEvent): JsonObject {
   const json = toJson(eventDefinitionOf(consumed.eventType).schema, consumed.event);
   // A message (never a scalar) maps to a JSON object; anything else is a contracts bug.
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new TypeError(`${consumed.eventType} did not map to a JSON object`);
+    throw new PermanentEventError(
+      'PAYLOAD_NOT_A_JSON_OBJECT',
+      `${consumed.eventType} did not map to a JSON object`,
+    );
   }
   return json;
 }

@@ -1,4 +1,5 @@
 import { type ScheduledAppointment, timestampDate } from '@caredispatch/contracts';
+import { PermanentEventError } from '@caredispatch/kafka';
 
 import { type ConfirmationKind, renderConfirmationText } from './confirmation-text';
 
@@ -30,7 +31,10 @@ export function planConfirmation(
   }
   // The contract validates start and location before a handler runs; these guard programming errors.
   if (!appointment.start || !appointment.location) {
-    throw new Error('appointment without start or location reached planConfirmation');
+    throw new PermanentEventError(
+      'CONTRACT_VIOLATION',
+      'appointment without start or location reached planConfirmation',
+    );
   }
   const body = renderConfirmationText({
     kind,

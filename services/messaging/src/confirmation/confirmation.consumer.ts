@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { type ScheduledAppointment, Topics } from '@caredispatch/contracts';
-import { type EventContext, EventHandler } from '@caredispatch/kafka';
+import { type EventContext, EventHandler, PermanentEventError } from '@caredispatch/kafka';
 
 import { ConfirmationKind } from './confirmation-text';
 import { ConfirmationService } from './confirmation.service';
@@ -43,6 +43,7 @@ export class ConfirmationConsumer {
 
 /** The contract's validation guarantees `appointment`; this narrows the proto3 optional. */
 function appointmentOf(event: { appointment?: ScheduledAppointment }): ScheduledAppointment {
-  if (!event.appointment) throw new Error('validated appointment event without appointment');
+  if (!event.appointment)
+    throw new PermanentEventError('CONTRACT_VIOLATION', 'appointment event without appointment');
   return event.appointment;
 }

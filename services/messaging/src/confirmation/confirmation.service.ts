@@ -7,6 +7,7 @@ import {
   type ScheduledAppointment,
   timestampDate,
 } from '@caredispatch/contracts';
+import { PermanentEventError } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
@@ -184,7 +185,8 @@ export class ConfirmationService {
 
 /** The contract's validation guarantees `start`; this narrows the proto3 optional. */
 function startOf(appointment: ScheduledAppointment): Date {
-  if (!appointment.start) throw new Error('validated appointment event without start');
+  if (!appointment.start)
+    throw new PermanentEventError('CONTRACT_VIOLATION', 'appointment event without start');
   return timestampDate(appointment.start);
 }
 

@@ -10,7 +10,7 @@ import {
   timestampDate,
   timestampFromDate,
 } from '@caredispatch/contracts';
-import { OutboxWriter } from '@caredispatch/kafka';
+import { OutboxWriter, PermanentEventError } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { DirectoryRepository } from '../directory/directory.repository';
@@ -212,6 +212,7 @@ function changeKindOf(event: EhrAppointmentEvent): EhrChangeKind {
 
 /** Fields proto3 cannot mark required but the contract validation already checked. */
 function required<T>(value: T | undefined): T {
-  if (value === undefined) throw new Error('contract-validated field missing');
+  if (value === undefined)
+    throw new PermanentEventError('CONTRACT_VIOLATION', 'contract-validated field missing');
   return value;
 }
