@@ -2,6 +2,7 @@ export * from './process/service-process';
 export * from './process/free-port';
 export * from './otlp/otlp-collector-stand-in';
 export * from './postgres/throwaway-database';
+export * from './postgres/pending-schema-changes';
 export * from './kafka/topic-recorder';
 export * from './kafka/start-group-at-topic-ends';
 export * from './twilio';

@@ -5,9 +5,7 @@ import { ReadinessRegistry, ServiceInfrastructureModule } from '@caredispatch/pl
 
 import { type MessagingConfig } from './config';
 import { ConfirmationModule } from './confirmation/confirmation.module';
-import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
-import { MessageEntity } from './message/message.entity';
-import { CreateMessagingSchema1795747878715 } from './migrations/1795747878715-CreateMessagingSchema';
+import { messagingEntities, messagingMigrations } from './entities';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
 import { TwilioStatusModule } from './twilio-status/twilio-status.module';
@@ -32,8 +30,8 @@ export class AppModule {
       imports: [
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: 'messaging',
-          entities: [MessageEntity, AppointmentRevisionEntity],
-          migrations: [CreateMessagingSchema1795747878715],
+          entities: messagingEntities,
+          migrations: messagingMigrations,
           consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
           produces: true,
           topics: [Topics.SchedulingAppointmentV1, Topics.MessagingMessageV1],

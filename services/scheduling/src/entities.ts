@@ -4,6 +4,7 @@ import { LocationEntity } from './directory/location.entity';
 import { PatientEntity } from './directory/patient.entity';
 import { ProviderEntity } from './directory/provider.entity';
 import { CreateSchedulingSchema1767000000000 } from './migrations/1767000000000-CreateSchedulingSchema';
+import { AppointmentIdWithoutDefault1767000000001 } from './migrations/1767000000001-AppointmentIdWithoutDefault';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const schedulingEntities = [
@@ -14,4 +15,7 @@ export const schedulingEntities = [
   AppointmentEhrVersionEntity,
 ];
 
-export const schedulingMigrations = [CreateSchedulingSchema1767000000000];
+export const schedulingMigrations = [
+  CreateSchedulingSchema1767000000000,
+  AppointmentIdWithoutDefault1767000000001,
+];

@@ -1,4 +1,6 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
+
+import { AppointmentEntity } from './appointment.entity';
 
 /**
  * Every EHR version applied to an appointment. EHR versions are opaque strings, so "already
@@ -6,6 +8,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * version delivered again under a fresh event id must still change nothing.
  */
 @Entity({ name: 'appointment_ehr_version' })
+@ForeignKey(() => AppointmentEntity, ['tenantId', 'appointmentId'], ['tenantId', 'id'], {
+  name: 'fk_appointment_ehr_version_appointment',
+})
 export class AppointmentEhrVersionEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' })
   tenantId!: string;

@@ -1,0 +1,8 @@
+import { AppointmentStateEntity } from './ehr-webhook/appointment-state.entity';
+import { WebhookDeliveryEntity } from './ehr-webhook/webhook-delivery.entity';
+import { CreateEhrWebhookTables1764210000000 } from './migrations/1764210000000-create-ehr-webhook-tables';
+
+/** The service's own tables; the outbox comes with ServiceInfrastructureModule. */
+export const ehrGatewayEntities = [WebhookDeliveryEntity, AppointmentStateEntity];
+
+export const ehrGatewayMigrations = [CreateEhrWebhookTables1764210000000];
