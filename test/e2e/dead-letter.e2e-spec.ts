@@ -111,7 +111,7 @@ describe('poison messages', () => {
     expect(deadLetter.headers['dlq-attempts']).toBe(String(CONSUMER_MAX_ATTEMPTS));
     expect(deadLetter.value?.toString()).toContain('this is not a protobuf envelope');
 
-    const messages = await settledSmsTo(sut, phone.e164, 1, 15_000);
+    const messages = await settledSmsTo(sut, phone.e164, 1);
     expect(messages).toHaveLength(1);
     expect(messages[0]?.body).toContain('Prairie Pediatrics');
   });

@@ -5,6 +5,7 @@ export * from './postgres/throwaway-database';
 export * from './postgres/pending-schema-changes';
 export * from './kafka/topic-recorder';
 export * from './kafka/start-group-at-topic-ends';
+export * from './kafka/wait-for-groups-to-catch-up';
 export * from './twilio';
 export * from './ehr/fhir-appointment.builder';
 export * from './ehr/sign-webhook';

@@ -4,10 +4,11 @@ import {
   eventually,
   type FhirAppointmentBuilder,
   signedWebhookHeaders,
+  type ServiceName,
   type SignedDeliveryOptions,
   type Stack,
+  AUDIT_TOKEN,
 } from '@caredispatch/testing';
-import { AUDIT_TOKEN } from '@caredispatch/testing';
 
 /** A valid US number nobody else in the run uses, so each test finds only its own SMS. */
 export function uniquePhone(): { display: string; e164: string } {
@@ -96,20 +97,80 @@ export function smsTo(stack: Stack, e164: string): { body: string; to: string }[
   return stack.twilio.messages().filter((message) => message.to === e164);
 }
 
-/** Waits for `count` SMS to `e164`, then lets the pipeline settle and returns all of them. */
-export async function settledSmsTo(
+/** Waits until at least `count` SMS to `e164` arrived, and returns them. */
+export async function waitForSmsTo(
   stack: Stack,
   e164: string,
   count: number,
-  timeoutMs: number,
-  settleMs = 2_000,
+  timeoutMs = 30_000,
 ): Promise<{ body: string; to: string }[]> {
-  await eventually(
-    () => Promise.resolve(smsTo(stack, e164).length >= count ? true : undefined),
+  return eventually(
+    () => {
+      const messages = smsTo(stack, e164);
+      return Promise.resolve(messages.length >= count ? messages : undefined);
+    },
     timeoutMs,
     `${count} SMS to the test patient`,
     50,
   );
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
+}
+
+/**
+ * Waits for `count` SMS to `e164`, then until the pipeline has nothing left in flight, and
+ * returns every SMS to that number: a duplicate would have arrived by then.
+ */
+export async function settledSmsTo(
+  stack: Stack,
+  e164: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<{ body: string; to: string }[]> {
+  await waitForSmsTo(stack, e164, count, timeoutMs);
+  await waitForPipelineToSettle(stack);
   return smsTo(stack, e164);
+}
+
+/**
+ * Waits until nothing is in flight between the webhook and Twilio: every outbox published,
+ * scheduling and messaging caught up with their topics' ends, and no confirmation queued or
+ * being sent. Checked in pipeline order, so whatever an upstream step published is seen by
+ * the downstream check. Deadlines are generous bounds against a stuck pipeline, not timings.
+ */
+export async function waitForPipelineToSettle(stack: Stack, timeoutMs = 60_000): Promise<void> {
+  await waitForOutboxToDrain(stack, 'ehr-gateway', timeoutMs);
+  await stack.waitForConsumerToCatchUp('scheduling', timeoutMs);
+  await waitForOutboxToDrain(stack, 'scheduling', timeoutMs);
+  await stack.waitForConsumerToCatchUp('messaging', timeoutMs);
+  await eventually(
+    async () => {
+      const [pending] = await stack
+        .database('messaging')
+        .query<{ count: string }>(
+          "SELECT count(*) FROM message WHERE state IN ('queued', 'sending')",
+        );
+      return pending.count === '0' ? true : undefined;
+    },
+    timeoutMs,
+    'messaging to have no confirmation queued or being sent',
+    100,
+  );
+  await waitForOutboxToDrain(stack, 'messaging', timeoutMs);
+}
+
+async function waitForOutboxToDrain(
+  stack: Stack,
+  service: ServiceName,
+  timeoutMs: number,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const [unpublished] = await stack
+        .database(service)
+        .query<{ count: string }>('SELECT count(*) FROM outbox_message WHERE published_at IS NULL');
+      return unpublished.count === '0' ? true : undefined;
+    },
+    timeoutMs,
+    `${service} to publish its whole outbox`,
+    100,
+  );
 }
