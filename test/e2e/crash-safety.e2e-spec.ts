@@ -11,7 +11,7 @@ import {
   waitForSmsTo,
 } from './support/flow';
 
-jest.setTimeout(240_000);
+jest.setTimeout(600_000);
 
 /**
  * kill -9 at the moments that lose or duplicate messages in naive pipelines. Each test runs

@@ -22,7 +22,7 @@ import {
 
 import { settledSmsTo, uniquePhone } from './support/flow';
 
-jest.setTimeout(180_000);
+jest.setTimeout(600_000);
 
 describe('poison messages', () => {
   const tenantId = `clinic-${randomUUID().slice(0, 8)}`;

@@ -13,7 +13,7 @@ import {
   waitForSmsTo,
 } from './support/flow';
 
-jest.setTimeout(180_000);
+jest.setTimeout(600_000);
 
 describe('first flow: signed EHR booking → confirmation SMS', () => {
   const tenant: TenantCredentials = {
@@ -59,9 +59,9 @@ describe('first flow: signed EHR booking → confirmation SMS', () => {
     expect(new Set(trail.map((entry) => entry.correlationId)).size).toBe(1);
     // The webhook is the root cause; every later event names an earlier one as its cause.
     const [root, ...effects] = trail;
-    expect(root?.eventType).toBe('EhrAppointmentBookedV1');
-    expect(root?.causationId).toBeNull();
-    const seen = new Set([root?.eventId]);
+    expect(root.eventType).toBe('EhrAppointmentBookedV1');
+    expect(root.causationId).toBeNull();
+    const seen = new Set([root.eventId]);
     for (const entry of effects) {
       expect(seen).toContain(entry.causationId);
       seen.add(entry.eventId);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { freePort, KAFKA_BROKERS, ServiceProcess, ThrowawayDatabase } from '@caredispatch/testing';
 
-jest.setTimeout(180_000);
+jest.setTimeout(600_000);
 
 const repoRoot = join(__dirname, '../..');
 const ALL_SERVICES = [
