@@ -1,5 +1,6 @@
 export * from './process/service-process';
 export * from './process/free-port';
+export * from './process/tcp-proxy';
 export * from './otlp/otlp-collector-stand-in';
 export * from './postgres/throwaway-database';
 export * from './postgres/pending-schema-changes';
