@@ -43,7 +43,10 @@ export function parseConfigurationTable(markdown: string): ConfigurationRow[] {
 export function configVariablesOf(schema: z.ZodTypeAny): string[] {
   if (schema instanceof z.ZodObject) return Object.keys(schema.shape as object);
   if (schema instanceof z.ZodEffects) return configVariablesOf(schema.innerType());
-  if (schema instanceof z.ZodPipeline) return configVariablesOf(schema._def.in as z.ZodTypeAny);
+  if (schema instanceof z.ZodPipeline) {
+    const pipeline = schema as z.ZodPipeline<z.ZodTypeAny, z.ZodTypeAny>;
+    return configVariablesOf(pipeline._def.in);
+  }
   throw new Error(`cannot list the variables of a ${schema.constructor.name}`);
 }
 
