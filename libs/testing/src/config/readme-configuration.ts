@@ -29,9 +29,7 @@ export function parseConfigurationTable(markdown: string): ConfigurationRow[] {
       .replace(/^\||\|$/g, '')
       .split('|')
       .map((cell) => cell.trim());
-    const variables = [...variableCell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map(
-      (match) => match[1] ?? '',
-    );
+    const variables = [...variableCell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map(([, name]) => name);
     if (variables.length === 0) throw new Error(`configuration row names no variable: ${line}`);
     const services =
       serviceCell === 'all' ? 'all' : serviceCell.split(',').map((service) => service.trim());
@@ -42,7 +40,10 @@ export function parseConfigurationTable(markdown: string): ConfigurationRow[] {
 /** The environment variables a service's zod config schema reads. */
 export function configVariablesOf(schema: z.ZodTypeAny): string[] {
   if (schema instanceof z.ZodObject) return Object.keys(schema.shape as object);
-  if (schema instanceof z.ZodEffects) return configVariablesOf(schema.innerType());
+  if (schema instanceof z.ZodEffects) {
+    const refined = schema as z.ZodEffects<z.ZodTypeAny>;
+    return configVariablesOf(refined.innerType());
+  }
   if (schema instanceof z.ZodPipeline) {
     const pipeline = schema as z.ZodPipeline<z.ZodTypeAny, z.ZodTypeAny>;
     return configVariablesOf(pipeline._def.in);
