@@ -84,7 +84,7 @@ describe('crash safety: SIGKILL between commit and effect', () => {
     );
 
     await sut.service('messaging').kill();
-    expect(smsTo(sut, phone.e164)).toHaveLength(0);
+    expect(await smsTo(sut, phone.e164)).toHaveLength(0);
     await sut.restart('messaging');
     expect(await settledSmsTo(sut, phone.e164, 1)).toHaveLength(1);
   });

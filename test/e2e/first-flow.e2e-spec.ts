@@ -121,7 +121,7 @@ describe('first flow: signed EHR booking → confirmation SMS', () => {
     const ehrAppointmentId = (JSON.parse(booking.toJson()) as { id: string }).id;
     await auditTrailWith(sut, tenant.tenantId, ehrAppointmentId, ['AppointmentCancelledV1']);
     await waitForPipelineToSettle(sut);
-    expect(smsTo(sut, phone.e164)).toHaveLength(2);
+    expect(await smsTo(sut, phone.e164)).toHaveLength(2);
   });
 });
 

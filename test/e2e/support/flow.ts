@@ -92,9 +92,45 @@ export function auditTrailWith(
   );
 }
 
+export type Sms = ReturnType<Stack['twilio']['messages']>[number];
+
+export interface SmsFilter {
+  /**
+   * Drop SMS provably caused by another run (true). Other engineers' stacks share the topics:
+   * their scheduling consumes this run's EHR events too and publishes its own appointments,
+   * which this stack's messaging then texts. Such an SMS is recorded on a message row whose
+   * appointment this stack's scheduling never created. Any SMS not provably foreign (e.g. a
+   * duplicate whose send was never recorded) still counts.
+   */
+  onlyThisStacksAppointments?: boolean;
+}
+
 /** SMS the stand-in accepted for one number. */
-export function smsTo(stack: Stack, e164: string): { body: string; to: string }[] {
-  return stack.twilio.messages().filter((message) => message.to === e164);
+export async function smsTo(
+  stack: Stack,
+  e164: string,
+  { onlyThisStacksAppointments = true }: SmsFilter = {},
+): Promise<Sms[]> {
+  const accepted = stack.twilio.messages().filter((message) => message.to === e164);
+  if (!onlyThisStacksAppointments || accepted.length === 0) return accepted;
+  const ours = new Set(
+    (await stack.database('scheduling').query<{ id: string }>('SELECT id FROM appointment')).map(
+      (row) => row.id,
+    ),
+  );
+  const foreignSids = new Set(
+    (
+      await stack
+        .database('messaging')
+        .query<{ sid: string; appointment_id: string }>(
+          'SELECT provider_message_id AS sid, appointment_id FROM message WHERE to_e164 = $1 AND provider_message_id IS NOT NULL',
+          [e164],
+        )
+    )
+      .filter((row) => !ours.has(row.appointment_id))
+      .map((row) => row.sid),
+  );
+  return accepted.filter((message) => !foreignSids.has(message.sid));
 }
 
 /** Waits until at least `count` SMS to `e164` arrived, and returns them. */
@@ -103,11 +139,12 @@ export async function waitForSmsTo(
   e164: string,
   count: number,
   timeoutMs = 30_000,
-): Promise<{ body: string; to: string }[]> {
+  filter: SmsFilter = {},
+): Promise<Sms[]> {
   return eventually(
-    () => {
-      const messages = smsTo(stack, e164);
-      return Promise.resolve(messages.length >= count ? messages : undefined);
+    async () => {
+      const messages = await smsTo(stack, e164, filter);
+      return messages.length >= count ? messages : undefined;
     },
     timeoutMs,
     `${count} SMS to the test patient`,
@@ -124,10 +161,11 @@ export async function settledSmsTo(
   e164: string,
   count: number,
   timeoutMs = 30_000,
-): Promise<{ body: string; to: string }[]> {
-  await waitForSmsTo(stack, e164, count, timeoutMs);
+  filter: SmsFilter = {},
+): Promise<Sms[]> {
+  await waitForSmsTo(stack, e164, count, timeoutMs, filter);
   await waitForPipelineToSettle(stack);
-  return smsTo(stack, e164);
+  return smsTo(stack, e164, filter);
 }
 
 /**
