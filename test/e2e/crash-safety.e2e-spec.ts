@@ -7,6 +7,7 @@ import {
   settledSmsTo,
   smsTo,
   type TenantCredentials,
+  thisStacksAppointmentIds,
   uniquePhone,
   waitForSmsTo,
 } from './support/flow';
@@ -71,15 +72,18 @@ describe('crash safety: SIGKILL between commit and effect', () => {
     ).toBe(202);
     await eventually(
       async () => {
-        const rows = await sut
-          .database('messaging')
-          .query<{ state: string }>(
-            'SELECT state FROM message WHERE tenant_id = $1 AND to_e164 = $2',
-            [tenant.tenantId, phone.e164],
-          );
+        const ours = await thisStacksAppointmentIds(sut);
+        const rows = (
+          await sut
+            .database('messaging')
+            .query<{ state: string; appointment_id: string }>(
+              'SELECT state, appointment_id FROM message WHERE tenant_id = $1 AND to_e164 = $2',
+              [tenant.tenantId, phone.e164],
+            )
+        ).filter((row) => ours.has(row.appointment_id));
         return rows.length === 1 && rows[0]?.state === 'queued' ? true : undefined;
       },
-      15_000,
+      120_000,
       'the confirmation recorded as queued',
     );
 
@@ -112,15 +116,18 @@ describe('crash safety: SIGKILL between commit and effect', () => {
 
     await eventually(
       async () => {
-        const rows = await sut
-          .database('messaging')
-          .query<{ state: string; provider_message_id: string | null }>(
-            'SELECT state, provider_message_id FROM message WHERE tenant_id = $1 AND to_e164 = $2',
-            [tenant.tenantId, phone.e164],
-          );
+        const ours = await thisStacksAppointmentIds(sut);
+        const rows = (
+          await sut
+            .database('messaging')
+            .query<{ state: string; provider_message_id: string | null; appointment_id: string }>(
+              'SELECT state, provider_message_id, appointment_id FROM message WHERE tenant_id = $1 AND to_e164 = $2',
+              [tenant.tenantId, phone.e164],
+            )
+        ).filter((row) => ours.has(row.appointment_id));
         return rows[0]?.provider_message_id ? rows : undefined;
       },
-      20_000,
+      120_000,
       'the send reconciled with Twilio after the restart',
     );
     expect(await settledSmsTo(sut, phone.e164, 1)).toHaveLength(1);

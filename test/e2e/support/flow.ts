@@ -78,7 +78,7 @@ export function auditTrailWith(
   tenantId: string,
   appointmentId: string,
   eventTypes: readonly string[],
-  timeoutMs = 15_000,
+  timeoutMs = 120_000,
 ): Promise<AuditEntry[]> {
   return eventually(
     async () => {
@@ -113,11 +113,7 @@ export async function smsTo(
 ): Promise<Sms[]> {
   const accepted = stack.twilio.messages().filter((message) => message.to === e164);
   if (!onlyThisStacksAppointments || accepted.length === 0) return accepted;
-  const ours = new Set(
-    (await stack.database('scheduling').query<{ id: string }>('SELECT id FROM appointment')).map(
-      (row) => row.id,
-    ),
-  );
+  const ours = await thisStacksAppointmentIds(stack);
   const foreignSids = new Set(
     (
       await stack
@@ -133,12 +129,20 @@ export async function smsTo(
   return accepted.filter((message) => !foreignSids.has(message.sid));
 }
 
+/** Appointments this stack's scheduling created (see `SmsFilter`). */
+export async function thisStacksAppointmentIds(stack: Stack): Promise<Set<string>> {
+  const rows = await stack
+    .database('scheduling')
+    .query<{ id: string }>('SELECT id FROM appointment');
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Waits until at least `count` SMS to `e164` arrived, and returns them. */
 export async function waitForSmsTo(
   stack: Stack,
   e164: string,
   count: number,
-  timeoutMs = 30_000,
+  timeoutMs = 120_000,
   filter: SmsFilter = {},
 ): Promise<Sms[]> {
   return eventually(
@@ -160,7 +164,7 @@ export async function settledSmsTo(
   stack: Stack,
   e164: string,
   count: number,
-  timeoutMs = 30_000,
+  timeoutMs = 120_000,
   filter: SmsFilter = {},
 ): Promise<Sms[]> {
   await waitForSmsTo(stack, e164, count, timeoutMs, filter);
