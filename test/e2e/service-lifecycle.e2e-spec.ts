@@ -1,9 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-import { freePort, KAFKA_BROKERS, ServiceProcess, ThrowawayDatabase } from '@caredispatch/testing';
+import {
+  eventually,
+  freePort,
+  KAFKA_BROKERS,
+  ServiceProcess,
+  TcpProxy,
+  ThrowawayDatabase,
+} from '@caredispatch/testing';
 
-jest.setTimeout(180_000);
+jest.setTimeout(600_000);
 
 const repoRoot = join(__dirname, '../..');
 const ALL_SERVICES = [
@@ -37,32 +44,75 @@ describe('service lifecycle', () => {
 
   describe.each(['dispatch-optimizer', 'waitlist'] as const)('%s shell', (service) => {
     let database: ThrowawayDatabase;
+    // The service reaches its database through a proxy the test can cut and restore.
+    let databaseLink: TcpProxy;
     let sut: ServiceProcess;
 
     beforeAll(async () => {
       database = await ThrowawayDatabase.create(`e2e_${service.replace('-', '_')}`);
+      const databaseUrl = new URL(database.url);
+      databaseLink = new TcpProxy(
+        { host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) },
+        await freePort(),
+      );
+      await databaseLink.open();
+      databaseUrl.port = String(databaseLink.port);
       sut = new ServiceProcess({
         service,
         port: await freePort(),
-        env: { DATABASE_URL: database.url, KAFKA_BROKERS, LOG_LEVEL: 'warn' },
+        env: { DATABASE_URL: databaseUrl.toString(), KAFKA_BROKERS, LOG_LEVEL: 'warn' },
       });
       await sut.start();
     });
     afterAll(async () => {
       await sut.stop();
+      await databaseLink.cut();
       await database.drop();
     });
 
-    it('should be live, and ready only with its database and Kafka up', async () => {
+    const readiness = async (): Promise<{ status: number; body: unknown }> => {
+      const response = await fetch(`${sut.baseUrl}/health/ready`);
+      return { status: response.status, body: await response.json() };
+    };
+
+    it('should be live and ready with its database and Kafka up', async () => {
       const live = await fetch(`${sut.baseUrl}/health/live`);
-      const ready = await fetch(`${sut.baseUrl}/health/ready`);
 
       expect(live.status).toBe(200);
-      expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({
-        status: 'ready',
-        checks: { database: 'up', kafka: 'up' },
+      expect(await readiness()).toEqual({
+        status: 200,
+        body: { status: 'ready', checks: { database: 'up', kafka: 'up' } },
       });
+    });
+
+    it('should answer 503 naming the database while it is unreachable, and be ready again once it is back', async () => {
+      await databaseLink.cut();
+      const unreachable = await eventually(
+        async () => {
+          const answer = await readiness();
+          return answer.status === 503 ? answer : undefined;
+        },
+        60_000,
+        'readiness to notice the database is gone',
+      );
+      const live = await fetch(`${sut.baseUrl}/health/live`);
+
+      await databaseLink.open();
+      const back = await eventually(
+        async () => {
+          const answer = await readiness();
+          return answer.status === 200 ? answer : undefined;
+        },
+        60_000,
+        'readiness to recover with the database',
+      );
+
+      expect(unreachable.body).toEqual({
+        status: 'not-ready',
+        checks: { database: 'down', kafka: 'up' },
+      });
+      expect(live.status).toBe(200);
+      expect(back.body).toEqual({ status: 'ready', checks: { database: 'up', kafka: 'up' } });
     });
 
     it('should have run its migrations', async () => {

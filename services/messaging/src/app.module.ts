@@ -5,10 +5,7 @@ import { ReadinessRegistry, ServiceInfrastructureModule } from '@caredispatch/pl
 
 import { type MessagingConfig } from './config';
 import { ConfirmationModule } from './confirmation/confirmation.module';
-import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
-import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
-import { MessageEntity } from './message/message.entity';
-import { messagingMigrations } from './migrations';
+import { messagingEntities, messagingMigrations } from './entities';
 import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
@@ -34,7 +31,7 @@ export class AppModule {
       imports: [
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: 'messaging',
-          entities: [MessageEntity, AppointmentRevisionEntity, EarlyStatusCallbackEntity],
+          entities: messagingEntities,
           migrations: messagingMigrations,
           consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
           produces: true,

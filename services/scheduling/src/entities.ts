@@ -4,6 +4,7 @@ import { LocationEntity } from './directory/location.entity';
 import { PatientEntity } from './directory/patient.entity';
 import { ProviderEntity } from './directory/provider.entity';
 import { CreateSchedulingSchema1767000000000 } from './migrations/1767000000000-CreateSchedulingSchema';
+import { AppointmentIdWithoutDefault1767000000001 } from './migrations/1767000000001-AppointmentIdWithoutDefault';
 import { AddAppointmentEhrSequence1767100000000 } from './migrations/1767100000000-AddAppointmentEhrSequence';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
@@ -17,5 +18,6 @@ export const schedulingEntities = [
 
 export const schedulingMigrations = [
   CreateSchedulingSchema1767000000000,
+  AppointmentIdWithoutDefault1767000000001,
   AddAppointmentEhrSequence1767100000000,
 ];

@@ -4,10 +4,11 @@ import {
   eventually,
   type FhirAppointmentBuilder,
   signedWebhookHeaders,
+  type ServiceName,
   type SignedDeliveryOptions,
   type Stack,
+  AUDIT_TOKEN,
 } from '@caredispatch/testing';
-import { AUDIT_TOKEN } from '@caredispatch/testing';
 
 /** A valid US number nobody else in the run uses, so each test finds only its own SMS. */
 export function uniquePhone(): { display: string; e164: string } {
@@ -77,7 +78,7 @@ export function auditTrailWith(
   tenantId: string,
   appointmentId: string,
   eventTypes: readonly string[],
-  timeoutMs = 15_000,
+  timeoutMs = 120_000,
 ): Promise<AuditEntry[]> {
   return eventually(
     async () => {
@@ -91,25 +92,127 @@ export function auditTrailWith(
   );
 }
 
-/** SMS the stand-in accepted for one number. */
-export function smsTo(stack: Stack, e164: string): { body: string; to: string }[] {
-  return stack.twilio.messages().filter((message) => message.to === e164);
+export type Sms = ReturnType<Stack['twilio']['messages']>[number];
+
+export interface SmsFilter {
+  /**
+   * Drop SMS provably caused by another run (true). Other engineers' stacks share the topics:
+   * their scheduling consumes this run's EHR events too and publishes its own appointments,
+   * which this stack's messaging then texts. Such an SMS is recorded on a message row whose
+   * appointment this stack's scheduling never created. Any SMS not provably foreign (e.g. a
+   * duplicate whose send was never recorded) still counts.
+   */
+  onlyThisStacksAppointments?: boolean;
 }
 
-/** Waits for `count` SMS to `e164`, then lets the pipeline settle and returns all of them. */
-export async function settledSmsTo(
+/** SMS the stand-in accepted for one number. */
+export async function smsTo(
+  stack: Stack,
+  e164: string,
+  { onlyThisStacksAppointments = true }: SmsFilter = {},
+): Promise<Sms[]> {
+  const accepted = stack.twilio.messages().filter((message) => message.to === e164);
+  if (!onlyThisStacksAppointments || accepted.length === 0) return accepted;
+  const ours = await thisStacksAppointmentIds(stack);
+  const foreignSids = new Set(
+    (
+      await stack
+        .database('messaging')
+        .query<{ sid: string; appointment_id: string }>(
+          'SELECT provider_message_id AS sid, appointment_id FROM message WHERE to_e164 = $1 AND provider_message_id IS NOT NULL',
+          [e164],
+        )
+    )
+      .filter((row) => !ours.has(row.appointment_id))
+      .map((row) => row.sid),
+  );
+  return accepted.filter((message) => !foreignSids.has(message.sid));
+}
+
+/** Appointments this stack's scheduling created (see `SmsFilter`). */
+export async function thisStacksAppointmentIds(stack: Stack): Promise<Set<string>> {
+  const rows = await stack
+    .database('scheduling')
+    .query<{ id: string }>('SELECT id FROM appointment');
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Waits until at least `count` SMS to `e164` arrived, and returns them. */
+export async function waitForSmsTo(
   stack: Stack,
   e164: string,
   count: number,
-  timeoutMs: number,
-  settleMs = 2_000,
-): Promise<{ body: string; to: string }[]> {
-  await eventually(
-    () => Promise.resolve(smsTo(stack, e164).length >= count ? true : undefined),
+  timeoutMs = 120_000,
+  filter: SmsFilter = {},
+): Promise<Sms[]> {
+  return eventually(
+    async () => {
+      const messages = await smsTo(stack, e164, filter);
+      return messages.length >= count ? messages : undefined;
+    },
     timeoutMs,
     `${count} SMS to the test patient`,
     50,
   );
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
-  return smsTo(stack, e164);
+}
+
+/**
+ * Waits for `count` SMS to `e164`, then until the pipeline has nothing left in flight, and
+ * returns every SMS to that number: a duplicate would have arrived by then.
+ */
+export async function settledSmsTo(
+  stack: Stack,
+  e164: string,
+  count: number,
+  timeoutMs = 120_000,
+  filter: SmsFilter = {},
+): Promise<Sms[]> {
+  await waitForSmsTo(stack, e164, count, timeoutMs, filter);
+  await waitForPipelineToSettle(stack);
+  return smsTo(stack, e164, filter);
+}
+
+/**
+ * Waits until nothing is in flight between the webhook and Twilio: every outbox published,
+ * scheduling and messaging caught up with their topics' ends, and no confirmation queued or
+ * being sent. Checked in pipeline order, so whatever an upstream step published is seen by
+ * the downstream check. Deadlines are generous bounds against a stuck pipeline, not timings.
+ */
+export async function waitForPipelineToSettle(stack: Stack, timeoutMs = 60_000): Promise<void> {
+  await waitForOutboxToDrain(stack, 'ehr-gateway', timeoutMs);
+  await stack.waitForConsumerToCatchUp('scheduling', timeoutMs);
+  await waitForOutboxToDrain(stack, 'scheduling', timeoutMs);
+  await stack.waitForConsumerToCatchUp('messaging', timeoutMs);
+  await eventually(
+    async () => {
+      const [pending] = await stack
+        .database('messaging')
+        .query<{ count: string }>(
+          "SELECT count(*) FROM message WHERE state IN ('queued', 'sending')",
+        );
+      return pending.count === '0' ? true : undefined;
+    },
+    timeoutMs,
+    'messaging to have no confirmation queued or being sent',
+    100,
+  );
+  await waitForOutboxToDrain(stack, 'messaging', timeoutMs);
+}
+
+async function waitForOutboxToDrain(
+  stack: Stack,
+  service: ServiceName,
+  timeoutMs: number,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const [unpublished] = await stack
+        .database(service)
+        .query<{ count: string }>('SELECT count(*) FROM outbox_message WHERE published_at IS NULL');
+      return unpublished.count === '0' ? true : undefined;
+    },
+    timeoutMs,
+    `${service} to publish its whole outbox`,
+    100,
+  );
 }

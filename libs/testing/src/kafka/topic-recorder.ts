@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 
+import { eventually } from '../process/service-process';
+
 export interface RecordedMessage {
   topic: string;
   partition: number;
@@ -16,15 +18,20 @@ export interface RecordedMessage {
 export class TopicRecorder {
   private consumer: Consumer | undefined;
   private readonly received: RecordedMessage[] = [];
+  /** Per `topic/partition`: the offset after the last message received. */
+  private readonly positions = new Map<string, bigint>();
+  private readonly kafka: Kafka;
+  private topics: readonly string[] = [];
+  private fromBeginning = true;
 
-  constructor(private readonly brokers: string[]) {}
+  constructor(brokers: string[]) {
+    this.kafka = new Kafka({ clientId: 'test-recorder', brokers, logLevel: logLevel.NOTHING });
+  }
 
   async start(topics: readonly string[], fromBeginning = true): Promise<void> {
-    const kafka = new Kafka({
-      clientId: 'test-recorder',
-      brokers: this.brokers,
-      logLevel: logLevel.NOTHING,
-    });
+    this.topics = topics;
+    this.fromBeginning = fromBeginning;
+    const kafka = this.kafka;
     const admin = kafka.admin();
     await admin.connect();
     const existing = new Set(await admin.listTopics());
@@ -45,6 +52,7 @@ export class TopicRecorder {
         for (const [name, value] of Object.entries(message.headers ?? {})) {
           if (value !== undefined) headers[name] = value.toString();
         }
+        this.positions.set(`${topic}/${partition}`, BigInt(message.offset) + 1n);
         this.received.push({
           topic,
           partition,
@@ -57,6 +65,37 @@ export class TopicRecorder {
       },
     });
     await joined;
+  }
+
+  /**
+   * Waits until the recorder has received everything on its topics up to their ends as they
+   * stood when the call began, so an absent message is known to be absent, not late.
+   */
+  async waitUntilCaughtUp(timeoutMs = 60_000): Promise<void> {
+    if (!this.fromBeginning)
+      throw new Error('only a recorder reading from the beginning knows its end');
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends: { key: string; high: bigint }[] = [];
+    try {
+      for (const topic of this.topics) {
+        for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+          if (BigInt(high) > BigInt(low))
+            ends.push({ key: `${topic}/${partition}`, high: BigInt(high) });
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    await eventually(
+      () =>
+        Promise.resolve(
+          ends.every(({ key, high }) => (this.positions.get(key) ?? 0n) >= high) ? true : undefined,
+        ),
+      timeoutMs,
+      `the recorder to reach the end of ${this.topics.join(', ')}`,
+      100,
+    );
   }
 
   messages(topic?: string): readonly RecordedMessage[] {

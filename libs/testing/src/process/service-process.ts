@@ -37,7 +37,7 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
-  async start(readyTimeoutMs = 60_000): Promise<void> {
+  async start(readyTimeoutMs = 240_000): Promise<void> {
     if (this.child) throw new Error(`${this.options.service} is already running`);
     const logDir = this.options.logDir ?? join(repoRoot, 'tmp', 'e2e-logs');
     mkdirSync(logDir, { recursive: true });

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 
 import { ALL_TOPICS, Topics } from '@caredispatch/contracts';
 
 import { startGroupAtTopicEnds } from '../kafka/start-group-at-topic-ends';
+import { waitForGroupsToCatchUp } from '../kafka/wait-for-groups-to-catch-up';
 import { OtlpCollectorStandIn } from '../otlp/otlp-collector-stand-in';
 import { ThrowawayDatabase } from '../postgres/throwaway-database';
 import { freePort } from '../process/free-port';
@@ -26,7 +27,7 @@ export type ServiceName = 'ehr-gateway' | 'scheduling' | 'messaging' | 'audit-lo
 const SERVICES: readonly ServiceName[] = ['ehr-gateway', 'scheduling', 'messaging', 'audit-log'];
 
 /** What each consuming service subscribes to (see its app.module.ts). */
-const CONSUMED_TOPICS: Readonly<Record<string, readonly string[]>> = {
+const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>> = {
   scheduling: [Topics.EhrAppointmentV1],
   messaging: [Topics.SchedulingAppointmentV1],
   'audit-log': ALL_TOPICS,
@@ -55,6 +56,8 @@ export class Stack {
   readonly databases = new Map<ServiceName, ThrowawayDatabase>();
   readonly services = new Map<ServiceName, ServiceProcess>();
   private readonly envs = new Map<ServiceName, Record<string, string>>();
+  /** The overrides each running service was started with, so a test can ask for its own. */
+  private readonly runningOverrides = new Map<ServiceName, Record<string, string>>();
   readonly runId = randomBytes(3).toString('hex');
   readonly logDir = join(__dirname, '../../../../tmp/stack-logs', this.runId);
 
@@ -116,10 +119,12 @@ export class Stack {
     for (const name of SERVICES) {
       const env = { ...common(name), ...specific[name] };
       this.envs.set(name, env);
+      const overrides = this.options.overrides?.[name] ?? {};
+      this.runningOverrides.set(name, overrides);
       const process = new ServiceProcess({
         service: name,
         port: ports.get(name) ?? 0,
-        env: { ...env, ...(this.options.overrides?.[name] ?? {}) },
+        env: { ...env, ...overrides },
         logDir: this.logDir,
       });
       this.services.set(name, process);
@@ -128,8 +133,32 @@ export class Stack {
     await Promise.all(SERVICES.map((name) => this.service(name).start()));
   }
 
+  consumerGroupOf(name: ServiceName): string {
+    return `${name}-${this.runId}`;
+  }
+
+  /**
+   * Waits until `name` has processed (and committed) everything on its topics that was
+   * produced before the call: the observable end of "anything still in flight".
+   */
+  async waitForConsumerToCatchUp(name: ServiceName, timeoutMs = 60_000): Promise<void> {
+    const topics = CONSUMED_TOPICS[name];
+    if (!topics) throw new Error(`${name} consumes nothing`);
+    await this.withAdmin((admin) =>
+      waitForGroupsToCatchUp(admin, [this.consumerGroupOf(name)], topics, timeoutMs),
+    );
+  }
+
   /** Each service's fresh consumer group sees only this run's events. */
   private async startConsumerGroupsAtTopicEnds(): Promise<void> {
+    await this.withAdmin(async (admin) => {
+      for (const [service, consumed] of Object.entries(CONSUMED_TOPICS)) {
+        await startGroupAtTopicEnds(admin, `${service}-${this.runId}`, consumed);
+      }
+    });
+  }
+
+  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
     const kafka = new Kafka({
       clientId: `stack-${this.runId}`,
       brokers: KAFKA_BROKERS.split(','),
@@ -138,12 +167,28 @@ export class Stack {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      for (const [service, consumed] of Object.entries(CONSUMED_TOPICS)) {
-        await startGroupAtTopicEnds(admin, `${service}-${this.runId}`, consumed);
-      }
+      return await work(admin);
     } finally {
       await admin.disconnect();
     }
+  }
+
+  /**
+   * Makes sure `name` runs with exactly `overrides` on top of its normal environment,
+   * restarting it only when it runs with different ones; tests call this for the
+   * configuration they need instead of relying on what an earlier test left behind.
+   */
+  async ensureRunningWith(
+    name: ServiceName,
+    overrides: Record<string, string> = {},
+  ): Promise<void> {
+    const running = this.runningOverrides.get(name);
+    const same =
+      running !== undefined &&
+      this.service(name).pid !== undefined &&
+      JSON.stringify(Object.entries(running).sort()) ===
+        JSON.stringify(Object.entries(overrides).sort());
+    if (!same) await this.restart(name, overrides);
   }
 
   /**
@@ -162,6 +207,7 @@ export class Stack {
       logDir: join(this.logDir, `restarted-${Date.now()}`),
     });
     this.services.set(name, fresh);
+    this.runningOverrides.set(name, overrides);
     await fresh.start();
   }
 

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 import { type JsonValue } from '../audit-chain/canonical-json';
 import { type ChainLink } from '../audit-chain/hash-chain';
@@ -9,6 +9,7 @@ import { type ChainLink } from '../audit-chain/hash-chain';
  * 45 CFR 164.316(b)(2)); there is no deletion path — see services/audit-log/README.md.
  */
 @Entity({ name: 'audit_event' })
+@Check('ck_audit_event_sequence', 'sequence > 0')
 @Index('ux_audit_event_event_id', ['eventId'], { unique: true })
 @Index('ux_audit_event_tenant_sequence', ['tenantId', 'sequence'], { unique: true })
 @Index('ix_audit_event_tenant_appointment', ['tenantId', 'appointmentId'])

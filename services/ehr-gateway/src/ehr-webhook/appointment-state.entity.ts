@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * The last version of each EHR appointment the gateway acted on: the "known" row of the
@@ -6,6 +6,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * concurrent deliveries of one appointment are serialized and cannot both publish.
  */
 @Entity({ name: 'ehr_appointment_state' })
+@Check('CHK_ehr_appointment_state_lifecycle', `"lifecycle" IN ('active', 'cancelled')`)
+@Check('CHK_ehr_appointment_state_interval', '"end_at" >= "start_at"')
 export class AppointmentStateEntity {
   @PrimaryColumn({
     name: 'tenant_id',

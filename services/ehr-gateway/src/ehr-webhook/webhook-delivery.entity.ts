@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** How an accepted delivery ended; rejected deliveries leave no row at all. */
 export type WebhookDeliveryOutcome = 'accepted' | 'duplicate' | 'ignored';
@@ -11,6 +11,7 @@ export type WebhookDeliveryOutcome = 'accepted' | 'duplicate' | 'ignored';
  * Ids only — no part of the body is stored.
  */
 @Entity({ name: 'ehr_webhook_delivery' })
+@Check('CHK_ehr_webhook_delivery_outcome', `"outcome" IN ('accepted', 'duplicate', 'ignored')`)
 @Index('IDX_ehr_webhook_delivery_expires_at', ['expiresAt'])
 export class WebhookDeliveryEntity {
   @PrimaryColumn({

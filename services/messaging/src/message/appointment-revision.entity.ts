@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * The newest revision of each appointment messaging has acted on. Advancing it is the first
@@ -7,6 +7,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * arriving after its cancellation).
  */
 @Entity({ name: 'appointment_revision' })
+@Check('ck_appointment_revision_revision', 'revision > 0')
 export class AppointmentRevisionEntity {
   @PrimaryColumn({
     name: 'tenant_id',

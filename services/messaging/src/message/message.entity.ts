@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 import { MessageState } from './message-state';
 
@@ -17,6 +17,21 @@ export enum MessageChannel {
  * Kafka.
  */
 @Entity({ name: 'message' })
+@Check('ck_message_revision', 'revision > 0')
+@Check('ck_message_purpose', `purpose IN ('confirmation')`)
+@Check('ck_message_channel', `channel IN ('sms')`)
+@Check(
+  'ck_message_state',
+  `state IN ('queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'suppressed')`,
+)
+@Check(
+  'ck_message_sendable',
+  `state IN ('suppressed', 'cancelled') OR (to_e164 IS NOT NULL AND body IS NOT NULL)`,
+)
+@Check(
+  'ck_message_sending_claimed',
+  `state <> 'sending' OR (claim_token IS NOT NULL AND lease_expires_at IS NOT NULL)`,
+)
 @Index('ux_message_idempotency', ['tenantId', 'appointmentId', 'revision', 'purpose'], {
   unique: true,
 })

@@ -6,7 +6,7 @@ import { runRetentionTask } from '@caredispatch/kafka';
 import { ThrowawayDatabase } from '@caredispatch/testing';
 
 import { MessageState } from '../message/message-state';
-import { messagingMigrations } from '../migrations';
+import { messagingMigrations } from '../entities';
 
 import { messageBodyRetention } from './message-retention';
 

@@ -1,10 +1,15 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
+
+import { AppointmentEntity } from './appointment.entity';
 
 /**
  * Every EHR version applied to an appointment and the event that applied it: a trail for
  * tracing a change back to its cause. Order is `appointment.ehr_sequence`'s job.
  */
 @Entity({ name: 'appointment_ehr_version' })
+@ForeignKey(() => AppointmentEntity, ['tenantId', 'appointmentId'], ['tenantId', 'id'], {
+  name: 'fk_appointment_ehr_version_appointment',
+})
 export class AppointmentEhrVersionEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' })
   tenantId!: string;

@@ -1,4 +1,8 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+
+import { LocationEntity } from '../directory/location.entity';
+import { PatientEntity } from '../directory/patient.entity';
+import { ProviderEntity } from '../directory/provider.entity';
 
 import { AppointmentStatus } from './appointment-transition';
 
@@ -7,6 +11,19 @@ import { AppointmentStatus } from './appointment-transition';
  * id every downstream service uses; the EHR's id is kept for idempotency and lookups.
  */
 @Entity({ name: 'appointment' })
+@Check('ck_appointment_status', `status IN ('booked', 'cancelled')`)
+@Check('ck_appointment_revision', 'revision > 0')
+@Check('ck_appointment_interval', 'end_at >= start_at')
+// Composite (tenant_id, id) keys: an appointment can never point at another tenant's row.
+@ForeignKey(() => PatientEntity, ['tenantId', 'patientId'], ['tenantId', 'id'], {
+  name: 'fk_appointment_patient',
+})
+@ForeignKey(() => ProviderEntity, ['tenantId', 'providerId'], ['tenantId', 'id'], {
+  name: 'fk_appointment_provider',
+})
+@ForeignKey(() => LocationEntity, ['tenantId', 'locationId'], ['tenantId', 'id'], {
+  name: 'fk_appointment_location',
+})
 @Index('ux_appointment_tenant_ehr_appointment', ['tenantId', 'ehrAppointmentId'], { unique: true })
 @Index('ux_appointment_tenant_id', ['tenantId', 'id'], { unique: true })
 @Index('ix_appointment_tenant_start', ['tenantId', 'startAt'])

@@ -1,0 +1,38 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+
+import { buildDataSourceOptions } from '@caredispatch/platform';
+
+import { ThrowawayDatabase } from './throwaway-database';
+
+export interface MigratedSchema {
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+}
+
+/**
+ * Runs `migrations` on a throwaway database with the services' own data-source options,
+ * then asks TypeORM what it would still change to match `entities`. An empty list means the
+ * hand-written migrations build exactly the schema the entities describe; anything else is
+ * drift, returned as the SQL that would fix it.
+ */
+export async function pendingSchemaChanges(schema: MigratedSchema): Promise<string[]> {
+  const database = await ThrowawayDatabase.create('schema_drift');
+  const dataSource = new DataSource({
+    ...buildDataSourceOptions({
+      url: database.url,
+      poolSize: 2,
+      entities: schema.entities,
+      migrations: schema.migrations,
+      applicationName: 'schema-drift-test',
+    }),
+    logging: ['error'],
+  });
+  try {
+    await dataSource.initialize();
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    return pending.upQueries.map((query) => query.query);
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await database.drop();
+  }
+}

@@ -1,0 +1,20 @@
+import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
+import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
+import { MessageEntity } from './message/message.entity';
+import { CreateMessagingSchema1795747878715 } from './migrations/1795747878715-CreateMessagingSchema';
+import { GuardMessageDispatch1795900000000 } from './migrations/1795900000000-GuardMessageDispatch';
+import { AllowScrubbedMessages1795900000001 } from './migrations/1795900000001-AllowScrubbedMessages';
+
+/** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
+export const messagingEntities = [
+  MessageEntity,
+  AppointmentRevisionEntity,
+  EarlyStatusCallbackEntity,
+];
+
+/** In order: the service and its tests run the same list. */
+export const messagingMigrations = [
+  CreateMessagingSchema1795747878715,
+  GuardMessageDispatch1795900000000,
+  AllowScrubbedMessages1795900000001,
+];

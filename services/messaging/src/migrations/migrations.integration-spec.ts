@@ -1,0 +1,15 @@
+import { kafkaEntities, kafkaMigrations } from '@caredispatch/kafka';
+import { pendingSchemaChanges } from '@caredispatch/testing';
+
+import { messagingEntities, messagingMigrations } from '../entities';
+
+describe('messaging migrations', () => {
+  it('should build exactly the schema the entities describe', async () => {
+    const sut = {
+      entities: [...kafkaEntities, ...messagingEntities],
+      migrations: [...kafkaMigrations, ...messagingMigrations],
+    };
+
+    expect(await pendingSchemaChanges(sut)).toEqual([]);
+  });
+});
