@@ -8,3 +8,4 @@ export * from './twilio';
 export * from './ehr/fhir-appointment.builder';
 export * from './ehr/sign-webhook';
 export * from './stack/stack';
+export * from './net/tcp-proxy';
