@@ -9,3 +9,4 @@ export * from './ehr/fhir-appointment.builder';
 export * from './ehr/sign-webhook';
 export * from './stack/stack';
 export * from './net/tcp-proxy';
+export * from './kafka/kafka-test-cluster';

@@ -106,6 +106,7 @@ export class TwilioStandIn {
   private readonly seen: RecordedTwilioRequest[] = [];
   private readonly pendingFailures: PendingFailure[] = [];
   private holdsRemaining = 0;
+  private listingLagMs = 0;
   private readonly heldResponses: (() => void)[] = [];
   private readonly changes = new EventEmitter();
   private readonly callbacksInFlight = new Set<Promise<unknown>>();
@@ -250,6 +251,22 @@ export class TwilioStandIn {
     };
     this.options.log?.(`status callback ${sid} ${status} -> HTTP ${result.status}`);
     return result;
+  }
+
+  /**
+   * List hides messages younger than `ms` (0 = none), as Twilio's read replicas do
+   * under load: a client that reconciles too early concludes a sent message was never created.
+   */
+  delayListing(ms: number): void {
+    this.listingLagMs = ms;
+  }
+
+  /** Ends every injected failure, hold and listing delay; held answers are released. */
+  clearFaults(): void {
+    this.pendingFailures.length = 0;
+    this.holdsRemaining = 0;
+    this.listingLagMs = 0;
+    this.releaseHeldResponses();
   }
 
   reset(): void {
@@ -448,8 +465,14 @@ export class TwilioStandIn {
     const params = url.searchParams;
     const pageSize = clampInt(params.get('PageSize'), 50, 1, 1000);
     const page = clampInt(params.get('Page'), 0, 0, Number.MAX_SAFE_INTEGER);
+    const listedBefore = Date.now() - this.listingLagMs;
     const matches = this.created
-      .filter((message) => message.accountSid === accountSid && matchesListFilters(message, params))
+      .filter(
+        (message) =>
+          message.accountSid === accountSid &&
+          message.dateCreated.getTime() <= listedBefore &&
+          matchesListFilters(message, params),
+      )
       // Twilio lists newest first.
       .reverse();
     const slice = matches.slice(page * pageSize, (page + 1) * pageSize);
