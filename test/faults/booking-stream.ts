@@ -11,7 +11,10 @@ export const MOVED_TIME_TEXT = '11:00 AM';
 
 export type DeliveryResult = 'accepted' | 'rejected' | 'unknown';
 
-/** One webhook delivery as an EHR makes it: retried with the same webhook-id until answered. */
+/**
+ * One webhook delivery as an EHR makes it: retried with the same webhook-id and exponential
+ * backoff (1 s … 8 s) until answered.
+ */
 export interface Delivery {
   readonly kind: AppointmentStory;
   /** Epoch ms of the first attempt. */
@@ -144,7 +147,7 @@ export class BookingStream {
             method: 'POST',
             headers: signedWebhookHeaders(this.options.secret, body, { id: webhookId }),
             body,
-            signal: AbortSignal.timeout(10_000),
+            signal: AbortSignal.timeout(30_000),
           },
         );
         await response.arrayBuffer();
@@ -163,7 +166,7 @@ export class BookingStream {
       }
       if (delivery.result === undefined) {
         if (Date.now() > giveUpAt) delivery.result = outcomeUnknown ? 'unknown' : 'rejected';
-        else await sleep(1_000);
+        else await sleep(Math.min(8_000, 1_000 * 2 ** (delivery.attempts - 1)));
       }
     }
     delivery.answeredAt = Date.now();

@@ -88,7 +88,6 @@ export async function runFault(
   const environment: Partial<Record<ServiceName, Record<string, string>>> = {};
   const databaseAddress: Partial<Record<ServiceName, string>> = {};
   let kafka: KafkaTestCluster | undefined;
-  let stack: Stack | undefined;
   const cleanups: (() => Promise<void>)[] = [];
   try {
     for (const service of SERVICES) {
@@ -135,8 +134,9 @@ export async function runFault(
       kafkaBrokers: kafka?.brokers,
       environment,
       databaseAddress,
+      // Two cores shared with other work: a start under load can take minutes.
+      readyTimeoutMs: 240_000,
     });
-    stack = started;
     cleanups.push(() => started.stop());
     settings.log(`starting the stack (run ${started.runId})…`);
     await started.start();
@@ -181,17 +181,37 @@ export async function runFault(
     if (!drained) diagnostics.push(`not settled ${settings.drainMs / 1000} s after the stream`);
 
     const evidence = await collectEvidence(started, tenantId, stream);
-    const letters = dlqRecorder
-      .messages()
-      .filter((message) => message.headers['dlq-consumer-group']?.endsWith(started.runId));
+    const letters = dlqRecorder.messages().filter(
+      // Shared topics carry other runs' events too: only this run's tenant and groups count.
+      (message) =>
+        header(message.headers, 'tenant-id') === tenantId &&
+        header(message.headers, 'dlq-consumer-group')?.endsWith(started.runId),
+    );
     const outcome = judgeFault({ ...evidence, deadLetters: letters.length });
     const reasons = countBy(
       letters.map(
         (letter) =>
-          `${letter.headers['dlq-original-topic']} ← ${letter.headers['dlq-consumer-group']?.replace(`-${started.runId}`, '')}: ${letter.headers['dlq-reason']} / ${letter.headers['dlq-error']}`,
+          `${header(letter.headers, 'dlq-original-topic')} ← ${header(letter.headers, 'dlq-consumer-group')?.replace(`-${started.runId}`, '')}: ${header(letter.headers, 'dlq-reason')} / ${header(letter.headers, 'dlq-error')}`,
       ),
     );
     for (const [reason, count] of reasons) diagnostics.push(`dead letters: ${count} × ${reason}`);
+    const foreign = dlqRecorder
+      .messages()
+      .filter(
+        (message) =>
+          header(message.headers, 'tenant-id') !== tenantId &&
+          header(message.headers, 'dlq-consumer-group')?.endsWith(started.runId),
+      );
+    for (const [reason, count] of countBy(
+      foreign.map(
+        (letter) =>
+          `${header(letter.headers, 'dlq-reason')} / ${header(letter.headers, 'dlq-error')}`,
+      ),
+    )) {
+      diagnostics.push(
+        `other tenants' events this run's consumers dead-lettered: ${count} × ${reason}`,
+      );
+    }
     diagnostics.push(...(await pipelineState(started, tenantId, stream)));
     return { scenario, outcome, diagnostics, logDir: started.logDir };
   } finally {
@@ -344,6 +364,13 @@ async function pipelineState(
     );
   lines.push(`messaging: ${states.map((row) => `${row.count} ${row.state}`).join(', ')}`);
   return lines;
+}
+
+function header(
+  headers: Readonly<Partial<Record<string, string>>>,
+  name: string,
+): string | undefined {
+  return headers[name];
 }
 
 function countBy(values: readonly string[]): [string, number][] {

@@ -79,14 +79,14 @@ export function judgeFault(evidence: FaultEvidence): FaultOutcome {
   let staleAfterMove = 0;
   let wrongState = 0;
   let maxLatencyMs = 0;
-  const examples: Record<string, string[]> = {};
+  const examples: Partial<Record<string, string[]>> = {};
   const note = (rule: string, appointment: StreamedAppointment): void => {
     const list = (examples[rule] ??= []);
     if (list.length < 3) list.push(appointment.appointmentId);
   };
 
   for (const appointment of evidence.appointments) {
-    const booking = appointment.deliveries[0];
+    const booking = appointment.deliveries.at(0);
     if (booking?.result !== 'accepted') continue;
     accepted += 1;
     const texts = textsTo.get(appointment.phoneE164) ?? [];
@@ -100,17 +100,19 @@ export function judgeFault(evidence: FaultEvidence): FaultOutcome {
     const expectedStatus = story === 'cancelled' ? 'cancelled' : 'booked';
     const expectedTime = story === 'rescheduled' ? MOVED_TIME_TEXT : BOOKED_TIME_TEXT;
     const expectedStart = Date.parse(story === 'rescheduled' ? MOVED_START : BOOKED_START);
-    const rightState =
+    const recordedRight =
       recorded?.status === expectedStatus &&
-      (story === 'cancelled' || recorded.startAt.getTime() === expectedStart);
+      (story === 'cancelled' || recorded.startAt.getTime() === expectedStart)
+        ? recorded
+        : undefined;
+    const rightState = recordedRight !== undefined;
     if (!rightState) {
       wrongState += 1;
       note('wrong state', appointment);
     }
-    const lastChange = appointment.deliveries[appointment.deliveries.length - 1];
+    const lastChange = appointment.deliveries.at(-1);
     // Scheduling's commit time; the EHR's acceptance time if scheduling never recorded it.
-    const changedAt =
-      (rightState ? recorded?.updatedAt.getTime() : undefined) ?? lastChange?.answeredAt ?? 0;
+    const changedAt = recordedRight?.updatedAt.getTime() ?? lastChange?.answeredAt ?? 0;
 
     if (story === 'cancelled') {
       const late = texts.filter((text) => text.createdAt > changedAt).length;

@@ -45,6 +45,8 @@ export interface StackOptions {
   environment?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Per-service `host:port` that replaces PostgreSQL's in DATABASE_URL (e.g. a TcpProxy). */
   databaseAddress?: Partial<Record<ServiceName, string>>;
+  /** How long a (re)started service may take to become ready (60 s). */
+  readyTimeoutMs?: number;
 }
 
 /** Topic settings passed through to every service when the caller's environment sets them. */
@@ -148,7 +150,9 @@ export class Stack {
       this.services.set(name, process);
     }
     await this.startConsumerGroupsAtTopicEnds();
-    await Promise.all(SERVICES.map((name) => this.service(name).start()));
+    await Promise.all(
+      SERVICES.map((name) => this.service(name).start(this.options.readyTimeoutMs)),
+    );
   }
 
   private databaseUrl(name: ServiceName): string {
@@ -193,7 +197,7 @@ export class Stack {
       logDir: join(this.logDir, `restarted-${Date.now()}`),
     });
     this.services.set(name, fresh);
-    await fresh.start();
+    await fresh.start(this.options.readyTimeoutMs);
   }
 
   async stop(): Promise<void> {
