@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       const report = await runFault(scenario, {
         rate,
         retryForMs: 90_000,
-        drainMs: short ? 90_000 : 180_000,
+        drainMs: short ? 90_000 : 150_000,
         log,
       });
       reports.push(report);
