@@ -13,7 +13,7 @@ export type DeliveryResult = 'accepted' | 'rejected' | 'unknown';
 
 /**
  * One webhook delivery as an EHR makes it: retried with the same webhook-id and exponential
- * backoff (1 s … 8 s) until answered.
+ * backoff (1 s … 15 s) until answered.
  */
 export interface Delivery {
   readonly kind: AppointmentStory;
@@ -147,7 +147,9 @@ export class BookingStream {
             method: 'POST',
             headers: signedWebhookHeaders(this.options.secret, body, { id: webhookId }),
             body,
-            signal: AbortSignal.timeout(30_000),
+            // Generous: on a saturated machine a retry sent while the first attempt still queues
+            // only deepens the queue.
+            signal: AbortSignal.timeout(60_000),
           },
         );
         await response.arrayBuffer();
@@ -166,7 +168,7 @@ export class BookingStream {
       }
       if (delivery.result === undefined) {
         if (Date.now() > giveUpAt) delivery.result = outcomeUnknown ? 'unknown' : 'rejected';
-        else await sleep(Math.min(8_000, 1_000 * 2 ** (delivery.attempts - 1)));
+        else await sleep(Math.min(15_000, 1_000 * 2 ** (delivery.attempts - 1)));
       }
     }
     delivery.answeredAt = Date.now();

@@ -127,6 +127,7 @@ export async function runFault(
       }
       settings.log(`starting ${scenario.broker} Kafka (${broker.nodeIds.length} node(s))…`);
       await broker.start();
+      await broker.createTopics(ALL_TOPICS.flatMap((topic) => [topic, `${topic}.dlq`]));
     }
     const started = new Stack({
       tenants: { [tenantId]: secret },
@@ -284,17 +285,38 @@ async function collectEvidence(
     createdAt: message.dateCreated.getTime(),
   }));
   const rows = await stack.database('scheduling').query<{
+    id: string;
     ehr_appointment_id: string;
     status: string;
     start_at: Date;
+    revision: number;
     updated_at: Date;
-  }>('SELECT ehr_appointment_id, status, start_at, updated_at FROM appointment WHERE tenant_id = $1', [tenantId]);
-  const recorded = rows.map((row) => ({
-    ehrAppointmentId: row.ehr_appointment_id,
-    status: row.status,
-    startAt: row.start_at,
-    updatedAt: row.updated_at,
-  }));
+  }>(
+    `SELECT id::text AS id, ehr_appointment_id, status, start_at, revision, updated_at
+       FROM appointment WHERE tenant_id = $1`,
+    [tenantId],
+  );
+  const known = await stack.database('messaging').query<{
+    appointment_id: string;
+    revision: number;
+    updated_at: Date;
+  }>(
+    `SELECT appointment_id::text AS appointment_id, revision, updated_at
+       FROM appointment_revision WHERE tenant_id = $1`,
+    [tenantId],
+  );
+  const knownById = new Map(known.map((row) => [row.appointment_id, row]));
+  const recorded = rows.map((row) => {
+    const atMessaging = knownById.get(row.id);
+    return {
+      ehrAppointmentId: row.ehr_appointment_id,
+      status: row.status,
+      startAt: row.start_at,
+      updatedAt: row.updated_at,
+      messagingUpdatedAt:
+        atMessaging && atMessaging.revision >= row.revision ? atMessaging.updated_at : undefined,
+    };
+  });
   const produced = new Set<string>();
   for (const service of PRODUCERS) {
     const events = await stack.database(service).query<{

@@ -102,6 +102,23 @@ describe(judgeFault.name, () => {
     expect(sut.afterCancellation).toBe(1);
   });
 
+  it('should judge a cancellation from the moment messaging consumed it', () => {
+    const consumed = {
+      ...recorded(1, 'cancelled', T0 + 3_100),
+      messagingUpdatedAt: new Date(T0 + 6_000),
+    };
+
+    const sut = judgeFault(
+      evidence({
+        appointments: [appointment(1, 'cancelled')],
+        texts: [{ to: '+13322000001', body: CONFIRMED, createdAt: T0 + 5_000 }],
+        recorded: [consumed],
+      }),
+    );
+
+    expect(sut.afterCancellation).toBe(0);
+  });
+
   it('should accept a confirmation that went out before the cancellation', () => {
     const sut = judgeFault(
       evidence({

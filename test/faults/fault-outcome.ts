@@ -20,6 +20,8 @@ export interface RecordedAppointment {
   readonly startAt: Date;
   /** When scheduling committed its latest change (the cancellation or the move). */
   readonly updatedAt: Date;
+  /** When messaging recorded (consumed) that same revision; undefined if it never did. */
+  readonly messagingUpdatedAt?: Date;
 }
 
 export interface FaultEvidence {
@@ -111,8 +113,13 @@ export function judgeFault(evidence: FaultEvidence): FaultOutcome {
       note('wrong state', appointment);
     }
     const lastChange = appointment.deliveries.at(-1);
-    // Scheduling's commit time; the EHR's acceptance time if scheduling never recorded it.
-    const changedAt = recordedRight?.updatedAt.getTime() ?? lastChange?.answeredAt ?? 0;
+    // From the moment messaging consumed the change (it cannot act on what it has not seen);
+    // else scheduling's commit time; else the EHR's acceptance time.
+    const changedAt =
+      recordedRight?.messagingUpdatedAt?.getTime() ??
+      recordedRight?.updatedAt.getTime() ??
+      lastChange?.answeredAt ??
+      0;
 
     if (story === 'cancelled') {
       const late = texts.filter((text) => text.createdAt > changedAt).length;

@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     try {
       const report = await runFault(scenario, {
         rate,
-        retryForMs: 90_000,
+        retryForMs: 120_000,
         drainMs: short ? 90_000 : 150_000,
         log,
       });

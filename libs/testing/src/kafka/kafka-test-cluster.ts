@@ -119,6 +119,39 @@ export class KafkaTestCluster {
     await this.waitForBrokers(this.layout.length, readyTimeoutMs);
   }
 
+  /**
+   * Creates the topics (3 partitions, the cluster's replication) and waits until every
+   * partition has a leader that answers offset requests: right after start-up a fresh broker
+   * answers NOT_LEADER for a while, and consumers and admin clients would fail on it.
+   */
+  async createTopics(topics: readonly string[], timeoutMs = 60_000): Promise<void> {
+    await this.withAdmin(async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((topic) => !existing.has(topic));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
+        });
+      }
+    });
+    await eventually(
+      async () => {
+        try {
+          await this.withAdmin(async (admin) => {
+            for (const topic of topics) await admin.fetchTopicOffsets(topic);
+          });
+          return true;
+        } catch {
+          return undefined;
+        }
+      },
+      timeoutMs,
+      `leaders for ${topics.length} topics on ${this.brokers}`,
+      500,
+    );
+  }
+
   /** The node leading `partition` of `topic` (topics are auto-created on first metadata request). */
   async leaderOf(topic: string, partition = 0): Promise<number> {
     return this.withAdmin(async (admin) => {
