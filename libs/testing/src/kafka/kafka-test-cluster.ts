@@ -124,25 +124,23 @@ export class KafkaTestCluster {
    * partition has a leader that answers offset requests: right after start-up a fresh broker
    * answers NOT_LEADER for a while, and consumers and admin clients would fail on it.
    */
-  async createTopics(topics: readonly string[], timeoutMs = 60_000): Promise<void> {
-    await this.withAdmin(async (admin) => {
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((topic) => !existing.has(topic));
-      if (missing.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
-        });
-      }
-    });
+  async createTopics(topics: readonly string[], timeoutMs = 90_000): Promise<void> {
     await eventually(
       async () => {
         try {
           await this.withAdmin(async (admin) => {
+            const existing = new Set(await admin.listTopics());
+            const missing = topics.filter((topic) => !existing.has(topic));
+            if (missing.length > 0) {
+              await admin.createTopics({
+                topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
+              });
+            }
             for (const topic of topics) await admin.fetchTopicOffsets(topic);
           });
           return true;
         } catch {
+          // a cluster that just formed answers "not leader" / "unknown partition" for a while
           return undefined;
         }
       },
