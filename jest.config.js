@@ -49,7 +49,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{libs,services}/**/*.spec.ts', '<rootDir>/test/faults/**/*.spec.ts'],
       setupFiles: ['<rootDir>/jest.fast-check.setup.js'],
     },
     {

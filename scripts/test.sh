@@ -45,6 +45,7 @@ run_tier() {
 run_tier unit --maxWorkers 2
 run_tier integration --runInBand
 run_tier e2e --runInBand
+log "fault suite, short form (fails the run only with FAULTS_GATE=1)"; npm run -s test:faults -- --short || [[ "${FAULTS_GATE:-0}" != 1 ]] || status=1
 
 node -e '
   const fs = require("fs");

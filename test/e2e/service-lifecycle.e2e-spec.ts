@@ -51,12 +51,11 @@ describe('service lifecycle', () => {
     beforeAll(async () => {
       database = await ThrowawayDatabase.create(`e2e_${service.replace('-', '_')}`);
       const databaseUrl = new URL(database.url);
-      databaseLink = new TcpProxy(
-        { host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) },
-        await freePort(),
-      );
-      await databaseLink.open();
-      databaseUrl.port = String(databaseLink.port);
+      databaseLink = new TcpProxy({
+        host: databaseUrl.hostname,
+        port: Number(databaseUrl.port || 5432),
+      });
+      databaseUrl.port = String((await databaseLink.start()).port);
       sut = new ServiceProcess({
         service,
         port: await freePort(),
@@ -66,7 +65,7 @@ describe('service lifecycle', () => {
     });
     afterAll(async () => {
       await sut.stop();
-      await databaseLink.cut();
+      await databaseLink.stop();
       await database.drop();
     });
 
@@ -86,7 +85,7 @@ describe('service lifecycle', () => {
     });
 
     it('should answer 503 naming the database while it is unreachable, and be ready again once it is back', async () => {
-      await databaseLink.cut();
+      databaseLink.cut();
       const unreachable = await eventually(
         async () => {
           const answer = await readiness();
@@ -97,7 +96,7 @@ describe('service lifecycle', () => {
       );
       const live = await fetch(`${sut.baseUrl}/health/live`);
 
-      await databaseLink.open();
+      databaseLink.restore();
       const back = await eventually(
         async () => {
           const answer = await readiness();

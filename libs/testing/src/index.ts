@@ -1,6 +1,6 @@
 export * from './process/service-process';
 export * from './process/free-port';
-export * from './process/tcp-proxy';
+export * from './net/tcp-proxy';
 export * from './otlp/otlp-collector-stand-in';
 export * from './postgres/throwaway-database';
 export * from './postgres/database-outage';
@@ -15,3 +15,4 @@ export * from './ehr/sign-webhook';
 export * from './stack/stack';
 export * from './scheduling/scheduled-appointment.builder';
 export * from './config/readme-configuration';
+export * from './kafka/kafka-test-cluster';

@@ -40,7 +40,18 @@ export interface StackOptions {
   logLevel?: string;
   /** Per-service environment overrides for the first start. */
   overrides?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Bootstrap list of the broker the stack runs against (KAFKA_BROKERS or the shared one). */
+  kafkaBrokers?: string;
+  /** Per-service environment kept across restarts (e.g. KAFKA_BROKERS through a TcpProxy). */
+  environment?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Per-service `host:port` that replaces PostgreSQL's in DATABASE_URL (e.g. a TcpProxy). */
+  databaseAddress?: Partial<Record<ServiceName, string>>;
+  /** How long a (re)started service may take to become ready (60 s). */
+  readyTimeoutMs?: number;
 }
+
+/** Topic settings passed through to every service when the caller's environment sets them. */
+const PASSED_THROUGH = ['KAFKA_TOPIC_REPLICATION_FACTOR', 'KAFKA_TOPIC_MIN_INSYNC_REPLICAS'];
 
 /**
  * The first flow as production runs it: four real service processes, each with its own
@@ -62,6 +73,10 @@ export class Stack {
   readonly logDir = join(__dirname, '../../../../tmp/stack-logs', this.runId);
 
   constructor(private readonly options: StackOptions) {}
+
+  get kafkaBrokers(): string {
+    return this.options.kafkaBrokers ?? KAFKA_BROKERS;
+  }
 
   service(name: ServiceName): ServiceProcess {
     const service = this.services.get(name);
@@ -86,8 +101,8 @@ export class Stack {
     const common = (name: ServiceName): Record<string, string> => ({
       NODE_ENV: 'test',
       LOG_LEVEL: this.options.logLevel ?? 'info',
-      DATABASE_URL: this.database(name).url,
-      KAFKA_BROKERS,
+      DATABASE_URL: this.databaseUrl(name),
+      KAFKA_BROKERS: this.kafkaBrokers,
       KAFKA_CLIENT_ID: `${name}-${this.runId}`,
       KAFKA_CONSUMER_GROUP: `${name}-${this.runId}`,
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
@@ -96,6 +111,12 @@ export class Stack {
       KAFKA_CONSUMER_MAX_ATTEMPTS: String(CONSUMER_MAX_ATTEMPTS),
       KAFKA_CONSUMER_RETRY_BASE_MS: '50',
       KAFKA_CONSUMER_RETRY_MAX_MS: '200',
+      ...Object.fromEntries(
+        PASSED_THROUGH.flatMap((key) => {
+          const value = process.env[key];
+          return value === undefined ? [] : [[key, value]];
+        }),
+      ),
     });
     const messagingPort = ports.get('messaging') ?? 0;
     const specific: Record<ServiceName, Record<string, string>> = {
@@ -117,7 +138,11 @@ export class Stack {
       'audit-log': { AUDIT_API_TOKEN: AUDIT_TOKEN },
     };
     for (const name of SERVICES) {
-      const env = { ...common(name), ...specific[name] };
+      const env = {
+        ...common(name),
+        ...specific[name],
+        ...(this.options.environment?.[name] ?? {}),
+      };
       this.envs.set(name, env);
       const overrides = this.options.overrides?.[name] ?? {};
       this.runningOverrides.set(name, overrides);
@@ -130,7 +155,17 @@ export class Stack {
       this.services.set(name, process);
     }
     await this.startConsumerGroupsAtTopicEnds();
-    await Promise.all(SERVICES.map((name) => this.service(name).start()));
+    await Promise.all(
+      SERVICES.map((name) => this.service(name).start(this.options.readyTimeoutMs)),
+    );
+  }
+
+  private databaseUrl(name: ServiceName): string {
+    const address = this.options.databaseAddress?.[name];
+    if (address === undefined) return this.database(name).url;
+    const url = new URL(this.database(name).url);
+    url.host = address;
+    return url.toString();
   }
 
   consumerGroupOf(name: ServiceName): string {
@@ -161,7 +196,7 @@ export class Stack {
   private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
     const kafka = new Kafka({
       clientId: `stack-${this.runId}`,
-      brokers: KAFKA_BROKERS.split(','),
+      brokers: this.kafkaBrokers.split(','),
       logLevel: logLevel.NOTHING,
     });
     const admin = kafka.admin();
@@ -208,7 +243,7 @@ export class Stack {
     });
     this.services.set(name, fresh);
     this.runningOverrides.set(name, overrides);
-    await fresh.start();
+    await fresh.start(this.options.readyTimeoutMs);
   }
 
   async stop(): Promise<void> {

@@ -142,6 +142,7 @@ export class TwilioStandIn {
   private readonly listableAt = new Map<string, number>();
   private readonly timeoutsInFlight = new Set<Promise<unknown>>();
   private holdsRemaining = 0;
+  private listingLagMs = 0;
   private readonly heldResponses: (() => void)[] = [];
   private readonly changes = new EventEmitter();
   private readonly callbacksInFlight = new Set<Promise<unknown>>();
@@ -309,6 +310,24 @@ export class TwilioStandIn {
     };
     this.options.log?.(`status callback ${sid} ${status} -> HTTP ${result.status}`);
     return result;
+  }
+
+  /**
+   * List hides messages younger than `ms` (0 = none), as Twilio's read replicas do
+   * under load: a client that reconciles too early concludes a sent message was never created.
+   */
+  delayListing(ms: number): void {
+    this.listingLagMs = ms;
+  }
+
+  /** Ends every injected failure, hold and listing delay; held answers are released. */
+  clearFaults(): void {
+    this.faults.clear();
+    this.listDelayMs = 0;
+    this.listableAt.clear();
+    this.holdsRemaining = 0;
+    this.listingLagMs = 0;
+    this.releaseHeldResponses();
   }
 
   reset(): void {
@@ -547,11 +566,13 @@ export class TwilioStandIn {
     const pageSize = clampInt(params.get('PageSize'), 50, 1, 1000);
     const page = clampInt(params.get('Page'), 0, 0, Number.MAX_SAFE_INTEGER);
     const now = Date.now();
+    const listedBefore = now - this.listingLagMs;
     const matches = this.created
       .filter(
         (message) =>
           message.accountSid === accountSid &&
           this.isListed(message, now) &&
+          message.dateCreated.getTime() <= listedBefore &&
           matchesListFilters(message, params),
       )
       // Twilio lists newest first.

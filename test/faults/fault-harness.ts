@@ -1,0 +1,406 @@
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+
+import { ALL_TOPICS } from '@caredispatch/contracts';
+import {
+  AUDIT_TOKEN,
+  KafkaTestCluster,
+  newWebhookSecret,
+  type ServiceName,
+  sleep,
+  Stack,
+  TcpProxy,
+  TopicRecorder,
+} from '@caredispatch/testing';
+
+import { BookingStream } from './booking-stream';
+import {
+  type FaultOutcome,
+  judgeFault,
+  type RecordedAppointment,
+  type SentText,
+} from './fault-outcome';
+
+export const SERVICES: readonly ServiceName[] = [
+  'ehr-gateway',
+  'scheduling',
+  'messaging',
+  'audit-log',
+];
+/** Services that publish events through an outbox (the audit log only consumes). */
+const PRODUCERS: readonly ServiceName[] = ['ehr-gateway', 'scheduling', 'messaging'];
+const repoRoot = resolve(__dirname, '../..');
+
+export type BrokerKind = 'shared' | 'dedicated' | 'cluster';
+
+export interface FaultContext {
+  readonly stack: Stack;
+  /** Every service reaches PostgreSQL through its own proxy. */
+  readonly databaseProxies: ReadonlyMap<ServiceName, TcpProxy>;
+  /** With a dedicated broker, every service reaches Kafka through its own proxy. */
+  readonly kafkaProxies: ReadonlyMap<ServiceName, TcpProxy>;
+  readonly kafka: KafkaTestCluster | undefined;
+  /** Resolves `seconds` after the booking stream started. */
+  at(seconds: number): Promise<void>;
+  log(line: string): void;
+}
+
+export interface FaultScenario {
+  readonly id: string;
+  readonly title: string;
+  readonly broker: BrokerKind;
+  readonly streamSeconds: number;
+  inject(context: FaultContext): Promise<void>;
+}
+
+export interface FaultSettings {
+  readonly rate: number;
+  /** How long the EHR retries one delivery. */
+  readonly retryForMs: number;
+  /** How long to wait, after the stream, for the pipeline to settle. */
+  readonly drainMs: number;
+  readonly log: (line: string) => void;
+}
+
+export interface FaultReport {
+  readonly scenario: FaultScenario;
+  readonly outcome: FaultOutcome;
+  /** What the fault left behind, for whoever fixes it (ids and counts only). */
+  readonly diagnostics: string[];
+  readonly logDir: string;
+}
+
+const kafkaListenerName = (service: ServiceName): string =>
+  `CLIENT_${service.replace('-', '_').toUpperCase()}`;
+
+/** Starts a stack wired for `scenario`, streams bookings while the fault plays, judges the result. */
+export async function runFault(
+  scenario: FaultScenario,
+  settings: FaultSettings,
+): Promise<FaultReport> {
+  const tenantId = `faults-${scenario.id}-${randomBytes(3).toString('hex')}`;
+  const secret = newWebhookSecret();
+  const postgres = new URL(
+    process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  );
+  const databaseProxies = new Map<ServiceName, TcpProxy>();
+  const kafkaProxies = new Map<ServiceName, TcpProxy>();
+  const environment: Partial<Record<ServiceName, Record<string, string>>> = {};
+  const databaseAddress: Partial<Record<ServiceName, string>> = {};
+  let kafka: KafkaTestCluster | undefined;
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    for (const service of SERVICES) {
+      const proxy = new TcpProxy({ host: postgres.hostname, port: Number(postgres.port || 5432) });
+      await proxy.start();
+      cleanups.push(() => proxy.stop());
+      databaseProxies.set(service, proxy);
+      databaseAddress[service] = proxy.address;
+      environment[service] = {};
+    }
+    if (scenario.broker !== 'shared') {
+      kafka = new KafkaTestCluster({
+        nodes: scenario.broker === 'cluster' ? 3 : 1,
+        dir: join(repoRoot, 'tmp', 'faults', `${tenantId}-kafka`),
+        clientListeners: scenario.broker === 'dedicated' ? SERVICES.map(kafkaListenerName) : [],
+      });
+      const broker = kafka;
+      cleanups.push(() => broker.stop());
+      await broker.allocate();
+      if (scenario.broker === 'dedicated') {
+        for (const service of SERVICES) {
+          const listener = kafkaListenerName(service);
+          const proxy = new TcpProxy({ host: '127.0.0.1', port: broker.listenerPort(listener) });
+          await proxy.start();
+          cleanups.push(() => proxy.stop());
+          broker.advertise(listener, proxy.port);
+          kafkaProxies.set(service, proxy);
+          environment[service] = { KAFKA_BROKERS: proxy.address };
+        }
+      } else {
+        for (const service of SERVICES) {
+          environment[service] = {
+            KAFKA_TOPIC_REPLICATION_FACTOR: '3',
+            KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '2',
+          };
+        }
+      }
+      settings.log(`starting ${scenario.broker} Kafka (${broker.nodeIds.length} node(s))…`);
+      await broker.start();
+      await broker.createTopics(ALL_TOPICS.flatMap((topic) => [topic, `${topic}.dlq`]));
+    }
+    const started = new Stack({
+      tenants: { [tenantId]: secret },
+      logLevel: 'warn',
+      kafkaBrokers: kafka?.brokers,
+      environment,
+      databaseAddress,
+      // Two cores shared with other work: a start under load can take minutes.
+      readyTimeoutMs: 240_000,
+    });
+    cleanups.push(() => started.stop());
+    settings.log(`starting the stack (run ${started.runId})…`);
+    await started.start();
+    const dlqRecorder = new TopicRecorder(started.kafkaBrokers.split(','));
+    cleanups.push(() => dlqRecorder.stop());
+    await dlqRecorder.start(ALL_TOPICS.map((topic) => `${topic}.dlq`));
+
+    const stream = new BookingStream({
+      gatewayUrl: () => started.service('ehr-gateway').baseUrl,
+      tenantId,
+      secret,
+      rate: settings.rate,
+      durationMs: scenario.streamSeconds * 1000,
+      followUpAfterMs: 3_000,
+      retryForMs: settings.retryForMs,
+    });
+    const streamStartedAt = Date.now();
+    const context: FaultContext = {
+      stack: started,
+      databaseProxies,
+      kafkaProxies,
+      kafka,
+      at: (seconds) => sleep(Math.max(0, streamStartedAt + seconds * 1000 - Date.now())),
+      log: (line) =>
+        settings.log(`  [${((Date.now() - streamStartedAt) / 1000).toFixed(1)} s] ${line}`),
+    };
+    settings.log(
+      `streaming ${settings.rate} bookings/s for ${scenario.streamSeconds} s: ${scenario.title}`,
+    );
+    const diagnostics: string[] = [];
+    await Promise.all([
+      stream.run(),
+      scenario.inject(context).catch((error: unknown) => {
+        diagnostics.push(`fault injection failed: ${describeError(error)}`);
+        for (const proxy of [...databaseProxies.values(), ...kafkaProxies.values()]) {
+          proxy.restore();
+        }
+        started.twilio.clearFaults();
+      }),
+    ]);
+    const drained = await drain(started, tenantId, stream, settings.drainMs);
+    if (!drained) diagnostics.push(`not settled ${settings.drainMs / 1000} s after the stream`);
+
+    const evidence = await collectEvidence(started, tenantId, stream);
+    const letters = dlqRecorder.messages().filter(
+      // Shared topics carry other runs' events too: only this run's tenant and groups count.
+      (message) =>
+        header(message.headers, 'tenant-id') === tenantId &&
+        header(message.headers, 'dlq-consumer-group')?.endsWith(started.runId),
+    );
+    const outcome = judgeFault({ ...evidence, deadLetters: letters.length });
+    const reasons = countBy(
+      letters.map(
+        (letter) =>
+          `${header(letter.headers, 'dlq-original-topic')} ← ${header(letter.headers, 'dlq-consumer-group')?.replace(`-${started.runId}`, '')}: ${header(letter.headers, 'dlq-reason')} / ${header(letter.headers, 'dlq-error')}`,
+      ),
+    );
+    for (const [reason, count] of reasons) diagnostics.push(`dead letters: ${count} × ${reason}`);
+    const foreign = dlqRecorder
+      .messages()
+      .filter(
+        (message) =>
+          header(message.headers, 'tenant-id') !== tenantId &&
+          header(message.headers, 'dlq-consumer-group')?.endsWith(started.runId),
+      );
+    for (const [reason, count] of countBy(
+      foreign.map(
+        (letter) =>
+          `${header(letter.headers, 'dlq-reason')} / ${header(letter.headers, 'dlq-error')}`,
+      ),
+    )) {
+      diagnostics.push(
+        `other tenants' events this run's consumers dead-lettered: ${count} × ${reason}`,
+      );
+    }
+    diagnostics.push(...(await pipelineState(started, tenantId, stream)));
+    return { scenario, outcome, diagnostics, logDir: started.logDir };
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) =>
+        settings.log(`cleanup failed: ${describeError(error)}`),
+      );
+    }
+  }
+}
+
+/** Waits until every expected text went out and nothing is left queued, unpublished or unaudited. */
+async function drain(
+  stack: Stack,
+  tenantId: string,
+  stream: BookingStream,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const evidence = await collectEvidence(stack, tenantId, stream, false);
+      const outcome = judgeFault({ ...evidence, deadLetters: 0 });
+      const backlog = await backlogOf(stack, tenantId);
+      if (outcome.missing === 0 && evidence.auditMissing === 0 && backlog === 0) return true;
+    } catch {
+      // a service or its database may still be coming back
+    }
+    await sleep(2_000);
+  }
+  return false;
+}
+
+/** Unpublished outbox rows plus texts still queued or in flight. */
+async function backlogOf(stack: Stack, tenantId: string): Promise<number> {
+  let backlog = 0;
+  for (const service of PRODUCERS) {
+    const rows = await stack
+      .database(service)
+      .query<{ count: string }>(
+        'SELECT count(*) AS count FROM outbox_message WHERE tenant_id = $1 AND published_at IS NULL',
+        [tenantId],
+      );
+    backlog += Number(rows[0]?.count ?? 0);
+  }
+  const sending = await stack
+    .database('messaging')
+    .query<{ count: string }>(
+      "SELECT count(*) AS count FROM message WHERE tenant_id = $1 AND state IN ('queued', 'sending')",
+      [tenantId],
+    );
+  return backlog + Number(sending[0]?.count ?? 0);
+}
+
+async function collectEvidence(
+  stack: Stack,
+  tenantId: string,
+  stream: BookingStream,
+  verifyChain = true,
+): Promise<{
+  appointments: BookingStream['appointments'];
+  texts: SentText[];
+  recorded: RecordedAppointment[];
+  auditValid: boolean;
+  auditMissing: number;
+}> {
+  const texts = stack.twilio.messages().map((message) => ({
+    to: message.to,
+    body: message.body,
+    createdAt: message.dateCreated.getTime(),
+  }));
+  const rows = await stack.database('scheduling').query<{
+    id: string;
+    ehr_appointment_id: string;
+    status: string;
+    start_at: Date;
+    revision: number;
+    updated_at: Date;
+  }>(
+    `SELECT id::text AS id, ehr_appointment_id, status, start_at, revision, updated_at
+       FROM appointment WHERE tenant_id = $1`,
+    [tenantId],
+  );
+  const known = await stack.database('messaging').query<{
+    appointment_id: string;
+    revision: number;
+    updated_at: Date;
+  }>(
+    `SELECT appointment_id::text AS appointment_id, revision, updated_at
+       FROM appointment_revision WHERE tenant_id = $1`,
+    [tenantId],
+  );
+  const knownById = new Map(known.map((row) => [row.appointment_id, row]));
+  const recorded = rows.map((row) => {
+    const atMessaging = knownById.get(row.id);
+    return {
+      ehrAppointmentId: row.ehr_appointment_id,
+      status: row.status,
+      startAt: row.start_at,
+      updatedAt: row.updated_at,
+      messagingUpdatedAt:
+        atMessaging && atMessaging.revision >= row.revision ? atMessaging.updated_at : undefined,
+    };
+  });
+  const produced = new Set<string>();
+  for (const service of PRODUCERS) {
+    const events = await stack.database(service).query<{
+      event_id: string;
+    }>('SELECT event_id::text AS event_id FROM outbox_message WHERE tenant_id = $1', [tenantId]);
+    for (const event of events) produced.add(event.event_id.toLowerCase());
+  }
+  const audited = await stack
+    .database('audit-log')
+    .query<{ event_id: string }>('SELECT event_id FROM audit_event WHERE tenant_id = $1', [
+      tenantId,
+    ]);
+  for (const event of audited) produced.delete(event.event_id.toLowerCase());
+  return {
+    appointments: stream.appointments,
+    texts,
+    recorded,
+    auditValid: verifyChain ? await verifyAuditChain(stack, tenantId) : true,
+    auditMissing: produced.size,
+  };
+}
+
+async function verifyAuditChain(stack: Stack, tenantId: string): Promise<boolean> {
+  const url = new URL('/v1/audit-events/verify', stack.service('audit-log').baseUrl);
+  url.searchParams.set('tenantId', tenantId);
+  const response = await fetch(url, { headers: { authorization: `Bearer ${AUDIT_TOKEN}` } });
+  if (!response.ok) return false;
+  const body = (await response.json()) as { valid: boolean };
+  return body.valid;
+}
+
+/** Counts of where things stand, per service: the shape of a failure, without PHI. */
+async function pipelineState(
+  stack: Stack,
+  tenantId: string,
+  stream: BookingStream,
+): Promise<string[]> {
+  const lines: string[] = [];
+  const answers = countBy(
+    stream.appointments.flatMap((appointment) =>
+      appointment.deliveries
+        .filter((delivery) => delivery.result !== 'accepted')
+        .map(
+          (delivery) => `${delivery.kind} ${delivery.result} (last answer ${delivery.lastAnswer})`,
+        ),
+    ),
+  );
+  for (const [answer, count] of answers) lines.push(`webhook deliveries: ${count} × ${answer}`);
+  const retried = stream.appointments
+    .flatMap((appointment) => appointment.deliveries)
+    .filter((delivery) => delivery.attempts > 1).length;
+  if (retried > 0) lines.push(`webhook deliveries retried by the EHR: ${retried}`);
+  for (const service of PRODUCERS) {
+    const rows = await stack.database(service).query<{ topic: string; count: string }>(
+      `SELECT topic, count(*) AS count FROM outbox_message
+        WHERE tenant_id = $1 AND published_at IS NULL GROUP BY topic`,
+      [tenantId],
+    );
+    for (const row of rows)
+      lines.push(`${service}: ${row.count} unpublished outbox rows (${row.topic})`);
+  }
+  const states = await stack
+    .database('messaging')
+    .query<{ state: string; count: string }>(
+      'SELECT state, count(*) AS count FROM message WHERE tenant_id = $1 GROUP BY state ORDER BY state',
+      [tenantId],
+    );
+  lines.push(`messaging: ${states.map((row) => `${row.count} ${row.state}`).join(', ')}`);
+  return lines;
+}
+
+function header(
+  headers: Readonly<Partial<Record<string, string>>>,
+  name: string,
+): string | undefined {
+  return headers[name];
+}
+
+function countBy(values: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort(([, a], [, b]) => b - a);
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
