@@ -1,5 +1,3 @@
-import type { Clock } from '@caredispatch/contracts';
-
 import type { TopicSettings } from '../admin/topic-settings';
 import type { RetryPolicy } from '../backoff';
 import type { KafkaRetrySettings } from '../kafka-client-options';
@@ -40,5 +38,6 @@ export interface KafkaModuleOptions {
   readonly relay?: false | OutboxRelaySettings;
   /** Topics (and their .dlq) created at start-up when missing. */
   readonly topics?: TopicSettings & { readonly ensure: readonly string[] };
-  readonly clock?: Clock;
+  /** Any `Clock` from @caredispatch/platform fits (libs/kafka cannot depend on platform). */
+  readonly clock?: { now(): Date };
 }

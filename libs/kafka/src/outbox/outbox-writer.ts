@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 
 import {
-  type Clock,
   createEnvelope,
   encodeEnvelope,
   type EventEnvelope,
@@ -20,7 +19,7 @@ export const OUTBOX_NOTIFY_CHANNEL = 'outbox_message';
 export interface OutboxWriterOptions {
   /** Service name written to every envelope's `producer`. */
   readonly producer: string;
-  readonly clock?: Clock;
+  readonly clock?: { now(): Date };
 }
 
 export interface OutboxRoute {

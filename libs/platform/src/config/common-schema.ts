@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { type DatabaseTimeouts } from '../database/data-source-options';
+
 import { Secret } from './secret';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);

@@ -1,12 +1,22 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
-import { buildDataSourceOptions } from '@caredispatch/platform';
-
 import { ThrowawayDatabase } from './throwaway-database';
 
 export interface MigratedSchema {
   entities: NonNullable<DataSourceOptions['entities']>;
   migrations: NonNullable<DataSourceOptions['migrations']>;
+  /**
+   * The services' own data-source options (`buildDataSourceOptions` from
+   * @caredispatch/platform), passed in because platform depends on libs/kafka, whose tests
+   * depend on this library.
+   */
+  buildOptions: (settings: {
+    url: string;
+    poolSize: number;
+    entities: MigratedSchema['entities'];
+    migrations: MigratedSchema['migrations'];
+    applicationName: string;
+  }) => DataSourceOptions;
 }
 
 /**
@@ -18,7 +28,7 @@ export interface MigratedSchema {
 export async function pendingSchemaChanges(schema: MigratedSchema): Promise<string[]> {
   const database = await ThrowawayDatabase.create('schema_drift');
   const dataSource = new DataSource({
-    ...buildDataSourceOptions({
+    ...schema.buildOptions({
       url: database.url,
       poolSize: 2,
       entities: schema.entities,

@@ -1,4 +1,5 @@
 import { kafkaEntities, kafkaMigrations } from '@caredispatch/kafka';
+import { buildDataSourceOptions } from '@caredispatch/platform';
 import { pendingSchemaChanges } from '@caredispatch/testing';
 
 import { auditLogEntities, auditLogMigrations } from '../entities';
@@ -8,6 +9,7 @@ describe('audit-log migrations', () => {
     const sut = {
       entities: [...kafkaEntities, ...auditLogEntities],
       migrations: [...kafkaMigrations, ...auditLogMigrations],
+      buildOptions: buildDataSourceOptions,
     };
 
     expect(await pendingSchemaChanges(sut)).toEqual([]);

@@ -15,10 +15,10 @@ import {
   TopicRecorder,
 } from '@caredispatch/testing';
 
-import { AppModule, SERVICE_NAME } from '../app.module';
-import { loadEhrGatewayConfig } from '../config';
 import { fhirMutation, mutateFhir } from '../../test/fhir-mutations';
 import { storageIssues } from '../../test/storage-rules';
+import { AppModule, SERVICE_NAME } from '../app.module';
+import { loadEhrGatewayConfig } from '../config';
 
 import { EhrWebhookController } from './ehr-webhook.controller';
 import { ehrWebhookErrors } from './ehr-webhook.errors';

@@ -1,4 +1,5 @@
 import { kafkaEntities, kafkaMigrations } from '@caredispatch/kafka';
+import { buildDataSourceOptions } from '@caredispatch/platform';
 import { pendingSchemaChanges } from '@caredispatch/testing';
 
 import { ehrGatewayEntities, ehrGatewayMigrations } from '../entities';
@@ -8,6 +9,7 @@ describe('ehr-gateway migrations', () => {
     const sut = {
       entities: [...kafkaEntities, ...ehrGatewayEntities],
       migrations: [...kafkaMigrations, ...ehrGatewayMigrations],
+      buildOptions: buildDataSourceOptions,
     };
 
     expect(await pendingSchemaChanges(sut)).toEqual([]);

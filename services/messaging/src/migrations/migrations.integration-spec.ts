@@ -1,4 +1,5 @@
 import { kafkaEntities, kafkaMigrations } from '@caredispatch/kafka';
+import { buildDataSourceOptions } from '@caredispatch/platform';
 import { pendingSchemaChanges } from '@caredispatch/testing';
 
 import { messagingEntities, messagingMigrations } from '../entities';
@@ -8,6 +9,7 @@ describe('messaging migrations', () => {
     const sut = {
       entities: [...kafkaEntities, ...messagingEntities],
       migrations: [...kafkaMigrations, ...messagingMigrations],
+      buildOptions: buildDataSourceOptions,
     };
 
     expect(await pendingSchemaChanges(sut)).toEqual([]);

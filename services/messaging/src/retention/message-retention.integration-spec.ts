@@ -5,8 +5,8 @@ import { DataSource } from 'typeorm';
 import { runRetentionTask } from '@caredispatch/kafka';
 import { ThrowawayDatabase } from '@caredispatch/testing';
 
-import { MessageState } from '../message/message-state';
 import { messagingMigrations } from '../entities';
+import { MessageState } from '../message/message-state';
 
 import { messageBodyRetention } from './message-retention';
 

@@ -1,4 +1,5 @@
 import { kafkaEntities, kafkaMigrations } from '@caredispatch/kafka';
+import { buildDataSourceOptions } from '@caredispatch/platform';
 import { pendingSchemaChanges } from '@caredispatch/testing';
 
 import { schedulingEntities, schedulingMigrations } from '../entities';
@@ -8,6 +9,7 @@ describe('scheduling migrations', () => {
     const sut = {
       entities: [...kafkaEntities, ...schedulingEntities],
       migrations: [...kafkaMigrations, ...schedulingMigrations],
+      buildOptions: buildDataSourceOptions,
     };
 
     expect(await pendingSchemaChanges(sut)).toEqual([]);
