@@ -8,6 +8,7 @@ import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'ehr_appointment_state' })
 @Check('CHK_ehr_appointment_state_lifecycle', `"lifecycle" IN ('active', 'cancelled')`)
 @Check('CHK_ehr_appointment_state_interval', '"end_at" >= "start_at"')
+@Check('CHK_ehr_appointment_state_sequence', '"sequence" >= 0')
 export class AppointmentStateEntity {
   @PrimaryColumn({
     name: 'tenant_id',

@@ -22,11 +22,11 @@ export enum MessageChannel {
 @Check('ck_message_channel', `channel IN ('sms')`)
 @Check(
   'ck_message_state',
-  `state IN ('queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'suppressed')`,
+  `state IN ('queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'suppressed', 'expired')`,
 )
 @Check(
   'ck_message_sendable',
-  `state IN ('suppressed', 'cancelled') OR (to_e164 IS NOT NULL AND body IS NOT NULL)`,
+  `state NOT IN ('queued', 'sending') OR (to_e164 IS NOT NULL AND body IS NOT NULL)`,
 )
 @Check(
   'ck_message_sending_claimed',
@@ -41,6 +41,9 @@ export enum MessageChannel {
 })
 @Index('ix_message_queued_due', ['nextAttemptAt'], { where: "state = 'queued'" })
 @Index('ix_message_sending_lease', ['leaseExpiresAt'], { where: "state = 'sending'" })
+@Index('ix_message_retention_pending', ['createdAt'], {
+  where: 'to_e164 IS NOT NULL OR body IS NOT NULL',
+})
 export class MessageEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_message' })
   id!: string;

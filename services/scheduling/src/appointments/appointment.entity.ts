@@ -14,6 +14,7 @@ import { AppointmentStatus } from './appointment-transition';
 @Check('ck_appointment_status', `status IN ('booked', 'cancelled')`)
 @Check('ck_appointment_revision', 'revision > 0')
 @Check('ck_appointment_interval', 'end_at >= start_at')
+@Check('ck_appointment_ehr_sequence', 'ehr_sequence >= 0')
 // Composite (tenant_id, id) keys: an appointment can never point at another tenant's row.
 @ForeignKey(() => PatientEntity, ['tenantId', 'patientId'], ['tenantId', 'id'], {
   name: 'fk_appointment_patient',
