@@ -7,24 +7,13 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { backoffDelayMs, describeError, sleep } from '@caredispatch/kafka';
+import { holdListenSession, sleep } from '@caredispatch/kafka';
 import { SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
 import { MESSAGE_DUE_CHANNEL } from '../message/message.repository';
 
 import { MessageSender } from './message-sender.service';
-
-import type { PoolClient } from 'pg';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-
-/** Releases a pooled connection; with an error the pool discards it instead of reusing it. */
-type ReleaseConnection = (error?: Error) => void;
-
-/** How one LISTEN session ended: stopped on purpose, or lost (and whether it ever listened). */
-type ListenOutcome = { kind: 'stopped' } | { kind: 'lost'; listened: boolean; error: unknown };
-
-const RELISTEN_BACKOFF = { baseDelayMs: 200, maxDelayMs: 10_000 };
 
 /**
  * Drives MessageSender: runs back to back while there is work, and while idle sleeps until
@@ -65,7 +54,17 @@ export class SenderLoop implements OnApplicationBootstrap, BeforeApplicationShut
     this.stopping = stopping;
     this.healthy = true;
     this.running = this.loop(stopping.signal);
-    this.listening = this.keepListening(stopping.signal);
+    // Not a readiness fault when it drops: the poll keeps sending, only later.
+    this.listening = holdListenSession(
+      {
+        dataSource: this.dataSource,
+        channel: MESSAGE_DUE_CHANNEL,
+        onNotify: this.onNotify,
+        logger: this.logger,
+        owner: 'message sender',
+      },
+      stopping.signal,
+    );
   }
 
   /** Resolves once the current round has finished and the LISTEN connection is released. */
@@ -122,93 +121,4 @@ export class SenderLoop implements OnApplicationBootstrap, BeforeApplicationShut
     this.wakeRequested = true;
     this.wake?.();
   };
-
-  /** Holds a LISTEN session until stopped, re-opening it with backoff when it drops. */
-  private async keepListening(stopping: AbortSignal): Promise<void> {
-    let failures = 0;
-    while (!stopping.aborted) {
-      const outcome = await this.listenOnce(stopping);
-      if (outcome.kind === 'stopped') return;
-      failures = outcome.listened ? 1 : failures + 1;
-      // Not a readiness fault: the poll keeps sending, only later.
-      this.logger.warn({
-        message: 'sender wake-up connection lost; polling until it is back',
-        error: describeError(outcome.error),
-        attempt: failures,
-      });
-      await sleep(backoffDelayMs(failures, RELISTEN_BACKOFF), stopping);
-    }
-  }
-
-  private async listenOnce(stopping: AbortSignal): Promise<ListenOutcome> {
-    let client: PoolClient;
-    let release: ReleaseConnection;
-    try {
-      [client, release] = await this.obtainConnection();
-    } catch (error) {
-      return { kind: 'lost', listened: false, error };
-    }
-    if (stopping.aborted) {
-      release();
-      return { kind: 'stopped' };
-    }
-
-    let onLost: (error: unknown) => void = () => undefined;
-    const lost = new Promise<ListenOutcome>((resolve) => {
-      onLost = (error) => resolve({ kind: 'lost', listened: true, error });
-    });
-    let onStop: () => void = () => undefined;
-    const stopped = new Promise<ListenOutcome>((resolve) => {
-      onStop = () => resolve({ kind: 'stopped' });
-    });
-    const onEnd = () => onLost(new Error('listen connection ended'));
-    client.on('notification', this.onNotify);
-    client.on('error', onLost);
-    client.on('end', onEnd);
-    stopping.addEventListener('abort', onStop, { once: true });
-    let stoppedOnPurpose = false;
-    try {
-      await client.query(`LISTEN ${MESSAGE_DUE_CHANNEL}`);
-      // Messages queued while no one listened were announced to no one.
-      this.onNotify();
-      const outcome = await Promise.race([lost, stopped]);
-      if (outcome.kind === 'lost') {
-        release(asError(outcome.error));
-        return outcome;
-      }
-      stoppedOnPurpose = true;
-      await client.query('UNLISTEN *');
-      client.off('notification', this.onNotify);
-      client.off('error', onLost);
-      client.off('end', onEnd);
-      release();
-      return outcome;
-    } catch (error) {
-      // Our `error` listener stays attached: the discarded client may still report its end.
-      release(asError(error));
-      return stoppedOnPurpose ? { kind: 'stopped' } : { kind: 'lost', listened: false, error };
-    } finally {
-      stopping.removeEventListener('abort', onStop);
-    }
-  }
-
-  /** A dedicated pooled connection: LISTEN is per session and must outlive any transaction. */
-  private async obtainConnection(): Promise<[PoolClient, ReleaseConnection]> {
-    const driver: unknown = this.dataSource.driver;
-    if (!isPostgresDriver(driver)) throw new Error('the sender wake-up needs the postgres driver');
-    const connection: unknown = await driver.obtainMasterConnection();
-    return connection as [PoolClient, ReleaseConnection];
-  }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(describeError(error));
-}
-
-function isPostgresDriver(
-  driver: unknown,
-): driver is Pick<PostgresDriver, 'obtainMasterConnection'> {
-  return (
-    typeof (driver as Partial<PostgresDriver> | undefined)?.obtainMasterConnection === 'function'
-  );
 }
