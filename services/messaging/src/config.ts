@@ -55,6 +55,12 @@ export const messagingConfigSchema = z
      * reconciling earlier finds nothing and texts the patient twice.
      */
     SENDER_LEASE_MS: positiveInt(30_000),
+    /**
+     * How long after a lapsed attempt's lease Twilio's Messages list may still not show a
+     * message it accepted. Until then reconciliation that finds nothing asks again later and
+     * never re-sends; only after it does "not listed" count as "not sent".
+     */
+    TWILIO_LIST_LAG_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
     SENDER_MAX_ATTEMPTS: positiveInt(8),
     SENDER_RETRY_BASE_MS: positiveInt(1_000),
     SENDER_RETRY_MAX_MS: positiveInt(60_000),

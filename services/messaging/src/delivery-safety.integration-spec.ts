@@ -239,6 +239,50 @@ describe('messaging delivery safety (PostgreSQL + Kafka + Twilio stand-in)', () 
     expect([message.state, message.provider_message_id]).toEqual(['sent', texts[0].sid]);
   });
 
+  describe('Twilio accepted, answered too late, and lists the message only after our lease lapsed', () => {
+    afterEach(() => {
+      harness.twilio.releaseHeldResponses();
+    });
+
+    it('should text once: reconciliation looks again while the list may lag, never re-sends', async () => {
+      const appointmentId = randomUUID();
+      const phone = uniquePhone();
+      // Listed 9 s after acceptance: after the 5 s lease, within lease + 6 s grace.
+      harness.twilio.holdNextResponses(1);
+      harness.twilio.listLate(9_000);
+
+      await harness.produce(booked({ appointmentId, phoneE164: phone }));
+
+      const [message] = await settledMessages(appointmentId);
+      const texts = smsTo(phone);
+      expect(texts).toHaveLength(1);
+      expect([message.state, message.provider_message_id]).toEqual(['sent', texts[0].sid]);
+      expect(await eventTypesOf(appointmentId)).toEqual(['MessageQueuedV1', 'MessageSentV1']);
+    });
+
+    it('should take a status callback that names the message as proof it was sent', async () => {
+      const appointmentId = randomUUID();
+      const phone = uniquePhone();
+      // Listed only long after lease + grace: the callback is the only proof there is.
+      harness.twilio.holdNextResponses(1);
+      harness.twilio.listLate(120_000);
+      await harness.produce(booked({ appointmentId, phoneE164: phone }));
+      const [sms] = await harness.twilio.waitForMessages(1, 15_000, (m) => m.to === phone);
+
+      const callback = await harness.twilio.sendStatusCallback(sms.sid, 'delivered');
+
+      expect(callback.status).toBe(204);
+      const [message] = await settledMessages(appointmentId);
+      expect(smsTo(phone)).toHaveLength(1);
+      expect([message.state, message.provider_message_id]).toEqual(['delivered', sms.sid]);
+      expect(await eventTypesOf(appointmentId)).toEqual([
+        'MessageQueuedV1',
+        'MessageSentV1',
+        'MessageDeliveredV1',
+      ]);
+    });
+  });
+
   describe('a status callback that arrives before the SID is recorded', () => {
     it('should answer 2xx and apply it once the send is recorded', async () => {
       const appointmentId = randomUUID();

@@ -71,6 +71,8 @@ export class MessagingHarness {
       PRACTICE_NAMES: JSON.stringify({ [this.tenantId]: 'Acme Family Practice' }),
       SENDER_POLL_INTERVAL_MS: '50',
       SENDER_LEASE_MS: '5000',
+      // Tests that make Twilio list late keep the lag below this (or prove what happens above it).
+      TWILIO_LIST_LAG_GRACE_MS: '6000',
       SENDER_RETRY_BASE_MS: '100',
       SENDER_RETRY_MAX_MS: '200',
       ...this.overrides,

@@ -131,6 +131,8 @@ export class Stack {
         SENDER_POLL_INTERVAL_MS: '50',
         // Short lease so a send cut off by a kill is reconciled within a test's patience.
         SENDER_LEASE_MS: '5000',
+        // Above the fault suite's 20 s listing lag (test/faults/fault-scenarios.ts twilioTrouble).
+        TWILIO_LIST_LAG_GRACE_MS: '25000',
         TWILIO_REQUEST_TIMEOUT_MS: '2000',
         SENDER_RETRY_BASE_MS: '100',
         SENDER_RETRY_MAX_MS: '500',

@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'early_status_callback' })
 @Index('ix_early_status_callback_received_at', ['receivedAt'])
+@Index('ix_early_status_callback_message_id', ['messageId'], { where: 'message_id IS NOT NULL' })
 export class EarlyStatusCallbackEntity {
   @PrimaryColumn({
     name: 'provider_message_id',
@@ -29,6 +30,10 @@ export class EarlyStatusCallbackEntity {
 
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode!: string | null;
+
+  /** Our message id from the StatusCallback URL; null for callbacks to URLs without one. */
+  @Column({ name: 'message_id', type: 'uuid', nullable: true })
+  messageId!: string | null;
 
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;

@@ -95,6 +95,10 @@ export class MessageEntity {
   @Column({ name: 'first_attempt_at', type: 'timestamptz', nullable: true })
   firstAttemptAt!: Date | null;
 
+  /** When the newest send attempt started: no answer to it is conclusive before lease + list lag. */
+  @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
+  lastAttemptAt!: Date | null;
+
   @Column({ name: 'claim_token', type: 'uuid', nullable: true })
   claimToken!: string | null;
 

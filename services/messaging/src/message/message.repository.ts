@@ -47,6 +47,8 @@ export interface ClaimedMessage {
   readonly body: string;
   readonly attempts: number;
   readonly firstAttemptAt: Date;
+  /** When the newest attempt started (a lapsed lease's attempt may still be listed late). */
+  readonly lastAttemptAt: Date;
   readonly claimToken: string;
   readonly correlationId: string;
   readonly lastEventId: string;
@@ -70,6 +72,7 @@ interface MessageRow {
   attempts: number;
   next_attempt_at: Date;
   first_attempt_at: Date | null;
+  last_attempt_at: Date | null;
   claim_token: string | null;
   lease_expires_at: Date | null;
   correlation_id: string;
@@ -92,6 +95,8 @@ export interface EarlyStatusReport {
   readonly providerStatus: string;
   readonly transition: string;
   readonly errorCode: string | null;
+  /** Our message id, when the callback URL named it (see MessageSender's StatusCallback URL). */
+  readonly messageId: string | null;
 }
 
 /** The claimed rows with the appointment's newest revision (appointment_revision is not modified here). */
@@ -216,7 +221,8 @@ export class MessageRepository {
        claimed AS (
          UPDATE message m
          SET state = 'sending', claim_token = gen_random_uuid(), lease_expires_at = $2,
-             attempts = m.attempts + 1, first_attempt_at = COALESCE(m.first_attempt_at, $1), updated_at = $1
+             attempts = m.attempts + 1, first_attempt_at = COALESCE(m.first_attempt_at, $1),
+             last_attempt_at = $1, updated_at = $1
          FROM due WHERE m.id = due.id
          RETURNING m.*)
        ${WITH_LATEST_REVISION}`,
@@ -330,16 +336,17 @@ export class MessageRepository {
 
   /**
    * Keeps the message in `sending` but lets the lease lapse at `reconcileAt`: its outcome is
-   * unknown, so recovery must ask the provider before it is sent again.
+   * unknown, so recovery must ask the provider before it is sent again. A null `errorCode`
+   * keeps the one recorded (a re-check changes nothing about why the outcome is unknown).
    */
   async deferToReconciliation(
     claim: ClaimedMessage,
     reconcileAt: Date,
-    errorCode: string,
+    errorCode: string | null,
     now: Date,
   ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE message SET lease_expires_at = $3, error_code = $4, updated_at = $5
+      `UPDATE message SET lease_expires_at = $3, error_code = COALESCE($4, error_code), updated_at = $5
        WHERE id = $1 AND claim_token = $2 AND state = 'sending'`,
       [claim.id, claim.claimToken, reconcileAt, errorCode, now],
     );
@@ -375,11 +382,35 @@ export class MessageRepository {
     now: Date,
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO early_status_callback (provider_message_id, provider_status, transition, error_code, received_at)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO early_status_callback (provider_message_id, provider_status, transition, error_code, message_id, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (provider_message_id, provider_status) DO NOTHING`,
-      [providerMessageId, report.providerStatus, report.transition, report.errorCode, now],
+      [
+        providerMessageId,
+        report.providerStatus,
+        report.transition,
+        report.errorCode,
+        report.messageId,
+        now,
+      ],
     );
+  }
+
+  /**
+   * Provider ids that early status reports tie to this message and that no message has
+   * recorded yet: each is the provider's word that it accepted one of the message's attempts.
+   */
+  async unrecordedProviderIdsReportedFor(messageId: string): Promise<string[]> {
+    const rows = await rowsOf<{ provider_message_id: string }>(
+      this.dataSource.manager,
+      `SELECT e.provider_message_id FROM early_status_callback e
+       WHERE e.message_id = $1
+         AND NOT EXISTS (SELECT 1 FROM message m WHERE m.provider_message_id = e.provider_message_id)
+       GROUP BY e.provider_message_id
+       ORDER BY min(e.received_at)`,
+      [messageId],
+    );
+    return rows.map((row) => row.provider_message_id);
   }
 
   /** Removes and returns the reports kept for this id, oldest first. */
@@ -391,6 +422,7 @@ export class MessageRepository {
       provider_status: string;
       transition: string;
       error_code: string | null;
+      message_id: string | null;
       received_at: Date;
     }>(
       manager,
@@ -403,6 +435,7 @@ export class MessageRepository {
       providerStatus: row.provider_status,
       transition: row.transition,
       errorCode: row.error_code,
+      messageId: row.message_id,
     }));
   }
 
@@ -471,6 +504,7 @@ function toEntity(row: MessageRow): MessageEntity {
   entity.attempts = row.attempts;
   entity.nextAttemptAt = row.next_attempt_at;
   entity.firstAttemptAt = row.first_attempt_at;
+  entity.lastAttemptAt = row.last_attempt_at;
   entity.claimToken = row.claim_token;
   entity.leaseExpiresAt = row.lease_expires_at;
   entity.correlationId = row.correlation_id;
@@ -509,6 +543,8 @@ function toClaimed(row: ClaimedRow): ClaimedMessage {
     body: row.body,
     attempts: row.attempts,
     firstAttemptAt: row.first_attempt_at,
+    // Rows claimed before last_attempt_at existed: the first attempt is the known bound.
+    lastAttemptAt: row.last_attempt_at ?? row.first_attempt_at,
     claimToken: row.claim_token,
     correlationId: row.correlation_id,
     lastEventId: row.last_event_id,

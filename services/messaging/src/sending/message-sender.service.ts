@@ -22,6 +22,9 @@ const RECONCILE_CLOCK_SKEW_MS = 5 * 60_000;
 
 export const RETRIES_EXHAUSTED = 'RETRIES_EXHAUSTED';
 
+/** Within the list-lag grace, an unlisted message is looked up this many times (plus once at its end). */
+const LIST_LOOKUPS_PER_GRACE = 4;
+
 const tracer = trace.getTracer('messaging');
 
 /**
@@ -35,13 +38,17 @@ const tracer = trace.getTracer('messaging');
  * provider error) is never sent blind again: reconcile() asks the provider first, and only
  * once no answer to the attempt can still be in flight (the lease taken at the claim runs
  * past the request timeout by more than the timeout itself). What the provider has was sent,
- * and is recorded so, whatever happened to the appointment meanwhile; what it does not have
- * is withdrawn, expired or sent again by the same rules as a fresh message.
+ * and is recorded so, whatever happened to the appointment meanwhile: a status callback that
+ * names the message (its StatusCallback URL carries our id) proves it, and so does the
+ * provider's list. The list lags, so "not listed" counts only once the newest attempt is older
+ * than its lease plus TWILIO_LIST_LAG_GRACE_MS; until then the message is looked up again.
+ * What the provider then does not have is withdrawn, expired or sent again by the same rules
+ * as a fresh message.
  */
 @Injectable()
 export class MessageSender {
   private readonly logger = new Logger(MessageSender.name);
-  private readonly statusCallbackUrl: string;
+  private readonly statusCallbackBase: string;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -52,7 +59,7 @@ export class MessageSender {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {
-    this.statusCallbackUrl = `${config.PUBLIC_BASE_URL}${STATUS_CALLBACK_PATH}`;
+    this.statusCallbackBase = `${config.PUBLIC_BASE_URL}${STATUS_CALLBACK_PATH}`;
   }
 
   /** One round: recover lapsed claims, then send what is due. Returns how many messages it handled. */
@@ -93,7 +100,8 @@ export class MessageSender {
       ({ providerMessageId } = await this.gateway.send({
         to: claim.toE164,
         body: claim.body,
-        statusCallbackUrl: this.statusCallbackUrl,
+        // Our id in the URL lets a report that overtakes the answer prove what was sent.
+        statusCallbackUrl: `${this.statusCallbackBase}?messageId=${claim.id}`,
       }));
     } catch (error) {
       await this.handleSendFailure(claim, asGatewayError(error));
@@ -104,6 +112,11 @@ export class MessageSender {
 
   /** Finds out whether the provider already has this message; re-queues only if it does not. */
   private async reconcile(claim: ClaimedMessage): Promise<void> {
+    const reported = (await this.messages.unrecordedProviderIdsReportedFor(claim.id)).at(0);
+    if (reported !== undefined) {
+      await this.recordSent(claim, reported, 'confirmed by an early status callback');
+      return;
+    }
     const since = new Date(claim.firstAttemptAt.getTime() - RECONCILE_CLOCK_SKEW_MS);
     let candidates;
     try {
@@ -130,6 +143,20 @@ export class MessageSender {
     const ours = sameText.filter((c) => !taken.has(c.providerMessageId)).at(-1);
     if (ours) {
       await this.recordSent(claim, ours.providerMessageId, 'found by reconciliation');
+      return;
+    }
+    const now = this.clock.now();
+    const conclusiveAt = this.listConclusiveAt(claim);
+    if (now.getTime() < conclusiveAt.getTime()) {
+      // Not listed (yet): the list may lag. Neither send nor withdraw: ask again later.
+      const lookAgainMs = Math.ceil(this.config.TWILIO_LIST_LAG_GRACE_MS / LIST_LOOKUPS_PER_GRACE);
+      await this.messages.deferToReconciliation(
+        claim,
+        earliest(new Date(now.getTime() + lookAgainMs), conclusiveAt),
+        null,
+        now,
+      );
+      this.log('log', 'not listed yet; will look again', claim);
       return;
     }
     // The provider does not have it: from here it is as if never sent.
@@ -244,6 +271,12 @@ export class MessageSender {
     this.log('warn', 'message failed', claim, { errorCode });
   }
 
+  /** From when Twilio's list not showing the newest attempt means it was never accepted. */
+  private listConclusiveAt(claim: ClaimedMessage): Date {
+    const { SENDER_LEASE_MS: leaseMs, TWILIO_LIST_LAG_GRACE_MS: graceMs } = this.config;
+    return new Date(claim.lastAttemptAt.getTime() + leaseMs + graceMs);
+  }
+
   private retryAt(attempts: number): Date {
     const delay = backoffDelayMs(attempts, {
       baseDelayMs: this.config.SENDER_RETRY_BASE_MS,
@@ -290,6 +323,10 @@ export class MessageSender {
 
 function latest(a: Date, b: Date): Date {
   return a.getTime() >= b.getTime() ? a : b;
+}
+
+function earliest(a: Date, b: Date): Date {
+  return a.getTime() <= b.getTime() ? a : b;
 }
 
 function asGatewayError(error: unknown): SmsGatewayError {

@@ -17,7 +17,35 @@ describe(parseTwilioStatusCallback.name, () => {
       To: '+15005550006',
     });
 
-    expect(sut).toEqual({ messageSid: SID, messageStatus: 'undelivered', errorCode: '30003' });
+    expect(sut).toEqual({
+      messageSid: SID,
+      messageStatus: 'undelivered',
+      errorCode: '30003',
+      messageId: null,
+    });
+  });
+
+  it('should read our message id from the callback URL query', () => {
+    const messageId = '0b6c5f7e-8d1a-4c2b-9e3f-a1b2c3d4e5f6';
+
+    const sut = parseTwilioStatusCallback(
+      { MessageSid: SID, MessageStatus: 'sent' },
+      { messageId: messageId.toUpperCase() },
+    );
+
+    expect(sut.messageId).toBe(messageId);
+  });
+
+  it('should reject a callback whose messageId is not a UUID, naming the field', () => {
+    const act = (): unknown =>
+      parseTwilioStatusCallback({ MessageSid: SID, MessageStatus: 'sent' }, { messageId: 'x' });
+
+    expect(act).toThrow(
+      expect.objectContaining({
+        code: MessagingErrorCode.StatusCallbackInvalid,
+        details: { problems: ['messageId (query) must be a UUID'] },
+      }) as Error,
+    );
   });
 
   it('should reject a callback without a Message SID', () => {

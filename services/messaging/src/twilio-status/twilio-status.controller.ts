@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Query, UseGuards } from '@nestjs/common';
 
 import { STATUS_CALLBACK_PATH } from '../sending/message-sender.service';
 
@@ -14,7 +14,7 @@ export class TwilioStatusController {
   @Post(STATUS_CALLBACK_PATH)
   @HttpCode(HttpStatus.NO_CONTENT)
   @UseGuards(TwilioSignatureGuard)
-  async report(@Body() body: unknown): Promise<void> {
-    await this.statuses.apply(parseTwilioStatusCallback(body));
+  async report(@Body() body: unknown, @Query() query: unknown): Promise<void> {
+    await this.statuses.apply(parseTwilioStatusCallback(body, query));
   }
 }

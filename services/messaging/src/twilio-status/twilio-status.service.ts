@@ -47,6 +47,7 @@ export class TwilioStatusService {
               providerStatus: callback.messageStatus,
               transition,
               errorCode: callback.errorCode,
+              messageId: callback.messageId,
             },
             this.clock.now(),
           );

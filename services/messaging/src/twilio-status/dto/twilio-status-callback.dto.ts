@@ -9,13 +9,24 @@ export interface TwilioStatusCallback {
   readonly messageSid: string;
   readonly messageStatus: string;
   readonly errorCode: string | null;
+  /** Our message id from the callback URL's query (MessageSender puts it there); null without. */
+  readonly messageId: string | null;
 }
 
 const SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
 
-/** Parses the urlencoded body; runs after the signature check, so only Twilio's input reaches it. */
-export function parseTwilioStatusCallback(body: unknown): TwilioStatusCallback {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Parses the urlencoded body and the callback URL's query; runs after the signature check
+ * (which covers both), so only Twilio's input reaches it.
+ */
+export function parseTwilioStatusCallback(
+  body: unknown,
+  query: unknown = {},
+): TwilioStatusCallback {
   const form = asForm(body);
+  const messageId = asForm(query)['messageId'];
   const messageSid = form['MessageSid'];
   const messageStatus = form['MessageStatus'] ?? form['SmsStatus'];
   const errorCode = form['ErrorCode'];
@@ -26,12 +37,19 @@ export function parseTwilioStatusCallback(body: unknown): TwilioStatusCallback {
     problems.push('MessageStatus is required');
   if (errorCode !== undefined && errorCode !== '' && !/^\d{1,10}$/.test(errorCode))
     problems.push('ErrorCode must be numeric');
+  if (messageId !== undefined && !UUID.test(messageId))
+    problems.push('messageId (query) must be a UUID');
   if (problems.length > 0 || messageSid === undefined || messageStatus === undefined) {
     throw new MessagingError(MessagingErrorCode.StatusCallbackInvalid, 'Invalid status callback', {
       problems,
     });
   }
-  return { messageSid, messageStatus, errorCode: errorCode ? errorCode : null };
+  return {
+    messageSid,
+    messageStatus,
+    errorCode: errorCode ? errorCode : null,
+    messageId: messageId?.toLowerCase() ?? null,
+  };
 }
 
 /** Express' urlencoded parser (extended: false) yields strings, or arrays for repeated keys. */
