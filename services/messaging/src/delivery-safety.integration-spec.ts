@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { Client } from 'pg';
+
 import { timestampFromDate } from '@caredispatch/contracts';
 import {
   aScheduledAppointment,
@@ -221,6 +223,38 @@ describe('messaging delivery safety (PostgreSQL + Kafka + Twilio stand-in)', () 
       expect([message.state, message.provider_message_id]).toEqual(['sent', texts[0].sid]);
       expect(await eventTypesOf(appointmentId)).toEqual(['MessageQueuedV1', 'MessageSentV1']);
     });
+  });
+
+  it('should not send while a consumer is committing a cancellation of the appointment', async () => {
+    const appointmentId = randomUUID();
+    const phone = uniquePhone();
+    await harness.senderLoop.stop();
+    const consumer = new Client({ connectionString: harness.databaseUrl });
+    await consumer.connect();
+    try {
+      await harness.waitConsumed(
+        await harness.produce(booked({ appointmentId, phoneE164: phone })),
+      );
+      // What the cancellation's consumer transaction does first, not yet committed.
+      await consumer.query('BEGIN');
+      await consumer.query(
+        `UPDATE appointment_revision SET revision = 2, cancelled = true WHERE appointment_id = $1`,
+        [appointmentId],
+      );
+
+      await harness.sender.runOnce();
+      const whileCommitting = (await messagesOf(appointmentId)).map((row) => row.state);
+      await consumer.query('COMMIT');
+      await harness.sender.runOnce();
+
+      expect(whileCommitting).toEqual(['queued']);
+      expect(smsTo(phone)).toHaveLength(0);
+      expect((await messagesOf(appointmentId)).map((row) => row.state)).toEqual(['cancelled']);
+      expect(await eventTypesOf(appointmentId)).toEqual(['MessageQueuedV1', 'MessageWithdrawnV1']);
+    } finally {
+      await consumer.end();
+      harness.senderLoop.start();
+    }
   });
 
   it('should text once when Twilio accepts after our timeout and lists the message late', async () => {

@@ -19,6 +19,7 @@ import { freePort, ThrowawayDatabase, TwilioStandIn } from '@caredispatch/testin
 import { AppModule } from '../src/app.module';
 import { loadMessagingConfig, type MessagingConfig } from '../src/config';
 import { messagingErrors } from '../src/messaging.errors';
+import { MessageSender } from '../src/sending/message-sender.service';
 import { SenderLoop } from '../src/sending/sender-loop';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -115,6 +116,15 @@ export class MessagingHarness {
 
   get senderLoop(): SenderLoop {
     return this.app.get(SenderLoop);
+  }
+
+  /** One sender round at the test's pace (stop the loop first). */
+  get sender(): MessageSender {
+    return this.app.get(MessageSender);
+  }
+
+  get databaseUrl(): string {
+    return this.database.url;
   }
 
   /** An envelope as scheduling would publish it. */

@@ -208,16 +208,24 @@ export class MessageRepository {
     await manager.query(`UPDATE message SET last_event_id = $2 WHERE id = $1`, [id, eventId]);
   }
 
-  /** Claims up to `limit` due queued messages (skipping rows other senders hold). */
+  /**
+   * Claims up to `limit` due queued messages, skipping rows other senders hold and messages
+   * whose appointment a consumer is changing right now (its transaction holds the revision
+   * row until it commits): the claim decides on the latest revision, so it must not decide
+   * on the one being replaced. Every queued message has a revision row (the consumer writes
+   * it first), hence the inner join.
+   */
   async claimDue(now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]> {
     const rows = await rowsOf<ClaimedRow>(
       this.dataSource.manager,
       `WITH due AS (
-         SELECT id FROM message
-         WHERE state = 'queued' AND next_attempt_at <= $1
-         ORDER BY next_attempt_at
+         SELECT m.id FROM message m
+         JOIN appointment_revision r ON r.tenant_id = m.tenant_id AND r.appointment_id = m.appointment_id
+         WHERE m.state = 'queued' AND m.next_attempt_at <= $1
+         ORDER BY m.next_attempt_at
          LIMIT $3
-         FOR UPDATE SKIP LOCKED),
+         FOR UPDATE OF m SKIP LOCKED
+         FOR SHARE OF r SKIP LOCKED),
        claimed AS (
          UPDATE message m
          SET state = 'sending', claim_token = gen_random_uuid(), lease_expires_at = $2,
