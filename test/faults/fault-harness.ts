@@ -279,11 +279,20 @@ async function collectEvidence(
   auditValid: boolean;
   auditMissing: number;
 }> {
-  const texts = stack.twilio.messages().map((message) => ({
-    to: message.to,
-    body: message.body,
-    createdAt: message.dateCreated.getTime(),
-  }));
+  // This run's messaging also consumes other runs' events on the shared broker and texts
+  // their (same-numbered) patients through this stand-in: leave out what another tenant's
+  // message recorded. A text no message recorded stays in: it may be our duplicate.
+  const foreign = await foreignTexts(stack, tenantId);
+  const decided = await sendDecisions(stack, tenantId);
+  const texts = stack.twilio
+    .messages()
+    .filter((message) => !foreign.has(message.sid))
+    .map((message) => ({
+      to: message.to,
+      body: message.body,
+      createdAt: message.dateCreated.getTime(),
+      decidedAt: decided.get(message.sid),
+    }));
   const rows = await stack.database('scheduling').query<{
     id: string;
     ehr_appointment_id: string;
@@ -337,6 +346,29 @@ async function collectEvidence(
     auditValid: verifyChain ? await verifyAuditChain(stack, tenantId) : true,
     auditMissing: produced.size,
   };
+}
+
+/** Provider ids of texts sent for other tenants' messages. */
+async function foreignTexts(stack: Stack, tenantId: string): Promise<Set<string>> {
+  const rows = await stack.database('messaging').query<{ provider_message_id: string }>(
+    `SELECT provider_message_id FROM message
+      WHERE tenant_id <> $1 AND provider_message_id IS NOT NULL`,
+    [tenantId],
+  );
+  return new Set(rows.map((row) => row.provider_message_id));
+}
+
+/** For each text this tenant's messages recorded: when its newest attempt was claimed. */
+async function sendDecisions(stack: Stack, tenantId: string): Promise<Map<string, number>> {
+  const rows = await stack.database('messaging').query<{
+    provider_message_id: string;
+    last_attempt_at: Date;
+  }>(
+    `SELECT provider_message_id, last_attempt_at FROM message
+      WHERE tenant_id = $1 AND provider_message_id IS NOT NULL AND last_attempt_at IS NOT NULL`,
+    [tenantId],
+  );
+  return new Map(rows.map((row) => [row.provider_message_id, row.last_attempt_at.getTime()]));
 }
 
 async function verifyAuditChain(stack: Stack, tenantId: string): Promise<boolean> {

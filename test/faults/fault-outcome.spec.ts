@@ -119,6 +119,31 @@ describe(judgeFault.name, () => {
     expect(sut.afterCancellation).toBe(0);
   });
 
+  it('should judge a recorded text by when messaging decided to send it', () => {
+    const consumed = {
+      ...recorded(1, 'cancelled', T0 + 3_100),
+      messagingUpdatedAt: new Date(T0 + 4_000),
+    };
+    const text = { to: '+13322000001', body: CONFIRMED, createdAt: T0 + 5_000 };
+
+    const inFlight = judgeFault(
+      evidence({
+        appointments: [appointment(1, 'cancelled')],
+        texts: [{ ...text, decidedAt: T0 + 3_900 }],
+        recorded: [consumed],
+      }),
+    );
+    const decidedLate = judgeFault(
+      evidence({
+        appointments: [appointment(1, 'cancelled')],
+        texts: [{ ...text, decidedAt: T0 + 4_100 }],
+        recorded: [consumed],
+      }),
+    );
+
+    expect([inFlight.afterCancellation, decidedLate.afterCancellation]).toEqual([0, 1]);
+  });
+
   it('should accept a confirmation that went out before the cancellation', () => {
     const sut = judgeFault(
       evidence({

@@ -11,6 +11,12 @@ export interface SentText {
   readonly to: string;
   readonly body: string;
   readonly createdAt: number;
+  /**
+   * When messaging decided to send it: the claim of the newest attempt of the message that
+   * recorded this text (an upper bound). Undefined for a text no message recorded: it is
+   * judged by when Twilio created it.
+   */
+  readonly decidedAt?: number;
 }
 
 /** An appointment as scheduling (the system of record) holds it at the end. */
@@ -53,6 +59,10 @@ export interface FaultOutcome {
   readonly maxLatencyMs: number;
   /** One line per violated acceptance rule; empty when the fault passed. */
   readonly violations: string[];
+}
+
+function decidedAt(text: SentText): number {
+  return text.decidedAt ?? text.createdAt;
 }
 
 /** The state the EHR finally told us about: the last accepted delivery. */
@@ -114,7 +124,9 @@ export function judgeFault(evidence: FaultEvidence): FaultOutcome {
     }
     const lastChange = appointment.deliveries.at(-1);
     // From the moment messaging consumed the change (it cannot act on what it has not seen);
-    // else scheduling's commit time; else the EHR's acceptance time.
+    // else scheduling's commit time; else the EHR's acceptance time. A text counts against
+    // it by when messaging decided to send it: a send already in flight cannot be recalled,
+    // and under load Twilio may create it a while after the decision.
     const changedAt =
       recordedRight?.messagingUpdatedAt?.getTime() ??
       recordedRight?.updatedAt.getTime() ??
@@ -122,14 +134,14 @@ export function judgeFault(evidence: FaultEvidence): FaultOutcome {
       0;
 
     if (story === 'cancelled') {
-      const late = texts.filter((text) => text.createdAt > changedAt).length;
+      const late = texts.filter((text) => decidedAt(text) > changedAt).length;
       afterCancellation += late;
       if (late > 0) note('text after cancellation', appointment);
       continue;
     }
     if (story === 'rescheduled') {
       const stale = texts.filter(
-        (text) => text.body.includes(BOOKED_TIME_TEXT) && text.createdAt > changedAt,
+        (text) => text.body.includes(BOOKED_TIME_TEXT) && decidedAt(text) > changedAt,
       ).length;
       staleAfterMove += stale;
       if (stale > 0) note('stale text after move', appointment);
