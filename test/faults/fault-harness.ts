@@ -213,6 +213,11 @@ export async function runFault(
         `other tenants' events this run's consumers dead-lettered: ${count} × ${reason}`,
       );
     }
+    if (evidence.leftOut > 0) {
+      diagnostics.push(
+        `texts other stacks on the shared broker caused, left out: ${evidence.leftOut}`,
+      );
+    }
     diagnostics.push(...(await pipelineState(started, tenantId, stream)));
     return { scenario, outcome, diagnostics, logDir: started.logDir };
   } finally {
@@ -278,21 +283,9 @@ async function collectEvidence(
   recorded: RecordedAppointment[];
   auditValid: boolean;
   auditMissing: number;
+  /** Texts other stacks on the shared broker caused (see textsOf). */
+  leftOut: number;
 }> {
-  // This run's messaging also consumes other runs' events on the shared broker and texts
-  // their (same-numbered) patients through this stand-in: leave out what another tenant's
-  // message recorded. A text no message recorded stays in: it may be our duplicate.
-  const foreign = await foreignTexts(stack, tenantId);
-  const decided = await sendDecisions(stack, tenantId);
-  const texts = stack.twilio
-    .messages()
-    .filter((message) => !foreign.has(message.sid))
-    .map((message) => ({
-      to: message.to,
-      body: message.body,
-      createdAt: message.dateCreated.getTime(),
-      decidedAt: decided.get(message.sid),
-    }));
   const rows = await stack.database('scheduling').query<{
     id: string;
     ehr_appointment_id: string;
@@ -315,6 +308,7 @@ async function collectEvidence(
     [tenantId],
   );
   const knownById = new Map(known.map((row) => [row.appointment_id, row]));
+  const { texts, leftOut } = await textsOf(stack, tenantId, new Set(rows.map((row) => row.id)));
   const recorded = rows.map((row) => {
     const atMessaging = knownById.get(row.id);
     return {
@@ -345,30 +339,53 @@ async function collectEvidence(
     recorded,
     auditValid: verifyChain ? await verifyAuditChain(stack, tenantId) : true,
     auditMissing: produced.size,
+    leftOut,
   };
 }
 
-/** Provider ids of texts sent for other tenants' messages. */
-async function foreignTexts(stack: Stack, tenantId: string): Promise<Set<string>> {
-  const rows = await stack.database('messaging').query<{ provider_message_id: string }>(
-    `SELECT provider_message_id FROM message
-      WHERE tenant_id <> $1 AND provider_message_id IS NOT NULL`,
-    [tenantId],
-  );
-  return new Set(rows.map((row) => row.provider_message_id));
-}
-
-/** For each text this tenant's messages recorded: when its newest attempt was claimed. */
-async function sendDecisions(stack: Stack, tenantId: string): Promise<Map<string, number>> {
+/**
+ * The texts at this run's stand-in that this run's pipeline caused, each with when messaging
+ * decided to send it (the claim of its message's newest attempt). Stacks on the shared broker
+ * consume each other's events: this messaging texts other runs' (same-numbered) patients, and
+ * another run's scheduling turns this run's EHR events into appointments of its own (other
+ * ids, this tenant), which this messaging then texts too. Left out: texts a message recorded
+ * for another tenant or for an appointment this run's scheduling does not hold. A text no
+ * message recorded stays in: it may be our duplicate.
+ */
+async function textsOf(
+  stack: Stack,
+  tenantId: string,
+  ourAppointments: ReadonlySet<string>,
+): Promise<{ texts: SentText[]; leftOut: number }> {
   const rows = await stack.database('messaging').query<{
     provider_message_id: string;
-    last_attempt_at: Date;
+    tenant_id: string;
+    appointment_id: string;
+    last_attempt_at: Date | null;
   }>(
-    `SELECT provider_message_id, last_attempt_at FROM message
-      WHERE tenant_id = $1 AND provider_message_id IS NOT NULL AND last_attempt_at IS NOT NULL`,
-    [tenantId],
+    `SELECT provider_message_id, tenant_id, appointment_id::text AS appointment_id, last_attempt_at
+       FROM message WHERE provider_message_id IS NOT NULL`,
   );
-  return new Map(rows.map((row) => [row.provider_message_id, row.last_attempt_at.getTime()]));
+  const recordedBy = new Map(rows.map((row) => [row.provider_message_id, row]));
+  const texts: SentText[] = [];
+  let leftOut = 0;
+  for (const message of stack.twilio.messages()) {
+    const recorded = recordedBy.get(message.sid);
+    if (
+      recorded &&
+      (recorded.tenant_id !== tenantId || !ourAppointments.has(recorded.appointment_id))
+    ) {
+      leftOut += 1;
+      continue;
+    }
+    texts.push({
+      to: message.to,
+      body: message.body,
+      createdAt: message.dateCreated.getTime(),
+      decidedAt: recorded?.last_attempt_at?.getTime(),
+    });
+  }
+  return { texts, leftOut };
 }
 
 async function verifyAuditChain(stack: Stack, tenantId: string): Promise<boolean> {
