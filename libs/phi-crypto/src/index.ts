@@ -11,4 +11,4 @@ export * from './keys/phi-data-key.entity';
 export * from './blind-index/blind-index';
 export * from './rotation/data-key-rotation';
 export * from './rotation/column-reencryption';
-export * from './migrations/1764201700000-create-phi-data-key';
+export * from './migrations';
