@@ -38,6 +38,16 @@ const COMMON_ENV = [
   ['INBOX_RETENTION_HOURS', '168', 'Processed event ids are kept this long; at least the topic retention.'],
 ];
 
+/** PHI encryption at rest (libs/phi-crypto): the services that store patient contact data or message text. */
+const PHI_SECRETS = [
+  ['PHI_KEKS', 'phi-keys', 'keks', 'JSON object kekId -> base64 of 32 random bytes (key-encryption keys).'],
+  ['PHI_BLIND_INDEX_KEY', 'phi-keys', 'blind-index-key', 'Base64 of >= 32 random bytes: HMAC key of phone lookup hashes.'],
+];
+const PHI_ENV = [
+  ['PHI_KEK_ID', '', 'Id in PHI_KEKS that wraps new data keys; rotation re-wraps old ones under it. Required.'],
+  ['PHI_KEY_MAINTENANCE_INTERVAL_MS', '3600000', 'How often data keys are re-wrapped and plaintext PHI re-encrypted.'],
+];
+
 /** One entry per deployable service: what differs between the charts. */
 const SERVICES = [
   {
@@ -47,9 +57,11 @@ const SERVICES = [
     env: [
       ['WEBHOOK_TOLERANCE_SECONDS', '300', 'Maximum age of a webhook signature timestamp, in seconds.'],
       ['WEBHOOK_MAX_BODY_BYTES', '1048576', 'Largest accepted webhook body, in bytes.'],
+      ...PHI_ENV,
     ],
     secrets: [
       ['EHR_WEBHOOK_SECRETS', 'ehr-gateway-webhook-secrets', 'secrets', 'JSON object tenantId -> webhook signing secret.'],
+      ...PHI_SECRETS,
     ],
     ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],
     extraEgress: [],
@@ -59,8 +71,8 @@ const SERVICES = [
     name: 'scheduling',
     description: 'Owns appointments and slots; publishes scheduling events.',
     port: 3002,
-    env: [],
-    secrets: [],
+    env: [...PHI_ENV],
+    secrets: [...PHI_SECRETS],
     ingressFrom: [SAME_NAMESPACE_PEER],
     extraEgress: [],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
@@ -75,10 +87,12 @@ const SERVICES = [
       ['PUBLIC_BASE_URL', '', 'Public URL of this service, for Twilio status callbacks. Required.'],
       ['PRACTICE_NAMES', '', 'Optional JSON object tenantId -> practice display name.'],
       ['MESSAGE_BODY_RETENTION_DAYS', '30', 'Phone numbers and texts of finished messages are dropped after this many days.'],
+      ...PHI_ENV,
     ],
     secrets: [
       ['TWILIO_ACCOUNT_SID', 'messaging-twilio', 'account-sid', 'Twilio account SID.'],
       ['TWILIO_AUTH_TOKEN', 'messaging-twilio', 'auth-token', 'Twilio auth token (also verifies status callbacks).'],
+      ...PHI_SECRETS,
     ],
     ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],
     extraEgress: [PUBLIC_HTTPS_EGRESS],

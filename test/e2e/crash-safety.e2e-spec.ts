@@ -7,7 +7,7 @@ import {
   settledSmsTo,
   smsTo,
   type TenantCredentials,
-  thisStacksAppointmentIds,
+  messagesOfBooking,
   uniquePhone,
   waitForSmsTo,
 } from './support/flow';
@@ -61,26 +61,16 @@ describe('crash safety: SIGKILL between commit and effect', () => {
     await sut.ensureRunningWith('ehr-gateway');
     await sut.ensureRunningWith('messaging', { MESSAGE_SENDER_ENABLED: 'false' });
     const phone = uniquePhone();
-    expect(
-      (
-        await postBooking(
-          sut,
-          tenant,
-          FhirAppointmentBuilder.booking({ patientPhone: phone.display }),
-        )
-      ).status,
-    ).toBe(202);
+    const booking = FhirAppointmentBuilder.booking({ patientPhone: phone.display });
+    expect((await postBooking(sut, tenant, booking)).status).toBe(202);
     await eventually(
       async () => {
-        const ours = await thisStacksAppointmentIds(sut);
-        const rows = (
-          await sut
-            .database('messaging')
-            .query<{ state: string; appointment_id: string }>(
-              'SELECT state, appointment_id FROM message WHERE tenant_id = $1 AND to_e164 = $2',
-              [tenant.tenantId, phone.e164],
-            )
-        ).filter((row) => ours.has(row.appointment_id));
+        const rows = await messagesOfBooking<{ state: string }>(
+          sut,
+          tenant.tenantId,
+          booking.appointmentId,
+          'state',
+        );
         return rows.length === 1 && rows[0]?.state === 'queued' ? true : undefined;
       },
       120_000,
@@ -98,15 +88,8 @@ describe('crash safety: SIGKILL between commit and effect', () => {
     await sut.ensureRunningWith('messaging');
     const phone = uniquePhone();
     sut.twilio.holdNextResponses(1);
-    expect(
-      (
-        await postBooking(
-          sut,
-          tenant,
-          FhirAppointmentBuilder.booking({ patientPhone: phone.display }),
-        )
-      ).status,
-    ).toBe(202);
+    const booking = FhirAppointmentBuilder.booking({ patientPhone: phone.display });
+    expect((await postBooking(sut, tenant, booking)).status).toBe(202);
     // Twilio has the message; its answer is held, so messaging has not recorded the SID.
     await waitForSmsTo(sut, phone.e164, 1);
 
@@ -116,15 +99,12 @@ describe('crash safety: SIGKILL between commit and effect', () => {
 
     await eventually(
       async () => {
-        const ours = await thisStacksAppointmentIds(sut);
-        const rows = (
-          await sut
-            .database('messaging')
-            .query<{ state: string; provider_message_id: string | null; appointment_id: string }>(
-              'SELECT state, provider_message_id, appointment_id FROM message WHERE tenant_id = $1 AND to_e164 = $2',
-              [tenant.tenantId, phone.e164],
-            )
-        ).filter((row) => ours.has(row.appointment_id));
+        const rows = await messagesOfBooking<{ provider_message_id: string | null }>(
+          sut,
+          tenant.tenantId,
+          booking.appointmentId,
+          'provider_message_id',
+        );
         return rows[0]?.provider_message_id ? rows : undefined;
       },
       120_000,

@@ -8,6 +8,7 @@ export * from './tracing';
 export type { TopicSettings } from './admin/topic-settings';
 export * from './outbox/outbox-message.entity';
 export * from './outbox/outbox-writer';
+export * from './outbox/outbox-payload-cipher';
 export * from './inbox/inbox-event.entity';
 export * from './migrations';
 export * from './consumer/event-context';

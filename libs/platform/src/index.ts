@@ -20,3 +20,5 @@ export * from './database/phi-safe-typeorm-logger';
 export * from './http/run-http-service';
 export * from './service/service-infrastructure.module';
 export * from './errors/error-diagnosis';
+export * from './config/phi-schema';
+export * from './phi/phi.module';

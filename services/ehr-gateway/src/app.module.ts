@@ -21,6 +21,9 @@ export class AppModule {
           entities: ehrGatewayEntities,
           migrations: ehrGatewayMigrations,
           produces: true,
+          // No PHI column of its own (no part of a webhook body is stored); its outbox
+          // payloads carry the patient's name and phone and are encrypted.
+          phi: { columns: [] },
           topics: [Topics.EhrAppointmentV1],
         }),
         EhrWebhookModule,

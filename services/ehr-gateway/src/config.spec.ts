@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 
 import { ConfigError } from '@caredispatch/platform';
+import { phiEnvironment } from '@caredispatch/testing';
 
 import { loadEhrGatewayConfig } from './config';
 
@@ -11,6 +12,7 @@ const validEnv = {
   DATABASE_URL: 'postgres://gateway:db-password@127.0.0.1:5432/caredispatch_ehr_gateway',
   KAFKA_BROKERS: '127.0.0.1:9092',
   EHR_WEBHOOK_SECRETS: JSON.stringify({ acme: SECRET }),
+  ...phiEnvironment(),
 };
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {

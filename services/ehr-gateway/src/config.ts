@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import {
   commonConfigShape,
+  phiConfigShape,
   loadConfig,
   practiceNamesSchema,
   Secret,
@@ -63,6 +64,7 @@ const webhookSecretsSchema = tenantJsonMap('tenantId → Standard Webhooks secre
 export const ehrGatewayConfigSchema = z
   .object({
     ...commonConfigShape,
+    ...phiConfigShape,
     HTTP_PORT: commonConfigShape.HTTP_PORT.default(3001),
     /** JSON tenantId → secret (`whsec_<base64>` or a plain string of 24-64 bytes). Secret. */
     EHR_WEBHOOK_SECRETS: webhookSecretsSchema,

@@ -1,4 +1,5 @@
 import { ConfigError } from '@caredispatch/platform';
+import { phiEnvironment } from '@caredispatch/testing';
 
 import { loadMessagingConfig } from './config';
 
@@ -9,6 +10,7 @@ const validEnv = {
   TWILIO_AUTH_TOKEN: 'secret-token',
   TWILIO_FROM_NUMBER: '+15005550006',
   PUBLIC_BASE_URL: 'https://messaging.example.org/',
+  ...phiEnvironment(),
 };
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {

@@ -4,6 +4,7 @@ import {
   booleanFlag,
   commonConfigShape,
   loadConfig,
+  phiConfigShape,
   practiceNamesSchema,
   secretString,
 } from '@caredispatch/platform';
@@ -23,6 +24,7 @@ const httpUrl = (what: string) =>
 export const messagingConfigSchema = z
   .object({
     ...commonConfigShape,
+    ...phiConfigShape,
     HTTP_PORT: commonConfigShape.HTTP_PORT.default(3003),
     TWILIO_ACCOUNT_SID: z
       .string({ required_error: 'is required (Twilio Account SID, AC…)' })

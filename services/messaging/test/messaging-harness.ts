@@ -14,7 +14,7 @@ import {
   Topics,
 } from '@caredispatch/contracts';
 import { configureHttpApp } from '@caredispatch/platform';
-import { freePort, ThrowawayDatabase, TwilioStandIn } from '@caredispatch/testing';
+import { freePort, phiEnvironment, ThrowawayDatabase, TwilioStandIn } from '@caredispatch/testing';
 
 import { AppModule } from '../src/app.module';
 import { loadMessagingConfig, type MessagingConfig } from '../src/config';
@@ -76,6 +76,7 @@ export class MessagingHarness {
       TWILIO_LIST_LAG_GRACE_MS: '6000',
       SENDER_RETRY_BASE_MS: '100',
       SENDER_RETRY_MAX_MS: '200',
+      ...phiEnvironment(),
       ...this.overrides,
     });
 

@@ -5,7 +5,9 @@ import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { AppointmentsModule } from './appointments/appointments.module';
 import { type SchedulingConfig } from './config';
+import { PATIENT_PHI_COLUMNS } from './directory/patient-phi';
 import { schedulingEntities, schedulingMigrations } from './entities';
+import { RetentionModule } from './retention/retention.module';
 
 @Module({})
 export class AppModule {
@@ -19,9 +21,11 @@ export class AppModule {
           migrations: schedulingMigrations,
           consumer: {},
           produces: true,
+          phi: { columns: PATIENT_PHI_COLUMNS },
           topics: [Topics.EhrAppointmentV1, Topics.SchedulingAppointmentV1],
         }),
         AppointmentsModule,
+        RetentionModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { ProviderEntity } from './directory/provider.entity';
 import { CreateSchedulingSchema1767000000000 } from './migrations/1767000000000-CreateSchedulingSchema';
 import { AppointmentIdWithoutDefault1767000000001 } from './migrations/1767000000001-AppointmentIdWithoutDefault';
 import { AddAppointmentEhrSequence1767100000000 } from './migrations/1767100000000-AddAppointmentEhrSequence';
+import { AddPatientPhoneLookupHash1767200000000 } from './migrations/1767200000000-AddPatientPhoneLookupHash';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const schedulingEntities = [
@@ -20,4 +21,5 @@ export const schedulingMigrations = [
   CreateSchedulingSchema1767000000000,
   AppointmentIdWithoutDefault1767000000001,
   AddAppointmentEhrSequence1767100000000,
+  AddPatientPhoneLookupHash1767200000000,
 ];

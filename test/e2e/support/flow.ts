@@ -114,19 +114,45 @@ export async function smsTo(
   const accepted = stack.twilio.messages().filter((message) => message.to === e164);
   if (!onlyThisStacksAppointments || accepted.length === 0) return accepted;
   const ours = await thisStacksAppointmentIds(stack);
+  // By Twilio SID: the phone number is stored encrypted and cannot be matched in SQL.
   const foreignSids = new Set(
     (
       await stack
         .database('messaging')
         .query<{ sid: string; appointment_id: string }>(
-          'SELECT provider_message_id AS sid, appointment_id FROM message WHERE to_e164 = $1 AND provider_message_id IS NOT NULL',
-          [e164],
+          'SELECT provider_message_id AS sid, appointment_id FROM message WHERE provider_message_id = ANY($1::text[])',
+          [accepted.map((message) => message.sid)],
         )
     )
       .filter((row) => !ours.has(row.appointment_id))
       .map((row) => row.sid),
   );
   return accepted.filter((message) => !foreignSids.has(message.sid));
+}
+
+/**
+ * The message rows of one EHR booking in this stack (found through scheduling's id for it,
+ * since phone numbers are stored encrypted).
+ */
+export async function messagesOfBooking<Row extends object>(
+  stack: Stack,
+  tenantId: string,
+  ehrAppointmentId: string,
+  columns: string,
+): Promise<Row[]> {
+  const appointments = await stack
+    .database('scheduling')
+    .query<{ id: string }>(
+      'SELECT id FROM appointment WHERE tenant_id = $1 AND ehr_appointment_id = $2',
+      [tenantId, ehrAppointmentId],
+    );
+  if (appointments.length === 0) return [];
+  return stack
+    .database('messaging')
+    .query<Row>(
+      `SELECT ${columns} FROM message WHERE tenant_id = $1 AND appointment_id = ANY($2::uuid[])`,
+      [tenantId, appointments.map((row) => row.id)],
+    );
 }
 
 /** Appointments this stack's scheduling created (see `SmsFilter`). */

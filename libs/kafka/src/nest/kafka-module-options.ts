@@ -1,6 +1,7 @@
 import type { TopicSettings } from '../admin/topic-settings';
 import type { RetryPolicy } from '../backoff';
 import type { KafkaRetrySettings } from '../kafka-client-options';
+import type { OutboxPayloadCipher } from '../outbox/outbox-payload-cipher';
 
 export const KAFKA_MODULE_OPTIONS = Symbol('KAFKA_MODULE_OPTIONS');
 
@@ -40,4 +41,6 @@ export interface KafkaModuleOptions {
   readonly topics?: TopicSettings & { readonly ensure: readonly string[] };
   /** Any `Clock` from @caredispatch/platform fits (libs/kafka cannot depend on platform). */
   readonly clock?: { now(): Date };
+  /** Encrypts outbox payloads at rest (writer seals, relay opens); see OutboxPayloadCipher. */
+  readonly payloadCipher?: OutboxPayloadCipher;
 }

@@ -74,6 +74,7 @@ export class KafkaRuntime implements OnApplicationBootstrap, BeforeApplicationSh
         ...this.options.relay,
         kafka: this.kafka,
         dataSource: this.dataSource,
+        payloadCipher: this.options.payloadCipher,
       });
       await this.relay.start();
     }

@@ -45,7 +45,11 @@ export class KafkaModule {
           provide: OutboxWriter,
           inject: [KAFKA_MODULE_OPTIONS],
           useFactory: (settings: KafkaModuleOptions) =>
-            new OutboxWriter({ producer: settings.serviceName, clock: settings.clock }),
+            new OutboxWriter({
+              producer: settings.serviceName,
+              clock: settings.clock,
+              payloadCipher: settings.payloadCipher,
+            }),
         },
         KafkaRuntime,
       ],

@@ -13,6 +13,7 @@ import { backoffDelayMs, sleep } from '../backoff';
 import { describeError } from '../headers';
 
 import { holdListenSession } from './listen-session';
+import { type OutboxPayloadCipher } from './outbox-payload-cipher';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
 import {
   classifyPublishFailure,
@@ -53,6 +54,8 @@ export interface OutboxRelayOptions {
   /** Delay between failed rounds. */
   readonly failureBackoff?: { readonly baseDelayMs: number; readonly maxDelayMs: number };
   readonly logger?: LoggerService;
+  /** Opens payloads the writer sealed; the same cipher the service's OutboxWriter uses. */
+  readonly payloadCipher?: OutboxPayloadCipher;
 }
 
 /** What /health/ready and operators see of the relay. */
@@ -264,6 +267,7 @@ export class OutboxRelay {
       [this.batchSize],
     )) as OutboxRow[];
     if (rows.length === 0) return { kind: 'idle' };
+    await this.openPayloads(rows);
 
     const deadline = Date.now() + this.sendTimeoutMs;
     const failure = await this.send(producer, rows, deadline);
@@ -277,6 +281,18 @@ export class OutboxRelay {
     }
     // Some row is refused for a reason of its own: find it by sending one by one.
     return this.publishOneByOne(producer, query, rows, deadline);
+  }
+
+  /** Decrypts in place; a payload that does not open fails the round (retried with backoff). */
+  private async openPayloads(rows: OutboxRow[]): Promise<void> {
+    const cipher = this.options.payloadCipher;
+    if (!cipher) return;
+    for (const row of rows) {
+      row.payload = await cipher.open(
+        { tenantId: row.tenant_id, eventId: row.event_id },
+        row.payload,
+      );
+    }
   }
 
   private async publishOneByOne(

@@ -13,6 +13,8 @@ import {
 
 import { envelopeHeaders } from '../headers';
 
+import { type OutboxPayloadCipher } from './outbox-payload-cipher';
+
 /** NOTIFY channel that wakes the relay as soon as an outbox row commits. */
 export const OUTBOX_NOTIFY_CHANNEL = 'outbox_message';
 
@@ -20,6 +22,8 @@ export interface OutboxWriterOptions {
   /** Service name written to every envelope's `producer`. */
   readonly producer: string;
   readonly clock?: { now(): Date };
+  /** Encrypts the stored payload; without one it is stored as encoded. */
+  readonly payloadCipher?: OutboxPayloadCipher;
 }
 
 export interface OutboxRoute {
@@ -59,6 +63,10 @@ export class OutboxWriter {
       producer: this.options.producer,
       clock: this.options.clock,
     });
+    const encoded = encodeEnvelope(envelope);
+    const payload = this.options.payloadCipher
+      ? await this.options.payloadCipher.seal(envelope, encoded)
+      : Buffer.from(encoded);
     // One round trip: the row, and the NOTIFY that is delivered only when (and if) the
     // transaction commits (repeated NOTIFYs in one transaction collapse into one).
     await manager.query(
@@ -75,7 +83,7 @@ export class OutboxWriter {
         route.key ?? envelope.aggregateId,
         envelope.eventId,
         envelope.eventType,
-        Buffer.from(encodeEnvelope(envelope)),
+        payload,
         JSON.stringify(envelopeHeaders(envelope)),
         OUTBOX_NOTIFY_CHANNEL,
       ],

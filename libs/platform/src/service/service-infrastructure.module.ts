@@ -19,10 +19,17 @@ import {
   CreateOutboxMessage1764201600000,
   InboxEventEntity,
   KafkaModule,
+  type KafkaModuleOptions,
   KafkaRuntime,
   OutboxMessageEntity,
   ParkOutboxMessage1764201600002,
 } from '@caredispatch/kafka';
+import {
+  CreatePhiDataKey1764201700000,
+  PhiCipher,
+  type PhiColumn,
+  PhiDataKeyEntity,
+} from '@caredispatch/phi-crypto';
 
 import {
   type CommonConfig,
@@ -31,9 +38,11 @@ import {
 } from '../config/common-schema';
 import { ServiceConfigModule } from '../config/config.module';
 import { ConfigError } from '../config/load-config';
+import { type PhiConfig } from '../config/phi-schema';
 import { buildDataSourceOptions } from '../database/data-source-options';
 import { HealthModule } from '../health/health.module';
 import { ReadinessRegistry } from '../health/readiness-registry';
+import { OUTBOX_PAYLOAD_COLUMN, outboxPayloadCipher, PhiModule } from '../phi/phi.module';
 
 export interface ServiceInfrastructure {
   serviceName: string;
@@ -48,9 +57,14 @@ export interface ServiceInfrastructure {
   consumer?: { partitionsConsumedConcurrently?: number; fromBeginning?: boolean };
   /** False for a service that never writes to the outbox (no relay, no producer). */
   produces: boolean;
+  /**
+   * For a service that stores PHI: its PHI columns (for the re-encryption job). Provides
+   * PhiCipher and BlindIndex and encrypts the outbox payloads. Needs the PHI_* variables.
+   */
+  phi?: { columns: readonly PhiColumn[] };
 }
 
-type InfrastructureConfig = CommonConfig & { KAFKA_CONSUMER_GROUP?: string };
+type InfrastructureConfig = CommonConfig & { KAFKA_CONSUMER_GROUP?: string } & Partial<PhiConfig>;
 
 @Module({})
 class KafkaReadinessProbe implements OnModuleInit {
@@ -88,6 +102,18 @@ class KafkaTablesRetention implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     await this.scheduler.stop();
   }
+}
+
+/** The PHI variables of a service that declares `phi`; ConfigError when its schema lacks them. */
+function phiConfigOf(config: InfrastructureConfig): PhiConfig {
+  const { PHI_KEKS, PHI_KEK_ID, PHI_BLIND_INDEX_KEY, PHI_KEY_MAINTENANCE_INTERVAL_MS } = config;
+  if (!PHI_KEKS || !PHI_KEK_ID || !PHI_BLIND_INDEX_KEY || !PHI_KEY_MAINTENANCE_INTERVAL_MS) {
+    throw new ConfigError(['PHI_KEKS: a service that stores PHI must read phiConfigShape']);
+  }
+  if (!Object.hasOwn(PHI_KEKS.reveal(), PHI_KEK_ID)) {
+    throw new ConfigError(['PHI_KEK_ID: must name a key listed in PHI_KEKS']);
+  }
+  return { PHI_KEKS, PHI_KEK_ID, PHI_BLIND_INDEX_KEY, PHI_KEY_MAINTENANCE_INTERVAL_MS };
 }
 
 /** Cross-variable rules the per-variable schema cannot state. */
@@ -128,12 +154,47 @@ export class ServiceInfrastructureModule {
     const runtimeEntities = [
       ...(service.consumer ? [InboxEventEntity] : []),
       ...(service.produces ? [OutboxMessageEntity] : []),
+      ...(service.phi ? [PhiDataKeyEntity] : []),
     ];
     const runtimeMigrations = [
       ...(service.produces ? [CreateOutboxMessage1764201600000] : []),
       ...(service.consumer ? [CreateInboxEvent1764201600001] : []),
       ...(service.produces ? [ParkOutboxMessage1764201600002] : []),
+      ...(service.phi ? [CreatePhiDataKey1764201700000] : []),
     ];
+    const phi =
+      service.phi &&
+      PhiModule.forRoot({
+        config: phiConfigOf(config),
+        columns: [...(service.produces ? [OUTBOX_PAYLOAD_COLUMN] : []), ...service.phi.columns],
+        batchSize: config.RETENTION_BATCH_SIZE,
+      });
+    const kafkaOptions: KafkaModuleOptions = {
+      clientId: config.KAFKA_CLIENT_ID ?? service.serviceName,
+      brokers: config.KAFKA_BROKERS,
+      serviceName: service.serviceName,
+      ...(service.consumer && {
+        consumer: {
+          ...service.consumer,
+          groupId: config.KAFKA_CONSUMER_GROUP ?? service.serviceName,
+          retry: consumerRetryFrom(config),
+        },
+      }),
+      relay:
+        service.produces && config.OUTBOX_RELAY_ENABLED
+          ? {
+              pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS,
+              maxRowFailures: config.OUTBOX_MAX_ROW_FAILURES,
+              sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
+              producerRetry: { retries: config.OUTBOX_PRODUCER_RETRIES },
+            }
+          : false,
+      topics: {
+        ensure: service.topics,
+        replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
+        minInsyncReplicas: config.KAFKA_TOPIC_MIN_INSYNC_REPLICAS,
+      },
+    };
     return {
       module: ServiceInfrastructureModule,
       imports: [
@@ -149,32 +210,17 @@ export class ServiceInfrastructureModule {
           }),
         ),
         HealthModule,
-        KafkaModule.forRoot({
-          clientId: config.KAFKA_CLIENT_ID ?? service.serviceName,
-          brokers: config.KAFKA_BROKERS,
-          serviceName: service.serviceName,
-          ...(service.consumer && {
-            consumer: {
-              ...service.consumer,
-              groupId: config.KAFKA_CONSUMER_GROUP ?? service.serviceName,
-              retry: consumerRetryFrom(config),
-            },
-          }),
-          relay:
-            service.produces && config.OUTBOX_RELAY_ENABLED
-              ? {
-                  pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS,
-                  maxRowFailures: config.OUTBOX_MAX_ROW_FAILURES,
-                  sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
-                  producerRetry: { retries: config.OUTBOX_PRODUCER_RETRIES },
-                }
-              : false,
-          topics: {
-            ensure: service.topics,
-            replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
-            minInsyncReplicas: config.KAFKA_TOPIC_MIN_INSYNC_REPLICAS,
-          },
-        }),
+        ...(phi ? [phi] : []),
+        phi
+          ? KafkaModule.forRootAsync({
+              imports: [phi],
+              inject: [PhiCipher],
+              useFactory: (cipher: PhiCipher) => ({
+                ...kafkaOptions,
+                payloadCipher: outboxPayloadCipher(cipher),
+              }),
+            })
+          : KafkaModule.forRoot(kafkaOptions),
       ],
       providers: [
         KafkaReadinessProbe,

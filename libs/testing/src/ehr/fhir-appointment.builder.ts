@@ -14,6 +14,9 @@ export interface FhirAppointmentFields {
   readonly patientId: string;
   readonly patientMrn: string;
   readonly patientPhone: string | undefined;
+  readonly patientGivenNames: readonly string[];
+  readonly patientFamilyName: string;
+  readonly patientEmail: string;
   readonly smsOptOut: boolean;
   readonly includePatient: boolean;
   readonly practitionerId: string;
@@ -48,6 +51,9 @@ export class FhirAppointmentBuilder {
       patientId: 'pat-1',
       patientMrn: 'MRN-000123',
       patientPhone: '(415) 555-2671',
+      patientGivenNames: ['Maria', 'Elena'],
+      patientFamilyName: 'Rivera',
+      patientEmail: 'maria.rivera@example.com',
       smsOptOut: false,
       includePatient: true,
       practitionerId: 'prac-1',
@@ -166,12 +172,12 @@ export class FhirAppointmentBuilder {
       id: f.patientId,
       extension: f.smsOptOut ? [{ url: SMS_OPT_OUT_EXTENSION_URL, valueBoolean: true }] : undefined,
       identifier: [{ system: 'urn:oid:2.16.840.1.113883.19.5', value: f.patientMrn }],
-      name: [{ use: 'official', family: 'Rivera', given: ['Maria', 'Elena'] }],
+      name: [{ use: 'official', family: f.patientFamilyName, given: [...f.patientGivenNames] }],
       telecom: [
         ...(f.patientPhone === undefined
           ? []
           : [{ system: 'phone', value: f.patientPhone, use: 'mobile' }]),
-        { system: 'email', value: 'maria.rivera@example.com' },
+        { system: 'email', value: f.patientEmail },
       ],
       birthDate: '1984-07-02',
     });

@@ -8,6 +8,7 @@ import { ALL_TOPICS, Topics } from '@caredispatch/contracts';
 import { startGroupAtTopicEnds } from '../kafka/start-group-at-topic-ends';
 import { waitForGroupsToCatchUp } from '../kafka/wait-for-groups-to-catch-up';
 import { OtlpCollectorStandIn } from '../otlp/otlp-collector-stand-in';
+import { phiEnvironment } from '../phi/phi-environment';
 import { ThrowawayDatabase } from '../postgres/throwaway-database';
 import { freePort } from '../process/free-port';
 import { ServiceProcess } from '../process/service-process';
@@ -120,9 +121,13 @@ export class Stack {
     });
     const messagingPort = ports.get('messaging') ?? 0;
     const specific: Record<ServiceName, Record<string, string>> = {
-      'ehr-gateway': { EHR_WEBHOOK_SECRETS: JSON.stringify(this.options.tenants) },
-      scheduling: {},
+      'ehr-gateway': {
+        EHR_WEBHOOK_SECRETS: JSON.stringify(this.options.tenants),
+        ...phiEnvironment(),
+      },
+      scheduling: { ...phiEnvironment() },
       messaging: {
+        ...phiEnvironment(),
         TWILIO_ACCOUNT_SID: TWILIO.accountSid,
         TWILIO_AUTH_TOKEN: TWILIO.authToken,
         TWILIO_FROM_NUMBER: TWILIO.from,

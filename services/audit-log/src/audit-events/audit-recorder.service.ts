@@ -16,6 +16,8 @@ import {
 } from '../audit-chain/event-references';
 import { type ChainHead, GENESIS_HASH, link } from '../audit-chain/hash-chain';
 
+import { minimumNecessaryPayload } from './minimum-necessary-payload';
+
 /** A consumed event with where it was read from. */
 export type ConsumedEvent = TypedEvent & {
   readonly envelope: EventEnvelope;
@@ -37,7 +39,8 @@ export class AuditRecorderService {
     const head = await this.lockChainHead(manager, tenantId);
     const sequence = (BigInt(head.sequence) + 1n).toString();
     const references = appointmentReferencesOf(consumed);
-    const payload = payloadJson(consumed);
+    // Stored and hashed without contact details: a dump of the audit holds no PHI to read.
+    const payload = minimumNecessaryPayload(payloadJson(consumed));
     const chained = link(head.lastHash, {
       tenantId,
       sequence,

@@ -9,6 +9,7 @@ import {
   FhirAppointmentBuilder,
   freePort,
   newWebhookSecret,
+  phiEnvironment,
   type RecordedMessage,
   signedWebhookHeaders,
   ThrowawayDatabase,
@@ -69,6 +70,7 @@ describe(EhrWebhookController.name, () => {
       KAFKA_BROKERS: brokers.join(','),
       HTTP_PORT: String(port),
       EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret }),
+      ...phiEnvironment(),
     });
     await recorder.start([Topics.EhrAppointmentV1]);
     app = await createHttpApp(AppModule.forRoot(config), {

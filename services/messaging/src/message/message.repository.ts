@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { PhiCipher } from '@caredispatch/phi-crypto';
+
+import { messageField } from './message-phi';
 import { MessageState, parseMessageState } from './message-state';
 import { MessageChannel, MessageEntity, MessagePurpose } from './message.entity';
 
@@ -113,7 +116,10 @@ const WITH_LATEST_REVISION = `
  */
 @Injectable()
 export class MessageRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cipher: PhiCipher,
+  ) {}
 
   /**
    * Records `revision` as the newest seen for the appointment. False when an equal or newer
@@ -163,7 +169,7 @@ export class MessageRepository {
        SELECT * FROM cancelled`,
       [input.tenantId, input.appointmentId, input.beforeRevision, input.now],
     );
-    return rows.map(toEntity);
+    return Promise.all(rows.map((row) => this.toEntity(row)));
   }
 
   /**
@@ -190,8 +196,14 @@ export class MessageRepository {
         message.purpose,
         MessageChannel.Sms,
         message.state,
-        message.toE164,
-        message.body,
+        await this.cipher.encryptNullable(
+          messageField(message.tenantId, message.id, 'to_e164'),
+          message.toE164,
+        ),
+        await this.cipher.encryptNullable(
+          messageField(message.tenantId, message.id, 'body'),
+          message.body,
+        ),
         message.suppressionReason,
         message.now,
         message.correlationId,
@@ -236,7 +248,7 @@ export class MessageRepository {
        ${WITH_LATEST_REVISION}`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
-    return rows.map(toClaimed);
+    return Promise.all(rows.map((row) => this.toClaimed(row)));
   }
 
   /**
@@ -260,7 +272,7 @@ export class MessageRepository {
        ${WITH_LATEST_REVISION}`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
-    return rows.map(toClaimed);
+    return Promise.all(rows.map((row) => this.toClaimed(row)));
   }
 
   /** Records the provider's acceptance; undefined when the claim was lost to another sender. */
@@ -281,7 +293,7 @@ export class MessageRepository {
        SELECT * FROM sent`,
       [claim.id, claim.claimToken, providerMessageId, now],
     );
-    return rows.length === 1 ? toEntity(rows[0]) : undefined;
+    return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
   }
 
   async markFailed(
@@ -300,7 +312,7 @@ export class MessageRepository {
        SELECT * FROM failed`,
       [claim.id, claim.claimToken, errorCode, now],
     );
-    return rows.length === 1 ? toEntity(rows[0]) : undefined;
+    return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
   }
 
   /**
@@ -323,7 +335,7 @@ export class MessageRepository {
        SELECT * FROM abandoned`,
       [claim.id, claim.claimToken, state, now],
     );
-    return rows.length === 1 ? toEntity(rows[0]) : undefined;
+    return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
   }
 
   /** Back to `queued`: the provider certainly does not have the message. */
@@ -457,7 +469,7 @@ export class MessageRepository {
       `SELECT * FROM message WHERE provider_message_id = $1 FOR UPDATE`,
       [providerMessageId],
     );
-    return rows.length === 1 ? toEntity(rows[0]) : undefined;
+    return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
   }
 
   async applyProviderStatus(
@@ -479,11 +491,34 @@ export class MessageRepository {
       `SELECT * FROM message WHERE id = $1`,
       [id],
     );
-    return rows.length === 1 ? toEntity(rows[0]) : undefined;
+    return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
   }
 
   newId(): string {
     return randomUUID();
+  }
+
+  /** The row with its phone number and text decrypted. */
+  private async toEntity(row: MessageRow): Promise<MessageEntity> {
+    return toEntity(await this.decrypted(row));
+  }
+
+  private async toClaimed(row: ClaimedRow): Promise<ClaimedMessage> {
+    return toClaimed(await this.decrypted(row));
+  }
+
+  private async decrypted<Row extends MessageRow>(row: Row): Promise<Row> {
+    return {
+      ...row,
+      to_e164: await this.cipher.decryptNullable(
+        messageField(row.tenant_id, row.id, 'to_e164'),
+        row.to_e164,
+      ),
+      body: await this.cipher.decryptNullable(
+        messageField(row.tenant_id, row.id, 'body'),
+        row.body,
+      ),
+    };
   }
 }
 

@@ -20,6 +20,7 @@ import { AllExceptionsFilter } from '@caredispatch/platform';
 import {
   eventually,
   freePort,
+  phiEnvironment,
   startGroupAtTopicEnds,
   ThrowawayDatabase,
   TopicRecorder,
@@ -149,6 +150,7 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
       DATABASE_POOL_SIZE: '4',
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,
+      ...phiEnvironment(),
     });
     // Framework start-up chatter would drown the test output.
     Logger.overrideLogger(['error', 'warn']);

@@ -3,8 +3,10 @@ import { type EntityManager, type EntityTarget } from 'typeorm';
 import { type QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 import { type EhrLocation, type EhrPatient, type EhrPractitioner } from '@caredispatch/contracts';
+import { BlindIndex, PhiCipher } from '@caredispatch/phi-crypto';
 
 import { LocationEntity } from './location.entity';
+import { patientField } from './patient-phi';
 import { PatientEntity } from './patient.entity';
 import { ProviderEntity } from './provider.entity';
 
@@ -21,6 +23,11 @@ export interface DirectoryRefs {
  */
 @Injectable()
 export class DirectoryRepository {
+  constructor(
+    private readonly cipher: PhiCipher,
+    private readonly blindIndex: BlindIndex,
+  ) {}
+
   async upsertFromEhr(
     manager: EntityManager,
     tenantId: string,
@@ -31,16 +38,26 @@ export class DirectoryRepository {
     },
     now: Date,
   ): Promise<DirectoryRefs> {
-    const patient = await this.upsert(manager, PatientEntity, ['tenant_id', 'ehr_patient_id'], {
+    const ehrPatient = source.patient;
+    const field = (column: Parameters<typeof patientField>[2]) =>
+      patientField(tenantId, ehrPatient.ehrPatientId, column);
+    const stored = await this.upsert(manager, PatientEntity, ['tenant_id', 'ehr_patient_id'], {
       tenantId,
-      ehrPatientId: source.patient.ehrPatientId,
-      givenName: source.patient.givenName,
-      familyName: source.patient.familyName,
-      phoneE164: source.patient.phoneE164,
-      email: source.patient.email ?? null,
-      smsConsent: source.patient.smsConsent,
+      ehrPatientId: ehrPatient.ehrPatientId,
+      givenName: await this.cipher.encryptText(field('given_name'), ehrPatient.givenName),
+      familyName: await this.cipher.encryptText(field('family_name'), ehrPatient.familyName),
+      phoneE164: await this.cipher.encryptText(field('phone_e164'), ehrPatient.phoneE164),
+      phoneLookupHash: this.phoneLookupHash(tenantId, ehrPatient.phoneE164),
+      email: await this.cipher.encryptNullable(field('email'), ehrPatient.email ?? null),
+      smsConsent: ehrPatient.smsConsent,
       createdAt: now,
       updatedAt: now,
+    });
+    const patient = Object.assign(stored, {
+      givenName: ehrPatient.givenName,
+      familyName: ehrPatient.familyName,
+      phoneE164: ehrPatient.phoneE164,
+      email: ehrPatient.email ?? null,
     });
     const practitioner = source.practitioner;
     const provider =
@@ -87,7 +104,40 @@ export class DirectoryRepository {
         : manager.findOneByOrFail(ProviderEntity, { tenantId, id: ids.providerId }),
       manager.findOneByOrFail(LocationEntity, { tenantId, id: ids.locationId }),
     ]);
-    return { patient, provider, location };
+    return { patient: await this.decryptPatient(patient), provider, location };
+  }
+
+  /** Patients of `tenantId` with this E.164 number (an inbound SMS's sender). */
+  async findPatientsByPhone(
+    manager: EntityManager,
+    tenantId: string,
+    phoneE164: string,
+  ): Promise<PatientEntity[]> {
+    const patients = await manager.findBy(PatientEntity, {
+      tenantId,
+      phoneLookupHash: this.blindIndex.phoneLookupHash(tenantId, phoneE164),
+    });
+    return Promise.all(patients.map((patient) => this.decryptPatient(patient)));
+  }
+
+  private async decryptPatient(patient: PatientEntity): Promise<PatientEntity> {
+    const field = (column: Parameters<typeof patientField>[2]) =>
+      patientField(patient.tenantId, patient.ehrPatientId, column);
+    return Object.assign(patient, {
+      givenName: await this.cipher.decryptText(field('given_name'), patient.givenName),
+      familyName: await this.cipher.decryptText(field('family_name'), patient.familyName),
+      phoneE164: await this.cipher.decryptText(field('phone_e164'), patient.phoneE164),
+      email: await this.cipher.decryptNullable(field('email'), patient.email),
+    });
+  }
+
+  /** Null for a number that is not E.164 (the EHR edge normalizes, so only legacy rows). */
+  private phoneLookupHash(tenantId: string, phoneE164: string): string | null {
+    try {
+      return this.blindIndex.phoneLookupHash(tenantId, phoneE164);
+    } catch {
+      return null;
+    }
   }
 
   /**

@@ -1,7 +1,12 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** A patient as the EHR last described them; scheduling's id is what other services see. */
+/**
+ * A patient as the EHR last described them; scheduling's id is what other services see.
+ * Names, phone and email are stored encrypted (see patient-phi.ts): the properties hold
+ * `phi1.` ciphertexts in the database and plaintext only after DirectoryRepository decrypts.
+ */
 @Entity({ name: 'patient' })
+@Index('ix_patient_tenant_phone_lookup_hash', ['tenantId', 'phoneLookupHash'])
 @Index('ux_patient_tenant_ehr_patient', ['tenantId', 'ehrPatientId'], { unique: true })
 @Index('ux_patient_tenant_id', ['tenantId', 'id'], { unique: true })
 export class PatientEntity {
@@ -22,6 +27,10 @@ export class PatientEntity {
 
   @Column({ name: 'phone_e164', type: 'text' })
   phoneE164!: string;
+
+  /** BlindIndex.phoneLookupHash of the phone: finds the patient of an inbound SMS. */
+  @Column({ name: 'phone_lookup_hash', type: 'text', nullable: true })
+  phoneLookupHash!: string | null;
 
   @Column({ name: 'email', type: 'text', nullable: true })
   email!: string | null;

@@ -1,0 +1,18 @@
+import { type PhiColumn, type PhiField } from '@caredispatch/phi-crypto';
+
+/** The message columns encrypted at rest (`phi1.` values); retention nulls both. */
+export const MESSAGE_PHI_COLUMNS: readonly PhiColumn[] = ['to_e164', 'body'].map((column) => ({
+  table: 'message',
+  column,
+  kind: 'text',
+  rowKey: 'id::text',
+  idColumn: 'id',
+}));
+
+export function messageField(
+  tenantId: string,
+  messageId: string,
+  column: 'to_e164' | 'body',
+): PhiField {
+  return { tenantId, table: 'message', column, rowKey: messageId };
+}
