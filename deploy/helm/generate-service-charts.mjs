@@ -16,6 +16,8 @@ const INGRESS_CONTROLLER_PEER = {
   namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
 };
 const SAME_NAMESPACE_PEER = { podSelector: {} };
+// Every service fetches the OpenID Provider's discovery document and JWKS over HTTPS (messaging
+// also reaches Twilio); narrow it with an ipBlock of the IdP when it runs in a known network.
 const PUBLIC_HTTPS_EGRESS = {
   to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
   ports: [{ port: 443, protocol: 'TCP' }],
@@ -36,6 +38,11 @@ const COMMON_ENV = [
   ['OUTBOX_SEND_TIMEOUT_MS', '15000', 'Deadline of one outbox publish round; below the idle-in-transaction timeout.'],
   ['OUTBOX_RETENTION_HOURS', '72', 'Published outbox rows are deleted after this many hours.'],
   ['INBOX_RETENTION_HOURS', '168', 'Processed event ids are kept this long; at least the topic retention.'],
+  ['OIDC_ISSUER_URL', '', 'OpenID Provider issuer URL; access tokens must carry it as iss. Required.'],
+  ['OIDC_AUDIENCE', '', 'This API\'s audience at the OpenID Provider; access tokens must contain it. Required.'],
+  ['OIDC_TENANT_CLAIM', 'tenant_id', 'Claim (name or dotted path) holding the tenant id.'],
+  ['OIDC_ROLES_CLAIM', 'roles', 'Claim (name or dotted path) holding the CareDispatch roles, e.g. realm_access.roles.'],
+  ['RATE_LIMIT_PER_TENANT', '600', 'Authenticated requests per tenant per window and replica.'],
 ];
 
 /** One entry per deployable service: what differs between the charts. */
@@ -52,7 +59,7 @@ const SERVICES = [
       ['EHR_WEBHOOK_SECRETS', 'ehr-gateway-webhook-secrets', 'secrets', 'JSON object tenantId -> webhook signing secret.'],
     ],
     ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],
-    extraEgress: [],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
   },
   {
@@ -62,7 +69,7 @@ const SERVICES = [
     env: [],
     secrets: [],
     ingressFrom: [SAME_NAMESPACE_PEER],
-    extraEgress: [],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
   },
   {
@@ -91,7 +98,7 @@ const SERVICES = [
     env: [],
     secrets: [],
     ingressFrom: [SAME_NAMESPACE_PEER],
-    extraEgress: [],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '768Mi' } },
   },
   {
@@ -101,7 +108,7 @@ const SERVICES = [
     env: [],
     secrets: [],
     ingressFrom: [SAME_NAMESPACE_PEER],
-    extraEgress: [],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
   },
   {
@@ -109,9 +116,9 @@ const SERVICES = [
     description: 'Append-only, hash-chained audit trail of CareDispatch events.',
     port: 3006,
     env: [],
-    secrets: [['AUDIT_API_TOKEN', 'audit-log-api', 'token', 'Bearer token for the audit query API.']],
+    secrets: [],
     ingressFrom: [SAME_NAMESPACE_PEER],
-    extraEgress: [],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
   },
 ];
