@@ -49,6 +49,7 @@ const COMMON_ENV = [
 const SERVICES = [
   {
     name: 'ehr-gateway',
+    gatewayMatches: [{ type: 'RegularExpression', value: '^/v1/tenants/[^/]+/webhooks(/.*)?$' }],
     description: 'Receives signed EHR webhooks and publishes appointment events to Kafka.',
     port: 3001,
     env: [
@@ -64,6 +65,7 @@ const SERVICES = [
   },
   {
     name: 'scheduling',
+    gatewayMatches: [{ type: 'RegularExpression', value: '^/v1/tenants/[^/]+/appointments(/.*)?$' }],
     description: 'Owns appointments and slots; publishes scheduling events.',
     port: 3002,
     env: [],
@@ -74,6 +76,7 @@ const SERVICES = [
   },
   {
     name: 'messaging',
+    gatewayMatches: [{ type: 'PathPrefix', value: '/v1/twilio' }],
     description: 'Sends appointment reminders by SMS (Twilio) and records delivery status.',
     port: 3003,
     env: [
@@ -93,6 +96,7 @@ const SERVICES = [
   },
   {
     name: 'dispatch-optimizer',
+    gatewayMatches: [],
     description: 'Plans home-visit routes with the CareDispatch optimizer.',
     port: 3004,
     env: [],
@@ -103,6 +107,7 @@ const SERVICES = [
   },
   {
     name: 'waitlist',
+    gatewayMatches: [],
     description: 'Ranks waitlisted patients and offers freed slots.',
     port: 3005,
     env: [],
@@ -113,6 +118,7 @@ const SERVICES = [
   },
   {
     name: 'audit-log',
+    gatewayMatches: [{ type: 'PathPrefix', value: '/v1/audit-events' }],
     description: 'Append-only, hash-chained audit trail of CareDispatch events.',
     port: 3006,
     env: [],
@@ -282,6 +288,20 @@ podDisruptionBudget:
   # -- Pods that may be down at once during voluntary disruptions.
   maxUnavailable: 1
 
+# -- Gateway API HTTPRoute sending this service's /v1/... paths to it. The Gateway is the platform's;
+# every service still verifies the access token itself.
+httpRoute:
+  # -- Create the HTTPRoute (only when matches is not empty).
+  enabled: ${svc.gatewayMatches.length > 0}
+  # -- Gateways (ParentReference) the route attaches to.
+  parentRefs:
+    - name: caredispatch
+      namespace: gateway
+  # -- Hostnames the route answers; empty = the Gateway's.
+  hostnames: []
+  # -- Path matches (type PathPrefix, Exact or RegularExpression) routed to this service.
+  matches:${svc.gatewayMatches.length > 0 ? `\n    ${yaml(svc.gatewayMatches, 4)}` : ' []'}
+
 autoscaling:
   # -- Create a HorizontalPodAutoscaler (replicaCount is then ignored).
   enabled: true
@@ -449,6 +469,18 @@ function valuesSchema(svc) {
         },
       },
       podDisruptionBudget: obj({ enabled: { type: 'boolean' }, maxUnavailable: { type: ['integer', 'string'] } }),
+      httpRoute: obj({
+        enabled: { type: 'boolean' },
+        parentRefs: { type: 'array', items: { type: 'object', required: ['name'] } },
+        hostnames: { type: 'array', items: { type: 'string', minLength: 1 } },
+        matches: {
+          type: 'array',
+          items: obj({
+            type: { enum: ['PathPrefix', 'Exact', 'RegularExpression'] },
+            value: { type: 'string', pattern: '^\\^?/v1/' },
+          }),
+        },
+      }),
       autoscaling: obj({
         enabled: { type: 'boolean' },
         minReplicas: int(1),
@@ -485,7 +517,7 @@ dependencies:
     repository: file://../caredispatch-common
 `;
 
-const TEMPLATES = ['serviceaccount', 'configmap', 'deployment', 'service', 'pdb', 'hpa', 'networkpolicy'];
+const TEMPLATES = ['serviceaccount', 'configmap', 'deployment', 'service', 'pdb', 'hpa', 'networkpolicy', 'httproute'];
 
 function files(svc) {
   const out = {
