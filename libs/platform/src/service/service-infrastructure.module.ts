@@ -10,6 +10,7 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { AuthModule, authSettingsFrom } from '@caredispatch/auth';
 import {
   inboxRetention,
   publishedOutboxRetention,
@@ -210,6 +211,7 @@ export class ServiceInfrastructureModule {
           }),
         ),
         HealthModule,
+        AuthModule.forRoot(authSettingsFrom(config)),
         ...(phi ? [phi] : []),
         phi
           ? KafkaModule.forRootAsync({

@@ -12,6 +12,7 @@ import {
   phiEnvironment,
   type RecordedMessage,
   signedWebhookHeaders,
+  OFFLINE_OIDC_ENVIRONMENT,
   ThrowawayDatabase,
   TopicRecorder,
 } from '@caredispatch/testing';
@@ -71,6 +72,8 @@ describe(EhrWebhookController.name, () => {
       HTTP_PORT: String(port),
       EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret }),
       ...phiEnvironment(),
+      // The webhook is a signed public route; no token is ever verified.
+      ...OFFLINE_OIDC_ENVIRONMENT,
     });
     await recorder.start([Topics.EhrAppointmentV1]);
     app = await createHttpApp(AppModule.forRoot(config), {
