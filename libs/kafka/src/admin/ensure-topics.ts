@@ -1,4 +1,4 @@
-import { dlqTopicOf } from '@caredispatch/contracts';
+import { dlqTopicOf, type Topic, TOPIC_CONFIG } from '@caredispatch/contracts';
 
 import { resolveTopicSettings, type TopicSettings } from './topic-settings';
 
@@ -28,7 +28,14 @@ export async function ensureTopics(
       topic,
       numPartitions: resolved.numPartitions,
       replicationFactor: resolved.replicationFactor,
-      configEntries: [{ name: 'min.insync.replicas', value: String(resolved.minInsyncReplicas) }],
+      configEntries: [
+        { name: 'min.insync.replicas', value: String(resolved.minInsyncReplicas) },
+        // A contract's own settings (e.g. audit tree heads kept forever); its .dlq gets none.
+        ...Object.entries(TOPIC_CONFIG[topic as Topic] ?? {}).map(([name, value]) => ({
+          name,
+          value,
+        })),
+      ],
     })),
   });
   return missing;

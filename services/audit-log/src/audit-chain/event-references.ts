@@ -40,6 +40,17 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'MessageWithdrawnV1':
     case 'MessageExpiredV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
+    case 'PhiAccessedV1':
+      // A read of one appointment belongs to that appointment's trail.
+      return {
+        ehrAppointmentId: null,
+        appointmentId:
+          typed.event.resourceType === 'Appointment' && typed.event.resourceIds.length === 1
+            ? orNull(typed.event.resourceIds[0])
+            : null,
+      };
+    case 'TreeHeadSignedV1':
+      return { ehrAppointmentId: null, appointmentId: null };
   }
 }
 
