@@ -5,6 +5,17 @@ import { DomainError, domainErrors } from '@caredispatch/platform';
 export enum AuditErrorCode {
   Unauthorized = 'UNAUTHORIZED',
   InvalidQuery = 'INVALID_QUERY',
+  /** No event with that id in the caller's tenant (another tenant's looks the same). */
+  EventNotFound = 'EVENT_NOT_FOUND',
+  /** A tree size larger than the log, or no head of that size was ever signed. */
+  TreeHeadNotFound = 'TREE_HEAD_NOT_FOUND',
+  /** The export would exceed AUDIT_EXPORT_MAX_ROWS: narrow the filter. */
+  ExportTooLarge = 'EXPORT_TOO_LARGE',
+  /**
+   * The stored log no longer extends the newest signed head: history was rewritten under
+   * the service. It refuses to sign over it; the anchored heads are the evidence.
+   */
+  TreeInconsistent = 'TREE_INCONSISTENT',
 }
 
 export class AuditError extends DomainError<AuditErrorCode> {}
@@ -16,6 +27,13 @@ export function auditHttpStatus(code: AuditErrorCode): HttpStatus {
       return HttpStatus.UNAUTHORIZED;
     case AuditErrorCode.InvalidQuery:
       return HttpStatus.BAD_REQUEST;
+    case AuditErrorCode.EventNotFound:
+    case AuditErrorCode.TreeHeadNotFound:
+      return HttpStatus.NOT_FOUND;
+    case AuditErrorCode.ExportTooLarge:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
+    case AuditErrorCode.TreeInconsistent:
+      return HttpStatus.CONFLICT;
   }
 }
 
