@@ -99,7 +99,7 @@ export default tseslint.config(
   {
     // NestJS DI needs runtime class references in constructor parameters; a type-only
     // import would erase them and break injection.
-    files: ['services/**/*.ts', 'libs/kafka/**/*.ts', 'libs/platform/**/*.ts'],
+    files: ['services/**/*.ts', 'libs/kafka/**/*.ts', 'libs/platform/**/*.ts', 'libs/auth/**/*.ts'],
     rules: {
       '@typescript-eslint/consistent-type-imports': 'off',
     },

@@ -31,10 +31,18 @@ const swcTransform = {
   ],
 };
 
+// jose 6 ships ES modules only; Node 20 require()s them natively, jest's runtime does not,
+// so jest compiles that one package to CommonJS.
+const esmOnlyPackages = ['jose'];
+
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: swcTransform,
+  transform: {
+    ...swcTransform,
+    [`/node_modules/(${esmOnlyPackages.join('|')})/.+\\.js$`]: swcTransform['^.+\\.ts$'],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleNameMapper: aliases,
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -1,9 +1,12 @@
 import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import { type Response } from 'express';
 
+import { PublicRoute } from '@caredispatch/auth';
+
 import { ReadinessRegistry } from './readiness-registry';
 
 @Controller('health')
+@PublicRoute('liveness and readiness for the orchestrator; no tenant data')
 export class HealthController {
   constructor(private readonly readiness: ReadinessRegistry) {}
 
