@@ -24,7 +24,10 @@ export interface AuditSearchPage {
 }
 
 export interface FhirExport {
-  treeHead: SignedTreeHeadJson;
+  /** The proofs' tree size. */
+  treeSize: number;
+  /** The stored signed head of that size; null when none is stored (the caller has it). */
+  treeHead: SignedTreeHeadJson | null;
   resources: FhirAuditEvent[];
 }
 
@@ -76,8 +79,9 @@ export class ComplianceQueryService {
 
   /**
    * The matching events as FHIR AuditEvents, each with its leaf and inclusion proof against a
-   * signed head: the head of `treeSize` when given (e.g. one the officer already holds from an
-   * anchor), otherwise a fresh head over the whole log. Events newer than the head are left out.
+   * signed head: `treeSize` when given (e.g. the size of a head the officer holds from an
+   * anchor — proven whether or not the database still stores it), otherwise a fresh head over
+   * the whole log. Events newer than the head are left out.
    */
   async exportFhir(
     principal: Principal,
@@ -88,24 +92,25 @@ export class ComplianceQueryService {
     const head =
       treeSize === undefined
         ? await this.treeHeads.signLatest(principal.tenantId)
-        : await this.treeHeads.storedHead(principal.tenantId, treeSize);
+        : await this.treeHeads.storedHeadOrNull(principal.tenantId, treeSize);
+    const size = treeSize ?? head?.treeSize ?? 0;
     return this.dataSource.transaction(async (manager) => {
-      const leaves = await this.exportLeaves(manager, principal.tenantId, filter, head.treeSize);
-      const tree = await this.treeHeads.treeOf(manager, principal.tenantId, head.treeSize);
+      const tree = await this.treeHeads.treeOf(manager, principal.tenantId, size);
+      const leaves = await this.exportLeaves(manager, principal.tenantId, filter, size);
       const resources = leaves.map((leaf) => {
         const leafIndex = Number(leaf.sequence) - 1;
         return toFhirAuditEvent(leaf, {
           leafBytes: auditLeafBytes(leaf),
           leafIndex,
-          treeSize: head.treeSize,
-          inclusionProof: tree.inclusionProof(leafIndex, head.treeSize),
+          treeSize: size,
+          inclusionProof: tree.inclusionProof(leafIndex, size),
         });
       });
       await this.recordExport(principal, filter, route, resources.length, manager, {
         format: 'fhir-ndjson',
-        treeSize: String(head.treeSize),
+        treeSize: String(size),
       });
-      return { treeHead: signedTreeHeadToJson(head), resources };
+      return { treeSize: size, treeHead: head ? signedTreeHeadToJson(head) : null, resources };
     });
   }
 

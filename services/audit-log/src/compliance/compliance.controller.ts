@@ -24,7 +24,10 @@ export class ComplianceController {
     return this.compliance.search(principal, filter, cursor, limit, routeOf(request));
   }
 
-  /** FHIR R4 AuditEvent NDJSON; the signed head the proofs refer to is in X-Audit-Tree-Head. */
+  /**
+   * FHIR R4 AuditEvent NDJSON. X-Audit-Tree-Size: the size the proofs refer to;
+   * X-Audit-Tree-Head: that signed head (base64 JSON) when the database stores one.
+   */
   @Get('exports/fhir')
   async exportFhir(
     @CurrentPrincipal() principal: Principal,
@@ -39,14 +42,13 @@ export class ComplianceController {
       treeSize,
       routeOf(request),
     );
-    response
-      .status(200)
-      .type('application/fhir+ndjson')
-      .setHeader(
-        'X-Audit-Tree-Head',
-        Buffer.from(JSON.stringify(exported.treeHead)).toString('base64'),
-      )
-      .send(exported.resources.map((resource) => `${JSON.stringify(resource)}\n`).join(''));
+    response.status(200).type('application/fhir+ndjson');
+    response.setHeader('X-Audit-Tree-Size', String(exported.treeSize));
+    if (exported.treeHead) {
+      const head = Buffer.from(JSON.stringify(exported.treeHead)).toString('base64');
+      response.setHeader('X-Audit-Tree-Head', head);
+    }
+    response.send(exported.resources.map((resource) => `${JSON.stringify(resource)}\n`).join(''));
   }
 
   @Get('exports/csv')

@@ -103,6 +103,10 @@ export class TreeHeadService {
     return head;
   }
 
+  async storedHeadOrNull(tenantId: string, treeSize: number): Promise<SignedTreeHead | null> {
+    return this.heads.ofSize(this.dataSource.manager, tenantId, treeSize);
+  }
+
   /** A tree over the first `treeSize` leaves, for proofs. */
   async treeOf(manager: EntityManager, tenantId: string, treeSize: number): Promise<MerkleTree> {
     if (treeSize > (await this.logSize(manager, tenantId))) {

@@ -50,13 +50,6 @@ function main(argv: string[]): number {
   let anchored;
   if (values['anchored-head']) {
     if (!values['consistency-proof']) throw new Error('--anchored-head needs --consistency-proof');
-    // The newest anchored head not newer than the export's head.
-    const head = pickHead(
-      readHeads(values['anchored-head']).filter(
-        (candidate) => candidate.treeSize <= treeHead.treeSize,
-      ),
-      () => true,
-    );
     const proof = z
       .object({
         first: z.number(),
@@ -64,11 +57,11 @@ function main(argv: string[]): number {
         proof: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
       })
       .parse(readJson(values['consistency-proof']));
-    if (proof.first !== head.treeSize || proof.second !== treeHead.treeSize) {
-      throw new Error(
-        `the consistency proof is from ${proof.first} to ${proof.second}, not ${head.treeSize} to ${treeHead.treeSize}`,
-      );
+    if (proof.second !== treeHead.treeSize) {
+      throw new Error(`the consistency proof ends at ${proof.second}, not ${treeHead.treeSize}`);
     }
+    // The anchored head the proof starts from (an anchor file holds many).
+    const head = pickHead(readHeads(values['anchored-head']), (c) => c.treeSize === proof.first);
     anchored = { head, consistencyProof: proof.proof.map((hash) => Buffer.from(hash, 'hex')) };
   }
   const report = verifyExport({ lines, treeHead, publicKeys, anchored });
@@ -92,7 +85,8 @@ function pickHead(
   heads: SignedTreeHead[],
   wanted: (head: SignedTreeHead) => boolean,
 ): SignedTreeHead {
-  const head = heads.filter(wanted).at(-1);
+  // The earliest anchored: a later line of the same size can only be newer, never more trusted.
+  const head = heads.find(wanted);
   if (!head) throw new Error('no suitable tree head in the given file');
   return head;
 }
