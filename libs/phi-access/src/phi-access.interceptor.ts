@@ -10,8 +10,8 @@ import { from, mergeMap, type Observable } from 'rxjs';
 
 import { principalOf } from '@caredispatch/auth';
 
-import { PHI_ACCESS_POLICY, type PhiAccessPolicy } from './record-phi-access.decorator';
 import { PhiAccessRecorder } from './phi-access.recorder';
+import { PHI_ACCESS_POLICY, type PhiAccessPolicy } from './record-phi-access.decorator';
 
 /** Records the PHI a `@RecordPhiAccess` handler returned, then lets the response go. */
 @Injectable()

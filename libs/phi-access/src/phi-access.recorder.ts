@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import type { Principal } from '@caredispatch/auth';
 import { OutboxWriter } from '@caredispatch/kafka';
 
 import { type PhiAccess, phiAccessedEvent } from './phi-access';
-
-import type { Principal } from '@caredispatch/auth';
 
 /**
  * Records who read what as a PhiAccessedV1 event through the service's outbox, so the access

@@ -1,6 +1,5 @@
-import { type NewEvent, PhiAccessAction } from '@caredispatch/contracts';
-
 import type { Principal } from '@caredispatch/auth';
+import { type NewEvent, PhiAccessAction } from '@caredispatch/contracts';
 
 export { PhiAccessAction };
 

@@ -1,8 +1,8 @@
+import { type Admin, ConfigResourceTypes } from 'kafkajs';
+
 import { dlqTopicOf, type Topic, TOPIC_CONFIG } from '@caredispatch/contracts';
 
 import { resolveTopicSettings, type TopicSettings } from './topic-settings';
-
-import { type Admin, ConfigResourceTypes } from 'kafkajs';
 
 export { resolveTopicSettings, type TopicSettings } from './topic-settings';
 

@@ -8,8 +8,8 @@ import { eventDefinitionOf, type EventEnvelope, timestampDate } from '@caredispa
 import { PermanentEventError } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
-import { type JsonObject } from '../audit-chain/canonical-json';
 import { auditLeafHash, auditLeafOf } from '../audit-chain/audit-leaf';
+import { type JsonObject } from '../audit-chain/canonical-json';
 import {
   appointmentReferencesOf,
   eventFacetsOf,

@@ -35,6 +35,7 @@ import {
   ThrowawayDatabase,
 } from '@caredispatch/testing';
 
+import { AppModule } from '../app.module';
 import { auditLeafHash, auditLeafOf } from '../audit-chain/audit-leaf';
 import { type JsonValue } from '../audit-chain/canonical-json';
 import { type ChainLink, GENESIS_HASH, link } from '../audit-chain/hash-chain';
@@ -44,7 +45,6 @@ import {
   signedTreeHeadFromJson,
   type SignedTreeHeadJson,
 } from '../audit-chain/tree-head';
-import { AppModule } from '../app.module';
 import { auditErrors } from '../audit-events/audit-events.errors';
 import { type ChainVerificationResponse } from '../audit-events/dto/audit-trail.response';
 import { auditLogConfigSchema } from '../config';
@@ -302,10 +302,10 @@ describe('audit-log: compliance export verified offline against an anchored tree
   });
 
   afterAll(async () => {
-    await app?.close();
-    await producer?.disconnect();
-    await idp?.stop();
-    await database?.drop();
+    await app.close();
+    await producer.disconnect();
+    await idp.stop();
+    await database.drop();
     await rm(anchorDirectory, { recursive: true, force: true });
   });
 

@@ -8,8 +8,8 @@ import { SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type AuditLeaf, auditLeafBytes, auditLeafOf } from '../audit-chain/audit-leaf';
 import { signedTreeHeadToJson, type SignedTreeHeadJson } from '../audit-chain/tree-head';
-import { AuditError, AuditErrorCode } from '../audit-events/audit-events.errors';
 import { AuditEventEntity, toChainLink } from '../audit-events/audit-event.entity';
+import { AuditError, AuditErrorCode } from '../audit-events/audit-events.errors';
 import { type AuditLogConfig } from '../config';
 import { TreeHeadService } from '../tree-heads/tree-head.service';
 

@@ -4,8 +4,8 @@ import { PhiAccessModule } from '@caredispatch/phi-access';
 
 import { TreeHeadsModule } from '../tree-heads/tree-heads.module';
 
-import { ComplianceController } from './compliance.controller';
 import { ComplianceQueryService } from './compliance-query.service';
+import { ComplianceController } from './compliance.controller';
 
 @Module({
   imports: [TreeHeadsModule, PhiAccessModule],

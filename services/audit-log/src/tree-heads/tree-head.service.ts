@@ -8,9 +8,9 @@ import { type Hash, MerkleTree } from '../audit-chain/merkle-tree';
 import { type SignedTreeHead, type TreeHeadKeyRing } from '../audit-chain/tree-head';
 import { AuditError, AuditErrorCode } from '../audit-events/audit-events.errors';
 
+import { TREE_HEAD_ANCHORS, type TreeHeadAnchor } from './anchors/tree-head-anchor.port';
 import { AuditLeafRepository } from './audit-leaf.repository';
 import { AuditTreeHeadRepository } from './audit-tree-head.repository';
-import { TREE_HEAD_ANCHORS, type TreeHeadAnchor } from './anchors/tree-head-anchor.port';
 
 export const TREE_HEAD_KEY_RING = Symbol('TREE_HEAD_KEY_RING');
 
@@ -132,10 +132,11 @@ export class TreeHeadService {
     treeSize: number,
   ): Promise<InclusionProof> {
     const manager = this.dataSource.manager;
-    const [leaf] = await manager.query<{ sequence: string; leaf_hash: Buffer }[]>(
+    const leaves = await manager.query<{ sequence: string; leaf_hash: Buffer }[]>(
       `SELECT sequence, leaf_hash FROM audit_event_leaf WHERE tenant_id = $1 AND event_id = $2`,
       [tenantId, eventId],
     );
+    const leaf = leaves.at(0);
     if (!leaf) throw new AuditError(AuditErrorCode.EventNotFound, 'Audit event not found');
     const leafIndex = Number(leaf.sequence) - 1;
     if (leafIndex >= treeSize) {
@@ -154,10 +155,11 @@ export class TreeHeadService {
   }
 
   private async logSize(manager: EntityManager, tenantId: string): Promise<number> {
-    const [row] = await manager.query<{ sequence: string }[]>(
+    const rows = await manager.query<{ sequence: string }[]>(
       'SELECT sequence FROM audit_chain_head WHERE tenant_id = $1',
       [tenantId],
     );
+    const row = rows.at(0);
     return row ? Number(row.sequence) : 0;
   }
 }

@@ -170,7 +170,7 @@ function merkleExtension(resource: JsonValue): ExtensionEntry[] {
   if (!isObject(found) || !Array.isArray(found.extension)) {
     throw new Error('the AuditEvent has no Merkle leaf extension');
   }
-  return found.extension.filter(isObject) as ExtensionEntry[];
+  return found.extension.filter(isObject);
 }
 
 function single(
