@@ -10,13 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import {
-  AUDIT_TOKEN,
-  eventually,
-  newWebhookSecret,
-  signedWebhookHeaders,
-  Stack,
-} from '@caredispatch/testing';
+import { Role } from '@caredispatch/auth';
+import { eventually, newWebhookSecret, signedWebhookHeaders, Stack } from '@caredispatch/testing';
 
 const { values } = parseArgs({ options: { 'keep-running': { type: 'boolean', default: false } } });
 const tenantId = 'harbor-family';
@@ -63,11 +58,15 @@ async function main(): Promise<void> {
 
   const appointmentId = (JSON.parse(sample) as { id: string }).id;
   const url = new URL('/v1/audit-events', stack.service('audit-log').baseUrl);
-  url.searchParams.set('tenantId', tenantId);
   url.searchParams.set('appointmentId', appointmentId);
+  // A compliance officer's token from the stack's OpenID Provider (client-credentials grant).
+  const headers = await stack.identity.authorization({
+    tenantId,
+    roles: [Role.ComplianceOfficer],
+  });
   const trail = await eventually(
     async () => {
-      const answer = await fetch(url, { headers: { authorization: `Bearer ${AUDIT_TOKEN}` } });
+      const answer = await fetch(url, { headers });
       const body = (await answer.json()) as { events: TrailEntry[] };
       return body.events.some((event) => event.eventType === 'MessageSentV1')
         ? body.events

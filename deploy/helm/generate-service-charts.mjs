@@ -16,6 +16,8 @@ const INGRESS_CONTROLLER_PEER = {
   namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
 };
 const SAME_NAMESPACE_PEER = { podSelector: {} };
+// Every service fetches the OpenID Provider's discovery document and JWKS over HTTPS (messaging
+// also reaches Twilio); narrow it with an ipBlock of the IdP when it runs in a known network.
 const PUBLIC_HTTPS_EGRESS = {
   to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
   ports: [{ port: 443, protocol: 'TCP' }],
@@ -36,12 +38,18 @@ const COMMON_ENV = [
   ['OUTBOX_SEND_TIMEOUT_MS', '15000', 'Deadline of one outbox publish round; below the idle-in-transaction timeout.'],
   ['OUTBOX_RETENTION_HOURS', '72', 'Published outbox rows are deleted after this many hours.'],
   ['INBOX_RETENTION_HOURS', '168', 'Processed event ids are kept this long; at least the topic retention.'],
+  ['OIDC_ISSUER_URL', '', 'OpenID Provider issuer URL; access tokens must carry it as iss. Required.'],
+  ['OIDC_AUDIENCE', '', 'This API\'s audience at the OpenID Provider; access tokens must contain it. Required.'],
+  ['OIDC_TENANT_CLAIM', 'tenant_id', 'Claim (name or dotted path) holding the tenant id.'],
+  ['OIDC_ROLES_CLAIM', 'roles', 'Claim (name or dotted path) holding the CareDispatch roles, e.g. realm_access.roles.'],
+  ['RATE_LIMIT_PER_TENANT', '600', 'Authenticated requests per tenant per window and replica.'],
 ];
 
 /** One entry per deployable service: what differs between the charts. */
 const SERVICES = [
   {
     name: 'ehr-gateway',
+    gatewayMatches: [{ type: 'RegularExpression', value: '^/v1/tenants/[^/]+/webhooks(/.*)?$' }],
     description: 'Receives signed EHR webhooks and publishes appointment events to Kafka.',
     port: 3001,
     env: [
@@ -52,21 +60,23 @@ const SERVICES = [
       ['EHR_WEBHOOK_SECRETS', 'ehr-gateway-webhook-secrets', 'secrets', 'JSON object tenantId -> webhook signing secret.'],
     ],
     ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],
-    extraEgress: [],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
   },
   {
     name: 'scheduling',
+    gatewayMatches: [{ type: 'RegularExpression', value: '^/v1/tenants/[^/]+/appointments(/.*)?$' }],
     description: 'Owns appointments and slots; publishes scheduling events.',
     port: 3002,
     env: [],
     secrets: [],
     ingressFrom: [SAME_NAMESPACE_PEER],
-    extraEgress: [],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
   },
   {
     name: 'messaging',
+    gatewayMatches: [{ type: 'PathPrefix', value: '/v1/twilio' }],
     description: 'Sends appointment reminders by SMS (Twilio) and records delivery status.',
     port: 3003,
     env: [
@@ -86,32 +96,35 @@ const SERVICES = [
   },
   {
     name: 'dispatch-optimizer',
+    gatewayMatches: [],
     description: 'Plans home-visit routes with the CareDispatch optimizer.',
     port: 3004,
     env: [],
     secrets: [],
     ingressFrom: [SAME_NAMESPACE_PEER],
-    extraEgress: [],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '768Mi' } },
   },
   {
     name: 'waitlist',
+    gatewayMatches: [],
     description: 'Ranks waitlisted patients and offers freed slots.',
     port: 3005,
     env: [],
     secrets: [],
     ingressFrom: [SAME_NAMESPACE_PEER],
-    extraEgress: [],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
   },
   {
     name: 'audit-log',
+    gatewayMatches: [{ type: 'PathPrefix', value: '/v1/audit-events' }],
     description: 'Append-only, hash-chained audit trail of CareDispatch events.',
     port: 3006,
     env: [],
-    secrets: [['AUDIT_API_TOKEN', 'audit-log-api', 'token', 'Bearer token for the audit query API.']],
+    secrets: [],
     ingressFrom: [SAME_NAMESPACE_PEER],
-    extraEgress: [],
+    extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
   },
 ];
@@ -274,6 +287,20 @@ podDisruptionBudget:
   enabled: true
   # -- Pods that may be down at once during voluntary disruptions.
   maxUnavailable: 1
+
+# -- Gateway API HTTPRoute sending this service's /v1/... paths to it. The Gateway is the platform's;
+# every service still verifies the access token itself.
+httpRoute:
+  # -- Create the HTTPRoute (only when matches is not empty).
+  enabled: ${svc.gatewayMatches.length > 0}
+  # -- Gateways (ParentReference) the route attaches to.
+  parentRefs:
+    - name: caredispatch
+      namespace: gateway
+  # -- Hostnames the route answers; empty = the Gateway's.
+  hostnames: []
+  # -- Path matches (type PathPrefix, Exact or RegularExpression) routed to this service.
+  matches:${svc.gatewayMatches.length > 0 ? `\n    ${yaml(svc.gatewayMatches, 4)}` : ' []'}
 
 autoscaling:
   # -- Create a HorizontalPodAutoscaler (replicaCount is then ignored).
@@ -442,6 +469,18 @@ function valuesSchema(svc) {
         },
       },
       podDisruptionBudget: obj({ enabled: { type: 'boolean' }, maxUnavailable: { type: ['integer', 'string'] } }),
+      httpRoute: obj({
+        enabled: { type: 'boolean' },
+        parentRefs: { type: 'array', items: { type: 'object', required: ['name'] } },
+        hostnames: { type: 'array', items: { type: 'string', minLength: 1 } },
+        matches: {
+          type: 'array',
+          items: obj({
+            type: { enum: ['PathPrefix', 'Exact', 'RegularExpression'] },
+            value: { type: 'string', pattern: '^\\^?/v1/' },
+          }),
+        },
+      }),
       autoscaling: obj({
         enabled: { type: 'boolean' },
         minReplicas: int(1),
@@ -478,7 +517,7 @@ dependencies:
     repository: file://../caredispatch-common
 `;
 
-const TEMPLATES = ['serviceaccount', 'configmap', 'deployment', 'service', 'pdb', 'hpa', 'networkpolicy'];
+const TEMPLATES = ['serviceaccount', 'configmap', 'deployment', 'service', 'pdb', 'hpa', 'networkpolicy', 'httproute'];
 
 function files(svc) {
   const out = {

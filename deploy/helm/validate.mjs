@@ -67,7 +67,8 @@ if (renderedDir) {
     }).filter(Boolean);
     manifests += docs.length;
     const kinds = docs.map((d) => d.kind).sort();
-    const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'];
+    const routed = !['dispatch-optimizer', 'waitlist'].includes(service);
+    const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', ...(routed ? ['HTTPRoute'] : []), 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].sort();
     if (JSON.stringify(kinds) !== JSON.stringify(expected)) fail(service, `renders ${kinds.join(', ')}`);
     const deployment = docs.find((d) => d.kind === 'Deployment');
     const container = deployment?.spec.template.spec.containers[0];

@@ -5,6 +5,7 @@ import {
   eventually,
   freePort,
   KAFKA_BROKERS,
+  OFFLINE_OIDC_ENVIRONMENT,
   ServiceProcess,
   TcpProxy,
   ThrowawayDatabase,
@@ -59,7 +60,13 @@ describe('service lifecycle', () => {
       sut = new ServiceProcess({
         service,
         port: await freePort(),
-        env: { DATABASE_URL: databaseUrl.toString(), KAFKA_BROKERS, LOG_LEVEL: 'warn' },
+        env: {
+          DATABASE_URL: databaseUrl.toString(),
+          KAFKA_BROKERS,
+          LOG_LEVEL: 'warn',
+          // Health and metrics only: no token is ever verified.
+          ...OFFLINE_OIDC_ENVIRONMENT,
+        },
       });
       await sut.start();
     });

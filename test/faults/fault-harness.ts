@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
+import { Role } from '@caredispatch/auth';
 import { ALL_TOPICS } from '@caredispatch/contracts';
 import {
-  AUDIT_TOKEN,
   KafkaTestCluster,
   newWebhookSecret,
   type ServiceName,
@@ -341,8 +341,9 @@ async function collectEvidence(
 
 async function verifyAuditChain(stack: Stack, tenantId: string): Promise<boolean> {
   const url = new URL('/v1/audit-events/verify', stack.service('audit-log').baseUrl);
-  url.searchParams.set('tenantId', tenantId);
-  const response = await fetch(url, { headers: { authorization: `Bearer ${AUDIT_TOKEN}` } });
+  const response = await fetch(url, {
+    headers: await stack.identity.authorization({ tenantId, roles: [Role.ComplianceOfficer] }),
+  });
   if (!response.ok) return false;
   const body = (await response.json()) as { valid: boolean };
   return body.valid;

@@ -17,3 +17,4 @@ export * from './scheduling/scheduled-appointment.builder';
 export * from './config/readme-configuration';
 export * from './kafka/kafka-test-cluster';
 export * from './oidc/test-identity-provider';
+export * from './auth/route-policies';

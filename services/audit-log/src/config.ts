@@ -13,8 +13,6 @@ export const auditLogConfigSchema = z
     HTTP_PORT: commonConfigShape.HTTP_PORT.default(3006),
     /** Overridable so a test instance never shares partitions with a running service. */
     KAFKA_CONSUMER_GROUP: z.string().min(1).default('audit-log'),
-    /** Bearer token for the audit API (stand-in until real authorization). */
-    AUDIT_API_TOKEN: secretString({ description: 'bearer token for the audit API', minLength: 16 }),
     /** `<keyId>:<base64 PKCS#8 DER>` of the Ed25519 key that signs tree heads (the newest key). */
     AUDIT_TREE_HEAD_SIGNING_KEY: secretString({
       description: '<keyId>:<base64 PKCS#8 DER> Ed25519 private key',

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 
 import { ConfigError } from '@caredispatch/platform';
+import { OFFLINE_OIDC_ENVIRONMENT } from '@caredispatch/testing';
 
 import { loadEhrGatewayConfig } from './config';
 
@@ -10,6 +11,7 @@ const SECRET = `whsec_${KEY.toString('base64')}`;
 const validEnv = {
   DATABASE_URL: 'postgres://gateway:db-password@127.0.0.1:5432/caredispatch_ehr_gateway',
   KAFKA_BROKERS: '127.0.0.1:9092',
+  ...OFFLINE_OIDC_ENVIRONMENT,
   EHR_WEBHOOK_SECRETS: JSON.stringify({ acme: SECRET }),
 };
 

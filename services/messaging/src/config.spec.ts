@@ -1,10 +1,12 @@
 import { ConfigError } from '@caredispatch/platform';
+import { OFFLINE_OIDC_ENVIRONMENT } from '@caredispatch/testing';
 
 import { loadMessagingConfig } from './config';
 
 const validEnv = {
   DATABASE_URL: 'postgres://caredispatch_messaging@127.0.0.1:5432/caredispatch_messaging',
   KAFKA_BROKERS: '127.0.0.1:9092',
+  ...OFFLINE_OIDC_ENVIRONMENT,
   TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
   TWILIO_AUTH_TOKEN: 'secret-token',
   TWILIO_FROM_NUMBER: '+15005550006',

@@ -14,7 +14,12 @@ import {
   Topics,
 } from '@caredispatch/contracts';
 import { configureHttpApp } from '@caredispatch/platform';
-import { freePort, ThrowawayDatabase, TwilioStandIn } from '@caredispatch/testing';
+import {
+  freePort,
+  OFFLINE_OIDC_ENVIRONMENT,
+  ThrowawayDatabase,
+  TwilioStandIn,
+} from '@caredispatch/testing';
 
 import { AppModule } from '../src/app.module';
 import { loadMessagingConfig, type MessagingConfig } from '../src/config';
@@ -60,6 +65,8 @@ export class MessagingHarness {
       DATABASE_POOL_SIZE: '5',
       KAFKA_BROKERS: BROKERS.join(','),
       KAFKA_CLIENT_ID: 'messaging-it',
+      // Its only route is the signed Twilio callback; no token is ever verified.
+      ...OFFLINE_OIDC_ENVIRONMENT,
       KAFKA_CONSUMER_GROUP: `messaging-it-${randomUUID()}`,
       KAFKA_CONSUMER_FROM_BEGINNING: 'false',
       TWILIO_ACCOUNT_SID: this.twilio.accountSid,

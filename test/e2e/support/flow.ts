@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 
+import { Role } from '@caredispatch/auth';
 import {
   eventually,
   type FhirAppointmentBuilder,
@@ -7,7 +8,6 @@ import {
   type ServiceName,
   type SignedDeliveryOptions,
   type Stack,
-  AUDIT_TOKEN,
 } from '@caredispatch/testing';
 
 /** A valid US number nobody else in the run uses, so each test finds only its own SMS. */
@@ -64,9 +64,10 @@ export async function auditTrail(
   appointmentId: string,
 ): Promise<AuditEntry[]> {
   const url = new URL('/v1/audit-events', stack.service('audit-log').baseUrl);
-  url.searchParams.set('tenantId', tenantId);
   url.searchParams.set('appointmentId', appointmentId);
-  const response = await fetch(url, { headers: { authorization: `Bearer ${AUDIT_TOKEN}` } });
+  const response = await fetch(url, {
+    headers: await stack.identity.authorization({ tenantId, roles: [Role.ComplianceOfficer] }),
+  });
   if (!response.ok) throw new Error(`audit query answered ${response.status}`);
   const body = (await response.json()) as { events: AuditEntry[] };
   return body.events;

@@ -9,7 +9,12 @@ import { type Principal } from './principal';
  * would confirm to tenant A's caller that tenant B exists (and, for /tenants/B/appointments/X,
  * that X does). Handlers keep querying with the returned tenant, never the path's.
  */
-export function requireTenant(principal: Principal, pathTenantId: string): string {
-  if (pathTenantId !== principal.tenantId) throw new NotFoundException('Not found');
+export function requireTenant(
+  principal: Principal,
+  pathTenantId: string,
+  /** The error the route uses for a missing resource, so the two answers are byte-identical. */
+  notFound: () => Error = () => new NotFoundException('Not found'),
+): string {
+  if (pathTenantId !== principal.tenantId) throw notFound();
   return principal.tenantId;
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { authConfigShape } from '@caredispatch/auth';
+
 import { type DatabaseTimeouts } from '../database/data-source-options';
 
 import { Secret } from './secret';
@@ -79,6 +81,8 @@ export const commonConfigShape = {
   KAFKA_CONSUMER_RETRY_MAX_MS: positiveInt(5_000),
   /** Backoff cap while a partition waits out a transient failure (database or broker down). */
   KAFKA_CONSUMER_TRANSIENT_RETRY_MAX_MS: positiveInt(10_000),
+  /** OpenID Connect access tokens and per-tenant rate limits (libs/auth). */
+  ...authConfigShape,
 } as const;
 
 /** The consumer retry policy from the common variables (libs/kafka's RetryPolicy shape). */

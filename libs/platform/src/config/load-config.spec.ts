@@ -9,6 +9,8 @@ const validEnv = {
   HTTP_PORT: '3001',
   DATABASE_URL: 'postgres://svc:secret@127.0.0.1:5432/svc',
   KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.2:9092',
+  OIDC_ISSUER_URL: 'https://idp.example.org/realms/caredispatch',
+  OIDC_AUDIENCE: 'https://api.caredispatch.example',
   API_TOKEN: 'a-very-secret-token-value',
 };
 

@@ -10,6 +10,7 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
+import { AuthModule, authSettingsFrom } from '@caredispatch/auth';
 import {
   inboxRetention,
   publishedOutboxRetention,
@@ -149,6 +150,7 @@ export class ServiceInfrastructureModule {
           }),
         ),
         HealthModule,
+        AuthModule.forRoot(authSettingsFrom(config)),
         KafkaModule.forRoot({
           clientId: config.KAFKA_CLIENT_ID ?? service.serviceName,
           brokers: config.KAFKA_BROKERS,

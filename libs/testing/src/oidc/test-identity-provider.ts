@@ -199,3 +199,12 @@ export class TestIdentityProvider {
     });
   }
 }
+
+/**
+ * For tests that only load a service's configuration or call public routes: keys are fetched
+ * lazily, so nothing listens here and any protected route answers 503.
+ */
+export const OFFLINE_OIDC_ENVIRONMENT: Readonly<Record<string, string>> = {
+  OIDC_ISSUER_URL: 'http://127.0.0.1:9/offline-issuer',
+  OIDC_AUDIENCE: TEST_AUDIENCE,
+};

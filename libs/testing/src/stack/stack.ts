@@ -7,6 +7,7 @@ import { ALL_TOPICS, Topics } from '@caredispatch/contracts';
 
 import { startGroupAtTopicEnds } from '../kafka/start-group-at-topic-ends';
 import { waitForGroupsToCatchUp } from '../kafka/wait-for-groups-to-catch-up';
+import { TestIdentityProvider } from '../oidc/test-identity-provider';
 import { OtlpCollectorStandIn } from '../otlp/otlp-collector-stand-in';
 import { ThrowawayDatabase } from '../postgres/throwaway-database';
 import { freePort } from '../process/free-port';
@@ -16,7 +17,6 @@ import { TwilioStandIn } from '../twilio';
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 /** Attempts per consumed message before dead-lettering, in every stack service. */
 export const CONSUMER_MAX_ATTEMPTS = 3;
-export const AUDIT_TOKEN = 'e2e-audit-token-0123456789abcdef';
 export const TWILIO = {
   accountSid: `AC${'0'.repeat(31)}1`,
   authToken: 'e2e-twilio-auth-token',
@@ -55,7 +55,8 @@ const PASSED_THROUGH = ['KAFKA_TOPIC_REPLICATION_FACTOR', 'KAFKA_TOPIC_MIN_INSYN
 
 /**
  * The first flow as production runs it: four real service processes, each with its own
- * fresh database, the real Kafka broker, a Twilio stand-in and an OTLP collector stand-in.
+ * fresh database, the real Kafka broker, a real OpenID Provider (`identity`: access tokens for
+ * any tenant and roles), a Twilio stand-in and an OTLP collector stand-in.
  * Consumer groups are unique per stack so earlier runs' offsets never interfere.
  */
 export class Stack {
@@ -65,6 +66,7 @@ export class Stack {
   });
   readonly collector = new OtlpCollectorStandIn();
   readonly databases = new Map<ServiceName, ThrowawayDatabase>();
+  private identityProvider: TestIdentityProvider | undefined;
   readonly services = new Map<ServiceName, ServiceProcess>();
   private readonly envs = new Map<ServiceName, Record<string, string>>();
   /** The overrides each running service was started with, so a test can ask for its own. */
@@ -76,6 +78,12 @@ export class Stack {
 
   get kafkaBrokers(): string {
     return this.options.kafkaBrokers ?? KAFKA_BROKERS;
+  }
+
+  /** The stack's OpenID Provider: `await stack.identity.authorization({ tenantId, roles })`. */
+  get identity(): TestIdentityProvider {
+    if (!this.identityProvider) throw new Error('the stack is not started');
+    return this.identityProvider;
   }
 
   service(name: ServiceName): ServiceProcess {
@@ -93,6 +101,8 @@ export class Stack {
   async start(): Promise<void> {
     const { baseUrl: twilioBaseUrl } = await this.twilio.start();
     const { endpoint } = await this.collector.start();
+    this.identityProvider = await TestIdentityProvider.start();
+    const identityEnvironment = this.identityProvider.environment();
     const ports = new Map<ServiceName, number>();
     for (const name of SERVICES) ports.set(name, await freePort());
     for (const name of SERVICES) {
@@ -106,6 +116,7 @@ export class Stack {
       KAFKA_CLIENT_ID: `${name}-${this.runId}`,
       KAFKA_CONSUMER_GROUP: `${name}-${this.runId}`,
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      ...identityEnvironment,
       OTEL_BSP_SCHEDULE_DELAY: '200',
       OUTBOX_RELAY_POLL_INTERVAL_MS: '500',
       KAFKA_CONSUMER_MAX_ATTEMPTS: String(CONSUMER_MAX_ATTEMPTS),
@@ -135,7 +146,7 @@ export class Stack {
         SENDER_RETRY_BASE_MS: '100',
         SENDER_RETRY_MAX_MS: '500',
       },
-      'audit-log': { AUDIT_API_TOKEN: AUDIT_TOKEN },
+      'audit-log': {},
     };
     for (const name of SERVICES) {
       const env = {
@@ -250,6 +261,7 @@ export class Stack {
     await Promise.all([...this.services.values()].map((service) => service.stop()));
     await this.twilio.stop();
     await this.collector.stop();
+    await this.identityProvider?.stop();
     for (const database of this.databases.values()) await database.drop();
   }
 }

@@ -1,6 +1,7 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 
-import { AuditTokenGuard } from './audit-token.guard';
+import { Authorize, CurrentPrincipal, type Principal, RoleGroups } from '@caredispatch/auth';
+
 import { AuditTrailService } from './audit-trail.service';
 import {
   auditTrailQuerySchema,
@@ -12,20 +13,27 @@ import {
   type ChainVerificationResponse,
 } from './dto/audit-trail.response';
 
+/** The audit API: compliance officers, their own tenant's trail only (tenant from the token). */
 @Controller('v1/audit-events')
-@UseGuards(AuditTokenGuard)
+@Authorize({ roles: [...RoleGroups.auditReaders] })
 export class AuditEventsController {
   constructor(private readonly trails: AuditTrailService) {}
 
   @Get()
-  trail(@Query() query: unknown): Promise<AuditTrailResponse> {
-    const { tenantId, appointmentId } = parseQuery(auditTrailQuerySchema, query);
-    return this.trails.trail(tenantId, appointmentId);
+  trail(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: unknown,
+  ): Promise<AuditTrailResponse> {
+    const { appointmentId } = parseQuery(auditTrailQuerySchema, query);
+    return this.trails.trail(principal.tenantId, appointmentId);
   }
 
   @Get('verify')
-  verify(@Query() query: unknown): Promise<ChainVerificationResponse> {
-    const { tenantId } = parseQuery(chainVerificationQuerySchema, query);
-    return this.trails.verify(tenantId);
+  verify(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: unknown,
+  ): Promise<ChainVerificationResponse> {
+    parseQuery(chainVerificationQuerySchema, query);
+    return this.trails.verify(principal.tenantId);
   }
 }

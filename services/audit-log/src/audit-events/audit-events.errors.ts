@@ -3,7 +3,6 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainError, domainErrors } from '@caredispatch/platform';
 
 export enum AuditErrorCode {
-  Unauthorized = 'UNAUTHORIZED',
   InvalidQuery = 'INVALID_QUERY',
   /** No event with that id in the caller's tenant (another tenant's looks the same). */
   EventNotFound = 'EVENT_NOT_FOUND',
@@ -20,21 +19,17 @@ export enum AuditErrorCode {
 
 export class AuditError extends DomainError<AuditErrorCode> {}
 
-/** Exhaustive: a new code cannot ship without a status. */
+/** Exhaustive (a Record over the enum): a new code cannot ship without a status. */
+const AUDIT_HTTP_STATUS: Readonly<Record<AuditErrorCode, HttpStatus>> = {
+  [AuditErrorCode.InvalidQuery]: HttpStatus.BAD_REQUEST,
+  [AuditErrorCode.EventNotFound]: HttpStatus.NOT_FOUND,
+  [AuditErrorCode.TreeHeadNotFound]: HttpStatus.NOT_FOUND,
+  [AuditErrorCode.ExportTooLarge]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [AuditErrorCode.TreeInconsistent]: HttpStatus.CONFLICT,
+};
+
 export function auditHttpStatus(code: AuditErrorCode): HttpStatus {
-  switch (code) {
-    case AuditErrorCode.Unauthorized:
-      return HttpStatus.UNAUTHORIZED;
-    case AuditErrorCode.InvalidQuery:
-      return HttpStatus.BAD_REQUEST;
-    case AuditErrorCode.EventNotFound:
-    case AuditErrorCode.TreeHeadNotFound:
-      return HttpStatus.NOT_FOUND;
-    case AuditErrorCode.ExportTooLarge:
-      return HttpStatus.UNPROCESSABLE_ENTITY;
-    case AuditErrorCode.TreeInconsistent:
-      return HttpStatus.CONFLICT;
-  }
+  return AUDIT_HTTP_STATUS[code];
 }
 
 export const auditErrors = domainErrors(AuditError, auditHttpStatus);

@@ -4,6 +4,7 @@ import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 
+import { Role } from '@caredispatch/auth';
 import {
   ALL_TOPICS,
   createEnvelope,
@@ -24,6 +25,7 @@ import {
   freePort,
   startGroupAtTopicEnds,
   ThrowawayDatabase,
+  TestIdentityProvider,
 } from '@caredispatch/testing';
 
 import { AppModule } from '../app.module';
@@ -39,7 +41,6 @@ import {
 jest.setTimeout(60_000);
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const token = `it-audit-token-${randomUUID()}`;
 const tenantId = `it-audit-${randomUUID().slice(0, 8)}`;
 const ehrAppointmentId = `ehr-appt-${randomUUID()}`;
 const appointmentId = randomUUID();
@@ -84,20 +85,20 @@ describe('audit-log: events from three producers → one causal trail', () => {
   let producer: Producer;
   let baseUrl: string;
   const published: EventEnvelope[] = [];
+  let identity: TestIdentityProvider;
+  let token: string;
 
   const get = (path: string, bearer: string | null = token) =>
     fetch(`${baseUrl}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
 
   async function trailFor(id: string): Promise<AuditTrailResponse> {
-    const response = await get(
-      `/v1/audit-events?tenantId=${tenantId}&appointmentId=${encodeURIComponent(id)}`,
-    );
+    const response = await get(`/v1/audit-events?appointmentId=${encodeURIComponent(id)}`);
     expect(response.status).toBe(200);
     return (await response.json()) as AuditTrailResponse;
   }
 
   async function verify(): Promise<ChainVerificationResponse> {
-    const response = await get(`/v1/audit-events/verify?tenantId=${tenantId}`);
+    const response = await get(`/v1/audit-events/verify`);
     expect(response.status).toBe(200);
     return (await response.json()) as ChainVerificationResponse;
   }
@@ -129,6 +130,8 @@ describe('audit-log: events from three producers → one causal trail', () => {
     producer = kafka.producer();
     await producer.connect();
 
+    identity = await TestIdentityProvider.start();
+    token = await identity.token({ tenantId, roles: [Role.ComplianceOfficer] });
     const port = await freePort();
     const config = auditLogConfigSchema.parse({
       NODE_ENV: 'test',
@@ -138,7 +141,7 @@ describe('audit-log: events from three producers → one causal trail', () => {
       DATABASE_POOL_SIZE: '4',
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,
-      AUDIT_API_TOKEN: token,
+      ...identity.environment(),
     });
     // Framework start-up chatter would drown the test output.
     Logger.overrideLogger(['error', 'warn']);
@@ -157,6 +160,7 @@ describe('audit-log: events from three producers → one causal trail', () => {
     await app.close();
     await producer.disconnect();
     await database.drop();
+    await identity.stop();
   });
 
   it('should return the trail of ehr-gateway, scheduling and messaging events in causal order', async () => {
@@ -266,22 +270,27 @@ describe('audit-log: events from three producers → one causal trail', () => {
     );
   });
 
-  it('should refuse requests without the bearer token and without a tenant', async () => {
-    expect(
-      (await get(`/v1/audit-events?tenantId=${tenantId}&appointmentId=${appointmentId}`, null))
-        .status,
-    ).toBe(401);
-    expect(
-      (
-        await get(
-          `/v1/audit-events?tenantId=${tenantId}&appointmentId=${appointmentId}`,
-          `${token}x`,
-        )
-      ).status,
-    ).toBe(401);
-    const missingTenant = await get(`/v1/audit-events?appointmentId=${appointmentId}`);
-    expect(missingTenant.status).toBe(400);
-    expect(await missingTenant.json()).toMatchObject({ error: { code: 'INVALID_QUERY' } });
+  it('should refuse a missing or altered token, other roles, and a tenant chosen by query', async () => {
+    const path = `/v1/audit-events?appointmentId=${appointmentId}`;
+    expect((await get(path, null)).status).toBe(401);
+    expect((await get(path, `${token}x`)).status).toBe(401);
+    const coordinator = await identity.token({ tenantId, roles: [Role.Coordinator] });
+    expect((await get(path, coordinator)).status).toBe(403);
+    const chosenTenant = await get(`${path}&tenantId=${tenantId}`);
+    expect(chosenTenant.status).toBe(400);
+    expect(await chosenTenant.json()).toMatchObject({ error: { code: 'INVALID_QUERY' } });
+  });
+
+  it("should serve another tenant's compliance officer none of this tenant's trail", async () => {
+    const otherOfficer = await identity.token({
+      tenantId: `${tenantId}-other`,
+      roles: [Role.ComplianceOfficer],
+    });
+
+    const response = await get(`/v1/audit-events?appointmentId=${appointmentId}`, otherOfficer);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ tenantId: `${tenantId}-other`, events: [] });
   });
 
   it('should reject UPDATE, DELETE and TRUNCATE of audit_event at the database', async () => {

@@ -173,7 +173,6 @@ describe('audit-log: compliance export verified offline against an anchored tree
       DATABASE_POOL_SIZE: '4',
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,
-      AUDIT_API_TOKEN: `it-audit-token-${randomUUID()}`,
       ...idp.environment(),
       AUDIT_TREE_HEAD_SIGNING_KEY: `it-key-1:${signingKey}`,
       // Heads on demand only: the scheduled run must not interleave with the test's heads.

@@ -1,6 +1,8 @@
 import { Controller, Headers, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
 import { type Request } from 'express';
 
+import { PublicRoute } from '@caredispatch/auth';
+
 import { type WebhookReceiptDto } from './dto/webhook-receipt.dto';
 import { EhrWebhookService } from './ehr-webhook.service';
 import { type IncomingHeaders } from './signature/standard-webhooks';
@@ -16,6 +18,9 @@ export class EhrWebhookController {
   constructor(private readonly webhooks: EhrWebhookService) {}
 
   @Post('fhir')
+  @PublicRoute(
+    "the EHR signs every delivery (Standard Webhooks, the tenant's own secret); the service verifies it",
+  )
   @HttpCode(HttpStatus.ACCEPTED)
   receiveFhir(
     @Param('tenantId') tenantId: string,

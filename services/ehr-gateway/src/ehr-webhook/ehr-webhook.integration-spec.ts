@@ -11,6 +11,7 @@ import {
   newWebhookSecret,
   type RecordedMessage,
   signedWebhookHeaders,
+  OFFLINE_OIDC_ENVIRONMENT,
   ThrowawayDatabase,
   TopicRecorder,
 } from '@caredispatch/testing';
@@ -69,6 +70,8 @@ describe(EhrWebhookController.name, () => {
       KAFKA_BROKERS: brokers.join(','),
       HTTP_PORT: String(port),
       EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret }),
+      // The webhook is a signed public route; no token is ever verified.
+      ...OFFLINE_OIDC_ENVIRONMENT,
     });
     await recorder.start([Topics.EhrAppointmentV1]);
     app = await createHttpApp(AppModule.forRoot(config), {

@@ -5,9 +5,11 @@ import { EntityManager } from 'typeorm';
 import { isUuid } from '@caredispatch/contracts';
 
 import { LocationEntity } from '../directory/location.entity';
+import { ProviderEntity } from '../directory/provider.entity';
 
+import { type AppointmentReaderScope } from './appointment-reader-scope';
 import { AppointmentEntity } from './appointment.entity';
-import { SchedulingError, SchedulingErrorCode } from './appointments.errors';
+import { appointmentNotFound, SchedulingError, SchedulingErrorCode } from './appointments.errors';
 import { type AppointmentResponse } from './dto/appointment.response';
 
 @Injectable()
@@ -15,10 +17,15 @@ export class AppointmentQueryService {
   constructor(@InjectEntityManager() private readonly manager: EntityManager) {}
 
   /**
-   * Tenant-scoped: another tenant's appointment is indistinguishable from a missing one
-   * (404, not 403), so ids cannot be probed across tenants.
+   * Scoped to the caller's tenant (and provider or locations): another tenant's or an
+   * out-of-scope appointment is indistinguishable from a missing one (404, not 403), so ids
+   * cannot be probed.
    */
-  async getAppointment(tenantId: string, appointmentId: string): Promise<AppointmentResponse> {
+  async getAppointment(
+    scope: AppointmentReaderScope,
+    appointmentId: string,
+  ): Promise<AppointmentResponse> {
+    const { tenantId } = scope;
     if (!isUuid(appointmentId)) {
       throw new SchedulingError(
         SchedulingErrorCode.InvalidAppointmentId,
@@ -29,9 +36,7 @@ export class AppointmentQueryService {
       tenantId,
       id: appointmentId,
     });
-    if (!appointment) {
-      throw new SchedulingError(SchedulingErrorCode.AppointmentNotFound, 'Appointment not found');
-    }
+    if (!appointment || !(await this.withinScope(appointment, scope))) throw appointmentNotFound();
     const location = await this.manager.findOneByOrFail(LocationEntity, {
       tenantId,
       id: appointment.locationId,
@@ -50,5 +55,27 @@ export class AppointmentQueryService {
       providerId: appointment.providerId,
       updatedAt: appointment.updatedAt.toISOString(),
     };
+  }
+
+  /**
+   * The token's provider id may be scheduling's provider id or the EHR's practitioner id
+   * (what an IdP's directory usually holds); location ids are scheduling's.
+   */
+  private async withinScope(
+    appointment: AppointmentEntity,
+    scope: AppointmentReaderScope,
+  ): Promise<boolean> {
+    if (scope.locationIds !== undefined && !scope.locationIds.includes(appointment.locationId)) {
+      return false;
+    }
+    if (scope.providerId === undefined) return true;
+    if (appointment.providerId === null) return false;
+    const provider = await this.manager.findOneBy(ProviderEntity, {
+      tenantId: scope.tenantId,
+      id: appointment.providerId,
+    });
+    return (
+      provider !== null && [provider.id, provider.ehrPractitionerId].includes(scope.providerId)
+    );
   }
 }

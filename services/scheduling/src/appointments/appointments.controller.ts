@@ -1,11 +1,22 @@
 import { Controller, Get, Param } from '@nestjs/common';
 
+import {
+  Authorize,
+  CurrentPrincipal,
+  type Principal,
+  requireTenant,
+  RoleGroups,
+} from '@caredispatch/auth';
+
 import { PhiAccessAction, RecordPhiAccess } from '@caredispatch/phi-access';
 
 import { AppointmentQueryService } from './appointment-query.service';
+import { readerScopeOf } from './appointment-reader-scope';
+import { appointmentNotFound } from './appointments.errors';
 import { type AppointmentResponse } from './dto/appointment.response';
 
 @Controller('v1/tenants/:tenantId/appointments')
+@Authorize({ roles: [...RoleGroups.appointmentReaders] })
 export class AppointmentsController {
   constructor(private readonly appointments: AppointmentQueryService) {}
 
@@ -20,9 +31,12 @@ export class AppointmentsController {
     }),
   })
   getAppointment(
-    @Param('tenantId') tenantId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId') pathTenantId: string,
     @Param('appointmentId') appointmentId: string,
   ): Promise<AppointmentResponse> {
-    return this.appointments.getAppointment(tenantId, appointmentId);
+    // Another tenant's path answers exactly like an appointment that does not exist.
+    requireTenant(principal, pathTenantId, appointmentNotFound);
+    return this.appointments.getAppointment(readerScopeOf(principal), appointmentId);
   }
 }

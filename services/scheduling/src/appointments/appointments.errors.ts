@@ -19,4 +19,9 @@ export function schedulingHttpStatus(code: SchedulingErrorCode): HttpStatus {
   }
 }
 
+/** The one answer for a missing, foreign-tenant or out-of-scope appointment. */
+export function appointmentNotFound(): SchedulingError {
+  return new SchedulingError(SchedulingErrorCode.AppointmentNotFound, 'Appointment not found');
+}
+
 export const schedulingErrors = domainErrors(SchedulingError, schedulingHttpStatus);

@@ -4,6 +4,7 @@ import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 
+import { Role } from '@caredispatch/auth';
 import {
   createEnvelope,
   type DecodedEvent,
@@ -21,6 +22,7 @@ import {
   eventually,
   freePort,
   startGroupAtTopicEnds,
+  TestIdentityProvider,
   ThrowawayDatabase,
   TopicRecorder,
 } from '@caredispatch/testing';
@@ -94,6 +96,8 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
   let producer: Producer;
   let recorder: TopicRecorder;
   let baseUrl: string;
+  let identity: TestIdentityProvider;
+  const asCoordinator = () => identity.authorization({ tenantId, roles: [Role.Coordinator] });
   let booked: EventEnvelope;
 
   const scheduledEvents = (): ScheduledEvent[] =>
@@ -140,6 +144,7 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
     producer = kafka.producer();
     await producer.connect();
 
+    identity = await TestIdentityProvider.start();
     const port = await freePort();
     const config = schedulingConfigSchema.parse({
       NODE_ENV: 'test',
@@ -149,6 +154,7 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
       DATABASE_POOL_SIZE: '4',
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,
+      ...identity.environment(),
     });
     // Framework start-up chatter would drown the test output.
     Logger.overrideLogger(['error', 'warn']);
@@ -168,6 +174,7 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
     await producer.disconnect();
     await recorder.stop();
     await database.drop();
+    await identity.stop();
   });
 
   it('should publish one AppointmentBookedV1 for an EHR booking, carrying the correlation and causation ids', async () => {
@@ -260,16 +267,51 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
 
   it('should serve the appointment to its own tenant only', async () => {
     const appointmentId = scheduledEvents()[0].envelope.aggregateId;
+    const path = (tenant: string, id = appointmentId) =>
+      `${baseUrl}/v1/tenants/${tenant}/appointments/${id}`;
+    const otherTenant = `${tenantId}-b`;
+    const asOtherTenant = await identity.authorization({
+      tenantId: otherTenant,
+      roles: [Role.Coordinator],
+    });
 
-    const own = await fetch(`${baseUrl}/v1/tenants/${tenantId}/appointments/${appointmentId}`);
-    const other = await fetch(`${baseUrl}/v1/tenants/another-tenant/appointments/${appointmentId}`);
+    const own = await fetch(path(tenantId), { headers: await asCoordinator() });
+    // Tenant B's token on tenant A's path, and on its own path with A's appointment id.
+    const foreignPath = await fetch(path(tenantId), { headers: asOtherTenant });
+    const ownPathForeignId = await fetch(path(otherTenant), { headers: asOtherTenant });
+    const missing = await fetch(path(otherTenant, randomUUID()), { headers: asOtherTenant });
+    const anonymous = await fetch(path(tenantId));
 
     expect(own.status).toBe(200);
     expect(await own.json()).toMatchObject({ id: appointmentId, status: 'cancelled', revision: 3 });
-    expect(other.status).toBe(404);
-    expect(await other.json()).toEqual({
-      error: { code: 'APPOINTMENT_NOT_FOUND', message: 'Appointment not found' },
-    });
+    expect(anonymous.status).toBe(401);
+    const notFound = { error: { code: 'APPOINTMENT_NOT_FOUND', message: 'Appointment not found' } };
+    for (const response of [foreignPath, ownPathForeignId, missing]) {
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual(notFound);
+    }
+  });
+
+  it("should show a provider their own appointments only, and a front desk its locations' only", async () => {
+    const appointment = (await (
+      await fetch(
+        `${baseUrl}/v1/tenants/${tenantId}/appointments/${scheduledEvents()[0].envelope.aggregateId}`,
+        { headers: await asCoordinator() },
+      )
+    ).json()) as { id: string; location: { id: string } };
+    const get = async (claims: { providerId?: string; locationIds?: string[] }, role: Role) =>
+      (
+        await fetch(`${baseUrl}/v1/tenants/${tenantId}/appointments/${appointment.id}`, {
+          headers: await identity.authorization({ tenantId, roles: [role], ...claims }),
+        })
+      ).status;
+
+    expect(await get({ providerId: 'prac-1' }, Role.Provider)).toBe(200);
+    expect(await get({ providerId: 'prac-2' }, Role.Provider)).toBe(404);
+    expect(await get({}, Role.Provider)).toBe(404);
+    expect(await get({ locationIds: [appointment.location.id] }, Role.FrontDesk)).toBe(200);
+    expect(await get({ locationIds: [randomUUID()] }, Role.FrontDesk)).toBe(404);
+    expect(await get({}, Role.ComplianceOfficer)).toBe(403);
   });
 
   describe('sequenced changes without meta.versionId', () => {
@@ -319,6 +361,7 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
       expect(timestampDate(reschedule.payload.previousStart!)).toEqual(nine);
       const stored = await fetch(
         `${baseUrl}/v1/tenants/${tenantId}/appointments/${reschedule.envelope.aggregateId}`,
+        { headers: await asCoordinator() },
       );
       expect(await stored.json()).toMatchObject({ status: 'booked', revision: 4 });
     });

@@ -12,13 +12,25 @@ const identifier = (name: string) =>
     .min(1, `${name} is required`)
     .max(200, `${name} is too long`);
 
+/**
+ * The tenant is the access token's. A `tenantId` parameter is refused rather than ignored,
+ * so a caller who still sends one learns it has no effect instead of trusting it does.
+ */
+const noTenantParameter = {
+  tenantId: z
+    .undefined({
+      invalid_type_error: 'tenantId is not accepted: the tenant comes from the access token',
+    })
+    .optional(),
+};
+
 export const auditTrailQuerySchema = z.object({
-  tenantId: identifier('tenantId'),
+  ...noTenantParameter,
   /** Either the EHR's appointment id or scheduling's uuid: both find the same trail. */
   appointmentId: identifier('appointmentId'),
 });
 
-export const chainVerificationQuerySchema = z.object({ tenantId: identifier('tenantId') });
+export const chainVerificationQuerySchema = z.object(noTenantParameter);
 
 export type AuditTrailQuery = z.output<typeof auditTrailQuerySchema>;
 export type ChainVerificationQuery = z.output<typeof chainVerificationQuerySchema>;

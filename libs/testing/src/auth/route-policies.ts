@@ -1,0 +1,48 @@
+import { type DynamicModule } from '@nestjs/common';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
+
+import { routeInventory, type RouteEntry } from '@caredispatch/auth';
+
+/**
+ * The reviewed list of routes that answer without an access token, per service. Adding a
+ * line here is a security review: say in the commit what protects the route instead.
+ */
+export const REVIEWED_PUBLIC_ROUTES: Readonly<Record<string, readonly string[]>> = {
+  'audit-log': ['GET /health/live', 'GET /health/ready', 'GET /metrics'],
+  'dispatch-optimizer': ['GET /health/live', 'GET /health/ready', 'GET /metrics'],
+  // Standard Webhooks signature with the tenant's secret.
+  'ehr-gateway': [
+    'GET /health/live',
+    'GET /health/ready',
+    'GET /metrics',
+    'POST /v1/tenants/:tenantId/webhooks/fhir',
+  ],
+  // X-Twilio-Signature over the public URL and form body.
+  messaging: ['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /v1/twilio/status'],
+  scheduling: ['GET /health/live', 'GET /health/ready', 'GET /metrics'],
+  waitlist: ['GET /health/live', 'GET /health/ready', 'GET /metrics'],
+};
+
+/**
+ * Every route of a service's app with its policy, read from the module graph Nest's router
+ * is built from. Preview mode resolves modules without instantiating providers, so no
+ * database or broker is needed.
+ */
+export async function routePoliciesOf(appModule: DynamicModule): Promise<RouteEntry[]> {
+  // Nest types its options as a class but documents a plain object.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+  const app = await NestFactory.create(appModule, { preview: true, logger: false });
+  try {
+    return routeInventory(app.get(ModulesContainer));
+  } finally {
+    await app.close();
+  }
+}
+
+/** The variables every service needs to build its app module without reaching anything. */
+export const PREVIEW_ENVIRONMENT: Readonly<Record<string, string>> = {
+  DATABASE_URL: 'postgres://preview:preview@127.0.0.1:9/preview',
+  KAFKA_BROKERS: '127.0.0.1:9',
+  OIDC_ISSUER_URL: 'http://127.0.0.1:9/offline-issuer',
+  OIDC_AUDIENCE: 'https://api.caredispatch.test',
+};
