@@ -1,3 +1,5 @@
+import { PhiAccessedV1Schema } from './generated/caredispatch/audit/access/v1/access_pb';
+import { TreeHeadSignedV1Schema } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
 import {
   EhrAppointmentBookedV1Schema,
   EhrAppointmentCancelledV1Schema,
@@ -21,7 +23,9 @@ import {
   IssueCollector,
   validateEhrAppointment,
   validateMessageEvent,
+  validatePhiAccess,
   validateScheduledAppointment,
+  validateTreeHead,
 } from './validation';
 
 import type { EventEnvelope } from './generated/caredispatch/events/v1/envelope_pb';
@@ -143,6 +147,18 @@ export const eventRegistry = {
         event,
         new IssueCollector().present('appointment_start', event.appointmentStart),
       ),
+  }),
+  PhiAccessedV1: defineEvent({
+    schema: PhiAccessedV1Schema,
+    topic: Topics.AuditPhiAccessV1,
+    version: 1,
+    validate: (event) => validatePhiAccess(event),
+  }),
+  TreeHeadSignedV1: defineEvent({
+    schema: TreeHeadSignedV1Schema,
+    topic: Topics.AuditTreeHeadV1,
+    version: 1,
+    validate: (event) => validateTreeHead(event),
   }),
 } as const;
 

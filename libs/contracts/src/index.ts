@@ -2,6 +2,8 @@ export * from './generated/caredispatch/events/v1/envelope_pb';
 export * from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 export * from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 export * from './generated/caredispatch/messaging/message/v1/message_pb';
+export * from './generated/caredispatch/audit/access/v1/access_pb';
+export * from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
 export * from './topics';
 export * from './errors';
 export * from './event-registry';

@@ -9,11 +9,31 @@ export const Topics = {
   EhrAppointmentV1: 'ehr.appointment.v1',
   SchedulingAppointmentV1: 'scheduling.appointment.v1',
   MessagingMessageV1: 'messaging.message.v1',
+  /** Who read which PHI, from every read API (and audit-log's compliance queries). */
+  AuditPhiAccessV1: 'audit.phi-access.v1',
+  /** Signed tree heads of the audit log, anchored outside its database; kept forever. */
+  AuditTreeHeadV1: 'audit.tree-head.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
 export const ALL_TOPICS: readonly Topic[] = Object.values(Topics);
+
+/**
+ * What audit-log chains: every topic but its own tree heads (recording a head would grow the
+ * tree it describes, so an idle log would never stop producing new heads).
+ */
+export const AUDITED_TOPICS: readonly Topic[] = ALL_TOPICS.filter(
+  (topic) => topic !== Topics.AuditTreeHeadV1,
+);
+
+/**
+ * Broker settings a topic needs beyond the defaults, applied when it is created. Tree heads
+ * are evidence for the whole retention of the audit log (≥ 6 years): never deleted by age.
+ */
+export const TOPIC_CONFIG: Readonly<Partial<Record<Topic, Readonly<Record<string, string>>>>> = {
+  [Topics.AuditTreeHeadV1]: { 'retention.ms': '-1', 'retention.bytes': '-1' },
+};
 
 /** Dead-letter topic of `topic`; one per source topic so a replay knows where a message came from. */
 export function dlqTopicOf<T extends string>(topic: T): `${T}.dlq` {

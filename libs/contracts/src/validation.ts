@@ -1,3 +1,5 @@
+import type { PhiAccessedV1 } from './generated/caredispatch/audit/access/v1/access_pb';
+import type { TreeHeadSignedV1 } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 import type { ScheduledAppointment } from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
@@ -23,6 +25,11 @@ export class IssueCollector {
 
   uuid(path: string, value: string): this {
     if (!UUID_PATTERN.test(value)) this.found.push(`${path} must be a UUID`);
+    return this;
+  }
+
+  bytes(path: string, value: Uint8Array, length: number): this {
+    if (value.length !== length) this.found.push(`${path} must be ${length} bytes`);
     return this;
   }
 
@@ -131,4 +138,25 @@ export function validateMessageEvent(
     .positive('channel', event.channel)
     .positive('purpose', event.purpose)
     .positive('status', event.status).issues;
+}
+
+export function validatePhiAccess(event: PhiAccessedV1): readonly string[] {
+  const issues = new IssueCollector()
+    .present('accessor', event.accessor)
+    .positive('action', event.action)
+    .text('route', event.route)
+    .text('resource_type', event.resourceType);
+  if (event.accessor) issues.text('accessor.subject', event.accessor.subject);
+  return issues.issues;
+}
+
+export function validateTreeHead(event: TreeHeadSignedV1): readonly string[] {
+  const issues = new IssueCollector()
+    .text('format', event.format)
+    .text('tenant_id', event.tenantId)
+    .present('timestamp', event.timestamp)
+    .text('key_id', event.keyId)
+    .bytes('root_hash', event.rootHash, 32)
+    .bytes('signature', event.signature, 64);
+  return issues.issues;
 }

@@ -40,6 +40,17 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'MessageWithdrawnV1':
     case 'MessageExpiredV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
+    case 'PhiAccessedV1':
+      // A read of one appointment belongs to that appointment's trail.
+      return {
+        ehrAppointmentId: null,
+        appointmentId:
+          typed.event.resourceType === 'Appointment' && typed.event.resourceIds.length === 1
+            ? orNull(typed.event.resourceIds[0])
+            : null,
+      };
+    case 'TreeHeadSignedV1':
+      return { ehrAppointmentId: null, appointmentId: null };
   }
 }
 
@@ -59,4 +70,45 @@ export function traceIdOf(traceparent: string): string | null {
 
 function orNull(value: string | undefined): string | null {
   return value === undefined || value === '' ? null : value;
+}
+
+/** Who acted and which patients an event concerns: the compliance query's filters. */
+export interface EventFacets {
+  /** The person or client for an access event; the producing service otherwise. */
+  readonly actor: string;
+  /** scheduling's patient uuids and the EHR's patient ids the event names. */
+  readonly patientIds: readonly string[];
+}
+
+export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets {
+  switch (typed.eventType) {
+    case 'EhrAppointmentBookedV1':
+    case 'EhrAppointmentRescheduledV1':
+    case 'EhrAppointmentCancelledV1':
+      return {
+        actor: producer,
+        patientIds: present(typed.event.appointment?.patient?.ehrPatientId),
+      };
+    case 'AppointmentBookedV1':
+    case 'AppointmentRescheduledV1':
+    case 'AppointmentCancelledV1':
+      return { actor: producer, patientIds: present(typed.event.appointment?.patient?.patientId) };
+    case 'MessageQueuedV1':
+    case 'MessageSentV1':
+    case 'MessageDeliveredV1':
+    case 'MessageFailedV1':
+    case 'MessageWithdrawnV1':
+    case 'MessageExpiredV1':
+    case 'TreeHeadSignedV1':
+      return { actor: producer, patientIds: [] };
+    case 'PhiAccessedV1':
+      return {
+        actor: typed.event.accessor?.subject || producer,
+        patientIds: [...new Set(typed.event.patientIds.filter((id) => id !== ''))].sort(),
+      };
+  }
+}
+
+function present(value: string | undefined): string[] {
+  return value === undefined || value === '' ? [] : [value];
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
-import { ALL_TOPICS } from '@caredispatch/contracts';
+import { AUDITED_TOPICS } from '@caredispatch/contracts';
 import { type EventContext, EventHandler, type EventHandlerFn } from '@caredispatch/kafka';
 
 import { AuditRecorderService } from './audit-recorder.service';
 
 /**
- * Subscribes a method to every event type on every domain topic. Driven by ALL_TOPICS so a
+ * Subscribes a method to every event type on every domain topic. Driven by AUDITED_TOPICS so a
  * topic added to the contracts is audited without touching this service.
  */
 function OnEveryDomainTopic() {
@@ -15,7 +15,7 @@ function OnEveryDomainTopic() {
     propertyKey: string | symbol,
     descriptor: TypedPropertyDescriptor<M>,
   ): void => {
-    for (const topic of ALL_TOPICS) EventHandler(topic)(target, propertyKey, descriptor);
+    for (const topic of AUDITED_TOPICS) EventHandler(topic)(target, propertyKey, descriptor);
   };
 }
 

@@ -8,9 +8,11 @@ import { eventDefinitionOf, type EventEnvelope, timestampDate } from '@caredispa
 import { PermanentEventError } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
+import { auditLeafHash, auditLeafOf } from '../audit-chain/audit-leaf';
 import { type JsonObject } from '../audit-chain/canonical-json';
 import {
   appointmentReferencesOf,
+  eventFacetsOf,
   traceIdOf,
   type TypedEvent,
 } from '../audit-chain/event-references';
@@ -103,6 +105,20 @@ export class AuditRecorderService {
       ],
     );
     if (appended.length === 0) return 'duplicate';
+    // The Merkle leaf commits with the event: a tree head never covers an event without one.
+    const facets = eventFacetsOf(consumed, envelope.producer);
+    await manager.query(
+      `INSERT INTO audit_event_leaf (tenant_id, sequence, event_id, leaf_hash, actor, patient_ids)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        tenantId,
+        sequence,
+        envelope.eventId,
+        auditLeafHash(auditLeafOf(chained, facets)),
+        facets.actor,
+        facets.patientIds,
+      ],
+    );
     return 'recorded';
   }
 

@@ -8,6 +8,8 @@ import {
   RoleGroups,
 } from '@caredispatch/auth';
 
+import { PhiAccessAction, RecordPhiAccess } from '@caredispatch/phi-access';
+
 import { AppointmentQueryService } from './appointment-query.service';
 import { readerScopeOf } from './appointment-reader-scope';
 import { appointmentNotFound } from './appointments.errors';
@@ -19,6 +21,15 @@ export class AppointmentsController {
   constructor(private readonly appointments: AppointmentQueryService) {}
 
   @Get(':appointmentId')
+  @RecordPhiAccess<AppointmentResponse>({
+    action: PhiAccessAction.READ,
+    resourceType: 'Appointment',
+    describe: (appointment) => ({
+      resourceIds: [appointment.id],
+      patientIds: [appointment.patientId],
+      resultCount: 1,
+    }),
+  })
   getAppointment(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') pathTenantId: string,

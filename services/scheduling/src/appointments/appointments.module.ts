@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { PhiAccessModule } from '@caredispatch/phi-access';
 import { systemClockProvider } from '@caredispatch/platform';
 
 import { DirectoryRepository } from '../directory/directory.repository';
@@ -10,6 +11,8 @@ import { AppointmentsConsumer } from './appointments.consumer';
 import { AppointmentsController } from './appointments.controller';
 
 @Module({
+  // Every appointment read is recorded (who read which patient's appointment) via the outbox.
+  imports: [PhiAccessModule],
   controllers: [AppointmentsController],
   providers: [
     systemClockProvider,
