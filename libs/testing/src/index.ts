@@ -16,3 +16,6 @@ export * from './stack/stack';
 export * from './scheduling/scheduled-appointment.builder';
 export * from './config/readme-configuration';
 export * from './kafka/kafka-test-cluster';
+export * from './net/loopback-http-server';
+export * from './slack';
+export * from './teams/teams-webhook-stand-in';
