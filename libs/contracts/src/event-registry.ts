@@ -1,3 +1,5 @@
+import { DispatchPlanPublishedV1Schema } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
+import { PatientRescheduleNeededV1Schema } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 import {
   EhrAppointmentBookedV1Schema,
   EhrAppointmentCancelledV1Schema,
@@ -19,6 +21,8 @@ import {
 import { type Topic, Topics } from './topics';
 import {
   IssueCollector,
+  validateDispatchPlanPublished,
+  validatePatientRescheduleNeeded,
   validateEhrAppointment,
   validateMessageEvent,
   validateScheduledAppointment,
@@ -143,6 +147,18 @@ export const eventRegistry = {
         event,
         new IssueCollector().present('appointment_start', event.appointmentStart),
       ),
+  }),
+  DispatchPlanPublishedV1: defineEvent({
+    schema: DispatchPlanPublishedV1Schema,
+    topic: Topics.DispatchPlanV1,
+    version: 1,
+    validate: (event) => validateDispatchPlanPublished(event),
+  }),
+  PatientRescheduleNeededV1: defineEvent({
+    schema: PatientRescheduleNeededV1Schema,
+    topic: Topics.DispatchRescheduleV1,
+    version: 1,
+    validate: (event) => validatePatientRescheduleNeeded(event),
   }),
 } as const;
 

@@ -9,6 +9,8 @@ export const Topics = {
   EhrAppointmentV1: 'ehr.appointment.v1',
   SchedulingAppointmentV1: 'scheduling.appointment.v1',
   MessagingMessageV1: 'messaging.message.v1',
+  DispatchPlanV1: 'dispatch.plan.v1',
+  DispatchRescheduleV1: 'dispatch.reschedule.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

@@ -1,3 +1,5 @@
+import type { DispatchPlanPublishedV1 } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
+import type { PatientRescheduleNeededV1 } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 import type { ScheduledAppointment } from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
@@ -131,4 +133,42 @@ export function validateMessageEvent(
     .positive('channel', event.channel)
     .positive('purpose', event.purpose)
     .positive('status', event.status).issues;
+}
+
+export function validateDispatchPlanPublished(
+  event: DispatchPlanPublishedV1,
+  issues = new IssueCollector(),
+): readonly string[] {
+  issues
+    .uuid('plan_id', event.planId)
+    .positive('version', event.version)
+    .positive('kind', event.kind)
+    .interval('horizon', event.horizonFrom, event.horizonUntil)
+    .timeZone('time_zone', event.timeZone);
+  if (event.version > 1 && !(event.previousVersion > 0 && event.previousVersion < event.version)) {
+    issues.positive('previous_version', 0);
+  }
+  event.providerDays.forEach((day, i) => {
+    issues.text(`provider_days[${i}].provider_id`, day.providerId);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day.day)) issues.text(`provider_days[${i}].day`, '');
+  });
+  event.assignments.forEach((assignment, i) => {
+    issues
+      .uuid(`assignments[${i}].appointment_id`, assignment.appointmentId)
+      .text(`assignments[${i}].provider_id`, assignment.providerId)
+      .interval(`assignments[${i}]`, assignment.start, assignment.end);
+  });
+  return issues.issues;
+}
+
+export function validatePatientRescheduleNeeded(
+  event: PatientRescheduleNeededV1,
+  issues = new IssueCollector(),
+): readonly string[] {
+  return issues
+    .uuid('appointment_id', event.appointmentId)
+    .present('appointment_start', event.appointmentStart)
+    .positive('reason', event.reason)
+    .uuid('plan_id', event.planId)
+    .positive('plan_version', event.planVersion).issues;
 }

@@ -39,7 +39,11 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'MessageFailedV1':
     case 'MessageWithdrawnV1':
     case 'MessageExpiredV1':
+    case 'PatientRescheduleNeededV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
+    // A plan version concerns many appointments; its assignments are not one trail.
+    case 'DispatchPlanPublishedV1':
+      return { ehrAppointmentId: null, appointmentId: null };
   }
 }
 
