@@ -1,3 +1,7 @@
+import {
+  ItineraryDeliveredV1Schema,
+  ItineraryDeliveryFailedV1Schema,
+} from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
 import { DispatchPlanPublishedV1Schema } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 import { PatientRescheduleNeededV1Schema } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 import {
@@ -23,6 +27,7 @@ import {
   IssueCollector,
   validateDispatchPlanPublished,
   validatePatientRescheduleNeeded,
+  validateItineraryDelivery,
   validateEhrAppointment,
   validateMessageEvent,
   validateScheduledAppointment,
@@ -159,6 +164,19 @@ export const eventRegistry = {
     topic: Topics.DispatchRescheduleV1,
     version: 1,
     validate: (event) => validatePatientRescheduleNeeded(event),
+  }),
+  ItineraryDeliveredV1: defineEvent({
+    schema: ItineraryDeliveredV1Schema,
+    topic: Topics.DispatchItineraryV1,
+    version: 1,
+    validate: (event) => validateItineraryDelivery(event),
+  }),
+  ItineraryDeliveryFailedV1: defineEvent({
+    schema: ItineraryDeliveryFailedV1Schema,
+    topic: Topics.DispatchItineraryV1,
+    version: 1,
+    validate: (event) =>
+      validateItineraryDelivery(event, new IssueCollector().text('error_code', event.errorCode)),
   }),
 } as const;
 

@@ -11,6 +11,7 @@ export const Topics = {
   MessagingMessageV1: 'messaging.message.v1',
   DispatchPlanV1: 'dispatch.plan.v1',
   DispatchRescheduleV1: 'dispatch.reschedule.v1',
+  DispatchItineraryV1: 'dispatch.itinerary.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

@@ -1,3 +1,7 @@
+import type {
+  ItineraryDeliveredV1,
+  ItineraryDeliveryFailedV1,
+} from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
 import type { DispatchPlanPublishedV1 } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 import type { PatientRescheduleNeededV1 } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
@@ -171,4 +175,19 @@ export function validatePatientRescheduleNeeded(
     .positive('reason', event.reason)
     .uuid('plan_id', event.planId)
     .positive('plan_version', event.planVersion).issues;
+}
+
+/** Both itinerary outcomes share their identifying fields; ids only, never text or addresses. */
+export function validateItineraryDelivery(
+  event: ItineraryDeliveredV1 | ItineraryDeliveryFailedV1,
+  issues = new IssueCollector(),
+): readonly string[] {
+  return issues
+    .uuid('delivery_id', event.deliveryId)
+    .uuid('plan_id', event.planId)
+    .positive('plan_version', event.planVersion)
+    .text('provider_id', event.providerId)
+    .positive('channel', event.channel)
+    .positive('attempts', event.attempts)
+    .text('days', event.days.join('')).issues;
 }

@@ -55,7 +55,8 @@ export class SlackStandIn {
   private readonly posted: SlackStandInMessage[] = [];
   private readonly recorded: RecordedSlackCall[] = [];
   private readonly faults = new Map<string, SlackFault[]>();
-  private clockTs = 1_700_000_000_000;
+  /** Last ts handed out, in microseconds: wall time, strictly increasing (Slack's ts are unique per channel). */
+  private lastTsMicros = 0;
 
   constructor(private readonly options: SlackStandInOptions = {}) {
     this.botToken = options.botToken ?? SLACK_STAND_IN_BOT_TOKEN;
@@ -198,8 +199,9 @@ export class SlackStandIn {
   }
 
   private nextTs(): string {
-    this.clockTs += 1;
-    return `${Math.floor(this.clockTs / 1000)}.${String(this.clockTs % 1000).padStart(6, '0')}`;
+    this.lastTsMicros = Math.max(Date.now() * 1000, this.lastTsMicros + 1);
+    const seconds = Math.floor(this.lastTsMicros / 1_000_000);
+    return `${seconds}.${String(this.lastTsMicros % 1_000_000).padStart(6, '0')}`;
   }
 }
 

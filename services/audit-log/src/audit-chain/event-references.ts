@@ -41,8 +41,11 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'MessageExpiredV1':
     case 'PatientRescheduleNeededV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
-    // A plan version concerns many appointments; its assignments are not one trail.
+    // A plan version concerns many appointments; its assignments are not one trail. An
+    // itinerary covers a provider's days, not one appointment.
     case 'DispatchPlanPublishedV1':
+    case 'ItineraryDeliveredV1':
+    case 'ItineraryDeliveryFailedV1':
       return { ehrAppointmentId: null, appointmentId: null };
   }
 }

@@ -1,7 +1,7 @@
 import ical from 'ical-generator';
 
-import { type ProviderDayItinerary } from './itinerary';
-import { formatDuration, itineraryView, patientDisplayName } from './itinerary-view';
+import { type ProviderItinerary } from './itinerary';
+import { formatDuration, itineraryView } from './itinerary-view';
 
 export interface EmailItinerary {
   readonly subject: string;
@@ -12,73 +12,66 @@ export interface EmailItinerary {
 }
 
 export function renderEmailItinerary(
-  itinerary: ProviderDayItinerary,
+  itinerary: ProviderItinerary,
   options: { readonly revised: boolean } = { revised: false },
 ): EmailItinerary {
   const view = itineraryView(itinerary);
-  const subject = `${options.revised ? 'Updated itinerary' : 'Your itinerary'} for ${view.dayLabel}`;
-  const summary =
-    view.stops.length === 0
-      ? 'No visits scheduled.'
-      : `${view.visitCount} visits, ${view.firstStart}-${view.lastEnd}, total drive ${formatDuration(view.totalDriveMinutes)}.`;
-
-  const text = [
-    subject,
-    summary,
-    '',
-    ...view.stops.flatMap((stop, i) => [
-      `${i + 1}. ${stop.title}`,
-      `   Arrive ${stop.arrival}, ${stop.start}-${stop.end}, drive ${stop.driveFromPrevious}`,
-      `   ${stop.address} (${stop.mapLink})`,
-      ...stop.visits.map((v) => `   - ${v}`),
-    ]),
-  ].join('\n');
-
-  const html = [
-    `<h2>${escapeHtml(subject)}</h2>`,
-    `<p>${escapeHtml(summary)}</p>`,
-    '<ol>',
-    ...view.stops.map(
-      (stop) =>
-        `<li><strong>${escapeHtml(stop.title)}</strong><br>` +
-        `Arrive ${stop.arrival}, ${stop.start}-${stop.end}, drive ${escapeHtml(stop.driveFromPrevious)}<br>` +
-        `<a href="${escapeHtml(stop.mapLink)}">${escapeHtml(stop.address)}</a>` +
-        (stop.visits.length
-          ? `<ul>${stop.visits.map((v) => `<li>${escapeHtml(v)}</li>`).join('')}</ul>`
-          : '') +
-        '</li>',
-    ),
-    '</ol>',
-  ].join('\n');
-
-  return { subject, text, html, ics: renderIcs(itinerary) };
+  const subject = `${options.revised ? 'Updated itinerary' : 'Your itinerary'}: ${view.periodLabel}`;
+  const summary = `${view.visitCount} visits, total drive ${formatDuration(view.totalDriveMinutes)}.`;
+  const text = [subject, summary];
+  const html = [`<h2>${escapeHtml(subject)}</h2>`, `<p>${escapeHtml(summary)}</p>`];
+  for (const day of view.days) {
+    const heading =
+      day.stops.length === 0
+        ? `${day.label}: no visits`
+        : `${day.label}: ${day.visitCount} visits, ${day.firstStart}-${day.lastEnd}, drive ${formatDuration(day.totalDriveMinutes)}`;
+    text.push('', heading);
+    html.push(`<h3>${escapeHtml(heading)}</h3>`, '<ol>');
+    for (const stop of day.stops) {
+      const times = `${stop.start}-${stop.end} (arrive ${stop.arrival}, drive ${stop.driveFromPrevious})`;
+      text.push(
+        `- ${times} ${stop.title}`,
+        `  ${stop.address} ${stop.mapLink}`,
+        ...stop.visits.map((v) => `    ${v}`),
+      );
+      html.push(
+        `<li>${escapeHtml(times)} <strong>${escapeHtml(stop.title)}</strong><br>` +
+          `<a href="${escapeHtml(stop.mapLink)}">${escapeHtml(stop.address)}</a>` +
+          (stop.visits.length > 0
+            ? `<ul>${stop.visits.map((v) => `<li>${escapeHtml(v)}</li>`).join('')}</ul>`
+            : '') +
+          '</li>',
+      );
+    }
+    html.push('</ol>');
+  }
+  return { subject, text: text.join('\n'), html: html.join('\n'), ics: renderIcs(itinerary) };
 }
 
-function renderIcs(itinerary: ProviderDayItinerary): string {
-  const calendar = ical({
-    name: `Itinerary ${itinerary.day}`,
-    prodId: '//CareDispatch//dispatch//EN',
-  });
-  for (const stop of itinerary.stops) {
-    if (stop.kind === 'home-visit') {
-      calendar.createEvent({
-        id: `${stop.appointmentId}@caredispatch`,
-        start: stop.start,
-        end: stop.end,
-        summary: `${patientDisplayName(stop.patient)} — ${stop.visitType}`,
-        location: stop.address,
-      });
-    } else {
-      calendar.createEvent({
-        id: `${itinerary.providerId}-${itinerary.day}-${stop.block}@caredispatch`,
-        start: stop.start,
-        end: stop.end,
-        summary: `${stop.clinicName} (${stop.block})`,
-        location: stop.address,
-        description: stop.visits
-          .map((v) => `${patientDisplayName(v.patient)} — ${v.visitType}`)
-          .join('\n'),
-      });
+function renderIcs(itinerary: ProviderItinerary): string {
+  const calendar = ical({ name: 'CareDispatch itinerary', prodId: '//CareDispatch//dispatch//EN' });
+  for (const day of itinerary.days) {
+    for (const stop of day.stops) {
+      if (stop.kind === 'home-visit') {
+        calendar.createEvent({
+          id: `${stop.appointmentId}@caredispatch`,
+          start: stop.start,
+          end: stop.end,
+          summary: `${stop.patientDisplayName} — ${stop.visitType}`,
+          location: stop.address,
+        });
+      } else {
+        calendar.createEvent({
+          id: `${itinerary.providerId}-${day.day}-${stop.block}@caredispatch`,
+          start: stop.start,
+          end: stop.end,
+          summary: `${stop.clinicName} (${stop.block})`,
+          location: stop.address,
+          description: stop.visits
+            .map((v) => `${v.patientDisplayName} — ${v.visitType}`)
+            .join('\n'),
+        });
+      }
     }
   }
   return calendar.toString();

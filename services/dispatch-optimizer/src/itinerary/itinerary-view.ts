@@ -2,19 +2,27 @@ import {
   type ClinicBlockStop,
   type GeoPoint,
   type HomeVisitStop,
-  type PatientName,
   type ProviderDayItinerary,
+  type ProviderItinerary,
 } from './itinerary';
 
 /**
  * Display values shared by every renderer, so Slack, SMS and email never disagree about a
- * time or a name. Patient names are reduced here, once: first name + last initial is the
- * minimum a provider needs to greet the right person.
+ * time, a label or a total. Times are in the practice's zone.
  */
 export interface ItineraryView {
   readonly providerName: string;
+  /** "Mon 7 Dec" or "Mon 7 Dec – Fri 11 Dec". */
+  readonly periodLabel: string;
+  readonly visitCount: number;
+  readonly totalDriveMinutes: number;
+  readonly days: readonly DayView[];
+}
+
+export interface DayView {
+  readonly day: string;
   /** e.g. "Mon 7 Dec". */
-  readonly dayLabel: string;
+  readonly label: string;
   readonly firstStart: string | undefined;
   readonly lastEnd: string | undefined;
   readonly totalDriveMinutes: number;
@@ -36,13 +44,6 @@ export interface StopView {
   readonly visits: readonly string[];
 }
 
-export function patientDisplayName(name: PatientName): string {
-  const given = name.givenName.trim().split(/\s+/)[0] ?? '';
-  const code = name.familyName.trim().codePointAt(0);
-  const initial = code === undefined ? undefined : String.fromCodePoint(code).toUpperCase();
-  return initial ? `${given} ${initial}.` : given;
-}
-
 export function mapLink(point: GeoPoint): string {
   return `https://www.google.com/maps/search/?api=1&query=${point.lat.toFixed(6)},${point.lng.toFixed(6)}`;
 }
@@ -55,17 +56,33 @@ export function formatDuration(minutes: number): string {
   return m === 0 ? `${h} h` : `${h} h ${String(m).padStart(2, '0')} min`;
 }
 
-export function itineraryView(itinerary: ProviderDayItinerary): ItineraryView {
+export function itineraryView(itinerary: ProviderItinerary): ItineraryView {
   const time = timeFormatter(itinerary.timeZone);
-  const stops = [...itinerary.stops].sort((a, b) => a.start.getTime() - b.start.getTime());
+  const days = [...itinerary.days]
+    .sort((a, b) => a.day.localeCompare(b.day))
+    .map((day) => dayView(day, time));
+  const first = days.at(0);
+  const last = days.at(-1);
+  return {
+    providerName: itinerary.providerName,
+    periodLabel:
+      !first || !last ? '' : first === last ? first.label : `${first.label} – ${last.label}`,
+    visitCount: days.reduce((n, d) => n + d.visitCount, 0),
+    totalDriveMinutes: days.reduce((n, d) => n + d.totalDriveMinutes, 0),
+    days,
+  };
+}
+
+function dayView(day: ProviderDayItinerary, time: (d: Date) => string): DayView {
+  const stops = [...day.stops].sort((a, b) => a.start.getTime() - b.start.getTime());
   const first = stops.at(0);
   const last = stops.at(-1);
   return {
-    providerName: itinerary.providerName,
-    dayLabel: dayLabel(itinerary.day),
+    day: day.day,
+    label: dayLabel(day.day),
     firstStart: first ? time(first.start) : undefined,
     lastEnd: last ? time(last.end) : undefined,
-    totalDriveMinutes: Math.round(stops.reduce((sum, s) => sum + s.travelMinutesFromPrevious, 0)),
+    totalDriveMinutes: Math.round(day.totalDriveMinutes),
     visitCount: stops.reduce((n, s) => n + (s.kind === 'home-visit' ? 1 : s.visits.length), 0),
     stops: stops.map((stop) =>
       stop.kind === 'home-visit' ? homeVisitView(stop, time) : clinicBlockView(stop, time),
@@ -76,7 +93,7 @@ export function itineraryView(itinerary: ProviderDayItinerary): ItineraryView {
 function homeVisitView(stop: HomeVisitStop, time: (d: Date) => string): StopView {
   return {
     kind: 'home-visit',
-    title: `${patientDisplayName(stop.patient)} — ${stop.visitType}`,
+    title: `${stop.patientDisplayName} — ${stop.visitType}`,
     arrival: time(stop.arrival),
     start: time(stop.start),
     end: time(stop.end),
@@ -99,7 +116,7 @@ function clinicBlockView(stop: ClinicBlockStop, time: (d: Date) => string): Stop
     driveFromPrevious: formatDuration(stop.travelMinutesFromPrevious),
     visits: [...stop.visits]
       .sort((a, b) => a.start.getTime() - b.start.getTime())
-      .map((v) => `${time(v.start)} ${patientDisplayName(v.patient)} — ${v.visitType}`),
+      .map((v) => `${time(v.start)} ${v.patientDisplayName} — ${v.visitType}`),
   };
 }
 
@@ -116,13 +133,7 @@ function timeFormatter(timeZone: string): (date: Date) => string {
 /** The practice-local date is already a calendar date: format it in UTC so no zone shifts it. */
 function dayLabel(day: string): string {
   const date = new Date(`${day}T12:00:00Z`);
-  const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(
-    date,
-  );
-  const dayMonth = new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    timeZone: 'UTC',
-  }).format(date);
-  return `${weekday} ${dayMonth}`;
+  const part = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' }).format(date);
+  return `${part({ weekday: 'short' })} ${part({ day: 'numeric', month: 'short' })}`;
 }

@@ -1,22 +1,24 @@
 /**
- * One provider's day as delivered: what the plan says, narrowed to what the provider needs.
- * dispatch-plan's plan model maps onto this (see itinerary-from-plan.ts); the renderers only
- * ever see this shape, so they stay pure and testable without a plan.
+ * What one itinerary message tells one provider: their stops for one or more practice days
+ * (the weekly run sends Monday–Friday in one message; a delta sends the changed days).
+ * Built from the stored plan by `itineraryFromPlan`; the renderers only ever see this shape.
  */
-export interface ProviderDayItinerary {
+export interface ProviderItinerary {
   readonly tenantId: string;
   readonly providerId: string;
   readonly providerName: string;
-  /** The practice-local date, YYYY-MM-DD. */
-  readonly day: string;
   /** IANA zone of the practice; all times are shown in it. */
   readonly timeZone: string;
-  readonly stops: readonly ItineraryStop[];
+  /** Ascending by day. */
+  readonly days: readonly ProviderDayItinerary[];
 }
 
-export interface PatientName {
-  readonly givenName: string;
-  readonly familyName: string;
+export interface ProviderDayItinerary {
+  /** The practice-local date, YYYY-MM-DD. */
+  readonly day: string;
+  readonly stops: readonly ItineraryStop[];
+  /** Every leg including the drive home, minutes. */
+  readonly totalDriveMinutes: number;
 }
 
 export interface GeoPoint {
@@ -27,20 +29,21 @@ export interface GeoPoint {
 export interface HomeVisitStop {
   readonly kind: 'home-visit';
   readonly appointmentId: string;
-  readonly patient: PatientName;
+  /** Minimum necessary: first name + last initial, already reduced by the planner. */
+  readonly patientDisplayName: string;
   readonly visitType: string;
   readonly arrival: Date;
   readonly start: Date;
   readonly end: Date;
   readonly address: string;
   readonly location: GeoPoint;
-  /** Driving minutes from the previous stop (or home base for the first). */
+  /** Driving minutes from the previous stop (or the home base for the first). */
   readonly travelMinutesFromPrevious: number;
 }
 
 export interface ClinicVisit {
   readonly appointmentId: string;
-  readonly patient: PatientName;
+  readonly patientDisplayName: string;
   readonly visitType: string;
   readonly start: Date;
   readonly end: Date;
