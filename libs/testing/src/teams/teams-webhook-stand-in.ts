@@ -42,6 +42,11 @@ export class TeamsWebhookStandIn {
     return this.received.filter((p) => webhookId === undefined || p.webhookId === webhookId);
   }
 
+  reset(): void {
+    this.received.length = 0;
+    this.failures.length = 0;
+  }
+
   failNext(count: number, httpStatus: 429 | 500 | 502 | 503 = 500): void {
     for (let i = 0; i < count; i += 1) this.failures.push(httpStatus);
   }

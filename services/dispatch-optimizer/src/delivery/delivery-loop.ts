@@ -11,6 +11,7 @@ import { holdListenSession, sleep } from '@caredispatch/kafka';
 import { SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type DispatchOptimizerConfig } from '../config';
+import { CoordinatorNotifier } from '../escalation/coordinator-notifier.service';
 
 import { ITINERARY_DUE_CHANNEL } from './delivery-wake-up';
 import { ItineraryDeliverer } from './itinerary-deliverer.service';
@@ -32,6 +33,7 @@ export class DeliveryLoop implements OnApplicationBootstrap, BeforeApplicationSh
 
   constructor(
     private readonly deliverer: ItineraryDeliverer,
+    private readonly notifier: CoordinatorNotifier,
     private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: DispatchOptimizerConfig,
   ) {}
@@ -62,7 +64,7 @@ export class DeliveryLoop implements OnApplicationBootstrap, BeforeApplicationSh
       this.wakeRequested = false;
       let handled = 0;
       try {
-        handled = await this.deliverer.runOnce();
+        handled = (await this.deliverer.runOnce()) + (await this.notifier.runOnce());
       } catch (error) {
         this.logger.error({
           message: 'delivery round failed',

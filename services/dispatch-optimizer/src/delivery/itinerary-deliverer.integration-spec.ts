@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 
+import { create } from '@bufbuild/protobuf';
 import { DataSource } from 'typeorm';
 
+import { DispatchPlanPublishedV1Schema, type EventEnvelope } from '@caredispatch/contracts';
 import {
   CreateOutboxMessage1764201600000,
   OutboxWriter,
   ParkOutboxMessage1764201600002,
 } from '@caredispatch/kafka';
+import { type EventContext } from '@caredispatch/kafka';
 import { type Clock, Secret } from '@caredispatch/platform';
-import { SlackStandIn, ThrowawayDatabase } from '@caredispatch/testing';
+import { SlackStandIn, TeamsWebhookStandIn, ThrowawayDatabase } from '@caredispatch/testing';
 
 import { dispatchOptimizerConfigSchema } from '../config';
+import { CoordinatorNoticeRepository } from '../escalation/coordinator-notice.repository';
+import { CoordinatorNotifier } from '../escalation/coordinator-notifier.service';
+import { SlackClients } from '../slack/slack-clients';
 
 import { deliveriesForPlan } from './delivery-plan';
 import { deliveryMigrations } from './delivery-schema';
@@ -26,6 +32,7 @@ import {
 import { ItineraryDeliverer } from './itinerary-deliverer.service';
 import { ItineraryDeliveryEvents } from './itinerary-delivery.events';
 import { ItineraryDeliveryRepository } from './itinerary-delivery.repository';
+import { PlanDeliveryConsumer } from './plan-delivery.consumer';
 import { ITINERARY_METADATA_EVENT, SlackItineraryChannel } from './slack-itinerary.channel';
 
 const LEASE_MS = 60_000;
@@ -46,6 +53,8 @@ class SteppedClock implements Clock {
 describe(ItineraryDeliverer.name, () => {
   const tenantId = 'tenant-deliver';
   const slack = new SlackStandIn();
+  const teams = new TeamsWebhookStandIn();
+  const coordinatorsChannel = 'C0COORDINATORS';
   const clock = new SteppedClock();
   const providers = Array.from({ length: 12 }, (_, i) => aProvider(tenantId, i + 1));
   const roster = new InMemoryRoster(providers);
@@ -54,10 +63,14 @@ describe(ItineraryDeliverer.name, () => {
   let database: ThrowawayDatabase;
   let dataSource: DataSource;
   let repository: ItineraryDeliveryRepository;
+  let notices: CoordinatorNoticeRepository;
+  let notifier: CoordinatorNotifier;
+  let consumer: PlanDeliveryConsumer;
   let sut: ItineraryDeliverer;
 
   beforeAll(async () => {
     await slack.start();
+    await teams.start();
     database = await ThrowawayDatabase.create('caredispatch_dispatch_delivery');
     dataSource = new DataSource({
       type: 'postgres',
@@ -72,30 +85,38 @@ describe(ItineraryDeliverer.name, () => {
     await dataSource.initialize();
     await dataSource.runMigrations();
     repository = new ItineraryDeliveryRepository(dataSource);
+    notices = new CoordinatorNoticeRepository(dataSource);
   });
 
   afterAll(async () => {
     await dataSource.destroy();
     await database.drop();
     await slack.stop();
+    await teams.stop();
   });
 
   beforeEach(async () => {
     slack.reset();
     plans = new InMemoryPlans();
     exceptions = new RecordingExceptions();
-    await dataSource.query('TRUNCATE itinerary_delivery, outbox_message');
+    teams.reset();
+    await dataSource.query('TRUNCATE itinerary_delivery, coordinator_notice, outbox_message');
     const config = dispatchOptimizerConfigSchema.parse({
       DATABASE_URL: database.url,
       KAFKA_BROKERS: '127.0.0.1:9092',
       ITINERARY_DELIVERY_LEASE_MS: String(LEASE_MS),
       ITINERARY_DELIVERY_MAX_ATTEMPTS: '3',
+      ESCALATION_SLACK_CHANNELS: JSON.stringify({ [tenantId]: coordinatorsChannel }),
+      ESCALATION_TEAMS_WEBHOOK_URLS: JSON.stringify({ [tenantId]: teams.webhookUrl('coord') }),
     });
-    const channel = new SlackItineraryChannel({
+    const slackClients = new SlackClients({
       apiUrl: slack.apiUrl,
       botTokens: new Map([[tenantId, new Secret(slack.botToken)]]),
       timeoutMs: 5_000,
     });
+    notifier = new CoordinatorNotifier(notices, slackClients, clock, config);
+    consumer = new PlanDeliveryConsumer(repository, notices, plans, config, roster, clock);
+    const channel = new SlackItineraryChannel(slackClients);
     sut = new ItineraryDeliverer(
       dataSource,
       repository,
@@ -103,6 +124,7 @@ describe(ItineraryDeliverer.name, () => {
       plans,
       roster,
       exceptions,
+      notices,
       [channel],
       clock,
       config,
@@ -131,7 +153,7 @@ describe(ItineraryDeliverer.name, () => {
   }
 
   async function drain(): Promise<void> {
-    while ((await sut.runOnce()) > 0) {
+    while ((await sut.runOnce()) + (await notifier.runOnce()) > 0) {
       /* until a round finds nothing */
     }
   }
@@ -240,14 +262,82 @@ describe(ItineraryDeliverer.name, () => {
 
     await drain();
 
-    expect(slack.messages()).toHaveLength(0);
+    expect(slack.messages({ channel: slack.dmChannelOf('U0PROV005') })).toHaveLength(0);
     expect(await auditEvents()).toEqual(['ItineraryDeliveryFailedV1']);
+    expect(slack.messages({ channel: coordinatorsChannel }).map((m) => m.text)).toEqual([
+      'Itinerary not delivered to Provider 5',
+    ]);
+    expect(teams.posts('coord')).toHaveLength(1);
     expect([...exceptions.reported.values()]).toEqual([
       expect.objectContaining({
         kind: 'delivery-failed',
         reason: 'slack:channel_not_found',
         providerId: 'provider-05',
       }),
+    ]);
+  });
+
+  it('should, after a call-out, send new itineraries to the providers whose day changed and one coordinator summary', async () => {
+    const planId = randomUUID();
+    await publish(planId, 1, weekOf(providers.map((p) => p.providerId)));
+    await drain();
+    const tuesday = SEED_WEEK[1] ?? '';
+    const callOutId = randomUUID();
+    const replan = create(DispatchPlanPublishedV1Schema, {
+      planId,
+      version: 2,
+      previousVersion: 1,
+      timeZone: 'America/New_York',
+      providerDays: ['provider-07', 'provider-08', 'provider-09'].map((providerId) => ({
+        providerId,
+        day: tuesday,
+      })),
+      callOut: {
+        callOutId,
+        providerId: 'provider-07',
+        backupProviderIds: ['provider-08', 'provider-09'],
+        reassignedAppointmentIds: [randomUUID(), randomUUID()],
+        rescheduleNeededAppointmentIds: [randomUUID()],
+      },
+    });
+    plans.store(
+      aPlanVersion(tenantId, planId, 2, [
+        aProviderDay('provider-07', tuesday, 0),
+        aProviderDay('provider-08', tuesday, 4),
+        aProviderDay('provider-09', tuesday, 4),
+      ]),
+    );
+    const consume = () =>
+      dataSource.transaction((manager) =>
+        consumer.onPlanPublished({
+          envelope: { tenantId } as EventEnvelope,
+          manager,
+          topic: 'dispatch.plan.v1',
+          partition: 0,
+          offset: '0',
+          attempt: 1,
+          eventType: 'DispatchPlanPublishedV1',
+          event: replan,
+        } satisfies EventContext<'DispatchPlanPublishedV1'>),
+      );
+
+    await consume();
+    await consume();
+    await drain();
+
+    const deltas = slack
+      .messages()
+      .slice(12)
+      .filter((m) => m.channel !== coordinatorsChannel);
+    expect(deltas.map((m) => m.channel).sort()).toEqual(
+      ['U0PROV007', 'U0PROV008', 'U0PROV009'].map((u) => slack.dmChannelOf(u)).sort(),
+    );
+    expect(deltas.every((m) => m.text.startsWith('Updated itinerary — Tue 8 Dec'))).toBe(true);
+    const summaries = slack.messages({ channel: coordinatorsChannel });
+    expect(summaries.map((m) => m.text)).toEqual(['Provider 7 called out']);
+    expect(JSON.stringify(summaries[0]?.blocks)).toContain('Provider 8, Provider 9');
+    expect(teams.posts('coord').map((p) => JSON.stringify(p.card))).toEqual([
+      expect.stringContaining('Patients to reschedule'),
     ]);
   });
 });

@@ -5,6 +5,11 @@ import { backoffDelayMs } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type DispatchOptimizerConfig } from '../config';
+import { failedDeliveryEscalation } from '../escalation/call-out-escalation';
+import {
+  CoordinatorNoticeRepository,
+  noticeTargetsOf,
+} from '../escalation/coordinator-notice.repository';
 import { DispatchExceptionReporter } from '../exceptions/dispatch-exception.model';
 import { itineraryFromPlan } from '../itinerary/itinerary-from-plan';
 import { PlanReader } from '../plan/plan-published';
@@ -51,6 +56,7 @@ export class ItineraryDeliverer {
     private readonly plans: PlanReader,
     @Inject(ROSTER_READER) private readonly roster: RosterReader,
     private readonly exceptions: DispatchExceptionReporter,
+    private readonly notices: CoordinatorNoticeRepository,
     @Inject(ITINERARY_CHANNELS) channels: readonly ItineraryChannelAdapter[],
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: DispatchOptimizerConfig,
@@ -190,10 +196,26 @@ export class ItineraryDeliverer {
 
   /** Gives up on a delivery: recorded, audited, and put in front of the coordinators. */
   private async fail(claim: ClaimedDelivery, errorCode: string): Promise<void> {
+    const dedupeKey = `delivery:${claim.planId}:${claim.planVersion}:${claim.providerId}`;
+    const provider = await this.roster.provider(claim.tenantId, claim.providerId);
     const failed = await this.dataSource.transaction(async (manager) => {
       const ok = await this.deliveries.markFailed(manager, claim, errorCode);
-      if (ok) await this.events.failed(manager, claim, errorCode);
-      return ok;
+      if (!ok) return false;
+      await this.events.failed(manager, claim, errorCode);
+      await this.notices.enqueue(
+        manager,
+        failedDeliveryEscalation({
+          tenantId: claim.tenantId,
+          deliveryKey: dedupeKey,
+          providerName: provider?.displayName ?? claim.providerId,
+          channel: claim.channel,
+          days: claim.days,
+          errorCode,
+        }),
+        noticeTargetsOf(this.config, claim.tenantId),
+        this.clock.now(),
+      );
+      return true;
     });
     if (!failed) return;
     this.log('warn', 'itinerary delivery failed', claim, { errorCode });
@@ -204,7 +226,7 @@ export class ItineraryDeliverer {
       planId: claim.planId,
       planVersion: claim.planVersion,
       providerId: claim.providerId,
-      dedupeKey: `delivery:${claim.planId}:${claim.planVersion}:${claim.providerId}`,
+      dedupeKey,
       detail: { channel: claim.channel, days: claim.days.join(',') },
     });
   }

@@ -14,6 +14,8 @@ export interface SlackCallOutRequest {
   readonly slackUserId: string;
   readonly reason: string;
   readonly from: Date;
+  /** Slack's `trigger_id`: a retried delivery of the same command records one call-out. */
+  readonly idempotencyKey: string | null;
 }
 
 export type SlackCallOutResult =

@@ -2,7 +2,13 @@
 export const CALL_OUT_REASON_MAX_CHARS = 200;
 
 export type CallOutCommand =
-  | { readonly ok: true; readonly teamId: string; readonly userId: string; readonly reason: string }
+  | {
+      readonly ok: true;
+      readonly teamId: string;
+      readonly userId: string;
+      readonly reason: string;
+      readonly triggerId: string | null;
+    }
   | { readonly ok: false; readonly problem: string };
 
 /** The form Slack posts for a slash command (https://api.slack.com/interactivity/slash-commands). */
@@ -14,5 +20,12 @@ export function parseCallOutCommand(form: URLSearchParams): CallOutCommand {
     return { ok: false, problem: 'The request did not name a Slack workspace and user.' };
   }
   const reason = (form.get('text') ?? '').trim().slice(0, CALL_OUT_REASON_MAX_CHARS);
-  return { ok: true, teamId, userId, reason: reason === '' ? 'called out via Slack' : reason };
+  const triggerId = form.get('trigger_id');
+  return {
+    ok: true,
+    teamId,
+    userId,
+    reason: reason === '' ? 'called out via Slack' : reason,
+    triggerId: triggerId === null || triggerId === '' ? null : triggerId,
+  };
 }

@@ -67,6 +67,7 @@ export class SlackCommandController {
       slackUserId: command.userId,
       reason: command.reason,
       from: this.clock.now(),
+      idempotencyKey: command.triggerId,
     });
     switch (result.outcome) {
       case 'accepted':

@@ -58,6 +58,7 @@ const form = new URLSearchParams({
   user_id: 'U0PROVIDER',
   command: '/callout',
   text: 'fever',
+  trigger_id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
 }).toString();
 
 describe('Slack /callout command', () => {
@@ -113,7 +114,13 @@ describe('Slack /callout command', () => {
     expect(sut.status).toBe(200);
     expect(await sut.json()).toMatchObject({ response_type: 'ephemeral' });
     expect(RecordingCallOuts.requests).toEqual([
-      { tenantId: 'tenant-a', slackUserId: 'U0PROVIDER', reason: 'fever', from: NOW },
+      {
+        tenantId: 'tenant-a',
+        slackUserId: 'U0PROVIDER',
+        reason: 'fever',
+        from: NOW,
+        idempotencyKey: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+      },
     ]);
   });
 
