@@ -35,6 +35,8 @@ export const dispatchOptimizerConfigSchema = z.object({
   /** Weekly/nightly runs at each tenant's configured local times; off for tests that run plans on demand. */
   PLAN_SCHEDULER_ENABLED: booleanFlag(true),
   PLAN_SCHEDULER_INTERVAL_MS: positiveInt(60_000),
+  /** How often booking changes not yet in the plan are looked for (LISTEN-free polling). */
+  REPLAN_POLL_INTERVAL_MS: positiveInt(500),
 });
 
 export type DispatchOptimizerConfig = z.output<typeof dispatchOptimizerConfigSchema>;

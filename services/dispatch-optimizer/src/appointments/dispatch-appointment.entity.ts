@@ -62,6 +62,10 @@ export class DispatchAppointmentEntity {
   @Column({ name: 'booked_provider_id', type: 'text', nullable: true })
   bookedProviderId!: string | null;
 
+  /** The revision the current plan reflects; below `revision` = the plan must be updated. */
+  @Column({ name: 'planned_revision', type: 'integer', default: 0 })
+  plannedRevision!: number;
+
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

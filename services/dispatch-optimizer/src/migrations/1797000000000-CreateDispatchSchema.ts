@@ -76,6 +76,7 @@ export class CreateDispatchSchema1797000000000 implements MigrationInterface {
         lon double precision,
         geocode_status text NOT NULL,
         booked_provider_id text,
+        planned_revision integer NOT NULL DEFAULT 0,
         updated_at timestamptz NOT NULL,
         CONSTRAINT pk_dispatch_appointment PRIMARY KEY (tenant_id, appointment_id)
       )`);
