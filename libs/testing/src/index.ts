@@ -19,3 +19,4 @@ export * from './kafka/kafka-test-cluster';
 export * from './net/loopback-http-server';
 export * from './slack';
 export * from './teams/teams-webhook-stand-in';
+export * from './maps/maps-stand-in';

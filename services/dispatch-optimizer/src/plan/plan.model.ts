@@ -102,7 +102,9 @@ export type PlanUnservedReason =
   /** The home-visit address could not be geocoded. */
   | 'ADDRESS_NOT_GEOCODED'
   /** No appointment-type rule exists for the appointment's type. */
-  | 'UNKNOWN_APPOINTMENT_TYPE';
+  | 'UNKNOWN_APPOINTMENT_TYPE'
+  /** A clinic-mode appointment whose location is not one of the tenant's clinics. */
+  | 'UNKNOWN_CLINIC';
 
 export interface UnservedPlanAppointment {
   readonly appointmentId: string;

@@ -10,17 +10,18 @@ import {
   configureHttpApp,
   noDomainErrors,
   ServiceConfigModule,
+  systemClockProvider,
 } from '@caredispatch/platform';
 
 import { dispatchOptimizerConfigSchema } from '../config';
 
 import {
+  SLACK_CALL_OUT_PORT,
   type SlackCallOutPort,
   type SlackCallOutRequest,
   type SlackCallOutResult,
 } from './call-out.port';
-import { SLACK_COMMAND_PATH } from './slack-command.controller';
-import { SlackCommandModule } from './slack-command.module';
+import { SLACK_COMMAND_PATH, SlackCommandController } from './slack-command.controller';
 import { signSlackRequest } from './slack-request-signature';
 
 const SIGNING_SECRET = 'test-signing-secret';
@@ -45,10 +46,9 @@ const config = dispatchOptimizerConfigSchema.parse({
 });
 
 @Module({
-  imports: [
-    ServiceConfigModule.forRoot(config),
-    SlackCommandModule.forRoot({ callOuts: RecordingCallOuts }),
-  ],
+  imports: [ServiceConfigModule.forRoot(config)],
+  controllers: [SlackCommandController],
+  providers: [systemClockProvider, { provide: SLACK_CALL_OUT_PORT, useClass: RecordingCallOuts }],
 })
 class TestModule {}
 

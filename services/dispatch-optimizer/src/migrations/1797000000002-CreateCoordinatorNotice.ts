@@ -1,7 +1,7 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
-export class CreateCoordinatorNotice1796100000001 implements MigrationInterface {
-  name = 'CreateCoordinatorNotice1796100000001';
+export class CreateCoordinatorNotice1797000000002 implements MigrationInterface {
+  name = 'CreateCoordinatorNotice1797000000002';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(

@@ -1,7 +1,7 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
-export class CreateItineraryDelivery1796100000000 implements MigrationInterface {
-  name = 'CreateItineraryDelivery1796100000000';
+export class CreateItineraryDelivery1797000000001 implements MigrationInterface {
+  name = 'CreateItineraryDelivery1797000000001';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
