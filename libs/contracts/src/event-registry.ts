@@ -1,6 +1,12 @@
 import { PhiAccessedV1Schema } from './generated/caredispatch/audit/access/v1/access_pb';
 import { TreeHeadSignedV1Schema } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
 import {
+  ItineraryDeliveredV1Schema,
+  ItineraryDeliveryFailedV1Schema,
+} from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
+import { DispatchPlanPublishedV1Schema } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
+import { PatientRescheduleNeededV1Schema } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
+import {
   EhrAppointmentBookedV1Schema,
   EhrAppointmentCancelledV1Schema,
   EhrAppointmentRescheduledV1Schema,
@@ -21,6 +27,9 @@ import {
 import { type Topic, Topics } from './topics';
 import {
   IssueCollector,
+  validateDispatchPlanPublished,
+  validatePatientRescheduleNeeded,
+  validateItineraryDelivery,
   validateEhrAppointment,
   validateMessageEvent,
   validatePhiAccess,
@@ -159,6 +168,31 @@ export const eventRegistry = {
     topic: Topics.AuditTreeHeadV1,
     version: 1,
     validate: (event) => validateTreeHead(event),
+  }),
+  DispatchPlanPublishedV1: defineEvent({
+    schema: DispatchPlanPublishedV1Schema,
+    topic: Topics.DispatchPlanV1,
+    version: 1,
+    validate: (event) => validateDispatchPlanPublished(event),
+  }),
+  PatientRescheduleNeededV1: defineEvent({
+    schema: PatientRescheduleNeededV1Schema,
+    topic: Topics.DispatchRescheduleV1,
+    version: 1,
+    validate: (event) => validatePatientRescheduleNeeded(event),
+  }),
+  ItineraryDeliveredV1: defineEvent({
+    schema: ItineraryDeliveredV1Schema,
+    topic: Topics.DispatchItineraryV1,
+    version: 1,
+    validate: (event) => validateItineraryDelivery(event),
+  }),
+  ItineraryDeliveryFailedV1: defineEvent({
+    schema: ItineraryDeliveryFailedV1Schema,
+    topic: Topics.DispatchItineraryV1,
+    version: 1,
+    validate: (event) =>
+      validateItineraryDelivery(event, new IssueCollector().text('error_code', event.errorCode)),
   }),
 } as const;
 

@@ -13,6 +13,9 @@ export const Topics = {
   AuditPhiAccessV1: 'audit.phi-access.v1',
   /** Signed tree heads of the audit log, anchored outside its database; kept forever. */
   AuditTreeHeadV1: 'audit.tree-head.v1',
+  DispatchPlanV1: 'dispatch.plan.v1',
+  DispatchRescheduleV1: 'dispatch.reschedule.v1',
+  DispatchItineraryV1: 'dispatch.itinerary.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

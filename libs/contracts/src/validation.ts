@@ -1,5 +1,11 @@
 import type { PhiAccessedV1 } from './generated/caredispatch/audit/access/v1/access_pb';
 import type { TreeHeadSignedV1 } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
+import type {
+  ItineraryDeliveredV1,
+  ItineraryDeliveryFailedV1,
+} from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
+import type { DispatchPlanPublishedV1 } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
+import type { PatientRescheduleNeededV1 } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 import type { ScheduledAppointment } from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
@@ -159,4 +165,57 @@ export function validateTreeHead(event: TreeHeadSignedV1): readonly string[] {
     .bytes('root_hash', event.rootHash, 32)
     .bytes('signature', event.signature, 64);
   return issues.issues;
+}
+
+export function validateDispatchPlanPublished(
+  event: DispatchPlanPublishedV1,
+  issues = new IssueCollector(),
+): readonly string[] {
+  issues
+    .uuid('plan_id', event.planId)
+    .positive('version', event.version)
+    .positive('kind', event.kind)
+    .interval('horizon', event.horizonFrom, event.horizonUntil)
+    .timeZone('time_zone', event.timeZone);
+  if (event.version > 1 && !(event.previousVersion > 0 && event.previousVersion < event.version)) {
+    issues.positive('previous_version', 0);
+  }
+  event.providerDays.forEach((day, i) => {
+    issues.text(`provider_days[${i}].provider_id`, day.providerId);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day.day)) issues.text(`provider_days[${i}].day`, '');
+  });
+  event.assignments.forEach((assignment, i) => {
+    issues
+      .uuid(`assignments[${i}].appointment_id`, assignment.appointmentId)
+      .text(`assignments[${i}].provider_id`, assignment.providerId)
+      .interval(`assignments[${i}]`, assignment.start, assignment.end);
+  });
+  return issues.issues;
+}
+
+export function validatePatientRescheduleNeeded(
+  event: PatientRescheduleNeededV1,
+  issues = new IssueCollector(),
+): readonly string[] {
+  return issues
+    .uuid('appointment_id', event.appointmentId)
+    .present('appointment_start', event.appointmentStart)
+    .positive('reason', event.reason)
+    .uuid('plan_id', event.planId)
+    .positive('plan_version', event.planVersion).issues;
+}
+
+/** Both itinerary outcomes share their identifying fields; ids only, never text or addresses. */
+export function validateItineraryDelivery(
+  event: ItineraryDeliveredV1 | ItineraryDeliveryFailedV1,
+  issues = new IssueCollector(),
+): readonly string[] {
+  return issues
+    .uuid('delivery_id', event.deliveryId)
+    .uuid('plan_id', event.planId)
+    .positive('plan_version', event.planVersion)
+    .text('provider_id', event.providerId)
+    .positive('channel', event.channel)
+    .positive('attempts', event.attempts)
+    .text('days', event.days.join('')).issues;
 }

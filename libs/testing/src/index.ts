@@ -19,3 +19,7 @@ export * from './kafka/kafka-test-cluster';
 export * from './phi/phi-environment';
 export * from './oidc/test-identity-provider';
 export * from './auth/route-policies';
+export * from './net/loopback-http-server';
+export * from './slack';
+export * from './teams/teams-webhook-stand-in';
+export * from './maps/maps-stand-in';

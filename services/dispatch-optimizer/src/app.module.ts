@@ -1,8 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { Topics } from '@caredispatch/contracts';
 import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
+import { AppointmentsModule } from './appointments/appointments.module';
+import { CallOutsModule } from './call-outs/call-outs.module';
 import { type DispatchOptimizerConfig } from './config';
+import { DeliveryModule } from './delivery/delivery.module';
+import { dispatchEntities, dispatchMigrations } from './entities';
+import { ExceptionsModule } from './exceptions/exceptions.module';
+import { PlanModule } from './plan/plan.module';
+import { RosterModule } from './roster/roster.module';
+import { SettingsModule } from './settings/settings.module';
 
 export const SERVICE_NAME = 'dispatch-optimizer';
 
@@ -12,15 +21,26 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        // No business events yet (a later issue); the relay and its producer are in place so
-        // the service is wired like the others and readiness covers Kafka.
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
-          entities: [],
-          migrations: [],
+          entities: dispatchEntities,
+          migrations: dispatchMigrations,
+          consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
           produces: true,
-          topics: [],
+          topics: [
+            Topics.SchedulingAppointmentV1,
+            Topics.DispatchPlanV1,
+            Topics.DispatchRescheduleV1,
+            Topics.DispatchItineraryV1,
+          ],
         }),
+        SettingsModule,
+        RosterModule,
+        ExceptionsModule,
+        AppointmentsModule,
+        PlanModule,
+        CallOutsModule,
+        DeliveryModule,
       ],
     };
   }

@@ -1,15 +1,17 @@
 import './tracing';
 import 'reflect-metadata';
 
-import { noDomainErrors, runHttpService } from '@caredispatch/platform';
+import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
 import { loadDispatchOptimizerConfig } from './config';
+import { dispatchErrors } from './dispatch.errors';
 
 runHttpService({
   serviceName: 'dispatch-optimizer',
   loadConfig: loadDispatchOptimizerConfig,
   appModule: (config) => AppModule.forRoot(config),
-  // No domain errors yet: anything unexpected is a 500 with an error id.
-  errors: noDomainErrors,
+  errors: dispatchErrors,
+  // The Slack slash command is authenticated by a signature over its raw form body.
+  http: { rawBody: true, urlencoded: true },
 });

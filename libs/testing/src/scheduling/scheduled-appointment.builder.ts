@@ -18,6 +18,13 @@ export interface AppointmentSpec {
   providerName?: string;
   locationName?: string;
   givenName?: string;
+  familyName?: string;
+  /** Defaults to one nobody defines a rule for (`general`). */
+  appointmentTypeCode?: string;
+  locationId?: string;
+  /** One line per entry; city etc. left empty. */
+  addressLines?: string[];
+  durationMinutes?: number;
 }
 
 /** A valid `ScheduledAppointment` (as scheduling publishes it) with every PHI-bearing field filled. */
@@ -30,11 +37,14 @@ export function aScheduledAppointment(spec: AppointmentSpec = {}): ScheduledAppo
     ehrVersion: '1',
     revision: spec.revision ?? 1,
     start: timestampFromDate(start),
-    end: timestampFromDate(new Date(start.getTime() + 30 * 60_000)),
+    end: timestampFromDate(new Date(start.getTime() + (spec.durationMinutes ?? 30) * 60_000)),
     location: {
-      locationId: randomUUID(),
+      locationId: spec.locationId ?? randomUUID(),
       name: spec.locationName ?? 'Oncology Wing',
       timeZone: spec.timeZone ?? 'America/New_York',
+      address: spec.addressLines
+        ? { lines: spec.addressLines, city: '', state: '', postalCode: '', country: '' }
+        : undefined,
     },
     practiceName: spec.practiceName ?? 'Acme Family Practice',
     patient: {
@@ -42,7 +52,9 @@ export function aScheduledAppointment(spec: AppointmentSpec = {}): ScheduledAppo
       givenName: spec.givenName ?? 'Jane',
       phoneE164: spec.phoneE164 ?? '+15005550006',
       smsConsent: spec.smsConsent ?? true,
+      familyName: spec.familyName ?? 'Doe',
     },
+    appointmentTypeCode: spec.appointmentTypeCode ?? 'general',
     provider: { providerId: randomUUID(), displayName: spec.providerName ?? 'Dr. Gregory House' },
   });
 }

@@ -39,6 +39,7 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'MessageFailedV1':
     case 'MessageWithdrawnV1':
     case 'MessageExpiredV1':
+    case 'PatientRescheduleNeededV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
     case 'PhiAccessedV1':
       // A read of one appointment belongs to that appointment's trail.
@@ -50,6 +51,11 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
             : null,
       };
     case 'TreeHeadSignedV1':
+    // A plan version concerns many appointments; its assignments are not one trail. An
+    // itinerary covers a provider's days, not one appointment.
+    case 'DispatchPlanPublishedV1':
+    case 'ItineraryDeliveredV1':
+    case 'ItineraryDeliveryFailedV1':
       return { ehrAppointmentId: null, appointmentId: null };
   }
 }

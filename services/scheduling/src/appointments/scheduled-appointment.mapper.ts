@@ -25,13 +25,16 @@ export function toScheduledAppointment(
       locationId: refs.location.id,
       name: refs.location.name,
       timeZone: refs.location.timeZone,
+      address: refs.location.address ?? undefined,
     },
     practiceName: appointment.practiceName,
+    appointmentTypeCode: appointment.appointmentTypeCode,
     patient: {
       patientId: refs.patient.id,
       givenName: refs.patient.givenName,
       phoneE164: refs.patient.phoneE164,
       smsConsent: refs.patient.smsConsent,
+      familyName: refs.patient.familyName,
     },
     provider: refs.provider
       ? { providerId: refs.provider.id, displayName: refs.provider.displayName }

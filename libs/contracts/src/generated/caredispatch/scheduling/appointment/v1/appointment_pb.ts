@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file caredispatch/scheduling/appointment/v1/appointment.proto.
  */
 export const file_caredispatch_scheduling_appointment_v1_appointment: GenFile = /*@__PURE__*/
-  fileDesc("CjhjYXJlZGlzcGF0Y2gvc2NoZWR1bGluZy9hcHBvaW50bWVudC92MS9hcHBvaW50bWVudC5wcm90bxImY2FyZWRpc3BhdGNoLnNjaGVkdWxpbmcuYXBwb2ludG1lbnQudjEiSwoTQXBwb2ludG1lbnRMb2NhdGlvbhITCgtsb2NhdGlvbl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhEKCXRpbWVfem9uZRgDIAEoCSJlChJBcHBvaW50bWVudFBhdGllbnQSEgoKcGF0aWVudF9pZBgBIAEoCRISCgpnaXZlbl9uYW1lGAIgASgJEhIKCnBob25lX2UxNjQYAyABKAkSEwoLc21zX2NvbnNlbnQYBCABKAgiQAoTQXBwb2ludG1lbnRQcm92aWRlchITCgtwcm92aWRlcl9pZBgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkixwMKFFNjaGVkdWxlZEFwcG9pbnRtZW50EhYKDmFwcG9pbnRtZW50X2lkGAEgASgJEhoKEmVocl9hcHBvaW50bWVudF9pZBgCIAEoCRITCgtlaHJfdmVyc2lvbhgDIAEoCRIQCghyZXZpc2lvbhgEIAEoDRIpCgVzdGFydBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBJNCghsb2NhdGlvbhgHIAEoCzI7LmNhcmVkaXNwYXRjaC5zY2hlZHVsaW5nLmFwcG9pbnRtZW50LnYxLkFwcG9pbnRtZW50TG9jYXRpb24SFQoNcHJhY3RpY2VfbmFtZRgIIAEoCRJLCgdwYXRpZW50GAkgASgLMjouY2FyZWRpc3BhdGNoLnNjaGVkdWxpbmcuYXBwb2ludG1lbnQudjEuQXBwb2ludG1lbnRQYXRpZW50Ek0KCHByb3ZpZGVyGAogASgLMjsuY2FyZWRpc3BhdGNoLnNjaGVkdWxpbmcuYXBwb2ludG1lbnQudjEuQXBwb2ludG1lbnRQcm92aWRlciJoChNBcHBvaW50bWVudEJvb2tlZFYxElEKC2FwcG9pbnRtZW50GAEgASgLMjwuY2FyZWRpc3BhdGNoLnNjaGVkdWxpbmcuYXBwb2ludG1lbnQudjEuU2NoZWR1bGVkQXBwb2ludG1lbnQi0wEKGEFwcG9pbnRtZW50UmVzY2hlZHVsZWRWMRJRCgthcHBvaW50bWVudBgBIAEoCzI8LmNhcmVkaXNwYXRjaC5zY2hlZHVsaW5nLmFwcG9pbnRtZW50LnYxLlNjaGVkdWxlZEFwcG9pbnRtZW50EjIKDnByZXZpb3VzX3N0YXJ0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxwcmV2aW91c19lbmQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoABChZBcHBvaW50bWVudENhbmNlbGxlZFYxElEKC2FwcG9pbnRtZW50GAEgASgLMjwuY2FyZWRpc3BhdGNoLnNjaGVkdWxpbmcuYXBwb2ludG1lbnQudjEuU2NoZWR1bGVkQXBwb2ludG1lbnQSEwoLcmVhc29uX2NvZGUYAiABKAliBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CjhjYXJlZGlzcGF0Y2gvc2NoZWR1bGluZy9hcHBvaW50bWVudC92MS9hcHBvaW50bWVudC5wcm90bxImY2FyZWRpc3BhdGNoLnNjaGVkdWxpbmcuYXBwb2ludG1lbnQudjEimAEKE0FwcG9pbnRtZW50TG9jYXRpb24SEwoLbG9jYXRpb25faWQYASABKAkSDAoEbmFtZRgCIAEoCRIRCgl0aW1lX3pvbmUYAyABKAkSSwoHYWRkcmVzcxgEIAEoCzI6LmNhcmVkaXNwYXRjaC5zY2hlZHVsaW5nLmFwcG9pbnRtZW50LnYxLkFwcG9pbnRtZW50QWRkcmVzcyJmChJBcHBvaW50bWVudEFkZHJlc3MSDQoFbGluZXMYASADKAkSDAoEY2l0eRgCIAEoCRINCgVzdGF0ZRgDIAEoCRITCgtwb3N0YWxfY29kZRgEIAEoCRIPCgdjb3VudHJ5GAUgASgJInoKEkFwcG9pbnRtZW50UGF0aWVudBISCgpwYXRpZW50X2lkGAEgASgJEhIKCmdpdmVuX25hbWUYAiABKAkSEgoKcGhvbmVfZTE2NBgDIAEoCRITCgtzbXNfY29uc2VudBgEIAEoCBITCgtmYW1pbHlfbmFtZRgFIAEoCSJAChNBcHBvaW50bWVudFByb3ZpZGVyEhMKC3Byb3ZpZGVyX2lkGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCSLmAwoUU2NoZWR1bGVkQXBwb2ludG1lbnQSFgoOYXBwb2ludG1lbnRfaWQYASABKAkSGgoSZWhyX2FwcG9pbnRtZW50X2lkGAIgASgJEhMKC2Vocl92ZXJzaW9uGAMgASgJEhAKCHJldmlzaW9uGAQgASgNEikKBXN0YXJ0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNlbmQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEk0KCGxvY2F0aW9uGAcgASgLMjsuY2FyZWRpc3BhdGNoLnNjaGVkdWxpbmcuYXBwb2ludG1lbnQudjEuQXBwb2ludG1lbnRMb2NhdGlvbhIVCg1wcmFjdGljZV9uYW1lGAggASgJEksKB3BhdGllbnQYCSABKAsyOi5jYXJlZGlzcGF0Y2guc2NoZWR1bGluZy5hcHBvaW50bWVudC52MS5BcHBvaW50bWVudFBhdGllbnQSTQoIcHJvdmlkZXIYCiABKAsyOy5jYXJlZGlzcGF0Y2guc2NoZWR1bGluZy5hcHBvaW50bWVudC52MS5BcHBvaW50bWVudFByb3ZpZGVyEh0KFWFwcG9pbnRtZW50X3R5cGVfY29kZRgLIAEoCSJoChNBcHBvaW50bWVudEJvb2tlZFYxElEKC2FwcG9pbnRtZW50GAEgASgLMjwuY2FyZWRpc3BhdGNoLnNjaGVkdWxpbmcuYXBwb2ludG1lbnQudjEuU2NoZWR1bGVkQXBwb2ludG1lbnQi0wEKGEFwcG9pbnRtZW50UmVzY2hlZHVsZWRWMRJRCgthcHBvaW50bWVudBgBIAEoCzI8LmNhcmVkaXNwYXRjaC5zY2hlZHVsaW5nLmFwcG9pbnRtZW50LnYxLlNjaGVkdWxlZEFwcG9pbnRtZW50EjIKDnByZXZpb3VzX3N0YXJ0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxwcmV2aW91c19lbmQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoABChZBcHBvaW50bWVudENhbmNlbGxlZFYxElEKC2FwcG9pbnRtZW50GAEgASgLMjwuY2FyZWRpc3BhdGNoLnNjaGVkdWxpbmcuYXBwb2ludG1lbnQudjEuU2NoZWR1bGVkQXBwb2ludG1lbnQSEwoLcmVhc29uX2NvZGUYAiABKAliBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message caredispatch.scheduling.appointment.v1.AppointmentLocation
@@ -36,6 +36,13 @@ export type AppointmentLocation = Message<"caredispatch.scheduling.appointment.v
    * @generated from field: string time_zone = 3;
    */
   timeZone: string;
+
+  /**
+   * Where the visit happens (a clinic, or the patient's home for a home visit); absent when the EHR sent none.
+   *
+   * @generated from field: caredispatch.scheduling.appointment.v1.AppointmentAddress address = 4;
+   */
+  address?: AppointmentAddress | undefined;
 };
 
 /**
@@ -44,6 +51,43 @@ export type AppointmentLocation = Message<"caredispatch.scheduling.appointment.v
  */
 export const AppointmentLocationSchema: GenMessage<AppointmentLocation> = /*@__PURE__*/
   messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 0);
+
+/**
+ * @generated from message caredispatch.scheduling.appointment.v1.AppointmentAddress
+ */
+export type AppointmentAddress = Message<"caredispatch.scheduling.appointment.v1.AppointmentAddress"> & {
+  /**
+   * @generated from field: repeated string lines = 1;
+   */
+  lines: string[];
+
+  /**
+   * @generated from field: string city = 2;
+   */
+  city: string;
+
+  /**
+   * @generated from field: string state = 3;
+   */
+  state: string;
+
+  /**
+   * @generated from field: string postal_code = 4;
+   */
+  postalCode: string;
+
+  /**
+   * @generated from field: string country = 5;
+   */
+  country: string;
+};
+
+/**
+ * Describes the message caredispatch.scheduling.appointment.v1.AppointmentAddress.
+ * Use `create(AppointmentAddressSchema)` to create a new message.
+ */
+export const AppointmentAddressSchema: GenMessage<AppointmentAddress> = /*@__PURE__*/
+  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 1);
 
 /**
  * @generated from message caredispatch.scheduling.appointment.v1.AppointmentPatient
@@ -70,6 +114,13 @@ export type AppointmentPatient = Message<"caredispatch.scheduling.appointment.v1
    * @generated from field: bool sms_consent = 4;
    */
   smsConsent: boolean;
+
+  /**
+   * For dispatch's minimum-necessary display name (given name + initial); never rendered into SMS.
+   *
+   * @generated from field: string family_name = 5;
+   */
+  familyName: string;
 };
 
 /**
@@ -77,7 +128,7 @@ export type AppointmentPatient = Message<"caredispatch.scheduling.appointment.v1
  * Use `create(AppointmentPatientSchema)` to create a new message.
  */
 export const AppointmentPatientSchema: GenMessage<AppointmentPatient> = /*@__PURE__*/
-  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 1);
+  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 2);
 
 /**
  * @generated from message caredispatch.scheduling.appointment.v1.AppointmentProvider
@@ -101,7 +152,7 @@ export type AppointmentProvider = Message<"caredispatch.scheduling.appointment.v
  * Use `create(AppointmentProviderSchema)` to create a new message.
  */
 export const AppointmentProviderSchema: GenMessage<AppointmentProvider> = /*@__PURE__*/
-  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 2);
+  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 3);
 
 /**
  * The appointment as scheduling records it at `revision`.
@@ -164,6 +215,13 @@ export type ScheduledAppointment = Message<"caredispatch.scheduling.appointment.
    * @generated from field: caredispatch.scheduling.appointment.v1.AppointmentProvider provider = 10;
    */
   provider?: AppointmentProvider | undefined;
+
+  /**
+   * The EHR's appointment-type code (e.g. "wound-check"): dispatch maps it to credentials and visit mode.
+   *
+   * @generated from field: string appointment_type_code = 11;
+   */
+  appointmentTypeCode: string;
 };
 
 /**
@@ -171,7 +229,7 @@ export type ScheduledAppointment = Message<"caredispatch.scheduling.appointment.
  * Use `create(ScheduledAppointmentSchema)` to create a new message.
  */
 export const ScheduledAppointmentSchema: GenMessage<ScheduledAppointment> = /*@__PURE__*/
-  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 3);
+  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 4);
 
 /**
  * @generated from message caredispatch.scheduling.appointment.v1.AppointmentBookedV1
@@ -188,7 +246,7 @@ export type AppointmentBookedV1 = Message<"caredispatch.scheduling.appointment.v
  * Use `create(AppointmentBookedV1Schema)` to create a new message.
  */
 export const AppointmentBookedV1Schema: GenMessage<AppointmentBookedV1> = /*@__PURE__*/
-  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 4);
+  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 5);
 
 /**
  * @generated from message caredispatch.scheduling.appointment.v1.AppointmentRescheduledV1
@@ -215,7 +273,7 @@ export type AppointmentRescheduledV1 = Message<"caredispatch.scheduling.appointm
  * Use `create(AppointmentRescheduledV1Schema)` to create a new message.
  */
 export const AppointmentRescheduledV1Schema: GenMessage<AppointmentRescheduledV1> = /*@__PURE__*/
-  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 5);
+  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 6);
 
 /**
  * @generated from message caredispatch.scheduling.appointment.v1.AppointmentCancelledV1
@@ -239,5 +297,5 @@ export type AppointmentCancelledV1 = Message<"caredispatch.scheduling.appointmen
  * Use `create(AppointmentCancelledV1Schema)` to create a new message.
  */
 export const AppointmentCancelledV1Schema: GenMessage<AppointmentCancelledV1> = /*@__PURE__*/
-  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 6);
+  messageDesc(file_caredispatch_scheduling_appointment_v1_appointment, 7);
 

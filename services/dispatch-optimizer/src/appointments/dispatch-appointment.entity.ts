@@ -1,0 +1,71 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * Dispatch's copy of a booked appointment (from scheduling.appointment.v1), with the minimum
+ * necessary patient data: the display name and, for home visits, the address and coordinates.
+ */
+@Entity({ name: 'dispatch_appointment' })
+@Index('ix_dispatch_appointment_tenant_start', ['tenantId', 'startAt'])
+export class DispatchAppointmentEntity {
+  @PrimaryColumn({
+    name: 'tenant_id',
+    type: 'text',
+    primaryKeyConstraintName: 'pk_dispatch_appointment',
+  })
+  tenantId!: string;
+
+  @PrimaryColumn({
+    name: 'appointment_id',
+    type: 'uuid',
+    primaryKeyConstraintName: 'pk_dispatch_appointment',
+  })
+  appointmentId!: string;
+
+  @Column({ name: 'revision', type: 'integer' })
+  revision!: number;
+
+  @Column({ name: 'status', type: 'text' })
+  status!: 'booked' | 'cancelled';
+
+  @Column({ name: 'start_at', type: 'timestamptz' })
+  startAt!: Date;
+
+  @Column({ name: 'end_at', type: 'timestamptz' })
+  endAt!: Date;
+
+  @Column({ name: 'type_code', type: 'text' })
+  typeCode!: string;
+
+  @Column({ name: 'patient_display_name', type: 'text' })
+  patientDisplayName!: string;
+
+  @Column({ name: 'location_id', type: 'text' })
+  locationId!: string;
+
+  @Column({ name: 'time_zone', type: 'text' })
+  timeZone!: string;
+
+  @Column({ name: 'address_line', type: 'text' })
+  addressLine!: string;
+
+  /** Null until geocoded, and when geocoding failed (`geocode_status` says which). */
+  @Column({ name: 'lat', type: 'double precision', nullable: true })
+  lat!: number | null;
+
+  @Column({ name: 'lon', type: 'double precision', nullable: true })
+  lon!: number | null;
+
+  @Column({ name: 'geocode_status', type: 'text' })
+  geocodeStatus!: 'pending' | 'resolved' | 'unresolvable' | 'not-needed';
+
+  /** The provider scheduling recorded (informational; dispatch assigns its own). */
+  @Column({ name: 'booked_provider_id', type: 'text', nullable: true })
+  bookedProviderId!: string | null;
+
+  /** The revision the current plan reflects; below `revision` = the plan must be updated. */
+  @Column({ name: 'planned_revision', type: 'integer', default: 0 })
+  plannedRevision!: number;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

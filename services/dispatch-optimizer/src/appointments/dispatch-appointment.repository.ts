@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import { type ScheduledAppointment, timestampDate } from '@caredispatch/contracts';
+import { CLOCK, type Clock } from '@caredispatch/platform';
+
+import { patientDisplayName } from './appointment-display-name';
+import { DispatchAppointmentEntity } from './dispatch-appointment.entity';
+
+@Injectable()
+export class DispatchAppointmentRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Upserts unless a newer revision is stored; an address change re-opens geocoding. */
+  async record(
+    manager: EntityManager,
+    tenantId: string,
+    appointment: ScheduledAppointment,
+    status: 'booked' | 'cancelled',
+  ): Promise<void> {
+    const address = appointment.location?.address;
+    const addressLine = address
+      ? [
+          ...address.lines,
+          address.city,
+          [address.state, address.postalCode].filter(Boolean).join(' '),
+          address.country,
+        ]
+          .map((part) => part.trim())
+          .filter((part) => part !== '')
+          .join(', ')
+      : '';
+    const start = appointment.start ? timestampDate(appointment.start) : new Date(0);
+    const end = appointment.end ? timestampDate(appointment.end) : start;
+    await manager.query(
+      `INSERT INTO dispatch_appointment AS a
+         (tenant_id, appointment_id, revision, status, start_at, end_at, type_code, patient_display_name,
+          location_id, time_zone, address_line, lat, lon, geocode_status, booked_provider_id, planned_revision, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, $12, $13, 0, $14)
+       ON CONFLICT (tenant_id, appointment_id) DO UPDATE SET
+         revision = EXCLUDED.revision, status = EXCLUDED.status, start_at = EXCLUDED.start_at,
+         end_at = EXCLUDED.end_at, type_code = EXCLUDED.type_code,
+         patient_display_name = EXCLUDED.patient_display_name, location_id = EXCLUDED.location_id,
+         time_zone = EXCLUDED.time_zone, booked_provider_id = EXCLUDED.booked_provider_id,
+         updated_at = EXCLUDED.updated_at,
+         address_line = EXCLUDED.address_line,
+         lat = CASE WHEN a.address_line = EXCLUDED.address_line THEN a.lat END,
+         lon = CASE WHEN a.address_line = EXCLUDED.address_line THEN a.lon END,
+         geocode_status = CASE WHEN a.address_line = EXCLUDED.address_line THEN a.geocode_status
+                               ELSE EXCLUDED.geocode_status END
+       WHERE a.revision < EXCLUDED.revision`,
+      [
+        tenantId,
+        appointment.appointmentId,
+        appointment.revision,
+        status,
+        start,
+        end,
+        appointment.appointmentTypeCode,
+        patientDisplayName(
+          appointment.patient?.givenName ?? '',
+          appointment.patient?.familyName ?? '',
+        ),
+        appointment.location?.locationId ?? '',
+        appointment.location?.timeZone ?? 'UTC',
+        addressLine,
+        addressLine === '' ? 'unresolvable' : 'pending',
+        appointment.provider?.providerId ?? null,
+        this.clock.now(),
+      ],
+    );
+  }
+
+  /** Booked appointments starting in `[from, until)`. */
+  inRange(tenantId: string, from: Date, until: Date): Promise<DispatchAppointmentEntity[]> {
+    return this.dataSource.manager
+      .createQueryBuilder(DispatchAppointmentEntity, 'a')
+      .where('a.tenant_id = :tenantId', { tenantId })
+      .andWhere(`a.status = 'booked'`)
+      .andWhere('a.start_at >= :from AND a.start_at < :until', { from, until })
+      .orderBy('a.start_at', 'ASC')
+      .addOrderBy('a.appointment_id', 'ASC')
+      .getMany();
+  }
+
+  /** Appointments changed since the plan last reflected them, oldest change first. */
+  changed(limit: number): Promise<DispatchAppointmentEntity[]> {
+    return this.dataSource.manager
+      .createQueryBuilder(DispatchAppointmentEntity, 'a')
+      .where('a.revision > a.planned_revision')
+      .orderBy('a.updated_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async markPlanned(tenantId: string, appointmentId: string, revision: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE dispatch_appointment SET planned_revision = GREATEST(planned_revision, $3)
+        WHERE tenant_id = $1 AND appointment_id = $2`,
+      [tenantId, appointmentId, revision],
+    );
+  }
+
+  async setGeocode(
+    tenantId: string,
+    appointmentId: string,
+    result: { lat: number; lon: number } | null,
+    status: 'resolved' | 'unresolvable' | 'not-needed',
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE dispatch_appointment SET lat = $3, lon = $4, geocode_status = $5 WHERE tenant_id = $1 AND appointment_id = $2`,
+      [tenantId, appointmentId, result?.lat ?? null, result?.lon ?? null, status],
+    );
+  }
+
+  find(tenantId: string, appointmentId: string): Promise<DispatchAppointmentEntity | null> {
+    return this.dataSource.manager.findOneBy(DispatchAppointmentEntity, {
+      tenantId,
+      appointmentId,
+    });
+  }
+}

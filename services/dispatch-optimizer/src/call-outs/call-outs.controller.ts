@@ -1,0 +1,44 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { z } from 'zod';
+
+import { parseRequest, parseTenantId } from '../http/parse-body';
+
+import { CallOutService } from './call-out.service';
+
+const instant = z.string().datetime({ offset: true, message: 'must be an ISO-8601 instant' });
+const callOutBodySchema = z
+  .object({
+    from: instant,
+    until: instant.optional(),
+    reason: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+    idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((body) => body.until === undefined || Date.parse(body.until) > Date.parse(body.from), {
+    message: 'must be after from',
+    path: ['until'],
+  });
+
+@Controller('v1/tenants/:tenantId/providers/:providerId/call-outs')
+export class CallOutsController {
+  constructor(private readonly callOuts: CallOutService) {}
+
+  @Post()
+  @HttpCode(201)
+  callOut(
+    @Param('tenantId') tenantId: string,
+    @Param('providerId') providerId: string,
+    @Body() body: unknown,
+  ) {
+    const parsed = parseRequest(callOutBodySchema, body);
+    return this.callOuts.callOut({
+      tenantId: parseTenantId(tenantId),
+      providerId,
+      from: parsed.from,
+      until: parsed.until ?? null,
+      reason: parsed.reason,
+      source: 'api',
+      idempotencyKey: parsed.idempotencyKey ?? null,
+    });
+  }
+}

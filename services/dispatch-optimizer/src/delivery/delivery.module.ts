@@ -1,0 +1,71 @@
+import { Module } from '@nestjs/common';
+
+import { SERVICE_CONFIG, systemClockProvider } from '@caredispatch/platform';
+
+import { CallOutsModule } from '../call-outs/call-outs.module';
+import { type DispatchOptimizerConfig } from '../config';
+import { CoordinatorNoticeRepository } from '../escalation/coordinator-notice.repository';
+import { CoordinatorNotifier } from '../escalation/coordinator-notifier.service';
+import { ExceptionsModule } from '../exceptions/exceptions.module';
+import { PlanModule } from '../plan/plan.module';
+import { ROSTER_READER } from '../roster/roster-reader.token';
+import { RosterModule } from '../roster/roster.module';
+import { RosterRepository } from '../roster/roster.repository';
+import { SlackClients } from '../slack/slack-clients';
+import { SLACK_CALL_OUT_PORT } from '../slack-command/call-out.port';
+import { RosterSlackCallOuts } from '../slack-command/roster-slack-call-outs';
+import { SlackCommandController } from '../slack-command/slack-command.controller';
+
+import { DeliveryLoop } from './delivery-loop';
+import { EmailItineraryChannel } from './email-itinerary.channel';
+import { ITINERARY_CHANNELS } from './itinerary-channel.port';
+import { ItineraryDeliverer } from './itinerary-deliverer.service';
+import { ItineraryDeliveryEvents } from './itinerary-delivery.events';
+import { ItineraryDeliveryRepository } from './itinerary-delivery.repository';
+import { PlanDeliveryConsumer } from './plan-delivery.consumer';
+import { SlackItineraryChannel } from './slack-itinerary.channel';
+
+/**
+ * Itineraries to providers, notices to coordinators and the `/callout` slash command. SMS
+ * itineraries have no channel yet (see the deliverer: they fail as `sms:channel_not_available`
+ * and reach the coordinators).
+ */
+@Module({
+  imports: [RosterModule, PlanModule, ExceptionsModule, CallOutsModule],
+  controllers: [SlackCommandController],
+  providers: [
+    systemClockProvider,
+    { provide: ROSTER_READER, useExisting: RosterRepository },
+    {
+      provide: SlackClients,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: DispatchOptimizerConfig) =>
+        new SlackClients({
+          apiUrl: config.SLACK_API_URL,
+          botTokens: config.SLACK_BOT_TOKENS,
+          timeoutMs: config.ITINERARY_DELIVERY_TIMEOUT_MS,
+        }),
+    },
+    {
+      provide: ITINERARY_CHANNELS,
+      inject: [SlackClients, SERVICE_CONFIG],
+      useFactory: (slack: SlackClients, config: DispatchOptimizerConfig) => [
+        new SlackItineraryChannel(slack),
+        new EmailItineraryChannel({
+          smtpUrl: config.SMTP_URL,
+          from: config.ITINERARY_EMAIL_FROM,
+          timeoutMs: config.ITINERARY_DELIVERY_TIMEOUT_MS,
+        }),
+      ],
+    },
+    { provide: SLACK_CALL_OUT_PORT, useClass: RosterSlackCallOuts },
+    ItineraryDeliveryRepository,
+    ItineraryDeliveryEvents,
+    ItineraryDeliverer,
+    CoordinatorNoticeRepository,
+    CoordinatorNotifier,
+    PlanDeliveryConsumer,
+    DeliveryLoop,
+  ],
+})
+export class DeliveryModule {}

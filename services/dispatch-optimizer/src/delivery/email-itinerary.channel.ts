@@ -1,0 +1,100 @@
+import { createTransport, type Transporter } from 'nodemailer';
+
+import { type Secret } from '@caredispatch/platform';
+
+import { renderEmailItinerary } from '../itinerary/email-itinerary.renderer';
+
+import {
+  ChannelError,
+  ChannelFailureKind,
+  type ItineraryChannelAdapter,
+  type ItinerarySendRequest,
+} from './itinerary-channel.port';
+import { type SentReceipt } from './itinerary-delivery.repository';
+
+/** Connection failures that certainly did not hand the message over. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNECTION', 'EDNS']);
+
+/**
+ * Itinerary emails through nodemailer (HTML + text + `itinerary.ics`). SMTP cannot be asked
+ * whether an earlier attempt arrived, so an unknown outcome is resent; the Message-ID is the
+ * delivery id, so mail clients and servers that de-duplicate by it show one email.
+ */
+export class EmailItineraryChannel implements ItineraryChannelAdapter {
+  readonly kind = 'email' as const;
+  private transport: Transporter | undefined;
+
+  constructor(
+    private readonly settings: { smtpUrl: Secret | undefined; from: string; timeoutMs: number },
+  ) {}
+
+  async send(request: ItinerarySendRequest): Promise<SentReceipt> {
+    if (request.destination.kind !== 'email') {
+      throw new ChannelError(ChannelFailureKind.Rejected, 'email:not_an_email_destination');
+    }
+    const email = renderEmailItinerary(request.itinerary, { revised: request.revised });
+    const messageId = `<${request.deliveryId}@caredispatch>`;
+    try {
+      await this.transporter().sendMail({
+        from: this.settings.from,
+        to: request.destination.email,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId,
+        attachments: [
+          {
+            filename: 'itinerary.ics',
+            content: email.ics,
+            contentType: 'text/calendar; charset=utf-8',
+          },
+        ],
+      });
+    } catch (error) {
+      throw smtpFailure(error);
+    }
+    return { externalChannel: 'email', externalId: messageId, threadOf: null };
+  }
+
+  findSent(): Promise<'unknowable'> {
+    return Promise.resolve('unknowable');
+  }
+
+  private transporter(): Transporter {
+    const url = this.settings.smtpUrl;
+    if (!url) throw new ChannelError(ChannelFailureKind.Rejected, 'email:not_configured');
+    const smtp = new URL(url.reveal());
+    this.transport ??= createTransport({
+      host: smtp.hostname,
+      port: Number(smtp.port || (smtp.protocol === 'smtps:' ? 465 : 587)),
+      secure: smtp.protocol === 'smtps:',
+      ...(smtp.username
+        ? {
+            auth: {
+              user: decodeURIComponent(smtp.username),
+              pass: decodeURIComponent(smtp.password),
+            },
+          }
+        : {}),
+      connectionTimeout: this.settings.timeoutMs,
+      greetingTimeout: this.settings.timeoutMs,
+      socketTimeout: this.settings.timeoutMs,
+    });
+    return this.transport;
+  }
+}
+
+function smtpFailure(error: unknown): ChannelError {
+  if (error instanceof ChannelError) return error;
+  const e = error as { code?: string; responseCode?: number };
+  if (typeof e.responseCode === 'number') {
+    // 5xx: the server refused this message for good; 4xx: try again later.
+    return e.responseCode >= 500
+      ? new ChannelError(ChannelFailureKind.Rejected, `smtp:${e.responseCode}`)
+      : new ChannelError(ChannelFailureKind.NotAccepted, `smtp:${e.responseCode}`);
+  }
+  if (e.code && NOT_CONNECTED.has(e.code)) {
+    return new ChannelError(ChannelFailureKind.NotAccepted, `smtp:${e.code}`);
+  }
+  return new ChannelError(ChannelFailureKind.OutcomeUnknown, `smtp:${e.code ?? 'unexpected'}`);
+}

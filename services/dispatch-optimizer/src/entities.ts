@@ -1,0 +1,32 @@
+import { DispatchAppointmentEntity } from './appointments/dispatch-appointment.entity';
+import { CallOutEntity } from './call-outs/call-out.entity';
+import { deliveryEntities, deliveryMigrations } from './delivery/delivery-schema';
+import { DispatchExceptionEntity } from './exceptions/dispatch-exception.entity';
+import { CreateDispatchSchema1797000000000 } from './migrations/1797000000000-CreateDispatchSchema';
+import { PlanEntity } from './plan/plan.entity';
+import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
+import { ClinicEntity } from './roster/clinic.entity';
+import { ProviderEntity } from './roster/provider.entity';
+import { TenantSettingsEntity } from './settings/tenant-settings.entity';
+import { GeocodeCacheEntity } from './travel/geocode-cache.entity';
+import { MapsUsageEntity } from './travel/maps-usage.entity';
+import { TravelTimeCacheEntity } from './travel/travel-time-cache.entity';
+
+/** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
+export const dispatchEntities = [
+  ProviderEntity,
+  AppointmentTypeRuleEntity,
+  ClinicEntity,
+  TenantSettingsEntity,
+  DispatchAppointmentEntity,
+  GeocodeCacheEntity,
+  TravelTimeCacheEntity,
+  MapsUsageEntity,
+  PlanEntity,
+  DispatchExceptionEntity,
+  CallOutEntity,
+  ...deliveryEntities,
+];
+
+/** In order: the service and its tests run the same list. */
+export const dispatchMigrations = [CreateDispatchSchema1797000000000, ...deliveryMigrations];

@@ -1,0 +1,59 @@
+import type { PlanStop, PlanVersion, ProviderDayKey, ProviderDayPlan } from './plan.model';
+
+/**
+ * The provider-days whose itinerary differs between two versions of a plan: stops added, removed,
+ * reordered or retimed, clinic sessions changed, or the day appearing/disappearing. Delivery sends
+ * deltas for exactly these. Sorted by provider, then day.
+ */
+export function changedProviderDays(
+  previous: PlanVersion | null,
+  next: PlanVersion,
+): ProviderDayKey[] {
+  const before = indexByProviderDay(previous?.providerDays ?? []);
+  const after = indexByProviderDay(next.providerDays);
+  const keys = new Set([...before.keys(), ...after.keys()]);
+  const changed: ProviderDayKey[] = [];
+  for (const key of keys) {
+    const a = before.get(key);
+    const b = after.get(key);
+    if (a && b && sameItinerary(a, b)) continue;
+    // A day that exists on neither side with stops (an empty day appearing) is no news.
+    if ((a?.stops.length ?? 0) === 0 && (b?.stops.length ?? 0) === 0) continue;
+    const day = (a ?? b) as ProviderDayPlan;
+    changed.push({ providerId: day.providerId, day: day.day });
+  }
+  return changed.sort((x, y) => compare(x.providerId, y.providerId) || compare(x.day, y.day));
+}
+
+/** The distinct providers among `changedProviderDays`, ascending. */
+export function changedProviders(previous: PlanVersion | null, next: PlanVersion): string[] {
+  return [...new Set(changedProviderDays(previous, next).map((key) => key.providerId))];
+}
+
+function indexByProviderDay(days: readonly ProviderDayPlan[]): Map<string, ProviderDayPlan> {
+  return new Map(days.map((day) => [`${day.providerId}\u0000${day.day}`, day]));
+}
+
+function sameItinerary(a: ProviderDayPlan, b: ProviderDayPlan): boolean {
+  if (a.stops.length !== b.stops.length) return false;
+  if (!a.stops.every((stop, i) => sameStop(stop, b.stops[i]))) return false;
+  return (
+    JSON.stringify(a.clinicSessions) === JSON.stringify(b.clinicSessions) &&
+    a.departure === b.departure &&
+    a.returnArrival === b.returnArrival
+  );
+}
+
+function sameStop(a: PlanStop, b: PlanStop): boolean {
+  return (
+    a.appointmentId === b.appointmentId &&
+    a.arrival === b.arrival &&
+    a.start === b.start &&
+    a.end === b.end &&
+    a.address.line === b.address.line
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

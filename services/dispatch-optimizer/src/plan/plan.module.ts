@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+
+import { AppointmentsModule } from '../appointments/appointments.module';
+import { ExceptionsModule } from '../exceptions/exceptions.module';
+import { RosterModule } from '../roster/roster.module';
+import { SettingsModule } from '../settings/settings.module';
+import { TravelModule } from '../travel/travel.module';
+
+import { PlanEvents } from './plan-events';
+import { PlanMaintenanceLoop } from './plan-maintenance.loop';
+import { PlanReader } from './plan-published';
+import { PlanScheduler } from './plan-scheduler';
+import { PlanRepository } from './plan.repository';
+import { PlannerService } from './planner.service';
+import { PlansController } from './plans.controller';
+
+@Module({
+  imports: [AppointmentsModule, ExceptionsModule, RosterModule, SettingsModule, TravelModule],
+  controllers: [PlansController],
+  providers: [
+    PlanRepository,
+    { provide: PlanReader, useExisting: PlanRepository },
+    PlanEvents,
+    PlannerService,
+    PlanScheduler,
+    PlanMaintenanceLoop,
+  ],
+  exports: [PlanRepository, PlanReader, PlanEvents, PlannerService, PlanMaintenanceLoop],
+})
+export class PlanModule {}

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
+
+import { type DispatchOptimizerConfig } from '../config';
+import { TenantSettingsService } from '../settings/tenant-settings.service';
+
+import { GoogleMapsClient } from './google-maps.client';
+
+import type { Coordinates } from '../plan/plan.model';
+
+export type GeocodeResult =
+  | { readonly kind: 'resolved'; readonly coordinates: Coordinates }
+  | { readonly kind: 'unresolvable' }
+  /** Maps unavailable or no key: try again at the next plan run. */
+  | { readonly kind: 'unavailable' };
+
+/** Geocodes an address once per tenant (cached in PostgreSQL, including "not found"). */
+@Injectable()
+export class GeocodingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly maps: GoogleMapsClient,
+    private readonly settings: TenantSettingsService,
+    @Inject(SERVICE_CONFIG) private readonly config: DispatchOptimizerConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async geocode(tenantId: string, address: string): Promise<GeocodeResult> {
+    const addressKey = normalize(address);
+    if (addressKey === '') return { kind: 'unresolvable' };
+    const [cached] = await this.dataSource.query<
+      { lat: number | null; lon: number | null; resolved: boolean }[]
+    >(`SELECT lat, lon, resolved FROM geocode_cache WHERE tenant_id = $1 AND address_key = $2`, [
+      tenantId,
+      addressKey,
+    ]);
+    if (cached) return toResult(cached);
+    const key =
+      (await this.settings.get(tenantId))?.mapsApiKey ?? this.config.MAPS_API_KEY?.reveal() ?? null;
+    if (key === null) return { kind: 'unavailable' };
+    const answer = await this.maps.geocode(key, address);
+    if (answer.kind === 'unavailable') return { kind: 'unavailable' };
+    const coordinates = answer.kind === 'ok' ? answer.value : null;
+    await this.dataSource.query(
+      `INSERT INTO geocode_cache (tenant_id, address_key, lat, lon, resolved, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, address_key) DO NOTHING`,
+      [
+        tenantId,
+        addressKey,
+        coordinates?.lat ?? null,
+        coordinates?.lon ?? null,
+        coordinates !== null,
+        this.clock.now(),
+      ],
+    );
+    return coordinates ? { kind: 'resolved', coordinates } : { kind: 'unresolvable' };
+  }
+}
+
+function normalize(address: string): string {
+  return address.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+function toResult(row: {
+  lat: number | null;
+  lon: number | null;
+  resolved: boolean;
+}): GeocodeResult {
+  return row.resolved && row.lat !== null && row.lon !== null
+    ? { kind: 'resolved', coordinates: { lat: row.lat, lon: row.lon } }
+    : { kind: 'unresolvable' };
+}
