@@ -106,6 +106,11 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'MessageWithdrawnV1':
     case 'MessageExpiredV1':
     case 'TreeHeadSignedV1':
+    // Dispatch events carry ids only; the appointment's own events name its patient.
+    case 'DispatchPlanPublishedV1':
+    case 'PatientRescheduleNeededV1':
+    case 'ItineraryDeliveredV1':
+    case 'ItineraryDeliveryFailedV1':
       return { actor: producer, patientIds: [] };
     case 'PhiAccessedV1':
       return {
