@@ -17,6 +17,16 @@ export interface CadenceStep {
   readonly timing: StepTiming;
   /** Template name (see reminder-templates.ts), resolved per tenant, channel, type and language. */
   readonly template: string;
+  /** Only for some slots, e.g. the playbook's morning text for Monday-morning visits. */
+  readonly onlyWhen?: SlotCondition;
+}
+
+/** A condition on the visit's local start; every given part must hold. */
+export interface SlotCondition {
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  readonly weekdays?: readonly number[];
+  /** Local start strictly before this wall-clock time, "HH:mm". */
+  readonly startsBefore?: string;
 }
 
 export interface Cadence {

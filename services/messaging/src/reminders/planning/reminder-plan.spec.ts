@@ -127,6 +127,20 @@ describe(planReminders.name, () => {
     expect(suppressed(sut)).toEqual({ 'sms-0d-10:00': ReminderSuppressionReason.NotBeforeVisit });
   });
 
+  it('should add a slot-conditional step only for the slots it names (Monday mornings)', () => {
+    const morning: CadenceStep = {
+      ...smsAt(0, '07:30'),
+      onlyWhen: { weekdays: [1], startsBefore: '12:00' },
+    };
+    const monday = planReminders(input(at('2030-06-10T09:30'), [morning]));
+    const mondayAfternoon = planReminders(input(at('2030-06-10T14:00'), [morning]));
+    const tuesday = planReminders(input(at('2030-06-11T09:30'), [morning]));
+
+    expect(sent(monday)).toEqual({ 'sms-0d-07:30': '2030-06-10T08:00' });
+    expect(mondayAfternoon).toEqual([]);
+    expect(tuesday).toEqual([]);
+  });
+
   describe('US daylight-saving transitions', () => {
     it('should keep 24 h as elapsed time and local times on the wall clock in spring (Mar 10 2030)', () => {
       const sut = planReminders(

@@ -5,6 +5,7 @@ import {
   type CadenceStep,
   type ReminderChannel,
   type ReminderLanguage,
+  type SlotCondition,
   type StepTiming,
 } from './cadence';
 import { moveOutOfQuietHours, type QuietHours } from './quiet-hours';
@@ -78,6 +79,7 @@ export function planReminders(input: PlanningInput): PlannedReminder[] {
   const smsDays = input.otherSmsReminders.map((instant) => localDayNumber(instant, recipientZone));
 
   const steps = input.cadence.steps
+    .filter((step) => slotMatches(step.onlyWhen, appointment))
     .map((step) => ({ step, nominal: nominalDue(step.timing, appointment) }))
     .sort(
       (a, b) => a.nominal.getTime() - b.nominal.getTime() || a.step.key.localeCompare(b.step.key),
@@ -133,6 +135,20 @@ export function nominalDue(
     .minus({ days: timing.daysBefore })
     .set({ hour, minute, second: 0, millisecond: 0 })
     .toJSDate();
+}
+
+function slotMatches(
+  condition: SlotCondition | undefined,
+  appointment: { readonly start: Date; readonly timeZone: string },
+): boolean {
+  if (!condition) return true;
+  const local = DateTime.fromJSDate(appointment.start, { zone: appointment.timeZone });
+  if (condition.weekdays && !condition.weekdays.includes(local.weekday)) return false;
+  if (condition.startsBefore !== undefined) {
+    const [hour, minute] = condition.startsBefore.split(':').map(Number);
+    if (local.hour * 60 + local.minute >= hour * 60 + minute) return false;
+  }
+  return true;
 }
 
 /** Days since 1970-01-01 of the instant's local calendar date in `timeZone`. */
