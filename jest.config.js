@@ -31,10 +31,17 @@ const swcTransform = {
   ],
 };
 
+/**
+ * ESM-only packages: Node (20.19+) loads them with require(esm) at run time, but jest's own module
+ * loader does not, so jest compiles them to CommonJS.
+ */
+const esmOnlyPackages = ['intl-messageformat', '@formatjs'];
+
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: swcTransform,
+  transform: { ...swcTransform, '^.+\\.js$': swcTransform['^.+\\.ts$'] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.map(escapeRegExp).join('|')})/)`],
   moduleNameMapper: aliases,
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
