@@ -4,6 +4,7 @@ import { MessageEntity } from './message/message.entity';
 import { CreateMessagingSchema1795747878715 } from './migrations/1795747878715-CreateMessagingSchema';
 import { GuardMessageDispatch1795900000000 } from './migrations/1795900000000-GuardMessageDispatch';
 import { AllowScrubbedMessages1795900000001 } from './migrations/1795900000001-AllowScrubbedMessages';
+import { ScheduleReminders1795900000002 } from './migrations/1795900000002-ScheduleReminders';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const messagingEntities = [
@@ -17,4 +18,5 @@ export const messagingMigrations = [
   CreateMessagingSchema1795747878715,
   GuardMessageDispatch1795900000000,
   AllowScrubbedMessages1795900000001,
+  ScheduleReminders1795900000002,
 ];
