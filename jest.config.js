@@ -31,18 +31,17 @@ const swcTransform = {
   ],
 };
 
-// jose 6 ships ES modules only; Node 20 require()s them natively, jest's runtime does not,
-// so jest compiles that one package to CommonJS.
-const esmOnlyPackages = ['jose'];
+/**
+ * ESM-only packages: Node (20.19+) loads them with require(esm) at run time, but jest's own module
+ * loader does not, so jest compiles them to CommonJS.
+ */
+const esmOnlyPackages = ['jose', 'intl-messageformat', '@formatjs'];
 
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: {
-    ...swcTransform,
-    [`/node_modules/(${esmOnlyPackages.join('|')})/.+\\.js$`]: swcTransform['^.+\\.ts$'],
-  },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
+  transform: { ...swcTransform, '^.+\\.js$': swcTransform['^.+\\.ts$'] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.map(escapeRegExp).join('|')})/)`],
   moduleNameMapper: aliases,
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

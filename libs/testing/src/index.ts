@@ -10,6 +10,7 @@ export * from './kafka/kafka-fixtures';
 export * from './postgres/pending-schema-changes';
 export * from './kafka/wait-for-groups-to-catch-up';
 export * from './twilio';
+export * from './smtp/smtp-stand-in';
 export * from './ehr/fhir-appointment.builder';
 export * from './ehr/sign-webhook';
 export * from './stack/stack';

@@ -9,6 +9,8 @@ import {
   secretString,
 } from '@caredispatch/platform';
 
+import { reminderSettingsConfigSchema } from './reminders/planning/reminder-settings-config';
+
 const E164 = /^\+[1-9]\d{1,14}$/;
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -71,6 +73,8 @@ export const messagingConfigSchema = z
      * expired instead (0: only once the visit has started).
      */
     CONFIRMATION_MIN_LEAD_MS: z.coerce.number().int().min(0).default(0),
+    /** Optional JSON tenantId → reminder cadences, type mappings and caps; others use the playbook. */
+    REMINDER_SETTINGS: reminderSettingsConfigSchema,
     /** Phone numbers and texts of finished messages are dropped after this many days. */
     MESSAGE_BODY_RETENTION_DAYS: positiveInt(30),
   })

@@ -5,6 +5,7 @@ import { CreateMessagingSchema1795747878715 } from './migrations/1795747878715-C
 import { GuardMessageDispatch1795900000000 } from './migrations/1795900000000-GuardMessageDispatch';
 import { AllowScrubbedMessages1795900000001 } from './migrations/1795900000001-AllowScrubbedMessages';
 import { TolerateProviderListLag1795900000002 } from './migrations/1795900000002-TolerateProviderListLag';
+import { ScheduleReminders1795900000003 } from './migrations/1795900000003-ScheduleReminders';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const messagingEntities = [
@@ -19,4 +20,5 @@ export const messagingMigrations = [
   GuardMessageDispatch1795900000000,
   AllowScrubbedMessages1795900000001,
   TolerateProviderListLag1795900000002,
+  ScheduleReminders1795900000003,
 ];

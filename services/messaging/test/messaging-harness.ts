@@ -26,6 +26,7 @@ import { AppModule } from '../src/app.module';
 import { loadMessagingConfig, type MessagingConfig } from '../src/config';
 import { messagingErrors } from '../src/messaging.errors';
 import { MessageSender } from '../src/sending/message-sender.service';
+import { PLAYBOOK_SETTINGS } from '../src/reminders/planning/cadence-settings';
 import { SenderLoop } from '../src/sending/sender-loop';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -52,7 +53,11 @@ export class MessagingHarness {
   baseUrl!: string;
 
   /** `overrides` replace the harness's environment variables, e.g. a long SENDER_POLL_INTERVAL_MS. */
-  constructor(private readonly overrides: Readonly<Record<string, string>> = {}) {}
+  constructor(
+    private readonly overrides:
+      | Readonly<Record<string, string>>
+      | ((tenantId: string) => Readonly<Record<string, string>>) = {},
+  ) {}
 
   async start(): Promise<void> {
     this.database = await ThrowawayDatabase.create('messaging_it');
@@ -78,6 +83,14 @@ export class MessagingHarness {
       TWILIO_REQUEST_TIMEOUT_MS: '2000',
       PUBLIC_BASE_URL: this.baseUrl,
       PRACTICE_NAMES: JSON.stringify({ [this.tenantId]: 'Acme Family Practice' }),
+      // No reminders unless a test asks for them: most tests count one confirmation per booking.
+      REMINDER_SETTINGS: JSON.stringify({
+        [this.tenantId]: {
+          ...PLAYBOOK_SETTINGS,
+          typeMappings: [],
+          cadences: { default: { steps: [] } },
+        },
+      }),
       SENDER_POLL_INTERVAL_MS: '50',
       SENDER_LEASE_MS: '5000',
       // Tests that make Twilio list late keep the lag below this (or prove what happens above it).
@@ -85,7 +98,7 @@ export class MessagingHarness {
       SENDER_RETRY_BASE_MS: '100',
       SENDER_RETRY_MAX_MS: '200',
       ...phiEnvironment(),
-      ...this.overrides,
+      ...(typeof this.overrides === 'function' ? this.overrides(this.tenantId) : this.overrides),
     });
 
     // createHttpApp's wiring (as main.ts asks for it) minus its process signal handlers.

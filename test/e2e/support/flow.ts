@@ -202,7 +202,7 @@ export async function settledSmsTo(
 /**
  * Waits until nothing is in flight between the webhook and Twilio: every outbox published,
  * scheduling and messaging caught up with their topics' ends, and no confirmation queued or
- * being sent. Checked in pipeline order, so whatever an upstream step published is seen by
+ * being sent (nor a reminder that is due). Checked in pipeline order, so whatever an upstream step published is seen by
  * the downstream check. Deadlines are generous bounds against a stuck pipeline, not timings.
  */
 export async function waitForPipelineToSettle(stack: Stack, timeoutMs = 60_000): Promise<void> {
@@ -212,11 +212,12 @@ export async function waitForPipelineToSettle(stack: Stack, timeoutMs = 60_000):
   await stack.waitForConsumerToCatchUp('messaging', timeoutMs);
   await eventually(
     async () => {
-      const [pending] = await stack
-        .database('messaging')
-        .query<{ count: string }>(
-          "SELECT count(*) FROM message WHERE state IN ('queued', 'sending')",
-        );
+      const [pending] = await stack.database('messaging').query<{ count: string }>(
+        // A reminder queued for a later due time is planned, not in flight.
+        `SELECT count(*) FROM message
+            WHERE state = 'sending'
+               OR (state = 'queued' AND (purpose <> 'reminder' OR next_attempt_at <= now()))`,
+      );
       return pending.count === '0' ? true : undefined;
     },
     timeoutMs,

@@ -3,8 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { type ScheduledAppointment, Topics } from '@caredispatch/contracts';
 import { type EventContext, EventHandler, PermanentEventError } from '@caredispatch/kafka';
 
+import { ReminderScheduleService } from '../reminders/schedule/reminder-schedule.service';
+
 import { ConfirmationKind } from './confirmation-text';
-import { ConfirmationService } from './confirmation.service';
+import { ConfirmationOutcome, ConfirmationService } from './confirmation.service';
 
 /**
  * Thin adapter from `scheduling.appointment.v1` to ConfirmationService. Events arrive
@@ -13,26 +15,30 @@ import { ConfirmationService } from './confirmation.service';
  */
 @Injectable()
 export class ConfirmationConsumer {
-  constructor(private readonly confirmations: ConfirmationService) {}
+  constructor(
+    private readonly confirmations: ConfirmationService,
+    private readonly reminders: ReminderScheduleService,
+  ) {}
 
   @EventHandler(Topics.SchedulingAppointmentV1, 'AppointmentBookedV1')
   async onBooked(ctx: EventContext<'AppointmentBookedV1'>): Promise<void> {
-    await this.confirmations.confirm(
-      ctx.manager,
-      ctx.envelope,
-      appointmentOf(ctx.event),
-      ConfirmationKind.Booked,
-    );
+    await this.confirmAndRemind(ctx, appointmentOf(ctx.event), ConfirmationKind.Booked);
   }
 
   @EventHandler(Topics.SchedulingAppointmentV1, 'AppointmentRescheduledV1')
   async onRescheduled(ctx: EventContext<'AppointmentRescheduledV1'>): Promise<void> {
-    await this.confirmations.confirm(
-      ctx.manager,
-      ctx.envelope,
-      appointmentOf(ctx.event),
-      ConfirmationKind.Rescheduled,
-    );
+    await this.confirmAndRemind(ctx, appointmentOf(ctx.event), ConfirmationKind.Rescheduled);
+  }
+
+  /** A duplicate or out-of-order revision plans nothing: the newer plan stands. */
+  private async confirmAndRemind(
+    ctx: EventContext<'AppointmentBookedV1'> | EventContext<'AppointmentRescheduledV1'>,
+    appointment: ScheduledAppointment,
+    kind: ConfirmationKind,
+  ): Promise<void> {
+    const outcome = await this.confirmations.confirm(ctx.manager, ctx.envelope, appointment, kind);
+    if (outcome === ConfirmationOutcome.AlreadyHandled) return;
+    await this.reminders.plan(ctx.manager, ctx.envelope, appointment);
   }
 
   @EventHandler(Topics.SchedulingAppointmentV1, 'AppointmentCancelledV1')

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 
 import { MessageModule } from '../message/message.module';
+import { RemindersModule } from '../reminders/reminders.module';
 
 import { ConfirmationConsumer } from './confirmation.consumer';
 import { ConfirmationService } from './confirmation.service';
 
-/** Appointment events in, queued confirmation messages out. */
+/** Appointment events in, queued confirmation and reminder messages out. */
 @Module({
-  imports: [MessageModule],
+  imports: [MessageModule, RemindersModule],
   providers: [ConfirmationService, ConfirmationConsumer],
 })
 export class ConfirmationModule {}

@@ -160,6 +160,7 @@ const CONTRACT_CHANNEL: Readonly<Record<MessageChannel, ContractChannel>> = {
 
 const CONTRACT_PURPOSE: Readonly<Record<MessagePurpose, ContractPurpose>> = {
   [MessagePurpose.Confirmation]: ContractPurpose.CONFIRMATION,
+  [MessagePurpose.Reminder]: ContractPurpose.REMINDER,
 };
 
 const CONTRACT_WITHDRAWAL_REASON: Readonly<Record<WithdrawalReason, ContractWithdrawalReason>> = {

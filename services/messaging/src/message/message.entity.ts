@@ -4,6 +4,7 @@ import { MessageState } from './message-state';
 
 export enum MessagePurpose {
   Confirmation = 'confirmation',
+  Reminder = 'reminder',
 }
 
 export enum MessageChannel {
@@ -18,7 +19,7 @@ export enum MessageChannel {
  */
 @Entity({ name: 'message' })
 @Check('ck_message_revision', 'revision > 0')
-@Check('ck_message_purpose', `purpose IN ('confirmation')`)
+@Check('ck_message_purpose', `purpose IN ('confirmation', 'reminder')`)
 @Check('ck_message_channel', `channel IN ('sms')`)
 @Check(
   'ck_message_state',
@@ -32,8 +33,11 @@ export enum MessageChannel {
   'ck_message_sending_claimed',
   `state <> 'sending' OR (claim_token IS NOT NULL AND lease_expires_at IS NOT NULL)`,
 )
-@Index('ux_message_idempotency', ['tenantId', 'appointmentId', 'revision', 'purpose'], {
+@Index('ux_message_idempotency', ['tenantId', 'appointmentId', 'revision', 'purpose', 'stepKey'], {
   unique: true,
+})
+@Index('ix_message_reminder_recipient', ['tenantId', 'toE164', 'nextAttemptAt'], {
+  where: "purpose = 'reminder'",
 })
 @Index('ux_message_provider_message_id', ['providerMessageId'], {
   unique: true,
@@ -63,6 +67,10 @@ export class MessageEntity {
 
   @Column({ type: 'text' })
   purpose!: MessagePurpose;
+
+  /** The cadence step of a reminder; '' for a confirmation. Part of the idempotency key. */
+  @Column({ name: 'step_key', type: 'text', default: '' })
+  stepKey!: string;
 
   @Column({ type: 'text' })
   channel!: MessageChannel;

@@ -27,6 +27,9 @@ export interface NewMessage {
   readonly lastEventId: string;
   readonly traceparent: string;
   readonly now: Date;
+  /** Reminders: the cadence step (part of the idempotency key) and when it falls due. */
+  readonly stepKey?: string;
+  readonly dueAt?: Date;
 }
 
 /**
@@ -64,6 +67,7 @@ interface MessageRow {
   appointment_id: string;
   revision: number;
   appointment_start: Date | null;
+  step_key: string;
   purpose: string;
   channel: string;
   state: string;
@@ -183,9 +187,9 @@ export class MessageRepository {
       `WITH inserted AS (
          INSERT INTO message (id, tenant_id, appointment_id, revision, purpose, channel, state, to_e164, body,
                               suppression_reason, next_attempt_at, correlation_id, last_event_id, traceparent,
-                              created_at, updated_at, appointment_start)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $11, $11, $16)
-         ON CONFLICT (tenant_id, appointment_id, revision, purpose) DO NOTHING
+                              created_at, updated_at, appointment_start, step_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $17, $12, $13, $14, $11, $11, $16, $18)
+         ON CONFLICT (tenant_id, appointment_id, revision, purpose, step_key) DO NOTHING
          RETURNING id, state)
        SELECT id, CASE WHEN state = 'queued' THEN pg_notify($15, '')::text END AS woken FROM inserted`,
       [
@@ -211,6 +215,8 @@ export class MessageRepository {
         message.traceparent,
         MESSAGE_DUE_CHANNEL,
         message.appointmentStart,
+        message.dueAt ?? message.now,
+        message.stepKey ?? '',
       ],
     );
     return rows.length === 1;
@@ -537,6 +543,7 @@ function toEntity(row: MessageRow): MessageEntity {
   entity.revision = row.revision;
   entity.appointmentStart = row.appointment_start;
   entity.purpose = parsePurpose(row.purpose);
+  entity.stepKey = row.step_key;
   entity.channel = parseChannel(row.channel);
   entity.state = parseMessageState(row.state);
   entity.toE164 = row.to_e164;
@@ -596,9 +603,9 @@ function toClaimed(row: ClaimedRow): ClaimedMessage {
 }
 
 function parsePurpose(value: string): MessagePurpose {
-  if (value !== (MessagePurpose.Confirmation as string))
-    throw new Error(`unknown purpose '${value}'`);
-  return MessagePurpose.Confirmation;
+  const purpose = Object.values(MessagePurpose).find((known) => (known as string) === value);
+  if (purpose === undefined) throw new Error(`unknown purpose '${value}'`);
+  return purpose;
 }
 
 function parseChannel(value: string): MessageChannel {

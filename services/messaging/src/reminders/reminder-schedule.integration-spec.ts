@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+
+import { DateTime } from 'luxon';
+
+import { timestampFromDate } from '@caredispatch/contracts';
+import { aScheduledAppointment, type AppointmentSpec } from '@caredispatch/testing';
+
+import { MessagingHarness, waitFor } from '../../test/messaging-harness';
+
+import { PLAYBOOK_SETTINGS, type ReminderSettings } from './planning/cadence-settings';
+import { DEFAULT_QUIET_HOURS, isWithinAllowedHours } from './planning/quiet-hours';
+
+const MINUTE = 60_000;
+const CANDIDATE_ZONES = [
+  'America/New_York',
+  'America/Los_Angeles',
+  'Pacific/Honolulu',
+  'Europe/Madrid',
+  'Asia/Kolkata',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+  'America/Sao_Paulo',
+];
+
+/** A location where the next minutes are inside allowed hours, so quiet hours move nothing. */
+function daytimeZone(): string {
+  const soon = [0, 5, 10].map((minutes) => new Date(Date.now() + minutes * MINUTE));
+  const zone = CANDIDATE_ZONES.find((candidate) =>
+    soon.every((instant) => isWithinAllowedHours(instant, candidate, DEFAULT_QUIET_HOURS)),
+  );
+  if (!zone) throw new Error('no candidate zone is in daytime now');
+  return zone;
+}
+
+/** One text 2 minutes before the visit: short enough to run in real time. */
+const shortCadence: ReminderSettings = {
+  ...PLAYBOOK_SETTINGS,
+  typeMappings: [],
+  cadences: {
+    default: {
+      steps: [
+        {
+          key: 'sms-2m',
+          channel: 'sms',
+          timing: { kind: 'before', minutes: 2 },
+          template: 'reminder',
+        },
+      ],
+    },
+  },
+};
+
+describe('reminder schedule (PostgreSQL + Kafka + Twilio stand-in, real time)', () => {
+  const harness = new MessagingHarness((tenantId) => ({
+    REMINDER_SETTINGS: JSON.stringify({ [tenantId]: shortCadence }),
+  }));
+  const zone = daytimeZone();
+  const runPrefix = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
+  let phoneSeq = 0;
+  const uniquePhone = (): string => `+1501${runPrefix}${String((phoneSeq += 1)).padStart(4, '0')}`;
+
+  beforeAll(async () => {
+    await harness.start();
+    // A fresh group that skips history starts at the log end once it has its partitions.
+    const phone = uniquePhone();
+    await waitFor('consumer positioned', 60_000, async () => {
+      await harness.produce(
+        harness.envelope(
+          'AppointmentBookedV1',
+          { appointment: appointment({ phoneE164: phone }) },
+          randomUUID(),
+        ),
+      );
+      try {
+        await harness.twilio.waitForMessages(1, 2_000, (sms) => sms.to === phone);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await harness.stop();
+  });
+
+  function appointment(spec: AppointmentSpec) {
+    return aScheduledAppointment({ timeZone: zone, givenName: 'Ana', ...spec });
+  }
+
+  async function rows(
+    appointmentId: string,
+  ): Promise<{ purpose: string; state: string; revision: number; next_attempt_at: Date }[]> {
+    return harness.query(
+      `SELECT purpose, state, revision, next_attempt_at FROM message WHERE appointment_id = $1 ORDER BY revision, purpose`,
+      [appointmentId],
+    );
+  }
+
+  it(
+    'should text a reminder at its due time, move it on reschedule and withdraw it on cancellation',
+    async () => {
+      const movedId = randomUUID();
+      const movedPhone = uniquePhone();
+      const cancelledId = randomUUID();
+      const cancelledPhone = uniquePhone();
+      const bookedAt = Date.now();
+      const firstStart = new Date(bookedAt + 3 * MINUTE);
+      const movedStart = new Date(bookedAt + 3.5 * MINUTE);
+
+      await harness.produce(
+        harness.envelope(
+          'AppointmentBookedV1',
+          {
+            appointment: appointment({
+              appointmentId: movedId,
+              phoneE164: movedPhone,
+              start: firstStart,
+            }),
+          },
+          movedId,
+        ),
+      );
+      const cancelledBooking = await harness.produce(
+        harness.envelope(
+          'AppointmentBookedV1',
+          {
+            appointment: appointment({
+              appointmentId: cancelledId,
+              phoneE164: cancelledPhone,
+              start: new Date(bookedAt + 2.5 * MINUTE),
+            }),
+          },
+          cancelledId,
+        ),
+      );
+      await harness.waitConsumed(cancelledBooking);
+      await harness.produce(
+        harness.envelope(
+          'AppointmentRescheduledV1',
+          {
+            appointment: appointment({
+              appointmentId: movedId,
+              phoneE164: movedPhone,
+              revision: 2,
+              start: movedStart,
+            }),
+            previousStart: timestampFromDate(firstStart),
+            previousEnd: timestampFromDate(new Date(firstStart.getTime() + 30 * MINUTE)),
+          },
+          movedId,
+        ),
+      );
+      const cancellation = await harness.produce(
+        harness.envelope(
+          'AppointmentCancelledV1',
+          {
+            appointment: appointment({
+              appointmentId: cancelledId,
+              phoneE164: cancelledPhone,
+              revision: 2,
+            }),
+            reasonCode: 'patient',
+          },
+          cancelledId,
+        ),
+      );
+      await harness.waitConsumed(cancellation);
+
+      // The moved visit's reminder is due 2 minutes before its new start, and the cancelled one's
+      // was due before that: once the first has gone out, the second would have too.
+      const texts = await harness.twilio.waitForMessages(
+        3,
+        4 * MINUTE,
+        (sms) => sms.to === movedPhone,
+      );
+      expect(texts[0].body).toContain('confirmed');
+      expect(texts[1].body).toContain('moved');
+      const reminder = texts[2];
+      expect(reminder.dateCreated.getTime()).toBeGreaterThanOrEqual(
+        movedStart.getTime() - 2 * MINUTE,
+      );
+      expect(reminder.body).toBe(
+        `Hi Ana, Acme Family Practice visit ${DateTime.fromJSDate(movedStart, { zone }).setLocale('en-US').toFormat('ccc, LLL d h:mm a')}. Reply 1 confirm, 2 reschedule, 3 cancel. STOP=opt out`,
+      );
+      await waitFor('the reminder recorded as sent', 10_000, async () =>
+        (await rows(movedId)).some((row) => row.purpose === 'reminder' && row.state === 'sent'),
+      );
+      expect(
+        (await rows(movedId)).map(({ purpose, state, revision }) => ({ purpose, state, revision })),
+      ).toEqual([
+        { purpose: 'confirmation', state: 'sent', revision: 1 },
+        { purpose: 'reminder', state: 'cancelled', revision: 1 },
+        { purpose: 'confirmation', state: 'sent', revision: 2 },
+        { purpose: 'reminder', state: 'sent', revision: 2 },
+      ]);
+      expect(harness.twilio.messages().filter((sms) => sms.to === cancelledPhone)).toHaveLength(1);
+      expect((await rows(cancelledId)).map(({ purpose, state }) => `${purpose}:${state}`)).toEqual([
+        'confirmation:sent',
+        'reminder:cancelled',
+      ]);
+    },
+    6 * 60_000,
+  );
+});

@@ -1,0 +1,139 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+import {
+  type EventEnvelope,
+  type ScheduledAppointment,
+  timestampDate,
+} from '@caredispatch/contracts';
+import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
+
+import { type MessagingConfig } from '../../config';
+import { MessageEvents } from '../../message/message-events';
+import { MessageState } from '../../message/message-state';
+import { MessageChannel, MessagePurpose } from '../../message/message.entity';
+import { MessageRepository } from '../../message/message.repository';
+import { cadenceFor, PLAYBOOK_SETTINGS } from '../planning/cadence-settings';
+import { DEFAULT_QUIET_HOURS } from '../planning/quiet-hours';
+import { type PlannedReminder, planReminders } from '../planning/reminder-plan';
+import { renderSms, resolveSmsTemplate } from '../templates/reminder-templates';
+
+import { ReminderRecipientRepository } from './reminder-recipient.repository';
+
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+/**
+ * Plans an appointment revision's reminders into queued message rows due at their instants; the
+ * existing sender claims them when due, with its lease, reconciliation and its rule that a
+ * message no longer matching the appointment's newest revision is withdrawn at send time. A
+ * reschedule is a new revision (its plan replaces the old one, whose unsent rows
+ * ConfirmationService cancels); a cancellation withdraws them the same way.
+ */
+@Injectable()
+export class ReminderScheduleService {
+  private readonly logger = new Logger(ReminderScheduleService.name);
+
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly recipients: ReminderRecipientRepository,
+    private readonly events: MessageEvents,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
+  ) {}
+
+  /** Runs in the consumer's transaction, after ConfirmationService advanced the revision. */
+  async plan(
+    manager: EntityManager,
+    envelope: EventEnvelope,
+    appointment: ScheduledAppointment,
+  ): Promise<PlannedReminder[]> {
+    const now = this.clock.now();
+    if (!appointment.start || !appointment.location) return [];
+    const start = timestampDate(appointment.start);
+    const settings = this.config.REMINDER_SETTINGS.get(envelope.tenantId) ?? PLAYBOOK_SETTINGS;
+    // The scheduling contract carries no appointment type, language or email yet: the default
+    // cadence, English and SMS only until it does (see the merge notes).
+    const { name: appointmentType, cadence } = cadenceFor(settings, []);
+    const phone = appointment.patient?.phoneE164 ?? '';
+    const smsAddress = E164.test(phone) ? phone : null;
+    const otherSmsReminders = smsAddress
+      ? await this.recipients.otherSmsReminderDueTimes(manager, {
+          tenantId: envelope.tenantId,
+          toE164: smsAddress,
+          excludeAppointmentId: appointment.appointmentId,
+          around: start,
+        })
+      : [];
+    const plan = planReminders({
+      appointment: { start, timeZone: appointment.location.timeZone },
+      cadence,
+      patient: {
+        language: 'en',
+        timeZone: null,
+        sms: { address: smsAddress, consented: appointment.patient?.smsConsent ?? false },
+        email: { address: null, consented: false },
+      },
+      otherSmsReminders,
+      limits: settings.limits,
+      quietHours: DEFAULT_QUIET_HOURS,
+      now,
+    });
+
+    const practice = this.config.PRACTICE_NAMES.get(envelope.tenantId) ?? appointment.practiceName;
+    for (const send of plan) {
+      if (send.outcome !== 'send' || send.channel !== 'sms' || smsAddress === null) continue;
+      const template = resolveSmsTemplate(new Map(), appointmentType, send.language, send.template);
+      if (!template) continue;
+      const body = renderSms(template, send.language, {
+        practice,
+        firstName: appointment.patient?.givenName ?? '',
+        start,
+        timeZone: appointment.location.timeZone,
+        locationName: appointment.location.name,
+        locationAddress: '',
+        link: '',
+      });
+      const id = this.messages.newId();
+      const subject = { tenantId: envelope.tenantId, appointmentId: appointment.appointmentId };
+      const inserted = await this.messages.insertIfAbsent(manager, {
+        id,
+        ...subject,
+        revision: appointment.revision,
+        appointmentStart: start,
+        purpose: MessagePurpose.Reminder,
+        stepKey: send.stepKey,
+        state: MessageState.Queued,
+        toE164: smsAddress,
+        body,
+        suppressionReason: null,
+        correlationId: envelope.correlationId,
+        lastEventId: envelope.eventId,
+        traceparent: '',
+        now,
+        dueAt: send.dueAt,
+      });
+      if (!inserted) continue;
+      await this.events.queued(manager, {
+        id,
+        ...subject,
+        purpose: MessagePurpose.Reminder,
+        channel: MessageChannel.Sms,
+        correlationId: envelope.correlationId,
+        lastEventId: envelope.eventId,
+      });
+    }
+    // Ids, step keys and reasons only: never the number or the text.
+    this.logger.log({
+      message: 'reminders planned',
+      eventId: envelope.eventId,
+      appointmentId: appointment.appointmentId,
+      steps: plan.map((send) => ({
+        step: send.stepKey,
+        channel: send.channel,
+        outcome: send.outcome,
+        ...(send.outcome === 'suppress' ? { reason: send.reason } : { dueAt: send.dueAt }),
+      })),
+    });
+    return plan;
+  }
+}
