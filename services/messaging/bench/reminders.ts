@@ -11,10 +11,11 @@
  *    Lateness = claim time − due time, over the rows that fell due.
  * Needs the machine's PostgreSQL (TEST_POSTGRES_ADMIN_URL); SKIP_DB=1 runs part 1 only.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { DataSource } from 'typeorm';
 
+import { EnvKeyEncryption, InMemoryDataKeyStore, PhiCipher } from '@caredispatch/phi-crypto';
 import { ThrowawayDatabase } from '@caredispatch/testing';
 
 import { messagingEntities, messagingMigrations } from '../src/entities';
@@ -106,18 +107,32 @@ async function benchDueScan(): Promise<void> {
       `loaded ${PENDING - dueCount} future reminders in ${((performance.now() - loadBegan) / 1000).toFixed(1)} s`,
     );
     const dueFrom = Date.now() + 10_000;
+    // Every queued message has its appointment's revision row (the sender claims through it).
     await dataSource.query(
-      `INSERT INTO message (id, tenant_id, appointment_id, revision, purpose, step_key, channel, state, to_e164, body,
+      `WITH due AS (
+         SELECT g, gen_random_uuid() AS appointment_id FROM generate_series(1, $1) AS g),
+       revisions AS (
+         INSERT INTO appointment_revision (tenant_id, appointment_id, revision, updated_at)
+         SELECT 'bench', appointment_id, 1, now() FROM due)
+       INSERT INTO message (id, tenant_id, appointment_id, revision, purpose, step_key, channel, state, to_e164, body,
                             next_attempt_at, correlation_id, last_event_id, created_at, updated_at, appointment_start)
-       SELECT gen_random_uuid(), 'bench', gen_random_uuid(), 1, 'reminder', 'sms-24h', 'sms', 'queued',
+       SELECT gen_random_uuid(), 'bench', appointment_id, 1, 'reminder', 'sms-24h', 'sms', 'queued',
               '+15555550100', 'reminder text', to_timestamp(($2 + (g - 1) * 1000.0 / $3) / 1000.0),
               'due', gen_random_uuid(), now(), now(), now() + interval '1 day'
-         FROM generate_series(1, $1) AS g`,
+         FROM due`,
       [dueCount, dueFrom, DUE_RATE],
     );
     console.log(`${PENDING} pending; ${dueCount} fall due over ${DUE_SECONDS} s at ${DUE_RATE}/s`);
 
-    const repository = new MessageRepository(dataSource);
+    // Bench rows are plaintext (read as they are); the cipher is only needed for its interface.
+    const cipher = new PhiCipher({
+      kms: new EnvKeyEncryption(
+        { reveal: () => ({ bench: randomBytes(32).toString('base64') }) },
+        'bench',
+      ),
+      store: new InMemoryDataKeyStore(),
+    });
+    const repository = new MessageRepository(dataSource, cipher);
     const end = dueFrom + DUE_SECONDS * 1000 + 10_000;
     while (Date.now() < end) {
       const claimed = await repository.claimDue(new Date(), 30_000, BATCH);
