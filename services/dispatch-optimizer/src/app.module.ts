@@ -5,6 +5,7 @@ import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { AppointmentsModule } from './appointments/appointments.module';
 import { CallOutsModule } from './call-outs/call-outs.module';
+import { ClockModule } from './clock.module';
 import { type DispatchOptimizerConfig } from './config';
 import { dispatchEntities, dispatchMigrations } from './entities';
 import { ExceptionsModule } from './exceptions/exceptions.module';
@@ -32,6 +33,7 @@ export class AppModule {
             Topics.DispatchRescheduleV1,
           ],
         }),
+        ClockModule,
         SettingsModule,
         RosterModule,
         ExceptionsModule,

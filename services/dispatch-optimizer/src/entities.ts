@@ -1,9 +1,9 @@
-import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
 import { DispatchAppointmentEntity } from './appointments/dispatch-appointment.entity';
 import { CallOutEntity } from './call-outs/call-out.entity';
 import { DispatchExceptionEntity } from './exceptions/dispatch-exception.entity';
 import { CreateDispatchSchema1797000000000 } from './migrations/1797000000000-CreateDispatchSchema';
 import { PlanEntity } from './plan/plan.entity';
+import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
 import { ClinicEntity } from './roster/clinic.entity';
 import { ProviderEntity } from './roster/provider.entity';
 import { TenantSettingsEntity } from './settings/tenant-settings.entity';
