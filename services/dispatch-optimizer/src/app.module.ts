@@ -5,6 +5,7 @@ import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { AppointmentsModule } from './appointments/appointments.module';
 import { CallOutsModule } from './call-outs/call-outs.module';
+import { ClockModule } from './clock.module';
 import { type DispatchOptimizerConfig } from './config';
 import { DeliveryModule } from './delivery/delivery.module';
 import { dispatchEntities, dispatchMigrations } from './entities';
@@ -34,6 +35,7 @@ export class AppModule {
             Topics.DispatchItineraryV1,
           ],
         }),
+        ClockModule,
         SettingsModule,
         RosterModule,
         ExceptionsModule,

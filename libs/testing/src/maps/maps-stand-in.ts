@@ -45,6 +45,8 @@ export class MapsStandIn {
   private readonly recorded: RecordedMapsCall[] = [];
   private readonly queuedFailures: MapsFailureKind[] = [];
   private persistentFailure: MapsFailureKind | null = null;
+  /** Which API the faults apply to (both when null). */
+  private failingApi: 'distancematrix' | 'geocode' | null = null;
   private readonly apiKeys: ReadonlySet<string>;
   private readonly addresses = new Map<string, { lat: number; lon: number }>();
   private readonly roadFactor: number;
@@ -78,17 +80,27 @@ export class MapsStandIn {
     this.addresses.set(normalizeAddress(address), coordinates);
   }
 
-  failNext(count: number, kind: MapsFailureKind = 'server-error'): void {
+  failNext(
+    count: number,
+    kind: MapsFailureKind = 'server-error',
+    api: 'distancematrix' | 'geocode' | null = null,
+  ): void {
     for (let i = 0; i < count; i += 1) this.queuedFailures.push(kind);
+    this.failingApi = api;
   }
 
-  failAll(kind: MapsFailureKind = 'server-error'): void {
+  failAll(
+    kind: MapsFailureKind = 'server-error',
+    api: 'distancematrix' | 'geocode' | null = null,
+  ): void {
     this.persistentFailure = kind;
+    this.failingApi = api;
   }
 
   recover(): void {
     this.persistentFailure = null;
     this.queuedFailures.length = 0;
+    this.failingApi = null;
   }
 
   calls(): readonly RecordedMapsCall[] {
@@ -131,7 +143,10 @@ export class MapsStandIn {
       send(response, 404, { status: 'NOT_FOUND' });
       return;
     }
-    const failure = this.queuedFailures.shift() ?? this.persistentFailure;
+    const failure =
+      this.failingApi === null || this.failingApi === api
+        ? (this.queuedFailures.shift() ?? this.persistentFailure)
+        : null;
     const record = (status: string, httpStatus: number, origins = 0, destinations = 0): void => {
       this.recorded.push({
         api,

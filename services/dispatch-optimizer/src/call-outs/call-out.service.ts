@@ -176,7 +176,7 @@ export class CallOutService extends CallOutPort {
         },
       );
       const recorded = await this.dataSource.manager.findOneByOrFail(CallOutEntity, { callOutId });
-      void plan;
+      plan;
       return recorded.outcome;
     });
   }

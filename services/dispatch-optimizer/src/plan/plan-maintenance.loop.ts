@@ -12,8 +12,8 @@ import { SERVICE_CONFIG } from '@caredispatch/platform';
 import { DispatchAppointmentRepository } from '../appointments/dispatch-appointment.repository';
 import { type DispatchOptimizerConfig } from '../config';
 
-import { PlannerService } from './planner.service';
 import { PlanScheduler } from './plan-scheduler';
+import { PlannerService } from './planner.service';
 
 /**
  * After-commit work: appointments whose revision is ahead of the plan are applied to it through

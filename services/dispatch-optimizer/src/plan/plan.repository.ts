@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-import { PlanEntity } from './plan.entity';
 import { PlanReader } from './plan-published';
+import { PlanEntity } from './plan.entity';
 
 import type { PlanVersion } from './plan.model';
 import type { PlanInputs } from './problem-builder';

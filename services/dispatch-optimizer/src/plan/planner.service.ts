@@ -187,6 +187,9 @@ export class PlannerService {
    */
   async applyAppointmentChange(row: DispatchAppointmentEntity): Promise<PlanVersion | null> {
     return this.exclusive(row.tenantId, async () => {
+      // A full run may have planned this revision since the row was read.
+      const fresh = await this.appointments.find(row.tenantId, row.appointmentId);
+      if (!fresh || fresh.plannedRevision >= row.revision) return null;
       const planId = await this.plans.planIdCovering(row.tenantId, row.startAt);
       const stored = planId ? await this.plans.latest(row.tenantId, planId) : null;
       if (!stored) return null;
@@ -242,7 +245,12 @@ export class PlannerService {
         ? null
         : replan(
             { problem: inputs.problem, plan: inputs.solution, changes, freezeTime },
-            { timeLimitMs: this.config.REPLAN_TIME_LIMIT_MS, seed: 1 },
+            // Booking changes only repair (other itineraries stay as sent); call-outs also polish.
+            {
+              timeLimitMs: this.config.REPLAN_TIME_LIMIT_MS,
+              seed: 1,
+              polish: cause.kind === 'call-out',
+            },
           );
     const problem = result?.problem ?? inputs.problem;
     const solution = result?.solution ?? inputs.solution;

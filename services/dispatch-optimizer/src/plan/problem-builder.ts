@@ -6,18 +6,6 @@
 import { DateTime } from 'luxon';
 
 import type {
-  Coordinates,
-  PlanHorizon,
-  PlanStop,
-  PlanUnservedReason,
-  ProviderDayPlan,
-  StopAddress,
-  UnservedPlanAppointment,
-  VisitMode,
-} from './plan.model';
-import type { ClinicBlock, OpeningHours } from '../roster/clinic.model';
-import type { RosterProvider, Weekday } from '../roster/roster.model';
-import type {
   Appointment,
   AvailabilityWindow,
   Clinic,
@@ -27,6 +15,19 @@ import type {
   Solution,
   TimeWindow,
 } from '@caredispatch/optimizer';
+
+import type { ClinicBlock, OpeningHours } from '../roster/clinic.model';
+import type { RosterProvider, Weekday } from '../roster/roster.model';
+import type {
+  Coordinates,
+  PlanHorizon,
+  PlanStop,
+  PlanUnservedReason,
+  ProviderDayPlan,
+  StopAddress,
+  UnservedPlanAppointment,
+  VisitMode,
+} from './plan.model';
 
 /** A booked home visit may start this long before or after its booked time (the arrival window). */
 export const HOME_VISIT_WINDOW_SECONDS = 60 * 60;

@@ -12,8 +12,8 @@ import {
   type ClinicBody,
   type ProviderBody,
 } from './dto/roster.schemas';
-import { type ProviderEntity } from './provider.entity';
 import { parseProviderCsv } from './provider-csv';
+import { type ProviderEntity } from './provider.entity';
 import { RosterRepository } from './roster.repository';
 
 import type { RosterProvider } from './roster.model';

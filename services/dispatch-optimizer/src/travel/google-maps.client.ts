@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { Client, Status } from '@googlemaps/google-maps-services-js';
+import { Inject, Injectable } from '@nestjs/common';
 
 import { sleep } from '@caredispatch/kafka';
 import { SERVICE_CONFIG } from '@caredispatch/platform';

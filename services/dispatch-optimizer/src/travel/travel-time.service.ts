@@ -212,10 +212,10 @@ export class TravelTimeService {
     const budget = settings?.mapsMonthlyElementBudget ?? 100_000;
     const month = this.clock.now().toISOString().slice(0, 7);
     const rows = await this.dataSource.query<unknown[]>(
-      `INSERT INTO maps_usage (tenant_id, month, billed_elements) SELECT $1, $2, $3 WHERE $3 <= $4
+      `INSERT INTO maps_usage (tenant_id, month, billed_elements) SELECT $1::text, $2::text, $3::int WHERE $3::int <= $4::int
        ON CONFLICT (tenant_id, month) DO UPDATE
          SET billed_elements = maps_usage.billed_elements + EXCLUDED.billed_elements
-         WHERE maps_usage.billed_elements + EXCLUDED.billed_elements <= $4
+         WHERE maps_usage.billed_elements + EXCLUDED.billed_elements <= $4::int
        RETURNING 1`,
       [tenantId, month, elements, budget],
     );

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+
+import { Logger } from '@nestjs/common';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+
+import {
+  createEnvelope,
+  encodeEnvelope,
+  type EventPayloadInit,
+  type EventTypesOf,
+  Topics,
+} from '@caredispatch/contracts';
+import { CLOCK, type Clock, configureHttpApp } from '@caredispatch/platform';
+import {
+  aScheduledAppointment,
+  freePort,
+  MAPS_STAND_IN_KEY,
+  MapsStandIn,
+  ThrowawayDatabase,
+} from '@caredispatch/testing';
+
+import { AppModule } from '../src/app.module';
+import { type DispatchOptimizerConfig, loadDispatchOptimizerConfig } from '../src/config';
+import { dispatchErrors } from '../src/dispatch.errors';
+import { PlanMaintenanceLoop } from '../src/plan/plan-maintenance.loop';
+
+import type { SeedAppointment, SeedWeek } from './seed-week';
+
+const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+type AppointmentEventType = EventTypesOf<typeof Topics.SchedulingAppointmentV1>;
+
+/** A clock tests move by hand (plans are made "on Sunday", call-outs happen "Tuesday 10:00"). */
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(instant: Date): void {
+    this.current = new Date(instant);
+  }
+}
+
+/**
+ * dispatch-optimizer in-process against a throwaway PostgreSQL database, the real broker (a
+ * private consumer group that skips history) and the Maps stand-in; the clock is manual.
+ */
+export class DispatchHarness {
+  readonly maps: MapsStandIn;
+  readonly clock: ManualClock;
+  private database!: ThrowawayDatabase;
+  private app!: NestExpressApplication;
+  private producer!: Producer;
+  config!: DispatchOptimizerConfig;
+  baseUrl!: string;
+
+  constructor(
+    addresses: Record<string, { lat: number; lon: number }>,
+    now: Date,
+    private readonly overrides: Readonly<Record<string, string>> = {},
+  ) {
+    this.maps = new MapsStandIn({ addresses });
+    this.clock = new ManualClock(now);
+  }
+
+  async start(): Promise<void> {
+    this.database = await ThrowawayDatabase.create('dispatch_it');
+    const { baseUrl: mapsUrl } = await this.maps.start();
+    const port = await freePort();
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.config = loadDispatchOptimizerConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.DISPATCH_IT_LOG_LEVEL ?? 'silent',
+      HTTP_PORT: String(port),
+      DATABASE_URL: this.database.url,
+      DATABASE_POOL_SIZE: '5',
+      KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_CLIENT_ID: 'dispatch-it',
+      KAFKA_CONSUMER_GROUP: `dispatch-it-${randomUUID()}`,
+      KAFKA_CONSUMER_FROM_BEGINNING: 'false',
+      MAPS_API_KEY: MAPS_STAND_IN_KEY,
+      MAPS_API_BASE_URL: mapsUrl,
+      MAPS_MAX_ATTEMPTS: '2',
+      MAPS_RETRY_BASE_MS: '20',
+      PLAN_TIME_LIMIT_MS: '1000',
+      REPLAN_TIME_LIMIT_MS: '300',
+      PLAN_SCHEDULER_ENABLED: 'false',
+      REPLAN_POLL_INTERVAL_MS: '100',
+      ...this.overrides,
+    });
+    if (process.env.DISPATCH_IT_LOG_LEVEL === undefined) Logger.overrideLogger(false);
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(this.config)] })
+      .overrideProvider(CLOCK)
+      .useValue(this.clock)
+      .compile();
+    this.app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+    configureHttpApp(this.app, { errors: dispatchErrors });
+    await this.app.listen(port, '127.0.0.1');
+    const kafka = new Kafka({
+      clientId: 'dispatch-it-producer',
+      brokers: BROKERS,
+      logLevel: logLevel.NOTHING,
+    });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    await waitFor(
+      'dispatch-optimizer ready',
+      60_000,
+      async () => (await fetch(`${this.baseUrl}/health/ready`)).ok,
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.producer.disconnect();
+    await this.app.close();
+    await this.maps.stop();
+    await this.database.drop();
+  }
+
+  get maintenance(): PlanMaintenanceLoop {
+    return this.app.get(PlanMaintenanceLoop);
+  }
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
+  }
+
+  async ok<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.request<T>(method, path, body);
+    if (response.status >= 300)
+      throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
+  /** Settings, clinics, rules and providers of a seed week through the admin API. */
+  async configure(tenantId: string, week: SeedWeek): Promise<void> {
+    await this.ok('PUT', `/v1/tenants/${tenantId}/dispatch-settings`, {
+      timeZone: week.timeZone,
+      mapsMonthlyElementBudget: 1_000_000,
+    });
+    for (const clinic of week.clinics)
+      await this.ok('PUT', `/v1/tenants/${tenantId}/clinics/${clinic.clinicId}`, clinic.body);
+    for (const rule of week.rules)
+      await this.ok('PUT', `/v1/tenants/${tenantId}/appointment-types/${rule.typeCode}`, rule.body);
+    for (const provider of week.providers)
+      await this.ok(
+        'PUT',
+        `/v1/tenants/${tenantId}/providers/${provider.providerId}`,
+        provider.body,
+      );
+  }
+
+  async book(
+    tenantId: string,
+    appointment: SeedAppointment,
+    type: AppointmentEventType = 'AppointmentBookedV1',
+    revision = 1,
+  ): Promise<void> {
+    const payload = {
+      appointment: aScheduledAppointment({
+        appointmentId: appointment.appointmentId,
+        revision,
+        start: appointment.start,
+        durationMinutes: appointment.durationMinutes,
+        appointmentTypeCode: appointment.typeCode,
+        locationId: appointment.locationId,
+        addressLines: appointment.addressLines,
+        givenName: appointment.givenName,
+        familyName: appointment.familyName,
+      }),
+      ...(type === 'AppointmentRescheduledV1' ? { previousStart: { seconds: 0n, nanos: 0 } } : {}),
+    } as EventPayloadInit<typeof type>;
+    const envelope = createEnvelope(
+      { type, payload, tenantId, aggregateId: appointment.appointmentId },
+      { producer: 'scheduling' },
+    );
+    await this.producer.send({
+      topic: Topics.SchedulingAppointmentV1,
+      messages: [{ key: appointment.appointmentId, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
+  }
+
+  async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.database.query<T>(sql, params);
+  }
+}
+
+export async function waitFor(
+  what: string,
+  timeoutMs: number,
+  condition: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await condition()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
