@@ -195,7 +195,8 @@ describe(decodeEnvelope.name, () => {
 
 describe('topics', () => {
   it('should keep the versioned topic naming scheme', () => {
-    for (const topic of Object.values(Topics)) expect(topic).toMatch(/^[a-z]+\.[a-z]+\.v\d+$/);
+    for (const topic of Object.values(Topics))
+      expect(topic).toMatch(/^[a-z]+\.[a-z]+(-[a-z]+)*\.v\d+$/);
   });
 });
 

@@ -24,3 +24,4 @@ export * from './net/loopback-http-server';
 export * from './slack';
 export * from './teams/teams-webhook-stand-in';
 export * from './maps/maps-stand-in';
+export * from './audit/audit-signing-environment';

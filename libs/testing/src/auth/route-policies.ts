@@ -3,6 +3,9 @@ import { ModulesContainer, NestFactory } from '@nestjs/core';
 
 import { routeInventory, type RouteEntry } from '@caredispatch/auth';
 
+import { auditSigningEnvironment } from '../audit/audit-signing-environment';
+import { phiEnvironment } from '../phi/phi-environment';
+
 /**
  * The reviewed list of routes that answer without an access token, per service. Adding a
  * line here is a security review: say in the commit what protects the route instead.
@@ -45,4 +48,6 @@ export const PREVIEW_ENVIRONMENT: Readonly<Record<string, string>> = {
   KAFKA_BROKERS: '127.0.0.1:9',
   OIDC_ISSUER_URL: 'http://127.0.0.1:9/offline-issuer',
   OIDC_AUDIENCE: 'https://api.caredispatch.test',
+  ...phiEnvironment(),
+  ...auditSigningEnvironment(),
 };

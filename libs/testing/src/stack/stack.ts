@@ -9,6 +9,7 @@ import { startGroupAtTopicEnds } from '../kafka/start-group-at-topic-ends';
 import { waitForGroupsToCatchUp } from '../kafka/wait-for-groups-to-catch-up';
 import { TestIdentityProvider } from '../oidc/test-identity-provider';
 import { OtlpCollectorStandIn } from '../otlp/otlp-collector-stand-in';
+import { auditSigningEnvironment } from '../audit/audit-signing-environment';
 import { phiEnvironment } from '../phi/phi-environment';
 import { ThrowawayDatabase } from '../postgres/throwaway-database';
 import { freePort } from '../process/free-port';
@@ -153,7 +154,7 @@ export class Stack {
         SENDER_RETRY_BASE_MS: '100',
         SENDER_RETRY_MAX_MS: '500',
       },
-      'audit-log': {},
+      'audit-log': { ...auditSigningEnvironment() },
     };
     for (const name of SERVICES) {
       const env = {
