@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 import { type Admin, Kafka, logLevel } from 'kafkajs';
@@ -146,7 +145,12 @@ export class Stack {
         SENDER_RETRY_BASE_MS: '100',
         SENDER_RETRY_MAX_MS: '500',
       },
-      'audit-log': {},
+      'audit-log': {
+        // A throwaway tree-head signing key per stack (Ed25519, PKCS#8 DER, base64).
+        AUDIT_TREE_HEAD_SIGNING_KEY: `stack-key:${generateKeyPairSync('ed25519')
+          .privateKey.export({ format: 'der', type: 'pkcs8' })
+          .toString('base64')}`,
+      },
     };
     for (const name of SERVICES) {
       const env = {
