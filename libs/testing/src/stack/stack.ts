@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 import { type Admin, Kafka, logLevel } from 'kafkajs';
