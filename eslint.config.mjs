@@ -1,6 +1,6 @@
 // Type-aware lint for the whole workspace. Module boundaries (tags in each project.json):
 // services never import each other, libs never import services, and only test code
-// (specs, integration/e2e specs, test/ folders) may import the test support in libs/testing.
+// (specs, integration/e2e specs, test/ and bench/ folders) may import the test support in libs/testing.
 import { readdirSync } from 'node:fs';
 
 import js from '@eslint/js';
@@ -14,6 +14,8 @@ const TEST_FILES = [
   '**/*.integration-spec.ts',
   '**/*.e2e-spec.ts',
   '**/test/**/*.ts',
+  // Benchmarks set up throwaway databases and stand-ins like tests do; they ship in no image.
+  '**/bench/**/*.ts',
 ];
 
 // Every folder under services/ is one app tagged scope:<folder>; see its project.json.

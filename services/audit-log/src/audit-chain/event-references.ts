@@ -50,9 +50,9 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
             ? orNull(typed.event.resourceIds[0])
             : null,
       };
+    // A tree head is about the log itself; a plan version concerns many appointments (its
+    // assignments are not one trail); an itinerary covers a provider's days.
     case 'TreeHeadSignedV1':
-    // A plan version concerns many appointments; its assignments are not one trail. An
-    // itinerary covers a provider's days, not one appointment.
     case 'DispatchPlanPublishedV1':
     case 'ItineraryDeliveredV1':
     case 'ItineraryDeliveryFailedV1':
@@ -99,6 +99,8 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'AppointmentRescheduledV1':
     case 'AppointmentCancelledV1':
       return { actor: producer, patientIds: present(typed.event.appointment?.patient?.patientId) };
+    // Messages, tree heads and dispatch events carry ids only; the appointment's own events
+    // name its patient.
     case 'MessageQueuedV1':
     case 'MessageSentV1':
     case 'MessageDeliveredV1':
@@ -106,7 +108,6 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'MessageWithdrawnV1':
     case 'MessageExpiredV1':
     case 'TreeHeadSignedV1':
-    // Dispatch events carry ids only; the appointment's own events name its patient.
     case 'DispatchPlanPublishedV1':
     case 'PatientRescheduleNeededV1':
     case 'ItineraryDeliveredV1':

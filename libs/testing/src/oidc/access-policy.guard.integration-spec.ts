@@ -12,15 +12,23 @@ import {
   type CryptoKey,
 } from 'jose';
 
-import { freePort, TestIdentityProvider } from '@caredispatch/testing';
+import {
+  AuthModule,
+  authConfigSchema,
+  authSettingsFrom,
+  Authorize,
+  CurrentPrincipal,
+  type Principal,
+  PublicRoute,
+  requireTenant,
+  Role,
+} from '@caredispatch/auth';
 
-import { AuthModule } from '../auth.module';
-import { authConfigSchema, authSettingsFrom } from '../config/auth-config';
-import { Authorize, PublicRoute } from '../policy/route-policy';
-import { CurrentPrincipal } from '../principal/current-principal.decorator';
-import { type Principal } from '../principal/principal';
-import { requireTenant } from '../principal/tenant-access';
-import { Role } from '../roles';
+import { freePort } from '../process/free-port';
+
+import { TestIdentityProvider } from './test-identity-provider';
+// The guard is libs/auth's; its test lives beside the identity provider it needs, since
+// libs/testing depends on libs/auth and not the other way round.
 
 @Controller('v1/tenants/:tenantId/things')
 @Authorize({ roles: [Role.Coordinator, Role.Integration] })
