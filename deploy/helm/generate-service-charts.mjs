@@ -132,11 +132,20 @@ const SERVICES = [
   },
   {
     name: 'audit-log',
-    gatewayMatches: [{ type: 'PathPrefix', value: '/v1/audit-events' }],
+    // Trail and verification under /v1/audit-events; compliance queries, exports and tree heads under /v1/audit.
+    gatewayMatches: [
+      { type: 'PathPrefix', value: '/v1/audit-events' },
+      { type: 'PathPrefix', value: '/v1/audit' },
+    ],
     description: 'Append-only, hash-chained audit trail of CareDispatch events.',
     port: 3006,
-    env: [],
-    secrets: [],
+    env: [
+      ['AUDIT_TREE_HEAD_INTERVAL_MS', '300000', 'How often a tree head is signed and anchored for every tenant whose log grew.'],
+      ['AUDIT_TREE_HEAD_ANCHORS', 'kafka', 'Where heads are anchored outside the database: kafka, file, or kafka,file.'],
+    ],
+    secrets: [
+      ['AUDIT_TREE_HEAD_SIGNING_KEY', 'audit-log-tree-head', 'signing-key', '<keyId>:<base64 PKCS#8 DER> Ed25519 key that signs tree heads.'],
+    ],
     ingressFrom: [SAME_NAMESPACE_PEER],
     extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
