@@ -28,6 +28,9 @@ npx eslint . --max-warnings 0
 log "format"
 npx prettier --check . --log-level warn
 
+log "the merged OpenAPI document is up to date"
+npm run -s openapi:check
+
 log "helm lint --strict, helm template, values schemas"
 bash deploy/helm/lint.sh
 
