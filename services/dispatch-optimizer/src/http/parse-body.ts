@@ -1,7 +1,6 @@
 import { type z } from 'zod';
 
 import { type Principal, requireTenant } from '@caredispatch/auth';
-
 import { TENANT_ID_PATTERN } from '@caredispatch/platform';
 
 import { DispatchError, DispatchErrorCode } from '../dispatch.errors';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { Authorize, CurrentPrincipal, type Principal, RoleGroups } from '@caredispatch/auth';
 
-import { DispatchError, DispatchErrorCode } from '../dispatch.errors';
+import { DispatchErrorCode } from '../dispatch.errors';
 import { notFound, parseRequest, tenantOf } from '../http/parse-body';
 
 import { PlanRepository } from './plan.repository';
@@ -11,6 +11,7 @@ import { PlannerService } from './planner.service';
 
 import type { PlanVersion } from './plan.model';
 
+// Also the answer for another tenant's path, so it must not say which case it was.
 const planNotFound = notFound(DispatchErrorCode.PlanNotFound, 'Plan not found');
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const runBodySchema = z
@@ -60,7 +61,7 @@ export class PlansController {
     const tenant = tenantOf(principal, tenantId, planNotFound);
     const parsedDay = parseRequest(z.string().regex(DAY, 'must be YYYY-MM-DD'), day, 'day');
     const plan = await this.plans.currentForDay(tenant, parsedDay);
-    if (!plan) throw new DispatchError(DispatchErrorCode.PlanNotFound, 'No plan covers that day');
+    if (!plan) throw planNotFound();
     return plan;
   }
 
@@ -74,7 +75,7 @@ export class PlansController {
     const tenant = tenantOf(principal, tenantId, planNotFound);
     const id = parseRequest(z.string().uuid('must be a UUID'), planId, 'planId');
     const plan = await this.plans.version(tenant, id, version);
-    if (!plan) throw new DispatchError(DispatchErrorCode.PlanNotFound, 'Plan version not found');
+    if (!plan) throw planNotFound();
     return plan;
   }
 }
