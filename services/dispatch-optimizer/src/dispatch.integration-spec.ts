@@ -124,6 +124,16 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       10_000,
       async () => (await publishedEvents('DispatchPlanPublishedV1')) === 1,
     );
+    const withVisits = new Set(
+      weekly.providerDays.filter((day) => day.stops.length > 0).map((day) => day.providerId),
+    );
+    await waitFor('one Slack itinerary per provider with visits', 30_000, () =>
+      Promise.resolve(
+        new Set(harness.slack.messages().map((message) => message.channel)).size ===
+          withVisits.size,
+      ),
+    );
+    expect(await publishedEvents('ItineraryDeliveredV1')).toBe(withVisits.size);
   });
 
   it("should answer another tenant's coordinator like a missing resource and change nothing", async () => {
