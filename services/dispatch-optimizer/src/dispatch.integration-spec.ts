@@ -212,6 +212,34 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
     expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 401]);
   });
 
+  it("should show a provider their own itinerary and no one else's", async () => {
+    const served = weekly.providerDays.filter((day) => day.stops.length > 0);
+    const own = served[0];
+    const other = served.find((day) => day.providerId !== own.providerId);
+    if (!other) throw new Error('the seed week serves more than one provider');
+    const asProvider = { roles: ['provider'], providerId: own.providerId };
+    const path = (providerId: string, day: string) =>
+      `/v1/tenants/${tenantId}/providers/${providerId}/itinerary?day=${day}`;
+
+    const mine = await harness.request('GET', path(own.providerId, own.day), undefined, asProvider);
+    const theirs = await harness.request(
+      'GET',
+      path(other.providerId, other.day),
+      undefined,
+      asProvider,
+    );
+    const missing = await harness.request(
+      'GET',
+      path(own.providerId, '2031-01-01'),
+      undefined,
+      asProvider,
+    );
+
+    expect(mine).toEqual({ status: 200, body: own });
+    expect(theirs).toEqual(missing);
+    expect(missing.status).toBe(404);
+  });
+
   it('should apply a booking after the run as a new version that changes the affected provider', async () => {
     const wednesday = week.days[2];
     const address = 'Late Booking Rd 1, Newark, NJ';

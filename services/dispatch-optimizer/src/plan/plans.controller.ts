@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 
-import { Authorize, CurrentPrincipal, type Principal, RoleGroups } from '@caredispatch/auth';
+import { Authorize, CurrentPrincipal, type Principal, Role, RoleGroups } from '@caredispatch/auth';
 
 import { DispatchErrorCode } from '../dispatch.errors';
 import { notFound, parseRequest, tenantOf } from '../http/parse-body';
@@ -9,10 +9,11 @@ import { notFound, parseRequest, tenantOf } from '../http/parse-body';
 import { PlanRepository } from './plan.repository';
 import { PlannerService } from './planner.service';
 
-import type { PlanVersion } from './plan.model';
+import type { PlanVersion, ProviderDayPlan } from './plan.model';
 
 // Also the answer for another tenant's path, so it must not say which case it was.
 const planNotFound = notFound(DispatchErrorCode.PlanNotFound, 'Plan not found');
+const itineraryNotFound = notFound(DispatchErrorCode.PlanNotFound, 'Itinerary not found');
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const runBodySchema = z
   .object({
@@ -77,5 +78,34 @@ export class PlansController {
     const plan = await this.plans.version(tenant, id, version);
     if (!plan) throw planNotFound();
     return plan;
+  }
+}
+
+/**
+ * One provider's day from the current plan. A provider reads only their own day (another
+ * provider's answers like a missing one); schedulers read anyone's.
+ */
+@Controller('v1/tenants/:tenantId/providers/:providerId/itinerary')
+@Authorize({ roles: [...RoleGroups.schedulers, Role.Provider] })
+export class ProviderItineraryController {
+  constructor(private readonly plans: PlanRepository) {}
+
+  @Get()
+  async day(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId') tenantId: string,
+    @Param('providerId') providerId: string,
+    @Query('day') day: unknown,
+  ): Promise<ProviderDayPlan> {
+    const tenant = tenantOf(principal, tenantId, itineraryNotFound);
+    const schedules = principal.roles.some((role) => RoleGroups.schedulers.includes(role));
+    if (!schedules && principal.providerId !== providerId) throw itineraryNotFound();
+    const parsedDay = parseRequest(z.string().regex(DAY, 'must be YYYY-MM-DD'), day, 'day');
+    const plan = await this.plans.currentForDay(tenant, parsedDay);
+    const found = plan?.providerDays.find(
+      (entry) => entry.providerId === providerId && entry.day === parsedDay,
+    );
+    if (!found) throw itineraryNotFound();
+    return found;
   }
 }
