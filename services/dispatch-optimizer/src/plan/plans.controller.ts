@@ -98,7 +98,8 @@ export class ProviderItineraryController {
     @Query('day') day: unknown,
   ): Promise<ProviderDayPlan> {
     const tenant = tenantOf(principal, tenantId, itineraryNotFound);
-    const schedules = principal.roles.some((role) => RoleGroups.schedulers.includes(role));
+    const schedulers: readonly Role[] = RoleGroups.schedulers;
+    const schedules = principal.roles.some((role) => schedulers.includes(role));
     if (!schedules && principal.providerId !== providerId) throw itineraryNotFound();
     const parsedDay = parseRequest(z.string().regex(DAY, 'must be YYYY-MM-DD'), day, 'day');
     const plan = await this.plans.currentForDay(tenant, parsedDay);
