@@ -14,9 +14,12 @@ import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 import { routeInventory } from '@caredispatch/auth';
+import { PREVIEW_ENVIRONMENT } from '@caredispatch/testing';
 
 import { AppModule as AuditLogApp } from '../services/audit-log/src/app.module';
 import { loadAuditLogConfig } from '../services/audit-log/src/config';
+import { AppModule as DispatchOptimizerApp } from '../services/dispatch-optimizer/src/app.module';
+import { loadDispatchOptimizerConfig } from '../services/dispatch-optimizer/src/config';
 import { AppModule as EhrGatewayApp } from '../services/ehr-gateway/src/app.module';
 import { loadEhrGatewayConfig } from '../services/ehr-gateway/src/config';
 import { AppModule as MessagingApp } from '../services/messaging/src/app.module';
@@ -26,7 +29,9 @@ import { loadSchedulingConfig } from '../services/scheduling/src/config';
 
 const OUTPUT = join(__dirname, '..', 'docs', 'openapi', 'caredispatch.json');
 
+// The preview variables (PHI and audit-signing keys included) let every app module be built offline.
 const env = {
+  ...PREVIEW_ENVIRONMENT,
   DATABASE_URL: 'postgres://openapi:openapi@127.0.0.1:9/openapi',
   KAFKA_BROKERS: '127.0.0.1:9',
   OIDC_ISSUER_URL: 'https://idp.example.org',
@@ -51,6 +56,7 @@ const SERVICES: readonly [string, () => DynamicModule][] = [
   ['scheduling', () => SchedulingApp.forRoot(loadSchedulingConfig(env))],
   ['messaging', () => MessagingApp.forRoot(loadMessagingConfig(env))],
   ['audit-log', () => AuditLogApp.forRoot(loadAuditLogConfig(env))],
+  ['dispatch-optimizer', () => DispatchOptimizerApp.forRoot(loadDispatchOptimizerConfig(env))],
 ];
 
 async function serviceDocument(name: string, module: DynamicModule): Promise<OpenAPIObject> {

@@ -4,6 +4,7 @@ import { DomainError, domainErrors } from '@caredispatch/platform';
 
 export enum DispatchErrorCode {
   InvalidRequest = 'INVALID_REQUEST',
+  NotFound = 'NOT_FOUND',
   ProviderNotFound = 'PROVIDER_NOT_FOUND',
   PlanNotFound = 'PLAN_NOT_FOUND',
   NoCurrentPlan = 'NO_CURRENT_PLAN',
@@ -19,6 +20,7 @@ export function dispatchHttpStatus(code: DispatchErrorCode): HttpStatus {
   switch (code) {
     case DispatchErrorCode.InvalidRequest:
       return HttpStatus.BAD_REQUEST;
+    case DispatchErrorCode.NotFound:
     case DispatchErrorCode.ProviderNotFound:
     case DispatchErrorCode.PlanNotFound:
     case DispatchErrorCode.ExceptionNotFound:

@@ -22,7 +22,11 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
   const week = seedWeek();
   const tenantId = `it-${randomUUID().slice(0, 8)}`;
   // Sunday 2030-03-10 18:00 in New York: after the weekly run time, before the week.
-  const harness = new DispatchHarness(week.addresses, new Date('2030-03-10T22:00:00Z'));
+  const other = `it-${randomUUID().slice(0, 8)}`;
+  const harness = new DispatchHarness(week.addresses, new Date('2030-03-10T22:00:00Z'), [
+    tenantId,
+    other,
+  ]);
   let weekly: PlanVersion;
 
   beforeAll(async () => {
@@ -61,6 +65,11 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       return (await appointmentCount()) > 0;
     });
+  }
+
+  async function callOutCount(): Promise<number> {
+    const [row] = await harness.query<{ count: string }>(`SELECT count(*) FROM dispatch_call_out`);
+    return Number(row.count);
   }
 
   async function exceptions(tenant = tenantId): Promise<DispatchException[]> {
@@ -115,6 +124,120 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       10_000,
       async () => (await publishedEvents('DispatchPlanPublishedV1')) === 1,
     );
+    const withVisits = new Set(
+      weekly.providerDays.filter((day) => day.stops.length > 0).map((day) => day.providerId),
+    );
+    await waitFor('one Slack itinerary per provider with visits', 30_000, () =>
+      Promise.resolve(
+        new Set(harness.slack.messages().map((message) => message.channel)).size ===
+          withVisits.size,
+      ),
+    );
+    expect(await publishedEvents('ItineraryDeliveredV1')).toBe(withVisits.size);
+  });
+
+  it("should answer another tenant's coordinator like a missing resource and change nothing", async () => {
+    const foreign = `it-${randomUUID().slice(0, 8)}`;
+    const asForeign = { tenantId: foreign, roles: ['coordinator'] };
+    const missing = await harness.request(
+      'GET',
+      `/v1/tenants/${foreign}/plans/${randomUUID()}/versions/1`,
+      undefined,
+      asForeign,
+    );
+    const callOutsBefore = await callOutCount();
+
+    const answers = await Promise.all([
+      harness.request(
+        'GET',
+        `/v1/tenants/${tenantId}/plans/${weekly.planId}/versions/1`,
+        undefined,
+        asForeign,
+      ),
+      harness.request(
+        'GET',
+        `/v1/tenants/${tenantId}/plans/current?day=${week.days[0]}`,
+        undefined,
+        asForeign,
+      ),
+      harness.request('POST', `/v1/tenants/${tenantId}/plans`, { days: week.days }, asForeign),
+      harness.request(
+        'POST',
+        `/v1/tenants/${tenantId}/providers/rn-1/call-outs`,
+        { from: new Date('2030-03-12T15:00:00Z').toISOString(), reason: 'sick' },
+        asForeign,
+      ),
+      harness.request('GET', `/v1/tenants/${tenantId}/exceptions`, undefined, asForeign),
+    ]);
+
+    expect(missing.status).toBe(404);
+    expect(answers.slice(0, 3)).toEqual([missing, missing, missing]);
+    expect(answers.map((answer) => answer.status)).toEqual([404, 404, 404, 404, 404]);
+    expect(await callOutCount()).toBe(callOutsBefore);
+    expect(
+      (
+        await harness.ok<PlanVersion>(
+          'GET',
+          `/v1/tenants/${tenantId}/plans/current?day=${week.days[0]}`,
+        )
+      ).version,
+    ).toBe(1);
+  });
+
+  it('should refuse roles that do not hold the route and requests without a token', async () => {
+    const provider = { roles: ['provider'], providerId: 'rn-1' };
+
+    const answers = await Promise.all([
+      harness.request(
+        'GET',
+        `/v1/tenants/${tenantId}/plans/current?day=${week.days[0]}`,
+        undefined,
+        provider,
+      ),
+      harness.request('GET', `/v1/tenants/${tenantId}/exceptions`, undefined, provider),
+      harness.request(
+        'PUT',
+        `/v1/tenants/${tenantId}/providers/rn-1`,
+        {},
+        { roles: ['coordinator'] },
+      ),
+      harness.request('GET', `/v1/tenants/${tenantId}/dispatch-settings`, undefined, {
+        roles: ['coordinator'],
+      }),
+      fetch(`${harness.baseUrl}/v1/tenants/${tenantId}/exceptions`).then((response) => ({
+        status: response.status,
+      })),
+    ]);
+
+    expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 401]);
+  });
+
+  it("should show a provider their own itinerary and no one else's", async () => {
+    const served = weekly.providerDays.filter((day) => day.stops.length > 0);
+    const own = served[0];
+    const other = served.find((day) => day.providerId !== own.providerId);
+    if (!other) throw new Error('the seed week serves more than one provider');
+    const asProvider = { roles: ['provider'], providerId: own.providerId };
+    const path = (providerId: string, day: string) =>
+      `/v1/tenants/${tenantId}/providers/${providerId}/itinerary?day=${day}`;
+
+    const mine = await harness.request('GET', path(own.providerId, own.day), undefined, asProvider);
+    const theirs = await harness.request(
+      'GET',
+      path(other.providerId, other.day),
+      undefined,
+      asProvider,
+    );
+    const missing = await harness.request(
+      'GET',
+      path(own.providerId, '2031-01-01'),
+      undefined,
+      asProvider,
+    );
+
+    expect(mine).toEqual({ status: 200, body: own });
+    expect(theirs).toEqual(missing);
+    expect(missing.status).toBe(404);
   });
 
   it('should apply a booking after the run as a new version that changes the affected provider', async () => {
@@ -215,14 +338,16 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
   });
 
   it('should refuse a call-out body naming the bad field and change nothing', async () => {
-    const response = await harness.request<{ error: { details: { issues: string[] } } }>(
+    const response = await harness.request(
       'POST',
       `/v1/tenants/${tenantId}/providers/rn-1/call-outs`,
       { from: 'tuesday', reason: 'sick' },
     );
 
     expect(response.status).toBe(400);
-    expect(response.body.error.details.issues).toEqual(['from: must be an ISO-8601 instant']);
+    expect(response.body).toMatchObject({
+      error: { details: { issues: ['from: must be an ISO-8601 instant'] } },
+    });
   });
 
   it('should plan with flagged great-circle estimates while Maps fails, then bill nothing from a warm cache', async () => {
@@ -237,7 +362,6 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       days: 1,
       seed: 3,
     });
-    const other = `it-${randomUUID().slice(0, 8)}`;
     for (const [address, coordinates] of Object.entries(small.addresses))
       harness.maps.addAddress(address, coordinates);
     await harness.configure(other, small);

@@ -18,7 +18,10 @@ import {
   freePort,
   MAPS_STAND_IN_KEY,
   MapsStandIn,
+  SlackStandIn,
+  TestIdentityProvider,
   ThrowawayDatabase,
+  type TokenRequest,
 } from '@caredispatch/testing';
 
 import { AppModule } from '../src/app.module';
@@ -29,6 +32,12 @@ import { PlanMaintenanceLoop } from '../src/plan/plan-maintenance.loop';
 import type { SeedAppointment, SeedWeek } from './seed-week';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+/** Who a request is made as; the tenant defaults to the one the path names. */
+export type Caller = Omit<TokenRequest, 'tenantId'> & { tenantId?: string };
+
+const COORDINATOR: Caller = { roles: ['coordinator'] };
+const PRACTICE_ADMIN: Caller = { roles: ['practice-admin'] };
 
 type AppointmentEventType = EventTypesOf<typeof Topics.SchedulingAppointmentV1>;
 
@@ -45,20 +54,25 @@ export class ManualClock implements Clock {
 
 /**
  * dispatch-optimizer in-process against a throwaway PostgreSQL database, the real broker (a
- * private consumer group that skips history) and the Maps stand-in; the clock is manual.
+ * private consumer group that skips history), the Maps stand-in and a test OpenID provider that
+ * issues the callers' access tokens; the clock is manual.
  */
 export class DispatchHarness {
   readonly maps: MapsStandIn;
+  /** Itineraries of the tenants the harness was made for are delivered here. */
+  readonly slack = new SlackStandIn();
   readonly clock: ManualClock;
   private database!: ThrowawayDatabase;
   private app!: NestExpressApplication;
   private producer!: Producer;
+  identity!: TestIdentityProvider;
   config!: DispatchOptimizerConfig;
   baseUrl!: string;
 
   constructor(
     addresses: Record<string, { lat: number; lon: number }>,
     now: Date,
+    private readonly tenants: readonly string[],
     private readonly overrides: Readonly<Record<string, string>> = {},
   ) {
     this.maps = new MapsStandIn({ addresses });
@@ -66,8 +80,10 @@ export class DispatchHarness {
   }
 
   async start(): Promise<void> {
+    this.identity = await TestIdentityProvider.start();
     this.database = await ThrowawayDatabase.create('dispatch_it');
     const { baseUrl: mapsUrl } = await this.maps.start();
+    const { apiUrl: slackUrl } = await this.slack.start();
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.config = loadDispatchOptimizerConfig({
@@ -88,6 +104,11 @@ export class DispatchHarness {
       REPLAN_TIME_LIMIT_MS: '300',
       PLAN_SCHEDULER_ENABLED: 'false',
       REPLAN_POLL_INTERVAL_MS: '100',
+      SLACK_API_URL: slackUrl,
+      SLACK_BOT_TOKENS: JSON.stringify(
+        Object.fromEntries(this.tenants.map((tenant) => [tenant, this.slack.botToken])),
+      ),
+      ...this.identity.environment(),
       ...this.overrides,
     });
     if (process.env.DISPATCH_IT_LOG_LEVEL === undefined) Logger.overrideLogger(false);
@@ -95,6 +116,8 @@ export class DispatchHarness {
       .overrideProvider(CLOCK)
       .useValue(this.clock)
       .compile();
+    // Nest types its options as a class but documents and expects a plain object here.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     this.app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
     configureHttpApp(this.app, { errors: dispatchErrors });
     await this.app.listen(port, '127.0.0.1');
@@ -116,49 +139,79 @@ export class DispatchHarness {
     await this.producer.disconnect();
     await this.app.close();
     await this.maps.stop();
+    await this.slack.stop();
     await this.database.drop();
+    await this.identity.stop();
   }
 
   get maintenance(): PlanMaintenanceLoop {
     return this.app.get(PlanMaintenanceLoop);
   }
 
-  async request<T = unknown>(
+  async request(
     method: string,
     path: string,
     body?: unknown,
-  ): Promise<{ status: number; body: T }> {
+    caller: Caller = COORDINATOR,
+  ): Promise<{ status: number; body: unknown }> {
+    const tenantId = caller.tenantId ?? /^\/v1\/tenants\/([^/]+)\//.exec(path)?.[1];
+    if (tenantId === undefined) throw new Error(`no tenant for ${path}`);
+    const authorization = await this.identity.authorization({ ...caller, tenantId });
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...authorization,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
+    return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
   }
 
-  async ok<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.request<T>(method, path, body);
+  async ok<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    caller: Caller = COORDINATOR,
+  ): Promise<T> {
+    const response = await this.request(method, path, body, caller);
     if (response.status >= 300)
       throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
+    return response.body as T;
   }
 
   /** Settings, clinics, rules and providers of a seed week through the admin API. */
   async configure(tenantId: string, week: SeedWeek): Promise<void> {
-    await this.ok('PUT', `/v1/tenants/${tenantId}/dispatch-settings`, {
-      timeZone: week.timeZone,
-      mapsMonthlyElementBudget: 1_000_000,
-    });
+    await this.ok(
+      'PUT',
+      `/v1/tenants/${tenantId}/dispatch-settings`,
+      {
+        timeZone: week.timeZone,
+        mapsMonthlyElementBudget: 1_000_000,
+      },
+      PRACTICE_ADMIN,
+    );
     for (const clinic of week.clinics)
-      await this.ok('PUT', `/v1/tenants/${tenantId}/clinics/${clinic.clinicId}`, clinic.body);
+      await this.ok(
+        'PUT',
+        `/v1/tenants/${tenantId}/clinics/${clinic.clinicId}`,
+        clinic.body,
+        PRACTICE_ADMIN,
+      );
     for (const rule of week.rules)
-      await this.ok('PUT', `/v1/tenants/${tenantId}/appointment-types/${rule.typeCode}`, rule.body);
+      await this.ok(
+        'PUT',
+        `/v1/tenants/${tenantId}/appointment-types/${rule.typeCode}`,
+        rule.body,
+        PRACTICE_ADMIN,
+      );
     for (const provider of week.providers)
       await this.ok(
         'PUT',
         `/v1/tenants/${tenantId}/providers/${provider.providerId}`,
         provider.body,
+        PRACTICE_ADMIN,
       );
   }
 

@@ -12,7 +12,13 @@ import { phiEnvironment } from '../phi/phi-environment';
  */
 export const REVIEWED_PUBLIC_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'audit-log': ['GET /health/live', 'GET /health/ready', 'GET /metrics'],
-  'dispatch-optimizer': ['GET /health/live', 'GET /health/ready', 'GET /metrics'],
+  // Slack v0 request signature (HMAC over timestamp and raw body, stale timestamps refused).
+  'dispatch-optimizer': [
+    'GET /health/live',
+    'GET /health/ready',
+    'GET /metrics',
+    'POST /v1/slack/commands/callout',
+  ],
   // Standard Webhooks signature with the tenant's secret.
   'ehr-gateway': [
     'GET /health/live',

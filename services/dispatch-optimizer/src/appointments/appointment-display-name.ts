@@ -1,7 +1,8 @@
 /** Minimum necessary: given name and the initial of the family name (`Maria G.`). */
 export function patientDisplayName(givenName: string, familyName: string): string {
   const given = givenName.trim();
-  const initial = [...familyName.trim()].at(0);
+  // The first code point, so a surrogate pair is never cut in half.
+  const initial = Array.from(familyName.trim()).at(0);
   if (given === '') return initial ? `${initial.toUpperCase()}.` : 'Patient';
   return initial ? `${given} ${initial.toUpperCase()}.` : given;
 }

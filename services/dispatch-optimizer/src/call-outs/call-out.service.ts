@@ -60,7 +60,7 @@ export class CallOutService extends CallOutPort {
       const origin = new Date(inputs.origin).getTime();
       const until = request.until ? new Date(request.until) : nextMidnight(from, inputs.timeZone);
       const callOutId = randomUUID();
-      const { plan } = await this.planner.revise(
+      await this.planner.revise(
         stored.plan,
         inputs,
         [
@@ -176,7 +176,6 @@ export class CallOutService extends CallOutPort {
         },
       );
       const recorded = await this.dataSource.manager.findOneByOrFail(CallOutEntity, { callOutId });
-      plan;
       return recorded.outcome;
     });
   }

@@ -1,7 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 
-import { parseRequest, parseTenantId } from '../http/parse-body';
+import { Authorize, CurrentPrincipal, type Principal, RoleGroups } from '@caredispatch/auth';
+
+import { DispatchErrorCode } from '../dispatch.errors';
+import { notFound, parseRequest, tenantOf } from '../http/parse-body';
 
 import { CallOutService } from './call-out.service';
 
@@ -20,19 +23,25 @@ const callOutBodySchema = z
   });
 
 @Controller('v1/tenants/:tenantId/providers/:providerId/call-outs')
+@Authorize({ roles: [...RoleGroups.schedulers] })
 export class CallOutsController {
   constructor(private readonly callOuts: CallOutService) {}
 
   @Post()
   @HttpCode(201)
   callOut(
+    @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
     @Param('providerId') providerId: string,
     @Body() body: unknown,
   ) {
     const parsed = parseRequest(callOutBodySchema, body);
     return this.callOuts.callOut({
-      tenantId: parseTenantId(tenantId),
+      tenantId: tenantOf(
+        principal,
+        tenantId,
+        notFound(DispatchErrorCode.ProviderNotFound, 'Provider not found'),
+      ),
       providerId,
       from: parsed.from,
       until: parsed.until ?? null,

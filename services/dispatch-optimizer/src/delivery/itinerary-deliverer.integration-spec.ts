@@ -11,7 +11,12 @@ import {
 } from '@caredispatch/kafka';
 import { type EventContext } from '@caredispatch/kafka';
 import { type Clock, Secret } from '@caredispatch/platform';
-import { SlackStandIn, TeamsWebhookStandIn, ThrowawayDatabase } from '@caredispatch/testing';
+import {
+  SlackStandIn,
+  TEST_AUDIENCE,
+  TeamsWebhookStandIn,
+  ThrowawayDatabase,
+} from '@caredispatch/testing';
 
 import { dispatchOptimizerConfigSchema } from '../config';
 import { CoordinatorNoticeRepository } from '../escalation/coordinator-notice.repository';
@@ -104,6 +109,9 @@ describe(ItineraryDeliverer.name, () => {
     const config = dispatchOptimizerConfigSchema.parse({
       DATABASE_URL: database.url,
       KAFKA_BROKERS: '127.0.0.1:9092',
+      // No HTTP route is authenticated here: the issuer is never reached.
+      OIDC_ISSUER_URL: 'http://127.0.0.1:1/unused-issuer',
+      OIDC_AUDIENCE: TEST_AUDIENCE,
       ITINERARY_DELIVERY_LEASE_MS: String(LEASE_MS),
       ITINERARY_DELIVERY_MAX_ATTEMPTS: '3',
       ESCALATION_SLACK_CHANNELS: JSON.stringify({ [tenantId]: coordinatorsChannel }),

@@ -1,10 +1,14 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 
-import { parseRequest, parseTenantId } from '../http/parse-body';
+import { Authorize, CurrentPrincipal, type Principal, RoleGroups } from '@caredispatch/auth';
+
+import { DispatchErrorCode } from '../dispatch.errors';
+import { notFound, parseRequest, tenantOf } from '../http/parse-body';
 
 import { ExceptionsService } from './exceptions.service';
 
+const exceptionNotFound = notFound(DispatchErrorCode.ExceptionNotFound, 'Exception not found');
 const listQuerySchema = z.object({
   status: z
     .enum(['open', 'resolved', 'all'], { message: 'must be open, resolved or all' })
@@ -13,22 +17,31 @@ const listQuerySchema = z.object({
 
 /** What coordinators work through: unserved visits, fallback estimates, call-outs, failed deliveries. */
 @Controller('v1/tenants/:tenantId/exceptions')
+@Authorize({ roles: [...RoleGroups.schedulers] })
 export class ExceptionsController {
   constructor(private readonly exceptions: ExceptionsService) {}
 
   @Get()
-  list(@Param('tenantId') tenantId: string, @Query() query: unknown) {
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId') tenantId: string,
+    @Query() query: unknown,
+  ) {
     return this.exceptions.list(
-      parseTenantId(tenantId),
+      tenantOf(principal, tenantId, exceptionNotFound),
       parseRequest(listQuerySchema, query, 'query').status,
     );
   }
 
   @Post(':exceptionId/resolve')
   @HttpCode(200)
-  resolve(@Param('tenantId') tenantId: string, @Param('exceptionId') exceptionId: string) {
+  resolve(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId') tenantId: string,
+    @Param('exceptionId') exceptionId: string,
+  ) {
     return this.exceptions.resolve(
-      parseTenantId(tenantId),
+      tenantOf(principal, tenantId, exceptionNotFound),
       parseRequest(z.string().uuid('must be a UUID'), exceptionId, 'exceptionId'),
     );
   }

@@ -1,5 +1,6 @@
 import { type z } from 'zod';
 
+import { type Principal, requireTenant } from '@caredispatch/auth';
 import { TENANT_ID_PATTERN } from '@caredispatch/platform';
 
 import { DispatchError, DispatchErrorCode } from '../dispatch.errors';
@@ -33,4 +34,21 @@ export function parseTenantId(tenantId: string): string {
     });
   }
   return tenantId;
+}
+
+/** The route's resource missing; also the answer for another tenant's path (byte-identical). */
+export function notFound(code: DispatchErrorCode, message: string): () => DispatchError {
+  return () => new DispatchError(code, message);
+}
+
+/**
+ * The tenant a request acts for: always the token's, and only when the path names it — another
+ * tenant's path answers like the route's own "not found".
+ */
+export function tenantOf(
+  principal: Principal,
+  pathTenantId: string,
+  notFoundError: () => Error = notFound(DispatchErrorCode.NotFound, 'Not found'),
+): string {
+  return parseTenantId(requireTenant(principal, pathTenantId, notFoundError));
 }

@@ -1,9 +1,9 @@
+import { TenantSettingsEntity } from '../settings/tenant-settings.entity';
+
 import { dueRuns } from './plan-scheduler';
 
-import type { TenantSettingsEntity } from '../settings/tenant-settings.entity';
-
 function settings(overrides: Partial<TenantSettingsEntity> = {}): TenantSettingsEntity {
-  return {
+  return Object.assign(new TenantSettingsEntity(), {
     tenantId: 't1',
     timeZone: 'America/New_York',
     weeklyRunDay: 'sun',
@@ -14,7 +14,7 @@ function settings(overrides: Partial<TenantSettingsEntity> = {}): TenantSettings
     mapsMonthlyElementBudget: 1000,
     updatedAt: new Date(0),
     ...overrides,
-  };
+  });
 }
 
 describe(dueRuns.name, () => {

@@ -12,11 +12,11 @@ import { PlanReader } from './plan-published';
 import { PlanScheduler } from './plan-scheduler';
 import { PlanRepository } from './plan.repository';
 import { PlannerService } from './planner.service';
-import { PlansController } from './plans.controller';
+import { PlansController, ProviderItineraryController } from './plans.controller';
 
 @Module({
   imports: [AppointmentsModule, ExceptionsModule, RosterModule, SettingsModule, TravelModule],
-  controllers: [PlansController],
+  controllers: [PlansController, ProviderItineraryController],
   providers: [
     PlanRepository,
     { provide: PlanReader, useExisting: PlanRepository },

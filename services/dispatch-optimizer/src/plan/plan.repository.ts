@@ -54,7 +54,7 @@ export class PlanRepository extends PlanReader {
   }
 
   async currentForDay(tenantId: string, day: string): Promise<PlanVersion | null> {
-    const [row] = await this.dataSource.query<{ plan: PlanVersion }[]>(
+    const rows = await this.dataSource.query<{ plan: PlanVersion }[]>(
       `SELECT plan FROM dispatch_plan
         WHERE tenant_id = $1 AND plan -> 'horizon' -> 'days' ? $2
         ORDER BY horizon_from DESC, (SELECT min(created_at) FROM dispatch_plan p1
@@ -63,18 +63,18 @@ export class PlanRepository extends PlanReader {
         LIMIT 1`,
       [tenantId, day],
     );
-    return row?.plan ?? null;
+    return rows.at(0)?.plan ?? null;
   }
 
   /** The plan id that owns `instant`: the most recently started plan whose horizon contains it. */
   async planIdCovering(tenantId: string, instant: Date): Promise<string | null> {
-    const [row] = await this.dataSource.query<{ plan_id: string }[]>(
+    const rows = await this.dataSource.query<{ plan_id: string }[]>(
       `SELECT plan_id FROM dispatch_plan
         WHERE tenant_id = $1 AND version = 1 AND horizon_from <= $2 AND horizon_until > $2
         ORDER BY created_at DESC LIMIT 1`,
       [tenantId, instant],
     );
-    return row?.plan_id ?? null;
+    return rows.at(0)?.plan_id ?? null;
   }
 
   /** Whether a scheduled run of `kind` already exists for this horizon start (runs once per horizon). */

@@ -31,6 +31,7 @@ import { PlanEvents } from './plan-events';
 import { PlanRepository } from './plan.repository';
 import {
   type AppointmentInput,
+  appointmentMeta,
   buildProblem,
   horizonOf,
   localDay,
@@ -386,7 +387,7 @@ export class PlannerService {
         .filter(
           (other) =>
             localDay(
-              new Date(inputs.appointments[other.id]?.requestedStart ?? 0),
+              new Date(appointmentMeta(inputs, other.id)?.requestedStart ?? 0),
               inputs.timeZone,
             ) === day,
         )

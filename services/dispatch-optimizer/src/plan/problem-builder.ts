@@ -400,7 +400,9 @@ export function toProviderDays(
         frozen: frozenAppointmentIds.has(stop.appointmentId),
       };
     });
-    const startAddress = inputs.locationAddresses[baseOf.get(itinerary.providerId) ?? -1];
+    const base = baseOf.get(itinerary.providerId);
+    // Every provider has a base; the blank address only guards a corrupt snapshot.
+    const startAddress = base === undefined ? undefined : inputs.locationAddresses.at(base);
     return {
       providerId: itinerary.providerId,
       day: localDay(new Date(origin + itinerary.departure * 1000), inputs.timeZone),
@@ -450,7 +452,7 @@ function clinicSessionsOf(
     }
     sessions.push({
       clinicId,
-      clinicName: inputs.clinics[clinicId]?.name ?? clinicId,
+      clinicName: clinicNameOf(inputs, clinicId),
       block: blockName,
       start: iso(block?.start ?? stop.start),
       end: iso(block?.end ?? stop.end),
@@ -458,4 +460,18 @@ function clinicSessionsOf(
     });
   }
   return sessions;
+}
+
+/** Stored snapshots are records keyed by id: a missing key is possible for an id from elsewhere. */
+export function appointmentMeta(
+  inputs: Pick<PlanInputs, 'appointments'>,
+  appointmentId: string,
+): AppointmentMeta | undefined {
+  return Object.hasOwn(inputs.appointments, appointmentId)
+    ? inputs.appointments[appointmentId]
+    : undefined;
+}
+
+function clinicNameOf(inputs: Pick<PlanInputs, 'clinics'>, clinicId: string): string {
+  return Object.hasOwn(inputs.clinics, clinicId) ? inputs.clinics[clinicId].name : clinicId;
 }

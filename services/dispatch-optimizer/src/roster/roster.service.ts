@@ -5,15 +5,15 @@ import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { DispatchError, DispatchErrorCode } from '../dispatch.errors';
 
-import { type AppointmentTypeRuleEntity } from './appointment-type-rule.entity';
-import { type ClinicEntity } from './clinic.entity';
+import { AppointmentTypeRuleEntity } from './appointment-type-rule.entity';
+import { ClinicEntity } from './clinic.entity';
 import {
   type AppointmentTypeRuleBody,
   type ClinicBody,
   type ProviderBody,
 } from './dto/roster.schemas';
 import { parseProviderCsv } from './provider-csv';
-import { type ProviderEntity } from './provider.entity';
+import { ProviderEntity } from './provider.entity';
 import { RosterRepository } from './roster.repository';
 
 import type { RosterProvider } from './roster.model';
@@ -64,7 +64,12 @@ export class RosterService {
     typeCode: string,
     body: AppointmentTypeRuleBody,
   ): Promise<AppointmentTypeRuleEntity> {
-    const row = { tenantId, typeCode, ...body, updatedAt: this.clock.now() };
+    const row = Object.assign(new AppointmentTypeRuleEntity(), {
+      tenantId,
+      typeCode,
+      ...body,
+      updatedAt: this.clock.now(),
+    });
     await this.roster.upsertRule(row);
     return row;
   }
@@ -74,7 +79,12 @@ export class RosterService {
   }
 
   async putClinic(tenantId: string, clinicId: string, body: ClinicBody): Promise<ClinicEntity> {
-    const row = { tenantId, clinicId, ...body, updatedAt: this.clock.now() };
+    const row = Object.assign(new ClinicEntity(), {
+      tenantId,
+      clinicId,
+      ...body,
+      updatedAt: this.clock.now(),
+    });
     await this.roster.upsertClinic(row);
     return row;
   }
@@ -84,7 +94,7 @@ export class RosterService {
   }
 
   private providerRow(tenantId: string, providerId: string, body: ProviderBody): ProviderEntity {
-    return {
+    return Object.assign(new ProviderEntity(), {
       tenantId,
       providerId,
       displayName: body.displayName,
@@ -98,6 +108,6 @@ export class RosterService {
       delivery: body.delivery,
       active: body.active,
       updatedAt: this.clock.now(),
-    };
+    });
   }
 }

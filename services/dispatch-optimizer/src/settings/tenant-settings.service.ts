@@ -20,7 +20,11 @@ export class TenantSettingsService {
   ) {}
 
   async put(tenantId: string, body: TenantSettingsBody): Promise<TenantSettingsView> {
-    const row: TenantSettingsEntity = { tenantId, ...body, updatedAt: this.clock.now() };
+    const row = Object.assign(new TenantSettingsEntity(), {
+      tenantId,
+      ...body,
+      updatedAt: this.clock.now(),
+    });
     await this.dataSource.manager.upsert(TenantSettingsEntity, row, ['tenantId']);
     return view(row);
   }

@@ -11,6 +11,7 @@ import {
 import { type RawBodyRequest } from '@nestjs/common/interfaces';
 import { type Request } from 'express';
 
+import { PublicRoute } from '@caredispatch/auth';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type DispatchOptimizerConfig } from '../config';
@@ -43,6 +44,7 @@ export class SlackCommandController {
   ) {}
 
   @Post(SLACK_COMMAND_PATH)
+  @PublicRoute('Slack v0 request signature')
   @HttpCode(HttpStatus.OK)
   async callout(@Req() request: RawBodyRequest<Request>): Promise<SlashCommandReply> {
     const secret = this.config.SLACK_SIGNING_SECRET;

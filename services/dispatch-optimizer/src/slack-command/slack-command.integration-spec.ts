@@ -12,6 +12,7 @@ import {
   ServiceConfigModule,
   systemClockProvider,
 } from '@caredispatch/platform';
+import { TEST_AUDIENCE } from '@caredispatch/testing';
 
 import { dispatchOptimizerConfigSchema } from '../config';
 
@@ -41,6 +42,9 @@ class RecordingCallOuts implements SlackCallOutPort {
 const config = dispatchOptimizerConfigSchema.parse({
   DATABASE_URL: 'postgres://unused:unused@127.0.0.1:1/unused',
   KAFKA_BROKERS: '127.0.0.1:1',
+  // No HTTP route is authenticated here: the issuer is never reached.
+  OIDC_ISSUER_URL: 'http://127.0.0.1:1/unused-issuer',
+  OIDC_AUDIENCE: TEST_AUDIENCE,
   SLACK_SIGNING_SECRET: SIGNING_SECRET,
   SLACK_TEAM_TENANTS: JSON.stringify({ T0TEAM: 'tenant-a' }),
 });

@@ -30,12 +30,13 @@ export class GeocodingService {
   async geocode(tenantId: string, address: string): Promise<GeocodeResult> {
     const addressKey = normalize(address);
     if (addressKey === '') return { kind: 'unresolvable' };
-    const [cached] = await this.dataSource.query<
+    const cachedRows = await this.dataSource.query<
       { lat: number | null; lon: number | null; resolved: boolean }[]
     >(`SELECT lat, lon, resolved FROM geocode_cache WHERE tenant_id = $1 AND address_key = $2`, [
       tenantId,
       addressKey,
     ]);
+    const cached = cachedRows.at(0);
     if (cached) return toResult(cached);
     const key =
       (await this.settings.get(tenantId))?.mapsApiKey ?? this.config.MAPS_API_KEY?.reveal() ?? null;
