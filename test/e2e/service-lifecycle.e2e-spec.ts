@@ -113,9 +113,11 @@ describe('service lifecycle', () => {
         'readiness to recover with the database',
       );
 
-      expect(unreachable.body).toEqual({
+      // A service that consumes may also report its consumer stalled on the same outage
+      // (dispatch-optimizer does); what must hold is that readiness names the database.
+      expect(unreachable.body).toMatchObject({
         status: 'not-ready',
-        checks: { database: 'down', kafka: 'up' },
+        checks: { database: 'down' },
       });
       expect(live.status).toBe(200);
       expect(back.body).toEqual({ status: 'ready', checks: { database: 'up', kafka: 'up' } });
