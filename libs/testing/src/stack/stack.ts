@@ -25,6 +25,13 @@ export const TWILIO = {
   from: '+15005550006',
 };
 
+/** messaging's reminder settings with an empty default cadence (limits as the playbook's). */
+const NO_REMINDERS = {
+  limits: { smsPerDay: 1, smsPerWeek: 3 },
+  typeMappings: [],
+  cadences: { default: { steps: [] } },
+};
+
 export type ServiceName = 'ehr-gateway' | 'scheduling' | 'messaging' | 'audit-log';
 const SERVICES: readonly ServiceName[] = ['ehr-gateway', 'scheduling', 'messaging', 'audit-log'];
 
@@ -140,6 +147,11 @@ export class Stack {
       scheduling: { ...phiEnvironment() },
       messaging: {
         ...phiEnvironment(),
+        // One confirmation per booking is what stack tests, the fault suite and the pipeline
+        // bench count: no reminder cadence unless a test passes its own REMINDER_SETTINGS.
+        REMINDER_SETTINGS: JSON.stringify(
+          Object.fromEntries(Object.keys(this.options.tenants).map((id) => [id, NO_REMINDERS])),
+        ),
         TWILIO_ACCOUNT_SID: TWILIO.accountSid,
         TWILIO_AUTH_TOKEN: TWILIO.authToken,
         TWILIO_FROM_NUMBER: TWILIO.from,
