@@ -20,3 +20,6 @@ export * from './database/phi-safe-typeorm-logger';
 export * from './http/run-http-service';
 export * from './service/service-infrastructure.module';
 export * from './errors/error-diagnosis';
+export * from './database/runtime-privileges';
+export * from './database/migrate-database';
+export * from './database/migrate-command';

@@ -5,7 +5,7 @@ import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { AuditEventsModule } from './audit-events/audit-events.module';
 import { type AuditLogConfig } from './config';
-import { auditLogEntities, auditLogMigrations } from './entities';
+import { auditLogDatabase } from './entities';
 
 @Module({})
 export class AppModule {
@@ -15,11 +15,9 @@ export class AppModule {
       imports: [
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: 'audit-log',
-          entities: auditLogEntities,
-          migrations: auditLogMigrations,
+          database: auditLogDatabase,
           // Tenants' chains serialize on their own head row, so partitions can run in parallel.
           consumer: { partitionsConsumedConcurrently: 3 },
-          produces: false,
           topics: ALL_TOPICS,
         }),
         AuditEventsModule,

@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
+import { auditLogDatabase } from './entities';
 import { auditErrors } from './audit-events/audit-events.errors';
 import { loadAuditLogConfig } from './config';
 
@@ -11,5 +12,6 @@ runHttpService({
   serviceName: 'audit-log',
   loadConfig: loadAuditLogConfig,
   appModule: (config) => AppModule.forRoot(config),
+  database: auditLogDatabase,
   errors: auditErrors,
 });

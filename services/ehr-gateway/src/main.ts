@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
+import { ehrGatewayDatabase } from './entities';
 import { loadEhrGatewayConfig } from './config';
 import { ehrWebhookErrors } from './ehr-webhook/ehr-webhook.errors';
 
@@ -11,5 +12,6 @@ runHttpService({
   serviceName: 'ehr-gateway',
   loadConfig: loadEhrGatewayConfig,
   appModule: (config) => AppModule.forRoot(config),
+  database: ehrGatewayDatabase,
   errors: ehrWebhookErrors,
 });

@@ -5,7 +5,7 @@ import { ReadinessRegistry, ServiceInfrastructureModule } from '@caredispatch/pl
 
 import { type MessagingConfig } from './config';
 import { ConfirmationModule } from './confirmation/confirmation.module';
-import { messagingEntities, messagingMigrations } from './entities';
+import { messagingDatabase } from './entities';
 import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
@@ -31,10 +31,8 @@ export class AppModule {
       imports: [
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: 'messaging',
-          entities: messagingEntities,
-          migrations: messagingMigrations,
+          database: messagingDatabase,
           consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
-          produces: true,
           topics: [Topics.SchedulingAppointmentV1, Topics.MessagingMessageV1],
         }),
         ConfirmationModule,

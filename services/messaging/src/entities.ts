@@ -1,9 +1,12 @@
+import { type ServiceDatabase } from '@caredispatch/platform';
+
 import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
 import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
 import { MessageEntity } from './message/message.entity';
 import { CreateMessagingSchema1795747878715 } from './migrations/1795747878715-CreateMessagingSchema';
 import { GuardMessageDispatch1795900000000 } from './migrations/1795900000000-GuardMessageDispatch';
 import { AllowScrubbedMessages1795900000001 } from './migrations/1795900000001-AllowScrubbedMessages';
+import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000-IsolateMessagingTenants';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const messagingEntities = [
@@ -17,4 +20,13 @@ export const messagingMigrations = [
   CreateMessagingSchema1795747878715,
   GuardMessageDispatch1795900000000,
   AllowScrubbedMessages1795900000001,
+  IsolateMessagingTenants1796000000000,
 ];
+
+/** What the migrate step builds and the runtime role may use. */
+export const messagingDatabase: ServiceDatabase = {
+  entities: messagingEntities,
+  migrations: messagingMigrations,
+  produces: true,
+  consumes: true,
+};

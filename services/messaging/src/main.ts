@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
+import { messagingDatabase } from './entities';
 import { loadMessagingConfig } from './config';
 import { messagingErrors } from './messaging.errors';
 
@@ -11,6 +12,7 @@ runHttpService({
   serviceName: 'messaging',
   loadConfig: loadMessagingConfig,
   appModule: (config) => AppModule.forRoot(config),
+  database: messagingDatabase,
   errors: messagingErrors,
   // Twilio posts status callbacks form-encoded.
   http: { urlencoded: true },

@@ -5,7 +5,7 @@ import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { AppointmentsModule } from './appointments/appointments.module';
 import { type SchedulingConfig } from './config';
-import { schedulingEntities, schedulingMigrations } from './entities';
+import { schedulingDatabase } from './entities';
 
 @Module({})
 export class AppModule {
@@ -15,10 +15,8 @@ export class AppModule {
       imports: [
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: 'scheduling',
-          entities: schedulingEntities,
-          migrations: schedulingMigrations,
+          database: schedulingDatabase,
           consumer: {},
-          produces: true,
           topics: [Topics.EhrAppointmentV1, Topics.SchedulingAppointmentV1],
         }),
         AppointmentsModule,

@@ -1,3 +1,5 @@
+import { type ServiceDatabase } from '@caredispatch/platform';
+
 import { AppointmentEhrVersionEntity } from './appointments/appointment-ehr-version.entity';
 import { AppointmentEntity } from './appointments/appointment.entity';
 import { LocationEntity } from './directory/location.entity';
@@ -6,6 +8,7 @@ import { ProviderEntity } from './directory/provider.entity';
 import { CreateSchedulingSchema1767000000000 } from './migrations/1767000000000-CreateSchedulingSchema';
 import { AppointmentIdWithoutDefault1767000000001 } from './migrations/1767000000001-AppointmentIdWithoutDefault';
 import { AddAppointmentEhrSequence1767100000000 } from './migrations/1767100000000-AddAppointmentEhrSequence';
+import { IsolateSchedulingTenants1767200000000 } from './migrations/1767200000000-IsolateSchedulingTenants';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const schedulingEntities = [
@@ -20,4 +23,13 @@ export const schedulingMigrations = [
   CreateSchedulingSchema1767000000000,
   AppointmentIdWithoutDefault1767000000001,
   AddAppointmentEhrSequence1767100000000,
+  IsolateSchedulingTenants1767200000000,
 ];
+
+/** What the migrate step builds and the runtime role may use. */
+export const schedulingDatabase: ServiceDatabase = {
+  entities: schedulingEntities,
+  migrations: schedulingMigrations,
+  produces: true,
+  consumes: true,
+};

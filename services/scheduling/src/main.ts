@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
+import { schedulingDatabase } from './entities';
 import { schedulingErrors } from './appointments/appointments.errors';
 import { loadSchedulingConfig } from './config';
 
@@ -11,5 +12,6 @@ runHttpService({
   serviceName: 'scheduling',
   loadConfig: loadSchedulingConfig,
   appModule: (config) => AppModule.forRoot(config),
+  database: schedulingDatabase,
   errors: schedulingErrors,
 });

@@ -18,6 +18,7 @@ import {
   CreateInboxEvent1764201600001,
   CreateOutboxMessage1764201600000,
   InboxEventEntity,
+  IsolateOutboxTenants1764201600003,
   KafkaModule,
   KafkaRuntime,
   OutboxMessageEntity,
@@ -28,26 +29,67 @@ import {
   type CommonConfig,
   consumerRetryFrom,
   databaseTimeoutsFrom,
+  runtimeRoleOf,
 } from '../config/common-schema';
 import { ServiceConfigModule } from '../config/config.module';
 import { ConfigError } from '../config/load-config';
 import { buildDataSourceOptions } from '../database/data-source-options';
+import {
+  migrateDatabase,
+  pendingMigrations,
+  SchemaBehindError,
+} from '../database/migrate-database';
+import { readWritePrivileges, type RuntimePrivileges } from '../database/runtime-privileges';
 import { HealthModule } from '../health/health.module';
 import { ReadinessRegistry } from '../health/readiness-registry';
 
-export interface ServiceInfrastructure {
-  serviceName: string;
+/** A service's database as its migrate step and its runtime both see it. */
+export interface ServiceDatabase {
   /** The service's own entity classes and migrations; the outbox/inbox ones are added here. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
   entities: readonly Function[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
   migrations: readonly Function[];
+  /** False for a service that never writes to the outbox (no outbox table, relay or producer). */
+  produces: boolean;
+  /** True for a service with @EventHandler methods (it records processed ids in an inbox). */
+  consumes: boolean;
+  /** What the runtime role may do per table (readWritePrivileges). */
+  runtimePrivileges?: RuntimePrivileges;
+}
+
+export interface ServiceInfrastructure {
+  serviceName: string;
+  database: ServiceDatabase;
   /** Topics (and their .dlq) created at start-up when missing. */
   topics: readonly string[];
-  /** Present for services with @EventHandler methods. */
+  /** Consumer tuning, for services whose database `consumes`. */
   consumer?: { partitionsConsumedConcurrently?: number; fromBeginning?: boolean };
-  /** False for a service that never writes to the outbox (no relay, no producer). */
-  produces: boolean;
+}
+
+/** Entities and migrations of `database`, the outbox/inbox ones included, in migration order. */
+export function serviceSchemaOf(database: ServiceDatabase): {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
+  entities: Function[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
+  migrations: Function[];
+} {
+  // Only the tables the service uses: a consumer owns an inbox, a producer an outbox.
+  return {
+    entities: [
+      ...(database.consumes ? [InboxEventEntity] : []),
+      ...(database.produces ? [OutboxMessageEntity] : []),
+      ...database.entities,
+    ],
+    migrations: [
+      ...(database.produces ? [CreateOutboxMessage1764201600000] : []),
+      ...(database.consumes ? [CreateInboxEvent1764201600001] : []),
+      ...(database.produces
+        ? [ParkOutboxMessage1764201600002, IsolateOutboxTenants1764201600003]
+        : []),
+      ...database.migrations,
+    ],
+  };
 }
 
 type InfrastructureConfig = CommonConfig & { KAFKA_CONSUMER_GROUP?: string };
@@ -90,6 +132,17 @@ class KafkaTablesRetention implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
+/** The runtime refuses to serve on a schema its migrations have not reached. */
+@Injectable()
+class SchemaVersionCheck implements OnModuleInit {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    const pending = await pendingMigrations(this.dataSource);
+    if (pending.length > 0) throw new SchemaBehindError(pending);
+  }
+}
+
 /** Cross-variable rules the per-variable schema cannot state. */
 function checkInfrastructureConfig(config: InfrastructureConfig): void {
   const problems: string[] = [];
@@ -116,44 +169,51 @@ function checkInfrastructureConfig(config: InfrastructureConfig): void {
 export class ServiceInfrastructureModule {
   static forRoot(config: InfrastructureConfig, service: ServiceInfrastructure): DynamicModule {
     checkInfrastructureConfig(config);
+    const { database } = service;
     const retention: RetentionSettings = {
       tasks: [
-        ...(service.produces ? [publishedOutboxRetention(config.OUTBOX_RETENTION_HOURS)] : []),
-        ...(service.consumer ? [inboxRetention(config.INBOX_RETENTION_HOURS)] : []),
+        ...(database.produces ? [publishedOutboxRetention(config.OUTBOX_RETENTION_HOURS)] : []),
+        ...(database.consumes ? [inboxRetention(config.INBOX_RETENTION_HOURS)] : []),
       ],
       intervalMs: config.RETENTION_INTERVAL_MS,
       batchSize: config.RETENTION_BATCH_SIZE,
     };
-    // Only the tables the service uses: a consumer owns an inbox, a producer an outbox.
-    const runtimeEntities = [
-      ...(service.consumer ? [InboxEventEntity] : []),
-      ...(service.produces ? [OutboxMessageEntity] : []),
-    ];
-    const runtimeMigrations = [
-      ...(service.produces ? [CreateOutboxMessage1764201600000] : []),
-      ...(service.consumer ? [CreateInboxEvent1764201600001] : []),
-      ...(service.produces ? [ParkOutboxMessage1764201600002] : []),
-    ];
+    const settings = {
+      ...serviceSchemaOf(database),
+      applicationName: service.serviceName,
+      timeouts: databaseTimeoutsFrom(config),
+    };
     return {
       module: ServiceInfrastructureModule,
       imports: [
         ServiceConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(
-          buildDataSourceOptions({
-            url: config.DATABASE_URL.reveal(),
-            poolSize: config.DATABASE_POOL_SIZE,
-            entities: [...runtimeEntities, ...service.entities],
-            migrations: [...runtimeMigrations, ...service.migrations],
-            applicationName: service.serviceName,
-            timeouts: databaseTimeoutsFrom(config),
-          }),
-        ),
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            // The owner's connection exists only while it migrates; the service runs as DATABASE_URL.
+            if (config.DATABASE_MIGRATION_URL) {
+              await migrateDatabase({
+                ...settings,
+                url: config.DATABASE_MIGRATION_URL.reveal(),
+                runtimeRole: runtimeRoleOf(config),
+                privileges: database.runtimePrivileges ?? readWritePrivileges,
+              });
+            }
+            return {
+              ...buildDataSourceOptions({
+                ...settings,
+                url: config.DATABASE_URL.reveal(),
+                poolSize: config.DATABASE_POOL_SIZE,
+              }),
+              migrationsRun: false,
+            };
+          },
+        }),
         HealthModule,
         KafkaModule.forRoot({
           clientId: config.KAFKA_CLIENT_ID ?? service.serviceName,
           brokers: config.KAFKA_BROKERS,
           serviceName: service.serviceName,
-          ...(service.consumer && {
+          ...(database.consumes && {
             consumer: {
               ...service.consumer,
               groupId: config.KAFKA_CONSUMER_GROUP ?? service.serviceName,
@@ -161,7 +221,7 @@ export class ServiceInfrastructureModule {
             },
           }),
           relay:
-            service.produces && config.OUTBOX_RELAY_ENABLED
+            database.produces && config.OUTBOX_RELAY_ENABLED
               ? {
                   pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS,
                   maxRowFailures: config.OUTBOX_MAX_ROW_FAILURES,
@@ -177,6 +237,7 @@ export class ServiceInfrastructureModule {
         }),
       ],
       providers: [
+        SchemaVersionCheck,
         KafkaReadinessProbe,
         { provide: RETENTION_SETTINGS, useValue: retention },
         KafkaTablesRetention,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import { isUuid } from '@caredispatch/contracts';
+import { inTenantTransaction } from '@caredispatch/kafka';
 
 import { LocationEntity } from '../directory/location.entity';
 
@@ -12,7 +13,7 @@ import { type AppointmentResponse } from './dto/appointment.response';
 
 @Injectable()
 export class AppointmentQueryService {
-  constructor(@InjectEntityManager() private readonly manager: EntityManager) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Tenant-scoped: another tenant's appointment is indistinguishable from a missing one
@@ -25,17 +26,14 @@ export class AppointmentQueryService {
         'Appointment id must be a UUID (scheduling id)',
       );
     }
-    const appointment = await this.manager.findOneBy(AppointmentEntity, {
-      tenantId,
-      id: appointmentId,
-    });
-    if (!appointment) {
+    // Row-level security scopes the reads too; the tenant filters stay as the first line.
+    const found = await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      this.findWithLocation(manager, tenantId, appointmentId),
+    );
+    if (!found) {
       throw new SchedulingError(SchedulingErrorCode.AppointmentNotFound, 'Appointment not found');
     }
-    const location = await this.manager.findOneByOrFail(LocationEntity, {
-      tenantId,
-      id: appointment.locationId,
-    });
+    const { appointment, location } = found;
     return {
       id: appointment.id,
       tenantId: appointment.tenantId,
@@ -50,5 +48,19 @@ export class AppointmentQueryService {
       providerId: appointment.providerId,
       updatedAt: appointment.updatedAt.toISOString(),
     };
+  }
+
+  private async findWithLocation(
+    manager: EntityManager,
+    tenantId: string,
+    appointmentId: string,
+  ): Promise<{ appointment: AppointmentEntity; location: LocationEntity } | undefined> {
+    const appointment = await manager.findOneBy(AppointmentEntity, { tenantId, id: appointmentId });
+    if (!appointment) return undefined;
+    const location = await manager.findOneByOrFail(LocationEntity, {
+      tenantId,
+      id: appointment.locationId,
+    });
+    return { appointment, location };
   }
 }
