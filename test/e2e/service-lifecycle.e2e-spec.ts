@@ -59,7 +59,12 @@ describe('service lifecycle', () => {
       sut = new ServiceProcess({
         service,
         port: await freePort(),
-        env: { DATABASE_URL: databaseUrl.toString(), KAFKA_BROKERS, LOG_LEVEL: 'warn' },
+        env: {
+          DATABASE_URL: databaseUrl.toString(),
+          DATABASE_MIGRATION_URL: databaseUrl.toString(),
+          KAFKA_BROKERS,
+          LOG_LEVEL: 'warn',
+        },
       });
       await sut.start();
     });

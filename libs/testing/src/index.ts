@@ -16,3 +16,4 @@ export * from './stack/stack';
 export * from './scheduling/scheduled-appointment.builder';
 export * from './config/readme-configuration';
 export * from './kafka/kafka-test-cluster';
+export * from './postgres/tenant-isolation-probe';

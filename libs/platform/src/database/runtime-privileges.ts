@@ -41,6 +41,18 @@ export async function grantRuntimePrivileges(
       }
     }
     await manager.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${quoted}`);
+    const [checked] = await manager.query<[{ ddl: boolean; owns: boolean; bypass: boolean }]>(
+      `SELECT has_schema_privilege(r.oid, 'public', 'CREATE') AS ddl, r.rolbypassrls OR r.rolsuper AS bypass,
+              EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid) AS owns
+         FROM pg_roles r WHERE r.rolname = $1`,
+      [role],
+    );
+    // Least privilege is the point of the split: refuse to hand the service a role that undoes it.
+    if (checked.ddl || checked.owns || checked.bypass) {
+      throw new Error(
+        `runtime role ${role} must not create in schema public, own tables, or bypass row-level security (PostgreSQL < 15: REVOKE CREATE ON SCHEMA public FROM PUBLIC)`,
+      );
+    }
   });
 }
 
