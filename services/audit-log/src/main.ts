@@ -4,9 +4,9 @@ import 'reflect-metadata';
 import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
-import { auditLogDatabase } from './entities';
 import { auditErrors } from './audit-events/audit-events.errors';
 import { loadAuditLogConfig } from './config';
+import { auditLogDatabase } from './entities';
 
 runHttpService({
   serviceName: 'audit-log',

@@ -4,9 +4,9 @@ import 'reflect-metadata';
 import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
-import { ehrGatewayDatabase } from './entities';
 import { loadEhrGatewayConfig } from './config';
 import { ehrWebhookErrors } from './ehr-webhook/ehr-webhook.errors';
+import { ehrGatewayDatabase } from './entities';
 
 runHttpService({
   serviceName: 'ehr-gateway',

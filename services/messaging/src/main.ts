@@ -4,8 +4,8 @@ import 'reflect-metadata';
 import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
-import { messagingDatabase } from './entities';
 import { loadMessagingConfig } from './config';
+import { messagingDatabase } from './entities';
 import { messagingErrors } from './messaging.errors';
 
 runHttpService({

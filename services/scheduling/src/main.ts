@@ -4,9 +4,9 @@ import 'reflect-metadata';
 import { runHttpService } from '@caredispatch/platform';
 
 import { AppModule } from './app.module';
-import { schedulingDatabase } from './entities';
 import { schedulingErrors } from './appointments/appointments.errors';
 import { loadSchedulingConfig } from './config';
+import { schedulingDatabase } from './entities';
 
 runHttpService({
   serviceName: 'scheduling',

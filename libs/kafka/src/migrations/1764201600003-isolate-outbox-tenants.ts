@@ -1,7 +1,8 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 import { disableTenantIsolation, enableTenantIsolation } from '../tenancy/row-level-security';
 import { KafkaJobs } from '../tenancy/transaction-scope';
+
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The outbox holds full event payloads (PHI), so it is tenant-scoped: a request or a consumer

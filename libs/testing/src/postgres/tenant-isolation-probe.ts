@@ -48,8 +48,10 @@ export async function observeTenantIsolation(
     const { sql, params } = probe.insert(tenant);
     return client.query(sql, params);
   };
-  const sqlState = (error: unknown): string =>
-    String((error as { code?: unknown }).code ?? (error as Error).message);
+  const sqlState = (error: unknown): string => {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? code : String(error);
+  };
   try {
     await asTenant(tenants.a, () => insert(tenants.a));
     await asTenant(tenants.b, () => insert(tenants.b));
@@ -120,7 +122,7 @@ export async function runAsJob(
       results.push(
         await client.query<{ tenant_id: string }>(statement).then(
           (result) => result.rows.map((row) => row.tenant_id),
-          (error: { code: string }) => error.code,
+          (error: unknown) => String((error as { code?: unknown }).code),
         ),
       );
       await client.query('ROLLBACK');

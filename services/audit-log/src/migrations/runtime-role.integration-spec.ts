@@ -42,7 +42,7 @@ describe('audit-log runtime role', () => {
       await client.query(`SELECT set_config('app.tenant_id', 'tenant-a', true)`);
       const outcome = await client.query(sql).then(
         () => 'ok',
-        (error: { code: string }) => error.code,
+        (error: unknown) => String((error as { code?: unknown }).code),
       );
       await client.query('ROLLBACK');
       return outcome;
