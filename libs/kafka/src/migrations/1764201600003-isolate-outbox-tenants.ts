@@ -16,6 +16,8 @@ const OUTBOX = {
   jobs: {
     [KafkaJobs.OutboxRelay]: ['SELECT', 'UPDATE'],
     [KafkaJobs.Retention]: ['SELECT', 'DELETE'],
+    // Re-encrypts payloads under the newest data key (services that store PHI).
+    [KafkaJobs.PhiKeyMaintenance]: ['SELECT', 'UPDATE'],
   },
 } as const;
 

@@ -19,6 +19,11 @@ export const KafkaJobs = {
   OutboxRelay: 'outbox-relay',
   /** Deletes expired rows (published outbox rows, old inbox ids, service-specific data). */
   Retention: 'retention',
+  /**
+   * PHI key maintenance (services that store PHI): re-encrypts PHI columns, the outbox
+   * payloads included, under the newest data keys; reads and updates, never inserts or deletes.
+   */
+  PhiKeyMaintenance: 'phi-key-maintenance',
 } as const;
 
 interface Queryable {

@@ -440,14 +440,17 @@ export class MessageRepository {
    * recorded yet: each is the provider's word that it accepted one of the message's attempts.
    */
   async unrecordedProviderIdsReportedFor(messageId: string): Promise<string[]> {
-    const rows = await rowsOf<{ provider_message_id: string }>(
-      this.dataSource.manager,
-      `SELECT e.provider_message_id FROM early_status_callback e
-       WHERE e.message_id = $1
-         AND NOT EXISTS (SELECT 1 FROM message m WHERE m.provider_message_id = e.provider_message_id)
-       GROUP BY e.provider_message_id
-       ORDER BY min(e.received_at)`,
-      [messageId],
+    // Across tenants: another tenant's message may hold a reported id (as the sender job).
+    const rows = await this.asSender((manager) =>
+      rowsOf<{ provider_message_id: string }>(
+        manager,
+        `SELECT e.provider_message_id FROM early_status_callback e
+         WHERE e.message_id = $1
+           AND NOT EXISTS (SELECT 1 FROM message m WHERE m.provider_message_id = e.provider_message_id)
+         GROUP BY e.provider_message_id
+         ORDER BY min(e.received_at)`,
+        [messageId],
+      ),
     );
     return rows.map((row) => row.provider_message_id);
   }

@@ -23,6 +23,7 @@ const TABLES: readonly TenantIsolation[] = [
       [MessagingJobs.Sender]: ['SELECT', 'UPDATE'],
       [MessagingJobs.TwilioStatus]: ['SELECT', 'UPDATE'],
       [KafkaJobs.Retention]: ['SELECT', 'UPDATE'],
+      [KafkaJobs.PhiKeyMaintenance]: ['SELECT', 'UPDATE'],
     },
   },
   { table: 'appointment_revision', jobs: { [MessagingJobs.Sender]: ['SELECT'] } },
