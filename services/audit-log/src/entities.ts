@@ -5,9 +5,9 @@ import { AuditEventEntity } from './audit-events/audit-event.entity';
 import { auditLogPrivileges } from './audit-events/audit-log-privileges';
 import { CreateAuditEventLog1767000000000 } from './migrations/1767000000000-CreateAuditEventLog';
 import { AddAuditMerkleTree1767200000000 } from './migrations/1767200000000-AddAuditMerkleTree';
+import { IsolateAuditTenants1767300000000 } from './migrations/1767300000000-IsolateAuditTenants';
 import { AuditEventLeafEntity } from './tree-heads/audit-event-leaf.entity';
 import { AuditTreeHeadEntity } from './tree-heads/audit-tree-head.entity';
-import { IsolateAuditTenants1767300000000 } from './migrations/1767300000000-IsolateAuditTenants';
 
 /** The service's own tables; the inbox and outbox come with ServiceInfrastructureModule. */
 export const auditLogEntities = [

@@ -2,8 +2,8 @@ import { type ServiceDatabase } from '@caredispatch/platform';
 
 import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
 import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
-import { MessageEntity } from './message/message.entity';
 import { MESSAGE_PHI_COLUMNS } from './message/message-phi';
+import { MessageEntity } from './message/message.entity';
 import { CreateMessagingSchema1795747878715 } from './migrations/1795747878715-CreateMessagingSchema';
 import { GuardMessageDispatch1795900000000 } from './migrations/1795900000000-GuardMessageDispatch';
 import { AllowScrubbedMessages1795900000001 } from './migrations/1795900000001-AllowScrubbedMessages';

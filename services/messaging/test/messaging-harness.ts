@@ -25,8 +25,8 @@ import {
 import { AppModule } from '../src/app.module';
 import { loadMessagingConfig, type MessagingConfig } from '../src/config';
 import { messagingErrors } from '../src/messaging.errors';
-import { MessageSender } from '../src/sending/message-sender.service';
 import { PLAYBOOK_SETTINGS } from '../src/reminders/planning/cadence-settings';
+import { MessageSender } from '../src/sending/message-sender.service';
 import { SenderLoop } from '../src/sending/sender-loop';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');

@@ -1,4 +1,3 @@
-
 import { disableTenantIsolation, enableTenantIsolation } from '../tenancy/row-level-security';
 import { KafkaJobs } from '../tenancy/transaction-scope';
 

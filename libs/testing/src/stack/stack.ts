@@ -5,11 +5,11 @@ import { type Admin, Kafka, logLevel } from 'kafkajs';
 
 import { ALL_TOPICS, Topics } from '@caredispatch/contracts';
 
+import { auditSigningEnvironment } from '../audit/audit-signing-environment';
 import { startGroupAtTopicEnds } from '../kafka/start-group-at-topic-ends';
 import { waitForGroupsToCatchUp } from '../kafka/wait-for-groups-to-catch-up';
 import { TestIdentityProvider } from '../oidc/test-identity-provider';
 import { OtlpCollectorStandIn } from '../otlp/otlp-collector-stand-in';
-import { auditSigningEnvironment } from '../audit/audit-signing-environment';
 import { phiEnvironment } from '../phi/phi-environment';
 import { ThrowawayDatabase } from '../postgres/throwaway-database';
 import { freePort } from '../process/free-port';

@@ -103,6 +103,7 @@ describe(ItineraryDeliverer.name, () => {
     await dataSource.query('TRUNCATE itinerary_delivery, coordinator_notice, outbox_message');
     const config = dispatchOptimizerConfigSchema.parse({
       DATABASE_URL: database.url,
+      DATABASE_MIGRATION_URL: database.url,
       KAFKA_BROKERS: '127.0.0.1:9092',
       ITINERARY_DELIVERY_LEASE_MS: String(LEASE_MS),
       ITINERARY_DELIVERY_MAX_ATTEMPTS: '3',

@@ -7,7 +7,6 @@ import {
   requireTenant,
   RoleGroups,
 } from '@caredispatch/auth';
-
 import { PhiAccessAction, RecordPhiAccess } from '@caredispatch/phi-access';
 
 import { AppointmentQueryService } from './appointment-query.service';
