@@ -19,6 +19,7 @@ import {
   MAPS_STAND_IN_KEY,
   MapsStandIn,
   ThrowawayDatabase,
+  OFFLINE_OIDC_ENVIRONMENT,
 } from '@caredispatch/testing';
 
 import { AppModule } from '../src/app.module';
@@ -75,6 +76,8 @@ export class DispatchHarness {
       LOG_LEVEL: process.env.DISPATCH_IT_LOG_LEVEL ?? 'silent',
       HTTP_PORT: String(port),
       DATABASE_URL: this.database.url,
+      // Every service reads OIDC settings since auth; no IdP is contacted at start-up.
+      ...OFFLINE_OIDC_ENVIRONMENT,
       DATABASE_MIGRATION_URL: this.database.url,
       DATABASE_POOL_SIZE: '5',
       KAFKA_BROKERS: BROKERS.join(','),

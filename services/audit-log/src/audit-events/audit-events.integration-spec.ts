@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 
 import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -134,6 +134,9 @@ describe('audit-log: events from three producers → one causal trail', () => {
     token = await identity.token({ tenantId, roles: [Role.ComplianceOfficer] });
     const port = await freePort();
     const config = auditLogConfigSchema.parse({
+      AUDIT_TREE_HEAD_SIGNING_KEY: `it-key:${generateKeyPairSync('ed25519')
+        .privateKey.export({ format: 'der', type: 'pkcs8' })
+        .toString('base64')}`,
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       HTTP_PORT: String(port),

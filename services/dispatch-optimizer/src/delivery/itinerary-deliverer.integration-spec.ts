@@ -11,7 +11,12 @@ import {
 } from '@caredispatch/kafka';
 import { type EventContext } from '@caredispatch/kafka';
 import { type Clock, Secret } from '@caredispatch/platform';
-import { SlackStandIn, TeamsWebhookStandIn, ThrowawayDatabase } from '@caredispatch/testing';
+import {
+  OFFLINE_OIDC_ENVIRONMENT,
+  SlackStandIn,
+  TeamsWebhookStandIn,
+  ThrowawayDatabase,
+} from '@caredispatch/testing';
 
 import { dispatchOptimizerConfigSchema } from '../config';
 import { CoordinatorNoticeRepository } from '../escalation/coordinator-notice.repository';
@@ -103,6 +108,8 @@ describe(ItineraryDeliverer.name, () => {
     await dataSource.query('TRUNCATE itinerary_delivery, coordinator_notice, outbox_message');
     const config = dispatchOptimizerConfigSchema.parse({
       DATABASE_URL: database.url,
+      // Every service reads OIDC settings since auth; no IdP is contacted at start-up.
+      ...OFFLINE_OIDC_ENVIRONMENT,
       DATABASE_MIGRATION_URL: database.url,
       KAFKA_BROKERS: '127.0.0.1:9092',
       ITINERARY_DELIVERY_LEASE_MS: String(LEASE_MS),
