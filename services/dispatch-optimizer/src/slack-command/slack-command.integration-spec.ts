@@ -12,6 +12,7 @@ import {
   ServiceConfigModule,
   systemClockProvider,
 } from '@caredispatch/platform';
+import { OFFLINE_OIDC_ENVIRONMENT } from '@caredispatch/testing';
 
 import { dispatchOptimizerConfigSchema } from '../config';
 
@@ -41,6 +42,8 @@ class RecordingCallOuts implements SlackCallOutPort {
 const config = dispatchOptimizerConfigSchema.parse({
   DATABASE_URL: 'postgres://unused:unused@127.0.0.1:1/unused',
   KAFKA_BROKERS: '127.0.0.1:1',
+  // Every service reads OIDC settings since auth; the Slack route is signature-authenticated.
+  ...OFFLINE_OIDC_ENVIRONMENT,
   SLACK_SIGNING_SECRET: SIGNING_SECRET,
   SLACK_TEAM_TENANTS: JSON.stringify({ T0TEAM: 'tenant-a' }),
 });
