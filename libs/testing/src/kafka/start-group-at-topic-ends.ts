@@ -1,5 +1,7 @@
 import { type Admin } from 'kafkajs';
 
+import { fetchTopicEnds } from './fetch-topic-ends';
+
 /**
  * The broker is shared with earlier runs and other suites. Committing a fresh group's
  * offsets at the current end of its topics makes a consumer see only what the test
@@ -23,7 +25,7 @@ export async function startGroupAtTopicEnds(
     });
   }
   for (const topic of topics) {
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await fetchTopicEnds(admin, topic);
     await admin.setOffsets({
       groupId,
       topic,

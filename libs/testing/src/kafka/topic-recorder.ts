@@ -4,6 +4,8 @@ import { type Consumer, Kafka, logLevel } from 'kafkajs';
 
 import { eventually } from '../process/service-process';
 
+import { fetchTopicEnds } from './fetch-topic-ends';
+
 export interface RecordedMessage {
   topic: string;
   partition: number;
@@ -79,7 +81,7 @@ export class TopicRecorder {
     const ends: { key: string; high: bigint }[] = [];
     try {
       for (const topic of this.topics) {
-        for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+        for (const { partition, high, low } of await fetchTopicEnds(admin, topic)) {
           if (BigInt(high) > BigInt(low))
             ends.push({ key: `${topic}/${partition}`, high: BigInt(high) });
         }

@@ -2,6 +2,8 @@ import { type Admin } from 'kafkajs';
 
 import { eventually } from '../process/service-process';
 
+import { fetchTopicEnds } from './fetch-topic-ends';
+
 /**
  * Waits until every group has committed, on every partition of every topic, an offset at or
  * past the topic's end as it stood when the call began. Our consumers commit only after a
@@ -16,7 +18,7 @@ export async function waitForGroupsToCatchUp(
 ): Promise<void> {
   const ends = new Map<string, Map<number, bigint>>();
   for (const topic of topics) {
-    const partitions = await admin.fetchTopicOffsets(topic);
+    const partitions = await fetchTopicEnds(admin, topic);
     ends.set(topic, new Map(partitions.map(({ partition, high }) => [partition, BigInt(high)])));
   }
   for (const groupId of groups) {
