@@ -19,6 +19,7 @@ import {
   MessageSentV1Schema,
   MessageWithdrawnV1Schema,
 } from './generated/caredispatch/messaging/message/v1/message_pb';
+import { PatientRespondedV1Schema } from './generated/caredispatch/messaging/response/v1/response_pb';
 import {
   AppointmentBookedV1Schema,
   AppointmentCancelledV1Schema,
@@ -32,6 +33,7 @@ import {
   validateItineraryDelivery,
   validateEhrAppointment,
   validateMessageEvent,
+  validatePatientResponse,
   validatePhiAccess,
   validateScheduledAppointment,
   validateTreeHead,
@@ -174,6 +176,12 @@ export const eventRegistry = {
     topic: Topics.DispatchPlanV1,
     version: 1,
     validate: (event) => validateDispatchPlanPublished(event),
+  }),
+  PatientRespondedV1: defineEvent({
+    schema: PatientRespondedV1Schema,
+    topic: Topics.MessagingPatientResponseV1,
+    version: 1,
+    validate: (event) => validatePatientResponse(event),
   }),
   PatientRescheduleNeededV1: defineEvent({
     schema: PatientRescheduleNeededV1Schema,

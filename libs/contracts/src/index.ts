@@ -2,6 +2,7 @@ export * from './generated/caredispatch/events/v1/envelope_pb';
 export * from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 export * from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 export * from './generated/caredispatch/messaging/message/v1/message_pb';
+export * from './generated/caredispatch/messaging/response/v1/response_pb';
 export * from './generated/caredispatch/audit/access/v1/access_pb';
 export * from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
 export * from './generated/caredispatch/dispatch/plan/v1/plan_pb';

@@ -9,6 +9,8 @@ export const Topics = {
   EhrAppointmentV1: 'ehr.appointment.v1',
   SchedulingAppointmentV1: 'scheduling.appointment.v1',
   MessagingMessageV1: 'messaging.message.v1',
+  /** A patient's answer (SMS reply or link page): confirmed, cancelled, reschedule wanted/chosen. */
+  MessagingPatientResponseV1: 'messaging.patient-response.v1',
   /** Who read which PHI, from every read API (and audit-log's compliance queries). */
   AuditPhiAccessV1: 'audit.phi-access.v1',
   /** Signed tree heads of the audit log, anchored outside its database; kept forever. */

@@ -1,3 +1,8 @@
+import {
+  type PatientRespondedV1,
+  ResponseKind,
+} from './generated/caredispatch/messaging/response/v1/response_pb';
+
 import type { PhiAccessedV1 } from './generated/caredispatch/audit/access/v1/access_pb';
 import type { TreeHeadSignedV1 } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
 import type {
@@ -144,6 +149,23 @@ export function validateMessageEvent(
     .positive('channel', event.channel)
     .positive('purpose', event.purpose)
     .positive('status', event.status).issues;
+}
+
+/** A response names what was answered; a move to a chosen slot carries the slot and its times. */
+export function validatePatientResponse(event: PatientRespondedV1): readonly string[] {
+  const issues = new IssueCollector()
+    .uuid('response_id', event.responseId)
+    .uuid('appointment_id', event.appointmentId)
+    .text('ehr_appointment_id', event.ehrAppointmentId)
+    .positive('appointment_revision', event.appointmentRevision)
+    .positive('kind', event.kind)
+    .positive('source', event.source)
+    .present('responded_at', event.respondedAt);
+  if (event.messageId !== '') issues.uuid('message_id', event.messageId);
+  if (event.kind === ResponseKind.RESCHEDULED) {
+    issues.text('slot_id', event.slotId).interval('new', event.newStart, event.newEnd);
+  }
+  return issues.issues;
 }
 
 export function validatePhiAccess(event: PhiAccessedV1): readonly string[] {

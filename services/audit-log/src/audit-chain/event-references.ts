@@ -41,6 +41,11 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'MessageExpiredV1':
     case 'PatientRescheduleNeededV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
+    case 'PatientRespondedV1':
+      return {
+        ehrAppointmentId: orNull(typed.event.ehrAppointmentId),
+        appointmentId: orNull(typed.event.appointmentId),
+      };
     case 'PhiAccessedV1':
       // A read of one appointment belongs to that appointment's trail.
       return {
@@ -110,6 +115,7 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'TreeHeadSignedV1':
     case 'DispatchPlanPublishedV1':
     case 'PatientRescheduleNeededV1':
+    case 'PatientRespondedV1':
     case 'ItineraryDeliveredV1':
     case 'ItineraryDeliveryFailedV1':
       return { actor: producer, patientIds: [] };
