@@ -198,7 +198,7 @@ function valuesYaml(svc) {
     ...svc.env.flatMap(([key, value, doc]) => [`  # -- ${doc}`, `  ${key}: ${JSON.stringify(value)}`]),
   ];
   const secretLines = [
-    `  # -- PostgreSQL URL of the service's own database (role ${svc.name.replaceAll('-', '_')} owns it).`,
+    `  # -- PostgreSQL URL of the service's own database as its RUNTIME role (no ownership, no DDL, no BYPASSRLS).`,
     `  - name: DATABASE_URL`,
     `    secretName: ${dbSecret}`,
     `    key: url`,
@@ -252,6 +252,22 @@ ${envLines.join('\n')}
 # -- Secret environment, each read from a key of an existing Kubernetes Secret (never inlined here).
 secretEnv:
 ${secretLines.join('\n')}
+
+# -- The migrate step (\`main.js migrate\`), a pre-install/pre-upgrade hook Job: runs the migrations
+# as the database's OWNER role, then grants the runtime role (DATABASE_URL's) its privileges.
+migration:
+  # -- Run the migration Job before the pods of each install/upgrade start.
+  enabled: true
+  # -- Existing Secret holding the owner role's PostgreSQL URL (DATABASE_MIGRATION_URL); only the Job reads it.
+  secretName: ${svc.name}-database-owner
+  # -- Key of that Secret.
+  key: url
+  # -- Role the service runs as, granted its privileges after migrating (DATABASE_RUNTIME_ROLE).
+  runtimeRole: caredispatch_${svc.name.replaceAll('-', '_')}_app
+  # -- Retries of a failed migrate step.
+  backoffLimit: 2
+  # -- Deadline of the Job, in seconds.
+  activeDeadlineSeconds: 600
 
 serviceAccount:
   # -- Create a ServiceAccount for the pods (its API token is never mounted).
@@ -425,7 +441,7 @@ function valuesSchema(svc) {
     additionalProperties: false,
     required: [
       'image', 'replicaCount', 'containerPort', 'terminationGracePeriodSeconds', 'service', 'env',
-      'secretEnv', 'serviceAccount', 'probes', 'resources', 'podSecurityContext', 'securityContext',
+      'secretEnv', 'migration', 'serviceAccount', 'probes', 'resources', 'podSecurityContext', 'securityContext',
       'podDisruptionBudget', 'autoscaling', 'networkPolicy', 'topologySpread',
     ],
     properties: {
@@ -452,7 +468,13 @@ function valuesSchema(svc) {
         additionalProperties: { type: ['string', 'number', 'boolean'] },
         propertyNames: {
           pattern: '^[A-Z][A-Z0-9_]*$',
-          not: { enum: ['NODE_ENV', 'HTTP_PORT', 'KAFKA_CLIENT_ID', 'SHUTDOWN_TIMEOUT_MS', ...requiredSecretNames] },
+          not: {
+            enum: [
+              'NODE_ENV', 'HTTP_PORT', 'KAFKA_CLIENT_ID', 'SHUTDOWN_TIMEOUT_MS', ...requiredSecretNames,
+              // The owner's URL belongs to the migration Job only, never to the service's pods.
+              'DATABASE_MIGRATION_URL',
+            ],
+          },
         },
       },
       secretEnv: {
@@ -467,6 +489,14 @@ function valuesSchema(svc) {
           contains: { type: 'object', properties: { name: { const: name } }, required: ['name'] },
         })),
       },
+      migration: obj({
+        enabled: { type: 'boolean' },
+        secretName: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' },
+        key: { type: 'string', minLength: 1 },
+        runtimeRole: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
+        backoffLimit: int(0),
+        activeDeadlineSeconds: int(30),
+      }),
       serviceAccount: obj({ create: { type: 'boolean' }, name: str, annotations: { type: 'object' } }),
       probes: obj({ startup: probe, liveness: probe, readiness: probe }),
       resources: {
@@ -540,7 +570,7 @@ dependencies:
     repository: file://../caredispatch-common
 `;
 
-const TEMPLATES = ['serviceaccount', 'configmap', 'deployment', 'service', 'pdb', 'hpa', 'networkpolicy', 'httproute'];
+const TEMPLATES = ['serviceaccount', 'configmap', 'deployment', 'service', 'pdb', 'hpa', 'networkpolicy', 'httproute', 'migration-job'];
 
 function files(svc) {
   const out = {

@@ -66,7 +66,8 @@ if (renderedDir) {
       return d.toJS();
     }).filter(Boolean);
     manifests += docs.length;
-    const kinds = docs.map((d) => d.kind).sort();
+    // The migration Job is a hook: the helm CLI prints hooks with `template`, helm-java's render does not.
+    const kinds = docs.map((d) => d.kind).filter((kind) => kind !== 'Job').sort();
     const routed = !['dispatch-optimizer', 'waitlist'].includes(service);
     const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', ...(routed ? ['HTTPRoute'] : []), 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].sort();
     if (JSON.stringify(kinds) !== JSON.stringify(expected)) fail(service, `renders ${kinds.join(', ')}`);
@@ -79,6 +80,16 @@ if (renderedDir) {
     if (container.livenessProbe?.httpGet?.path !== '/health/live') fail(service, 'liveness probe is not /health/live');
     if (!container.resources?.requests?.cpu || !container.resources?.limits?.memory) fail(service, 'missing resources');
     for (const e of container.env ?? []) if (!e.valueFrom?.secretKeyRef) fail(service, `env ${e.name} is not from a Secret`);
+    // Least privilege: the owner's URL reaches the migration Job only, as a Secret reference.
+    if ((container.env ?? []).some((e) => e.name === 'DATABASE_MIGRATION_URL')) fail(service, 'pods hold the owner URL');
+    const job = docs.find((d) => d.kind === 'Job');
+    if (job) {
+      const migrate = job.spec.template.spec.containers[0];
+      if (job.metadata.annotations?.['helm.sh/hook'] !== 'pre-install,pre-upgrade') fail(service, 'migration Job is not a pre-install/pre-upgrade hook');
+      if (JSON.stringify(migrate?.args) !== '["migrate"]') fail(service, 'migration Job does not run main.js migrate');
+      if (!migrate?.env?.find((e) => e.name === 'DATABASE_MIGRATION_URL')?.valueFrom?.secretKeyRef) fail(service, 'migration Job reads no owner URL from a Secret');
+      if (migrate?.securityContext?.readOnlyRootFilesystem !== true) fail(service, 'migration Job root filesystem is writable');
+    }
     const configMap = docs.find((d) => d.kind === 'ConfigMap');
     for (const key of Object.keys(configMap?.data ?? {})) {
       if (/SECRET|TOKEN|PASSWORD|DATABASE_URL|AUTH/.test(key)) fail(service, `ConfigMap holds ${key}`);

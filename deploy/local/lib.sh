@@ -111,8 +111,10 @@ pg_wait_ready() {
   done
 }
 
+# database_url DB [ROLE]: the URL of database DB as ROLE (default: its owner role, named like it).
 database_url() {
-  printf 'postgres://%s:%s@%s:%s/%s' "$1" "$1" "${PG_HOST}" "${PG_PORT}" "$1"
+  local role="${2:-$1}"
+  printf 'postgres://%s:%s@%s:%s/%s' "${role}" "${role}" "${PG_HOST}" "${PG_PORT}" "$1"
 }
 
 # ---------------------------------------------------------------------------

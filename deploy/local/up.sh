@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the local infrastructure CareDispatch needs, without Docker:
-#   - PostgreSQL on 127.0.0.1:5432 (the machine's own cluster) with one role + database per service;
+#   - PostgreSQL on 127.0.0.1:5432 (the machine's own cluster) with one database per service, owned by
+#     its owner role <db> (migrations) and used by its runtime role <db>_app (the service);
 #   - a single-node KRaft Kafka broker on 127.0.0.1:9092 (default), or
 #   - with --cluster, a 3-node KRaft cluster on 127.0.0.1:19092-19094 for fault tests.
 # Idempotent: whatever already runs is reused. Stop with deploy/local/down.sh.
@@ -122,10 +123,12 @@ print_env() {
   printf 'export KAFKA_TOPIC_REPLICATION_FACTOR=%s\n' "${replication_factor}"
   printf 'export KAFKA_TOPIC_MIN_INSYNC_REPLICAS=%s\n' "${min_insync}"
   if ((with_postgres)); then
-    printf '# DATABASE_URL per service (role = database = password, local only):\n'
+    printf '# Per service (password = role name, local only): DATABASE_URL is the runtime role <db>_app\n'
+    printf '# (no ownership, no DDL, no BYPASSRLS); DATABASE_MIGRATION_URL is the owner, for the migrate step.\n'
     for db in "${SERVICE_DATABASES[@]}"; do
       service="${db#caredispatch_}"
-      printf '%-20s DATABASE_URL=%s\n' "${service//_/-}" "$(database_url "${db}")"
+      printf '%-20s DATABASE_URL=%s DATABASE_MIGRATION_URL=%s\n' "${service//_/-}" \
+        "$(database_url "${db}" "${db}_app")" "$(database_url "${db}")"
     done
     printf '# Integration tests connect as the superuser: postgres://postgres@%s:%s/postgres\n' "${PG_HOST}" "${PG_PORT}"
   fi

@@ -62,6 +62,7 @@ describe('service lifecycle', () => {
         port: await freePort(),
         env: {
           DATABASE_URL: databaseUrl.toString(),
+          DATABASE_MIGRATION_URL: databaseUrl.toString(),
           KAFKA_BROKERS,
           LOG_LEVEL: 'warn',
           // Health and metrics only: no token is ever verified.

@@ -26,3 +26,5 @@ export * from './outbox/outbox-parking';
 export * from './outbox/publish-failure';
 export * from './retention/retention-task';
 export * from './retention/retention-scheduler';
+export * from './tenancy/transaction-scope';
+export * from './tenancy/row-level-security';

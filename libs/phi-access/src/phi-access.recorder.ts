@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import type { Principal } from '@caredispatch/auth';
-import { OutboxWriter } from '@caredispatch/kafka';
+import { inTenantTransaction, OutboxWriter } from '@caredispatch/kafka';
 
 import { type PhiAccess, phiAccessedEvent } from './phi-access';
 
@@ -26,6 +26,9 @@ export class PhiAccessRecorder {
       await this.outbox.append(manager, event);
       return;
     }
-    await this.dataSource.transaction((own) => this.outbox.append(own, event));
+    // The outbox row is the principal's tenant's (row-level security checks it).
+    await inTenantTransaction(this.dataSource, principal.tenantId, (own) =>
+      this.outbox.append(own, event),
+    );
   }
 }

@@ -22,3 +22,6 @@ export * from './service/service-infrastructure.module';
 export * from './errors/error-diagnosis';
 export * from './config/phi-schema';
 export * from './phi/phi.module';
+export * from './database/runtime-privileges';
+export * from './database/migrate-database';
+export * from './database/migrate-command';

@@ -6,7 +6,7 @@ import { ServiceInfrastructureModule } from '@caredispatch/platform';
 import { AuditEventsModule } from './audit-events/audit-events.module';
 import { ComplianceModule } from './compliance/compliance.module';
 import { type AuditLogConfig } from './config';
-import { auditLogEntities, auditLogMigrations } from './entities';
+import { auditLogDatabase } from './entities';
 
 @Module({})
 export class AppModule {
@@ -16,12 +16,9 @@ export class AppModule {
       imports: [
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: 'audit-log',
-          entities: auditLogEntities,
-          migrations: auditLogMigrations,
+          database: auditLogDatabase,
           // Tenants' chains serialize on their own head row, so partitions can run in parallel.
           consumer: { partitionsConsumedConcurrently: 3 },
-          // Tree heads (Kafka anchor) and the compliance officer's own accesses go out through the outbox.
-          produces: true,
           topics: ALL_TOPICS,
         }),
         AuditEventsModule,

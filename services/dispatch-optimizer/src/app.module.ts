@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { Topics } from '@caredispatch/contracts';
-import { ServiceInfrastructureModule } from '@caredispatch/platform';
+import { type ServiceDatabase, ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { AppointmentsModule } from './appointments/appointments.module';
 import { CallOutsModule } from './call-outs/call-outs.module';
@@ -16,6 +16,14 @@ import { SettingsModule } from './settings/settings.module';
 
 export const SERVICE_NAME = 'dispatch-optimizer';
 
+/** What the migrate step builds and the runtime role may use. */
+export const dispatchOptimizerDatabase: ServiceDatabase = {
+  entities: dispatchEntities,
+  migrations: dispatchMigrations,
+  produces: true,
+  consumes: true,
+};
+
 @Module({})
 export class AppModule {
   static forRoot(config: DispatchOptimizerConfig): DynamicModule {
@@ -24,10 +32,8 @@ export class AppModule {
       imports: [
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
-          entities: dispatchEntities,
-          migrations: dispatchMigrations,
+          database: dispatchOptimizerDatabase,
           consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
-          produces: true,
           topics: [
             Topics.SchedulingAppointmentV1,
             Topics.DispatchPlanV1,

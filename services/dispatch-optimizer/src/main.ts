@@ -3,7 +3,7 @@ import 'reflect-metadata';
 
 import { runHttpService } from '@caredispatch/platform';
 
-import { AppModule } from './app.module';
+import { AppModule, dispatchOptimizerDatabase } from './app.module';
 import { loadDispatchOptimizerConfig } from './config';
 import { dispatchErrors } from './dispatch.errors';
 
@@ -11,6 +11,7 @@ runHttpService({
   serviceName: 'dispatch-optimizer',
   loadConfig: loadDispatchOptimizerConfig,
   appModule: (config) => AppModule.forRoot(config),
+  database: dispatchOptimizerDatabase,
   errors: dispatchErrors,
   // The Slack slash command is authenticated by a signature over its raw form body.
   http: { rawBody: true, urlencoded: true },

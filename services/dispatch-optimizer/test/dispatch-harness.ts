@@ -91,6 +91,7 @@ export class DispatchHarness {
       LOG_LEVEL: process.env.DISPATCH_IT_LOG_LEVEL ?? 'silent',
       HTTP_PORT: String(port),
       DATABASE_URL: this.database.url,
+      DATABASE_MIGRATION_URL: this.database.url,
       DATABASE_POOL_SIZE: '5',
       KAFKA_BROKERS: BROKERS.join(','),
       KAFKA_CLIENT_ID: 'dispatch-it',

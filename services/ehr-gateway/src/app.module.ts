@@ -5,7 +5,7 @@ import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { type EhrGatewayConfig } from './config';
 import { EhrWebhookModule } from './ehr-webhook/ehr-webhook.module';
-import { ehrGatewayEntities, ehrGatewayMigrations } from './entities';
+import { ehrGatewayDatabase } from './entities';
 
 export const SERVICE_NAME = 'ehr-gateway';
 
@@ -18,12 +18,7 @@ export class AppModule {
         // Producer only: the relay publishes the outbox; ehr-gateway consumes nothing.
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
-          entities: ehrGatewayEntities,
-          migrations: ehrGatewayMigrations,
-          produces: true,
-          // No PHI column of its own (no part of a webhook body is stored); its outbox
-          // payloads carry the patient's name and phone and are encrypted.
-          phi: { columns: [] },
+          database: ehrGatewayDatabase,
           topics: [Topics.EhrAppointmentV1],
         }),
         EhrWebhookModule,

@@ -1,7 +1,10 @@
+import { type ServiceDatabase } from '@caredispatch/platform';
+
 import { AppointmentStateEntity } from './ehr-webhook/appointment-state.entity';
 import { WebhookDeliveryEntity } from './ehr-webhook/webhook-delivery.entity';
 import { CreateEhrWebhookTables1764210000000 } from './migrations/1764210000000-create-ehr-webhook-tables';
 import { SequenceAppointmentState1764900000000 } from './migrations/1764900000000-sequence-appointment-state';
+import { IsolateEhrGatewayTenants1765000000000 } from './migrations/1765000000000-isolate-ehr-gateway-tenants';
 
 /** The service's own tables; the outbox comes with ServiceInfrastructureModule. */
 export const ehrGatewayEntities = [WebhookDeliveryEntity, AppointmentStateEntity];
@@ -9,4 +12,16 @@ export const ehrGatewayEntities = [WebhookDeliveryEntity, AppointmentStateEntity
 export const ehrGatewayMigrations = [
   CreateEhrWebhookTables1764210000000,
   SequenceAppointmentState1764900000000,
+  IsolateEhrGatewayTenants1765000000000,
 ];
+
+/** What the migrate step builds and the runtime role may use. */
+export const ehrGatewayDatabase: ServiceDatabase = {
+  entities: ehrGatewayEntities,
+  migrations: ehrGatewayMigrations,
+  produces: true,
+  consumes: false,
+  // No PHI column of its own (no part of a webhook body is stored); its outbox
+  // payloads carry the patient's name and phone and are encrypted.
+  phi: { columns: [] },
+};

@@ -5,8 +5,7 @@ import { ReadinessRegistry, ServiceInfrastructureModule } from '@caredispatch/pl
 
 import { type MessagingConfig } from './config';
 import { ConfirmationModule } from './confirmation/confirmation.module';
-import { messagingEntities, messagingMigrations } from './entities';
-import { MESSAGE_PHI_COLUMNS } from './message/message-phi';
+import { messagingDatabase } from './entities';
 import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
@@ -32,11 +31,8 @@ export class AppModule {
       imports: [
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: 'messaging',
-          entities: messagingEntities,
-          migrations: messagingMigrations,
+          database: messagingDatabase,
           consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
-          produces: true,
-          phi: { columns: MESSAGE_PHI_COLUMNS },
           topics: [Topics.SchedulingAppointmentV1, Topics.MessagingMessageV1],
         }),
         ConfirmationModule,

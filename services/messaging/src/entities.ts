@@ -1,11 +1,15 @@
+import { type ServiceDatabase } from '@caredispatch/platform';
+
 import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
 import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
+import { MESSAGE_PHI_COLUMNS } from './message/message-phi';
 import { MessageEntity } from './message/message.entity';
 import { CreateMessagingSchema1795747878715 } from './migrations/1795747878715-CreateMessagingSchema';
 import { GuardMessageDispatch1795900000000 } from './migrations/1795900000000-GuardMessageDispatch';
 import { AllowScrubbedMessages1795900000001 } from './migrations/1795900000001-AllowScrubbedMessages';
 import { TolerateProviderListLag1795900000002 } from './migrations/1795900000002-TolerateProviderListLag';
 import { ScheduleReminders1795900000003 } from './migrations/1795900000003-ScheduleReminders';
+import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000-IsolateMessagingTenants';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const messagingEntities = [
@@ -21,4 +25,14 @@ export const messagingMigrations = [
   AllowScrubbedMessages1795900000001,
   TolerateProviderListLag1795900000002,
   ScheduleReminders1795900000003,
+  IsolateMessagingTenants1796000000000,
 ];
+
+/** What the migrate step builds and the runtime role may use. */
+export const messagingDatabase: ServiceDatabase = {
+  entities: messagingEntities,
+  migrations: messagingMigrations,
+  produces: true,
+  consumes: true,
+  phi: { columns: MESSAGE_PHI_COLUMNS },
+};

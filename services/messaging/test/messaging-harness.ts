@@ -69,6 +69,7 @@ export class MessagingHarness {
       LOG_LEVEL: 'silent',
       HTTP_PORT: String(port),
       DATABASE_URL: this.database.url,
+      DATABASE_MIGRATION_URL: this.database.url,
       DATABASE_POOL_SIZE: '5',
       KAFKA_BROKERS: BROKERS.join(','),
       KAFKA_CLIENT_ID: 'messaging-it',

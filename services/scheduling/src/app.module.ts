@@ -5,8 +5,7 @@ import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { AppointmentsModule } from './appointments/appointments.module';
 import { type SchedulingConfig } from './config';
-import { PATIENT_PHI_COLUMNS } from './directory/patient-phi';
-import { schedulingEntities, schedulingMigrations } from './entities';
+import { schedulingDatabase } from './entities';
 import { RetentionModule } from './retention/retention.module';
 
 @Module({})
@@ -17,11 +16,8 @@ export class AppModule {
       imports: [
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: 'scheduling',
-          entities: schedulingEntities,
-          migrations: schedulingMigrations,
+          database: schedulingDatabase,
           consumer: {},
-          produces: true,
-          phi: { columns: PATIENT_PHI_COLUMNS },
           topics: [Topics.EhrAppointmentV1, Topics.SchedulingAppointmentV1],
         }),
         AppointmentsModule,

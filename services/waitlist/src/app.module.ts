@@ -1,10 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
-import { ServiceInfrastructureModule } from '@caredispatch/platform';
+import { type ServiceDatabase, ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { type WaitlistConfig } from './config';
 
 export const SERVICE_NAME = 'waitlist';
+
+/** Only the outbox for now: what the migrate step builds and the runtime role may use. */
+export const waitlistDatabase: ServiceDatabase = {
+  entities: [],
+  migrations: [],
+  produces: true,
+  consumes: false,
+};
 
 @Module({})
 export class AppModule {
@@ -16,9 +24,7 @@ export class AppModule {
         // the service is wired like the others and readiness covers Kafka.
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
-          entities: [],
-          migrations: [],
-          produces: true,
+          database: waitlistDatabase,
           topics: [],
         }),
       ],

@@ -3,13 +3,14 @@ import 'reflect-metadata';
 
 import { noDomainErrors, runHttpService } from '@caredispatch/platform';
 
-import { AppModule } from './app.module';
+import { AppModule, waitlistDatabase } from './app.module';
 import { loadWaitlistConfig } from './config';
 
 runHttpService({
   serviceName: 'waitlist',
   loadConfig: loadWaitlistConfig,
   appModule: (config) => AppModule.forRoot(config),
+  database: waitlistDatabase,
   // No domain errors yet: anything unexpected is a 500 with an error id.
   errors: noDomainErrors,
 });

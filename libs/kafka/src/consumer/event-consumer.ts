@@ -20,6 +20,7 @@ import { backoffDelayMs, resolveRetryPolicy, type RetryPolicy, sleep } from '../
 import { type DeadLetter, deadLetterHeaders, describeError } from '../headers';
 import { createKafkaClient } from '../kafka-client';
 import { type KafkaClientOptions } from '../kafka-client-options';
+import { scopeTransactionToTenant } from '../tenancy/transaction-scope';
 import { withConsumerSpan } from '../tracing';
 
 import {
@@ -366,6 +367,8 @@ export class EventConsumer {
       },
       () =>
         this.options.dataSource.transaction(async (manager: EntityManager) => {
+          // Row-level security: the handler sees and writes the event's tenant only.
+          await scopeTransactionToTenant(manager, envelope.tenantId);
           const inserted = await manager.query<unknown[]>(
             `INSERT INTO inbox_event (consumer_group, event_id, topic, "partition", "offset")
              VALUES ($1, $2, $3, $4, $5)

@@ -1,3 +1,5 @@
+import { inJobTransaction, KafkaJobs } from '../tenancy/transaction-scope';
+
 import type { DataSource } from 'typeorm';
 
 /** A parked row as an operator sees it: ids and the failure, never the payload. */
@@ -17,20 +19,21 @@ export interface ParkedOutboxMessage {
 export async function listParkedOutboxMessages(
   dataSource: DataSource,
 ): Promise<ParkedOutboxMessage[]> {
-  const rows = await dataSource.query<
-    {
-      id: string;
-      event_id: string;
-      event_type: string;
-      tenant_id: string;
-      topic: string;
-      failed_attempts: number;
-      last_error: string | null;
-      parked_at: Date;
-      held_behind: number;
-    }[]
-  >(
-    `SELECT p.id, p.event_id, p.event_type, p.tenant_id, p.topic, p.failed_attempts,
+  const rows = await inJobTransaction(dataSource, KafkaJobs.OutboxRelay, (manager) =>
+    manager.query<
+      {
+        id: string;
+        event_id: string;
+        event_type: string;
+        tenant_id: string;
+        topic: string;
+        failed_attempts: number;
+        last_error: string | null;
+        parked_at: Date;
+        held_behind: number;
+      }[]
+    >(
+      `SELECT p.id, p.event_id, p.event_type, p.tenant_id, p.topic, p.failed_attempts,
             p.last_error, p.parked_at,
             (SELECT count(*)::int FROM outbox_message h
               WHERE h.published_at IS NULL AND h.parked_at IS NULL
@@ -39,6 +42,7 @@ export async function listParkedOutboxMessages(
        FROM outbox_message p
       WHERE p.parked_at IS NOT NULL AND p.published_at IS NULL
       ORDER BY p.seq`,
+    ),
   );
   return rows.map((row) => ({
     id: row.id,

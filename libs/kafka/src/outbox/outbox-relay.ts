@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 
 import { backoffDelayMs, sleep } from '../backoff';
 import { describeError } from '../headers';
+import { inJobTransaction, KafkaJobs } from '../tenancy/transaction-scope';
 
 import { holdListenSession } from './listen-session';
 import { type OutboxPayloadCipher } from './outbox-payload-cipher';
@@ -227,7 +228,7 @@ export class OutboxRelay {
     try {
       // Connect before the transaction opens: a broker that is down must not keep it open.
       const producer = await this.connectedProducer();
-      outcome = await this.options.dataSource.transaction((manager) =>
+      outcome = await inJobTransaction(this.options.dataSource, KafkaJobs.OutboxRelay, (manager) =>
         this.publishLocked(producer, manager.query.bind(manager)),
       );
     } catch (error) {
@@ -418,8 +419,10 @@ export class OutboxRelay {
   private async refreshParked(force: boolean): Promise<void> {
     if (!force && Date.now() - this.parkedRefreshedAt < PARKED_REFRESH_MS) return;
     try {
-      const [row] = await this.options.dataSource.query<[{ parked: number }]>(
-        'SELECT count(*)::int AS parked FROM outbox_message WHERE parked_at IS NOT NULL AND published_at IS NULL',
+      const [row] = await inJobTransaction(this.options.dataSource, KafkaJobs.OutboxRelay, (m) =>
+        m.query<[{ parked: number }]>(
+          'SELECT count(*)::int AS parked FROM outbox_message WHERE parked_at IS NOT NULL AND published_at IS NULL',
+        ),
       );
       this.parked = row.parked;
       this.parkedRefreshedAt = Date.now();

@@ -12,6 +12,8 @@ export interface RetentionSchedulerOptions {
   readonly tasks: readonly RetentionTask[];
   readonly intervalMs: number;
   readonly batchSize: number;
+  /** The cross-tenant job the batches run as (row-level security); `retention` by default. */
+  readonly job?: string;
   readonly logger?: LoggerService;
 }
 
@@ -52,6 +54,7 @@ export class RetentionScheduler {
           task,
           this.options.batchSize,
           this.stopping?.signal,
+          this.options.job,
         );
         const count = handled[task.name];
         if (count) this.logger.log(`retention ${task.name}: ${count} rows expired`);

@@ -1,3 +1,5 @@
+import { inJobTransaction, KafkaJobs } from '../tenancy/transaction-scope';
+
 import type { DataSource } from 'typeorm';
 
 type Query = (sql: string, params?: unknown[]) => Promise<unknown>;
@@ -16,7 +18,8 @@ export interface RetentionTask {
 }
 
 /**
- * Runs `task` batch by batch until a batch comes back short; returns the rows handled, or
+ * Runs `task` batch by batch, each batch a transaction of `job` (`retention` by default) (row-level
+ * security lets that job delete across tenants on the tables whose policies name it),  until a batch comes back short; returns the rows handled, or
  * `undefined` when another replica holds the task's lock (it is doing the work).
  */
 export async function runRetentionTask(
@@ -24,11 +27,12 @@ export async function runRetentionTask(
   task: RetentionTask,
   batchSize: number,
   signal?: AbortSignal,
+  job: string = KafkaJobs.Retention,
 ): Promise<number | undefined> {
   let total = 0;
   // Stopping ends the pass between batches; the rest is found on the next one.
   while (!signal?.aborted) {
-    const handled = await dataSource.transaction(async (manager) => {
+    const handled = await inJobTransaction(dataSource, job, async (manager) => {
       const [lock] = await manager.query<[{ locked: boolean }]>(
         'SELECT pg_try_advisory_xact_lock($1) AS locked',
         [task.lockKey],

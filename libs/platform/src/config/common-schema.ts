@@ -37,6 +37,13 @@ export const commonConfigShape = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535),
   DATABASE_URL: postgresUrlSchema,
+  /**
+   * The owner role's URL, for running migrations (then granting the runtime role). Unset in a
+   * production service: its migrate step (Helm Job, compose service) has it instead.
+   */
+  DATABASE_MIGRATION_URL: postgresUrlSchema.optional(),
+  /** The role granted privileges by the migrate step (default: DATABASE_URL's user). */
+  DATABASE_RUNTIME_ROLE: z.string().min(1).max(63).optional(),
   DATABASE_POOL_SIZE: positiveInt(10),
   KAFKA_BROKERS: kafkaBrokersSchema,
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
@@ -113,6 +120,16 @@ export function databaseTimeoutsFrom(config: {
     lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
     idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
   };
+}
+
+/** The role the service runs as: DATABASE_RUNTIME_ROLE, else DATABASE_URL's user. */
+export function runtimeRoleOf(config: {
+  DATABASE_RUNTIME_ROLE?: string;
+  DATABASE_URL?: Secret;
+}): string | undefined {
+  if (config.DATABASE_RUNTIME_ROLE) return config.DATABASE_RUNTIME_ROLE;
+  const user = config.DATABASE_URL ? new URL(config.DATABASE_URL.reveal()).username : '';
+  return user === '' ? undefined : decodeURIComponent(user);
 }
 
 export const commonConfigSchema = z.object(commonConfigShape);

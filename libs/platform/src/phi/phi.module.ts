@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { type OutboxPayloadCipher, RetentionScheduler } from '@caredispatch/kafka';
+import { KafkaJobs, type OutboxPayloadCipher, RetentionScheduler } from '@caredispatch/kafka';
 import {
   BlindIndex,
   columnReencryption,
@@ -80,6 +80,8 @@ class PhiKeyMaintenance implements OnApplicationBootstrap, BeforeApplicationShut
       ],
       intervalMs: settings.config.PHI_KEY_MAINTENANCE_INTERVAL_MS,
       batchSize: settings.batchSize,
+      // Across tenants, on the PHI tables whose policies name this job (phi_data_key has none).
+      job: KafkaJobs.PhiKeyMaintenance,
     });
   }
 

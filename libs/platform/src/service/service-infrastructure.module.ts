@@ -19,6 +19,7 @@ import {
   CreateInboxEvent1764201600001,
   CreateOutboxMessage1764201600000,
   InboxEventEntity,
+  IsolateOutboxTenants1764201600003,
   KafkaModule,
   type KafkaModuleOptions,
   KafkaRuntime,
@@ -36,33 +37,77 @@ import {
   type CommonConfig,
   consumerRetryFrom,
   databaseTimeoutsFrom,
+  runtimeRoleOf,
 } from '../config/common-schema';
 import { ServiceConfigModule } from '../config/config.module';
 import { ConfigError } from '../config/load-config';
 import { type PhiConfig } from '../config/phi-schema';
 import { buildDataSourceOptions } from '../database/data-source-options';
+import {
+  migrateDatabase,
+  pendingMigrations,
+  SchemaBehindError,
+} from '../database/migrate-database';
+import { readWritePrivileges, type RuntimePrivileges } from '../database/runtime-privileges';
 import { HealthModule } from '../health/health.module';
 import { ReadinessRegistry } from '../health/readiness-registry';
 import { OUTBOX_PAYLOAD_COLUMN, outboxPayloadCipher, PhiModule } from '../phi/phi.module';
 
-export interface ServiceInfrastructure {
-  serviceName: string;
+/** A service's database as its migrate step and its runtime both see it. */
+export interface ServiceDatabase {
   /** The service's own entity classes and migrations; the outbox/inbox ones are added here. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
   entities: readonly Function[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
   migrations: readonly Function[];
-  /** Topics (and their .dlq) created at start-up when missing. */
-  topics: readonly string[];
-  /** Present for services with @EventHandler methods. */
-  consumer?: { partitionsConsumedConcurrently?: number; fromBeginning?: boolean };
-  /** False for a service that never writes to the outbox (no relay, no producer). */
+  /** False for a service that never writes to the outbox (no outbox table, relay or producer). */
   produces: boolean;
+  /** True for a service with @EventHandler methods (it records processed ids in an inbox). */
+  consumes: boolean;
+  /** What the runtime role may do per table (readWritePrivileges). */
+  runtimePrivileges?: RuntimePrivileges;
   /**
-   * For a service that stores PHI: its PHI columns (for the re-encryption job). Provides
-   * PhiCipher and BlindIndex and encrypts the outbox payloads. Needs the PHI_* variables.
+   * For a service that stores PHI: its PHI columns (for the re-encryption job). Adds the
+   * phi_data_key table, provides PhiCipher and BlindIndex and encrypts the outbox payloads.
+   * Needs the PHI_* variables.
    */
   phi?: { columns: readonly PhiColumn[] };
+}
+
+export interface ServiceInfrastructure {
+  serviceName: string;
+  database: ServiceDatabase;
+  /** Topics (and their .dlq) created at start-up when missing. */
+  topics: readonly string[];
+  /** Consumer tuning, for services whose database `consumes`. */
+  consumer?: { partitionsConsumedConcurrently?: number; fromBeginning?: boolean };
+}
+
+/** Entities and migrations of `database`, the outbox/inbox/PHI-key ones included, in migration order. */
+export function serviceSchemaOf(database: ServiceDatabase): {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
+  entities: Function[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
+  migrations: Function[];
+} {
+  // Only the tables the service uses: a consumer owns an inbox, a producer an outbox.
+  return {
+    entities: [
+      ...(database.consumes ? [InboxEventEntity] : []),
+      ...(database.produces ? [OutboxMessageEntity] : []),
+      ...(database.phi ? [PhiDataKeyEntity] : []),
+      ...database.entities,
+    ],
+    migrations: [
+      ...(database.produces ? [CreateOutboxMessage1764201600000] : []),
+      ...(database.consumes ? [CreateInboxEvent1764201600001] : []),
+      ...(database.produces
+        ? [ParkOutboxMessage1764201600002, IsolateOutboxTenants1764201600003]
+        : []),
+      ...(database.phi ? [CreatePhiDataKey1764201700000] : []),
+      ...database.migrations,
+    ],
+  };
 }
 
 type InfrastructureConfig = CommonConfig & { KAFKA_CONSUMER_GROUP?: string } & Partial<PhiConfig>;
@@ -117,6 +162,17 @@ function phiConfigOf(config: InfrastructureConfig): PhiConfig {
   return { PHI_KEKS, PHI_KEK_ID, PHI_BLIND_INDEX_KEY, PHI_KEY_MAINTENANCE_INTERVAL_MS };
 }
 
+/** The runtime refuses to serve on a schema its migrations have not reached. */
+@Injectable()
+class SchemaVersionCheck implements OnModuleInit {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    const pending = await pendingMigrations(this.dataSource);
+    if (pending.length > 0) throw new SchemaBehindError(pending);
+  }
+}
+
 /** Cross-variable rules the per-variable schema cannot state. */
 function checkInfrastructureConfig(config: InfrastructureConfig): void {
   const problems: string[] = [];
@@ -143,38 +199,32 @@ function checkInfrastructureConfig(config: InfrastructureConfig): void {
 export class ServiceInfrastructureModule {
   static forRoot(config: InfrastructureConfig, service: ServiceInfrastructure): DynamicModule {
     checkInfrastructureConfig(config);
+    const { database } = service;
     const retention: RetentionSettings = {
       tasks: [
-        ...(service.produces ? [publishedOutboxRetention(config.OUTBOX_RETENTION_HOURS)] : []),
-        ...(service.consumer ? [inboxRetention(config.INBOX_RETENTION_HOURS)] : []),
+        ...(database.produces ? [publishedOutboxRetention(config.OUTBOX_RETENTION_HOURS)] : []),
+        ...(database.consumes ? [inboxRetention(config.INBOX_RETENTION_HOURS)] : []),
       ],
       intervalMs: config.RETENTION_INTERVAL_MS,
       batchSize: config.RETENTION_BATCH_SIZE,
     };
-    // Only the tables the service uses: a consumer owns an inbox, a producer an outbox.
-    const runtimeEntities = [
-      ...(service.consumer ? [InboxEventEntity] : []),
-      ...(service.produces ? [OutboxMessageEntity] : []),
-      ...(service.phi ? [PhiDataKeyEntity] : []),
-    ];
-    const runtimeMigrations = [
-      ...(service.produces ? [CreateOutboxMessage1764201600000] : []),
-      ...(service.consumer ? [CreateInboxEvent1764201600001] : []),
-      ...(service.produces ? [ParkOutboxMessage1764201600002] : []),
-      ...(service.phi ? [CreatePhiDataKey1764201700000] : []),
-    ];
+    const settings = {
+      ...serviceSchemaOf(database),
+      applicationName: service.serviceName,
+      timeouts: databaseTimeoutsFrom(config),
+    };
     const phi =
-      service.phi &&
+      database.phi &&
       PhiModule.forRoot({
         config: phiConfigOf(config),
-        columns: [...(service.produces ? [OUTBOX_PAYLOAD_COLUMN] : []), ...service.phi.columns],
+        columns: [...(database.produces ? [OUTBOX_PAYLOAD_COLUMN] : []), ...database.phi.columns],
         batchSize: config.RETENTION_BATCH_SIZE,
       });
     const kafkaOptions: KafkaModuleOptions = {
       clientId: config.KAFKA_CLIENT_ID ?? service.serviceName,
       brokers: config.KAFKA_BROKERS,
       serviceName: service.serviceName,
-      ...(service.consumer && {
+      ...(database.consumes && {
         consumer: {
           ...service.consumer,
           groupId: config.KAFKA_CONSUMER_GROUP ?? service.serviceName,
@@ -182,7 +232,7 @@ export class ServiceInfrastructureModule {
         },
       }),
       relay:
-        service.produces && config.OUTBOX_RELAY_ENABLED
+        database.produces && config.OUTBOX_RELAY_ENABLED
           ? {
               pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS,
               maxRowFailures: config.OUTBOX_MAX_ROW_FAILURES,
@@ -200,16 +250,27 @@ export class ServiceInfrastructureModule {
       module: ServiceInfrastructureModule,
       imports: [
         ServiceConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(
-          buildDataSourceOptions({
-            url: config.DATABASE_URL.reveal(),
-            poolSize: config.DATABASE_POOL_SIZE,
-            entities: [...runtimeEntities, ...service.entities],
-            migrations: [...runtimeMigrations, ...service.migrations],
-            applicationName: service.serviceName,
-            timeouts: databaseTimeoutsFrom(config),
-          }),
-        ),
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            // The owner's connection exists only while it migrates; the service runs as DATABASE_URL.
+            if (config.DATABASE_MIGRATION_URL) {
+              await migrateDatabase({
+                ...settings,
+                url: config.DATABASE_MIGRATION_URL.reveal(),
+                runtimeRole: runtimeRoleOf(config),
+                privileges: database.runtimePrivileges ?? readWritePrivileges,
+              });
+            }
+            return {
+              ...buildDataSourceOptions({
+                ...settings,
+                url: config.DATABASE_URL.reveal(),
+                poolSize: config.DATABASE_POOL_SIZE,
+              }),
+              migrationsRun: false,
+            };
+          },
+        }),
         HealthModule,
         AuthModule.forRoot(authSettingsFrom(config)),
         ...(phi ? [phi] : []),
@@ -225,6 +286,7 @@ export class ServiceInfrastructureModule {
           : KafkaModule.forRoot(kafkaOptions),
       ],
       providers: [
+        SchemaVersionCheck,
         KafkaReadinessProbe,
         { provide: RETENTION_SETTINGS, useValue: retention },
         KafkaTablesRetention,

@@ -115,12 +115,18 @@ export class Stack {
     const ports = new Map<ServiceName, number>();
     for (const name of SERVICES) ports.set(name, await freePort());
     for (const name of SERVICES) {
-      this.databases.set(name, await ThrowawayDatabase.create(`e2e_${name.replace('-', '_')}`));
+      // Owner and runtime roles as in production: the service migrates through the owner's
+      // short-lived connection, then runs as the runtime role under row-level security.
+      this.databases.set(
+        name,
+        await ThrowawayDatabase.createWithRoles(`e2e_${name.replace('-', '_')}`),
+      );
     }
     const common = (name: ServiceName): Record<string, string> => ({
       NODE_ENV: 'test',
       LOG_LEVEL: this.options.logLevel ?? 'info',
       DATABASE_URL: this.databaseUrl(name),
+      DATABASE_MIGRATION_URL: this.database(name).ownerUrl,
       KAFKA_BROKERS: this.kafkaBrokers,
       KAFKA_CLIENT_ID: `${name}-${this.runId}`,
       KAFKA_CONSUMER_GROUP: `${name}-${this.runId}`,
@@ -193,8 +199,8 @@ export class Stack {
 
   private databaseUrl(name: ServiceName): string {
     const address = this.options.databaseAddress?.[name];
-    if (address === undefined) return this.database(name).url;
-    const url = new URL(this.database(name).url);
+    if (address === undefined) return this.database(name).runtimeUrl;
+    const url = new URL(this.database(name).runtimeUrl);
     url.host = address;
     return url.toString();
   }

@@ -1,9 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * The newest link of each tenant's chain. Appends lock this row (SELECT … FOR UPDATE), which
- * serializes a tenant's appends across consumers and instances without serializing tenants
- * against each other; it also lets verification notice a removed tail.
+ * Formerly the newest link of each tenant's chain, updated on every append. No longer written:
+ * the runtime role may not UPDATE, so appends serialize on a per-tenant advisory lock and read
+ * the head as the newest audit_event row. Kept (additive migrations) until a later migration
+ * drops it; tail removal is caught against the signed tree heads anchored outside the database.
  */
 @Entity({ name: 'audit_chain_head' })
 export class AuditChainHeadEntity {

@@ -141,6 +141,7 @@ describe('audit-log: events from three producers → one causal trail', () => {
       LOG_LEVEL: 'warn',
       HTTP_PORT: String(port),
       DATABASE_URL: database.url,
+      DATABASE_MIGRATION_URL: database.url,
       DATABASE_POOL_SIZE: '4',
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,

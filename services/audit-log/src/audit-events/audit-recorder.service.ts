@@ -64,22 +64,17 @@ export class AuditRecorderService {
       traceId: traceIdOf(envelope.traceparent),
       payload,
     });
-    // Behind the head lock, so a concurrent duplicate of this tenant's event waits and then
-    // conflicts on the event id; the head only moves when the link was appended.
+    // Behind the tenant's chain lock, so a concurrent duplicate of this tenant's event waits and
+    // then conflicts on the event id. INSERT only: the head is the newest row, never updated.
     const appended = await manager.query<unknown[]>(
-      `WITH appended AS (
-         INSERT INTO audit_event
+      `INSERT INTO audit_event
            (id, tenant_id, sequence, event_id, event_type, event_version, topic, "partition",
             "offset", producer, occurred_at, recorded_at, correlation_id, causation_id,
             aggregate_id, ehr_appointment_id, appointment_id, trace_id, payload, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
                  $18, $19, $20, $21)
          ON CONFLICT (event_id) DO NOTHING
-         RETURNING sequence, hash, recorded_at)
-       UPDATE audit_chain_head head
-       SET sequence = appended.sequence, last_hash = appended.hash, updated_at = appended.recorded_at
-       FROM appended WHERE head.tenant_id = $2
-       RETURNING 1`,
+         RETURNING sequence`,
       [
         randomUUID(),
         chained.tenantId,
@@ -123,21 +118,27 @@ export class AuditRecorderService {
   }
 
   /**
-   * Creates the tenant's head on first use, then holds its row lock until the transaction
-   * ends: one append at a time per tenant, so sequence numbers and prev_hash never fork.
+   * Holds the tenant's chain lock until the transaction ends — one append at a time per
+   * tenant, so sequence numbers and prev_hash never fork — and reads the head as the tenant's
+   * newest link (SELECT only: the service's role cannot UPDATE anything).
    */
   private async lockChainHead(manager: EntityManager, tenantId: string): Promise<ChainHead> {
-    // The no-op DO UPDATE takes the row lock and returns the committed head in one round trip.
-    const rows = await manager.query<{ sequence: string; last_hash: string }[]>(
-      `INSERT INTO audit_chain_head (tenant_id, sequence, last_hash, updated_at)
-       VALUES ($1, 0, $2, $3)
-       ON CONFLICT (tenant_id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id
-       RETURNING sequence, last_hash`,
-      [tenantId, GENESIS_HASH, this.clock.now()],
-    );
-    if (rows.length !== 1) throw new Error('audit chain head upsert returned no row');
-    return { sequence: rows[0].sequence, lastHash: rows[0].last_hash };
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `audit-chain:${tenantId}`,
+    ]);
+    return chainHeadOf(manager, tenantId);
   }
+}
+
+/** The tenant's newest link (sequence 0 and the genesis hash before the first event). */
+export async function chainHeadOf(manager: EntityManager, tenantId: string): Promise<ChainHead> {
+  const rows = await manager.query<{ sequence: string; hash: string }[]>(
+    `SELECT sequence, hash FROM audit_event WHERE tenant_id = $1 ORDER BY sequence DESC LIMIT 1`,
+    [tenantId],
+  );
+  return rows.length === 0
+    ? { sequence: '0', lastHash: GENESIS_HASH }
+    : { sequence: rows[0].sequence, lastHash: rows[0].hash };
 }
 
 /** The payload in protobuf's canonical JSON mapping (int64 as strings, enums by name). */

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, MoreThan } from 'typeorm';
+import { DataSource, type EntityManager, In, MoreThan } from 'typeorm';
+
+import { inTenantTransaction } from '@caredispatch/kafka';
 
 import { causalOrder } from '../audit-chain/causal-order';
 import { ChainVerifier, type BrokenLink } from '../audit-chain/hash-chain';
 
-import { AuditChainHeadEntity } from './audit-chain-head.entity';
 import { AuditEventEntity, toChainLink } from './audit-event.entity';
+import { chainHeadOf } from './audit-recorder.service';
 import {
   type AuditTrailEntry,
   type AuditTrailResponse,
@@ -45,13 +47,15 @@ export class AuditTrailService {
    * uuid, which pulls in ehr-gateway events (EHR id only) and messaging events (uuid only).
    */
   async trail(tenantId: string, appointmentId: string): Promise<AuditTrailResponse> {
-    const direct = await this.findByAppointmentIds(tenantId, [appointmentId]);
-    const ids = new Set([appointmentId]);
-    for (const row of direct) {
-      if (row.appointmentId) ids.add(row.appointmentId);
-      if (row.ehrAppointmentId) ids.add(row.ehrAppointmentId);
-    }
-    const rows = ids.size > 1 ? await this.findByAppointmentIds(tenantId, [...ids]) : direct;
+    const rows = await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
+      const direct = await findByAppointmentIds(manager, tenantId, [appointmentId]);
+      const ids = new Set([appointmentId]);
+      for (const row of direct) {
+        if (row.appointmentId) ids.add(row.appointmentId);
+        if (row.ehrAppointmentId) ids.add(row.ehrAppointmentId);
+      }
+      return ids.size > 1 ? findByAppointmentIds(manager, tenantId, [...ids]) : direct;
+    });
     const ordered = causalOrder(
       rows.map((row) => Object.assign(row, { recordedOrder: BigInt(row.sequence) })),
     );
@@ -63,7 +67,7 @@ export class AuditTrailService {
    * appends arriving meanwhile neither break the walk nor disagree with the head.
    */
   verify(tenantId: string): Promise<ChainVerificationResponse> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    const verification = async (manager: EntityManager): Promise<ChainVerificationResponse> => {
       const verifier = new ChainVerifier();
       const result = (broken: BrokenLink | undefined): ChainVerificationResponse => ({
         tenantId,
@@ -85,20 +89,24 @@ export class AuditTrailService {
         if (batch.length < VERIFY_BATCH_SIZE) break;
         after = batch[batch.length - 1].sequence;
       }
-      const head = await manager.findOneBy(AuditChainHeadEntity, { tenantId });
-      return result(verifier.finish(head));
-    });
+      return result(verifier.finish(await chainHeadOf(manager, tenantId)));
+    };
+    return inTenantTransaction(this.dataSource, tenantId, verification, 'REPEATABLE READ');
   }
+}
 
-  private findByAppointmentIds(tenantId: string, ids: string[]): Promise<TrailRow[]> {
-    return this.dataSource.getRepository(AuditEventEntity).find({
-      select: [...TRAIL_COLUMNS],
-      where: [
-        { tenantId, appointmentId: In(ids) },
-        { tenantId, ehrAppointmentId: In(ids) },
-      ],
-    });
-  }
+function findByAppointmentIds(
+  manager: EntityManager,
+  tenantId: string,
+  ids: string[],
+): Promise<TrailRow[]> {
+  return manager.getRepository(AuditEventEntity).find({
+    select: [...TRAIL_COLUMNS],
+    where: [
+      { tenantId, appointmentId: In(ids) },
+      { tenantId, ehrAppointmentId: In(ids) },
+    ],
+  });
 }
 
 function toEntry(row: TrailRow): AuditTrailEntry {

@@ -170,6 +170,7 @@ describe('audit-log: compliance export verified offline against an anchored tree
       LOG_LEVEL: 'warn',
       HTTP_PORT: String(port),
       DATABASE_URL: database.url,
+      DATABASE_MIGRATION_URL: database.url,
       DATABASE_POOL_SIZE: '4',
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 
 import { type Principal } from '@caredispatch/auth';
+import { inTenantTransaction } from '@caredispatch/kafka';
 import { PhiAccessAction, PhiAccessRecorder } from '@caredispatch/phi-access';
 import { SERVICE_CONFIG } from '@caredispatch/platform';
 
@@ -48,7 +49,7 @@ export class ComplianceQueryService {
     limit: number,
     route: string,
   ): Promise<AuditSearchPage> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTenantTransaction(this.dataSource, principal.tenantId, async (manager) => {
       const query = await this.filtered(manager, principal.tenantId, filter);
       if (cursor) query.andWhere('event.sequence > :cursor', { cursor });
       const rows = await query
@@ -94,7 +95,7 @@ export class ComplianceQueryService {
         ? await this.treeHeads.signLatest(principal.tenantId)
         : await this.treeHeads.storedHeadOrNull(principal.tenantId, treeSize);
     const size = treeSize ?? head?.treeSize ?? 0;
-    return this.dataSource.transaction(async (manager) => {
+    return inTenantTransaction(this.dataSource, principal.tenantId, async (manager) => {
       const tree = await this.treeHeads.treeOf(manager, principal.tenantId, size);
       const leaves = await this.exportLeaves(manager, principal.tenantId, filter, size);
       const resources = leaves.map((leaf) => {
@@ -115,7 +116,7 @@ export class ComplianceQueryService {
   }
 
   exportCsv(principal: Principal, filter: AuditFilter, route: string): Promise<string> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTenantTransaction(this.dataSource, principal.tenantId, async (manager) => {
       const leaves = await this.exportLeaves(manager, principal.tenantId, filter, undefined);
       await this.recordExport(principal, filter, route, leaves.length, manager, { format: 'csv' });
       return auditCsv(leaves);

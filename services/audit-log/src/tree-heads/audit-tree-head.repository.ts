@@ -46,10 +46,11 @@ export class AuditTreeHeadRepository {
   /** Tenants whose log has grown past their newest head (or that have none yet). */
   async tenantsDue(manager: EntityManager): Promise<string[]> {
     const rows = await manager.query<{ tenant_id: string }[]>(
-      `SELECT chain.tenant_id FROM audit_chain_head chain
-       WHERE chain.sequence > COALESCE(
-         (SELECT max(head.tree_size) FROM audit_tree_head head WHERE head.tenant_id = chain.tenant_id), 0)
-       ORDER BY chain.tenant_id`,
+      `SELECT log.tenant_id FROM
+         (SELECT tenant_id, max(sequence) AS size FROM audit_event GROUP BY tenant_id) log
+       WHERE log.size > COALESCE(
+         (SELECT max(head.tree_size) FROM audit_tree_head head WHERE head.tenant_id = log.tenant_id), 0)
+       ORDER BY log.tenant_id`,
     );
     return rows.map((row) => row.tenant_id);
   }

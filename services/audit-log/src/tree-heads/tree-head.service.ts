@@ -2,11 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { inJobTransaction, inTenantTransaction } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { type Hash, MerkleTree } from '../audit-chain/merkle-tree';
 import { type SignedTreeHead, type TreeHeadKeyRing } from '../audit-chain/tree-head';
 import { AuditError, AuditErrorCode } from '../audit-events/audit-events.errors';
+import { AuditJobs } from '../audit-events/audit-jobs';
 
 import { TREE_HEAD_ANCHORS, type TreeHeadAnchor } from './anchors/tree-head-anchor.port';
 import { AuditLeafRepository } from './audit-leaf.repository';
@@ -42,10 +44,12 @@ export class TreeHeadService {
    * rewritten underneath is refused rather than blessed with a fresh signature.
    */
   async signLatest(tenantId: string): Promise<SignedTreeHead> {
-    if (await this.leaves.needsBackfill(this.dataSource.manager, tenantId)) {
-      await this.dataSource.transaction((manager) => this.leaves.backfill(manager, tenantId));
-    }
-    return this.dataSource.transaction(async (manager) => {
+    await this.forTenant(tenantId, async (manager) => {
+      if (await this.leaves.needsBackfill(manager, tenantId)) {
+        await this.leaves.backfill(manager, tenantId);
+      }
+    });
+    return this.forTenant(tenantId, async (manager) => {
       // One signer per tenant at a time, so heads are stored in tree-size order.
       await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
         `audit-tree-head:${tenantId}`,
@@ -79,7 +83,11 @@ export class TreeHeadService {
   /** Signs every tenant whose log grew since its last head; one tenant's failure skips only it. */
   async signAllDue(): Promise<number> {
     let signed = 0;
-    for (const tenantId of await this.heads.tenantsDue(this.dataSource.manager)) {
+    // Which tenants grew is a cross-tenant read (the signer job); each head is signed for its tenant.
+    const due = await inJobTransaction(this.dataSource, AuditJobs.TreeHeadSigner, (manager) =>
+      this.heads.tenantsDue(manager),
+    );
+    for (const tenantId of due) {
       try {
         await this.signLatest(tenantId);
         signed += 1;
@@ -92,11 +100,11 @@ export class TreeHeadService {
 
   /** The newest head of `treeSize`, or the newest head at all. */
   async storedHead(tenantId: string, treeSize?: number): Promise<SignedTreeHead> {
-    const manager = this.dataSource.manager;
-    const head =
+    const head = await this.forTenant(tenantId, (manager) =>
       treeSize === undefined
-        ? await this.heads.latest(manager, tenantId)
-        : await this.heads.ofSize(manager, tenantId, treeSize);
+        ? this.heads.latest(manager, tenantId)
+        : this.heads.ofSize(manager, tenantId, treeSize),
+    );
     if (!head) {
       throw new AuditError(AuditErrorCode.TreeHeadNotFound, 'No signed tree head of that size');
     }
@@ -104,7 +112,7 @@ export class TreeHeadService {
   }
 
   async storedHeadOrNull(tenantId: string, treeSize: number): Promise<SignedTreeHead | null> {
-    return this.heads.ofSize(this.dataSource.manager, tenantId, treeSize);
+    return this.forTenant(tenantId, (manager) => this.heads.ofSize(manager, tenantId, treeSize));
   }
 
   /** A tree over the first `treeSize` leaves, for proofs. */
@@ -122,7 +130,9 @@ export class TreeHeadService {
     if (first > second) {
       throw new AuditError(AuditErrorCode.InvalidQuery, 'first must not exceed second');
     }
-    const tree = await this.treeOf(this.dataSource.manager, tenantId, second);
+    const tree = await this.forTenant(tenantId, (manager) =>
+      this.treeOf(manager, tenantId, second),
+    );
     return tree.consistencyProof(first, second);
   }
 
@@ -131,7 +141,17 @@ export class TreeHeadService {
     eventId: string,
     treeSize: number,
   ): Promise<InclusionProof> {
-    const manager = this.dataSource.manager;
+    return this.forTenant(tenantId, (manager) =>
+      this.inclusionProofIn(manager, tenantId, eventId, treeSize),
+    );
+  }
+
+  private async inclusionProofIn(
+    manager: EntityManager,
+    tenantId: string,
+    eventId: string,
+    treeSize: number,
+  ): Promise<InclusionProof> {
     const leaves = await manager.query<{ sequence: string; leaf_hash: Buffer }[]>(
       `SELECT sequence, leaf_hash FROM audit_event_leaf WHERE tenant_id = $1 AND event_id = $2`,
       [tenantId, eventId],
@@ -154,12 +174,18 @@ export class TreeHeadService {
     };
   }
 
+  /** The tenant's newest audit_event sequence (audit_chain_head is no longer written). */
   private async logSize(manager: EntityManager, tenantId: string): Promise<number> {
     const rows = await manager.query<{ sequence: string }[]>(
-      'SELECT sequence FROM audit_chain_head WHERE tenant_id = $1',
+      'SELECT sequence FROM audit_event WHERE tenant_id = $1 ORDER BY sequence DESC LIMIT 1',
       [tenantId],
     );
     const row = rows.at(0);
     return row ? Number(row.sequence) : 0;
+  }
+
+  /** The audit tables are tenant-scoped (row-level security): every read names its tenant. */
+  private forTenant<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return inTenantTransaction(this.dataSource, tenantId, work);
   }
 }

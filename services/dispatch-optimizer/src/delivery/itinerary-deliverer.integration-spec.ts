@@ -108,6 +108,7 @@ describe(ItineraryDeliverer.name, () => {
     await dataSource.query('TRUNCATE itinerary_delivery, coordinator_notice, outbox_message');
     const config = dispatchOptimizerConfigSchema.parse({
       DATABASE_URL: database.url,
+      DATABASE_MIGRATION_URL: database.url,
       KAFKA_BROKERS: '127.0.0.1:9092',
       // No HTTP route is authenticated here: the issuer is never reached.
       OIDC_ISSUER_URL: 'http://127.0.0.1:1/unused-issuer',

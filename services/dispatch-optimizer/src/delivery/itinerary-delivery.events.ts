@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
 import { ItineraryChannel as ContractChannel } from '@caredispatch/contracts';
-import { OutboxWriter } from '@caredispatch/kafka';
+import { OutboxWriter, scopeTransactionToTenant } from '@caredispatch/kafka';
 
 import { type ItineraryChannelKind } from '../roster/roster.model';
 
@@ -27,6 +27,9 @@ export class ItineraryDeliveryEvents {
     claim: ClaimedDelivery,
     channel: ItineraryChannelKind,
   ): Promise<void> {
+    // dispatch's own tables are not under row-level security yet; the outbox is, and a plan
+    // or delivery transaction may come from a cross-tenant loop: scope it to the event's tenant.
+    await scopeTransactionToTenant(manager, claim.tenantId);
     await this.outbox.append(manager, {
       type: 'ItineraryDeliveredV1',
       tenantId: claim.tenantId,
@@ -36,6 +39,7 @@ export class ItineraryDeliveryEvents {
   }
 
   async failed(manager: EntityManager, claim: ClaimedDelivery, errorCode: string): Promise<void> {
+    await scopeTransactionToTenant(manager, claim.tenantId);
     await this.outbox.append(manager, {
       type: 'ItineraryDeliveryFailedV1',
       tenantId: claim.tenantId,

@@ -7,7 +7,7 @@ import {
   RescheduleReason,
   timestampFromDate,
 } from '@caredispatch/contracts';
-import { OutboxWriter } from '@caredispatch/kafka';
+import { OutboxWriter, scopeTransactionToTenant } from '@caredispatch/kafka';
 
 import type { CallOutOutcome } from '../call-outs/call-out.model';
 import type { PlanChangeCause, PlanKind, PlanVersion, ProviderDayKey } from './plan.model';
@@ -38,6 +38,9 @@ export class PlanEvents {
     callOut: CallOutOutcome | null,
   ): Promise<void> {
     const cause = plan.cause;
+    // dispatch's own tables are not under row-level security yet; the outbox is, and a plan
+    // or delivery transaction may come from a cross-tenant loop: scope it to the event's tenant.
+    await scopeTransactionToTenant(manager, plan.tenantId);
     await this.outbox.append(manager, {
       type: 'DispatchPlanPublishedV1',
       tenantId: plan.tenantId,
@@ -93,6 +96,7 @@ export class PlanEvents {
     appointment: { appointmentId: string; requestedStart: string },
     callOutId: string | null,
   ): Promise<void> {
+    await scopeTransactionToTenant(manager, plan.tenantId);
     await this.outbox.append(manager, {
       type: 'PatientRescheduleNeededV1',
       tenantId: plan.tenantId,

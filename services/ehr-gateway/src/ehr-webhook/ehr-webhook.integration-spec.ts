@@ -68,6 +68,7 @@ describe(EhrWebhookController.name, () => {
     const port = await freePort();
     const config = loadEhrGatewayConfig({
       DATABASE_URL: database.url,
+      DATABASE_MIGRATION_URL: database.url,
       KAFKA_BROKERS: brokers.join(','),
       HTTP_PORT: String(port),
       EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret }),

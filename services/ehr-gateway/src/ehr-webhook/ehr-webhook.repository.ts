@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-import { OutboxWriter } from '@caredispatch/kafka';
+import {
+  inJobTransaction,
+  inTenantTransaction,
+  KafkaJobs,
+  OutboxWriter,
+} from '@caredispatch/kafka';
 
 import { type EhrAppointmentEvent } from './appointment-events';
 import { AppointmentStateEntity } from './appointment-state.entity';
@@ -62,32 +67,39 @@ export class EhrWebhookRepository {
 
   /** Cheap early check; the primary key inside the transaction is what actually guarantees it. */
   async isKnownDelivery(tenantId: string, webhookId: string): Promise<boolean> {
-    return this.dataSource.manager.exists(WebhookDeliveryEntity, {
-      where: { tenantId, webhookId },
-    });
+    return inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      manager.exists(WebhookDeliveryEntity, { where: { tenantId, webhookId } }),
+    );
   }
 
   /**
    * Runs `work` in one transaction: webhook id row, appointment state and outbox row commit
    * together or not at all. `work` must depend only on what it reads, because a lost race
-   * on a first sighting reruns it.
+   * on a first sighting reruns it. Row-level security scopes it to `tenantId`.
    */
-  async inTransaction<T>(work: (transaction: DeliveryTransaction) => Promise<T>): Promise<T> {
+  async inTransaction<T>(
+    tenantId: string,
+    work: (transaction: DeliveryTransaction) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.dataSource.transaction((manager) => work(this.bind(manager)));
+        return await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+          work(this.bind(manager)),
+        );
       } catch (error) {
         if (!(error instanceof FirstSightingRaceLost) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
   }
 
-  /** Deletes up to `limit` expired webhook ids; returns how many were deleted. */
+  /** Deletes up to `limit` expired webhook ids of every tenant (as the retention job). */
   async pruneExpiredDeliveries(now: Date, limit: number): Promise<number> {
-    const deleted: unknown = await this.dataSource.query(
-      `DELETE FROM ehr_webhook_delivery WHERE ctid IN (
-         SELECT ctid FROM ehr_webhook_delivery WHERE expires_at < $1 LIMIT $2)`,
-      [now, limit],
+    const deleted: unknown = await inJobTransaction(this.dataSource, KafkaJobs.Retention, (m) =>
+      m.query(
+        `DELETE FROM ehr_webhook_delivery WHERE ctid IN (
+           SELECT ctid FROM ehr_webhook_delivery WHERE expires_at < $1 LIMIT $2)`,
+        [now, limit],
+      ),
     );
     // pg returns [rows, rowCount] for DELETE through TypeORM's query().
     return Array.isArray(deleted) && typeof deleted[1] === 'number' ? deleted[1] : 0;

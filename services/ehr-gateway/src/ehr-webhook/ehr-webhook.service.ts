@@ -138,7 +138,7 @@ export class EhrWebhookService {
   ): Promise<WebhookReceiptDto> {
     const appointmentKey = { tenantId, ehrAppointmentId: normalized.ehrAppointmentId };
     const webhookTimestamp = new Date(signature.timestamp * 1000);
-    return this.repository.inTransaction(async (transaction) => {
+    return this.repository.inTransaction(tenantId, async (transaction) => {
       const known = await transaction.lockState(appointmentKey);
       const { change, nextState } = classifyAppointmentChange(known, normalized);
       // State first: for a first sighting the INSERT is what serializes concurrent deliveries,

@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
+import { inJobTransaction, inTenantTransaction } from '@caredispatch/kafka';
 import { PhiCipher } from '@caredispatch/phi-crypto';
 
 import { messageField } from './message-phi';
 import { MessageState, parseMessageState } from './message-state';
 import { MessageChannel, MessageEntity, MessagePurpose } from './message.entity';
+import { MessagingJobs } from './messaging-jobs';
 
 /** NOTIFY channel that wakes the sender as soon as a queued message commits. */
 export const MESSAGE_DUE_CHANNEL = 'message_due';
@@ -116,7 +118,8 @@ const WITH_LATEST_REVISION = `
  * All SQL on `message` and `appointment_revision`. Methods taking an EntityManager run in
  * the caller's transaction (so outbox rows commit with them); the sender's claim methods are
  * single statements and commit on their own — that commit is what makes a claim visible to
- * crash recovery.
+ * crash recovery. Row-level security: claims run as the sender job across tenants; anything
+ * about one claimed message runs scoped to its tenant.
  */
 @Injectable()
 export class MessageRepository {
@@ -234,9 +237,10 @@ export class MessageRepository {
    * it first), hence the inner join.
    */
   async claimDue(now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]> {
-    const rows = await rowsOf<ClaimedRow>(
-      this.dataSource.manager,
-      `WITH due AS (
+    const rows = await this.asSender((manager) =>
+      rowsOf<ClaimedRow>(
+        manager,
+        `WITH due AS (
          SELECT m.id FROM message m
          JOIN appointment_revision r ON r.tenant_id = m.tenant_id AND r.appointment_id = m.appointment_id
          WHERE m.state = 'queued' AND m.next_attempt_at <= $1
@@ -252,7 +256,8 @@ export class MessageRepository {
          FROM due WHERE m.id = due.id
          RETURNING m.*)
        ${WITH_LATEST_REVISION}`,
-      [now, new Date(now.getTime() + leaseMs), limit],
+        [now, new Date(now.getTime() + leaseMs), limit],
+      ),
     );
     return Promise.all(rows.map((row) => this.toClaimed(row)));
   }
@@ -262,9 +267,10 @@ export class MessageRepository {
    * unknown — so they can be reconciled with the provider before anything is re-sent.
    */
   async claimExpiredLeases(now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]> {
-    const rows = await rowsOf<ClaimedRow>(
-      this.dataSource.manager,
-      `WITH expired AS (
+    const rows = await this.asSender((manager) =>
+      rowsOf<ClaimedRow>(
+        manager,
+        `WITH expired AS (
          SELECT id FROM message
          WHERE state = 'sending' AND lease_expires_at <= $1
          ORDER BY lease_expires_at
@@ -276,7 +282,8 @@ export class MessageRepository {
          FROM expired WHERE m.id = expired.id
          RETURNING m.*)
        ${WITH_LATEST_REVISION}`,
-      [now, new Date(now.getTime() + leaseMs), limit],
+        [now, new Date(now.getTime() + leaseMs), limit],
+      ),
     );
     return Promise.all(rows.map((row) => this.toClaimed(row)));
   }
@@ -351,12 +358,14 @@ export class MessageRepository {
     errorCode: string,
     now: Date,
   ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE message
+    await this.forTenantOf(claim, (manager) =>
+      manager.query(
+        `UPDATE message
        SET state = 'queued', next_attempt_at = $3, error_code = $4, updated_at = $5,
            claim_token = NULL, lease_expires_at = NULL
        WHERE id = $1 AND claim_token = $2 AND state = 'sending'`,
-      [claim.id, claim.claimToken, nextAttemptAt, errorCode, now],
+        [claim.id, claim.claimToken, nextAttemptAt, errorCode, now],
+      ),
     );
   }
 
@@ -371,20 +380,24 @@ export class MessageRepository {
     errorCode: string | null,
     now: Date,
   ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE message SET lease_expires_at = $3, error_code = COALESCE($4, error_code), updated_at = $5
+    await this.forTenantOf(claim, (manager) =>
+      manager.query(
+        `UPDATE message SET lease_expires_at = $3, error_code = COALESCE($4, error_code), updated_at = $5
        WHERE id = $1 AND claim_token = $2 AND state = 'sending'`,
-      [claim.id, claim.claimToken, reconcileAt, errorCode, now],
+        [claim.id, claim.claimToken, reconcileAt, errorCode, now],
+      ),
     );
   }
 
   /** Which of these provider ids already belong to a message. */
   async knownProviderMessageIds(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await rowsOf<{ provider_message_id: string }>(
-      this.dataSource.manager,
-      `SELECT provider_message_id FROM message WHERE provider_message_id = ANY($1::text[])`,
-      [ids],
+    const rows = await this.asSender((manager) =>
+      rowsOf<{ provider_message_id: string }>(
+        manager,
+        `SELECT provider_message_id FROM message WHERE provider_message_id = ANY($1::text[])`,
+        [ids],
+      ),
     );
     return new Set(rows.map((row) => row.provider_message_id));
   }
@@ -427,14 +440,17 @@ export class MessageRepository {
    * recorded yet: each is the provider's word that it accepted one of the message's attempts.
    */
   async unrecordedProviderIdsReportedFor(messageId: string): Promise<string[]> {
-    const rows = await rowsOf<{ provider_message_id: string }>(
-      this.dataSource.manager,
-      `SELECT e.provider_message_id FROM early_status_callback e
-       WHERE e.message_id = $1
-         AND NOT EXISTS (SELECT 1 FROM message m WHERE m.provider_message_id = e.provider_message_id)
-       GROUP BY e.provider_message_id
-       ORDER BY min(e.received_at)`,
-      [messageId],
+    // Across tenants: another tenant's message may hold a reported id (as the sender job).
+    const rows = await this.asSender((manager) =>
+      rowsOf<{ provider_message_id: string }>(
+        manager,
+        `SELECT e.provider_message_id FROM early_status_callback e
+         WHERE e.message_id = $1
+           AND NOT EXISTS (SELECT 1 FROM message m WHERE m.provider_message_id = e.provider_message_id)
+         GROUP BY e.provider_message_id
+         ORDER BY min(e.received_at)`,
+        [messageId],
+      ),
     );
     return rows.map((row) => row.provider_message_id);
   }
@@ -492,10 +508,8 @@ export class MessageRepository {
   }
 
   async findById(id: string): Promise<MessageEntity | undefined> {
-    const rows = await rowsOf<MessageRow>(
-      this.dataSource.manager,
-      `SELECT * FROM message WHERE id = $1`,
-      [id],
+    const rows = await this.asSender((manager) =>
+      rowsOf<MessageRow>(manager, `SELECT * FROM message WHERE id = $1`, [id]),
     );
     return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
   }
@@ -525,6 +539,19 @@ export class MessageRepository {
         row.body,
       ),
     };
+  }
+
+  /** A statement of the sender's, across tenants (row-level security names the job). */
+  private asSender<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return inJobTransaction(this.dataSource, MessagingJobs.Sender, work);
+  }
+
+  /** A statement about one claimed message, scoped to its tenant. */
+  private forTenantOf<T>(
+    claim: ClaimedMessage,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return inTenantTransaction(this.dataSource, claim.tenantId, work);
   }
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { context, propagation, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DataSource } from 'typeorm';
 
-import { backoffDelayMs } from '@caredispatch/kafka';
+import { backoffDelayMs, inTenantTransaction } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
@@ -214,7 +214,7 @@ export class MessageSender {
     providerMessageId: string,
     how: string,
   ): Promise<void> {
-    const recorded = await this.dataSource.transaction(async (manager) => {
+    const recorded = await inTenantTransaction(this.dataSource, claim.tenantId, async (manager) => {
       await this.messages.lockProviderMessageId(manager, providerMessageId);
       const message = await this.messages.markSent(
         manager,
@@ -240,7 +240,7 @@ export class MessageSender {
     decision: Exclude<DispatchDecision, { action: 'send' }>,
   ): Promise<void> {
     const state = decision.action === 'expire' ? MessageState.Expired : MessageState.Cancelled;
-    await this.dataSource.transaction(async (manager) => {
+    await inTenantTransaction(this.dataSource, claim.tenantId, async (manager) => {
       const message = await this.messages.abandon(manager, claim, state, this.clock.now());
       if (!message) return;
       if (decision.action === 'withdraw') {
@@ -259,7 +259,7 @@ export class MessageSender {
   }
 
   private async recordFailed(claim: ClaimedMessage, errorCode: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTenantTransaction(this.dataSource, claim.tenantId, async (manager) => {
       const message = await this.messages.markFailed(manager, claim, errorCode, this.clock.now());
       if (!message) return;
       await this.events.failed(manager, message, {

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { inJobTransaction, scopeTransactionToTenant } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { MessageRepository } from '../message/message.repository';
+import { MessagingJobs } from '../message/messaging-jobs';
 import { ProviderStatusRecorder } from '../message/provider-status-recorder';
 
 import { type TwilioStatusCallback } from './dto/twilio-status-callback.dto';
@@ -35,34 +37,41 @@ export class TwilioStatusService {
   /** Only for callbacks whose signature has been verified (TwilioSignatureGuard). */
   async apply(callback: TwilioStatusCallback): Promise<StatusUpdateOutcome> {
     const transition = transitionForTwilioStatus(callback.messageStatus);
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      await this.messages.lockProviderMessageId(manager, callback.messageSid);
-      const message = await this.messages.lockByProviderMessageId(manager, callback.messageSid);
-      if (!message) {
-        if (transition) {
-          await this.messages.storeEarlyStatus(
-            manager,
-            callback.messageSid,
-            {
-              providerStatus: callback.messageStatus,
-              transition,
-              errorCode: callback.errorCode,
-              messageId: callback.messageId,
-            },
-            this.clock.now(),
-          );
+    // The callback names the provider's id, not the tenant: the lookup runs as the status job,
+    // and once the message is found the rest is scoped to its tenant.
+    const outcome = await inJobTransaction(
+      this.dataSource,
+      MessagingJobs.TwilioStatus,
+      async (manager) => {
+        await this.messages.lockProviderMessageId(manager, callback.messageSid);
+        const message = await this.messages.lockByProviderMessageId(manager, callback.messageSid);
+        if (!message) {
+          if (transition) {
+            await this.messages.storeEarlyStatus(
+              manager,
+              callback.messageSid,
+              {
+                providerStatus: callback.messageStatus,
+                transition,
+                errorCode: callback.errorCode,
+                messageId: callback.messageId,
+              },
+              this.clock.now(),
+            );
+          }
+          return { outcome: StatusUpdateOutcome.Deferred, messageId: undefined, state: undefined };
         }
-        return { outcome: StatusUpdateOutcome.Deferred, messageId: undefined, state: undefined };
-      }
-      const next = await this.statuses.apply(manager, message, {
-        transition,
-        providerMessageId: callback.messageSid,
-        errorCode: callback.errorCode,
-      });
-      return next
-        ? { outcome: StatusUpdateOutcome.Applied, messageId: message.id, state: next }
-        : { outcome: StatusUpdateOutcome.Ignored, messageId: message.id, state: message.state };
-    });
+        await scopeTransactionToTenant(manager, message.tenantId);
+        const next = await this.statuses.apply(manager, message, {
+          transition,
+          providerMessageId: callback.messageSid,
+          errorCode: callback.errorCode,
+        });
+        return next
+          ? { outcome: StatusUpdateOutcome.Applied, messageId: message.id, state: next }
+          : { outcome: StatusUpdateOutcome.Ignored, messageId: message.id, state: message.state };
+      },
+    );
     this.logger.log({
       message: 'status callback',
       outcome: outcome.outcome,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import { isUuid } from '@caredispatch/contracts';
+import { inTenantTransaction } from '@caredispatch/kafka';
 
 import { LocationEntity } from '../directory/location.entity';
 import { ProviderEntity } from '../directory/provider.entity';
@@ -14,7 +15,7 @@ import { type AppointmentResponse } from './dto/appointment.response';
 
 @Injectable()
 export class AppointmentQueryService {
-  constructor(@InjectEntityManager() private readonly manager: EntityManager) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Scoped to the caller's tenant (and provider or locations): another tenant's or an
@@ -32,15 +33,12 @@ export class AppointmentQueryService {
         'Appointment id must be a UUID (scheduling id)',
       );
     }
-    const appointment = await this.manager.findOneBy(AppointmentEntity, {
-      tenantId,
-      id: appointmentId,
-    });
-    if (!appointment || !(await this.withinScope(appointment, scope))) throw appointmentNotFound();
-    const location = await this.manager.findOneByOrFail(LocationEntity, {
-      tenantId,
-      id: appointment.locationId,
-    });
+    // Row-level security scopes the reads too; the tenant filters stay as the first line.
+    const found = await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      this.findWithinScope(manager, scope, appointmentId),
+    );
+    if (!found) throw appointmentNotFound();
+    const { appointment, location } = found;
     return {
       id: appointment.id,
       tenantId: appointment.tenantId,
@@ -57,11 +55,27 @@ export class AppointmentQueryService {
     };
   }
 
+  private async findWithinScope(
+    manager: EntityManager,
+    scope: AppointmentReaderScope,
+    appointmentId: string,
+  ): Promise<{ appointment: AppointmentEntity; location: LocationEntity } | undefined> {
+    const { tenantId } = scope;
+    const appointment = await manager.findOneBy(AppointmentEntity, { tenantId, id: appointmentId });
+    if (!appointment || !(await this.withinScope(manager, appointment, scope))) return undefined;
+    const location = await manager.findOneByOrFail(LocationEntity, {
+      tenantId,
+      id: appointment.locationId,
+    });
+    return { appointment, location };
+  }
+
   /**
    * The token's provider id may be scheduling's provider id or the EHR's practitioner id
    * (what an IdP's directory usually holds); location ids are scheduling's.
    */
   private async withinScope(
+    manager: EntityManager,
     appointment: AppointmentEntity,
     scope: AppointmentReaderScope,
   ): Promise<boolean> {
@@ -70,7 +84,7 @@ export class AppointmentQueryService {
     }
     if (scope.providerId === undefined) return true;
     if (appointment.providerId === null) return false;
-    const provider = await this.manager.findOneBy(ProviderEntity, {
+    const provider = await manager.findOneBy(ProviderEntity, {
       tenantId: scope.tenantId,
       id: appointment.providerId,
     });

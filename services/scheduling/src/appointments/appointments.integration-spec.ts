@@ -152,6 +152,7 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
       LOG_LEVEL: 'warn',
       HTTP_PORT: String(port),
       DATABASE_URL: database.url,
+      DATABASE_MIGRATION_URL: database.url,
       DATABASE_POOL_SIZE: '4',
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,

@@ -1,0 +1,8 @@
+/**
+ * audit-log's cross-tenant job (`app.job`; see @caredispatch/kafka's transaction scope): the
+ * tree-head scheduler finds the tenants whose log grew since their last signed head. It only
+ * reads; each head is then signed, stored and anchored in a transaction of its own tenant.
+ */
+export const AuditJobs = {
+  TreeHeadSigner: 'audit-tree-head',
+} as const;

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+
+import { Client } from 'pg';
+
+import { migrateDatabase, serviceSchemaOf } from '@caredispatch/platform';
+import {
+  observeTenantIsolation,
+  tenantTablesWithoutForcedRls,
+  ThrowawayDatabase,
+} from '@caredispatch/testing';
+
+import { auditLogPrivileges } from '../audit-events/audit-log-privileges';
+import { auditLogDatabase } from '../entities';
+
+const AUDIT_TABLES = ['audit_event', 'audit_chain_head'];
+
+/** Issue 8, acceptance 4: what the audit-log process may do to its own tables. */
+describe('audit-log runtime role', () => {
+  let database: ThrowawayDatabase;
+
+  beforeAll(async () => {
+    database = await ThrowawayDatabase.createWithRoles('audit_log_role');
+    await migrateDatabase({
+      ...serviceSchemaOf(auditLogDatabase),
+      url: database.ownerUrl,
+      applicationName: 'audit-log-role-test',
+      runtimeRole: database.roles?.runtime,
+      privileges: auditLogPrivileges,
+    });
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  /** SQLSTATE of `sql` run as the runtime role with tenant-a set ('ok' when it succeeded). */
+  async function asRuntime(sql: string): Promise<string> {
+    const client = new Client({ connectionString: database.runtimeUrl });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('app.tenant_id', 'tenant-a', true)`);
+      const outcome = await client.query(sql).then(
+        () => 'ok',
+        (error: unknown) => String((error as { code?: unknown }).code),
+      );
+      await client.query('ROLLBACK');
+      return outcome;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it.each(AUDIT_TABLES)(
+    'should refuse UPDATE, DELETE, TRUNCATE, ALTER and DROP on %s with permission errors',
+    async (table) => {
+      const attempts = {
+        update: await asRuntime(`UPDATE ${table} SET tenant_id = tenant_id`),
+        delete: await asRuntime(`DELETE FROM ${table}`),
+        truncate: await asRuntime(`TRUNCATE ${table}`),
+        alter: await asRuntime(`ALTER TABLE ${table} DISABLE TRIGGER ALL`),
+        drop: await asRuntime(`DROP TABLE ${table}`),
+      };
+
+      expect(attempts).toEqual({
+        update: '42501',
+        delete: '42501',
+        truncate: '42501',
+        alter: '42501',
+        drop: '42501',
+      });
+    },
+  );
+
+  it('should own nothing and bypass nothing', async () => {
+    const [role] = await database.query<{ superuser: boolean; bypass: boolean; owned: number }>(
+      `SELECT r.rolsuper AS superuser, r.rolbypassrls AS bypass,
+              (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid) AS owned
+         FROM pg_roles r WHERE r.rolname = $1`,
+      [database.roles?.runtime],
+    );
+
+    expect(role).toEqual({ superuser: false, bypass: false, owned: 0 });
+  });
+
+  it('should append and read its own tenant’s events under forced row-level security', async () => {
+    const sut = await observeTenantIsolation(
+      database.runtimeUrl,
+      {
+        table: 'audit_event',
+        insert: (tenantId) => ({
+          sql: `INSERT INTO audit_event
+                  (id, tenant_id, sequence, event_id, event_type, event_version, topic, "partition",
+                   "offset", producer, occurred_at, recorded_at, correlation_id, aggregate_id,
+                   payload, prev_hash, hash)
+                VALUES ($1, $2, 1, $3, 'T', 1, 't', 0, 0, 'p', now(), now(), 'c', 'a', '{}', 'x', 'y')`,
+          params: [randomUUID(), tenantId, randomUUID()],
+        }),
+      },
+      { a: 'tenant-a', b: 'tenant-b' },
+    );
+
+    expect(await tenantTablesWithoutForcedRls(database.url)).toEqual([]);
+    expect(sut).toEqual({
+      tenantsSeenAsA: ['tenant-a'],
+      rowsSeenWithoutTenant: 0,
+      foreignInsertError: '42501',
+      unscopedInsertError: '42501',
+    });
+  });
+});

@@ -1,0 +1,46 @@
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
+
+import {
+  disableTenantIsolation,
+  enableTenantIsolation,
+  KafkaJobs,
+  type TenantIsolation,
+} from '@caredispatch/kafka';
+
+import { MessagingJobs } from '../message/messaging-jobs';
+
+/**
+ * Row-level security on messaging's tenant tables. The consumer works for the event's tenant;
+ * the sender claims across tenants and the status callback looks up by provider id (each
+ * then scopes to the message's tenant); retention scrubs bodies of every tenant.
+ * `early_status_callback` is not tenant-scoped: it holds a provider id and a status only,
+ * received before anyone knows whose message it is.
+ */
+const TABLES: readonly TenantIsolation[] = [
+  {
+    table: 'message',
+    jobs: {
+      [MessagingJobs.Sender]: ['SELECT', 'UPDATE'],
+      [MessagingJobs.TwilioStatus]: ['SELECT', 'UPDATE'],
+      [KafkaJobs.Retention]: ['SELECT', 'UPDATE'],
+      [KafkaJobs.PhiKeyMaintenance]: ['SELECT', 'UPDATE'],
+    },
+  },
+  { table: 'appointment_revision', jobs: { [MessagingJobs.Sender]: ['SELECT'] } },
+];
+
+export class IsolateMessagingTenants1796000000000 implements MigrationInterface {
+  name = 'IsolateMessagingTenants1796000000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    for (const spec of TABLES) {
+      for (const statement of enableTenantIsolation(spec)) await queryRunner.query(statement);
+    }
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    for (const spec of TABLES) {
+      for (const statement of disableTenantIsolation(spec)) await queryRunner.query(statement);
+    }
+  }
+}
