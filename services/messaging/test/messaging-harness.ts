@@ -39,8 +39,9 @@ export interface ProducedAt {
 }
 
 /**
- * The messaging service in-process against real PostgreSQL (a throwaway database), the real
- * broker (a private consumer group that skips history) and the Twilio stand-in.
+ * The messaging service in-process against real PostgreSQL (a throwaway database with owner
+ * and runtime roles), the real broker (a private consumer group that skips history) and the
+ * Twilio stand-in. `query` reads as the superuser, past row-level security.
  */
 export class MessagingHarness {
   readonly twilio = new TwilioStandIn();
@@ -60,7 +61,9 @@ export class MessagingHarness {
   ) {}
 
   async start(): Promise<void> {
-    this.database = await ThrowawayDatabase.create('messaging_it');
+    // As production runs it: migrated by the owner role, running as the runtime role under
+    // row-level security (a superuser would bypass the policies and hide a path they block).
+    this.database = await ThrowawayDatabase.createWithRoles('messaging_it');
     const { baseUrl: twilioUrl } = await this.twilio.start();
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
@@ -68,8 +71,8 @@ export class MessagingHarness {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       HTTP_PORT: String(port),
-      DATABASE_URL: this.database.url,
-      DATABASE_MIGRATION_URL: this.database.url,
+      DATABASE_URL: this.database.runtimeUrl,
+      DATABASE_MIGRATION_URL: this.database.ownerUrl,
       DATABASE_POOL_SIZE: '5',
       KAFKA_BROKERS: BROKERS.join(','),
       KAFKA_CLIENT_ID: 'messaging-it',

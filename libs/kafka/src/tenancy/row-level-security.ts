@@ -1,6 +1,11 @@
 import { JOB_SETTING, TENANT_SETTING } from './transaction-scope';
 
-type Command = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+/**
+ * What a cross-tenant job may do on a table. `LOCK` is `SELECT … FOR UPDATE / FOR SHARE` of rows
+ * the job reads but never changes: PostgreSQL checks a locked row against the table's UPDATE
+ * policies too, so a job with SELECT alone silently locks (and so returns) no row at all.
+ */
+type Command = 'SELECT' | 'LOCK' | 'INSERT' | 'UPDATE' | 'DELETE';
 
 export interface TenantIsolation {
   readonly table: string;
@@ -9,7 +14,7 @@ export interface TenantIsolation {
   /**
    * Cross-tenant jobs (`app.job`) and the commands each may run on this table. PostgreSQL
    * also applies SELECT policies to the rows an UPDATE or DELETE reads, so a job that
-   * updates or deletes needs SELECT as well.
+   * updates, deletes or locks needs SELECT as well.
    */
   readonly jobs?: Readonly<Record<string, readonly Command[]>>;
 }
@@ -34,26 +39,42 @@ export function enableTenantIsolation(spec: TenantIsolation): string[] {
        USING (${column} = ${currentTenant}) WITH CHECK (${column} = ${currentTenant})`,
   ];
   for (const command of ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const) {
-    const jobs = Object.entries(spec.jobs ?? {})
-      .filter(([, commands]) => commands.includes(command))
-      .map(([job]) => job)
-      .sort();
+    const jobs = jobsWith(spec, command);
     if (jobs.length === 0) continue;
-    const allowed = `${currentJob} IN (${jobs.map((job) => `'${job.replace(/'/g, "''")}'`).join(', ')})`;
+    const allowed = jobIn(jobs);
     const using = command === 'INSERT' ? '' : ` USING (${allowed})`;
     const check = command === 'INSERT' || command === 'UPDATE' ? ` WITH CHECK (${allowed})` : '';
     statements.push(
       `CREATE POLICY cross_tenant_jobs_${command.toLowerCase()} ON ${table} FOR ${command}${using}${check}`,
     );
   }
+  const lockers = jobsWith(spec, 'LOCK');
+  if (lockers.length > 0) {
+    // An UPDATE policy whose check admits no new row: its USING lets the job lock rows (row
+    // locks consult UPDATE policies), and a real UPDATE by the job fails the check (42501).
+    statements.push(
+      `CREATE POLICY cross_tenant_jobs_lock ON ${table} FOR UPDATE USING (${jobIn(lockers)}) WITH CHECK (false)`,
+    );
+  }
   return statements;
+}
+
+function jobsWith(spec: TenantIsolation, command: Command): string[] {
+  return Object.entries(spec.jobs ?? {})
+    .filter(([, commands]) => commands.includes(command))
+    .map(([job]) => job)
+    .sort();
+}
+
+function jobIn(jobs: readonly string[]): string {
+  return `${currentJob} IN (${jobs.map((job) => `'${job.replace(/'/g, "''")}'`).join(', ')})`;
 }
 
 /** Reverses enableTenantIsolation (for a migration's `down`). */
 export function disableTenantIsolation(spec: TenantIsolation): string[] {
   const table = `"${spec.table}"`;
   return [
-    ...['select', 'insert', 'update', 'delete'].map(
+    ...['select', 'insert', 'update', 'delete', 'lock'].map(
       (command) => `DROP POLICY IF EXISTS cross_tenant_jobs_${command} ON ${table}`,
     ),
     `DROP POLICY IF EXISTS tenant_isolation ON ${table}`,

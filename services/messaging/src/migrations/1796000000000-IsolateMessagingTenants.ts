@@ -11,8 +11,9 @@ import { MessagingJobs } from '../message/messaging-jobs';
 
 /**
  * Row-level security on messaging's tenant tables. The consumer works for the event's tenant;
- * the sender claims across tenants and the status callback looks up by provider id (each
- * then scopes to the message's tenant); retention scrubs bodies of every tenant.
+ * the sender claims across tenants (locking, never changing, the revision rows) and the status
+ * callback looks up by provider id (each then scopes to the message's tenant); retention scrubs
+ * bodies of every tenant.
  * `early_status_callback` is not tenant-scoped: it holds a provider id and a status only,
  * received before anyone knows whose message it is.
  */
@@ -26,7 +27,9 @@ const TABLES: readonly TenantIsolation[] = [
       [KafkaJobs.PhiKeyMaintenance]: ['SELECT', 'UPDATE'],
     },
   },
-  { table: 'appointment_revision', jobs: { [MessagingJobs.Sender]: ['SELECT'] } },
+  // The sender's claim holds the revision row FOR SHARE while it claims (a concurrent revision
+  // waits), so it locks rows it never changes.
+  { table: 'appointment_revision', jobs: { [MessagingJobs.Sender]: ['SELECT', 'LOCK'] } },
 ];
 
 export class IsolateMessagingTenants1796000000000 implements MigrationInterface {

@@ -35,7 +35,7 @@ describe('messaging row-level security', () => {
     expect(await tenantTablesWithoutForcedRls(database.url)).toEqual(['phi_data_key']);
   });
 
-  it('should show the runtime role only the set tenant’s rows, and let the sender job read all of them but write none', async () => {
+  it('should show the runtime role only the set tenant’s rows, and let the sender job read and lock all of them but write none', async () => {
     const sut = await observeTenantIsolation(
       database.runtimeUrl,
       {
@@ -50,6 +50,9 @@ describe('messaging row-level security', () => {
     );
     const asSender = await runAsJob(database.runtimeUrl, MessagingJobs.Sender, [
       'SELECT DISTINCT tenant_id FROM appointment_revision ORDER BY 1',
+      // The claim holds revision rows FOR SHARE: a lock that saw no row would claim nothing.
+      'SELECT tenant_id FROM appointment_revision ORDER BY 1 FOR SHARE',
+      'UPDATE appointment_revision SET revision = revision + 1 RETURNING tenant_id',
       `INSERT INTO appointment_revision (tenant_id, appointment_id, revision, updated_at)
        VALUES ('tenant-a', gen_random_uuid(), 1, now())`,
     ]);
@@ -60,6 +63,11 @@ describe('messaging row-level security', () => {
       foreignInsertError: '42501',
       unscopedInsertError: '42501',
     });
-    expect(asSender).toEqual([['tenant-a', 'tenant-b'], '42501']);
+    expect(asSender).toEqual([
+      ['tenant-a', 'tenant-b'],
+      ['tenant-a', 'tenant-b'],
+      '42501',
+      '42501',
+    ]);
   });
 });
