@@ -15,6 +15,9 @@ fi
 log "starting PostgreSQL and Kafka"
 bash deploy/local/up.sh
 
+log "Chromium for the browser tests"
+bash scripts/ensure-chromium.sh
+
 log "generated contracts are up to date"
 bash scripts/generate-contracts.sh --check
 
