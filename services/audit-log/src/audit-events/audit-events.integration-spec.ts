@@ -118,7 +118,7 @@ describe('audit-log: events from three producers → one causal trail', () => {
   }
 
   beforeAll(async () => {
-    database = await ThrowawayDatabase.create('caredispatch_audit_log_it');
+    database = await ThrowawayDatabase.createWithRoles('caredispatch_audit_log_it');
     const kafka = new Kafka({ clientId: 'audit-log-it', brokers, logLevel: logLevel.NOTHING });
     const groupId = `audit-log-it-${randomUUID()}`;
     // Start the fresh group at the topics' current end rather than replaying every other
@@ -140,8 +140,9 @@ describe('audit-log: events from three producers → one causal trail', () => {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       HTTP_PORT: String(port),
-      DATABASE_URL: database.url,
-      DATABASE_MIGRATION_URL: database.url,
+      // The runtime role under row-level security, migrated by the owner (as in production).
+      DATABASE_URL: database.runtimeUrl,
+      DATABASE_MIGRATION_URL: database.ownerUrl,
       DATABASE_POOL_SIZE: '4',
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,

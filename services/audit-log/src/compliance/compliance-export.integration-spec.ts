@@ -148,7 +148,7 @@ describe('audit-log: compliance export verified offline against an anchored tree
 
   beforeAll(async () => {
     [database, idp, anchorDirectory] = await Promise.all([
-      ThrowawayDatabase.create('caredispatch_audit_compliance_it'),
+      ThrowawayDatabase.createWithRoles('caredispatch_audit_compliance_it'),
       TestIdentityProvider.start(),
       mkdtemp(join(tmpdir(), 'audit-anchor-')),
     ]);
@@ -169,8 +169,9 @@ describe('audit-log: compliance export verified offline against an anchored tree
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       HTTP_PORT: String(port),
-      DATABASE_URL: database.url,
-      DATABASE_MIGRATION_URL: database.url,
+      // The runtime role under row-level security, migrated by the owner (as in production).
+      DATABASE_URL: database.runtimeUrl,
+      DATABASE_MIGRATION_URL: database.ownerUrl,
       DATABASE_POOL_SIZE: '4',
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,

@@ -64,11 +64,12 @@ describe(EhrWebhookController.name, () => {
   const recorder = new TopicRecorder(brokers);
 
   beforeAll(async () => {
-    database = await ThrowawayDatabase.create('ehr_gateway_it');
+    database = await ThrowawayDatabase.createWithRoles('ehr_gateway_it');
     const port = await freePort();
     const config = loadEhrGatewayConfig({
-      DATABASE_URL: database.url,
-      DATABASE_MIGRATION_URL: database.url,
+      // The runtime role under row-level security, migrated by the owner (as in production).
+      DATABASE_URL: database.runtimeUrl,
+      DATABASE_MIGRATION_URL: database.ownerUrl,
       KAFKA_BROKERS: brokers.join(','),
       HTTP_PORT: String(port),
       EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret }),

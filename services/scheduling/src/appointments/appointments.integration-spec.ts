@@ -130,7 +130,7 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
   }
 
   beforeAll(async () => {
-    database = await ThrowawayDatabase.create('caredispatch_scheduling_it');
+    database = await ThrowawayDatabase.createWithRoles('caredispatch_scheduling_it');
     const kafka = new Kafka({ clientId: 'scheduling-it', brokers, logLevel: logLevel.NOTHING });
     const groupId = `scheduling-it-${randomUUID()}`;
     // A fresh group would otherwise replay the whole topic (every other test's tenants) into
@@ -151,8 +151,9 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       HTTP_PORT: String(port),
-      DATABASE_URL: database.url,
-      DATABASE_MIGRATION_URL: database.url,
+      // The runtime role under row-level security, migrated by the owner (as in production).
+      DATABASE_URL: database.runtimeUrl,
+      DATABASE_MIGRATION_URL: database.ownerUrl,
       DATABASE_POOL_SIZE: '4',
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,
