@@ -81,7 +81,7 @@ export class DispatchHarness {
 
   async start(): Promise<void> {
     this.identity = await TestIdentityProvider.start();
-    this.database = await ThrowawayDatabase.create('dispatch_it');
+    this.database = await ThrowawayDatabase.createWithRoles('dispatch_it');
     const { baseUrl: mapsUrl } = await this.maps.start();
     const { apiUrl: slackUrl } = await this.slack.start();
     const port = await freePort();
@@ -90,8 +90,9 @@ export class DispatchHarness {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.DISPATCH_IT_LOG_LEVEL ?? 'silent',
       HTTP_PORT: String(port),
-      DATABASE_URL: this.database.url,
-      DATABASE_MIGRATION_URL: this.database.url,
+      // The runtime role (its outbox under row-level security), migrated by the owner role.
+      DATABASE_URL: this.database.runtimeUrl,
+      DATABASE_MIGRATION_URL: this.database.ownerUrl,
       DATABASE_POOL_SIZE: '5',
       KAFKA_BROKERS: BROKERS.join(','),
       KAFKA_CLIENT_ID: 'dispatch-it',
