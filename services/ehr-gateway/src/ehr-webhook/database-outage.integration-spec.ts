@@ -21,6 +21,7 @@ import { EhrWebhookController } from './ehr-webhook.controller';
 import { ehrWebhookErrors } from './ehr-webhook.errors';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const POOL_SIZE = 3;
 
 /**
  * The real service reaches its throwaway database through a loopback proxy the test cuts: an
@@ -30,6 +31,7 @@ const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 describe(`${EhrWebhookController.name} during a database outage`, () => {
   const tenantId = `it-${randomBytes(4).toString('hex')}`;
   const secret = newWebhookSecret();
+  const coldTenantId = `it-${randomBytes(4).toString('hex')}`;
   let database: ThrowawayDatabase;
   let link: TcpProxy;
   let app: INestApplication;
@@ -45,9 +47,11 @@ describe(`${EhrWebhookController.name} during a database outage`, () => {
       DATABASE_URL: url.toString(),
       KAFKA_BROKERS: brokers.join(','),
       HTTP_PORT: String(port),
-      EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret }),
+      EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret, [coldTenantId]: secret }),
       // Short, so the unresponsive-database case ends quickly.
       DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      // Fewer connections than concurrent deliveries: the herd after an outage, in small.
+      DATABASE_POOL_SIZE: String(POOL_SIZE),
       ...phiEnvironment(),
       ...OFFLINE_OIDC_ENVIRONMENT,
     });
@@ -73,8 +77,12 @@ describe(`${EhrWebhookController.name} during a database outage`, () => {
     readonly body: unknown;
   }
 
-  async function post(body: string, headers: Record<string, string>): Promise<Reply> {
-    const response = await fetch(`${baseUrl}/v1/tenants/${tenantId}/webhooks/fhir`, {
+  async function post(
+    body: string,
+    headers: Record<string, string>,
+    tenant = tenantId,
+  ): Promise<Reply> {
+    const response = await fetch(`${baseUrl}/v1/tenants/${tenant}/webhooks/fhir`, {
       method: 'POST',
       body,
       headers,
@@ -134,5 +142,17 @@ describe(`${EhrWebhookController.name} during a database outage`, () => {
     expect(during).toMatchObject(temporarilyUnavailable);
     expect(retried).toMatchObject({ status: 202, body: { status: 'accepted' } });
     expect(await stored(delivery.headers['webhook-id'])).toBe(1);
+  });
+
+  it("should accept a burst of first deliveries larger than its connection pool (the tenant's data key not yet loaded)", async () => {
+    // A cold data-key cache, as after a start, a restart or the key's cache expiry: the
+    // deliveries' transactions need the key their outbox payloads are sealed with.
+    const burst = Array.from({ length: POOL_SIZE * 4 }, () => newDelivery());
+
+    const replies = await Promise.all(
+      burst.map((delivery) => post(delivery.body, delivery.headers, coldTenantId)),
+    );
+
+    expect(replies.map((reply) => reply.status)).toEqual(burst.map(() => 202));
   });
 });
