@@ -251,25 +251,38 @@ async function drain(
   return false;
 }
 
-/** Unpublished outbox rows plus texts still queued or in flight. */
+/**
+ * Unpublished outbox rows plus texts still queued or in flight. messaging's share counts only
+ * this run's appointments: what it does for the appointments other stacks' scheduling made of
+ * this run's EHR events (see textsOf) is theirs, and may trail in for minutes under load.
+ */
 async function backlogOf(stack: Stack, tenantId: string): Promise<number> {
+  const ours = await ourAppointmentIds(stack, tenantId);
   let backlog = 0;
   for (const service of PRODUCERS) {
-    const rows = await stack
-      .database(service)
-      .query<{ count: string }>(
-        'SELECT count(*) AS count FROM outbox_message WHERE tenant_id = $1 AND published_at IS NULL',
-        [tenantId],
-      );
+    const rows = await stack.database(service).query<{ count: string }>(
+      `SELECT count(*) AS count FROM outbox_message
+          WHERE tenant_id = $1 AND published_at IS NULL
+            AND ($2::text[] IS NULL OR message_key = ANY($2::text[]))`,
+      [tenantId, service === 'messaging' ? ours : null],
+    );
     backlog += Number(rows[0]?.count ?? 0);
   }
-  const sending = await stack
-    .database('messaging')
-    .query<{ count: string }>(
-      "SELECT count(*) AS count FROM message WHERE tenant_id = $1 AND state IN ('queued', 'sending')",
-      [tenantId],
-    );
+  const sending = await stack.database('messaging').query<{ count: string }>(
+    `SELECT count(*) AS count FROM message
+      WHERE tenant_id = $1 AND state IN ('queued', 'sending') AND appointment_id::text = ANY($2::text[])`,
+    [tenantId, ours],
+  );
   return backlog + Number(sending[0]?.count ?? 0);
+}
+
+async function ourAppointmentIds(stack: Stack, tenantId: string): Promise<string[]> {
+  const rows = await stack
+    .database('scheduling')
+    .query<{ id: string }>('SELECT id::text AS id FROM appointment WHERE tenant_id = $1', [
+      tenantId,
+    ]);
+  return rows.map((row) => row.id);
 }
 
 async function collectEvidence(
@@ -320,11 +333,16 @@ async function collectEvidence(
         atMessaging && atMessaging.revision >= row.revision ? atMessaging.updated_at : undefined,
     };
   });
+  // messaging's events about other stacks' appointments (see textsOf) are theirs to audit.
   const produced = new Set<string>();
   for (const service of PRODUCERS) {
     const events = await stack.database(service).query<{
       event_id: string;
-    }>('SELECT event_id::text AS event_id FROM outbox_message WHERE tenant_id = $1', [tenantId]);
+    }>(
+      `SELECT event_id::text AS event_id FROM outbox_message
+        WHERE tenant_id = $1 AND ($2::text[] IS NULL OR message_key = ANY($2::text[]))`,
+      [tenantId, service === 'messaging' ? rows.map((row) => row.id) : null],
+    );
     for (const event of events) produced.add(event.event_id.toLowerCase());
   }
   const audited = await stack
@@ -346,11 +364,15 @@ async function collectEvidence(
 /**
  * The texts at this run's stand-in that this run's pipeline caused, each with when messaging
  * decided to send it (the claim of its message's newest attempt). Stacks on the shared broker
- * consume each other's events: this messaging texts other runs' (same-numbered) patients, and
- * another run's scheduling turns this run's EHR events into appointments of its own (other
- * ids, this tenant), which this messaging then texts too. Left out: texts a message recorded
- * for another tenant or for an appointment this run's scheduling does not hold. A text no
- * message recorded stays in: it may be our duplicate.
+ * consume each other's events: this messaging texts other runs' patients, and another run's
+ * scheduling turns this run's EHR events into appointments of its own (other ids, this
+ * tenant), which this messaging then texts too — to this run's patients' numbers. Each text
+ * is matched to the message that sent it by the `messageId` of its status callback URL (by
+ * its SID when it has none): a message row exists before its first attempt, while the SID is
+ * recorded only once Twilio's answer is in, so a foreign text still in flight when the
+ * evidence is taken is not mistaken for ours. Left out: texts of a message recorded for
+ * another tenant or for an appointment this run's scheduling does not hold. A text no message
+ * accounts for stays in: it may be our duplicate.
  */
 async function textsOf(
   stack: Stack,
@@ -358,19 +380,27 @@ async function textsOf(
   ourAppointments: ReadonlySet<string>,
 ): Promise<{ texts: SentText[]; leftOut: number }> {
   const rows = await stack.database('messaging').query<{
-    provider_message_id: string;
+    id: string;
+    provider_message_id: string | null;
     tenant_id: string;
     appointment_id: string;
     last_attempt_at: Date | null;
   }>(
-    `SELECT provider_message_id, tenant_id, appointment_id::text AS appointment_id, last_attempt_at
-       FROM message WHERE provider_message_id IS NOT NULL`,
+    `SELECT id::text AS id, provider_message_id, tenant_id, appointment_id::text AS appointment_id,
+            last_attempt_at
+       FROM message`,
   );
-  const recordedBy = new Map(rows.map((row) => [row.provider_message_id, row]));
+  const byId = new Map(rows.map((row) => [row.id.toLowerCase(), row]));
+  const bySid = new Map(
+    rows.flatMap((row) =>
+      row.provider_message_id === null ? [] : [[row.provider_message_id, row] as const],
+    ),
+  );
   const texts: SentText[] = [];
   let leftOut = 0;
   for (const message of stack.twilio.messages()) {
-    const recorded = recordedBy.get(message.sid);
+    const messageId = messageIdOf(message.statusCallback);
+    const recorded = (messageId && byId.get(messageId)) || bySid.get(message.sid);
     if (
       recorded &&
       (recorded.tenant_id !== tenantId || !ourAppointments.has(recorded.appointment_id))
@@ -386,6 +416,16 @@ async function textsOf(
     });
   }
   return { texts, leftOut };
+}
+
+/** messaging's status callback URL names the message: `…/twilio/status?messageId=<uuid>`. */
+function messageIdOf(statusCallback: string | null): string | undefined {
+  if (statusCallback === null) return undefined;
+  try {
+    return new URL(statusCallback).searchParams.get('messageId')?.toLowerCase() ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function verifyAuditChain(stack: Stack, tenantId: string): Promise<boolean> {

@@ -1,10 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 
-import { ConfigResourceTypes } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
 import {
   createTestDataSource,
   readTopic,
+  TEST_BROKERS,
   testKafka,
   uniqueName,
   waitFor,
@@ -17,7 +19,7 @@ import { kafkaEntities, kafkaMigrations } from '../migrations';
 import { listParkedOutboxMessages, unparkOutboxMessages } from './outbox-parking';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
 const DATABASE = 'caredispatch_kafka_test_outbox_failures';
@@ -210,8 +212,10 @@ describe(`${OutboxRelay.name} under failures`, () => {
     const topic = uniqueName('test.outbox-slow.v1');
     await ensureTopics(admin, [topic]);
     const id = await stage(topic, randomUUID(), Buffer.from('late'));
+    const broker = connectionCountingKafka();
     // A deadline no broker answer can meet: every round is cut short.
     const impatient = newRelay({
+      kafka: broker.kafka,
       sendTimeoutMs: 1,
       failureBackoff: { baseDelayMs: 20, maxDelayMs: 50 },
     });
@@ -219,6 +223,9 @@ describe(`${OutboxRelay.name} under failures`, () => {
     await impatient.start();
     await waitFor(async () => (await row(id)).attempts >= 3, 'three committed, timed-out rounds');
     await impatient.stop();
+    // kafkajs retries an abandoned send, reconnecting after the relay disconnected its
+    // producer; stop() must leave none of those connections open.
+    await waitFor(() => broker.openSockets() === 0, 'every broker connection to close');
     expect(await row(id)).toMatchObject({ published: false, parked: false, failed_attempts: 0 });
     expect((await row(id)).last_error).toContain('OutboxSendTimeoutError');
     await newRelay().start();
@@ -260,3 +267,20 @@ describe(`${OutboxRelay.name} under failures`, () => {
     expect(sut.status().listening).toBe(true);
   });
 });
+
+/** A Kafka client whose broker connections the test can count. */
+function connectionCountingKafka(): { kafka: Kafka; openSockets: () => number } {
+  const open = new Set<Socket>();
+  const kafka = new Kafka({
+    clientId: uniqueName('counted'),
+    brokers: TEST_BROKERS,
+    logLevel: logLevel.NOTHING,
+    socketFactory: ({ host, port, onConnect }) => {
+      const socket = connect({ host, port }, onConnect);
+      open.add(socket);
+      socket.once('close', () => open.delete(socket));
+      return socket;
+    },
+  });
+  return { kafka, openSockets: () => open.size };
+}

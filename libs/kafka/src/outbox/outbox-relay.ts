@@ -120,6 +120,8 @@ export class OutboxRelay {
   private lastFailure: string | undefined;
   private parked = 0;
   private parkedRefreshedAt = 0;
+  /** Disconnects of dropped producers still waiting for an abandoned send to settle. */
+  private readonly lateDisconnects = new Set<Promise<void>>();
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? new Logger(OutboxRelay.name);
@@ -169,6 +171,7 @@ export class OutboxRelay {
     if (this.consecutiveFailures === 0) await this.flush(this.options.stopTimeoutMs ?? 10_000);
     await this.listening;
     await this.dropProducer();
+    await this.awaitLateDisconnects(this.options.stopTimeoutMs ?? 10_000);
   }
 
   isReady(): boolean {
@@ -359,8 +362,9 @@ export class OutboxRelay {
     deadline: number,
   ): Promise<PublishFailure | undefined> {
     let timer: NodeJS.Timeout | undefined;
+    let sending: Promise<unknown> | undefined;
     try {
-      const sending = producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
+      sending = producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
       // A send abandoned at the deadline may still complete: its rows are sent again and
       // the consumers' inbox drops the copies.
       sending.catch(() => undefined);
@@ -376,7 +380,7 @@ export class OutboxRelay {
       const failure = classifyPublishFailure(error);
       // After a failed or abandoned send the idempotent producer's sequence numbers may no
       // longer match the broker's: start over with a fresh producer id.
-      if (failure.kind === 'transient') await this.dropProducer();
+      if (failure.kind === 'transient') await this.dropProducer(sending);
       return failure;
     } finally {
       clearTimeout(timer);
@@ -410,10 +414,38 @@ export class OutboxRelay {
     return producer;
   }
 
-  private async dropProducer(): Promise<void> {
+  /**
+   * Disconnects the current producer. kafkajs goes on retrying a send abandoned at its
+   * deadline, and reconnects to do so even after `disconnect()`: once such a send settles,
+   * the producer is disconnected again, or the sockets it reopened outlive it (a leak per
+   * timed-out round, and what kept the test process from exiting).
+   */
+  private async dropProducer(inFlight?: Promise<unknown>): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
-    await producer?.disconnect().catch(() => undefined);
+    if (!producer) return;
+    await producer.disconnect().catch(() => undefined);
+    if (!inFlight) return;
+    const late: Promise<void> = inFlight
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => producer.disconnect())
+      .catch(() => undefined)
+      .finally(() => this.lateDisconnects.delete(late));
+    this.lateDisconnects.add(late);
+  }
+
+  /** Bounded: kafkajs's own retries end an abandoned send, but shutdown must not hang on one. */
+  private async awaitLateDisconnects(timeoutMs: number): Promise<void> {
+    if (this.lateDisconnects.size === 0) return;
+    const controller = new AbortController();
+    await Promise.race([
+      Promise.all([...this.lateDisconnects]),
+      sleep(timeoutMs, controller.signal),
+    ]);
+    controller.abort();
   }
 
   private async refreshParked(force: boolean): Promise<void> {

@@ -47,6 +47,17 @@ export class OutboxWriter {
   constructor(private readonly options: OutboxWriterOptions) {}
 
   /**
+   * Call BEFORE opening a transaction that will append for `tenantId` where many requests run
+   * at once (an HTTP edge). Sealing a payload may load the tenant's data key through its own
+   * pooled connection; inside a transaction that is a second connection per request, and
+   * once the open transactions hold the whole pool they all wait for the key and none gets
+   * it (every request fails after the pool's wait timeout, again and again under load).
+   */
+  async prepare(tenantId: string): Promise<void> {
+    await this.options.payloadCipher?.prepare?.(tenantId);
+  }
+
+  /**
    * Stages `event` for publication in the caller's transaction: it is published if and only
    * if that transaction commits. Append AFTER the state change that locks the aggregate row,
    * so two transactions on one aggregate take outbox sequence numbers in commit order and

@@ -68,6 +68,14 @@ export class PhiCipher {
     return stored === null ? null : this.decryptText(field, stored);
   }
 
+  /**
+   * Loads (or creates) and unwraps the tenant's current data key, so encrypting for it right
+   * after needs no key-store round trip (and no database connection) for a while.
+   */
+  async prepareToEncrypt(tenantId: string): Promise<void> {
+    await this.dataKey(await this.currentKey(tenantId));
+  }
+
   async encryptBytes(field: PhiField, plaintext: Uint8Array): Promise<Buffer> {
     const key = await this.currentKey(field.tenantId);
     const sealed = sealBytes(await this.dataKey(key), plaintext, fieldAad(field));

@@ -16,7 +16,11 @@ import pino from 'pino';
 import { configureHttpApp } from '../http/create-http-app';
 import { JsonLogger, PHI_FIELD_NAMES } from '../logging/json-logger';
 
-import { AllExceptionsFilter, type ErrorBody } from './all-exceptions.filter';
+import {
+  AllExceptionsFilter,
+  type ErrorBody,
+  TEMPORARILY_UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from './all-exceptions.filter';
 import { DomainError, domainErrors } from './domain-error';
 
 enum ClinicErrorCode {
@@ -43,6 +47,11 @@ class QueryFailedError extends Error {
   readonly code = '23505';
 }
 
+/** What node-postgres reports when PostgreSQL drops the connection mid-query. */
+class ConnectionResetError extends Error {
+  readonly code = 'ECONNRESET';
+}
+
 @Controller('probe')
 class ProbeController {
   @Get('own')
@@ -65,6 +74,18 @@ class ProbeController {
     throw new QueryFailedError(
       `duplicate key value violates unique constraint: (phone)=(${PATIENT_PHONE}) for ${PATIENT_NAME}`,
     );
+  }
+
+  @Get('database-gone')
+  databaseGone(): never {
+    throw Object.assign(new Error('Query failed'), {
+      driverError: new ConnectionResetError('read ECONNRESET'),
+    });
+  }
+
+  @Get('pool-exhausted')
+  poolExhausted(): never {
+    throw new Error('timeout exceeded when trying to connect');
   }
 
   @Get('framework-5xx')
@@ -120,9 +141,13 @@ describe(AllExceptionsFilter.name, () => {
     await app.close();
   });
 
-  async function get(path: string): Promise<Reply> {
+  async function get(path: string): Promise<Reply & { retryAfter: string | null }> {
     const response = await fetch(`${baseUrl}/probe/${path}`);
-    return { status: response.status, body: (await response.json()) as ErrorBody };
+    return {
+      status: response.status,
+      body: (await response.json()) as ErrorBody,
+      retryAfter: response.headers.get('retry-after'),
+    };
   }
 
   function logLineWith(errorId: string | undefined): Record<string, unknown> | undefined {
@@ -134,6 +159,7 @@ describe(AllExceptionsFilter.name, () => {
 
     expect(sut).toEqual({
       status: 404,
+      retryAfter: null,
       body: {
         error: {
           code: 'CLINIC_NOT_FOUND',
@@ -209,5 +235,36 @@ describe(AllExceptionsFilter.name, () => {
       errorId: expect.any(String) as unknown,
     });
     expect(logLineWith(sut.body.error.errorId)).toBeDefined();
+  });
+
+  it.each([
+    ['the database connection is reset', 'database-gone', 'ECONNRESET'],
+    ['no pooled connection frees up in time', 'pool-exhausted', 'pg-connection'],
+  ])(
+    'should answer 503 with Retry-After when %s, so the client retries',
+    async (_case, path, rule) => {
+      const sut = await get(path);
+
+      expect(sut).toMatchObject({
+        status: 503,
+        retryAfter: String(TEMPORARILY_UNAVAILABLE_RETRY_AFTER_SECONDS),
+        body: {
+          error: {
+            code: 'TEMPORARILY_UNAVAILABLE',
+            message: expect.any(String) as unknown,
+            errorId: expect.any(String) as unknown,
+          },
+        },
+      });
+      expect(logLineWith(sut.body.error.errorId)).toEqual(
+        expect.objectContaining({ level: 40, status: 503, failureRule: rule }),
+      );
+    },
+  );
+
+  it('should give no Retry-After to an error no rule recognises', async () => {
+    const sut = await get('unknown');
+
+    expect(sut).toMatchObject({ status: 500, retryAfter: null });
   });
 });

@@ -10,6 +10,8 @@ import {
 } from '@nestjs/common';
 import { type Request, type Response } from 'express';
 
+import { diagnoseFailure } from '@caredispatch/kafka';
+
 import { DomainError, type DomainErrorMapping } from './domain-error';
 import { diagnosisOf } from './error-diagnosis';
 
@@ -26,9 +28,20 @@ export interface ErrorBody {
 interface Rendered {
   status: number;
   body: ErrorBody;
+  /** Set with 503 for a failure that clears by itself: when the client should try again. */
+  retryAfterSeconds?: number;
+  /** Which failure-class rule recognised a transient failure (ids only, for the log). */
+  failureRule?: string;
 }
 
 const INTERNAL: ErrorBody['error'] = { code: 'INTERNAL', message: 'Internal error' };
+
+/**
+ * Short on purpose: the failures behind it (a database restarting or failing over, a
+ * connection pool saturated right after one) clear in seconds, and a sender that honours
+ * Retry-After should not wait out its own, longer backoff.
+ */
+export const TEMPORARILY_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 /**
  * The one error format of every service. The service's own domain errors keep their code
@@ -48,17 +61,22 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (rendered.status >= 500) {
       const errorId = randomUUID();
       rendered.body.error.errorId = errorId;
-      this.logger.error(
-        {
-          errorId,
-          status: rendered.status,
-          route: routeOf(http.getRequest<Request>()),
-          ...diagnosisOf(exception),
-        },
-        'request failed',
-      );
+      const line = {
+        errorId,
+        status: rendered.status,
+        route: routeOf(http.getRequest<Request>()),
+        ...diagnosisOf(exception),
+        ...(rendered.failureRule !== undefined && { failureRule: rendered.failureRule }),
+      };
+      // An outage answers every request this way; readiness reports it, one warn per request suffices.
+      if (rendered.retryAfterSeconds === undefined) this.logger.error(line, 'request failed');
+      else this.logger.warn(line, 'request failed, temporarily unavailable');
     }
-    http.getResponse<Response>().status(rendered.status).json(rendered.body);
+    const response = http.getResponse<Response>();
+    if (rendered.retryAfterSeconds !== undefined) {
+      response.setHeader('Retry-After', String(rendered.retryAfterSeconds));
+    }
+    response.status(rendered.status).json(rendered.body);
   }
 
   private render(exception: unknown): Rendered {
@@ -76,8 +94,32 @@ export class AllExceptionsFilter implements ExceptionFilter {
         body: { error: { code: httpCode(status), message: httpMessage(exception) } },
       };
     }
-    return bodyParserFailure(exception) ?? internal();
+    return bodyParserFailure(exception) ?? temporarilyUnavailable(exception) ?? internal();
   }
+}
+
+/**
+ * A failure recognised as transient (database unreachable or restarting, connection reset,
+ * pool wait timed out, serialization failure, lock or statement timeout — see the failure
+ * classes in @caredispatch/kafka) is 503 with Retry-After, so the client retries: the same
+ * request will succeed once it clears (a commit whose answer was lost meets the route's own
+ * idempotency, e.g. the webhook id). An error no rule recognises stays a 500: unlike the
+ * consumer, the edge does not presume a bug transient.
+ */
+function temporarilyUnavailable(exception: unknown): Rendered | undefined {
+  const { failureClass, rule } = diagnoseFailure(exception);
+  if (failureClass !== 'transient' || rule === 'unknown') return undefined;
+  return {
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    body: {
+      error: {
+        code: 'TEMPORARILY_UNAVAILABLE',
+        message: 'A dependency of this service is temporarily unavailable; retry later',
+      },
+    },
+    retryAfterSeconds: TEMPORARILY_UNAVAILABLE_RETRY_AFTER_SECONDS,
+    failureRule: rule,
+  };
 }
 
 /** `instanceof` on a generic class narrows to DomainError<any>; this keeps the code a string. */

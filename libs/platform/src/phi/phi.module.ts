@@ -44,6 +44,7 @@ export function outboxPayloadCipher(cipher: PhiCipher): OutboxPayloadCipher {
     rowKey: row.eventId,
   });
   return {
+    prepare: (tenantId) => cipher.prepareToEncrypt(tenantId),
     seal: (row, payload) => cipher.encryptBytes(field(row), payload),
     open: (row, stored) => cipher.decryptBytes(field(row), stored),
   };

@@ -73,6 +73,14 @@ export class EhrWebhookRepository {
   }
 
   /**
+   * Everything the tenant's transaction will need beyond its own connection (the data key its
+   * outbox payload is sealed with), loaded before it opens: see OutboxWriter.prepare.
+   */
+  async prepareToPublish(tenantId: string): Promise<void> {
+    await this.outbox.prepare(tenantId);
+  }
+
+  /**
    * Runs `work` in one transaction: webhook id row, appointment state and outbox row commit
    * together or not at all. `work` must depend only on what it reads, because a lost race
    * on a first sighting reruns it. Row-level security scopes it to `tenantId`.

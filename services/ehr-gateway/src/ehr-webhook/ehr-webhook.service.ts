@@ -130,12 +130,13 @@ export class EhrWebhookService {
     }
   }
 
-  private recordOnce(
+  private async recordOnce(
     tenantId: string,
     signature: WebhookSignatureHeaders,
     normalized: NormalizedAppointment,
     correlationId: string,
   ): Promise<WebhookReceiptDto> {
+    await this.repository.prepareToPublish(tenantId);
     const appointmentKey = { tenantId, ehrAppointmentId: normalized.ehrAppointmentId };
     const webhookTimestamp = new Date(signature.timestamp * 1000);
     return this.repository.inTransaction(tenantId, async (transaction) => {
