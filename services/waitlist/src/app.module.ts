@@ -1,8 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { Topics } from '@caredispatch/contracts';
 import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { type WaitlistConfig } from './config';
+import { waitlistEntities, waitlistMigrations } from './entities';
+import { WaitlistModule } from './waitlist.module';
 
 export const SERVICE_NAME = 'waitlist';
 
@@ -12,15 +15,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        // No business events yet (a later issue); the relay and its producer are in place so
-        // the service is wired like the others and readiness covers Kafka.
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
-          entities: [],
-          migrations: [],
+          entities: waitlistEntities,
+          migrations: waitlistMigrations,
+          consumer: {},
           produces: true,
-          topics: [],
+          topics: [Topics.SchedulingAppointmentV1, Topics.WaitlistSlotV1],
         }),
+        WaitlistModule,
       ],
     };
   }

@@ -208,9 +208,11 @@ describe(rankCandidates.name, () => {
     const window = fc
       .tuple(hhmm, hhmm)
       .map(([a, b]) => (a <= b ? { from: a, until: b } : { from: b, until: a }));
-    const day = fc.integer({ min: 0, max: 20 }).map((offset) =>
-      DateTime.fromISO('2026-11-25', { zone: ZONE }).plus({ days: offset }).toISODate(),
-    );
+    const day = fc
+      .integer({ min: 0, max: 20 })
+      .map((offset) =>
+        DateTime.fromISO('2026-11-25', { zone: ZONE }).plus({ days: offset }).toISODate(),
+      );
     const candidate = fc.record({
       entryId: fc.uuid(),
       patientId: fc.uuid(),
@@ -246,7 +248,9 @@ describe(rankCandidates.name, () => {
         fc.property(slot, fc.array(candidate, { maxLength: 40 }), (freed, waitlist) => {
           const sut = rankCandidates(freed, waitlist, TYPE_RULES, NOW);
           const local = DateTime.fromJSDate(freed.start, { zone: freed.timeZone });
-          const localEnd = local.plus({ milliseconds: freed.end.getTime() - freed.start.getTime() });
+          const localEnd = local.plus({
+            milliseconds: freed.end.getTime() - freed.start.getTime(),
+          });
           for (const { entryId } of sut.ranked) {
             const entry = waitlist.find((c) => c.entryId === entryId);
             if (entry === undefined) throw new Error('ranked an entry that was not given');

@@ -230,7 +230,7 @@ export function localSlotOf(slot: FreedSlot): LocalSlot {
   const durationMinutes = Math.round((slot.end.getTime() - slot.start.getTime()) / 60_000);
   const startMinute = start.hour * 60 + start.minute;
   return {
-    date: start.toISODate() ?? '',
+    date: start.toFormat('yyyy-MM-dd'),
     weekday: start.weekday,
     startMinute,
     // Wall-clock end; a slot crossing midnight never fits a same-day window.
@@ -293,11 +293,11 @@ function fitsWindow(local: LocalSlot, window: TimeOfDayWindow): boolean {
 }
 
 export function minuteOfDay(hhmm: string): number {
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$|^(24):(00)$/.exec(hhmm);
-  if (match === null) throw new RangeError(`time of day must be HH:mm, got ${hhmm}`);
-  const hours = Number(match[1] ?? match[3]);
-  const minutes = Number(match[2] ?? match[4]);
-  return hours * 60 + minutes;
+  const match = /^(\d{2}):([0-5]\d)$/.exec(hhmm);
+  const minute = match === null ? NaN : Number(match[1]) * 60 + Number(match[2]);
+  // 24:00 closes a window at midnight; nothing later exists.
+  if (!(minute <= 24 * 60)) throw new RangeError(`time of day must be HH:mm, got ${hhmm}`);
+  return minute;
 }
 
 const EARTH_RADIUS_KM = 6371.0088;
