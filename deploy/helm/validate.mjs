@@ -67,7 +67,9 @@ if (renderedDir) {
     }).filter(Boolean);
     manifests += docs.length;
     const kinds = docs.map((d) => d.kind).sort();
-    const routed = !['dispatch-optimizer', 'waitlist'].includes(service);
+    // A chart whose values name gateway matches must render its HTTPRoute; one without, none.
+    const chartValues = YAML.parse(readFileSync(join(HELM_DIR, service, 'values.yaml'), 'utf8'));
+    const routed = (chartValues.httpRoute?.matches ?? []).length > 0;
     const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', ...(routed ? ['HTTPRoute'] : []), 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].sort();
     if (JSON.stringify(kinds) !== JSON.stringify(expected)) fail(service, `renders ${kinds.join(', ')}`);
     const deployment = docs.find((d) => d.kind === 'Deployment');
