@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import {
   createEnvelope,
@@ -132,6 +133,10 @@ export class WaitlistHarness {
 
   get slots(): FreedSlotService {
     return this.app.get(FreedSlotService);
+  }
+
+  get manager(): EntityManager {
+    return this.app.get(DataSource).manager;
   }
 
   async request(

@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, In, LessThanOrEqual } from 'typeorm';
 
 import { WaitlistEntryEntity } from '../entries/waitlist-entry.entity';
-import { rankCandidates, type WaitlistCandidate } from '../ranking/waitlist-ranking';
+import { type Ranking, rankCandidates, type WaitlistCandidate } from '../ranking/waitlist-ranking';
 import { WaitlistSettings } from '../settings/waitlist-settings';
 import { WaitlistError, WaitlistErrorCode, offerNotFound } from '../waitlist.errors';
 
@@ -258,22 +258,7 @@ export class FreedSlotService {
     { announceOpened }: { announceOpened: boolean },
   ): Promise<void> {
     const policy = this.settings.of(slot.tenantId);
-    const candidates = await this.candidatesFor(manager, slot);
-    const ranking = rankCandidates(
-      {
-        start: slot.startAt,
-        end: slot.endAt,
-        timeZone: slot.timeZone,
-        appointmentTypeCode: slot.appointmentTypeCode,
-        providerId: slot.providerId,
-        providerCredentials: policy.providerCredentials[slot.providerId] ?? [],
-        locationId: slot.locationId,
-        visitMode: 'clinic',
-      },
-      candidates,
-      this.settings.typeRules(slot.tenantId),
-      now,
-    );
+    const ranking = await this.rank(manager, slot, now);
     if (announceOpened) await this.events.slotOpened(manager, slot, ranking.ranked.length);
     const decision = decideNextWave({
       slotStart: slot.startAt,
@@ -326,15 +311,56 @@ export class FreedSlotService {
     );
   }
 
+  /** The slot's eligible candidates not yet offered it, best first (the bench times this). */
+  async rank(manager: EntityManager, slot: FreedSlotEntity, now: Date): Promise<Ranking> {
+    const policy = this.settings.of(slot.tenantId);
+    const credentials = new Set(policy.providerCredentials[slot.providerId] ?? []);
+    const slotMinutes = (slot.endAt.getTime() - slot.startAt.getTime()) / 60_000;
+    // Types this provider may see in this slot: the query narrows to them; ranking re-checks.
+    const hostableTypes = [...this.settings.typeRules(slot.tenantId)]
+      .filter(
+        ([, rule]) =>
+          rule.durationMinutes <= slotMinutes &&
+          rule.requiredCredentials.every((credential) => credentials.has(credential)),
+      )
+      .map(([code]) => code);
+    const candidates =
+      hostableTypes.length === 0 ? [] : await this.candidatesFor(manager, slot, hostableTypes);
+    return rankCandidates(
+      {
+        start: slot.startAt,
+        end: slot.endAt,
+        timeZone: slot.timeZone,
+        appointmentTypeCode: slot.appointmentTypeCode,
+        providerId: slot.providerId,
+        providerCredentials: policy.providerCredentials[slot.providerId] ?? [],
+        locationId: slot.locationId,
+        visitMode: 'clinic',
+      },
+      candidates,
+      this.settings.typeRules(slot.tenantId),
+      now,
+    );
+  }
+
   /** Open entries of the tenant not yet offered this slot, with whether they hold another offer. */
   private async candidatesFor(
     manager: EntityManager,
     slot: FreedSlotEntity,
+    appointmentTypeCodes: readonly string[],
   ): Promise<WaitlistCandidate[]> {
     const rows = await manager
       .createQueryBuilder(WaitlistEntryEntity, 'entry')
       .where('entry.tenant_id = :tenantId', { tenantId: slot.tenantId })
       .andWhere(`entry.status = 'open'`)
+      .andWhere('entry.appointment_type_code IN (:...types)', { types: appointmentTypeCodes })
+      .andWhere(`cardinality(entry.channels) > 0`)
+      .andWhere(`(cardinality(entry.provider_ids) = 0 OR :providerId = ANY(entry.provider_ids))`, {
+        providerId: slot.providerId,
+      })
+      .andWhere(`(cardinality(entry.location_ids) = 0 OR :locationId = ANY(entry.location_ids))`, {
+        locationId: slot.locationId,
+      })
       // A superset by a day either side: the ranking decides on the slot's local date.
       .andWhere('entry.earliest_date <= :dayAfter AND entry.latest_date >= :dayBefore', {
         dayBefore: utcDay(slot.startAt, -1),
