@@ -26,6 +26,8 @@ import { AppModule as MessagingApp } from '../services/messaging/src/app.module'
 import { loadMessagingConfig } from '../services/messaging/src/config';
 import { AppModule as SchedulingApp } from '../services/scheduling/src/app.module';
 import { loadSchedulingConfig } from '../services/scheduling/src/config';
+import { AppModule as WaitlistApp } from '../services/waitlist/src/app.module';
+import { loadWaitlistConfig } from '../services/waitlist/src/config';
 
 const OUTPUT = join(__dirname, '..', 'docs', 'openapi', 'caredispatch.json');
 
@@ -57,6 +59,7 @@ const SERVICES: readonly [string, () => DynamicModule][] = [
   ['messaging', () => MessagingApp.forRoot(loadMessagingConfig(env))],
   ['audit-log', () => AuditLogApp.forRoot(loadAuditLogConfig(env))],
   ['dispatch-optimizer', () => DispatchOptimizerApp.forRoot(loadDispatchOptimizerConfig(env))],
+  ['waitlist', () => WaitlistApp.forRoot(loadWaitlistConfig(env))],
 ];
 
 async function serviceDocument(name: string, module: DynamicModule): Promise<OpenAPIObject> {

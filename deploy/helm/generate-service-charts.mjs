@@ -121,12 +121,15 @@ const SERVICES = [
   },
   {
     name: 'waitlist',
-    gatewayMatches: [],
+    gatewayMatches: [{ type: 'RegularExpression', value: '^/v1/tenants/[^/]+/waitlist(/.*)?$' }],
     description: 'Ranks waitlisted patients and offers freed slots.',
     port: 3005,
-    env: [],
+    env: [
+      ['WAITLIST_SETTINGS', '{}', 'JSON tenantId -> waitlist policy (waves, holds, eligibility rules).'],
+      ['WAITLIST_SCAN_INTERVAL_MS', '5000', 'How often expired holds move to the next wave or an escalation.'],
+    ],
     secrets: [],
-    ingressFrom: [SAME_NAMESPACE_PEER],
+    ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],
     extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
   },

@@ -68,7 +68,9 @@ if (renderedDir) {
     manifests += docs.length;
     // The migration Job is a hook: the helm CLI prints hooks with `template`, helm-java's render does not.
     const kinds = docs.map((d) => d.kind).filter((kind) => kind !== 'Job').sort();
-    const routed = !['dispatch-optimizer', 'waitlist'].includes(service);
+    // A chart whose values name gateway matches must render its HTTPRoute; one without, none.
+    const chartValues = YAML.parse(readFileSync(join(HELM_DIR, service, 'values.yaml'), 'utf8'));
+    const routed = (chartValues.httpRoute?.matches ?? []).length > 0;
     const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', ...(routed ? ['HTTPRoute'] : []), 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].sort();
     if (JSON.stringify(kinds) !== JSON.stringify(expected)) fail(service, `renders ${kinds.join(', ')}`);
     const deployment = docs.find((d) => d.kind === 'Deployment');

@@ -25,6 +25,12 @@ import {
   AppointmentCancelledV1Schema,
   AppointmentRescheduledV1Schema,
 } from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
+import {
+  WaitlistOfferMadeV1Schema,
+  WaitlistOfferResolvedV1Schema,
+  WaitlistSlotClosedV1Schema,
+  WaitlistSlotOpenedV1Schema,
+} from './generated/caredispatch/waitlist/slot/v1/waitlist_pb';
 import { type Topic, Topics } from './topics';
 import {
   IssueCollector,
@@ -37,6 +43,10 @@ import {
   validatePhiAccess,
   validateScheduledAppointment,
   validateTreeHead,
+  validateWaitlistOfferMade,
+  validateWaitlistOfferResolved,
+  validateWaitlistSlotClosed,
+  validateWaitlistSlotOpened,
 } from './validation';
 
 import type { EventEnvelope } from './generated/caredispatch/events/v1/envelope_pb';
@@ -182,6 +192,30 @@ export const eventRegistry = {
     topic: Topics.MessagingPatientResponseV1,
     version: 1,
     validate: (event) => validatePatientResponse(event),
+  }),
+  WaitlistSlotOpenedV1: defineEvent({
+    schema: WaitlistSlotOpenedV1Schema,
+    topic: Topics.WaitlistSlotV1,
+    version: 1,
+    validate: (event) => validateWaitlistSlotOpened(event),
+  }),
+  WaitlistOfferMadeV1: defineEvent({
+    schema: WaitlistOfferMadeV1Schema,
+    topic: Topics.WaitlistSlotV1,
+    version: 1,
+    validate: (event) => validateWaitlistOfferMade(event),
+  }),
+  WaitlistOfferResolvedV1: defineEvent({
+    schema: WaitlistOfferResolvedV1Schema,
+    topic: Topics.WaitlistSlotV1,
+    version: 1,
+    validate: (event) => validateWaitlistOfferResolved(event),
+  }),
+  WaitlistSlotClosedV1: defineEvent({
+    schema: WaitlistSlotClosedV1Schema,
+    topic: Topics.WaitlistSlotV1,
+    version: 1,
+    validate: (event) => validateWaitlistSlotClosed(event),
   }),
   PatientRescheduleNeededV1: defineEvent({
     schema: PatientRescheduleNeededV1Schema,

@@ -8,6 +8,7 @@ export * from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
 export * from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 export * from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 export * from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
+export * from './generated/caredispatch/waitlist/slot/v1/waitlist_pb';
 export * from './topics';
 export * from './errors';
 export * from './event-registry';

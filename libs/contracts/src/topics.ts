@@ -15,6 +15,8 @@ export const Topics = {
   AuditPhiAccessV1: 'audit.phi-access.v1',
   /** Signed tree heads of the audit log, anchored outside its database; kept forever. */
   AuditTreeHeadV1: 'audit.tree-head.v1',
+  /** Every step of filling a freed slot from the waitlist, keyed by the slot. */
+  WaitlistSlotV1: 'waitlist.slot.v1',
   DispatchPlanV1: 'dispatch.plan.v1',
   DispatchRescheduleV1: 'dispatch.reschedule.v1',
   DispatchItineraryV1: 'dispatch.itinerary.v1',

@@ -2,6 +2,13 @@ import {
   type PatientRespondedV1,
   ResponseKind,
 } from './generated/caredispatch/messaging/response/v1/response_pb';
+import {
+  SlotOutcome,
+  type WaitlistOfferMadeV1,
+  type WaitlistOfferResolvedV1,
+  type WaitlistSlotClosedV1,
+  type WaitlistSlotOpenedV1,
+} from './generated/caredispatch/waitlist/slot/v1/waitlist_pb';
 
 import type { PhiAccessedV1 } from './generated/caredispatch/audit/access/v1/access_pb';
 import type { TreeHeadSignedV1 } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
@@ -164,6 +171,58 @@ export function validatePatientResponse(event: PatientRespondedV1): readonly str
   if (event.messageId !== '') issues.uuid('message_id', event.messageId);
   if (event.kind === ResponseKind.RESCHEDULED) {
     issues.text('slot_id', event.slotId).interval('new', event.newStart, event.newEnd);
+  }
+  return issues.issues;
+}
+
+export function validateWaitlistSlotOpened(event: WaitlistSlotOpenedV1): readonly string[] {
+  return new IssueCollector()
+    .uuid('slot_id', event.slotId)
+    .uuid('freed_by_appointment_id', event.freedByAppointmentId)
+    .interval('slot', event.start, event.end)
+    .text('appointment_type_code', event.appointmentTypeCode)
+    .text('provider_id', event.providerId)
+    .text('location_id', event.locationId).issues;
+}
+
+export function validateWaitlistOfferMade(event: WaitlistOfferMadeV1): readonly string[] {
+  return new IssueCollector()
+    .uuid('offer_id', event.offerId)
+    .uuid('slot_id', event.slotId)
+    .uuid('entry_id', event.entryId)
+    .text('patient_id', event.patientId)
+    .positive('wave', event.wave)
+    .positive('rank', event.rank)
+    .interval('slot', event.slotStart, event.slotEnd)
+    .present('hold_until', event.holdUntil).issues;
+}
+
+export function validateWaitlistOfferResolved(event: WaitlistOfferResolvedV1): readonly string[] {
+  return new IssueCollector()
+    .uuid('offer_id', event.offerId)
+    .uuid('slot_id', event.slotId)
+    .uuid('entry_id', event.entryId)
+    .text('patient_id', event.patientId)
+    .positive('outcome', event.outcome).issues;
+}
+
+/** A filled slot names who takes it (the booking request); an escalation names its reason. */
+export function validateWaitlistSlotClosed(event: WaitlistSlotClosedV1): readonly string[] {
+  const issues = new IssueCollector()
+    .uuid('slot_id', event.slotId)
+    .positive('outcome', event.outcome)
+    .interval('slot', event.start, event.end);
+  if (event.outcome === SlotOutcome.FILLED) {
+    issues
+      .uuid('entry_id', event.entryId)
+      .text('patient_id', event.patientId)
+      .uuid('offer_id', event.offerId)
+      .text('appointment_type_code', event.appointmentTypeCode)
+      .text('provider_id', event.providerId)
+      .text('location_id', event.locationId);
+  }
+  if (event.outcome === SlotOutcome.ESCALATED) {
+    issues.positive('escalation_reason', event.escalationReason);
   }
   return issues.issues;
 }

@@ -1,17 +1,24 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { Topics } from '@caredispatch/contracts';
 import { type ServiceDatabase, ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { type WaitlistConfig } from './config';
+import { waitlistEntities, waitlistMigrations } from './entities';
+import { WaitlistModule } from './waitlist.module';
 
 export const SERVICE_NAME = 'waitlist';
 
-/** Only the outbox for now: what the migrate step builds and the runtime role may use. */
+/**
+ * What the migrate step builds and the runtime role may use. Entries, slots and offers are not
+ * under row-level security yet (docs/database-isolation.md); the outbox is, and every append
+ * scopes its transaction to the event's tenant.
+ */
 export const waitlistDatabase: ServiceDatabase = {
-  entities: [],
-  migrations: [],
+  entities: waitlistEntities,
+  migrations: waitlistMigrations,
   produces: true,
-  consumes: false,
+  consumes: true,
 };
 
 @Module({})
@@ -20,13 +27,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        // No business events yet (a later issue); the relay and its producer are in place so
-        // the service is wired like the others and readiness covers Kafka.
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
           database: waitlistDatabase,
-          topics: [],
+          consumer: {},
+          topics: [Topics.SchedulingAppointmentV1, Topics.WaitlistSlotV1],
         }),
+        WaitlistModule,
       ],
     };
   }

@@ -41,6 +41,12 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'MessageExpiredV1':
     case 'PatientRescheduleNeededV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
+    case 'WaitlistSlotOpenedV1':
+      return { ehrAppointmentId: null, appointmentId: orNull(typed.event.freedByAppointmentId) };
+    case 'WaitlistOfferMadeV1':
+    case 'WaitlistOfferResolvedV1':
+    case 'WaitlistSlotClosedV1':
+      return { ehrAppointmentId: null, appointmentId: null };
     case 'PatientRespondedV1':
       return {
         ehrAppointmentId: orNull(typed.event.ehrAppointmentId),
@@ -118,6 +124,13 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'PatientRespondedV1':
     case 'ItineraryDeliveredV1':
     case 'ItineraryDeliveryFailedV1':
+      return { actor: producer, patientIds: [] };
+    // An offer and a filled slot concern one waitlisted patient (scheduling's uuid).
+    case 'WaitlistOfferMadeV1':
+    case 'WaitlistOfferResolvedV1':
+    case 'WaitlistSlotClosedV1':
+      return { actor: producer, patientIds: present(typed.event.patientId) };
+    case 'WaitlistSlotOpenedV1':
       return { actor: producer, patientIds: [] };
     case 'PhiAccessedV1':
       return {

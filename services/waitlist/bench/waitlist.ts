@@ -1,0 +1,204 @@
+/**
+ * `npm run bench:waitlist` — issue 11's figures, printed (never asserted):
+ *  1. ranking one freed slot with 100,000 waitlist entries across 50 tenants in PostgreSQL
+ *     (candidate query + eligibility + ordering), p50/p95/p99/max over random slots;
+ *  2. cancellation → first offer at 20 cancellations/s: from the event's publication to the
+ *     offer row being visible, observed by polling every 25 ms (adds up to 25 ms).
+ * Needs the local broker and PostgreSQL (`npm run infra:up`). Options: --entries N --tenants N
+ * --rate N --seconds N --slots N.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+
+import { FreedSlotEntity } from '../src/slots/freed-slot.entity';
+import { WaitlistHarness } from '../test/waitlist-harness';
+
+const { values } = parseArgs({
+  options: {
+    entries: { type: 'string', default: '100000' },
+    tenants: { type: 'string', default: '50' },
+    rate: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '30' },
+    slots: { type: 'string', default: '500' },
+  },
+});
+const ENTRIES = Number(values.entries);
+const TENANTS = Number(values.tenants);
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+const SLOTS = Number(values.slots);
+
+const TYPES = ['follow-up', 'annual', 'wound-check', 'new-patient'];
+const PROVIDERS = Array.from({ length: 12 }, (_, i) => `dr-${i}`);
+const LOCATIONS = ['loc-1', 'loc-2', 'loc-3'];
+const NOW = new Date();
+const DAY = 86_400_000;
+
+/** Deterministic pseudo-random numbers, so runs compare. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = mulberry32(42);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const isoDay = (offsetDays: number): string =>
+  new Date(NOW.getTime() + offsetDays * DAY).toISOString().slice(0, 10);
+
+function percentiles(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
+  return `p50 ${fmt(at(0.5))}, p95 ${fmt(at(0.95))}, p99 ${fmt(at(0.99))}, max ${fmt(sorted.at(-1) ?? NaN)} (n=${sorted.length})`;
+}
+
+async function main(): Promise<void> {
+  const tenants = Array.from(
+    { length: TENANTS },
+    (_, i) => `bench-${i}-${randomUUID().slice(0, 6)}`,
+  );
+  const policy = {
+    appointmentTypes: Object.fromEntries(
+      TYPES.map((code) => [code, { requiredCredentials: ['MD'], durationMinutes: 20 }]),
+    ),
+    providerCredentials: Object.fromEntries(PROVIDERS.map((id) => [id, ['MD']])),
+    waveSize: 3,
+    minLeadMinutes: 60,
+  };
+  const harness = new WaitlistHarness(NOW, Object.fromEntries(tenants.map((t) => [t, policy])));
+  await harness.start();
+  try {
+    console.log(`seeding ${ENTRIES.toLocaleString('en-US')} entries across ${TENANTS} tenants…`);
+    const started = Date.now();
+    const batch = 1_000;
+    for (let offset = 0; offset < ENTRIES; offset += batch) {
+      const rows: unknown[] = [];
+      const placeholders: string[] = [];
+      for (let i = offset; i < Math.min(ENTRIES, offset + batch); i += 1) {
+        const earliest = Math.floor(random() * 10);
+        const params = [
+          randomUUID(),
+          tenants[i % TENANTS],
+          randomUUID(),
+          pick(TYPES),
+          random() < 0.3 ? [pick(PROVIDERS)] : [],
+          random() < 0.3 ? [pick(LOCATIONS)] : [],
+          isoDay(earliest - 2),
+          isoDay(earliest + 5 + Math.floor(random() * 30)),
+          random() < 0.4 ? [1, 2, 3, 4, 5] : [],
+          JSON.stringify(random() < 0.3 ? [{ from: '08:00', until: '12:00' }] : []),
+          pick(['routine', 'routine', 'soon', 'urgent']),
+          random() < 0.95 ? ['sms'] : [],
+          new Date(NOW.getTime() - Math.floor(random() * 120) * DAY),
+        ];
+        const base = rows.length;
+        placeholders.push(
+          `(${params.map((_, k) => `$${base + k + 1}`).join(', ')}, 'open', 0, now(), now())`,
+        );
+        rows.push(...params);
+      }
+      await harness.query(
+        `INSERT INTO waitlist_entry (id, tenant_id, patient_id, appointment_type_code, provider_ids,
+           location_ids, earliest_date, latest_date, weekdays, times_of_day, urgency, channels,
+           waiting_since, status, declines, created_at, updated_at)
+         VALUES ${placeholders.join(', ')}`,
+        rows,
+      );
+    }
+    await harness.query('ANALYZE waitlist_entry');
+    console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    // 1. Ranking one freed slot.
+    const rankTimes: number[] = [];
+    let eligibleTotal = 0;
+    for (let i = 0; i < SLOTS; i += 1) {
+      const start = new Date(NOW.getTime() + (1 + Math.floor(random() * 13)) * DAY);
+      start.setUTCHours(13 + Math.floor(random() * 8), pick([0, 20, 40]), 0, 0);
+      const slot = Object.assign(new FreedSlotEntity(), {
+        id: randomUUID(),
+        tenantId: pick(tenants),
+        freedByAppointmentId: randomUUID(),
+        startAt: start,
+        endAt: new Date(start.getTime() + 20 * 60_000),
+        timeZone: 'America/New_York',
+        appointmentTypeCode: pick(TYPES),
+        providerId: pick(PROVIDERS),
+        locationId: pick(LOCATIONS),
+        status: 'offering' as const,
+        wave: 0,
+        offersMade: 0,
+        openedAt: NOW,
+      });
+      const t0 = performance.now();
+      const ranking = await harness.slots.rank(harness.manager, slot, NOW);
+      rankTimes.push(performance.now() - t0);
+      eligibleTotal += ranking.ranked.length;
+    }
+    console.log(
+      `ranking one freed slot (${(ENTRIES / TENANTS).toLocaleString('en-US')} entries per tenant, mean ${(eligibleTotal / SLOTS).toFixed(0)} eligible): ${percentiles(rankTimes)}`,
+    );
+
+    // 2. Cancellation → first offer.
+    const published = new Map<string, number>();
+    const firstOffer = new Map<string, number>();
+    const state = { publishing: true };
+    let lastPublish = performance.now();
+    const poller = (async () => {
+      while (state.publishing || firstOffer.size < published.size) {
+        const rows = await harness.query<{ appointment_id: string }>(
+          `SELECT DISTINCT s.freed_by_appointment_id AS appointment_id
+             FROM freed_slot s JOIN waitlist_offer o ON o.slot_id = s.id`,
+        );
+        const seenAt = performance.now();
+        for (const { appointment_id } of rows)
+          if (!firstOffer.has(appointment_id)) firstOffer.set(appointment_id, seenAt);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        if (!state.publishing && performance.now() - lastPublish > 60_000) break;
+      }
+    })();
+    const total = RATE * SECONDS;
+    const t0 = performance.now();
+    for (let i = 0; i < total; i += 1) {
+      const due = t0 + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const start = new Date(NOW.getTime() + (1 + Math.floor(random() * 13)) * DAY);
+      start.setUTCHours(14, 0, 0, 0);
+      const appointmentId = randomUUID();
+      published.set(appointmentId, performance.now());
+      lastPublish = performance.now();
+      void harness.publish(pick(tenants), 'AppointmentCancelledV1', {
+        appointmentId,
+        start,
+        minutes: 20,
+        typeCode: pick(TYPES),
+        providerId: pick(PROVIDERS),
+        locationId: pick(LOCATIONS),
+      });
+    }
+    state.publishing = false;
+    await poller;
+    const latencies = [...published].flatMap(([id, at]) => {
+      const seen = firstOffer.get(id);
+      return seen === undefined ? [] : [seen - at];
+    });
+    console.log(
+      `cancellation → first offer at ${RATE}/s for ${SECONDS} s: ${percentiles(latencies)}; ${published.size - latencies.length} of ${published.size} without an offer (no eligible patient → escalated)`,
+    );
+  } finally {
+    await harness.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { type Response } from 'express';
+import { z } from 'zod';
+
+import { Authorize, CurrentPrincipal, type Principal, Role } from '@caredispatch/auth';
+
+import { parseRequest, tenantOf } from '../http/parse-request';
+import { entryNotFound } from '../waitlist.errors';
+
+import { waitlistEntryBodySchema } from './dto/waitlist-entry.schemas';
+import { type EntryView, WaitlistEntryService } from './waitlist-entry.service';
+
+const ENTRY_ID = z.string().uuid('must be a UUID');
+const listQuerySchema = z
+  .object({ status: z.enum(['open', 'booked', 'withdrawn', 'expired']).default('open') })
+  .strict();
+
+/** Staff keep the waitlist: add (or merge), list, read and withdraw entries. */
+@Controller('v1/tenants/:tenantId/waitlist/entries')
+@Authorize({ roles: [Role.PracticeAdmin, Role.Coordinator, Role.FrontDesk] })
+export class WaitlistEntryController {
+  constructor(private readonly entries: WaitlistEntryService) {}
+
+  /** 201 with a new entry; 200 when merged into the patient's open entry for the same type. */
+  @Post()
+  async add(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId') tenantId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<EntryView & { merged: boolean }> {
+    const tenant = tenantOf(principal, tenantId, entryNotFound);
+    const { entry, merged } = await this.entries.addOrMerge(
+      tenant,
+      parseRequest(waitlistEntryBodySchema, body),
+    );
+    response.status(merged ? 200 : 201);
+    return { ...entry, merged };
+  }
+
+  @Get()
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId') tenantId: string,
+    @Query() query: unknown,
+  ): Promise<EntryView[]> {
+    const { status } = parseRequest(listQuerySchema, query, 'query');
+    return this.entries.list(tenantOf(principal, tenantId, entryNotFound), status);
+  }
+
+  @Get(':entryId')
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId') tenantId: string,
+    @Param('entryId') entryId: string,
+  ): Promise<EntryView> {
+    const tenant = tenantOf(principal, tenantId, entryNotFound);
+    if (!ENTRY_ID.safeParse(entryId).success) throw entryNotFound();
+    return this.entries.get(tenant, entryId);
+  }
+
+  @Delete(':entryId')
+  withdraw(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId') tenantId: string,
+    @Param('entryId') entryId: string,
+  ): Promise<EntryView> {
+    const tenant = tenantOf(principal, tenantId, entryNotFound);
+    if (!ENTRY_ID.safeParse(entryId).success) throw entryNotFound();
+    return this.entries.withdraw(tenant, entryId);
+  }
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { CLOCK, type Clock } from '@caredispatch/platform';
+
+import { FreedSlotService } from '../slots/freed-slot.service';
+import { entryNotFound } from '../waitlist.errors';
+
+import { type WaitlistEntryBody } from './dto/waitlist-entry.schemas';
+import { WaitlistEntryEntity } from './waitlist-entry.entity';
+
+const URGENCY_ORDER = { routine: 1, soon: 2, urgent: 3 } as const;
+
+export interface EntryView {
+  readonly id: string;
+  readonly patientId: string;
+  readonly appointmentTypeCode: string;
+  readonly status: WaitlistEntryEntity['status'];
+  readonly urgency: WaitlistEntryEntity['urgency'];
+  readonly earliestDate: string;
+  readonly latestDate: string;
+  readonly providerIds: readonly string[];
+  readonly locationIds: readonly string[];
+  readonly weekdays: readonly number[];
+  readonly timesOfDay: WaitlistEntryEntity['timesOfDay'];
+  readonly channels: readonly string[];
+  readonly declines: number;
+  readonly waitingSince: string;
+}
+
+@Injectable()
+export class WaitlistEntryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly slots: FreedSlotService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Adds the patient, or merges into their open entry for the same type: the newest
+   * preferences apply, the higher urgency is kept and waiting time counts from the first request.
+   */
+  async addOrMerge(
+    tenantId: string,
+    body: WaitlistEntryBody,
+  ): Promise<{ entry: EntryView; merged: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      const existing = await manager.findOne(WaitlistEntryEntity, {
+        where: {
+          tenantId,
+          patientId: body.patientId,
+          appointmentTypeCode: body.appointmentTypeCode,
+          status: 'open',
+        },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const preferences = {
+        providerIds: body.providerIds,
+        locationIds: body.locationIds,
+        earliestDate: body.earliestDate,
+        latestDate: body.latestDate,
+        weekdays: [...new Set(body.weekdays)].sort(),
+        timesOfDay: body.timesOfDay,
+        channels: [...new Set(body.channels)],
+        homeLat: body.home?.lat ?? null,
+        homeLng: body.home?.lng ?? null,
+        updatedAt: now,
+      };
+      if (existing !== null) {
+        const urgency =
+          URGENCY_ORDER[body.urgency] > URGENCY_ORDER[existing.urgency]
+            ? body.urgency
+            : existing.urgency;
+        Object.assign(existing, preferences, { urgency });
+        await manager.save(existing);
+        return { entry: viewOf(existing), merged: true };
+      }
+      const entry = Object.assign(new WaitlistEntryEntity(), preferences, {
+        id: randomUUID(),
+        tenantId,
+        patientId: body.patientId,
+        appointmentTypeCode: body.appointmentTypeCode,
+        urgency: body.urgency,
+        status: 'open' as const,
+        declines: 0,
+        waitingSince: now,
+        createdAt: now,
+        closedAt: null,
+      });
+      await manager.insert(WaitlistEntryEntity, entry);
+      return { entry: viewOf(entry), merged: false };
+    });
+  }
+
+  async list(tenantId: string, status: WaitlistEntryEntity['status']): Promise<EntryView[]> {
+    const rows = await this.dataSource.getRepository(WaitlistEntryEntity).find({
+      where: { tenantId, status },
+      order: { waitingSince: 'ASC', id: 'ASC' },
+      take: 500,
+    });
+    return rows.map(viewOf);
+  }
+
+  async get(tenantId: string, entryId: string): Promise<EntryView> {
+    const entry = await this.dataSource
+      .getRepository(WaitlistEntryEntity)
+      .findOne({ where: { tenantId, id: entryId } });
+    if (entry === null) throw entryNotFound();
+    return viewOf(entry);
+  }
+
+  /** The patient no longer wants an earlier time: their open offer is withdrawn too. */
+  async withdraw(tenantId: string, entryId: string): Promise<EntryView> {
+    return this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      const entry = await manager.findOne(WaitlistEntryEntity, {
+        where: { tenantId, id: entryId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (entry === null) throw entryNotFound();
+      if (entry.status !== 'open') return viewOf(entry);
+      entry.status = 'withdrawn';
+      entry.closedAt = now;
+      entry.updatedAt = now;
+      await manager.save(entry);
+      await this.slots.withdrawOffersOfEntries(manager, tenantId, [entry.id], now);
+      return viewOf(entry);
+    });
+  }
+}
+
+function viewOf(entry: WaitlistEntryEntity): EntryView {
+  return {
+    id: entry.id,
+    patientId: entry.patientId,
+    appointmentTypeCode: entry.appointmentTypeCode,
+    status: entry.status,
+    urgency: entry.urgency,
+    earliestDate: entry.earliestDate,
+    latestDate: entry.latestDate,
+    providerIds: entry.providerIds,
+    locationIds: entry.locationIds,
+    weekdays: entry.weekdays,
+    timesOfDay: entry.timesOfDay,
+    channels: entry.channels,
+    declines: entry.declines,
+    waitingSince: entry.waitingSince.toISOString(),
+  };
+}

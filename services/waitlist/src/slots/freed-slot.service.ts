@@ -1,0 +1,450 @@
+import { randomUUID } from 'node:crypto';
+
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager, In, LessThanOrEqual } from 'typeorm';
+
+import { WaitlistEntryEntity } from '../entries/waitlist-entry.entity';
+import { type Ranking, rankCandidates, type WaitlistCandidate } from '../ranking/waitlist-ranking';
+import { WaitlistSettings } from '../settings/waitlist-settings';
+import { WaitlistError, WaitlistErrorCode, offerNotFound } from '../waitlist.errors';
+
+import { FreedSlotEntity } from './freed-slot.entity';
+import { decideNextWave } from './next-wave';
+import { WaitlistEvents } from './waitlist-events';
+import { WaitlistOfferEntity } from './waitlist-offer.entity';
+
+/** A time a cancellation or move freed, as scheduling described it. */
+export interface FreedTime {
+  readonly appointmentId: string;
+  readonly start: Date;
+  readonly end: Date;
+  readonly timeZone: string;
+  readonly appointmentTypeCode: string;
+  readonly providerId: string;
+  readonly locationId: string;
+}
+
+export type AcceptOutcome = 'accepted' | 'already-accepted';
+
+/**
+ * Fills freed slots from the waitlist. Every change to one slot (a wave, an acceptance, a
+ * decline, an expiry, a staff booking) runs with the slot's row locked, so "first acceptance
+ * wins" is decided by the lock order, and the partial unique index on accepted offers is the
+ * database's second word on it.
+ */
+@Injectable()
+export class FreedSlotService {
+  private readonly logger = new Logger(FreedSlotService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: WaitlistSettings,
+    private readonly events: WaitlistEvents,
+  ) {}
+
+  /** A cancellation or move freed `time`: open a slot and send the first wave (or escalate). */
+  async openSlot(
+    manager: EntityManager,
+    tenantId: string,
+    time: FreedTime,
+    now: Date,
+  ): Promise<FreedSlotEntity | null> {
+    const policy = this.settings.of(tenantId);
+    const lead = time.start.getTime() - now.getTime();
+    if (lead < policy.minLeadMinutes * 60_000 || lead > policy.horizonDays * 86_400_000) {
+      return null;
+    }
+    const slot = Object.assign(new FreedSlotEntity(), {
+      id: randomUUID(),
+      tenantId,
+      freedByAppointmentId: time.appointmentId,
+      startAt: time.start,
+      endAt: time.end,
+      timeZone: time.timeZone,
+      appointmentTypeCode: time.appointmentTypeCode,
+      providerId: time.providerId,
+      locationId: time.locationId,
+      status: 'offering' as const,
+      wave: 0,
+      offersMade: 0,
+      openedAt: now,
+      closedAt: null,
+      filledEntryId: null,
+      escalationReason: null,
+    });
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(FreedSlotEntity)
+      .values(slot)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    // A replayed cancellation of the same time: the slot exists and is being filled already.
+    if ((inserted.raw as unknown[]).length === 0) return null;
+    await this.nextWave(manager, slot, now, { announceOpened: true });
+    return slot;
+  }
+
+  /** A patient (through messaging or staff on the phone) takes the offer. */
+  async accept(tenantId: string, offerId: string, now: Date): Promise<AcceptOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
+      if (offer.status === 'accepted') return 'already-accepted';
+      if (offer.status === 'open' && slot.status === 'offering' && offer.holdUntil > now) {
+        await this.resolveOffer(manager, offer, 'accepted', now);
+        slot.status = 'filled';
+        slot.closedAt = now;
+        slot.filledEntryId = offer.entryId;
+        await manager.save(slot);
+        await manager.update(
+          WaitlistEntryEntity,
+          { id: offer.entryId, status: 'open' },
+          { status: 'booked', closedAt: now, updatedAt: now },
+        );
+        await this.withdrawOpenOffers(manager, slot.id, now);
+        await this.events.slotClosed(manager, slot, offer);
+        return 'accepted';
+      }
+      if (offer.status === 'open') {
+        // Taken by someone else, by staff, or the hold ran out: told "no longer available".
+        const expired = slot.status === 'offering' && offer.holdUntil <= now;
+        await this.resolveOffer(manager, offer, expired ? 'expired' : 'too_late', now);
+        if (expired) await this.nextWaveIfIdle(manager, slot, now);
+      }
+      throw new WaitlistError(
+        WaitlistErrorCode.SlotNoLongerAvailable,
+        'This time is no longer available',
+      );
+    });
+  }
+
+  async decline(tenantId: string, offerId: string, now: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
+      if (offer.status === 'declined') return;
+      if (offer.status !== 'open') {
+        throw new WaitlistError(WaitlistErrorCode.OfferClosed, 'This offer is closed');
+      }
+      await this.resolveOffer(manager, offer, 'declined', now);
+      await manager.increment(WaitlistEntryEntity, { id: offer.entryId }, 'declines', 1);
+      await this.nextWaveIfIdle(manager, slot, now);
+    });
+  }
+
+  /**
+   * Resolves offers whose hold ran out and moves their slots on (next wave, escalation or
+   * expiry). One slot per transaction; returns how many slots it moved.
+   */
+  async expireHolds(now: Date, limit = 100): Promise<number> {
+    const due = await this.dataSource.getRepository(WaitlistOfferEntity).find({
+      select: { slotId: true, tenantId: true },
+      where: { status: 'open', holdUntil: LessThanOrEqual(now) },
+      order: { holdUntil: 'ASC' },
+      take: limit,
+    });
+    const slots = [...new Map(due.map((o) => [o.slotId, o.tenantId])).entries()];
+    for (const [slotId, tenantId] of slots) {
+      await this.dataSource.transaction(async (manager) => {
+        const slot = await this.lockSlot(manager, tenantId, slotId);
+        if (slot === null) return;
+        const expired = await manager.find(WaitlistOfferEntity, {
+          where: { slotId, status: 'open', holdUntil: LessThanOrEqual(now) },
+        });
+        for (const offer of expired) await this.resolveOffer(manager, offer, 'expired', now);
+        await this.nextWaveIfIdle(manager, slot, now);
+      });
+    }
+    return slots.length;
+  }
+
+  /**
+   * Staff booked an appointment: a slot being offered at that provider and time is filled by
+   * staff (its open offers withdrawn), and the patient's own open entries of that type close.
+   */
+  async onAppointmentBooked(
+    manager: EntityManager,
+    tenantId: string,
+    booked: {
+      readonly patientId: string;
+      readonly appointmentTypeCode: string;
+      readonly providerId: string;
+      readonly start: Date;
+      readonly end: Date;
+    },
+    now: Date,
+  ): Promise<void> {
+    const overlapping = await manager
+      .createQueryBuilder(FreedSlotEntity, 'slot')
+      .setLock('pessimistic_write')
+      .where('slot.tenant_id = :tenantId', { tenantId })
+      .andWhere(`slot.status = 'offering'`)
+      .andWhere('slot.provider_id = :providerId', { providerId: booked.providerId })
+      .andWhere('slot.start_at < :end AND slot.end_at > :start', {
+        start: booked.start,
+        end: booked.end,
+      })
+      .orderBy('slot.id')
+      .getMany();
+    for (const slot of overlapping) {
+      slot.status = 'filled_by_staff';
+      slot.closedAt = now;
+      await manager.save(slot);
+      await this.withdrawOpenOffers(manager, slot.id, now);
+      await this.events.slotClosed(manager, slot);
+    }
+
+    const entries = await manager.find(WaitlistEntryEntity, {
+      where: {
+        tenantId,
+        patientId: booked.patientId,
+        appointmentTypeCode: booked.appointmentTypeCode,
+        status: 'open',
+      },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (entries.length === 0) return;
+    await manager.update(
+      WaitlistEntryEntity,
+      { id: In(entries.map((e) => e.id)) },
+      { status: 'booked', closedAt: now, updatedAt: now },
+    );
+    await this.withdrawOffersOfEntries(
+      manager,
+      tenantId,
+      entries.map((e) => e.id),
+      now,
+    );
+  }
+
+  /** An entry left the list (withdrawn, booked): its open offer is withdrawn and its slot moves on. */
+  async withdrawOffersOfEntries(
+    manager: EntityManager,
+    tenantId: string,
+    entryIds: readonly string[],
+    now: Date,
+  ): Promise<void> {
+    const offers = await manager.find(WaitlistOfferEntity, {
+      where: { tenantId, entryId: In([...entryIds]), status: 'open' },
+      order: { slotId: 'ASC' },
+    });
+    for (const { slotId } of offers) {
+      const slot = await this.lockSlot(manager, tenantId, slotId);
+      const offer = await manager.findOne(WaitlistOfferEntity, {
+        where: { slotId, entryId: In([...entryIds]), status: 'open' },
+      });
+      if (slot === null || offer === null) continue;
+      await this.resolveOffer(manager, offer, 'withdrawn', now);
+      await this.nextWaveIfIdle(manager, slot, now);
+    }
+  }
+
+  private async nextWaveIfIdle(
+    manager: EntityManager,
+    slot: FreedSlotEntity,
+    now: Date,
+  ): Promise<void> {
+    if (slot.status !== 'offering') return;
+    const open = await manager.count(WaitlistOfferEntity, {
+      where: { slotId: slot.id, status: 'open' },
+    });
+    if (open === 0) await this.nextWave(manager, slot, now, { announceOpened: false });
+  }
+
+  private async nextWave(
+    manager: EntityManager,
+    slot: FreedSlotEntity,
+    now: Date,
+    { announceOpened }: { announceOpened: boolean },
+  ): Promise<void> {
+    const policy = this.settings.of(slot.tenantId);
+    const ranking = await this.rank(manager, slot, now);
+    if (announceOpened) await this.events.slotOpened(manager, slot, ranking.ranked.length);
+    const decision = decideNextWave({
+      slotStart: slot.startAt,
+      now,
+      wavesSent: slot.wave,
+      ranked: ranking.ranked,
+      settings: policy,
+    });
+    switch (decision.kind) {
+      case 'offer': {
+        slot.wave += 1;
+        slot.offersMade += decision.candidates.length;
+        await manager.save(slot);
+        const holdUntil = new Date(now.getTime() + policy.holdMinutes * 60_000);
+        for (const candidate of decision.candidates) {
+          const offer = Object.assign(new WaitlistOfferEntity(), {
+            id: randomUUID(),
+            tenantId: slot.tenantId,
+            slotId: slot.id,
+            entryId: candidate.entryId,
+            patientId: candidate.patientId,
+            wave: slot.wave,
+            rank: candidate.rank,
+            status: 'open' as const,
+            // Never past the slot's start: an offer cannot be accepted for a visit under way.
+            holdUntil: holdUntil < slot.startAt ? holdUntil : slot.startAt,
+            explanation: candidate.explanation,
+            createdAt: now,
+            resolvedAt: null,
+          });
+          await manager.insert(WaitlistOfferEntity, offer);
+          await this.events.offerMade(manager, slot, offer);
+        }
+        return;
+      }
+      case 'escalate':
+        slot.status = 'escalated';
+        slot.escalationReason = decision.reason;
+        break;
+      case 'expire':
+        slot.status = 'expired';
+        break;
+    }
+    slot.closedAt = now;
+    await manager.save(slot);
+    await this.events.slotClosed(manager, slot);
+    this.logger.log(
+      { tenantId: slot.tenantId, slotId: slot.id, outcome: slot.status },
+      'freed slot closed without a waitlist booking',
+    );
+  }
+
+  /** The slot's eligible candidates not yet offered it, best first (the bench times this). */
+  async rank(manager: EntityManager, slot: FreedSlotEntity, now: Date): Promise<Ranking> {
+    const policy = this.settings.of(slot.tenantId);
+    const credentials = new Set(policy.providerCredentials[slot.providerId] ?? []);
+    const slotMinutes = (slot.endAt.getTime() - slot.startAt.getTime()) / 60_000;
+    // Types this provider may see in this slot: the query narrows to them; ranking re-checks.
+    const hostableTypes = [...this.settings.typeRules(slot.tenantId)]
+      .filter(
+        ([, rule]) =>
+          rule.durationMinutes <= slotMinutes &&
+          rule.requiredCredentials.every((credential) => credentials.has(credential)),
+      )
+      .map(([code]) => code);
+    const candidates =
+      hostableTypes.length === 0 ? [] : await this.candidatesFor(manager, slot, hostableTypes);
+    return rankCandidates(
+      {
+        start: slot.startAt,
+        end: slot.endAt,
+        timeZone: slot.timeZone,
+        appointmentTypeCode: slot.appointmentTypeCode,
+        providerId: slot.providerId,
+        providerCredentials: policy.providerCredentials[slot.providerId] ?? [],
+        locationId: slot.locationId,
+        visitMode: 'clinic',
+      },
+      candidates,
+      this.settings.typeRules(slot.tenantId),
+      now,
+    );
+  }
+
+  /** Open entries of the tenant not yet offered this slot, with whether they hold another offer. */
+  private async candidatesFor(
+    manager: EntityManager,
+    slot: FreedSlotEntity,
+    appointmentTypeCodes: readonly string[],
+  ): Promise<WaitlistCandidate[]> {
+    const rows = await manager
+      .createQueryBuilder(WaitlistEntryEntity, 'entry')
+      .where('entry.tenant_id = :tenantId', { tenantId: slot.tenantId })
+      .andWhere(`entry.status = 'open'`)
+      .andWhere('entry.appointment_type_code IN (:...types)', { types: appointmentTypeCodes })
+      .andWhere(`cardinality(entry.channels) > 0`)
+      .andWhere(`(cardinality(entry.provider_ids) = 0 OR :providerId = ANY(entry.provider_ids))`, {
+        providerId: slot.providerId,
+      })
+      .andWhere(`(cardinality(entry.location_ids) = 0 OR :locationId = ANY(entry.location_ids))`, {
+        locationId: slot.locationId,
+      })
+      // A superset by a day either side: the ranking decides on the slot's local date.
+      .andWhere('entry.earliest_date <= :dayAfter AND entry.latest_date >= :dayBefore', {
+        dayBefore: utcDay(slot.startAt, -1),
+        dayAfter: utcDay(slot.startAt, 1),
+      })
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM waitlist_offer o WHERE o.slot_id = :slotId AND o.entry_id = entry.id)`,
+        { slotId: slot.id },
+      )
+      .addSelect(
+        `EXISTS (SELECT 1 FROM waitlist_offer o WHERE o.entry_id = entry.id AND o.status = 'open')`,
+        'holds_offer',
+      )
+      .getRawAndEntities<{ holds_offer: boolean }>();
+    return rows.entities.map((entry, index) => ({
+      entryId: entry.id,
+      patientId: entry.patientId,
+      appointmentTypeCode: entry.appointmentTypeCode,
+      providerIds: entry.providerIds,
+      locationIds: entry.locationIds,
+      earliestDate: entry.earliestDate,
+      latestDate: entry.latestDate,
+      weekdays: entry.weekdays,
+      timesOfDay: entry.timesOfDay,
+      urgency: entry.urgency,
+      waitingSince: entry.waitingSince,
+      contactable: entry.channels.length > 0,
+      holdsOffer: rows.raw[index].holds_offer,
+      declines: entry.declines,
+      ...(entry.homeLat !== null && entry.homeLng !== null
+        ? { home: { lat: entry.homeLat, lng: entry.homeLng } }
+        : {}),
+    }));
+  }
+
+  private async resolveOffer(
+    manager: EntityManager,
+    offer: WaitlistOfferEntity,
+    status: 'accepted' | 'declined' | 'expired' | 'withdrawn' | 'too_late',
+    now: Date,
+  ): Promise<void> {
+    offer.status = status;
+    offer.resolvedAt = now;
+    await manager.update(WaitlistOfferEntity, { id: offer.id }, { status, resolvedAt: now });
+    await this.events.offerResolved(manager, offer, status);
+  }
+
+  private async withdrawOpenOffers(manager: EntityManager, slotId: string, now: Date) {
+    const open = await manager.find(WaitlistOfferEntity, {
+      where: { slotId, status: 'open' },
+      order: { rank: 'ASC' },
+    });
+    for (const offer of open) await this.resolveOffer(manager, offer, 'withdrawn', now);
+  }
+
+  private async lockOfferAndSlot(
+    manager: EntityManager,
+    tenantId: string,
+    offerId: string,
+  ): Promise<{ offer: WaitlistOfferEntity; slot: FreedSlotEntity }> {
+    const found = await manager.findOne(WaitlistOfferEntity, {
+      select: { slotId: true },
+      where: { id: offerId, tenantId },
+    });
+    if (found === null) throw offerNotFound();
+    // Slot first, then the offer: every path that changes a slot's offers locks in this order.
+    const slot = await this.lockSlot(manager, tenantId, found.slotId);
+    const offer = await manager.findOne(WaitlistOfferEntity, { where: { id: offerId, tenantId } });
+    if (slot === null || offer === null) throw offerNotFound();
+    return { offer, slot };
+  }
+
+  private lockSlot(
+    manager: EntityManager,
+    tenantId: string,
+    slotId: string,
+  ): Promise<FreedSlotEntity | null> {
+    return manager.findOne(FreedSlotEntity, {
+      where: { id: slotId, tenantId },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+}
+
+function utcDay(instant: Date, offsetDays: number): string {
+  return new Date(instant.getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+
+import {
+  EscalationReason,
+  OfferOutcome,
+  SlotOutcome,
+  timestampFromDate,
+} from '@caredispatch/contracts';
+import { OutboxWriter, scopeTransactionToTenant } from '@caredispatch/kafka';
+
+import { type EscalationReasonCode, type FreedSlotEntity } from './freed-slot.entity';
+import { type WaitlistOfferEntity } from './waitlist-offer.entity';
+
+const OFFER_OUTCOME = {
+  accepted: OfferOutcome.ACCEPTED,
+  declined: OfferOutcome.DECLINED,
+  expired: OfferOutcome.EXPIRED,
+  withdrawn: OfferOutcome.WITHDRAWN,
+  too_late: OfferOutcome.TOO_LATE,
+} as const;
+
+const ESCALATION_REASON: Readonly<Record<EscalationReasonCode, EscalationReason>> = {
+  no_eligible_patient: EscalationReason.NO_ELIGIBLE_PATIENT,
+  all_declined_or_expired: EscalationReason.ALL_OFFERS_DECLINED_OR_EXPIRED,
+  starts_soon: EscalationReason.STARTS_SOON,
+};
+
+export type ResolvedOfferStatus = keyof typeof OFFER_OUTCOME;
+
+/**
+ * The waitlist's events, staged in the caller's transaction; keyed by slot so they stay in order.
+ * The outbox is under row-level security and a transaction may come from the cross-tenant hold
+ * scanner or an HTTP request: each append scopes it to the event's tenant.
+ */
+@Injectable()
+export class WaitlistEvents {
+  constructor(private readonly outbox: OutboxWriter) {}
+
+  async slotOpened(manager: EntityManager, slot: FreedSlotEntity, eligible: number): Promise<void> {
+    await scopeTransactionToTenant(manager, slot.tenantId);
+    await this.outbox.append(manager, {
+      type: 'WaitlistSlotOpenedV1',
+      tenantId: slot.tenantId,
+      aggregateId: slot.id,
+      payload: {
+        slotId: slot.id,
+        freedByAppointmentId: slot.freedByAppointmentId,
+        start: timestampFromDate(slot.startAt),
+        end: timestampFromDate(slot.endAt),
+        appointmentTypeCode: slot.appointmentTypeCode,
+        providerId: slot.providerId,
+        locationId: slot.locationId,
+        eligibleEntries: eligible,
+      },
+    });
+  }
+
+  async offerMade(
+    manager: EntityManager,
+    slot: FreedSlotEntity,
+    offer: WaitlistOfferEntity,
+  ): Promise<void> {
+    await scopeTransactionToTenant(manager, slot.tenantId);
+    await this.outbox.append(manager, {
+      type: 'WaitlistOfferMadeV1',
+      tenantId: slot.tenantId,
+      aggregateId: slot.id,
+      payload: {
+        offerId: offer.id,
+        slotId: slot.id,
+        entryId: offer.entryId,
+        patientId: offer.patientId,
+        wave: offer.wave,
+        rank: offer.rank,
+        slotStart: timestampFromDate(slot.startAt),
+        slotEnd: timestampFromDate(slot.endAt),
+        locationId: slot.locationId,
+        providerId: slot.providerId,
+        holdUntil: timestampFromDate(offer.holdUntil),
+      },
+    });
+  }
+
+  async offerResolved(
+    manager: EntityManager,
+    offer: WaitlistOfferEntity,
+    status: ResolvedOfferStatus,
+  ): Promise<void> {
+    await scopeTransactionToTenant(manager, offer.tenantId);
+    await this.outbox.append(manager, {
+      type: 'WaitlistOfferResolvedV1',
+      tenantId: offer.tenantId,
+      aggregateId: offer.slotId,
+      payload: {
+        offerId: offer.id,
+        slotId: offer.slotId,
+        entryId: offer.entryId,
+        patientId: offer.patientId,
+        outcome: OFFER_OUTCOME[status],
+      },
+    });
+  }
+
+  async slotClosed(
+    manager: EntityManager,
+    slot: FreedSlotEntity,
+    filledBy?: WaitlistOfferEntity,
+  ): Promise<void> {
+    const outcome = {
+      offering: SlotOutcome.UNSPECIFIED,
+      filled: SlotOutcome.FILLED,
+      filled_by_staff: SlotOutcome.FILLED_BY_STAFF,
+      escalated: SlotOutcome.ESCALATED,
+      expired: SlotOutcome.EXPIRED,
+    }[slot.status];
+    await scopeTransactionToTenant(manager, slot.tenantId);
+    await this.outbox.append(manager, {
+      type: 'WaitlistSlotClosedV1',
+      tenantId: slot.tenantId,
+      aggregateId: slot.id,
+      payload: {
+        slotId: slot.id,
+        outcome,
+        entryId: filledBy?.entryId ?? '',
+        patientId: filledBy?.patientId ?? '',
+        offerId: filledBy?.id ?? '',
+        start: timestampFromDate(slot.startAt),
+        end: timestampFromDate(slot.endAt),
+        appointmentTypeCode: slot.appointmentTypeCode,
+        providerId: slot.providerId,
+        locationId: slot.locationId,
+        escalationReason:
+          slot.escalationReason === null
+            ? EscalationReason.UNSPECIFIED
+            : ESCALATION_REASON[slot.escalationReason],
+        offersMade: slot.offersMade,
+      },
+    });
+  }
+}

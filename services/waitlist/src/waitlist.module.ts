@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+
+import { SERVICE_CONFIG, systemClockProvider } from '@caredispatch/platform';
+
+import { type WaitlistConfig } from './config';
+import { WaitlistEntryController } from './entries/waitlist-entry.controller';
+import { WaitlistEntryService } from './entries/waitlist-entry.service';
+import { WaitlistMetricsController } from './metrics/waitlist-metrics.controller';
+import { WaitlistMetricsService } from './metrics/waitlist-metrics.service';
+import { WaitlistSettings } from './settings/waitlist-settings';
+import { AppointmentChangesConsumer } from './slots/appointment-changes.consumer';
+import { FreedSlotQueryService } from './slots/freed-slot-query.service';
+import { FreedSlotService } from './slots/freed-slot.service';
+import { HoldExpiryLoop } from './slots/hold-expiry.loop';
+import { WaitlistEvents } from './slots/waitlist-events';
+import { WaitlistOfferController } from './slots/waitlist-offer.controller';
+
+@Module({
+  controllers: [WaitlistEntryController, WaitlistOfferController, WaitlistMetricsController],
+  providers: [
+    systemClockProvider,
+    {
+      provide: WaitlistSettings,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: WaitlistConfig) => new WaitlistSettings(config.WAITLIST_SETTINGS),
+    },
+    WaitlistEvents,
+    FreedSlotService,
+    FreedSlotQueryService,
+    WaitlistEntryService,
+    WaitlistMetricsService,
+    AppointmentChangesConsumer,
+    HoldExpiryLoop,
+  ],
+})
+export class WaitlistModule {}

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+
+import { Logger } from '@nestjs/common';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import {
+  createEnvelope,
+  encodeEnvelope,
+  type EventPayloadInit,
+  type EventTypesOf,
+  type ScheduledAppointment,
+  timestampFromDate,
+  Topics,
+} from '@caredispatch/contracts';
+import { CLOCK, type Clock, configureHttpApp } from '@caredispatch/platform';
+import {
+  aScheduledAppointment,
+  freePort,
+  startGroupAtTopicEnds,
+  TestIdentityProvider,
+  ThrowawayDatabase,
+  type TokenRequest,
+} from '@caredispatch/testing';
+
+import { AppModule } from '../src/app.module';
+import { loadWaitlistConfig } from '../src/config';
+import { type TenantWaitlistSettings } from '../src/settings/waitlist-settings';
+import { FreedSlotService } from '../src/slots/freed-slot.service';
+import { waitlistErrors } from '../src/waitlist.errors';
+
+const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+export type Caller = Omit<TokenRequest, 'tenantId'> & { tenantId?: string };
+
+const FRONT_DESK: Caller = { roles: ['front-desk'] };
+
+type AppointmentEventType = EventTypesOf<typeof Topics.SchedulingAppointmentV1>;
+
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface FreedAppointment {
+  readonly appointmentId?: string;
+  readonly start: Date;
+  readonly minutes?: number;
+  readonly typeCode: string;
+  readonly providerId: string;
+  readonly locationId: string;
+  readonly patientId?: string;
+}
+
+/**
+ * waitlist in-process against a throwaway PostgreSQL database and the real broker (a private
+ * consumer group positioned at the topic's end), with a test OpenID provider and a manual clock.
+ */
+export class WaitlistHarness {
+  readonly clock: ManualClock;
+  private database!: ThrowawayDatabase;
+  private app!: NestExpressApplication;
+  private producer!: Producer;
+  private identity!: TestIdentityProvider;
+  private baseUrl!: string;
+
+  constructor(
+    now: Date,
+    private readonly settings: Readonly<Record<string, Partial<TenantWaitlistSettings>>>,
+  ) {
+    this.clock = new ManualClock(now);
+  }
+
+  async start(): Promise<void> {
+    this.identity = await TestIdentityProvider.start();
+    this.database = await ThrowawayDatabase.createWithRoles('waitlist_it');
+    const port = await freePort();
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    const groupId = `waitlist-it-${randomUUID()}`;
+    const kafka = new Kafka({
+      clientId: 'waitlist-it',
+      brokers: BROKERS,
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await startGroupAtTopicEnds(admin, groupId, [Topics.SchedulingAppointmentV1]);
+    await admin.disconnect();
+    const config = loadWaitlistConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.WAITLIST_IT_LOG_LEVEL ?? 'silent',
+      HTTP_PORT: String(port),
+      // The runtime role, migrated by the owner role.
+      DATABASE_URL: this.database.runtimeUrl,
+      DATABASE_MIGRATION_URL: this.database.ownerUrl,
+      DATABASE_POOL_SIZE: '8',
+      KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_CLIENT_ID: 'waitlist-it',
+      KAFKA_CONSUMER_GROUP: groupId,
+      WAITLIST_SETTINGS: JSON.stringify(this.settings),
+      WAITLIST_SCAN_INTERVAL_MS: '100',
+      ...this.identity.environment(),
+    });
+    if (process.env.WAITLIST_IT_LOG_LEVEL === undefined) Logger.overrideLogger(false);
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+      .overrideProvider(CLOCK)
+      .useValue(this.clock)
+      .compile();
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    this.app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+    configureHttpApp(this.app, { errors: waitlistErrors });
+    await this.app.listen(port, '127.0.0.1');
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    await waitFor(
+      'waitlist ready',
+      60_000,
+      async () => (await fetch(`${this.baseUrl}/health/ready`)).ok,
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.producer.disconnect();
+    await this.app.close();
+    await this.database.drop();
+    await this.identity.stop();
+  }
+
+  get slots(): FreedSlotService {
+    return this.app.get(FreedSlotService);
+  }
+
+  get manager(): EntityManager {
+    return this.app.get(DataSource).manager;
+  }
+
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    caller: Caller = FRONT_DESK,
+  ): Promise<{ status: number; body: unknown }> {
+    const tenantId = caller.tenantId ?? /^\/v1\/tenants\/([^/]+)\//.exec(path)?.[1];
+    if (tenantId === undefined) throw new Error(`no tenant for ${path}`);
+    const authorization = await this.identity.authorization({ ...caller, tenantId });
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...authorization,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
+  }
+
+  async ok<T = unknown>(method: string, path: string, body?: unknown, caller?: Caller): Promise<T> {
+    const response = await this.request(method, path, body, caller);
+    if (response.status >= 300)
+      throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body as T;
+  }
+
+  /** scheduling announces an appointment change (cancelled frees its time; booked takes it). */
+  async publish(
+    tenantId: string,
+    type: AppointmentEventType,
+    freed: FreedAppointment,
+    previous?: { start: Date; end: Date },
+  ): Promise<string> {
+    const appointmentId = freed.appointmentId ?? randomUUID();
+    const appointment: ScheduledAppointment = aScheduledAppointment({
+      appointmentId,
+      start: freed.start,
+      durationMinutes: freed.minutes ?? 30,
+      appointmentTypeCode: freed.typeCode,
+      locationId: freed.locationId,
+    });
+    if (appointment.provider) appointment.provider.providerId = freed.providerId;
+    if (appointment.patient && freed.patientId) appointment.patient.patientId = freed.patientId;
+    const payload = {
+      appointment,
+      ...(type === 'AppointmentRescheduledV1' && previous
+        ? {
+            previousStart: timestampFromDate(previous.start),
+            previousEnd: timestampFromDate(previous.end),
+          }
+        : {}),
+    } as EventPayloadInit<typeof type>;
+    const envelope = createEnvelope(
+      { type, payload, tenantId, aggregateId: appointmentId },
+      { producer: 'scheduling' },
+    );
+    await this.producer.send({
+      topic: Topics.SchedulingAppointmentV1,
+      messages: [{ key: appointmentId, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
+    return appointmentId;
+  }
+
+  async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.database.query<T>(sql, params);
+  }
+}
+
+export async function waitFor(
+  what: string,
+  timeoutMs: number,
+  condition: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await condition()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
