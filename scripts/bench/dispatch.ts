@@ -44,12 +44,10 @@ async function main(): Promise<void> {
       days: week.days,
     });
     const planMs = performance.now() - weeklyStart;
-    const withVisits = new Set(
-      weekly.providerDays.filter((day) => day.stops.length > 0).map((day) => day.providerId),
-    );
+    const rostered = new Set(weekly.providerDays.map((day) => day.providerId));
     const channels = (): number => new Set(harness.slack.messages().map((m) => m.channel)).size;
     await waitFor('itineraries in Slack', 60_000, () =>
-      Promise.resolve(channels() === withVisits.size),
+      Promise.resolve(channels() === rostered.size),
     );
     const weeklyMs = performance.now() - weeklyStart;
 
@@ -83,7 +81,7 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           appointments: week.appointments.length,
-          providersWithItineraries: withVisits.size,
+          providersWithItineraries: rostered.size,
           weeklyPlanMs: Math.round(planMs),
           weeklyPlanAndItinerariesSentMs: Math.round(weeklyMs),
           callOutToItinerariesSentMs: Math.round(callOutMs),

@@ -92,7 +92,17 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
     return Number(row.count);
   }
 
-  it('should plan the seed week so the checker accepts it and list the unservable visits with reasons', async () => {
+  /** The per-day heading sections of a Slack itinerary (`*Mon 11 Mar* — …`). */
+  function dayHeadings(blocks: readonly unknown[]): string[] {
+    return blocks.flatMap((block) => {
+      const text = (block as { type?: string; text?: { text?: unknown } }).text?.text;
+      return typeof text === 'string' && /^\*(Mon|Tue|Wed|Thu|Fri) [^*]+\* — /.test(text)
+        ? [text]
+        : [];
+    });
+  }
+
+  it('should plan the seed week so the checker accepts it, send exactly 12 Monday–Friday itineraries and list the unservable visits with reasons', async () => {
     weekly = await harness.ok<PlanVersion>('POST', `/v1/tenants/${tenantId}/plans`, {
       days: week.days,
     });
@@ -124,16 +134,26 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       10_000,
       async () => (await publishedEvents('DispatchPlanPublishedV1')) === 1,
     );
-    const withVisits = new Set(
-      weekly.providerDays.filter((day) => day.stops.length > 0).map((day) => day.providerId),
+    // Every rostered provider gets their Monday–Friday itinerary, idle ones included.
+    const idle = week.providers.filter(
+      (provider) =>
+        !weekly.providerDays.some(
+          (day) => day.providerId === provider.providerId && day.stops.length > 0,
+        ),
     );
-    await waitFor('one Slack itinerary per provider with visits', 30_000, () =>
-      Promise.resolve(
-        new Set(harness.slack.messages().map((message) => message.channel)).size ===
-          withVisits.size,
+    await waitFor('one Slack itinerary per rostered provider', 30_000, () =>
+      Promise.resolve(harness.slack.messages().length >= week.providers.length),
+    );
+    const messages = harness.slack.messages();
+    expect(messages).toHaveLength(12);
+    expect(new Set(messages.map((message) => message.channel)).size).toBe(12);
+    for (const message of messages) expect(dayHeadings(message.blocks)).toHaveLength(5);
+    expect(
+      messages.filter((message) =>
+        dayHeadings(message.blocks).every((heading) => heading.endsWith('— no visits')),
       ),
-    );
-    expect(await publishedEvents('ItineraryDeliveredV1')).toBe(withVisits.size);
+    ).toHaveLength(idle.length);
+    expect(await publishedEvents('ItineraryDeliveredV1')).toBe(12);
   });
 
   it("should answer another tenant's coordinator like a missing resource and change nothing", async () => {

@@ -55,13 +55,14 @@ describe(changedProviderDays.name, () => {
     day('p3', monday, []),
   ];
 
-  it('should list every provider-day with visits for a first version', () => {
+  it('should list every rostered provider-day, with visits or not, for a first version', () => {
     const sut = changedProviderDays(null, plan(1, base));
 
     expect(sut).toEqual([
       { providerId: 'p1', day: monday },
       { providerId: 'p1', day: tuesday },
       { providerId: 'p2', day: monday },
+      { providerId: 'p3', day: monday },
     ]);
   });
 

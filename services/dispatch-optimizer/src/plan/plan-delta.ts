@@ -4,11 +4,20 @@ import type { PlanStop, PlanVersion, ProviderDayKey, ProviderDayPlan } from './p
  * The provider-days whose itinerary differs between two versions of a plan: stops added, removed,
  * reordered or retimed, clinic sessions changed, or the day appearing/disappearing. Delivery sends
  * deltas for exactly these. Sorted by provider, then day.
+ *
+ * A first version (no previous) lists EVERY rostered provider-day, visits or not: each provider
+ * available in the horizon gets their whole itinerary, and a day without visits says so rather
+ * than leaving the provider to wonder whether a message was lost.
  */
 export function changedProviderDays(
   previous: PlanVersion | null,
   next: PlanVersion,
 ): ProviderDayKey[] {
+  if (previous === null) {
+    return next.providerDays
+      .map((day) => ({ providerId: day.providerId, day: day.day }))
+      .sort((x, y) => compare(x.providerId, y.providerId) || compare(x.day, y.day));
+  }
   const before = indexByProviderDay(previous?.providerDays ?? []);
   const after = indexByProviderDay(next.providerDays);
   const keys = new Set([...before.keys(), ...after.keys()]);
