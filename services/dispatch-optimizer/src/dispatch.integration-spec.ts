@@ -260,7 +260,7 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
     expect(missing.status).toBe(404);
   });
 
-  it('should apply a booking after the run as a new version that changes the affected provider', async () => {
+  it('should apply a booking after the run as a new version and send one delta to the affected provider only', async () => {
     const wednesday = week.days[2];
     const address = 'Late Booking Rd 1, Newark, NJ';
     harness.maps.addAddress(address, { lat: 40.74, lon: -74.17 });
@@ -274,6 +274,7 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       givenName: 'Nora',
       familyName: 'Quinn',
     };
+    const messagesBefore = harness.slack.messages().length;
 
     await harness.book(tenantId, booking);
 
@@ -291,10 +292,30 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       day.stops.some((stop) => stop.appointmentId === booking.appointmentId),
     );
     expect(owner?.day).toBe(wednesday);
-    const changed = changedProviderDays(weekly, v2);
-    expect(changed).toContainEqual({ providerId: owner?.providerId, day: wednesday });
+    // Every other provider-day of the week is exactly as sent.
+    expect(changedProviderDays(weekly, v2)).toEqual([
+      { providerId: owner?.providerId, day: wednesday },
+    ]);
     const inputs = await storedInputs(v2);
     expect(checkSolution(inputs.problem, inputs.solution)).toEqual([]);
+    await waitFor('the delta sent', 30_000, () =>
+      Promise.resolve(harness.slack.messages().length > messagesBefore),
+    );
+    const deliveries = await harness.query<{
+      provider_id: string;
+      days: string[];
+      revised: boolean;
+    }>(
+      `SELECT provider_id, days, revised FROM itinerary_delivery
+        WHERE tenant_id = $1 AND plan_id = $2 AND plan_version = 2`,
+      [tenantId, v2.planId],
+    );
+    expect(deliveries).toEqual([
+      { provider_id: owner?.providerId, days: [wednesday], revised: true },
+    ]);
+    const delta = harness.slack.messages().slice(messagesBefore);
+    expect(delta).toHaveLength(1);
+    expect(delta[0].threadTs).toBeDefined();
     weekly = v2;
   });
 

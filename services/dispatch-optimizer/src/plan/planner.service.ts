@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import {
@@ -26,6 +27,7 @@ import { TenantSettingsService } from '../settings/tenant-settings.service';
 import { GeocodingService } from '../travel/geocoding.service';
 import { TravelTimeService } from '../travel/travel-time.service';
 
+import { replanBookingChange, type ProblemWindow } from './booking-replan';
 import { changedProviderDays } from './plan-delta';
 import { PlanEvents } from './plan-events';
 import { PlanRepository } from './plan.repository';
@@ -241,18 +243,19 @@ export class PlannerService {
     const origin = new Date(inputs.origin).getTime();
     const now = this.clock.now();
     const freezeTime = Math.max(0, Math.round((now.getTime() - origin) / 1000));
+    const request = { problem: inputs.problem, plan: inputs.solution, changes, freezeTime };
+    const options = { timeLimitMs: this.config.REPLAN_TIME_LIMIT_MS, seed: 1 };
     const result =
       changes.length === 0
         ? null
-        : replan(
-            { problem: inputs.problem, plan: inputs.solution, changes, freezeTime },
-            // Booking changes only repair (other itineraries stay as sent); call-outs also polish.
-            {
-              timeLimitMs: this.config.REPLAN_TIME_LIMIT_MS,
-              seed: 1,
-              polish: cause.kind === 'call-out',
-            },
-          );
+        : cause.kind === 'call-out'
+          ? replan(request, { ...options, polish: true })
+          : // Booking changes keep every other itinerary as sent (see replanBookingChange).
+            replanBookingChange(
+              request,
+              { ...options, polish: false },
+              bookingDayOf(inputs, changes, origin),
+            );
     const problem = result?.problem ?? inputs.problem;
     const solution = result?.solution ?? inputs.solution;
     this.requireChecked(problem, solution);
@@ -509,6 +512,32 @@ function unservedException(
 function departureOf(day: string, fallback: string): Date {
   const date = new Date(`${day}T14:00:00.000Z`);
   return Number.isNaN(date.getTime()) ? new Date(fallback) : date;
+}
+
+/**
+ * The practice day (problem seconds) of the visit a booking change adds, or of the visit it
+ * cancels; null when neither is known.
+ */
+function bookingDayOf(
+  inputs: PlanInputs,
+  changes: readonly PlanChange[],
+  origin: number,
+): ProblemWindow | null {
+  const id = changes.map((change) =>
+    change.kind === 'appointment-added'
+      ? change.appointment.id
+      : change.kind === 'appointment-cancelled'
+        ? change.appointmentId
+        : undefined,
+  )[changes.length - 1];
+  if (id === undefined || !Object.hasOwn(inputs.appointments, id)) return null;
+  const { requestedStart } = inputs.appointments[id];
+  const day = localDay(new Date(requestedStart), inputs.timeZone);
+  const start = DateTime.fromISO(day, { zone: inputs.timeZone });
+  return {
+    from: Math.round((start.toMillis() - origin) / 1000),
+    until: Math.round((start.plus({ days: 1 }).toMillis() - origin) / 1000),
+  };
 }
 
 function emptyReplanResult(problem: Problem, solution: Solution): ReplanResult {
