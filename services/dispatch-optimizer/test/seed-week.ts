@@ -139,7 +139,13 @@ export function seedWeek(options: SeedWeekOptions = {}): SeedWeek {
         maxHoursPerWeek: 50,
         delivery: {
           channel: { kind: 'slack', slackUserId: `U${String(index + 1).padStart(8, '0')}` },
-          quietTimes: [{ days: ['sat', 'sun'], from: '00:00', until: '23:59' }],
+          quietTimes: [
+            {
+              days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+              from: '21:00',
+              until: '07:00',
+            },
+          ],
           timeZone,
         },
       },
