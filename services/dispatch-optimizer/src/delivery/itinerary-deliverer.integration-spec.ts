@@ -27,7 +27,6 @@ import { CoordinatorNotifier } from '../escalation/coordinator-notifier.service'
 import { type RosterProvider } from '../roster/roster.model';
 import { SlackClients } from '../slack/slack-clients';
 
-
 import { deliveriesForPlan } from './delivery-plan';
 import { deliveryMigrations } from './delivery-schema';
 import {

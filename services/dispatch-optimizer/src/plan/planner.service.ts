@@ -175,8 +175,7 @@ export class PlannerService {
       await this.events.planPublished(manager, plan, changedProviderDays(null, plan), null);
       await this.exceptions.reportMany(this.planExceptions(plan), manager);
     });
-    for (const row of rows)
-      await this.appointments.markPlanned(tenantId, row.appointmentId, row.revision);
+    await this.appointments.markManyPlanned(tenantId, rows);
     this.logger.log(
       `plan ${plan.planId} v1 (${kind}): ${plan.objective.servedCount} served, ${plan.unserved.length} unserved, ` +
         `${matrix.source.billedElements} elements billed, ${matrix.source.cacheHits} cache hits`,
@@ -195,7 +194,11 @@ export class PlannerService {
       if (!fresh || fresh.plannedRevision >= row.revision) return null;
       const planId = await this.plans.planIdCovering(row.tenantId, row.startAt);
       const stored = planId ? await this.plans.latest(row.tenantId, planId) : null;
-      if (!stored) return null;
+      if (!stored) {
+        // Booked ahead of any plan: geocode now (once, cached) so the weekly run does not wait on it.
+        if (row.status === 'booked') await this.geocodeAhead(row);
+        return null;
+      }
       const { inputs } = stored;
       const inPlan = inputs.problem.appointments.some((a) => a.id === row.appointmentId);
       const changes: PlanChange[] = [];
@@ -307,6 +310,13 @@ export class PlannerService {
           .join(', ')}`,
       );
     }
+  }
+
+  private async geocodeAhead(row: DispatchAppointmentEntity): Promise<void> {
+    if (row.geocodeStatus !== 'pending') return;
+    const rules = await this.roster.rules(row.tenantId);
+    const rule = rules.find((candidate) => candidate.typeCode === row.typeCode);
+    if (rule?.visitMode === 'home') await this.appointmentInput(row.tenantId, row, true);
   }
 
   private async appointmentInput(
