@@ -153,6 +153,12 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
         dayHeadings(message.blocks).every((heading) => heading.endsWith('— no visits')),
       ),
     ).toHaveLength(idle.length);
+    // Recorded (and audited) just after Slack answered.
+    await waitFor(
+      'the 12 deliveries recorded',
+      30_000,
+      async () => (await publishedEvents('ItineraryDeliveredV1')) >= 12,
+    );
     expect(await publishedEvents('ItineraryDeliveredV1')).toBe(12);
   });
 

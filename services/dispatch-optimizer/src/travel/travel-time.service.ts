@@ -21,7 +21,7 @@ import type { Coordinates, PlanTravelTimeSource } from '../plan/plan.model';
 export const ESTIMATE_ROAD_FACTOR = 1.3;
 export const ESTIMATE_SPEED_KMH = 35;
 /** Distance Matrix requests one plan keeps in flight (a cold week is ~100 of them). */
-const MATRIX_REQUESTS_IN_FLIGHT = 4;
+const MATRIX_REQUESTS_IN_FLIGHT = 2;
 
 export interface TravelMatrixRequest {
   readonly tenantId: string;
