@@ -180,16 +180,16 @@ async function weeklyRun(
   return { plan, planMs, sentMs: Math.round(performance.now() - started) };
 }
 
-/** Every itinerary and coordinator notice of this tenant's plan version has gone out. */
+/** Every itinerary and coordinator notice of this tenant's plan version has been attempted to the end (sent or failed). */
 async function allSent(
   harness: DispatchHarness,
   plan: PlanVersion,
   version: number,
 ): Promise<boolean> {
   const [row] = await harness.query<{ total: string; pending: string; notices: string }>(
-    `SELECT count(*) AS total, count(*) FILTER (WHERE state <> 'sent') AS pending,
+    `SELECT count(*) AS total, count(*) FILTER (WHERE state IN ('queued', 'sending')) AS pending,
             (SELECT count(*) FROM coordinator_notice
-              WHERE tenant_id = $1 AND state <> 'sent') AS notices
+              WHERE tenant_id = $1 AND state IN ('queued', 'sending')) AS notices
        FROM itinerary_delivery WHERE tenant_id = $1 AND plan_id = $2 AND plan_version = $3`,
     [plan.tenantId, plan.planId, version],
   );

@@ -22,7 +22,7 @@ export function deliverableAt(
   const local = DateTime.fromJSDate(now, { zone: preferences.timeZone });
   const today = local.toISODate() ?? '';
   if (delivery.revised && delivery.days.some((day) => day <= today)) return now;
-  let at = local;
+  let at: DateTime = local;
   for (let hop = 0; hop < MAX_HOPS; hop += 1) {
     const end = quietEndCovering(at, preferences.quietTimes);
     if (end === null) break;

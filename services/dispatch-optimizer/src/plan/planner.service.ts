@@ -130,9 +130,13 @@ export class PlannerService {
     const homeTypes = new Set(
       rules.filter((rule) => rule.visitMode === 'home').map((rule) => rule.typeCode),
     );
-    const appointmentInputs = await Promise.all(
-      rows.map((row) => this.appointmentInput(tenantId, row, homeTypes.has(row.typeCode))),
-    );
+    // One at a time: addresses are normally geocoded on arrival, and a burst of ~200 concurrent
+    // look-ups starves the connection pool on a loaded host (acquire timeouts → 500).
+    const appointmentInputs: AppointmentInput[] = [];
+    for (const row of rows)
+      appointmentInputs.push(
+        await this.appointmentInput(tenantId, row, homeTypes.has(row.typeCode)),
+      );
     const built = buildProblem({
       horizon,
       providers: providers.filter((provider) => provider.active),
