@@ -109,6 +109,7 @@ async function main(): Promise<void> {
             providerDays: week.map((d) => ({ providerId: d.providerId, day: d.day })),
           },
           providers,
+          systemClock.now(),
         ),
         systemClock.now(),
       ),
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
             providerDays: changed.map((providerId) => ({ providerId, day: tuesday })),
           },
           providers,
+          systemClock.now(),
         ),
         systemClock.now(),
       );

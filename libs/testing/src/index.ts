@@ -26,3 +26,4 @@ export * from './teams/teams-webhook-stand-in';
 export * from './maps/maps-stand-in';
 export * from './audit/audit-signing-environment';
 export * from './postgres/tenant-isolation-probe';
+export * from './dispatch';

@@ -79,6 +79,22 @@ export const dispatchOptimizerConfigSchema = z.object({
     .refine((url) => /^smtps?:\/\//.test(url), { message: 'must be an smtp:// or smtps:// URL' })
     .optional()
     .transform((value) => (value === undefined ? undefined : new Secret(value))),
+  /** Twilio account for itinerary texts; unset (any of the three): SMS deliveries fail as not configured. */
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)')
+    .optional(),
+  TWILIO_AUTH_TOKEN: secretString({ description: 'Twilio auth token' }).optional(),
+  TWILIO_FROM_NUMBER: z
+    .string()
+    .regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number, e.g. +15005550006')
+    .optional(),
+  /** Unset = live Twilio (https://api.twilio.com); tests point the SDK at the stand-in. */
+  TWILIO_API_BASE_URL: z
+    .string()
+    .url('must be a URL, e.g. http://127.0.0.1:4010')
+    .refine((value) => /^https?:\/\//.test(value), { message: 'must be an http(s) URL' })
+    .optional(),
   ITINERARY_EMAIL_FROM: z
     .string()
     .email('must be an email address')

@@ -92,7 +92,17 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
     return Number(row.count);
   }
 
-  it('should plan the seed week so the checker accepts it and list the unservable visits with reasons', async () => {
+  /** The per-day heading sections of a Slack itinerary (`*Mon 11 Mar* — …`). */
+  function dayHeadings(blocks: readonly unknown[]): string[] {
+    return blocks.flatMap((block) => {
+      const text = (block as { type?: string; text?: { text?: unknown } }).text?.text;
+      return typeof text === 'string' && /^\*(Mon|Tue|Wed|Thu|Fri) [^*]+\* — /.test(text)
+        ? [text]
+        : [];
+    });
+  }
+
+  it('should plan the seed week so the checker accepts it, send exactly 12 Monday–Friday itineraries and list the unservable visits with reasons', async () => {
     weekly = await harness.ok<PlanVersion>('POST', `/v1/tenants/${tenantId}/plans`, {
       days: week.days,
     });
@@ -124,16 +134,32 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       10_000,
       async () => (await publishedEvents('DispatchPlanPublishedV1')) === 1,
     );
-    const withVisits = new Set(
-      weekly.providerDays.filter((day) => day.stops.length > 0).map((day) => day.providerId),
+    // Every rostered provider gets their Monday–Friday itinerary, idle ones included.
+    const idle = week.providers.filter(
+      (provider) =>
+        !weekly.providerDays.some(
+          (day) => day.providerId === provider.providerId && day.stops.length > 0,
+        ),
     );
-    await waitFor('one Slack itinerary per provider with visits', 30_000, () =>
-      Promise.resolve(
-        new Set(harness.slack.messages().map((message) => message.channel)).size ===
-          withVisits.size,
+    await waitFor('one Slack itinerary per rostered provider', 30_000, () =>
+      Promise.resolve(harness.slack.messages().length >= week.providers.length),
+    );
+    const messages = harness.slack.messages();
+    expect(messages).toHaveLength(12);
+    expect(new Set(messages.map((message) => message.channel)).size).toBe(12);
+    for (const message of messages) expect(dayHeadings(message.blocks)).toHaveLength(5);
+    expect(
+      messages.filter((message) =>
+        dayHeadings(message.blocks).every((heading) => heading.endsWith('— no visits')),
       ),
+    ).toHaveLength(idle.length);
+    // Recorded (and audited) just after Slack answered.
+    await waitFor(
+      'the 12 deliveries recorded',
+      30_000,
+      async () => (await publishedEvents('ItineraryDeliveredV1')) >= 12,
     );
-    expect(await publishedEvents('ItineraryDeliveredV1')).toBe(withVisits.size);
+    expect(await publishedEvents('ItineraryDeliveredV1')).toBe(12);
   });
 
   it("should answer another tenant's coordinator like a missing resource and change nothing", async () => {
@@ -240,7 +266,7 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
     expect(missing.status).toBe(404);
   });
 
-  it('should apply a booking after the run as a new version that changes the affected provider', async () => {
+  it('should apply a booking after the run as a new version and send one delta to the affected provider only', async () => {
     const wednesday = week.days[2];
     const address = 'Late Booking Rd 1, Newark, NJ';
     harness.maps.addAddress(address, { lat: 40.74, lon: -74.17 });
@@ -254,6 +280,7 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       givenName: 'Nora',
       familyName: 'Quinn',
     };
+    const messagesBefore = harness.slack.messages().length;
 
     await harness.book(tenantId, booking);
 
@@ -271,10 +298,30 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       day.stops.some((stop) => stop.appointmentId === booking.appointmentId),
     );
     expect(owner?.day).toBe(wednesday);
-    const changed = changedProviderDays(weekly, v2);
-    expect(changed).toContainEqual({ providerId: owner?.providerId, day: wednesday });
+    // Every other provider-day of the week is exactly as sent.
+    expect(changedProviderDays(weekly, v2)).toEqual([
+      { providerId: owner?.providerId, day: wednesday },
+    ]);
     const inputs = await storedInputs(v2);
     expect(checkSolution(inputs.problem, inputs.solution)).toEqual([]);
+    await waitFor('the delta sent', 30_000, () =>
+      Promise.resolve(harness.slack.messages().length > messagesBefore),
+    );
+    const deliveries = await harness.query<{
+      provider_id: string;
+      days: string[];
+      revised: boolean;
+    }>(
+      `SELECT provider_id, days, revised FROM itinerary_delivery
+        WHERE tenant_id = $1 AND plan_id = $2 AND plan_version = 2`,
+      [tenantId, v2.planId],
+    );
+    expect(deliveries).toEqual([
+      { provider_id: owner?.providerId, days: [wednesday], revised: true },
+    ]);
+    const delta = harness.slack.messages().slice(messagesBefore);
+    expect(delta).toHaveLength(1);
+    expect(delta[0].threadTs).toBeDefined();
     weekly = v2;
   });
 

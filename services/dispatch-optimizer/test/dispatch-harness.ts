@@ -150,6 +150,11 @@ export class DispatchHarness {
     return this.app.get(PlanMaintenanceLoop);
   }
 
+  /** A provider of the running app (benches time its methods). */
+  get<T>(type: abstract new (...args: never[]) => T): T {
+    return this.app.get(type);
+  }
+
   async request(
     method: string,
     path: string,

@@ -24,6 +24,16 @@ export interface FhirAppointmentFields {
   /** undefined = no time zone extension on the Location. */
   readonly locationTimeZone: string | undefined;
   readonly organizationName: string;
+  /** The EHR's appointment-type code (`appointmentType.coding[0].code`). */
+  readonly appointmentTypeCode: string;
+  readonly locationName: string;
+  readonly locationAddress: {
+    readonly line: readonly string[];
+    readonly city: string;
+    readonly state: string;
+    readonly postalCode: string;
+    readonly country: string;
+  };
 }
 
 const TIME_ZONE_EXTENSION_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
@@ -60,6 +70,15 @@ export class FhirAppointmentBuilder {
       locationId: 'loc-1',
       locationTimeZone: 'America/New_York',
       organizationName: 'Harbor Family Dental',
+      appointmentTypeCode: 'ROUTINE',
+      locationName: 'Harbor Family Dental — Downtown',
+      locationAddress: {
+        line: ['120 Harbor St', 'Suite 4'],
+        city: 'Boston',
+        state: 'MA',
+        postalCode: '02110',
+        country: 'US',
+      },
       ...overrides,
     });
   }
@@ -144,8 +163,8 @@ export class FhirAppointmentBuilder {
         coding: [
           {
             system: 'http://terminology.hl7.org/CodeSystem/v2-0276',
-            code: 'ROUTINE',
-            display: 'Routine appointment',
+            code: f.appointmentTypeCode,
+            display: f.appointmentTypeCode === 'ROUTINE' ? 'Routine appointment' : undefined,
           },
         ],
       },
@@ -200,14 +219,8 @@ export class FhirAppointmentBuilder {
         f.locationTimeZone === undefined
           ? undefined
           : [{ url: TIME_ZONE_EXTENSION_URL, valueCode: f.locationTimeZone }],
-      name: 'Harbor Family Dental — Downtown',
-      address: {
-        line: ['120 Harbor St', 'Suite 4'],
-        city: 'Boston',
-        state: 'MA',
-        postalCode: '02110',
-        country: 'US',
-      },
+      name: f.locationName,
+      address: { ...f.locationAddress, line: [...f.locationAddress.line] },
     });
   }
 

@@ -32,7 +32,9 @@ const NO_REMINDERS = {
   cadences: { default: { steps: [] } },
 };
 
-export type ServiceName = 'ehr-gateway' | 'scheduling' | 'messaging' | 'audit-log';
+export type ServiceName =
+  'ehr-gateway' | 'scheduling' | 'messaging' | 'audit-log' | 'dispatch-optimizer';
+/** The first flow's services; dispatch-optimizer joins only when `StackOptions.dispatch` asks. */
 const SERVICES: readonly ServiceName[] = ['ehr-gateway', 'scheduling', 'messaging', 'audit-log'];
 
 /** What each consuming service subscribes to (see its app.module.ts). */
@@ -40,7 +42,20 @@ const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>>
   scheduling: [Topics.EhrAppointmentV1],
   messaging: [Topics.SchedulingAppointmentV1],
   'audit-log': ALL_TOPICS,
+  'dispatch-optimizer': [Topics.SchedulingAppointmentV1, Topics.DispatchPlanV1],
 };
+
+/** dispatch-optimizer in the stack: where its Slack and Maps stand-ins listen. */
+export interface DispatchStackOptions {
+  /** The Slack stand-in's Web API URL (`SlackStandIn.apiUrl`) and bot token, for every tenant. */
+  readonly slackApiUrl: string;
+  readonly slackBotToken: string;
+  /** The Maps stand-in's base URL and key. */
+  readonly mapsApiBaseUrl: string;
+  readonly mapsApiKey: string;
+  /** Coordinators' Slack channel for escalations, the same for every tenant. */
+  readonly coordinatorSlackChannel: string;
+}
 
 export interface StackOptions {
   /** Tenants and their Standard Webhooks secrets. */
@@ -57,6 +72,8 @@ export interface StackOptions {
   databaseAddress?: Partial<Record<ServiceName, string>>;
   /** How long a (re)started service may take to become ready (60 s). */
   readyTimeoutMs?: number;
+  /** Also run dispatch-optimizer (off: the first flow's four services only). */
+  dispatch?: DispatchStackOptions;
 }
 
 /** Topic settings passed through to every service when the caller's environment sets them. */
@@ -83,7 +100,11 @@ export class Stack {
   readonly runId = randomBytes(3).toString('hex');
   readonly logDir = join(__dirname, '../../../../tmp/stack-logs', this.runId);
 
-  constructor(private readonly options: StackOptions) {}
+  private readonly names: readonly ServiceName[];
+
+  constructor(private readonly options: StackOptions) {
+    this.names = options.dispatch ? [...SERVICES, 'dispatch-optimizer'] : SERVICES;
+  }
 
   get kafkaBrokers(): string {
     return this.options.kafkaBrokers ?? KAFKA_BROKERS;
@@ -113,8 +134,8 @@ export class Stack {
     this.identityProvider = await TestIdentityProvider.start();
     const identityEnvironment = this.identityProvider.environment();
     const ports = new Map<ServiceName, number>();
-    for (const name of SERVICES) ports.set(name, await freePort());
-    for (const name of SERVICES) {
+    for (const name of this.names) ports.set(name, await freePort());
+    for (const name of this.names) {
       // Owner and runtime roles as in production: the service migrates through the owner's
       // short-lived connection, then runs as the runtime role under row-level security.
       this.databases.set(
@@ -145,6 +166,8 @@ export class Stack {
       ),
     });
     const messagingPort = ports.get('messaging') ?? 0;
+    const dispatch = this.options.dispatch;
+    const tenantIds = Object.keys(this.options.tenants);
     const specific: Record<ServiceName, Record<string, string>> = {
       'ehr-gateway': {
         EHR_WEBHOOK_SECRETS: JSON.stringify(this.options.tenants),
@@ -173,8 +196,32 @@ export class Stack {
         SENDER_RETRY_MAX_MS: '500',
       },
       'audit-log': { ...auditSigningEnvironment() },
+      'dispatch-optimizer': dispatch
+        ? {
+            // Plans are run through the API; the weekly/nightly scheduler stays off.
+            PLAN_SCHEDULER_ENABLED: 'false',
+            PLAN_TIME_LIMIT_MS: '1000',
+            REPLAN_TIME_LIMIT_MS: '300',
+            REPLAN_POLL_INTERVAL_MS: '200',
+            ITINERARY_DELIVERY_POLL_INTERVAL_MS: '200',
+            MAPS_API_KEY: dispatch.mapsApiKey,
+            MAPS_API_BASE_URL: dispatch.mapsApiBaseUrl,
+            MAPS_RETRY_BASE_MS: '50',
+            SLACK_API_URL: dispatch.slackApiUrl,
+            ESCALATION_SLACK_CHANNELS: JSON.stringify(
+              Object.fromEntries(tenantIds.map((id) => [id, dispatch.coordinatorSlackChannel])),
+            ),
+            SLACK_BOT_TOKENS: JSON.stringify(
+              Object.fromEntries(tenantIds.map((id) => [id, dispatch.slackBotToken])),
+            ),
+            TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+            TWILIO_AUTH_TOKEN: TWILIO.authToken,
+            TWILIO_FROM_NUMBER: TWILIO.from,
+            TWILIO_API_BASE_URL: twilioBaseUrl,
+          }
+        : {},
     };
-    for (const name of SERVICES) {
+    for (const name of this.names) {
       const env = {
         ...common(name),
         ...specific[name],
@@ -193,7 +240,7 @@ export class Stack {
     }
     await this.startConsumerGroupsAtTopicEnds();
     await Promise.all(
-      SERVICES.map((name) => this.service(name).start(this.options.readyTimeoutMs)),
+      this.names.map((name) => this.service(name).start(this.options.readyTimeoutMs)),
     );
   }
 
@@ -224,8 +271,9 @@ export class Stack {
   /** Each service's fresh consumer group sees only this run's events. */
   private async startConsumerGroupsAtTopicEnds(): Promise<void> {
     await this.withAdmin(async (admin) => {
-      for (const [service, consumed] of Object.entries(CONSUMED_TOPICS)) {
-        await startGroupAtTopicEnds(admin, `${service}-${this.runId}`, consumed);
+      for (const service of this.names) {
+        const consumed = CONSUMED_TOPICS[service];
+        if (consumed) await startGroupAtTopicEnds(admin, `${service}-${this.runId}`, consumed);
       }
     });
   }

@@ -104,6 +104,20 @@ export class DispatchAppointmentRepository {
     );
   }
 
+  /** markPlanned for many appointments in one statement (a weekly run plans ~200). */
+  async markManyPlanned(
+    tenantId: string,
+    planned: readonly { readonly appointmentId: string; readonly revision: number }[],
+  ): Promise<void> {
+    if (planned.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE dispatch_appointment AS a SET planned_revision = GREATEST(a.planned_revision, p.revision)
+         FROM unnest($2::uuid[], $3::int[]) AS p(appointment_id, revision)
+        WHERE a.tenant_id = $1 AND a.appointment_id = p.appointment_id`,
+      [tenantId, planned.map((p) => p.appointmentId), planned.map((p) => p.revision)],
+    );
+  }
+
   async setGeocode(
     tenantId: string,
     appointmentId: string,

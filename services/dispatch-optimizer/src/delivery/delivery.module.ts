@@ -24,12 +24,9 @@ import { ItineraryDeliveryEvents } from './itinerary-delivery.events';
 import { ItineraryDeliveryRepository } from './itinerary-delivery.repository';
 import { PlanDeliveryConsumer } from './plan-delivery.consumer';
 import { SlackItineraryChannel } from './slack-itinerary.channel';
+import { SmsItineraryChannel } from './sms-itinerary.channel';
 
-/**
- * Itineraries to providers, notices to coordinators and the `/callout` slash command. SMS
- * itineraries have no channel yet (see the deliverer: they fail as `sms:channel_not_available`
- * and reach the coordinators).
- */
+/** Itineraries to providers (Slack, SMS, email), notices to coordinators and the `/callout` slash command. */
 @Module({
   imports: [RosterModule, PlanModule, ExceptionsModule, CallOutsModule],
   controllers: [SlackCommandController],
@@ -54,6 +51,13 @@ import { SlackItineraryChannel } from './slack-itinerary.channel';
         new EmailItineraryChannel({
           smtpUrl: config.SMTP_URL,
           from: config.ITINERARY_EMAIL_FROM,
+          timeoutMs: config.ITINERARY_DELIVERY_TIMEOUT_MS,
+        }),
+        new SmsItineraryChannel({
+          accountSid: config.TWILIO_ACCOUNT_SID,
+          authToken: config.TWILIO_AUTH_TOKEN,
+          fromNumber: config.TWILIO_FROM_NUMBER,
+          apiBaseUrl: config.TWILIO_API_BASE_URL,
           timeoutMs: config.ITINERARY_DELIVERY_TIMEOUT_MS,
         }),
       ],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { create } from '@bufbuild/protobuf';
+import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 
 import { DispatchPlanPublishedV1Schema, type EventEnvelope } from '@caredispatch/contracts';
@@ -16,11 +17,14 @@ import {
   TEST_AUDIENCE,
   TeamsWebhookStandIn,
   ThrowawayDatabase,
+  TwilioFailures,
+  TwilioStandIn,
 } from '@caredispatch/testing';
 
 import { dispatchOptimizerConfigSchema } from '../config';
 import { CoordinatorNoticeRepository } from '../escalation/coordinator-notice.repository';
 import { CoordinatorNotifier } from '../escalation/coordinator-notifier.service';
+import { type RosterProvider } from '../roster/roster.model';
 import { SlackClients } from '../slack/slack-clients';
 
 import { deliveriesForPlan } from './delivery-plan';
@@ -39,6 +43,7 @@ import { ItineraryDeliveryEvents } from './itinerary-delivery.events';
 import { ItineraryDeliveryRepository } from './itinerary-delivery.repository';
 import { PlanDeliveryConsumer } from './plan-delivery.consumer';
 import { ITINERARY_METADATA_EVENT, SlackItineraryChannel } from './slack-itinerary.channel';
+import { SmsItineraryChannel } from './sms-itinerary.channel';
 
 const LEASE_MS = 60_000;
 
@@ -61,8 +66,21 @@ describe(ItineraryDeliverer.name, () => {
   const teams = new TeamsWebhookStandIn();
   const coordinatorsChannel = 'C0COORDINATORS';
   const clock = new SteppedClock();
+  const twilio = new TwilioStandIn();
   const providers = Array.from({ length: 12 }, (_, i) => aProvider(tenantId, i + 1));
-  const roster = new InMemoryRoster(providers);
+  const texted = aProvider(tenantId, 13, { kind: 'sms', phoneE164: '+15005550113' });
+  // Quiet 21:00–07:00 New York time, every day.
+  const sleeper: RosterProvider = {
+    ...aProvider(tenantId, 14),
+    delivery: {
+      channel: { kind: 'slack', slackUserId: 'U0PROV014' },
+      quietTimes: [
+        { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '21:00', until: '07:00' },
+      ],
+      timeZone: 'America/New_York',
+    },
+  };
+  const roster = new InMemoryRoster([...providers, texted, sleeper]);
   let plans: InMemoryPlans;
   let exceptions: RecordingExceptions;
   let database: ThrowawayDatabase;
@@ -76,6 +94,7 @@ describe(ItineraryDeliverer.name, () => {
   beforeAll(async () => {
     await slack.start();
     await teams.start();
+    await twilio.start();
     database = await ThrowawayDatabase.create('caredispatch_dispatch_delivery');
     dataSource = new DataSource({
       type: 'postgres',
@@ -98,10 +117,12 @@ describe(ItineraryDeliverer.name, () => {
     await database.drop();
     await slack.stop();
     await teams.stop();
+    await twilio.stop();
   });
 
   beforeEach(async () => {
     slack.reset();
+    twilio.reset();
     plans = new InMemoryPlans();
     exceptions = new RecordingExceptions();
     teams.reset();
@@ -134,7 +155,16 @@ describe(ItineraryDeliverer.name, () => {
       roster,
       exceptions,
       notices,
-      [channel],
+      [
+        channel,
+        new SmsItineraryChannel({
+          accountSid: twilio.accountSid,
+          authToken: new Secret(twilio.authToken),
+          fromNumber: '+15005550006',
+          apiBaseUrl: twilio.baseUrl,
+          timeoutMs: 5_000,
+        }),
+      ],
       clock,
       config,
     );
@@ -145,7 +175,7 @@ describe(ItineraryDeliverer.name, () => {
     planId: string,
     version: number,
     changed: { providerId: string; day: string }[],
-    days = providers.flatMap((p) => SEED_WEEK.map((day) => aProviderDay(p.providerId, day))),
+    days = roster.all.flatMap((p) => SEED_WEEK.map((day) => aProviderDay(p.providerId, day))),
   ): Promise<void> {
     plans.store(aPlanVersion(tenantId, planId, version, days));
     const queued = deliveriesForPlan(
@@ -156,7 +186,8 @@ describe(ItineraryDeliverer.name, () => {
         previousVersion: version === 1 ? null : version - 1,
         providerDays: changed,
       },
-      providers,
+      roster.all,
+      clock.now(),
     );
     await dataSource.transaction((manager) => repository.enqueue(manager, queued, clock.now()));
   }
@@ -347,6 +378,74 @@ describe(ItineraryDeliverer.name, () => {
     expect(JSON.stringify(summaries[0]?.blocks)).toContain('Provider 8, Provider 9');
     expect(teams.posts('coord').map((p) => JSON.stringify(p.card))).toEqual([
       expect.stringContaining('Patients to reschedule'),
+    ]);
+  });
+
+  it('should text an SMS provider a one-segment summary with the link through Twilio, with no patient data', async () => {
+    const planId = randomUUID();
+    await publish(planId, 1, weekOf([texted.providerId]));
+
+    await drain();
+
+    const [text] = twilio.messages();
+    expect(twilio.messages()).toHaveLength(1);
+    expect(text.to).toBe('+15005550113');
+    expect(text.from).toBe('+15005550006');
+    expect(text.body).toMatch(
+      /^Itinerary Mon 7 Dec-Fri 11 Dec: 15 visits, drive .+\. https:\/\/caredispatch\.invalid\/itineraries\/[0-9a-f-]{36}$/,
+    );
+    expect(text.body.length).toBeLessThanOrEqual(160);
+    expect(text.body).not.toMatch(/Pat\d|Elm St/);
+    const [row] = await dataSource.query<{ state: string; external_id: string }[]>(
+      'SELECT state, external_id FROM itinerary_delivery',
+    );
+    expect(row).toEqual({ state: 'sent', external_id: text.sid });
+    expect(await auditEvents()).toEqual(['ItineraryDeliveredV1']);
+  });
+
+  it('should not text twice when Twilio accepted the text but answered 500 (found by reconciliation)', async () => {
+    const planId = randomUUID();
+    twilio.failNext(1, TwilioFailures.internalServerError, { afterAccepting: true });
+    await publish(planId, 1, weekOf([texted.providerId]));
+
+    await drain();
+    clock.advance(LEASE_MS * 2);
+    await drain();
+
+    expect(twilio.messages()).toHaveLength(1);
+    const [row] = await dataSource.query<{ state: string; external_id: string }[]>(
+      'SELECT state, external_id FROM itinerary_delivery',
+    );
+    expect(row).toEqual({ state: 'sent', external_id: twilio.messages()[0].sid });
+  });
+
+  it("should hold an itinerary through the provider's quiet time and send it when it ends", async () => {
+    const planId = randomUUID();
+    // Move the clock to 22:00 New York time today (quiet), keeping the wall-clock offset small.
+    const now = clock.now();
+    const tenPm = DateTime.fromJSDate(now, { zone: 'America/New_York' })
+      .set({ hour: 22, minute: 0, second: 0, millisecond: 0 })
+      .toMillis();
+    clock.advance(tenPm - now.getTime());
+    await publish(planId, 1, weekOf([sleeper.providerId, 'provider-01']));
+
+    await drain();
+    expect(slack.messages().map((m) => m.channel)).toEqual([slack.dmChannelOf('U0PROV001')]);
+    const [held] = await dataSource.query<{ next_attempt_at: Date }[]>(
+      'SELECT next_attempt_at FROM itinerary_delivery WHERE provider_id = $1',
+      [sleeper.providerId],
+    );
+    const sevenAm = DateTime.fromMillis(tenPm, { zone: 'America/New_York' })
+      .plus({ days: 1 })
+      .set({ hour: 7, minute: 0 });
+    expect(held.next_attempt_at.getTime()).toBe(sevenAm.toMillis());
+
+    clock.advance(held.next_attempt_at.getTime() - clock.now().getTime());
+    await drain();
+
+    expect(slack.messages().map((m) => m.channel)).toEqual([
+      slack.dmChannelOf('U0PROV001'),
+      slack.dmChannelOf('U0PROV014'),
     ]);
   });
 });

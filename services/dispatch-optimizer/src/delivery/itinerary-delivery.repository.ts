@@ -14,6 +14,8 @@ export interface NewDelivery {
   readonly days: readonly string[];
   readonly revised: boolean;
   readonly channel: ItineraryChannelKind;
+  /** Not sent before this (the end of the provider's quiet time); unset = at once. */
+  readonly notBefore?: Date;
 }
 
 /** A delivery this sender holds (state `sending`, lease running). */
@@ -64,7 +66,7 @@ export class ItineraryDeliveryRepository {
         `INSERT INTO itinerary_delivery
            (id, tenant_id, plan_id, plan_version, provider_id, days, revised, channel, state,
             attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9, $9)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $10, $9)
          ON CONFLICT (tenant_id, plan_id, plan_version, provider_id) DO NOTHING
          RETURNING id`,
         [
@@ -77,6 +79,7 @@ export class ItineraryDeliveryRepository {
           d.revised,
           d.channel,
           now,
+          d.notBefore ?? now,
         ],
       );
       queued += rows.length;

@@ -53,6 +53,7 @@ export class PlanDeliveryConsumer {
           providerDays,
         },
         providers,
+        this.clock.now(),
       ),
       this.clock.now(),
     );

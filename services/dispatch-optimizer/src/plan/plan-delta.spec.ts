@@ -55,13 +55,14 @@ describe(changedProviderDays.name, () => {
     day('p3', monday, []),
   ];
 
-  it('should list every provider-day with visits for a first version', () => {
+  it('should list every rostered provider-day, with visits or not, for a first version', () => {
     const sut = changedProviderDays(null, plan(1, base));
 
     expect(sut).toEqual([
       { providerId: 'p1', day: monday },
       { providerId: 'p1', day: tuesday },
       { providerId: 'p2', day: monday },
+      { providerId: 'p3', day: monday },
     ]);
   });
 
@@ -92,5 +93,38 @@ describe(changedProviderDays.name, () => {
     );
 
     expect(changedProviders(plan(1, base), plan(2, next))).toEqual(['p2']);
+  });
+
+  it('should see the same clinic sessions as unchanged whatever order their keys were stored in', () => {
+    const session = {
+      clinicId: 'c1',
+      clinicName: 'Clinic 1',
+      block: 'AM',
+      start: `${monday}T13:00:00.000Z`,
+      end: `${monday}T17:00:00.000Z`,
+      appointmentIds: ['a1'],
+    };
+    const readBack = {
+      appointmentIds: ['a1'],
+      end: session.end,
+      start: session.start,
+      block: 'AM',
+      clinicName: 'Clinic 1',
+      clinicId: 'c1',
+    };
+    const withSession = (s: typeof session) =>
+      base.map((d) =>
+        d.providerId === 'p1' && d.day === monday ? { ...d, clinicSessions: [s] } : d,
+      );
+
+    expect(
+      changedProviderDays(plan(1, withSession(session)), plan(2, withSession(readBack))),
+    ).toEqual([]);
+    expect(
+      changedProviderDays(
+        plan(1, withSession(session)),
+        plan(2, withSession({ ...session, appointmentIds: ['a1', 'a9'] })),
+      ),
+    ).toEqual([{ providerId: 'p1', day: monday }]);
   });
 });

@@ -17,7 +17,7 @@ export interface PlanPublished {
   readonly previousVersion: number | null;
   readonly cause: PlanChangeCause | null;
   /**
-   * Version 1: every provider-day with stops. Later versions: `changedProviderDays(previous, this)`;
+   * Version 1: every rostered provider-day (empty days included). Later versions: `changedProviderDays(previous, this)`;
    * delivery sends deltas for these only.
    */
   readonly providerDays: readonly ProviderDayKey[];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import {
@@ -26,6 +27,7 @@ import { TenantSettingsService } from '../settings/tenant-settings.service';
 import { GeocodingService } from '../travel/geocoding.service';
 import { TravelTimeService } from '../travel/travel-time.service';
 
+import { replanBookingChange, type ProblemWindow } from './booking-replan';
 import { changedProviderDays } from './plan-delta';
 import { PlanEvents } from './plan-events';
 import { PlanRepository } from './plan.repository';
@@ -128,9 +130,13 @@ export class PlannerService {
     const homeTypes = new Set(
       rules.filter((rule) => rule.visitMode === 'home').map((rule) => rule.typeCode),
     );
-    const appointmentInputs = await Promise.all(
-      rows.map((row) => this.appointmentInput(tenantId, row, homeTypes.has(row.typeCode))),
-    );
+    // One at a time: addresses are normally geocoded on arrival, and a burst of ~200 concurrent
+    // look-ups starves the connection pool on a loaded host (acquire timeouts → 500).
+    const appointmentInputs: AppointmentInput[] = [];
+    for (const row of rows)
+      appointmentInputs.push(
+        await this.appointmentInput(tenantId, row, homeTypes.has(row.typeCode)),
+      );
     const built = buildProblem({
       horizon,
       providers: providers.filter((provider) => provider.active),
@@ -173,8 +179,7 @@ export class PlannerService {
       await this.events.planPublished(manager, plan, changedProviderDays(null, plan), null);
       await this.exceptions.reportMany(this.planExceptions(plan), manager);
     });
-    for (const row of rows)
-      await this.appointments.markPlanned(tenantId, row.appointmentId, row.revision);
+    await this.appointments.markManyPlanned(tenantId, rows);
     this.logger.log(
       `plan ${plan.planId} v1 (${kind}): ${plan.objective.servedCount} served, ${plan.unserved.length} unserved, ` +
         `${matrix.source.billedElements} elements billed, ${matrix.source.cacheHits} cache hits`,
@@ -193,7 +198,11 @@ export class PlannerService {
       if (!fresh || fresh.plannedRevision >= row.revision) return null;
       const planId = await this.plans.planIdCovering(row.tenantId, row.startAt);
       const stored = planId ? await this.plans.latest(row.tenantId, planId) : null;
-      if (!stored) return null;
+      if (!stored) {
+        // Booked ahead of any plan: geocode now (once, cached) so the weekly run does not wait on it.
+        if (row.status === 'booked') await this.geocodeAhead(row);
+        return null;
+      }
       const { inputs } = stored;
       const inPlan = inputs.problem.appointments.some((a) => a.id === row.appointmentId);
       const changes: PlanChange[] = [];
@@ -241,18 +250,19 @@ export class PlannerService {
     const origin = new Date(inputs.origin).getTime();
     const now = this.clock.now();
     const freezeTime = Math.max(0, Math.round((now.getTime() - origin) / 1000));
+    const request = { problem: inputs.problem, plan: inputs.solution, changes, freezeTime };
+    const options = { timeLimitMs: this.config.REPLAN_TIME_LIMIT_MS, seed: 1 };
     const result =
       changes.length === 0
         ? null
-        : replan(
-            { problem: inputs.problem, plan: inputs.solution, changes, freezeTime },
-            // Booking changes only repair (other itineraries stay as sent); call-outs also polish.
-            {
-              timeLimitMs: this.config.REPLAN_TIME_LIMIT_MS,
-              seed: 1,
-              polish: cause.kind === 'call-out',
-            },
-          );
+        : cause.kind === 'call-out'
+          ? replan(request, { ...options, polish: true })
+          : // Booking changes keep every other itinerary as sent (see replanBookingChange).
+            replanBookingChange(
+              request,
+              { ...options, polish: false },
+              bookingDayOf(inputs, changes, origin),
+            );
     const problem = result?.problem ?? inputs.problem;
     const solution = result?.solution ?? inputs.solution;
     this.requireChecked(problem, solution);
@@ -304,6 +314,13 @@ export class PlannerService {
           .join(', ')}`,
       );
     }
+  }
+
+  private async geocodeAhead(row: DispatchAppointmentEntity): Promise<void> {
+    if (row.geocodeStatus !== 'pending') return;
+    const rules = await this.roster.rules(row.tenantId);
+    const rule = rules.find((candidate) => candidate.typeCode === row.typeCode);
+    if (rule?.visitMode === 'home') await this.appointmentInput(row.tenantId, row, true);
   }
 
   private async appointmentInput(
@@ -509,6 +526,32 @@ function unservedException(
 function departureOf(day: string, fallback: string): Date {
   const date = new Date(`${day}T14:00:00.000Z`);
   return Number.isNaN(date.getTime()) ? new Date(fallback) : date;
+}
+
+/**
+ * The practice day (problem seconds) of the visit a booking change adds, or of the visit it
+ * cancels; null when neither is known.
+ */
+function bookingDayOf(
+  inputs: PlanInputs,
+  changes: readonly PlanChange[],
+  origin: number,
+): ProblemWindow | null {
+  const id = changes.map((change) =>
+    change.kind === 'appointment-added'
+      ? change.appointment.id
+      : change.kind === 'appointment-cancelled'
+        ? change.appointmentId
+        : undefined,
+  )[changes.length - 1];
+  if (id === undefined || !Object.hasOwn(inputs.appointments, id)) return null;
+  const { requestedStart } = inputs.appointments[id];
+  const day = localDay(new Date(requestedStart), inputs.timeZone);
+  const start = DateTime.fromISO(day, { zone: inputs.timeZone });
+  return {
+    from: Math.round((start.toMillis() - origin) / 1000),
+    until: Math.round((start.plus({ days: 1 }).toMillis() - origin) / 1000),
+  };
 }
 
 function emptyReplanResult(problem: Problem, solution: Solution): ReplanResult {

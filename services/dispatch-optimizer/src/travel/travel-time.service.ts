@@ -20,6 +20,8 @@ import type { Coordinates, PlanTravelTimeSource } from '../plan/plan.model';
 /** Great-circle estimate used when Maps cannot answer: the optimizer's defaults (× 1.3 road factor, 35 km/h). */
 export const ESTIMATE_ROAD_FACTOR = 1.3;
 export const ESTIMATE_SPEED_KMH = 35;
+/** Distance Matrix requests one plan keeps in flight (a cold week is ~100 of them). */
+const MATRIX_REQUESTS_IN_FLIGHT = 2;
 
 export interface TravelMatrixRequest {
   readonly tenantId: string;
@@ -168,41 +170,50 @@ export class TravelTimeService {
     const elements = new Map<string, MatrixElement>();
     let billed = 0;
     let fallbackReason: FallbackReason | null = null;
-    for (const tile of planTiles(missing, MAX_ELEMENTS / MAX_DESTINATIONS, MAX_DESTINATIONS)) {
-      const size = tile.origins.length * tile.destinations.length;
-      if (!(await this.reserveBudget(tenantId, size))) {
-        fallbackReason = 'budget-exhausted';
-        break;
-      }
-      const answer = await this.maps.distanceMatrix(
-        key,
-        tile.origins.map(parsePointKey),
-        tile.destinations.map(parsePointKey),
-        departure,
-      );
-      if (answer.kind !== 'ok') {
-        // Unused reservation goes back; Google billed nothing for a failed request.
-        await this.reserveBudget(tenantId, -size);
-        this.logger.warn(
-          `Distance Matrix ${answer.kind}: ${answer.reason}; falling back to estimates`,
+    const tiles = planTiles(missing, MAX_ELEMENTS / MAX_DESTINATIONS, MAX_DESTINATIONS);
+    let next = 0;
+    // A few requests in flight (each ≤ 100 elements, far inside Google's per-minute element
+    // limit); after the first failure no further tile is started and the rest is estimated.
+    const worker = async (): Promise<void> => {
+      while (fallbackReason === null && next < tiles.length) {
+        const tile = tiles[next];
+        next += 1;
+        const size = tile.origins.length * tile.destinations.length;
+        if (!(await this.reserveBudget(tenantId, size))) {
+          fallbackReason ??= 'budget-exhausted';
+          return;
+        }
+        const answer = await this.maps.distanceMatrix(
+          key,
+          tile.origins.map(parsePointKey),
+          tile.destinations.map(parsePointKey),
+          departure,
         );
-        fallbackReason = 'maps-unavailable';
-        break;
+        if (answer.kind !== 'ok') {
+          // Unused reservation goes back; Google billed nothing for a failed request.
+          await this.reserveBudget(tenantId, -size);
+          this.logger.warn(
+            `Distance Matrix ${answer.kind}: ${answer.reason}; falling back to estimates`,
+          );
+          fallbackReason ??= 'maps-unavailable';
+          return;
+        }
+        billed += size;
+        const rows: { origin: string; destination: string; element: MatrixElement }[] = [];
+        answer.value.forEach((row, i) =>
+          row.forEach((element, j) => {
+            if (element === null) return;
+            const origin = tile.origins[i];
+            const destination = tile.destinations[j];
+            if (origin === destination) return;
+            elements.set(pairKey(origin, destination), element);
+            rows.push({ origin, destination, element });
+          }),
+        );
+        await this.writeCache(tenantId, bucket, rows);
       }
-      billed += size;
-      const rows: { origin: string; destination: string; element: MatrixElement }[] = [];
-      answer.value.forEach((row, i) =>
-        row.forEach((element, j) => {
-          if (element === null) return;
-          const origin = tile.origins[i];
-          const destination = tile.destinations[j];
-          if (origin === destination) return;
-          elements.set(pairKey(origin, destination), element);
-          rows.push({ origin, destination, element });
-        }),
-      );
-      await this.writeCache(tenantId, bucket, rows);
-    }
+    };
+    await Promise.all(Array.from({ length: MATRIX_REQUESTS_IN_FLIGHT }, worker));
     return { elements, billed, fallbackReason };
   }
 
