@@ -13,6 +13,10 @@ import {
 } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 import { EhrFreeSlotsV1Schema } from './generated/caredispatch/ehr/slot/v1/slot_pb';
 import {
+  WriteBackFailedV1Schema,
+  WriteBackSucceededV1Schema,
+} from './generated/caredispatch/ehr/writeback/v1/write_back_pb';
+import {
   MessageDeliveredV1Schema,
   MessageExpiredV1Schema,
   MessageFailedV1Schema,
@@ -34,6 +38,7 @@ import {
   validateItineraryDelivery,
   validateEhrAppointment,
   validateEhrFreeSlots,
+  validateWriteBack,
   validateMessageEvent,
   validatePatientResponse,
   validatePhiAccess,
@@ -89,6 +94,23 @@ export const eventRegistry = {
     topic: Topics.EhrSlotV1,
     version: 1,
     validate: (event) => validateEhrFreeSlots(event),
+  }),
+  WriteBackSucceededV1: defineEvent({
+    schema: WriteBackSucceededV1Schema,
+    topic: Topics.EhrWriteBackV1,
+    version: 1,
+    validate: (event) =>
+      validateWriteBack(event, new IssueCollector().present('written_at', event.writtenAt)),
+  }),
+  WriteBackFailedV1: defineEvent({
+    schema: WriteBackFailedV1Schema,
+    topic: Topics.EhrWriteBackV1,
+    version: 1,
+    validate: (event) =>
+      validateWriteBack(
+        event,
+        new IssueCollector().positive('reason', event.reason).present('failed_at', event.failedAt),
+      ),
   }),
   AppointmentBookedV1: defineEvent({
     schema: AppointmentBookedV1Schema,

@@ -129,6 +129,28 @@ export function validateEhrFreeSlots(event: EhrFreeSlotsV1): readonly string[] {
   return issues.issues;
 }
 
+interface WriteBackFields {
+  writeBackId: string;
+  responseId: string;
+  appointmentId: string;
+  ehrAppointmentId: string;
+  action: number;
+  attempts: number;
+}
+
+/** A write-back outcome names the job, the response, both appointment ids and the action. */
+export function validateWriteBack(
+  event: WriteBackFields,
+  issues = new IssueCollector(),
+): readonly string[] {
+  return issues
+    .uuid('write_back_id', event.writeBackId)
+    .uuid('response_id', event.responseId)
+    .uuid('appointment_id', event.appointmentId)
+    .text('ehr_appointment_id', event.ehrAppointmentId)
+    .positive('action', event.action).issues;
+}
+
 export function validateScheduledAppointment(
   appointment: ScheduledAppointment | undefined,
   issues = new IssueCollector(),

@@ -42,6 +42,8 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'PatientRescheduleNeededV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
     case 'PatientRespondedV1':
+    case 'WriteBackSucceededV1':
+    case 'WriteBackFailedV1':
       return {
         ehrAppointmentId: orNull(typed.event.ehrAppointmentId),
         appointmentId: orNull(typed.event.appointmentId),
@@ -119,6 +121,8 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'DispatchPlanPublishedV1':
     case 'PatientRescheduleNeededV1':
     case 'PatientRespondedV1':
+    case 'WriteBackSucceededV1':
+    case 'WriteBackFailedV1':
     case 'ItineraryDeliveredV1':
     case 'ItineraryDeliveryFailedV1':
       return { actor: producer, patientIds: [] };
