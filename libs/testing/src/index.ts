@@ -25,3 +25,4 @@ export * from './slack';
 export * from './teams/teams-webhook-stand-in';
 export * from './maps/maps-stand-in';
 export * from './audit/audit-signing-environment';
+export * from './ehr/ehr-fhir-stand-in';
