@@ -241,15 +241,15 @@ export class EhrFhirStandIn {
     }
     const assertion = form.get('client_assertion') ?? '';
     const unverified = decodeJwtPayload(assertion);
-    const client =
-      typeof unverified?.iss === 'string' ? this.clients.get(unverified.iss) : undefined;
-    if (!unverified || !client) return oauthError('invalid_client', 'unknown client');
+    const clientId = typeof unverified?.iss === 'string' ? unverified.iss : '';
+    const client = this.clients.get(clientId);
+    if (!client) return oauthError('invalid_client', 'unknown client');
     try {
       const { payload } = await jwtVerify(assertion, client.key, {
         algorithms: [client.algorithm],
         audience: this.tokenUrl,
-        issuer: unverified.iss,
-        subject: unverified.iss,
+        issuer: clientId,
+        subject: clientId,
         requiredClaims: ['exp', 'jti'],
       });
       const nowSeconds = Math.floor(Date.now() / 1000);
@@ -264,7 +264,7 @@ export class EhrFhirStandIn {
     }
     const accessToken = randomUUID();
     this.tokens.set(accessToken, {
-      clientId: String(unverified.iss),
+      clientId,
       expiresAt: Date.now() + this.tokenLifetimeSeconds * 1000,
     });
     this.tokensIssued += 1;
