@@ -77,6 +77,7 @@ export class EhrFhirStandIn {
   private persistentFault: number | undefined;
   private latencyMs = 0;
   private tokenEndpointDown = false;
+  private beforeNextUpdate: (() => void) | undefined;
   private tokensIssued = 0;
   private webhookTarget: { url: string; secret: string } | undefined;
   private pendingWebhooks: Promise<void> = Promise.resolve();
@@ -152,6 +153,24 @@ export class EhrFhirStandIn {
     edit(next);
     this.write(next, stored);
     await this.settleWebhooks();
+  }
+
+  /**
+   * Staff edit `type/id` just before the next PUT is applied: the race a write-back meets when
+   * someone at the front desk saves the appointment between our read and our write.
+   */
+  staffEditBeforeNextUpdate(
+    type: string,
+    id: string,
+    edit: (resource: FhirResource) => void,
+  ): void {
+    this.beforeNextUpdate = () => {
+      const stored = this.store.get(`${type}/${id}`);
+      if (!stored) return;
+      const next = structuredClone(stored.resource);
+      edit(next);
+      this.write(next, stored);
+    };
   }
 
   /** The next `count` FHIR requests (not token requests) answer `status`. */
@@ -302,13 +321,17 @@ export class EhrFhirStandIn {
       if (method === 'POST') return this.create(type, body);
       return outcome(405, 'not-supported', 'method not allowed');
     }
-    const stored = this.store.get(`${type}/${id}`);
     if (method === 'GET') {
+      const stored = this.store.get(`${type}/${id}`);
       return stored
         ? { status: 200, body: stored.resource, headers: etag(stored.version) }
         : outcome(404, 'not-found', `${type}/${id} is not known`);
     }
     if (method !== 'PUT') return outcome(405, 'not-supported', 'method not allowed');
+    const hook = this.beforeNextUpdate;
+    this.beforeNextUpdate = undefined;
+    hook?.();
+    const stored = this.store.get(`${type}/${id}`);
     if (!stored) return outcome(404, 'not-found', `${type}/${id} is not known`);
     if (ifMatch !== undefined && versionOfETag(ifMatch) !== String(stored.version)) {
       return outcome(412, 'conflict', `version ${stored.version} is current`);

@@ -71,6 +71,8 @@ describe(EhrWebhookController.name, () => {
       KAFKA_BROKERS: brokers.join(','),
       HTTP_PORT: String(port),
       EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret }),
+      // ehr-gateway consumes patient responses; never share a group with another run.
+      KAFKA_CONSUMER_GROUP: `ehr-gateway-it-${tenantId}`,
       ...phiEnvironment(),
       // The webhook is a signed public route; no token is ever verified.
       ...OFFLINE_OIDC_ENVIRONMENT,
