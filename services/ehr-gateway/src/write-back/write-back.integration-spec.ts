@@ -40,6 +40,8 @@ import { WriteBackService } from './write-back.service';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const CONFIRMED_MARKER = 'https://practice.example/fhir/StructureDefinition/patient-confirmed';
+/** Tomorrow 14:00 UTC: the practice's slots lie inside the gateway's free-slot window. */
+const FIRST_SLOT = Math.ceil(Date.now() / 86_400_000) * 86_400_000 + 14 * 3_600_000;
 /** N of "surfaced after N minutes", short for the test: 6 seconds. */
 const GIVE_UP_MINUTES = 0.1;
 
@@ -47,14 +49,13 @@ type WriteBackEvent = DecodedEvent<'WriteBackSucceededV1' | 'WriteBackFailedV1'>
 
 /** One practice's EHR data: people, a schedule with free slots, and booked visits. */
 function practiceResources(): FhirResource[] {
-  const day = Date.UTC(2031, 2, 10, 14, 0, 0);
   const slot = (index: number, status: string): FhirResource => ({
     resourceType: 'Slot',
     id: `slot-${index}`,
     schedule: { reference: 'Schedule/sched-1' },
     status,
-    start: new Date(day + index * 1_800_000).toISOString(),
-    end: new Date(day + (index + 1) * 1_800_000).toISOString(),
+    start: new Date(FIRST_SLOT + index * 1_800_000).toISOString(),
+    end: new Date(FIRST_SLOT + (index + 1) * 1_800_000).toISOString(),
   });
   return [
     {
@@ -98,7 +99,7 @@ function practiceResources(): FhirResource[] {
 }
 
 function appointment(id: string, slotIndex: number): FhirResource {
-  const start = Date.UTC(2031, 2, 10, 14, 0, 0) + slotIndex * 1_800_000;
+  const start = FIRST_SLOT + slotIndex * 1_800_000;
   return {
     resourceType: 'Appointment',
     id,
@@ -312,7 +313,7 @@ describe(WriteBackService.name, () => {
 
   async function deliveryOutcomes(ehrAppointmentId: string): Promise<string[]> {
     const rows = await database.query<{ outcome: string }>(
-      `SELECT outcome FROM ehr_webhook_delivery WHERE ehr_appointment_id = $1 ORDER BY created_at`,
+      `SELECT outcome FROM ehr_webhook_delivery WHERE ehr_appointment_id = $1 ORDER BY received_at`,
       [ehrAppointmentId],
     );
     return rows.map((row) => row.outcome);
