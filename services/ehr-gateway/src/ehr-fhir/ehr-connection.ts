@@ -26,7 +26,7 @@ export interface EhrConnection {
   /** `update` moves the appointment; `cancel-and-create` books a new one in the slot. */
   readonly rescheduleMode: 'update' | 'cancel-and-create';
   /** The client's private key (PKCS#8 PEM). */
-  readonly privateKey: Secret<string>;
+  readonly privateKey: Secret;
 }
 
 const DEFAULT_SCOPE =
@@ -118,7 +118,7 @@ export const ehrPrivateKeysSchema = z
   .default('{}')
   .transform((raw, context) => {
     const parsed = parseJsonObject(raw, context, 'tenantId → PKCS#8 PEM private key');
-    const keys = new Map<string, Secret<string>>();
+    const keys = new Map<string, Secret>();
     for (const [tenantId, value] of Object.entries(parsed ?? {})) {
       if (typeof value !== 'string' || !value.includes('-----BEGIN PRIVATE KEY-----')) {
         // Never echo the value: it is a private key.
@@ -136,7 +136,7 @@ export type EhrConnectionSettings = ReadonlyMap<string, z.output<typeof connecti
 /** Tenants of EHR_CONNECTIONS without a key in EHR_PRIVATE_KEYS (a configuration error). */
 export function tenantsWithoutKey(
   settings: EhrConnectionSettings,
-  keys: Secret<ReadonlyMap<string, Secret<string>>>,
+  keys: Secret<ReadonlyMap<string, Secret>>,
 ): string[] {
   return [...settings.keys()].filter((tenantId) => !keys.reveal().has(tenantId));
 }
@@ -144,7 +144,7 @@ export function tenantsWithoutKey(
 /** Joins settings and keys (checked at start-up by the config schema). */
 export function joinEhrConnections(
   settings: EhrConnectionSettings,
-  keys: Secret<ReadonlyMap<string, Secret<string>>>,
+  keys: Secret<ReadonlyMap<string, Secret>>,
 ): EhrConnections {
   const connections = new Map<string, EhrConnection>();
   for (const [tenantId, setting] of settings) {

@@ -20,8 +20,8 @@ import { EhrConnections } from '../ehr-fhir/ehr-connection';
 import { EhrFhirClient } from '../ehr-fhir/ehr-fhir.client';
 import { SlotSnapshotService } from '../slots/slot-snapshot.service';
 
-import { executeWriteBack, reasonOfExhausted, type WriteBackResult } from './write-back.executor';
 import { type WriteBackActionName } from './write-back-job.entity';
+import { executeWriteBack, reasonOfExhausted, type WriteBackResult } from './write-back.executor';
 import {
   type StagedWriteBack,
   type WriteBackEvent,
