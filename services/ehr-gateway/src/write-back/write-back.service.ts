@@ -54,8 +54,16 @@ export class WriteBackService implements OnApplicationBootstrap, BeforeApplicati
     private readonly slots: SlotSnapshotService,
   ) {}
 
-  stage(manager: EntityManager, job: StagedWriteBack): Promise<void> {
-    return this.repository.stage(manager, job, this.clock.now());
+  /**
+   * Stages the write-back of a response; a tenant without an EHR connection has write-back
+   * off, so its responses stage nothing (no staff inbox item for every answer).
+   */
+  async stage(manager: EntityManager, job: StagedWriteBack): Promise<void> {
+    if (!this.connections.of(job.tenantId)) {
+      this.logger.debug({ message: 'write-back off for tenant', tenantId: job.tenantId });
+      return;
+    }
+    await this.repository.stage(manager, job, this.clock.now());
   }
 
   onApplicationBootstrap(): void {
