@@ -43,6 +43,8 @@ export interface RecordedEhrWebhook {
   readonly appointmentId: string;
   readonly versionId: string;
   readonly status: number;
+  /** The receiver's JSON answer (ehr-gateway's receipt), when it sent one. */
+  readonly receipt: unknown;
 }
 
 interface StoredResource {
@@ -501,6 +503,7 @@ export class EhrFhirStandIn {
     const entry = (bundle.entry as { resource: FhirResource }[])[0];
     const versionId = String((entry.resource.meta as Record<string, unknown>).versionId);
     let status = 0;
+    let receipt: unknown;
     try {
       const response = await fetch(target.url, {
         method: 'POST',
@@ -513,11 +516,11 @@ export class EhrFhirStandIn {
         body,
       });
       status = response.status;
-      await response.arrayBuffer();
+      receipt = await response.json().catch(() => undefined);
     } catch {
       status = 0;
     }
-    this.webhooks.push({ appointmentId, versionId, status });
+    this.webhooks.push({ appointmentId, versionId, status, receipt });
   }
 }
 

@@ -42,8 +42,8 @@ const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const CONFIRMED_MARKER = 'https://practice.example/fhir/StructureDefinition/patient-confirmed';
 /** Tomorrow 14:00 UTC: the practice's slots lie inside the gateway's free-slot window. */
 const FIRST_SLOT = Math.ceil(Date.now() / 86_400_000) * 86_400_000 + 14 * 3_600_000;
-/** N of "surfaced after N minutes", short for the test: 6 seconds. */
-const GIVE_UP_MINUTES = 0.1;
+/** N of "surfaced after N minutes", short for the test (18 s) yet longer than a restart. */
+const GIVE_UP_MINUTES = 0.3;
 
 type WriteBackEvent = DecodedEvent<'WriteBackSucceededV1' | 'WriteBackFailedV1'>;
 
@@ -140,6 +140,18 @@ describe(WriteBackService.name, () => {
   let database: ThrowawayDatabase;
   let app: INestApplication;
   let producer: Producer;
+  let port: number;
+  let config: ReturnType<typeof loadEhrGatewayConfig>;
+
+  function startApp(): Promise<INestApplication> {
+    return createHttpApp(AppModule.forRoot(config), {
+      serviceName: SERVICE_NAME,
+      port,
+      logLevel: 'error',
+      shutdownTimeoutMs: 10_000,
+      errors: ehrWebhookErrors,
+    });
+  }
 
   beforeAll(async () => {
     database = await ThrowawayDatabase.create('ehr_gateway_write_back_it');
@@ -160,7 +172,7 @@ describe(WriteBackService.name, () => {
     await producer.connect();
     await recorder.start([Topics.EhrWriteBackV1, Topics.EhrAppointmentV1, Topics.EhrSlotV1]);
 
-    const port = await freePort();
+    port = await freePort();
     const connection = (clientId: string, algorithm: string) => ({
       fhirBaseUrl: ehr.fhirBaseUrl,
       tokenUrl: ehr.tokenUrl,
@@ -169,7 +181,7 @@ describe(WriteBackService.name, () => {
       algorithm,
       confirmationMarker: { type: 'extension', url: CONFIRMED_MARKER },
     });
-    const config = loadEhrGatewayConfig({
+    config = loadEhrGatewayConfig({
       DATABASE_URL: database.url,
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,
@@ -191,13 +203,7 @@ describe(WriteBackService.name, () => {
       ...phiEnvironment(),
       ...OFFLINE_OIDC_ENVIRONMENT,
     });
-    app = await createHttpApp(AppModule.forRoot(config), {
-      serviceName: SERVICE_NAME,
-      port,
-      logLevel: 'error',
-      shutdownTimeoutMs: 10_000,
-      errors: ehrWebhookErrors,
-    });
+    app = await startApp();
     ehr.setWebhookTarget(`http://127.0.0.1:${port}/v1/tenants/${tenantId}/webhooks/fhir`, secret);
   }, 90_000);
 
@@ -358,6 +364,15 @@ describe(WriteBackService.name, () => {
       'echo webhook recorded',
     );
     expect(await deliveryOutcomes('appt-confirm')).toEqual(['accepted', 'ignored']);
+    expect(
+      ehr
+        .webhookDeliveries()
+        .filter((delivery) => delivery.appointmentId === 'appt-confirm')
+        .map((delivery) => delivery.receipt),
+    ).toEqual([
+      { status: 'accepted', eventId: expect.any(String) as unknown },
+      { status: 'ignored', reason: 'OWN_WRITE_BACK' },
+    ]);
     expect(appointmentEvents('appt-confirm').map((event) => event.type)).toEqual([
       'EhrAppointmentBookedV1',
     ]);
@@ -537,6 +552,38 @@ describe(WriteBackService.name, () => {
     expect(patientStatusOf(ehr.read('Appointment', 'appt-busy'))).toBe('accepted');
     expect(updatesOf('appt-busy')).toBe(1);
     expect(writeBackEvents(response.responseId)).toHaveLength(1);
+  });
+
+  it('should finish a write-back staged before a restart', async () => {
+    const { appointmentId } = await booked('appt-restart', 4);
+    ehr.failAll(503);
+    const response = await respond({
+      appointmentId,
+      ehrAppointmentId: 'appt-restart',
+      appointmentRevision: 1,
+      kind: ResponseKind.CONFIRMED,
+    });
+    await eventually(
+      async () => {
+        const [job] = await database.query<{ attempts: number }>(
+          `SELECT attempts FROM ehr_write_back_job WHERE response_id = $1`,
+          [response.responseId],
+        );
+        return job !== undefined && job.attempts >= 1 ? true : undefined;
+      },
+      30_000,
+      'a first attempt failed',
+    );
+
+    await app.close();
+    ehr.recover();
+    app = await startApp();
+    const outcome = await outcomeOf(response.responseId);
+
+    expect(outcome.type).toBe('WriteBackSucceededV1');
+    expect(outcome.payload.attempts).toBeGreaterThan(1);
+    expect(patientStatusOf(ehr.read('Appointment', 'appt-restart'))).toBe('accepted');
+    expect(updatesOf('appt-restart')).toBe(1);
   });
 
   it('should retry while the token endpoint is down and surface the failure after the configured minutes', async () => {

@@ -208,37 +208,31 @@ export async function findOwnWriteBack(
   incoming: { versionId: string | undefined; lifecycle: string; start: Date; end: Date },
   now: Date,
 ): Promise<OwnWriteBack | undefined> {
-  const byVersion: unknown =
-    incoming.versionId === undefined
-      ? []
-      : await manager.query(
-          `SELECT j.id, j.response_event_id, j.correlation_id
-           FROM ehr_written_version v JOIN ehr_write_back_job j ON j.id = v.write_back_id
-           WHERE v.tenant_id = $1 AND v.ehr_appointment_id = $2 AND v.ehr_version = $3`,
-          [key.tenantId, key.ehrAppointmentId, incoming.versionId],
-        );
-  // The EHR may send its webhook before our write's transaction commits: a job in flight
-  // (leased) whose intended result is exactly what arrived is ours too.
-  const rows: unknown =
-    Array.isArray(byVersion) && byVersion.length > 0
-      ? byVersion
-      : await manager.query(
-          `SELECT id, response_event_id, correlation_id FROM ehr_write_back_job
-           WHERE tenant_id = $1 AND ehr_appointment_id = $2 AND status = 'pending'
-             AND lease_until > $3
-             AND ((action = 'cancel' AND $4 = 'cancelled')
-               OR (action = 'reschedule' AND $4 = 'active' AND new_start = $5 AND new_end = $6)
-               OR (action = 'confirm' AND $4 = 'active' AND expected_start = $5 AND expected_end = $6))
-           ORDER BY seq LIMIT 1`,
-          [
-            key.tenantId,
-            key.ehrAppointmentId,
-            now,
-            incoming.lifecycle,
-            incoming.start,
-            incoming.end,
-          ],
-        );
+  // One statement, one snapshot: the write-back either still runs (pending, leased — the EHR
+  // may send its webhook before our write's transaction commits; then the job's intended
+  // result must be what arrived) or has committed the version it wrote. Two statements
+  // could see neither.
+  const rows: unknown = await manager.query(
+    `SELECT j.id, j.response_event_id, j.correlation_id FROM ehr_write_back_job j
+     WHERE j.tenant_id = $1 AND (
+       j.id IN (SELECT v.write_back_id FROM ehr_written_version v
+                WHERE v.tenant_id = $1 AND v.ehr_appointment_id = $2 AND v.ehr_version = $7)
+       OR (j.ehr_appointment_id = $2 AND j.status = 'pending' AND j.lease_until > $3
+           AND ((j.action = 'cancel' AND $4 = 'cancelled')
+             OR (j.action = 'reschedule' AND $4 = 'active' AND j.new_start = $5 AND j.new_end = $6)
+             OR (j.action = 'confirm' AND $4 = 'active' AND j.expected_start = $5
+                 AND j.expected_end = $6))))
+     ORDER BY j.seq DESC LIMIT 1`,
+    [
+      key.tenantId,
+      key.ehrAppointmentId,
+      now,
+      incoming.lifecycle,
+      incoming.start,
+      incoming.end,
+      incoming.versionId ?? null,
+    ],
+  );
   const row = Array.isArray(rows) ? (rows[0] as Record<string, string> | undefined) : undefined;
   return row
     ? {
