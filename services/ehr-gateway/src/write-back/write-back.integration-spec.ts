@@ -565,11 +565,11 @@ describe(WriteBackService.name, () => {
     });
     await eventually(
       async () => {
-        const [job] = await database.query<{ attempts: number }>(
+        const jobs = await database.query<{ attempts: number }>(
           `SELECT attempts FROM ehr_write_back_job WHERE response_id = $1`,
           [response.responseId],
         );
-        return job !== undefined && job.attempts >= 1 ? true : undefined;
+        return jobs.some((job) => job.attempts >= 1) ? true : undefined;
       },
       30_000,
       'a first attempt failed',
