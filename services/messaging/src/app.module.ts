@@ -6,6 +6,8 @@ import { ReadinessRegistry, ServiceInfrastructureModule } from '@caredispatch/pl
 import { type MessagingConfig } from './config';
 import { ConfirmationModule } from './confirmation/confirmation.module';
 import { messagingEntities, messagingMigrations } from './entities';
+import { LINK_PHI_COLUMNS } from './links/link-phi';
+import { LinksModule } from './links/links.module';
 import { MESSAGE_PHI_COLUMNS } from './message/message-phi';
 import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
@@ -36,13 +38,18 @@ export class AppModule {
           migrations: messagingMigrations,
           consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
           produces: true,
-          phi: { columns: MESSAGE_PHI_COLUMNS },
-          topics: [Topics.SchedulingAppointmentV1, Topics.MessagingMessageV1],
+          phi: { columns: [...MESSAGE_PHI_COLUMNS, ...LINK_PHI_COLUMNS] },
+          topics: [
+            Topics.SchedulingAppointmentV1,
+            Topics.MessagingMessageV1,
+            Topics.MessagingPatientResponseV1,
+          ],
         }),
         ConfirmationModule,
         SendingModule,
         TwilioStatusModule,
         RetentionModule,
+        LinksModule,
       ],
       providers: [SenderReadiness],
     };

@@ -1,3 +1,8 @@
+import { EhrFreeSlotEntity } from './links/ehr-free-slot.entity';
+import { LinkAppointmentEntity } from './links/link-appointment.entity';
+import { PatientLinkEntity } from './links/patient-link.entity';
+import { PatientResponseEntity } from './links/patient-response.entity';
+import { StaffInboxEntryEntity } from './links/staff-inbox-entry.entity';
 import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
 import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
 import { MessageEntity } from './message/message.entity';
@@ -6,12 +11,18 @@ import { GuardMessageDispatch1795900000000 } from './migrations/1795900000000-Gu
 import { AllowScrubbedMessages1795900000001 } from './migrations/1795900000001-AllowScrubbedMessages';
 import { TolerateProviderListLag1795900000002 } from './migrations/1795900000002-TolerateProviderListLag';
 import { ScheduleReminders1795900000003 } from './migrations/1795900000003-ScheduleReminders';
+import { CreatePatientLinks1795900000010 } from './migrations/1795900000010-CreatePatientLinks';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const messagingEntities = [
   MessageEntity,
   AppointmentRevisionEntity,
   EarlyStatusCallbackEntity,
+  PatientLinkEntity,
+  LinkAppointmentEntity,
+  PatientResponseEntity,
+  StaffInboxEntryEntity,
+  EhrFreeSlotEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -21,4 +32,5 @@ export const messagingMigrations = [
   AllowScrubbedMessages1795900000001,
   TolerateProviderListLag1795900000002,
   ScheduleReminders1795900000003,
+  CreatePatientLinks1795900000010,
 ];
