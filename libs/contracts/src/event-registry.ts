@@ -11,6 +11,7 @@ import {
   EhrAppointmentCancelledV1Schema,
   EhrAppointmentRescheduledV1Schema,
 } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+import { EhrFreeSlotsV1Schema } from './generated/caredispatch/ehr/slot/v1/slot_pb';
 import {
   MessageDeliveredV1Schema,
   MessageExpiredV1Schema,
@@ -32,6 +33,7 @@ import {
   validatePatientRescheduleNeeded,
   validateItineraryDelivery,
   validateEhrAppointment,
+  validateEhrFreeSlots,
   validateMessageEvent,
   validatePatientResponse,
   validatePhiAccess,
@@ -81,6 +83,12 @@ export const eventRegistry = {
     topic: Topics.EhrAppointmentV1,
     version: 1,
     validate: (event) => validateEhrAppointment(event.appointment),
+  }),
+  EhrFreeSlotsV1: defineEvent({
+    schema: EhrFreeSlotsV1Schema,
+    topic: Topics.EhrSlotV1,
+    version: 1,
+    validate: (event) => validateEhrFreeSlots(event),
   }),
   AppointmentBookedV1: defineEvent({
     schema: AppointmentBookedV1Schema,

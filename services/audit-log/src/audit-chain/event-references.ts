@@ -56,7 +56,9 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
             : null,
       };
     // A tree head is about the log itself; a plan version concerns many appointments (its
-    // assignments are not one trail); an itinerary covers a provider's days.
+    // assignments are not one trail); an itinerary covers a provider's days; a slot snapshot
+    // describes a schedule's free time, no appointment.
+    case 'EhrFreeSlotsV1':
     case 'TreeHeadSignedV1':
     case 'DispatchPlanPublishedV1':
     case 'ItineraryDeliveredV1':
@@ -104,14 +106,15 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'AppointmentRescheduledV1':
     case 'AppointmentCancelledV1':
       return { actor: producer, patientIds: present(typed.event.appointment?.patient?.patientId) };
-    // Messages, tree heads and dispatch events carry ids only; the appointment's own events
-    // name its patient.
+    // Messages, tree heads, slot snapshots and dispatch events carry ids only; the
+    // appointment's own events name its patient.
     case 'MessageQueuedV1':
     case 'MessageSentV1':
     case 'MessageDeliveredV1':
     case 'MessageFailedV1':
     case 'MessageWithdrawnV1':
     case 'MessageExpiredV1':
+    case 'EhrFreeSlotsV1':
     case 'TreeHeadSignedV1':
     case 'DispatchPlanPublishedV1':
     case 'PatientRescheduleNeededV1':
