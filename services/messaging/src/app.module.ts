@@ -43,6 +43,7 @@ export class AppModule {
             Topics.SchedulingAppointmentV1,
             Topics.MessagingMessageV1,
             Topics.MessagingPatientResponseV1,
+            Topics.EhrSlotV1,
           ],
         }),
         ConfirmationModule,

@@ -1,4 +1,4 @@
-import { EhrFreeSlotEntity } from './links/ehr-free-slot.entity';
+import { EhrFreeSlotEntity, EhrSlotSnapshotEntity } from './links/ehr-free-slot.entity';
 import { LinkAppointmentEntity } from './links/link-appointment.entity';
 import { PatientLinkEntity } from './links/patient-link.entity';
 import { PatientResponseEntity } from './links/patient-response.entity';
@@ -23,6 +23,7 @@ export const messagingEntities = [
   PatientResponseEntity,
   StaffInboxEntryEntity,
   EhrFreeSlotEntity,
+  EhrSlotSnapshotEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
