@@ -6,6 +6,7 @@ import { ReadinessRegistry, ServiceInfrastructureModule } from '@caredispatch/pl
 import { type MessagingConfig } from './config';
 import { ConfirmationModule } from './confirmation/confirmation.module';
 import { messagingEntities, messagingMigrations } from './entities';
+import { InboundModule } from './inbound/inbound.module';
 import { MESSAGE_PHI_COLUMNS } from './message/message-phi';
 import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
@@ -37,11 +38,19 @@ export class AppModule {
           consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
           produces: true,
           phi: { columns: MESSAGE_PHI_COLUMNS },
-          topics: [Topics.SchedulingAppointmentV1, Topics.MessagingMessageV1],
+          topics: [
+            Topics.SchedulingAppointmentV1,
+            Topics.MessagingMessageV1,
+            Topics.MessagingPatientResponseV1,
+            Topics.MessagingReminderV1,
+            Topics.MessagingConsentV1,
+            Topics.MessagingStaffInboxV1,
+          ],
         }),
         ConfirmationModule,
         SendingModule,
         TwilioStatusModule,
+        InboundModule,
         RetentionModule,
       ],
       providers: [SenderReadiness],
