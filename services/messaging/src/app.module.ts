@@ -8,6 +8,7 @@ import { ConfirmationModule } from './confirmation/confirmation.module';
 import { messagingEntities, messagingMigrations } from './entities';
 import { InboundModule } from './inbound/inbound.module';
 import { MESSAGE_PHI_COLUMNS } from './message/message-phi';
+import { PatientMessagesModule } from './patient-messages/patient-messages.module';
 import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
@@ -45,12 +46,14 @@ export class AppModule {
             Topics.MessagingReminderV1,
             Topics.MessagingConsentV1,
             Topics.MessagingStaffInboxV1,
+            Topics.AuditPhiAccessV1,
           ],
         }),
         ConfirmationModule,
         SendingModule,
         TwilioStatusModule,
         InboundModule,
+        PatientMessagesModule,
         RetentionModule,
       ],
       providers: [SenderReadiness],

@@ -9,6 +9,8 @@ import { AllowScrubbedMessages1795900000001 } from './migrations/1795900000001-A
 import { TolerateProviderListLag1795900000002 } from './migrations/1795900000002-TolerateProviderListLag';
 import { ScheduleReminders1795900000003 } from './migrations/1795900000003-ScheduleReminders';
 import { TwoWaySmsAndConsent1795900000004 } from './migrations/1795900000004-TwoWaySmsAndConsent';
+import { StoreReminderSettings1795900000005 } from './migrations/1795900000005-StoreReminderSettings';
+import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const messagingEntities = [
@@ -17,6 +19,7 @@ export const messagingEntities = [
   EarlyStatusCallbackEntity,
   ConsentEntity,
   InboundMessageEntity,
+  ReminderSettingsEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -27,4 +30,5 @@ export const messagingMigrations = [
   TolerateProviderListLag1795900000002,
   ScheduleReminders1795900000003,
   TwoWaySmsAndConsent1795900000004,
+  StoreReminderSettings1795900000005,
 ];

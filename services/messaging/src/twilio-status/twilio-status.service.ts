@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
+import { ConsentService, TWILIO_UNSUBSCRIBED_RECIPIENT } from '../consent/consent.service';
 import { MessageRepository } from '../message/message.repository';
 import { ProviderStatusRecorder } from '../message/provider-status-recorder';
 
@@ -29,6 +30,7 @@ export class TwilioStatusService {
     private readonly dataSource: DataSource,
     private readonly messages: MessageRepository,
     private readonly statuses: ProviderStatusRecorder,
+    private readonly consents: ConsentService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -59,6 +61,9 @@ export class TwilioStatusService {
         providerMessageId: callback.messageSid,
         errorCode: callback.errorCode,
       });
+      if (next && callback.errorCode === TWILIO_UNSUBSCRIBED_RECIPIENT) {
+        await this.consents.recordCarrierOptOut(manager, message, this.clock.now());
+      }
       return next
         ? { outcome: StatusUpdateOutcome.Applied, messageId: message.id, state: next }
         : { outcome: StatusUpdateOutcome.Ignored, messageId: message.id, state: message.state };
