@@ -83,6 +83,8 @@ async function main(): Promise<void> {
   const stack = new Stack({
     tenants: { [tenant]: secret },
     logLevel: 'warn',
+    // A loaded machine can take minutes to start four TypeScript services.
+    readyTimeoutMs: 240_000,
     overrides:
       profileDir === undefined
         ? undefined
