@@ -11,7 +11,7 @@
  *     (writes one V8 .cpuprofile per service into that folder when the stack stops)
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import {
@@ -92,7 +92,9 @@ async function main(): Promise<void> {
             names.map((name) => [
               name,
               {
-                NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${name}.cpuprofile`,
+                // Node refuses --cpu-prof in NODE_OPTIONS; the preload profiles until exit.
+                NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}`,
+                CPU_PROFILE_FILE: join(profileDir, `${name}.cpuprofile`),
               },
             ]),
           ),
