@@ -9,6 +9,9 @@
  *   npm run bench:pipeline -- --rate 50 --duration 60
  *   npm run bench:pipeline -- --rate 50 --duration 60 --profile tmp/profiles
  *     (writes one V8 .cpuprofile per service into that folder when the stack stops)
+ *   npm run bench:pipeline -- --rate 10 --service-env DATABASE_CONNECT_TIMEOUT_MS=120000
+ *     (environment for every service: e.g. on a machine so loaded that requests wait longer
+ *     for a pooled connection than the default allows and fail instead of queueing)
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,12 +31,20 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '60' },
     drain: { type: 'string', default: '60' },
     profile: { type: 'string' },
+    'service-env': { type: 'string', multiple: true, default: [] },
   },
 });
 const rate = Number(values.rate);
 const durationSeconds = Number(values.duration);
 const drainSeconds = Number(values.drain);
 const profileDir = values.profile === undefined ? undefined : resolve(values.profile);
+const serviceEnv = Object.fromEntries(
+  values['service-env'].map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--service-env takes KEY=VALUE, not '${pair}'`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -85,19 +96,21 @@ async function main(): Promise<void> {
     logLevel: 'warn',
     // A loaded machine can take minutes to start four TypeScript services.
     readyTimeoutMs: 240_000,
-    overrides:
-      profileDir === undefined
-        ? undefined
-        : Object.fromEntries(
-            names.map((name) => [
-              name,
-              {
+    overrides: Object.fromEntries(
+      names.map((name) => [
+        name,
+        {
+          ...serviceEnv,
+          ...(profileDir === undefined
+            ? {}
+            : {
                 // Node refuses --cpu-prof in NODE_OPTIONS; the preload profiles until exit.
                 NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}`,
                 CPU_PROFILE_FILE: join(profileDir, `${name}.cpuprofile`),
-              },
-            ]),
-          ),
+              }),
+        },
+      ]),
+    ),
   });
   process.stdout.write(`starting stack (run ${stack.runId})…\n`);
   // Stops the services (and drops their databases) whatever happens in between.
