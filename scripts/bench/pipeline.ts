@@ -117,6 +117,9 @@ async function main(): Promise<void> {
   try {
     await stack.start();
     const gateway = stack.service('ehr-gateway').baseUrl;
+    if (profileDir !== undefined) {
+      for (const name of names) process.kill(stack.service(name).pid ?? 0, 'SIGUSR2');
+    }
     const cpuAtStart = names.map((name) => cpuSeconds(stack.service(name).pid));
     const commitsAtStart = await Promise.all(names.map((name) => commits(stack, name)));
     const sentAt = new Map<string, number>();
