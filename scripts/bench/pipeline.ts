@@ -13,6 +13,7 @@
  *     (environment for every service: e.g. on a machine so loaded that requests wait longer
  *     for a pooled connection than the default allows and fail instead of queueing)
  */
+import { randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -69,19 +70,31 @@ function cpuSeconds(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** Transactions committed in a service's database so far (statistics lag by up to a second). */
+/**
+ * Transactions committed in a service's database so far (statistics lag by up to a second);
+ * NaN when the shared server refuses one more connection.
+ */
 async function commits(stack: Stack, name: ServiceName): Promise<number> {
   const database = stack.database(name);
-  const rows = await database.query<{ commits: string }>(
-    'SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = $1',
-    [database.name],
-  );
-  return rows.length === 1 ? Number(rows[0].commits) : Number.NaN;
+  try {
+    const rows = await database.query<{ commits: string }>(
+      'SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = $1',
+      [database.name],
+    );
+    return rows.length === 1 ? Number(rows[0].commits) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
 }
 
-/** A distinct, valid US mobile-format number per booking so each SMS maps to its booking. */
+/**
+ * A distinct, valid US mobile-format number per booking so each SMS maps to its booking. The
+ * exchange block is drawn per run: a stack on a shared broker also texts other runs' bookings,
+ * and those must not pass for this run's.
+ */
+const exchangeBlock = 200 + randomInt(0, 79) * 10;
 function phoneFor(index: number): { display: string; e164: string } {
-  const exchange = 200 + Math.floor(index / 10_000);
+  const exchange = exchangeBlock + Math.floor(index / 10_000);
   const line = String(index % 10_000).padStart(4, '0');
   return { display: `(212) ${exchange}-${line}`, e164: `+1212${exchange}${line}` };
 }
@@ -118,7 +131,10 @@ async function main(): Promise<void> {
     await stack.start();
     const gateway = stack.service('ehr-gateway').baseUrl;
     if (profileDir !== undefined) {
-      for (const name of names) process.kill(stack.service(name).pid ?? 0, 'SIGUSR2');
+      for (const name of names) {
+        const pid = stack.service(name).pid;
+        if (pid !== undefined) process.kill(pid, 'SIGUSR2');
+      }
     }
     const cpuAtStart = names.map((name) => cpuSeconds(stack.service(name).pid));
     const commitsAtStart = await Promise.all(names.map((name) => commits(stack, name)));
