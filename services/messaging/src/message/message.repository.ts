@@ -106,6 +106,37 @@ export interface EarlyStatusReport {
   readonly messageId: string | null;
 }
 
+/** The transaction-scoped lock on one provider message id, given as the bind parameter `param`. */
+function providerMessageLock(param: string): string {
+  return `pg_advisory_xact_lock(hashtext('provider-message:' || ${param}))`;
+}
+
+/** The columns a message event repeats (ids only); see RecordedMessage. */
+const RECORDED_MESSAGE_COLUMNS =
+  'id, tenant_id, appointment_id, purpose, channel, correlation_id, last_event_id';
+
+/** A message whose outcome was just recorded, as its events need it: ids, no PHI. */
+export interface RecordedMessage {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly appointmentId: string;
+  readonly purpose: MessagePurpose;
+  readonly channel: MessageChannel;
+  readonly correlationId: string;
+  readonly lastEventId: string;
+}
+
+type RecordedMessageRow = Pick<
+  MessageRow,
+  | 'id'
+  | 'tenant_id'
+  | 'appointment_id'
+  | 'purpose'
+  | 'channel'
+  | 'correlation_id'
+  | 'last_event_id'
+>;
+
 /** The claimed rows with the appointment's newest revision (appointment_revision is not modified here). */
 const WITH_LATEST_REVISION = `
   SELECT c.*, r.revision AS latest_revision, r.cancelled AS appointment_cancelled
@@ -281,25 +312,33 @@ export class MessageRepository {
     return Promise.all(rows.map((row) => this.toClaimed(row)));
   }
 
-  /** Records the provider's acceptance; undefined when the claim was lost to another sender. */
+  /**
+   * Records the provider's acceptance; undefined when the claim was lost to another sender.
+   * Takes the provider id's lock (see lockProviderMessageId) in the same statement, before
+   * the row changes, and holds it to the end of the caller's transaction: a status report
+   * for this id either committed before (and is seen by the caller's next statement) or
+   * waits and then finds the id recorded. The phone number and text are not read back.
+   */
   async markSent(
     manager: EntityManager,
     claim: ClaimedMessage,
     providerMessageId: string,
     now: Date,
-  ): Promise<MessageEntity | undefined> {
-    const rows = await rowsOf<MessageRow>(
+  ): Promise<RecordedMessage | undefined> {
+    const rows = await rowsOf<RecordedMessageRow>(
       manager,
-      `WITH sent AS (
+      `WITH provider_id_lock AS (SELECT ${providerMessageLock('$3')} AS locked),
+       sent AS (
          UPDATE message
          SET state = 'sent', provider_message_id = $3, sent_at = $4, updated_at = $4,
              claim_token = NULL, lease_expires_at = NULL, error_code = NULL
+         FROM provider_id_lock
          WHERE id = $1 AND claim_token = $2 AND state = 'sending'
-         RETURNING *)
+         RETURNING ${RECORDED_MESSAGE_COLUMNS})
        SELECT * FROM sent`,
       [claim.id, claim.claimToken, providerMessageId, now],
     );
-    return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
+    return rows.length === 1 ? toRecorded(rows[0]) : undefined;
   }
 
   async markFailed(
@@ -395,9 +434,7 @@ export class MessageRepository {
    * report could be stored as early just as the id is recorded, and never be applied.
    */
   async lockProviderMessageId(manager: EntityManager, providerMessageId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('provider-message:' || $1))`, [
-      providerMessageId,
-    ]);
+    await manager.query(`SELECT ${providerMessageLock('$1')}`, [providerMessageId]);
   }
 
   /** Keeps a report for an id no message has yet; a repeat of the same status changes nothing. */
@@ -565,6 +602,18 @@ function toEntity(row: MessageRow): MessageEntity {
   entity.sentAt = row.sent_at;
   entity.deliveredAt = row.delivered_at;
   return entity;
+}
+
+function toRecorded(row: RecordedMessageRow): RecordedMessage {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    appointmentId: row.appointment_id,
+    purpose: parsePurpose(row.purpose),
+    channel: parseChannel(row.channel),
+    correlationId: row.correlation_id,
+    lastEventId: row.last_event_id,
+  };
 }
 
 function toClaimed(row: ClaimedRow): ClaimedMessage {

@@ -215,7 +215,7 @@ export class MessageSender {
     how: string,
   ): Promise<void> {
     const recorded = await this.dataSource.transaction(async (manager) => {
-      await this.messages.lockProviderMessageId(manager, providerMessageId);
+      // Also takes the provider id's lock, so applyEarly below sees every report kept for it.
       const message = await this.messages.markSent(
         manager,
         claim,
