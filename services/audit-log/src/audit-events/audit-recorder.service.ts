@@ -64,8 +64,11 @@ export class AuditRecorderService {
       traceId: traceIdOf(envelope.traceparent),
       payload,
     });
-    // Behind the head lock, so a concurrent duplicate of this tenant's event waits and then
-    // conflicts on the event id; the head only moves when the link was appended.
+    // The Merkle leaf commits with the event: a tree head never covers an event without one.
+    const facets = eventFacetsOf(consumed, envelope.producer);
+    // One round trip, behind the head lock, so a concurrent duplicate of this tenant's event
+    // waits and then conflicts on the event id; the leaf is written and the head only moves
+    // when the link was appended.
     const appended = await manager.query<unknown[]>(
       `WITH appended AS (
          INSERT INTO audit_event
@@ -75,7 +78,10 @@ export class AuditRecorderService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
                  $18, $19, $20, $21)
          ON CONFLICT (event_id) DO NOTHING
-         RETURNING sequence, hash, recorded_at)
+         RETURNING tenant_id, sequence, event_id, hash, recorded_at),
+       leaf AS (
+         INSERT INTO audit_event_leaf (tenant_id, sequence, event_id, leaf_hash, actor, patient_ids)
+         SELECT tenant_id, sequence, event_id, $22, $23, $24 FROM appended)
        UPDATE audit_chain_head head
        SET sequence = appended.sequence, last_hash = appended.hash, updated_at = appended.recorded_at
        FROM appended WHERE head.tenant_id = $2
@@ -102,23 +108,12 @@ export class AuditRecorderService {
         JSON.stringify(payload),
         chained.prevHash,
         chained.hash,
-      ],
-    );
-    if (appended.length === 0) return 'duplicate';
-    // The Merkle leaf commits with the event: a tree head never covers an event without one.
-    const facets = eventFacetsOf(consumed, envelope.producer);
-    await manager.query(
-      `INSERT INTO audit_event_leaf (tenant_id, sequence, event_id, leaf_hash, actor, patient_ids)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [
-        tenantId,
-        sequence,
-        envelope.eventId,
         auditLeafHash(auditLeafOf(chained, facets)),
         facets.actor,
         facets.patientIds,
       ],
     );
+    if (appended.length === 0) return 'duplicate';
     return 'recorded';
   }
 
