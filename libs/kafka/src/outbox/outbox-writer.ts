@@ -31,6 +31,11 @@ export interface OutboxRoute {
   readonly topic?: string;
   /** Defaults to the event's aggregate id (ids only — keys never carry PHI). */
   readonly key?: string;
+  /**
+   * The new event's id, when the caller already wrote it down in this transaction (e.g. as a
+   * row's latest event, in the statement that changed the row); a fresh UUID otherwise.
+   */
+  readonly eventId?: string;
 }
 
 export class OutboxOutsideTransactionError extends Error {
@@ -59,9 +64,11 @@ export class OutboxWriter {
   ): Promise<EventEnvelope> {
     if (!manager.queryRunner?.isTransactionActive) throw new OutboxOutsideTransactionError();
 
+    const { eventId } = route;
     const envelope = createEnvelope(event, {
       producer: this.options.producer,
       clock: this.options.clock,
+      ...(eventId === undefined ? {} : { newId: () => eventId }),
     });
     const encoded = encodeEnvelope(envelope);
     const payload = this.options.payloadCipher

@@ -79,6 +79,8 @@ export class ConfirmationService {
       this.config.PRACTICE_NAMES.get(envelope.tenantId),
     );
     const id = this.messages.newId();
+    // A queued row names its MessageQueuedV1 from the start: no UPDATE to advance the chain.
+    const queuedEventId = plan.action === 'send' ? this.events.newEventId() : undefined;
     const inserted = await this.messages.insertIfAbsent(manager, {
       id,
       ...subject,
@@ -90,7 +92,7 @@ export class ConfirmationService {
       body: plan.action === 'send' ? plan.body : null,
       suppressionReason: plan.action === 'suppress' ? plan.reason : null,
       correlationId: envelope.correlationId,
-      lastEventId: envelope.eventId,
+      lastEventId: queuedEventId ?? envelope.eventId,
       traceparent: activeTraceparent(),
       now,
     });
@@ -99,14 +101,18 @@ export class ConfirmationService {
       // messaging.message.v1 has no "suppressed" status yet; the row is the record.
       return this.done(envelope, ConfirmationOutcome.Suppressed, id, plan.reason);
     }
-    await this.events.queued(manager, {
-      id,
-      ...subject,
-      purpose: MessagePurpose.Confirmation,
-      channel: MessageChannel.Sms,
-      correlationId: envelope.correlationId,
-      lastEventId: envelope.eventId,
-    });
+    await this.events.queued(
+      manager,
+      {
+        id,
+        ...subject,
+        purpose: MessagePurpose.Confirmation,
+        channel: MessageChannel.Sms,
+        correlationId: envelope.correlationId,
+        lastEventId: envelope.eventId,
+      },
+      queuedEventId,
+    );
     return this.done(envelope, ConfirmationOutcome.Queued, id);
   }
 

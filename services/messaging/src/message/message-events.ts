@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
@@ -44,22 +46,47 @@ export class MessageEvents {
     private readonly messages: MessageRepository,
   ) {}
 
-  async queued(manager: EntityManager, subject: MessageEventSubject): Promise<void> {
-    await this.publish(manager, subject, {
-      type: 'MessageQueuedV1',
-      payload: { ...this.fields(subject), status: ContractStatus.QUEUED },
-    });
+  /**
+   * An id for the next event of a message whose row records it in the statement that changes
+   * the row (pass it as `recordedAs`): the chain advances without a separate UPDATE.
+   */
+  newEventId(): string {
+    return randomUUID();
   }
 
+  /** `recordedAs`: the row already names this event as its latest (see newEventId). */
+  async queued(
+    manager: EntityManager,
+    subject: MessageEventSubject,
+    recordedAs?: string,
+  ): Promise<void> {
+    await this.publish(
+      manager,
+      subject,
+      {
+        type: 'MessageQueuedV1',
+        payload: { ...this.fields(subject), status: ContractStatus.QUEUED },
+      },
+      recordedAs,
+    );
+  }
+
+  /** `recordedAs`: the row already names this event as its latest (see newEventId). */
   async sent(
     manager: EntityManager,
     subject: MessageEventSubject,
     providerMessageId: string,
+    recordedAs?: string,
   ): Promise<void> {
-    await this.publish(manager, subject, {
-      type: 'MessageSentV1',
-      payload: { ...this.fields(subject), status: ContractStatus.SENT, providerMessageId },
-    });
+    await this.publish(
+      manager,
+      subject,
+      {
+        type: 'MessageSentV1',
+        payload: { ...this.fields(subject), status: ContractStatus.SENT, providerMessageId },
+      },
+      recordedAs,
+    );
   }
 
   async delivered(
@@ -127,16 +154,23 @@ export class MessageEvents {
     manager: EntityManager,
     subject: MessageEventSubject,
     event: { type: T; payload: EventPayloadInit<T> },
+    recordedAs?: string,
   ): Promise<void> {
-    const envelope = await this.outbox.append(manager, {
-      type: event.type,
-      payload: event.payload,
-      tenantId: subject.tenantId,
-      aggregateId: subject.appointmentId,
-      correlationId: subject.correlationId,
-      causationId: subject.lastEventId,
-    });
-    await this.messages.setLastEventId(manager, subject.id, envelope.eventId);
+    const envelope = await this.outbox.append(
+      manager,
+      {
+        type: event.type,
+        payload: event.payload,
+        tenantId: subject.tenantId,
+        aggregateId: subject.appointmentId,
+        correlationId: subject.correlationId,
+        causationId: subject.lastEventId,
+      },
+      recordedAs === undefined ? {} : { eventId: recordedAs },
+    );
+    if (recordedAs === undefined) {
+      await this.messages.setLastEventId(manager, subject.id, envelope.eventId);
+    }
   }
 
   private fields(subject: MessageEventSubject): {

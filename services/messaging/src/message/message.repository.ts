@@ -128,13 +128,7 @@ export interface RecordedMessage {
 
 type RecordedMessageRow = Pick<
   MessageRow,
-  | 'id'
-  | 'tenant_id'
-  | 'appointment_id'
-  | 'purpose'
-  | 'channel'
-  | 'correlation_id'
-  | 'last_event_id'
+  'id' | 'tenant_id' | 'appointment_id' | 'purpose' | 'channel' | 'correlation_id' | 'last_event_id'
 >;
 
 /** The claimed rows with the appointment's newest revision (appointment_revision is not modified here). */
@@ -313,7 +307,9 @@ export class MessageRepository {
   }
 
   /**
-   * Records the provider's acceptance; undefined when the claim was lost to another sender.
+   * Records the provider's acceptance, and `sentEventId` as the row's latest event (the
+   * caller publishes that event in the same transaction); undefined when the claim was lost
+   * to another sender or the row's latest event is no longer the one the claim saw.
    * Takes the provider id's lock (see lockProviderMessageId) in the same statement, before
    * the row changes, and holds it to the end of the caller's transaction: a status report
    * for this id either committed before (and is seen by the caller's next statement) or
@@ -323,6 +319,7 @@ export class MessageRepository {
     manager: EntityManager,
     claim: ClaimedMessage,
     providerMessageId: string,
+    sentEventId: string,
     now: Date,
   ): Promise<RecordedMessage | undefined> {
     const rows = await rowsOf<RecordedMessageRow>(
@@ -331,12 +328,12 @@ export class MessageRepository {
        sent AS (
          UPDATE message
          SET state = 'sent', provider_message_id = $3, sent_at = $4, updated_at = $4,
-             claim_token = NULL, lease_expires_at = NULL, error_code = NULL
+             claim_token = NULL, lease_expires_at = NULL, error_code = NULL, last_event_id = $5
          FROM provider_id_lock
-         WHERE id = $1 AND claim_token = $2 AND state = 'sending'
+         WHERE id = $1 AND claim_token = $2 AND state = 'sending' AND last_event_id = $6
          RETURNING ${RECORDED_MESSAGE_COLUMNS})
        SELECT * FROM sent`,
-      [claim.id, claim.claimToken, providerMessageId, now],
+      [claim.id, claim.claimToken, providerMessageId, now, sentEventId, claim.lastEventId],
     );
     return rows.length === 1 ? toRecorded(rows[0]) : undefined;
   }

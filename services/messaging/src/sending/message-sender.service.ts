@@ -215,15 +215,23 @@ export class MessageSender {
     how: string,
   ): Promise<void> {
     const recorded = await this.dataSource.transaction(async (manager) => {
+      const sentEventId = this.events.newEventId();
       // Also takes the provider id's lock, so applyEarly below sees every report kept for it.
       const message = await this.messages.markSent(
         manager,
         claim,
         providerMessageId,
+        sentEventId,
         this.clock.now(),
       );
       if (!message) return false;
-      await this.events.sent(manager, message, providerMessageId);
+      // The row names the sent event already; the event follows the one the claim saw last.
+      await this.events.sent(
+        manager,
+        { ...message, lastEventId: claim.lastEventId },
+        providerMessageId,
+        sentEventId,
+      );
       // Delivery reports that overtook this answer were kept for now.
       await this.statuses.applyEarly(manager, providerMessageId);
       return true;

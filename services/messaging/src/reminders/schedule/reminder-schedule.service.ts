@@ -94,6 +94,8 @@ export class ReminderScheduleService {
         link: '',
       });
       const id = this.messages.newId();
+      // The row names its MessageQueuedV1 from the start: no UPDATE to advance the chain.
+      const queuedEventId = this.events.newEventId();
       const subject = { tenantId: envelope.tenantId, appointmentId: appointment.appointmentId };
       const inserted = await this.messages.insertIfAbsent(manager, {
         id,
@@ -107,20 +109,24 @@ export class ReminderScheduleService {
         body,
         suppressionReason: null,
         correlationId: envelope.correlationId,
-        lastEventId: envelope.eventId,
+        lastEventId: queuedEventId,
         traceparent: '',
         now,
         dueAt: send.dueAt,
       });
       if (!inserted) continue;
-      await this.events.queued(manager, {
-        id,
-        ...subject,
-        purpose: MessagePurpose.Reminder,
-        channel: MessageChannel.Sms,
-        correlationId: envelope.correlationId,
-        lastEventId: envelope.eventId,
-      });
+      await this.events.queued(
+        manager,
+        {
+          id,
+          ...subject,
+          purpose: MessagePurpose.Reminder,
+          channel: MessageChannel.Sms,
+          correlationId: envelope.correlationId,
+          lastEventId: envelope.eventId,
+        },
+        queuedEventId,
+      );
     }
     // Ids, step keys and reasons only: never the number or the text.
     this.logger.log({
