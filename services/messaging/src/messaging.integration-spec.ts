@@ -131,6 +131,15 @@ describe('messaging (PostgreSQL + Kafka + Twilio stand-in)', () => {
       { event_type: 'MessageQueuedV1', published: true },
       { event_type: 'MessageSentV1', published: true },
     ]);
+    // The row names its latest event (the causation of whatever the message does next).
+    const [chain] = await harness.query<{ last_event_id: string; sent_event_id: string }>(
+      `SELECT m.last_event_id, o.event_id AS sent_event_id
+         FROM message m JOIN outbox_message o
+           ON o.message_key = m.appointment_id::text AND o.event_type = 'MessageSentV1'
+        WHERE m.id = $1`,
+      [sent.id],
+    );
+    expect(chain.last_event_id).toBe(chain.sent_event_id);
   });
 
   it('should send one SMS when the same booking arrives twice, by event id and by revision', async () => {
