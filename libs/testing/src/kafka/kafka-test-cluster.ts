@@ -46,7 +46,7 @@ interface NodeLayout {
 export class KafkaTestCluster {
   private readonly layout: NodeLayout[] = [];
   private readonly advertised = new Map<string, number>();
-  private readonly clusterId = randomBytes(16).toString('base64url');
+  private readonly clusterId = newClusterId();
 
   constructor(private readonly options: KafkaTestClusterOptions) {}
 
@@ -299,5 +299,16 @@ function readPid(dir: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * A random KRaft cluster id (16 bytes, base64url). One starting with "-" would be read as an
+ * option by kafka-storage's command line (`-t -T1k…`), and its format fails: 1 run in 64.
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
