@@ -55,6 +55,11 @@ run_tier unit --maxWorkers 2
 # spec with --detectOpenHandles, or log process.getActiveResourcesInfo() for kafkajs sockets.
 run_tier integration --runInBand --forceExit
 run_tier e2e --runInBand --forceExit
+# Opt-in, off by default (E2E_CLUSTER=1): the e2e tier again, against the 3-node cluster.
+if [[ "${E2E_CLUSTER:-0}" == 1 ]]; then
+  log "jest: e2e tests against the 3-node cluster (E2E_CLUSTER=1)"
+  bash scripts/test-e2e-cluster.sh --ci --json --outputFile "$results_dir/e2e-cluster.json" --forceExit || status=1
+fi
 log "fault suite, short form (fails the run only with FAULTS_GATE=1)"; npm run -s test:faults -- --short || [[ "${FAULTS_GATE:-0}" != 1 ]] || status=1
 
 node -e '

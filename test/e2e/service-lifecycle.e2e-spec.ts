@@ -1,12 +1,17 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
+import { Kafka, logLevel } from 'kafkajs';
+
+import { Topics } from '@caredispatch/contracts';
 import {
   eventually,
   freePort,
   KAFKA_BROKERS,
   OFFLINE_OIDC_ENVIRONMENT,
   ServiceProcess,
+  startGroupAtTopicEnds,
   TcpProxy,
   ThrowawayDatabase,
 } from '@caredispatch/testing';
@@ -22,6 +27,11 @@ const ALL_SERVICES = [
   'waitlist',
   'audit-log',
 ] as const;
+/** What each shell consumes (see its app.module.ts); the waitlist shell consumes nothing. */
+const CONSUMED_TOPICS: Record<'dispatch-optimizer' | 'waitlist', readonly string[]> = {
+  'dispatch-optimizer': [Topics.SchedulingAppointmentV1, Topics.DispatchPlanV1],
+  waitlist: [],
+};
 
 describe('service lifecycle', () => {
   it.each(ALL_SERVICES)('%s should refuse to start and name each bad variable', (service) => {
@@ -57,6 +67,21 @@ describe('service lifecycle', () => {
         port: Number(databaseUrl.port || 5432),
       });
       databaseUrl.port = String((await databaseLink.start()).port);
+      // A group of this run's own, starting at the topics' ends: the default group is shared
+      // with every other run on the broker, and an earlier poison message (dead-letter spec)
+      // would hold its partition, and readiness, while it is attempted.
+      const group = `${service}-${randomBytes(3).toString('hex')}`;
+      const admin = new Kafka({
+        clientId: group,
+        brokers: KAFKA_BROKERS.split(','),
+        logLevel: logLevel.NOTHING,
+      }).admin();
+      await admin.connect();
+      try {
+        await startGroupAtTopicEnds(admin, group, CONSUMED_TOPICS[service]);
+      } finally {
+        await admin.disconnect();
+      }
       sut = new ServiceProcess({
         service,
         port: await freePort(),
@@ -64,6 +89,8 @@ describe('service lifecycle', () => {
           DATABASE_URL: databaseUrl.toString(),
           DATABASE_MIGRATION_URL: databaseUrl.toString(),
           KAFKA_BROKERS,
+          KAFKA_CLIENT_ID: group,
+          KAFKA_CONSUMER_GROUP: group,
           LOG_LEVEL: 'warn',
           // Health and metrics only: no token is ever verified.
           ...OFFLINE_OIDC_ENVIRONMENT,

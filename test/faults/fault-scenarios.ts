@@ -54,22 +54,35 @@ export function brokerKill(downSeconds = 5): FaultScenario {
   };
 }
 
-/** In a 3-node cluster, the leader of scheduling's topic killed under load, restarted later. */
+/** Topics a booking crosses on its way to a text: the EHR's event, the appointment, the message. */
+const BOOKING_TOPICS = [
+  Topics.EhrAppointmentV1,
+  Topics.SchedulingAppointmentV1,
+  Topics.MessagingMessageV1,
+];
+
+/**
+ * In a 3-node cluster (replication factor 3, min.insync.replicas 2), the node that leads the
+ * most partitions of the booking topics killed with SIGKILL under load, restarted later: every
+ * producer and consumer meets NOT_LEADER / connection errors until the elections settle.
+ */
 export function clusterLeaderKill(downSeconds = 15): FaultScenario {
   return {
     id: 'leader-kill',
-    title: `3-node cluster: partition leader killed with kill -9, back after ${downSeconds} s`,
+    title: `3-node cluster: the busiest partition leader killed with kill -9, back after ${downSeconds} s`,
     broker: 'cluster',
     streamSeconds: 45,
     async inject(context: FaultContext): Promise<void> {
       const kafka = required(context.kafka);
       await context.at(12);
-      const leader = await kafka.leaderOf(Topics.SchedulingAppointmentV1, 0);
-      kafka.kill(leader);
-      context.log(`node ${leader} (leader of ${Topics.SchedulingAppointmentV1}/0) killed`);
+      const leader = await kafka.busiestLeader(BOOKING_TOPICS);
+      kafka.kill(leader.node);
+      context.log(
+        `node ${leader.node} (leader of ${leader.partitions} partitions of ${BOOKING_TOPICS.join(', ')}) killed`,
+      );
       await sleep(downSeconds * 1000);
-      await kafka.restart(leader);
-      context.log(`node ${leader} restarted and answering`);
+      await kafka.restart(leader.node);
+      context.log(`node ${leader.node} restarted and answering`);
     },
   };
 }

@@ -17,6 +17,7 @@ export * from './stack/stack';
 export * from './scheduling/scheduled-appointment.builder';
 export * from './config/readme-configuration';
 export * from './kafka/kafka-test-cluster';
+export * from './kafka/prepare-topics';
 export * from './phi/phi-environment';
 export * from './oidc/test-identity-provider';
 export * from './auth/route-policies';

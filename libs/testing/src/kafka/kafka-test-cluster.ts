@@ -9,6 +9,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from '../process/free-port';
 import { eventually, sleep } from '../process/service-process';
 
+import { prepareTopics, type TopicPreparation } from './prepare-topics';
+
 const repoRoot = resolve(__dirname, '../../../..');
 const nodeLauncher = join(repoRoot, 'deploy/local/kafka-node.sh');
 const run = promisify(execFile);
@@ -44,7 +46,7 @@ interface NodeLayout {
 export class KafkaTestCluster {
   private readonly layout: NodeLayout[] = [];
   private readonly advertised = new Map<string, number>();
-  private readonly clusterId = randomBytes(16).toString('base64url');
+  private readonly clusterId = newClusterId();
 
   constructor(private readonly options: KafkaTestClusterOptions) {}
 
@@ -120,34 +122,13 @@ export class KafkaTestCluster {
   }
 
   /**
-   * Creates the topics (3 partitions, the cluster's replication) and waits until every
-   * partition has a leader that answers offset requests: right after start-up a fresh broker
-   * answers NOT_LEADER for a while, and consumers and admin clients would fail on it.
+   * Creates the topics (3 partitions, the cluster's replication and min.insync.replicas) and
+   * waits until every partition has a leader in every node's metadata that answers offset
+   * requests: right after start-up a fresh cluster answers "unknown topic" / NOT_LEADER for a
+   * while, and consumers and admin clients would fail on it (see prepareTopics).
    */
-  async createTopics(topics: readonly string[], timeoutMs = 90_000): Promise<void> {
-    await eventually(
-      async () => {
-        try {
-          await this.withAdmin(async (admin) => {
-            const existing = new Set(await admin.listTopics());
-            const missing = topics.filter((topic) => !existing.has(topic));
-            if (missing.length > 0) {
-              await admin.createTopics({
-                topics: missing.map((topic) => ({ topic, numPartitions: 3 })),
-              });
-            }
-            for (const topic of topics) await admin.fetchTopicOffsets(topic);
-          });
-          return true;
-        } catch {
-          // a cluster that just formed answers "not leader" / "unknown partition" for a while
-          return undefined;
-        }
-      },
-      timeoutMs,
-      `leaders for ${topics.length} topics on ${this.brokers}`,
-      500,
-    );
+  async createTopics(topics: readonly string[], timeoutMs = 120_000): Promise<void> {
+    await prepareTopics(this.brokers.split(','), topics, this.replication(), timeoutMs);
   }
 
   /** The node leading `partition` of `topic` (topics are auto-created on first metadata request). */
@@ -157,6 +138,25 @@ export class KafkaTestCluster {
       const found = metadata.topics[0]?.partitions.find((p) => p.partitionId === partition);
       if (!found) throw new Error(`${topic}/${partition} has no metadata`);
       return found.leader;
+    });
+  }
+
+  /**
+   * The node that leads the most partitions of `topics` (ties: the lowest id) and how many it
+   * leads: killing it forces the most leader elections under the traffic on those topics.
+   */
+  async busiestLeader(topics: readonly string[]): Promise<{ node: number; partitions: number }> {
+    return this.withAdmin(async (admin) => {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const led = new Map<number, number>();
+      for (const { partitions } of metadata.topics) {
+        for (const { leader } of partitions) {
+          if (leader >= 0) led.set(leader, (led.get(leader) ?? 0) + 1);
+        }
+      }
+      const busiest = [...led].sort(([a, countA], [b, countB]) => countB - countA || a - b).at(0);
+      if (!busiest) throw new Error(`no partition of ${topics.join(', ')} has a leader`);
+      return { node: busiest[0], partitions: busiest[1] };
     });
   }
 
@@ -240,9 +240,15 @@ export class KafkaTestCluster {
     }
   }
 
+  /** Replication factor 3 with min.insync.replicas 2 on three nodes, 1/1 on one. */
+  replication(): TopicPreparation {
+    return this.options.nodes === 3
+      ? { replicationFactor: 3, minInsyncReplicas: 2 }
+      : { replicationFactor: 1, minInsyncReplicas: 1 };
+  }
+
   private serverProperties(node: NodeLayout): string {
-    const replication = this.options.nodes === 3 ? 3 : 1;
-    const minIsr = this.options.nodes === 3 ? 2 : 1;
+    const { replicationFactor: replication, minInsyncReplicas: minIsr } = this.replication();
     const voters = this.layout.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
     const clients = [...node.listenerPorts];
     const listeners = [
@@ -293,5 +299,16 @@ function readPid(dir: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * A random KRaft cluster id (16 bytes, base64url). One starting with "-" would be read as an
+ * option by kafka-storage's command line (`-t -T1k…`), and its format fails: 1 run in 64.
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }

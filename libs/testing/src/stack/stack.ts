@@ -3,9 +3,10 @@ import { join } from 'node:path';
 
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 
-import { ALL_TOPICS, Topics } from '@caredispatch/contracts';
+import { ALL_TOPICS, dlqTopicOf, Topics } from '@caredispatch/contracts';
 
 import { auditSigningEnvironment } from '../audit/audit-signing-environment';
+import { prepareTopics, topicPreparationFromEnvironment } from '../kafka/prepare-topics';
 import { startGroupAtTopicEnds } from '../kafka/start-group-at-topic-ends';
 import { waitForGroupsToCatchUp } from '../kafka/wait-for-groups-to-catch-up';
 import { TestIdentityProvider } from '../oidc/test-identity-provider';
@@ -238,6 +239,13 @@ export class Stack {
       });
       this.services.set(name, process);
     }
+    // Every topic created with the configured replication and led on every broker before a
+    // service or a group touches it: a cluster that has just formed answers "unknown topic".
+    await prepareTopics(
+      this.kafkaBrokers.split(','),
+      ALL_TOPICS.flatMap((topic) => [topic, dlqTopicOf(topic)]),
+      topicPreparationFromEnvironment(),
+    );
     await this.startConsumerGroupsAtTopicEnds();
     await Promise.all(
       this.names.map((name) => this.service(name).start(this.options.readyTimeoutMs)),
