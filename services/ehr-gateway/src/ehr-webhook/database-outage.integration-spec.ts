@@ -38,13 +38,15 @@ describe(`${EhrWebhookController.name} during a database outage`, () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    database = await ThrowawayDatabase.create('ehr_gateway_outage_it');
-    const url = new URL(database.url);
+    database = await ThrowawayDatabase.createWithRoles('ehr_gateway_outage_it');
+    // The runtime role goes through the proxy the test cuts; the migrate step, as the owner, does not.
+    const url = new URL(database.runtimeUrl);
     link = new TcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
     url.port = String((await link.start()).port);
     const port = await freePort();
     const config = loadEhrGatewayConfig({
       DATABASE_URL: url.toString(),
+      DATABASE_MIGRATION_URL: database.ownerUrl,
       KAFKA_BROKERS: brokers.join(','),
       HTTP_PORT: String(port),
       EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret, [coldTenantId]: secret }),
