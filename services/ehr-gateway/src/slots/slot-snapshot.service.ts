@@ -10,7 +10,7 @@ import {
 import { DataSource } from 'typeorm';
 
 import { type NewEvent, SlotSnapshotTrigger, timestampFromDate } from '@caredispatch/contracts';
-import { OutboxWriter, sleep } from '@caredispatch/kafka';
+import { inTenantTransaction, OutboxWriter, sleep } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type EhrGatewayConfig } from '../config';
@@ -104,7 +104,10 @@ export class SlotSnapshotService implements OnApplicationBootstrap, BeforeApplic
         trigger,
       },
     };
-    await this.dataSource.transaction((manager) => this.outbox.append(manager, event));
+    // The append is scoped to the event's tenant: row-level security admits no other outbox row.
+    await inTenantTransaction(this.dataSource, connection.tenantId, (manager) =>
+      this.outbox.append(manager, event),
+    );
     this.published.set(key, hash);
     return true;
   }

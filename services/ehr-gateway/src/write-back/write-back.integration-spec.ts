@@ -154,7 +154,7 @@ describe(WriteBackService.name, () => {
   }
 
   beforeAll(async () => {
-    database = await ThrowawayDatabase.create('ehr_gateway_write_back_it');
+    database = await ThrowawayDatabase.createWithRoles('ehr_gateway_write_back_it');
     await ehr.start();
     ehr.seed(...practiceResources());
     const keys = await generateKeyPair('RS384', { extractable: true });
@@ -182,7 +182,10 @@ describe(WriteBackService.name, () => {
       confirmationMarker: { type: 'extension', url: CONFIRMED_MARKER },
     });
     config = loadEhrGatewayConfig({
-      DATABASE_URL: database.url,
+      // The runtime role under row-level security, migrated by the owner (as in production):
+      // the relay's cross-tenant claim and every per-tenant write run under the policies.
+      DATABASE_URL: database.runtimeUrl,
+      DATABASE_MIGRATION_URL: database.ownerUrl,
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_CONSUMER_GROUP: groupId,
       HTTP_PORT: String(port),
@@ -347,6 +350,8 @@ describe(WriteBackService.name, () => {
     const stored = ehr.read('Appointment', 'appt-confirm');
 
     expect(outcome.type).toBe('WriteBackSucceededV1');
+    // Claimed by the cross-tenant relay job, finished in the job's tenant's transaction.
+    expect(outcome.envelope.tenantId).toBe(tenantId);
     expect(outcome.envelope.causationId).toBe(response.eventId);
     expect(outcome.payload).toMatchObject({
       action: WriteBackAction.CONFIRM,
@@ -605,6 +610,8 @@ describe(WriteBackService.name, () => {
 
       expect(outcome).toMatchObject({
         type: 'WriteBackFailedV1',
+        // The second practice's job: postponed and failed in its own tenant's transactions.
+        envelope: { tenantId: otherTenantId },
         payload: {
           reason: WriteBackFailureReason.AUTHORIZATION_FAILED,
           staffActionRequired: true,

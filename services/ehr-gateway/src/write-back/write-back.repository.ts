@@ -4,9 +4,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { type NewEvent } from '@caredispatch/contracts';
-import { OutboxWriter } from '@caredispatch/kafka';
+import { inJobTransaction, inTenantTransaction, OutboxWriter } from '@caredispatch/kafka';
 
 import { type WriteBackActionName, type WriteBackJobEntity } from './write-back-job.entity';
+import { WriteBackJobs } from './write-back-jobs';
 
 export interface StagedWriteBack {
   readonly tenantId: string;
@@ -61,7 +62,11 @@ interface JobRow {
   created_at: Date;
 }
 
-/** The write-back job table: staged with the inbox row, claimed with a lease, finished with its outbox event. */
+/**
+ * The write-back job table: staged with the inbox row (the consumer's transaction is scoped to
+ * the response's tenant), claimed with a lease by the relay job across tenants, finished with
+ * its outbox event in a transaction scoped to the job's tenant.
+ */
 @Injectable()
 export class WriteBackRepository {
   constructor(
@@ -106,8 +111,10 @@ export class WriteBackRepository {
    * so a confirm and a later cancel reach the EHR in that order.
    */
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<WriteBackJob[]> {
-    const rows: JobRow[] = await this.dataSource
-      .query(
+    // The one cross-tenant statement: the relay job may read and lease every tenant's jobs
+    // (its policy on ehr_write_back_job), and nothing else.
+    const rows: JobRow[] = await inJobTransaction(this.dataSource, WriteBackJobs.Relay, (manager) =>
+      manager.query(
         `UPDATE ehr_write_back_job j SET lease_until = $2::timestamptz + ($3 || ' milliseconds')::interval
        WHERE j.id IN (
          SELECT d.id FROM ehr_write_back_job d
@@ -124,14 +131,17 @@ export class WriteBackRepository {
          j.appointment_id, j.ehr_appointment_id, j.action, j.slot_id, j.new_start, j.new_end,
          j.expected_start, j.expected_end, j.attempts, j.created_at`,
         [now, now, String(leaseMs), limit],
-      )
-      .then((result: unknown) =>
-        Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as JobRow[]) : [],
-      );
+      ),
+    ).then((result: unknown) =>
+      Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as JobRow[]) : [],
+    );
     return rows.map(toJob);
   }
 
-  /** Ends the job and stages its audit event in one transaction; records versions we wrote. */
+  /**
+   * Ends the job and stages its audit event in one transaction scoped to the job's tenant (the
+   * event's tenant); records versions we wrote.
+   */
   async finish(
     job: WriteBackJob,
     status: 'succeeded' | 'failed',
@@ -140,7 +150,7 @@ export class WriteBackRepository {
     detail: { error: string | null; httpStatus: number | null },
     now: Date,
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTenantTransaction(this.dataSource, job.tenantId, async (manager) => {
       await manager.query(
         `UPDATE ehr_write_back_job
          SET status = $2, attempts = attempts + 1, lease_until = NULL, completed_at = $3,
@@ -159,18 +169,20 @@ export class WriteBackRepository {
     });
   }
 
-  /** A transient failure: the job waits until `nextAttemptAt`. */
+  /** A transient failure: the job waits until `nextAttemptAt` (in the job's tenant's transaction). */
   async postpone(
     job: WriteBackJob,
     nextAttemptAt: Date,
     detail: { error: string; httpStatus: number },
   ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE ehr_write_back_job
-       SET attempts = attempts + 1, next_attempt_at = $2, lease_until = NULL,
-           last_error = $3, last_http_status = $4
-       WHERE id = $1 AND status = 'pending'`,
-      [job.id, nextAttemptAt, detail.error, detail.httpStatus],
+    await inTenantTransaction(this.dataSource, job.tenantId, (manager) =>
+      manager.query(
+        `UPDATE ehr_write_back_job
+         SET attempts = attempts + 1, next_attempt_at = $2, lease_until = NULL,
+             last_error = $3, last_http_status = $4
+         WHERE id = $1 AND status = 'pending'`,
+        [job.id, nextAttemptAt, detail.error, detail.httpStatus],
+      ),
     );
   }
 }
