@@ -104,7 +104,9 @@ export class SlotSnapshotService implements OnApplicationBootstrap, BeforeApplic
         trigger,
       },
     };
-    // The append is scoped to the event's tenant: row-level security admits no other outbox row.
+    // The append is scoped to the event's tenant: row-level security admits no other outbox
+    // row. Its data key is loaded before the transaction holds a connection.
+    await this.outbox.prepare(connection.tenantId);
     await inTenantTransaction(this.dataSource, connection.tenantId, (manager) =>
       this.outbox.append(manager, event),
     );

@@ -150,6 +150,8 @@ export class WriteBackRepository {
     detail: { error: string | null; httpStatus: number | null },
     now: Date,
   ): Promise<void> {
+    // The data key the event is sealed with, loaded before the transaction holds a connection.
+    await this.outbox.prepare(job.tenantId);
     await inTenantTransaction(this.dataSource, job.tenantId, async (manager) => {
       await manager.query(
         `UPDATE ehr_write_back_job
