@@ -65,10 +65,14 @@ const SERVICES = [
     env: [
       ['WEBHOOK_TOLERANCE_SECONDS', '300', 'Maximum age of a webhook signature timestamp, in seconds.'],
       ['WEBHOOK_MAX_BODY_BYTES', '1048576', 'Largest accepted webhook body, in bytes.'],
+      ['EHR_CONNECTIONS', '{}', 'JSON object tenantId -> EHR connection (FHIR base URL, SMART token URL, client id, key id, algorithm, write-back conventions); {} = no write-back.'],
+      ['EHR_WRITE_BACK_GIVE_UP_MINUTES', '60', 'Minutes a write-back retries transient EHR failures before it goes to the staff inbox.'],
+      ['EHR_SLOT_POLL_INTERVAL_MS', '300000', 'How often free EHR Slots are read and published on ehr.slot.v1; 0 = only after write-backs.'],
       ...PHI_ENV,
     ],
     secrets: [
       ['EHR_WEBHOOK_SECRETS', 'ehr-gateway-webhook-secrets', 'secrets', 'JSON object tenantId -> webhook signing secret.'],
+      ['EHR_PRIVATE_KEYS', 'ehr-gateway-ehr-keys', 'private-keys', 'JSON object tenantId -> PKCS#8 PEM key signing the SMART Backend Services client assertion.'],
       ...PHI_SECRETS,
     ],
     ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],

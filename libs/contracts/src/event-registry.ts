@@ -11,6 +11,11 @@ import {
   EhrAppointmentCancelledV1Schema,
   EhrAppointmentRescheduledV1Schema,
 } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+import { EhrFreeSlotsV1Schema } from './generated/caredispatch/ehr/slot/v1/slot_pb';
+import {
+  WriteBackFailedV1Schema,
+  WriteBackSucceededV1Schema,
+} from './generated/caredispatch/ehr/writeback/v1/write_back_pb';
 import {
   MessageDeliveredV1Schema,
   MessageExpiredV1Schema,
@@ -38,6 +43,8 @@ import {
   validatePatientRescheduleNeeded,
   validateItineraryDelivery,
   validateEhrAppointment,
+  validateEhrFreeSlots,
+  validateWriteBack,
   validateMessageEvent,
   validatePatientResponse,
   validatePhiAccess,
@@ -91,6 +98,29 @@ export const eventRegistry = {
     topic: Topics.EhrAppointmentV1,
     version: 1,
     validate: (event) => validateEhrAppointment(event.appointment),
+  }),
+  EhrFreeSlotsV1: defineEvent({
+    schema: EhrFreeSlotsV1Schema,
+    topic: Topics.EhrSlotV1,
+    version: 1,
+    validate: (event) => validateEhrFreeSlots(event),
+  }),
+  WriteBackSucceededV1: defineEvent({
+    schema: WriteBackSucceededV1Schema,
+    topic: Topics.EhrWriteBackV1,
+    version: 1,
+    validate: (event) =>
+      validateWriteBack(event, new IssueCollector().present('written_at', event.writtenAt)),
+  }),
+  WriteBackFailedV1: defineEvent({
+    schema: WriteBackFailedV1Schema,
+    topic: Topics.EhrWriteBackV1,
+    version: 1,
+    validate: (event) =>
+      validateWriteBack(
+        event,
+        new IssueCollector().positive('reason', event.reason).present('failed_at', event.failedAt),
+      ),
   }),
   AppointmentBookedV1: defineEvent({
     schema: AppointmentBookedV1Schema,

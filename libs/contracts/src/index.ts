@@ -1,5 +1,7 @@
 export * from './generated/caredispatch/events/v1/envelope_pb';
 export * from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+export * from './generated/caredispatch/ehr/slot/v1/slot_pb';
+export * from './generated/caredispatch/ehr/writeback/v1/write_back_pb';
 export * from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 export * from './generated/caredispatch/messaging/message/v1/message_pb';
 export * from './generated/caredispatch/messaging/response/v1/response_pb';

@@ -7,6 +7,10 @@
  */
 export const Topics = {
   EhrAppointmentV1: 'ehr.appointment.v1',
+  /** Snapshots of an EHR Schedule's free FHIR Slots (ids and times only), from ehr-gateway. */
+  EhrSlotV1: 'ehr.slot.v1',
+  /** Outcomes of writing patient responses back to the EHR (ids only), from ehr-gateway. */
+  EhrWriteBackV1: 'ehr.write-back.v1',
   SchedulingAppointmentV1: 'scheduling.appointment.v1',
   MessagingMessageV1: 'messaging.message.v1',
   /** A patient's answer (SMS reply or link page): confirmed, cancelled, reschedule wanted/chosen. */

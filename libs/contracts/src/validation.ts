@@ -19,6 +19,7 @@ import type {
 import type { DispatchPlanPublishedV1 } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 import type { PatientRescheduleNeededV1 } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+import type { EhrFreeSlotsV1 } from './generated/caredispatch/ehr/slot/v1/slot_pb';
 import type { ScheduledAppointment } from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 
@@ -117,6 +118,44 @@ export function validateEhrAppointment(
   if (appointment.location)
     issues.timeZone('appointment.location.time_zone', appointment.location.timeZone);
   return issues.issues;
+}
+
+/** A slot snapshot names its schedule and window; every slot has an id and a start ≤ end. */
+export function validateEhrFreeSlots(event: EhrFreeSlotsV1): readonly string[] {
+  const issues = new IssueCollector()
+    .text('source_system', event.sourceSystem)
+    .text('ehr_schedule_id', event.ehrScheduleId)
+    .interval('window', event.windowStart, event.windowEnd)
+    .present('observed_at', event.observedAt)
+    .positive('trigger', event.trigger);
+  event.slots.forEach((slot, index) => {
+    issues
+      .text(`slots[${index}].slot_id`, slot.slotId)
+      .interval(`slots[${index}]`, slot.start, slot.end);
+  });
+  return issues.issues;
+}
+
+interface WriteBackFields {
+  writeBackId: string;
+  responseId: string;
+  appointmentId: string;
+  ehrAppointmentId: string;
+  action: number;
+  attempts: number;
+}
+
+/** A write-back outcome names the job, the response, both appointment ids and the action. */
+export function validateWriteBack(
+  event: WriteBackFields,
+  issues = new IssueCollector(),
+): readonly string[] {
+  return issues
+    .uuid('write_back_id', event.writeBackId)
+    .uuid('response_id', event.responseId)
+    .uuid('appointment_id', event.appointmentId)
+    .text('ehr_appointment_id', event.ehrAppointmentId)
+    .positive('action', event.action).issues;
 }
 
 export function validateScheduledAppointment(

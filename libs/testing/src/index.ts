@@ -28,3 +28,4 @@ export * from './maps/maps-stand-in';
 export * from './audit/audit-signing-environment';
 export * from './postgres/tenant-isolation-probe';
 export * from './dispatch';
+export * from './ehr/ehr-fhir-stand-in';

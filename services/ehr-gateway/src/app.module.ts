@@ -4,8 +4,10 @@ import { Topics } from '@caredispatch/contracts';
 import { ServiceInfrastructureModule } from '@caredispatch/platform';
 
 import { type EhrGatewayConfig } from './config';
+import { EhrFhirModule } from './ehr-fhir/ehr-fhir.module';
 import { EhrWebhookModule } from './ehr-webhook/ehr-webhook.module';
 import { ehrGatewayDatabase } from './entities';
+import { WriteBackModule } from './write-back/write-back.module';
 
 export const SERVICE_NAME = 'ehr-gateway';
 
@@ -15,13 +17,21 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        // Producer only: the relay publishes the outbox; ehr-gateway consumes nothing.
+        // Publishes EHR changes, free slots and write-back outcomes; consumes patient
+        // responses to write them back.
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
           database: ehrGatewayDatabase,
-          topics: [Topics.EhrAppointmentV1],
+          topics: [
+            Topics.EhrAppointmentV1,
+            Topics.EhrSlotV1,
+            Topics.EhrWriteBackV1,
+            Topics.MessagingPatientResponseV1,
+          ],
         }),
+        EhrFhirModule,
         EhrWebhookModule,
+        WriteBackModule,
       ],
     };
   }

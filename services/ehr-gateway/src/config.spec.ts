@@ -55,4 +55,47 @@ describe(loadEhrGatewayConfig.name, () => {
 
     expect(sut).toEqual(['PRACTICE_NAMES: value for tenant "acme" must be at most 60 characters']);
   });
+
+  describe('EHR connections', () => {
+    const PEM = '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n';
+    const connection = {
+      fhirBaseUrl: 'https://ehr.example/fhir',
+      tokenUrl: 'https://ehr.example/auth/token',
+      clientId: 'caredispatch',
+      keyId: 'key-1',
+    };
+
+    it('should default the write-back conventions and keep the private key out of dumps', () => {
+      const sut = loadEhrGatewayConfig({
+        ...validEnv,
+        EHR_CONNECTIONS: JSON.stringify({ acme: connection }),
+        EHR_PRIVATE_KEYS: JSON.stringify({ acme: PEM }),
+      });
+
+      expect(sut.EHR_CONNECTIONS.get('acme')).toMatchObject({
+        algorithm: 'RS384',
+        confirmationMarker: { type: 'none' },
+        rescheduleMode: 'update',
+      });
+      expect(JSON.stringify(sut)).not.toContain('MIIB');
+      expect(inspect(sut, { depth: 10 })).not.toContain('MIIB');
+    });
+
+    it('should refuse a tenant connection without its private key', () => {
+      expect(
+        problemsOf({ ...validEnv, EHR_CONNECTIONS: JSON.stringify({ acme: connection }) }),
+      ).toEqual(['EHR_PRIVATE_KEYS: every tenant of EHR_CONNECTIONS needs a private key']);
+    });
+
+    it('should name the tenant and field of an invalid connection', () => {
+      const problems = problemsOf({
+        ...validEnv,
+        EHR_CONNECTIONS: JSON.stringify({ acme: { ...connection, algorithm: 'HS256' } }),
+        EHR_PRIVATE_KEYS: JSON.stringify({ acme: PEM }),
+      });
+
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^EHR_CONNECTIONS: tenant "acme": algorithm /);
+    });
+  });
 });

@@ -11,6 +11,11 @@ import {
   tenantJsonMap,
 } from '@caredispatch/platform';
 
+import {
+  ehrConnectionSettingsSchema,
+  ehrPrivateKeysSchema,
+  tenantsWithoutKey,
+} from './ehr-fhir/ehr-connection';
 import { isIanaTimeZone } from './ehr-webhook/fhir/fhir-date-time';
 import { isSupportedRegion } from './ehr-webhook/fhir/phone-number';
 import { decodeWebhookSecret } from './ehr-webhook/signature/webhook-secret';
@@ -99,6 +104,42 @@ export const ehrGatewayConfigSchema = z
       .optional(),
     /** Optional JSON tenantId → practice display name; wins over the EHR's Organization.name. */
     PRACTICE_NAMES: practiceNamesSchema,
+    KAFKA_CONSUMER_GROUP: z.string().min(1).default('ehr-gateway'),
+    /** JSON tenantId → EHR connection (FHIR base, SMART client, write-back conventions). */
+    EHR_CONNECTIONS: ehrConnectionSettingsSchema,
+    /** JSON tenantId → PKCS#8 PEM private key of the SMART backend client. Secret. */
+    EHR_PRIVATE_KEYS: ehrPrivateKeysSchema,
+    /** Timeout of one EHR request (token exchange included). */
+    EHR_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** How often the write-back relay looks for due jobs. */
+    EHR_WRITE_BACK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    /** First retry delay after a transient EHR failure; doubles up to the maximum. */
+    EHR_WRITE_BACK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
+    EHR_WRITE_BACK_RETRY_MAX_MS: z.coerce.number().int().min(10).max(3_600_000).default(300_000),
+    /**
+     * Minutes after the patient's answer a write-back still failing transiently (429, 5xx,
+     * token endpoint down) gives up and goes to the staff inbox (fractions allowed).
+     */
+    EHR_WRITE_BACK_GIVE_UP_MINUTES: z.coerce
+      .number()
+      .positive()
+      .max(7 * 24 * 60)
+      .default(60),
+    /** Free-slot poll interval per tenant; 0 = only after write-backs. */
+    EHR_SLOT_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+    /** How many days ahead the free slots are searched. */
+    EHR_SLOT_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  })
+  .refine(
+    (config) => tenantsWithoutKey(config.EHR_CONNECTIONS, config.EHR_PRIVATE_KEYS).length === 0,
+    {
+      message: 'every tenant of EHR_CONNECTIONS needs a private key',
+      path: ['EHR_PRIVATE_KEYS'],
+    },
+  )
+  .refine((config) => config.EHR_WRITE_BACK_RETRY_BASE_MS <= config.EHR_WRITE_BACK_RETRY_MAX_MS, {
+    message: 'must not be less than EHR_WRITE_BACK_RETRY_BASE_MS',
+    path: ['EHR_WRITE_BACK_RETRY_MAX_MS'],
   })
   .refine(
     (config) => config.WEBHOOK_ID_RETENTION_HOURS * 3600 > 2 * config.WEBHOOK_TOLERANCE_SECONDS,

@@ -40,6 +40,7 @@ const SERVICES: readonly ServiceName[] = ['ehr-gateway', 'scheduling', 'messagin
 
 /** What each consuming service subscribes to (see its app.module.ts). */
 const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>> = {
+  'ehr-gateway': [Topics.MessagingPatientResponseV1],
   scheduling: [Topics.EhrAppointmentV1],
   messaging: [Topics.SchedulingAppointmentV1],
   'audit-log': ALL_TOPICS,

@@ -48,6 +48,8 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'WaitlistSlotClosedV1':
       return { ehrAppointmentId: null, appointmentId: null };
     case 'PatientRespondedV1':
+    case 'WriteBackSucceededV1':
+    case 'WriteBackFailedV1':
       return {
         ehrAppointmentId: orNull(typed.event.ehrAppointmentId),
         appointmentId: orNull(typed.event.appointmentId),
@@ -62,7 +64,9 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
             : null,
       };
     // A tree head is about the log itself; a plan version concerns many appointments (its
-    // assignments are not one trail); an itinerary covers a provider's days.
+    // assignments are not one trail); an itinerary covers a provider's days; a slot snapshot
+    // describes a schedule's free time, no appointment.
+    case 'EhrFreeSlotsV1':
     case 'TreeHeadSignedV1':
     case 'DispatchPlanPublishedV1':
     case 'ItineraryDeliveredV1':
@@ -110,18 +114,21 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'AppointmentRescheduledV1':
     case 'AppointmentCancelledV1':
       return { actor: producer, patientIds: present(typed.event.appointment?.patient?.patientId) };
-    // Messages, tree heads and dispatch events carry ids only; the appointment's own events
-    // name its patient.
+    // Messages, tree heads, slot snapshots and dispatch events carry ids only; the
+    // appointment's own events name its patient.
     case 'MessageQueuedV1':
     case 'MessageSentV1':
     case 'MessageDeliveredV1':
     case 'MessageFailedV1':
     case 'MessageWithdrawnV1':
     case 'MessageExpiredV1':
+    case 'EhrFreeSlotsV1':
     case 'TreeHeadSignedV1':
     case 'DispatchPlanPublishedV1':
     case 'PatientRescheduleNeededV1':
     case 'PatientRespondedV1':
+    case 'WriteBackSucceededV1':
+    case 'WriteBackFailedV1':
     case 'ItineraryDeliveredV1':
     case 'ItineraryDeliveryFailedV1':
       return { actor: producer, patientIds: [] };

@@ -12,6 +12,11 @@ export interface EventContext {
   readonly tenantId: string;
   /** Root of the causal chain: one per accepted delivery. */
   readonly correlationId: string;
+  /**
+   * Set only for the echo of our own write-back: the PatientRespondedV1 event that caused
+   * the change (with its correlation id above), so consumers can tell it from a staff change.
+   */
+  readonly causationId?: string;
 }
 
 /** Kafka key and aggregate id: tenant and EHR ids only, never PHI. */
@@ -33,8 +38,8 @@ export function appointmentEventFor(
     tenantId: context.tenantId,
     aggregateId: appointmentAggregateId(context.tenantId, normalized.ehrAppointmentId),
     correlationId: context.correlationId,
-    // An EHR webhook starts the chain; nothing inside CareDispatch caused it.
-    causationId: '',
+    // An EHR webhook starts the chain unless it echoes our own write-back.
+    causationId: context.causationId ?? '',
   };
   const appointment = sequencedAppointment(normalized, sequence);
   switch (change.kind) {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 import { type INestApplication } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
 
+import { Topics } from '@caredispatch/contracts';
 import { createHttpApp } from '@caredispatch/platform';
 import {
   FhirAppointmentBuilder,
@@ -10,6 +12,7 @@ import {
   OFFLINE_OIDC_ENVIRONMENT,
   phiEnvironment,
   signedWebhookHeaders,
+  startGroupAtTopicEnds,
   TcpProxy,
   ThrowawayDatabase,
 } from '@caredispatch/testing';
@@ -39,6 +42,13 @@ describe(`${EhrWebhookController.name} during a database outage`, () => {
 
   beforeAll(async () => {
     database = await ThrowawayDatabase.createWithRoles('ehr_gateway_outage_it');
+    // ehr-gateway consumes patient responses: a group of this run's own, starting at the
+    // topic's end, so no other run's responses (or group) are involved.
+    const groupId = `ehr-gateway-outage-it-${tenantId}`;
+    const admin = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await startGroupAtTopicEnds(admin, groupId, [Topics.MessagingPatientResponseV1]);
+    await admin.disconnect();
     // The runtime role goes through the proxy the test cuts; the migrate step, as the owner, does not.
     const url = new URL(database.runtimeUrl);
     link = new TcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
@@ -49,6 +59,7 @@ describe(`${EhrWebhookController.name} during a database outage`, () => {
       DATABASE_MIGRATION_URL: database.ownerUrl,
       KAFKA_BROKERS: brokers.join(','),
       HTTP_PORT: String(port),
+      KAFKA_CONSUMER_GROUP: groupId,
       EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret, [coldTenantId]: secret }),
       // Short, so the unresponsive-database case ends quickly.
       DATABASE_CONNECT_TIMEOUT_MS: '2000',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { type INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
+import { Kafka, logLevel } from 'kafkajs';
 
 import { decodeEvent, type DecodedEvent, timestampDate, Topics } from '@caredispatch/contracts';
 import { createHttpApp } from '@caredispatch/platform';
@@ -13,6 +14,7 @@ import {
   type RecordedMessage,
   signedWebhookHeaders,
   OFFLINE_OIDC_ENVIRONMENT,
+  startGroupAtTopicEnds,
   ThrowawayDatabase,
   TopicRecorder,
 } from '@caredispatch/testing';
@@ -65,6 +67,18 @@ describe(EhrWebhookController.name, () => {
 
   beforeAll(async () => {
     database = await ThrowawayDatabase.createWithRoles('ehr_gateway_it');
+    // ehr-gateway consumes patient responses: its fresh group starts at the topic's end so
+    // other runs' responses never reach this database.
+    const admin = new Kafka({
+      clientId: `ehr-gateway-it-${tenantId}`,
+      brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    await startGroupAtTopicEnds(admin, `ehr-gateway-it-${tenantId}`, [
+      Topics.MessagingPatientResponseV1,
+    ]);
+    await admin.disconnect();
     const port = await freePort();
     const config = loadEhrGatewayConfig({
       // The runtime role under row-level security, migrated by the owner (as in production).
@@ -73,6 +87,8 @@ describe(EhrWebhookController.name, () => {
       KAFKA_BROKERS: brokers.join(','),
       HTTP_PORT: String(port),
       EHR_WEBHOOK_SECRETS: JSON.stringify({ [tenantId]: secret }),
+      // ehr-gateway consumes patient responses; never share a group with another run.
+      KAFKA_CONSUMER_GROUP: `ehr-gateway-it-${tenantId}`,
       ...phiEnvironment(),
       // The webhook is a signed public route; no token is ever verified.
       ...OFFLINE_OIDC_ENVIRONMENT,

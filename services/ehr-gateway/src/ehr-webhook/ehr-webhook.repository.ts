@@ -8,6 +8,8 @@ import {
   OutboxWriter,
 } from '@caredispatch/kafka';
 
+import { findOwnWriteBack, type OwnWriteBack } from '../write-back/write-back.repository';
+
 import { type EhrAppointmentEvent } from './appointment-events';
 import { AppointmentStateEntity } from './appointment-state.entity';
 import { type AppointmentStateSnapshot } from './classification/classify-appointment-change';
@@ -37,6 +39,12 @@ export interface DeliveryTransaction {
   /** Stages the event in the outbox; it is published if and only if the transaction commits. */
   publish(event: EhrAppointmentEvent): Promise<string>;
   recordDelivery(record: DeliveryRecord): Promise<void>;
+  /** The write-back of ours this version is the echo of, if any. */
+  findOwnWriteBack(
+    key: AppointmentKey,
+    incoming: { versionId: string | undefined; lifecycle: string; start: Date; end: Date },
+    now: Date,
+  ): Promise<OwnWriteBack | undefined>;
 }
 
 // A first sighting has no row to lock: two concurrent first sightings both try to insert;
@@ -156,6 +164,7 @@ export class EhrWebhookRepository {
         if (rowCount(inserted) === 0) throw new FirstSightingRaceLost();
       },
       publish: async (event) => (await this.outbox.append(manager, event)).eventId,
+      findOwnWriteBack: (key, incoming, now) => findOwnWriteBack(manager, key, incoming, now),
       recordDelivery: async (record) => {
         const inserted: unknown = await manager.query(
           `INSERT INTO ehr_webhook_delivery

@@ -11,6 +11,7 @@ import { appointmentEventFor } from './appointment-events';
 import {
   type AppointmentChange,
   classifyAppointmentChange,
+  IgnoredReason,
 } from './classification/classify-appointment-change';
 import { type WebhookReceiptDto } from './dto/webhook-receipt.dto';
 import { EhrWebhookErrorCode, ehrWebhookError, isDomainError } from './ehr-webhook.errors';
@@ -141,13 +142,34 @@ export class EhrWebhookService {
     const webhookTimestamp = new Date(signature.timestamp * 1000);
     return this.repository.inTransaction(tenantId, async (transaction) => {
       const known = await transaction.lockState(appointmentKey);
-      const { change, nextState } = classifyAppointmentChange(known, normalized);
+      const classified = classifyAppointmentChange(known, normalized);
+      const { nextState } = classified;
+      // Our own write-back coming back: a confirmation is not news (no event); a move or a
+      // cancellation still reaches scheduling, caused by the patient's response, not staff.
+      const ownWriteBack = nextState
+        ? await transaction.findOwnWriteBack(appointmentKey, normalized, this.clock.now())
+        : undefined;
+      const change: AppointmentChange =
+        ownWriteBack && classified.change.kind === 'ignored'
+          ? { kind: 'ignored', reason: IgnoredReason.OwnWriteBack }
+          : classified.change;
       // State first: for a first sighting the INSERT is what serializes concurrent deliveries,
       // and the outbox row must follow the change that locks the aggregate.
       if (nextState) await transaction.saveState(appointmentKey, nextState, known === undefined);
       const event =
         nextState &&
-        appointmentEventFor(change, normalized, nextState.sequence, { tenantId, correlationId });
+        appointmentEventFor(
+          change,
+          normalized,
+          nextState.sequence,
+          ownWriteBack
+            ? {
+                tenantId,
+                correlationId: ownWriteBack.correlationId,
+                causationId: ownWriteBack.responseEventId,
+              }
+            : { tenantId, correlationId },
+        );
       const eventId = event ? await transaction.publish(event) : null;
       await transaction.recordDelivery({
         tenantId,

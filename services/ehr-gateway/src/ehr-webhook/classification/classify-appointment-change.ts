@@ -37,6 +37,8 @@ export enum IgnoredReason {
   OutOfOrder = 'OUT_OF_ORDER',
   /** A further edit to an appointment that is already cancelled. */
   AlreadyCancelled = 'ALREADY_CANCELLED',
+  /** The echo of ehr-gateway's own write-back (e.g. the patient's confirmation): not news. */
+  OwnWriteBack = 'OWN_WRITE_BACK',
 }
 
 export type AppointmentChange =

@@ -1,0 +1,37 @@
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
+
+import {
+  disableTenantIsolation,
+  enableTenantIsolation,
+  type TenantIsolation,
+} from '@caredispatch/kafka';
+
+import { WriteBackJobs } from '../write-back/write-back-jobs';
+
+/**
+ * Row-level security on the write-back tables. The consumer stages a job for the response's
+ * tenant and the webhook's echo lookup reads in the delivery's tenant transaction; the relay
+ * claims due jobs across tenants (reading and leasing: its claim locks the rows FOR UPDATE and
+ * sets the lease) and then finishes, postpones and records written versions in a transaction
+ * scoped to each job's tenant. `ehr_written_version` is written and read per tenant only.
+ */
+const TABLES: readonly TenantIsolation[] = [
+  { table: 'ehr_write_back_job', jobs: { [WriteBackJobs.Relay]: ['SELECT', 'UPDATE'] } },
+  { table: 'ehr_written_version' },
+];
+
+export class IsolateWriteBackTenants1765100000000 implements MigrationInterface {
+  name = 'IsolateWriteBackTenants1765100000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    for (const spec of TABLES) {
+      for (const statement of enableTenantIsolation(spec)) await queryRunner.query(statement);
+    }
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    for (const spec of TABLES) {
+      for (const statement of disableTenantIsolation(spec)) await queryRunner.query(statement);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+
+import { ResponseKind, timestampDate, Topics } from '@caredispatch/contracts';
+import { type EventContext, EventHandler } from '@caredispatch/kafka';
+
+import { type WriteBackActionName } from './write-back-job.entity';
+import { WriteBackService } from './write-back.service';
+
+/**
+ * Patient responses → durable write-back jobs, staged in the transaction that records the
+ * event in the inbox (a redelivery stages nothing). The EHR is called by WriteBackRelay,
+ * never here: a slow EHR must not hold the partition.
+ */
+@Injectable()
+export class WriteBackConsumer {
+  constructor(private readonly writeBacks: WriteBackService) {}
+
+  @EventHandler(Topics.MessagingPatientResponseV1, 'PatientRespondedV1')
+  async onPatientResponded(context: EventContext<'PatientRespondedV1'>): Promise<void> {
+    const { event, envelope } = context;
+    const action = actionOf(event.kind);
+    // RESCHEDULE_REQUESTED ("call me") has nothing to write: staff call the patient.
+    if (!action) return;
+    await this.writeBacks.stage(context.manager, {
+      tenantId: envelope.tenantId,
+      responseId: event.responseId,
+      responseEventId: envelope.eventId,
+      correlationId: envelope.correlationId || envelope.eventId,
+      appointmentId: event.appointmentId,
+      ehrAppointmentId: event.ehrAppointmentId,
+      action,
+      slotId: action === 'reschedule' ? event.slotId : null,
+      newStart: action === 'reschedule' && event.newStart ? timestampDate(event.newStart) : null,
+      newEnd: action === 'reschedule' && event.newEnd ? timestampDate(event.newEnd) : null,
+    });
+  }
+}
+
+function actionOf(kind: ResponseKind): WriteBackActionName | undefined {
+  switch (kind) {
+    case ResponseKind.CONFIRMED:
+      return 'confirm';
+    case ResponseKind.CANCELLED:
+      return 'cancel';
+    case ResponseKind.RESCHEDULED:
+      return 'reschedule';
+    case ResponseKind.RESCHEDULE_REQUESTED:
+    case ResponseKind.UNSPECIFIED:
+      return undefined;
+  }
+}

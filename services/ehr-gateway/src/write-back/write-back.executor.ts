@@ -1,0 +1,161 @@
+import { WriteBackFailureReason } from '@caredispatch/contracts';
+
+import { type EhrConnection } from '../ehr-fhir/ehr-connection';
+import { type EhrFhirClient } from '../ehr-fhir/ehr-fhir.client';
+import { EhrFailureKind, EhrFhirError, type FhirResource } from '../ehr-fhir/fhir-client.port';
+
+import { planWriteBack } from './write-back-plan';
+import { type WriteBackJob } from './write-back.repository';
+
+export type WriteBackResult =
+  | {
+      readonly kind: 'succeeded';
+      readonly versionId: string;
+      readonly alreadyApplied: boolean;
+      readonly newEhrAppointmentId: string;
+      readonly writtenVersions: readonly { ehrAppointmentId: string; versionId: string }[];
+    }
+  | {
+      readonly kind: 'failed';
+      readonly reason: WriteBackFailureReason;
+      readonly httpStatus: number;
+    }
+  | { readonly kind: 'retry'; readonly error: EhrFhirError };
+
+/** 412s in a row before the attempt counts as a transient failure (a very busy appointment). */
+const MAX_CONFLICT_ROUNDS = 3;
+
+/**
+ * One attempt at a job: read the appointment (and the chosen Slot), decide with
+ * planWriteBack, write with If-Match on the version read. A 412 means someone wrote in
+ * between: re-read and decide again, so a staff change is never overwritten.
+ */
+export async function executeWriteBack(
+  client: EhrFhirClient,
+  connection: EhrConnection | undefined,
+  job: WriteBackJob,
+): Promise<WriteBackResult> {
+  if (!connection)
+    return { kind: 'failed', reason: WriteBackFailureReason.NOT_CONFIGURED, httpStatus: 0 };
+  try {
+    for (let round = 1; ; round += 1) {
+      const outcome = await attempt(client, connection, job);
+      if (outcome !== 'conflict') return outcome;
+      if (round >= MAX_CONFLICT_ROUNDS) {
+        return {
+          kind: 'retry',
+          error: new EhrFhirError(EhrFailureKind.Unavailable, 412, 'appointment kept changing'),
+        };
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof EhrFhirError)) throw error;
+    if (error.retryable) return { kind: 'retry', error };
+    return { kind: 'failed', reason: reasonOf(error, job), httpStatus: error.httpStatus };
+  }
+}
+
+async function attempt(
+  client: EhrFhirClient,
+  connection: EhrConnection,
+  job: WriteBackJob,
+): Promise<WriteBackResult | 'conflict'> {
+  const current = await client.read(connection, 'Appointment', job.ehrAppointmentId);
+  const slot =
+    job.action === 'reschedule' && job.slotId
+      ? await readSlot(client, connection, job.slotId)
+      : undefined;
+  const plan = planWriteBack(job, current.resource, connection, slot);
+  switch (plan.kind) {
+    case 'refuse':
+      return { kind: 'failed', reason: plan.reason, httpStatus: 0 };
+    case 'already-applied':
+      return succeeded(current.versionId, true, '', []);
+    case 'update': {
+      const written = await conflictAware(() =>
+        client.update(connection, plan.appointment, current.versionId),
+      );
+      if (written === 'conflict') return written;
+      return succeeded(written.versionId, false, '', [
+        { ehrAppointmentId: job.ehrAppointmentId, versionId: written.versionId },
+      ]);
+    }
+    case 'cancel-and-create': {
+      // Book the new slot first: if it is taken, the patient keeps the visit they have.
+      const created = await client.create(connection, plan.created);
+      const cancelled = await conflictAware(() =>
+        client.update(connection, plan.cancelled, current.versionId),
+      );
+      if (cancelled === 'conflict') {
+        // Staff touched the old appointment meanwhile: keep both for staff to sort out.
+        return {
+          kind: 'failed',
+          reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+          httpStatus: 412,
+        };
+      }
+      return succeeded(cancelled.versionId, false, created.resource.id, [
+        { ehrAppointmentId: job.ehrAppointmentId, versionId: cancelled.versionId },
+        { ehrAppointmentId: created.resource.id, versionId: created.versionId },
+      ]);
+    }
+  }
+}
+
+async function readSlot(
+  client: EhrFhirClient,
+  connection: EhrConnection,
+  slotId: string,
+): Promise<FhirResource | undefined> {
+  try {
+    return (await client.read(connection, 'Slot', slotId)).resource;
+  } catch (error) {
+    if (error instanceof EhrFhirError && error.kind === EhrFailureKind.NotFound) return undefined;
+    throw error;
+  }
+}
+
+async function conflictAware<T>(write: () => Promise<T>): Promise<T | 'conflict'> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof EhrFhirError && error.kind === EhrFailureKind.VersionConflict)
+      return 'conflict';
+    throw error;
+  }
+}
+
+function succeeded(
+  versionId: string,
+  alreadyApplied: boolean,
+  newEhrAppointmentId: string,
+  writtenVersions: readonly { ehrAppointmentId: string; versionId: string }[],
+): WriteBackResult {
+  return { kind: 'succeeded', versionId, alreadyApplied, newEhrAppointmentId, writtenVersions };
+}
+
+function reasonOf(error: EhrFhirError, job: WriteBackJob): WriteBackFailureReason {
+  switch (error.kind) {
+    case EhrFailureKind.NotFound:
+      return WriteBackFailureReason.APPOINTMENT_NOT_FOUND;
+    case EhrFailureKind.Conflict:
+      return job.action === 'reschedule'
+        ? WriteBackFailureReason.SLOT_TAKEN
+        : WriteBackFailureReason.REJECTED_BY_EHR;
+    case EhrFailureKind.AuthorizationRejected:
+    case EhrFailureKind.AuthorizationUnavailable:
+      return WriteBackFailureReason.AUTHORIZATION_FAILED;
+    case EhrFailureKind.Unavailable:
+      return WriteBackFailureReason.EHR_UNAVAILABLE;
+    case EhrFailureKind.VersionConflict:
+    case EhrFailureKind.Rejected:
+      return WriteBackFailureReason.REJECTED_BY_EHR;
+  }
+}
+
+/** The reason a job gives up with once its retry deadline passed. */
+export function reasonOfExhausted(error: EhrFhirError): WriteBackFailureReason {
+  return error.kind === EhrFailureKind.AuthorizationUnavailable
+    ? WriteBackFailureReason.AUTHORIZATION_FAILED
+    : WriteBackFailureReason.EHR_UNAVAILABLE;
+}
