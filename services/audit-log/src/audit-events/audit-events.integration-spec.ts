@@ -117,6 +117,8 @@ describe('audit-log: events from three producers → one causal trail', () => {
     });
   }
 
+  // A set-up bound, not a latency check: the set-up took ~50–60 s in CI (a fresh group on every
+  // audited topic), at jest's 60 s default.
   beforeAll(async () => {
     database = await ThrowawayDatabase.createWithRoles('caredispatch_audit_log_it');
     const kafka = new Kafka({ clientId: 'audit-log-it', brokers, logLevel: logLevel.NOTHING });
@@ -159,7 +161,7 @@ describe('audit-log: events from three producers → one causal trail', () => {
       30_000,
       'audit-log ready',
     );
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await app.close();

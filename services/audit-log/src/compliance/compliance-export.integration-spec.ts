@@ -146,6 +146,8 @@ describe('audit-log: compliance export verified offline against an anchored tree
     return Number(row.count);
   }
 
+  // A set-up bound, not a latency check: the set-up took ~50–60 s in CI (a fresh group on every
+  // audited topic), at jest's 60 s default.
   beforeAll(async () => {
     [database, idp, anchorDirectory] = await Promise.all([
       ThrowawayDatabase.createWithRoles('caredispatch_audit_compliance_it'),
@@ -300,7 +302,7 @@ describe('audit-log: compliance export verified offline against an anchored tree
       60_000,
       'six audited events',
     );
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await app.close();
