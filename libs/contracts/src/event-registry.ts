@@ -11,6 +11,8 @@ import {
   EhrAppointmentCancelledV1Schema,
   EhrAppointmentRescheduledV1Schema,
 } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+import { ConsentChangedV1Schema } from './generated/caredispatch/messaging/consent/v1/consent_pb';
+import { StaffInboxItemV1Schema } from './generated/caredispatch/messaging/inbox/v1/inbox_pb';
 import {
   MessageDeliveredV1Schema,
   MessageExpiredV1Schema,
@@ -19,8 +21,6 @@ import {
   MessageSentV1Schema,
   MessageWithdrawnV1Schema,
 } from './generated/caredispatch/messaging/message/v1/message_pb';
-import { ConsentChangedV1Schema } from './generated/caredispatch/messaging/consent/v1/consent_pb';
-import { StaffInboxItemV1Schema } from './generated/caredispatch/messaging/inbox/v1/inbox_pb';
 import {
   ReminderPlannedV1Schema,
   ReminderSentV1Schema,

@@ -10,9 +10,6 @@ import {
   type WaitlistSlotOpenedV1,
 } from './generated/caredispatch/waitlist/slot/v1/waitlist_pb';
 
-import type { ConsentChangedV1 } from './generated/caredispatch/messaging/consent/v1/consent_pb';
-import type { StaffInboxItemV1 } from './generated/caredispatch/messaging/inbox/v1/inbox_pb';
-import type { ReminderStep } from './generated/caredispatch/messaging/reminder/v1/reminder_pb';
 import type { PhiAccessedV1 } from './generated/caredispatch/audit/access/v1/access_pb';
 import type { TreeHeadSignedV1 } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
 import type {
@@ -22,6 +19,9 @@ import type {
 import type { DispatchPlanPublishedV1 } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 import type { PatientRescheduleNeededV1 } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+import type { ConsentChangedV1 } from './generated/caredispatch/messaging/consent/v1/consent_pb';
+import type { StaffInboxItemV1 } from './generated/caredispatch/messaging/inbox/v1/inbox_pb';
+import type { ReminderStep } from './generated/caredispatch/messaging/reminder/v1/reminder_pb';
 import type { ScheduledAppointment } from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 

@@ -5,6 +5,7 @@ import { DomainError, domainErrors } from '@caredispatch/platform';
 export enum MessagingErrorCode {
   TwilioSignatureInvalid = 'TWILIO_SIGNATURE_INVALID',
   StatusCallbackInvalid = 'STATUS_CALLBACK_INVALID',
+  InboundSmsInvalid = 'INBOUND_SMS_INVALID',
 }
 
 export class MessagingError extends DomainError<MessagingErrorCode> {}
@@ -15,6 +16,7 @@ export function messagingHttpStatus(code: MessagingErrorCode): HttpStatus {
     case MessagingErrorCode.TwilioSignatureInvalid:
       return HttpStatus.FORBIDDEN;
     case MessagingErrorCode.StatusCallbackInvalid:
+    case MessagingErrorCode.InboundSmsInvalid:
       return HttpStatus.BAD_REQUEST;
   }
 }

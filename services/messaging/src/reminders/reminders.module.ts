@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ConsentModule } from '../consent/consent.module';
 import { MessageModule } from '../message/message.module';
 
 import { ReminderRecipientRepository } from './schedule/reminder-recipient.repository';
@@ -7,7 +8,7 @@ import { ReminderScheduleService } from './schedule/reminder-schedule.service';
 
 /** Reminder planning into the sender's queue; the consumer of appointment events calls it. */
 @Module({
-  imports: [MessageModule],
+  imports: [MessageModule, ConsentModule],
   providers: [ReminderScheduleService, ReminderRecipientRepository],
   exports: [ReminderScheduleService],
 })

@@ -8,6 +8,7 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 import { type MessagingConfig } from '../config';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
+import { MessagePurpose } from '../message/message.entity';
 import { type ClaimedMessage, MessageRepository } from '../message/message.repository';
 import { ProviderStatusRecorder } from '../message/provider-status-recorder';
 
@@ -91,6 +92,8 @@ export class MessageSender {
       appointmentStart: claim.appointmentStart,
       now: this.clock.now(),
       minLeadMs: this.config.CONFIRMATION_MIN_LEAD_MS,
+      consentWithdrawn: claim.consentWithdrawn,
+      isReply: claim.purpose === MessagePurpose.Reply,
     });
   }
 
