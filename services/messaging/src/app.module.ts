@@ -7,6 +7,7 @@ import { type MessagingConfig } from './config';
 import { ConfirmationModule } from './confirmation/confirmation.module';
 import { messagingDatabase } from './entities';
 import { InboundModule } from './inbound/inbound.module';
+import { PatientMessagesModule } from './patient-messages/patient-messages.module';
 import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
@@ -41,12 +42,14 @@ export class AppModule {
             Topics.MessagingReminderV1,
             Topics.MessagingConsentV1,
             Topics.MessagingStaffInboxV1,
+            Topics.AuditPhiAccessV1,
           ],
         }),
         ConfirmationModule,
         SendingModule,
         TwilioStatusModule,
         InboundModule,
+        PatientMessagesModule,
         RetentionModule,
       ],
       providers: [SenderReadiness],

@@ -12,7 +12,9 @@ import { AllowScrubbedMessages1795900000001 } from './migrations/1795900000001-A
 import { TolerateProviderListLag1795900000002 } from './migrations/1795900000002-TolerateProviderListLag';
 import { ScheduleReminders1795900000003 } from './migrations/1795900000003-ScheduleReminders';
 import { TwoWaySmsAndConsent1795900000004 } from './migrations/1795900000004-TwoWaySmsAndConsent';
+import { StoreReminderSettings1795900000005 } from './migrations/1795900000005-StoreReminderSettings';
 import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000-IsolateMessagingTenants';
+import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const messagingEntities = [
@@ -21,6 +23,7 @@ export const messagingEntities = [
   EarlyStatusCallbackEntity,
   ConsentEntity,
   InboundMessageEntity,
+  ReminderSettingsEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -31,6 +34,7 @@ export const messagingMigrations = [
   TolerateProviderListLag1795900000002,
   ScheduleReminders1795900000003,
   TwoWaySmsAndConsent1795900000004,
+  StoreReminderSettings1795900000005,
   IsolateMessagingTenants1796000000000,
 ];
 

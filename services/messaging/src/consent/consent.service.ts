@@ -118,6 +118,30 @@ export class ConsentService {
   }
 
   /**
+   * Twilio error 21610: the carrier says the recipient replied STOP to our number (possibly
+   * outside this service, e.g. before two-way SMS). Recorded as a withdrawal of SMS consent
+   * with the message as evidence; nothing for a message whose patient is unknown.
+   */
+  async recordCarrierOptOut(
+    manager: EntityManager,
+    message: { tenantId: string; patientId: string | null; id: string; correlationId: string },
+    now: Date,
+  ): Promise<boolean> {
+    if (message.patientId === null) return false;
+    const result = await this.change(manager, {
+      tenantId: message.tenantId,
+      patientId: message.patientId,
+      channel: ConsentChannelKind.Sms,
+      state: ConsentStateKind.Withdrawn,
+      source: ConsentSourceKind.Twilio21610,
+      evidenceId: message.id,
+      now,
+      correlationId: message.correlationId,
+    });
+    return result.changed;
+  }
+
+  /**
    * Applies the EHR's flag from an appointment event (see stateFromEhrFlag) and answers
    * whether the patient may be contacted on the channel now.
    */
@@ -140,6 +164,9 @@ export class ConsentService {
     return state === ConsentStateKind.Granted;
   }
 }
+
+/** Twilio's "Attempt to send to unsubscribed recipient". */
+export const TWILIO_UNSUBSCRIBED_RECIPIENT = '21610';
 
 const CONTRACT_CHANNEL: Readonly<Record<ConsentChannelKind, ContractConsentChannel>> = {
   [ConsentChannelKind.Sms]: ContractConsentChannel.SMS,

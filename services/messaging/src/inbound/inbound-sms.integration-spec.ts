@@ -12,7 +12,12 @@ import {
   Topics,
   WithdrawalReason,
 } from '@caredispatch/contracts';
-import { aScheduledAppointment, type AppointmentSpec, TopicRecorder } from '@caredispatch/testing';
+import {
+  aScheduledAppointment,
+  type AppointmentSpec,
+  TopicRecorder,
+  TwilioFailures,
+} from '@caredispatch/testing';
 
 import { MessagingHarness, waitFor } from '../../test/messaging-harness';
 import { PLAYBOOK_SETTINGS } from '../reminders/planning/cadence-settings';
@@ -331,6 +336,37 @@ describe('inbound SMS (PostgreSQL + Kafka + Twilio stand-in)', () => {
     expect(published.filter((value) => value.includes('late, sorry'))).toEqual([]);
     expect(published.filter((value) => value.includes(phone))).toEqual([]);
   }, 120_000);
+
+  it('should record an opt-out when Twilio refuses a text with 21610 and withdraw the pending reminder', async () => {
+    const phone = uniquePhone();
+    const appointment = aScheduledAppointment({ phoneE164: phone });
+    const patientId = appointment.patient?.patientId ?? '';
+    harness.twilio.failNext(1, TwilioFailures.unsubscribedRecipient);
+
+    await harness.produce(
+      harness.envelope('AppointmentBookedV1', { appointment }, appointment.appointmentId),
+    );
+
+    await waitFor('the carrier opt-out recorded', 30_000, async () => {
+      const rows = await harness.query<{ state: string; source: string }>(
+        `SELECT state, source FROM consent WHERE patient_id = $1`,
+        [patientId],
+      );
+      return rows.at(0)?.source === 'twilio_21610';
+    });
+    expect(
+      await harness.query(
+        `SELECT purpose, state, error_code FROM message WHERE appointment_id = $1 ORDER BY purpose`,
+        [appointment.appointmentId],
+      ),
+    ).toEqual([
+      { purpose: 'confirmation', state: 'failed', error_code: '21610' },
+      { purpose: 'reminder', state: 'cancelled', error_code: null },
+    ]);
+    expect(
+      await harness.query(`SELECT state FROM consent WHERE patient_id = $1`, [patientId]),
+    ).toEqual([{ state: 'withdrawn' }]);
+  }, 60_000);
 
   it('should store a reply from an unknown number without text and act on nothing', async () => {
     const sut = await harness.twilio.sendInboundSms(inboundUrl, {

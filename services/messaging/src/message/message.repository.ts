@@ -644,6 +644,32 @@ export class MessageRepository {
     return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
   }
 
+  /** A tenant's messages to one patient, newest first, without their numbers or texts. */
+  async findForPatient(
+    tenantId: string,
+    patientId: string,
+    limit: number,
+  ): Promise<MessageEntity[]> {
+    const rows = await rowsOf<MessageRow>(
+      this.dataSource.manager,
+      `SELECT * FROM message WHERE tenant_id = $1 AND patient_id = $2
+        ORDER BY created_at DESC LIMIT $3`,
+      [tenantId, patientId, limit],
+    );
+    return rows.map((row) => toEntity({ ...row, to_e164: null, body: null }));
+  }
+
+  /** An appointment's reminder rows, every revision, in due order (without numbers or texts). */
+  async findReminderPlan(tenantId: string, appointmentId: string): Promise<MessageEntity[]> {
+    const rows = await rowsOf<MessageRow>(
+      this.dataSource.manager,
+      `SELECT * FROM message WHERE tenant_id = $1 AND appointment_id = $2 AND purpose = 'reminder'
+        ORDER BY revision, next_attempt_at, step_key`,
+      [tenantId, appointmentId],
+    );
+    return rows.map((row) => toEntity({ ...row, to_e164: null, body: null }));
+  }
+
   newId(): string {
     return randomUUID();
   }

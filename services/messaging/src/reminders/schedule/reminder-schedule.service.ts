@@ -20,13 +20,14 @@ import { MessageEvents } from '../../message/message-events';
 import { MessageState } from '../../message/message-state';
 import { MessageChannel, MessagePurpose } from '../../message/message.entity';
 import { MessageRepository } from '../../message/message.repository';
-import { cadenceFor, PLAYBOOK_SETTINGS } from '../planning/cadence-settings';
+import { cadenceFor } from '../planning/cadence-settings';
 import { DEFAULT_QUIET_HOURS } from '../planning/quiet-hours';
 import {
   type PlannedReminder,
   planReminders,
   ReminderSuppressionReason,
 } from '../planning/reminder-plan';
+import { ReminderSettingsRepository } from '../settings/reminder-settings.repository';
 import { renderSms, resolveSmsTemplate } from '../templates/reminder-templates';
 
 import { ReminderRecipientRepository } from './reminder-recipient.repository';
@@ -50,6 +51,7 @@ export class ReminderScheduleService {
     private readonly events: MessageEvents,
     private readonly consents: ConsentService,
     private readonly outbox: OutboxWriter,
+    private readonly settingsStore: ReminderSettingsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -63,10 +65,13 @@ export class ReminderScheduleService {
     const now = this.clock.now();
     if (!appointment.start || !appointment.location) return [];
     const start = timestampDate(appointment.start);
-    const settings = this.config.REMINDER_SETTINGS.get(envelope.tenantId) ?? PLAYBOOK_SETTINGS;
-    // The scheduling contract carries no appointment type, language or email yet: the default
-    // cadence, English and SMS only until it does (see the merge notes).
-    const { name: appointmentType, cadence } = cadenceFor(settings, []);
+    const { settings } = await this.settingsStore.settingsOf(envelope.tenantId, manager);
+    // The scheduling contract carries the EHR's appointment-type code but no language or email
+    // yet: English and SMS only until it does (see the merge notes).
+    const { name: appointmentType, cadence } = cadenceFor(
+      settings,
+      appointment.appointmentTypeCode ? [{ code: appointment.appointmentTypeCode }] : [],
+    );
     const phone = appointment.patient?.phoneE164 ?? '';
     const smsAddress = E164.test(phone) ? phone : null;
     const toLookupHash = this.messages.lookupHash(envelope.tenantId, smsAddress);
