@@ -14,6 +14,7 @@ import { ScheduleReminders1795900000003 } from './migrations/1795900000003-Sched
 import { TwoWaySmsAndConsent1795900000004 } from './migrations/1795900000004-TwoWaySmsAndConsent';
 import { StoreReminderSettings1795900000005 } from './migrations/1795900000005-StoreReminderSettings';
 import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000-IsolateMessagingTenants';
+import { IsolateRepliesAndConsent1796000000001 } from './migrations/1796000000001-IsolateRepliesAndConsent';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
@@ -36,6 +37,7 @@ export const messagingMigrations = [
   TwoWaySmsAndConsent1795900000004,
   StoreReminderSettings1795900000005,
   IsolateMessagingTenants1796000000000,
+  IsolateRepliesAndConsent1796000000001,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

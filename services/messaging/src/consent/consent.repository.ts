@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 
 import {
   ConsentChannelKind,
@@ -21,8 +21,6 @@ interface ConsentRow {
 /** All SQL on `consent`. Methods taking an EntityManager run in the caller's transaction. */
 @Injectable()
 export class ConsentRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
   /** The record, locked for the rest of the transaction (consent changes are serialized). */
   async lock(
     manager: EntityManager,
@@ -57,9 +55,9 @@ export class ConsentRepository {
   }
 
   async findForPatient(
+    manager: EntityManager,
     tenantId: string,
     patientId: string,
-    manager: EntityManager = this.dataSource.manager,
   ): Promise<ConsentEntity[]> {
     const rows = await rowsOf<ConsentRow>(
       manager,

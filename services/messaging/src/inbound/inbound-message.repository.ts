@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 
 import { PhiCipher } from '@caredispatch/phi-crypto';
 
@@ -30,10 +30,7 @@ export interface InboundMessageView {
 /** All SQL on `inbound_message`. */
 @Injectable()
 export class InboundMessageRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly cipher: PhiCipher,
-  ) {}
+  constructor(private readonly cipher: PhiCipher) {}
 
   /**
    * Records the reply unless its Message SID was seen before: true when this call stored it.
@@ -68,13 +65,14 @@ export class InboundMessageRepository {
     return Array.isArray(rows) && rows.length === 1;
   }
 
-  /** A patient's replies, newest first, decrypted (for the staff read API). */
+  /** A patient's replies, newest first, decrypted (for the staff read API; tenant-scoped). */
   async findForPatient(
+    manager: EntityManager,
     tenantId: string,
     patientId: string,
     limit: number,
   ): Promise<InboundMessageView[]> {
-    const rows = await this.dataSource.query<
+    const rows = await manager.query<
       {
         id: string;
         appointment_id: string | null;

@@ -9,7 +9,7 @@ import {
   StaffInboxItemKind,
   timestampFromDate,
 } from '@caredispatch/contracts';
-import { OutboxWriter } from '@caredispatch/kafka';
+import { inJobTransaction, inTenantTransaction, OutboxWriter } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
@@ -19,6 +19,7 @@ import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
 import { MessageChannel, MessagePurpose } from '../message/message.entity';
 import { MessageRepository, type ReplyTarget } from '../message/message.repository';
+import { MessagingJobs } from '../message/messaging-jobs';
 import { classifyReply, ReplyIntent } from '../reminders/inbound/reply-intent';
 
 import { type TwilioInboundSms } from './dto/twilio-inbound-sms.dto';
@@ -74,14 +75,14 @@ export class InboundSmsService {
   async receive(sms: TwilioInboundSms): Promise<InboundOutcome> {
     const now = this.clock.now();
     const intent = classifyReply(sms.body);
-    const tenants = await this.messages.knownTenants();
-    const hashes = tenants
-      .map((tenantId) => this.messages.lookupHash(tenantId, sms.from))
-      .filter((hash): hash is string => hash !== null);
-    const target = await this.messages.findReplyTarget(hashes, now);
+    // The number names no tenant: the match runs as the inbound-sms job, whose policies show it
+    // only the texts a reply can answer and the tenants' appointment revisions.
+    const target = await inJobTransaction(this.dataSource, MessagingJobs.InboundSms, (manager) =>
+      this.findTarget(manager, sms.from, now),
+    );
     const inboundId = randomUUID();
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const stored = await this.inbound.insertIfAbsent(manager, {
+    const store = (manager: EntityManager): Promise<boolean> =>
+      this.inbound.insertIfAbsent(manager, {
         id: inboundId,
         providerMessageId: sms.messageSid,
         tenantId: target?.tenantId ?? null,
@@ -92,10 +93,19 @@ export class InboundSmsService {
         body: sms.body,
         receivedAt: now,
       });
-      if (!stored) return InboundOutcome.Duplicate;
-      if (!target) return InboundOutcome.Unmatched;
-      return this.act(manager, { inboundId, intent, sms, target, now });
-    });
+    let outcome: InboundOutcome;
+    if (target) {
+      // Everything a matched reply changes is its tenant's, the outbox rows included.
+      await this.outbox.prepare(target.tenantId);
+      outcome = await inTenantTransaction(this.dataSource, target.tenantId, async (manager) => {
+        if (!(await store(manager))) return InboundOutcome.Duplicate;
+        return this.act(manager, { inboundId, intent, sms, target, now });
+      });
+    } else {
+      // No tenant: the job may store the reply without its text, and nothing else.
+      const stored = await inJobTransaction(this.dataSource, MessagingJobs.InboundSms, store);
+      outcome = stored ? InboundOutcome.Unmatched : InboundOutcome.Duplicate;
+    }
     // Ids and the intent only: never the number or the text.
     this.logger.log({
       message: 'inbound sms',
@@ -106,6 +116,19 @@ export class InboundSmsService {
       answeredMessageId: target?.messageId,
     });
     return outcome;
+  }
+
+  /** The newest text sent to this number in any tenant (the blind index is per tenant). */
+  private async findTarget(
+    manager: EntityManager,
+    from: string,
+    now: Date,
+  ): Promise<ReplyTarget | undefined> {
+    const tenants = await this.messages.knownTenants(manager);
+    const hashes = tenants
+      .map((tenantId) => this.messages.lookupHash(tenantId, from))
+      .filter((hash): hash is string => hash !== null);
+    return this.messages.findReplyTarget(manager, hashes, now);
   }
 
   private async act(

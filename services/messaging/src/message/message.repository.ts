@@ -293,9 +293,11 @@ export class MessageRepository {
 
   /**
    * The message an inbound reply answers: the newest one sent to any of these lookup hashes
-   * (one per tenant), preferring one whose appointment is still open.
+   * (one per tenant), preferring one whose appointment is still open. Runs as the
+   * inbound-sms job (row-level security shows it only texts a reply can answer).
    */
   async findReplyTarget(
+    manager: EntityManager,
     lookupHashes: readonly string[],
     now: Date,
   ): Promise<ReplyTarget | undefined> {
@@ -309,7 +311,7 @@ export class MessageRepository {
       ehr_appointment_id: string | null;
       open: boolean;
     }>(
-      this.dataSource.manager,
+      manager,
       `SELECT m.id, m.tenant_id, m.appointment_id, m.revision, m.patient_id, r.ehr_appointment_id,
               (NOT r.cancelled AND r.revision = m.revision
                  AND m.appointment_start IS NOT NULL AND m.appointment_start > $2) AS open
@@ -338,11 +340,11 @@ export class MessageRepository {
   /**
    * Every tenant messaging has an appointment of: an inbound number is hashed once per tenant
    * (the blind index is tenant-scoped). A loose index scan over the primary key: one probe
-   * per tenant, not per row.
+   * per tenant, not per row. Runs as the inbound-sms job, across tenants.
    */
-  async knownTenants(): Promise<string[]> {
+  async knownTenants(manager: EntityManager): Promise<string[]> {
     const rows = await rowsOf<{ tenant_id: string }>(
-      this.dataSource.manager,
+      manager,
       `WITH RECURSIVE tenants AS (
          (SELECT tenant_id FROM appointment_revision ORDER BY tenant_id LIMIT 1)
          UNION ALL
@@ -646,12 +648,13 @@ export class MessageRepository {
 
   /** A tenant's messages to one patient, newest first, without their numbers or texts. */
   async findForPatient(
+    manager: EntityManager,
     tenantId: string,
     patientId: string,
     limit: number,
   ): Promise<MessageEntity[]> {
     const rows = await rowsOf<MessageRow>(
-      this.dataSource.manager,
+      manager,
       `SELECT * FROM message WHERE tenant_id = $1 AND patient_id = $2
         ORDER BY created_at DESC LIMIT $3`,
       [tenantId, patientId, limit],
@@ -660,9 +663,13 @@ export class MessageRepository {
   }
 
   /** An appointment's reminder rows, every revision, in due order (without numbers or texts). */
-  async findReminderPlan(tenantId: string, appointmentId: string): Promise<MessageEntity[]> {
+  async findReminderPlan(
+    manager: EntityManager,
+    tenantId: string,
+    appointmentId: string,
+  ): Promise<MessageEntity[]> {
     const rows = await rowsOf<MessageRow>(
-      this.dataSource.manager,
+      manager,
       `SELECT * FROM message WHERE tenant_id = $1 AND appointment_id = $2 AND purpose = 'reminder'
         ORDER BY revision, next_attempt_at, step_key`,
       [tenantId, appointmentId],

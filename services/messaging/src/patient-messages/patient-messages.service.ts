@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { inTenantTransaction } from '@caredispatch/kafka';
 
 import { ConsentRepository } from '../consent/consent.repository';
 import { InboundMessageRepository } from '../inbound/inbound-message.repository';
@@ -27,17 +30,23 @@ export function appointmentNotFound(): MessagingError {
 @Injectable()
 export class PatientMessagesService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly messages: MessageRepository,
     private readonly consents: ConsentRepository,
     private readonly inbound: InboundMessageRepository,
   ) {}
 
   async patientMessages(tenantId: string, patientId: string): Promise<PatientMessagesResponse> {
-    const [messages, consent, replies] = await Promise.all([
-      this.messages.findForPatient(tenantId, patientId, HISTORY_LIMIT),
-      this.consents.findForPatient(tenantId, patientId),
-      this.inbound.findForPatient(tenantId, patientId, HISTORY_LIMIT),
-    ]);
+    // One tenant transaction: row-level security shows it this tenant's rows only.
+    const { messages, consent, replies } = await inTenantTransaction(
+      this.dataSource,
+      tenantId,
+      async (manager) => ({
+        messages: await this.messages.findForPatient(manager, tenantId, patientId, HISTORY_LIMIT),
+        consent: await this.consents.findForPatient(manager, tenantId, patientId),
+        replies: await this.inbound.findForPatient(manager, tenantId, patientId, HISTORY_LIMIT),
+      }),
+    );
     if (messages.length === 0 && consent.length === 0 && replies.length === 0) {
       throw patientNotFound();
     }
@@ -63,7 +72,9 @@ export class PatientMessagesService {
   }
 
   async reminderPlan(tenantId: string, appointmentId: string): Promise<ReminderPlanResponse> {
-    const steps = await this.messages.findReminderPlan(tenantId, appointmentId);
+    const steps = await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      this.messages.findReminderPlan(manager, tenantId, appointmentId),
+    );
     if (steps.length === 0) throw appointmentNotFound();
     return { appointmentId, steps: steps.map(summaryOf) };
   }

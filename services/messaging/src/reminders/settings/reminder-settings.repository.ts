@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { inTenantTransaction } from '@caredispatch/kafka';
 import { SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../../config';
@@ -23,14 +24,19 @@ export class ReminderSettingsRepository {
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
 
+  /** In the caller's transaction (the consumer's), or in a transaction of the tenant's own. */
   async settingsOf(
     tenantId: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager?: EntityManager,
   ): Promise<{ settings: ReminderSettings; source: SettingsSource }> {
-    const rows = await manager.query<{ settings: unknown }[]>(
-      `SELECT settings FROM reminder_settings WHERE tenant_id = $1`,
-      [tenantId],
-    );
+    const read = (scoped: EntityManager): Promise<{ settings: unknown }[]> =>
+      scoped.query<{ settings: unknown }[]>(
+        `SELECT settings FROM reminder_settings WHERE tenant_id = $1`,
+        [tenantId],
+      );
+    const rows = manager
+      ? await read(manager)
+      : await inTenantTransaction(this.dataSource, tenantId, read);
     const stored = rows.at(0);
     if (stored)
       return { settings: reminderSettingsSchema.parse(stored.settings), source: 'stored' };
@@ -45,12 +51,14 @@ export class ReminderSettingsRepository {
     updatedBy: string,
     now: Date,
   ): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO reminder_settings (tenant_id, settings, updated_at, updated_by)
+    await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      manager.query(
+        `INSERT INTO reminder_settings (tenant_id, settings, updated_at, updated_by)
        VALUES ($1, $2::jsonb, $3, $4)
        ON CONFLICT (tenant_id) DO UPDATE
          SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-      [tenantId, JSON.stringify(settings), now, updatedBy],
+        [tenantId, JSON.stringify(settings), now, updatedBy],
+      ),
     );
   }
 }
