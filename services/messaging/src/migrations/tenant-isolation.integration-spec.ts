@@ -134,14 +134,15 @@ describe('messaging row-level security', () => {
                                     to_e164, body, provider_message_id, next_attempt_at,
                                     correlation_id, last_event_id, created_at, updated_at, sent_at,
                                     patient_id, to_lookup_hash)
-               VALUES ($1, $2, $3, 1, $4, 'sms', 'sent', 'phi1.x', 'phi1.y', $5, now(), $6, $6,
-                       now(), now(), now(), $7, 'hash')`,
+               VALUES ($1, $2, $3, 1, $4, 'sms', 'sent', 'phi1.x', 'phi1.y', $5, now(), $6, $7,
+                       now(), now(), now(), $8, 'hash')`,
               [
                 randomUUID(),
                 tenantId,
                 appointmentId,
                 purpose,
                 `SM${randomUUID()}`,
+                randomUUID(),
                 randomUUID(),
                 randomUUID(),
               ],
