@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import {
   ConsentSource,
+  createEnvelope,
   ConsentState,
   decodeEvent,
   type DecodedEvent,
@@ -58,11 +59,20 @@ describe('inbound SMS (PostgreSQL + Kafka + Twilio stand-in)', () => {
   /** Books a visit and waits until its confirmation text has reached the patient. */
   async function bookAndConfirm(
     spec: AppointmentSpec & { phoneE164: string },
+    tenantId = harness.tenantId,
   ): Promise<{ appointmentId: string; ehrAppointmentId: string; patientId: string }> {
     const appointment = aScheduledAppointment({ appointmentId: randomUUID(), ...spec });
     const before = harness.twilio.messages().filter((sms) => sms.to === spec.phoneE164).length;
     await harness.produce(
-      harness.envelope('AppointmentBookedV1', { appointment }, appointment.appointmentId),
+      createEnvelope(
+        {
+          type: 'AppointmentBookedV1',
+          payload: { appointment },
+          tenantId,
+          aggregateId: appointment.appointmentId,
+        },
+        { producer: 'scheduling' },
+      ),
     );
     await harness.twilio.waitForMessages(before + 1, 60_000, (sms) => sms.to === spec.phoneE164);
     await waitFor('the confirmation recorded as sent', 10_000, async () => {
@@ -79,12 +89,12 @@ describe('inbound SMS (PostgreSQL + Kafka + Twilio stand-in)', () => {
     };
   }
 
-  /** This tenant's events of one type, decoded. */
-  function eventsOf<T extends EventType>(type: T): DecodedEvent<T>[] {
+  /** One tenant's events of one type, decoded. */
+  function eventsOf<T extends EventType>(type: T, tenantId = harness.tenantId): DecodedEvent<T>[] {
     const decoded: DecodedEvent[] = recorder
       .messages()
       .map((message) => decodeEvent(message.value))
-      .filter((event) => event.type === type && event.envelope.tenantId === harness.tenantId);
+      .filter((event) => event.type === type && event.envelope.tenantId === tenantId);
     // The filter above checked `type`: the union narrows to T's member.
     return decoded as unknown as DecodedEvent<T>[];
   }
@@ -93,11 +103,12 @@ describe('inbound SMS (PostgreSQL + Kafka + Twilio stand-in)', () => {
     type: T,
     count: number,
     where: (event: DecodedEvent<T>) => boolean,
+    tenantId = harness.tenantId,
   ): Promise<DecodedEvent<T>[]> {
     await waitFor(`${count} ${type}`, 30_000, () =>
-      Promise.resolve(eventsOf(type).filter(where).length >= count),
+      Promise.resolve(eventsOf(type, tenantId).filter(where).length >= count),
     );
-    return eventsOf(type).filter(where);
+    return eventsOf(type, tenantId).filter(where);
   }
 
   function textsTo(phone: string): string[] {
@@ -367,6 +378,34 @@ describe('inbound SMS (PostgreSQL + Kafka + Twilio stand-in)', () => {
       await harness.query(`SELECT state FROM consent WHERE patient_id = $1`, [patientId]),
     ).toEqual([{ state: 'withdrawn' }]);
   }, 60_000);
+
+  it('should match a reply across tenants and act only in the tenant that texted the number', async () => {
+    // Row-level security: the match runs as the inbound-sms job (no tenant is known yet); the
+    // reply, its event and its outbox row are written in the matched tenant's transaction.
+    const otherTenant = `${harness.tenantId}-b`;
+    const phone = uniquePhone();
+    const visit = await bookAndConfirm({ phoneE164: phone }, otherTenant);
+
+    const sut = await harness.twilio.sendInboundSms(inboundUrl, { from: phone, body: '1' });
+
+    expect(sut.status).toBe(200);
+    const [response] = await waitForEvents(
+      'PatientRespondedV1',
+      1,
+      (event) => event.payload.appointmentId === visit.appointmentId,
+      otherTenant,
+    );
+    expect(response.payload.kind).toBe(ResponseKind.CONFIRMED);
+    expect(
+      eventsOf('PatientRespondedV1').map((event) => event.payload.appointmentId),
+    ).not.toContain(visit.appointmentId);
+    expect(
+      await harness.query(
+        `SELECT tenant_id, appointment_id FROM inbound_message WHERE provider_message_id = $1`,
+        [sut.messageSid],
+      ),
+    ).toEqual([{ tenant_id: otherTenant, appointment_id: visit.appointmentId }]);
+  }, 120_000);
 
   it('should store a reply from an unknown number without text and act on nothing', async () => {
     const sut = await harness.twilio.sendInboundSms(inboundUrl, {
