@@ -16,7 +16,7 @@ import { MessagingJobs } from '../message/messaging-jobs';
  * - `consent`: the sender's claim reads it (consent is checked at send time); every change is
  *   made in a transaction scoped to the patient's tenant.
  * - `inbound_message`: written in the matched tenant's transaction; PHI key maintenance
- *   re-encrypts its `body` across tenants.
+ *   re-encrypts its `body` across tenants, and retention drops old bodies across tenants.
  * - `reminder_settings`: the consumer and the admin API, always for one tenant.
  *
  * An inbound SMS names a phone number, not a tenant. The inbound-sms job gets exactly what the
@@ -33,7 +33,10 @@ const TABLES: readonly TenantIsolation[] = [
   { table: 'consent', jobs: { [MessagingJobs.Sender]: ['SELECT'] } },
   {
     table: 'inbound_message',
-    jobs: { [KafkaJobs.PhiKeyMaintenance]: ['SELECT', 'UPDATE'] },
+    jobs: {
+      [KafkaJobs.PhiKeyMaintenance]: ['SELECT', 'UPDATE'],
+      [KafkaJobs.Retention]: ['SELECT', 'UPDATE'],
+    },
   },
   { table: 'reminder_settings' },
 ];

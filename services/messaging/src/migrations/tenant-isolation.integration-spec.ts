@@ -210,14 +210,17 @@ describe('messaging row-level security', () => {
       expect(sut).toEqual([['inbound-a', 'inbound-b'], [], []]);
     });
 
-    it('should let PHI key maintenance re-encrypt every tenant’s reply texts', async () => {
-      const sut = await runAsJob(database.runtimeUrl, KafkaJobs.PhiKeyMaintenance, [
-        `WITH updated AS (
-           UPDATE inbound_message SET body = body WHERE body IS NOT NULL RETURNING tenant_id)
-         SELECT tenant_id FROM updated ORDER BY 1`,
-      ]);
+    it.each([KafkaJobs.PhiKeyMaintenance, KafkaJobs.Retention])(
+      'should let %s rewrite every tenant’s reply texts (re-encrypt, scrub)',
+      async (job) => {
+        const sut = await runAsJob(database.runtimeUrl, job, [
+          `WITH updated AS (
+             UPDATE inbound_message SET body = body WHERE body IS NOT NULL RETURNING tenant_id)
+           SELECT tenant_id FROM updated ORDER BY 1`,
+        ]);
 
-      expect(sut).toEqual([['inbound-a', 'inbound-b']]);
-    });
+        expect(sut).toEqual([['inbound-a', 'inbound-b']]);
+      },
+    );
   });
 });
