@@ -29,3 +29,4 @@ export * from './audit/audit-signing-environment';
 export * from './postgres/tenant-isolation-probe';
 export * from './dispatch';
 export * from './ehr/ehr-fhir-stand-in';
+export * from './clock/manual-clock';

@@ -12,10 +12,11 @@ import {
   type EventTypesOf,
   Topics,
 } from '@caredispatch/contracts';
-import { CLOCK, type Clock, configureHttpApp } from '@caredispatch/platform';
+import { CLOCK, configureHttpApp } from '@caredispatch/platform';
 import {
   aScheduledAppointment,
   freePort,
+  ManualClock,
   MAPS_STAND_IN_KEY,
   MapsStandIn,
   SlackStandIn,
@@ -40,17 +41,6 @@ const COORDINATOR: Caller = { roles: ['coordinator'] };
 const PRACTICE_ADMIN: Caller = { roles: ['practice-admin'] };
 
 type AppointmentEventType = EventTypesOf<typeof Topics.SchedulingAppointmentV1>;
-
-/** A clock tests move by hand (plans are made "on Sunday", call-outs happen "Tuesday 10:00"). */
-export class ManualClock implements Clock {
-  constructor(private current: Date) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(instant: Date): void {
-    this.current = new Date(instant);
-  }
-}
 
 /**
  * dispatch-optimizer in-process against a throwaway PostgreSQL database, the real broker (a

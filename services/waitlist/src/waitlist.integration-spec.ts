@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import { WaitlistHarness, waitFor } from '../test/waitlist-harness';
+import { waitFor } from '@caredispatch/testing';
+
+import { WaitlistHarness } from '../test/waitlist-harness';
 
 import type { EntryView } from './entries/waitlist-entry.service';
 import type { WeeklyFillMetrics } from './metrics/waitlist-metrics.service';
@@ -124,7 +126,7 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
       providerId: 'dr-a',
       locationId: 'loc-1',
     });
-    await waitFor('slot opened', 30_000, async () => (await slotsOf(main)).length === 1);
+    await waitFor(async () => (await slotsOf(main)).length === 1, 'slot opened', 30_000);
     const [{ id: slotId }] = await slotsOf(main);
     const offered = await slotView(main, slotId);
 
@@ -183,7 +185,7 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
       providerId: 'dr-a',
       locationId: 'loc-1',
     });
-    await waitFor('slot opened', 30_000, async () => (await slotsOf(crowd)).length === 1);
+    await waitFor(async () => (await slotsOf(crowd)).length === 1, 'slot opened', 30_000);
     const [{ id: slotId }] = await slotsOf(crowd);
     const { offers } = await slotView(crowd, slotId);
     expect(offers).toHaveLength(50);
@@ -231,15 +233,15 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
       providerId: 'dr-a',
       locationId: 'loc-1',
     });
-    await waitFor('slot opened', 30_000, async () => (await slotsOf(waves)).length === 1);
+    await waitFor(async () => (await slotsOf(waves)).length === 1, 'slot opened', 30_000);
     const [{ id: slotId }] = await slotsOf(waves);
     expect((await slotView(waves, slotId)).offers.map((o) => o.entryId)).toEqual([first.id]);
 
     harness.clock.advance(11 * 60_000);
     await waitFor(
+      async () => (await slotView(waves, slotId)).offers.length === 2,
       'second wave',
       10_000,
-      async () => (await slotView(waves, slotId)).offers.length === 2,
     );
     const afterExpiry = await slotView(waves, slotId);
     expect(afterExpiry.offers.map((o) => [o.entryId, o.wave, o.status])).toEqual([
@@ -287,7 +289,7 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
       providerId: 'dr-b',
       locationId: 'loc-1',
     });
-    await waitFor('slot opened', 30_000, async () => (await slotsOf(tenant)).length === 1);
+    await waitFor(async () => (await slotsOf(tenant)).length === 1, 'slot opened', 30_000);
     const slotId = (await slotsOf(tenant))[0]?.id ?? '';
     const [offer] = (await slotView(tenant, slotId)).offers;
     expect(offer.entryId).toBe(entry.id);
@@ -299,9 +301,9 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
       locationId: 'loc-1',
     });
     await waitFor(
+      async () => (await slotView(tenant, slotId)).status === 'filled_by_staff',
       'filled by staff',
       30_000,
-      async () => (await slotView(tenant, slotId)).status === 'filled_by_staff',
     );
     const late = await harness.request(
       'POST',

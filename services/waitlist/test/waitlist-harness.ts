@@ -15,14 +15,16 @@ import {
   timestampFromDate,
   Topics,
 } from '@caredispatch/contracts';
-import { CLOCK, type Clock, configureHttpApp } from '@caredispatch/platform';
+import { CLOCK, configureHttpApp } from '@caredispatch/platform';
 import {
   aScheduledAppointment,
   freePort,
+  ManualClock,
   startGroupAtTopicEnds,
   TestIdentityProvider,
   ThrowawayDatabase,
   type TokenRequest,
+  waitFor,
 } from '@caredispatch/testing';
 
 import { AppModule } from '../src/app.module';
@@ -38,16 +40,6 @@ export type Caller = Omit<TokenRequest, 'tenantId'> & { tenantId?: string };
 const FRONT_DESK: Caller = { roles: ['front-desk'] };
 
 type AppointmentEventType = EventTypesOf<typeof Topics.SchedulingAppointmentV1>;
-
-export class ManualClock implements Clock {
-  constructor(private current: Date) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
 
 export interface FreedAppointment {
   readonly appointmentId?: string;
@@ -120,9 +112,9 @@ export class WaitlistHarness {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     await waitFor(
+      async () => (await fetch(`${this.baseUrl}/health/ready`)).ok,
       'waitlist ready',
       60_000,
-      async () => (await fetch(`${this.baseUrl}/health/ready`)).ok,
     );
   }
 
@@ -208,22 +200,5 @@ export class WaitlistHarness {
 
   async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.database.query<T>(sql, params);
-  }
-}
-
-export async function waitFor(
-  what: string,
-  timeoutMs: number,
-  condition: () => Promise<boolean>,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
