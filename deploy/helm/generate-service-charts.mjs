@@ -100,7 +100,7 @@ const SERVICES = [
       ['TWILIO_API_BASE_URL', '', 'Twilio API base URL; empty = live Twilio.'],
       ['PUBLIC_BASE_URL', '', 'Public URL of this service, for Twilio status callbacks. Required.'],
       ['PRACTICE_NAMES', '', 'Optional JSON object tenantId -> practice display name.'],
-      ['MESSAGE_BODY_RETENTION_DAYS', '30', 'Phone numbers and texts of finished messages are dropped after this many days.'],
+      ['MESSAGE_BODY_RETENTION_DAYS', '30', 'Phone numbers and texts of finished messages, and texts of patients\' SMS replies, are dropped after this many days.'],
       ...PHI_ENV,
     ],
     secrets: [

@@ -16,6 +16,8 @@ import {
   WriteBackFailedV1Schema,
   WriteBackSucceededV1Schema,
 } from './generated/caredispatch/ehr/writeback/v1/write_back_pb';
+import { ConsentChangedV1Schema } from './generated/caredispatch/messaging/consent/v1/consent_pb';
+import { StaffInboxItemV1Schema } from './generated/caredispatch/messaging/inbox/v1/inbox_pb';
 import {
   MessageDeliveredV1Schema,
   MessageExpiredV1Schema,
@@ -24,6 +26,12 @@ import {
   MessageSentV1Schema,
   MessageWithdrawnV1Schema,
 } from './generated/caredispatch/messaging/message/v1/message_pb';
+import {
+  ReminderPlannedV1Schema,
+  ReminderSentV1Schema,
+  ReminderSuppressedV1Schema,
+  ReminderWithdrawnV1Schema,
+} from './generated/caredispatch/messaging/reminder/v1/reminder_pb';
 import { PatientRespondedV1Schema } from './generated/caredispatch/messaging/response/v1/response_pb';
 import {
   AppointmentBookedV1Schema,
@@ -47,6 +55,9 @@ import {
   validateWriteBack,
   validateMessageEvent,
   validatePatientResponse,
+  validateConsentChanged,
+  validateReminderStep,
+  validateStaffInboxItem,
   validatePhiAccess,
   validateScheduledAppointment,
   validateTreeHead,
@@ -246,6 +257,46 @@ export const eventRegistry = {
     topic: Topics.WaitlistSlotV1,
     version: 1,
     validate: (event) => validateWaitlistSlotClosed(event),
+  }),
+  ReminderPlannedV1: defineEvent({
+    schema: ReminderPlannedV1Schema,
+    topic: Topics.MessagingReminderV1,
+    version: 1,
+    validate: (event) =>
+      validateReminderStep(event.step, new IssueCollector().present('due_at', event.dueAt)),
+  }),
+  ReminderSentV1: defineEvent({
+    schema: ReminderSentV1Schema,
+    topic: Topics.MessagingReminderV1,
+    version: 1,
+    validate: (event) =>
+      validateReminderStep(event.step, new IssueCollector().present('sent_at', event.sentAt)),
+  }),
+  ReminderWithdrawnV1: defineEvent({
+    schema: ReminderWithdrawnV1Schema,
+    topic: Topics.MessagingReminderV1,
+    version: 1,
+    validate: (event) =>
+      validateReminderStep(event.step, new IssueCollector().positive('reason', event.reason)),
+  }),
+  ReminderSuppressedV1: defineEvent({
+    schema: ReminderSuppressedV1Schema,
+    topic: Topics.MessagingReminderV1,
+    version: 1,
+    validate: (event) =>
+      validateReminderStep(event.step, new IssueCollector().positive('reason', event.reason)),
+  }),
+  ConsentChangedV1: defineEvent({
+    schema: ConsentChangedV1Schema,
+    topic: Topics.MessagingConsentV1,
+    version: 1,
+    validate: (event) => validateConsentChanged(event),
+  }),
+  StaffInboxItemV1: defineEvent({
+    schema: StaffInboxItemV1Schema,
+    topic: Topics.MessagingStaffInboxV1,
+    version: 1,
+    validate: (event) => validateStaffInboxItem(event),
   }),
   PatientRescheduleNeededV1: defineEvent({
     schema: PatientRescheduleNeededV1Schema,

@@ -15,6 +15,12 @@ export const Topics = {
   MessagingMessageV1: 'messaging.message.v1',
   /** A patient's answer (SMS reply or link page): confirmed, cancelled, reschedule wanted/chosen. */
   MessagingPatientResponseV1: 'messaging.patient-response.v1',
+  /** Each reminder step's fate: planned, sent, withdrawn, suppressed (with the reason). */
+  MessagingReminderV1: 'messaging.reminder.v1',
+  /** A patient's consent to a channel changed (STOP, START, Twilio 21610, EHR, staff). */
+  MessagingConsentV1: 'messaging.consent.v1',
+  /** A patient reply that needs a person (reschedule request, unrecognized text). */
+  MessagingStaffInboxV1: 'messaging.staff-inbox.v1',
   /** Who read which PHI, from every read API (and audit-log's compliance queries). */
   AuditPhiAccessV1: 'audit.phi-access.v1',
   /** Signed tree heads of the audit log, anchored outside its database; kept forever. */

@@ -20,6 +20,9 @@ import type { DispatchPlanPublishedV1 } from './generated/caredispatch/dispatch/
 import type { PatientRescheduleNeededV1 } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 import type { EhrFreeSlotsV1 } from './generated/caredispatch/ehr/slot/v1/slot_pb';
+import type { ConsentChangedV1 } from './generated/caredispatch/messaging/consent/v1/consent_pb';
+import type { StaffInboxItemV1 } from './generated/caredispatch/messaging/inbox/v1/inbox_pb';
+import type { ReminderStep } from './generated/caredispatch/messaging/reminder/v1/reminder_pb';
 import type { ScheduledAppointment } from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 
@@ -263,6 +266,43 @@ export function validateWaitlistSlotClosed(event: WaitlistSlotClosedV1): readonl
   if (event.outcome === SlotOutcome.ESCALATED) {
     issues.positive('escalation_reason', event.escalationReason);
   }
+  return issues.issues;
+}
+
+/** A reminder step names its appointment, revision, step and channel; a message id when it has one. */
+export function validateReminderStep(
+  step: ReminderStep | undefined,
+  issues = new IssueCollector(),
+): readonly string[] {
+  if (!step) return issues.present('step', step).issues;
+  issues
+    .uuid('step.appointment_id', step.appointmentId)
+    .positive('step.appointment_revision', step.appointmentRevision)
+    .text('step.step_key', step.stepKey)
+    .positive('step.channel', step.channel);
+  if (step.messageId !== '') issues.uuid('step.message_id', step.messageId);
+  if (step.patientId !== '') issues.uuid('step.patient_id', step.patientId);
+  return issues.issues;
+}
+
+export function validateConsentChanged(event: ConsentChangedV1): readonly string[] {
+  return new IssueCollector()
+    .uuid('patient_id', event.patientId)
+    .positive('channel', event.channel)
+    .positive('state', event.state)
+    .positive('source', event.source)
+    .text('evidence_id', event.evidenceId)
+    .present('changed_at', event.changedAt).issues;
+}
+
+export function validateStaffInboxItem(event: StaffInboxItemV1): readonly string[] {
+  const issues = new IssueCollector()
+    .uuid('item_id', event.itemId)
+    .positive('kind', event.kind)
+    .uuid('inbound_message_id', event.inboundMessageId)
+    .present('received_at', event.receivedAt);
+  if (event.appointmentId !== '') issues.uuid('appointment_id', event.appointmentId);
+  if (event.patientId !== '') issues.uuid('patient_id', event.patientId);
   return issues.issues;
 }
 

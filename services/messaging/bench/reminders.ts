@@ -15,7 +15,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import { DataSource } from 'typeorm';
 
-import { EnvKeyEncryption, InMemoryDataKeyStore, PhiCipher } from '@caredispatch/phi-crypto';
+import {
+  BlindIndex,
+  EnvKeyEncryption,
+  InMemoryDataKeyStore,
+  PhiCipher,
+} from '@caredispatch/phi-crypto';
 import { ThrowawayDatabase } from '@caredispatch/testing';
 
 import { messagingEntities, messagingMigrations } from '../src/entities';
@@ -132,7 +137,11 @@ async function benchDueScan(): Promise<void> {
       ),
       store: new InMemoryDataKeyStore(),
     });
-    const repository = new MessageRepository(dataSource, cipher);
+    const repository = new MessageRepository(
+      dataSource,
+      cipher,
+      new BlindIndex({ reveal: () => randomBytes(32).toString('base64') }),
+    );
     const end = dueFrom + DUE_SECONDS * 1000 + 10_000;
     while (Date.now() < end) {
       const claimed = await repository.claimDue(new Date(), 30_000, BATCH);

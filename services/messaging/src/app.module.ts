@@ -6,6 +6,8 @@ import { ReadinessRegistry, ServiceInfrastructureModule } from '@caredispatch/pl
 import { type MessagingConfig } from './config';
 import { ConfirmationModule } from './confirmation/confirmation.module';
 import { messagingDatabase } from './entities';
+import { InboundModule } from './inbound/inbound.module';
+import { PatientMessagesModule } from './patient-messages/patient-messages.module';
 import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
@@ -33,11 +35,21 @@ export class AppModule {
           serviceName: 'messaging',
           database: messagingDatabase,
           consumer: { fromBeginning: config.KAFKA_CONSUMER_FROM_BEGINNING },
-          topics: [Topics.SchedulingAppointmentV1, Topics.MessagingMessageV1],
+          topics: [
+            Topics.SchedulingAppointmentV1,
+            Topics.MessagingMessageV1,
+            Topics.MessagingPatientResponseV1,
+            Topics.MessagingReminderV1,
+            Topics.MessagingConsentV1,
+            Topics.MessagingStaffInboxV1,
+            Topics.AuditPhiAccessV1,
+          ],
         }),
         ConfirmationModule,
         SendingModule,
         TwilioStatusModule,
+        InboundModule,
+        PatientMessagesModule,
         RetentionModule,
       ],
       providers: [SenderReadiness],

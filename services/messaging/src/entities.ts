@@ -1,5 +1,7 @@
 import { type ServiceDatabase } from '@caredispatch/platform';
 
+import { ConsentEntity } from './consent/consent.entity';
+import { InboundMessageEntity } from './inbound/inbound-message.entity';
 import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
 import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
 import { MESSAGE_PHI_COLUMNS } from './message/message-phi';
@@ -9,13 +11,20 @@ import { GuardMessageDispatch1795900000000 } from './migrations/1795900000000-Gu
 import { AllowScrubbedMessages1795900000001 } from './migrations/1795900000001-AllowScrubbedMessages';
 import { TolerateProviderListLag1795900000002 } from './migrations/1795900000002-TolerateProviderListLag';
 import { ScheduleReminders1795900000003 } from './migrations/1795900000003-ScheduleReminders';
+import { TwoWaySmsAndConsent1795900000004 } from './migrations/1795900000004-TwoWaySmsAndConsent';
+import { StoreReminderSettings1795900000005 } from './migrations/1795900000005-StoreReminderSettings';
 import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000-IsolateMessagingTenants';
+import { IsolateRepliesAndConsent1796000000001 } from './migrations/1796000000001-IsolateRepliesAndConsent';
+import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const messagingEntities = [
   MessageEntity,
   AppointmentRevisionEntity,
   EarlyStatusCallbackEntity,
+  ConsentEntity,
+  InboundMessageEntity,
+  ReminderSettingsEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -25,7 +34,10 @@ export const messagingMigrations = [
   AllowScrubbedMessages1795900000001,
   TolerateProviderListLag1795900000002,
   ScheduleReminders1795900000003,
+  TwoWaySmsAndConsent1795900000004,
+  StoreReminderSettings1795900000005,
   IsolateMessagingTenants1796000000000,
+  IsolateRepliesAndConsent1796000000001,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

@@ -5,6 +5,11 @@ import { DomainError, domainErrors } from '@caredispatch/platform';
 export enum MessagingErrorCode {
   TwilioSignatureInvalid = 'TWILIO_SIGNATURE_INVALID',
   StatusCallbackInvalid = 'STATUS_CALLBACK_INVALID',
+  InboundSmsInvalid = 'INBOUND_SMS_INVALID',
+  PatientNotFound = 'PATIENT_NOT_FOUND',
+  AppointmentNotFound = 'APPOINTMENT_NOT_FOUND',
+  ReminderSettingsInvalid = 'REMINDER_SETTINGS_INVALID',
+  ReminderPreviewInvalid = 'REMINDER_PREVIEW_INVALID',
 }
 
 export class MessagingError extends DomainError<MessagingErrorCode> {}
@@ -15,7 +20,13 @@ export function messagingHttpStatus(code: MessagingErrorCode): HttpStatus {
     case MessagingErrorCode.TwilioSignatureInvalid:
       return HttpStatus.FORBIDDEN;
     case MessagingErrorCode.StatusCallbackInvalid:
+    case MessagingErrorCode.InboundSmsInvalid:
+    case MessagingErrorCode.ReminderSettingsInvalid:
+    case MessagingErrorCode.ReminderPreviewInvalid:
       return HttpStatus.BAD_REQUEST;
+    case MessagingErrorCode.PatientNotFound:
+    case MessagingErrorCode.AppointmentNotFound:
+      return HttpStatus.NOT_FOUND;
   }
 }
 

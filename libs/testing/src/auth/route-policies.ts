@@ -27,7 +27,13 @@ export const REVIEWED_PUBLIC_ROUTES: Readonly<Record<string, readonly string[]>>
     'POST /v1/tenants/:tenantId/webhooks/fhir',
   ],
   // X-Twilio-Signature over the public URL and form body.
-  messaging: ['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /v1/twilio/status'],
+  messaging: [
+    'GET /health/live',
+    'GET /health/ready',
+    'GET /metrics',
+    'POST /v1/twilio/inbound',
+    'POST /v1/twilio/status',
+  ],
   scheduling: ['GET /health/live', 'GET /health/ready', 'GET /metrics'],
   waitlist: ['GET /health/live', 'GET /health/ready', 'GET /metrics'],
 };

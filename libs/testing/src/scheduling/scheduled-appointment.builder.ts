@@ -19,6 +19,8 @@ export interface AppointmentSpec {
   locationName?: string;
   givenName?: string;
   familyName?: string;
+  /** scheduling's patient uuid; random unless one patient books several visits. */
+  patientId?: string;
   /** Defaults to one nobody defines a rule for (`general`). */
   appointmentTypeCode?: string;
   locationId?: string;
@@ -48,7 +50,7 @@ export function aScheduledAppointment(spec: AppointmentSpec = {}): ScheduledAppo
     },
     practiceName: spec.practiceName ?? 'Acme Family Practice',
     patient: {
-      patientId: randomUUID(),
+      patientId: spec.patientId ?? randomUUID(),
       givenName: spec.givenName ?? 'Jane',
       phoneE164: spec.phoneE164 ?? '+15005550006',
       smsConsent: spec.smsConsent ?? true,

@@ -83,6 +83,22 @@ export interface StatusCallbackOptions {
   readonly signWithAuthToken?: string;
 }
 
+/** A patient's text to our number, as Twilio's incoming-message webhook posts it. */
+export interface InboundSmsOptions {
+  readonly from: string;
+  readonly body: string;
+  /** Our number (Twilio's `To`). */
+  readonly to?: string;
+  /** Re-use a Message SID to prove idempotency (Twilio retries a webhook that failed). */
+  readonly messageSid?: string;
+  /** Sign with this token instead of the account's auth token (to test rejection). */
+  readonly signWithAuthToken?: string;
+}
+
+export interface InboundSmsResult extends StatusCallbackResult {
+  readonly messageSid: string;
+}
+
 export interface FailNextOptions {
   /**
    * Create (and record) the message, then answer with the failure anyway: what a client
@@ -309,6 +325,40 @@ export class TwilioStandIn {
       body: await response.text(),
     };
     this.options.log?.(`status callback ${sid} ${status} -> HTTP ${result.status}`);
+    return result;
+  }
+
+  /**
+   * Posts a patient's SMS to `url` (the service's inbound webhook) with the parameters and the
+   * X-Twilio-Signature Twilio's incoming-message webhook sends. Returns the receiver's answer.
+   */
+  async sendInboundSms(url: string, sms: InboundSmsOptions): Promise<InboundSmsResult> {
+    const messageSid = sms.messageSid ?? `SM${randomBytes(16).toString('hex')}`;
+    const params: Record<string, string> = {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      Body: sms.body,
+      From: sms.from,
+      MessageSid: messageSid,
+      NumMedia: '0',
+      NumSegments: '1',
+      SmsMessageSid: messageSid,
+      SmsSid: messageSid,
+      SmsStatus: 'received',
+      To: sms.to ?? '+15005550006',
+    };
+    const signature = computeTwilioSignature(sms.signWithAuthToken ?? this.authToken, url, params);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature,
+        'user-agent': 'TwilioProxy/1.1',
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    const result = { url, status: response.status, body: await response.text(), messageSid };
+    this.options.log?.(`inbound sms ${messageSid} -> HTTP ${result.status}`);
     return result;
   }
 

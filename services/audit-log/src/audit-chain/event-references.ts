@@ -54,6 +54,16 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
         ehrAppointmentId: orNull(typed.event.ehrAppointmentId),
         appointmentId: orNull(typed.event.appointmentId),
       };
+    case 'ReminderPlannedV1':
+    case 'ReminderSentV1':
+    case 'ReminderWithdrawnV1':
+    case 'ReminderSuppressedV1':
+      return { ehrAppointmentId: null, appointmentId: orNull(typed.event.step?.appointmentId) };
+    case 'StaffInboxItemV1':
+      return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
+    // A consent change is about a patient and a channel, not one appointment: found by patient.
+    case 'ConsentChangedV1':
+      return { ehrAppointmentId: null, appointmentId: null };
     case 'PhiAccessedV1':
       // A read of one appointment belongs to that appointment's trail.
       return {
@@ -139,6 +149,16 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
       return { actor: producer, patientIds: present(typed.event.patientId) };
     case 'WaitlistSlotOpenedV1':
       return { actor: producer, patientIds: [] };
+    // Reminder, consent and inbox events name the patient by scheduling's uuid (ids only), so
+    // "why did this patient get no reminder?" is one query by patient.
+    case 'ReminderPlannedV1':
+    case 'ReminderSentV1':
+    case 'ReminderWithdrawnV1':
+    case 'ReminderSuppressedV1':
+      return { actor: producer, patientIds: present(typed.event.step?.patientId) };
+    case 'ConsentChangedV1':
+    case 'StaffInboxItemV1':
+      return { actor: producer, patientIds: present(typed.event.patientId) };
     case 'PhiAccessedV1':
       return {
         actor: typed.event.accessor?.subject || producer,

@@ -56,6 +56,7 @@ export class ConfirmationService {
       revision: appointment.revision,
       cancelled: false,
       now,
+      ehrAppointmentId: appointment.ehrAppointmentId,
     });
     if (!advanced) return this.done(envelope, ConfirmationOutcome.AlreadyHandled);
 
@@ -93,6 +94,7 @@ export class ConfirmationService {
       lastEventId: envelope.eventId,
       traceparent: activeTraceparent(),
       now,
+      patientId: appointment.patient?.patientId ?? null,
     });
     if (!inserted) return this.done(envelope, ConfirmationOutcome.AlreadyHandled);
     if (plan.action === 'suppress') {

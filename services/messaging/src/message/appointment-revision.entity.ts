@@ -29,6 +29,10 @@ export class AppointmentRevisionEntity {
   @Column({ type: 'boolean', default: false })
   cancelled!: boolean;
 
+  /** The EHR's id of the appointment (for messaging.patient-response.v1); null on older rows. */
+  @Column({ name: 'ehr_appointment_id', type: 'text', nullable: true })
+  ehrAppointmentId!: string | null;
+
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

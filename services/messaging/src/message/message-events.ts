@@ -7,6 +7,8 @@ import {
   MessageChannel as ContractChannel,
   MessagePurpose as ContractPurpose,
   MessageStatus as ContractStatus,
+  ReminderChannel,
+  ReminderSuppressionReason,
   timestampFromDate,
   Topics,
   WithdrawalReason as ContractWithdrawalReason,
@@ -29,6 +31,11 @@ export interface MessageEventSubject {
   readonly correlationId: string;
   /** Id of the previous event in this message's causal chain. */
   readonly lastEventId: string;
+  /** Reminders: the step and revision, so messaging.reminder.v1 can tell the step's fate too. */
+  readonly stepKey?: string;
+  readonly revision?: number;
+  readonly patientId?: string | null;
+  readonly sentAt?: Date | null;
 }
 
 /**
@@ -60,6 +67,16 @@ export class MessageEvents {
       type: 'MessageSentV1',
       payload: { ...this.fields(subject), status: ContractStatus.SENT, providerMessageId },
     });
+    const step = this.reminderStep(subject);
+    if (step) {
+      await this.outbox.append(manager, {
+        type: 'ReminderSentV1',
+        tenantId: subject.tenantId,
+        aggregateId: subject.appointmentId,
+        correlationId: subject.correlationId,
+        payload: { step, sentAt: timestampFromDate(subject.sentAt ?? new Date()), fallback: false },
+      });
+    }
   }
 
   async delivered(
@@ -105,6 +122,31 @@ export class MessageEvents {
         appointmentRevision: withdrawal.appointmentRevision,
       },
     });
+    const step = this.reminderStep(subject);
+    if (step) {
+      await this.outbox.append(manager, {
+        type: 'ReminderWithdrawnV1',
+        tenantId: subject.tenantId,
+        aggregateId: subject.appointmentId,
+        correlationId: subject.correlationId,
+        payload: { step, reason: REMINDER_WITHDRAWAL_REASON[withdrawal.reason] },
+      });
+    }
+  }
+
+  /** The reminder step a message is, for messaging.reminder.v1; undefined for other messages. */
+  private reminderStep(subject: MessageEventSubject): ReminderStepInit | undefined {
+    if (subject.purpose !== MessagePurpose.Reminder || !subject.stepKey || !subject.revision) {
+      return undefined;
+    }
+    return {
+      appointmentId: subject.appointmentId,
+      appointmentRevision: subject.revision,
+      stepKey: subject.stepKey,
+      channel: CONTRACT_REMINDER_CHANNEL[subject.channel],
+      messageId: subject.id,
+      patientId: subject.patientId ?? '',
+    };
   }
 
   /** The message will never be sent: the visit had started, or was too close, when it could go out. */
@@ -154,6 +196,18 @@ export class MessageEvents {
   }
 }
 
+type ReminderStepInit = NonNullable<EventPayloadInit<'ReminderPlannedV1'>['step']>;
+
+const CONTRACT_REMINDER_CHANNEL: Readonly<Record<MessageChannel, ReminderChannel>> = {
+  [MessageChannel.Sms]: ReminderChannel.SMS,
+};
+
+const REMINDER_WITHDRAWAL_REASON: Readonly<Record<WithdrawalReason, ReminderSuppressionReason>> = {
+  [WithdrawalReason.AppointmentCancelled]: ReminderSuppressionReason.CANCELLED,
+  [WithdrawalReason.AppointmentSuperseded]: ReminderSuppressionReason.RESCHEDULED,
+  [WithdrawalReason.ConsentWithdrawn]: ReminderSuppressionReason.CONSENT,
+};
+
 const CONTRACT_CHANNEL: Readonly<Record<MessageChannel, ContractChannel>> = {
   [MessageChannel.Sms]: ContractChannel.SMS,
 };
@@ -161,9 +215,11 @@ const CONTRACT_CHANNEL: Readonly<Record<MessageChannel, ContractChannel>> = {
 const CONTRACT_PURPOSE: Readonly<Record<MessagePurpose, ContractPurpose>> = {
   [MessagePurpose.Confirmation]: ContractPurpose.CONFIRMATION,
   [MessagePurpose.Reminder]: ContractPurpose.REMINDER,
+  [MessagePurpose.Reply]: ContractPurpose.REPLY,
 };
 
 const CONTRACT_WITHDRAWAL_REASON: Readonly<Record<WithdrawalReason, ContractWithdrawalReason>> = {
   [WithdrawalReason.AppointmentCancelled]: ContractWithdrawalReason.APPOINTMENT_CANCELLED,
   [WithdrawalReason.AppointmentSuperseded]: ContractWithdrawalReason.APPOINTMENT_SUPERSEDED,
+  [WithdrawalReason.ConsentWithdrawn]: ContractWithdrawalReason.CONSENT_WITHDRAWN,
 };

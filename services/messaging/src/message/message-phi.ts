@@ -1,13 +1,17 @@
 import { type PhiColumn, type PhiField } from '@caredispatch/phi-crypto';
 
 /** The message columns encrypted at rest (`phi1.` values); retention nulls both. */
-export const MESSAGE_PHI_COLUMNS: readonly PhiColumn[] = ['to_e164', 'body'].map((column) => ({
-  table: 'message',
-  column,
-  kind: 'text',
-  rowKey: 'id::text',
-  idColumn: 'id',
-}));
+export const MESSAGE_PHI_COLUMNS: readonly PhiColumn[] = [
+  ...['to_e164', 'body'].map((column) => ({
+    table: 'message',
+    column,
+    kind: 'text' as const,
+    rowKey: 'id::text',
+    idColumn: 'id',
+  })),
+  // An inbound reply's text (stored only when its tenant is known).
+  { table: 'inbound_message', column: 'body', kind: 'text', rowKey: 'id::text', idColumn: 'id' },
+];
 
 export function messageField(
   tenantId: string,
@@ -15,4 +19,8 @@ export function messageField(
   column: 'to_e164' | 'body',
 ): PhiField {
   return { tenantId, table: 'message', column, rowKey: messageId };
+}
+
+export function inboundBodyField(tenantId: string, inboundId: string): PhiField {
+  return { tenantId, table: 'inbound_message', column: 'body', rowKey: inboundId };
 }

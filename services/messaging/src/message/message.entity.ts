@@ -5,6 +5,8 @@ import { MessageState } from './message-state';
 export enum MessagePurpose {
   Confirmation = 'confirmation',
   Reminder = 'reminder',
+  /** Answers a patient's text: opt-out / opt-in confirmation, HELP. Sent whatever the appointment's state. */
+  Reply = 'reply',
 }
 
 export enum MessageChannel {
@@ -19,7 +21,7 @@ export enum MessageChannel {
  */
 @Entity({ name: 'message' })
 @Check('ck_message_revision', 'revision > 0')
-@Check('ck_message_purpose', `purpose IN ('confirmation', 'reminder')`)
+@Check('ck_message_purpose', `purpose IN ('confirmation', 'reminder', 'reply')`)
 @Check('ck_message_channel', `channel IN ('sms')`)
 @Check(
   'ck_message_state',
@@ -36,8 +38,14 @@ export enum MessageChannel {
 @Index('ux_message_idempotency', ['tenantId', 'appointmentId', 'revision', 'purpose', 'stepKey'], {
   unique: true,
 })
-@Index('ix_message_reminder_recipient', ['tenantId', 'toE164', 'nextAttemptAt'], {
+@Index('ix_message_reminder_recipient', ['toLookupHash', 'nextAttemptAt'], {
   where: "purpose = 'reminder'",
+})
+@Index('ix_message_recipient_lookup', ['toLookupHash', 'createdAt'], {
+  where: 'to_lookup_hash IS NOT NULL',
+})
+@Index('ix_message_patient_queued', ['tenantId', 'patientId', 'channel'], {
+  where: "state = 'queued' AND patient_id IS NOT NULL",
 })
 @Index('ux_message_provider_message_id', ['providerMessageId'], {
   unique: true,
@@ -83,6 +91,14 @@ export class MessageEntity {
 
   @Column({ type: 'text', nullable: true })
   body!: string | null;
+
+  /** scheduling's patient uuid; null on rows older than two-way SMS. */
+  @Column({ name: 'patient_id', type: 'uuid', nullable: true })
+  patientId!: string | null;
+
+  /** Blind index (per-tenant HMAC) of `to_e164`: finds the message an inbound reply answers. */
+  @Column({ name: 'to_lookup_hash', type: 'text', nullable: true })
+  toLookupHash!: string | null;
 
   @Column({ name: 'suppression_reason', type: 'text', nullable: true })
   suppressionReason!: string | null;

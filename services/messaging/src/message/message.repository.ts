@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
 import { inJobTransaction, inTenantTransaction } from '@caredispatch/kafka';
-import { PhiCipher } from '@caredispatch/phi-crypto';
+import { BlindIndex, PhiCipher } from '@caredispatch/phi-crypto';
 
 import { messageField } from './message-phi';
 import { MessageState, parseMessageState } from './message-state';
@@ -19,7 +19,8 @@ export interface NewMessage {
   readonly tenantId: string;
   readonly appointmentId: string;
   readonly revision: number;
-  readonly appointmentStart: Date;
+  /** Null for a reply, which is about no visit time. */
+  readonly appointmentStart: Date | null;
   readonly purpose: MessagePurpose;
   readonly state: MessageState.Queued | MessageState.Suppressed;
   readonly toE164: string | null;
@@ -32,6 +33,20 @@ export interface NewMessage {
   /** Reminders: the cadence step (part of the idempotency key) and when it falls due. */
   readonly stepKey?: string;
   readonly dueAt?: Date;
+  /** scheduling's patient uuid: whose consent the sender checks, whom a reply comes from. */
+  readonly patientId?: string | null;
+}
+
+/** The newest message sent to a number, for matching an inbound reply to it. */
+export interface ReplyTarget {
+  readonly messageId: string;
+  readonly tenantId: string;
+  readonly appointmentId: string;
+  readonly revision: number;
+  readonly patientId: string | null;
+  readonly ehrAppointmentId: string | null;
+  /** The appointment is current (this revision), not cancelled and still ahead. */
+  readonly open: boolean;
 }
 
 /**
@@ -47,6 +62,8 @@ export interface ClaimedMessage {
   readonly appointmentStart: Date | null;
   readonly latestRevision: number | null;
   readonly appointmentCancelled: boolean;
+  /** The patient's consent record for the message's channel says withdrawn (as of the claim). */
+  readonly consentWithdrawn: boolean;
   /** When this hold ends unless renewed; for a send attempt, when no answer can be in flight any more. */
   readonly leaseExpiresAt: Date;
   readonly purpose: MessagePurpose;
@@ -75,6 +92,8 @@ interface MessageRow {
   state: string;
   to_e164: string | null;
   body: string | null;
+  patient_id: string | null;
+  to_lookup_hash: string | null;
   suppression_reason: string | null;
   provider_message_id: string | null;
   error_code: string | null;
@@ -97,6 +116,7 @@ interface MessageRow {
 interface ClaimedRow extends MessageRow {
   latest_revision: number | null;
   appointment_cancelled: boolean | null;
+  consent_state: string | null;
 }
 
 /** A provider status report held until its message's provider id is recorded. */
@@ -108,11 +128,16 @@ export interface EarlyStatusReport {
   readonly messageId: string | null;
 }
 
-/** The claimed rows with the appointment's newest revision (appointment_revision is not modified here). */
+/**
+ * The claimed rows with the appointment's newest revision (appointment_revision is not
+ * modified here) and the patient's consent to the channel: consent is checked at send time.
+ */
 const WITH_LATEST_REVISION = `
-  SELECT c.*, r.revision AS latest_revision, r.cancelled AS appointment_cancelled
+  SELECT c.*, r.revision AS latest_revision, r.cancelled AS appointment_cancelled,
+         k.state AS consent_state
   FROM claimed c
-  LEFT JOIN appointment_revision r ON r.tenant_id = c.tenant_id AND r.appointment_id = c.appointment_id`;
+  LEFT JOIN appointment_revision r ON r.tenant_id = c.tenant_id AND r.appointment_id = c.appointment_id
+  LEFT JOIN consent k ON k.tenant_id = c.tenant_id AND k.patient_id = c.patient_id AND k.channel = c.channel`;
 
 /**
  * All SQL on `message` and `appointment_revision`. Methods taking an EntityManager run in
@@ -126,7 +151,14 @@ export class MessageRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly cipher: PhiCipher,
+    private readonly blindIndex: BlindIndex,
   ) {}
+
+  /** The per-tenant blind index of a number; null when it is not a usable E.164 number. */
+  lookupHash(tenantId: string, e164: string | null): string | null {
+    if (e164 === null || !/^\+[1-9]\d{6,14}$/.test(e164)) return null;
+    return this.blindIndex.phoneLookupHash(tenantId, e164);
+  }
 
   /**
    * Records `revision` as the newest seen for the appointment. False when an equal or newer
@@ -140,17 +172,26 @@ export class MessageRepository {
       revision: number;
       cancelled: boolean;
       now: Date;
+      ehrAppointmentId?: string;
     },
   ): Promise<boolean> {
     const rows = await rowsOf<{ revision: number }>(
       manager,
-      `INSERT INTO appointment_revision (tenant_id, appointment_id, revision, cancelled, updated_at)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO appointment_revision (tenant_id, appointment_id, revision, cancelled, updated_at, ehr_appointment_id)
+       VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''))
        ON CONFLICT (tenant_id, appointment_id) DO UPDATE
-         SET revision = EXCLUDED.revision, cancelled = EXCLUDED.cancelled, updated_at = EXCLUDED.updated_at
+         SET revision = EXCLUDED.revision, cancelled = EXCLUDED.cancelled, updated_at = EXCLUDED.updated_at,
+             ehr_appointment_id = COALESCE(EXCLUDED.ehr_appointment_id, appointment_revision.ehr_appointment_id)
          WHERE appointment_revision.revision < EXCLUDED.revision
        RETURNING revision`,
-      [input.tenantId, input.appointmentId, input.revision, input.cancelled, input.now],
+      [
+        input.tenantId,
+        input.appointmentId,
+        input.revision,
+        input.cancelled,
+        input.now,
+        input.ehrAppointmentId ?? '',
+      ],
     );
     return rows.length === 1;
   }
@@ -190,8 +231,8 @@ export class MessageRepository {
       `WITH inserted AS (
          INSERT INTO message (id, tenant_id, appointment_id, revision, purpose, channel, state, to_e164, body,
                               suppression_reason, next_attempt_at, correlation_id, last_event_id, traceparent,
-                              created_at, updated_at, appointment_start, step_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $17, $12, $13, $14, $11, $11, $16, $18)
+                              created_at, updated_at, appointment_start, step_key, patient_id, to_lookup_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $17, $12, $13, $14, $11, $11, $16, $18, $19, $20)
          ON CONFLICT (tenant_id, appointment_id, revision, purpose, step_key) DO NOTHING
          RETURNING id, state)
        SELECT id, CASE WHEN state = 'queued' THEN pg_notify($15, '')::text END AS woken FROM inserted`,
@@ -220,9 +261,100 @@ export class MessageRepository {
         message.appointmentStart,
         message.dueAt ?? message.now,
         message.stepKey ?? '',
+        message.patientId ?? null,
+        this.lookupHash(message.tenantId, message.toE164),
       ],
     );
     return rows.length === 1;
+  }
+
+  /**
+   * Withdraws a patient's queued messages on a channel (consent withdrawn); returns them.
+   * Replies are kept: the opt-out confirmation itself must still go out. A message a sender
+   * already holds re-reads consent at its claim, so it is not sent either unless it was
+   * already handed to the provider.
+   */
+  async withdrawQueuedForPatient(
+    manager: EntityManager,
+    input: { tenantId: string; patientId: string; channel: MessageChannel; now: Date },
+  ): Promise<MessageEntity[]> {
+    const rows = await rowsOf<MessageRow>(
+      manager,
+      `WITH withdrawn AS (
+         UPDATE message SET state = 'cancelled', updated_at = $4
+         WHERE tenant_id = $1 AND patient_id = $2 AND channel = $3 AND state = 'queued'
+           AND purpose <> 'reply'
+         RETURNING *)
+       SELECT * FROM withdrawn`,
+      [input.tenantId, input.patientId, input.channel, input.now],
+    );
+    return Promise.all(rows.map((row) => this.toEntity(row)));
+  }
+
+  /**
+   * The message an inbound reply answers: the newest one sent to any of these lookup hashes
+   * (one per tenant), preferring one whose appointment is still open. Runs as the
+   * inbound-sms job (row-level security shows it only texts a reply can answer).
+   */
+  async findReplyTarget(
+    manager: EntityManager,
+    lookupHashes: readonly string[],
+    now: Date,
+  ): Promise<ReplyTarget | undefined> {
+    if (lookupHashes.length === 0) return undefined;
+    const rows = await rowsOf<{
+      id: string;
+      tenant_id: string;
+      appointment_id: string;
+      revision: number;
+      patient_id: string | null;
+      ehr_appointment_id: string | null;
+      open: boolean;
+    }>(
+      manager,
+      `SELECT m.id, m.tenant_id, m.appointment_id, m.revision, m.patient_id, r.ehr_appointment_id,
+              (NOT r.cancelled AND r.revision = m.revision
+                 AND m.appointment_start IS NOT NULL AND m.appointment_start > $2) AS open
+         FROM message m
+         JOIN appointment_revision r ON r.tenant_id = m.tenant_id AND r.appointment_id = m.appointment_id
+        WHERE m.to_lookup_hash = ANY($1::text[])
+          AND m.purpose IN ('confirmation', 'reminder')
+          AND m.state IN ('sent', 'delivered', 'undelivered', 'sending')
+        ORDER BY open DESC, m.created_at DESC
+        LIMIT 1`,
+      [lookupHashes, now],
+    );
+    const row = rows.at(0);
+    if (!row) return undefined;
+    return {
+      messageId: row.id,
+      tenantId: row.tenant_id,
+      appointmentId: row.appointment_id,
+      revision: row.revision,
+      patientId: row.patient_id,
+      ehrAppointmentId: row.ehr_appointment_id,
+      open: row.open,
+    };
+  }
+
+  /**
+   * Every tenant messaging has an appointment of: an inbound number is hashed once per tenant
+   * (the blind index is tenant-scoped). A loose index scan over the primary key: one probe
+   * per tenant, not per row. Runs as the inbound-sms job, across tenants.
+   */
+  async knownTenants(manager: EntityManager): Promise<string[]> {
+    const rows = await rowsOf<{ tenant_id: string }>(
+      manager,
+      `WITH RECURSIVE tenants AS (
+         (SELECT tenant_id FROM appointment_revision ORDER BY tenant_id LIMIT 1)
+         UNION ALL
+         SELECT (SELECT r.tenant_id FROM appointment_revision r
+                  WHERE r.tenant_id > t.tenant_id ORDER BY r.tenant_id LIMIT 1)
+           FROM tenants t WHERE t.tenant_id IS NOT NULL)
+       SELECT tenant_id FROM tenants WHERE tenant_id IS NOT NULL`,
+      [],
+    );
+    return rows.map((row) => row.tenant_id);
   }
 
   async setLastEventId(manager: EntityManager, id: string, eventId: string): Promise<void> {
@@ -514,6 +646,37 @@ export class MessageRepository {
     return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
   }
 
+  /** A tenant's messages to one patient, newest first, without their numbers or texts. */
+  async findForPatient(
+    manager: EntityManager,
+    tenantId: string,
+    patientId: string,
+    limit: number,
+  ): Promise<MessageEntity[]> {
+    const rows = await rowsOf<MessageRow>(
+      manager,
+      `SELECT * FROM message WHERE tenant_id = $1 AND patient_id = $2
+        ORDER BY created_at DESC LIMIT $3`,
+      [tenantId, patientId, limit],
+    );
+    return rows.map((row) => toEntity({ ...row, to_e164: null, body: null }));
+  }
+
+  /** An appointment's reminder rows, every revision, in due order (without numbers or texts). */
+  async findReminderPlan(
+    manager: EntityManager,
+    tenantId: string,
+    appointmentId: string,
+  ): Promise<MessageEntity[]> {
+    const rows = await rowsOf<MessageRow>(
+      manager,
+      `SELECT * FROM message WHERE tenant_id = $1 AND appointment_id = $2 AND purpose = 'reminder'
+        ORDER BY revision, next_attempt_at, step_key`,
+      [tenantId, appointmentId],
+    );
+    return rows.map((row) => toEntity({ ...row, to_e164: null, body: null }));
+  }
+
   newId(): string {
     return randomUUID();
   }
@@ -575,6 +738,8 @@ function toEntity(row: MessageRow): MessageEntity {
   entity.state = parseMessageState(row.state);
   entity.toE164 = row.to_e164;
   entity.body = row.body;
+  entity.patientId = row.patient_id;
+  entity.toLookupHash = row.to_lookup_hash;
   entity.suppressionReason = row.suppression_reason;
   entity.providerMessageId = row.provider_message_id;
   entity.errorCode = row.error_code;
@@ -613,6 +778,7 @@ function toClaimed(row: ClaimedRow): ClaimedMessage {
     appointmentStart: row.appointment_start,
     latestRevision: row.latest_revision,
     appointmentCancelled: row.appointment_cancelled ?? false,
+    consentWithdrawn: row.consent_state === 'withdrawn',
     leaseExpiresAt: row.lease_expires_at,
     purpose: parsePurpose(row.purpose),
     channel: parseChannel(row.channel),

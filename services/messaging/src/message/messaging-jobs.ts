@@ -1,10 +1,16 @@
 /**
  * messaging's cross-tenant jobs (`app.job`; see @caredispatch/kafka's transaction scope): the
- * sender claims due messages of every tenant, and a Twilio status callback finds its message by
- * the provider's id before it knows the tenant. Each then scopes its writes to the message's
- * tenant, so the outbox rows it appends pass the tenant check.
+ * sender claims due messages of every tenant, a Twilio status callback finds its message by
+ * the provider's id before it knows the tenant, and an inbound SMS finds the message it
+ * answers by the sender's blind index before it knows the tenant. Each then scopes its writes
+ * to the message's tenant, so the outbox rows it appends pass the tenant check.
  */
 export const MessagingJobs = {
   Sender: 'message-sender',
   TwilioStatus: 'twilio-status',
+  /**
+   * Matches an inbound SMS to the newest text sent to that number (any tenant), and stores a
+   * reply no tenant could be found for (tenant_id NULL, no text kept). Nothing else.
+   */
+  InboundSms: 'inbound-sms',
 } as const;

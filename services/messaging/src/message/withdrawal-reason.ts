@@ -3,4 +3,6 @@ export enum WithdrawalReason {
   AppointmentCancelled = 'appointment_cancelled',
   /** A newer revision (a reschedule, a re-booking) replaced the one the message is about. */
   AppointmentSuperseded = 'appointment_superseded',
+  /** The patient withdrew consent to the message's channel (STOP, Twilio 21610, staff). */
+  ConsentWithdrawn = 'consent_withdrawn',
 }

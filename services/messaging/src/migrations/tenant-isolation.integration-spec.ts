@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
+import { Client } from 'pg';
+
+import { KafkaJobs } from '@caredispatch/kafka';
 import { migrateDatabase, readWritePrivileges, serviceSchemaOf } from '@caredispatch/platform';
 import {
   observeTenantIsolation,
@@ -69,5 +72,155 @@ describe('messaging row-level security', () => {
       '42501',
       '42501',
     ]);
+  });
+
+  it.each([
+    {
+      table: 'consent',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO consent (tenant_id, patient_id, channel, state, changed_at, source, evidence_id)
+              VALUES ($1, $2, 'sms', 'withdrawn', now(), 'keyword', 'SM1')`,
+        params: [tenantId, randomUUID()],
+      }),
+    },
+    {
+      table: 'inbound_message',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO inbound_message (id, provider_message_id, tenant_id, intent, received_at)
+              VALUES ($1, $2, $3, 'other', now())`,
+        params: [randomUUID(), `SM${randomUUID()}`, tenantId],
+      }),
+    },
+    {
+      table: 'reminder_settings',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO reminder_settings (tenant_id, settings, updated_at, updated_by)
+              VALUES ($1, '{}'::jsonb, now(), 'admin')`,
+        params: [tenantId],
+      }),
+    },
+  ])('should show the runtime role only the set tenant’s $table rows', async (probe) => {
+    const tenants = { a: `${probe.table}-a`, b: `${probe.table}-b` };
+
+    const sut = await observeTenantIsolation(database.runtimeUrl, probe, tenants);
+
+    expect(sut).toEqual({
+      tenantsSeenAsA: [tenants.a],
+      rowsSeenWithoutTenant: 0,
+      foreignInsertError: '42501',
+      unscopedInsertError: '42501',
+    });
+  });
+
+  describe('the inbound-sms job (a reply names a number, not a tenant)', () => {
+    const tenants = ['inbound-a', 'inbound-b'];
+
+    beforeAll(async () => {
+      // Seeded as the superuser: for each tenant, a sent confirmation with a blind index, a reply
+      // text we sent back, a consent record and a matched inbound reply; plus one unmatched reply.
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        for (const tenantId of tenants) {
+          const appointmentId = randomUUID();
+          await client.query(
+            `INSERT INTO appointment_revision (tenant_id, appointment_id, revision, updated_at)
+             VALUES ($1, $2, 1, now())`,
+            [tenantId, appointmentId],
+          );
+          for (const purpose of ['confirmation', 'reply']) {
+            await client.query(
+              `INSERT INTO message (id, tenant_id, appointment_id, revision, purpose, channel, state,
+                                    to_e164, body, provider_message_id, next_attempt_at,
+                                    correlation_id, last_event_id, created_at, updated_at, sent_at,
+                                    patient_id, to_lookup_hash)
+               VALUES ($1, $2, $3, 1, $4, 'sms', 'sent', 'phi1.x', 'phi1.y', $5, now(), $6, $7,
+                       now(), now(), now(), $8, 'hash')`,
+              [
+                randomUUID(),
+                tenantId,
+                appointmentId,
+                purpose,
+                `SM${randomUUID()}`,
+                randomUUID(),
+                randomUUID(),
+                randomUUID(),
+              ],
+            );
+          }
+          await client.query(
+            `INSERT INTO consent (tenant_id, patient_id, channel, state, changed_at, source, evidence_id)
+             VALUES ($1, $2, 'sms', 'withdrawn', now(), 'keyword', 'SM1')`,
+            [tenantId, randomUUID()],
+          );
+          await client.query(
+            `INSERT INTO inbound_message (id, provider_message_id, tenant_id, intent, body, received_at)
+             VALUES ($1, $2, $3, 'other', 'phi1.z', now())`,
+            [randomUUID(), `SM${randomUUID()}`, tenantId],
+          );
+        }
+        await client.query(
+          `INSERT INTO inbound_message (id, provider_message_id, intent, received_at)
+           VALUES ($1, $2, 'other', now())`,
+          [randomUUID(), `SM${randomUUID()}`],
+        );
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('should let it read only the texts a reply can answer and the tenants’ revisions, and store only a reply without tenant or text', async () => {
+      const sut = await runAsJob(database.runtimeUrl, MessagingJobs.InboundSms, [
+        `SELECT DISTINCT tenant_id FROM appointment_revision WHERE tenant_id LIKE 'inbound-%' ORDER BY 1`,
+        `SELECT tenant_id, purpose FROM message WHERE tenant_id LIKE 'inbound-%' ORDER BY 1`,
+        `SELECT tenant_id FROM consent`,
+        `SELECT tenant_id FROM inbound_message`,
+        `INSERT INTO inbound_message (id, provider_message_id, intent, received_at)
+         VALUES (gen_random_uuid(), 'SM-unmatched', 'other', now()) RETURNING tenant_id`,
+        `INSERT INTO inbound_message (id, provider_message_id, intent, body, received_at)
+         VALUES (gen_random_uuid(), 'SM-with-text', 'other', 'Yes', now())`,
+        `INSERT INTO inbound_message (id, provider_message_id, tenant_id, intent, received_at)
+         VALUES (gen_random_uuid(), 'SM-tenant', 'inbound-a', 'other', now())`,
+        `UPDATE message SET updated_at = now() RETURNING tenant_id`,
+        `DELETE FROM inbound_message RETURNING tenant_id`,
+        `UPDATE appointment_revision SET revision = revision + 1 RETURNING tenant_id`,
+      ]);
+
+      expect(sut).toEqual([
+        ['inbound-a', 'inbound-b'],
+        ['inbound-a', 'inbound-b'],
+        [],
+        [null],
+        [null],
+        '42501',
+        '42501',
+        [],
+        [],
+        [],
+      ]);
+    });
+
+    it('should let the sender read every tenant’s consent (checked at send time) but change none', async () => {
+      const sut = await runAsJob(database.runtimeUrl, MessagingJobs.Sender, [
+        `SELECT tenant_id FROM consent WHERE tenant_id LIKE 'inbound-%' ORDER BY 1`,
+        `UPDATE consent SET state = 'granted' RETURNING tenant_id`,
+        `SELECT tenant_id FROM inbound_message`,
+      ]);
+
+      expect(sut).toEqual([['inbound-a', 'inbound-b'], [], []]);
+    });
+
+    it.each([KafkaJobs.PhiKeyMaintenance, KafkaJobs.Retention])(
+      'should let %s rewrite every tenant’s reply texts (re-encrypt, scrub)',
+      async (job) => {
+        const sut = await runAsJob(database.runtimeUrl, job, [
+          `WITH updated AS (
+             UPDATE inbound_message SET body = body WHERE body IS NOT NULL RETURNING tenant_id)
+           SELECT tenant_id FROM updated ORDER BY 1`,
+        ]);
+
+        expect(sut).toEqual([['inbound-a', 'inbound-b']]);
+      },
+    );
   });
 });

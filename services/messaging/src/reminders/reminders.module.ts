@@ -1,14 +1,24 @@
 import { Module } from '@nestjs/common';
 
+import { ConsentModule } from '../consent/consent.module';
 import { MessageModule } from '../message/message.module';
 
 import { ReminderRecipientRepository } from './schedule/reminder-recipient.repository';
 import { ReminderScheduleService } from './schedule/reminder-schedule.service';
+import { ReminderSettingsController } from './settings/reminder-settings.controller';
+import { ReminderSettingsRepository } from './settings/reminder-settings.repository';
+import { ReminderSettingsService } from './settings/reminder-settings.service';
 
 /** Reminder planning into the sender's queue; the consumer of appointment events calls it. */
 @Module({
-  imports: [MessageModule],
-  providers: [ReminderScheduleService, ReminderRecipientRepository],
+  imports: [MessageModule, ConsentModule],
+  controllers: [ReminderSettingsController],
+  providers: [
+    ReminderScheduleService,
+    ReminderRecipientRepository,
+    ReminderSettingsRepository,
+    ReminderSettingsService,
+  ],
   exports: [ReminderScheduleService],
 })
 export class RemindersModule {}

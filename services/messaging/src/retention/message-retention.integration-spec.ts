@@ -8,7 +8,7 @@ import { ThrowawayDatabase } from '@caredispatch/testing';
 import { messagingMigrations } from '../entities';
 import { MessageState } from '../message/message-state';
 
-import { messageBodyRetention } from './message-retention';
+import { inboundBodyRetention, messageBodyRetention } from './message-retention';
 
 interface StoredMessage {
   id: string;
@@ -116,5 +116,39 @@ describe(messageBodyRetention.name, () => {
     await expect(
       dataSource.query('UPDATE message SET to_e164 = NULL WHERE id = $1', [queued]),
     ).rejects.toThrow(/ck_message_sendable/);
+  });
+
+  describe(inboundBodyRetention.name, () => {
+    async function aReply(ageDays: number): Promise<string> {
+      const id = randomUUID();
+      await dataSource.query(
+        `INSERT INTO inbound_message (id, provider_message_id, tenant_id, patient_id, intent, body,
+                                      received_at)
+         VALUES ($1, $2, 'acme', $3, 'other', 'phi1.reply', now() - make_interval(days => $4))`,
+        [id, `SM${id.replace(/-/g, '')}`, randomUUID(), ageDays],
+      );
+      return id;
+    }
+
+    async function storedReply(id: string): Promise<{ body: string | null; intent: string }> {
+      const rows = await dataSource.query<{ body: string | null; intent: string }[]>(
+        `SELECT body, intent FROM inbound_message WHERE id = $1`,
+        [id],
+      );
+      const row = rows.at(0);
+      if (!row) throw new Error(`reply ${id} is gone`);
+      return row;
+    }
+
+    it('should drop the text of old replies and keep the recent ones and every reply row', async () => {
+      const old = await aReply(45);
+      const recent = await aReply(5);
+
+      const sut = await runRetentionTask(dataSource, inboundBodyRetention(30), 100);
+
+      expect(sut).toBe(1);
+      expect(await storedReply(old)).toEqual({ body: null, intent: 'other' });
+      expect(await storedReply(recent)).toEqual({ body: 'phi1.reply', intent: 'other' });
+    });
   });
 });

@@ -11,9 +11,9 @@ import { SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
 
-import { messageBodyRetention } from './message-retention';
+import { inboundBodyRetention, messageBodyRetention } from './message-retention';
 
-/** Scrubs old messages' phone numbers and texts in-process (one replica at a time). */
+/** Scrubs old messages' phone numbers and texts, and old replies' texts, in-process (one replica at a time). */
 @Injectable()
 export class MessageRetentionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly scheduler: RetentionScheduler;
@@ -21,7 +21,10 @@ export class MessageRetentionService implements OnApplicationBootstrap, BeforeAp
   constructor(dataSource: DataSource, @Inject(SERVICE_CONFIG) config: MessagingConfig) {
     this.scheduler = new RetentionScheduler({
       dataSource,
-      tasks: [messageBodyRetention(config.MESSAGE_BODY_RETENTION_DAYS)],
+      tasks: [
+        messageBodyRetention(config.MESSAGE_BODY_RETENTION_DAYS),
+        inboundBodyRetention(config.MESSAGE_BODY_RETENTION_DAYS),
+      ],
       intervalMs: config.RETENTION_INTERVAL_MS,
       batchSize: config.RETENTION_BATCH_SIZE,
     });

@@ -30,3 +30,26 @@ export function messageBodyRetention(maxAgeDays: number): RetentionTask {
     },
   };
 }
+
+/**
+ * Drops the text of patients' replies received more than `maxAgeDays` ago (the same period as
+ * the texts we send); intent, ids and the receipt time stay for the audit trail. Runs as the
+ * retention job, which migration 1796000000001 lets read and update `inbound_message`.
+ */
+export function inboundBodyRetention(maxAgeDays: number): RetentionTask {
+  return {
+    name: 'inbound-bodies',
+    lockKey: 0x0c0ff12,
+    async runBatch(query, batchSize) {
+      return affectedRows(
+        await query(
+          `UPDATE inbound_message SET body = NULL WHERE id IN (
+             SELECT id FROM inbound_message
+              WHERE body IS NOT NULL AND received_at < now() - make_interval(days => $1)
+              ORDER BY received_at LIMIT $2)`,
+          [maxAgeDays, batchSize],
+        ),
+      );
+    },
+  };
+}

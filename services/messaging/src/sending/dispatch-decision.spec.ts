@@ -18,6 +18,26 @@ function facts(overrides: Partial<DispatchFacts> = {}): DispatchFacts {
 }
 
 describe(decideDispatch.name, () => {
+  it('should withdraw a message whose patient withdrew consent to the channel', () => {
+    const sut = decideDispatch(facts({ consentWithdrawn: true }));
+
+    expect(sut).toEqual({ action: 'withdraw', reason: WithdrawalReason.ConsentWithdrawn });
+  });
+
+  it('should send a reply (the opt-out confirmation) despite withdrawn consent and a cancelled visit', () => {
+    const sut = decideDispatch(
+      facts({
+        consentWithdrawn: true,
+        isReply: true,
+        latestRevision: 2,
+        appointmentCancelled: true,
+        appointmentStart: new Date(NOW.getTime() - MINUTE),
+      }),
+    );
+
+    expect(sut).toEqual({ action: 'send' });
+  });
+
   it('should send a message for the latest revision of a future visit', () => {
     const sut = decideDispatch(facts());
 

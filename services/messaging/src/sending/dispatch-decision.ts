@@ -17,6 +17,10 @@ export interface DispatchFacts {
   readonly now: Date;
   /** A confirmation for a visit starting sooner than this is useless: expire it instead. */
   readonly minLeadMs: number;
+  /** The patient's consent record for the channel says withdrawn (read at the claim). */
+  readonly consentWithdrawn?: boolean;
+  /** A reply (opt-out confirmation, HELP) answers the patient's own text: no appointment rule applies. */
+  readonly isReply?: boolean;
 }
 
 /**
@@ -25,12 +29,17 @@ export interface DispatchFacts {
  * message for a cancelled visit is withdrawn (and reported as such) even when it is also late.
  */
 export function decideDispatch(facts: DispatchFacts): DispatchDecision {
+  // The one text allowed after an opt-out is its confirmation, which is a reply.
+  if (facts.isReply === true) return { action: 'send' };
   const latest = facts.latestRevision ?? facts.messageRevision;
   if (facts.appointmentCancelled && latest >= facts.messageRevision) {
     return { action: 'withdraw', reason: WithdrawalReason.AppointmentCancelled };
   }
   if (latest > facts.messageRevision) {
     return { action: 'withdraw', reason: WithdrawalReason.AppointmentSuperseded };
+  }
+  if (facts.consentWithdrawn === true) {
+    return { action: 'withdraw', reason: WithdrawalReason.ConsentWithdrawn };
   }
   if (
     facts.appointmentStart !== null &&

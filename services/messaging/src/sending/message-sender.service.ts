@@ -6,8 +6,10 @@ import { backoffDelayMs, inTenantTransaction } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
+import { ConsentService, TWILIO_UNSUBSCRIBED_RECIPIENT } from '../consent/consent.service';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
+import { MessagePurpose } from '../message/message.entity';
 import { type ClaimedMessage, MessageRepository } from '../message/message.repository';
 import { ProviderStatusRecorder } from '../message/provider-status-recorder';
 
@@ -55,6 +57,7 @@ export class MessageSender {
     private readonly messages: MessageRepository,
     private readonly events: MessageEvents,
     private readonly statuses: ProviderStatusRecorder,
+    private readonly consents: ConsentService,
     @Inject(SMS_GATEWAY) private readonly gateway: SmsGateway,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
@@ -91,6 +94,8 @@ export class MessageSender {
       appointmentStart: claim.appointmentStart,
       now: this.clock.now(),
       minLeadMs: this.config.CONFIRMATION_MIN_LEAD_MS,
+      consentWithdrawn: claim.consentWithdrawn,
+      isReply: claim.purpose === MessagePurpose.Reply,
     });
   }
 
@@ -267,6 +272,9 @@ export class MessageSender {
         providerMessageId: null,
         errorCode,
       });
+      if (errorCode === TWILIO_UNSUBSCRIBED_RECIPIENT) {
+        await this.consents.recordCarrierOptOut(manager, message, this.clock.now());
+      }
     });
     this.log('warn', 'message failed', claim, { errorCode });
   }
@@ -300,6 +308,7 @@ export class MessageSender {
         } catch (error) {
           // Database trouble while recording: the lease lapses and recovery takes over.
           span.setStatus({ code: SpanStatusCode.ERROR });
+
           this.log('error', 'send round failed', claim, {
             error: error instanceof Error ? error.name : 'unknown',
           });

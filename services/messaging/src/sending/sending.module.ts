@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ConsentModule } from '../consent/consent.module';
 import { MessageModule } from '../message/message.module';
 
 import { MessageSender } from './message-sender.service';
@@ -9,7 +10,7 @@ import { TwilioSmsGateway } from './twilio-sms.gateway';
 
 /** Queued messages out to the SMS provider, exactly once. */
 @Module({
-  imports: [MessageModule],
+  imports: [MessageModule, ConsentModule],
   providers: [{ provide: SMS_GATEWAY, useClass: TwilioSmsGateway }, MessageSender, SenderLoop],
   exports: [SenderLoop],
 })

@@ -34,7 +34,10 @@ export class TwilioSignatureGuard implements CanActivate {
     ) {
       return true;
     }
-    this.logger.warn({ message: 'rejected status callback with a missing or bad signature' });
+    this.logger.warn({
+      message: 'rejected Twilio webhook with a missing or bad signature',
+      path: request.path,
+    });
     throw new MessagingError(
       MessagingErrorCode.TwilioSignatureInvalid,
       'X-Twilio-Signature is missing or invalid',

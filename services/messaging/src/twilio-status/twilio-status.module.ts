@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ConsentModule } from '../consent/consent.module';
 import { MessageModule } from '../message/message.module';
 
 import { TwilioSignatureGuard } from './twilio-signature.guard';
@@ -8,7 +9,7 @@ import { TwilioStatusService } from './twilio-status.service';
 
 /** Delivery reports from Twilio (POST /v1/twilio/status). */
 @Module({
-  imports: [MessageModule],
+  imports: [MessageModule, ConsentModule],
   controllers: [TwilioStatusController],
   providers: [TwilioStatusService, TwilioSignatureGuard],
 })

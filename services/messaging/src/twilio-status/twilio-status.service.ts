@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { inJobTransaction, scopeTransactionToTenant } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
+import { ConsentService, TWILIO_UNSUBSCRIBED_RECIPIENT } from '../consent/consent.service';
 import { MessageRepository } from '../message/message.repository';
 import { MessagingJobs } from '../message/messaging-jobs';
 import { ProviderStatusRecorder } from '../message/provider-status-recorder';
@@ -31,6 +32,7 @@ export class TwilioStatusService {
     private readonly dataSource: DataSource,
     private readonly messages: MessageRepository,
     private readonly statuses: ProviderStatusRecorder,
+    private readonly consents: ConsentService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -67,6 +69,9 @@ export class TwilioStatusService {
           providerMessageId: callback.messageSid,
           errorCode: callback.errorCode,
         });
+        if (next && callback.errorCode === TWILIO_UNSUBSCRIBED_RECIPIENT) {
+          await this.consents.recordCarrierOptOut(manager, message, this.clock.now());
+        }
         return next
           ? { outcome: StatusUpdateOutcome.Applied, messageId: message.id, state: next }
           : { outcome: StatusUpdateOutcome.Ignored, messageId: message.id, state: message.state };

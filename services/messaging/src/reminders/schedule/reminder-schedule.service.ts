@@ -2,20 +2,32 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 import {
+  causedBy,
   type EventEnvelope,
+  ReminderChannel,
+  ReminderSuppressionReason as ContractSuppressionReason,
   type ScheduledAppointment,
   timestampDate,
+  timestampFromDate,
 } from '@caredispatch/contracts';
+import { OutboxWriter } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../../config';
+import { ConsentChannelKind } from '../../consent/consent.entity';
+import { ConsentService } from '../../consent/consent.service';
 import { MessageEvents } from '../../message/message-events';
 import { MessageState } from '../../message/message-state';
 import { MessageChannel, MessagePurpose } from '../../message/message.entity';
 import { MessageRepository } from '../../message/message.repository';
-import { cadenceFor, PLAYBOOK_SETTINGS } from '../planning/cadence-settings';
+import { cadenceFor } from '../planning/cadence-settings';
 import { DEFAULT_QUIET_HOURS } from '../planning/quiet-hours';
-import { type PlannedReminder, planReminders } from '../planning/reminder-plan';
+import {
+  type PlannedReminder,
+  planReminders,
+  ReminderSuppressionReason,
+} from '../planning/reminder-plan';
+import { ReminderSettingsRepository } from '../settings/reminder-settings.repository';
 import { renderSms, resolveSmsTemplate } from '../templates/reminder-templates';
 
 import { ReminderRecipientRepository } from './reminder-recipient.repository';
@@ -37,6 +49,9 @@ export class ReminderScheduleService {
     private readonly messages: MessageRepository,
     private readonly recipients: ReminderRecipientRepository,
     private readonly events: MessageEvents,
+    private readonly consents: ConsentService,
+    private readonly outbox: OutboxWriter,
+    private readonly settingsStore: ReminderSettingsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -50,27 +65,42 @@ export class ReminderScheduleService {
     const now = this.clock.now();
     if (!appointment.start || !appointment.location) return [];
     const start = timestampDate(appointment.start);
-    const settings = this.config.REMINDER_SETTINGS.get(envelope.tenantId) ?? PLAYBOOK_SETTINGS;
-    // The scheduling contract carries no appointment type, language or email yet: the default
-    // cadence, English and SMS only until it does (see the merge notes).
-    const { name: appointmentType, cadence } = cadenceFor(settings, []);
+    const { settings } = await this.settingsStore.settingsOf(envelope.tenantId, manager);
+    // The scheduling contract carries the EHR's appointment-type code but no language or email
+    // yet: English and SMS only until it does (see the merge notes).
+    const { name: appointmentType, cadence } = cadenceFor(
+      settings,
+      appointment.appointmentTypeCode ? [{ code: appointment.appointmentTypeCode }] : [],
+    );
     const phone = appointment.patient?.phoneE164 ?? '';
     const smsAddress = E164.test(phone) ? phone : null;
-    const otherSmsReminders = smsAddress
+    const toLookupHash = this.messages.lookupHash(envelope.tenantId, smsAddress);
+    const otherSmsReminders = toLookupHash
       ? await this.recipients.otherSmsReminderDueTimes(manager, {
           tenantId: envelope.tenantId,
-          toE164: smsAddress,
+          toLookupHash,
           excludeAppointmentId: appointment.appointmentId,
           around: start,
         })
       : [];
+    const patientId = appointment.patient?.patientId ?? '';
+    // The consent record outranks the EHR flag (a STOP is not undone by the next booking).
+    const smsConsented = await this.consents.syncFromEhr(manager, {
+      tenantId: envelope.tenantId,
+      patientId,
+      channel: ConsentChannelKind.Sms,
+      ehrFlag: appointment.patient?.smsConsent ?? false,
+      evidenceId: envelope.eventId,
+      now,
+      correlationId: envelope.correlationId,
+    });
     const plan = planReminders({
       appointment: { start, timeZone: appointment.location.timeZone },
       cadence,
       patient: {
         language: 'en',
         timeZone: null,
-        sms: { address: smsAddress, consented: appointment.patient?.smsConsent ?? false },
+        sms: { address: smsAddress, consented: smsConsented },
         email: { address: null, consented: false },
       },
       otherSmsReminders,
@@ -80,8 +110,26 @@ export class ReminderScheduleService {
     });
 
     const practice = this.config.PRACTICE_NAMES.get(envelope.tenantId) ?? appointment.practiceName;
+    const stepOf = (send: PlannedReminder, messageId: string) => ({
+      appointmentId: appointment.appointmentId,
+      appointmentRevision: appointment.revision,
+      stepKey: send.stepKey,
+      channel: send.channel === 'sms' ? ReminderChannel.SMS : ReminderChannel.EMAIL,
+      messageId,
+      patientId,
+    });
     for (const send of plan) {
-      if (send.outcome !== 'send' || send.channel !== 'sms' || smsAddress === null) continue;
+      if (send.outcome === 'suppress') {
+        await this.outbox.append(manager, {
+          type: 'ReminderSuppressedV1',
+          tenantId: envelope.tenantId,
+          aggregateId: appointment.appointmentId,
+          ...causedBy(envelope),
+          payload: { step: stepOf(send, ''), reason: CONTRACT_SUPPRESSION_REASON[send.reason] },
+        });
+        continue;
+      }
+      if (send.channel !== 'sms' || smsAddress === null) continue;
       const template = resolveSmsTemplate(new Map(), appointmentType, send.language, send.template);
       if (!template) continue;
       const body = renderSms(template, send.language, {
@@ -111,8 +159,16 @@ export class ReminderScheduleService {
         traceparent: '',
         now,
         dueAt: send.dueAt,
+        patientId,
       });
       if (!inserted) continue;
+      await this.outbox.append(manager, {
+        type: 'ReminderPlannedV1',
+        tenantId: envelope.tenantId,
+        aggregateId: appointment.appointmentId,
+        ...causedBy(envelope),
+        payload: { step: stepOf(send, id), dueAt: timestampFromDate(send.dueAt) },
+      });
       await this.events.queued(manager, {
         id,
         ...subject,
@@ -120,6 +176,9 @@ export class ReminderScheduleService {
         channel: MessageChannel.Sms,
         correlationId: envelope.correlationId,
         lastEventId: envelope.eventId,
+        stepKey: send.stepKey,
+        revision: appointment.revision,
+        patientId,
       });
     }
     // Ids, step keys and reasons only: never the number or the text.
@@ -137,3 +196,16 @@ export class ReminderScheduleService {
     return plan;
   }
 }
+
+/** Every planner reason as the contract's (quiet hours, limit, consent …) for the audit trail. */
+const CONTRACT_SUPPRESSION_REASON: Readonly<
+  Record<ReminderSuppressionReason, ContractSuppressionReason>
+> = {
+  [ReminderSuppressionReason.PastDue]: ContractSuppressionReason.PAST_DUE,
+  [ReminderSuppressionReason.NotBeforeVisit]: ContractSuppressionReason.PAST_DUE,
+  [ReminderSuppressionReason.QuietHours]: ContractSuppressionReason.QUIET_HOURS,
+  [ReminderSuppressionReason.DailyLimit]: ContractSuppressionReason.LIMIT,
+  [ReminderSuppressionReason.WeeklyLimit]: ContractSuppressionReason.LIMIT,
+  [ReminderSuppressionReason.NoConsent]: ContractSuppressionReason.CONSENT,
+  [ReminderSuppressionReason.NoAddress]: ContractSuppressionReason.NO_ADDRESS,
+};

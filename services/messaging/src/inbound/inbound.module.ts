@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+
+import { ConsentModule } from '../consent/consent.module';
+import { MessageModule } from '../message/message.module';
+import { TwilioSignatureGuard } from '../twilio-status/twilio-signature.guard';
+
+import { InboundMessageRepository } from './inbound-message.repository';
+import { InboundSmsController } from './inbound-sms.controller';
+import { InboundSmsService } from './inbound-sms.service';
+
+/** Two-way SMS: POST /v1/twilio/inbound (replies, opt-out / opt-in, HELP). */
+@Module({
+  imports: [MessageModule, ConsentModule],
+  controllers: [InboundSmsController],
+  providers: [InboundSmsService, InboundMessageRepository, TwilioSignatureGuard],
+  exports: [InboundMessageRepository],
+})
+export class InboundModule {}
