@@ -49,6 +49,12 @@ export interface BookingStreamOptions {
 }
 
 /** Statuses an EHR retries (Standard Webhooks: anything but 2xx, except the permanent 4xx). */
+/** The server's `Retry-After` in seconds (as our 503s send it), capped like our own backoff. */
+function retryAfterOf(response: Response): number | undefined {
+  const seconds = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(15_000, seconds * 1_000) : undefined;
+}
+
 function isRetryable(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
@@ -140,6 +146,7 @@ export class BookingStream {
     let outcomeUnknown = false;
     while (delivery.result === undefined) {
       delivery.attempts += 1;
+      let retryAfterMs: number | undefined;
       try {
         const response = await fetch(
           `${this.options.gatewayUrl()}/v1/tenants/${this.options.tenantId}/webhooks/fhir`,
@@ -154,8 +161,9 @@ export class BookingStream {
         );
         await response.arrayBuffer();
         delivery.lastAnswer = String(response.status);
-        if (response.status === 202 || (response.status === 409 && outcomeUnknown)) {
-          // 409 to a retry whose earlier attempt went unanswered: that attempt was recorded.
+        retryAfterMs = retryAfterOf(response);
+        // A repeated webhook-id is answered 202 `duplicate` (Standard Webhooks' idempotency key).
+        if (response.status === 202) {
           delivery.result = 'accepted';
         } else if (!isRetryable(response.status)) {
           delivery.result = 'rejected';
@@ -168,7 +176,7 @@ export class BookingStream {
       }
       if (delivery.result === undefined) {
         if (Date.now() > giveUpAt) delivery.result = outcomeUnknown ? 'unknown' : 'rejected';
-        else await sleep(Math.min(15_000, 1_000 * 2 ** (delivery.attempts - 1)));
+        else await sleep(retryAfterMs ?? Math.min(15_000, 1_000 * 2 ** (delivery.attempts - 1)));
       }
     }
     delivery.answeredAt = Date.now();
