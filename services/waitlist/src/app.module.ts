@@ -10,9 +10,8 @@ import { WaitlistModule } from './waitlist.module';
 export const SERVICE_NAME = 'waitlist';
 
 /**
- * What the migrate step builds and the runtime role may use. Entries, slots and offers are not
- * under row-level security yet (docs/database-isolation.md); the outbox is, and every append
- * scopes its transaction to the event's tenant.
+ * What the migrate step builds and the runtime role may use. Entries, slots, offers and the
+ * outbox are under row-level security (docs/database-isolation.md).
  */
 export const waitlistDatabase: ServiceDatabase = {
   entities: waitlistEntities,

@@ -1,9 +1,13 @@
 import { WaitlistEntryEntity } from './entries/waitlist-entry.entity';
 import { CreateWaitlistSchema1796100000000 } from './migrations/1796100000000-CreateWaitlistSchema';
+import { IsolateWaitlistTenants1796400000000 } from './migrations/1796400000000-IsolateWaitlistTenants';
 import { FreedSlotEntity } from './slots/freed-slot.entity';
 import { WaitlistOfferEntity } from './slots/waitlist-offer.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const waitlistEntities = [WaitlistEntryEntity, FreedSlotEntity, WaitlistOfferEntity];
 
-export const waitlistMigrations = [CreateWaitlistSchema1796100000000];
+export const waitlistMigrations = [
+  CreateWaitlistSchema1796100000000,
+  IsolateWaitlistTenants1796400000000,
+];

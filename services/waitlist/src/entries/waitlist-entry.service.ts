@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { inTenantTransaction } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { FreedSlotService } from '../slots/freed-slot.service';
@@ -46,7 +47,7 @@ export class WaitlistEntryService {
     tenantId: string,
     body: WaitlistEntryBody,
   ): Promise<{ entry: EntryView; merged: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTenantTransaction(this.dataSource, tenantId, async (manager) => {
       const now = this.clock.now();
       const existing = await manager.findOne(WaitlistEntryEntity, {
         where: {
@@ -96,25 +97,27 @@ export class WaitlistEntryService {
   }
 
   async list(tenantId: string, status: WaitlistEntryEntity['status']): Promise<EntryView[]> {
-    const rows = await this.dataSource.getRepository(WaitlistEntryEntity).find({
-      where: { tenantId, status },
-      order: { waitingSince: 'ASC', id: 'ASC' },
-      take: 500,
-    });
+    const rows = await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      manager.find(WaitlistEntryEntity, {
+        where: { tenantId, status },
+        order: { waitingSince: 'ASC', id: 'ASC' },
+        take: 500,
+      }),
+    );
     return rows.map(viewOf);
   }
 
   async get(tenantId: string, entryId: string): Promise<EntryView> {
-    const entry = await this.dataSource
-      .getRepository(WaitlistEntryEntity)
-      .findOne({ where: { tenantId, id: entryId } });
+    const entry = await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      manager.findOne(WaitlistEntryEntity, { where: { tenantId, id: entryId } }),
+    );
     if (entry === null) throw entryNotFound();
     return viewOf(entry);
   }
 
   /** The patient no longer wants an earlier time: their open offer is withdrawn too. */
   async withdraw(tenantId: string, entryId: string): Promise<EntryView> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTenantTransaction(this.dataSource, tenantId, async (manager) => {
       const now = this.clock.now();
       const entry = await manager.findOne(WaitlistEntryEntity, {
         where: { tenantId, id: entryId },

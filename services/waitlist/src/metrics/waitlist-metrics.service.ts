@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { inTenantTransaction } from '@caredispatch/kafka';
+
 export interface WeeklyFillMetrics {
   /** Monday of the ISO week (UTC), `YYYY-MM-DD`. */
   readonly week: string;
@@ -29,8 +31,9 @@ export class WaitlistMetricsService {
   constructor(private readonly dataSource: DataSource) {}
 
   async weekly(tenantId: string, from: string, until: string): Promise<WeeklyFillMetrics[]> {
-    const rows = await this.dataSource.query<WeekRow[]>(
-      `SELECT to_char(date_trunc('week', opened_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
+    const rows = await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      manager.query<WeekRow[]>(
+        `SELECT to_char(date_trunc('week', opened_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
               count(*) AS freed,
               count(*) FILTER (WHERE status = 'filled') AS filled,
               percentile_cont(0.5) WITHIN GROUP (
@@ -43,7 +46,8 @@ export class WaitlistMetricsService {
           AND opened_at >= $2::date AND opened_at < ($3::date + 1)
         GROUP BY 1
         ORDER BY 1`,
-      [tenantId, from, until],
+        [tenantId, from, until],
+      ),
     );
     return rows.map((row) => {
       const freed = Number(row.freed);

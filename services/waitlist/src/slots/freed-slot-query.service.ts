@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { inTenantTransaction } from '@caredispatch/kafka';
+
 import { type RankingExplanation } from '../ranking/waitlist-ranking';
 import { slotNotFound } from '../waitlist.errors';
 
@@ -35,14 +37,18 @@ export class FreedSlotQueryService {
   constructor(private readonly dataSource: DataSource) {}
 
   async get(tenantId: string, slotId: string): Promise<SlotView> {
-    const slot = await this.dataSource
-      .getRepository(FreedSlotEntity)
-      .findOne({ where: { tenantId, id: slotId } });
+    const { slot, offers } = await inTenantTransaction(
+      this.dataSource,
+      tenantId,
+      async (manager) => ({
+        slot: await manager.findOne(FreedSlotEntity, { where: { tenantId, id: slotId } }),
+        offers: await manager.find(WaitlistOfferEntity, {
+          where: { tenantId, slotId },
+          order: { wave: 'ASC', rank: 'ASC' },
+        }),
+      }),
+    );
     if (slot === null) throw slotNotFound();
-    const offers = await this.dataSource.getRepository(WaitlistOfferEntity).find({
-      where: { tenantId, slotId },
-      order: { wave: 'ASC', rank: 'ASC' },
-    });
     return {
       id: slot.id,
       status: slot.status,

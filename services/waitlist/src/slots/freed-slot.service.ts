@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, In, LessThanOrEqual } from 'typeorm';
 
+import { inJobTransaction, inTenantTransaction } from '@caredispatch/kafka';
+
 import { WaitlistEntryEntity } from '../entries/waitlist-entry.entity';
 import { type Ranking, rankCandidates, type WaitlistCandidate } from '../ranking/waitlist-ranking';
 import { WaitlistSettings } from '../settings/waitlist-settings';
@@ -11,6 +13,7 @@ import { WaitlistError, WaitlistErrorCode, offerNotFound } from '../waitlist.err
 import { FreedSlotEntity } from './freed-slot.entity';
 import { decideNextWave } from './next-wave';
 import { WaitlistEvents } from './waitlist-events';
+import { WaitlistJobs } from './waitlist-jobs';
 import { WaitlistOfferEntity } from './waitlist-offer.entity';
 
 /** A time a cancellation or move freed, as scheduling described it. */
@@ -88,7 +91,7 @@ export class FreedSlotService {
 
   /** A patient (through messaging or staff on the phone) takes the offer. */
   async accept(tenantId: string, offerId: string, now: Date): Promise<AcceptOutcome> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTenantTransaction(this.dataSource, tenantId, async (manager) => {
       const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
       if (offer.status === 'accepted') return 'already-accepted';
       if (offer.status === 'open' && slot.status === 'offering' && offer.holdUntil > now) {
@@ -120,7 +123,7 @@ export class FreedSlotService {
   }
 
   async decline(tenantId: string, offerId: string, now: Date): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
       const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
       if (offer.status === 'declined') return;
       if (offer.status !== 'open') {
@@ -137,15 +140,18 @@ export class FreedSlotService {
    * expiry). One slot per transaction; returns how many slots it moved.
    */
   async expireHolds(now: Date, limit = 100): Promise<number> {
-    const due = await this.dataSource.getRepository(WaitlistOfferEntity).find({
-      select: { slotId: true, tenantId: true },
-      where: { status: 'open', holdUntil: LessThanOrEqual(now) },
-      order: { holdUntil: 'ASC' },
-      take: limit,
-    });
+    // Across tenants, ids only (the job's one policy); each slot then moves in its tenant's scope.
+    const due = await inJobTransaction(this.dataSource, WaitlistJobs.HoldExpiry, (manager) =>
+      manager.find(WaitlistOfferEntity, {
+        select: { slotId: true, tenantId: true },
+        where: { status: 'open', holdUntil: LessThanOrEqual(now) },
+        order: { holdUntil: 'ASC' },
+        take: limit,
+      }),
+    );
     const slots = [...new Map(due.map((o) => [o.slotId, o.tenantId])).entries()];
     for (const [slotId, tenantId] of slots) {
-      await this.dataSource.transaction(async (manager) => {
+      await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
         const slot = await this.lockSlot(manager, tenantId, slotId);
         if (slot === null) return;
         const expired = await manager.find(WaitlistOfferEntity, {

@@ -1,0 +1,36 @@
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
+
+import {
+  disableTenantIsolation,
+  enableTenantIsolation,
+  type TenantIsolation,
+} from '@caredispatch/kafka';
+
+import { WaitlistJobs } from '../slots/waitlist-jobs';
+
+/**
+ * Row-level security on the waitlist's tables. Staff requests and the appointment consumer run
+ * in their tenant's transaction; the hold-expiry loop finds due offers across tenants (slot and
+ * tenant ids only) and then moves each slot in a transaction scoped to that slot's tenant.
+ */
+const TABLES: readonly TenantIsolation[] = [
+  { table: 'waitlist_entry' },
+  { table: 'freed_slot' },
+  { table: 'waitlist_offer', jobs: { [WaitlistJobs.HoldExpiry]: ['SELECT'] } },
+];
+
+export class IsolateWaitlistTenants1796400000000 implements MigrationInterface {
+  name = 'IsolateWaitlistTenants1796400000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    for (const spec of TABLES) {
+      for (const statement of enableTenantIsolation(spec)) await queryRunner.query(statement);
+    }
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    for (const spec of TABLES) {
+      for (const statement of disableTenantIsolation(spec)) await queryRunner.query(statement);
+    }
+  }
+}
