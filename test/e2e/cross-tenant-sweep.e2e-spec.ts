@@ -1,0 +1,281 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { Role } from '@caredispatch/auth';
+import {
+  FhirAppointmentBuilder,
+  MAPS_STAND_IN_KEY,
+  MapsStandIn,
+  newWebhookSecret,
+  type ServiceName,
+  SlackStandIn,
+  Stack,
+} from '@caredispatch/testing';
+
+import {
+  postBooking,
+  settledSmsTo,
+  type TenantCredentials,
+  uniquePhone,
+  waitForPipelineToSettle,
+} from './support/flow';
+
+jest.setTimeout(600_000);
+
+/** Every role a tenant's staff or machine client can hold: the most a stolen token could do. */
+const TENANT_ROLES = [
+  Role.PracticeAdmin,
+  Role.Coordinator,
+  Role.FrontDesk,
+  Role.ComplianceOfficer,
+  Role.Integration,
+];
+
+/** The query filters the read APIs take; each route is also asked with each of them. */
+const QUERY_FILTERS = ['appointmentId', 'patientId'] as const;
+
+interface Operation {
+  readonly service: string;
+  readonly method: string;
+  readonly path: string;
+}
+
+/** Every authenticated route of the merged OpenAPI document (kept equal to the routers by CI). */
+function authenticatedOperations(): Operation[] {
+  const document = JSON.parse(
+    readFileSync(join(__dirname, '../../docs/openapi/caredispatch.json'), 'utf8'),
+  ) as { paths: Record<string, Record<string, { tags?: string[]; security?: unknown[] }>> };
+  const paths = document.paths;
+  return Object.entries(paths).flatMap(([path, operations]) =>
+    Object.entries(operations)
+      .filter(([, operation]) => (operation.security ?? []).length > 0)
+      .map(([method, operation]) => ({
+        service: operation.tags?.[0] ?? '',
+        method: method.toUpperCase(),
+        path,
+      })),
+  );
+}
+
+/** Letters only and unique per run: found in an answer, it can only be this test's patient. */
+function plantedName(): string {
+  return `Z${[...randomBytes(8)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('')}`;
+}
+
+type Values = Readonly<Record<string, string>>;
+
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+}
+
+describe('cross-tenant sweep: tenant A’s token reveals and changes nothing of tenant B on any route', () => {
+  const tenantA: TenantCredentials = {
+    tenantId: `sweep-a-${randomUUID().slice(0, 8)}`,
+    secret: newWebhookSecret(),
+  };
+  const tenantB: TenantCredentials = {
+    tenantId: `sweep-b-${randomUUID().slice(0, 8)}`,
+    secret: newWebhookSecret(),
+  };
+  const slack = new SlackStandIn();
+  const maps = new MapsStandIn();
+  let stack: Stack;
+  const phoneB = uniquePhone();
+  const familyB = plantedName();
+  /** B's real identifiers, by path parameter or query filter name. */
+  let realB: Record<string, string> = {};
+  let phiB: string[] = [];
+
+  async function call(
+    operation: Operation,
+    values: Values,
+    query: Values,
+    authorization: { authorization: string },
+  ): Promise<Answer> {
+    const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+      encodeURIComponent(values[name] ?? randomUUID()),
+    );
+    const url = new URL(path, stack.service(operation.service as ServiceName).baseUrl);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    const response = await fetch(url, {
+      method: operation.method,
+      headers: { ...authorization, 'content-type': 'application/json' },
+      body: ['GET', 'DELETE'].includes(operation.method) ? undefined : '{}',
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
+  /** The answer with the asked-for values replaced by their names, so two askings compare. */
+  function normalised(answer: Answer, values: Values): Answer {
+    let body = answer.body;
+    for (const [name, value] of Object.entries(values)) body = body.split(value).join(`<${name}>`);
+    // Request ids and clocks differ between any two requests.
+    body = body.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>');
+    body = body.replace(/"(requestId|correlationId|traceId)":"[^"]*"/g, '"$1":"<id>"');
+    return { status: answer.status, body };
+  }
+
+  beforeAll(async () => {
+    const { apiUrl: slackApiUrl } = await slack.start();
+    const { baseUrl: mapsApiBaseUrl } = await maps.start();
+    stack = new Stack({
+      tenants: { [tenantA.tenantId]: tenantA.secret, [tenantB.tenantId]: tenantB.secret },
+      dispatch: {
+        slackApiUrl,
+        slackBotToken: slack.botToken,
+        mapsApiBaseUrl,
+        mapsApiKey: MAPS_STAND_IN_KEY,
+        coordinatorSlackChannel: 'C0SWEEP',
+      },
+    });
+    await stack.start();
+    const booking = FhirAppointmentBuilder.booking({
+      patientPhone: phoneB.display,
+      patientFamilyName: familyB,
+      organizationName: 'Bayside Clinic',
+    });
+    expect((await postBooking(stack, tenantB, booking)).status).toBe(202);
+    await settledSmsTo(stack, phoneB.e164, 1);
+    await waitForPipelineToSettle(stack);
+    const [appointment] = await stack
+      .database('scheduling')
+      .query<{ id: string; patient_id: string; provider_id: string }>(
+        'SELECT id, patient_id, provider_id FROM appointment WHERE tenant_id = $1',
+        [tenantB.tenantId],
+      );
+    const [audited] = await stack
+      .database('audit-log')
+      .query<{ event_id: string }>(
+        'SELECT event_id FROM audit_event WHERE tenant_id = $1 ORDER BY sequence LIMIT 1',
+        [tenantB.tenantId],
+      );
+    realB = {
+      tenantId: tenantB.tenantId,
+      appointmentId: appointment.id,
+      patientId: appointment.patient_id,
+      providerId: appointment.provider_id,
+      eventId: audited.event_id,
+    };
+    phiB = [familyB, phoneB.e164, phoneB.e164.slice(2)];
+  });
+
+  afterAll(async () => {
+    await stack.stop();
+    await slack.stop();
+    await maps.stop();
+  });
+
+  it('should answer B’s own staff with B’s data (the sweep can see a leak)', async () => {
+    const asB = await stack.identity.authorization({
+      tenantId: tenantB.tenantId,
+      roles: TENANT_ROLES,
+    });
+    const appointment = await call(
+      {
+        service: 'scheduling',
+        method: 'GET',
+        path: '/v1/tenants/{tenantId}/appointments/{appointmentId}',
+      },
+      realB,
+      {},
+      asB,
+    );
+    const trail = await call(
+      { service: 'audit-log', method: 'GET', path: '/v1/audit-events' },
+      {},
+      { appointmentId: realB.appointmentId },
+      asB,
+    );
+
+    expect(appointment.status).toBe(200);
+    expect(appointment.body).toContain(realB.appointmentId);
+    expect(trail.status).toBe(200);
+    expect(trail.body).toContain(realB.appointmentId);
+  });
+
+  it('should give A’s token, on every authenticated route, the same answer for B’s real ids as for ids that exist nowhere, and no PHI of B', async () => {
+    const asA = await stack.identity.authorization({
+      tenantId: tenantA.tenantId,
+      roles: TENANT_ROLES,
+    });
+    const running = new Set<string>(stack.services.keys());
+    const operations = authenticatedOperations().filter((operation) =>
+      running.has(operation.service),
+    );
+    const leaks: string[] = [];
+    for (const operation of operations) {
+      // With B's tenant in the path, and with A's own tenant but B's resource ids; a route
+      // without a tenant in its path takes the tenant from the token (A) only.
+      const tenants = operation.path.includes('{tenantId}')
+        ? [tenantB.tenantId, tenantA.tenantId]
+        : [tenantA.tenantId];
+      for (const tenantId of tenants) {
+        const queries: Values[] = [{}, ...QUERY_FILTERS.map((name) => ({ [name]: realB[name] }))];
+        for (const query of queries) {
+          const real = { ...realB, tenantId };
+          // The same asking about a tenant (when B's) and resources that exist nowhere.
+          const fake: Record<string, string> = Object.fromEntries(
+            Object.keys(realB).map((name) => [name, randomUUID()]),
+          );
+          fake.tenantId =
+            tenantId === tenantA.tenantId ? tenantId : `sweep-none-${randomUUID().slice(0, 8)}`;
+          const fakeQuery = Object.fromEntries(
+            Object.keys(query).map((name) => [name, fake[name]]),
+          );
+          const forReal = await call(operation, real, query, asA);
+          const forNothing = await call(operation, fake, fakeQuery, asA);
+          const label = `${operation.method} ${operation.path} tenant=${tenantId === tenantA.tenantId ? 'A' : 'B'} ${JSON.stringify(Object.keys(query))}`;
+          if (phiB.some((value) => forReal.body.includes(value))) leaks.push(`${label}: PHI of B`);
+          // Mutations of A's own tenant (e.g. signing A's tree head) legitimately differ by run.
+          const comparable = operation.method === 'GET' || tenantId === tenantB.tenantId;
+          if (
+            comparable &&
+            JSON.stringify(normalised(forReal, real)) !==
+              JSON.stringify(normalised(forNothing, fake))
+          ) {
+            leaks.push(`${label}: ${forReal.status} for B's ids, ${forNothing.status} for none`);
+          }
+          if (tenantId === tenantB.tenantId && forReal.status < 400) {
+            leaks.push(`${label}: ${forReal.status} with B's tenant in the path`);
+          }
+        }
+      }
+    }
+
+    expect(operations.length).toBeGreaterThan(20);
+    expect(leaks).toEqual([]);
+  });
+
+  it('should leave B’s appointment, messages and audit chain as they were after the sweep', async () => {
+    const asB = await stack.identity.authorization({
+      tenantId: tenantB.tenantId,
+      roles: TENANT_ROLES,
+    });
+    const appointment = await call(
+      {
+        service: 'scheduling',
+        method: 'GET',
+        path: '/v1/tenants/{tenantId}/appointments/{appointmentId}',
+      },
+      realB,
+      {},
+      asB,
+    );
+    const verified = await call(
+      { service: 'audit-log', method: 'GET', path: '/v1/audit-events/verify' },
+      {},
+      {},
+      asB,
+    );
+    const texts = stack.twilio.messages().filter((message) => message.to === phoneB.e164);
+
+    expect(JSON.parse(appointment.body)).toMatchObject({
+      id: realB.appointmentId,
+      status: 'booked',
+    });
+    expect(JSON.parse(verified.body)).toMatchObject({ valid: true });
+    expect(texts).toHaveLength(1);
+  });
+});
