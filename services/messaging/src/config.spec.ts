@@ -9,6 +9,7 @@ const validEnv = {
   ...OFFLINE_OIDC_ENVIRONMENT,
   TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
   TWILIO_AUTH_TOKEN: 'secret-token',
+  LINK_TOKEN_SECRET: 'link-key-0123456789abcdef0123456789abcdef',
   TWILIO_FROM_NUMBER: '+15005550006',
   PUBLIC_BASE_URL: 'https://messaging.example.org/',
   ...phiEnvironment(),

@@ -40,6 +40,19 @@ export const messagingConfigSchema = z
     TWILIO_REQUEST_TIMEOUT_MS: positiveInt(10_000),
     /** Public origin Twilio reaches this service at; the status callback URL and its signature build on it. */
     PUBLIC_BASE_URL: httpUrl('public origin of this service, e.g. https://messaging.example.org'),
+    /**
+     * Key of the patient links (`/a/{token}`): the database stores HMAC-SHA-256(key, token),
+     * and the page's forms carry a MAC under it. Rotating it invalidates every open link.
+     */
+    LINK_TOKEN_SECRET: secretString({ description: 'patient link key', minLength: 32 }),
+    /** Public origin printed in patient links (short, for SMS); unset = PUBLIC_BASE_URL. */
+    LINK_BASE_URL: httpUrl('public origin of patient links, e.g. https://cd.example').optional(),
+    /** A link stops working this long before the visit starts (0: at the start). */
+    LINK_EXPIRY_BEFORE_START_MS: z.coerce.number().int().min(0).default(0),
+    /** Patient page requests one client address may make per minute (GET and POST). */
+    LINK_RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(60),
+    /** Patient page requests one link may receive per minute, from any address. */
+    LINK_RATE_LIMIT_PER_LINK_PER_MINUTE: positiveInt(20),
     /** Optional JSON tenantId → practice name shown in SMS; wins over the name in the event. */
     PRACTICE_NAMES: practiceNamesSchema,
     KAFKA_CONSUMER_GROUP: z.string().min(1).default('messaging'),

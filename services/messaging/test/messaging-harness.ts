@@ -82,6 +82,7 @@ export class MessagingHarness {
       KAFKA_CONSUMER_FROM_BEGINNING: 'false',
       TWILIO_ACCOUNT_SID: this.twilio.accountSid,
       TWILIO_AUTH_TOKEN: this.twilio.authToken,
+      LINK_TOKEN_SECRET: `it-link-key-${randomUUID()}`,
       TWILIO_FROM_NUMBER: '+15005550006',
       TWILIO_API_BASE_URL: twilioUrl,
       TWILIO_REQUEST_TIMEOUT_MS: '2000',
