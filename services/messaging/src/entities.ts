@@ -2,7 +2,7 @@ import { type ServiceDatabase } from '@caredispatch/platform';
 
 import { ConsentEntity } from './consent/consent.entity';
 import { InboundMessageEntity } from './inbound/inbound-message.entity';
-import { EhrFreeSlotEntity } from './links/ehr-free-slot.entity';
+import { EhrFreeSlotEntity, EhrSlotSnapshotEntity } from './links/ehr-free-slot.entity';
 import { LinkAppointmentEntity } from './links/link-appointment.entity';
 import { LINK_PHI_COLUMNS } from './links/link-phi';
 import { PatientLinkEntity } from './links/patient-link.entity';
@@ -37,6 +37,8 @@ export const messagingEntities = [
   PatientResponseEntity,
   StaffInboxEntryEntity,
   EhrFreeSlotEntity,
+  EhrSlotSnapshotEntity,
+  EhrSlotSnapshotEntity,
 ];
 
 /** In order: the service and its tests run the same list. */

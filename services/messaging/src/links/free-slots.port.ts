@@ -9,14 +9,18 @@ export interface FreeSlot {
 
 export interface FreeSlotQuery {
   readonly tenantId: string;
-  readonly providerId: string;
-  readonly locationId: string;
+  /**
+   * The appointment's EHR practitioner and location ids; '' = unknown (scheduling.appointment.v1
+   * carries scheduling's own ids only), and then the appointment type alone selects.
+   */
+  readonly ehrPractitionerId: string;
+  readonly ehrLocationId: string;
   readonly appointmentTypeCode: string;
   /** Half-open window [from, to). */
   readonly from: Date;
   readonly to: Date;
   readonly limit: number;
-  /** The appointment's own slot is never offered as a new time. */
+  /** The appointment's own time is never offered as a new one. */
   readonly excludeStart: Date;
 }
 

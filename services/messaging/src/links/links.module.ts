@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { systemClockProvider } from '@caredispatch/platform';
 
+import { EhrSlotConsumer } from './ehr-slot.consumer';
 import { FreeSlotRepository } from './free-slot.repository';
 import { FreeSlotFinder } from './free-slots.port';
 import { PatientLinkRepository } from './patient-link.repository';
@@ -18,6 +19,7 @@ import { PatientPageController } from './patient-page.controller';
     PatientLinkRepository,
     PatientLinksService,
     FreeSlotRepository,
+    EhrSlotConsumer,
     { provide: FreeSlotFinder, useExisting: FreeSlotRepository },
     systemClockProvider,
   ],

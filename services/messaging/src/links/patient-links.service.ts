@@ -313,8 +313,9 @@ export class PatientLinksService {
   ): Promise<FreeSlot[]> {
     return this.slots.find(manager, {
       tenantId: appointment.tenantId,
-      providerId: appointment.providerId,
-      locationId: appointment.locationId,
+      // scheduling.appointment.v1 names scheduling's provider and location, not the EHR's.
+      ehrPractitionerId: '',
+      ehrLocationId: '',
       appointmentTypeCode: appointment.appointmentTypeCode,
       from: now,
       to: new Date(now.getTime() + SLOT_WINDOW_MS),

@@ -40,14 +40,21 @@ export class CreatePatientLinks1796100000000 implements MigrationInterface {
       `CREATE UNIQUE INDEX "ux_staff_inbox_entry_response" ON "staff_inbox_entry" ("response_id") `,
     );
     await queryRunner.query(
-      `CREATE TABLE "ehr_free_slot" ("tenant_id" text NOT NULL, "slot_id" text NOT NULL, "provider_id" text NOT NULL, "location_id" text NOT NULL, "appointment_type_code" text NOT NULL, "start_at" TIMESTAMP WITH TIME ZONE NOT NULL, "end_at" TIMESTAMP WITH TIME ZONE NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_ehr_free_slot" PRIMARY KEY ("tenant_id", "slot_id"))`,
+      `CREATE TABLE "ehr_free_slot" ("tenant_id" text NOT NULL, "slot_id" text NOT NULL, "ehr_schedule_id" text NOT NULL, "ehr_practitioner_ids" text array NOT NULL, "ehr_location_ids" text array NOT NULL, "appointment_type_codes" text array NOT NULL, "start_at" TIMESTAMP WITH TIME ZONE NOT NULL, "end_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_ehr_free_slot" PRIMARY KEY ("tenant_id", "slot_id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "ix_ehr_free_slot_schedule" ON "ehr_free_slot" ("tenant_id", "ehr_schedule_id", "start_at") `,
     );
     await queryRunner.query(
       `CREATE INDEX "ix_ehr_free_slot_start" ON "ehr_free_slot" ("tenant_id", "start_at") `,
     );
+    await queryRunner.query(
+      `CREATE TABLE "ehr_slot_snapshot" ("tenant_id" text NOT NULL, "ehr_schedule_id" text NOT NULL, "observed_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_ehr_slot_snapshot" PRIMARY KEY ("tenant_id", "ehr_schedule_id"))`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE "ehr_slot_snapshot"`);
     await queryRunner.query(`DROP TABLE "ehr_free_slot"`);
     await queryRunner.query(`DROP TABLE "staff_inbox_entry"`);
     await queryRunner.query(`DROP TABLE "patient_response"`);
