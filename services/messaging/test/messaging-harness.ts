@@ -177,6 +177,14 @@ export class MessagingHarness {
     return { partition: record.partition, offset: record.baseOffset };
   }
 
+  /** Produces any event onto `topic`, keyed by its aggregate id. */
+  async produceEvent(topic: string, envelope: EventEnvelope): Promise<void> {
+    await this.producer.send({
+      topic,
+      messages: [{ key: envelope.aggregateId, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
+  }
+
   /** Resolves once the service's consumer group has committed past `at` (i.e. handled it). */
   async waitConsumed(at: ProducedAt): Promise<void> {
     await waitFor(`offset ${at.offset} on partition ${at.partition} consumed`, 20_000, async () => {
