@@ -69,7 +69,7 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
         ...spec,
       }),
     );
-    const [sms] = await harness.twilio.waitForMessages(1, 15_000, (m) => m.to === phone);
+    const [sms] = await harness.twilio.waitForMessages(1, 30_000, (m) => m.to === phone);
     return { appointmentId, token: tokenIn(sms.body), phone };
   }
 
