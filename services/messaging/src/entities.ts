@@ -22,6 +22,7 @@ import { StoreReminderSettings1795900000005 } from './migrations/1795900000005-S
 import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000-IsolateMessagingTenants';
 import { IsolateRepliesAndConsent1796000000001 } from './migrations/1796000000001-IsolateRepliesAndConsent';
 import { CreatePatientLinks1796100000000 } from './migrations/1796100000000-CreatePatientLinks';
+import { IsolatePatientLinks1796100000001 } from './migrations/1796100000001-IsolatePatientLinks';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
@@ -38,7 +39,6 @@ export const messagingEntities = [
   StaffInboxEntryEntity,
   EhrFreeSlotEntity,
   EhrSlotSnapshotEntity,
-  EhrSlotSnapshotEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -53,6 +53,7 @@ export const messagingMigrations = [
   IsolateMessagingTenants1796000000000,
   IsolateRepliesAndConsent1796000000001,
   CreatePatientLinks1796100000000,
+  IsolatePatientLinks1796100000001,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

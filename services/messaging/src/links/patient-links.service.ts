@@ -10,10 +10,11 @@ import {
   timestampDate,
   timestampFromDate,
 } from '@caredispatch/contracts';
-import { OutboxWriter } from '@caredispatch/kafka';
+import { inJobTransaction, inTenantTransaction, OutboxWriter } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
+import { LINK_DIGEST_SETTING, MessagingJobs } from '../message/messaging-jobs';
 
 import { type FreeSlot, FreeSlotFinder } from './free-slots.port';
 import {
@@ -185,7 +186,12 @@ export class PatientLinksService {
 
   /** What GET shows. Reads only: opening a link (or a scanner prefetching it) changes nothing. */
   async page(token: string): Promise<LinkPage> {
-    return this.resolve(this.dataSource.manager, token, this.clock.now());
+    const digest = hashLinkToken(this.key, token);
+    const tenantId = await this.tenantOf(digest);
+    if (tenantId === undefined) return { view: 'neutral' };
+    return inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      this.resolve(manager, digest, this.clock.now()),
+    );
   }
 
   /** The anti-forgery value the page's forms carry. */
@@ -195,14 +201,19 @@ export class PatientLinksService {
 
   /** The free slots the reschedule page offers for an open link. */
   async offeredSlots(page: LinkPage & { view: 'open' }): Promise<FreeSlot[]> {
-    return this.findSlots(this.dataSource.manager, page.appointment, this.clock.now());
+    return inTenantTransaction(this.dataSource, page.appointment.tenantId, (manager) =>
+      this.findSlots(manager, page.appointment, this.clock.now()),
+    );
   }
 
   /** An answer through the page's form: at most one response per link and kind. */
   async answer(token: string, formToken: unknown, action: LinkAction): Promise<ActionOutcome> {
-    return this.dataSource.transaction(async (manager) => {
+    const digest = hashLinkToken(this.key, token);
+    const tenantId = await this.tenantOf(digest);
+    if (tenantId === undefined) return { outcome: 'page', page: { view: 'neutral' } };
+    return inTenantTransaction(this.dataSource, tenantId, async (manager) => {
       const now = this.clock.now();
-      const page = await this.resolve(manager, token, now);
+      const page = await this.resolve(manager, digest, now);
       if (page.view !== 'open') return { outcome: 'page', page };
       if (!verifyFormToken(this.key, page.linkDigest, formToken, now, FORM_MAX_AGE_MS)) {
         return { outcome: 'form_rejected' };
@@ -277,12 +288,24 @@ export class PatientLinksService {
   }
 
   /**
-   * Every failure path does the same work (one digest, one indexed lookup) and ends in the
-   * same neutral page, so neither the answer nor its timing tells a guesser whether a token
-   * ever existed.
+   * The tenant a token belongs to, looked up as the `patient-link` job: the token names no
+   * tenant, and that job may read the one link row whose digest this transaction names (see
+   * migration 1796100000001). Every unknown, malformed or forged token does the same work (one
+   * digest, one indexed lookup) and ends in the same neutral page, so neither the answer nor
+   * its timing tells a guesser whether a token ever existed.
    */
-  private async resolve(manager: EntityManager, token: string, now: Date): Promise<LinkPage> {
-    const digest = hashLinkToken(this.key, token);
+  private async tenantOf(digest: Buffer): Promise<string | undefined> {
+    return inJobTransaction(this.dataSource, MessagingJobs.PatientLink, async (manager) => {
+      await manager.query(`SELECT set_config('${LINK_DIGEST_SETTING}', $1, true)`, [
+        digest.toString('hex'),
+      ]);
+      const link = await this.links.findLinkByDigest(manager, digest);
+      return link && digestsEqual(link.tokenDigest, digest) ? link.tenantId : undefined;
+    });
+  }
+
+  /** The page for a link of the transaction's tenant (expired, revoked … look unknown). */
+  private async resolve(manager: EntityManager, digest: Buffer, now: Date): Promise<LinkPage> {
     const link = await this.links.findLinkByDigest(manager, digest);
     if (!link || !digestsEqual(link.tokenDigest, digest) || now >= link.expiresAt) {
       return { view: 'neutral' };
