@@ -9,6 +9,7 @@ import {
   secretString,
 } from '@caredispatch/platform';
 
+import { LINK_MAX_ORIGIN_CHARS } from './links/link-token';
 import { reminderSettingsConfigSchema } from './reminders/planning/reminder-settings-config';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -45,7 +46,10 @@ export const messagingConfigSchema = z
      * and the page's forms carry a MAC under it. Rotating it invalidates every open link.
      */
     LINK_TOKEN_SECRET: secretString({ description: 'patient link key', minLength: 32 }),
-    /** Public origin printed in patient links (short, for SMS); unset = PUBLIC_BASE_URL. */
+    /**
+     * Public origin printed in patient links (short, for SMS: at most 24 characters, checked at
+     * start); unset = PUBLIC_BASE_URL, which must then be that short.
+     */
     LINK_BASE_URL: httpUrl('public origin of patient links, e.g. https://cd.example').optional(),
     /** A link stops working this long before the visit starts (0: at the start). */
     LINK_EXPIRY_BEFORE_START_MS: z.coerce.number().int().min(0).default(0),
@@ -97,6 +101,15 @@ export const messagingConfigSchema = z
         code: z.ZodIssueCode.custom,
         path: ['SENDER_LEASE_MS'],
         message: 'must be more than twice TWILIO_REQUEST_TIMEOUT_MS',
+      });
+    }
+    // Every text carries the one-tap link and must stay one GSM-7 segment (see link-token.ts).
+    const linkOrigin = config.LINK_BASE_URL ?? config.PUBLIC_BASE_URL;
+    if (linkOrigin.length > LINK_MAX_ORIGIN_CHARS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['LINK_BASE_URL'],
+        message: `patient links need a short origin (at most ${LINK_MAX_ORIGIN_CHARS} characters, e.g. https://cd.example) so texts stay one SMS segment; ${config.LINK_BASE_URL === undefined ? 'PUBLIC_BASE_URL is' : 'it is'} ${linkOrigin.length}`,
       });
     }
     if (config.SENDER_RETRY_MAX_MS < config.SENDER_RETRY_BASE_MS) {

@@ -8,6 +8,23 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 /** Path prefix of patient links: `{LINK_BASE_URL}/a/{token}`. */
 export const LINK_PATH_PREFIX = '/a';
 
+/**
+ * The link budget, exactly. 128 bits need 22 characters in any alphabet an SMS app links and
+ * GSM-7 sends one septet each (base64url's 64; `~` costs two septets and a trailing `.` is cut
+ * by linkifiers), so `/a/{token}` alone is 25 characters: host and path together are
+ * `host.length + 25` — the issue's 23 cannot hold with `/a/` and 128 bits. What the texts
+ * guarantee instead: an origin (scheme and host, as printed) of at most 24 characters, so the
+ * whole printed link is at most 49, and every text with it stays one GSM-7 segment.
+ */
+export const LINK_MAX_ORIGIN_CHARS = 24;
+export const LINK_MAX_CHARS =
+  LINK_MAX_ORIGIN_CHARS + LINK_PATH_PREFIX.length + 1 + LINK_TOKEN_LENGTH;
+
+/** The printed link's length for an origin. */
+export function linkLengthFor(origin: string): number {
+  return origin.length + LINK_PATH_PREFIX.length + 1 + LINK_TOKEN_LENGTH;
+}
+
 export function newLinkToken(): string {
   return randomBytes(LINK_TOKEN_BYTES).toString('base64url');
 }

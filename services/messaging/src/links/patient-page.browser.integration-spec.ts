@@ -41,8 +41,9 @@ describe('patient page in Chromium (phone viewport, axe)', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      // CI containers run as root without user namespaces.
-      args: ['--no-sandbox'],
+      // CI containers run as root without user namespaces; no GPU, and no background
+      // requests of the browser's own (updates, safe browsing) on a CI machine.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
   }, 120_000);
 
