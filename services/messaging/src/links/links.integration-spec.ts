@@ -5,6 +5,8 @@ import {
   SlotSnapshotTrigger,
   timestampFromDate,
   Topics,
+  WriteBackAction,
+  WriteBackFailureReason,
 } from '@caredispatch/contracts';
 import { aScheduledAppointment, type AppointmentSpec } from '@caredispatch/testing';
 
@@ -97,6 +99,99 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     const match = /name="form" value="([^"]+)"/.exec(html);
     if (!match?.[1]) throw new Error(`no form on ${path}`);
     return match[1];
+  }
+
+  /** Publishes one free EHR slot of `typeCode` and waits until the page can offer it. */
+  async function offerFreeSlot(typeCode: string, slotStart: Date): Promise<string> {
+    const slotId = `slot-${randomUUID()}`;
+    const scheduleId = `sched-${randomUUID()}`;
+    await harness.produceEvent(
+      Topics.EhrSlotV1,
+      createEnvelope(
+        {
+          type: 'EhrFreeSlotsV1',
+          tenantId: harness.tenantId,
+          aggregateId: scheduleId,
+          payload: {
+            sourceSystem: 'ehr-stand-in',
+            ehrScheduleId: scheduleId,
+            ehrPractitionerIds: ['pr-1'],
+            ehrLocationIds: ['loc-1'],
+            appointmentTypeCodes: [typeCode],
+            windowStart: timestampFromDate(new Date()),
+            windowEnd: timestampFromDate(inDays(14)),
+            observedAt: timestampFromDate(new Date()),
+            trigger: SlotSnapshotTrigger.POLL,
+            slots: [
+              {
+                slotId,
+                start: timestampFromDate(slotStart),
+                end: timestampFromDate(new Date(slotStart.getTime() + 30 * 60_000)),
+                appointmentTypeCodes: [],
+              },
+            ],
+          },
+        },
+        { producer: 'ehr-gateway' },
+      ),
+    );
+    await waitFor('slot snapshot applied', 15_000, async () => {
+      const rows = await harness.query(`SELECT 1 FROM ehr_free_slot WHERE slot_id = $1`, [slotId]);
+      return rows.length === 1;
+    });
+    return slotId;
+  }
+
+  /** ehr-gateway's WriteBackFailedV1 for a response, as it would publish it. */
+  async function writeBackFailed(input: {
+    appointmentId: string;
+    responseId: string;
+    action: WriteBackAction;
+    reason: WriteBackFailureReason;
+  }): Promise<void> {
+    await harness.produceEvent(
+      Topics.EhrWriteBackV1,
+      createEnvelope(
+        {
+          type: 'WriteBackFailedV1',
+          tenantId: harness.tenantId,
+          aggregateId: input.appointmentId,
+          payload: {
+            writeBackId: randomUUID(),
+            responseId: input.responseId,
+            appointmentId: input.appointmentId,
+            ehrAppointmentId: `ehr-${input.appointmentId}`,
+            action: input.action,
+            reason: input.reason,
+            attempts: 1,
+            failedAt: timestampFromDate(new Date()),
+            httpStatus: 412,
+            slotId: '',
+            staffActionRequired: input.reason !== WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+          },
+        },
+        { producer: 'ehr-gateway' },
+      ),
+    );
+  }
+
+  async function waitForWriteBackFailure(responseId: string): Promise<void> {
+    await waitFor('write-back failure recorded', 20_000, async () => {
+      const rows = await harness.query<{ write_back_failure: string | null }>(
+        `SELECT write_back_failure FROM patient_response WHERE id = $1`,
+        [responseId],
+      );
+      return rows[0]?.write_back_failure != null;
+    });
+  }
+
+  async function responseIdOf(appointmentId: string): Promise<string> {
+    const rows = await harness.query<{ id: string }>(
+      `SELECT id FROM patient_response WHERE appointment_id = $1`,
+      [appointmentId],
+    );
+    if (rows.length !== 1 || !rows[0]) throw new Error('expected one response');
+    return rows[0].id;
   }
 
   async function responsesOf(appointmentId: string): Promise<{ kind: string }[]> {
@@ -256,43 +351,7 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
   it('should offer free EHR slots and book the one the patient picks', async () => {
     const typeCode = `type-${randomUUID().slice(0, 8)}`;
     const { appointmentId, token } = await bookAndGetToken({ appointmentTypeCode: typeCode });
-    const slotStart = inDays(5);
-    const slotId = `slot-${randomUUID()}`;
-    const scheduleId = `sched-${randomUUID()}`;
-    await harness.produceEvent(
-      Topics.EhrSlotV1,
-      createEnvelope(
-        {
-          type: 'EhrFreeSlotsV1',
-          tenantId: harness.tenantId,
-          aggregateId: scheduleId,
-          payload: {
-            sourceSystem: 'ehr-stand-in',
-            ehrScheduleId: scheduleId,
-            ehrPractitionerIds: ['pr-1'],
-            ehrLocationIds: ['loc-1'],
-            appointmentTypeCodes: [typeCode],
-            windowStart: timestampFromDate(new Date()),
-            windowEnd: timestampFromDate(inDays(14)),
-            observedAt: timestampFromDate(new Date()),
-            trigger: SlotSnapshotTrigger.POLL,
-            slots: [
-              {
-                slotId,
-                start: timestampFromDate(slotStart),
-                end: timestampFromDate(new Date(slotStart.getTime() + 30 * 60_000)),
-                appointmentTypeCodes: [],
-              },
-            ],
-          },
-        },
-        { producer: 'ehr-gateway' },
-      ),
-    );
-    await waitFor('slot snapshot applied', 15_000, async () => {
-      const rows = await harness.query(`SELECT 1 FROM ehr_free_slot WHERE slot_id = $1`, [slotId]);
-      return rows.length === 1;
-    });
+    const slotId = await offerFreeSlot(typeCode, inDays(5));
     const page = await (await get(`/a/${token}/reschedule`)).text();
     const form = /name="form" value="([^"]+)"/.exec(page)?.[1] ?? '';
 
@@ -450,5 +509,75 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
 
     expect(statuses.slice(0, 20).every((status) => status === 200)).toBe(true);
     expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
+  });
+  it('should tell the patient when the picked slot was taken meanwhile, reopen the link and put it in the staff inbox', async () => {
+    const typeCode = `taken-${randomUUID().slice(0, 8)}`;
+    const { appointmentId, token, phone } = await bookAndGetToken({
+      appointmentTypeCode: typeCode,
+    });
+    const slotId = await offerFreeSlot(typeCode, inDays(6));
+    const form = await formTokenOf(`/a/${token}/reschedule`);
+    await post(`/a/${token}/reschedule`, { form, slot: slotId });
+    const responseId = await responseIdOf(appointmentId);
+
+    await writeBackFailed({
+      appointmentId,
+      responseId,
+      action: WriteBackAction.RESCHEDULE,
+      reason: WriteBackFailureReason.SLOT_TAKEN,
+    });
+    await waitForWriteBackFailure(responseId);
+    const texts = await harness.twilio.waitForMessages(2, 30_000, (m) => m.to === phone);
+
+    expect(texts[1]?.body).toMatch(
+      new RegExp(
+        '^Acme Family Practice: that time was just taken; your visit stays .+\\. Pick another: ' +
+          `${harness.baseUrl.replace(/[.]/g, '\\.')}/a/[A-Za-z0-9_-]{22}$`,
+      ),
+    );
+    expect(countSmsSegments(texts[1]?.body ?? '')).toMatchObject({ segments: 1 });
+    expect(tokenIn(texts[1]?.body ?? '')).not.toBe(token);
+    expect(
+      await harness.query(`SELECT write_back_failure FROM patient_response WHERE id = $1`, [
+        responseId,
+      ]),
+    ).toEqual([{ write_back_failure: 'SLOT_TAKEN' }]);
+    expect(
+      await harness.query(`SELECT kind FROM staff_inbox_entry WHERE response_id = $1`, [
+        responseId,
+      ]),
+    ).toEqual([{ kind: 'write_back_failed' }]);
+    expect(
+      await harness.query(
+        `SELECT event_type FROM outbox_message WHERE message_key = $1 AND event_type = 'StaffInboxItemV1'`,
+        [appointmentId],
+      ),
+    ).toHaveLength(1);
+    // The failed answer no longer counts: the page offers the choices again.
+    expect(await (await get(`/a/${token}`)).text()).not.toContain('We are moving your visit');
+  });
+
+  it('should tell the patient when the office changed the visit first (staff wins), without a staff inbox entry', async () => {
+    const { appointmentId, token, phone } = await bookAndGetToken();
+    await post(`/a/${token}/confirm`, { form: await formTokenOf(`/a/${token}`) });
+    const responseId = await responseIdOf(appointmentId);
+
+    await writeBackFailed({
+      appointmentId,
+      responseId,
+      action: WriteBackAction.CONFIRM,
+      reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+    });
+    await waitForWriteBackFailure(responseId);
+    const texts = await harness.twilio.waitForMessages(2, 30_000, (m) => m.to === phone);
+
+    expect(texts[1]?.body).toContain(
+      'our office changed your visit, so your answer was not applied.',
+    );
+    expect(
+      await harness.query(`SELECT kind FROM staff_inbox_entry WHERE response_id = $1`, [
+        responseId,
+      ]),
+    ).toEqual([]);
   });
 });

@@ -149,10 +149,13 @@ export class PatientLinkRepository {
     },
   ): Promise<number> {
     const rows = await manager.query<{ id: string }[]>(
-      `UPDATE patient_link SET revoked_at = $5, revoked_reason = $4
-        WHERE tenant_id = $1 AND appointment_id = $2 AND appointment_revision < $3
-          AND revoked_at IS NULL
-        RETURNING id`,
+      // A CTE, so the result is the rows (TypeORM returns an UPDATE's as [rows, count]).
+      `WITH revoked AS (
+         UPDATE patient_link SET revoked_at = $5, revoked_reason = $4
+          WHERE tenant_id = $1 AND appointment_id = $2 AND appointment_revision < $3
+            AND revoked_at IS NULL
+          RETURNING id)
+       SELECT id FROM revoked`,
       [input.tenantId, input.appointmentId, input.revision, input.reason, input.now],
     );
     return rows.length;
@@ -248,10 +251,12 @@ export class PatientLinkRepository {
     };
   }
 
-  /** What was already answered through a link, oldest first. */
+  /** What was already answered through a link, oldest first (failed write-backs not counted). */
   async answersOf(manager: EntityManager, linkId: string): Promise<StoredAnswer[]> {
     const rows = await manager.query<{ kind: string; new_start_at: Date | null }[]>(
-      `SELECT kind, new_start_at FROM patient_response WHERE link_id = $1 ORDER BY created_at, id`,
+      `SELECT kind, new_start_at FROM patient_response
+        WHERE link_id = $1 AND write_back_failure IS NULL
+        ORDER BY created_at, id`,
       [linkId],
     );
     return rows.map((row) => ({ kind: answerKindOf(row.kind), newStart: row.new_start_at }));
@@ -286,15 +291,44 @@ export class PatientLinkRepository {
     return rows[0]?.id;
   }
 
+  /** The new entry's id, or undefined when the response already has one of this kind. */
   async insertStaffInboxEntry(
     manager: EntityManager,
     entry: { tenantId: string; appointmentId: string; kind: string; responseId: string; now: Date },
-  ): Promise<void> {
-    await manager.query(
+  ): Promise<string | undefined> {
+    const rows = await manager.query<{ id: string }[]>(
       `INSERT INTO staff_inbox_entry (id, tenant_id, appointment_id, kind, response_id, created_at)
        VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (response_id) DO NOTHING`,
+       ON CONFLICT (response_id, kind) DO NOTHING
+       RETURNING id`,
       [randomUUID(), entry.tenantId, entry.appointmentId, entry.kind, entry.responseId, entry.now],
+    );
+    return rows[0]?.id;
+  }
+
+  /**
+   * Records why a link answer could not be written back; returns the answer's link and message,
+   * or undefined when the response did not come through a link (an SMS reply) or is unknown.
+   */
+  async markWriteBackFailed(
+    manager: EntityManager,
+    input: { responseId: string; reason: string },
+  ): Promise<{ linkId: string; messageId: string | null; appointmentId: string } | undefined> {
+    const rows = await manager.query<
+      { link_id: string; message_id: string | null; appointment_id: string }[]
+    >(
+      // Wrapped in a CTE: TypeORM returns an UPDATE's RETURNING rows with a count beside them.
+      `WITH updated AS (
+         UPDATE patient_response AS r SET write_back_failure = $2
+           FROM patient_link AS l
+          WHERE r.id = $1 AND l.id = r.link_id
+          RETURNING r.link_id, l.message_id, r.appointment_id)
+       SELECT * FROM updated`,
+      [input.responseId, input.reason],
+    );
+    const row = rows.at(0);
+    return (
+      row && { linkId: row.link_id, messageId: row.message_id, appointmentId: row.appointment_id }
     );
   }
 }

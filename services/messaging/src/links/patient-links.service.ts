@@ -7,6 +7,7 @@ import {
   type EventEnvelope,
   ResponseSource,
   type ScheduledAppointment,
+  StaffInboxItemKind,
   timestampDate,
   timestampFromDate,
 } from '@caredispatch/contracts';
@@ -39,6 +40,7 @@ import {
   type StoredAnswer,
   type StoredLink,
 } from './patient-link.repository';
+import { staffInboxItem } from './staff-inbox';
 
 /** The reschedule page offers at most this many free slots … */
 export const MAX_OFFERED_SLOTS = 10;
@@ -253,6 +255,18 @@ export class PatientLinksService {
           responseId,
           now,
         });
+        // The same staff inbox an SMS "2" reaches (messaging.staff-inbox.v1).
+        await this.outbox.append(
+          manager,
+          staffInboxItem({
+            tenantId: link.tenantId,
+            appointmentId: link.appointmentId,
+            correlationId: link.correlationId,
+            kind: StaffInboxItemKind.RESCHEDULE_REQUESTED,
+            responseId,
+            now,
+          }),
+        );
       }
       await this.outbox.append(manager, {
         type: 'PatientRespondedV1',

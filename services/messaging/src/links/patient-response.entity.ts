@@ -42,4 +42,11 @@ export class PatientResponseEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /**
+   * Why ehr-gateway could not write this answer back (its WriteBackFailureReason code, e.g.
+   * SLOT_TAKEN); null while pending or written. A failed answer no longer counts as given.
+   */
+  @Column({ name: 'write_back_failure', type: 'text', nullable: true })
+  writeBackFailure!: string | null;
 }

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Something a person at the practice must act on, e.g. "call me to find another time". */
 @Entity({ name: 'staff_inbox_entry' })
-@Index('ux_staff_inbox_entry_response', ['responseId'], { unique: true })
+@Index('ux_staff_inbox_entry_response_kind', ['responseId', 'kind'], { unique: true })
 @Index('ix_staff_inbox_entry_open', ['tenantId', 'createdAt'], { where: 'resolved_at IS NULL' })
 export class StaffInboxEntryEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_staff_inbox_entry' })
@@ -14,7 +14,7 @@ export class StaffInboxEntryEntity {
   @Column({ name: 'appointment_id', type: 'uuid' })
   appointmentId!: string;
 
-  /** e.g. `call_back_requested`; a code, never the patient's words. */
+  /** `call_back_requested` or `write_back_failed`; a code, never the patient's words. */
   @Column({ type: 'text' })
   kind!: string;
 

@@ -3,7 +3,9 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 /**
  * One-tap patient links (issue 10): the links (token digests only), the page's view of each
  * appointment, the patients' answers (one per link and kind), the staff inbox for "call me",
- * and the read model of the EHR's free slots the reschedule page offers.
+ * and the read model of the EHR's free slots the reschedule page offers. A response whose EHR
+ * write-back failed keeps the reason (`write_back_failure`); the staff inbox holds one entry per
+ * response and kind ("call me", a failed write-back).
  */
 export class CreatePatientLinks1796100000000 implements MigrationInterface {
   name = 'CreatePatientLinks1796100000000';
@@ -22,7 +24,7 @@ export class CreatePatientLinks1796100000000 implements MigrationInterface {
       `CREATE TABLE "link_appointment" ("tenant_id" text NOT NULL, "appointment_id" uuid NOT NULL, "revision" integer NOT NULL, "ehr_appointment_id" text NOT NULL, "practice_name" text NOT NULL, "start_at" TIMESTAMP WITH TIME ZONE NOT NULL, "end_at" TIMESTAMP WITH TIME ZONE NOT NULL, "time_zone" text NOT NULL, "location_id" text NOT NULL, "location_name" text NOT NULL, "address" text, "provider_id" text NOT NULL, "provider_display_name" text NOT NULL, "appointment_type_code" text NOT NULL, "cancelled" boolean NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_link_appointment" PRIMARY KEY ("tenant_id", "appointment_id"))`,
     );
     await queryRunner.query(
-      `CREATE TABLE "patient_response" ("id" uuid NOT NULL, "tenant_id" text NOT NULL, "link_id" uuid NOT NULL, "appointment_id" uuid NOT NULL, "appointment_revision" integer NOT NULL, "kind" text NOT NULL, "slot_id" text, "new_start_at" TIMESTAMP WITH TIME ZONE, "new_end_at" TIMESTAMP WITH TIME ZONE, "cancellation_reason" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_patient_response" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "patient_response" ("id" uuid NOT NULL, "tenant_id" text NOT NULL, "link_id" uuid NOT NULL, "appointment_id" uuid NOT NULL, "appointment_revision" integer NOT NULL, "kind" text NOT NULL, "slot_id" text, "new_start_at" TIMESTAMP WITH TIME ZONE, "new_end_at" TIMESTAMP WITH TIME ZONE, "cancellation_reason" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "write_back_failure" text, CONSTRAINT "pk_patient_response" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
       `CREATE INDEX "ix_patient_response_appointment" ON "patient_response" ("tenant_id", "appointment_id") `,
@@ -37,7 +39,7 @@ export class CreatePatientLinks1796100000000 implements MigrationInterface {
       `CREATE INDEX "ix_staff_inbox_entry_open" ON "staff_inbox_entry" ("tenant_id", "created_at") WHERE resolved_at IS NULL`,
     );
     await queryRunner.query(
-      `CREATE UNIQUE INDEX "ux_staff_inbox_entry_response" ON "staff_inbox_entry" ("response_id") `,
+      `CREATE UNIQUE INDEX "ux_staff_inbox_entry_response_kind" ON "staff_inbox_entry" ("response_id", "kind") `,
     );
     await queryRunner.query(
       `CREATE TABLE "ehr_free_slot" ("tenant_id" text NOT NULL, "slot_id" text NOT NULL, "ehr_schedule_id" text NOT NULL, "ehr_practitioner_ids" text array NOT NULL, "ehr_location_ids" text array NOT NULL, "appointment_type_codes" text array NOT NULL, "start_at" TIMESTAMP WITH TIME ZONE NOT NULL, "end_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "pk_ehr_free_slot" PRIMARY KEY ("tenant_id", "slot_id"))`,
