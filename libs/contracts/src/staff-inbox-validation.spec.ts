@@ -9,7 +9,11 @@ import type { NewEvent } from './envelope';
 const ID = '0b6f1d1e-7c1a-4b7e-9a51-3f0f2c1d9e11';
 
 function item(
-  payload: Partial<NewEvent<'StaffInboxItemV1'>['payload']>,
+  payload: Partial<
+    Record<'inboundMessageId' | 'responseId' | 'writeBackFailure', string> & {
+      kind: StaffInboxItemKind;
+    }
+  >,
 ): NewEvent<'StaffInboxItemV1'> {
   return {
     type: 'StaffInboxItemV1',
