@@ -104,7 +104,7 @@ const SERVICES = [
       ['TWILIO_API_BASE_URL', '', 'Twilio API base URL; empty = live Twilio.'],
       ['PUBLIC_BASE_URL', '', 'Public URL of this service, for Twilio status callbacks. Required.'],
       ['PRACTICE_NAMES', '', 'Optional JSON object tenantId -> practice display name.'],
-      ['LINK_BASE_URL', '', 'Short public origin printed in patient links; empty = PUBLIC_BASE_URL.'],
+      ['LINK_BASE_URL', '', 'Short public origin printed in patient links (at most 24 characters, checked at start, so texts stay one SMS segment); empty = PUBLIC_BASE_URL, which must then be that short.'],
       ['LINK_EXPIRY_BEFORE_START_MS', '0', 'A patient link stops working this long before the visit starts.'],
       ['LINK_RATE_LIMIT_PER_IP_PER_MINUTE', '60', 'Patient page requests per client address per minute and replica.'],
       ['LINK_RATE_LIMIT_PER_LINK_PER_MINUTE', '20', 'Patient page requests per link per minute and replica.'],
