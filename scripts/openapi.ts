@@ -44,6 +44,7 @@ const env = {
   LINK_TOKEN_SECRET: 'openapi-link-key-0123456789abcdef0123456789',
   TWILIO_FROM_NUMBER: '+15005550006',
   PUBLIC_BASE_URL: 'https://messaging.example.org/',
+  LINK_BASE_URL: 'https://cd.example',
   // Placeholders of the right shape: building the document reaches no key.
   PHI_KEKS: JSON.stringify({ openapi: Buffer.alloc(32).toString('base64') }),
   PHI_KEK_ID: 'openapi',
