@@ -41,8 +41,10 @@ const env = {
   EHR_WEBHOOK_SECRETS: JSON.stringify({ example: `whsec_${Buffer.alloc(32).toString('base64')}` }),
   TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
   TWILIO_AUTH_TOKEN: 'openapi',
+  LINK_TOKEN_SECRET: 'openapi-link-key-0123456789abcdef0123456789',
   TWILIO_FROM_NUMBER: '+15005550006',
   PUBLIC_BASE_URL: 'https://messaging.example.org/',
+  LINK_BASE_URL: 'https://cd.example',
   // Placeholders of the right shape: building the document reaches no key.
   PHI_KEKS: JSON.stringify({ openapi: Buffer.alloc(32).toString('base64') }),
   PHI_KEK_ID: 'openapi',

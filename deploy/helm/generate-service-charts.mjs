@@ -92,7 +92,11 @@ const SERVICES = [
   },
   {
     name: 'messaging',
-    gatewayMatches: [{ type: 'PathPrefix', value: '/v1/twilio' }],
+    gatewayMatches: [
+      { type: 'PathPrefix', value: '/v1/twilio' },
+      // The patient page behind the one-tap links of texts: /a/{token}[/step].
+      { type: 'PathPrefix', value: '/a' },
+    ],
     description: 'Sends appointment reminders by SMS (Twilio) and records delivery status.',
     port: 3003,
     env: [
@@ -100,12 +104,17 @@ const SERVICES = [
       ['TWILIO_API_BASE_URL', '', 'Twilio API base URL; empty = live Twilio.'],
       ['PUBLIC_BASE_URL', '', 'Public URL of this service, for Twilio status callbacks. Required.'],
       ['PRACTICE_NAMES', '', 'Optional JSON object tenantId -> practice display name.'],
+      ['LINK_BASE_URL', '', 'Short public origin printed in patient links (at most 24 characters, checked at start, so texts stay one SMS segment); empty = PUBLIC_BASE_URL, which must then be that short.'],
+      ['LINK_EXPIRY_BEFORE_START_MS', '0', 'A patient link stops working this long before the visit starts.'],
+      ['LINK_RATE_LIMIT_PER_IP_PER_MINUTE', '60', 'Patient page requests per client address per minute and replica.'],
+      ['LINK_RATE_LIMIT_PER_LINK_PER_MINUTE', '20', 'Patient page requests per link per minute and replica.'],
       ['MESSAGE_BODY_RETENTION_DAYS', '30', 'Phone numbers and texts of finished messages, and texts of patients\' SMS replies, are dropped after this many days.'],
       ...PHI_ENV,
     ],
     secrets: [
       ['TWILIO_ACCOUNT_SID', 'messaging-twilio', 'account-sid', 'Twilio account SID.'],
       ['TWILIO_AUTH_TOKEN', 'messaging-twilio', 'auth-token', 'Twilio auth token (also verifies status callbacks).'],
+      ['LINK_TOKEN_SECRET', 'messaging-links', 'token-secret', 'Key of the patient links (HMAC of tokens, form MACs); at least 32 characters.'],
       ...PHI_SECRETS,
     ],
     ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],

@@ -1,4 +1,8 @@
 import {
+  StaffInboxItemKind,
+  type StaffInboxItemV1,
+} from './generated/caredispatch/messaging/inbox/v1/inbox_pb';
+import {
   type PatientRespondedV1,
   ResponseKind,
 } from './generated/caredispatch/messaging/response/v1/response_pb';
@@ -21,7 +25,6 @@ import type { PatientRescheduleNeededV1 } from './generated/caredispatch/dispatc
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 import type { EhrFreeSlotsV1 } from './generated/caredispatch/ehr/slot/v1/slot_pb';
 import type { ConsentChangedV1 } from './generated/caredispatch/messaging/consent/v1/consent_pb';
-import type { StaffInboxItemV1 } from './generated/caredispatch/messaging/inbox/v1/inbox_pb';
 import type { ReminderStep } from './generated/caredispatch/messaging/reminder/v1/reminder_pb';
 import type { ScheduledAppointment } from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
@@ -47,6 +50,12 @@ export class IssueCollector {
 
   uuid(path: string, value: string): this {
     if (!UUID_PATTERN.test(value)) this.found.push(`${path} must be a UUID`);
+    return this;
+  }
+
+  /** An upper-case code such as SLOT_TAKEN (never free text). */
+  code(path: string, value: string): this {
+    if (!/^[A-Z][A-Z_]{0,63}$/.test(value)) this.found.push(`${path} must be an upper-case code`);
     return this;
   }
 
@@ -299,8 +308,16 @@ export function validateStaffInboxItem(event: StaffInboxItemV1): readonly string
   const issues = new IssueCollector()
     .uuid('item_id', event.itemId)
     .positive('kind', event.kind)
-    .uuid('inbound_message_id', event.inboundMessageId)
     .present('received_at', event.receivedAt);
+  // An item points at what staff open: the stored reply, or the patient's response.
+  if (event.inboundMessageId !== '' || event.responseId === '') {
+    issues.uuid('inbound_message_id', event.inboundMessageId);
+  }
+  if (event.responseId !== '') issues.uuid('response_id', event.responseId);
+  if (event.kind === StaffInboxItemKind.WRITE_BACK_FAILED) {
+    if (event.responseId === '') issues.uuid('response_id', event.responseId);
+    issues.code('write_back_failure', event.writeBackFailure);
+  }
   if (event.appointmentId !== '') issues.uuid('appointment_id', event.appointmentId);
   if (event.patientId !== '') issues.uuid('patient_id', event.patientId);
   return issues.issues;

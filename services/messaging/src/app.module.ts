@@ -7,6 +7,7 @@ import { type MessagingConfig } from './config';
 import { ConfirmationModule } from './confirmation/confirmation.module';
 import { messagingDatabase } from './entities';
 import { InboundModule } from './inbound/inbound.module';
+import { LinksModule } from './links/links.module';
 import { PatientMessagesModule } from './patient-messages/patient-messages.module';
 import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
@@ -43,6 +44,8 @@ export class AppModule {
             Topics.MessagingConsentV1,
             Topics.MessagingStaffInboxV1,
             Topics.AuditPhiAccessV1,
+            Topics.EhrSlotV1,
+            Topics.EhrWriteBackV1,
           ],
         }),
         ConfirmationModule,
@@ -51,6 +54,7 @@ export class AppModule {
         InboundModule,
         PatientMessagesModule,
         RetentionModule,
+        LinksModule,
       ],
       providers: [SenderReadiness],
     };

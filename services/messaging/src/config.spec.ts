@@ -9,8 +9,10 @@ const validEnv = {
   ...OFFLINE_OIDC_ENVIRONMENT,
   TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
   TWILIO_AUTH_TOKEN: 'secret-token',
+  LINK_TOKEN_SECRET: 'link-key-0123456789abcdef0123456789abcdef',
   TWILIO_FROM_NUMBER: '+15005550006',
   PUBLIC_BASE_URL: 'https://messaging.example.org/',
+  LINK_BASE_URL: 'https://cd.example',
   ...phiEnvironment(),
 };
 
@@ -37,6 +39,16 @@ describe(loadMessagingConfig.name, () => {
     });
     expect(sut.TWILIO_API_BASE_URL).toBeUndefined();
     expect(sut.PRACTICE_NAMES.size).toBe(0);
+  });
+
+  it('should refuse a link origin too long for a one-segment text, naming LINK_BASE_URL', () => {
+    const { LINK_BASE_URL: _unset, ...withoutLinkOrigin } = validEnv;
+
+    expect(problemsOf(withoutLinkOrigin)).toEqual([
+      expect.stringMatching(/^LINK_BASE_URL: .*at most 24 characters.*PUBLIC_BASE_URL is 29$/),
+    ]);
+    expect(problemsOf({ ...validEnv, LINK_BASE_URL: 'https://go.cd-health.org' })).toEqual([]);
+    expect(problemsOf({ ...validEnv, LINK_BASE_URL: 'https://go.cd-healthy.org' })).toHaveLength(1);
   });
 
   it('should name each missing or malformed variable without echoing secrets', () => {

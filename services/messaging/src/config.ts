@@ -9,6 +9,7 @@ import {
   secretString,
 } from '@caredispatch/platform';
 
+import { LINK_MAX_ORIGIN_CHARS } from './links/link-token';
 import { reminderSettingsConfigSchema } from './reminders/planning/reminder-settings-config';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -40,6 +41,22 @@ export const messagingConfigSchema = z
     TWILIO_REQUEST_TIMEOUT_MS: positiveInt(10_000),
     /** Public origin Twilio reaches this service at; the status callback URL and its signature build on it. */
     PUBLIC_BASE_URL: httpUrl('public origin of this service, e.g. https://messaging.example.org'),
+    /**
+     * Key of the patient links (`/a/{token}`): the database stores HMAC-SHA-256(key, token),
+     * and the page's forms carry a MAC under it. Rotating it invalidates every open link.
+     */
+    LINK_TOKEN_SECRET: secretString({ description: 'patient link key', minLength: 32 }),
+    /**
+     * Public origin printed in patient links (short, for SMS: at most 24 characters, checked at
+     * start); unset = PUBLIC_BASE_URL, which must then be that short.
+     */
+    LINK_BASE_URL: httpUrl('public origin of patient links, e.g. https://cd.example').optional(),
+    /** A link stops working this long before the visit starts (0: at the start). */
+    LINK_EXPIRY_BEFORE_START_MS: z.coerce.number().int().min(0).default(0),
+    /** Patient page requests one client address may make per minute (GET and POST). */
+    LINK_RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(60),
+    /** Patient page requests one link may receive per minute, from any address. */
+    LINK_RATE_LIMIT_PER_LINK_PER_MINUTE: positiveInt(20),
     /** Optional JSON tenantId → practice name shown in SMS; wins over the name in the event. */
     PRACTICE_NAMES: practiceNamesSchema,
     KAFKA_CONSUMER_GROUP: z.string().min(1).default('messaging'),
@@ -84,6 +101,15 @@ export const messagingConfigSchema = z
         code: z.ZodIssueCode.custom,
         path: ['SENDER_LEASE_MS'],
         message: 'must be more than twice TWILIO_REQUEST_TIMEOUT_MS',
+      });
+    }
+    // Every text carries the one-tap link and must stay one GSM-7 segment (see link-token.ts).
+    const linkOrigin = config.LINK_BASE_URL ?? config.PUBLIC_BASE_URL;
+    if (linkOrigin.length > LINK_MAX_ORIGIN_CHARS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['LINK_BASE_URL'],
+        message: `patient links need a short origin (at most ${LINK_MAX_ORIGIN_CHARS} characters, e.g. https://cd.example) so texts stay one SMS segment; ${config.LINK_BASE_URL === undefined ? 'PUBLIC_BASE_URL is' : 'it is'} ${linkOrigin.length}`,
       });
     }
     if (config.SENDER_RETRY_MAX_MS < config.SENDER_RETRY_BASE_MS) {

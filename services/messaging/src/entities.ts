@@ -2,6 +2,12 @@ import { type ServiceDatabase } from '@caredispatch/platform';
 
 import { ConsentEntity } from './consent/consent.entity';
 import { InboundMessageEntity } from './inbound/inbound-message.entity';
+import { EhrFreeSlotEntity, EhrSlotSnapshotEntity } from './links/ehr-free-slot.entity';
+import { LinkAppointmentEntity } from './links/link-appointment.entity';
+import { LINK_PHI_COLUMNS } from './links/link-phi';
+import { PatientLinkEntity } from './links/patient-link.entity';
+import { PatientResponseEntity } from './links/patient-response.entity';
+import { StaffInboxEntryEntity } from './links/staff-inbox-entry.entity';
 import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
 import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
 import { MESSAGE_PHI_COLUMNS } from './message/message-phi';
@@ -15,6 +21,8 @@ import { TwoWaySmsAndConsent1795900000004 } from './migrations/1795900000004-Two
 import { StoreReminderSettings1795900000005 } from './migrations/1795900000005-StoreReminderSettings';
 import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000-IsolateMessagingTenants';
 import { IsolateRepliesAndConsent1796000000001 } from './migrations/1796000000001-IsolateRepliesAndConsent';
+import { CreatePatientLinks1796100000000 } from './migrations/1796100000000-CreatePatientLinks';
+import { IsolatePatientLinks1796100000001 } from './migrations/1796100000001-IsolatePatientLinks';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
@@ -25,6 +33,12 @@ export const messagingEntities = [
   ConsentEntity,
   InboundMessageEntity,
   ReminderSettingsEntity,
+  PatientLinkEntity,
+  LinkAppointmentEntity,
+  PatientResponseEntity,
+  StaffInboxEntryEntity,
+  EhrFreeSlotEntity,
+  EhrSlotSnapshotEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -38,6 +52,8 @@ export const messagingMigrations = [
   StoreReminderSettings1795900000005,
   IsolateMessagingTenants1796000000000,
   IsolateRepliesAndConsent1796000000001,
+  CreatePatientLinks1796100000000,
+  IsolatePatientLinks1796100000001,
 ];
 
 /** What the migrate step builds and the runtime role may use. */
@@ -46,5 +62,5 @@ export const messagingDatabase: ServiceDatabase = {
   migrations: messagingMigrations,
   produces: true,
   consumes: true,
-  phi: { columns: MESSAGE_PHI_COLUMNS },
+  phi: { columns: [...MESSAGE_PHI_COLUMNS, ...LINK_PHI_COLUMNS] },
 };

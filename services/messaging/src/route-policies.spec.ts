@@ -15,8 +15,10 @@ describe('messaging route policies', () => {
       ...{
         TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
         TWILIO_AUTH_TOKEN: 'preview-token',
+        LINK_TOKEN_SECRET: 'preview-link-key-0123456789abcdef0123456789',
         TWILIO_FROM_NUMBER: '+15005550006',
         PUBLIC_BASE_URL: 'https://messaging.example.org/',
+        LINK_BASE_URL: 'https://cd.example',
       },
     });
 

@@ -82,6 +82,7 @@ export class MessagingHarness {
       KAFKA_CONSUMER_FROM_BEGINNING: 'false',
       TWILIO_ACCOUNT_SID: this.twilio.accountSid,
       TWILIO_AUTH_TOKEN: this.twilio.authToken,
+      LINK_TOKEN_SECRET: `it-link-key-${randomUUID()}`,
       TWILIO_FROM_NUMBER: '+15005550006',
       TWILIO_API_BASE_URL: twilioUrl,
       TWILIO_REQUEST_TIMEOUT_MS: '2000',
@@ -174,6 +175,14 @@ export class MessagingHarness {
     const record = records.at(0);
     if (record?.baseOffset === undefined) throw new Error('broker did not report an offset');
     return { partition: record.partition, offset: record.baseOffset };
+  }
+
+  /** Produces any event onto `topic`, keyed by its aggregate id. */
+  async produceEvent(topic: string, envelope: EventEnvelope): Promise<void> {
+    await this.producer.send({
+      topic,
+      messages: [{ key: envelope.aggregateId, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
   }
 
   /** Resolves once the service's consumer group has committed past `at` (i.e. handled it). */

@@ -26,11 +26,20 @@ export const REVIEWED_PUBLIC_ROUTES: Readonly<Record<string, readonly string[]>>
     'GET /metrics',
     'POST /v1/tenants/:tenantId/webhooks/fhir',
   ],
-  // X-Twilio-Signature over the public URL and form body.
+  // X-Twilio-Signature over the public URL and form body. The patient page (/a/:token…): the
+  // 128-bit link token is the credential (HMAC-stored, one revision, expires at the visit),
+  // GETs change nothing, POSTs need a form MAC bound to the link, rate limits per IP and link.
   messaging: [
+    'GET /a/:token',
+    'GET /a/:token/cancel',
+    'GET /a/:token/reschedule',
     'GET /health/live',
     'GET /health/ready',
     'GET /metrics',
+    'POST /a/:token/call-me',
+    'POST /a/:token/cancel',
+    'POST /a/:token/confirm',
+    'POST /a/:token/reschedule',
     'POST /v1/twilio/inbound',
     'POST /v1/twilio/status',
   ],

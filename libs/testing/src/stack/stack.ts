@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import { type Admin, Kafka, logLevel } from 'kafkajs';
@@ -185,6 +185,7 @@ export class Stack {
         ),
         TWILIO_ACCOUNT_SID: TWILIO.accountSid,
         TWILIO_AUTH_TOKEN: TWILIO.authToken,
+        LINK_TOKEN_SECRET: `stack-link-key-${randomUUID()}`,
         TWILIO_FROM_NUMBER: TWILIO.from,
         TWILIO_API_BASE_URL: twilioBaseUrl,
         PUBLIC_BASE_URL: `http://127.0.0.1:${messagingPort}`,

@@ -23,6 +23,7 @@ export function planConfirmation(
   appointment: ScheduledAppointment,
   kind: ConfirmationKind,
   practiceNameOverride?: string,
+  link?: string,
 ): ConfirmationPlan {
   const patient = appointment.patient;
   if (!patient?.smsConsent) return { action: 'suppress', reason: SuppressionReason.NoSmsConsent };
@@ -41,6 +42,7 @@ export function planConfirmation(
     practiceName: practiceNameOverride ?? appointment.practiceName,
     start: timestampDate(appointment.start),
     timeZone: appointment.location.timeZone,
+    link,
   });
   return { action: 'send', toE164: patient.phoneE164, body };
 }

@@ -1,3 +1,5 @@
+import { countSmsSegments } from '../reminders/planning/sms-segments';
+
 import { ConfirmationKind, formatLocalStart, renderConfirmationText } from './confirmation-text';
 
 describe(renderConfirmationText.name, () => {
@@ -76,4 +78,43 @@ describe(formatLocalStart.name, () => {
       RangeError,
     );
   });
+});
+
+describe('renderConfirmationText with a one-tap link', () => {
+  const link = `https://cd.example.org/a/${'A'.repeat(22)}`;
+
+  it('should carry the link and stay one GSM-7 segment for a typical practice', () => {
+    const sut = renderConfirmationText({
+      kind: ConfirmationKind.Booked,
+      practiceName: 'Acme Family Practice',
+      start: new Date('2026-03-10T13:30:00Z'),
+      timeZone: 'America/New_York',
+      link,
+    });
+
+    expect(sut).toBe(
+      `Acme Family Practice: your visit is Tue, Mar 10 at 9:30 AM EDT. Confirm or change: ${link} Reply STOP to opt out.`,
+    );
+    expect(countSmsSegments(sut)).toEqual({ encoding: 'GSM-7', units: sut.length, segments: 1 });
+  });
+
+  it.each([ConfirmationKind.Booked, ConfirmationKind.Rescheduled])(
+    'should shorten a long practice name rather than split a %s text into two segments',
+    (kind) => {
+      const sut = renderConfirmationText({
+        kind,
+        practiceName: 'Northern Valley Comprehensive Family Medicine and Pediatrics Associates',
+        // The longest local time rendering: two-digit day and hour, a GMT+hh:mm zone.
+        start: new Date('2026-09-30T02:00:00Z'),
+        timeZone: 'Australia/Lord_Howe',
+        // The longest link that always fits: a 24-character origin (see LINK_BASE_URL).
+        link: `https://go.cd-health.org/a/${'A'.repeat(22)}`,
+      });
+
+      expect(countSmsSegments(sut).segments).toBe(1);
+      expect(countSmsSegments(sut).encoding).toBe('GSM-7');
+      expect(sut.startsWith('Northern Val')).toBe(true);
+      expect(sut).toContain(`/a/${'A'.repeat(22)} Reply STOP to opt out.`);
+    },
+  );
 });

@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 
+import { fitsOneGsm7Segment } from '../reminders/planning/sms-segments';
+
 export enum ConfirmationKind {
   Booked = 'booked',
   Rescheduled = 'rescheduled',
@@ -18,6 +20,8 @@ export interface ConfirmationTextInput {
   readonly start: Date;
   /** IANA zone of the location, e.g. America/New_York; the patient reads local time. */
   readonly timeZone: string;
+  /** The patient's one-tap link (`{LINK_BASE_URL}/a/{token}`); carries no PHI. */
+  readonly link?: string;
 }
 
 const MAX_PRACTICE_NAME_CHARS = 60;
@@ -25,6 +29,7 @@ const FALLBACK_PRACTICE_NAME = 'Your care team';
 
 /** e.g. "Acme Family Practice: your appointment is confirmed for Tue, Mar 10 at 9:30 AM EDT. …" */
 export function renderConfirmationText(input: ConfirmationTextInput): string {
+  if (input.link !== undefined) return renderLinkedText({ ...input, link: input.link });
   const when = formatLocalStart(input.start, input.timeZone);
   const practice = sanitizePracticeName(input.practiceName);
   const headline =
@@ -67,4 +72,28 @@ function sanitizePracticeName(name: string): string {
   return cleaned.length > MAX_PRACTICE_NAME_CHARS
     ? `${cleaned.slice(0, MAX_PRACTICE_NAME_CHARS - 1).trimEnd()}…`
     : cleaned;
+}
+
+/** The practice name is shortened down to this before a linked text may run over one segment. */
+const MIN_LINKED_PRACTICE_CHARS = 12;
+
+/**
+ * The text with the one-tap link, kept to one GSM-7 segment (160 characters): the link and the
+ * time are fixed, so the practice name gives way (shortened without an ellipsis, which is not
+ * GSM-7). e.g. "Acme Family Practice: your visit is Tue, Mar 10 at 9:30 AM EDT. Confirm or
+ * change: https://cd.example/a/… Reply STOP to opt out."
+ */
+function renderLinkedText(input: ConfirmationTextInput & { link: string }): string {
+  const when = formatLocalStart(input.start, input.timeZone);
+  const headline =
+    input.kind === ConfirmationKind.Booked
+      ? `your visit is ${when}.`
+      : `your visit moved to ${when}.`;
+  const compose = (practice: string): string =>
+    `${practice}: ${headline} Confirm or change: ${input.link} Reply STOP to opt out.`;
+  let practice = sanitizePracticeName(input.practiceName).replace(/…$/, '');
+  while (!fitsOneGsm7Segment(compose(practice)) && practice.length > MIN_LINKED_PRACTICE_CHARS) {
+    practice = practice.slice(0, -1).trimEnd();
+  }
+  return compose(practice);
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { type ScheduledAppointment, Topics } from '@caredispatch/contracts';
 import { type EventContext, EventHandler, PermanentEventError } from '@caredispatch/kafka';
 
+import { PatientLinksService } from '../links/patient-links.service';
 import { ReminderScheduleService } from '../reminders/schedule/reminder-schedule.service';
 
 import { ConfirmationKind } from './confirmation-text';
@@ -18,6 +19,7 @@ export class ConfirmationConsumer {
   constructor(
     private readonly confirmations: ConfirmationService,
     private readonly reminders: ReminderScheduleService,
+    private readonly links: PatientLinksService,
   ) {}
 
   @EventHandler(Topics.SchedulingAppointmentV1, 'AppointmentBookedV1')
@@ -36,6 +38,7 @@ export class ConfirmationConsumer {
     appointment: ScheduledAppointment,
     kind: ConfirmationKind,
   ): Promise<void> {
+    await this.links.recordAppointment(ctx.manager, ctx.envelope, appointment, false);
     const outcome = await this.confirmations.confirm(ctx.manager, ctx.envelope, appointment, kind);
     if (outcome === ConfirmationOutcome.AlreadyHandled) return;
     await this.reminders.plan(ctx.manager, ctx.envelope, appointment);
@@ -43,7 +46,9 @@ export class ConfirmationConsumer {
 
   @EventHandler(Topics.SchedulingAppointmentV1, 'AppointmentCancelledV1')
   async onCancelled(ctx: EventContext<'AppointmentCancelledV1'>): Promise<void> {
-    await this.confirmations.withdraw(ctx.manager, ctx.envelope, appointmentOf(ctx.event));
+    const appointment = appointmentOf(ctx.event);
+    await this.links.recordAppointment(ctx.manager, ctx.envelope, appointment, true);
+    await this.confirmations.withdraw(ctx.manager, ctx.envelope, appointment);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { LinksModule } from '../links/links.module';
 import { MessageModule } from '../message/message.module';
 import { RemindersModule } from '../reminders/reminders.module';
 
@@ -8,7 +9,7 @@ import { ConfirmationService } from './confirmation.service';
 
 /** Appointment events in, queued confirmation and reminder messages out. */
 @Module({
-  imports: [MessageModule, RemindersModule],
+  imports: [MessageModule, RemindersModule, LinksModule],
   providers: [ConfirmationService, ConfirmationConsumer],
 })
 export class ConfirmationModule {}

@@ -11,6 +11,7 @@ import { PermanentEventError } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
+import { PatientLinksService } from '../links/patient-links.service';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
 import { type MessageEntity, MessageChannel, MessagePurpose } from '../message/message.entity';
@@ -41,6 +42,7 @@ export class ConfirmationService {
     private readonly events: MessageEvents,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
+    private readonly links: PatientLinksService,
   ) {}
 
   async confirm(
@@ -74,12 +76,20 @@ export class ConfirmationService {
       appointment.revision,
     );
 
-    const plan = planConfirmation(
-      appointment,
-      kind,
-      this.config.PRACTICE_NAMES.get(envelope.tenantId),
-    );
+    const practiceName = this.config.PRACTICE_NAMES.get(envelope.tenantId);
     const id = this.messages.newId();
+    let plan = planConfirmation(appointment, kind, practiceName);
+    if (plan.action === 'send') {
+      // The text carries the patient's one-tap link for this revision (issue 10).
+      const link = await this.links.issue(manager, {
+        ...subject,
+        revision: appointment.revision,
+        start: startOf(appointment),
+        messageId: id,
+        correlationId: envelope.correlationId,
+      });
+      plan = planConfirmation(appointment, kind, practiceName, link);
+    }
     const inserted = await this.messages.insertIfAbsent(manager, {
       id,
       ...subject,

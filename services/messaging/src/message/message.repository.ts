@@ -646,6 +646,12 @@ export class MessageRepository {
     return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
   }
 
+  /** One message of the transaction's tenant, its number and text decrypted. */
+  async findInTransaction(manager: EntityManager, id: string): Promise<MessageEntity | undefined> {
+    const rows = await rowsOf<MessageRow>(manager, `SELECT * FROM message WHERE id = $1`, [id]);
+    return rows.length === 1 ? this.toEntity(rows[0]) : undefined;
+  }
+
   /** A tenant's messages to one patient, newest first, without their numbers or texts. */
   async findForPatient(
     manager: EntityManager,

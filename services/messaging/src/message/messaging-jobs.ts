@@ -13,4 +13,13 @@ export const MessagingJobs = {
    * reply no tenant could be found for (tenant_id NULL, no text kept). Nothing else.
    */
   InboundSms: 'inbound-sms',
+  /**
+   * Resolves a patient link's token to its tenant: reads the one `patient_link` row whose
+   * digest the transaction names in `app.link_token_digest`, nothing else. The page then works
+   * in that tenant's transaction.
+   */
+  PatientLink: 'patient-link',
 } as const;
+
+/** The setting a `patient-link` transaction names the token digest it may read in (hex). */
+export const LINK_DIGEST_SETTING = 'app.link_token_digest';

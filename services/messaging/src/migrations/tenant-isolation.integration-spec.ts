@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { Client } from 'pg';
 
@@ -12,7 +12,7 @@ import {
 } from '@caredispatch/testing';
 
 import { messagingDatabase } from '../entities';
-import { MessagingJobs } from '../message/messaging-jobs';
+import { LINK_DIGEST_SETTING, MessagingJobs } from '../message/messaging-jobs';
 
 describe('messaging row-level security', () => {
   let database: ThrowawayDatabase;
@@ -97,6 +97,58 @@ describe('messaging row-level security', () => {
         sql: `INSERT INTO reminder_settings (tenant_id, settings, updated_at, updated_by)
               VALUES ($1, '{}'::jsonb, now(), 'admin')`,
         params: [tenantId],
+      }),
+    },
+    {
+      table: 'patient_link',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO patient_link (id, tenant_id, token_digest, appointment_id, appointment_revision,
+                                        correlation_id, expires_at, created_at)
+              VALUES ($1, $2, $3, $4, 1, 'c', now() + interval '1 day', now())`,
+        params: [randomUUID(), tenantId, randomBytes(32), randomUUID()],
+      }),
+    },
+    {
+      table: 'link_appointment',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO link_appointment (tenant_id, appointment_id, revision, ehr_appointment_id,
+                practice_name, start_at, end_at, time_zone, location_id, location_name, provider_id,
+                provider_display_name, appointment_type_code, cancelled, updated_at)
+              VALUES ($1, $2, 1, 'ehr-1', 'Acme', now(), now(), 'UTC', 'l', 'Main', 'p', 'Dr', 't', false, now())`,
+        params: [tenantId, randomUUID()],
+      }),
+    },
+    {
+      table: 'patient_response',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO patient_response (id, tenant_id, link_id, appointment_id, appointment_revision,
+                                            kind, created_at)
+              VALUES ($1, $2, $3, $4, 1, 'confirmed', now())`,
+        params: [randomUUID(), tenantId, randomUUID(), randomUUID()],
+      }),
+    },
+    {
+      table: 'staff_inbox_entry',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO staff_inbox_entry (id, tenant_id, appointment_id, kind, response_id, created_at)
+              VALUES ($1, $2, $3, 'call_back_requested', $4, now())`,
+        params: [randomUUID(), tenantId, randomUUID(), randomUUID()],
+      }),
+    },
+    {
+      table: 'ehr_free_slot',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO ehr_free_slot (tenant_id, slot_id, ehr_schedule_id, ehr_practitioner_ids,
+                                         ehr_location_ids, appointment_type_codes, start_at, end_at)
+              VALUES ($1, $2, 's', '{}', '{}', '{}', now(), now())`,
+        params: [tenantId, randomUUID()],
+      }),
+    },
+    {
+      table: 'ehr_slot_snapshot',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO ehr_slot_snapshot (tenant_id, ehr_schedule_id, observed_at) VALUES ($1, $2, now())`,
+        params: [tenantId, randomUUID()],
       }),
     },
   ])('should show the runtime role only the set tenant’s $table rows', async (probe) => {
@@ -222,5 +274,102 @@ describe('messaging row-level security', () => {
         expect(sut).toEqual([['inbound-a', 'inbound-b']]);
       },
     );
+  });
+  describe('the patient-link job (a link token names no tenant)', () => {
+    const digests = { a: randomBytes(32), b: randomBytes(32) };
+
+    beforeAll(async () => {
+      // Seeded as the superuser: a link, its appointment view and an answer per tenant.
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        for (const [tenant, digest] of Object.entries(digests)) {
+          const tenantId = `link-${tenant}`;
+          const appointmentId = randomUUID();
+          const linkId = randomUUID();
+          await client.query(
+            `INSERT INTO patient_link (id, tenant_id, token_digest, appointment_id, appointment_revision,
+                                       correlation_id, expires_at, created_at)
+             VALUES ($1, $2, $3, $4, 1, 'c', now() + interval '1 day', now())`,
+            [linkId, tenantId, digest, appointmentId],
+          );
+          await client.query(
+            `INSERT INTO link_appointment (tenant_id, appointment_id, revision, ehr_appointment_id,
+               practice_name, start_at, end_at, time_zone, location_id, location_name, address,
+               provider_id, provider_display_name, appointment_type_code, cancelled, updated_at)
+             VALUES ($1, $2, 1, 'ehr-1', 'Acme', now(), now(), 'UTC', 'l', 'Main', 'phi1.a', 'p',
+                     'Dr', 't', false, now())`,
+            [tenantId, appointmentId],
+          );
+          await client.query(
+            `INSERT INTO patient_response (id, tenant_id, link_id, appointment_id, appointment_revision,
+                                           kind, created_at)
+             VALUES ($1, $2, $3, $4, 1, 'confirmed', now())`,
+            [randomUUID(), tenantId, linkId, appointmentId],
+          );
+        }
+      } finally {
+        await client.end();
+      }
+    });
+
+    /** Each statement in its own transaction of the job, naming `digest` (or none). */
+    async function asLinkLookup(
+      digest: Buffer | undefined,
+      statements: readonly string[],
+    ): Promise<(string[] | string)[]> {
+      const client = new Client({ connectionString: database.runtimeUrl });
+      await client.connect();
+      try {
+        const results: (string[] | string)[] = [];
+        for (const statement of statements) {
+          await client.query('BEGIN');
+          await client.query(`SELECT set_config('app.job', $1, true)`, [MessagingJobs.PatientLink]);
+          if (digest) {
+            await client.query(`SELECT set_config('${LINK_DIGEST_SETTING}', $1, true)`, [
+              digest.toString('hex'),
+            ]);
+          }
+          results.push(
+            await client.query<{ tenant_id: string }>(statement).then(
+              (result) => result.rows.map((row) => row.tenant_id),
+              (error: unknown) => String((error as { code?: unknown }).code),
+            ),
+          );
+          await client.query('ROLLBACK');
+        }
+        return results;
+      } finally {
+        await client.end();
+      }
+    }
+
+    it('should let it read the one link whose digest it names, and nothing else', async () => {
+      const sut = await asLinkLookup(digests.a, [
+        `SELECT tenant_id FROM patient_link WHERE tenant_id LIKE 'link-%'`,
+        `SELECT tenant_id FROM link_appointment`,
+        `SELECT tenant_id FROM patient_response`,
+        `SELECT tenant_id FROM message`,
+        `UPDATE patient_link SET revoked_at = now() RETURNING tenant_id`,
+        `DELETE FROM patient_link RETURNING tenant_id`,
+        `INSERT INTO patient_link (id, tenant_id, token_digest, appointment_id, appointment_revision,
+                                   correlation_id, expires_at, created_at)
+         VALUES (gen_random_uuid(), 'link-a', '\\x00', gen_random_uuid(), 1, 'c', now(), now())`,
+      ]);
+      const withoutDigest = await asLinkLookup(undefined, [`SELECT tenant_id FROM patient_link`]);
+
+      expect(sut).toEqual([['link-a'], [], [], [], [], [], '42501']);
+      expect(withoutDigest).toEqual([[]]);
+    });
+
+    it('should let PHI key maintenance re-encrypt every tenant’s visit address', async () => {
+      const sut = await runAsJob(database.runtimeUrl, KafkaJobs.PhiKeyMaintenance, [
+        `WITH updated AS (
+           UPDATE link_appointment SET address = address WHERE address IS NOT NULL RETURNING tenant_id)
+         SELECT tenant_id FROM updated WHERE tenant_id LIKE 'link-%' ORDER BY 1`,
+      ]);
+
+      expect(sut).toEqual([['link-a', 'link-b']]);
+    });
   });
 });

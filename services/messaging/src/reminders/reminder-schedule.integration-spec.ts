@@ -175,15 +175,24 @@ describe('reminder schedule (PostgreSQL + Kafka + Twilio stand-in, real time)', 
         4 * MINUTE,
         (sms) => sms.to === movedPhone,
       );
-      expect(texts[0].body).toContain('confirmed');
-      expect(texts[1].body).toContain('moved');
+      expect(texts[0].body).toContain('your visit is');
+      expect(texts[1].body).toContain('your visit moved to');
       const reminder = texts[2];
       expect(reminder.dateCreated.getTime()).toBeGreaterThanOrEqual(
         movedStart.getTime() - 2 * MINUTE,
       );
-      expect(reminder.body).toBe(
-        `Hi Ana, Acme Family Practice visit ${DateTime.fromJSDate(movedStart, { zone }).setLocale('en-US').toFormat('ccc, LLL d h:mm a')}. Reply 1 confirm, 2 reschedule, 3 cancel. STOP=opt out`,
+      // The reminder carries its own one-tap link (not the confirmation's).
+      const when = DateTime.fromJSDate(movedStart, { zone })
+        .setLocale('en-US')
+        .toFormat('ccc, LLL d h:mm a');
+      expect(reminder.body).toMatch(
+        new RegExp(
+          `^Hi Ana, Acme Family Practice visit ${when}\\. Reply 1 confirm, 2 reschedule, 3 cancel\\. ` +
+            `${harness.baseUrl.replace(/[.]/g, '\\.')}/a/([A-Za-z0-9_-]{22}) STOP=opt out$`,
+        ),
       );
+      const linkOf = (body: string) => /\/a\/([A-Za-z0-9_-]{22})/.exec(body)?.[1];
+      expect(linkOf(reminder.body)).not.toBe(linkOf(texts[1].body));
       await waitFor('the reminder recorded as sent', 10_000, async () =>
         (await rows(movedId)).some((row) => row.purpose === 'reminder' && row.state === 'sent'),
       );

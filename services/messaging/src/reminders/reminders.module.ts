@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ConsentModule } from '../consent/consent.module';
+import { LinksModule } from '../links/links.module';
 import { MessageModule } from '../message/message.module';
 
 import { ReminderRecipientRepository } from './schedule/reminder-recipient.repository';
@@ -11,7 +12,7 @@ import { ReminderSettingsService } from './settings/reminder-settings.service';
 
 /** Reminder planning into the sender's queue; the consumer of appointment events calls it. */
 @Module({
-  imports: [MessageModule, ConsentModule],
+  imports: [MessageModule, ConsentModule, LinksModule],
   controllers: [ReminderSettingsController],
   providers: [
     ReminderScheduleService,

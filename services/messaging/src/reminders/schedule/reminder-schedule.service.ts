@@ -16,6 +16,7 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 import { type MessagingConfig } from '../../config';
 import { ConsentChannelKind } from '../../consent/consent.entity';
 import { ConsentService } from '../../consent/consent.service';
+import { PatientLinksService } from '../../links/patient-links.service';
 import { MessageEvents } from '../../message/message-events';
 import { MessageState } from '../../message/message-state';
 import { MessageChannel, MessagePurpose } from '../../message/message.entity';
@@ -52,6 +53,7 @@ export class ReminderScheduleService {
     private readonly consents: ConsentService,
     private readonly outbox: OutboxWriter,
     private readonly settingsStore: ReminderSettingsRepository,
+    private readonly links: PatientLinksService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -132,6 +134,16 @@ export class ReminderScheduleService {
       if (send.channel !== 'sms' || smsAddress === null) continue;
       const template = resolveSmsTemplate(new Map(), appointmentType, send.language, send.template);
       if (!template) continue;
+      const id = this.messages.newId();
+      const subject = { tenantId: envelope.tenantId, appointmentId: appointment.appointmentId };
+      // Each reminder carries its own one-tap link for this revision (revoked when it changes).
+      const link = await this.links.issue(manager, {
+        ...subject,
+        revision: appointment.revision,
+        start,
+        messageId: id,
+        correlationId: envelope.correlationId,
+      });
       const body = renderSms(template, send.language, {
         practice,
         firstName: appointment.patient?.givenName ?? '',
@@ -139,10 +151,8 @@ export class ReminderScheduleService {
         timeZone: appointment.location.timeZone,
         locationName: appointment.location.name,
         locationAddress: '',
-        link: '',
+        link,
       });
-      const id = this.messages.newId();
-      const subject = { tenantId: envelope.tenantId, appointmentId: appointment.appointmentId };
       const inserted = await this.messages.insertIfAbsent(manager, {
         id,
         ...subject,

@@ -29,12 +29,34 @@ describe('reminder templates', () => {
     ['sms', 'es', 'reminder'],
     ['sms', 'es', 'reminder-today'],
   ] as const)(
-    'should ship a %s %s %s template that fits one GSM-7 segment with a 23-character link',
+    'should ship a %s %s %s template that fits one GSM-7 segment with the longest (49-character) link',
     (_channel, language, name) => {
       const template = resolveSmsTemplate(none, 'default', language, name);
 
       expect(template).toBeDefined();
       expect(template && checkTemplate('sms', language, template)).toBeNull();
+    },
+  );
+
+  it.each(['en', 'es'] as const)(
+    'should shorten the practice, then the first name, so a %s text with the longest link and names stays one segment',
+    (language) => {
+      const link = `https://go.cd-health.org/a/${'A'.repeat(22)}`;
+      const texts = ['reminder', 'reminder-today'].map((name) =>
+        renderSms(resolveSmsTemplate(none, 'default', language, name)!, language, {
+          ...facts,
+          practice: 'Northern Valley Comprehensive Family Medicine',
+          firstName: 'Maximiliano Alejandro',
+          link,
+        }),
+      );
+
+      for (const text of texts) {
+        expect(countSmsSegments(text)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+        expect(text).toContain(` ${link} `);
+        expect(text).toMatch(/Northern Val/);
+        expect(text).toMatch(/Maxi/);
+      }
     },
   );
 

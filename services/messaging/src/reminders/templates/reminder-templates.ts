@@ -1,6 +1,7 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { DateTime } from 'luxon';
 
+import { LINK_MAX_CHARS } from '../../links/link-token';
 import { type ReminderChannel, type ReminderLanguage } from '../planning/cadence';
 import { countSmsSegments, fitsOneGsm7Segment } from '../planning/sms-segments';
 
@@ -19,10 +20,19 @@ export const TEMPLATE_ARGUMENTS = [
 ] as const;
 export type TemplateArgument = (typeof TEMPLATE_ARGUMENTS)[number];
 
-/** Length of the one-tap link a later issue fills in; texts reserve it now. */
-export const LINK_PLACEHOLDER_CHARS = 23;
+/** The longest one-tap link a text carries (the configured origin is checked against it). */
+export const LINK_PLACEHOLDER_CHARS = LINK_MAX_CHARS;
 /** Longest values SMS rendering lets through (longer ones are shortened), so validation is a proof. */
 const SMS_MAX_CHARS: Partial<Record<TemplateArgument, number>> = { practice: 30, firstName: 12 };
+/**
+ * When a text with its link would run over one segment, the practice name and then the first
+ * name give way, down to these lengths (the link, date and time never do). Validation proves a
+ * template fits at these floors with the longest link.
+ */
+const SMS_FIT_FLOOR_CHARS: Partial<Record<TemplateArgument, number>> = {
+  practice: 12,
+  firstName: 4,
+};
 /** Location details stay out of texts (length and minimum necessary); emails carry them. */
 const SMS_FORBIDDEN: readonly TemplateArgument[] = ['locationName', 'locationAddress'];
 
@@ -42,7 +52,7 @@ export interface ReminderFacts {
   readonly timeZone: string;
   readonly locationName: string;
   readonly locationAddress: string;
-  /** Empty until the links issue ships; the text keeps room for it either way. */
+  /** The one-tap link (`{LINK_BASE_URL}/a/{token}`); empty renders none. */
   readonly link: string;
 }
 
@@ -124,6 +134,7 @@ export function checkTemplate(
       (template as SmsTemplate).body,
       language,
       worstCaseArguments(language),
+      SMS_FIT_FLOOR_CHARS,
     );
     if (!fitsOneGsm7Segment(longest)) {
       const { encoding, units } = countSmsSegments(longest);
@@ -170,13 +181,29 @@ function lookup(
   );
 }
 
-/** A text, shortened to the limits validation assumed and folded to GSM-7 so it stays one segment. */
+/**
+ * A text, shortened to the limits validation assumed and folded to GSM-7 so it stays one
+ * segment; with a long link, the practice and first name are shortened further (never below
+ * SMS_FIT_FLOOR_CHARS) until it fits.
+ */
 export function renderSms(
   template: SmsTemplate,
   language: ReminderLanguage,
   facts: ReminderFacts,
 ): string {
-  return renderSmsWith(template.body, language, localArguments(facts, language));
+  const values = localArguments(facts, language);
+  let limits = { ...SMS_MAX_CHARS };
+  let text = renderSmsWith(template.body, language, values, limits);
+  for (const name of ['practice', 'firstName'] as const) {
+    const floor = SMS_FIT_FLOOR_CHARS[name] ?? 0;
+    let max = Math.min(values[name].length, limits[name] ?? values[name].length);
+    while (!fitsOneGsm7Segment(text) && max > floor) {
+      max -= 1;
+      limits = { ...limits, [name]: max };
+      text = renderSmsWith(template.body, language, values, limits);
+    }
+  }
+  return text;
 }
 
 export function renderEmail(
@@ -199,9 +226,10 @@ function renderSmsWith(
   body: string,
   language: ReminderLanguage,
   values: Record<TemplateArgument, string>,
+  limits: Partial<Record<TemplateArgument, number>> = SMS_MAX_CHARS,
 ): string {
   const shortened = { ...values };
-  for (const [name, max] of Object.entries(SMS_MAX_CHARS) as [TemplateArgument, number][]) {
+  for (const [name, max] of Object.entries(limits) as [TemplateArgument, number][]) {
     const value = shortened[name].replace(/\s+/g, ' ').trim();
     shortened[name] = value.length > max ? value.slice(0, max).trimEnd() : value;
   }

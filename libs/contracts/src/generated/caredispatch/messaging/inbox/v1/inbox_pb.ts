@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file caredispatch/messaging/inbox/v1/inbox.proto.
  */
 export const file_caredispatch_messaging_inbox_v1_inbox: GenFile = /*@__PURE__*/
-  fileDesc("CitjYXJlZGlzcGF0Y2gvbWVzc2FnaW5nL2luYm94L3YxL2luYm94LnByb3RvEh9jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLmluYm94LnYxIt8BChBTdGFmZkluYm94SXRlbVYxEg8KB2l0ZW1faWQYASABKAkSQQoEa2luZBgCIAEoDjIzLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcuaW5ib3gudjEuU3RhZmZJbmJveEl0ZW1LaW5kEhoKEmluYm91bmRfbWVzc2FnZV9pZBgDIAEoCRIWCg5hcHBvaW50bWVudF9pZBgEIAEoCRISCgpwYXRpZW50X2lkGAUgASgJEi8KC3JlY2VpdmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCrEAQoSU3RhZmZJbmJveEl0ZW1LaW5kEiUKIVNUQUZGX0lOQk9YX0lURU1fS0lORF9VTlNQRUNJRklFRBAAEi4KKlNUQUZGX0lOQk9YX0lURU1fS0lORF9SRVNDSEVEVUxFX1JFUVVFU1RFRBABEiwKKFNUQUZGX0lOQk9YX0lURU1fS0lORF9VTlJFQ09HTklaRURfUkVQTFkQAhIpCiVTVEFGRl9JTkJPWF9JVEVNX0tJTkRfVU5NQVRDSEVEX1JFUExZEANiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CitjYXJlZGlzcGF0Y2gvbWVzc2FnaW5nL2luYm94L3YxL2luYm94LnByb3RvEh9jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLmluYm94LnYxIpACChBTdGFmZkluYm94SXRlbVYxEg8KB2l0ZW1faWQYASABKAkSQQoEa2luZBgCIAEoDjIzLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcuaW5ib3gudjEuU3RhZmZJbmJveEl0ZW1LaW5kEhoKEmluYm91bmRfbWVzc2FnZV9pZBgDIAEoCRIWCg5hcHBvaW50bWVudF9pZBgEIAEoCRISCgpwYXRpZW50X2lkGAUgASgJEi8KC3JlY2VpdmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtyZXNwb25zZV9pZBgHIAEoCRIaChJ3cml0ZV9iYWNrX2ZhaWx1cmUYCCABKAkq8QEKElN0YWZmSW5ib3hJdGVtS2luZBIlCiFTVEFGRl9JTkJPWF9JVEVNX0tJTkRfVU5TUEVDSUZJRUQQABIuCipTVEFGRl9JTkJPWF9JVEVNX0tJTkRfUkVTQ0hFRFVMRV9SRVFVRVNURUQQARIsCihTVEFGRl9JTkJPWF9JVEVNX0tJTkRfVU5SRUNPR05JWkVEX1JFUExZEAISKQolU1RBRkZfSU5CT1hfSVRFTV9LSU5EX1VOTUFUQ0hFRF9SRVBMWRADEisKJ1NUQUZGX0lOQk9YX0lURU1fS0lORF9XUklURV9CQUNLX0ZBSUxFRBAEYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message caredispatch.messaging.inbox.v1.StaffInboxItemV1
@@ -31,7 +31,8 @@ export type StaffInboxItemV1 = Message<"caredispatch.messaging.inbox.v1.StaffInb
   kind: StaffInboxItemKind;
 
   /**
-   * The stored inbound reply (messaging's uuid), readable through messaging's API.
+   * The stored inbound reply (messaging's uuid), readable through messaging's API; empty for an
+   * item that comes from the link page or a write-back (response_id is set instead).
    *
    * @generated from field: string inbound_message_id = 3;
    */
@@ -54,6 +55,22 @@ export type StaffInboxItemV1 = Message<"caredispatch.messaging.inbox.v1.StaffInb
    * @generated from field: google.protobuf.Timestamp received_at = 6;
    */
   receivedAt?: Timestamp | undefined;
+
+  /**
+   * The patient response (PatientRespondedV1.response_id) the item is about: the link page's
+   * "call me", or the answer whose write-back failed.
+   *
+   * @generated from field: string response_id = 7;
+   */
+  responseId: string;
+
+  /**
+   * WRITE_BACK_FAILED only: ehr-gateway's code for why (see ehr.write-back.v1), e.g.
+   * "SLOT_TAKEN"; a code, never free text.
+   *
+   * @generated from field: string write_back_failure = 8;
+   */
+  writeBackFailure: string;
 };
 
 /**
@@ -92,6 +109,14 @@ export enum StaffInboxItemKind {
    * @generated from enum value: STAFF_INBOX_ITEM_KIND_UNMATCHED_REPLY = 3;
    */
   UNMATCHED_REPLY = 3,
+
+  /**
+   * ehr-gateway could not write a patient's answer back (ehr.write-back.v1 WriteBackFailedV1
+   * with staff_action_required): someone applies it in the EHR or calls the patient.
+   *
+   * @generated from enum value: STAFF_INBOX_ITEM_KIND_WRITE_BACK_FAILED = 4;
+   */
+  WRITE_BACK_FAILED = 4,
 }
 
 /**

@@ -1,0 +1,64 @@
+import { pageLanguage } from './page-language';
+import { PAGE_CSP, PAGE_CSS, PAGE_CSS_HASH } from './patient-page.css';
+import { formatVisitTime, renderNeutralPage, renderOpenPage } from './patient-page.render';
+
+describe('patient page rendering', () => {
+  const appointment = {
+    tenantId: 't',
+    appointmentId: 'a',
+    revision: 1,
+    ehrAppointmentId: 'e',
+    practiceName: 'Acme <Family> Practice',
+    start: new Date('2030-03-12T13:30:00Z'),
+    end: new Date('2030-03-12T14:00:00Z'),
+    timeZone: 'America/New_York',
+    locationId: 'l',
+    locationName: 'Main Street Clinic',
+    addressLines: ['12 Main Street'],
+    providerId: 'p',
+    providerDisplayName: 'Dr. Ana Ruiz',
+    appointmentTypeCode: 'chemo-infusion',
+    cancelled: false,
+  };
+
+  it('should escape values and show nothing clinical', () => {
+    const sut = renderOpenPage({
+      lang: 'en',
+      token: 'T',
+      formToken: 'F',
+      appointment,
+      answers: [],
+    });
+
+    expect(sut).toContain('Acme &lt;Family&gt; Practice');
+    expect(sut).not.toContain('chemo');
+    expect(sut).not.toContain('<script');
+    expect(sut).toContain('Tuesday, March 12 at 9:30 AM EDT');
+  });
+
+  it('should render the neutral page without anything about a token', () => {
+    expect(renderNeutralPage('en')).toBe(renderNeutralPage('en'));
+    expect(renderNeutralPage('es')).toContain('lang="es"');
+  });
+
+  it('should allow exactly its own stylesheet in the CSP', () => {
+    expect(PAGE_CSP).toContain(`style-src '${PAGE_CSS_HASH}'`);
+    expect(PAGE_CSP).not.toContain('unsafe-inline');
+    expect(PAGE_CSS.length).toBeGreaterThan(0);
+  });
+
+  it('should format the local time in Spanish', () => {
+    expect(formatVisitTime(appointment.start, appointment.timeZone, 'es')).toBe(
+      'martes, 12 de marzo, 9:30 EDT',
+    );
+  });
+
+  it.each([
+    [undefined, 'es-MX,es;q=0.9,en;q=0.8', 'es'],
+    [undefined, 'fr-FR,en;q=0.5', 'en'],
+    ['es', 'en-US', 'es'],
+    ['xx', undefined, 'en'],
+  ])('should pick the language from ?lang=%s and Accept-Language %s', (query, header, expected) => {
+    expect(pageLanguage(query, header)).toBe(expected);
+  });
+});
