@@ -25,6 +25,7 @@ export interface FreedTime {
   readonly appointmentTypeCode: string;
   readonly providerId: string;
   readonly locationId: string;
+  readonly locationName: string;
 }
 
 export type AcceptOutcome = 'accepted' | 'already-accepted';
@@ -67,6 +68,7 @@ export class FreedSlotService {
       appointmentTypeCode: time.appointmentTypeCode,
       providerId: time.providerId,
       locationId: time.locationId,
+      locationName: time.locationName,
       status: 'offering' as const,
       wave: 0,
       offersMade: 0,
