@@ -12,6 +12,7 @@ import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
 import { TwilioStatusModule } from './twilio-status/twilio-status.module';
+import { WaitlistOffersModule } from './waitlist-offers/waitlist-offers.module';
 
 @Injectable()
 class SenderReadiness implements OnModuleInit {
@@ -43,6 +44,7 @@ export class AppModule {
             Topics.MessagingConsentV1,
             Topics.MessagingStaffInboxV1,
             Topics.AuditPhiAccessV1,
+            Topics.WaitlistSlotV1,
           ],
         }),
         ConfirmationModule,
@@ -51,6 +53,7 @@ export class AppModule {
         InboundModule,
         PatientMessagesModule,
         RetentionModule,
+        WaitlistOffersModule,
       ],
       providers: [SenderReadiness],
     };

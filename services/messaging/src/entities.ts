@@ -15,7 +15,9 @@ import { TwoWaySmsAndConsent1795900000004 } from './migrations/1795900000004-Two
 import { StoreReminderSettings1795900000005 } from './migrations/1795900000005-StoreReminderSettings';
 import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000-IsolateMessagingTenants';
 import { IsolateRepliesAndConsent1796000000001 } from './migrations/1796000000001-IsolateRepliesAndConsent';
+import { TextWaitlistOffers1796600000000 } from './migrations/1796600000000-TextWaitlistOffers';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
+import { WaitlistOfferTextEntity } from './waitlist-offers/waitlist-offer-text.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const messagingEntities = [
@@ -25,6 +27,7 @@ export const messagingEntities = [
   ConsentEntity,
   InboundMessageEntity,
   ReminderSettingsEntity,
+  WaitlistOfferTextEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -38,6 +41,7 @@ export const messagingMigrations = [
   StoreReminderSettings1795900000005,
   IsolateMessagingTenants1796000000000,
   IsolateRepliesAndConsent1796000000001,
+  TextWaitlistOffers1796600000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  createEnvelope,
+  type EventPayloadInit,
+  OfferOutcome,
+  timestampFromDate,
+  Topics,
+} from '@caredispatch/contracts';
+import { aScheduledAppointment } from '@caredispatch/testing';
+
+import { MessagingHarness, waitFor } from '../../test/messaging-harness';
+
+import { renderOfferText } from './offer-text';
+
+interface MessageRow {
+  id: string;
+  state: string;
+  purpose: string;
+  suppression_reason: string | null;
+}
+
+/**
+ * A fixed-offset zone whose local hour is `localHour` right now (Etc/GMT signs are inverted):
+ * the quiet-hours rules are exercised at a known local time whatever time the suite runs.
+ */
+function zoneAtLocalHour(localHour: number, now = new Date()): string {
+  let offset = localHour - now.getUTCHours();
+  if (offset > 14) offset -= 24;
+  if (offset < -12) offset += 24;
+  if (offset === 0) return 'Etc/GMT';
+  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
+describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
+  const harness = new MessagingHarness();
+  const runPrefix = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
+  let phoneSeq = 0;
+  const uniquePhone = (): string => `+1503${runPrefix}${String((phoneSeq += 1)).padStart(4, '0')}`;
+
+  beforeAll(async () => {
+    await harness.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await harness.stop();
+  });
+
+  /** A patient messaging has texted (their booking confirmation), as waitlisted patients are. */
+  async function knownPatient(): Promise<{ patientId: string; phone: string }> {
+    const phone = uniquePhone();
+    const patientId = randomUUID();
+    const appointment = aScheduledAppointment({ appointmentId: randomUUID(), phoneE164: phone });
+    appointment.patient!.patientId = patientId;
+    await waitFor('the confirmation texted', 60_000, async () => {
+      await harness.produce(
+        harness.envelope('AppointmentBookedV1', { appointment }, appointment.appointmentId),
+      );
+      try {
+        await harness.twilio.waitForMessages(1, 2_000, (sms) => sms.to === phone);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    return { patientId, phone };
+  }
+
+  function offerMade(
+    patientId: string,
+    overrides: Partial<EventPayloadInit<'WaitlistOfferMadeV1'>> & { holdMinutes?: number } = {},
+  ) {
+    const { holdMinutes = 15, ...fields } = overrides;
+    const now = Date.now();
+    const payload: EventPayloadInit<'WaitlistOfferMadeV1'> = {
+      offerId: randomUUID(),
+      slotId: randomUUID(),
+      entryId: randomUUID(),
+      patientId,
+      wave: 1,
+      rank: 1,
+      slotStart: timestampFromDate(new Date(now + 20 * 3_600_000)),
+      slotEnd: timestampFromDate(new Date(now + 20.5 * 3_600_000)),
+      locationId: 'loc-1',
+      providerId: 'prov-1',
+      holdUntil: timestampFromDate(new Date(now + holdMinutes * 60_000)),
+      timeZone: zoneAtLocalHour(12),
+      locationName: 'Main St Clinic',
+      ...fields,
+    };
+    const envelope = createEnvelope(
+      {
+        type: 'WaitlistOfferMadeV1',
+        payload,
+        tenantId: harness.tenantId,
+        aggregateId: String(payload.slotId),
+      },
+      { producer: 'waitlist' },
+    );
+    return { envelope, offer: payload };
+  }
+
+  function offerResolved(made: ReturnType<typeof offerMade>, outcome: OfferOutcome) {
+    const { offer } = made;
+    return createEnvelope(
+      {
+        type: 'WaitlistOfferResolvedV1',
+        payload: {
+          offerId: offer.offerId,
+          slotId: offer.slotId,
+          entryId: offer.entryId,
+          patientId: offer.patientId,
+          outcome,
+        },
+        tenantId: harness.tenantId,
+        aggregateId: String(offer.slotId),
+      },
+      { producer: 'waitlist' },
+    );
+  }
+
+  async function offerTextOf(offerId: string): Promise<MessageRow | undefined> {
+    const rows = await harness.query<MessageRow>(
+      `SELECT id, state, purpose, suppression_reason FROM message
+        WHERE appointment_id = $1 AND purpose = 'waitlist_offer'`,
+      [offerId],
+    );
+    return rows.at(0);
+  }
+
+  async function waitForOfferText(offerId: string, state: string): Promise<MessageRow> {
+    let found: MessageRow | undefined;
+    await waitFor(`offer text ${state}`, 20_000, async () => {
+      found = await offerTextOf(offerId);
+      return found?.state === state;
+    });
+    return found!;
+  }
+
+  it('should text the patient one offer with day, local time, place and "Reply YES", however often it is delivered', async () => {
+    const { patientId, phone } = await knownPatient();
+    const made = offerMade(patientId);
+    const { offer } = made;
+
+    await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+    await harness.produce({ ...made.envelope, eventId: randomUUID() }, Topics.WaitlistSlotV1);
+
+    const [sms] = await harness.twilio.waitForMessages(
+      1,
+      20_000,
+      (message) => message.to === phone && message.body.includes('Reply YES'),
+    );
+    expect(sms.body).toBe(
+      renderOfferText({
+        practiceName: 'Acme Family Practice',
+        start: new Date(Number(offer.slotStart!.seconds) * 1000),
+        timeZone: String(offer.timeZone),
+        locationName: 'Main St Clinic',
+        holdUntil: new Date(Number(offer.holdUntil!.seconds) * 1000),
+      }),
+    );
+    await waitForOfferText(String(offer.offerId), 'sent');
+    const all = await harness.query(
+      `SELECT 1 FROM message WHERE appointment_id = $1 AND purpose = 'waitlist_offer'`,
+      [offer.offerId],
+    );
+    expect(all).toHaveLength(1);
+  }, 120_000);
+
+  it('should hold the text until 08:00 local and withdraw it unsent when the offer expires first', async () => {
+    const { patientId, phone } = await knownPatient();
+    const made = offerMade(patientId, { timeZone: zoneAtLocalHour(7), holdMinutes: 180 });
+    const offerId = String(made.offer.offerId);
+
+    await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+    await waitForOfferText(offerId, 'queued');
+    await harness.produce(offerResolved(made, OfferOutcome.EXPIRED), Topics.WaitlistSlotV1);
+
+    await waitForOfferText(offerId, 'cancelled');
+    const withdrawn = await harness.query(
+      `SELECT 1 FROM outbox_message WHERE message_key = $1 AND event_type = 'MessageWithdrawnV1'`,
+      [offerId],
+    );
+    expect(withdrawn).toHaveLength(1);
+    expect(
+      harness.twilio.messages().filter((sms) => sms.body.includes('Reply YES') && sms.to === phone),
+    ).toEqual([]);
+  }, 120_000);
+
+  it('should not text an offer whose hold ends before quiet hours do', async () => {
+    const { patientId } = await knownPatient();
+    const made = offerMade(patientId, { timeZone: zoneAtLocalHour(2), holdMinutes: 15 });
+    const offerId = String(made.offer.offerId);
+
+    await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+
+    const row = await waitForOfferText(offerId, 'suppressed');
+    expect(row.suppression_reason).toBe('quiet_hours_until_hold_ends');
+  }, 120_000);
+
+  it('should record the offer as suppressed when messaging has no number for the patient', async () => {
+    const made = offerMade(randomUUID());
+    const offerId = String(made.offer.offerId);
+
+    await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+
+    const row = await waitForOfferText(offerId, 'suppressed');
+    expect(row.suppression_reason).toBe('no_phone_number');
+  }, 120_000);
+});
