@@ -23,10 +23,7 @@ export enum MessageChannel {
  */
 @Entity({ name: 'message' })
 @Check('ck_message_revision', 'revision > 0')
-@Check(
-  'ck_message_purpose',
-  `purpose IN ('confirmation', 'reminder', 'reply', 'waitlist_offer')`,
-)
+@Check('ck_message_purpose', `purpose IN ('confirmation', 'reminder', 'reply', 'waitlist_offer')`)
 @Check('ck_message_channel', `channel IN ('sms')`)
 @Check(
   'ck_message_state',

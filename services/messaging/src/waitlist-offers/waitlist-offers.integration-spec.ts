@@ -10,6 +10,7 @@ import {
 import { aScheduledAppointment } from '@caredispatch/testing';
 
 import { MessagingHarness, waitFor } from '../../test/messaging-harness';
+import { INBOUND_SMS_PATH } from '../inbound/inbound-sms.controller';
 
 import { renderOfferText } from './offer-text';
 
@@ -47,7 +48,11 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
   });
 
   /** A patient messaging has texted (their booking confirmation), as waitlisted patients are. */
-  async function knownPatient(): Promise<{ patientId: string; phone: string }> {
+  async function knownPatient(): Promise<{
+    patientId: string;
+    phone: string;
+    appointmentId: string;
+  }> {
     const phone = uniquePhone();
     const patientId = randomUUID();
     const appointment = aScheduledAppointment({ appointmentId: randomUUID(), phoneE164: phone });
@@ -63,7 +68,7 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
         return false;
       }
     });
-    return { patientId, phone };
+    return { patientId, phone, appointmentId: appointment.appointmentId };
   }
 
   function offerMade(
@@ -207,4 +212,100 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
     const row = await waitForOfferText(offerId, 'suppressed');
     expect(row.suppression_reason).toBe('no_phone_number');
   }, 120_000);
+
+  describe('answers', () => {
+    const reply = (from: string, body: string) =>
+      harness.twilio.sendInboundSms(`${harness.baseUrl}${INBOUND_SMS_PATH}`, { from, body });
+
+    async function outboxCount(key: string, type: string): Promise<number> {
+      const rows = await harness.query(
+        `SELECT 1 FROM outbox_message WHERE message_key = $1 AND event_type = $2`,
+        [key, type],
+      );
+      return rows.length;
+    }
+
+    function textsTo(phone: string, containing: string): number {
+      return harness.twilio
+        .messages()
+        .filter((sms) => sms.to === phone && sms.body.includes(containing)).length;
+    }
+
+    /** An offer texted to a patient who also holds an open, confirmed appointment. */
+    async function texted() {
+      const patient = await knownPatient();
+      const made = offerMade(patient.patientId);
+      await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+      await waitForOfferText(String(made.offer.offerId), 'sent');
+      return { ...patient, made, offerId: String(made.offer.offerId) };
+    }
+
+    it('should take YES to the newest offer text as accepting it (never as confirming the appointment) and text "booked" once', async () => {
+      const { phone, appointmentId, made, offerId } = await texted();
+
+      await reply(phone, 'YES');
+      await reply(phone, 'yes');
+      await waitFor(
+        'the answer staged',
+        20_000,
+        async () => (await outboxCount(offerId, 'PatientAnsweredOfferV1')) === 1,
+      );
+      await harness.produce(offerResolved(made, OfferOutcome.ACCEPTED), Topics.WaitlistSlotV1);
+
+      await harness.twilio.waitForMessages(
+        1,
+        20_000,
+        (sms) => sms.to === phone && sms.body.includes('you are booked'),
+      );
+      expect(await outboxCount(offerId, 'PatientAnsweredOfferV1')).toBe(1);
+      expect(await outboxCount(appointmentId, 'PatientRespondedV1')).toBe(0);
+      expect(textsTo(phone, 'you are booked')).toBe(1);
+      expect(textsTo(phone, 'no longer available')).toBe(0);
+    }, 120_000);
+
+    it('should tell a patient whose YES lost that the time is no longer available, once', async () => {
+      const { phone, made, offerId } = await texted();
+
+      await reply(phone, 'Y');
+      await waitFor(
+        'the answer staged',
+        20_000,
+        async () => (await outboxCount(offerId, 'PatientAnsweredOfferV1')) === 1,
+      );
+      await harness.produce(offerResolved(made, OfferOutcome.WITHDRAWN), Topics.WaitlistSlotV1);
+      await harness.produce(
+        { ...offerResolved(made, OfferOutcome.TOO_LATE) },
+        Topics.WaitlistSlotV1,
+      );
+
+      await harness.twilio.waitForMessages(
+        1,
+        20_000,
+        (sms) => sms.to === phone && sms.body.includes('no longer available'),
+      );
+      expect(textsTo(phone, 'no longer available')).toBe(1);
+      expect(textsTo(phone, 'you are booked')).toBe(0);
+    }, 120_000);
+
+    it('should answer a YES after the offer ended with "no longer available" at once and ask the waitlist nothing', async () => {
+      const { phone, made, offerId } = await texted();
+      await harness.produce(offerResolved(made, OfferOutcome.EXPIRED), Topics.WaitlistSlotV1);
+      await waitFor('the offer closed', 20_000, async () => {
+        const rows = await harness.query<{ state: string }>(
+          `SELECT state FROM waitlist_offer_text WHERE offer_id = $1`,
+          [offerId],
+        );
+        return rows.at(0)?.state === 'closed';
+      });
+
+      await reply(phone, '1');
+
+      await harness.twilio.waitForMessages(
+        1,
+        20_000,
+        (sms) => sms.to === phone && sms.body.includes('no longer available'),
+      );
+      expect(await outboxCount(offerId, 'PatientAnsweredOfferV1')).toBe(0);
+    }, 120_000);
+  });
 });
