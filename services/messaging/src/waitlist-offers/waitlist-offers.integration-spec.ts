@@ -7,7 +7,7 @@ import {
   timestampFromDate,
   Topics,
 } from '@caredispatch/contracts';
-import { aScheduledAppointment } from '@caredispatch/testing';
+import { aScheduledAppointment, zoneAtLocalHour } from '@caredispatch/testing';
 
 import { MessagingHarness, waitFor } from '../../test/messaging-harness';
 import { INBOUND_SMS_PATH } from '../inbound/inbound-sms.controller';
@@ -19,18 +19,6 @@ interface MessageRow {
   state: string;
   purpose: string;
   suppression_reason: string | null;
-}
-
-/**
- * A fixed-offset zone whose local hour is `localHour` right now (Etc/GMT signs are inverted):
- * the quiet-hours rules are exercised at a known local time whatever time the suite runs.
- */
-function zoneAtLocalHour(localHour: number, now = new Date()): string {
-  let offset = localHour - now.getUTCHours();
-  if (offset > 14) offset -= 24;
-  if (offset < -12) offset += 24;
-  if (offset === 0) return 'Etc/GMT';
-  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
 }
 
 describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
