@@ -32,7 +32,10 @@ import {
   ReminderSuppressedV1Schema,
   ReminderWithdrawnV1Schema,
 } from './generated/caredispatch/messaging/reminder/v1/reminder_pb';
-import { PatientRespondedV1Schema } from './generated/caredispatch/messaging/response/v1/response_pb';
+import {
+  PatientAnsweredOfferV1Schema,
+  PatientRespondedV1Schema,
+} from './generated/caredispatch/messaging/response/v1/response_pb';
 import {
   AppointmentBookedV1Schema,
   AppointmentCancelledV1Schema,
@@ -54,6 +57,7 @@ import {
   validateEhrFreeSlots,
   validateWriteBack,
   validateMessageEvent,
+  validatePatientAnsweredOffer,
   validatePatientResponse,
   validateConsentChanged,
   validateReminderStep,
@@ -233,6 +237,12 @@ export const eventRegistry = {
     topic: Topics.MessagingPatientResponseV1,
     version: 1,
     validate: (event) => validatePatientResponse(event),
+  }),
+  PatientAnsweredOfferV1: defineEvent({
+    schema: PatientAnsweredOfferV1Schema,
+    topic: Topics.MessagingPatientResponseV1,
+    version: 1,
+    validate: (event) => validatePatientAnsweredOffer(event),
   }),
   WaitlistSlotOpenedV1: defineEvent({
     schema: WaitlistSlotOpenedV1Schema,

@@ -3,6 +3,7 @@ import {
   type StaffInboxItemV1,
 } from './generated/caredispatch/messaging/inbox/v1/inbox_pb';
 import {
+  type PatientAnsweredOfferV1,
   type PatientRespondedV1,
   ResponseKind,
 } from './generated/caredispatch/messaging/response/v1/response_pb';
@@ -223,6 +224,20 @@ export function validatePatientResponse(event: PatientRespondedV1): readonly str
   if (event.kind === ResponseKind.RESCHEDULED) {
     issues.text('slot_id', event.slotId).interval('new', event.newStart, event.newEnd);
   }
+  return issues.issues;
+}
+
+/** An answer names the offer, the slot and the patient, and says yes or no. */
+export function validatePatientAnsweredOffer(event: PatientAnsweredOfferV1): readonly string[] {
+  const issues = new IssueCollector()
+    .uuid('response_id', event.responseId)
+    .uuid('offer_id', event.offerId)
+    .uuid('slot_id', event.slotId)
+    .text('patient_id', event.patientId)
+    .positive('answer', event.answer)
+    .positive('source', event.source)
+    .present('responded_at', event.respondedAt);
+  if (event.messageId !== '') issues.uuid('message_id', event.messageId);
   return issues.issues;
 }
 

@@ -13,6 +13,7 @@ import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
 import { TwilioStatusModule } from './twilio-status/twilio-status.module';
+import { WaitlistOffersModule } from './waitlist-offers/waitlist-offers.module';
 
 @Injectable()
 class SenderReadiness implements OnModuleInit {
@@ -46,6 +47,7 @@ export class AppModule {
             Topics.AuditPhiAccessV1,
             Topics.EhrSlotV1,
             Topics.EhrWriteBackV1,
+            Topics.WaitlistSlotV1,
           ],
         }),
         ConfirmationModule,
@@ -55,6 +57,7 @@ export class AppModule {
         PatientMessagesModule,
         RetentionModule,
         LinksModule,
+        WaitlistOffersModule,
       ],
       providers: [SenderReadiness],
     };

@@ -23,7 +23,9 @@ import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000
 import { IsolateRepliesAndConsent1796000000001 } from './migrations/1796000000001-IsolateRepliesAndConsent';
 import { CreatePatientLinks1796100000000 } from './migrations/1796100000000-CreatePatientLinks';
 import { IsolatePatientLinks1796100000001 } from './migrations/1796100000001-IsolatePatientLinks';
+import { TextWaitlistOffers1796600000000 } from './migrations/1796600000000-TextWaitlistOffers';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
+import { WaitlistOfferTextEntity } from './waitlist-offers/waitlist-offer-text.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const messagingEntities = [
@@ -39,6 +41,7 @@ export const messagingEntities = [
   StaffInboxEntryEntity,
   EhrFreeSlotEntity,
   EhrSlotSnapshotEntity,
+  WaitlistOfferTextEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -54,6 +57,7 @@ export const messagingMigrations = [
   IsolateRepliesAndConsent1796000000001,
   CreatePatientLinks1796100000000,
   IsolatePatientLinks1796100000001,
+  TextWaitlistOffers1796600000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

@@ -166,10 +166,16 @@ export class MessagingHarness {
     );
   }
 
-  /** Produces onto scheduling.appointment.v1, keyed by appointment id like scheduling does. */
-  async produce(envelope: EventEnvelope): Promise<ProducedAt> {
+  /**
+   * Produces onto scheduling.appointment.v1 (or `topic`), keyed by the aggregate id like the
+   * producers do.
+   */
+  async produce(
+    envelope: EventEnvelope,
+    topic: string = Topics.SchedulingAppointmentV1,
+  ): Promise<ProducedAt> {
     const records = await this.producer.send({
-      topic: Topics.SchedulingAppointmentV1,
+      topic,
       messages: [{ key: envelope.aggregateId, value: Buffer.from(encodeEnvelope(envelope)) }],
     });
     const record = records.at(0);

@@ -30,7 +30,11 @@ export class AppModule {
           serviceName: SERVICE_NAME,
           database: waitlistDatabase,
           consumer: {},
-          topics: [Topics.SchedulingAppointmentV1, Topics.WaitlistSlotV1],
+          topics: [
+            Topics.SchedulingAppointmentV1,
+            Topics.WaitlistSlotV1,
+            Topics.MessagingPatientResponseV1,
+          ],
         }),
         WaitlistModule,
       ],

@@ -23,6 +23,7 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
   const crowd = `it-${randomUUID().slice(0, 8)}`;
   const waves = `it-${randomUUID().slice(0, 8)}`;
   const staff = `it-${randomUUID().slice(0, 8)}`;
+  const texted = `it-${randomUUID().slice(0, 8)}`;
   const types = {
     'follow-up': { requiredCredentials: ['MD'], durationMinutes: 30 },
     'wound-check': { requiredCredentials: ['wound-care'], durationMinutes: 30 },
@@ -33,6 +34,7 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
     [crowd]: { appointmentTypes: types, providerCredentials, waveSize: 50, holdMinutes: 15 },
     [waves]: { appointmentTypes: types, providerCredentials, waveSize: 1, holdMinutes: 10 },
     [staff]: { appointmentTypes: types, providerCredentials },
+    [texted]: { appointmentTypes: types, providerCredentials, waveSize: 2, holdMinutes: 15 },
   });
 
   beforeAll(async () => {
@@ -348,5 +350,59 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
     expect(asForeign).toEqual(missing);
     expect(asForeign.status).toBe(404);
     expect(asProvider.status).toBe(403);
+  });
+
+  it('should book the first patient whose SMS YES arrives and take a later YES as an outcome, not a failure', async () => {
+    const first = await harness.ok<EntryView>(
+      'POST',
+      `/v1/tenants/${texted}/waitlist/entries`,
+      entryBody({ urgency: 'urgent' }),
+    );
+    await harness.ok('POST', `/v1/tenants/${texted}/waitlist/entries`, entryBody());
+    await harness.publish(texted, 'AppointmentCancelledV1', {
+      start: inThreeDays,
+      typeCode: 'follow-up',
+      providerId: 'dr-a',
+      locationId: 'loc-1',
+    });
+    await waitFor(async () => (await slotsOf(texted)).length === 1, 'slot opened', 30_000);
+    const [{ id: slotId }] = await slotsOf(texted);
+    const { offers } = await slotView(texted, slotId);
+    expect(offers).toHaveLength(2);
+    const [winner, loser] = [...offers].sort((a, b) => a.rank - b.rank);
+
+    await harness.answerOffer(texted, { id: winner.id, slotId, patientId: winner.patientId });
+    await waitFor(
+      async () => (await slotView(texted, slotId)).status === 'filled',
+      'filled by the SMS answer',
+      30_000,
+    );
+    await harness.answerOffer(texted, { id: loser.id, slotId, patientId: loser.patientId });
+    // A third answer after the late one: the consumer kept going (nothing was dead-lettered).
+    await harness.answerOffer(texted, { id: winner.id, slotId, patientId: winner.patientId });
+    await waitFor(
+      async () =>
+        (
+          await harness.query(
+            `SELECT 1 FROM inbox_event WHERE topic = 'messaging.patient-response.v1'`,
+          )
+        ).length >= 3,
+      'three answers handled',
+      30_000,
+    );
+
+    const slot = await slotView(texted, slotId);
+    expect(
+      slot.offers
+        .map(({ id, status }) => ({ id, status }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    ).toEqual(
+      [
+        { id: winner.id, status: 'accepted' },
+        { id: loser.id, status: 'withdrawn' },
+      ].sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    expect(winner.entryId).toBe(first.id);
+    expect(await events(texted, 'WaitlistSlotClosedV1')).toBe(1);
   });
 });

@@ -12,6 +12,7 @@ import { AppointmentChangesConsumer } from './slots/appointment-changes.consumer
 import { FreedSlotQueryService } from './slots/freed-slot-query.service';
 import { FreedSlotService } from './slots/freed-slot.service';
 import { HoldExpiryLoop } from './slots/hold-expiry.loop';
+import { OfferAnswersConsumer } from './slots/offer-answers.consumer';
 import { WaitlistEvents } from './slots/waitlist-events';
 import { WaitlistOfferController } from './slots/waitlist-offer.controller';
 
@@ -30,6 +31,7 @@ import { WaitlistOfferController } from './slots/waitlist-offer.controller';
     WaitlistEntryService,
     WaitlistMetricsService,
     AppointmentChangesConsumer,
+    OfferAnswersConsumer,
     HoldExpiryLoop,
   ],
 })

@@ -11,6 +11,8 @@ import {
   encodeEnvelope,
   type EventPayloadInit,
   type EventTypesOf,
+  OfferAnswer,
+  ResponseSource,
   type ScheduledAppointment,
   timestampFromDate,
   Topics,
@@ -83,7 +85,10 @@ export class WaitlistHarness {
     });
     const admin = kafka.admin();
     await admin.connect();
-    await startGroupAtTopicEnds(admin, groupId, [Topics.SchedulingAppointmentV1]);
+    await startGroupAtTopicEnds(admin, groupId, [
+      Topics.SchedulingAppointmentV1,
+      Topics.MessagingPatientResponseV1,
+    ]);
     await admin.disconnect();
     const config = loadWaitlistConfig({
       NODE_ENV: 'test',
@@ -196,6 +201,35 @@ export class WaitlistHarness {
       messages: [{ key: appointmentId, value: Buffer.from(encodeEnvelope(envelope)) }],
     });
     return appointmentId;
+  }
+
+  /** messaging relays a patient's SMS answer to an offer (PatientAnsweredOfferV1). */
+  async answerOffer(
+    tenantId: string,
+    offer: { id: string; slotId: string; patientId: string },
+    answer: OfferAnswer = OfferAnswer.ACCEPTED,
+  ): Promise<void> {
+    const envelope = createEnvelope(
+      {
+        type: 'PatientAnsweredOfferV1',
+        payload: {
+          responseId: randomUUID(),
+          offerId: offer.id,
+          slotId: offer.slotId,
+          patientId: offer.patientId,
+          answer,
+          source: ResponseSource.SMS_REPLY,
+          respondedAt: timestampFromDate(this.clock.now()),
+        },
+        tenantId,
+        aggregateId: offer.id,
+      },
+      { producer: 'messaging' },
+    );
+    await this.producer.send({
+      topic: Topics.MessagingPatientResponseV1,
+      messages: [{ key: offer.id, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
   }
 
   async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {

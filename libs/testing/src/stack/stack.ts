@@ -34,7 +34,7 @@ const NO_REMINDERS = {
 };
 
 export type ServiceName =
-  'ehr-gateway' | 'scheduling' | 'messaging' | 'audit-log' | 'dispatch-optimizer';
+  'ehr-gateway' | 'scheduling' | 'messaging' | 'audit-log' | 'dispatch-optimizer' | 'waitlist';
 /** The first flow's services; dispatch-optimizer joins only when `StackOptions.dispatch` asks. */
 const SERVICES: readonly ServiceName[] = ['ehr-gateway', 'scheduling', 'messaging', 'audit-log'];
 
@@ -42,9 +42,10 @@ const SERVICES: readonly ServiceName[] = ['ehr-gateway', 'scheduling', 'messagin
 const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>> = {
   'ehr-gateway': [Topics.MessagingPatientResponseV1],
   scheduling: [Topics.EhrAppointmentV1],
-  messaging: [Topics.SchedulingAppointmentV1],
+  messaging: [Topics.SchedulingAppointmentV1, Topics.WaitlistSlotV1],
   'audit-log': ALL_TOPICS,
   'dispatch-optimizer': [Topics.SchedulingAppointmentV1, Topics.DispatchPlanV1],
+  waitlist: [Topics.SchedulingAppointmentV1, Topics.MessagingPatientResponseV1],
 };
 
 /** dispatch-optimizer in the stack: where its Slack and Maps stand-ins listen. */
@@ -76,6 +77,8 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** Also run dispatch-optimizer (off: the first flow's four services only). */
   dispatch?: DispatchStackOptions;
+  /** Also run waitlist with these per-tenant settings (WAITLIST_SETTINGS); off by default. */
+  waitlist?: { readonly settings: Readonly<Record<string, unknown>> };
 }
 
 /** Topic settings passed through to every service when the caller's environment sets them. */
@@ -105,7 +108,11 @@ export class Stack {
   private readonly names: readonly ServiceName[];
 
   constructor(private readonly options: StackOptions) {
-    this.names = options.dispatch ? [...SERVICES, 'dispatch-optimizer'] : SERVICES;
+    this.names = [
+      ...SERVICES,
+      ...(options.dispatch ? (['dispatch-optimizer'] as const) : []),
+      ...(options.waitlist ? (['waitlist'] as const) : []),
+    ];
   }
 
   get kafkaBrokers(): string {
@@ -223,6 +230,10 @@ export class Stack {
             TWILIO_API_BASE_URL: twilioBaseUrl,
           }
         : {},
+      waitlist: {
+        WAITLIST_SETTINGS: JSON.stringify(this.options.waitlist?.settings ?? {}),
+        WAITLIST_SCAN_INTERVAL_MS: '500',
+      },
     };
     for (const name of this.names) {
       const env = {

@@ -46,6 +46,7 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'WaitlistOfferMadeV1':
     case 'WaitlistOfferResolvedV1':
     case 'WaitlistSlotClosedV1':
+    case 'PatientAnsweredOfferV1':
       return { ehrAppointmentId: null, appointmentId: null };
     case 'PatientRespondedV1':
     case 'WriteBackSucceededV1':
@@ -146,6 +147,7 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'WaitlistOfferMadeV1':
     case 'WaitlistOfferResolvedV1':
     case 'WaitlistSlotClosedV1':
+    case 'PatientAnsweredOfferV1':
       return { actor: producer, patientIds: present(typed.event.patientId) };
     case 'WaitlistSlotOpenedV1':
       return { actor: producer, patientIds: [] };

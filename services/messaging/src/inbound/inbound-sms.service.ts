@@ -21,6 +21,7 @@ import { MessageChannel, MessagePurpose } from '../message/message.entity';
 import { MessageRepository, type ReplyTarget } from '../message/message.repository';
 import { MessagingJobs } from '../message/messaging-jobs';
 import { classifyReply, ReplyIntent } from '../reminders/inbound/reply-intent';
+import { OfferRepliesService } from '../waitlist-offers/offer-replies.service';
 
 import { type TwilioInboundSms } from './dto/twilio-inbound-sms.dto';
 import { InboundMessageRepository } from './inbound-message.repository';
@@ -68,6 +69,7 @@ export class InboundSmsService {
     private readonly messageEvents: MessageEvents,
     private readonly consents: ConsentService,
     private readonly outbox: OutboxWriter,
+    private readonly offerReplies: OfferRepliesService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -128,7 +130,11 @@ export class InboundSmsService {
     const hashes = tenants
       .map((tenantId) => this.messages.lookupHash(tenantId, from))
       .filter((hash): hash is string => hash !== null);
-    return this.messages.findReplyTarget(manager, hashes, now);
+    // A waitlist offer that is the newest text takes the reply (see OfferRepliesService).
+    return (
+      (await this.offerReplies.newestIfOffer(manager, hashes)) ??
+      this.messages.findReplyTarget(manager, hashes, now)
+    );
   }
 
   private async act(
@@ -142,6 +148,10 @@ export class InboundSmsService {
     },
   ): Promise<InboundOutcome> {
     const { inboundId, intent, sms, target, now } = input;
+    if (intent === ReplyIntent.Confirm && target.waitlistOffer === true) {
+      await this.offerReplies.accept(manager, input);
+      return InboundOutcome.Responded;
+    }
     switch (intent) {
       case ReplyIntent.Confirm:
       case ReplyIntent.Reschedule:

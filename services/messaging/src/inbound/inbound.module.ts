@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConsentModule } from '../consent/consent.module';
 import { MessageModule } from '../message/message.module';
 import { TwilioSignatureGuard } from '../twilio-status/twilio-signature.guard';
+import { WaitlistOffersModule } from '../waitlist-offers/waitlist-offers.module';
 
 import { InboundMessageRepository } from './inbound-message.repository';
 import { InboundSmsController } from './inbound-sms.controller';
@@ -10,7 +11,7 @@ import { InboundSmsService } from './inbound-sms.service';
 
 /** Two-way SMS: POST /v1/twilio/inbound (replies, opt-out / opt-in, HELP). */
 @Module({
-  imports: [MessageModule, ConsentModule],
+  imports: [MessageModule, ConsentModule, WaitlistOffersModule],
   controllers: [InboundSmsController],
   providers: [InboundSmsService, InboundMessageRepository, TwilioSignatureGuard],
   exports: [InboundMessageRepository],

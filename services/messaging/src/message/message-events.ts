@@ -216,6 +216,7 @@ const CONTRACT_PURPOSE: Readonly<Record<MessagePurpose, ContractPurpose>> = {
   [MessagePurpose.Confirmation]: ContractPurpose.CONFIRMATION,
   [MessagePurpose.Reminder]: ContractPurpose.REMINDER,
   [MessagePurpose.Reply]: ContractPurpose.REPLY,
+  [MessagePurpose.WaitlistOffer]: ContractPurpose.WAITLIST_OFFER,
 };
 
 const CONTRACT_WITHDRAWAL_REASON: Readonly<Record<WithdrawalReason, ContractWithdrawalReason>> = {

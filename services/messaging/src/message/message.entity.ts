@@ -7,6 +7,8 @@ export enum MessagePurpose {
   Reminder = 'reminder',
   /** Answers a patient's text: opt-out / opt-in confirmation, HELP. Sent whatever the appointment's state. */
   Reply = 'reply',
+  /** A waitlist offer of a freed time (appointment_id is the offer id; see waitlist-offers/). */
+  WaitlistOffer = 'waitlist_offer',
 }
 
 export enum MessageChannel {
@@ -21,7 +23,7 @@ export enum MessageChannel {
  */
 @Entity({ name: 'message' })
 @Check('ck_message_revision', 'revision > 0')
-@Check('ck_message_purpose', `purpose IN ('confirmation', 'reminder', 'reply')`)
+@Check('ck_message_purpose', `purpose IN ('confirmation', 'reminder', 'reply', 'waitlist_offer')`)
 @Check('ck_message_channel', `channel IN ('sms')`)
 @Check(
   'ck_message_state',

@@ -47,6 +47,8 @@ export interface ReplyTarget {
   readonly ehrAppointmentId: string | null;
   /** The appointment is current (this revision), not cancelled and still ahead. */
   readonly open: boolean;
+  /** The text answered is a waitlist offer (`appointmentId` is then the offer id). */
+  readonly waitlistOffer?: boolean;
 }
 
 /**

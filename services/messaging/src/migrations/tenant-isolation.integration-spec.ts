@@ -151,6 +151,16 @@ describe('messaging row-level security', () => {
         params: [tenantId, randomUUID()],
       }),
     },
+    {
+      table: 'waitlist_offer_text',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO waitlist_offer_text (tenant_id, offer_id, slot_id, patient_id, slot_start,
+                                               time_zone, location_name, hold_until, state,
+                                               created_at, updated_at)
+              VALUES ($1, $2, $3, $4, now(), 'UTC', '', now(), 'open', now(), now())`,
+        params: [tenantId, randomUUID(), randomUUID(), randomUUID()],
+      }),
+    },
   ])('should show the runtime role only the set tenant’s $table rows', async (probe) => {
     const tenants = { a: `${probe.table}-a`, b: `${probe.table}-b` };
 
@@ -180,7 +190,7 @@ describe('messaging row-level security', () => {
              VALUES ($1, $2, 1, now())`,
             [tenantId, appointmentId],
           );
-          for (const purpose of ['confirmation', 'reply']) {
+          for (const purpose of ['confirmation', 'reply', 'waitlist_offer']) {
             await client.query(
               `INSERT INTO message (id, tenant_id, appointment_id, revision, purpose, channel, state,
                                     to_e164, body, provider_message_id, next_attempt_at,
@@ -224,7 +234,10 @@ describe('messaging row-level security', () => {
     it('should let it read only the texts a reply can answer and the tenants’ revisions, and store only a reply without tenant or text', async () => {
       const sut = await runAsJob(database.runtimeUrl, MessagingJobs.InboundSms, [
         `SELECT DISTINCT tenant_id FROM appointment_revision WHERE tenant_id LIKE 'inbound-%' ORDER BY 1`,
-        `SELECT tenant_id, purpose FROM message WHERE tenant_id LIKE 'inbound-%' ORDER BY 1`,
+        `SELECT tenant_id, purpose FROM message WHERE tenant_id LIKE 'inbound-%' ORDER BY 1, 2`,
+        // runAsJob reports the tenant_id column: the purposes are read under that name.
+        `SELECT DISTINCT purpose AS tenant_id FROM message WHERE tenant_id LIKE 'inbound-%' ORDER BY 1`,
+        `SELECT tenant_id FROM waitlist_offer_text`,
         `SELECT tenant_id FROM consent`,
         `SELECT tenant_id FROM inbound_message`,
         `INSERT INTO inbound_message (id, provider_message_id, intent, received_at)
@@ -240,7 +253,10 @@ describe('messaging row-level security', () => {
 
       expect(sut).toEqual([
         ['inbound-a', 'inbound-b'],
-        ['inbound-a', 'inbound-b'],
+        ['inbound-a', 'inbound-a', 'inbound-b', 'inbound-b'],
+        // An offer text is answerable too (YES takes it); replies we sent are not.
+        ['confirmation', 'waitlist_offer'],
+        [],
         [],
         [null],
         [null],

@@ -85,6 +85,7 @@ export class AppointmentChangesConsumer {
       appointmentTypeCode: appointment.appointmentTypeCode,
       providerId,
       locationId: appointment.location?.locationId ?? '',
+      locationName: appointment.location?.name ?? '',
     };
     await this.slots.openSlot(context.manager, context.envelope.tenantId, time, this.clock.now());
   }

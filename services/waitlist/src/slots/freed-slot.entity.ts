@@ -43,6 +43,10 @@ export class FreedSlotEntity {
   @Column({ name: 'location_id', type: 'text' })
   locationId!: string;
 
+  /** The location's display name for the offer text; '' when scheduling sent none. */
+  @Column({ name: 'location_name', type: 'text', default: '' })
+  locationName!: string;
+
   @Column({ name: 'status', type: 'text' })
   status!: SlotStatus;
 

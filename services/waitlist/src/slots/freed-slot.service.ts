@@ -25,6 +25,7 @@ export interface FreedTime {
   readonly appointmentTypeCode: string;
   readonly providerId: string;
   readonly locationId: string;
+  readonly locationName: string;
 }
 
 export type AcceptOutcome = 'accepted' | 'already-accepted';
@@ -67,6 +68,7 @@ export class FreedSlotService {
       appointmentTypeCode: time.appointmentTypeCode,
       providerId: time.providerId,
       locationId: time.locationId,
+      locationName: time.locationName,
       status: 'offering' as const,
       wave: 0,
       offersMade: 0,
@@ -89,50 +91,80 @@ export class FreedSlotService {
     return slot;
   }
 
-  /** A patient (through messaging or staff on the phone) takes the offer. */
+  /**
+   * A patient (staff on the phone) takes the offer. A late acceptance's resolution commits
+   * before the caller is told "This time is no longer available".
+   */
   async accept(tenantId: string, offerId: string, now: Date): Promise<AcceptOutcome> {
-    return inTenantTransaction(this.dataSource, tenantId, async (manager) => {
-      const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
-      if (offer.status === 'accepted') return 'already-accepted';
-      if (offer.status === 'open' && slot.status === 'offering' && offer.holdUntil > now) {
-        await this.resolveOffer(manager, offer, 'accepted', now);
-        slot.status = 'filled';
-        slot.closedAt = now;
-        slot.filledEntryId = offer.entryId;
-        await manager.save(slot);
-        await manager.update(
-          WaitlistEntryEntity,
-          { id: offer.entryId, status: 'open' },
-          { status: 'booked', closedAt: now, updatedAt: now },
-        );
-        await this.withdrawOpenOffers(manager, slot.id, now);
-        await this.events.slotClosed(manager, slot, offer);
-        return 'accepted';
-      }
-      if (offer.status === 'open') {
-        // Taken by someone else, by staff, or the hold ran out: told "no longer available".
-        const expired = slot.status === 'offering' && offer.holdUntil <= now;
-        await this.resolveOffer(manager, offer, expired ? 'expired' : 'too_late', now);
-        if (expired) await this.nextWaveIfIdle(manager, slot, now);
-      }
+    const outcome = await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      this.acceptIn(manager, tenantId, offerId, now),
+    );
+    if (outcome === 'too-late') {
       throw new WaitlistError(
         WaitlistErrorCode.SlotNoLongerAvailable,
         'This time is no longer available',
       );
-    });
+    }
+    return outcome;
+  }
+
+  /**
+   * Accepts in the caller's tenant transaction (messaging's answer runs in the inbox's): first
+   * acceptance wins under the slot's lock; every later one is `too-late` and its offer resolved
+   * so (messaging tells the patient).
+   */
+  async acceptIn(
+    manager: EntityManager,
+    tenantId: string,
+    offerId: string,
+    now: Date,
+  ): Promise<AcceptOutcome | 'too-late'> {
+    const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
+    if (offer.status === 'accepted') return 'already-accepted';
+    if (offer.status === 'open' && slot.status === 'offering' && offer.holdUntil > now) {
+      await this.resolveOffer(manager, offer, 'accepted', now);
+      slot.status = 'filled';
+      slot.closedAt = now;
+      slot.filledEntryId = offer.entryId;
+      await manager.save(slot);
+      await manager.update(
+        WaitlistEntryEntity,
+        { id: offer.entryId, status: 'open' },
+        { status: 'booked', closedAt: now, updatedAt: now },
+      );
+      await this.withdrawOpenOffers(manager, slot.id, now);
+      await this.events.slotClosed(manager, slot, offer);
+      return 'accepted';
+    }
+    if (offer.status === 'open') {
+      // Taken by someone else, by staff, or the hold ran out: told "no longer available".
+      const expired = slot.status === 'offering' && offer.holdUntil <= now;
+      await this.resolveOffer(manager, offer, expired ? 'expired' : 'too_late', now);
+      if (expired) await this.nextWaveIfIdle(manager, slot, now);
+    }
+    return 'too-late';
   }
 
   async decline(tenantId: string, offerId: string, now: Date): Promise<void> {
-    await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
-      const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
-      if (offer.status === 'declined') return;
-      if (offer.status !== 'open') {
-        throw new WaitlistError(WaitlistErrorCode.OfferClosed, 'This offer is closed');
-      }
-      await this.resolveOffer(manager, offer, 'declined', now);
-      await manager.increment(WaitlistEntryEntity, { id: offer.entryId }, 'declines', 1);
-      await this.nextWaveIfIdle(manager, slot, now);
-    });
+    await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      this.declineIn(manager, tenantId, offerId, now),
+    );
+  }
+
+  async declineIn(
+    manager: EntityManager,
+    tenantId: string,
+    offerId: string,
+    now: Date,
+  ): Promise<void> {
+    const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
+    if (offer.status === 'declined') return;
+    if (offer.status !== 'open') {
+      throw new WaitlistError(WaitlistErrorCode.OfferClosed, 'This offer is closed');
+    }
+    await this.resolveOffer(manager, offer, 'declined', now);
+    await manager.increment(WaitlistEntryEntity, { id: offer.entryId }, 'declines', 1);
+    await this.nextWaveIfIdle(manager, slot, now);
   }
 
   /**

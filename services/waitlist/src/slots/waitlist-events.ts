@@ -78,6 +78,8 @@ export class WaitlistEvents {
         locationId: slot.locationId,
         providerId: slot.providerId,
         holdUntil: timestampFromDate(offer.holdUntil),
+        timeZone: slot.timeZone,
+        locationName: slot.locationName,
       },
     });
   }

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file caredispatch/messaging/response/v1/response.proto.
  */
 export const file_caredispatch_messaging_response_v1_response: GenFile = /*@__PURE__*/
-  fileDesc("CjFjYXJlZGlzcGF0Y2gvbWVzc2FnaW5nL3Jlc3BvbnNlL3YxL3Jlc3BvbnNlLnByb3RvEiJjYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxIocEChJQYXRpZW50UmVzcG9uZGVkVjESEwoLcmVzcG9uc2VfaWQYASABKAkSFgoOYXBwb2ludG1lbnRfaWQYAiABKAkSGgoSZWhyX2FwcG9pbnRtZW50X2lkGAMgASgJEhwKFGFwcG9pbnRtZW50X3JldmlzaW9uGAQgASgFEj4KBGtpbmQYBSABKA4yMC5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLlJlc3BvbnNlS2luZBJCCgZzb3VyY2UYBiABKA4yMi5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLlJlc3BvbnNlU291cmNlEjAKDHJlc3BvbmRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbWVzc2FnZV9pZBgIIAEoCRIPCgdzbG90X2lkGAkgASgJEi0KCW5ld19zdGFydBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHbmV3X2VuZBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASUwoTY2FuY2VsbGF0aW9uX3JlYXNvbhgMIAEoDjI2LmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcucmVzcG9uc2UudjEuQ2FuY2VsbGF0aW9uUmVhc29uKq4BCgxSZXNwb25zZUtpbmQSHQoZUkVTUE9OU0VfS0lORF9VTlNQRUNJRklFRBAAEhsKF1JFU1BPTlNFX0tJTkRfQ09ORklSTUVEEAESGwoXUkVTUE9OU0VfS0lORF9DQU5DRUxMRUQQAhImCiJSRVNQT05TRV9LSU5EX1JFU0NIRURVTEVfUkVRVUVTVEVEEAMSHQoZUkVTUE9OU0VfS0lORF9SRVNDSEVEVUxFRBAEKm8KDlJlc3BvbnNlU291cmNlEh8KG1JFU1BPTlNFX1NPVVJDRV9VTlNQRUNJRklFRBAAEh0KGVJFU1BPTlNFX1NPVVJDRV9TTVNfUkVQTFkQARIdChlSRVNQT05TRV9TT1VSQ0VfTElOS19QQUdFEAIq8QEKEkNhbmNlbGxhdGlvblJlYXNvbhIjCh9DQU5DRUxMQVRJT05fUkVBU09OX1VOU1BFQ0lGSUVEEAASJgoiQ0FOQ0VMTEFUSU9OX1JFQVNPTl9GRUVMSU5HX0JFVFRFUhABEikKJUNBTkNFTExBVElPTl9SRUFTT05fU0NIRURVTEVfQ09ORkxJQ1QQAhImCiJDQU5DRUxMQVRJT05fUkVBU09OX1RSQU5TUE9SVEFUSU9OEAMSHAoYQ0FOQ0VMTEFUSU9OX1JFQVNPTl9DT1NUEAQSHQoZQ0FOQ0VMTEFUSU9OX1JFQVNPTl9PVEhFUhAFYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CjFjYXJlZGlzcGF0Y2gvbWVzc2FnaW5nL3Jlc3BvbnNlL3YxL3Jlc3BvbnNlLnByb3RvEiJjYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxIocEChJQYXRpZW50UmVzcG9uZGVkVjESEwoLcmVzcG9uc2VfaWQYASABKAkSFgoOYXBwb2ludG1lbnRfaWQYAiABKAkSGgoSZWhyX2FwcG9pbnRtZW50X2lkGAMgASgJEhwKFGFwcG9pbnRtZW50X3JldmlzaW9uGAQgASgFEj4KBGtpbmQYBSABKA4yMC5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLlJlc3BvbnNlS2luZBJCCgZzb3VyY2UYBiABKA4yMi5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLlJlc3BvbnNlU291cmNlEjAKDHJlc3BvbmRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbWVzc2FnZV9pZBgIIAEoCRIPCgdzbG90X2lkGAkgASgJEi0KCW5ld19zdGFydBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHbmV3X2VuZBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASUwoTY2FuY2VsbGF0aW9uX3JlYXNvbhgMIAEoDjI2LmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcucmVzcG9uc2UudjEuQ2FuY2VsbGF0aW9uUmVhc29uIq8CChZQYXRpZW50QW5zd2VyZWRPZmZlclYxEhMKC3Jlc3BvbnNlX2lkGAEgASgJEhAKCG9mZmVyX2lkGAIgASgJEg8KB3Nsb3RfaWQYAyABKAkSEgoKcGF0aWVudF9pZBgEIAEoCRI/CgZhbnN3ZXIYBSABKA4yLy5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLk9mZmVyQW5zd2VyEkIKBnNvdXJjZRgGIAEoDjIyLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcucmVzcG9uc2UudjEuUmVzcG9uc2VTb3VyY2USMAoMcmVzcG9uZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgptZXNzYWdlX2lkGAggASgJKq4BCgxSZXNwb25zZUtpbmQSHQoZUkVTUE9OU0VfS0lORF9VTlNQRUNJRklFRBAAEhsKF1JFU1BPTlNFX0tJTkRfQ09ORklSTUVEEAESGwoXUkVTUE9OU0VfS0lORF9DQU5DRUxMRUQQAhImCiJSRVNQT05TRV9LSU5EX1JFU0NIRURVTEVfUkVRVUVTVEVEEAMSHQoZUkVTUE9OU0VfS0lORF9SRVNDSEVEVUxFRBAEKm8KDlJlc3BvbnNlU291cmNlEh8KG1JFU1BPTlNFX1NPVVJDRV9VTlNQRUNJRklFRBAAEh0KGVJFU1BPTlNFX1NPVVJDRV9TTVNfUkVQTFkQARIdChlSRVNQT05TRV9TT1VSQ0VfTElOS19QQUdFEAIq8QEKEkNhbmNlbGxhdGlvblJlYXNvbhIjCh9DQU5DRUxMQVRJT05fUkVBU09OX1VOU1BFQ0lGSUVEEAASJgoiQ0FOQ0VMTEFUSU9OX1JFQVNPTl9GRUVMSU5HX0JFVFRFUhABEikKJUNBTkNFTExBVElPTl9SRUFTT05fU0NIRURVTEVfQ09ORkxJQ1QQAhImCiJDQU5DRUxMQVRJT05fUkVBU09OX1RSQU5TUE9SVEFUSU9OEAMSHAoYQ0FOQ0VMTEFUSU9OX1JFQVNPTl9DT1NUEAQSHQoZQ0FOQ0VMTEFUSU9OX1JFQVNPTl9PVEhFUhAFKmEKC09mZmVyQW5zd2VyEhwKGE9GRkVSX0FOU1dFUl9VTlNQRUNJRklFRBAAEhkKFU9GRkVSX0FOU1dFUl9BQ0NFUFRFRBABEhkKFU9GRkVSX0FOU1dFUl9ERUNMSU5FRBACYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message caredispatch.messaging.response.v1.PatientRespondedV1
@@ -100,6 +100,68 @@ export type PatientRespondedV1 = Message<"caredispatch.messaging.response.v1.Pat
  */
 export const PatientRespondedV1Schema: GenMessage<PatientRespondedV1> = /*@__PURE__*/
   messageDesc(file_caredispatch_messaging_response_v1_response, 0);
+
+/**
+ * A patient's answer to a waitlist offer text (waitlist.slot.v1's WaitlistOfferMadeV1), on
+ * messaging.patient-response.v1 keyed by the offer id. Consumed by waitlist, which accepts or
+ * declines under the slot's lock: first acceptance wins. Ids and times only.
+ *
+ * @generated from message caredispatch.messaging.response.v1.PatientAnsweredOfferV1
+ */
+export type PatientAnsweredOfferV1 = Message<"caredispatch.messaging.response.v1.PatientAnsweredOfferV1"> & {
+  /**
+   * Unique per answer; a repeated reply is one answer.
+   *
+   * @generated from field: string response_id = 1;
+   */
+  responseId: string;
+
+  /**
+   * @generated from field: string offer_id = 2;
+   */
+  offerId: string;
+
+  /**
+   * @generated from field: string slot_id = 3;
+   */
+  slotId: string;
+
+  /**
+   * scheduling's patient id, as the offer named it.
+   *
+   * @generated from field: string patient_id = 4;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: caredispatch.messaging.response.v1.OfferAnswer answer = 5;
+   */
+  answer: OfferAnswer;
+
+  /**
+   * @generated from field: caredispatch.messaging.response.v1.ResponseSource source = 6;
+   */
+  source: ResponseSource;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp responded_at = 7;
+   */
+  respondedAt?: Timestamp | undefined;
+
+  /**
+   * The offer text the patient answered.
+   *
+   * @generated from field: string message_id = 8;
+   */
+  messageId: string;
+};
+
+/**
+ * Describes the message caredispatch.messaging.response.v1.PatientAnsweredOfferV1.
+ * Use `create(PatientAnsweredOfferV1Schema)` to create a new message.
+ */
+export const PatientAnsweredOfferV1Schema: GenMessage<PatientAnsweredOfferV1> = /*@__PURE__*/
+  messageDesc(file_caredispatch_messaging_response_v1_response, 1);
 
 /**
  * @generated from enum caredispatch.messaging.response.v1.ResponseKind
@@ -213,4 +275,34 @@ export enum CancellationReason {
  */
 export const CancellationReasonSchema: GenEnum<CancellationReason> = /*@__PURE__*/
   enumDesc(file_caredispatch_messaging_response_v1_response, 2);
+
+/**
+ * @generated from enum caredispatch.messaging.response.v1.OfferAnswer
+ */
+export enum OfferAnswer {
+  /**
+   * @generated from enum value: OFFER_ANSWER_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The patient takes the offered time (SMS "YES"); the waitlist books them if it is still free.
+   *
+   * @generated from enum value: OFFER_ANSWER_ACCEPTED = 1;
+   */
+  ACCEPTED = 1,
+
+  /**
+   * The patient does not want it; the waitlist moves on to the next wave.
+   *
+   * @generated from enum value: OFFER_ANSWER_DECLINED = 2;
+   */
+  DECLINED = 2,
+}
+
+/**
+ * Describes the enum caredispatch.messaging.response.v1.OfferAnswer.
+ */
+export const OfferAnswerSchema: GenEnum<OfferAnswer> = /*@__PURE__*/
+  enumDesc(file_caredispatch_messaging_response_v1_response, 3);
 

@@ -1,0 +1,89 @@
+import { countSmsSegments } from '../reminders/planning/sms-segments';
+
+import { offerSendTime } from './offer-send-time';
+import { OfferOutcomeKind, renderOfferOutcomeText, renderOfferText } from './offer-text';
+
+const base = {
+  practiceName: 'Acme Family Practice',
+  // Tue 1 Dec 2026 10:00 in New York (EST).
+  start: new Date('2026-12-01T15:00:00Z'),
+  timeZone: 'America/New_York',
+  locationName: 'Main St Clinic',
+  holdUntil: new Date('2026-11-30T19:15:00Z'),
+};
+
+describe(renderOfferText.name, () => {
+  it('should say the local day, time, place and how to take it', () => {
+    expect(renderOfferText(base)).toBe(
+      'Acme Family Practice: an earlier visit is open Tue, Dec 1 at 10:00 AM EST at Main St Clinic. Reply YES by 2:15 PM to take it.',
+    );
+  });
+
+  it('should stay one GSM-7 segment with long, accented names', () => {
+    const sut = renderOfferText({
+      ...base,
+      practiceName: 'Clínica Familiar de São Paulo y Asociados — Medicina General',
+      locationName: 'Centro Médico Ñuñoa, Edificio Norte, Piso 14, Oficina 1402 ✚',
+    });
+
+    expect(countSmsSegments(sut)).toEqual(
+      expect.objectContaining({ encoding: 'GSM-7', segments: 1 }),
+    );
+    expect(sut).toContain('Reply YES by 2:15 PM to take it.');
+    expect(sut).toContain('Clinica Familiar de Sao Paulo');
+  });
+
+  it('should leave the place out when there is none', () => {
+    expect(renderOfferText({ ...base, locationName: '' })).toBe(
+      'Acme Family Practice: an earlier visit is open Tue, Dec 1 at 10:00 AM EST. Reply YES by 2:15 PM to take it.',
+    );
+  });
+});
+
+describe(renderOfferOutcomeText.name, () => {
+  it('should confirm the booking with time and place in one segment', () => {
+    const sut = renderOfferOutcomeText(OfferOutcomeKind.Booked, base);
+
+    expect(sut).toBe(
+      'Acme Family Practice: you are booked for Tue, Dec 1 at 10:00 AM EST at Main St Clinic. Reply STOP to opt out.',
+    );
+    expect(countSmsSegments(sut).segments).toBe(1);
+  });
+
+  it('should tell a late acceptor the time is gone and they stay on the list', () => {
+    const sut = renderOfferOutcomeText(OfferOutcomeKind.NoLongerAvailable, base);
+
+    expect(sut).toContain('this time is no longer available');
+    expect(countSmsSegments(sut)).toEqual(
+      expect.objectContaining({ encoding: 'GSM-7', segments: 1 }),
+    );
+  });
+});
+
+describe(offerSendTime.name, () => {
+  const zone = 'America/New_York';
+
+  it('should send at once during the day', () => {
+    const now = new Date('2026-11-30T19:00:00Z'); // 14:00 local
+
+    expect(
+      offerSendTime({ now, holdUntil: new Date('2026-11-30T19:15:00Z'), timeZone: zone }),
+    ).toEqual(now);
+  });
+
+  it('should wait for 08:00 local when the hold lasts past it', () => {
+    const now = new Date('2026-12-01T11:30:00Z'); // 06:30 local
+
+    expect(
+      offerSendTime({ now, holdUntil: new Date('2026-12-01T13:30:00Z'), timeZone: zone }),
+    ).toEqual(new Date('2026-12-01T13:00:00Z'));
+  });
+
+  it('should not send at all when the hold ends within quiet hours', () => {
+    const now = new Date('2026-12-01T03:00:00Z'); // 22:00 local
+
+    expect(
+      offerSendTime({ now, holdUntil: new Date('2026-12-01T03:15:00Z'), timeZone: zone }),
+    ).toBeNull();
+  });
+});
