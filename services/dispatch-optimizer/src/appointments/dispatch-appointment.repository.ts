@@ -38,12 +38,14 @@ export class DispatchAppointmentRepository {
     await manager.query(
       `INSERT INTO dispatch_appointment AS a
          (tenant_id, appointment_id, revision, status, start_at, end_at, type_code, patient_display_name,
-          location_id, time_zone, address_line, lat, lon, geocode_status, booked_provider_id, planned_revision, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, $12, $13, 0, $14)
+          location_id, time_zone, address_line, lat, lon, geocode_status, booked_provider_id, planned_revision, updated_at,
+          ehr_location_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, $12, $13, 0, $14, $15)
        ON CONFLICT (tenant_id, appointment_id) DO UPDATE SET
          revision = EXCLUDED.revision, status = EXCLUDED.status, start_at = EXCLUDED.start_at,
          end_at = EXCLUDED.end_at, type_code = EXCLUDED.type_code,
          patient_display_name = EXCLUDED.patient_display_name, location_id = EXCLUDED.location_id,
+         ehr_location_id = EXCLUDED.ehr_location_id,
          time_zone = EXCLUDED.time_zone, booked_provider_id = EXCLUDED.booked_provider_id,
          updated_at = EXCLUDED.updated_at,
          address_line = EXCLUDED.address_line,
@@ -70,6 +72,7 @@ export class DispatchAppointmentRepository {
         addressLine === '' ? 'unresolvable' : 'pending',
         appointment.provider?.providerId ?? null,
         this.clock.now(),
+        appointment.location?.ehrLocationId ?? '',
       ],
     );
   }

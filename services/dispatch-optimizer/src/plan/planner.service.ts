@@ -348,6 +348,7 @@ export class PlannerService {
       typeCode: row.typeCode,
       patientDisplayName: row.patientDisplayName,
       locationId: row.locationId,
+      ehrLocationId: row.ehrLocationId,
       addressLine: row.addressLine,
       coordinates,
       geocodeStatus: status,
