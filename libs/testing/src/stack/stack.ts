@@ -76,6 +76,12 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** Also run dispatch-optimizer (off: the first flow's four services only). */
   dispatch?: DispatchStackOptions;
+  /**
+   * Run only these of the services (default: all of them). A flow that needs neither messaging
+   * nor audit-log leaves them out: fewer processes on a small machine, and no fresh consumer
+   * group reading every topic.
+   */
+  only?: readonly ServiceName[];
 }
 
 /** Topic settings passed through to every service when the caller's environment sets them. */
@@ -105,7 +111,11 @@ export class Stack {
   private readonly names: readonly ServiceName[];
 
   constructor(private readonly options: StackOptions) {
-    this.names = options.dispatch ? [...SERVICES, 'dispatch-optimizer'] : SERVICES;
+    const all: readonly ServiceName[] = options.dispatch
+      ? [...SERVICES, 'dispatch-optimizer']
+      : SERVICES;
+    const only = options.only;
+    this.names = only === undefined ? all : all.filter((name) => only.includes(name));
   }
 
   get kafkaBrokers(): string {
