@@ -1,8 +1,8 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 import {
-  disableTenantIsolation,
-  enableTenantIsolation,
+  applyTenantIsolation,
+  revertTenantIsolation,
   type TenantIsolation,
 } from '@caredispatch/kafka';
 
@@ -44,14 +44,10 @@ export class IsolateDispatchTenants1797030000001 implements MigrationInterface {
   name = 'IsolateDispatchTenants1797030000001';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const spec of TABLES) {
-      for (const statement of enableTenantIsolation(spec)) await queryRunner.query(statement);
-    }
+    await applyTenantIsolation(queryRunner, TABLES);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const spec of TABLES) {
-      for (const statement of disableTenantIsolation(spec)) await queryRunner.query(statement);
-    }
+    await revertTenantIsolation(queryRunner, TABLES);
   }
 }
