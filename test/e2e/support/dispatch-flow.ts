@@ -24,6 +24,7 @@ export interface PlanView {
   readonly planId: string;
   readonly version: number;
   readonly tenantId: string;
+  readonly cause: { readonly kind: string; readonly appointmentId?: string } | null;
   readonly providerDays: readonly ProviderDayView[];
   readonly unserved: readonly { readonly appointmentId: string; readonly reason: string }[];
   readonly travel: {
