@@ -1,104 +1,261 @@
 /**
- * `bench:dispatch`: the seed's week through dispatch-optimizer in-process against the real broker,
- * PostgreSQL and the Maps/Slack stand-ins — weekly plan until every itinerary is in Slack, a
- * Tuesday 10:00 call-out until the re-planned itineraries are in Slack, and Maps elements billed
- * with a cold and a warm cache. Prints figures; no thresholds. The delivery part alone:
- * `npm run bench:dispatch-delivery`.
+ * `bench:dispatch`: dispatch-optimizer in-process against the real broker, PostgreSQL (as its
+ * runtime role, under row-level security) and the Maps/Slack stand-ins. Prints figures; no
+ * thresholds. Three groups, each its own tenant:
+ * 1. the seed's week (3 clinics, 12 providers, 220 bookings): weekly plan until every itinerary
+ *    is sent, a Tuesday 10:00 call-out until every notice is sent (itineraries of the changed
+ *    providers and the coordinators' summary), Maps elements billed with a cold and a warm cache;
+ * 2. a home-visit day of 500 appointments and 40 providers: plan + 40 itineraries sent with the
+ *    Maps cache warm (after an untimed cold run);
+ * 3. a 100-provider home-visit day: a 10:00 call-out until every notice is sent.
+ * `npm run bench:dispatch -- seed` (or `day500`, `callout100`) runs only the named groups.
+ * The delivery part alone: `npm run bench:dispatch-delivery`.
  */
 import { randomUUID } from 'node:crypto';
 
+import { DateTime } from 'luxon';
+
 import { DispatchHarness, waitFor } from '../../services/dispatch-optimizer/test/dispatch-harness';
-import { seedWeek } from '../../services/dispatch-optimizer/test/seed-week';
+import { seedWeek, type SeedWeek } from '../../services/dispatch-optimizer/test/seed-week';
 
 import type { PlanVersion } from '../../services/dispatch-optimizer/src/plan/plan.model';
 
+const COORDINATORS_CHANNEL = 'C0COORDINATORS';
+
+/** A one-day group of nurses doing home visits only. */
+function homeVisitDay(nurses: number, visits: number, seed: number): SeedWeek {
+  return seedWeek({
+    clinics: 0,
+    clinicians: 0,
+    nurses,
+    clinicVisits: 0,
+    homeVisits: visits,
+    unservableCredential: 0,
+    unresolvableAddresses: 0,
+    days: 1,
+    seed,
+  });
+}
+
+const tenants = {
+  seed: `bench-seed-${randomUUID().slice(0, 8)}`,
+  day500: `bench-500-${randomUUID().slice(0, 8)}`,
+  day100: `bench-100p-${randomUUID().slice(0, 8)}`,
+};
+
 async function main(): Promise<void> {
   const week = seedWeek();
-  const tenantId = `bench-${randomUUID().slice(0, 8)}`;
-  const harness = new DispatchHarness(week.addresses, new Date('2030-03-10T22:00:00Z'), [tenantId]);
+  const day500 = homeVisitDay(40, 500, 11);
+  const day100 = homeVisitDay(100, 300, 13);
+  // Sunday 18:00 in New York, after the weekly run time and before the week.
+  const harness = new DispatchHarness(
+    week.addresses,
+    new Date('2030-03-10T22:00:00Z'),
+    Object.values(tenants),
+    {
+      ESCALATION_SLACK_CHANNELS: JSON.stringify(
+        Object.fromEntries(Object.values(tenants).map((id) => [id, COORDINATORS_CHANNEL])),
+      ),
+    },
+  );
   await harness.start();
   try {
-    await harness.configure(tenantId, week);
-    const consumed = async (): Promise<number> => {
-      const [row] = await harness.query<{ count: string }>(
-        `SELECT count(*) FROM dispatch_appointment WHERE tenant_id = $1`,
-        [tenantId],
-      );
-      return Number(row.count);
+    const only = process.argv.slice(2);
+    const wanted = (group: string) => only.length === 0 || only.includes(group);
+    const figures = {
+      limits: {
+        planTimeLimitMs: harness.config.PLAN_TIME_LIMIT_MS,
+        replanTimeLimitMs: harness.config.REPLAN_TIME_LIMIT_MS,
+      },
+      seedWeek: wanted('seed') ? await seedWeekFigures(harness, week) : 'skipped',
+      homeVisitDay500: wanted('day500') ? await homeVisitDayFigures(harness, day500) : 'skipped',
+      callOut100Providers: wanted('callout100')
+        ? await callOutFigures(harness, tenants.day100, day100)
+        : 'skipped',
     };
-    // A fresh consumer group starts at the log end: re-send the first booking until it lands.
-    await waitFor('consumer positioned', 60_000, async () => {
-      await harness.book(tenantId, week.appointments[0]);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      return (await consumed()) > 0;
-    });
-    for (const appointment of week.appointments.slice(1)) await harness.book(tenantId, appointment);
-    await waitFor(
-      'bookings consumed',
-      120_000,
-      async () => (await consumed()) === week.appointments.length,
-    );
-
-    const weeklyStart = performance.now();
-    const weekly = await harness.ok<PlanVersion>('POST', `/v1/tenants/${tenantId}/plans`, {
-      days: week.days,
-    });
-    const planMs = performance.now() - weeklyStart;
-    const withVisits = new Set(
-      weekly.providerDays.filter((day) => day.stops.length > 0).map((day) => day.providerId),
-    );
-    const channels = (): number => new Set(harness.slack.messages().map((m) => m.channel)).size;
-    await waitFor('itineraries in Slack', 60_000, () =>
-      Promise.resolve(channels() === withVisits.size),
-    );
-    const weeklyMs = performance.now() - weeklyStart;
-
-    const tuesday = week.days[1];
-    const tenOClock = new Date(`${tuesday}T15:00:00Z`);
-    const victim = weekly.providerDays
-      .filter((day) => day.day === tuesday)
-      .sort((a, b) => b.stops.length - a.stops.length)[0];
-    harness.clock.set(tenOClock);
-    const sentBefore = harness.slack.calls().length;
-    const callOutStart = performance.now();
-    const outcome = await harness.ok<{ planVersion: number }>(
-      'POST',
-      `/v1/tenants/${tenantId}/providers/${victim.providerId}/call-outs`,
-      { from: tenOClock.toISOString(), reason: 'sick' },
-    );
-    await waitFor('call-out itineraries sent', 60_000, async () => {
-      const [row] = await harness.query<{ pending: string; total: string }>(
-        `SELECT count(*) FILTER (WHERE state <> 'sent') AS pending, count(*) AS total
-           FROM itinerary_delivery WHERE tenant_id = $1 AND plan_version = $2`,
-        [tenantId, outcome.planVersion],
-      );
-      return Number(row.total) > 0 && Number(row.pending) === 0;
-    });
-    const callOutMs = performance.now() - callOutStart;
-
-    const warm = await harness.ok<PlanVersion>('POST', `/v1/tenants/${tenantId}/plans`, {
-      days: week.days,
-    });
-    console.log(
-      JSON.stringify(
-        {
-          appointments: week.appointments.length,
-          providersWithItineraries: withVisits.size,
-          weeklyPlanMs: Math.round(planMs),
-          weeklyPlanAndItinerariesSentMs: Math.round(weeklyMs),
-          callOutToItinerariesSentMs: Math.round(callOutMs),
-          slackCallsForCallOut: harness.slack.calls().length - sentBefore,
-          mapsElementsBilledCold: weekly.travel.billedElements,
-          mapsElementsBilledWarm: warm.travel.billedElements,
-          mapsCacheHitsWarm: warm.travel.cacheHits,
-        },
-        null,
-        2,
-      ),
-    );
+    console.log(JSON.stringify(figures, null, 2));
   } finally {
     await harness.stop();
   }
+}
+
+async function seedWeekFigures(
+  harness: DispatchHarness,
+  week: SeedWeek,
+): Promise<Record<string, number>> {
+  const tenantId = tenants.seed;
+  await bookAll(harness, tenantId, week, true);
+
+  const weeklyStart = performance.now();
+  const weekly = await plan(harness, tenantId, week);
+  const planMs = performance.now() - weeklyStart;
+  const itineraries = await deliveriesSent(harness, weekly);
+  const weeklyMs = performance.now() - weeklyStart;
+
+  const callOut = await timedCallOut(harness, tenantId, week, weekly);
+  const warm = await plan(harness, tenantId, week);
+  await deliveriesSent(harness, warm);
+  return {
+    appointments: week.appointments.length,
+    itinerariesSent: itineraries,
+    weeklyPlanMs: Math.round(planMs),
+    weeklyPlanAndItinerariesSentMs: Math.round(weeklyMs),
+    ...callOut,
+    mapsElementsBilledCold: weekly.travel.billedElements,
+    mapsElementsBilledWarm: warm.travel.billedElements,
+    mapsCacheHitsWarm: warm.travel.cacheHits,
+  };
+}
+
+async function homeVisitDayFigures(
+  harness: DispatchHarness,
+  day: SeedWeek,
+): Promise<Record<string, number>> {
+  const tenantId = tenants.day500;
+  harness.clock.set(DateTime.fromISO(`${day.days[0]}T18:00`, { zone: day.timeZone }).toJSDate());
+  harness.clock.advance(-24 * 3600_000);
+  await bookAll(harness, tenantId, day, false);
+  const coldStart = performance.now();
+  const cold = await plan(harness, tenantId, day);
+  await deliveriesSent(harness, cold);
+  const coldMs = performance.now() - coldStart;
+
+  const warmStart = performance.now();
+  const warm = await plan(harness, tenantId, day);
+  const planMs = performance.now() - warmStart;
+  const itineraries = await deliveriesSent(harness, warm);
+  const warmMs = performance.now() - warmStart;
+  return {
+    appointments: day.appointments.length,
+    providers: day.providers.length,
+    served: warm.providerDays.reduce((sum, d) => sum + d.stops.length, 0),
+    unserved: warm.unserved.length,
+    itinerariesSent: itineraries,
+    coldPlanAndItinerariesSentMs: Math.round(coldMs),
+    mapsElementsBilledCold: cold.travel.billedElements,
+    warmPlanMs: Math.round(planMs),
+    warmPlanAndItinerariesSentMs: Math.round(warmMs),
+    mapsElementsBilledWarm: warm.travel.billedElements,
+  };
+}
+
+async function callOutFigures(
+  harness: DispatchHarness,
+  tenantId: string,
+  day: SeedWeek,
+): Promise<Record<string, number>> {
+  // The day's plan is made (and sent) the evening before; only the call-out is timed.
+  harness.clock.set(DateTime.fromISO(`${day.days[0]}T18:00`, { zone: day.timeZone }).toJSDate());
+  harness.clock.advance(-24 * 3600_000);
+  await bookAll(harness, tenantId, day, false);
+  const planned = await plan(harness, tenantId, day);
+  await deliveriesSent(harness, planned);
+  return {
+    appointments: day.appointments.length,
+    providers: day.providers.length,
+    ...(await timedCallOut(harness, tenantId, day, planned)),
+  };
+}
+
+/**
+ * The busiest RN of the group's second day (or only day) calls out at 10:00; timed until every
+ * itinerary of the new version and the coordinators' summary are sent.
+ */
+async function timedCallOut(
+  harness: DispatchHarness,
+  tenantId: string,
+  group: SeedWeek,
+  current: PlanVersion,
+): Promise<Record<string, number>> {
+  const day = group.days[Math.min(1, group.days.length - 1)];
+  const tenOClock = DateTime.fromISO(`${day}T10:00`, { zone: group.timeZone }).toJSDate();
+  const victim = current.providerDays
+    .filter((d) => d.day === day && d.providerId.startsWith('rn-'))
+    .sort((a, b) => b.stops.length - a.stops.length)[0];
+  harness.clock.set(tenOClock);
+  const start = performance.now();
+  const outcome = await harness.ok<{
+    planId: string;
+    planVersion: number;
+    callOutId: string;
+    rescheduleNeededAppointmentIds: string[];
+  }>('POST', `/v1/tenants/${tenantId}/providers/${victim.providerId}/call-outs`, {
+    from: tenOClock.toISOString(),
+    reason: 'sick',
+  });
+  const replyMs = performance.now() - start;
+  const revised = await harness.ok<PlanVersion>(
+    'GET',
+    `/v1/tenants/${tenantId}/plans/${outcome.planId}/versions/${outcome.planVersion}`,
+  );
+  const itineraries = await deliveriesSent(harness, revised);
+  await waitFor('the coordinators summary sent', 60_000, async () => {
+    const [row] = await harness.query<{ state: string }>(
+      `SELECT state FROM coordinator_notice WHERE tenant_id = $1 AND dedupe_key = $2`,
+      [tenantId, `call-out:${outcome.callOutId}`],
+    );
+    return row.state === 'sent';
+  });
+  return {
+    callOutReplyMs: Math.round(replyMs),
+    callOutToAllNoticesSentMs: Math.round(performance.now() - start),
+    callOutItinerariesSent: itineraries,
+    callOutPatientsToReschedule: outcome.rescheduleNeededAppointmentIds.length,
+  };
+}
+
+/** Configures the group and books all its appointments over Kafka; waits until consumed. */
+async function bookAll(
+  harness: DispatchHarness,
+  tenantId: string,
+  group: SeedWeek,
+  firstGroup: boolean,
+): Promise<void> {
+  for (const [address, coordinates] of Object.entries(group.addresses))
+    harness.maps.addAddress(address, coordinates);
+  await harness.configure(tenantId, group);
+  const consumed = async (): Promise<number> => {
+    const [row] = await harness.query<{ count: string }>(
+      `SELECT count(*) FROM dispatch_appointment WHERE tenant_id = $1 AND geocode_status <> 'pending'`,
+      [tenantId],
+    );
+    return Number(row.count);
+  };
+  let rest = group.appointments;
+  if (firstGroup) {
+    // A fresh consumer group starts at the log end: re-send the first booking until it lands.
+    await waitFor('consumer positioned', 60_000, async () => {
+      await harness.book(tenantId, group.appointments[0]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return (await consumed()) > 0;
+    });
+    rest = group.appointments.slice(1);
+  }
+  for (const appointment of rest) await harness.book(tenantId, appointment);
+  await waitFor(
+    `${group.appointments.length} bookings consumed and geocoded`,
+    300_000,
+    async () => (await consumed()) === group.appointments.length,
+  );
+}
+
+function plan(harness: DispatchHarness, tenantId: string, group: SeedWeek): Promise<PlanVersion> {
+  return harness.ok<PlanVersion>('POST', `/v1/tenants/${tenantId}/plans`, { days: group.days });
+}
+
+/** Waits until every itinerary delivery of `version` is sent; returns how many there were. */
+async function deliveriesSent(harness: DispatchHarness, version: PlanVersion): Promise<number> {
+  let sent = 0;
+  await waitFor(`itineraries of ${version.planId} v${version.version} sent`, 120_000, async () => {
+    const [row] = await harness.query<{ pending: string; total: string }>(
+      `SELECT count(*) FILTER (WHERE state <> 'sent') AS pending, count(*) AS total
+         FROM itinerary_delivery WHERE tenant_id = $1 AND plan_id = $2 AND plan_version = $3`,
+      [version.tenantId, version.planId, version.version],
+    );
+    sent = Number(row.total);
+    return sent > 0 && Number(row.pending) === 0;
+  });
+  return sent;
 }
 
 main().catch((error: unknown) => {

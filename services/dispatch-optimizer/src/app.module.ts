@@ -41,7 +41,7 @@ export class AppModule {
             Topics.DispatchItineraryV1,
           ],
         }),
-        ClockModule,
+        ClockModule.forRoot(config),
         SettingsModule,
         RosterModule,
         ExceptionsModule,

@@ -113,6 +113,10 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
     expect(weekly.horizon.days).toEqual(week.days);
     const served = weekly.providerDays.flatMap((day) => day.stops);
     expect(served.length + weekly.unserved.length).toBe(week.appointments.length);
+    // Clinics are configured by the EHR's location ids; scheduling's own uuids differ.
+    expect(served.filter((candidate) => candidate.visitMode === 'clinic')).toHaveLength(
+      week.appointments.filter((appointment) => appointment.typeCode === 'clinic-visit').length,
+    );
     expect(new Set(weekly.providerDays.map((day) => day.providerId)).size).toBe(12);
     expect(weekly.unserved.map((entry) => entry.reason).sort()).toEqual([
       'ADDRESS_NOT_GEOCODED',
@@ -276,6 +280,7 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
       durationMinutes: 45,
       typeCode: 'home-visit',
       locationId: randomUUID(),
+      ehrLocationId: 'ehr-location-late-booking',
       addressLines: [address],
       givenName: 'Nora',
       familyName: 'Quinn',

@@ -3,6 +3,8 @@ import { CallOutEntity } from './call-outs/call-out.entity';
 import { deliveryEntities, deliveryMigrations } from './delivery/delivery-schema';
 import { DispatchExceptionEntity } from './exceptions/dispatch-exception.entity';
 import { CreateDispatchSchema1797000000000 } from './migrations/1797000000000-CreateDispatchSchema';
+import { AddAppointmentEhrLocation1797030000000 } from './migrations/1797030000000-AddAppointmentEhrLocation';
+import { IsolateDispatchTenants1797030000001 } from './migrations/1797030000001-IsolateDispatchTenants';
 import { PlanEntity } from './plan/plan.entity';
 import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
 import { ClinicEntity } from './roster/clinic.entity';
@@ -29,4 +31,9 @@ export const dispatchEntities = [
 ];
 
 /** In order: the service and its tests run the same list. */
-export const dispatchMigrations = [CreateDispatchSchema1797000000000, ...deliveryMigrations];
+export const dispatchMigrations = [
+  CreateDispatchSchema1797000000000,
+  ...deliveryMigrations,
+  AddAppointmentEhrLocation1797030000000,
+  IsolateDispatchTenants1797030000001,
+];

@@ -226,6 +226,7 @@ export class DispatchHarness {
         durationMinutes: appointment.durationMinutes,
         appointmentTypeCode: appointment.typeCode,
         locationId: appointment.locationId,
+        ehrLocationId: appointment.ehrLocationId,
         addressLines: appointment.addressLines,
         givenName: appointment.givenName,
         familyName: appointment.familyName,

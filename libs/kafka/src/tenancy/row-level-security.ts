@@ -1,5 +1,9 @@
 import { JOB_SETTING, TENANT_SETTING } from './transaction-scope';
 
+interface StatementRunner {
+  query(sql: string): Promise<unknown>;
+}
+
 /**
  * What a cross-tenant job may do on a table. `LOCK` is `SELECT … FOR UPDATE / FOR SHARE` of rows
  * the job reads but never changes: PostgreSQL checks a locked row against the table's UPDATE
@@ -81,4 +85,24 @@ export function disableTenantIsolation(spec: TenantIsolation): string[] {
     `ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`,
     `ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`,
   ];
+}
+
+/** A migration's `up`: every table of `specs` under row-level security, in order. */
+export async function applyTenantIsolation(
+  runner: StatementRunner,
+  specs: readonly TenantIsolation[],
+): Promise<void> {
+  for (const spec of specs) {
+    for (const statement of enableTenantIsolation(spec)) await runner.query(statement);
+  }
+}
+
+/** The matching `down`. */
+export async function revertTenantIsolation(
+  runner: StatementRunner,
+  specs: readonly TenantIsolation[],
+): Promise<void> {
+  for (const spec of specs) {
+    for (const statement of disableTenantIsolation(spec)) await runner.query(statement);
+  }
 }

@@ -33,7 +33,10 @@ export interface SeedAppointment {
   readonly start: Date;
   readonly durationMinutes: number;
   readonly typeCode: string;
+  /** scheduling's location uuid (dispatch's clinics are not configured with it). */
   readonly locationId: string;
+  /** The EHR's location id (FHIR Location id): what the clinics are configured with. */
+  readonly ehrLocationId: string;
   readonly addressLines: string[] | undefined;
   readonly givenName: string;
   readonly familyName: string;
@@ -70,6 +73,7 @@ export function seedWeek(options: SeedWeekOptions = {}): SeedWeek {
     return {
       clinicId: `clinic-${i + 1}`,
       locationId: randomUUID(),
+      ehrLocationId: `ehr-location-clinic-${i + 1}`,
       coordinates,
       body: {
         name: `Clinic ${i + 1}`,
@@ -86,7 +90,8 @@ export function seedWeek(options: SeedWeekOptions = {}): SeedWeek {
       },
     };
   });
-  for (const clinic of clinics) clinic.body.locationIds = [clinic.locationId];
+  // Coordinators configure clinics by the EHR's location ids, never scheduling's uuids.
+  for (const clinic of clinics) clinic.body.locationIds = [clinic.ehrLocationId];
 
   const rules = [
     {
@@ -194,6 +199,7 @@ export function seedWeek(options: SeedWeekOptions = {}): SeedWeek {
       durationMinutes: 30,
       typeCode: 'clinic-visit',
       locationId: clinic.locationId,
+      ehrLocationId: clinic.ehrLocationId,
       addressLines: undefined,
       ...name(),
     });
@@ -213,6 +219,7 @@ export function seedWeek(options: SeedWeekOptions = {}): SeedWeek {
       durationMinutes: 45,
       typeCode: i >= unresolvable && i < unresolvable + unservable ? 'wound-care' : 'home-visit',
       locationId: randomUUID(),
+      ehrLocationId: `ehr-location-home-${i + 1}`,
       addressLines: [address],
       ...name(),
     });

@@ -24,6 +24,8 @@ export interface AppointmentSpec {
   /** Defaults to one nobody defines a rule for (`general`). */
   appointmentTypeCode?: string;
   locationId?: string;
+  /** The EHR's location id (empty unless given, as in events from before it was carried). */
+  ehrLocationId?: string;
   /** One line per entry; city etc. left empty. */
   addressLines?: string[];
   durationMinutes?: number;
@@ -47,6 +49,7 @@ export function aScheduledAppointment(spec: AppointmentSpec = {}): ScheduledAppo
       address: spec.addressLines
         ? { lines: spec.addressLines, city: '', state: '', postalCode: '', country: '' }
         : undefined,
+      ehrLocationId: spec.ehrLocationId ?? '',
     },
     practiceName: spec.practiceName ?? 'Acme Family Practice',
     patient: {

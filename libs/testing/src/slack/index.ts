@@ -1,1 +1,2 @@
 export * from './slack-stand-in';
+export * from './slack-request-signing';

@@ -79,6 +79,12 @@ export interface StackOptions {
   dispatch?: DispatchStackOptions;
   /** Also run waitlist with these per-tenant settings (WAITLIST_SETTINGS); off by default. */
   waitlist?: { readonly settings: Readonly<Record<string, unknown>> };
+  /**
+   * Run only these of the services (default: all of them). A flow that needs neither messaging
+   * nor audit-log leaves them out: fewer processes on a small machine, and no fresh consumer
+   * group reading every topic.
+   */
+  only?: readonly ServiceName[];
 }
 
 /** Topic settings passed through to every service when the caller's environment sets them. */
@@ -108,11 +114,13 @@ export class Stack {
   private readonly names: readonly ServiceName[];
 
   constructor(private readonly options: StackOptions) {
-    this.names = [
+    const all: readonly ServiceName[] = [
       ...SERVICES,
       ...(options.dispatch ? (['dispatch-optimizer'] as const) : []),
       ...(options.waitlist ? (['waitlist'] as const) : []),
     ];
+    const only = options.only;
+    this.names = only === undefined ? all : all.filter((name) => only.includes(name));
   }
 
   get kafkaBrokers(): string {

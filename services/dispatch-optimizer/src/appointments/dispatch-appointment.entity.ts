@@ -39,8 +39,13 @@ export class DispatchAppointmentEntity {
   @Column({ name: 'patient_display_name', type: 'text' })
   patientDisplayName!: string;
 
+  /** scheduling's location uuid. */
   @Column({ name: 'location_id', type: 'text' })
   locationId!: string;
+
+  /** The EHR's location id (what coordinators configure clinics by); '' when scheduling sent none. */
+  @Column({ name: 'ehr_location_id', type: 'text', default: '' })
+  ehrLocationId!: string;
 
   @Column({ name: 'time_zone', type: 'text' })
   timeZone!: string;

@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { type ScheduledAppointment, timestampDate } from '@caredispatch/contracts';
+import { inJobTransaction } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
+
+import { asTenant, DispatchJobs, tenantQuery } from '../tenancy';
 
 import { patientDisplayName } from './appointment-display-name';
 import { DispatchAppointmentEntity } from './dispatch-appointment.entity';
@@ -38,12 +41,14 @@ export class DispatchAppointmentRepository {
     await manager.query(
       `INSERT INTO dispatch_appointment AS a
          (tenant_id, appointment_id, revision, status, start_at, end_at, type_code, patient_display_name,
-          location_id, time_zone, address_line, lat, lon, geocode_status, booked_provider_id, planned_revision, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, $12, $13, 0, $14)
+          location_id, time_zone, address_line, lat, lon, geocode_status, booked_provider_id, planned_revision, updated_at,
+          ehr_location_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, $12, $13, 0, $14, $15)
        ON CONFLICT (tenant_id, appointment_id) DO UPDATE SET
          revision = EXCLUDED.revision, status = EXCLUDED.status, start_at = EXCLUDED.start_at,
          end_at = EXCLUDED.end_at, type_code = EXCLUDED.type_code,
          patient_display_name = EXCLUDED.patient_display_name, location_id = EXCLUDED.location_id,
+         ehr_location_id = EXCLUDED.ehr_location_id,
          time_zone = EXCLUDED.time_zone, booked_provider_id = EXCLUDED.booked_provider_id,
          updated_at = EXCLUDED.updated_at,
          address_line = EXCLUDED.address_line,
@@ -70,34 +75,41 @@ export class DispatchAppointmentRepository {
         addressLine === '' ? 'unresolvable' : 'pending',
         appointment.provider?.providerId ?? null,
         this.clock.now(),
+        appointment.location?.ehrLocationId ?? '',
       ],
     );
   }
 
   /** Booked appointments starting in `[from, until)`. */
   inRange(tenantId: string, from: Date, until: Date): Promise<DispatchAppointmentEntity[]> {
-    return this.dataSource.manager
-      .createQueryBuilder(DispatchAppointmentEntity, 'a')
-      .where('a.tenant_id = :tenantId', { tenantId })
-      .andWhere(`a.status = 'booked'`)
-      .andWhere('a.start_at >= :from AND a.start_at < :until', { from, until })
-      .orderBy('a.start_at', 'ASC')
-      .addOrderBy('a.appointment_id', 'ASC')
-      .getMany();
+    return asTenant(this.dataSource, tenantId, (manager) =>
+      manager
+        .createQueryBuilder(DispatchAppointmentEntity, 'a')
+        .where('a.tenant_id = :tenantId', { tenantId })
+        .andWhere(`a.status = 'booked'`)
+        .andWhere('a.start_at >= :from AND a.start_at < :until', { from, until })
+        .orderBy('a.start_at', 'ASC')
+        .addOrderBy('a.appointment_id', 'ASC')
+        .getMany(),
+    );
   }
 
-  /** Appointments changed since the plan last reflected them, oldest change first. */
+  /** Appointments changed since the plan last reflected them, oldest change first, any tenant. */
   changed(limit: number): Promise<DispatchAppointmentEntity[]> {
-    return this.dataSource.manager
-      .createQueryBuilder(DispatchAppointmentEntity, 'a')
-      .where('a.revision > a.planned_revision')
-      .orderBy('a.updated_at', 'ASC')
-      .limit(limit)
-      .getMany();
+    return inJobTransaction(this.dataSource, DispatchJobs.PlanMaintenance, (manager) =>
+      manager
+        .createQueryBuilder(DispatchAppointmentEntity, 'a')
+        .where('a.revision > a.planned_revision')
+        .orderBy('a.updated_at', 'ASC')
+        .limit(limit)
+        .getMany(),
+    );
   }
 
   async markPlanned(tenantId: string, appointmentId: string, revision: number): Promise<void> {
-    await this.dataSource.query(
+    await tenantQuery(
+      this.dataSource,
+      tenantId,
       `UPDATE dispatch_appointment SET planned_revision = GREATEST(planned_revision, $3)
         WHERE tenant_id = $1 AND appointment_id = $2`,
       [tenantId, appointmentId, revision],
@@ -110,7 +122,9 @@ export class DispatchAppointmentRepository {
     planned: readonly { readonly appointmentId: string; readonly revision: number }[],
   ): Promise<void> {
     if (planned.length === 0) return;
-    await this.dataSource.query(
+    await tenantQuery(
+      this.dataSource,
+      tenantId,
       `UPDATE dispatch_appointment AS a SET planned_revision = GREATEST(a.planned_revision, p.revision)
          FROM unnest($2::uuid[], $3::int[]) AS p(appointment_id, revision)
         WHERE a.tenant_id = $1 AND a.appointment_id = p.appointment_id`,
@@ -124,16 +138,17 @@ export class DispatchAppointmentRepository {
     result: { lat: number; lon: number } | null,
     status: 'resolved' | 'unresolvable' | 'not-needed',
   ): Promise<void> {
-    await this.dataSource.query(
+    await tenantQuery(
+      this.dataSource,
+      tenantId,
       `UPDATE dispatch_appointment SET lat = $3, lon = $4, geocode_status = $5 WHERE tenant_id = $1 AND appointment_id = $2`,
       [tenantId, appointmentId, result?.lat ?? null, result?.lon ?? null, status],
     );
   }
 
   find(tenantId: string, appointmentId: string): Promise<DispatchAppointmentEntity | null> {
-    return this.dataSource.manager.findOneBy(DispatchAppointmentEntity, {
-      tenantId,
-      appointmentId,
-    });
+    return asTenant(this.dataSource, tenantId, (manager) =>
+      manager.findOneBy(DispatchAppointmentEntity, { tenantId, appointmentId }),
+    );
   }
 }

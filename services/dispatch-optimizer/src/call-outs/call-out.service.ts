@@ -12,6 +12,7 @@ import { PlanRepository } from '../plan/plan.repository';
 import { PlannerService } from '../plan/planner.service';
 import { localDay, localInstant } from '../plan/problem-builder';
 import { RosterRepository } from '../roster/roster.repository';
+import { asTenant } from '../tenancy';
 
 import { CallOutEntity } from './call-out.entity';
 import { type CallOutOutcome, CallOutPort, type CallOutRequest } from './call-out.model';
@@ -38,10 +39,10 @@ export class CallOutService extends CallOutPort {
 
   async callOut(request: CallOutRequest): Promise<CallOutOutcome> {
     if (request.idempotencyKey) {
-      const earlier = await this.dataSource.manager.findOneBy(CallOutEntity, {
-        tenantId: request.tenantId,
-        idempotencyKey: request.idempotencyKey,
-      });
+      const { idempotencyKey } = request;
+      const earlier = await asTenant(this.dataSource, request.tenantId, (manager) =>
+        manager.findOneBy(CallOutEntity, { tenantId: request.tenantId, idempotencyKey }),
+      );
       if (earlier) return earlier.outcome;
     }
     const provider = await this.roster.provider(request.tenantId, request.providerId);
@@ -175,7 +176,9 @@ export class CallOutService extends CallOutPort {
           });
         },
       );
-      const recorded = await this.dataSource.manager.findOneByOrFail(CallOutEntity, { callOutId });
+      const recorded = await asTenant(this.dataSource, request.tenantId, (manager) =>
+        manager.findOneByOrFail(CallOutEntity, { callOutId }),
+      );
       return recorded.outcome;
     });
   }

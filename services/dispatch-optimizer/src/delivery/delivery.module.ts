@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 
-import { SERVICE_CONFIG, systemClockProvider } from '@caredispatch/platform';
+import { SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { CallOutsModule } from '../call-outs/call-outs.module';
 import { type DispatchOptimizerConfig } from '../config';
@@ -30,8 +30,8 @@ import { SmsItineraryChannel } from './sms-itinerary.channel';
 @Module({
   imports: [RosterModule, PlanModule, ExceptionsModule, CallOutsModule],
   controllers: [SlackCommandController],
+  // CLOCK comes from the global ClockModule: a local one would shadow it (CLOCK_START_AT).
   providers: [
-    systemClockProvider,
     { provide: ROSTER_READER, useExisting: RosterRepository },
     {
       provide: SlackClients,

@@ -4,7 +4,11 @@ import { create } from '@bufbuild/protobuf';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 
-import { DispatchPlanPublishedV1Schema, type EventEnvelope } from '@caredispatch/contracts';
+import {
+  type DispatchPlanPublishedV1,
+  DispatchPlanPublishedV1Schema,
+  type EventEnvelope,
+} from '@caredispatch/contracts';
 import {
   CreateOutboxMessage1764201600000,
   OutboxWriter,
@@ -192,6 +196,22 @@ describe(ItineraryDeliverer.name, () => {
     await dataSource.transaction((manager) => repository.enqueue(manager, queued, clock.now()));
   }
 
+  /** The plan consumer's handling of one `DispatchPlanPublishedV1`, in its own transaction. */
+  function consumePlan(event: DispatchPlanPublishedV1): Promise<void> {
+    return dataSource.transaction((manager) =>
+      consumer.onPlanPublished({
+        envelope: { tenantId } as EventEnvelope,
+        manager,
+        topic: 'dispatch.plan.v1',
+        partition: 0,
+        offset: '0',
+        attempt: 1,
+        eventType: 'DispatchPlanPublishedV1',
+        event,
+      } satisfies EventContext<'DispatchPlanPublishedV1'>),
+    );
+  }
+
   async function drain(): Promise<void> {
     while ((await sut.runOnce()) + (await notifier.runOnce()) > 0) {
       /* until a round finds nothing */
@@ -347,22 +367,8 @@ describe(ItineraryDeliverer.name, () => {
         aProviderDay('provider-09', tuesday, 4),
       ]),
     );
-    const consume = () =>
-      dataSource.transaction((manager) =>
-        consumer.onPlanPublished({
-          envelope: { tenantId } as EventEnvelope,
-          manager,
-          topic: 'dispatch.plan.v1',
-          partition: 0,
-          offset: '0',
-          attempt: 1,
-          eventType: 'DispatchPlanPublishedV1',
-          event: replan,
-        } satisfies EventContext<'DispatchPlanPublishedV1'>),
-      );
-
-    await consume();
-    await consume();
+    await consumePlan(replan);
+    await consumePlan(replan);
     await drain();
 
     const deltas = slack
@@ -378,6 +384,57 @@ describe(ItineraryDeliverer.name, () => {
     expect(JSON.stringify(summaries[0]?.blocks)).toContain('Provider 8, Provider 9');
     expect(teams.posts('coord').map((p) => JSON.stringify(p.card))).toEqual([
       expect.stringContaining('Patients to reschedule'),
+    ]);
+  });
+
+  it('should name unserved visits to coordinators once, not again with every later version', async () => {
+    const planId = randomUUID();
+    const [a, b, c, d] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const version = async (
+      number: number,
+      unserved: string[],
+      callOut?: { providerId: string; rescheduleNeededAppointmentIds: string[] },
+    ) => {
+      plans.store({
+        ...aPlanVersion(tenantId, planId, number, []),
+        unserved: unserved.map((appointmentId) => ({
+          appointmentId,
+          patientDisplayName: 'Ana R.',
+          visitType: 'wound-care',
+          visitMode: 'home',
+          requestedStart: `${SEED_WEEK[1]}T15:00:00.000Z`,
+          reason: 'NO_CREDENTIALED_PROVIDER',
+          previousProviderId: null,
+        })),
+      });
+      await consumePlan(
+        create(DispatchPlanPublishedV1Schema, {
+          planId,
+          version: number,
+          previousVersion: number - 1,
+          timeZone: 'America/New_York',
+          unservedAppointmentIds: unserved,
+          callOut: callOut && { callOutId: randomUUID(), backupProviderIds: [], ...callOut },
+        }),
+      );
+    };
+
+    await version(1, [a, b]);
+    // The call-out's patient to reschedule is in its own summary.
+    await version(2, [a, b, c], { providerId: 'provider-07', rescheduleNeededAppointmentIds: [c] });
+    await version(3, [a, b, c]);
+    await version(4, [a, b, c, d]);
+    await drain();
+
+    expect(
+      slack
+        .messages({ channel: coordinatorsChannel })
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual([
+      '1 appointments could not be planned',
+      '2 appointments could not be planned',
+      'Provider 7 called out',
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { backoffDelayMs } from '@caredispatch/kafka';
+import { backoffDelayMs, inTenantTransaction } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type DispatchOptimizerConfig } from '../config';
@@ -184,7 +184,7 @@ export class ItineraryDeliverer {
     receipt: SentReceipt,
     how: string,
   ): Promise<void> {
-    const recorded = await this.dataSource.transaction(async (manager) => {
+    const recorded = await inTenantTransaction(this.dataSource, claim.tenantId, async (manager) => {
       const ok = await this.deliveries.markSent(manager, claim, receipt, this.clock.now());
       if (ok) await this.events.delivered(manager, claim, request.destination.kind);
       return ok;
@@ -198,7 +198,7 @@ export class ItineraryDeliverer {
   private async fail(claim: ClaimedDelivery, errorCode: string): Promise<void> {
     const dedupeKey = `delivery:${claim.planId}:${claim.planVersion}:${claim.providerId}`;
     const provider = await this.roster.provider(claim.tenantId, claim.providerId);
-    const failed = await this.dataSource.transaction(async (manager) => {
+    const failed = await inTenantTransaction(this.dataSource, claim.tenantId, async (manager) => {
       const ok = await this.deliveries.markFailed(manager, claim, errorCode);
       if (!ok) return false;
       await this.events.failed(manager, claim, errorCode);

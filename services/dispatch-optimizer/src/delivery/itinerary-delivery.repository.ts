@@ -3,7 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { inJobTransaction } from '@caredispatch/kafka';
+
 import { type ItineraryChannelKind } from '../roster/roster.model';
+import { asTenant, DispatchJobs, tenantQuery } from '../tenancy';
 
 /** A delivery to queue: one per provider of a published plan version. */
 export interface NewDelivery {
@@ -53,6 +56,11 @@ interface DeliveryRow {
 export class ItineraryDeliveryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The sender's claims read and lease every tenant's deliveries; the rest is per tenant. */
+  private asDeliveryJob<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return inJobTransaction(this.dataSource, DispatchJobs.ItineraryDelivery, work);
+  }
+
   /** Queues deliveries in the caller's transaction; an existing (plan version, provider) is kept. */
   async enqueue(
     manager: EntityManager,
@@ -88,9 +96,10 @@ export class ItineraryDeliveryRepository {
   }
 
   async claimDue(now: Date, leaseMs: number, limit: number): Promise<ClaimedDelivery[]> {
-    const rows = await rowsOf<DeliveryRow>(
-      this.dataSource.manager,
-      `WITH due AS (
+    const rows = await this.asDeliveryJob((manager) =>
+      rowsOf<DeliveryRow>(
+        manager,
+        `WITH due AS (
          SELECT id FROM itinerary_delivery
          WHERE state = 'queued' AND next_attempt_at <= $1
          ORDER BY next_attempt_at LIMIT $3
@@ -100,16 +109,18 @@ export class ItineraryDeliveryRepository {
            first_attempt_at = COALESCE(d.first_attempt_at, $1)
        FROM due WHERE d.id = due.id
        RETURNING d.*`,
-      [now, new Date(now.getTime() + leaseMs), limit],
+        [now, new Date(now.getTime() + leaseMs), limit],
+      ),
     );
     return rows.map(toClaimed);
   }
 
   /** Deliveries whose sender crashed or whose call's outcome is unknown: reconcile before resending. */
   async claimExpiredLeases(now: Date, leaseMs: number, limit: number): Promise<ClaimedDelivery[]> {
-    const rows = await rowsOf<DeliveryRow>(
-      this.dataSource.manager,
-      `WITH expired AS (
+    const rows = await this.asDeliveryJob((manager) =>
+      rowsOf<DeliveryRow>(
+        manager,
+        `WITH expired AS (
          SELECT id FROM itinerary_delivery
          WHERE state = 'sending' AND lease_expires_at <= $1
          ORDER BY lease_expires_at LIMIT $3
@@ -117,7 +128,8 @@ export class ItineraryDeliveryRepository {
        UPDATE itinerary_delivery d SET lease_expires_at = $2
        FROM expired WHERE d.id = expired.id
        RETURNING d.*`,
-      [now, new Date(now.getTime() + leaseMs), limit],
+        [now, new Date(now.getTime() + leaseMs), limit],
+      ),
     );
     return rows.map(toClaimed);
   }
@@ -149,7 +161,9 @@ export class ItineraryDeliveryRepository {
   }
 
   async requeue(claim: ClaimedDelivery, at: Date, errorCode: string): Promise<void> {
-    await this.dataSource.query(
+    await tenantQuery(
+      this.dataSource,
+      claim.tenantId,
       `UPDATE itinerary_delivery
        SET state = 'queued', next_attempt_at = $3, lease_expires_at = NULL, last_error = $4
        WHERE id = $1 AND state = 'sending' AND lease_expires_at = $2`,
@@ -159,7 +173,9 @@ export class ItineraryDeliveryRepository {
 
   /** Keeps the claim in `sending` until `at`: then it is reconciled, never sent blind. */
   async deferToReconciliation(claim: ClaimedDelivery, at: Date, errorCode: string): Promise<void> {
-    await this.dataSource.query(
+    await tenantQuery(
+      this.dataSource,
+      claim.tenantId,
       `UPDATE itinerary_delivery SET lease_expires_at = $3, last_error = $4
        WHERE id = $1 AND state = 'sending' AND lease_expires_at = $2`,
       [claim.id, claim.leaseExpiresAt, at, errorCode],
@@ -190,13 +206,15 @@ export class ItineraryDeliveryRepository {
     planId: string,
     providerId: string,
   ): Promise<{ channel: string; ts: string } | null> {
-    const rows = await rowsOf<{ external_channel: string; external_id: string }>(
-      this.dataSource.manager,
-      `SELECT external_channel, external_id FROM itinerary_delivery
+    const rows = await asTenant(this.dataSource, tenantId, (manager) =>
+      rowsOf<{ external_channel: string; external_id: string }>(
+        manager,
+        `SELECT external_channel, external_id FROM itinerary_delivery
        WHERE tenant_id = $1 AND plan_id = $2 AND provider_id = $3 AND state = 'sent'
          AND channel = 'slack' AND thread_of IS NULL
        ORDER BY plan_version LIMIT 1`,
-      [tenantId, planId, providerId],
+        [tenantId, planId, providerId],
+      ),
     );
     const row = rows.at(0);
     return row ? { channel: row.external_channel, ts: row.external_id } : null;

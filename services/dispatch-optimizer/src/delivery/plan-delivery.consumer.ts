@@ -69,7 +69,12 @@ export class PlanDeliveryConsumer {
     if (queued > 0 || escalations.length > 0) await announceDueDeliveries(ctx.manager);
   }
 
-  /** One summary per call-out; one notice per plan version that leaves visits unserved. */
+  /**
+   * One summary per call-out; one notice per plan version that leaves visits unserved that no
+   * earlier notice named. A re-plan carries the week's unserved visits along: repeating them
+   * after every booking or call-out would bury the one summary coordinators need, and the
+   * call-out's patients to reschedule are already in its summary.
+   */
   private async escalationsFor(
     tenantId: string,
     event: EventPayload<'DispatchPlanPublishedV1'>,
@@ -96,13 +101,22 @@ export class PlanDeliveryConsumer {
     }
     if (event.unservedAppointmentIds.length > 0) {
       const plan = await this.plans.version(tenantId, event.planId, event.version);
-      if (plan && plan.unserved.length > 0) {
+      const earlier =
+        event.previousVersion === 0
+          ? null
+          : await this.plans.version(tenantId, event.planId, event.previousVersion);
+      const named = new Set([
+        ...(earlier?.unserved ?? []).map((entry) => entry.appointmentId),
+        ...(callOut?.rescheduleNeededAppointmentIds ?? []),
+      ]);
+      const fresh = (plan?.unserved ?? []).filter((entry) => !named.has(entry.appointmentId));
+      if (fresh.length > 0) {
         escalations.push(
           unservedEscalation({
             tenantId,
             planId: event.planId,
             planVersion: event.version,
-            unserved: plan.unserved,
+            unserved: fresh,
           }),
         );
       }

@@ -3,6 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { inJobTransaction } from '@caredispatch/kafka';
+
+import { DispatchJobs, tenantQuery } from '../tenancy';
+
 import { type CoordinatorEscalation } from './coordinator-escalation';
 
 export type NoticeTarget = 'slack' | 'teams';
@@ -81,8 +85,13 @@ export class CoordinatorNoticeRepository {
       which === 'due'
         ? `state = 'queued' AND next_attempt_at <= $1`
         : `state = 'sending' AND lease_expires_at <= $1`;
-    const rows = await this.dataSource.query<NoticeRow[]>(
-      `WITH picked AS (
+    // Every tenant's notices: the job's policy lets it read and lease them, nothing else.
+    const rows = await inJobTransaction(
+      this.dataSource,
+      DispatchJobs.CoordinatorNotices,
+      (manager) =>
+        manager.query<NoticeRow[]>(
+          `WITH picked AS (
          SELECT id FROM coordinator_notice WHERE ${where}
          ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED),
        claimed AS (
@@ -93,7 +102,8 @@ export class CoordinatorNoticeRepository {
          FROM picked WHERE n.id = picked.id
          RETURNING n.*)
        SELECT * FROM claimed`,
-      [now, new Date(now.getTime() + leaseMs), limit],
+          [now, new Date(now.getTime() + leaseMs), limit],
+        ),
     );
     return rows.map((row) => ({
       id: row.id,
@@ -135,7 +145,9 @@ export class CoordinatorNoticeRepository {
         params.push(outcome.at, outcome.errorCode);
         break;
     }
-    await this.dataSource.query(
+    await tenantQuery(
+      this.dataSource,
+      claim.tenantId,
       `UPDATE coordinator_notice SET ${set}
        WHERE id = $1 AND state = 'sending' AND lease_expires_at = $2`,
       params,

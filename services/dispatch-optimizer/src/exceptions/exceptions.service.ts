@@ -6,6 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { DispatchError, DispatchErrorCode } from '../dispatch.errors';
+import { asTenant } from '../tenancy';
 
 import { DispatchExceptionEntity } from './dispatch-exception.entity';
 import {
@@ -34,7 +35,23 @@ export class ExceptionsService extends DispatchExceptionReporter {
   ): Promise<void> {
     if (exceptions.length === 0) return;
     const now = this.clock.now();
-    await (manager ?? this.dataSource.manager)
+    const [{ tenantId }] = exceptions;
+    if (exceptions.some((exception) => exception.tenantId !== tenantId))
+      throw new Error('exceptions of one tenant at a time');
+    await asTenant(
+      this.dataSource,
+      tenantId,
+      (scoped) => this.insertExceptions(scoped, exceptions, now),
+      manager,
+    );
+  }
+
+  private async insertExceptions(
+    manager: EntityManager,
+    exceptions: readonly DispatchExceptionInput[],
+    now: Date,
+  ): Promise<void> {
+    await manager
       .createQueryBuilder()
       .insert()
       .into(DispatchExceptionEntity)
@@ -60,26 +77,27 @@ export class ExceptionsService extends DispatchExceptionReporter {
   }
 
   async list(tenantId: string, status: 'open' | 'resolved' | 'all'): Promise<DispatchException[]> {
-    const rows = await this.dataSource.manager.find(DispatchExceptionEntity, {
-      where: status === 'all' ? { tenantId } : { tenantId, status },
-      order: { createdAt: 'ASC', exceptionId: 'ASC' },
-      take: 1000,
-    });
+    const rows = await asTenant(this.dataSource, tenantId, (manager) =>
+      manager.find(DispatchExceptionEntity, {
+        where: status === 'all' ? { tenantId } : { tenantId, status },
+        order: { createdAt: 'ASC', exceptionId: 'ASC' },
+        take: 1000,
+      }),
+    );
     return rows.map(toException);
   }
 
   async resolve(tenantId: string, exceptionId: string): Promise<DispatchException> {
-    const row = await this.dataSource.manager.findOneBy(DispatchExceptionEntity, {
-      tenantId,
-      exceptionId,
+    return asTenant(this.dataSource, tenantId, async (manager) => {
+      const row = await manager.findOneBy(DispatchExceptionEntity, { tenantId, exceptionId });
+      if (!row) throw new DispatchError(DispatchErrorCode.ExceptionNotFound, 'Exception not found');
+      if (row.status === 'open') {
+        row.status = 'resolved';
+        row.resolvedAt = this.clock.now();
+        await manager.save(row);
+      }
+      return toException(row);
     });
-    if (!row) throw new DispatchError(DispatchErrorCode.ExceptionNotFound, 'Exception not found');
-    if (row.status === 'open') {
-      row.status = 'resolved';
-      row.resolvedAt = this.clock.now();
-      await this.dataSource.manager.save(row);
-    }
-    return toException(row);
   }
 }
 

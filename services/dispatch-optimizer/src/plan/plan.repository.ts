@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { asTenant, tenantQuery } from '../tenancy';
+
 import { PlanReader } from './plan-published';
 import { PlanEntity } from './plan.entity';
 
@@ -34,10 +36,12 @@ export class PlanRepository extends PlanReader {
   }
 
   async version(tenantId: string, planId: string, version: number): Promise<PlanVersion | null> {
-    const row = await this.dataSource.manager.findOne(PlanEntity, {
-      where: { tenantId, planId, version },
-      select: { plan: true, tenantId: true, planId: true, version: true },
-    });
+    const row = await asTenant(this.dataSource, tenantId, (manager) =>
+      manager.findOne(PlanEntity, {
+        where: { tenantId, planId, version },
+        select: { plan: true, tenantId: true, planId: true, version: true },
+      }),
+    );
     return row?.plan ?? null;
   }
 
@@ -46,15 +50,20 @@ export class PlanRepository extends PlanReader {
     planId: string,
     manager?: EntityManager,
   ): Promise<StoredPlan | null> {
-    const row = await (manager ?? this.dataSource.manager).findOne(PlanEntity, {
-      where: { tenantId, planId },
-      order: { version: 'DESC' },
-    });
+    const row = await asTenant(
+      this.dataSource,
+      tenantId,
+      (scoped) =>
+        scoped.findOne(PlanEntity, { where: { tenantId, planId }, order: { version: 'DESC' } }),
+      manager,
+    );
     return row ? { plan: row.plan, inputs: row.inputs as PlanInputs } : null;
   }
 
   async currentForDay(tenantId: string, day: string): Promise<PlanVersion | null> {
-    const rows = await this.dataSource.query<{ plan: PlanVersion }[]>(
+    const rows = await tenantQuery<{ plan: PlanVersion }[]>(
+      this.dataSource,
+      tenantId,
       `SELECT plan FROM dispatch_plan
         WHERE tenant_id = $1 AND plan -> 'horizon' -> 'days' ? $2
         ORDER BY horizon_from DESC, (SELECT min(created_at) FROM dispatch_plan p1
@@ -68,7 +77,9 @@ export class PlanRepository extends PlanReader {
 
   /** The plan id that owns `instant`: the most recently started plan whose horizon contains it. */
   async planIdCovering(tenantId: string, instant: Date): Promise<string | null> {
-    const rows = await this.dataSource.query<{ plan_id: string }[]>(
+    const rows = await tenantQuery<{ plan_id: string }[]>(
+      this.dataSource,
+      tenantId,
       `SELECT plan_id FROM dispatch_plan
         WHERE tenant_id = $1 AND version = 1 AND horizon_from <= $2 AND horizon_until > $2
         ORDER BY created_at DESC LIMIT 1`,
@@ -79,7 +90,9 @@ export class PlanRepository extends PlanReader {
 
   /** Whether a scheduled run of `kind` already exists for this horizon start (runs once per horizon). */
   async hasRun(tenantId: string, kind: string, horizonFrom: Date): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
+    const rows = await tenantQuery<unknown[]>(
+      this.dataSource,
+      tenantId,
       `SELECT 1 FROM dispatch_plan WHERE tenant_id = $1 AND kind = $2 AND horizon_from = $3 AND version = 1 LIMIT 1`,
       [tenantId, kind, horizonFrom],
     );

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
 
+import { inTenantTransaction } from '@caredispatch/kafka';
 import {
   checkSolution,
   type Appointment,
@@ -174,7 +175,7 @@ export class PlannerService {
       frozen: new Set(),
       previousProviders: new Map(),
     });
-    await this.dataSource.transaction(async (manager) => {
+    await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
       await this.plans.insert(manager, plan, inputs);
       await this.events.planPublished(manager, plan, changedProviderDays(null, plan), null);
       await this.exceptions.reportMany(this.planExceptions(plan), manager);
@@ -288,7 +289,7 @@ export class PlannerService {
     });
     const emptyResult = result ?? emptyReplanResult(problem, solution);
     const outcome = callOut ? callOut(emptyResult, plan) : null;
-    await this.dataSource.transaction(async (manager) => {
+    await inTenantTransaction(this.dataSource, previous.tenantId, async (manager) => {
       await this.plans.insert(manager, plan, nextInputs);
       await this.events.planPublished(manager, plan, changedProviderDays(previous, plan), outcome);
       const newlyUnserved = plan.unserved.filter(
@@ -348,6 +349,7 @@ export class PlannerService {
       typeCode: row.typeCode,
       patientDisplayName: row.patientDisplayName,
       locationId: row.locationId,
+      ehrLocationId: row.ehrLocationId,
       addressLine: row.addressLine,
       coordinates,
       geocodeStatus: status,

@@ -56,7 +56,10 @@ export interface AppointmentInput {
   readonly endAt: Date;
   readonly typeCode: string;
   readonly patientDisplayName: string;
+  /** scheduling's location uuid. */
   readonly locationId: string;
+  /** The EHR's location id; '' when scheduling sent none. */
+  readonly ehrLocationId: string;
   readonly addressLine: string;
   readonly coordinates: Coordinates | null;
   readonly geocodeStatus: 'pending' | 'resolved' | 'unresolvable' | 'not-needed';
@@ -223,8 +226,7 @@ export function buildProblem(input: BuildInput): BuiltProblem {
   for (const appointment of input.appointments) {
     const rule = rules.get(appointment.typeCode);
     const visitMode: VisitMode = rule?.visitMode ?? 'home';
-    const clinic =
-      visitMode === 'clinic' ? clinicByLocation.get(appointment.locationId) : undefined;
+    const clinic = visitMode === 'clinic' ? clinicOf(clinicByLocation, appointment) : undefined;
     const unserved = (reason: PlanUnservedReason): void => {
       preUnserved.push({
         appointmentId: appointment.appointmentId,
@@ -321,6 +323,20 @@ export function buildProblem(input: BuildInput): BuiltProblem {
 }
 
 /** Weekly availability on the horizon's days, minus `unavailable` exceptions, plus `available` ones. */
+/**
+ * The clinic an appointment is held at. Coordinators configure clinics by the EHR's location ids
+ * (scheduling's own uuids are unknown to them), so the EHR's id decides; scheduling's id still
+ * matches for clinics configured with it and for events that carry no EHR id.
+ */
+export function clinicOf(
+  clinicByLocation: ReadonlyMap<string, ClinicInput>,
+  appointment: Pick<AppointmentInput, 'locationId' | 'ehrLocationId'>,
+): ClinicInput | undefined {
+  const byEhr =
+    appointment.ehrLocationId === '' ? undefined : clinicByLocation.get(appointment.ehrLocationId);
+  return byEhr ?? clinicByLocation.get(appointment.locationId);
+}
+
 function availabilityOf(
   provider: RosterProvider,
   horizon: PlanHorizon,

@@ -28,7 +28,7 @@ export class ClinicEntity {
   @Column({ name: 'coordinates', type: 'jsonb' })
   coordinates!: Coordinates;
 
-  /** scheduling's location uuids whose appointments are held at this clinic. */
+  /** The EHR's location ids (or scheduling's location uuids) whose appointments are held here. */
   @Column({ name: 'location_ids', type: 'text', array: true })
   locationIds!: string[];
 

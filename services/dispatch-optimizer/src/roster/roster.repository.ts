@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 
+import { asTenant } from '../tenancy';
+
 import { AppointmentTypeRuleEntity } from './appointment-type-rule.entity';
 import { ClinicEntity } from './clinic.entity';
 import { ProviderEntity } from './provider.entity';
@@ -18,48 +20,56 @@ export class RosterRepository implements RosterReader {
   }
 
   async upsertRule(row: AppointmentTypeRuleEntity): Promise<void> {
-    await this.dataSource.manager.upsert(AppointmentTypeRuleEntity, row, ['tenantId', 'typeCode']);
+    await asTenant(this.dataSource, row.tenantId, (manager) =>
+      manager.upsert(AppointmentTypeRuleEntity, row, ['tenantId', 'typeCode']),
+    );
   }
 
   async upsertClinic(row: ClinicEntity): Promise<void> {
-    await this.dataSource.manager.upsert(ClinicEntity, row, ['tenantId', 'clinicId']);
+    await asTenant(this.dataSource, row.tenantId, (manager) =>
+      manager.upsert(ClinicEntity, row, ['tenantId', 'clinicId']),
+    );
   }
 
   async provider(tenantId: string, providerId: string): Promise<RosterProvider | null> {
-    return this.dataSource.manager.findOneBy(ProviderEntity, { tenantId, providerId });
+    return asTenant(this.dataSource, tenantId, (manager) =>
+      manager.findOneBy(ProviderEntity, { tenantId, providerId }),
+    );
   }
 
   async providers(tenantId: string, providerIds?: readonly string[]): Promise<RosterProvider[]> {
-    return this.dataSource.manager.find(ProviderEntity, {
-      where: providerIds ? { tenantId, providerId: In([...providerIds]) } : { tenantId },
-      order: { providerId: 'ASC' },
-    });
+    return asTenant(this.dataSource, tenantId, (manager) =>
+      manager.find(ProviderEntity, {
+        where: providerIds ? { tenantId, providerId: In([...providerIds]) } : { tenantId },
+        order: { providerId: 'ASC' },
+      }),
+    );
   }
 
   async providerBySlackUserId(
     tenantId: string,
     slackUserId: string,
   ): Promise<RosterProvider | null> {
-    const rows = await this.dataSource.manager
-      .createQueryBuilder(ProviderEntity, 'p')
-      .where('p.tenant_id = :tenantId', { tenantId })
-      .andWhere(`p.delivery -> 'channel' ->> 'kind' = 'slack'`)
-      .andWhere(`p.delivery -> 'channel' ->> 'slackUserId' = :slackUserId`, { slackUserId })
-      .getMany();
+    const rows = await asTenant(this.dataSource, tenantId, (manager) =>
+      manager
+        .createQueryBuilder(ProviderEntity, 'p')
+        .where('p.tenant_id = :tenantId', { tenantId })
+        .andWhere(`p.delivery -> 'channel' ->> 'kind' = 'slack'`)
+        .andWhere(`p.delivery -> 'channel' ->> 'slackUserId' = :slackUserId`, { slackUserId })
+        .getMany(),
+    );
     return rows.at(0) ?? null;
   }
 
   rules(tenantId: string): Promise<AppointmentTypeRuleEntity[]> {
-    return this.dataSource.manager.find(AppointmentTypeRuleEntity, {
-      where: { tenantId },
-      order: { typeCode: 'ASC' },
-    });
+    return asTenant(this.dataSource, tenantId, (manager) =>
+      manager.find(AppointmentTypeRuleEntity, { where: { tenantId }, order: { typeCode: 'ASC' } }),
+    );
   }
 
   clinics(tenantId: string): Promise<ClinicEntity[]> {
-    return this.dataSource.manager.find(ClinicEntity, {
-      where: { tenantId },
-      order: { clinicId: 'ASC' },
-    });
+    return asTenant(this.dataSource, tenantId, (manager) =>
+      manager.find(ClinicEntity, { where: { tenantId }, order: { clinicId: 'ASC' } }),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { inTenantTransaction } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { DispatchError, DispatchErrorCode } from '../dispatch.errors';
@@ -32,7 +33,9 @@ export class RosterService {
     body: ProviderBody,
   ): Promise<RosterProvider> {
     const row = this.providerRow(tenantId, providerId, body);
-    await this.dataSource.transaction((manager) => this.roster.upsertProviders(manager, [row]));
+    await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      this.roster.upsertProviders(manager, [row]),
+    );
     return row;
   }
 
@@ -45,7 +48,9 @@ export class RosterService {
       });
     }
     const entities = rows.map((row) => this.providerRow(tenantId, row.providerId, row.body));
-    await this.dataSource.transaction((manager) => this.roster.upsertProviders(manager, entities));
+    await inTenantTransaction(this.dataSource, tenantId, (manager) =>
+      this.roster.upsertProviders(manager, entities),
+    );
     return { imported: entities.length };
   }
 

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { inJobTransaction } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { type TenantSettingsBody } from '../roster/dto/roster.schemas';
+import { asTenant, DispatchJobs } from '../tenancy';
 
 import { TenantSettingsEntity } from './tenant-settings.entity';
 
@@ -25,12 +27,16 @@ export class TenantSettingsService {
       ...body,
       updatedAt: this.clock.now(),
     });
-    await this.dataSource.manager.upsert(TenantSettingsEntity, row, ['tenantId']);
+    await asTenant(this.dataSource, tenantId, (manager) =>
+      manager.upsert(TenantSettingsEntity, row, ['tenantId']),
+    );
     return view(row);
   }
 
   get(tenantId: string): Promise<TenantSettingsEntity | null> {
-    return this.dataSource.manager.findOneBy(TenantSettingsEntity, { tenantId });
+    return asTenant(this.dataSource, tenantId, (manager) =>
+      manager.findOneBy(TenantSettingsEntity, { tenantId }),
+    );
   }
 
   async view(tenantId: string): Promise<TenantSettingsView | null> {
@@ -38,8 +44,11 @@ export class TenantSettingsService {
     return row ? view(row) : null;
   }
 
+  /** Every tenant's settings: the scheduler's look for due weekly/nightly runs. */
   all(): Promise<TenantSettingsEntity[]> {
-    return this.dataSource.manager.find(TenantSettingsEntity, { order: { tenantId: 'ASC' } });
+    return inJobTransaction(this.dataSource, DispatchJobs.PlanMaintenance, (manager) =>
+      manager.find(TenantSettingsEntity, { order: { tenantId: 'ASC' } }),
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type DispatchOptimizerConfig } from '../config';
 import { TenantSettingsService } from '../settings/tenant-settings.service';
+import { tenantQuery } from '../tenancy';
 
 import { GoogleMapsClient } from './google-maps.client';
 
@@ -30,12 +31,14 @@ export class GeocodingService {
   async geocode(tenantId: string, address: string): Promise<GeocodeResult> {
     const addressKey = normalize(address);
     if (addressKey === '') return { kind: 'unresolvable' };
-    const cachedRows = await this.dataSource.query<
+    const cachedRows = await tenantQuery<
       { lat: number | null; lon: number | null; resolved: boolean }[]
-    >(`SELECT lat, lon, resolved FROM geocode_cache WHERE tenant_id = $1 AND address_key = $2`, [
+    >(
+      this.dataSource,
       tenantId,
-      addressKey,
-    ]);
+      `SELECT lat, lon, resolved FROM geocode_cache WHERE tenant_id = $1 AND address_key = $2`,
+      [tenantId, addressKey],
+    );
     const cached = cachedRows.at(0);
     if (cached) return toResult(cached);
     const key =
@@ -44,7 +47,9 @@ export class GeocodingService {
     const answer = await this.maps.geocode(key, address);
     if (answer.kind === 'unavailable') return { kind: 'unavailable' };
     const coordinates = answer.kind === 'ok' ? answer.value : null;
-    await this.dataSource.query(
+    await tenantQuery(
+      this.dataSource,
+      tenantId,
       `INSERT INTO geocode_cache (tenant_id, address_key, lat, lon, resolved, created_at)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, address_key) DO NOTHING`,
       [

@@ -6,6 +6,7 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type DispatchOptimizerConfig } from '../config';
 import { TenantSettingsService } from '../settings/tenant-settings.service';
+import { tenantQuery } from '../tenancy';
 
 import {
   GoogleMapsClient,
@@ -142,9 +143,11 @@ export class TravelTimeService {
     const freshAfter = new Date(
       this.clock.now().getTime() - this.config.TRAVEL_TIME_CACHE_TTL_DAYS * 86_400_000,
     );
-    const rows = await this.dataSource.query<
+    const rows = await tenantQuery<
       { origin_key: string; destination_key: string; seconds: number; meters: number }[]
     >(
+      this.dataSource,
+      tenantId,
       `SELECT origin_key, destination_key, seconds, meters FROM travel_time_cache
         WHERE tenant_id = $1 AND bucket = $2 AND origin_key = ANY($3) AND fetched_at > $4`,
       [tenantId, bucket, [...origins], freshAfter],
@@ -222,7 +225,9 @@ export class TravelTimeService {
     const settings = await this.settings.get(tenantId);
     const budget = settings?.mapsMonthlyElementBudget ?? 100_000;
     const month = this.clock.now().toISOString().slice(0, 7);
-    const rows = await this.dataSource.query<unknown[]>(
+    const rows = await tenantQuery<unknown[]>(
+      this.dataSource,
+      tenantId,
       `INSERT INTO maps_usage (tenant_id, month, billed_elements) SELECT $1::text, $2::text, $3::int WHERE $3::int <= $4::int
        ON CONFLICT (tenant_id, month) DO UPDATE
          SET billed_elements = maps_usage.billed_elements + EXCLUDED.billed_elements
@@ -239,7 +244,9 @@ export class TravelTimeService {
     rows: readonly { origin: string; destination: string; element: MatrixElement }[],
   ): Promise<void> {
     if (rows.length === 0) return;
-    await this.dataSource.query(
+    await tenantQuery(
+      this.dataSource,
+      tenantId,
       `INSERT INTO travel_time_cache (tenant_id, origin_key, destination_key, bucket, seconds, meters, fetched_at)
        SELECT $1, o, d, $2, s, m, $3 FROM unnest($4::text[], $5::text[], $6::int[], $7::int[]) AS t(o, d, s, m)
        ON CONFLICT (tenant_id, origin_key, destination_key, bucket)

@@ -203,8 +203,10 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
       ehrAppointmentId,
       ehrVersion: 'v1',
       revision: 1,
-      location: { timeZone: 'America/New_York' },
+      // The EHR's location id travels alongside scheduling's own, for consumers configured by it.
+      location: { timeZone: 'America/New_York', ehrLocationId: 'loc-1' },
     });
+    expect(event.payload.appointment?.location?.locationId).not.toBe('loc-1');
     expect(timestampDate(event.payload.appointment!.start!)).toEqual(originalStart);
   });
 

@@ -26,6 +26,7 @@ export function toScheduledAppointment(
       name: refs.location.name,
       timeZone: refs.location.timeZone,
       address: refs.location.address ?? undefined,
+      ehrLocationId: refs.location.ehrLocationId,
     },
     practiceName: appointment.practiceName,
     appointmentTypeCode: appointment.appointmentTypeCode,

@@ -113,7 +113,7 @@ export const clinicBodySchema = z
     name: text(120),
     address: text(300),
     coordinates: coordinatesSchema,
-    /** scheduling's location uuids whose appointments are held here. */
+    /** The EHR's location ids (FHIR Location ids) whose appointments are held here; scheduling's own location uuids also match. */
     locationIds: z.array(text(100)).max(50).default([]),
     openingHours: z
       .array(span({ days: z.array(weekdaySchema).min(1, 'needs at least one day') }))

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+
+import { KafkaJobs } from '@caredispatch/kafka';
+import { migrateDatabase, readWritePrivileges, serviceSchemaOf } from '@caredispatch/platform';
+import {
+  observeTenantIsolation,
+  runAsJob,
+  tenantTablesWithoutForcedRls,
+  ThrowawayDatabase,
+  type TenantRowProbe,
+} from '@caredispatch/testing';
+
+import { dispatchOptimizerDatabase } from '../app.module';
+import { DispatchJobs } from '../tenancy';
+
+const row = (sql: string, params: (tenantId: string) => unknown[]) => (tenantId: string) => ({
+  sql,
+  params: params(tenantId),
+});
+
+/** One row of each dispatch table, as the service writes it, for any tenant. */
+const PROBES: readonly TenantRowProbe[] = [
+  {
+    table: 'dispatch_provider',
+    insert: row(
+      `INSERT INTO dispatch_provider (tenant_id, provider_id, display_name, credentials, home_base,
+         clinic_ids, weekly_availability, availability_exceptions, max_hours_per_day,
+         max_hours_per_week, delivery, active, updated_at)
+       VALUES ($1, $2, 'P', '{RN}', '{}', '{}', '[]', '[]', 8, 40, '{}', true, now())`,
+      (tenantId) => [tenantId, randomUUID()],
+    ),
+  },
+  {
+    table: 'dispatch_appointment_type_rule',
+    insert: row(
+      `INSERT INTO dispatch_appointment_type_rule (tenant_id, type_code, required_credentials,
+         visit_mode, default_duration_minutes, priority, updated_at)
+       VALUES ($1, $2, '{RN}', 'home', 45, 1, now())`,
+      (tenantId) => [tenantId, randomUUID()],
+    ),
+  },
+  {
+    table: 'dispatch_clinic',
+    insert: row(
+      `INSERT INTO dispatch_clinic (tenant_id, clinic_id, name, address, coordinates, location_ids,
+         opening_hours, blocks, updated_at)
+       VALUES ($1, $2, 'C', 'A', '{}', '{}', '[]', '[]', now())`,
+      (tenantId) => [tenantId, randomUUID()],
+    ),
+  },
+  {
+    table: 'dispatch_tenant_settings',
+    insert: row(
+      `INSERT INTO dispatch_tenant_settings (tenant_id, time_zone, weekly_run_day, weekly_run_time,
+         weekly_plan_days, maps_monthly_element_budget, updated_at)
+       VALUES ($1, 'UTC', 'sun', '17:00', '{mon}', 1000, now())`,
+      (tenantId) => [tenantId],
+    ),
+  },
+  {
+    table: 'dispatch_appointment',
+    insert: row(
+      `INSERT INTO dispatch_appointment (tenant_id, appointment_id, revision, status, start_at,
+         end_at, type_code, patient_display_name, location_id, time_zone, address_line,
+         geocode_status, planned_revision, updated_at)
+       VALUES ($1, $2, 2, 'booked', now(), now(), 'home-visit', 'Ana R.', 'l', 'UTC', '1 Elm St',
+         'pending', 1, now())`,
+      (tenantId) => [tenantId, randomUUID()],
+    ),
+  },
+  {
+    table: 'geocode_cache',
+    insert: row(
+      `INSERT INTO geocode_cache (tenant_id, address_key, lat, lon, resolved, created_at)
+       VALUES ($1, $2, 1, 2, true, now())`,
+      (tenantId) => [tenantId, randomUUID()],
+    ),
+  },
+  {
+    table: 'travel_time_cache',
+    insert: row(
+      `INSERT INTO travel_time_cache (tenant_id, origin_key, destination_key, bucket, seconds,
+         meters, fetched_at)
+       VALUES ($1, $2, 'd', 'mon-08', 60, 1000, now())`,
+      (tenantId) => [tenantId, randomUUID()],
+    ),
+  },
+  {
+    table: 'maps_usage',
+    insert: row(
+      `INSERT INTO maps_usage (tenant_id, month, billed_elements) VALUES ($1, $2, 10)`,
+      (tenantId) => [tenantId, randomUUID().slice(0, 7)],
+    ),
+  },
+  {
+    table: 'dispatch_plan',
+    insert: row(
+      `INSERT INTO dispatch_plan (tenant_id, plan_id, version, kind, horizon_from, horizon_until,
+         plan, inputs, created_at)
+       VALUES ($1, $2, 1, 'weekly', now(), now(), '{}', '{}', now())`,
+      (tenantId) => [tenantId, randomUUID()],
+    ),
+  },
+  {
+    table: 'dispatch_exception',
+    insert: row(
+      `INSERT INTO dispatch_exception (exception_id, tenant_id, kind, reason, dedupe_key, detail,
+         status, created_at)
+       VALUES ($2, $1, 'unserved', 'NO_CREDENTIALED_PROVIDER', $3, '{}', 'open', now())`,
+      (tenantId) => [tenantId, randomUUID(), randomUUID()],
+    ),
+  },
+  {
+    table: 'dispatch_call_out',
+    insert: row(
+      `INSERT INTO dispatch_call_out (call_out_id, tenant_id, provider_id, from_at, reason, source,
+         outcome, created_at)
+       VALUES ($2, $1, 'rn-1', now(), 'sick', 'api', '{}', now())`,
+      (tenantId) => [tenantId, randomUUID()],
+    ),
+  },
+  {
+    table: 'itinerary_delivery',
+    insert: (tenantId) => dueDelivery(tenantId),
+  },
+  {
+    table: 'coordinator_notice',
+    insert: (tenantId) => dueNotice(tenantId),
+  },
+];
+
+/** A queued itinerary delivery that is due now. */
+function dueDelivery(tenantId: string): { sql: string; params: unknown[] } {
+  return {
+    sql: `INSERT INTO itinerary_delivery (id, tenant_id, plan_id, plan_version, provider_id, days,
+            revised, channel, state, next_attempt_at, created_at)
+          VALUES ($1, $2, $3, 1, 'rn-1', '{2030-03-11}', false, 'slack', 'queued',
+            now() - interval '1 minute', now())`,
+    params: [randomUUID(), tenantId, randomUUID()],
+  };
+}
+
+/** A queued coordinator notice that is due now. */
+function dueNotice(tenantId: string): { sql: string; params: unknown[] } {
+  return {
+    sql: `INSERT INTO coordinator_notice (id, tenant_id, dedupe_key, target, content, state,
+            next_attempt_at, created_at)
+          VALUES ($1, $2, $3, 'slack', '{}', 'queued', now() - interval '1 minute', now())`,
+    params: [randomUUID(), tenantId, randomUUID()],
+  };
+}
+
+describe('dispatch-optimizer row-level security', () => {
+  let database: ThrowawayDatabase;
+
+  beforeAll(async () => {
+    database = await ThrowawayDatabase.createWithRoles('dispatch_rls');
+    await migrateDatabase({
+      ...serviceSchemaOf(dispatchOptimizerDatabase),
+      url: database.ownerUrl,
+      applicationName: 'dispatch-optimizer-rls-test',
+      runtimeRole: database.roles?.runtime,
+      privileges: readWritePrivileges,
+    });
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('should put every table with a tenant_id under forced row-level security', async () => {
+    expect(await tenantTablesWithoutForcedRls(database.url)).toEqual([]);
+  });
+
+  it.each(PROBES.map((probe) => [probe.table, probe] as const))(
+    'should show the runtime role only the set tenant’s %s rows, even to an unfiltered query',
+    async (_table, probe) => {
+      const sut = await observeTenantIsolation(database.runtimeUrl, probe, {
+        a: `${probe.table}-a`,
+        b: `${probe.table}-b`,
+      });
+
+      expect(sut).toEqual({
+        tenantsSeenAsA: [`${probe.table}-a`],
+        rowsSeenWithoutTenant: 0,
+        foreignInsertError: '42501',
+        unscopedInsertError: '42501',
+      });
+    },
+  );
+
+  /** Seeds, as the superuser (no policy applies), one row per tenant of `insert`. */
+  async function seed(
+    tenants: readonly string[],
+    insert: (tenantId: string) => { sql: string; params: unknown[] },
+  ): Promise<void> {
+    for (const tenant of tenants) {
+      const { sql, params } = insert(tenant);
+      await database.query(sql, params);
+    }
+  }
+
+  const distinct = (statement: string) =>
+    `SELECT DISTINCT tenant_id FROM (${statement}) AS found ORDER BY 1`;
+
+  it('should let plan maintenance read every tenant’s unplanned changes and settings, and change or read nothing else', async () => {
+    const tenants = ['pm-tenant-a', 'pm-tenant-b'];
+    await seed(tenants, PROBES[4].insert);
+    await seed(tenants, PROBES[3].insert);
+    await seed(tenants, PROBES[0].insert);
+    const ours = `tenant_id IN ('pm-tenant-a', 'pm-tenant-b')`;
+
+    const sut = await runAsJob(database.runtimeUrl, DispatchJobs.PlanMaintenance, [
+      // DispatchAppointmentRepository.changed and TenantSettingsService.all, as they run.
+      distinct(
+        `SELECT tenant_id FROM dispatch_appointment WHERE revision > planned_revision AND ${ours}`,
+      ),
+      distinct(`SELECT tenant_id FROM dispatch_tenant_settings WHERE ${ours}`),
+      `WITH marked AS (UPDATE dispatch_appointment SET planned_revision = revision WHERE ${ours}
+         RETURNING tenant_id) SELECT DISTINCT tenant_id FROM marked`,
+      distinct(`SELECT tenant_id FROM dispatch_provider WHERE ${ours}`),
+      PROBES[4]
+        .insert('pm-tenant-a')
+        .sql.replace('$1', `'pm-tenant-a'`)
+        .replace('$2', `'${randomUUID()}'`),
+    ]);
+
+    expect(sut).toEqual([tenants, tenants, [], [], '42501']);
+  });
+
+  it('should let the itinerary sender claim (read, lock, lease) every tenant’s due deliveries but queue or delete none, and give it no coordinator notice', async () => {
+    const tenants = ['send-tenant-a', 'send-tenant-b'];
+    await seed(tenants, dueDelivery);
+    await seed(tenants, dueNotice);
+    const ours = `tenant_id IN ('send-tenant-a', 'send-tenant-b')`;
+    // ItineraryDeliveryRepository.claimDue, as it runs.
+    const claim = `WITH due AS (
+        SELECT id FROM itinerary_delivery WHERE state = 'queued' AND next_attempt_at <= now()
+          AND ${ours} FOR UPDATE SKIP LOCKED)
+      UPDATE itinerary_delivery d SET state = 'sending', lease_expires_at = now() + interval '1 minute',
+        attempts = d.attempts + 1 FROM due WHERE d.id = due.id RETURNING d.tenant_id`;
+    const queue = dueDelivery('send-tenant-a');
+
+    const sut = await runAsJob(database.runtimeUrl, DispatchJobs.ItineraryDelivery, [
+      `WITH claimed AS (${claim}) SELECT DISTINCT tenant_id FROM claimed ORDER BY 1`,
+      queue.sql
+        .replace('$1', `'${randomUUID()}'`)
+        .replace('$2', `'send-tenant-a'`)
+        .replace('$3', `'${randomUUID()}'`),
+      `WITH removed AS (DELETE FROM itinerary_delivery WHERE ${ours} RETURNING tenant_id)
+         SELECT DISTINCT tenant_id FROM removed`,
+      distinct(`SELECT tenant_id FROM coordinator_notice WHERE ${ours}`),
+    ]);
+
+    expect(sut).toEqual([tenants, '42501', [], []]);
+  });
+
+  it('should let the coordinator notifier claim every tenant’s due notices, and give it no itinerary delivery', async () => {
+    const tenants = ['notice-tenant-a', 'notice-tenant-b'];
+    await seed(tenants, dueNotice);
+    await seed(tenants, dueDelivery);
+    const ours = `tenant_id IN ('notice-tenant-a', 'notice-tenant-b')`;
+    // CoordinatorNoticeRepository.claim('due'), as it runs.
+    const claim = `WITH picked AS (
+        SELECT id FROM coordinator_notice WHERE state = 'queued' AND next_attempt_at <= now()
+          AND ${ours} FOR UPDATE SKIP LOCKED),
+      claimed AS (UPDATE coordinator_notice n SET state = 'sending',
+        lease_expires_at = now() + interval '1 minute' FROM picked WHERE n.id = picked.id
+        RETURNING n.tenant_id)
+      SELECT DISTINCT tenant_id FROM claimed ORDER BY 1`;
+
+    const sut = await runAsJob(database.runtimeUrl, DispatchJobs.CoordinatorNotices, [
+      claim,
+      distinct(`SELECT tenant_id FROM itinerary_delivery WHERE ${ours}`),
+    ]);
+    const others = await runAsJob(database.runtimeUrl, KafkaJobs.OutboxRelay, [
+      distinct(`SELECT tenant_id FROM coordinator_notice WHERE ${ours}`),
+      distinct(`SELECT tenant_id FROM dispatch_appointment`),
+    ]);
+
+    expect(sut).toEqual([tenants, []]);
+    expect(others).toEqual([[], []]);
+  });
+});
