@@ -126,8 +126,9 @@ export function runAlns(
         ? averageRemoved
         : 1 + random.nextInt(Math.min(servable, 2 * averageRemoved));
     const removed = ruin.run(plan, random, size);
-    recreate.run(plan, random, offered.select(plan, removed, random));
-    localSearch.improve(plan.touchedVehicles(), random);
+    const inserted = offered.select(plan, removed, random);
+    recreate.run(plan, random, inserted);
+    localSearch.improveVisits(plan.touchedVehicles(), inserted, random);
     const candidate = plan.cost;
     // SISR-style threshold acceptance: accept if better than current + T·ln(U) worsening allowance.
     const threshold = currentCost - temperature * Math.log(random.next() + 1e-300);
