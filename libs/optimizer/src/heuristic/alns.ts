@@ -1,12 +1,13 @@
 import { LocalSearch } from './local-search';
 import { greedyInsertionWithBlinks, regretInsertion } from './recreate';
 import { RecreateCandidates } from './recreate-candidates';
-import { randomRemoval, relatedRemoval, stringRemoval, worstRemoval } from './ruin';
+import { randomRemoval, relatedRemoval, splitRemoval, stringRemoval, worstRemoval } from './ruin';
 
 import type { RecreateOperator } from './recreate';
 import type { RoutePlan } from './route-plan';
 import type { RuinOperator } from './ruin';
 import type { SeededRandom } from './seeded-random';
+import type { SharedBest } from './shared-best';
 
 export interface SearchLimits {
   readonly timeLimitMs: number;
@@ -51,6 +52,8 @@ const END_TEMPERATURE_ARCS = 0.1;
 /** Servable visits above which ALNS insertion is granular (`RoutePlan.granularInsertion`); construction never is. */
 const GRANULAR_INSERTION_THRESHOLD = 800;
 const LOCAL_SEARCH = { neighborCount: 8, maxSegmentLength: 2 };
+/** Iterations between two looks at the best plan shared by the other threads (publish ours, adopt a better one). */
+const SHARE_PERIOD = 100;
 
 /**
  * Adaptive large neighbourhood search: ruin (string/random/worst/related) then recreate (greedy with blinks or
@@ -64,6 +67,7 @@ export function runAlns(
   random: SeededRandom,
   limits: SearchLimits,
   now: () => number,
+  shared?: SharedBest,
 ): SearchOutcome {
   const ctx = plan.ctx;
   const startMs = now();
@@ -72,6 +76,7 @@ export function runAlns(
     { name: 'random', run: randomRemoval, weight: 1, score: 0, uses: 0 },
     { name: 'worst', run: worstRemoval, weight: 1, score: 0, uses: 0 },
     { name: 'related', run: relatedRemoval, weight: 1, score: 0, uses: 0 },
+    { name: 'split', run: splitRemoval, weight: 1, score: 0, uses: 0 },
   ];
   const recreates: Operator<RecreateOperator>[] = [
     { name: 'greedy-blinks', run: greedyInsertionWithBlinks, weight: 4, score: 0, uses: 0 },
@@ -117,12 +122,13 @@ export function runAlns(
     const recreate = pick(recreates, random);
     plan.beginTransaction();
     const size =
-      ruin.name === 'string'
+      ruin.name === 'string' || ruin.name === 'split'
         ? averageRemoved
         : 1 + random.nextInt(Math.min(servable, 2 * averageRemoved));
     const removed = ruin.run(plan, random, size);
-    recreate.run(plan, random, offered.select(plan, removed, random));
-    localSearch.improve(plan.touchedVehicles(), random);
+    const inserted = offered.select(plan, removed, random);
+    recreate.run(plan, random, inserted);
+    localSearch.improveVisits(plan.touchedVehicles(), inserted, random);
     const candidate = plan.cost;
     // SISR-style threshold acceptance: accept if better than current + T·ln(U) worsening allowance.
     const threshold = currentCost - temperature * Math.log(random.next() + 1e-300);
@@ -145,11 +151,23 @@ export function runAlns(
     } else {
       plan.rollback();
     }
+    if (shared && iteration % SHARE_PERIOD === 0) {
+      shared.offer(bestCost, best);
+      const better = shared.takeIfBetter(bestCost - 1e-9);
+      if (better) {
+        // Continue from the other thread's best: its annealing walk restarts there, ours keeps its temperature.
+        plan.restore(better.routes);
+        best = better.routes;
+        bestCost = plan.cost;
+        currentCost = plan.cost;
+      }
+    }
     if (iteration % SEGMENT_LENGTH === 0) {
       adapt(ruins);
       adapt(recreates);
     }
   }
+  shared?.offer(bestCost, best);
   return { best, bestCost, iterations: iteration, bestFoundAtIteration, bestFoundAtMs, stopReason };
 }
 

@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 
 import { compareObjectives, compileProblem, createTravelTimeProvider } from '../model';
 
-import { solveSync, withObjectiveMode } from './solve';
+import { SharedBest } from './shared-best';
+import { resolveLimits, solveSync, withObjectiveMode } from './solve';
 
 import type { Problem, Solution, TravelTimeProvider } from '../model';
 import type { SolveOptions } from './solve';
@@ -15,6 +16,8 @@ export interface WorkerJob {
   readonly locationSource: Int32Array;
   readonly travelSeconds: Float64Array;
   readonly travelMeters: Float64Array | Float32Array;
+  /** The threads' common best plan (`SharedBest`); absent when runs must stay independent. */
+  readonly sharedBest?: SharedArrayBuffer;
 }
 
 /** Travel from compiled matrices, addressed by original location index. */
@@ -43,9 +46,9 @@ export class CompiledMatrixTravel implements TravelTimeProvider {
 }
 
 /**
- * Solves with `threads` independent runs (seeds seed, seed + 1, …) on worker threads and returns the best plan
- * (ties → lowest seed, so the answer is reproducible when runs stop on their iteration cap). `threads` ≤ 1 runs
- * in-process.
+ * Solves with `threads` runs (seeds seed, seed + 1, …) on worker threads and returns the best plan (ties → lowest
+ * seed). Under a time limit the runs share their best plan every few iterations (`SharedBest`); with only an
+ * iteration cap they stay independent, so the answer is reproducible. `threads` ≤ 1 runs in-process.
  */
 export async function solve(problem: Problem, options: SolveOptions = {}): Promise<Solution> {
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
@@ -59,6 +62,11 @@ export async function solve(problem: Problem, options: SolveOptions = {}): Promi
     objective: options.objective,
     warmStart: options.warmStart,
   };
+  // Under a wall-clock limit the threads share their best plan. A run capped by iterations alone stays independent,
+  // so its answer remains a pure function of the seed.
+  const sharedBest = Number.isFinite(resolveLimits(options).timeLimitMs)
+    ? SharedBest.allocate(compiled.vehicleCount, compiled.appointmentCount)
+    : undefined;
   const runs = Array.from({ length: threads }, (_, i) =>
     runInWorker({
       problem: effective,
@@ -66,6 +74,7 @@ export async function solve(problem: Problem, options: SolveOptions = {}): Promi
       locationSource: compiled.locationSource,
       travelSeconds: compiled.travelSeconds,
       travelMeters: compiled.travelMeters,
+      sharedBest,
     }),
   );
   const solutions = await Promise.all(runs);

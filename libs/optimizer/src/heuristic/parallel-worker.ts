@@ -7,4 +7,4 @@ import type { WorkerJob } from './parallel-solve';
 
 const job = workerData as WorkerJob;
 const travel = new CompiledMatrixTravel(job.locationSource, job.travelSeconds, job.travelMeters);
-parentPort?.postMessage(solveSync(job.problem, { ...job.options, travel }));
+parentPort?.postMessage(solveSync(job.problem, { ...job.options, travel }, job.sharedBest));

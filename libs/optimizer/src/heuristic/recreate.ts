@@ -83,18 +83,33 @@ export const regretInsertion: RecreateOperator = (plan, random, appointments) =>
     }
   };
   for (let v = 0; v < V; v++) computeColumn(v);
+  const scanned = new Int32Array(V);
+  const classSeen = new Int32Array(V).fill(-1);
   for (let step = 0; step < m; step++) {
     let chosen = -1;
     let chosenVehicle = -1;
     let chosenPriority = -Infinity;
     let chosenRegret = -Infinity;
+    // Interchangeable empty vehicles count once: otherwise a visit best served by opening a route sees a second
+    // identical empty vehicle as its runner-up, gets regret 0 and is inserted last, after every visit that can join
+    // an existing route — which is how constructions ended with too few, long routes on wide-window instances.
+    let scanCount = 0;
+    for (let v = 0; v < V; v++) {
+      if (plan.routes[v].tasks.length === 0) {
+        const cls = ctx.vehicleClass[v];
+        if (classSeen[cls] === step) continue;
+        classSeen[cls] = step;
+      }
+      scanned[scanCount++] = v;
+    }
     for (let i = 0; i < m; i++) {
       const a = pending[i];
       if (a < 0) continue;
       let best = Infinity;
       let second = Infinity;
       let bestVehicle = -1;
-      for (let v = 0; v < V; v++) {
+      for (let k = 0; k < scanCount; k++) {
+        const v = scanned[k];
         const x = cost[i * V + v];
         if (x < best) {
           second = best;

@@ -1,3 +1,5 @@
+import { TailExchangeMoves } from './local-search/tail-exchange';
+
 import type { RoutePlan } from './route-plan';
 import type { SeededRandom } from './seeded-random';
 
@@ -57,6 +59,17 @@ export const relatedRemoval: RuinOperator = (plan, random, size) => {
  * rebuild route boundaries, which single-visit moves cannot. `size` plays the role of c̄ (average removed visits).
  */
 export const stringRemoval: RuinOperator = (plan, random, size) => {
+  const servedList = servedAppointments(plan);
+  if (servedList.length === 0) return [];
+  return stringRemovalAround(plan, random, size, servedList[random.nextInt(servedList.length)]);
+};
+
+function stringRemovalAround(
+  plan: RoutePlan,
+  random: SeededRandom,
+  size: number,
+  seed: number,
+): number[] {
   const maxStringLength = 10;
   let used = 0;
   let served = 0;
@@ -70,9 +83,6 @@ export const stringRemoval: RuinOperator = (plan, random, size) => {
   const lsMax = Math.min(maxStringLength, served / used);
   const ksMax = (4 * size) / (1 + lsMax) - 1;
   const stringCount = Math.floor(random.next() * ksMax) + 1;
-  const servedList = servedAppointments(plan);
-  if (servedList.length === 0) return [];
-  const seed = servedList[random.nextInt(servedList.length)];
   const ruined = new Set<number>();
   const removed: number[] = [];
   for (const a of plan.ctx.neighbors[seed]) {
@@ -94,6 +104,56 @@ export const stringRemoval: RuinOperator = (plan, random, size) => {
     ruined.add(v);
   }
   return removed;
+}
+
+const splitMoves = new WeakMap<RoutePlan, TailExchangeMoves>();
+/** Routes shorter than this are never split. */
+const MIN_SPLIT_ROUTE = 4;
+/** Cut points tried before giving up on a route whose tail no empty vehicle can take. */
+const SPLIT_ATTEMPTS = 4;
+
+/**
+ * Route-opening ruin: a random route's tail (from a random cut) moves to an empty vehicle, then SISR strings are
+ * removed around the cut. With distance as the objective an extra route often pays, but no single insertion or
+ * neighbour move opens one: the first visit of a new route pays both depot legs alone, so greedy recreate and the
+ * local search keep the route count they start with. Here the new route exists before the recreate, which can fill
+ * it, and the annealing acceptance judges the whole step. Falls back to plain string removal when nothing fits.
+ */
+export const splitRemoval: RuinOperator = (plan, random, size) => {
+  const ctx = plan.ctx;
+  let moves = splitMoves.get(plan);
+  if (!moves) {
+    moves = new TailExchangeMoves(plan);
+    splitMoves.set(plan, moves);
+  }
+  const long: number[] = [];
+  let empty = -1;
+  for (let v = 0; v < ctx.V; v++) {
+    const n = plan.routes[v].tasks.length;
+    if (n >= MIN_SPLIT_ROUTE) long.push(v);
+    else if (n === 0 && empty < 0) empty = v;
+  }
+  if (long.length === 0 || empty < 0) return stringRemoval(plan, random, size);
+  const v = long[random.nextInt(long.length)];
+  // Prefer an empty vehicle interchangeable with v: its cached suffix data applies and the tail stays feasible.
+  for (let e = 0; e < ctx.V; e++) {
+    if (plan.routes[e].tasks.length === 0 && ctx.vehicleClass[e] === ctx.vehicleClass[v]) {
+      empty = e;
+      break;
+    }
+  }
+  const n = plan.routes[v].tasks.length;
+  const move = { v1: v, cut1: 0, v2: empty, cut2: 0 };
+  for (let attempt = 0; attempt < SPLIT_ATTEMPTS; attempt++) {
+    move.cut1 = 1 + random.nextInt(n - 1);
+    if (moves.evaluate(move, Infinity) === Infinity) continue;
+    const seed = ctx.compiled.taskAppointment[plan.routes[v].tasks[move.cut1]];
+    moves.apply(move);
+    return removable(plan, seed)
+      ? stringRemovalAround(plan, random, size, seed)
+      : stringRemoval(plan, random, size);
+  }
+  return stringRemoval(plan, random, size);
 };
 
 function cutString(

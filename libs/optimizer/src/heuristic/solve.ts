@@ -5,6 +5,7 @@ import { buildSolution } from './build-solution';
 import { regretInsertion, greedyInsertionWithBlinks } from './recreate';
 import { RoutePlan } from './route-plan';
 import { SeededRandom } from './seeded-random';
+import { SharedBest } from './shared-best';
 import { SolverContext } from './solver-context';
 
 import type {
@@ -57,17 +58,22 @@ export function withObjectiveMode(problem: Problem, mode: ObjectiveMode | undefi
 }
 
 /** Single-threaded, synchronous solve: construction, then ALNS until the time limit or iteration cap. */
-export function solveSync(problem: Problem, options: SolveOptions = {}): Solution {
+export function solveSync(
+  problem: Problem,
+  options: SolveOptions = {},
+  sharedBest?: SharedArrayBuffer,
+): Solution {
   const startedAt = performance.now();
   const effective = withObjectiveMode(problem, options.objective);
   const compiled = compileProblem(effective, options.travel ?? createTravelTimeProvider(effective));
-  return solveCompiled(compiled, options, startedAt);
+  return solveCompiled(compiled, options, startedAt, sharedBest);
 }
 
 export function solveCompiled(
   compiled: CompiledProblem,
   options: SolveOptions,
   startedAt = performance.now(),
+  sharedBest?: SharedArrayBuffer,
 ): Solution {
   const seed = options.seed ?? 1;
   const random = new SeededRandom(seed);
@@ -88,6 +94,7 @@ export function solveCompiled(
     random,
     { ...limits, timeLimitMs: limits.timeLimitMs - elapsedSoFar },
     () => performance.now(),
+    sharedBest ? new SharedBest(sharedBest, compiled.vehicleCount) : undefined,
   );
   return buildSolution(compiled, outcome.best, {
     solver: 'alns',

@@ -101,7 +101,10 @@ describe(replan.name, () => {
 
   it('should re-home every orphan and change fewer assignments than re-solving from scratch', () => {
     const problem = practiceDay();
-    const plan = solveSync(problem, { maxIterations: 200 });
+    // The plan must leave every orphan a feasible home once the visits before the freeze are fixed. With 200
+    // iterations the search now ends in a plan where one orphan has none (re-solving from scratch with 3,000
+    // iterations also serves 59 of 60); with 400 it does not.
+    const plan = solveSync(problem, { maxIterations: 400 });
     const request = {
       problem,
       plan,

@@ -1,4 +1,4 @@
-import { fitsBefore } from '../../model';
+import { fitsBefore } from '../../model/tolerance';
 
 import { concatenate, locationAt, routeCost, TimeSegment } from './time-segment';
 

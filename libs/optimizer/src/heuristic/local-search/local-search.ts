@@ -87,6 +87,37 @@ export class LocalSearch {
     return moves;
   }
 
+  /**
+   * Like `improve`, but the inter-route neighbourhoods start only from `visits` and their route neighbours (the
+   * visits a ruin-and-recreate step moved), while every route in `vehicles` still gets its intra-route descent.
+   * On long routes this is most of the saving: enqueuing every visit of each touched route explored hundreds of
+   * unchanged visits per step.
+   */
+  improveVisits(
+    vehicles: Iterable<number>,
+    visits: readonly number[],
+    random: SeededRandom,
+  ): number {
+    const plan = this.plan;
+    const taskAppointment = plan.ctx.compiled.taskAppointment;
+    for (const v of vehicles) {
+      if (this.dirty[v] === 0) {
+        this.dirty[v] = 1;
+        this.dirtyRoutes.push(v);
+      }
+    }
+    for (const a of visits) {
+      const v = plan.vehicleOf[a];
+      if (v < 0) continue;
+      this.enqueue(a);
+      const tasks = plan.routes[v].tasks;
+      const p = plan.positionOf[a];
+      if (p > 1) this.enqueue(taskAppointment[tasks[p - 2]]);
+      if (p < tasks.length) this.enqueue(taskAppointment[tasks[p]]);
+    }
+    return this.improve([], random);
+  }
+
   private improveDirtyRoutes(budget: number): number {
     let moves = 0;
     while (this.dirtyRoutes.length > 0 && moves < budget) {

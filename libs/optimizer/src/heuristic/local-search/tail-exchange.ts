@@ -1,4 +1,4 @@
-import { fitsBefore, fitsCapacity } from '../../model';
+import { fitsBefore, fitsCapacity } from '../../model/tolerance';
 
 import {
   clinicBlocksConsistent,

@@ -1,4 +1,4 @@
-import { fitsBefore } from '../../model';
+import { fitsBefore } from '../../model/tolerance';
 
 import type { Route } from '../route';
 import type { SolverContext } from '../solver-context';

@@ -1,0 +1,72 @@
+/** Helpers shared by the VRPTW benchmark scripts (Solomon, Gehring & Homberger): flags, statistics, checked solve. */
+import { readFileSync } from 'node:fs';
+
+import { checkSolution, createTravelTimeProvider } from '../src';
+import { readSolomonFile, solomonToProblem } from '../src/benchmarks/solomon';
+import { solve } from '../src/heuristic/parallel-solve';
+
+/** `--name value` or `--name=value` from the command line. */
+export function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0) return process.argv[i + 1];
+  const inline = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return inline?.slice(name.length + 3);
+}
+
+export const mean = (xs: readonly number[]): number =>
+  xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** `name,vehicles,distance[,…]` rows keyed by lower-case instance name. */
+export function readBestKnown(file: string): Map<string, { vehicles: number; distance: number }> {
+  const rows = readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(1);
+  return new Map(
+    rows
+      .map((r) => r.split(','))
+      .map(([name, vehicles, distance]) => [
+        name.toLowerCase(),
+        { vehicles: Number(vehicles), distance: Number(distance) },
+      ]),
+  );
+}
+
+export interface CheckedRun {
+  readonly routes: number[][];
+  /** Total distance recomputed by the solution builder from the routes (Euclidean, full precision). */
+  readonly distance: number;
+  readonly timeMs: number;
+  readonly iterations: number;
+  /** Checker violations plus unserved customers: any non-zero value makes the run invalid. */
+  readonly problems: number;
+}
+
+/** Solves one Solomon-format file with the distance objective and passes the plan through the independent checker. */
+export async function solveChecked(
+  file: string,
+  options: { timeLimitMs: number; seed: number; threads: number },
+): Promise<CheckedRun> {
+  const problem = solomonToProblem(readSolomonFile(file));
+  const started = performance.now();
+  const solution = await solve(problem, options);
+  const timeMs = Math.round(performance.now() - started);
+  const violations = checkSolution(problem, solution, createTravelTimeProvider(problem));
+  if (violations.length > 0 || solution.unserved.length > 0)
+    console.log(
+      `${file}: INVALID (${violations.length} violations, ${solution.unserved.length} unserved)`,
+      violations.slice(0, 3),
+    );
+  const routes = solution.itineraries
+    .filter((i) => i.stops.length > 0)
+    .map((i) => i.stops.map((s) => Number(s.appointmentId)));
+  return {
+    routes,
+    distance: solution.objective.travelMeters,
+    timeMs,
+    iterations: solution.statistics.iterations,
+    problems: violations.length + solution.unserved.length,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Gehring & Homberger VRPTW benchmark:
+ * `npm run bench:homberger -- [--size 200] [--time-limit-ms 10000] [--instances c1_2_1,r2_2_3] [--seed 1] [--threads 1]`.
+ * Distance objective (vehicle count free), every plan verified by the independent checker. Prints per instance the
+ * vehicles, distance and gap to the hierarchical best-known distance (fewest vehicles first, so a negative gap is
+ * normal), then per-class means (C1, C2, R1, R2, RC1, RC2) and the overall mean distance; writes
+ * bench/results/homberger-<size>.json.
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { argument, mean, readBestKnown, solveChecked } from './bench-common';
+
+const CLASSES = ['C1', 'C2', 'R1', 'R2', 'RC1', 'RC2'] as const;
+
+async function main(): Promise<void> {
+  const size = Number(argument('size') ?? 200);
+  const timeLimitMs = Number(argument('time-limit-ms') ?? 10_000);
+  const seed = Number(argument('seed') ?? 1);
+  const threads = Number(argument('threads') ?? 1);
+  const dataDir = resolve(__dirname, `data/gehring-homberger-${size}`);
+  if (!existsSync(dataDir)) throw new Error(`no vendored instances for size ${size} (${dataDir})`);
+  const selected = argument('instances')
+    ?.split(',')
+    .map((s) => s.trim().toLowerCase());
+  const names = readdirSync(dataDir)
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => f.replace(/\.txt$/, ''))
+    .filter((n) => !selected || selected.includes(n.toLowerCase()))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const bks = readBestKnown(join(dataDir, 'bks_hierarchical.csv'));
+  console.log(
+    `Gehring & Homberger ${size}, distance objective, time limit ${timeLimitMs} ms, seed ${seed}, threads ${threads}`,
+  );
+  const results: {
+    name: string;
+    vehicles: number;
+    distance: number;
+    gap: number;
+    timeMs: number;
+    iterations: number;
+    routes: number[][];
+  }[] = [];
+  let invalid = 0;
+  for (const name of names) {
+    const run = await solveChecked(join(dataDir, `${name}.txt`), { timeLimitMs, seed, threads });
+    if (run.problems > 0) invalid++;
+    const reference = bks.get(name.toLowerCase());
+    const gap = reference ? (100 * (run.distance - reference.distance)) / reference.distance : NaN;
+    results.push({ name, vehicles: run.routes.length, gap, ...run });
+    console.log(
+      `${name.padEnd(8)} vehicles ${String(run.routes.length).padStart(3)} (bks ${String(reference?.vehicles ?? '?').padStart(3)})  distance ${run.distance.toFixed(2).padStart(9)}  bks ${String(reference?.distance ?? '?').padStart(9)}  gap ${gap.toFixed(2).padStart(6)} %  iterations ${String(run.iterations).padStart(7)}  time ${run.timeMs} ms`,
+    );
+  }
+  console.log(
+    `\n${'class'.padEnd(5)} ${'n'.padStart(3)} ${'vehicles'.padStart(8)} ${'distance'.padStart(10)} ${'gap %'.padStart(7)}`,
+  );
+  for (const cls of CLASSES) {
+    const rows = results.filter((r) => r.name.toUpperCase().startsWith(`${cls}_`));
+    if (rows.length === 0) continue;
+    console.log(
+      `${cls.padEnd(5)} ${String(rows.length).padStart(3)} ${mean(rows.map((r) => r.vehicles))
+        .toFixed(1)
+        .padStart(8)} ${mean(rows.map((r) => r.distance))
+        .toFixed(2)
+        .padStart(10)} ${mean(rows.map((r) => r.gap))
+        .toFixed(2)
+        .padStart(7)}`,
+    );
+  }
+  console.log(
+    `\n${results.length} instances: mean distance ${mean(results.map((r) => r.distance)).toFixed(2)}, mean vehicles ${mean(results.map((r) => r.vehicles)).toFixed(2)}, mean gap ${mean(results.map((r) => r.gap)).toFixed(2)} %, mean time ${Math.round(mean(results.map((r) => r.timeMs)))} ms, invalid ${invalid}`,
+  );
+  const repoRoot = resolve(__dirname, '../../..');
+  const resultsFile = join(repoRoot, `bench/results/homberger-${size}.json`);
+  mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+  writeFileSync(
+    resultsFile,
+    JSON.stringify({ size, timeLimitMs, seed, threads, instances: results }) + '\n',
+  );
+  console.log(`wrote ${resultsFile}`);
+  if (invalid > 0) process.exitCode = 1;
+}
+
+void main();
