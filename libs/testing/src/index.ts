@@ -30,3 +30,4 @@ export * from './postgres/tenant-isolation-probe';
 export * from './dispatch';
 export * from './ehr/ehr-fhir-stand-in';
 export * from './clock/manual-clock';
+export * from './scheduling/daytime-zone';

@@ -1,6 +1,7 @@
 import { type ServiceDatabase } from '@caredispatch/platform';
 
 import { ConsentEntity } from './consent/consent.entity';
+import { UndeliverableNumberEntity } from './fallback/undeliverable-number.entity';
 import { InboundMessageEntity } from './inbound/inbound-message.entity';
 import { AppointmentRevisionEntity } from './message/appointment-revision.entity';
 import { EarlyStatusCallbackEntity } from './message/early-status-callback.entity';
@@ -15,6 +16,7 @@ import { TwoWaySmsAndConsent1795900000004 } from './migrations/1795900000004-Two
 import { StoreReminderSettings1795900000005 } from './migrations/1795900000005-StoreReminderSettings';
 import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000-IsolateMessagingTenants';
 import { IsolateRepliesAndConsent1796000000001 } from './migrations/1796000000001-IsolateRepliesAndConsent';
+import { EmailRemindersAndFallback1796200000000 } from './migrations/1796200000000-EmailRemindersAndFallback';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
@@ -25,6 +27,7 @@ export const messagingEntities = [
   ConsentEntity,
   InboundMessageEntity,
   ReminderSettingsEntity,
+  UndeliverableNumberEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -38,6 +41,7 @@ export const messagingMigrations = [
   StoreReminderSettings1795900000005,
   IsolateMessagingTenants1796000000000,
   IsolateRepliesAndConsent1796000000001,
+  EmailRemindersAndFallback1796200000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */
