@@ -31,7 +31,7 @@ const MINUTE = 60_000;
  * from now has its steps fall due this long after the booking: room for the pipeline, and
  * short enough to run in real time without fake clocks.
  */
-const DUE_AFTER_BOOKING_MS = 20_000;
+const DUE_AFTER_BOOKING_MS = 30_000;
 
 /** `e2e-short`: an email and a text 2 minutes before; `e2e-text`: only the text. */
 const SHORT_CADENCES = {
@@ -347,7 +347,7 @@ describe('reminders end to end: signed EHR booking → email and texts at their 
   it('should hold the per-day cap across one patient’s appointments and keep quiet hours', async () => {
     const patient = newPatient();
     const first = booking(patient, { type: 'e2e-text' });
-    const second = booking(patient, { type: 'e2e-text', startInMs: 2 * MINUTE + 25_000 });
+    const second = booking(patient, { type: 'e2e-text', startInMs: 2 * MINUTE + DUE_AFTER_BOOKING_MS + 5_000 });
     const sleeper = newPatient();
     const atNight = booking(sleeper, { timeZone: nighttimeZone(10) });
 
