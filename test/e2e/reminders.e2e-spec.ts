@@ -347,7 +347,10 @@ describe('reminders end to end: signed EHR booking → email and texts at their 
   it('should hold the per-day cap across one patient’s appointments and keep quiet hours', async () => {
     const patient = newPatient();
     const first = booking(patient, { type: 'e2e-text' });
-    const second = booking(patient, { type: 'e2e-text', startInMs: 2 * MINUTE + DUE_AFTER_BOOKING_MS + 5_000 });
+    const second = booking(patient, {
+      type: 'e2e-text',
+      startInMs: 2 * MINUTE + DUE_AFTER_BOOKING_MS + 5_000,
+    });
     const sleeper = newPatient();
     const atNight = booking(sleeper, { timeZone: nighttimeZone(10) });
 
