@@ -23,6 +23,14 @@ const PUBLIC_HTTPS_EGRESS = {
   ports: [{ port: 443, protocol: 'TCP' }],
 };
 
+const PUBLIC_SMTP_EGRESS = {
+  to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
+  ports: [
+    { port: 465, protocol: 'TCP' },
+    { port: 587, protocol: 'TCP' },
+  ],
+};
+
 /**
  * Reliability settings every service reads (README configuration table). A Kubernetes
  * deployment runs against a replicated Kafka cluster: topics get 3 replicas and need 2 in sync.
@@ -109,16 +117,20 @@ const SERVICES = [
       ['LINK_RATE_LIMIT_PER_IP_PER_MINUTE', '60', 'Patient page requests per client address per minute and replica.'],
       ['LINK_RATE_LIMIT_PER_LINK_PER_MINUTE', '20', 'Patient page requests per link per minute and replica.'],
       ['MESSAGE_BODY_RETENTION_DAYS', '30', 'Phone numbers and texts of finished messages, and texts of patients\' SMS replies, are dropped after this many days.'],
+      ['EMAIL_FROM', 'reminders@caredispatch.invalid', 'Sender address of reminder emails (its domain is the Message-ID domain).'],
+      ['EMAIL_UNSUBSCRIBE_MAILTO', '', 'Mailbox named in List-Unsubscribe of reminder emails; empty = EMAIL_FROM.'],
       ...PHI_ENV,
     ],
     secrets: [
       ['TWILIO_ACCOUNT_SID', 'messaging-twilio', 'account-sid', 'Twilio account SID.'],
       ['TWILIO_AUTH_TOKEN', 'messaging-twilio', 'auth-token', 'Twilio auth token (also verifies status callbacks).'],
       ['LINK_TOKEN_SECRET', 'messaging-links', 'token-secret', 'Key of the patient links (HMAC of tokens, form MACs); at least 32 characters.'],
+      ['SMTP_URL', 'messaging-smtp', 'url', 'smtp(s)://user:pass@host:port of the relay for reminder emails.'],
       ...PHI_SECRETS,
     ],
     ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],
-    extraEgress: [PUBLIC_HTTPS_EGRESS],
+    // SMTP submission (465 implicit TLS, 587 STARTTLS) to the email relay.
+    extraEgress: [PUBLIC_HTTPS_EGRESS, PUBLIC_SMTP_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
   },
   {

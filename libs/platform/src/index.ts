@@ -25,3 +25,4 @@ export * from './phi/phi.module';
 export * from './database/runtime-privileges';
 export * from './database/migrate-database';
 export * from './database/migrate-command';
+export * from './email/smtp';

@@ -31,3 +31,4 @@ export * from './dispatch';
 export * from './ehr/ehr-fhir-stand-in';
 export * from './clock/manual-clock';
 export * from './clock/zone-at-local-hour';
+export * from './scheduling/daytime-zone';

@@ -6,6 +6,7 @@ import {
   loadConfig,
   Secret,
   secretString,
+  smtpUrlSchema,
   tenantJsonMap,
 } from '@caredispatch/platform';
 
@@ -74,12 +75,7 @@ export const dispatchOptimizerConfigSchema = z
     ESCALATION_SLACK_CHANNELS: optionalTenantMap('tenantId → Slack channel id for coordinators'),
     ESCALATION_TEAMS_WEBHOOK_URLS: optionalSecretTenantMap('tenantId → Teams incoming webhook URL'),
     /** smtp(s)://user:pass@host:port; unset: email itineraries fail as not configured. */
-    SMTP_URL: z
-      .string()
-      .url('must be a URL')
-      .refine((url) => /^smtps?:\/\//.test(url), { message: 'must be an smtp:// or smtps:// URL' })
-      .optional()
-      .transform((value) => (value === undefined ? undefined : new Secret(value))),
+    SMTP_URL: smtpUrlSchema,
     /** Twilio account for itinerary texts; unset (any of the three): SMS deliveries fail as not configured. */
     TWILIO_ACCOUNT_SID: z
       .string()

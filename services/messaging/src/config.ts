@@ -7,6 +7,7 @@ import {
   phiConfigShape,
   practiceNamesSchema,
   secretString,
+  smtpUrlSchema,
 } from '@caredispatch/platform';
 
 import { LINK_MAX_ORIGIN_CHARS } from './links/link-token';
@@ -92,6 +93,16 @@ export const messagingConfigSchema = z
     CONFIRMATION_MIN_LEAD_MS: z.coerce.number().int().min(0).default(0),
     /** Optional JSON tenantId → reminder cadences, type mappings and caps; others use the playbook. */
     REMINDER_SETTINGS: reminderSettingsConfigSchema,
+    /** smtp(s)://user:pass@host:port of the relay for email reminders; unset: emails fail as not configured. */
+    SMTP_URL: smtpUrlSchema,
+    SMTP_REQUEST_TIMEOUT_MS: positiveInt(10_000),
+    /** Sender of reminder emails (also the Message-ID domain). */
+    EMAIL_FROM: z
+      .string()
+      .email('must be an email address')
+      .default('reminders@caredispatch.invalid'),
+    /** Mailbox named in List-Unsubscribe; unset: EMAIL_FROM. */
+    EMAIL_UNSUBSCRIBE_MAILTO: z.string().email('must be an email address').optional(),
     /** Phone numbers and texts of finished messages are dropped after this many days. */
     MESSAGE_BODY_RETENTION_DAYS: positiveInt(30),
   })

@@ -1,6 +1,7 @@
 import { type ServiceDatabase } from '@caredispatch/platform';
 
 import { ConsentEntity } from './consent/consent.entity';
+import { UndeliverableNumberEntity } from './fallback/undeliverable-number.entity';
 import { InboundMessageEntity } from './inbound/inbound-message.entity';
 import { EhrFreeSlotEntity, EhrSlotSnapshotEntity } from './links/ehr-free-slot.entity';
 import { LinkAppointmentEntity } from './links/link-appointment.entity';
@@ -24,6 +25,7 @@ import { IsolateRepliesAndConsent1796000000001 } from './migrations/179600000000
 import { CreatePatientLinks1796100000000 } from './migrations/1796100000000-CreatePatientLinks';
 import { IsolatePatientLinks1796100000001 } from './migrations/1796100000001-IsolatePatientLinks';
 import { TextWaitlistOffers1796600000000 } from './migrations/1796600000000-TextWaitlistOffers';
+import { EmailRemindersAndFallback1796200000000 } from './migrations/1796200000000-EmailRemindersAndFallback';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 import { WaitlistOfferTextEntity } from './waitlist-offers/waitlist-offer-text.entity';
 
@@ -42,6 +44,7 @@ export const messagingEntities = [
   EhrFreeSlotEntity,
   EhrSlotSnapshotEntity,
   WaitlistOfferTextEntity,
+  UndeliverableNumberEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -58,6 +61,7 @@ export const messagingMigrations = [
   CreatePatientLinks1796100000000,
   IsolatePatientLinks1796100000001,
   TextWaitlistOffers1796600000000,
+  EmailRemindersAndFallback1796200000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

@@ -11,6 +11,7 @@ import {
   type EventEnvelope,
   type EventPayloadInit,
   type EventTypesOf,
+  type ScheduledAppointment,
   Topics,
 } from '@caredispatch/contracts';
 import { configureHttpApp } from '@caredispatch/platform';
@@ -18,6 +19,7 @@ import {
   freePort,
   OFFLINE_OIDC_ENVIRONMENT,
   phiEnvironment,
+  SmtpStandIn,
   ThrowawayDatabase,
   TwilioStandIn,
 } from '@caredispatch/testing';
@@ -45,6 +47,7 @@ export interface ProducedAt {
  */
 export class MessagingHarness {
   readonly twilio = new TwilioStandIn();
+  readonly smtp = new SmtpStandIn();
   readonly tenantId = `it-${randomUUID().slice(0, 8)}`;
   private database!: ThrowawayDatabase;
   private app!: INestApplication;
@@ -65,6 +68,7 @@ export class MessagingHarness {
     // row-level security (a superuser would bypass the policies and hide a path they block).
     this.database = await ThrowawayDatabase.createWithRoles('messaging_it');
     const { baseUrl: twilioUrl } = await this.twilio.start();
+    const smtp = await this.smtp.start();
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.config = loadMessagingConfig({
@@ -87,6 +91,8 @@ export class MessagingHarness {
       TWILIO_API_BASE_URL: twilioUrl,
       TWILIO_REQUEST_TIMEOUT_MS: '2000',
       PUBLIC_BASE_URL: this.baseUrl,
+      SMTP_URL: `smtp://${smtp.host}:${smtp.port}`,
+      EMAIL_FROM: 'reminders@practice.test',
       PRACTICE_NAMES: JSON.stringify({ [this.tenantId]: 'Acme Family Practice' }),
       // No reminders unless a test asks for them: most tests count one confirmation per booking.
       REMINDER_SETTINGS: JSON.stringify({
@@ -138,6 +144,7 @@ export class MessagingHarness {
     await this.admin.disconnect();
     await this.app.close();
     await this.twilio.stop();
+    await this.smtp.stop();
     await this.database.drop();
   }
 
@@ -188,6 +195,25 @@ export class MessagingHarness {
     await this.producer.send({
       topic,
       messages: [{ key: envelope.aggregateId, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
+  }
+
+  /**
+   * A fresh group that skips history starts at the log end only once it has its partitions:
+   * books `appointment` (a new id each time) until its confirmation reaches `phone`.
+   */
+  async waitUntilConsuming(phone: string, appointment: () => ScheduledAppointment): Promise<void> {
+    await waitFor('consumer positioned', 60_000, async () => {
+      const booked = appointment();
+      await this.produce(
+        this.envelope('AppointmentBookedV1', { appointment: booked }, booked.appointmentId),
+      );
+      try {
+        await this.twilio.waitForMessages(1, 2_000, (sms) => sms.to === phone);
+        return true;
+      } catch {
+        return false;
+      }
     });
   }
 

@@ -156,6 +156,51 @@ export async function messagesOfBooking<Row extends object>(
     );
 }
 
+export type Email = ReturnType<Stack['smtp']['messages']>[number];
+
+/**
+ * Emails the SMTP stand-in accepted for one address, without those provably caused by another
+ * run (see `SmsFilter`): the Message-ID names the message row, whose appointment must be ours.
+ */
+export async function emailsTo(stack: Stack, address: string): Promise<Email[]> {
+  const accepted = stack.smtp.messages().filter((email) => email.to.includes(address));
+  if (accepted.length === 0) return accepted;
+  const ours = await thisStacksAppointmentIds(stack);
+  const messageIdOf = (email: Email): string =>
+    /^<([0-9a-f-]{36})@/.exec(email.messageId ?? '')?.[1] ?? '';
+  const foreign = new Set(
+    (
+      await stack
+        .database('messaging')
+        .query<{ id: string; appointment_id: string }>(
+          'SELECT id, appointment_id FROM message WHERE id = ANY($1::uuid[])',
+          [accepted.map(messageIdOf).filter((id) => id !== '')],
+        )
+    )
+      .filter((row) => !ours.has(row.appointment_id))
+      .map((row) => row.id),
+  );
+  return accepted.filter((email) => !foreign.has(messageIdOf(email)));
+}
+
+/** Waits until at least `count` emails to `address` arrived, and returns them. */
+export function waitForEmailsTo(
+  stack: Stack,
+  address: string,
+  count: number,
+  timeoutMs = 120_000,
+): Promise<Email[]> {
+  return eventually(
+    async () => {
+      const emails = await emailsTo(stack, address);
+      return emails.length >= count ? emails : undefined;
+    },
+    timeoutMs,
+    `${count} emails to the test patient`,
+    100,
+  );
+}
+
 /** Appointments this stack's scheduling created (see `SmsFilter`). */
 export async function thisStacksAppointmentIds(stack: Stack): Promise<Set<string>> {
   const rows = await stack

@@ -29,6 +29,8 @@ export interface AppointmentSpec {
   /** One line per entry; city etc. left empty. */
   addressLines?: string[];
   durationMinutes?: number;
+  /** The patient's email address; absent by default. */
+  email?: string;
 }
 
 /** A valid `ScheduledAppointment` (as scheduling publishes it) with every PHI-bearing field filled. */
@@ -58,6 +60,7 @@ export function aScheduledAppointment(spec: AppointmentSpec = {}): ScheduledAppo
       phoneE164: spec.phoneE164 ?? '+15005550006',
       smsConsent: spec.smsConsent ?? true,
       familyName: spec.familyName ?? 'Doe',
+      ...(spec.email === undefined ? {} : { email: spec.email }),
     },
     appointmentTypeCode: spec.appointmentTypeCode ?? 'general',
     provider: { providerId: randomUUID(), displayName: spec.providerName ?? 'Dr. Gregory House' },

@@ -15,6 +15,7 @@ import { phiEnvironment } from '../phi/phi-environment';
 import { ThrowawayDatabase } from '../postgres/throwaway-database';
 import { freePort } from '../process/free-port';
 import { ServiceProcess } from '../process/service-process';
+import { SmtpStandIn } from '../smtp/smtp-stand-in';
 import { TwilioStandIn } from '../twilio';
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -93,7 +94,7 @@ const PASSED_THROUGH = ['KAFKA_TOPIC_REPLICATION_FACTOR', 'KAFKA_TOPIC_MIN_INSYN
 /**
  * The first flow as production runs it: four real service processes, each with its own
  * fresh database, the real Kafka broker, a real OpenID Provider (`identity`: access tokens for
- * any tenant and roles), a Twilio stand-in and an OTLP collector stand-in.
+ * any tenant and roles), Twilio and SMTP stand-ins and an OTLP collector stand-in.
  * Consumer groups are unique per stack so earlier runs' offsets never interfere.
  */
 export class Stack {
@@ -102,6 +103,8 @@ export class Stack {
     authToken: TWILIO.authToken,
   });
   readonly collector = new OtlpCollectorStandIn();
+  /** messaging's email relay (reminder emails, the SMS → email fallback). */
+  readonly smtp = new SmtpStandIn();
   readonly databases = new Map<ServiceName, ThrowawayDatabase>();
   private identityProvider: TestIdentityProvider | undefined;
   readonly services = new Map<ServiceName, ServiceProcess>();
@@ -148,6 +151,7 @@ export class Stack {
   async start(): Promise<void> {
     const { baseUrl: twilioBaseUrl } = await this.twilio.start();
     const { endpoint } = await this.collector.start();
+    const smtp = await this.smtp.start();
     this.identityProvider = await TestIdentityProvider.start();
     const identityEnvironment = this.identityProvider.environment();
     const ports = new Map<ServiceName, number>();
@@ -212,6 +216,8 @@ export class Stack {
         TWILIO_REQUEST_TIMEOUT_MS: '2000',
         SENDER_RETRY_BASE_MS: '100',
         SENDER_RETRY_MAX_MS: '500',
+        SMTP_URL: `smtp://${smtp.host}:${smtp.port}`,
+        EMAIL_FROM: 'reminders@practice.test',
       },
       'audit-log': { ...auditSigningEnvironment() },
       'dispatch-optimizer': dispatch
@@ -363,6 +369,7 @@ export class Stack {
   async stop(): Promise<void> {
     await Promise.all([...this.services.values()].map((service) => service.stop()));
     await this.twilio.stop();
+    await this.smtp.stop();
     await this.collector.stop();
     await this.identityProvider?.stop();
     for (const database of this.databases.values()) await database.drop();

@@ -23,6 +23,12 @@ export const TwilioFailures = {
     code: 21211,
     message: "The 'To' number is not a valid phone number.",
   },
+  /** Usually reported in a status callback; some accounts see it in the create answer. */
+  landlineOrUnreachableCarrier: {
+    httpStatus: 400,
+    code: 30006,
+    message: 'Landline or unreachable carrier',
+  },
   unsubscribedRecipient: {
     httpStatus: 400,
     code: 21610,

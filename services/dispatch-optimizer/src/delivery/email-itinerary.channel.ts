@@ -1,6 +1,6 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import { type Transporter } from 'nodemailer';
 
-import { type Secret } from '@caredispatch/platform';
+import { classifySmtpFailure, createSmtpTransport, type Secret } from '@caredispatch/platform';
 
 import { renderEmailItinerary } from '../itinerary/email-itinerary.renderer';
 
@@ -11,9 +11,6 @@ import {
   type ItinerarySendRequest,
 } from './itinerary-channel.port';
 import { type SentReceipt } from './itinerary-delivery.repository';
-
-/** Connection failures that certainly did not hand the message over. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNECTION', 'EDNS']);
 
 /**
  * Itinerary emails through nodemailer (HTML + text + `itinerary.ics`). SMTP cannot be asked
@@ -63,38 +60,19 @@ export class EmailItineraryChannel implements ItineraryChannelAdapter {
   private transporter(): Transporter {
     const url = this.settings.smtpUrl;
     if (!url) throw new ChannelError(ChannelFailureKind.Rejected, 'email:not_configured');
-    const smtp = new URL(url.reveal());
-    this.transport ??= createTransport({
-      host: smtp.hostname,
-      port: Number(smtp.port || (smtp.protocol === 'smtps:' ? 465 : 587)),
-      secure: smtp.protocol === 'smtps:',
-      ...(smtp.username
-        ? {
-            auth: {
-              user: decodeURIComponent(smtp.username),
-              pass: decodeURIComponent(smtp.password),
-            },
-          }
-        : {}),
-      connectionTimeout: this.settings.timeoutMs,
-      greetingTimeout: this.settings.timeoutMs,
-      socketTimeout: this.settings.timeoutMs,
-    });
+    this.transport ??= createSmtpTransport(url, this.settings.timeoutMs);
     return this.transport;
   }
 }
 
 function smtpFailure(error: unknown): ChannelError {
   if (error instanceof ChannelError) return error;
-  const e = error as { code?: string; responseCode?: number };
-  if (typeof e.responseCode === 'number') {
-    // 5xx: the server refused this message for good; 4xx: try again later.
-    return e.responseCode >= 500
-      ? new ChannelError(ChannelFailureKind.Rejected, `smtp:${e.responseCode}`)
-      : new ChannelError(ChannelFailureKind.NotAccepted, `smtp:${e.responseCode}`);
-  }
-  if (e.code && NOT_CONNECTED.has(e.code)) {
-    return new ChannelError(ChannelFailureKind.NotAccepted, `smtp:${e.code}`);
-  }
-  return new ChannelError(ChannelFailureKind.OutcomeUnknown, `smtp:${e.code ?? 'unexpected'}`);
+  const { kind, code } = classifySmtpFailure(error);
+  return new ChannelError(SMTP_FAILURE_KIND[kind], code);
 }
+
+const SMTP_FAILURE_KIND = {
+  rejected: ChannelFailureKind.Rejected,
+  not_accepted: ChannelFailureKind.NotAccepted,
+  outcome_unknown: ChannelFailureKind.OutcomeUnknown,
+} as const;

@@ -71,11 +71,11 @@ export class ConsentService {
     });
     await this.consents.upsert(manager, record);
     let withdrawnSends = 0;
-    if (change.state === ConsentStateKind.Withdrawn && change.channel === ConsentChannelKind.Sms) {
+    if (change.state === ConsentStateKind.Withdrawn) {
       const withdrawn = await this.messages.withdrawQueuedForPatient(manager, {
         tenantId: change.tenantId,
         patientId: change.patientId,
-        channel: MessageChannel.Sms,
+        channel: MESSAGE_CHANNEL[change.channel],
         now: change.now,
       });
       for (const message of withdrawn) {
@@ -167,6 +167,11 @@ export class ConsentService {
 
 /** Twilio's "Attempt to send to unsubscribed recipient". */
 export const TWILIO_UNSUBSCRIBED_RECIPIENT = '21610';
+
+const MESSAGE_CHANNEL: Readonly<Record<ConsentChannelKind, MessageChannel>> = {
+  [ConsentChannelKind.Sms]: MessageChannel.Sms,
+  [ConsentChannelKind.Email]: MessageChannel.Email,
+};
 
 const CONTRACT_CHANNEL: Readonly<Record<ConsentChannelKind, ContractConsentChannel>> = {
   [ConsentChannelKind.Sms]: ContractConsentChannel.SMS,

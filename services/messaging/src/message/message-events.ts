@@ -17,6 +17,7 @@ import { OutboxWriter } from '@caredispatch/kafka';
 
 import { MessageChannel, MessagePurpose } from './message.entity';
 import { MessageRepository } from './message.repository';
+import { isEmailFallbackStep } from './reminder-step-key';
 import { WithdrawalReason } from './withdrawal-reason';
 
 type MessageEventType = EventTypesOf<typeof Topics.MessagingMessageV1>;
@@ -74,7 +75,11 @@ export class MessageEvents {
         tenantId: subject.tenantId,
         aggregateId: subject.appointmentId,
         correlationId: subject.correlationId,
-        payload: { step, sentAt: timestampFromDate(subject.sentAt ?? new Date()), fallback: false },
+        payload: {
+          step,
+          sentAt: timestampFromDate(subject.sentAt ?? new Date()),
+          fallback: isEmailFallbackStep(subject.stepKey ?? ''),
+        },
       });
     }
   }
@@ -132,6 +137,11 @@ export class MessageEvents {
         payload: { step, reason: REMINDER_WITHDRAWAL_REASON[withdrawal.reason] },
       });
     }
+  }
+
+  /** The step of a reminder message, for a ReminderPlannedV1 its caller publishes. */
+  reminderStepOf(subject: MessageEventSubject): ReminderStepInit | undefined {
+    return this.reminderStep(subject);
   }
 
   /** The reminder step a message is, for messaging.reminder.v1; undefined for other messages. */
@@ -200,16 +210,19 @@ type ReminderStepInit = NonNullable<EventPayloadInit<'ReminderPlannedV1'>['step'
 
 const CONTRACT_REMINDER_CHANNEL: Readonly<Record<MessageChannel, ReminderChannel>> = {
   [MessageChannel.Sms]: ReminderChannel.SMS,
+  [MessageChannel.Email]: ReminderChannel.EMAIL,
 };
 
 const REMINDER_WITHDRAWAL_REASON: Readonly<Record<WithdrawalReason, ReminderSuppressionReason>> = {
   [WithdrawalReason.AppointmentCancelled]: ReminderSuppressionReason.CANCELLED,
   [WithdrawalReason.AppointmentSuperseded]: ReminderSuppressionReason.RESCHEDULED,
   [WithdrawalReason.ConsentWithdrawn]: ReminderSuppressionReason.CONSENT,
+  [WithdrawalReason.NumberUndeliverable]: ReminderSuppressionReason.NUMBER_UNDELIVERABLE,
 };
 
 const CONTRACT_CHANNEL: Readonly<Record<MessageChannel, ContractChannel>> = {
   [MessageChannel.Sms]: ContractChannel.SMS,
+  [MessageChannel.Email]: ContractChannel.EMAIL,
 };
 
 const CONTRACT_PURPOSE: Readonly<Record<MessagePurpose, ContractPurpose>> = {
@@ -223,4 +236,5 @@ const CONTRACT_WITHDRAWAL_REASON: Readonly<Record<WithdrawalReason, ContractWith
   [WithdrawalReason.AppointmentCancelled]: ContractWithdrawalReason.APPOINTMENT_CANCELLED,
   [WithdrawalReason.AppointmentSuperseded]: ContractWithdrawalReason.APPOINTMENT_SUPERSEDED,
   [WithdrawalReason.ConsentWithdrawn]: ContractWithdrawalReason.CONSENT_WITHDRAWN,
+  [WithdrawalReason.NumberUndeliverable]: ContractWithdrawalReason.NUMBER_UNDELIVERABLE,
 };

@@ -1,8 +1,8 @@
 import { type PhiColumn, type PhiField } from '@caredispatch/phi-crypto';
 
-/** The message columns encrypted at rest (`phi1.` values); retention nulls both. */
+/** The message columns encrypted at rest (`phi1.` values); retention nulls them all. */
 export const MESSAGE_PHI_COLUMNS: readonly PhiColumn[] = [
-  ...['to_e164', 'body'].map((column) => ({
+  ...['to_e164', 'body', 'fallback_to', 'fallback_body'].map((column) => ({
     table: 'message',
     column,
     kind: 'text' as const,
@@ -16,7 +16,7 @@ export const MESSAGE_PHI_COLUMNS: readonly PhiColumn[] = [
 export function messageField(
   tenantId: string,
   messageId: string,
-  column: 'to_e164' | 'body',
+  column: 'to_e164' | 'body' | 'fallback_to' | 'fallback_body',
 ): PhiField {
   return { tenantId, table: 'message', column, rowKey: messageId };
 }

@@ -13,18 +13,20 @@ export enum MessagePurpose {
 
 export enum MessageChannel {
   Sms = 'sms',
+  Email = 'email',
 }
 
 /**
  * One message to one patient. The unique (tenant, appointment, revision, purpose) key is the
  * idempotency key: however often an appointment event is delivered, at most one row — and so
  * at most one SMS — exists for it. `to_e164` and `body` are PHI: never logged, never put on
- * Kafka.
+ * Kafka. An email message keeps its address in `to_e164` and its rendered subject, text and
+ * HTML (JSON, see email-content.ts) in `body`, so retention and key rotation treat both alike.
  */
 @Entity({ name: 'message' })
 @Check('ck_message_revision', 'revision > 0')
 @Check('ck_message_purpose', `purpose IN ('confirmation', 'reminder', 'reply', 'waitlist_offer')`)
-@Check('ck_message_channel', `channel IN ('sms')`)
+@Check('ck_message_channel', `channel IN ('sms', 'email')`)
 @Check(
   'ck_message_state',
   `state IN ('queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'suppressed', 'expired')`,
@@ -93,6 +95,16 @@ export class MessageEntity {
 
   @Column({ type: 'text', nullable: true })
   body!: string | null;
+
+  /**
+   * A reminder text's email stand-in (address and rendered email, PHI, encrypted), sent instead
+   * when the number proves undeliverable (Twilio 30003/30006); null without an address.
+   */
+  @Column({ name: 'fallback_to', type: 'text', nullable: true })
+  fallbackTo!: string | null;
+
+  @Column({ name: 'fallback_body', type: 'text', nullable: true })
+  fallbackBody!: string | null;
 
   /** scheduling's patient uuid; null on rows older than two-way SMS. */
   @Column({ name: 'patient_id', type: 'uuid', nullable: true })

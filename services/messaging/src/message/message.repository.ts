@@ -35,6 +35,11 @@ export interface NewMessage {
   readonly dueAt?: Date;
   /** scheduling's patient uuid: whose consent the sender checks, whom a reply comes from. */
   readonly patientId?: string | null;
+  /** Default SMS; for an email, `toE164` is the address and `body` its serialized content. */
+  readonly channel?: MessageChannel;
+  /** A reminder text's email stand-in (see MessageEntity.fallbackTo). */
+  readonly fallbackTo?: string | null;
+  readonly fallbackBody?: string | null;
 }
 
 /** The newest message sent to a number, for matching an inbound reply to it. */
@@ -66,6 +71,13 @@ export interface ClaimedMessage {
   readonly appointmentCancelled: boolean;
   /** The patient's consent record for the message's channel says withdrawn (as of the claim). */
   readonly consentWithdrawn: boolean;
+  /** A text whose number the tenant has marked undeliverable (Twilio 30003/30006). */
+  readonly numberUndeliverable: boolean;
+  readonly stepKey: string;
+  readonly patientId: string | null;
+  readonly toLookupHash: string | null;
+  readonly fallbackTo: string | null;
+  readonly fallbackBody: string | null;
   /** When this hold ends unless renewed; for a send attempt, when no answer can be in flight any more. */
   readonly leaseExpiresAt: Date;
   readonly purpose: MessagePurpose;
@@ -96,6 +108,8 @@ interface MessageRow {
   body: string | null;
   patient_id: string | null;
   to_lookup_hash: string | null;
+  fallback_to: string | null;
+  fallback_body: string | null;
   suppression_reason: string | null;
   provider_message_id: string | null;
   error_code: string | null;
@@ -119,6 +133,7 @@ interface ClaimedRow extends MessageRow {
   latest_revision: number | null;
   appointment_cancelled: boolean | null;
   consent_state: string | null;
+  number_undeliverable: boolean;
 }
 
 /** A provider status report held until its message's provider id is recorded. */
@@ -132,14 +147,17 @@ export interface EarlyStatusReport {
 
 /**
  * The claimed rows with the appointment's newest revision (appointment_revision is not
- * modified here) and the patient's consent to the channel: consent is checked at send time.
+ * modified here), the patient's consent to the channel (consent is checked at send time) and
+ * whether a text's number is marked undeliverable.
  */
 const WITH_LATEST_REVISION = `
   SELECT c.*, r.revision AS latest_revision, r.cancelled AS appointment_cancelled,
-         k.state AS consent_state
+         k.state AS consent_state, (u.to_lookup_hash IS NOT NULL) AS number_undeliverable
   FROM claimed c
   LEFT JOIN appointment_revision r ON r.tenant_id = c.tenant_id AND r.appointment_id = c.appointment_id
-  LEFT JOIN consent k ON k.tenant_id = c.tenant_id AND k.patient_id = c.patient_id AND k.channel = c.channel`;
+  LEFT JOIN consent k ON k.tenant_id = c.tenant_id AND k.patient_id = c.patient_id AND k.channel = c.channel
+  LEFT JOIN undeliverable_number u
+    ON c.channel = 'sms' AND u.tenant_id = c.tenant_id AND u.to_lookup_hash = c.to_lookup_hash`;
 
 /**
  * All SQL on `message` and `appointment_revision`. Methods taking an EntityManager run in
@@ -233,8 +251,10 @@ export class MessageRepository {
       `WITH inserted AS (
          INSERT INTO message (id, tenant_id, appointment_id, revision, purpose, channel, state, to_e164, body,
                               suppression_reason, next_attempt_at, correlation_id, last_event_id, traceparent,
-                              created_at, updated_at, appointment_start, step_key, patient_id, to_lookup_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $17, $12, $13, $14, $11, $11, $16, $18, $19, $20)
+                              created_at, updated_at, appointment_start, step_key, patient_id, to_lookup_hash,
+                              fallback_to, fallback_body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $17, $12, $13, $14, $11, $11, $16, $18, $19, $20,
+                 $21, $22)
          ON CONFLICT (tenant_id, appointment_id, revision, purpose, step_key) DO NOTHING
          RETURNING id, state)
        SELECT id, CASE WHEN state = 'queued' THEN pg_notify($15, '')::text END AS woken FROM inserted`,
@@ -244,7 +264,7 @@ export class MessageRepository {
         message.appointmentId,
         message.revision,
         message.purpose,
-        MessageChannel.Sms,
+        message.channel ?? MessageChannel.Sms,
         message.state,
         await this.cipher.encryptNullable(
           messageField(message.tenantId, message.id, 'to_e164'),
@@ -264,7 +284,17 @@ export class MessageRepository {
         message.dueAt ?? message.now,
         message.stepKey ?? '',
         message.patientId ?? null,
-        this.lookupHash(message.tenantId, message.toE164),
+        (message.channel ?? MessageChannel.Sms) === MessageChannel.Sms
+          ? this.lookupHash(message.tenantId, message.toE164)
+          : null,
+        await this.cipher.encryptNullable(
+          messageField(message.tenantId, message.id, 'fallback_to'),
+          message.fallbackTo ?? null,
+        ),
+        await this.cipher.encryptNullable(
+          messageField(message.tenantId, message.id, 'fallback_body'),
+          message.fallbackBody ?? null,
+        ),
       ],
     );
     return rows.length === 1;
@@ -667,7 +697,7 @@ export class MessageRepository {
         ORDER BY created_at DESC LIMIT $3`,
       [tenantId, patientId, limit],
     );
-    return rows.map((row) => toEntity({ ...row, to_e164: null, body: null }));
+    return rows.map((row) => toEntity(withoutPhi(row)));
   }
 
   /** An appointment's reminder rows, every revision, in due order (without numbers or texts). */
@@ -682,7 +712,7 @@ export class MessageRepository {
         ORDER BY revision, next_attempt_at, step_key`,
       [tenantId, appointmentId],
     );
-    return rows.map((row) => toEntity({ ...row, to_e164: null, body: null }));
+    return rows.map((row) => toEntity(withoutPhi(row)));
   }
 
   newId(): string {
@@ -709,6 +739,14 @@ export class MessageRepository {
         messageField(row.tenant_id, row.id, 'body'),
         row.body,
       ),
+      fallback_to: await this.cipher.decryptNullable(
+        messageField(row.tenant_id, row.id, 'fallback_to'),
+        row.fallback_to,
+      ),
+      fallback_body: await this.cipher.decryptNullable(
+        messageField(row.tenant_id, row.id, 'fallback_body'),
+        row.fallback_body,
+      ),
     };
   }
 
@@ -733,6 +771,10 @@ async function rowsOf<Row>(manager: EntityManager, sql: string, params: unknown[
   return result as Row[];
 }
 
+function withoutPhi(row: MessageRow): MessageRow {
+  return { ...row, to_e164: null, body: null, fallback_to: null, fallback_body: null };
+}
+
 function toEntity(row: MessageRow): MessageEntity {
   const entity = new MessageEntity();
   entity.id = row.id;
@@ -748,6 +790,8 @@ function toEntity(row: MessageRow): MessageEntity {
   entity.body = row.body;
   entity.patientId = row.patient_id;
   entity.toLookupHash = row.to_lookup_hash;
+  entity.fallbackTo = row.fallback_to;
+  entity.fallbackBody = row.fallback_body;
   entity.suppressionReason = row.suppression_reason;
   entity.providerMessageId = row.provider_message_id;
   entity.errorCode = row.error_code;
@@ -787,6 +831,12 @@ function toClaimed(row: ClaimedRow): ClaimedMessage {
     latestRevision: row.latest_revision,
     appointmentCancelled: row.appointment_cancelled ?? false,
     consentWithdrawn: row.consent_state === 'withdrawn',
+    numberUndeliverable: row.number_undeliverable,
+    stepKey: row.step_key,
+    patientId: row.patient_id,
+    toLookupHash: row.to_lookup_hash,
+    fallbackTo: row.fallback_to,
+    fallbackBody: row.fallback_body,
     leaseExpiresAt: row.lease_expires_at,
     purpose: parsePurpose(row.purpose),
     channel: parseChannel(row.channel),
@@ -810,6 +860,7 @@ function parsePurpose(value: string): MessagePurpose {
 }
 
 function parseChannel(value: string): MessageChannel {
-  if (value !== (MessageChannel.Sms as string)) throw new Error(`unknown channel '${value}'`);
-  return MessageChannel.Sms;
+  const channel = Object.values(MessageChannel).find((known) => (known as string) === value);
+  if (channel === undefined) throw new Error(`unknown channel '${value}'`);
+  return channel;
 }

@@ -5,4 +5,6 @@ export enum WithdrawalReason {
   AppointmentSuperseded = 'appointment_superseded',
   /** The patient withdrew consent to the message's channel (STOP, Twilio 21610, staff). */
   ConsentWithdrawn = 'consent_withdrawn',
+  /** A reminder text to a number marked undeliverable (Twilio 30003/30006): email goes instead. */
+  NumberUndeliverable = 'number_undeliverable',
 }

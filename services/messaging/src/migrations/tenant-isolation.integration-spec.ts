@@ -92,6 +92,14 @@ describe('messaging row-level security', () => {
       }),
     },
     {
+      table: 'undeliverable_number',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO undeliverable_number (tenant_id, to_lookup_hash, error_code, marked_at, evidence_message_id)
+              VALUES ($1, $2, '30006', now(), $3)`,
+        params: [tenantId, `hash-${randomUUID()}`, randomUUID()],
+      }),
+    },
+    {
       table: 'reminder_settings',
       insert: (tenantId: string) => ({
         sql: `INSERT INTO reminder_settings (tenant_id, settings, updated_at, updated_by)
@@ -172,6 +180,31 @@ describe('messaging row-level security', () => {
       foreignInsertError: '42501',
       unscopedInsertError: '42501',
     });
+  });
+
+  it('should let the sender read every tenant’s undeliverable numbers (its claim joins them) but change none', async () => {
+    for (const tenantId of ['undeliverable-x', 'undeliverable-y']) {
+      await database.query(
+        `INSERT INTO undeliverable_number (tenant_id, to_lookup_hash, error_code, marked_at, evidence_message_id)
+         VALUES ($1, 'hash-x', '30003', now(), gen_random_uuid())`,
+        [tenantId],
+      );
+    }
+
+    const sut = await runAsJob(database.runtimeUrl, MessagingJobs.Sender, [
+      `SELECT tenant_id FROM undeliverable_number WHERE tenant_id LIKE 'undeliverable-%' ORDER BY 1`,
+      `UPDATE undeliverable_number SET error_code = '30006' RETURNING tenant_id`,
+      `DELETE FROM undeliverable_number RETURNING tenant_id`,
+      `INSERT INTO undeliverable_number (tenant_id, to_lookup_hash, error_code, marked_at, evidence_message_id)
+       VALUES ('undeliverable-x', 'hash-y', '30003', now(), gen_random_uuid())`,
+    ]);
+    const asStatusJob = await runAsJob(database.runtimeUrl, MessagingJobs.TwilioStatus, [
+      `SELECT tenant_id FROM undeliverable_number`,
+    ]);
+
+    expect(sut).toEqual([['undeliverable-x', 'undeliverable-y'], [], [], '42501']);
+    // The status callback marks numbers only once scoped to the message's tenant.
+    expect(asStatusJob).toEqual([[]]);
   });
 
   describe('the inbound-sms job (a reply names a number, not a tenant)', () => {

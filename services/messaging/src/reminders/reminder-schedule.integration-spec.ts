@@ -3,36 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 
 import { timestampFromDate } from '@caredispatch/contracts';
-import { aScheduledAppointment, type AppointmentSpec } from '@caredispatch/testing';
+import { aScheduledAppointment, type AppointmentSpec, daytimeZone } from '@caredispatch/testing';
 
 import { MessagingHarness, waitFor } from '../../test/messaging-harness';
 
 import { PLAYBOOK_SETTINGS, type ReminderSettings } from './planning/cadence-settings';
-import { DEFAULT_QUIET_HOURS, isWithinAllowedHours } from './planning/quiet-hours';
 
 const MINUTE = 60_000;
-const CANDIDATE_ZONES = [
-  'America/New_York',
-  'America/Los_Angeles',
-  'Pacific/Honolulu',
-  'Europe/Madrid',
-  'Asia/Kolkata',
-  'Asia/Tokyo',
-  'Australia/Sydney',
-  'Pacific/Auckland',
-  'America/Sao_Paulo',
-];
-
-/** A location where the next minutes are inside allowed hours, so quiet hours move nothing. */
-function daytimeZone(): string {
-  const soon = [0, 5, 10].map((minutes) => new Date(Date.now() + minutes * MINUTE));
-  const zone = CANDIDATE_ZONES.find((candidate) =>
-    soon.every((instant) => isWithinAllowedHours(instant, candidate, DEFAULT_QUIET_HOURS)),
-  );
-  if (!zone) throw new Error('no candidate zone is in daytime now');
-  return zone;
-}
-
 /** One text 2 minutes before the visit: short enough to run in real time. */
 const shortCadence: ReminderSettings = {
   ...PLAYBOOK_SETTINGS,
@@ -64,21 +41,7 @@ describe('reminder schedule (PostgreSQL + Kafka + Twilio stand-in, real time)', 
     await harness.start();
     // A fresh group that skips history starts at the log end once it has its partitions.
     const phone = uniquePhone();
-    await waitFor('consumer positioned', 60_000, async () => {
-      await harness.produce(
-        harness.envelope(
-          'AppointmentBookedV1',
-          { appointment: appointment({ phoneE164: phone }) },
-          randomUUID(),
-        ),
-      );
-      try {
-        await harness.twilio.waitForMessages(1, 2_000, (sms) => sms.to === phone);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    await harness.waitUntilConsuming(phone, () => appointment({ phoneE164: phone }));
   }, 120_000);
 
   afterAll(async () => {

@@ -6,8 +6,8 @@ import { MessageState } from '../message/message-state';
 const SENDABLE_STATES: readonly MessageState[] = [MessageState.Queued, MessageState.Sending];
 
 /**
- * Drops the PHI of messages created more than `maxAgeDays` ago — the phone number and the
- * text — and keeps what audits and delivery questions need: state, timestamps, Twilio SID,
+ * Drops the PHI of messages created more than `maxAgeDays` ago — the phone number or email
+ * address, the text, and a text's email fallback — and keeps what audits and delivery questions need: state, timestamps, Twilio SID,
  * error code, appointment id and revision. `updated_at` is left alone so it still says when
  * the message last changed state.
  */
@@ -18,8 +18,10 @@ export function messageBodyRetention(maxAgeDays: number): RetentionTask {
     async runBatch(query, batchSize) {
       return affectedRows(
         await query(
-          `UPDATE message SET to_e164 = NULL, body = NULL WHERE id IN (
+          `UPDATE message SET to_e164 = NULL, body = NULL, fallback_to = NULL, fallback_body = NULL
+            WHERE id IN (
              SELECT id FROM message
+              -- A fallback is only ever stored beside a number and text (ix_message_retention_pending).
               WHERE (to_e164 IS NOT NULL OR body IS NOT NULL)
                 AND created_at < now() - make_interval(days => $1)
                 AND state <> ALL($3::text[])

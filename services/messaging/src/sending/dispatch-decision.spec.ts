@@ -18,6 +18,18 @@ function facts(overrides: Partial<DispatchFacts> = {}): DispatchFacts {
 }
 
 describe(decideDispatch.name, () => {
+  it('should withdraw a reminder text to a number marked undeliverable (its email goes instead)', () => {
+    const sut = decideDispatch(facts({ numberUndeliverable: true }));
+
+    expect(sut).toEqual({ action: 'withdraw', reason: WithdrawalReason.NumberUndeliverable });
+  });
+
+  it('should report a cancellation, not the undeliverable number, when both hold', () => {
+    const sut = decideDispatch(facts({ numberUndeliverable: true, appointmentCancelled: true }));
+
+    expect(sut).toEqual({ action: 'withdraw', reason: WithdrawalReason.AppointmentCancelled });
+  });
+
   it('should withdraw a message whose patient withdrew consent to the channel', () => {
     const sut = decideDispatch(facts({ consentWithdrawn: true }));
 

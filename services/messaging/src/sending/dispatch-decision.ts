@@ -21,6 +21,8 @@ export interface DispatchFacts {
   readonly consentWithdrawn?: boolean;
   /** A reply (opt-out confirmation, HELP) answers the patient's own text: no appointment rule applies. */
   readonly isReply?: boolean;
+  /** A reminder text whose number the tenant marked undeliverable (Twilio 30003/30006). */
+  readonly numberUndeliverable?: boolean;
 }
 
 /**
@@ -46,6 +48,10 @@ export function decideDispatch(facts: DispatchFacts): DispatchDecision {
     facts.appointmentStart.getTime() <= facts.now.getTime() + facts.minLeadMs
   ) {
     return { action: 'expire' };
+  }
+  // Texting it again fails the same way; the caller sends the step's email instead.
+  if (facts.numberUndeliverable === true) {
+    return { action: 'withdraw', reason: WithdrawalReason.NumberUndeliverable };
   }
   return { action: 'send' };
 }

@@ -7,14 +7,19 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
 import { ConsentService, TWILIO_UNSUBSCRIBED_RECIPIENT } from '../consent/consent.service';
+import { EmailFallbackService } from '../fallback/email-fallback.service';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
-import { MessagePurpose } from '../message/message.entity';
+import { MessageChannel, MessagePurpose } from '../message/message.entity';
 import { type ClaimedMessage, MessageRepository } from '../message/message.repository';
 import { ProviderStatusRecorder } from '../message/provider-status-recorder';
+import { WithdrawalReason } from '../message/withdrawal-reason';
 
+import { DeliveryFailureKind, DeliveryGatewayError } from './delivery-failure';
 import { decideDispatch, type DispatchDecision } from './dispatch-decision';
-import { SMS_GATEWAY, SmsFailureKind, type SmsGateway, SmsGatewayError } from './sms-gateway.port';
+import { parseEmailContent } from './email-content';
+import { EMAIL_GATEWAY, type EmailGateway } from './email-gateway.port';
+import { SMS_GATEWAY, type SmsGateway } from './sms-gateway.port';
 
 /** Path of the status callback endpoint (see TwilioStatusController). */
 export const STATUS_CALLBACK_PATH = '/v1/twilio/status';
@@ -46,6 +51,10 @@ const tracer = trace.getTracer('messaging');
  * than its lease plus TWILIO_LIST_LAG_GRACE_MS; until then the message is looked up again.
  * What the provider then does not have is withdrawn, expired or sent again by the same rules
  * as a fresh message.
+ * Emails take the same path through EMAIL_GATEWAY, except that SMTP has no list to ask: a lapsed
+ * email is sent again (same Message-ID, see EmailGateway) unless it has become wrong meanwhile.
+ * A reminder text to a number marked undeliverable is withdrawn at its claim and its email
+ * stand-in queued (EmailFallbackService), as is the step of a text that fails with 30003/30006.
  */
 @Injectable()
 export class MessageSender {
@@ -58,7 +67,9 @@ export class MessageSender {
     private readonly events: MessageEvents,
     private readonly statuses: ProviderStatusRecorder,
     private readonly consents: ConsentService,
+    private readonly fallback: EmailFallbackService,
     @Inject(SMS_GATEWAY) private readonly gateway: SmsGateway,
+    @Inject(EMAIL_GATEWAY) private readonly emailGateway: EmailGateway,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {
@@ -70,11 +81,13 @@ export class MessageSender {
     const { SENDER_LEASE_MS: leaseMs, SENDER_BATCH_SIZE: batch } = this.config;
     const lapsed = await this.messages.claimExpiredLeases(this.clock.now(), leaseMs, batch);
     await Promise.all(
-      lapsed.map((claim) => this.inTrace(claim, 'sms reconcile', () => this.reconcile(claim))),
+      lapsed.map((claim) =>
+        this.inTrace(claim, `${claim.channel} reconcile`, () => this.reconcile(claim)),
+      ),
     );
     const due = await this.messages.claimDue(this.clock.now(), leaseMs, batch);
     await Promise.all(
-      due.map((claim) => this.inTrace(claim, 'sms send', () => this.dispatch(claim))),
+      due.map((claim) => this.inTrace(claim, `${claim.channel} send`, () => this.dispatch(claim))),
     );
     return lapsed.length + due.length;
   }
@@ -82,8 +95,9 @@ export class MessageSender {
   /** A freshly claimed message: the provider certainly does not have it yet. */
   private async dispatch(claim: ClaimedMessage): Promise<void> {
     const decision = this.decide(claim);
-    if (decision.action === 'send') await this.deliver(claim);
-    else await this.abandon(claim, decision);
+    if (decision.action !== 'send') await this.abandon(claim, decision);
+    else if (claim.channel === MessageChannel.Email) await this.deliverEmail(claim);
+    else await this.deliver(claim);
   }
 
   private decide(claim: ClaimedMessage): DispatchDecision {
@@ -96,7 +110,58 @@ export class MessageSender {
       minLeadMs: this.config.CONFIRMATION_MIN_LEAD_MS,
       consentWithdrawn: claim.consentWithdrawn,
       isReply: claim.purpose === MessagePurpose.Reply,
+      numberUndeliverable:
+        claim.numberUndeliverable &&
+        claim.purpose === MessagePurpose.Reminder &&
+        claim.channel === MessageChannel.Sms,
     });
+  }
+
+  private async deliverEmail(claim: ClaimedMessage): Promise<void> {
+    let providerMessageId: string;
+    try {
+      const content = parseEmailContent(claim.body);
+      ({ providerMessageId } = await this.emailGateway.send({
+        messageId: claim.id,
+        to: claim.toE164,
+        ...content,
+      }));
+    } catch (error) {
+      await this.handleSendFailure(claim, asGatewayError(error));
+      return;
+    }
+    await this.recordSent(claim, providerMessageId, 'sent');
+  }
+
+  /**
+   * A lapsed email: SMTP cannot say whether the relay took it, so it is sent again (same
+   * Message-ID) by the rules of a fresh message — never once it has become wrong.
+   */
+  private async reconcileEmail(claim: ClaimedMessage): Promise<void> {
+    await this.sendAgainOrSettle(claim, 'SMTP_OUTCOME_UNKNOWN', 'email outcome unknown; re-queued');
+  }
+
+  /**
+   * A held message the provider does not have (or, for email, cannot be asked about): as if
+   * never sent — withdrawn or expired if it has become wrong, failed once out of attempts,
+   * otherwise queued again at once.
+   */
+  private async sendAgainOrSettle(
+    claim: ClaimedMessage,
+    errorCode: string,
+    logMessage: string,
+  ): Promise<void> {
+    const decision = this.decide(claim);
+    if (decision.action !== 'send') {
+      await this.abandon(claim, decision);
+      return;
+    }
+    if (claim.attempts >= this.config.SENDER_MAX_ATTEMPTS) {
+      await this.recordFailed(claim, RETRIES_EXHAUSTED);
+      return;
+    }
+    await this.messages.requeue(claim, this.clock.now(), errorCode, this.clock.now());
+    this.log('log', logMessage, claim);
   }
 
   private async deliver(claim: ClaimedMessage): Promise<void> {
@@ -117,6 +182,10 @@ export class MessageSender {
 
   /** Finds out whether the provider already has this message; re-queues only if it does not. */
   private async reconcile(claim: ClaimedMessage): Promise<void> {
+    if (claim.channel === MessageChannel.Email) {
+      await this.reconcileEmail(claim);
+      return;
+    }
     const reported = (await this.messages.unrecordedProviderIdsReportedFor(claim.id)).at(0);
     if (reported !== undefined) {
       await this.recordSent(claim, reported, 'confirmed by an early status callback');
@@ -165,25 +234,18 @@ export class MessageSender {
       return;
     }
     // The provider does not have it: from here it is as if never sent.
-    const decision = this.decide(claim);
-    if (decision.action !== 'send') {
-      await this.abandon(claim, decision);
-      return;
-    }
-    if (claim.attempts >= this.config.SENDER_MAX_ATTEMPTS) {
-      await this.recordFailed(claim, RETRIES_EXHAUSTED);
-      return;
-    }
-    await this.messages.requeue(claim, this.clock.now(), 'RECONCILED_NOT_FOUND', this.clock.now());
-    this.log('log', 'not at provider; re-queued', claim);
+    await this.sendAgainOrSettle(claim, 'RECONCILED_NOT_FOUND', 'not at provider; re-queued');
   }
 
-  private async handleSendFailure(claim: ClaimedMessage, failure: SmsGatewayError): Promise<void> {
+  private async handleSendFailure(
+    claim: ClaimedMessage,
+    failure: DeliveryGatewayError,
+  ): Promise<void> {
     switch (failure.kind) {
-      case SmsFailureKind.Rejected:
+      case DeliveryFailureKind.Rejected:
         await this.recordFailed(claim, failure.code);
         return;
-      case SmsFailureKind.NotAccepted:
+      case DeliveryFailureKind.NotAccepted:
         if (claim.attempts >= this.config.SENDER_MAX_ATTEMPTS) {
           await this.recordFailed(claim, RETRIES_EXHAUSTED);
           return;
@@ -198,7 +260,7 @@ export class MessageSender {
           errorCode: failure.code,
         });
         return;
-      case SmsFailureKind.OutcomeUnknown:
+      case DeliveryFailureKind.OutcomeUnknown:
         // Not before the claim's lease lapses: until then the provider may still act on the
         // request (a timeout is ours, not Twilio's) and its list may not show it yet.
         await this.messages.deferToReconciliation(
@@ -254,6 +316,9 @@ export class MessageSender {
           messageRevision: claim.revision,
           appointmentRevision: claim.latestRevision ?? claim.revision,
         });
+        if (decision.reason === WithdrawalReason.NumberUndeliverable) {
+          await this.fallback.queueEmail(manager, message, this.clock.now());
+        }
       } else if (claim.appointmentStart) {
         await this.events.expired(manager, message, claim.appointmentStart);
       }
@@ -275,6 +340,7 @@ export class MessageSender {
       if (errorCode === TWILIO_UNSUBSCRIBED_RECIPIENT) {
         await this.consents.recordCarrierOptOut(manager, message, this.clock.now());
       }
+      await this.fallback.onTextFailed(manager, message, errorCode, this.clock.now());
     });
     this.log('warn', 'message failed', claim, { errorCode });
   }
@@ -338,10 +404,10 @@ function earliest(a: Date, b: Date): Date {
   return a.getTime() <= b.getTime() ? a : b;
 }
 
-function asGatewayError(error: unknown): SmsGatewayError {
-  if (error instanceof SmsGatewayError) return error;
-  return new SmsGatewayError(
-    SmsFailureKind.OutcomeUnknown,
+function asGatewayError(error: unknown): DeliveryGatewayError {
+  if (error instanceof DeliveryGatewayError) return error;
+  return new DeliveryGatewayError(
+    DeliveryFailureKind.OutcomeUnknown,
     'UNEXPECTED',
     'unexpected gateway error',
   );

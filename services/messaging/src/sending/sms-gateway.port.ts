@@ -24,24 +24,8 @@ export interface ProviderMessage {
   readonly createdAt: Date;
 }
 
-export enum SmsFailureKind {
-  /** The provider refused the message for good (e.g. invalid number); do not retry. */
-  Rejected = 'rejected',
-  /** The provider certainly does not have it (throttled, connection refused): retry later. */
-  NotAccepted = 'not_accepted',
-  /** It may or may not have been accepted (5xx, timeout, reset): reconcile before retrying. */
-  OutcomeUnknown = 'outcome_unknown',
-}
-
-export class SmsGatewayError extends Error {
-  override readonly name = 'SmsGatewayError';
-
-  constructor(
-    readonly kind: SmsFailureKind,
-    /** Provider error code or HTTP status; never contains the number or the text. */
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** The SMS port answers failures in the same three kinds as every delivery port. */
+export {
+  DeliveryFailureKind as SmsFailureKind,
+  DeliveryGatewayError as SmsGatewayError,
+} from './delivery-failure';

@@ -5,6 +5,7 @@ import { inJobTransaction, scopeTransactionToTenant } from '@caredispatch/kafka'
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { ConsentService, TWILIO_UNSUBSCRIBED_RECIPIENT } from '../consent/consent.service';
+import { EmailFallbackService } from '../fallback/email-fallback.service';
 import { MessageRepository } from '../message/message.repository';
 import { MessagingJobs } from '../message/messaging-jobs';
 import { ProviderStatusRecorder } from '../message/provider-status-recorder';
@@ -33,6 +34,7 @@ export class TwilioStatusService {
     private readonly messages: MessageRepository,
     private readonly statuses: ProviderStatusRecorder,
     private readonly consents: ConsentService,
+    private readonly fallback: EmailFallbackService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -71,6 +73,10 @@ export class TwilioStatusService {
         });
         if (next && callback.errorCode === TWILIO_UNSUBSCRIBED_RECIPIENT) {
           await this.consents.recordCarrierOptOut(manager, message, this.clock.now());
+        }
+        if (next && callback.errorCode !== null) {
+          // 30003/30006: mark the number, send the step by email instead.
+          await this.fallback.onTextFailed(manager, message, callback.errorCode, this.clock.now());
         }
         return next
           ? { outcome: StatusUpdateOutcome.Applied, messageId: message.id, state: next }

@@ -109,6 +109,7 @@ export class WaitlistOfferTextRepository {
     const rows = await manager.query<{ id: string; to_e164: string }[]>(
       `SELECT id, to_e164 FROM message
         WHERE tenant_id = $1 AND patient_id::text = $2 AND to_e164 IS NOT NULL
+          AND channel = 'sms' -- an email reminder's row holds an address in to_e164
           AND purpose IN ('confirmation', 'reminder', 'waitlist_offer')
         ORDER BY created_at DESC LIMIT 1`,
       [tenantId, patientId],

@@ -36,6 +36,7 @@ export function toScheduledAppointment(
       phoneE164: refs.patient.phoneE164,
       smsConsent: refs.patient.smsConsent,
       familyName: refs.patient.familyName,
+      ...(refs.patient.email ? { email: refs.patient.email } : {}),
     },
     provider: refs.provider
       ? { providerId: refs.provider.id, displayName: refs.provider.displayName }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 import {
+  type AppointmentAddress,
   causedBy,
   type EventEnvelope,
   ReminderChannel,
@@ -21,6 +22,7 @@ import { MessageEvents } from '../../message/message-events';
 import { MessageState } from '../../message/message-state';
 import { MessageChannel, MessagePurpose } from '../../message/message.entity';
 import { MessageRepository } from '../../message/message.repository';
+import { serializeEmailContent } from '../../sending/email-content';
 import { cadenceFor } from '../planning/cadence-settings';
 import { DEFAULT_QUIET_HOURS } from '../planning/quiet-hours';
 import {
@@ -29,11 +31,19 @@ import {
   ReminderSuppressionReason,
 } from '../planning/reminder-plan';
 import { ReminderSettingsRepository } from '../settings/reminder-settings.repository';
-import { renderSms, resolveSmsTemplate } from '../templates/reminder-templates';
+import {
+  type ReminderFacts,
+  renderEmail,
+  renderSms,
+  resolveEmailTemplate,
+  resolveSmsTemplate,
+} from '../templates/reminder-templates';
 
 import { ReminderRecipientRepository } from './reminder-recipient.repository';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
+/** The EHR edge validates addresses; this only keeps a blank or mangled one from being planned. */
+const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Plans an appointment revision's reminders into queued message rows due at their instants; the
@@ -68,8 +78,8 @@ export class ReminderScheduleService {
     if (!appointment.start || !appointment.location) return [];
     const start = timestampDate(appointment.start);
     const { settings } = await this.settingsStore.settingsOf(envelope.tenantId, manager);
-    // The scheduling contract carries the EHR's appointment-type code but no language or email
-    // yet: English and SMS only until it does (see the merge notes).
+    // The scheduling contract carries the EHR's appointment-type code and email but no language
+    // yet: English until it does.
     const { name: appointmentType, cadence } = cadenceFor(
       settings,
       appointment.appointmentTypeCode ? [{ code: appointment.appointmentTypeCode }] : [],
@@ -96,6 +106,19 @@ export class ReminderScheduleService {
       now,
       correlationId: envelope.correlationId,
     });
+    const email = appointment.patient?.email ?? '';
+    const emailAddress = EMAIL_ADDRESS.test(email) ? email : null;
+    // Email reminders are treatment communications the patient gave the practice an address
+    // for: an address on file grants, an unsubscribe (or staff) withdraws, and that outranks it.
+    const emailConsented = await this.consents.syncFromEhr(manager, {
+      tenantId: envelope.tenantId,
+      patientId,
+      channel: ConsentChannelKind.Email,
+      ehrFlag: emailAddress !== null,
+      evidenceId: envelope.eventId,
+      now,
+      correlationId: envelope.correlationId,
+    });
     const plan = planReminders({
       appointment: { start, timeZone: appointment.location.timeZone },
       cadence,
@@ -103,7 +126,7 @@ export class ReminderScheduleService {
         language: 'en',
         timeZone: null,
         sms: { address: smsAddress, consented: smsConsented },
-        email: { address: null, consented: false },
+        email: { address: emailAddress, consented: emailConsented },
       },
       otherSmsReminders,
       limits: settings.limits,
@@ -112,6 +135,15 @@ export class ReminderScheduleService {
     });
 
     const practice = this.config.PRACTICE_NAMES.get(envelope.tenantId) ?? appointment.practiceName;
+    const facts: ReminderFacts = {
+      practice,
+      firstName: appointment.patient?.givenName ?? '',
+      start,
+      timeZone: appointment.location.timeZone,
+      locationName: appointment.location.name,
+      locationAddress: oneLineAddress(appointment.location.address),
+      link: '',
+    };
     const stepOf = (send: PlannedReminder, messageId: string) => ({
       appointmentId: appointment.appointmentId,
       appointmentRevision: appointment.revision,
@@ -131,9 +163,6 @@ export class ReminderScheduleService {
         });
         continue;
       }
-      if (send.channel !== 'sms' || smsAddress === null) continue;
-      const template = resolveSmsTemplate(new Map(), appointmentType, send.language, send.template);
-      if (!template) continue;
       const id = this.messages.newId();
       const subject = { tenantId: envelope.tenantId, appointmentId: appointment.appointmentId };
       // Each reminder carries its own one-tap link for this revision (revoked when it changes).
@@ -144,15 +173,18 @@ export class ReminderScheduleService {
         messageId: id,
         correlationId: envelope.correlationId,
       });
-      const body = renderSms(template, send.language, {
-        practice,
-        firstName: appointment.patient?.givenName ?? '',
-        start,
-        timeZone: appointment.location.timeZone,
-        locationName: appointment.location.name,
-        locationAddress: '',
-        link,
-      });
+      const rendered = this.render(
+        send,
+        appointmentType,
+        { ...facts, link },
+        {
+          sms: smsAddress,
+          email: emailAddress,
+          // A text's email stand-in (Twilio 30003/30006) only where email is allowed now.
+          fallbackEmail: emailConsented ? emailAddress : null,
+        },
+      );
+      if (!rendered) continue;
       const inserted = await this.messages.insertIfAbsent(manager, {
         id,
         ...subject,
@@ -161,8 +193,7 @@ export class ReminderScheduleService {
         purpose: MessagePurpose.Reminder,
         stepKey: send.stepKey,
         state: MessageState.Queued,
-        toE164: smsAddress,
-        body,
+        ...rendered,
         suppressionReason: null,
         correlationId: envelope.correlationId,
         lastEventId: envelope.eventId,
@@ -183,7 +214,7 @@ export class ReminderScheduleService {
         id,
         ...subject,
         purpose: MessagePurpose.Reminder,
-        channel: MessageChannel.Sms,
+        channel: rendered.channel,
         correlationId: envelope.correlationId,
         lastEventId: envelope.eventId,
         stepKey: send.stepKey,
@@ -205,6 +236,61 @@ export class ReminderScheduleService {
     });
     return plan;
   }
+
+  /** The step's message: address, text (an email serialized) and, for a text, its email stand-in. */
+  private render(
+    send: PlannedReminder,
+    appointmentType: string,
+    facts: ReminderFacts,
+    addresses: { sms: string | null; email: string | null; fallbackEmail: string | null },
+  ):
+    | {
+        channel: MessageChannel;
+        toE164: string;
+        body: string;
+        fallbackTo: string | null;
+        fallbackBody: string | null;
+      }
+    | undefined {
+    const email = (): string | undefined => {
+      const template = resolveEmailTemplate(
+        new Map(),
+        appointmentType,
+        send.language,
+        send.template,
+      );
+      return template && serializeEmailContent(renderEmail(template, send.language, facts));
+    };
+    if (send.channel === 'email') {
+      const body = addresses.email === null ? undefined : email();
+      if (addresses.email === null || body === undefined) return undefined;
+      return {
+        channel: MessageChannel.Email,
+        toE164: addresses.email,
+        body,
+        fallbackTo: null,
+        fallbackBody: null,
+      };
+    }
+    if (addresses.sms === null) return undefined;
+    const template = resolveSmsTemplate(new Map(), appointmentType, send.language, send.template);
+    if (!template) return undefined;
+    const fallbackBody = addresses.fallbackEmail === null ? undefined : email();
+    return {
+      channel: MessageChannel.Sms,
+      toE164: addresses.sms,
+      body: renderSms(template, send.language, facts),
+      fallbackTo: fallbackBody === undefined ? null : addresses.fallbackEmail,
+      fallbackBody: fallbackBody ?? null,
+    };
+  }
+}
+
+/** "12 Main St, Springfield, IL 62701" — emails only; texts never carry the address. */
+function oneLineAddress(address: AppointmentAddress | undefined): string {
+  if (!address) return '';
+  const region = [address.state, address.postalCode].filter(Boolean).join(' ');
+  return [...address.lines, address.city, region].filter(Boolean).join(', ');
 }
 
 /** Every planner reason as the contract's (quiet hours, limit, consent …) for the audit trail. */
