@@ -558,7 +558,8 @@ function valuesSchema(svc) {
           type: 'array',
           items: obj({
             type: { enum: ['PathPrefix', 'Exact', 'RegularExpression'] },
-            value: { type: 'string', pattern: '^\\^?/v1/' },
+            // The versioned API, and messaging's patient page behind the one-tap links (/a).
+            value: { type: 'string', pattern: '^\\^?/(v1/|a$|a/)' },
           }),
         },
       }),
