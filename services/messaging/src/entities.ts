@@ -24,8 +24,8 @@ import { IsolateMessagingTenants1796000000000 } from './migrations/1796000000000
 import { IsolateRepliesAndConsent1796000000001 } from './migrations/1796000000001-IsolateRepliesAndConsent';
 import { CreatePatientLinks1796100000000 } from './migrations/1796100000000-CreatePatientLinks';
 import { IsolatePatientLinks1796100000001 } from './migrations/1796100000001-IsolatePatientLinks';
-import { TextWaitlistOffers1796600000000 } from './migrations/1796600000000-TextWaitlistOffers';
 import { EmailRemindersAndFallback1796200000000 } from './migrations/1796200000000-EmailRemindersAndFallback';
+import { TextWaitlistOffers1796600000000 } from './migrations/1796600000000-TextWaitlistOffers';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 import { WaitlistOfferTextEntity } from './waitlist-offers/waitlist-offer-text.entity';
 
