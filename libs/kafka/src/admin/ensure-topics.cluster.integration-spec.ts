@@ -2,12 +2,30 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, KafkaJSProtocolError, logLevel } from 'kafkajs';
 
 import { dlqTopicOf } from '@caredispatch/contracts';
-import { KafkaTestCluster, uniqueName } from '@caredispatch/testing';
+import { eventually, KafkaTestCluster, uniqueName } from '@caredispatch/testing';
 
 import { ensureTopics } from './ensure-topics';
+
+/**
+ * The topics' metadata as `admin` sees it once every broker it asks serves them: right after
+ * creation a broker can still answer a retriable "does not host this topic-partition", which
+ * the services' clients retry too.
+ */
+function settledMetadata(admin: Admin, topics: string[]): ReturnType<Admin['fetchTopicMetadata']> {
+  return eventually(
+    () =>
+      admin.fetchTopicMetadata({ topics }).catch((error: unknown) => {
+        if (error instanceof KafkaJSProtocolError && error.retriable) return undefined;
+        throw error;
+      }),
+    30_000,
+    'topic metadata from every broker',
+    250,
+  );
+}
 
 // A 3-node cluster of the spec's own (free ports, its own directory), never the shared broker.
 describe(`${ensureTopics.name} on a 3-node cluster that has just formed`, () => {
@@ -46,7 +64,7 @@ describe(`${ensureTopics.name} on a 3-node cluster that has just formed`, () => 
 
       const wanted = topics.flatMap((topic) => [topic, dlqTopicOf(topic)]);
       for (const admin of services) {
-        const { topics: described } = await admin.fetchTopicMetadata({ topics: wanted });
+        const { topics: described } = await settledMetadata(admin, wanted);
         expect(described.map(({ name }) => name).sort()).toEqual([...wanted].sort());
         for (const { partitions } of described) {
           expect(partitions).toHaveLength(3);
