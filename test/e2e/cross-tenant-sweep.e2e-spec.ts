@@ -228,7 +228,21 @@ describe('cross-tenant sweep: tenant A’s token reveals and changes nothing of 
           const forNothing = await call(operation, fake, fakeQuery, asA);
           const label = `${operation.method} ${operation.path} tenant=${tenantId === tenantA.tenantId ? 'A' : 'B'} ${JSON.stringify(Object.keys(query))}`;
           if (phiB.some((value) => forReal.body.includes(value))) leaks.push(`${label}: PHI of B`);
-          // Mutations of A's own tenant (e.g. signing A's tree head) legitimately differ by run.
+          if (!operation.path.includes('{tenantId}')) {
+            // The tenant comes from A's token: A's own trail grows between two askings (every
+            // query is audited), so no two answers compare. None may hold a value of B's that
+            // the request did not carry.
+            const sent = new Set(Object.values(query));
+            const foreign = Object.entries(realB).filter(
+              ([name, value]) => name !== 'tenantId' && !sent.has(value),
+            );
+            for (const [name, value] of foreign) {
+              if (forReal.body.includes(value)) leaks.push(`${label}: B's ${name}`);
+            }
+            if (forReal.body.includes(tenantB.tenantId)) leaks.push(`${label}: B's tenant id`);
+            continue;
+          }
+          // A write to A's own tenant legitimately differs between two askings.
           const comparable = operation.method === 'GET' || tenantId === tenantB.tenantId;
           if (
             comparable &&
