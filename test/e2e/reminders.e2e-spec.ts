@@ -243,7 +243,8 @@ describe('reminders end to end: signed EHR booking → email and texts at their 
     expect(await emailsTo(sut, patient.email)).toHaveLength(1);
     const ours = await smsTo(sut, patient.phone.e164);
     expect(ours.filter((text) => !TEXT_KINDS.reminder.test(text.body))).toHaveLength(1);
-    expect(ours[0].body).toContain('confirmed');
+    // The booking's confirmation, with its own one-tap link.
+    expect(ours[0].body).toMatch(/your visit is .* http\S+\/a\/[\w-]{22} /);
   });
 
   it('should move every pending reminder on a reschedule and send nothing for a cancelled visit', async () => {
