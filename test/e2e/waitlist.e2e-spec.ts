@@ -118,7 +118,7 @@ describe('waitlist: a cancelled slot is offered by SMS and taken with YES', () =
       locationTimeZone: timeZone,
     });
     expect((await postBooking(sut, tenant, waitingVisit)).status).toBe(202);
-    await waitForText(waiting.e164, 'confirmed', DEADLINE_MS);
+    await waitForText(waiting.e164, 'your visit is', DEADLINE_MS);
     const [patient] = await sut
       .database('scheduling')
       .query<{ id: string }>(
@@ -145,7 +145,7 @@ describe('waitlist: a cancelled slot is offered by SMS and taken with YES', () =
       end: tomorrowTen.plus({ minutes: 30 }).toISO() ?? '',
     });
     expect((await postBooking(sut, tenant, tomorrow)).status).toBe(202);
-    await waitForText(cancelling.e164, 'confirmed', DEADLINE_MS);
+    await waitForText(cancelling.e164, 'your visit is', DEADLINE_MS);
 
     const cancelledAt = Date.now();
     expect(
