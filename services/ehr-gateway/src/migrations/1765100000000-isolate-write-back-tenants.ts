@@ -1,8 +1,8 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 import {
-  disableTenantIsolation,
-  enableTenantIsolation,
+  revertTenantIsolation,
+  applyTenantIsolation,
   type TenantIsolation,
 } from '@caredispatch/kafka';
 
@@ -24,14 +24,10 @@ export class IsolateWriteBackTenants1765100000000 implements MigrationInterface 
   name = 'IsolateWriteBackTenants1765100000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const spec of TABLES) {
-      for (const statement of enableTenantIsolation(spec)) await queryRunner.query(statement);
-    }
+    await applyTenantIsolation(queryRunner, TABLES);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const spec of TABLES) {
-      for (const statement of disableTenantIsolation(spec)) await queryRunner.query(statement);
-    }
+    await revertTenantIsolation(queryRunner, TABLES);
   }
 }

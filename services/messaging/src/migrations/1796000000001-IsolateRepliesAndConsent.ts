@@ -2,7 +2,7 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 import {
   disableTenantIsolation,
-  enableTenantIsolation,
+  applyTenantIsolation,
   JOB_SETTING,
   KafkaJobs,
   type TenantIsolation,
@@ -69,9 +69,7 @@ export class IsolateRepliesAndConsent1796000000001 implements MigrationInterface
   name = 'IsolateRepliesAndConsent1796000000001';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const spec of TABLES) {
-      for (const statement of enableTenantIsolation(spec)) await queryRunner.query(statement);
-    }
+    await applyTenantIsolation(queryRunner, TABLES);
     for (const policy of INBOUND_MATCH_POLICIES) await queryRunner.query(policy.sql);
   }
 

@@ -2,7 +2,7 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 import {
   disableTenantIsolation,
-  enableTenantIsolation,
+  applyTenantIsolation,
   JOB_SETTING,
   KafkaJobs,
   type TenantIsolation,
@@ -44,9 +44,7 @@ export class IsolatePatientLinks1796100000001 implements MigrationInterface {
   name = 'IsolatePatientLinks1796100000001';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const spec of TABLES) {
-      for (const statement of enableTenantIsolation(spec)) await queryRunner.query(statement);
-    }
+    await applyTenantIsolation(queryRunner, TABLES);
     await queryRunner.query(LINK_LOOKUP_POLICY.sql);
   }
 

@@ -1,8 +1,8 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 import {
-  disableTenantIsolation,
-  enableTenantIsolation,
+  revertTenantIsolation,
+  applyTenantIsolation,
   type TenantIsolation,
 } from '@caredispatch/kafka';
 
@@ -23,14 +23,10 @@ export class IsolateWaitlistTenants1796400000000 implements MigrationInterface {
   name = 'IsolateWaitlistTenants1796400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const spec of TABLES) {
-      for (const statement of enableTenantIsolation(spec)) await queryRunner.query(statement);
-    }
+    await applyTenantIsolation(queryRunner, TABLES);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const spec of TABLES) {
-      for (const statement of disableTenantIsolation(spec)) await queryRunner.query(statement);
-    }
+    await revertTenantIsolation(queryRunner, TABLES);
   }
 }
