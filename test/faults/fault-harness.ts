@@ -218,6 +218,7 @@ export async function runFault(
         `texts other stacks on the shared broker caused, left out: ${evidence.leftOut}`,
       );
     }
+    for (const missing of evidence.auditMissingEvents) diagnostics.push(`not audited: ${missing}`);
     diagnostics.push(...(await pipelineState(started, tenantId, stream)));
     return { scenario, outcome, diagnostics, logDir: started.logDir };
   } finally {
@@ -296,6 +297,7 @@ async function collectEvidence(
   recorded: RecordedAppointment[];
   auditValid: boolean;
   auditMissing: number;
+  auditMissingEvents: string[];
   /** Texts other stacks on the shared broker caused (see textsOf). */
   leftOut: number;
 }> {
@@ -334,16 +336,27 @@ async function collectEvidence(
     };
   });
   // messaging's events about other stacks' appointments (see textsOf) are theirs to audit.
-  const produced = new Set<string>();
+  const produced = new Map<string, string>();
   for (const service of PRODUCERS) {
     const events = await stack.database(service).query<{
       event_id: string;
+      topic: string;
+      event_type: string;
+      published_at: Date | null;
     }>(
-      `SELECT event_id::text AS event_id FROM outbox_message
+      `SELECT event_id::text AS event_id, topic, event_type, published_at FROM outbox_message
         WHERE tenant_id = $1 AND ($2::text[] IS NULL OR message_key = ANY($2::text[]))`,
       [tenantId, service === 'messaging' ? rows.map((row) => row.id) : null],
     );
-    for (const event of events) produced.add(event.event_id.toLowerCase());
+    for (const event of events) {
+      const published = event.published_at
+        ? `published ${event.published_at.toISOString()}`
+        : 'unpublished';
+      produced.set(
+        event.event_id.toLowerCase(),
+        `${event.event_id} ${event.event_type} on ${event.topic}, ${published}`,
+      );
+    }
   }
   const audited = await stack
     .database('audit-log')
@@ -357,6 +370,8 @@ async function collectEvidence(
     recorded,
     auditValid: verifyChain ? await verifyAuditChain(stack, tenantId) : true,
     auditMissing: produced.size,
+    // Named so a missing audit event can be traced: its type, topic and when the relay sent it.
+    auditMissingEvents: [...produced.values()].slice(0, 10),
     leftOut,
   };
 }

@@ -6,6 +6,7 @@
  *   npm run test:faults                 # every fault, long streams (~20 min)
  *   npm run test:faults -- --short      # three faults, short streams (CI)
  *   npm run test:faults -- --only twilio,database [--rate 15] [--seed 42]
+ *   npm run test:faults -- --short --own-broker  # no fault on the shared broker
  */
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,9 @@ const { values } = parseArgs({
     only: { type: 'string' },
     rate: { type: 'string' },
     seed: { type: 'string', default: process.env.FAULTS_SEED },
+    // Every fault on a broker of its own: the suite can then run beside other tests without
+    // either consuming the other's events (npm test runs the short form beside integration).
+    'own-broker': { type: 'boolean', default: false },
   },
 });
 const short = values.short;
@@ -44,7 +48,13 @@ const scenarios: FaultScenario[] = short
       kafkaPartition(SERVICES, 30),
     ];
 const only = values.only?.split(',');
-const selected = only ? scenarios.filter((scenario) => only.includes(scenario.id)) : scenarios;
+const selected = (
+  only ? scenarios.filter((scenario) => only.includes(scenario.id)) : scenarios
+).map((scenario) =>
+  values['own-broker'] && scenario.broker === 'shared'
+    ? { ...scenario, broker: 'dedicated' as const }
+    : scenario,
+);
 
 const COLUMNS = [
   'fault',
