@@ -289,7 +289,11 @@ export class PartitionArchiver {
     const events = Buffer.from(`${eventLines.join('\n')}\n`);
     await this.store.put(files.fhir, fhir);
     await this.store.put(files.events, events);
-    await this.putJson(files.treeHead, signedTreeHeadToJson(signed));
+    // One line: the verifier reads a head file as JSON or as an anchor's NDJSON.
+    await this.store.put(
+      files.treeHead,
+      Buffer.from(`${JSON.stringify(signedTreeHeadToJson(signed))}\n`),
+    );
     return {
       tenantId,
       firstSequence: first.toString(),
