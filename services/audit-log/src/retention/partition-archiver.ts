@@ -17,12 +17,12 @@ import { toFhirAuditEvent } from '../compliance/fhir-audit-event';
 
 import { type ArchiveStore } from './archive-store.port';
 import { archiveFiles, type ArchiveManifest, verifyArchive } from './archive-verification';
-import { RetentionError, RetentionErrorCode } from './retention.errors';
 import {
   isOlderThanRetention,
   MINIMUM_RETENTION_MONTHS,
   monthOfPartition,
 } from './retention-policy';
+import { RetentionError, RetentionErrorCode } from './retention.errors';
 
 export interface ArchivedPartition {
   readonly partition: string;
@@ -217,11 +217,13 @@ export class PartitionArchiver {
            FROM audit_event WHERE tenant_id = $1`,
         [tenantId],
       );
-      const [headRow] = await this.query<HeadRow>(
-        `SELECT tree_size::text, root_hash, signed_at, key_id, signature FROM audit_tree_head
-          WHERE tenant_id = $1 AND tree_size >= $2 ORDER BY tree_size DESC, signed_at DESC LIMIT 1`,
-        [tenantId, last.toString()],
-      );
+      const headRow = (
+        await this.query<HeadRow>(
+          `SELECT tree_size::text, root_hash, signed_at, key_id, signature FROM audit_tree_head
+            WHERE tenant_id = $1 AND tree_size >= $2 ORDER BY tree_size DESC, signed_at DESC LIMIT 1`,
+          [tenantId, last.toString()],
+        )
+      ).at(0);
       const leafRows = headRow
         ? await this.query<LeafRow>(
             `SELECT sequence::text, leaf_hash, actor, patient_ids FROM audit_event_leaf

@@ -22,9 +22,9 @@ import { auditLogDatabase, auditLogEntities } from '../entities';
 import { DirectoryArchiveStore } from './archive-store.port';
 import { archiveFiles, verifyArchive } from './archive-verification';
 import { PartitionArchiver } from './partition-archiver';
-import { RetentionErrorCode } from './retention.errors';
 import { installRetentionGuard } from './retention-guard';
 import { auditPartitionName } from './retention-policy';
+import { RetentionErrorCode } from './retention.errors';
 
 const TENANT = 'tenant-retention';
 const FACETS = { actor: 'ehr-gateway', patientIds: ['patient-7'] };
