@@ -120,8 +120,16 @@ describe('cross-tenant sweep: tenant A’s token reveals and changes nothing of 
   beforeAll(async () => {
     const { apiUrl: slackApiUrl } = await slack.start();
     const { baseUrl: mapsApiBaseUrl } = await maps.start();
+    const waitlistSettings = {
+      appointmentTypes: { ROUTINE: { requiredCredentials: [], durationMinutes: 30 } },
+      waveSize: 1,
+      holdMinutes: 15,
+    };
     stack = new Stack({
       tenants: { [tenantA.tenantId]: tenantA.secret, [tenantB.tenantId]: tenantB.secret },
+      waitlist: {
+        settings: { [tenantA.tenantId]: waitlistSettings, [tenantB.tenantId]: waitlistSettings },
+      },
       dispatch: {
         slackApiUrl,
         slackBotToken: slack.botToken,
@@ -151,15 +159,64 @@ describe('cross-tenant sweep: tenant A’s token reveals and changes nothing of 
         'SELECT event_id FROM audit_event WHERE tenant_id = $1 ORDER BY sequence LIMIT 1',
         [tenantB.tenantId],
       );
+    const waitlistB = await seedWaitlistOf(tenantB.tenantId, appointment.patient_id);
     realB = {
       tenantId: tenantB.tenantId,
       appointmentId: appointment.id,
       patientId: appointment.patient_id,
       providerId: appointment.provider_id,
       eventId: audited.event_id,
+      ...waitlistB,
     };
     phiB = [familyB, phoneB.e164, phoneB.e164.slice(2)];
   });
+
+  /**
+   * B's waitlist: an entry made through B's own API, and a slot freed for it with one open
+   * offer (stored directly: freeing a slot needs a cancellation, which would change B's
+   * appointment that the last test checks is untouched).
+   */
+  async function seedWaitlistOf(
+    tenantId: string,
+    patientId: string,
+  ): Promise<{ entryId: string; slotId: string; offerId: string }> {
+    const asB = await stack.identity.authorization({ tenantId, roles: [Role.FrontDesk] });
+    const today = new Date().toISOString().slice(0, 10);
+    const response = await fetch(
+      `${stack.service('waitlist').baseUrl}/v1/tenants/${tenantId}/waitlist/entries`,
+      {
+        method: 'POST',
+        headers: { ...asB, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          patientId,
+          appointmentTypeCode: 'ROUTINE',
+          earliestDate: today,
+          latestDate: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+          channels: ['sms'],
+          urgency: 'routine',
+        }),
+      },
+    );
+    expect(response.status).toBe(201);
+    const { id: entryId } = (await response.json()) as { id: string };
+    const slotId = randomUUID();
+    const offerId = randomUUID();
+    const waitlist = stack.database('waitlist');
+    await waitlist.query(
+      `INSERT INTO freed_slot (id, tenant_id, freed_by_appointment_id, start_at, end_at, time_zone,
+         appointment_type_code, provider_id, location_id, status, wave, offers_made, opened_at)
+       VALUES ($1, $2, $3, now() + interval '1 day', now() + interval '1 day 30 minutes',
+               'America/New_York', 'ROUTINE', 'provider-sweep', 'location-sweep', 'offering', 1, 1, now())`,
+      [slotId, tenantId, randomUUID()],
+    );
+    await waitlist.query(
+      `INSERT INTO waitlist_offer (id, tenant_id, slot_id, entry_id, patient_id, wave, rank, status,
+         hold_until, explanation, created_at)
+       VALUES ($1, $2, $3, $4, $5, 1, 1, 'open', now() + interval '1 day', '{}', now())`,
+      [offerId, tenantId, slotId, entryId, patientId],
+    );
+    return { entryId, slotId, offerId };
+  }
 
   afterAll(async () => {
     await stack.stop();
@@ -193,6 +250,18 @@ describe('cross-tenant sweep: tenant A’s token reveals and changes nothing of 
     expect(appointment.body).toContain(realB.appointmentId);
     expect(trail.status).toBe(200);
     expect(trail.body).toContain(realB.appointmentId);
+    const entry = await call(
+      {
+        service: 'waitlist',
+        method: 'GET',
+        path: '/v1/tenants/{tenantId}/waitlist/entries/{entryId}',
+      },
+      realB,
+      {},
+      asB,
+    );
+    expect(entry.status).toBe(200);
+    expect(entry.body).toContain(realB.entryId);
   });
 
   it('should give A’s token, on every authenticated route, the same answer for B’s real ids as for ids that exist nowhere, and no PHI of B', async () => {
@@ -262,6 +331,7 @@ describe('cross-tenant sweep: tenant A’s token reveals and changes nothing of 
     }
 
     expect(operations.length).toBeGreaterThan(20);
+    expect(operations.filter((operation) => operation.service === 'waitlist')).toHaveLength(8);
     expect(leaks).toEqual([]);
   });
 
@@ -294,5 +364,13 @@ describe('cross-tenant sweep: tenant A’s token reveals and changes nothing of 
     });
     expect(JSON.parse(verified.body)).toMatchObject({ valid: true });
     expect(texts).toHaveLength(1);
+    const [offer] = await stack
+      .database('waitlist')
+      .query<{ status: string; entry_status: string }>(
+        `SELECT o.status, e.status AS entry_status FROM waitlist_offer o
+           JOIN waitlist_entry e ON e.id = o.entry_id WHERE o.id = $1`,
+        [realB.offerId],
+      );
+    expect(offer).toEqual({ status: 'open', entry_status: 'open' });
   });
 });

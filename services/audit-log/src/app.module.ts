@@ -7,6 +7,7 @@ import { AuditEventsModule } from './audit-events/audit-events.module';
 import { ComplianceModule } from './compliance/compliance.module';
 import { type AuditLogConfig } from './config';
 import { auditLogDatabase } from './entities';
+import { RetentionModule } from './retention/retention.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +24,7 @@ export class AppModule {
         }),
         AuditEventsModule,
         ComplianceModule,
+        RetentionModule,
       ],
     };
   }

@@ -108,6 +108,33 @@ describe(ChainVerifier.name, () => {
     });
   });
 
+  it('should resume after an archived prefix from the archive’s last link', () => {
+    const links = chainOf(6);
+    const archived = { sequence: '3', lastHash: links[2].hash };
+    const sut = new ChainVerifier(archived);
+
+    const broken = links.slice(3).map((current) => sut.next(current));
+
+    expect(broken).toEqual([undefined, undefined, undefined]);
+    expect(sut.finish({ sequence: '6', lastHash: links[5].hash })).toBeUndefined();
+    expect(sut.checkedCount).toBe(3);
+  });
+
+  it('should detect retained rows that do not follow the archived prefix', () => {
+    const links = chainOf(6);
+
+    expect(new ChainVerifier({ sequence: '2', lastHash: links[1].hash }).next(links[3])).toEqual({
+      reason: ChainBreak.SequenceGap,
+      sequence: '3',
+      eventId: links[3].eventId,
+    });
+    expect(new ChainVerifier({ sequence: '3', lastHash: links[1].hash }).next(links[3])).toEqual({
+      reason: ChainBreak.PrevHashMismatch,
+      sequence: '4',
+      eventId: links[3].eventId,
+    });
+  });
+
   it('should not depend on the key order of the payload', () => {
     const first = record(1, { payload: { b: 1, a: { d: [1, { z: true, y: null }], c: 'x' } } });
     const reordered = record(1, { payload: { a: { c: 'x', d: [1, { y: null, z: true }] }, b: 1 } });

@@ -104,9 +104,18 @@ export interface ChainHead {
  * held in memory at once. Reports the first broken link only: every later one is suspect.
  */
 export class ChainVerifier {
-  private expectedSequence = 1n;
-  private previousHash = GENESIS_HASH;
+  private expectedSequence: bigint;
+  private previousHash: string;
   private checked = 0;
+
+  /**
+   * From the genesis link, or after an archived prefix of the log: `after` is the archive's
+   * last link, which the first retained event must follow.
+   */
+  constructor(after?: ChainHead) {
+    this.expectedSequence = BigInt(after?.sequence ?? '0') + 1n;
+    this.previousHash = after?.lastHash ?? GENESIS_HASH;
+  }
 
   get checkedCount(): number {
     return this.checked;

@@ -5,18 +5,21 @@ import { type ChainLink } from '../audit-chain/hash-chain';
 
 /**
  * One consumed event, append-only: a database trigger rejects UPDATE, DELETE and TRUNCATE,
- * and no code path issues them. Rows are kept for at least six years (HIPAA
- * 45 CFR 164.316(b)(2)); there is no deletion path — see services/audit-log/README.md.
+ * and no code path issues them. The table is partitioned by month on recorded_at; a month
+ * leaves only whole, after it is older than the retention (at least six years, HIPAA
+ * 45 CFR 164.316(b)(2)) and archived — see services/audit-log/README.md. Uniqueness of the
+ * event id and of (tenant, sequence) is held by the leaf written in the same transaction
+ * (a partitioned table's unique indexes must include recorded_at).
  */
 @Entity({ name: 'audit_event' })
 @Check('ck_audit_event_sequence', 'sequence > 0')
-@Index('ux_audit_event_event_id', ['eventId'], { unique: true })
-@Index('ux_audit_event_tenant_sequence', ['tenantId', 'sequence'], { unique: true })
+@Index('ix_audit_event_event_id', ['eventId'])
+@Index('ix_audit_event_tenant_sequence', ['tenantId', 'sequence'])
 @Index('ix_audit_event_tenant_appointment', ['tenantId', 'appointmentId'])
 @Index('ix_audit_event_tenant_ehr_appointment', ['tenantId', 'ehrAppointmentId'])
 @Index('ix_audit_event_tenant_correlation', ['tenantId', 'correlationId'])
 export class AuditEventEntity {
-  @PrimaryColumn({ name: 'id', type: 'uuid' })
+  @PrimaryColumn({ name: 'id', type: 'uuid', primaryKeyConstraintName: 'pk_audit_event' })
   id!: string;
 
   @Column({ name: 'tenant_id', type: 'text' })
@@ -51,7 +54,12 @@ export class AuditEventEntity {
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;
 
-  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  /** The partition key, hence part of the primary key. */
+  @PrimaryColumn({
+    name: 'recorded_at',
+    type: 'timestamptz',
+    primaryKeyConstraintName: 'pk_audit_event',
+  })
   recordedAt!: Date;
 
   @Column({ name: 'correlation_id', type: 'text' })

@@ -1,8 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 
 import { Authorize, CurrentPrincipal, type Principal, RoleGroups } from '@caredispatch/auth';
 
 import { AuditTrailService } from './audit-trail.service';
+import { AuditTrailResponseDto, ChainVerificationResponseDto } from './dto/audit-log.responses';
 import {
   auditTrailQuerySchema,
   chainVerificationQuerySchema,
@@ -20,6 +22,7 @@ export class AuditEventsController {
   constructor(private readonly trails: AuditTrailService) {}
 
   @Get()
+  @ApiOkResponse({ type: AuditTrailResponseDto })
   trail(
     @CurrentPrincipal() principal: Principal,
     @Query() query: unknown,
@@ -29,6 +32,7 @@ export class AuditEventsController {
   }
 
   @Get('verify')
+  @ApiOkResponse({ type: ChainVerificationResponseDto })
   verify(
     @CurrentPrincipal() principal: Principal,
     @Query() query: unknown,

@@ -5,4 +5,6 @@
  */
 export const AuditJobs = {
   TreeHeadSigner: 'audit-tree-head',
+  /** The archiver, run as the owner role only (its policies are TO the owner): reads leaves and heads. */
+  Archiver: 'audit-archiver',
 } as const;

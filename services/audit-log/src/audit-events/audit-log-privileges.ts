@@ -8,6 +8,8 @@ import { MIGRATIONS_TABLE, type RuntimePrivileges } from '@caredispatch/platform
  */
 export const auditLogPrivileges: RuntimePrivileges = (table) => {
   if (table === MIGRATIONS_TABLE) return ['SELECT'];
+  // Raised by the owner (migrations, the archiver), never by the service.
+  if (table === 'audit_retention_policy' || table === 'audit_archived_range') return ['SELECT'];
   if (table === 'inbox_event') return ['SELECT', 'INSERT', 'DELETE'];
   // Infrastructure, not audit data: the relay marks what it published and retention deletes
   // published rows (tree heads for the Kafka anchor, the compliance officer's own accesses).

@@ -65,16 +65,32 @@ export class AuditRecorderService {
       payload,
     });
     // Behind the tenant's chain lock, so a concurrent duplicate of this tenant's event waits and
-    // then conflicts on the event id. INSERT only: the head is the newest row, never updated.
-    const appended = await manager.query<unknown[]>(
+    // then conflicts on the leaf's unique event id (audit_event is partitioned and cannot hold
+    // that index). The Merkle leaf commits with the event: a tree head never covers an event
+    // without one. INSERT only: the head is the newest row, never updated.
+    const facets = eventFacetsOf(consumed, envelope.producer);
+    const leaf = await manager.query<unknown[]>(
+      `INSERT INTO audit_event_leaf (tenant_id, sequence, event_id, leaf_hash, actor, patient_ids)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING sequence`,
+      [
+        tenantId,
+        sequence,
+        envelope.eventId,
+        auditLeafHash(auditLeafOf(chained, facets)),
+        facets.actor,
+        facets.patientIds,
+      ],
+    );
+    if (leaf.length === 0) return 'duplicate';
+    await manager.query(
       `INSERT INTO audit_event
            (id, tenant_id, sequence, event_id, event_type, event_version, topic, "partition",
             "offset", producer, occurred_at, recorded_at, correlation_id, causation_id,
             aggregate_id, ehr_appointment_id, appointment_id, trace_id, payload, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 $18, $19, $20, $21)
-         ON CONFLICT (event_id) DO NOTHING
-         RETURNING sequence`,
+                 $18, $19, $20, $21)`,
       [
         randomUUID(),
         chained.tenantId,
@@ -97,21 +113,6 @@ export class AuditRecorderService {
         JSON.stringify(payload),
         chained.prevHash,
         chained.hash,
-      ],
-    );
-    if (appended.length === 0) return 'duplicate';
-    // The Merkle leaf commits with the event: a tree head never covers an event without one.
-    const facets = eventFacetsOf(consumed, envelope.producer);
-    await manager.query(
-      `INSERT INTO audit_event_leaf (tenant_id, sequence, event_id, leaf_hash, actor, patient_ids)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [
-        tenantId,
-        sequence,
-        envelope.eventId,
-        auditLeafHash(auditLeafOf(chained, facets)),
-        facets.actor,
-        facets.patientIds,
       ],
     );
     return 'recorded';

@@ -5,7 +5,7 @@ import { DataSource, type EntityManager, In, MoreThan } from 'typeorm';
 import { inTenantTransaction } from '@caredispatch/kafka';
 
 import { causalOrder } from '../audit-chain/causal-order';
-import { ChainVerifier, type BrokenLink } from '../audit-chain/hash-chain';
+import { type BrokenLink, type ChainHead, ChainVerifier } from '../audit-chain/hash-chain';
 
 import { AuditEventEntity, toChainLink } from './audit-event.entity';
 import { chainHeadOf } from './audit-recorder.service';
@@ -68,7 +68,7 @@ export class AuditTrailService {
    */
   verify(tenantId: string): Promise<ChainVerificationResponse> {
     const verification = async (manager: EntityManager): Promise<ChainVerificationResponse> => {
-      const verifier = new ChainVerifier();
+      const verifier = new ChainVerifier(await archivedThrough(manager, tenantId));
       const result = (broken: BrokenLink | undefined): ChainVerificationResponse => ({
         tenantId,
         valid: broken === undefined,
@@ -76,6 +76,7 @@ export class AuditTrailService {
         firstBrokenLink: broken ?? null,
       });
       let after = '0';
+      // Archived months are verified from their archives; the chain resumes after them.
       for (;;) {
         const batch = await manager.find(AuditEventEntity, {
           where: { tenantId, sequence: MoreThan(after) },
@@ -123,4 +124,19 @@ function toEntry(row: TrailRow): AuditTrailEntry {
     aggregateId: row.aggregateId,
     traceId: row.traceId,
   };
+}
+
+/** The last link of the tenant's archived prefix (none when nothing was archived). */
+async function archivedThrough(
+  manager: EntityManager,
+  tenantId: string,
+): Promise<ChainHead | undefined> {
+  const rows = await manager.query<{ last_sequence: string; last_hash: string }[]>(
+    `SELECT last_sequence, last_hash FROM audit_archived_range
+      WHERE tenant_id = $1 ORDER BY last_sequence DESC LIMIT 1`,
+    [tenantId],
+  );
+  return rows.length === 0
+    ? undefined
+    : { sequence: rows[0].last_sequence, lastHash: rows[0].last_hash };
 }

@@ -1,8 +1,10 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 
 import { Authorize, CurrentPrincipal, type Principal, RoleGroups } from '@caredispatch/auth';
 
+import { AuditSearchPageDto } from '../audit-events/dto/audit-log.responses';
 import { parseQuery } from '../audit-events/dto/audit-query.dto';
 
 import { type AuditSearchPage, ComplianceQueryService } from './compliance-query.service';
@@ -15,6 +17,7 @@ export class ComplianceController {
   constructor(private readonly compliance: ComplianceQueryService) {}
 
   @Get('events')
+  @ApiOkResponse({ type: AuditSearchPageDto })
   search(
     @CurrentPrincipal() principal: Principal,
     @Query() query: unknown,
@@ -29,6 +32,21 @@ export class ComplianceController {
    * X-Audit-Tree-Head: that signed head (base64 JSON) when the database stores one.
    */
   @Get('exports/fhir')
+  @ApiProduces('application/fhir+ndjson')
+  @ApiOkResponse({
+    description: 'One FHIR R4 AuditEvent per line, each with its Merkle leaf and inclusion proof',
+    content: { 'application/fhir+ndjson': { schema: { type: 'string' } } },
+    headers: {
+      'X-Audit-Tree-Size': {
+        description: 'Tree size the proofs refer to',
+        schema: { type: 'string' },
+      },
+      'X-Audit-Tree-Head': {
+        description: 'The signed head of that size (base64 JSON) when one is stored',
+        schema: { type: 'string' },
+      },
+    },
+  })
   async exportFhir(
     @CurrentPrincipal() principal: Principal,
     @Query() query: unknown,
@@ -52,6 +70,11 @@ export class ComplianceController {
   }
 
   @Get('exports/csv')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'RFC 4180 CSV with a header row',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   async exportCsv(
     @CurrentPrincipal() principal: Principal,
     @Query() query: unknown,

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 import { Authorize, CurrentPrincipal, type Principal, RoleGroups } from '@caredispatch/auth';
@@ -10,6 +11,12 @@ import {
   signedTreeHeadToJson,
   type TreeHeadKeyRing,
 } from '../audit-chain/tree-head';
+import {
+  ConsistencyProofDto,
+  InclusionProofDto,
+  PublicKeyDto,
+  SignedTreeHeadDto,
+} from '../audit-events/dto/audit-log.responses';
 import { parseQuery } from '../audit-events/dto/audit-query.dto';
 
 import { TREE_HEAD_KEY_RING, TreeHeadService } from './tree-head.service';
@@ -52,6 +59,7 @@ export class TreeHeadsController {
 
   /** The newest stored head, or the newest of `treeSize`. */
   @Get('tree-heads')
+  @ApiOkResponse({ type: SignedTreeHeadDto })
   async head(
     @CurrentPrincipal() principal: Principal,
     @Query() query: unknown,
@@ -63,11 +71,13 @@ export class TreeHeadsController {
   /** Signs and anchors a head over the log as it is now (the scheduled run, on demand). */
   @Post('tree-heads')
   @HttpCode(200)
+  @ApiOkResponse({ type: SignedTreeHeadDto })
   async sign(@CurrentPrincipal() principal: Principal): Promise<SignedTreeHeadJson> {
     return signedTreeHeadToJson(await this.treeHeads.signLatest(principal.tenantId));
   }
 
   @Get('tree-heads/consistency')
+  @ApiOkResponse({ type: ConsistencyProofDto })
   async consistency(
     @CurrentPrincipal() principal: Principal,
     @Query() query: unknown,
@@ -78,6 +88,7 @@ export class TreeHeadsController {
   }
 
   @Get('events/:eventId/inclusion')
+  @ApiOkResponse({ type: InclusionProofDto })
   async inclusion(
     @CurrentPrincipal() principal: Principal,
     @Param('eventId') eventId: string,
@@ -96,6 +107,7 @@ export class TreeHeadsController {
 
   /** Every key that ever signed a head (newest last): what the offline verifier trusts. */
   @Get('tree-head-keys')
+  @ApiOkResponse({ type: [PublicKeyDto] })
   keys(): PublicKeyJson[] {
     return this.keyRing.publicKeyEntries().map(publicKeyToJson);
   }

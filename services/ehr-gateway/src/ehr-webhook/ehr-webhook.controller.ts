@@ -1,9 +1,10 @@
 import { Controller, Headers, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
+import { ApiAcceptedResponse } from '@nestjs/swagger';
 import { type Request } from 'express';
 
 import { PublicRoute } from '@caredispatch/auth';
 
-import { type WebhookReceiptDto } from './dto/webhook-receipt.dto';
+import { type WebhookReceiptDto, webhookReceiptSchema } from './dto/webhook-receipt.dto';
 import { EhrWebhookService } from './ehr-webhook.service';
 import { type IncomingHeaders } from './signature/standard-webhooks';
 
@@ -22,6 +23,7 @@ export class EhrWebhookController {
     "the EHR signs every delivery (Standard Webhooks, the tenant's own secret); the service verifies it",
   )
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ schema: webhookReceiptSchema })
   receiveFhir(
     @Param('tenantId') tenantId: string,
     @Headers() headers: IncomingHeaders,

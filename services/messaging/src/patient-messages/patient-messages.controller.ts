@@ -1,4 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 
 import {
   Authorize,
@@ -10,6 +11,7 @@ import {
 } from '@caredispatch/auth';
 import { PhiAccessAction, RecordPhiAccess } from '@caredispatch/phi-access';
 
+import { PatientMessagesDto, ReminderPlanDto } from './dto/patient-messages.openapi';
 import {
   type PatientMessagesResponse,
   type ReminderPlanResponse,
@@ -27,6 +29,7 @@ export class PatientMessagesController {
   constructor(private readonly reads: PatientMessagesService) {}
 
   @Get('patients/:patientId/messages')
+  @ApiOkResponse({ type: PatientMessagesDto })
   @RecordPhiAccess<PatientMessagesResponse>({
     action: PhiAccessAction.READ,
     resourceType: 'PatientMessages',
@@ -47,6 +50,7 @@ export class PatientMessagesController {
   }
 
   @Get('appointments/:appointmentId/reminders')
+  @ApiOkResponse({ type: ReminderPlanDto })
   appointmentReminders(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') pathTenantId: string,

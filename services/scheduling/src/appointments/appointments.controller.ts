@@ -1,4 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 
 import {
   Authorize,
@@ -12,7 +13,7 @@ import { PhiAccessAction, RecordPhiAccess } from '@caredispatch/phi-access';
 import { AppointmentQueryService } from './appointment-query.service';
 import { readerScopeOf } from './appointment-reader-scope';
 import { appointmentNotFound } from './appointments.errors';
-import { type AppointmentResponse } from './dto/appointment.response';
+import { type AppointmentResponse, AppointmentResponseDto } from './dto/appointment.response';
 
 @Controller('v1/tenants/:tenantId/appointments')
 @Authorize({ roles: [...RoleGroups.appointmentReaders] })
@@ -20,6 +21,7 @@ export class AppointmentsController {
   constructor(private readonly appointments: AppointmentQueryService) {}
 
   @Get(':appointmentId')
+  @ApiOkResponse({ type: AppointmentResponseDto })
   @RecordPhiAccess<AppointmentResponse>({
     action: PhiAccessAction.READ,
     resourceType: 'Appointment',

@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { z } from 'zod';
 
 import { Authorize, CurrentPrincipal, type Principal, Role } from '@caredispatch/auth';
 
 import { parseRequest, tenantOf } from '../http/parse-request';
+import { AddedWaitlistEntryDto, WaitlistEntryDto } from '../http/waitlist.responses';
 import { entryNotFound } from '../waitlist.errors';
 
 import { waitlistEntryBodySchema } from './dto/waitlist-entry.schemas';
@@ -23,6 +25,11 @@ export class WaitlistEntryController {
 
   /** 201 with a new entry; 200 when merged into the patient's open entry for the same type. */
   @Post()
+  @ApiCreatedResponse({ type: AddedWaitlistEntryDto })
+  @ApiOkResponse({
+    type: AddedWaitlistEntryDto,
+    description: "Merged into the patient's open entry",
+  })
   async add(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -39,6 +46,7 @@ export class WaitlistEntryController {
   }
 
   @Get()
+  @ApiOkResponse({ type: [WaitlistEntryDto] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -49,6 +57,7 @@ export class WaitlistEntryController {
   }
 
   @Get(':entryId')
+  @ApiOkResponse({ type: WaitlistEntryDto })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -60,6 +69,7 @@ export class WaitlistEntryController {
   }
 
   @Delete(':entryId')
+  @ApiOkResponse({ type: WaitlistEntryDto })
   withdraw(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,

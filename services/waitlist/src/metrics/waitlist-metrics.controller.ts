@@ -1,9 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 import { Authorize, CurrentPrincipal, type Principal, Role } from '@caredispatch/auth';
 
 import { parseRequest, tenantOf } from '../http/parse-request';
+import { WeeklyFillMetricsDto } from '../http/waitlist.responses';
 import { WaitlistError, WaitlistErrorCode } from '../waitlist.errors';
 
 import { WaitlistMetricsService, type WeeklyFillMetrics } from './waitlist-metrics.service';
@@ -27,6 +29,7 @@ export class WaitlistMetricsController {
 
   /** Per ISO week: slots freed, filled from the waitlist, fill rate, time to fill, escalations. */
   @Get()
+  @ApiOkResponse({ type: [WeeklyFillMetricsDto] })
   weekly(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,

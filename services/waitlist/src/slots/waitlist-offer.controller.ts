@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Inject } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 import { Authorize, CurrentPrincipal, type Principal, Role } from '@caredispatch/auth';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { tenantOf } from '../http/parse-request';
+import { AcceptOutcomeDto, DeclineOutcomeDto, FreedSlotDto } from '../http/waitlist.responses';
 import { offerNotFound, slotNotFound } from '../waitlist.errors';
 
 import { FreedSlotQueryService, type SlotView } from './freed-slot-query.service';
@@ -27,6 +29,7 @@ export class WaitlistOfferController {
 
   @Post('offers/:offerId/accept')
   @HttpCode(200)
+  @ApiOkResponse({ type: AcceptOutcomeDto })
   @Authorize({ roles: [Role.Integration, Role.FrontDesk, Role.Coordinator] })
   async accept(
     @CurrentPrincipal() principal: Principal,
@@ -39,6 +42,7 @@ export class WaitlistOfferController {
   }
 
   @Post('offers/:offerId/decline')
+  @ApiOkResponse({ type: DeclineOutcomeDto })
   @HttpCode(200)
   @Authorize({ roles: [Role.Integration, Role.FrontDesk, Role.Coordinator] })
   async decline(
@@ -54,6 +58,7 @@ export class WaitlistOfferController {
 
   /** A freed slot with every offer made for it and why each patient was chosen. */
   @Get('slots/:slotId')
+  @ApiOkResponse({ type: FreedSlotDto })
   @Authorize({ roles: [Role.PracticeAdmin, Role.Coordinator, Role.FrontDesk] })
   getSlot(
     @CurrentPrincipal() principal: Principal,

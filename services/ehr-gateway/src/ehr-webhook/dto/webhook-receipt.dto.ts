@@ -1,4 +1,4 @@
-import { type IgnoredReason } from '../classification/classify-appointment-change';
+import { IgnoredReason } from '../classification/classify-appointment-change';
 
 /**
  * The 202 body. `accepted` names the event that will be published; `duplicate` means this
@@ -9,3 +9,27 @@ export type WebhookReceiptDto =
   | { readonly status: 'accepted'; readonly eventId: string }
   | { readonly status: 'duplicate' }
   | { readonly status: 'ignored'; readonly reason: IgnoredReason };
+
+/** The OpenAPI schema of WebhookReceiptDto (one of its three forms). */
+export const webhookReceiptSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      required: ['status', 'eventId'],
+      properties: { status: { type: 'string', enum: ['accepted'] }, eventId: { type: 'string' } },
+    },
+    {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['duplicate'] } },
+    },
+    {
+      type: 'object',
+      required: ['status', 'reason'],
+      properties: {
+        status: { type: 'string', enum: ['ignored'] },
+        reason: { type: 'string', enum: Object.values(IgnoredReason) },
+      },
+    },
+  ],
+};
