@@ -59,7 +59,8 @@ export class WriteBackService implements OnApplicationBootstrap, BeforeApplicati
    * off, so its responses stage nothing (no staff inbox item for every answer).
    */
   async stage(manager: EntityManager, job: StagedWriteBack): Promise<void> {
-    if (!this.connections.of(job.tenantId)) {
+    // A waitlist booking always gets an answer (NOT_CONFIGURED at worst): the acceptor waits for it.
+    if (job.action !== 'book' && !this.connections.of(job.tenantId)) {
       this.logger.debug({ message: 'write-back off for tenant', tenantId: job.tenantId });
       return;
     }
@@ -229,6 +230,8 @@ function actionOf(action: WriteBackActionName): WriteBackAction {
       return WriteBackAction.CANCEL;
     case 'reschedule':
       return WriteBackAction.RESCHEDULE;
+    case 'book':
+      return WriteBackAction.BOOK;
   }
 }
 

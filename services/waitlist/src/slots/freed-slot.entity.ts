@@ -1,14 +1,16 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type SlotStatus = 'offering' | 'filled' | 'filled_by_staff' | 'escalated' | 'expired';
+/** `booking`: a patient accepted and ehr-gateway is booking them in the EHR. */
+export type SlotStatus =
+  'offering' | 'booking' | 'filled' | 'filled_by_staff' | 'escalated' | 'expired';
 export type EscalationReasonCode =
-  'no_eligible_patient' | 'all_declined_or_expired' | 'starts_soon';
+  'no_eligible_patient' | 'all_declined_or_expired' | 'starts_soon' | 'booking_failed';
 
 /** A time freed by a cancellation or move, and how the waitlist is filling it. */
 @Entity({ name: 'freed_slot' })
 @Check(
   'ck_freed_slot_status',
-  `status IN ('offering', 'filled', 'filled_by_staff', 'escalated', 'expired')`,
+  `status IN ('offering', 'booking', 'filled', 'filled_by_staff', 'escalated', 'expired')`,
 )
 @Check('ck_freed_slot_interval', 'end_at > start_at')
 // A redelivered or replayed cancellation opens the same slot once.
@@ -46,6 +48,13 @@ export class FreedSlotEntity {
   /** The location's display name for the offer text; '' when scheduling sent none. */
   @Column({ name: 'location_name', type: 'text', default: '' })
   locationName!: string;
+
+  /** The freed appointment in the EHR and its version then; '' when scheduling sent none. */
+  @Column({ name: 'freed_ehr_appointment_id', type: 'text', default: '' })
+  freedEhrAppointmentId!: string;
+
+  @Column({ name: 'freed_ehr_version', type: 'text', default: '' })
+  freedEhrVersion!: string;
 
   @Column({ name: 'status', type: 'text' })
   status!: SlotStatus;
