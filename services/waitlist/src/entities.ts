@@ -3,6 +3,7 @@ import { CreateWaitlistSchema1796100000000 } from './migrations/1796100000000-Cr
 import { IsolateWaitlistTenants1796400000000 } from './migrations/1796400000000-IsolateWaitlistTenants';
 import { NameSlotLocations1796500000000 } from './migrations/1796500000000-NameSlotLocations';
 import { BookFillsInEhr1798300000000 } from './migrations/1798300000000-BookFillsInEhr';
+import { PauseWavesAtNight1798300000002 } from './migrations/1798300000002-PauseWavesAtNight';
 import { FreedSlotEntity } from './slots/freed-slot.entity';
 import { WaitlistOfferEntity } from './slots/waitlist-offer.entity';
 
@@ -14,4 +15,5 @@ export const waitlistMigrations = [
   IsolateWaitlistTenants1796400000000,
   NameSlotLocations1796500000000,
   BookFillsInEhr1798300000000,
+  PauseWavesAtNight1798300000002,
 ];

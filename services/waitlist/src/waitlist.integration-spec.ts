@@ -26,6 +26,7 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
   const staff = `it-${randomUUID().slice(0, 8)}`;
   const texted = `it-${randomUUID().slice(0, 8)}`;
   const inEhr = `it-${randomUUID().slice(0, 8)}`;
+  const lateRiser = `it-${randomUUID().slice(0, 8)}`;
   const types = {
     'follow-up': { requiredCredentials: ['MD'], durationMinutes: 30 },
     'wound-check': { requiredCredentials: ['wound-care'], durationMinutes: 30 },
@@ -38,6 +39,13 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
     [staff]: { appointmentTypes: types, providerCredentials },
     [texted]: { appointmentTypes: types, providerCredentials, waveSize: 2, holdMinutes: 15 },
     [inEhr]: { appointmentTypes: types, providerCredentials, waveSize: 1, holdMinutes: 15 },
+    // Offers from 10:00 only: the manual clock's 09:xx in New York is "night" for this practice.
+    [lateRiser]: {
+      appointmentTypes: types,
+      providerCredentials,
+      waveSize: 1,
+      offerHours: { from: '10:00', until: '21:00' },
+    },
   });
 
   beforeAll(async () => {
@@ -487,5 +495,44 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
     );
     // too_late for the taken slot, accepted for the booked one.
     expect(Number(resolved.count)).toBe(2);
+  });
+  // Last: it moves the shared manual clock past 10:00 in New York.
+  it('should hold a wave outside the offer hours and send it when they open, the slot still ahead', async () => {
+    const entry = await harness.ok<EntryView>(
+      'POST',
+      `/v1/tenants/${lateRiser}/waitlist/entries`,
+      entryBody(),
+    );
+    await harness.publish(lateRiser, 'AppointmentCancelledV1', {
+      start: inThreeDays,
+      typeCode: 'follow-up',
+      providerId: 'dr-a',
+      locationId: 'loc-1',
+    });
+    await waitFor(async () => (await slotsOf(lateRiser)).length === 1, 'slot opened', 30_000);
+    const [{ id: slotId }] = await slotsOf(lateRiser);
+    const [waiting] = await harness.query<{ waves_paused_until: Date }>(
+      `SELECT waves_paused_until FROM freed_slot WHERE id = $1`,
+      [slotId],
+    );
+
+    expect(waiting.waves_paused_until).toEqual(new Date('2030-03-11T14:00:00Z')); // 10:00 EDT
+    expect((await slotView(lateRiser, slotId)).offers).toEqual([]);
+    expect(await events(lateRiser, 'WaitlistOfferMadeV1')).toBe(0);
+
+    harness.clock.advance(
+      new Date('2030-03-11T14:00:00Z').getTime() - harness.clock.now().getTime() + 60_000,
+    );
+    await waitFor(
+      async () => (await slotView(lateRiser, slotId)).offers.length === 1,
+      'the morning wave',
+      30_000,
+    );
+
+    const slot = await slotView(lateRiser, slotId);
+    expect(slot.status).toBe('offering');
+    expect(slot.offers.map((offer) => [offer.entryId, offer.wave, offer.status])).toEqual([
+      [entry.id, 1, 'open'],
+    ]);
   });
 });

@@ -17,6 +17,9 @@ export type EscalationReasonCode =
 @Index('ux_freed_slot_source', ['tenantId', 'freedByAppointmentId', 'startAt'], { unique: true })
 @Index('ix_freed_slot_tenant_status', ['tenantId', 'status'])
 @Index('ix_freed_slot_tenant_opened', ['tenantId', 'openedAt'])
+@Index('ix_freed_slot_paused', ['wavesPausedUntil'], {
+  where: `status = 'offering' AND waves_paused_until IS NOT NULL`,
+})
 export class FreedSlotEntity {
   @PrimaryColumn({ name: 'id', type: 'uuid' })
   id!: string;
@@ -58,6 +61,10 @@ export class FreedSlotEntity {
 
   @Column({ name: 'status', type: 'text' })
   status!: SlotStatus;
+
+  /** The next wave waits for the offer hours to open (the slot's zone); null = not waiting. */
+  @Column({ name: 'waves_paused_until', type: 'timestamptz', nullable: true })
+  wavesPausedUntil!: Date | null;
 
   /** Waves sent so far. */
   @Column({ name: 'wave', type: 'integer' })

@@ -12,6 +12,7 @@ import { WaitlistError, WaitlistErrorCode, offerNotFound } from '../waitlist.err
 
 import { FreedSlotEntity } from './freed-slot.entity';
 import { decideNextWave } from './next-wave';
+import { nextOfferOpening } from './offer-hours';
 import { WaitlistEvents } from './waitlist-events';
 import { WaitlistJobs } from './waitlist-jobs';
 import { WaitlistOfferEntity } from './waitlist-offer.entity';
@@ -84,6 +85,7 @@ export class FreedSlotService {
       freedEhrAppointmentId: time.ehrAppointmentId,
       freedEhrVersion: time.ehrVersion,
       status: 'offering' as const,
+      wavesPausedUntil: null,
       wave: 0,
       offersMade: 0,
       openedAt: now,
@@ -298,6 +300,33 @@ export class FreedSlotService {
   }
 
   /**
+   * Slots whose next wave waited for the morning and may go now: each moves in its tenant's
+   * transaction (next wave if it is still ahead, else expiry or escalation). Returns how many.
+   */
+  async resumeWaves(now: Date, limit = 100): Promise<number> {
+    // Across tenants, ids only (the job's one policy).
+    const due = await inJobTransaction(this.dataSource, WaitlistJobs.WaveResume, (manager) =>
+      manager.find(FreedSlotEntity, {
+        select: { id: true, tenantId: true },
+        where: { status: 'offering', wavesPausedUntil: LessThanOrEqual(now) },
+        order: { wavesPausedUntil: 'ASC' },
+        take: limit,
+      }),
+    );
+    for (const { id, tenantId } of due) {
+      await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
+        const slot = await this.lockSlot(manager, tenantId, id);
+        if (slot?.status !== 'offering' || slot.wavesPausedUntil === null) return;
+        if (slot.wavesPausedUntil > now) return;
+        slot.wavesPausedUntil = null;
+        await manager.save(slot);
+        await this.nextWaveIfIdle(manager, slot, now);
+      });
+    }
+    return due.length;
+  }
+
+  /**
    * Staff booked an appointment: a slot being offered at that provider and time is filled by
    * staff (its open offers withdrawn), and the patient's own open entries of that type close.
    */
@@ -408,6 +437,18 @@ export class FreedSlotService {
     });
     switch (decision.kind) {
       case 'offer': {
+        // Nobody is texted at night: the wave waits for the morning (resumeWaves).
+        const opening = nextOfferOpening(now, slot.timeZone, policy.offerHours);
+        if (opening !== null) {
+          slot.wavesPausedUntil = opening;
+          await manager.save(slot);
+          this.logger.log(
+            { tenantId: slot.tenantId, slotId: slot.id, until: opening.toISOString() },
+            'next wave waits for the offer hours',
+          );
+          return;
+        }
+        slot.wavesPausedUntil = null;
         slot.wave += 1;
         slot.offersMade += decision.candidates.length;
         await manager.save(slot);
