@@ -138,13 +138,15 @@ export class FreedSlotService {
     const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
     if (offer.status === 'accepted') return 'already-accepted';
     if (offer.status === 'open' && slot.status === 'offering' && offer.holdUntil > now) {
+      // Read, not locked: slot before entry is not every path's lock order (a withdrawal locks
+      // the entry first), and only the EHR id is read.
       const entry = await manager.findOne(WaitlistEntryEntity, {
+        select: { id: true, ehrPatientId: true },
         where: { id: offer.entryId, tenantId },
-        lock: { mode: 'pessimistic_write' },
       });
       const ehrPatientId = entry?.ehrPatientId ?? null;
-      const bookInEhr = ehrPatientId !== null && slot.freedEhrAppointmentId !== '';
-      if (bookInEhr) {
+      const bookAs = slot.freedEhrAppointmentId === '' ? null : ehrPatientId;
+      if (bookAs !== null) {
         // The offer is taken; the patient is told once the EHR has (or has not) booked them.
         offer.status = 'accepted';
         offer.resolvedAt = now;
@@ -168,8 +170,8 @@ export class FreedSlotService {
         { status: 'booked', closedAt: now, updatedAt: now },
       );
       await this.withdrawOpenOffers(manager, slot.id, now);
-      if (bookInEhr) {
-        await this.events.bookingRequested(manager, slot, offer, ehrPatientId);
+      if (bookAs !== null) {
+        await this.events.bookingRequested(manager, slot, offer, bookAs);
       } else {
         await this.events.slotClosed(manager, slot, offer);
       }
