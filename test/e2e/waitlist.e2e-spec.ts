@@ -146,12 +146,29 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
     return response.body as T;
   }
 
+  /**
+   * One call as a client makes it: a 503 (e.g. the pool's wait timed out while 50 acceptances
+   * queue on one slot's lock) carries Retry-After and is tried again, like any HTTP client would.
+   */
   async function waitlistRequest(
     tenant: TenantCredentials,
     method: string,
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: unknown }> {
+    for (let attempt = 1; ; attempt += 1) {
+      const answer = await waitlistRequestOnce(tenant, method, path, body);
+      if (answer.status !== 503 || attempt >= 30) return answer;
+      await new Promise((resolve) => setTimeout(resolve, answer.retryAfterMs));
+    }
+  }
+
+  async function waitlistRequestOnce(
+    tenant: TenantCredentials,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown; retryAfterMs: number }> {
     const authorization = await sut.identity.authorization({
       tenantId: tenant.tenantId,
       roles: [Role.FrontDesk, Role.Coordinator],
@@ -168,7 +185,11 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
       },
     );
     const text = await response.text();
-    return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
+    return {
+      status: response.status,
+      body: text === '' ? null : (JSON.parse(text) as unknown),
+      retryAfterMs: Number(response.headers.get('retry-after') ?? '1') * 1000,
+    };
   }
 
   async function textsTo(e164: string, containing: string): Promise<string[]> {
@@ -451,9 +472,9 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
     // Its echo through ehr-gateway and scheduling is the patient's confirmation of the new visit.
     await eventually(
       async () => {
-        const texts = (await textsTo(phone.e164, 'your visit is')).filter((text) =>
-          text.includes(when),
-        );
+        const texts = (await smsTo(sut, phone.e164))
+          .map((sms) => sms.body)
+          .filter((text) => text.includes('your visit is') && text.includes(when));
         return texts.length > 0 ? texts : undefined;
       },
       DEADLINE_MS,
@@ -473,7 +494,12 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
     expect((await waitlistApi<Entry>(main, 'GET', `/entries/${entry.id}`)).status).toBe('booked');
     await sut.waitForConsumerToCatchUp('messaging');
 
-    expect(await textsTo(phone.e164, when)).toHaveLength(2); // the offer and the confirmation
+    // Other stacks on the shared broker may republish this run's EHR events as their own
+    // appointments (and this messaging texts them): only this stack's confirmations count.
+    const confirmations = (await smsTo(sut, phone.e164))
+      .map((sms) => sms.body)
+      .filter((body) => body.includes('your visit is') && body.includes(when));
+    expect(confirmations).toHaveLength(1);
     expect(await textsTo(phone.e164, 'you are booked')).toHaveLength(0);
     expect(await textsTo(phone.e164, 'Reply YES')).toHaveLength(1);
     expect(weeks.reduce((sum, week) => sum + week.filledFromWaitlist, 0)).toBe(1);
