@@ -246,12 +246,13 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
     tenant: TenantCredentials,
     ehrPatientId: string,
   ): Promise<string> {
-    const [patient] = await sut
+    const rows = await sut
       .database('scheduling')
       .query<{ id: string }>(
         'SELECT id FROM patient WHERE tenant_id = $1 AND ehr_patient_id = $2',
         [tenant.tenantId, ehrPatientId],
       );
+    const patient = rows.at(0);
     if (patient === undefined) throw new Error('scheduling does not know the patient');
     return patient.id;
   }
@@ -528,7 +529,10 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
       await eventually(
         () =>
           Promise.resolve(
-            ehr.requests().slice(seen).find((request) => request.status === 503) ?? undefined,
+            ehr
+              .requests()
+              .slice(seen)
+              .find((request) => request.status === 503) ?? undefined,
           ),
         DEADLINE_MS,
         'a booking attempt while the EHR is down',
@@ -592,7 +596,12 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
       .setZone(timeZone)
       .plus({ days: 3 })
       .set({ hour: 14, minute: 0, second: 0, millisecond: 0 });
-    const first = await waitlistApi<Entry>(waves, 'POST', '/entries', entryBody({ urgency: 'urgent' }));
+    const first = await waitlistApi<Entry>(
+      waves,
+      'POST',
+      '/entries',
+      entryBody({ urgency: 'urgent' }),
+    );
     const second = await waitlistApi<Entry>(waves, 'POST', '/entries', entryBody());
     const visit = await postedVisit(waves, start, people);
     await eventually(
@@ -622,7 +631,9 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
       (slot) => slot.offers.length === 2,
       'second wave',
     );
-    expect(secondWave.slot.offers.map((offer) => [offer.entryId, offer.wave, offer.status])).toEqual([
+    expect(
+      secondWave.slot.offers.map((offer) => [offer.entryId, offer.wave, offer.status]),
+    ).toEqual([
       [first.id, 1, 'expired'],
       [second.id, 2, 'open'],
     ]);

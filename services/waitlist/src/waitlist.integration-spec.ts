@@ -464,9 +464,7 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
       'the taken slot closed',
       30_000,
     );
-    expect((await slotView(inEhr, taken.slotId)).offers.map((o) => o.status)).toEqual([
-      'too_late',
-    ]);
+    expect((await slotView(inEhr, taken.slotId)).offers.map((o) => o.status)).toEqual(['too_late']);
     expect(
       (await harness.ok<EntryView>('GET', `/v1/tenants/${inEhr}/waitlist/entries/${entry.id}`))
         .status,

@@ -374,7 +374,9 @@ export class EhrFhirStandIn {
     // `identifier=system|value` (token search): resources carrying that identifier.
     const identifier = params.get('identifier');
     if (identifier) {
-      const [system, value] = identifier.includes('|') ? identifier.split('|', 2) : ['', identifier];
+      const [system, value] = identifier.includes('|')
+        ? identifier.split('|', 2)
+        : ['', identifier];
       matches = matches.filter(
         (resource) =>
           Array.isArray(resource.identifier) &&

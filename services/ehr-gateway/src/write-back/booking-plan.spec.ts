@@ -131,7 +131,7 @@ describe(planBooking.name, () => {
     expect(sut).toEqual({ kind: 'already-booked', appointment: earlier });
   });
 
-  it('should refuse without the acceptor\'s EHR id', () => {
+  it("should refuse without the acceptor's EHR id", () => {
     const sut = planBooking(intent({ ehrPatientId: null }), facts());
 
     expect(sut).toEqual({ kind: 'refuse', reason: WriteBackFailureReason.REJECTED_BY_EHR });

@@ -646,7 +646,7 @@ describe(WriteBackService.name, () => {
       await ehr.staffEdit('Appointment', id, (appointment) => {
         appointment.status = 'cancelled';
       });
-      const version = String((ehr.read('Appointment', id)?.meta as { versionId: string }).versionId);
+      const { versionId: version } = ehr.read('Appointment', id)?.meta as { versionId: string };
       return { version, start: new Date(start), end: new Date(start + 1_800_000) };
     }
 

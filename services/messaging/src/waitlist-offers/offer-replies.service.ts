@@ -128,7 +128,8 @@ export class OfferRepliesService {
     const { target, now } = input;
     const offer = await this.offers.lock(manager, target.tenantId, target.appointmentId);
     if (offer === undefined || offer.acceptedAt !== null) return OfferReplyOutcome.AlreadyAnswered;
-    if (offer.state !== OfferTextState.Open) return this.done(offer.offerId, OfferReplyOutcome.Closed);
+    if (offer.state !== OfferTextState.Open)
+      return this.done(offer.offerId, OfferReplyOutcome.Closed);
     await this.offers.update(manager, offer, { state: OfferTextState.Closed }, now);
     await this.outbox.append(manager, {
       type: 'PatientAnsweredOfferV1',

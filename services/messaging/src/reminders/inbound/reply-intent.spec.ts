@@ -1,7 +1,6 @@
 import { classifyReply, normalizeReply, ReplyIntent } from './reply-intent';
 
-const { Confirm, Reschedule, CancelAppointment, OptOut, OptIn, Help, Decline, Other } =
-  ReplyIntent;
+const { Confirm, Reschedule, CancelAppointment, OptOut, OptIn, Help, Decline, Other } = ReplyIntent;
 
 /** Replies in the shapes patients actually send: case, punctuation, emoji, extra words, Spanish. */
 const CORPUS: readonly (readonly [string, ReplyIntent])[] = [
