@@ -42,6 +42,7 @@ import {
   AppointmentRescheduledV1Schema,
 } from './generated/caredispatch/scheduling/appointment/v1/appointment_pb';
 import {
+  WaitlistBookingRequestedV1Schema,
   WaitlistOfferMadeV1Schema,
   WaitlistOfferResolvedV1Schema,
   WaitlistSlotClosedV1Schema,
@@ -65,6 +66,7 @@ import {
   validatePhiAccess,
   validateScheduledAppointment,
   validateTreeHead,
+  validateWaitlistBookingRequested,
   validateWaitlistOfferMade,
   validateWaitlistOfferResolved,
   validateWaitlistSlotClosed,
@@ -261,6 +263,12 @@ export const eventRegistry = {
     topic: Topics.WaitlistSlotV1,
     version: 1,
     validate: (event) => validateWaitlistOfferResolved(event),
+  }),
+  WaitlistBookingRequestedV1: defineEvent({
+    schema: WaitlistBookingRequestedV1Schema,
+    topic: Topics.WaitlistSlotV1,
+    version: 1,
+    validate: (event) => validateWaitlistBookingRequested(event),
   }),
   WaitlistSlotClosedV1: defineEvent({
     schema: WaitlistSlotClosedV1Schema,

@@ -9,6 +9,7 @@ import {
 } from './generated/caredispatch/messaging/response/v1/response_pb';
 import {
   SlotOutcome,
+  type WaitlistBookingRequestedV1,
   type WaitlistOfferMadeV1,
   type WaitlistOfferResolvedV1,
   type WaitlistSlotClosedV1,
@@ -261,6 +262,21 @@ export function validateWaitlistOfferMade(event: WaitlistOfferMadeV1): readonly 
     .positive('rank', event.rank)
     .interval('slot', event.slotStart, event.slotEnd)
     .present('hold_until', event.holdUntil).issues;
+}
+
+/** A booking request names the acceptor in both systems, the freed EHR appointment and the time. */
+export function validateWaitlistBookingRequested(
+  event: WaitlistBookingRequestedV1,
+): readonly string[] {
+  return new IssueCollector()
+    .uuid('slot_id', event.slotId)
+    .uuid('offer_id', event.offerId)
+    .uuid('entry_id', event.entryId)
+    .uuid('patient_id', event.patientId)
+    .text('ehr_patient_id', event.ehrPatientId)
+    .uuid('freed_by_appointment_id', event.freedByAppointmentId)
+    .text('freed_ehr_appointment_id', event.freedEhrAppointmentId)
+    .interval('slot', event.start, event.end).issues;
 }
 
 export function validateWaitlistOfferResolved(event: WaitlistOfferResolvedV1): readonly string[] {

@@ -18,7 +18,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         // Publishes EHR changes, free slots and write-back outcomes; consumes patient
-        // responses to write them back.
+        // responses to write them back and waitlist fills to book them.
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
           database: ehrGatewayDatabase,
@@ -27,6 +27,7 @@ export class AppModule {
             Topics.EhrSlotV1,
             Topics.EhrWriteBackV1,
             Topics.MessagingPatientResponseV1,
+            Topics.WaitlistSlotV1,
           ],
         }),
         EhrFhirModule,

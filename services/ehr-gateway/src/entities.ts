@@ -7,6 +7,7 @@ import { SequenceAppointmentState1764900000000 } from './migrations/176490000000
 import { CreateWriteBackTables1764950000000 } from './migrations/1764950000000-create-write-back-tables';
 import { IsolateEhrGatewayTenants1765000000000 } from './migrations/1765000000000-isolate-ehr-gateway-tenants';
 import { IsolateWriteBackTenants1765100000000 } from './migrations/1765100000000-isolate-write-back-tenants';
+import { BookWaitlistFills1798300000001 } from './migrations/1798300000001-book-waitlist-fills';
 import { WriteBackJobEntity } from './write-back/write-back-job.entity';
 import { WrittenVersionEntity } from './write-back/written-version.entity';
 
@@ -24,6 +25,7 @@ export const ehrGatewayMigrations = [
   CreateWriteBackTables1764950000000,
   IsolateEhrGatewayTenants1765000000000,
   IsolateWriteBackTenants1765100000000,
+  BookWaitlistFills1798300000001,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     providerCredentials: Object.fromEntries(PROVIDERS.map((id) => [id, ['MD']])),
     waveSize: 3,
     minLeadMinutes: 60,
+    // The bench runs at any hour: waves are never held for the morning here.
+    offerHours: { from: '00:00', until: '23:59' },
   };
   const harness = new WaitlistHarness(NOW, Object.fromEntries(tenants.map((t) => [t, policy])));
   await harness.start();

@@ -34,6 +34,7 @@ export class AppModule {
             Topics.SchedulingAppointmentV1,
             Topics.WaitlistSlotV1,
             Topics.MessagingPatientResponseV1,
+            Topics.EhrWriteBackV1,
           ],
         }),
         WaitlistModule,

@@ -2,6 +2,8 @@ import { WaitlistEntryEntity } from './entries/waitlist-entry.entity';
 import { CreateWaitlistSchema1796100000000 } from './migrations/1796100000000-CreateWaitlistSchema';
 import { IsolateWaitlistTenants1796400000000 } from './migrations/1796400000000-IsolateWaitlistTenants';
 import { NameSlotLocations1796500000000 } from './migrations/1796500000000-NameSlotLocations';
+import { BookFillsInEhr1798300000000 } from './migrations/1798300000000-BookFillsInEhr';
+import { PauseWavesAtNight1798300000002 } from './migrations/1798300000002-PauseWavesAtNight';
 import { FreedSlotEntity } from './slots/freed-slot.entity';
 import { WaitlistOfferEntity } from './slots/waitlist-offer.entity';
 
@@ -12,4 +14,6 @@ export const waitlistMigrations = [
   CreateWaitlistSchema1796100000000,
   IsolateWaitlistTenants1796400000000,
   NameSlotLocations1796500000000,
+  BookFillsInEhr1798300000000,
+  PauseWavesAtNight1798300000002,
 ];

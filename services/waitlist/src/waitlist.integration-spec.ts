@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { WriteBackFailureReason } from '@caredispatch/contracts';
 import { waitFor } from '@caredispatch/testing';
 
 import { WaitlistHarness } from '../test/waitlist-harness';
@@ -24,6 +25,8 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
   const waves = `it-${randomUUID().slice(0, 8)}`;
   const staff = `it-${randomUUID().slice(0, 8)}`;
   const texted = `it-${randomUUID().slice(0, 8)}`;
+  const inEhr = `it-${randomUUID().slice(0, 8)}`;
+  const lateRiser = `it-${randomUUID().slice(0, 8)}`;
   const types = {
     'follow-up': { requiredCredentials: ['MD'], durationMinutes: 30 },
     'wound-check': { requiredCredentials: ['wound-care'], durationMinutes: 30 },
@@ -35,6 +38,14 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
     [waves]: { appointmentTypes: types, providerCredentials, waveSize: 1, holdMinutes: 10 },
     [staff]: { appointmentTypes: types, providerCredentials },
     [texted]: { appointmentTypes: types, providerCredentials, waveSize: 2, holdMinutes: 15 },
+    [inEhr]: { appointmentTypes: types, providerCredentials, waveSize: 1, holdMinutes: 15 },
+    // Offers from 10:00 only: the manual clock's 09:xx in New York is "night" for this practice.
+    [lateRiser]: {
+      appointmentTypes: types,
+      providerCredentials,
+      waveSize: 1,
+      offerHours: { from: '10:00', until: '21:00' },
+    },
   });
 
   beforeAll(async () => {
@@ -404,5 +415,122 @@ describe('waitlist (PostgreSQL + Kafka)', () => {
     );
     expect(winner.entryId).toBe(first.id);
     expect(await events(texted, 'WaitlistSlotClosedV1')).toBe(1);
+  });
+  it('should request the EHR booking of an acceptor with an EHR id, fill on success, and on a slot taken tell the acceptor and keep them listed', async () => {
+    const invalid = await harness.request(
+      'POST',
+      `/v1/tenants/${inEhr}/waitlist/entries`,
+      entryBody({ ehrPatientId: 'Patient/12 3' }),
+    );
+    expect(invalid.status).toBe(400);
+    expect(JSON.stringify(invalid.body)).toContain('ehrPatientId');
+    const entry = await harness.ok<EntryView>(
+      'POST',
+      `/v1/tenants/${inEhr}/waitlist/entries`,
+      entryBody({ ehrPatientId: 'pat-77' }),
+    );
+    expect(entry.ehrPatientId).toBe('pat-77');
+
+    async function offerAndAccept(start: Date): Promise<{ slotId: string; offerId: string }> {
+      const before = (await slotsOf(inEhr)).length;
+      await harness.publish(inEhr, 'AppointmentCancelledV1', {
+        start,
+        typeCode: 'follow-up',
+        providerId: 'dr-a',
+        locationId: 'loc-1',
+      });
+      await waitFor(async () => (await slotsOf(inEhr)).length > before, 'slot opened', 30_000);
+      const slotId = (await slotsOf(inEhr)).at(-1)?.id ?? '';
+      const [offer] = (await slotView(inEhr, slotId)).offers;
+      expect(offer.entryId).toBe(entry.id);
+      const accepted = await harness.request(
+        'POST',
+        `/v1/tenants/${inEhr}/waitlist/offers/${offer.id}/accept`,
+        undefined,
+        { roles: ['integration'] },
+      );
+      expect(accepted.status).toBe(200);
+      return { slotId, offerId: offer.id };
+    }
+
+    // Staff took the time in the EHR before ehr-gateway could book it.
+    const taken = await offerAndAccept(new Date('2030-03-13T14:00:00Z'));
+    expect((await slotView(inEhr, taken.slotId)).status).toBe('booking');
+    expect(await events(inEhr, 'WaitlistBookingRequestedV1')).toBe(1);
+    expect(await events(inEhr, 'WaitlistSlotClosedV1')).toBe(0);
+    await harness.bookingOutcome(inEhr, taken.offerId, WriteBackFailureReason.SLOT_TAKEN);
+    await waitFor(
+      async () => (await slotView(inEhr, taken.slotId)).status === 'filled_by_staff',
+      'the taken slot closed',
+      30_000,
+    );
+    expect((await slotView(inEhr, taken.slotId)).offers.map((o) => o.status)).toEqual(['too_late']);
+    expect(
+      (await harness.ok<EntryView>('GET', `/v1/tenants/${inEhr}/waitlist/entries/${entry.id}`))
+        .status,
+    ).toBe('open');
+
+    // The next freed time is booked.
+    const booked = await offerAndAccept(new Date('2030-03-14T15:00:00Z'));
+    await harness.bookingOutcome(inEhr, booked.offerId);
+    await waitFor(
+      async () => (await slotView(inEhr, booked.slotId)).status === 'filled',
+      'filled once the EHR booked it',
+      30_000,
+    );
+    // A redelivered or late outcome changes nothing.
+    await harness.bookingOutcome(inEhr, booked.offerId, WriteBackFailureReason.SLOT_TAKEN);
+    await harness.waitForConsumerToCatchUp();
+    expect((await slotView(inEhr, booked.slotId)).status).toBe('filled');
+    expect(
+      (await harness.ok<EntryView>('GET', `/v1/tenants/${inEhr}/waitlist/entries/${entry.id}`))
+        .status,
+    ).toBe('booked');
+    expect(await events(inEhr, 'WaitlistBookingRequestedV1')).toBe(2);
+    const [resolved] = await harness.query<{ count: string }>(
+      `SELECT count(*) FROM outbox_message WHERE tenant_id = $1 AND event_type = 'WaitlistOfferResolvedV1'`,
+      [inEhr],
+    );
+    // too_late for the taken slot, accepted for the booked one.
+    expect(Number(resolved.count)).toBe(2);
+  });
+  // Last: it moves the shared manual clock past 10:00 in New York.
+  it('should hold a wave outside the offer hours and send it when they open, the slot still ahead', async () => {
+    const entry = await harness.ok<EntryView>(
+      'POST',
+      `/v1/tenants/${lateRiser}/waitlist/entries`,
+      entryBody(),
+    );
+    await harness.publish(lateRiser, 'AppointmentCancelledV1', {
+      start: inThreeDays,
+      typeCode: 'follow-up',
+      providerId: 'dr-a',
+      locationId: 'loc-1',
+    });
+    await waitFor(async () => (await slotsOf(lateRiser)).length === 1, 'slot opened', 30_000);
+    const [{ id: slotId }] = await slotsOf(lateRiser);
+    const [waiting] = await harness.query<{ waves_paused_until: Date }>(
+      `SELECT waves_paused_until FROM freed_slot WHERE id = $1`,
+      [slotId],
+    );
+
+    expect(waiting.waves_paused_until).toEqual(new Date('2030-03-11T14:00:00Z')); // 10:00 EDT
+    expect((await slotView(lateRiser, slotId)).offers).toEqual([]);
+    expect(await events(lateRiser, 'WaitlistOfferMadeV1')).toBe(0);
+
+    harness.clock.advance(
+      new Date('2030-03-11T14:00:00Z').getTime() - harness.clock.now().getTime() + 60_000,
+    );
+    await waitFor(
+      async () => (await slotView(lateRiser, slotId)).offers.length === 1,
+      'the morning wave',
+      30_000,
+    );
+
+    const slot = await slotView(lateRiser, slotId);
+    expect(slot.status).toBe('offering');
+    expect(slot.offers.map((offer) => [offer.entryId, offer.wave, offer.status])).toEqual([
+      [entry.id, 1, 'open'],
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import { WaitlistMetricsController } from './metrics/waitlist-metrics.controller
 import { WaitlistMetricsService } from './metrics/waitlist-metrics.service';
 import { WaitlistSettings } from './settings/waitlist-settings';
 import { AppointmentChangesConsumer } from './slots/appointment-changes.consumer';
+import { BookingOutcomesConsumer } from './slots/booking-outcomes.consumer';
 import { FreedSlotQueryService } from './slots/freed-slot-query.service';
 import { FreedSlotService } from './slots/freed-slot.service';
 import { HoldExpiryLoop } from './slots/hold-expiry.loop';
@@ -32,6 +33,7 @@ import { WaitlistOfferController } from './slots/waitlist-offer.controller';
     WaitlistMetricsService,
     AppointmentChangesConsumer,
     OfferAnswersConsumer,
+    BookingOutcomesConsumer,
     HoldExpiryLoop,
   ],
 })

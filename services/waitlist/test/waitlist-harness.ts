@@ -16,6 +16,8 @@ import {
   type ScheduledAppointment,
   timestampFromDate,
   Topics,
+  WriteBackAction,
+  WriteBackFailureReason,
 } from '@caredispatch/contracts';
 import { CLOCK, configureHttpApp } from '@caredispatch/platform';
 import {
@@ -24,6 +26,7 @@ import {
   ManualClock,
   startGroupAtTopicEnds,
   TestIdentityProvider,
+  waitForGroupsToCatchUp,
   ThrowawayDatabase,
   type TokenRequest,
   waitFor,
@@ -57,6 +60,12 @@ export interface FreedAppointment {
  * waitlist in-process against a throwaway PostgreSQL database and the real broker (a private
  * consumer group positioned at the topic's end), with a test OpenID provider and a manual clock.
  */
+const CONSUMED_TOPICS = [
+  Topics.SchedulingAppointmentV1,
+  Topics.MessagingPatientResponseV1,
+  Topics.EhrWriteBackV1,
+];
+
 export class WaitlistHarness {
   readonly clock: ManualClock;
   private database!: ThrowawayDatabase;
@@ -64,6 +73,8 @@ export class WaitlistHarness {
   private producer!: Producer;
   private identity!: TestIdentityProvider;
   private baseUrl!: string;
+  private kafka!: Kafka;
+  private groupId!: string;
 
   constructor(
     now: Date,
@@ -78,17 +89,16 @@ export class WaitlistHarness {
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
     const groupId = `waitlist-it-${randomUUID()}`;
+    this.groupId = groupId;
     const kafka = new Kafka({
       clientId: 'waitlist-it',
       brokers: BROKERS,
       logLevel: logLevel.NOTHING,
     });
     const admin = kafka.admin();
+    this.kafka = kafka;
     await admin.connect();
-    await startGroupAtTopicEnds(admin, groupId, [
-      Topics.SchedulingAppointmentV1,
-      Topics.MessagingPatientResponseV1,
-    ]);
+    await startGroupAtTopicEnds(admin, groupId, CONSUMED_TOPICS);
     await admin.disconnect();
     const config = loadWaitlistConfig({
       NODE_ENV: 'test',
@@ -230,6 +240,61 @@ export class WaitlistHarness {
       topic: Topics.MessagingPatientResponseV1,
       messages: [{ key: offer.id, value: Buffer.from(encodeEnvelope(envelope)) }],
     });
+  }
+
+  /**
+   * ehr-gateway answers a booking request (action BOOK, response_id = the offer id): booked,
+   * or failed with `reason`.
+   */
+  async bookingOutcome(
+    tenantId: string,
+    offerId: string,
+    reason?: WriteBackFailureReason,
+  ): Promise<void> {
+    const common = {
+      writeBackId: randomUUID(),
+      responseId: offerId,
+      appointmentId: randomUUID(),
+      ehrAppointmentId: `ehr-${randomUUID()}`,
+      action: WriteBackAction.BOOK,
+      attempts: 1,
+    };
+    const at = timestampFromDate(this.clock.now());
+    const envelope =
+      reason === undefined
+        ? createEnvelope(
+            {
+              type: 'WriteBackSucceededV1',
+              payload: { ...common, ehrVersion: '1', writtenAt: at, newEhrAppointmentId: 'new-1' },
+              tenantId,
+              aggregateId: common.appointmentId,
+            },
+            { producer: 'ehr-gateway' },
+          )
+        : createEnvelope(
+            {
+              type: 'WriteBackFailedV1',
+              payload: { ...common, reason, failedAt: at, staffActionRequired: false },
+              tenantId,
+              aggregateId: common.appointmentId,
+            },
+            { producer: 'ehr-gateway' },
+          );
+    await this.producer.send({
+      topic: Topics.EhrWriteBackV1,
+      messages: [{ key: common.appointmentId, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
+  }
+
+  /** Waits until the waitlist has handled everything published on its topics so far. */
+  async waitForConsumerToCatchUp(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await waitForGroupsToCatchUp(admin, [this.groupId], CONSUMED_TOPICS, 30_000);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {

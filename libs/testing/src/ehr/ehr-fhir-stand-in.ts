@@ -6,7 +6,8 @@
  *   Organization …): `GET [base]/{type}/{id}`, `PUT [base]/{type}/{id}`, `POST [base]/{type}`,
  *   with versioning (`meta.versionId` counts up, `meta.lastUpdated`, `ETag: W/"n"`) and
  *   optimistic concurrency (`If-Match` naming another version → 412).
- * - Search: `GET [base]/Slot?status=free&start=ge…&start=le…&schedule=Schedule/x` and
+ * - Search: `GET [base]/Slot?status=free&start=ge…&start=le…&schedule=Schedule/x`,
+ *   `GET [base]/Appointment?identifier=system|value` and
  *   `GET [base]/Schedule` as `searchset` Bundles.
  * - Slot bookkeeping like a scheduling EHR: an Appointment that names a Slot makes it busy,
  *   one that leaves or is cancelled frees it; naming a Slot that another appointment holds
@@ -370,6 +371,24 @@ export class EhrFhirStandIn {
       .filter((resource) => resource.resourceType === type);
     const status = params.get('status');
     if (status) matches = matches.filter((resource) => resource.status === status);
+    // `identifier=system|value` (token search): resources carrying that identifier.
+    const identifier = params.get('identifier');
+    if (identifier) {
+      const [system, value] = identifier.includes('|')
+        ? identifier.split('|', 2)
+        : ['', identifier];
+      matches = matches.filter(
+        (resource) =>
+          Array.isArray(resource.identifier) &&
+          resource.identifier.some(
+            (entry: unknown) =>
+              typeof entry === 'object' &&
+              entry !== null &&
+              (entry as Record<string, unknown>).value === value &&
+              (system === '' || (entry as Record<string, unknown>).system === system),
+          ),
+      );
+    }
     const schedule = params.get('schedule');
     if (schedule) {
       matches = matches.filter((resource) => referenceOf(resource.schedule) === schedule);

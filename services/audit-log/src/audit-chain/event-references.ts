@@ -43,6 +43,11 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
     case 'WaitlistSlotOpenedV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.freedByAppointmentId) };
+    case 'WaitlistBookingRequestedV1':
+      return {
+        ehrAppointmentId: orNull(typed.event.freedEhrAppointmentId),
+        appointmentId: orNull(typed.event.freedByAppointmentId),
+      };
     case 'WaitlistOfferMadeV1':
     case 'WaitlistOfferResolvedV1':
     case 'WaitlistSlotClosedV1':
@@ -147,6 +152,7 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'WaitlistOfferMadeV1':
     case 'WaitlistOfferResolvedV1':
     case 'WaitlistSlotClosedV1':
+    case 'WaitlistBookingRequestedV1':
     case 'PatientAnsweredOfferV1':
       return { actor: producer, patientIds: present(typed.event.patientId) };
     case 'WaitlistSlotOpenedV1':

@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type WriteBackActionName = 'confirm' | 'cancel' | 'reschedule';
+/** `book`: a waitlist fill, a new Appointment for the acceptor (waitlist.slot.v1). */
+export type WriteBackActionName = 'confirm' | 'cancel' | 'reschedule' | 'book';
 export type WriteBackJobStatus = 'pending' | 'succeeded' | 'failed';
 
 /**
@@ -13,7 +14,7 @@ export type WriteBackJobStatus = 'pending' | 'succeeded' | 'failed';
 @Index('UQ_ehr_write_back_job_response', ['tenantId', 'responseId'], { unique: true })
 @Index('IDX_ehr_write_back_job_due', ['status', 'nextAttemptAt'])
 @Index('IDX_ehr_write_back_job_appointment', ['tenantId', 'ehrAppointmentId', 'seq'])
-@Check('CHK_ehr_write_back_job_action', `"action" IN ('confirm', 'cancel', 'reschedule')`)
+@Check('CHK_ehr_write_back_job_action', `"action" IN ('confirm', 'cancel', 'reschedule', 'book')`)
 @Check('CHK_ehr_write_back_job_status', `"status" IN ('pending', 'succeeded', 'failed')`)
 export class WriteBackJobEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_ehr_write_back_job' })
@@ -53,6 +54,14 @@ export class WriteBackJobEntity {
 
   @Column({ name: 'new_end', type: 'timestamptz', nullable: true })
   newEnd!: Date | null;
+
+  /** `book`: the acceptor's EHR patient id (FHIR Patient.id). */
+  @Column({ name: 'ehr_patient_id', type: 'varchar', length: 64, nullable: true })
+  ehrPatientId!: string | null;
+
+  /** `book`: the freed appointment's version the waitlist saw; another one = staff changed it. */
+  @Column({ name: 'expected_version', type: 'varchar', length: 64, nullable: true })
+  expectedVersion!: string | null;
 
   /** The appointment's times as the gateway last published them when the patient answered. */
   @Column({ name: 'expected_start', type: 'timestamptz', nullable: true })

@@ -108,6 +108,9 @@ export function planWriteBack(
         created: { ...created, status: 'booked', resourceType: 'Appointment' },
       };
     }
+    case 'book':
+      // A waitlist fill creates a new appointment: planBooking decides it (booking-plan.ts).
+      return refuse(WriteBackFailureReason.REJECTED_BY_EHR);
   }
 }
 

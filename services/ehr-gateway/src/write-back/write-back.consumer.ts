@@ -7,7 +7,7 @@ import { type WriteBackActionName } from './write-back-job.entity';
 import { WriteBackService } from './write-back.service';
 
 /**
- * Patient responses → durable write-back jobs, staged in the transaction that records the
+ * Patient responses and waitlist fills → durable write-back jobs, staged in the transaction that records the
  * event in the inbox (a redelivery stages nothing). The EHR is called by WriteBackRelay,
  * never here: a slow EHR must not hold the partition.
  */
@@ -32,6 +32,32 @@ export class WriteBackConsumer {
       slotId: action === 'reschedule' ? event.slotId : null,
       newStart: action === 'reschedule' && event.newStart ? timestampDate(event.newStart) : null,
       newEnd: action === 'reschedule' && event.newEnd ? timestampDate(event.newEnd) : null,
+    });
+  }
+
+  /**
+   * A waitlist fill (the first acceptance of an offer) → a `book` job: the acceptor gets a new
+   * Appointment in the freed time. The offer id is the job's idempotency key (response_id).
+   */
+  @EventHandler(Topics.WaitlistSlotV1, 'WaitlistBookingRequestedV1')
+  async onWaitlistBookingRequested(
+    context: EventContext<'WaitlistBookingRequestedV1'>,
+  ): Promise<void> {
+    const { event, envelope } = context;
+    if (event.start === undefined || event.end === undefined) return;
+    await this.writeBacks.stage(context.manager, {
+      tenantId: envelope.tenantId,
+      responseId: event.offerId,
+      responseEventId: envelope.eventId,
+      correlationId: envelope.correlationId || envelope.eventId,
+      appointmentId: event.freedByAppointmentId,
+      ehrAppointmentId: event.freedEhrAppointmentId,
+      action: 'book',
+      slotId: null,
+      newStart: timestampDate(event.start),
+      newEnd: timestampDate(event.end),
+      ehrPatientId: event.ehrPatientId,
+      expectedVersion: event.freedEhrVersion === '' ? null : event.freedEhrVersion,
     });
   }
 }

@@ -4,6 +4,7 @@ import { type EhrConnection } from '../ehr-fhir/ehr-connection';
 import { type EhrFhirClient } from '../ehr-fhir/ehr-fhir.client';
 import { EhrFailureKind, EhrFhirError, type FhirResource } from '../ehr-fhir/fhir-client.port';
 
+import { planBooking, slotsToCheck, WAITLIST_BOOKING_IDENTIFIER_SYSTEM } from './booking-plan';
 import { planWriteBack } from './write-back-plan';
 import { type WriteBackJob } from './write-back.repository';
 
@@ -60,6 +61,7 @@ async function attempt(
   connection: EhrConnection,
   job: WriteBackJob,
 ): Promise<WriteBackResult | 'conflict'> {
+  if (job.action === 'book') return book(client, connection, job);
   const current = await client.read(connection, 'Appointment', job.ehrAppointmentId);
   const slot =
     job.action === 'reschedule' && job.slotId
@@ -102,6 +104,74 @@ async function attempt(
   }
 }
 
+/**
+ * A waitlist fill: read the freed appointment, look for our own earlier booking (a retry after
+ * a lost answer must not book twice) and the Slots, decide with planBooking, create. A 409 on
+ * the create (the EHR's Slot bookkeeping: staff booked it between our read and our write) is
+ * SLOT_TAKEN like any other loss of the race.
+ */
+async function book(
+  client: EhrFhirClient,
+  connection: EhrConnection,
+  job: WriteBackJob,
+): Promise<WriteBackResult> {
+  const freed = await client.read(connection, 'Appointment', job.ehrAppointmentId);
+  const intent = {
+    offerId: job.responseId,
+    ehrPatientId: job.ehrPatientId,
+    newStart: job.newStart,
+    newEnd: job.newEnd,
+    expectedVersion: job.expectedVersion,
+  };
+  const earlier = await client.search(connection, 'Appointment', [
+    ['identifier', `${WAITLIST_BOOKING_IDENTIFIER_SYSTEM}|${job.responseId}`],
+  ]);
+  const slots = await Promise.all(
+    slotsToCheck(intent, freed.resource).map((reference) =>
+      readSlot(client, connection, reference.replace(/^(.*\/)?Slot\//, '')),
+    ),
+  );
+  const plan = planBooking(intent, {
+    freed: freed.resource,
+    freedVersion: freed.versionId,
+    earlierBooking: earlier.find((appointment) => carriesOffer(appointment, job.responseId)),
+    slots,
+  });
+  switch (plan.kind) {
+    case 'refuse':
+      return { kind: 'failed', reason: plan.reason, httpStatus: 0 };
+    case 'already-booked':
+      return succeeded(versionOf(plan.appointment), true, plan.appointment.id, []);
+    case 'create': {
+      const created = await client.create(connection, plan.appointment);
+      return succeeded(created.versionId, false, created.resource.id, [
+        { ehrAppointmentId: created.resource.id, versionId: created.versionId },
+      ]);
+    }
+  }
+}
+
+/** Search parameters an EHR does not support are ignored: the identifier is checked again. */
+function carriesOffer(appointment: FhirResource, offerId: string): boolean {
+  const identifiers = Array.isArray(appointment.identifier) ? appointment.identifier : [];
+  return identifiers.some(
+    (identifier: unknown) =>
+      typeof identifier === 'object' &&
+      identifier !== null &&
+      (identifier as Record<string, unknown>).system === WAITLIST_BOOKING_IDENTIFIER_SYSTEM &&
+      (identifier as Record<string, unknown>).value === offerId,
+  );
+}
+
+function versionOf(resource: FhirResource): string {
+  const meta = resource.meta;
+  if (typeof meta === 'object' && meta !== null) {
+    const versionId = (meta as Record<string, unknown>).versionId;
+    if (typeof versionId === 'string') return versionId;
+  }
+  return '';
+}
+
 async function readSlot(
   client: EhrFhirClient,
   connection: EhrConnection,
@@ -139,7 +209,7 @@ function reasonOf(error: EhrFhirError, job: WriteBackJob): WriteBackFailureReaso
     case EhrFailureKind.NotFound:
       return WriteBackFailureReason.APPOINTMENT_NOT_FOUND;
     case EhrFailureKind.Conflict:
-      return job.action === 'reschedule'
+      return job.action === 'reschedule' || job.action === 'book'
         ? WriteBackFailureReason.SLOT_TAKEN
         : WriteBackFailureReason.REJECTED_BY_EHR;
     case EhrFailureKind.AuthorizationRejected:

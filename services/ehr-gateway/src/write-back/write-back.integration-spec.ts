@@ -166,7 +166,10 @@ describe(WriteBackService.name, () => {
     const groupId = `ehr-gateway-wb-it-${randomUUID()}`;
     const admin = kafka.admin();
     await admin.connect();
-    await startGroupAtTopicEnds(admin, groupId, [Topics.MessagingPatientResponseV1]);
+    await startGroupAtTopicEnds(admin, groupId, [
+      Topics.MessagingPatientResponseV1,
+      Topics.WaitlistSlotV1,
+    ]);
     await admin.disconnect();
     producer = kafka.producer();
     await producer.connect();
@@ -623,5 +626,138 @@ describe(WriteBackService.name, () => {
     } finally {
       ehr.setTokenEndpointDown(false);
     }
+  });
+  describe('waitlist fills (WaitlistBookingRequestedV1 → action BOOK)', () => {
+    /** A freed time: `id` booked into a fresh Slot, then cancelled by staff (the Slot is free). */
+    async function freedAppointment(
+      id: string,
+      slotIndex: number,
+    ): Promise<{ version: string; start: Date; end: Date }> {
+      const start = FIRST_SLOT + slotIndex * 1_800_000;
+      ehr.seed({
+        resourceType: 'Slot',
+        id: `slot-${slotIndex}`,
+        schedule: { reference: 'Schedule/sched-1' },
+        status: 'busy',
+        start: new Date(start).toISOString(),
+        end: new Date(start + 1_800_000).toISOString(),
+      });
+      await booked(id, slotIndex);
+      await ehr.staffEdit('Appointment', id, (appointment) => {
+        appointment.status = 'cancelled';
+      });
+      const { versionId: version } = ehr.read('Appointment', id)?.meta as { versionId: string };
+      return { version, start: new Date(start), end: new Date(start + 1_800_000) };
+    }
+
+    async function requestBooking(
+      ehrAppointmentId: string,
+      freed: { version: string; start: Date; end: Date },
+    ): Promise<{ offerId: string }> {
+      const offerId = randomUUID();
+      const slotId = randomUUID();
+      const envelope = createEnvelope(
+        {
+          type: 'WaitlistBookingRequestedV1',
+          tenantId,
+          aggregateId: slotId,
+          payload: {
+            slotId,
+            offerId,
+            entryId: randomUUID(),
+            patientId: randomUUID(),
+            ehrPatientId: 'pat-1',
+            freedByAppointmentId: randomUUID(),
+            freedEhrAppointmentId: ehrAppointmentId,
+            freedEhrVersion: freed.version,
+            start: timestampFromDate(freed.start),
+            end: timestampFromDate(freed.end),
+            appointmentTypeCode: 'ROUTINE',
+          },
+        },
+        { producer: 'waitlist' },
+      );
+      await producer.send({
+        topic: Topics.WaitlistSlotV1,
+        messages: [
+          {
+            key: envelope.aggregateId,
+            value: Buffer.from(encodeEnvelope(envelope)),
+            headers: envelopeHeaders(envelope),
+          },
+        ],
+      });
+      return { offerId };
+    }
+
+    it('should book the acceptor into the freed Slot with the same practitioner and location, and publish the booking', async () => {
+      const freed = await freedAppointment('appt-freed', 8);
+      const { offerId } = await requestBooking('appt-freed', freed);
+
+      const outcome = await outcomeOf(offerId);
+
+      expect(outcome).toMatchObject({
+        type: 'WriteBackSucceededV1',
+        payload: { action: WriteBackAction.BOOK, ehrAppointmentId: 'appt-freed' },
+      });
+      const bookingId =
+        outcome.type === 'WriteBackSucceededV1' ? outcome.payload.newEhrAppointmentId : '';
+      expect(ehr.read('Appointment', bookingId)).toMatchObject({
+        status: 'booked',
+        start: freed.start.toISOString(),
+        end: freed.end.toISOString(),
+        slot: [{ reference: 'Slot/slot-8' }],
+        participant: [
+          { actor: { reference: 'Patient/pat-1' }, status: 'accepted' },
+          { actor: { reference: 'Practitioner/prac-1' } },
+          { actor: { reference: 'Location/loc-1' } },
+        ],
+      });
+      expect(ehr.read('Slot', 'slot-8')).toMatchObject({ status: 'busy' });
+      // The EHR's webhook of the new booking reaches scheduling as a booking (its confirmation).
+      const echo = await eventually(
+        () => Promise.resolve(appointmentEvents(bookingId).at(0)),
+        30_000,
+        'the booking echoed',
+      );
+      expect(echo.type).toBe('EhrAppointmentBookedV1');
+    });
+
+    it('should not book a Slot staff took after the cancellation, and say SLOT_TAKEN', async () => {
+      const freed = await freedAppointment('appt-freed-taken', 9);
+      await ehr.staffEdit('Slot', 'slot-9', (slot) => {
+        slot.status = 'busy';
+      });
+      const creates = (): number =>
+        ehr
+          .requests()
+          .filter((request) => request.method === 'POST' && request.path === '/fhir/Appointment')
+          .length;
+      const before = creates();
+      const { offerId } = await requestBooking('appt-freed-taken', freed);
+
+      const outcome = await outcomeOf(offerId);
+
+      expect(outcome).toMatchObject({
+        type: 'WriteBackFailedV1',
+        payload: { action: WriteBackAction.BOOK, reason: WriteBackFailureReason.SLOT_TAKEN },
+      });
+      expect(creates()).toBe(before);
+    });
+
+    it('should not book when staff changed the freed appointment since (optimistic concurrency on its version)', async () => {
+      const freed = await freedAppointment('appt-freed-rebooked', 10);
+      await ehr.staffEdit('Appointment', 'appt-freed-rebooked', (appointment) => {
+        appointment.status = 'booked';
+      });
+      const { offerId } = await requestBooking('appt-freed-rebooked', freed);
+
+      const outcome = await outcomeOf(offerId);
+
+      expect(outcome).toMatchObject({
+        type: 'WriteBackFailedV1',
+        payload: { action: WriteBackAction.BOOK, reason: WriteBackFailureReason.SLOT_TAKEN },
+      });
+    });
   });
 });

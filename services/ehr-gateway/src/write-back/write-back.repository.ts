@@ -20,6 +20,9 @@ export interface StagedWriteBack {
   readonly slotId: string | null;
   readonly newStart: Date | null;
   readonly newEnd: Date | null;
+  /** `book` only. */
+  readonly ehrPatientId?: string | null;
+  readonly expectedVersion?: string | null;
 }
 
 export type WriteBackEvent = NewEvent<'WriteBackSucceededV1'> | NewEvent<'WriteBackFailedV1'>;
@@ -40,6 +43,8 @@ export type WriteBackJob = Pick<
   | 'newEnd'
   | 'expectedStart'
   | 'expectedEnd'
+  | 'ehrPatientId'
+  | 'expectedVersion'
   | 'attempts'
   | 'createdAt'
 >;
@@ -58,6 +63,8 @@ interface JobRow {
   new_end: Date | null;
   expected_start: Date | null;
   expected_end: Date | null;
+  ehr_patient_id: string | null;
+  expected_version: string | null;
   attempts: number;
   created_at: Date;
 }
@@ -83,8 +90,8 @@ export class WriteBackRepository {
       `INSERT INTO ehr_write_back_job
          (id, tenant_id, response_id, response_event_id, correlation_id, appointment_id,
           ehr_appointment_id, action, slot_id, new_start, new_end, expected_start, expected_end,
-          next_attempt_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, s.start_at, s.end_at, $12
+          next_attempt_at, ehr_patient_id, expected_version)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, s.start_at, s.end_at, $12, $13, $14
        FROM (SELECT 1) AS one
        LEFT JOIN ehr_appointment_state s
          ON s.tenant_id = $2 AND s.ehr_appointment_id = $7 AND s.lifecycle = 'active'
@@ -102,6 +109,8 @@ export class WriteBackRepository {
         job.newStart,
         job.newEnd,
         now,
+        job.ehrPatientId ?? null,
+        job.expectedVersion ?? null,
       ],
     );
   }
@@ -129,7 +138,8 @@ export class WriteBackRepository {
          FOR UPDATE SKIP LOCKED)
        RETURNING j.id, j.tenant_id, j.response_id, j.response_event_id, j.correlation_id,
          j.appointment_id, j.ehr_appointment_id, j.action, j.slot_id, j.new_start, j.new_end,
-         j.expected_start, j.expected_end, j.attempts, j.created_at`,
+         j.expected_start, j.expected_end, j.ehr_patient_id, j.expected_version, j.attempts,
+         j.created_at`,
         [now, now, String(leaseMs), limit],
       ),
     ).then((result: unknown) =>
@@ -204,6 +214,8 @@ function toJob(row: JobRow): WriteBackJob {
     newEnd: row.new_end,
     expectedStart: row.expected_start,
     expectedEnd: row.expected_end,
+    ehrPatientId: row.ehr_patient_id,
+    expectedVersion: row.expected_version,
     attempts: row.attempts,
     createdAt: row.created_at,
   };

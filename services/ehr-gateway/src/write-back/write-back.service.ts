@@ -59,7 +59,11 @@ export class WriteBackService implements OnApplicationBootstrap, BeforeApplicati
    * off, so its responses stage nothing (no staff inbox item for every answer).
    */
   async stage(manager: EntityManager, job: StagedWriteBack): Promise<void> {
-    if (!this.connections.of(job.tenantId)) {
+    // A waitlist booking of a practice this gateway serves always gets an answer
+    // (NOT_CONFIGURED at worst): its acceptor waits for it. Another gateway's tenant is not ours.
+    const served =
+      job.action === 'book' && this.config.EHR_WEBHOOK_SECRETS.keyFor(job.tenantId) !== undefined;
+    if (!served && !this.connections.of(job.tenantId)) {
       this.logger.debug({ message: 'write-back off for tenant', tenantId: job.tenantId });
       return;
     }
@@ -229,6 +233,8 @@ function actionOf(action: WriteBackActionName): WriteBackAction {
       return WriteBackAction.CANCEL;
     case 'reschedule':
       return WriteBackAction.RESCHEDULE;
+    case 'book':
+      return WriteBackAction.BOOK;
   }
 }
 

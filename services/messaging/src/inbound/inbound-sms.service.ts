@@ -152,6 +152,10 @@ export class InboundSmsService {
       await this.offerReplies.accept(manager, input);
       return InboundOutcome.Responded;
     }
+    if (intent === ReplyIntent.Decline && target.waitlistOffer === true) {
+      await this.offerReplies.decline(manager, input);
+      return InboundOutcome.Responded;
+    }
     switch (intent) {
       case ReplyIntent.Confirm:
       case ReplyIntent.Reschedule:
@@ -215,6 +219,7 @@ export class InboundSmsService {
       case ReplyIntent.Help:
         await this.queueReply(manager, ReplyKind.Help, sms, target, inboundId, now);
         return InboundOutcome.HelpSent;
+      case ReplyIntent.Decline:
       case ReplyIntent.Other:
         await this.toStaffInbox(manager, StaffInboxItemKind.UNRECOGNIZED_REPLY, input);
         return InboundOutcome.StaffInbox;

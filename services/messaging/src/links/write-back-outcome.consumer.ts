@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { Topics } from '@caredispatch/contracts';
+import { Topics, WriteBackAction } from '@caredispatch/contracts';
 import { type EventContext, EventHandler } from '@caredispatch/kafka';
 
 import { WriteBackFollowUp } from './write-back-follow-up';
@@ -12,6 +12,8 @@ export class WriteBackOutcomeConsumer {
 
   @EventHandler(Topics.EhrWriteBackV1, 'WriteBackFailedV1')
   async onFailed(ctx: EventContext<'WriteBackFailedV1'>): Promise<void> {
+    // A waitlist booking's failure reaches the acceptor through the waitlist's offer outcome.
+    if (ctx.event.action === WriteBackAction.BOOK) return;
     await this.followUp.onFailed(ctx.manager, ctx.envelope, ctx.event);
   }
 }

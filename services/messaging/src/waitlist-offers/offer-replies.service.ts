@@ -20,6 +20,8 @@ export enum OfferReplyOutcome {
   AlreadyAnswered = 'already_answered',
   /** The offer had ended before the YES: told "no longer available" at once. */
   Closed = 'closed',
+  /** NO to an open offer: the waitlist moves on to its next wave. */
+  Declining = 'declining',
 }
 
 /**
@@ -112,6 +114,40 @@ export class OfferRepliesService {
       },
     });
     return this.done(offer.offerId, OfferReplyOutcome.Accepting);
+  }
+
+  /**
+   * NO to an offer text, in the matched tenant's transaction: the waitlist declines it (next
+   * wave). The offer text is closed here, so a later YES is told "no longer available"; a NO
+   * after a YES, or to an ended offer, changes nothing.
+   */
+  async decline(
+    manager: EntityManager,
+    input: { inboundId: string; target: ReplyTarget; now: Date },
+  ): Promise<OfferReplyOutcome> {
+    const { target, now } = input;
+    const offer = await this.offers.lock(manager, target.tenantId, target.appointmentId);
+    if (offer === undefined || offer.acceptedAt !== null) return OfferReplyOutcome.AlreadyAnswered;
+    if (offer.state !== OfferTextState.Open)
+      return this.done(offer.offerId, OfferReplyOutcome.Closed);
+    await this.offers.update(manager, offer, { state: OfferTextState.Closed }, now);
+    await this.outbox.append(manager, {
+      type: 'PatientAnsweredOfferV1',
+      tenantId: offer.tenantId,
+      aggregateId: offer.offerId,
+      correlationId: input.inboundId,
+      payload: {
+        responseId: randomUUID(),
+        offerId: offer.offerId,
+        slotId: offer.slotId,
+        patientId: offer.patientId,
+        answer: OfferAnswer.DECLINED,
+        source: ResponseSource.SMS_REPLY,
+        respondedAt: timestampFromDate(now),
+        messageId: target.messageId,
+      },
+    });
+    return this.done(offer.offerId, OfferReplyOutcome.Declining);
   }
 
   private done(offerId: string, outcome: OfferReplyOutcome): OfferReplyOutcome {

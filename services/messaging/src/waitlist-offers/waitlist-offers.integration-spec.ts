@@ -93,7 +93,11 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
     return { envelope, offer: payload };
   }
 
-  function offerResolved(made: ReturnType<typeof offerMade>, outcome: OfferOutcome) {
+  function offerResolved(
+    made: ReturnType<typeof offerMade>,
+    outcome: OfferOutcome,
+    bookedInEhr = false,
+  ) {
     const { offer } = made;
     return createEnvelope(
       {
@@ -104,6 +108,7 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
           entryId: offer.entryId,
           patientId: offer.patientId,
           outcome,
+          bookedInEhr,
         },
         tenantId: harness.tenantId,
         aggregateId: String(offer.slotId),
@@ -249,6 +254,53 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
       expect(await outboxCount(appointmentId, 'PatientRespondedV1')).toBe(0);
       expect(textsTo(phone, 'you are booked')).toBe(1);
       expect(textsTo(phone, 'no longer available')).toBe(0);
+    }, 120_000);
+
+    it('should send no "booked" text when the fill was booked in the EHR (its own confirmation tells the patient)', async () => {
+      const { phone, made, offerId } = await texted();
+      await reply(phone, 'YES');
+      await waitFor(
+        'the answer staged',
+        20_000,
+        async () => (await outboxCount(offerId, 'PatientAnsweredOfferV1')) === 1,
+      );
+
+      await harness.produce(
+        offerResolved(made, OfferOutcome.ACCEPTED, true),
+        Topics.WaitlistSlotV1,
+      );
+      await waitFor('the offer closed', 20_000, async () => {
+        const rows = await harness.query<{ state: string }>(
+          `SELECT state FROM waitlist_offer_text WHERE offer_id = $1`,
+          [offerId],
+        );
+        return rows.at(0)?.state === 'closed';
+      });
+
+      // The outcome text would have been queued in the transaction that closed the offer.
+      const outcomes = await harness.query(
+        `SELECT 1 FROM message WHERE appointment_id = $1 AND purpose <> 'waitlist_offer'`,
+        [offerId],
+      );
+      expect(outcomes).toEqual([]);
+      expect(textsTo(phone, 'you are booked')).toBe(0);
+    }, 120_000);
+
+    it('should take NO to the newest offer text as declining it, once, and ask no person', async () => {
+      const { phone, offerId } = await texted();
+
+      // Each reply is answered after its transaction committed.
+      expect((await reply(phone, 'No thanks')).status).toBe(200);
+      expect((await reply(phone, 'NO')).status).toBe(200);
+
+      expect(await outboxCount(offerId, 'PatientAnsweredOfferV1')).toBe(1);
+
+      const [offerText] = await harness.query<{ state: string; accepted_at: Date | null }>(
+        `SELECT state, accepted_at FROM waitlist_offer_text WHERE offer_id = $1`,
+        [offerId],
+      );
+      expect(offerText).toEqual({ state: 'closed', accepted_at: null });
+      expect(await outboxCount(offerId, 'StaffInboxItemV1')).toBe(0);
     }, 120_000);
 
     it('should tell a patient whose YES lost that the time is no longer available, once', async () => {

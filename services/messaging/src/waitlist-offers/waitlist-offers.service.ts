@@ -154,7 +154,8 @@ export class WaitlistOffersService {
   /**
    * The waitlist closed the offer: an unsent text is withdrawn (the sender re-reads the offer's
    * revision before it sends, so a text it already holds is not sent either). A patient who
-   * answered YES gets exactly one outcome text.
+   * answered YES gets exactly one outcome text, unless the fill was booked in the EHR, whose
+   * booking confirmation tells them.
    */
   async offerResolved(
     manager: EntityManager,
@@ -178,6 +179,9 @@ export class WaitlistOffersService {
     }
     await this.offers.update(manager, offer, { state: OfferTextState.Closed }, now);
     if (offer.acceptedAt === null) return;
+    // Booked in the EHR: the booking's own confirmation (its echo through scheduling) is the
+    // patient's one text about it.
+    if (event.outcome === OfferOutcome.ACCEPTED && event.bookedInEhr) return;
     await this.queueOutcome(
       manager,
       offer,

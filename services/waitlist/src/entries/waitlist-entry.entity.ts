@@ -31,6 +31,13 @@ export class WaitlistEntryEntity {
   @Column({ name: 'patient_id', type: 'text' })
   patientId!: string;
 
+  /**
+   * The EHR's logical id of the patient (FHIR Patient.id), so a fill can be booked in the EHR;
+   * null = not recorded (an acceptance is then booked by staff, see docs/waitlist-offers.md).
+   */
+  @Column({ name: 'ehr_patient_id', type: 'text', nullable: true })
+  ehrPatientId!: string | null;
+
   @Column({ name: 'appointment_type_code', type: 'text' })
   appointmentTypeCode!: string;
 

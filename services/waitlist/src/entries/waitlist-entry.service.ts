@@ -17,6 +17,7 @@ const URGENCY_ORDER = { routine: 1, soon: 2, urgent: 3 } as const;
 export interface EntryView {
   readonly id: string;
   readonly patientId: string;
+  readonly ehrPatientId: string | null;
   readonly appointmentTypeCode: string;
   readonly status: WaitlistEntryEntity['status'];
   readonly urgency: WaitlistEntryEntity['urgency'];
@@ -75,7 +76,9 @@ export class WaitlistEntryService {
           URGENCY_ORDER[body.urgency] > URGENCY_ORDER[existing.urgency]
             ? body.urgency
             : existing.urgency;
-        Object.assign(existing, preferences, { urgency });
+        // A merge without an EHR id keeps the one recorded before.
+        const ehrPatientId = body.ehrPatientId ?? existing.ehrPatientId;
+        Object.assign(existing, preferences, { urgency, ehrPatientId });
         await manager.save(existing);
         return { entry: viewOf(existing), merged: true };
       }
@@ -83,6 +86,7 @@ export class WaitlistEntryService {
         id: randomUUID(),
         tenantId,
         patientId: body.patientId,
+        ehrPatientId: body.ehrPatientId ?? null,
         appointmentTypeCode: body.appointmentTypeCode,
         urgency: body.urgency,
         status: 'open' as const,
@@ -139,6 +143,7 @@ function viewOf(entry: WaitlistEntryEntity): EntryView {
   return {
     id: entry.id,
     patientId: entry.patientId,
+    ehrPatientId: entry.ehrPatientId,
     appointmentTypeCode: entry.appointmentTypeCode,
     status: entry.status,
     urgency: entry.urgency,

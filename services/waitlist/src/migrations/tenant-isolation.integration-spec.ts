@@ -124,4 +124,31 @@ describe('waitlist row-level security', () => {
       await runAsJob(database.runtimeUrl, KafkaJobs.OutboxRelay, [distinct('waitlist_offer')]),
     ).toEqual([[]]);
   });
+  it('should let the wave-resume job find every tenant’s waiting slots but change none, and read no entry or offer', async () => {
+    const tenants = ['resume-tenant-a', 'resume-tenant-b'];
+    for (const tenant of tenants) {
+      for (const row of [entryRow(tenant), slotRow(tenant), dueOfferRow(tenant)]) {
+        await database.query(row.sql, row.params);
+      }
+    }
+    await database.query(
+      `UPDATE freed_slot SET waves_paused_until = now() - interval '1 minute'
+        WHERE tenant_id = ANY($1::text[])`,
+      [tenants],
+    );
+    const ours = `tenant_id IN ('resume-tenant-a', 'resume-tenant-b')`;
+    const distinct = (table: string): string =>
+      `SELECT DISTINCT tenant_id FROM ${table} WHERE ${ours} ORDER BY 1`;
+
+    const sut = await runAsJob(database.runtimeUrl, WaitlistJobs.WaveResume, [
+      `SELECT DISTINCT tenant_id FROM freed_slot
+        WHERE status = 'offering' AND waves_paused_until <= now() AND ${ours} ORDER BY 1`,
+      `WITH resumed AS (UPDATE freed_slot SET waves_paused_until = NULL WHERE ${ours} RETURNING tenant_id)
+       SELECT DISTINCT tenant_id FROM resumed`,
+      distinct('waitlist_entry'),
+      distinct('waitlist_offer'),
+    ]);
+
+    expect(sut).toEqual([tenants, [], [], []]);
+  });
 });

@@ -6,6 +6,8 @@ import { type AppointmentTypeRule } from '../ranking/waitlist-ranking';
 
 const credentialList = z.array(z.string().min(1).max(40)).max(50);
 
+const HOUR_MINUTE = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+
 /** One tenant's waitlist policy. Every field has the practice-playbook default. */
 export const tenantWaitlistSettingsSchema = z
   .object({
@@ -52,6 +54,15 @@ export const tenantWaitlistSettingsSchema = z
       .default({}),
     /** Provider id → credentials, for providers whose freed slots the waitlist fills. */
     providerCredentials: z.record(z.string().min(1).max(100), credentialList).default({}),
+    /**
+     * Local hours (the slot's zone) in which waves go out: outside them a slot waits for the
+     * next opening (nobody is texted at night), then offers if it is still ahead.
+     */
+    offerHours: z
+      .object({ from: HOUR_MINUTE, until: HOUR_MINUTE })
+      .strict()
+      .refine(({ from, until }) => from < until, 'from must be before until')
+      .default({ from: '08:00', until: '21:00' }),
     /** Home visits: farthest a waitlisted patient may be from the provider's base, in km. */
     maxHomeVisitKm: z.number().positive().max(500).default(40),
   })

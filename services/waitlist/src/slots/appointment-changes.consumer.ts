@@ -86,6 +86,8 @@ export class AppointmentChangesConsumer {
       providerId,
       locationId: appointment.location?.locationId ?? '',
       locationName: appointment.location?.name ?? '',
+      ehrAppointmentId: appointment.ehrAppointmentId,
+      ehrVersion: appointment.ehrVersion,
     };
     await this.slots.openSlot(context.manager, context.envelope.tenantId, time, this.clock.now());
   }

@@ -1,20 +1,25 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type SlotStatus = 'offering' | 'filled' | 'filled_by_staff' | 'escalated' | 'expired';
+/** `booking`: a patient accepted and ehr-gateway is booking them in the EHR. */
+export type SlotStatus =
+  'offering' | 'booking' | 'filled' | 'filled_by_staff' | 'escalated' | 'expired';
 export type EscalationReasonCode =
-  'no_eligible_patient' | 'all_declined_or_expired' | 'starts_soon';
+  'no_eligible_patient' | 'all_declined_or_expired' | 'starts_soon' | 'booking_failed';
 
 /** A time freed by a cancellation or move, and how the waitlist is filling it. */
 @Entity({ name: 'freed_slot' })
 @Check(
   'ck_freed_slot_status',
-  `status IN ('offering', 'filled', 'filled_by_staff', 'escalated', 'expired')`,
+  `status IN ('offering', 'booking', 'filled', 'filled_by_staff', 'escalated', 'expired')`,
 )
 @Check('ck_freed_slot_interval', 'end_at > start_at')
 // A redelivered or replayed cancellation opens the same slot once.
 @Index('ux_freed_slot_source', ['tenantId', 'freedByAppointmentId', 'startAt'], { unique: true })
 @Index('ix_freed_slot_tenant_status', ['tenantId', 'status'])
 @Index('ix_freed_slot_tenant_opened', ['tenantId', 'openedAt'])
+@Index('ix_freed_slot_paused', ['wavesPausedUntil'], {
+  where: `status = 'offering' AND waves_paused_until IS NOT NULL`,
+})
 export class FreedSlotEntity {
   @PrimaryColumn({ name: 'id', type: 'uuid' })
   id!: string;
@@ -47,8 +52,19 @@ export class FreedSlotEntity {
   @Column({ name: 'location_name', type: 'text', default: '' })
   locationName!: string;
 
+  /** The freed appointment in the EHR and its version then; '' when scheduling sent none. */
+  @Column({ name: 'freed_ehr_appointment_id', type: 'text', default: '' })
+  freedEhrAppointmentId!: string;
+
+  @Column({ name: 'freed_ehr_version', type: 'text', default: '' })
+  freedEhrVersion!: string;
+
   @Column({ name: 'status', type: 'text' })
   status!: SlotStatus;
+
+  /** The next wave waits for the offer hours to open (the slot's zone); null = not waiting. */
+  @Column({ name: 'waves_paused_until', type: 'timestamptz', nullable: true })
+  wavesPausedUntil!: Date | null;
 
   /** Waves sent so far. */
   @Column({ name: 'wave', type: 'integer' })

@@ -12,6 +12,7 @@ import { WaitlistError, WaitlistErrorCode, offerNotFound } from '../waitlist.err
 
 import { FreedSlotEntity } from './freed-slot.entity';
 import { decideNextWave } from './next-wave';
+import { nextOfferOpening } from './offer-hours';
 import { WaitlistEvents } from './waitlist-events';
 import { WaitlistJobs } from './waitlist-jobs';
 import { WaitlistOfferEntity } from './waitlist-offer.entity';
@@ -26,9 +27,21 @@ export interface FreedTime {
   readonly providerId: string;
   readonly locationId: string;
   readonly locationName: string;
+  /** The freed appointment in the EHR and its version then ('' when unknown). */
+  readonly ehrAppointmentId: string;
+  readonly ehrVersion: string;
 }
 
 export type AcceptOutcome = 'accepted' | 'already-accepted';
+
+/** ehr-gateway's answer to a booking request (WriteBackSucceededV1/FailedV1, action BOOK). */
+export type BookingOutcome =
+  | { readonly kind: 'booked' }
+  | {
+      readonly kind: 'failed';
+      /** Staff took the time (or changed the freed appointment) before our write. */
+      readonly slotTaken: boolean;
+    };
 
 /**
  * Fills freed slots from the waitlist. Every change to one slot (a wave, an acceptance, a
@@ -69,7 +82,10 @@ export class FreedSlotService {
       providerId: time.providerId,
       locationId: time.locationId,
       locationName: time.locationName,
+      freedEhrAppointmentId: time.ehrAppointmentId,
+      freedEhrVersion: time.ehrVersion,
       status: 'offering' as const,
+      wavesPausedUntil: null,
       wave: 0,
       offersMade: 0,
       openedAt: now,
@@ -122,9 +138,30 @@ export class FreedSlotService {
     const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
     if (offer.status === 'accepted') return 'already-accepted';
     if (offer.status === 'open' && slot.status === 'offering' && offer.holdUntil > now) {
-      await this.resolveOffer(manager, offer, 'accepted', now);
-      slot.status = 'filled';
-      slot.closedAt = now;
+      // Read, not locked: slot before entry is not every path's lock order (a withdrawal locks
+      // the entry first), and only the EHR id is read.
+      const entry = await manager.findOne(WaitlistEntryEntity, {
+        select: { id: true, ehrPatientId: true },
+        where: { id: offer.entryId, tenantId },
+      });
+      const ehrPatientId = entry?.ehrPatientId ?? null;
+      const bookAs = slot.freedEhrAppointmentId === '' ? null : ehrPatientId;
+      if (bookAs !== null) {
+        // The offer is taken; the patient is told once the EHR has (or has not) booked them.
+        offer.status = 'accepted';
+        offer.resolvedAt = now;
+        await manager.update(
+          WaitlistOfferEntity,
+          { id: offer.id },
+          { status: 'accepted', resolvedAt: now },
+        );
+        slot.status = 'booking';
+      } else {
+        // Nothing to book the EHR with: the fill is recorded here and staff book it.
+        await this.resolveOffer(manager, offer, 'accepted', now);
+        slot.status = 'filled';
+        slot.closedAt = now;
+      }
       slot.filledEntryId = offer.entryId;
       await manager.save(slot);
       await manager.update(
@@ -133,7 +170,11 @@ export class FreedSlotService {
         { status: 'booked', closedAt: now, updatedAt: now },
       );
       await this.withdrawOpenOffers(manager, slot.id, now);
-      await this.events.slotClosed(manager, slot, offer);
+      if (bookAs !== null) {
+        await this.events.bookingRequested(manager, slot, offer, bookAs);
+      } else {
+        await this.events.slotClosed(manager, slot, offer);
+      }
       return 'accepted';
     }
     if (offer.status === 'open') {
@@ -143,6 +184,70 @@ export class FreedSlotService {
       if (expired) await this.nextWaveIfIdle(manager, slot, now);
     }
     return 'too-late';
+  }
+
+  /**
+   * ehr-gateway booked the acceptor (the slot is filled; the EHR's echo confirms it to the
+   * patient) or could not: the acceptor is told "no longer available" and their entry goes back
+   * on the list; a time staff took is theirs, any other failure goes to the coordinators.
+   * Redelivered or stale outcomes change nothing.
+   */
+  async onBookingOutcome(
+    manager: EntityManager,
+    tenantId: string,
+    offerId: string,
+    outcome: BookingOutcome,
+    now: Date,
+  ): Promise<void> {
+    const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
+    if (slot.status !== 'booking' || offer.status !== 'accepted') return;
+    slot.closedAt = now;
+    if (outcome.kind === 'booked') {
+      slot.status = 'filled';
+      await manager.save(slot);
+      await this.events.offerResolved(manager, offer, 'accepted', { bookedInEhr: true });
+      await this.events.slotClosed(manager, slot, offer);
+      return;
+    }
+    await this.resolveOffer(manager, offer, 'too_late', now);
+    await this.reopenEntry(manager, tenantId, offer.entryId, now);
+    slot.filledEntryId = null;
+    if (outcome.slotTaken) {
+      slot.status = 'filled_by_staff';
+    } else {
+      slot.status = 'escalated';
+      slot.escalationReason = 'booking_failed';
+    }
+    await manager.save(slot);
+    await this.events.slotClosed(manager, slot);
+  }
+
+  /** Back on the list after a failed booking, unless the patient has another open entry now. */
+  private async reopenEntry(
+    manager: EntityManager,
+    tenantId: string,
+    entryId: string,
+    now: Date,
+  ): Promise<void> {
+    const entry = await manager.findOne(WaitlistEntryEntity, {
+      where: { id: entryId, tenantId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (entry === null || entry.status !== 'booked') return;
+    const other = await manager.count(WaitlistEntryEntity, {
+      where: {
+        tenantId,
+        patientId: entry.patientId,
+        appointmentTypeCode: entry.appointmentTypeCode,
+        status: 'open',
+      },
+    });
+    if (other > 0) return;
+    await manager.update(
+      WaitlistEntryEntity,
+      { id: entryId },
+      { status: 'open', closedAt: null, updatedAt: now },
+    );
   }
 
   async decline(tenantId: string, offerId: string, now: Date): Promise<void> {
@@ -194,6 +299,33 @@ export class FreedSlotService {
       });
     }
     return slots.length;
+  }
+
+  /**
+   * Slots whose next wave waited for the morning and may go now: each moves in its tenant's
+   * transaction (next wave if it is still ahead, else expiry or escalation). Returns how many.
+   */
+  async resumeWaves(now: Date, limit = 100): Promise<number> {
+    // Across tenants, ids only (the job's one policy).
+    const due = await inJobTransaction(this.dataSource, WaitlistJobs.WaveResume, (manager) =>
+      manager.find(FreedSlotEntity, {
+        select: { id: true, tenantId: true },
+        where: { status: 'offering', wavesPausedUntil: LessThanOrEqual(now) },
+        order: { wavesPausedUntil: 'ASC' },
+        take: limit,
+      }),
+    );
+    for (const { id, tenantId } of due) {
+      await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
+        const slot = await this.lockSlot(manager, tenantId, id);
+        if (slot?.status !== 'offering' || slot.wavesPausedUntil === null) return;
+        if (slot.wavesPausedUntil > now) return;
+        slot.wavesPausedUntil = null;
+        await manager.save(slot);
+        await this.nextWaveIfIdle(manager, slot, now);
+      });
+    }
+    return due.length;
   }
 
   /**
@@ -307,6 +439,18 @@ export class FreedSlotService {
     });
     switch (decision.kind) {
       case 'offer': {
+        // Nobody is texted at night: the wave waits for the morning (resumeWaves).
+        const opening = nextOfferOpening(now, slot.timeZone, policy.offerHours);
+        if (opening !== null) {
+          slot.wavesPausedUntil = opening;
+          await manager.save(slot);
+          this.logger.log(
+            { tenantId: slot.tenantId, slotId: slot.id, until: opening.toISOString() },
+            'next wave waits for the offer hours',
+          );
+          return;
+        }
+        slot.wavesPausedUntil = null;
         slot.wave += 1;
         slot.offersMade += decision.candidates.length;
         await manager.save(slot);

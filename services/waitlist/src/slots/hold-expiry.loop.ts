@@ -13,7 +13,10 @@ import { type WaitlistConfig } from '../config';
 
 import { FreedSlotService } from './freed-slot.service';
 
-/** Resolves offers whose hold ran out and moves their slots to the next wave or to coordinators. */
+/**
+ * Resolves offers whose hold ran out and moves their slots to the next wave or to coordinators;
+ * sends the waves that waited for the morning.
+ */
 @Injectable()
 export class HoldExpiryLoop implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HoldExpiryLoop.name);
@@ -38,7 +41,8 @@ export class HoldExpiryLoop implements OnApplicationBootstrap, OnApplicationShut
   private async loop(): Promise<void> {
     while (!this.abort.signal.aborted) {
       try {
-        const moved = await this.slots.expireHolds(this.clock.now());
+        const now = this.clock.now();
+        const moved = (await this.slots.expireHolds(now)) + (await this.slots.resumeWaves(now));
         if (moved > 0) continue;
       } catch (error) {
         // The database may be away: the next pass retries; nothing is lost (holds stay due).

@@ -24,6 +24,7 @@ const ESCALATION_REASON: Readonly<Record<EscalationReasonCode, EscalationReason>
   no_eligible_patient: EscalationReason.NO_ELIGIBLE_PATIENT,
   all_declined_or_expired: EscalationReason.ALL_OFFERS_DECLINED_OR_EXPIRED,
   starts_soon: EscalationReason.STARTS_SOON,
+  booking_failed: EscalationReason.BOOKING_FAILED,
 };
 
 export type ResolvedOfferStatus = keyof typeof OFFER_OUTCOME;
@@ -88,6 +89,7 @@ export class WaitlistEvents {
     manager: EntityManager,
     offer: WaitlistOfferEntity,
     status: ResolvedOfferStatus,
+    { bookedInEhr }: { bookedInEhr: boolean } = { bookedInEhr: false },
   ): Promise<void> {
     await scopeTransactionToTenant(manager, offer.tenantId);
     await this.outbox.append(manager, {
@@ -100,6 +102,35 @@ export class WaitlistEvents {
         entryId: offer.entryId,
         patientId: offer.patientId,
         outcome: OFFER_OUTCOME[status],
+        bookedInEhr,
+      },
+    });
+  }
+
+  /** The first acceptance: ehr-gateway books the acceptor into the freed time in the EHR. */
+  async bookingRequested(
+    manager: EntityManager,
+    slot: FreedSlotEntity,
+    offer: WaitlistOfferEntity,
+    ehrPatientId: string,
+  ): Promise<void> {
+    await scopeTransactionToTenant(manager, slot.tenantId);
+    await this.outbox.append(manager, {
+      type: 'WaitlistBookingRequestedV1',
+      tenantId: slot.tenantId,
+      aggregateId: slot.id,
+      payload: {
+        slotId: slot.id,
+        offerId: offer.id,
+        entryId: offer.entryId,
+        patientId: offer.patientId,
+        ehrPatientId,
+        freedByAppointmentId: slot.freedByAppointmentId,
+        freedEhrAppointmentId: slot.freedEhrAppointmentId,
+        freedEhrVersion: slot.freedEhrVersion,
+        start: timestampFromDate(slot.startAt),
+        end: timestampFromDate(slot.endAt),
+        appointmentTypeCode: slot.appointmentTypeCode,
       },
     });
   }
@@ -111,6 +142,7 @@ export class WaitlistEvents {
   ): Promise<void> {
     const outcome = {
       offering: SlotOutcome.UNSPECIFIED,
+      booking: SlotOutcome.UNSPECIFIED,
       filled: SlotOutcome.FILLED,
       filled_by_staff: SlotOutcome.FILLED_BY_STAFF,
       escalated: SlotOutcome.ESCALATED,

@@ -1,6 +1,6 @@
 import { classifyReply, normalizeReply, ReplyIntent } from './reply-intent';
 
-const { Confirm, Reschedule, CancelAppointment, OptOut, OptIn, Help, Other } = ReplyIntent;
+const { Confirm, Reschedule, CancelAppointment, OptOut, OptIn, Help, Decline, Other } = ReplyIntent;
 
 /** Replies in the shapes patients actually send: case, punctuation, emoji, extra words, Spanish. */
 const CORPUS: readonly (readonly [string, ReplyIntent])[] = [
@@ -114,7 +114,14 @@ const CORPUS: readonly (readonly [string, ReplyIntent])[] = [
   ['What time is my appointment?', Other],
   ['Can I stop by earlier?', Other],
   ['Who is this?', Other],
-  ['No', Other],
+  ['No', Decline],
+  ['NO', Decline],
+  ['n', Decline],
+  ['No thanks', Decline],
+  ['no thank you', Decline],
+  ['Nope.', Decline],
+  ['No gracias', Decline],
+  ['No, I can not come then', Other],
   ['Running 10 min late', Other],
   ['Can I bring my daughter?', Other],
   ['4', Other],

@@ -7,6 +7,11 @@ export enum ReplyIntent {
   OptOut = 'opt_out',
   OptIn = 'opt_in',
   Help = 'help',
+  /**
+   * "NO": declines a waitlist offer text; to any other text it is for a person to read (it does
+   * not say whether the patient means to cancel).
+   */
+  Decline = 'decline',
   /** Anything else: a person reads it (staff inbox), it is never dropped. */
   Other = 'other',
 }
@@ -48,6 +53,7 @@ const CONFIRM_WORDS = new Set([
 ]);
 const RESCHEDULE_WORDS = new Set(['2', 'r', 'reschedule', 'cambiar', 'reprogramar']);
 const CANCEL_APPOINTMENT_WORDS = new Set(['3']);
+const DECLINE_WORDS = new Set(['no', 'n', 'nope', 'nah', 'no thanks', 'no thank', 'decline']);
 
 /** Words that may follow a keyword without changing what it means ("STOP please", "1 thanks"). */
 const FILLER = new Set([
@@ -129,6 +135,7 @@ export function classifyReply(body: string): ReplyIntent {
   if (isKeyword(text, CANCEL_APPOINTMENT_WORDS)) return ReplyIntent.CancelAppointment;
   if (isKeyword(text, RESCHEDULE_WORDS)) return ReplyIntent.Reschedule;
   if (isKeyword(text, CONFIRM_WORDS)) return ReplyIntent.Confirm;
+  if (isKeyword(text, DECLINE_WORDS)) return ReplyIntent.Decline;
   return ReplyIntent.Other;
 }
 

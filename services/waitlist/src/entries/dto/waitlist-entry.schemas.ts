@@ -14,6 +14,14 @@ export const waitlistEntryBodySchema = z
   .object({
     /** scheduling's patient uuid. */
     patientId: z.string().uuid('must be a UUID'),
+    /**
+     * The EHR's logical id of the patient (FHIR Patient.id: 1–64 letters, digits, - and .), so
+     * an acceptance can be booked in the EHR. Optional: without it staff book the fill.
+     */
+    ehrPatientId: z
+      .string()
+      .regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id (1–64 letters, digits, - .)')
+      .optional(),
     appointmentTypeCode: ID,
     providerIds: z.array(ID).max(50).default([]),
     locationIds: z.array(ID).max(50).default([]),

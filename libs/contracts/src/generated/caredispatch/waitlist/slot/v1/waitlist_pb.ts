@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file caredispatch/waitlist/slot/v1/waitlist.proto.
  */
 export const file_caredispatch_waitlist_slot_v1_waitlist: GenFile = /*@__PURE__*/
-  fileDesc("CixjYXJlZGlzcGF0Y2gvd2FpdGxpc3Qvc2xvdC92MS93YWl0bGlzdC5wcm90bxIdY2FyZWRpc3BhdGNoLndhaXRsaXN0LnNsb3QudjEi/wEKFFdhaXRsaXN0U2xvdE9wZW5lZFYxEg8KB3Nsb3RfaWQYASABKAkSHwoXZnJlZWRfYnlfYXBwb2ludG1lbnRfaWQYAiABKAkSKQoFc3RhcnQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHQoVYXBwb2ludG1lbnRfdHlwZV9jb2RlGAUgASgJEhMKC3Byb3ZpZGVyX2lkGAYgASgJEhMKC2xvY2F0aW9uX2lkGAcgASgJEhgKEGVsaWdpYmxlX2VudHJpZXMYCCABKA0i3AIKE1dhaXRsaXN0T2ZmZXJNYWRlVjESEAoIb2ZmZXJfaWQYASABKAkSDwoHc2xvdF9pZBgCIAEoCRIQCghlbnRyeV9pZBgDIAEoCRISCgpwYXRpZW50X2lkGAQgASgJEgwKBHdhdmUYBSABKA0SDAoEcmFuaxgGIAEoDRIuCgpzbG90X3N0YXJ0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghzbG90X2VuZBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLbG9jYXRpb25faWQYCSABKAkSEwoLcHJvdmlkZXJfaWQYCiABKAkSLgoKaG9sZF91bnRpbBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJdGltZV96b25lGAwgASgJEhUKDWxvY2F0aW9uX25hbWUYDSABKAkioAEKF1dhaXRsaXN0T2ZmZXJSZXNvbHZlZFYxEhAKCG9mZmVyX2lkGAEgASgJEg8KB3Nsb3RfaWQYAiABKAkSEAoIZW50cnlfaWQYAyABKAkSEgoKcGF0aWVudF9pZBgEIAEoCRI8CgdvdXRjb21lGAUgASgOMisuY2FyZWRpc3BhdGNoLndhaXRsaXN0LnNsb3QudjEuT2ZmZXJPdXRjb21lIpoDChRXYWl0bGlzdFNsb3RDbG9zZWRWMRIPCgdzbG90X2lkGAEgASgJEjsKB291dGNvbWUYAiABKA4yKi5jYXJlZGlzcGF0Y2gud2FpdGxpc3Quc2xvdC52MS5TbG90T3V0Y29tZRIQCghlbnRyeV9pZBgDIAEoCRISCgpwYXRpZW50X2lkGAQgASgJEhAKCG9mZmVyX2lkGAUgASgJEikKBXN0YXJ0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNlbmQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEh0KFWFwcG9pbnRtZW50X3R5cGVfY29kZRgIIAEoCRITCgtwcm92aWRlcl9pZBgJIAEoCRITCgtsb2NhdGlvbl9pZBgKIAEoCRJKChFlc2NhbGF0aW9uX3JlYXNvbhgLIAEoDjIvLmNhcmVkaXNwYXRjaC53YWl0bGlzdC5zbG90LnYxLkVzY2FsYXRpb25SZWFzb24SEwoLb2ZmZXJzX21hZGUYDCABKA0quQEKDE9mZmVyT3V0Y29tZRIdChlPRkZFUl9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGgoWT0ZGRVJfT1VUQ09NRV9BQ0NFUFRFRBABEhoKFk9GRkVSX09VVENPTUVfREVDTElORUQQAhIZChVPRkZFUl9PVVRDT01FX0VYUElSRUQQAxIbChdPRkZFUl9PVVRDT01FX1dJVEhEUkFXThAEEhoKFk9GRkVSX09VVENPTUVfVE9PX0xBVEUQBSqcAQoLU2xvdE91dGNvbWUSHAoYU0xPVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASFwoTU0xPVF9PVVRDT01FX0ZJTExFRBABEiAKHFNMT1RfT1VUQ09NRV9GSUxMRURfQllfU1RBRkYQAhIaChZTTE9UX09VVENPTUVfRVNDQUxBVEVEEAMSGAoUU0xPVF9PVVRDT01FX0VYUElSRUQQBCq5AQoQRXNjYWxhdGlvblJlYXNvbhIhCh1FU0NBTEFUSU9OX1JFQVNPTl9VTlNQRUNJRklFRBAAEikKJUVTQ0FMQVRJT05fUkVBU09OX05PX0VMSUdJQkxFX1BBVElFTlQQARI0CjBFU0NBTEFUSU9OX1JFQVNPTl9BTExfT0ZGRVJTX0RFQ0xJTkVEX09SX0VYUElSRUQQAhIhCh1FU0NBTEFUSU9OX1JFQVNPTl9TVEFSVFNfU09PThADYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CixjYXJlZGlzcGF0Y2gvd2FpdGxpc3Qvc2xvdC92MS93YWl0bGlzdC5wcm90bxIdY2FyZWRpc3BhdGNoLndhaXRsaXN0LnNsb3QudjEi/wEKFFdhaXRsaXN0U2xvdE9wZW5lZFYxEg8KB3Nsb3RfaWQYASABKAkSHwoXZnJlZWRfYnlfYXBwb2ludG1lbnRfaWQYAiABKAkSKQoFc3RhcnQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHQoVYXBwb2ludG1lbnRfdHlwZV9jb2RlGAUgASgJEhMKC3Byb3ZpZGVyX2lkGAYgASgJEhMKC2xvY2F0aW9uX2lkGAcgASgJEhgKEGVsaWdpYmxlX2VudHJpZXMYCCABKA0i3AIKE1dhaXRsaXN0T2ZmZXJNYWRlVjESEAoIb2ZmZXJfaWQYASABKAkSDwoHc2xvdF9pZBgCIAEoCRIQCghlbnRyeV9pZBgDIAEoCRISCgpwYXRpZW50X2lkGAQgASgJEgwKBHdhdmUYBSABKA0SDAoEcmFuaxgGIAEoDRIuCgpzbG90X3N0YXJ0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghzbG90X2VuZBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLbG9jYXRpb25faWQYCSABKAkSEwoLcHJvdmlkZXJfaWQYCiABKAkSLgoKaG9sZF91bnRpbBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJdGltZV96b25lGAwgASgJEhUKDWxvY2F0aW9uX25hbWUYDSABKAkitwEKF1dhaXRsaXN0T2ZmZXJSZXNvbHZlZFYxEhAKCG9mZmVyX2lkGAEgASgJEg8KB3Nsb3RfaWQYAiABKAkSEAoIZW50cnlfaWQYAyABKAkSEgoKcGF0aWVudF9pZBgEIAEoCRI8CgdvdXRjb21lGAUgASgOMisuY2FyZWRpc3BhdGNoLndhaXRsaXN0LnNsb3QudjEuT2ZmZXJPdXRjb21lEhUKDWJvb2tlZF9pbl9laHIYBiABKAgizgIKGldhaXRsaXN0Qm9va2luZ1JlcXVlc3RlZFYxEg8KB3Nsb3RfaWQYASABKAkSEAoIb2ZmZXJfaWQYAiABKAkSEAoIZW50cnlfaWQYAyABKAkSEgoKcGF0aWVudF9pZBgEIAEoCRIWCg5laHJfcGF0aWVudF9pZBgFIAEoCRIfChdmcmVlZF9ieV9hcHBvaW50bWVudF9pZBgGIAEoCRIgChhmcmVlZF9laHJfYXBwb2ludG1lbnRfaWQYByABKAkSGQoRZnJlZWRfZWhyX3ZlcnNpb24YCCABKAkSKQoFc3RhcnQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHQoVYXBwb2ludG1lbnRfdHlwZV9jb2RlGAsgASgJIpoDChRXYWl0bGlzdFNsb3RDbG9zZWRWMRIPCgdzbG90X2lkGAEgASgJEjsKB291dGNvbWUYAiABKA4yKi5jYXJlZGlzcGF0Y2gud2FpdGxpc3Quc2xvdC52MS5TbG90T3V0Y29tZRIQCghlbnRyeV9pZBgDIAEoCRISCgpwYXRpZW50X2lkGAQgASgJEhAKCG9mZmVyX2lkGAUgASgJEikKBXN0YXJ0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNlbmQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEh0KFWFwcG9pbnRtZW50X3R5cGVfY29kZRgIIAEoCRITCgtwcm92aWRlcl9pZBgJIAEoCRITCgtsb2NhdGlvbl9pZBgKIAEoCRJKChFlc2NhbGF0aW9uX3JlYXNvbhgLIAEoDjIvLmNhcmVkaXNwYXRjaC53YWl0bGlzdC5zbG90LnYxLkVzY2FsYXRpb25SZWFzb24SEwoLb2ZmZXJzX21hZGUYDCABKA0quQEKDE9mZmVyT3V0Y29tZRIdChlPRkZFUl9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGgoWT0ZGRVJfT1VUQ09NRV9BQ0NFUFRFRBABEhoKFk9GRkVSX09VVENPTUVfREVDTElORUQQAhIZChVPRkZFUl9PVVRDT01FX0VYUElSRUQQAxIbChdPRkZFUl9PVVRDT01FX1dJVEhEUkFXThAEEhoKFk9GRkVSX09VVENPTUVfVE9PX0xBVEUQBSqcAQoLU2xvdE91dGNvbWUSHAoYU0xPVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASFwoTU0xPVF9PVVRDT01FX0ZJTExFRBABEiAKHFNMT1RfT1VUQ09NRV9GSUxMRURfQllfU1RBRkYQAhIaChZTTE9UX09VVENPTUVfRVNDQUxBVEVEEAMSGAoUU0xPVF9PVVRDT01FX0VYUElSRUQQBCrfAQoQRXNjYWxhdGlvblJlYXNvbhIhCh1FU0NBTEFUSU9OX1JFQVNPTl9VTlNQRUNJRklFRBAAEikKJUVTQ0FMQVRJT05fUkVBU09OX05PX0VMSUdJQkxFX1BBVElFTlQQARI0CjBFU0NBTEFUSU9OX1JFQVNPTl9BTExfT0ZGRVJTX0RFQ0xJTkVEX09SX0VYUElSRUQQAhIhCh1FU0NBTEFUSU9OX1JFQVNPTl9TVEFSVFNfU09PThADEiQKIEVTQ0FMQVRJT05fUkVBU09OX0JPT0tJTkdfRkFJTEVEEARiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * A cancellation or move freed a time the waitlist will try to fill.
@@ -182,6 +182,14 @@ export type WaitlistOfferResolvedV1 = Message<"caredispatch.waitlist.slot.v1.Wai
    * @generated from field: caredispatch.waitlist.slot.v1.OfferOutcome outcome = 5;
    */
   outcome: OfferOutcome;
+
+  /**
+   * ACCEPTED only: the acceptor was booked in the EHR through ehr-gateway, so the booking's own
+   * echo (scheduling's AppointmentBookedV1) confirms it to the patient; no separate outcome text.
+   *
+   * @generated from field: bool booked_in_ehr = 6;
+   */
+  bookedInEhr: boolean;
 };
 
 /**
@@ -190,6 +198,89 @@ export type WaitlistOfferResolvedV1 = Message<"caredispatch.waitlist.slot.v1.Wai
  */
 export const WaitlistOfferResolvedV1Schema: GenMessage<WaitlistOfferResolvedV1> = /*@__PURE__*/
   messageDesc(file_caredispatch_waitlist_slot_v1_waitlist, 2);
+
+/**
+ * The first acceptance of an offer: ehr-gateway books the acceptor into the freed time in the
+ * EHR (create Appointment naming the freed appointment's practitioner, location and Slot) and
+ * answers on ehr.write-back.v1 (WriteBackSucceededV1 / WriteBackFailedV1, action BOOK,
+ * response_id = offer_id). Keyed by the slot id. Ids and times only.
+ *
+ * @generated from message caredispatch.waitlist.slot.v1.WaitlistBookingRequestedV1
+ */
+export type WaitlistBookingRequestedV1 = Message<"caredispatch.waitlist.slot.v1.WaitlistBookingRequestedV1"> & {
+  /**
+   * @generated from field: string slot_id = 1;
+   */
+  slotId: string;
+
+  /**
+   * The accepted offer; the booking's idempotency key (write-back response_id).
+   *
+   * @generated from field: string offer_id = 2;
+   */
+  offerId: string;
+
+  /**
+   * @generated from field: string entry_id = 3;
+   */
+  entryId: string;
+
+  /**
+   * scheduling's patient uuid.
+   *
+   * @generated from field: string patient_id = 4;
+   */
+  patientId: string;
+
+  /**
+   * The EHR's logical id of the acceptor (FHIR Patient.id), as staff recorded it on the entry.
+   *
+   * @generated from field: string ehr_patient_id = 5;
+   */
+  ehrPatientId: string;
+
+  /**
+   * scheduling's uuid of the appointment whose cancellation or move freed the time.
+   *
+   * @generated from field: string freed_by_appointment_id = 6;
+   */
+  freedByAppointmentId: string;
+
+  /**
+   * The EHR's id and version of that appointment when the waitlist learned it was freed: the
+   * gateway copies its practitioner, location and Slot, and refuses when staff changed it since.
+   *
+   * @generated from field: string freed_ehr_appointment_id = 7;
+   */
+  freedEhrAppointmentId: string;
+
+  /**
+   * @generated from field: string freed_ehr_version = 8;
+   */
+  freedEhrVersion: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp start = 9;
+   */
+  start?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp end = 10;
+   */
+  end?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string appointment_type_code = 11;
+   */
+  appointmentTypeCode: string;
+};
+
+/**
+ * Describes the message caredispatch.waitlist.slot.v1.WaitlistBookingRequestedV1.
+ * Use `create(WaitlistBookingRequestedV1Schema)` to create a new message.
+ */
+export const WaitlistBookingRequestedV1Schema: GenMessage<WaitlistBookingRequestedV1> = /*@__PURE__*/
+  messageDesc(file_caredispatch_waitlist_slot_v1_waitlist, 3);
 
 /**
  * @generated from message caredispatch.waitlist.slot.v1.WaitlistSlotClosedV1
@@ -265,7 +356,7 @@ export type WaitlistSlotClosedV1 = Message<"caredispatch.waitlist.slot.v1.Waitli
  * Use `create(WaitlistSlotClosedV1Schema)` to create a new message.
  */
 export const WaitlistSlotClosedV1Schema: GenMessage<WaitlistSlotClosedV1> = /*@__PURE__*/
-  messageDesc(file_caredispatch_waitlist_slot_v1_waitlist, 3);
+  messageDesc(file_caredispatch_waitlist_slot_v1_waitlist, 4);
 
 /**
  * @generated from enum caredispatch.waitlist.slot.v1.OfferOutcome
@@ -383,6 +474,14 @@ export enum EscalationReason {
    * @generated from enum value: ESCALATION_REASON_STARTS_SOON = 3;
    */
   STARTS_SOON = 3,
+
+  /**
+   * A patient accepted but the EHR booking failed for a reason other than the slot being taken
+   * (EHR unavailable past the retry deadline, refused, not configured): staff book by hand.
+   *
+   * @generated from enum value: ESCALATION_REASON_BOOKING_FAILED = 4;
+   */
+  BOOKING_FAILED = 4,
 }
 
 /**
