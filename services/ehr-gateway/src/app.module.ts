@@ -7,6 +7,7 @@ import { type EhrGatewayConfig } from './config';
 import { EhrFhirModule } from './ehr-fhir/ehr-fhir.module';
 import { EhrWebhookModule } from './ehr-webhook/ehr-webhook.module';
 import { ehrGatewayDatabase } from './entities';
+import { RosterModule } from './roster/roster.module';
 import { WriteBackModule } from './write-back/write-back.module';
 
 export const SERVICE_NAME = 'ehr-gateway';
@@ -18,7 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         // Publishes EHR changes, free slots and write-back outcomes; consumes patient
-        // responses to write them back.
+        // responses to write them back and roster import requests to answer them.
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
           database: ehrGatewayDatabase,
@@ -27,11 +28,14 @@ export class AppModule {
             Topics.EhrSlotV1,
             Topics.EhrWriteBackV1,
             Topics.MessagingPatientResponseV1,
+            Topics.EhrRosterV1,
+            Topics.DispatchRosterImportV1,
           ],
         }),
         EhrFhirModule,
         EhrWebhookModule,
         WriteBackModule,
+        RosterModule,
       ],
     };
   }

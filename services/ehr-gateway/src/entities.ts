@@ -7,6 +7,8 @@ import { SequenceAppointmentState1764900000000 } from './migrations/176490000000
 import { CreateWriteBackTables1764950000000 } from './migrations/1764950000000-create-write-back-tables';
 import { IsolateEhrGatewayTenants1765000000000 } from './migrations/1765000000000-isolate-ehr-gateway-tenants';
 import { IsolateWriteBackTenants1765100000000 } from './migrations/1765100000000-isolate-write-back-tenants';
+import { CreateRosterImportJob1798400000000 } from './migrations/1798400000000-create-roster-import-job';
+import { RosterImportJobEntity } from './roster/roster-import-job.entity';
 import { WriteBackJobEntity } from './write-back/write-back-job.entity';
 import { WrittenVersionEntity } from './write-back/written-version.entity';
 
@@ -16,6 +18,7 @@ export const ehrGatewayEntities = [
   AppointmentStateEntity,
   WriteBackJobEntity,
   WrittenVersionEntity,
+  RosterImportJobEntity,
 ];
 
 export const ehrGatewayMigrations = [
@@ -24,6 +27,7 @@ export const ehrGatewayMigrations = [
   CreateWriteBackTables1764950000000,
   IsolateEhrGatewayTenants1765000000000,
   IsolateWriteBackTenants1765100000000,
+  CreateRosterImportJob1798400000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */
