@@ -6,11 +6,16 @@ import {
 } from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
 import { DispatchPlanPublishedV1Schema } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 import { PatientRescheduleNeededV1Schema } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
+import { RosterImportRequestedV1Schema } from './generated/caredispatch/dispatch/rosterimport/v1/roster_import_pb';
 import {
   EhrAppointmentBookedV1Schema,
   EhrAppointmentCancelledV1Schema,
   EhrAppointmentRescheduledV1Schema,
 } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+import {
+  EhrRosterFetchedV1Schema,
+  EhrRosterFetchFailedV1Schema,
+} from './generated/caredispatch/ehr/roster/v1/roster_pb';
 import { EhrFreeSlotsV1Schema } from './generated/caredispatch/ehr/slot/v1/slot_pb';
 import {
   WriteBackFailedV1Schema,
@@ -56,6 +61,9 @@ import {
   validateItineraryDelivery,
   validateEhrAppointment,
   validateEhrFreeSlots,
+  validateEhrRosterFetched,
+  validateEhrRosterFetchFailed,
+  validateRosterImportRequested,
   validateWriteBack,
   validateMessageEvent,
   validatePatientAnsweredOffer,
@@ -334,6 +342,24 @@ export const eventRegistry = {
     version: 1,
     validate: (event) =>
       validateItineraryDelivery(event, new IssueCollector().text('error_code', event.errorCode)),
+  }),
+  RosterImportRequestedV1: defineEvent({
+    schema: RosterImportRequestedV1Schema,
+    topic: Topics.DispatchRosterImportV1,
+    version: 1,
+    validate: (event) => validateRosterImportRequested(event),
+  }),
+  EhrRosterFetchedV1: defineEvent({
+    schema: EhrRosterFetchedV1Schema,
+    topic: Topics.EhrRosterV1,
+    version: 1,
+    validate: (event) => validateEhrRosterFetched(event),
+  }),
+  EhrRosterFetchFailedV1: defineEvent({
+    schema: EhrRosterFetchFailedV1Schema,
+    topic: Topics.EhrRosterV1,
+    version: 1,
+    validate: (event) => validateEhrRosterFetchFailed(event),
   }),
 } as const;
 

@@ -11,6 +11,8 @@ export const Topics = {
   EhrSlotV1: 'ehr.slot.v1',
   /** Outcomes of writing patient responses back to the EHR (ids only), from ehr-gateway. */
   EhrWriteBackV1: 'ehr.write-back.v1',
+  /** The EHR's practitioners and their roles (provider data only), answering a roster import. */
+  EhrRosterV1: 'ehr.roster.v1',
   SchedulingAppointmentV1: 'scheduling.appointment.v1',
   MessagingMessageV1: 'messaging.message.v1',
   /** A patient's answer (SMS reply or link page): confirmed, cancelled, reschedule wanted/chosen. */
@@ -30,6 +32,8 @@ export const Topics = {
   DispatchPlanV1: 'dispatch.plan.v1',
   DispatchRescheduleV1: 'dispatch.reschedule.v1',
   DispatchItineraryV1: 'dispatch.itinerary.v1',
+  /** A practice admin asked dispatch to import its roster from the EHR (ids only). */
+  DispatchRosterImportV1: 'dispatch.roster-import.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

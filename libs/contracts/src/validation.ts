@@ -24,7 +24,12 @@ import type {
 } from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
 import type { DispatchPlanPublishedV1 } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 import type { PatientRescheduleNeededV1 } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
+import type { RosterImportRequestedV1 } from './generated/caredispatch/dispatch/rosterimport/v1/roster_import_pb';
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
+import type {
+  EhrRosterFetchedV1,
+  EhrRosterFetchFailedV1,
+} from './generated/caredispatch/ehr/roster/v1/roster_pb';
 import type { EhrFreeSlotsV1 } from './generated/caredispatch/ehr/slot/v1/slot_pb';
 import type { ConsentChangedV1 } from './generated/caredispatch/messaging/consent/v1/consent_pb';
 import type { ReminderStep } from './generated/caredispatch/messaging/reminder/v1/reminder_pb';
@@ -426,4 +431,36 @@ export function validateItineraryDelivery(
     .positive('channel', event.channel)
     .positive('attempts', event.attempts)
     .text('days', event.days.join('')).issues;
+}
+
+export function validateRosterImportRequested(event: RosterImportRequestedV1): readonly string[] {
+  return new IssueCollector()
+    .uuid('import_id', event.importId)
+    .present('requested_at', event.requestedAt).issues;
+}
+
+/** Every practitioner and role is named by its EHR id; codes carry a code. */
+export function validateEhrRosterFetched(event: EhrRosterFetchedV1): readonly string[] {
+  const issues = new IssueCollector()
+    .uuid('import_id', event.importId)
+    .text('source_system', event.sourceSystem)
+    .present('observed_at', event.observedAt);
+  event.practitioners.forEach((practitioner, index) => {
+    const path = `practitioners[${index}]`;
+    issues.text(`${path}.practitioner_id`, practitioner.practitionerId);
+    practitioner.qualifications.forEach((coding, q) =>
+      issues.text(`${path}.qualifications[${q}].code`, coding.code),
+    );
+    practitioner.roles.forEach((role, r) =>
+      issues.text(`${path}.roles[${r}].role_id`, role.roleId),
+    );
+  });
+  return issues.issues;
+}
+
+export function validateEhrRosterFetchFailed(event: EhrRosterFetchFailedV1): readonly string[] {
+  return new IssueCollector()
+    .uuid('import_id', event.importId)
+    .positive('reason', event.reason)
+    .present('failed_at', event.failedAt).issues;
 }

@@ -12,6 +12,7 @@ export * from './kafka/wait-for-groups-to-catch-up';
 export * from './twilio';
 export * from './smtp/smtp-stand-in';
 export * from './ehr/fhir-appointment.builder';
+export * from './ehr/fhir-practitioner.builder';
 export * from './ehr/sign-webhook';
 export * from './stack/stack';
 export * from './scheduling/scheduled-appointment.builder';

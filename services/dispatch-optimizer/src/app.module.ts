@@ -12,6 +12,7 @@ import { dispatchEntities, dispatchMigrations } from './entities';
 import { ExceptionsModule } from './exceptions/exceptions.module';
 import { PlanModule } from './plan/plan.module';
 import { RosterModule } from './roster/roster.module';
+import { RosterImportModule } from './roster-import/roster-import.module';
 import { SettingsModule } from './settings/settings.module';
 
 export const SERVICE_NAME = 'dispatch-optimizer';
@@ -39,6 +40,8 @@ export class AppModule {
             Topics.DispatchPlanV1,
             Topics.DispatchRescheduleV1,
             Topics.DispatchItineraryV1,
+            Topics.DispatchRosterImportV1,
+            Topics.EhrRosterV1,
           ],
         }),
         ClockModule.forRoot(config),
@@ -49,6 +52,7 @@ export class AppModule {
         PlanModule,
         CallOutsModule,
         DeliveryModule,
+        RosterImportModule,
       ],
     };
   }

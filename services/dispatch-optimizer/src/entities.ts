@@ -5,10 +5,13 @@ import { DispatchExceptionEntity } from './exceptions/dispatch-exception.entity'
 import { CreateDispatchSchema1797000000000 } from './migrations/1797000000000-CreateDispatchSchema';
 import { AddAppointmentEhrLocation1797030000000 } from './migrations/1797030000000-AddAppointmentEhrLocation';
 import { IsolateDispatchTenants1797030000001 } from './migrations/1797030000001-IsolateDispatchTenants';
+import { CreateRosterImport1798400000001 } from './migrations/1798400000001-CreateRosterImport';
 import { PlanEntity } from './plan/plan.entity';
 import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
 import { ClinicEntity } from './roster/clinic.entity';
 import { ProviderEntity } from './roster/provider.entity';
+import { RosterImportMappingEntity } from './roster-import/roster-import-mapping.entity';
+import { RosterImportEntity } from './roster-import/roster-import.entity';
 import { TenantSettingsEntity } from './settings/tenant-settings.entity';
 import { GeocodeCacheEntity } from './travel/geocode-cache.entity';
 import { MapsUsageEntity } from './travel/maps-usage.entity';
@@ -28,6 +31,8 @@ export const dispatchEntities = [
   DispatchExceptionEntity,
   CallOutEntity,
   ...deliveryEntities,
+  RosterImportEntity,
+  RosterImportMappingEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -36,4 +41,5 @@ export const dispatchMigrations = [
   ...deliveryMigrations,
   AddAppointmentEhrLocation1797030000000,
   IsolateDispatchTenants1797030000001,
+  CreateRosterImport1798400000001,
 ];

@@ -7,6 +7,7 @@ import { type EhrGatewayConfig } from './config';
 import { EhrFhirModule } from './ehr-fhir/ehr-fhir.module';
 import { EhrWebhookModule } from './ehr-webhook/ehr-webhook.module';
 import { ehrGatewayDatabase } from './entities';
+import { RosterModule } from './roster/roster.module';
 import { WriteBackModule } from './write-back/write-back.module';
 
 export const SERVICE_NAME = 'ehr-gateway';
@@ -17,8 +18,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        // Publishes EHR changes, free slots and write-back outcomes; consumes patient
-        // responses to write them back and waitlist fills to book them.
+        // Publishes EHR changes, free slots, write-back outcomes and rosters; consumes patient
+        // responses to write them back, waitlist fills to book them and roster import requests.
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
           database: ehrGatewayDatabase,
@@ -28,11 +29,14 @@ export class AppModule {
             Topics.EhrWriteBackV1,
             Topics.MessagingPatientResponseV1,
             Topics.WaitlistSlotV1,
+            Topics.EhrRosterV1,
+            Topics.DispatchRosterImportV1,
           ],
         }),
         EhrFhirModule,
         EhrWebhookModule,
         WriteBackModule,
+        RosterModule,
       ],
     };
   }

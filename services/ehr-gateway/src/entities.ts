@@ -8,6 +8,8 @@ import { CreateWriteBackTables1764950000000 } from './migrations/1764950000000-c
 import { IsolateEhrGatewayTenants1765000000000 } from './migrations/1765000000000-isolate-ehr-gateway-tenants';
 import { IsolateWriteBackTenants1765100000000 } from './migrations/1765100000000-isolate-write-back-tenants';
 import { BookWaitlistFills1798300000001 } from './migrations/1798300000001-book-waitlist-fills';
+import { CreateRosterImportJob1798400000000 } from './migrations/1798400000000-create-roster-import-job';
+import { RosterImportJobEntity } from './roster/roster-import-job.entity';
 import { WriteBackJobEntity } from './write-back/write-back-job.entity';
 import { WrittenVersionEntity } from './write-back/written-version.entity';
 
@@ -17,6 +19,7 @@ export const ehrGatewayEntities = [
   AppointmentStateEntity,
   WriteBackJobEntity,
   WrittenVersionEntity,
+  RosterImportJobEntity,
 ];
 
 export const ehrGatewayMigrations = [
@@ -26,6 +29,7 @@ export const ehrGatewayMigrations = [
   IsolateEhrGatewayTenants1765000000000,
   IsolateWriteBackTenants1765100000000,
   BookWaitlistFills1798300000001,
+  CreateRosterImportJob1798400000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

@@ -7,8 +7,10 @@
  *   with versioning (`meta.versionId` counts up, `meta.lastUpdated`, `ETag: W/"n"`) and
  *   optimistic concurrency (`If-Match` naming another version → 412).
  * - Search: `GET [base]/Slot?status=free&start=ge…&start=le…&schedule=Schedule/x`,
- *   `GET [base]/Appointment?identifier=system|value` and
- *   `GET [base]/Schedule` as `searchset` Bundles.
+ *   `GET [base]/Appointment?identifier=system|value`, `GET [base]/Schedule`,
+ *   `GET [base]/Practitioner` and `GET [base]/PractitionerRole` as `searchset` Bundles, paged
+ *   like a real server: `_count` (capped by `setMaxPageSize`) per page and a `next` link
+ *   (`_offset`) while more remain.
  * - Slot bookkeeping like a scheduling EHR: an Appointment that names a Slot makes it busy,
  *   one that leaves or is cancelled frees it; naming a Slot that another appointment holds
  *   is a 409 Conflict.
@@ -79,6 +81,7 @@ export class EhrFhirStandIn {
   private readonly queuedFaults: number[] = [];
   private persistentFault: number | undefined;
   private latencyMs = 0;
+  private maxPageSize = Number.POSITIVE_INFINITY;
   private tokenEndpointDown = false;
   private beforeNextUpdate: (() => void) | undefined;
   private tokensIssued = 0;
@@ -190,6 +193,11 @@ export class EhrFhirStandIn {
     this.queuedFaults.length = 0;
     this.persistentFault = undefined;
     this.tokenEndpointDown = false;
+  }
+
+  /** Search pages hold at most `size` entries whatever `_count` asks (a server's own limit). */
+  setMaxPageSize(size: number): void {
+    this.maxPageSize = size;
   }
 
   setLatency(ms: number): void {
@@ -407,13 +415,27 @@ export class EhrFhirStandIn {
     }
     if (type === 'Slot')
       matches.sort((a, b) => Date.parse(String(a.start)) - Date.parse(String(b.start)));
+    else matches.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const total = matches.length;
+    const asked = Number(params.get('_count') ?? Number.POSITIVE_INFINITY);
+    const pageSize = Math.max(1, Math.min(asked > 0 ? asked : 1, this.maxPageSize));
+    const offset = Math.max(0, Number(params.get('_offset') ?? 0) || 0);
+    const page = Number.isFinite(pageSize) ? matches.slice(offset, offset + pageSize) : matches;
+    const link: { relation: string; url: string }[] = [];
+    if (offset + page.length < total) {
+      const next = new URLSearchParams(params);
+      next.set('_offset', String(offset + page.length));
+      if (Number.isFinite(pageSize)) next.set('_count', String(pageSize));
+      link.push({ relation: 'next', url: `${this.fhirBaseUrl}/${type}?${next.toString()}` });
+    }
     return {
       status: 200,
       body: {
         resourceType: 'Bundle',
         type: 'searchset',
-        total: matches.length,
-        entry: matches.map((resource) => ({
+        total,
+        link,
+        entry: page.map((resource) => ({
           fullUrl: `${this.fhirBaseUrl}/${type}/${resource.id}`,
           resource,
           search: { mode: 'match' },

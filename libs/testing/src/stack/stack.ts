@@ -41,11 +41,15 @@ const SERVICES: readonly ServiceName[] = ['ehr-gateway', 'scheduling', 'messagin
 
 /** What each consuming service subscribes to (see its app.module.ts). */
 const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>> = {
-  'ehr-gateway': [Topics.MessagingPatientResponseV1, Topics.WaitlistSlotV1],
+  'ehr-gateway': [
+    Topics.MessagingPatientResponseV1,
+    Topics.WaitlistSlotV1,
+    Topics.DispatchRosterImportV1,
+  ],
   scheduling: [Topics.EhrAppointmentV1],
   messaging: [Topics.SchedulingAppointmentV1, Topics.WaitlistSlotV1],
   'audit-log': ALL_TOPICS,
-  'dispatch-optimizer': [Topics.SchedulingAppointmentV1, Topics.DispatchPlanV1],
+  'dispatch-optimizer': [Topics.SchedulingAppointmentV1, Topics.DispatchPlanV1, Topics.EhrRosterV1],
   waitlist: [
     Topics.SchedulingAppointmentV1,
     Topics.MessagingPatientResponseV1,

@@ -81,8 +81,11 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
       };
     // A tree head is about the log itself; a plan version concerns many appointments (its
     // assignments are not one trail); an itinerary covers a provider's days; a slot snapshot
-    // describes a schedule's free time, no appointment.
+    // describes a schedule's free time, no appointment; a roster import is about providers.
     case 'EhrFreeSlotsV1':
+    case 'RosterImportRequestedV1':
+    case 'EhrRosterFetchedV1':
+    case 'EhrRosterFetchFailedV1':
     case 'TreeHeadSignedV1':
     case 'DispatchPlanPublishedV1':
     case 'ItineraryDeliveredV1':
@@ -131,7 +134,7 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'AppointmentCancelledV1':
       return { actor: producer, patientIds: present(typed.event.appointment?.patient?.patientId) };
     // Messages, tree heads, slot snapshots and dispatch events carry ids only; the
-    // appointment's own events name its patient.
+    // appointment's own events name its patient. A roster import names providers, no patient.
     case 'MessageQueuedV1':
     case 'MessageSentV1':
     case 'MessageDeliveredV1':
@@ -147,6 +150,9 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'WriteBackFailedV1':
     case 'ItineraryDeliveredV1':
     case 'ItineraryDeliveryFailedV1':
+    case 'RosterImportRequestedV1':
+    case 'EhrRosterFetchedV1':
+    case 'EhrRosterFetchFailedV1':
       return { actor: producer, patientIds: [] };
     // An offer and a filled slot concern one waitlisted patient (scheduling's uuid).
     case 'WaitlistOfferMadeV1':

@@ -127,6 +127,23 @@ const PROBES: readonly TenantRowProbe[] = [
     table: 'coordinator_notice',
     insert: (tenantId) => dueNotice(tenantId),
   },
+  {
+    table: 'dispatch_roster_import',
+    insert: row(
+      `INSERT INTO dispatch_roster_import (tenant_id, import_id, status, requested_at)
+       VALUES ($1, $2, 'requested', now())`,
+      (tenantId) => [tenantId, randomUUID()],
+    ),
+  },
+  {
+    table: 'dispatch_roster_import_mapping',
+    insert: row(
+      `INSERT INTO dispatch_roster_import_mapping (tenant_id, qualifications,
+         default_weekly_availability, max_hours_per_day, max_hours_per_week, updated_at)
+       VALUES ($1, '[]', '[]', 8, 40, now())`,
+      (tenantId) => [tenantId],
+    ),
+  },
 ];
 
 /** A queued itinerary delivery that is due now. */

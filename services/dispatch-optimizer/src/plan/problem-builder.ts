@@ -118,13 +118,41 @@ const LUXON_WEEKDAY: Record<number, Weekday> = {
   7: 'sun',
 };
 
+/**
+ * Time-zone arithmetic through luxon costs tens of microseconds a call, and a week's problem
+ * asks the same few (day, time, zone) questions thousands of times (every provider's shifts,
+ * every clinic's hours and blocks): the answers are pure, so they are remembered. Bounded so
+ * a long-running service never grows them without limit.
+ */
+const MEMO_LIMIT = 20_000;
+const weekdays = new Map<string, Weekday>();
+const instants = new Map<string, number>();
+
+function remember<T>(memo: Map<string, T>, key: string, compute: () => T): T {
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const value = compute();
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 export function weekdayOf(day: string, timeZone: string): Weekday {
-  return LUXON_WEEKDAY[DateTime.fromISO(day, { zone: timeZone }).weekday];
+  return remember(
+    weekdays,
+    `${timeZone} ${day}`,
+    () => LUXON_WEEKDAY[DateTime.fromISO(day, { zone: timeZone }).weekday],
+  );
 }
 
 /** Local `HH:MM` on a practice day as a UTC instant. */
 export function localInstant(day: string, time: string, timeZone: string): Date {
-  return DateTime.fromISO(`${day}T${time}`, { zone: timeZone }).toJSDate();
+  // A fresh Date each call: callers may hold on to it.
+  return new Date(
+    remember(instants, `${timeZone} ${day}T${time}`, () =>
+      DateTime.fromISO(`${day}T${time}`, { zone: timeZone }).toMillis(),
+    ),
+  );
 }
 
 export function localDay(instant: Date, timeZone: string): string {

@@ -1,5 +1,6 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
+import type { ImportedFields } from '../roster-import/ehr-roster-import.model';
 import type {
   AvailabilityException,
   DeliveryPreferences,
@@ -9,6 +10,7 @@ import type {
 
 /** A rostered provider; `provider_id` is the tenant's own id (the one scheduling/EHR uses). */
 @Entity({ name: 'dispatch_provider' })
+@Index('uq_dispatch_provider_ehr_practitioner', ['tenantId', 'ehrPractitionerId'], { unique: true })
 export class ProviderEntity {
   @PrimaryColumn({
     name: 'tenant_id',
@@ -56,4 +58,12 @@ export class ProviderEntity {
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** FHIR Practitioner.id once the EHR roster import linked the provider; null otherwise. */
+  @Column({ name: 'ehr_practitioner_id', type: 'text', nullable: true })
+  ehrPractitionerId!: string | null;
+
+  /** What the import last wrote into each field it owns (docs/roster-import.md). */
+  @Column({ name: 'ehr_import', type: 'jsonb', nullable: true })
+  ehrImport!: ImportedFields | null;
 }

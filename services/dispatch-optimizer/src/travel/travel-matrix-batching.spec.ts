@@ -22,6 +22,25 @@ describe(planTiles.name, () => {
     expect(missing.every((pair) => covered.has(pair))).toBe(true);
   });
 
+  it('should keep each group of points together so requests bill little beyond the wanted pairs', () => {
+    // Three days of 12 points each, every point wanted with the others of its day only.
+    const days = [0, 1, 2].map((day) =>
+      Array.from({ length: 12 }, (_, i) => `d${day}-p${String(i).padStart(2, '0')}`),
+    );
+    const missing = days.flatMap(allPairs);
+    // Keys of different days interleave in sort order, as coordinates do.
+    const shuffled = missing.map((pair) => pair.replace(/d(\d)-p(\d+)/g, 'p$2-d$1'));
+
+    const sut = planTiles(shuffled, 4, 25);
+
+    const billed = sut.reduce(
+      (sum, tile) => sum + tile.origins.length * tile.destinations.length,
+      0,
+    );
+    // Wanted: 3 × 12 × 11 = 396; a same-day rectangle adds only the 36 self-pairs.
+    expect(billed).toBe(396 + 36);
+  });
+
   it('should ask for nothing when nothing is missing', () => {
     expect(planTiles([], 4, 25)).toEqual([]);
   });

@@ -20,9 +20,12 @@ export interface MatrixTile {
 /**
  * Distance Matrix requests covering every missing `origin>destination` pair within the API's
  * limits: origins in groups of `maxOrigins`, the union of their missing destinations in chunks
- * of `maxDestinations` (so each request is ≤ maxOrigins × maxDestinations elements). When every
- * pair is missing (a cold cache) the tiles bill only the self-pairs on top; partly warm caches
- * may bill some already-cached pairs of a tile.
+ * of `maxDestinations` (so each request is ≤ maxOrigins × maxDestinations elements).
+ *
+ * Origins are grouped with the origins that miss the same destinations (a plan's day groups:
+ * the points of one day want each other, not another day's), so a request's rectangle is
+ * almost all wanted pairs. Grouping by key order instead mixed days and billed about twice
+ * the wanted elements on a cold week. Partly warm caches may bill some already-cached pairs.
  */
 export function planTiles(
   missingPairs: readonly string[],
@@ -36,7 +39,15 @@ export function planTiles(
     set.add(destination);
     byOrigin.set(origin, set);
   }
-  const origins = [...byOrigin.keys()].sort();
+  // The origin's neighbourhood (its destinations and itself): equal for the points of one group.
+  const signature = new Map<string, string>();
+  for (const [origin, destinations] of byOrigin)
+    signature.set(origin, [...destinations, origin].sort().join(';'));
+  const origins = [...byOrigin.keys()].sort((a, b) => {
+    const sa = signature.get(a) ?? '';
+    const sb = signature.get(b) ?? '';
+    return sa < sb ? -1 : sa > sb ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  });
   const tiles: MatrixTile[] = [];
   for (let i = 0; i < origins.length; i += maxOrigins) {
     const group = origins.slice(i, i + maxOrigins);

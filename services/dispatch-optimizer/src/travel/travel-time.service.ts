@@ -174,15 +174,24 @@ export class TravelTimeService {
     let billed = 0;
     let fallbackReason: FallbackReason | null = null;
     const tiles = planTiles(missing, MAX_ELEMENTS / MAX_DESTINATIONS, MAX_DESTINATIONS);
+    const budget = await this.monthlyBudget(tenantId);
+    const tileSizes = tiles.map((tile) => tile.origins.length * tile.destinations.length);
+    // One reservation for the whole plan when the budget allows it (the usual case); otherwise
+    // tile by tile, so a nearly spent budget still buys what it can.
+    const wholeSize = tileSizes.reduce((sum, size) => sum + size, 0);
+    const reservedUpFront = await this.reserveBudget(tenantId, wholeSize, budget);
+    let unusedUpFront = reservedUpFront ? wholeSize : 0;
+    const cacheRows: { origin: string; destination: string; element: MatrixElement }[] = [];
     let next = 0;
     // A few requests in flight (each ≤ 100 elements, far inside Google's per-minute element
     // limit); after the first failure no further tile is started and the rest is estimated.
     const worker = async (): Promise<void> => {
       while (fallbackReason === null && next < tiles.length) {
-        const tile = tiles[next];
+        const index = next;
         next += 1;
-        const size = tile.origins.length * tile.destinations.length;
-        if (!(await this.reserveBudget(tenantId, size))) {
+        const tile = tiles[index];
+        const size = tileSizes[index];
+        if (!reservedUpFront && !(await this.reserveBudget(tenantId, size, budget))) {
           fallbackReason ??= 'budget-exhausted';
           return;
         }
@@ -194,7 +203,7 @@ export class TravelTimeService {
         );
         if (answer.kind !== 'ok') {
           // Unused reservation goes back; Google billed nothing for a failed request.
-          await this.reserveBudget(tenantId, -size);
+          if (!reservedUpFront) await this.reserveBudget(tenantId, -size, budget);
           this.logger.warn(
             `Distance Matrix ${answer.kind}: ${answer.reason}; falling back to estimates`,
           );
@@ -202,7 +211,7 @@ export class TravelTimeService {
           return;
         }
         billed += size;
-        const rows: { origin: string; destination: string; element: MatrixElement }[] = [];
+        if (reservedUpFront) unusedUpFront -= size;
         answer.value.forEach((row, i) =>
           row.forEach((element, j) => {
             if (element === null) return;
@@ -210,20 +219,33 @@ export class TravelTimeService {
             const destination = tile.destinations[j];
             if (origin === destination) return;
             elements.set(pairKey(origin, destination), element);
-            rows.push({ origin, destination, element });
+            cacheRows.push({ origin, destination, element });
           }),
         );
-        await this.writeCache(tenantId, bucket, rows);
       }
     };
-    await Promise.all(Array.from({ length: MATRIX_REQUESTS_IN_FLIGHT }, worker));
+    try {
+      await Promise.all(Array.from({ length: MATRIX_REQUESTS_IN_FLIGHT }, worker));
+    } finally {
+      // What was billed is cached, and what was reserved but not billed goes back, even when a
+      // request threw: one statement each instead of one per request.
+      await this.writeCache(tenantId, bucket, cacheRows);
+      if (unusedUpFront > 0) await this.reserveBudget(tenantId, -unusedUpFront, budget);
+    }
     return { elements, billed, fallbackReason };
   }
 
-  /** Atomically adds `elements` to this month's usage unless that would pass the budget. */
-  private async reserveBudget(tenantId: string, elements: number): Promise<boolean> {
+  private async monthlyBudget(tenantId: string): Promise<number> {
     const settings = await this.settings.get(tenantId);
-    const budget = settings?.mapsMonthlyElementBudget ?? 100_000;
+    return settings?.mapsMonthlyElementBudget ?? 100_000;
+  }
+
+  /** Atomically adds `elements` to this month's usage unless that would pass the budget. */
+  private async reserveBudget(
+    tenantId: string,
+    elements: number,
+    budget: number,
+  ): Promise<boolean> {
     const month = this.clock.now().toISOString().slice(0, 7);
     const rows = await tenantQuery<unknown[]>(
       this.dataSource,

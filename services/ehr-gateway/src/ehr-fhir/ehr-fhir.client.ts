@@ -66,6 +66,45 @@ export class EhrFhirClient {
     });
   }
 
+  /**
+   * Every page of a search, following the Bundle's `next` links (at most `maxPages`; more is a
+   * Rejected error with `tooLarge`). A `next` link must stay under the tenant's FHIR base: the
+   * bearer token is never sent anywhere else.
+   */
+  async searchAllPages(
+    connection: EhrConnection,
+    type: string,
+    parameters: readonly (readonly [string, string])[],
+    maxPages: number,
+  ): Promise<{ resources: FhirResource[]; pages: number }> {
+    const query = new URLSearchParams(
+      parameters.map(([name, value]): [string, string] => [name, value]),
+    );
+    let relativeUrl: string | undefined = `${type}?${query.toString()}`;
+    const resources: FhirResource[] = [];
+    let pages = 0;
+    while (relativeUrl !== undefined) {
+      if (pages === maxPages) throw new FhirSearchTooLargeError(type, maxPages);
+      const response = await this.send(connection, 'GET', relativeUrl);
+      const bundle: unknown = await response.json().catch(() => undefined);
+      if (!isObject(bundle) || bundle.resourceType !== 'Bundle') {
+        throw new EhrFhirError(
+          EhrFailureKind.Rejected,
+          response.status,
+          'the EHR answered a search without a Bundle',
+        );
+      }
+      pages += 1;
+      const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
+      for (const entry of entries as unknown[]) {
+        const resource = isObject(entry) ? entry.resource : undefined;
+        if (isResource(resource) && resource.resourceType === type) resources.push(resource);
+      }
+      relativeUrl = nextPageOf(bundle, connection.fhirBaseUrl);
+    }
+    return { resources, pages };
+  }
+
   private async send(
     connection: EhrConnection,
     method: string,
@@ -105,6 +144,30 @@ export class EhrFhirClient {
       throw new EhrFhirError(kind, response.status, `${method} answered ${response.status}`);
     }
   }
+}
+
+/** A search that needs more pages than the caller reads in one go. */
+export class FhirSearchTooLargeError extends EhrFhirError {
+  constructor(type: string, maxPages: number) {
+    super(EhrFailureKind.Rejected, 0, `${type} search has more than ${maxPages} pages`);
+  }
+}
+
+/** The Bundle's `next` link relative to the FHIR base; a link elsewhere is refused. */
+function nextPageOf(bundle: Record<string, unknown>, fhirBaseUrl: string): string | undefined {
+  const links = Array.isArray(bundle.link) ? (bundle.link as unknown[]) : [];
+  const next = links.find((link) => isObject(link) && link.relation === 'next');
+  const url = isObject(next) && typeof next.url === 'string' ? next.url : undefined;
+  if (url === undefined) return undefined;
+  const base = `${fhirBaseUrl.replace(/\/$/, '')}/`;
+  if (!url.startsWith(base)) {
+    throw new EhrFhirError(
+      EhrFailureKind.Rejected,
+      0,
+      'the EHR linked a next page outside its FHIR base',
+    );
+  }
+  return url.slice(base.length);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -10,6 +10,7 @@ import {
 } from '@caredispatch/testing';
 
 import { ehrGatewayDatabase } from '../entities';
+import { RosterImportJobs } from '../roster/roster-import-jobs';
 import { WriteBackJobs } from '../write-back/write-back-jobs';
 
 describe('ehr-gateway row-level security', () => {
@@ -191,5 +192,59 @@ describe('ehr-gateway row-level security', () => {
     expect(await runAsJob(database.runtimeUrl, KafkaJobs.OutboxRelay, [distinct(pending)])).toEqual(
       [[]],
     );
+  });
+
+  /** A pending roster import of `tenantId`, as the consumer stages it. */
+  function stagedImport(tenantId: string): { sql: string; params: unknown[] } {
+    return {
+      sql: `INSERT INTO ehr_roster_import_job
+              (tenant_id, import_id, request_event_id, correlation_id, next_attempt_at)
+            VALUES ($1, $2, $3, $4, now() - interval '1 minute')`,
+      params: [tenantId, randomUUID(), randomUUID(), randomUUID()],
+    };
+  }
+
+  it('should show the runtime role only the set tenant’s roster imports, even to an unfiltered query', async () => {
+    const sut = await observeTenantIsolation(
+      database.runtimeUrl,
+      { table: 'ehr_roster_import_job', insert: stagedImport },
+      { a: 'roster-tenant-a', b: 'roster-tenant-b' },
+    );
+
+    expect(sut).toEqual({
+      tenantsSeenAsA: ['roster-tenant-a'],
+      rowsSeenWithoutTenant: 0,
+      foreignInsertError: '42501',
+      unscopedInsertError: '42501',
+    });
+  });
+
+  it('should let the roster relay claim every tenant’s due imports but stage or delete none, and give the write-back relay none', async () => {
+    for (const tenant of ['roster-claim-a', 'roster-claim-b']) {
+      const { sql, params } = stagedImport(tenant);
+      await database.query(sql, params);
+    }
+    const claimTenants = `tenant_id IN ('roster-claim-a', 'roster-claim-b')`;
+    // The relay's claim, as RosterImportRepository.claimDue runs it.
+    const claim = `UPDATE ehr_roster_import_job j SET lease_until = now() + interval '5 minutes'
+      WHERE (j.tenant_id, j.import_id) IN (
+        SELECT d.tenant_id, d.import_id FROM ehr_roster_import_job d
+        WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND ${claimTenants}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING j.tenant_id`;
+    const stage = `INSERT INTO ehr_roster_import_job
+        (tenant_id, import_id, request_event_id, correlation_id, next_attempt_at)
+      VALUES ('roster-claim-a', gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), now())`;
+    const remove = `DELETE FROM ehr_roster_import_job WHERE ${claimTenants} RETURNING tenant_id`;
+    const pending = `SELECT DISTINCT tenant_id FROM ehr_roster_import_job WHERE ${claimTenants} ORDER BY 1`;
+
+    const sut = await runAsJob(database.runtimeUrl, RosterImportJobs.Relay, [
+      `WITH claimed AS (${claim}) SELECT DISTINCT tenant_id FROM claimed ORDER BY 1`,
+      stage,
+      `WITH removed AS (${remove}) SELECT DISTINCT tenant_id FROM removed ORDER BY 1`,
+    ]);
+
+    expect(sut).toEqual([['roster-claim-a', 'roster-claim-b'], '42501', []]);
+    expect(await runAsJob(database.runtimeUrl, WriteBackJobs.Relay, [pending])).toEqual([[]]);
   });
 });
