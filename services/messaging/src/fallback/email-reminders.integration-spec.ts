@@ -169,7 +169,7 @@ describe('email reminders and the SMS → email fallback (PostgreSQL + Kafka + T
     );
     expect(marked.map((row) => row.error_code)).toContain('30006');
 
-    // A reschedule plans a new text to the same number: it goes by email without a text.
+    // A reschedule plans the step for the marked number by email: no text is planned at all.
     const textsBefore = harness.twilio.messages().filter((sms) => sms.to === phone).length;
     await harness.waitConsumed(
       await harness.produce(
@@ -197,7 +197,6 @@ describe('email reminders and the SMS → email fallback (PostgreSQL + Kafka + T
     ).toEqual([
       { channel: 'sms', state: 'undelivered', revision: 1, step_key: 'sms-2m' },
       { channel: 'email', state: 'sent', revision: 1, step_key: 'sms-2m~email-fallback' },
-      { channel: 'sms', state: 'cancelled', revision: 2, step_key: 'sms-2m' },
       { channel: 'email', state: 'sent', revision: 2, step_key: 'sms-2m~email-fallback' },
     ]);
     // Only the reschedule's confirmation went to the number: no reminder text.

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ConsentModule } from '../consent/consent.module';
+import { FallbackModule } from '../fallback/fallback.module';
 import { LinksModule } from '../links/links.module';
 import { MessageModule } from '../message/message.module';
 
@@ -12,7 +13,7 @@ import { ReminderSettingsService } from './settings/reminder-settings.service';
 
 /** Reminder planning into the sender's queue; the consumer of appointment events calls it. */
 @Module({
-  imports: [MessageModule, ConsentModule, LinksModule],
+  imports: [MessageModule, ConsentModule, LinksModule, FallbackModule],
   controllers: [ReminderSettingsController],
   providers: [
     ReminderScheduleService,
@@ -20,6 +21,6 @@ import { ReminderSettingsService } from './settings/reminder-settings.service';
     ReminderSettingsRepository,
     ReminderSettingsService,
   ],
-  exports: [ReminderScheduleService],
+  exports: [ReminderScheduleService, ReminderSettingsRepository],
 })
 export class RemindersModule {}
