@@ -246,7 +246,11 @@ describe('reminders end to end: signed EHR booking → email and texts at their 
     expect(email.subject).toMatch(/^Reminder: your visit at Harbor Family Practice on /);
     expect(email.text).toContain('Hi Maria Elena,');
     expect(email.html).toContain('<b>Harbor Family Practice</b>');
-    expect(email.headers['list-unsubscribe']).toMatch(/^<mailto:reminders@practice\.test\?/);
+    // RFC 8058 one-click: a signed https (here http on loopback) URL first, then the mailbox.
+    expect(email.headers['list-unsubscribe']).toMatch(
+      /^<http\S+\/v1\/email\/unsubscribe\/[\w-]+\.[\w-]+>,\s+<mailto:reminders@practice\.test\?/,
+    );
+    expect(email.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     expect(await textsOfKind(patient, 'reminder')).toHaveLength(1);
     expect(await emailsTo(sut, patient.email)).toHaveLength(1);
     const ours = await smsTo(sut, patient.phone.e164);

@@ -12,27 +12,28 @@ const MINUTE = 60_000;
 const DUE_SOON_MS = 4_000;
 
 /** One email and one text, both 2 minutes before the visit. */
+const emailAndText = {
+  steps: [
+    {
+      key: 'email-2m',
+      channel: 'email',
+      timing: { kind: 'before', minutes: 2 },
+      template: 'reminder',
+    },
+    {
+      key: 'sms-2m',
+      channel: 'sms',
+      timing: { kind: 'before', minutes: 2 },
+      template: 'reminder',
+    },
+  ],
+} as const;
+
+/** Every type gets `emailAndText`; type `custom-type` under its own name, for template overrides. */
 const settings: ReminderSettings = {
   ...PLAYBOOK_SETTINGS,
-  typeMappings: [],
-  cadences: {
-    default: {
-      steps: [
-        {
-          key: 'email-2m',
-          channel: 'email',
-          timing: { kind: 'before', minutes: 2 },
-          template: 'reminder',
-        },
-        {
-          key: 'sms-2m',
-          channel: 'sms',
-          timing: { kind: 'before', minutes: 2 },
-          template: 'reminder',
-        },
-      ],
-    },
-  },
+  typeMappings: [{ code: 'custom-type', cadence: 'custom' }],
+  cadences: { default: emailAndText, custom: emailAndText },
 };
 
 describe('messages in the patient language (PostgreSQL + Kafka + Twilio and SMTP stand-ins)', () => {
@@ -116,6 +117,34 @@ describe('messages in the patient language (PostgreSQL + Kafka + Twilio and SMTP
     expect(reminder.body).toMatch(/^Hi Lucia, Acme/);
     expect(reminder.body).toContain('Reply 1 confirm, 2 reschedule, 3 cancel.');
     expect(mail.subject).toMatch(/^Reminder: your visit at Acme Family Practice on /);
+  });
+
+  it("should render the tenant's override for the appointment type and language, and the shipped template for the rest", async () => {
+    await harness.query(
+      `INSERT INTO reminder_template_override
+         (tenant_id, channel, appointment_type, language, name, template, updated_at, updated_by)
+       VALUES ($1, 'sms', 'custom', 'es', 'reminder', $2::jsonb, now(), 'admin')`,
+      [
+        harness.tenantId,
+        JSON.stringify({ body: 'Hola {firstName}: le esperamos el {date} a las {time}. {link} STOP=baja' }),
+      ],
+    );
+    const phone = uniquePhone();
+    const email = uniqueEmail();
+
+    await book({
+      appointmentId: randomUUID(),
+      phoneE164: phone,
+      email,
+      preferredLanguage: 'es',
+      appointmentTypeCode: 'custom-type',
+    });
+
+    const [, reminder] = await harness.twilio.waitForMessages(2, 30_000, (sms) => sms.to === phone);
+    const [mail] = await harness.smtp.waitForMessages(1, 30_000, (sent) => sent.to.includes(email));
+    expect(reminder.body).toMatch(/^Hola Lucia: le esperamos el .* a las \d{1,2}:\d{2}\. http/);
+    // No email override: the shipped Spanish email.
+    expect(mail.subject).toMatch(/^Recordatorio: su cita en Acme Family Practice el /);
   });
 
   it('should answer an English STOP from a Spanish-speaking patient in Spanish', async () => {

@@ -40,7 +40,10 @@ import {
   renderSms,
   resolveEmailTemplate,
   resolveSmsTemplate,
+  type TemplateOverrides,
 } from '../templates/reminder-templates';
+import { ReminderTemplateRepository } from '../templates/reminder-template.repository';
+import { overridesMap } from '../templates/template-overrides';
 
 import { ReminderRecipientRepository } from './reminder-recipient.repository';
 
@@ -68,6 +71,7 @@ export class ReminderScheduleService {
     private readonly settingsStore: ReminderSettingsRepository,
     private readonly links: PatientLinksService,
     private readonly undeliverable: UndeliverableNumberRepository,
+    private readonly templates: ReminderTemplateRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -143,6 +147,10 @@ export class ReminderScheduleService {
       now,
     });
 
+    // The tenant's own templates where it has them, else the shipped ones.
+    const overrides = plan.some((send) => send.outcome === 'send')
+      ? overridesMap(await this.templates.overridesOf(envelope.tenantId, manager))
+      : new Map();
     const practice = this.config.PRACTICE_NAMES.get(envelope.tenantId) ?? appointment.practiceName;
     const facts: ReminderFacts = {
       practice,
@@ -188,6 +196,7 @@ export class ReminderScheduleService {
       });
       const rendered = this.render(
         send,
+        overrides,
         appointmentType,
         { ...facts, link },
         {
@@ -253,6 +262,7 @@ export class ReminderScheduleService {
   /** The step's message: address, text (an email serialized) and, for a text, its email stand-in. */
   private render(
     send: PlannedReminder,
+    overrides: TemplateOverrides,
     appointmentType: string,
     facts: ReminderFacts,
     addresses: { sms: string | null; email: string | null; fallbackEmail: string | null },
@@ -267,7 +277,7 @@ export class ReminderScheduleService {
     | undefined {
     const email = (): string | undefined => {
       const template = resolveEmailTemplate(
-        new Map(),
+        overrides,
         appointmentType,
         send.language,
         send.template,
@@ -286,7 +296,7 @@ export class ReminderScheduleService {
       };
     }
     if (addresses.sms === null) return undefined;
-    const template = resolveSmsTemplate(new Map(), appointmentType, send.language, send.template);
+    const template = resolveSmsTemplate(overrides, appointmentType, send.language, send.template);
     if (!template) return undefined;
     const fallbackBody = addresses.fallbackEmail === null ? undefined : email();
     return {
