@@ -96,7 +96,7 @@ export function formatLocalStart(
   const zone = zoneAbbreviation(start, timeZone);
   // Spanish day and month abbreviations carry accents outside GSM-7 (sáb): folded to one segment.
   return language === 'es'
-    ? `${foldToGsm7(local.toFormat("ccc d 'de' LLL 'a las' H:mm"))} ${zone}`
+    ? `${foldToGsm7(local.toFormat("ccc d LLL 'a las' H:mm"))} ${zone}`
     : `${local.toFormat("ccc, LLL d 'at' h:mm a")} ${zone}`;
 }
 

@@ -148,7 +148,7 @@ export class ReminderScheduleService {
     });
 
     // The tenant's own templates where it has them, else the shipped ones.
-    const overrides = plan.some((send) => send.outcome === 'send')
+    const overrides: TemplateOverrides = plan.some((send) => send.outcome === 'send')
       ? overridesMap(await this.templates.overridesOf(envelope.tenantId, manager))
       : new Map();
     const practice = this.config.PRACTICE_NAMES.get(envelope.tenantId) ?? appointment.practiceName;
