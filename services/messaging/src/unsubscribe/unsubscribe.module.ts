@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 
+import { systemClockProvider } from '@caredispatch/platform';
+
 import { ConsentModule } from '../consent/consent.module';
 
 import { EmailUnsubscribeController } from './email-unsubscribe.controller';
@@ -9,7 +11,7 @@ import { EmailUnsubscribeService } from './email-unsubscribe.service';
 @Module({
   imports: [ConsentModule],
   controllers: [EmailUnsubscribeController],
-  providers: [EmailUnsubscribeService],
+  providers: [EmailUnsubscribeService, systemClockProvider],
   exports: [EmailUnsubscribeService],
 })
 export class UnsubscribeModule {}
