@@ -42,14 +42,17 @@ export class SmtpEmailGateway implements EmailGateway {
         html: request.html,
         messageId,
         list: {
+          // One header (nodemailer: the inner array is one header's comma-separated list).
           unsubscribe: [
-            // RFC 8058: the https URL first; mail providers POST List-Unsubscribe=One-Click to it.
-            ...(request.unsubscribeUrl ? [request.unsubscribeUrl] : []),
-            // The subject names the message, so whoever handles the mailbox knows whose request it is.
-            {
-              url: `mailto:${unsubscribe}?subject=unsubscribe%20${request.messageId}`,
-              comment: 'Unsubscribe',
-            },
+            [
+              // RFC 8058: the https URL first; mail providers POST List-Unsubscribe=One-Click to it.
+              ...(request.unsubscribeUrl ? [request.unsubscribeUrl] : []),
+              // The subject names the message, so whoever handles the mailbox knows whose request it is.
+              {
+                url: `mailto:${unsubscribe}?subject=unsubscribe%20${request.messageId}`,
+                comment: 'Unsubscribe',
+              },
+            ],
           ],
         },
         ...(request.unsubscribeUrl
