@@ -166,6 +166,8 @@ describe('renderConfirmationText in Spanish', () => {
       language: 'es',
     });
 
-    expect(sut).toMatch(/^Su consultorio: su cita se ha cambiado al mar 10 mar\.? a las 9:30 EDT\. /);
+    expect(sut).toMatch(
+      /^Su consultorio: su cita se ha cambiado al mar 10 mar\.? a las 9:30 EDT\. /,
+    );
   });
 });

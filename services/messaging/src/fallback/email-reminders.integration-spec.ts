@@ -180,7 +180,7 @@ describe('email reminders and the SMS → email fallback (PostgreSQL + Kafka + T
         `SELECT count(*) AS n FROM outbox_message WHERE event_type = 'ConsentChangedV1' AND message_key = $1`,
         [patientId],
       );
-      return Number(row?.n ?? 0);
+      return Number(row.n);
     };
     const before = await consent();
     const changesBefore = await consentChanges();
@@ -196,7 +196,7 @@ describe('email reminders and the SMS → email fallback (PostgreSQL + Kafka + T
     expect(forged.status).toBe(404);
     expect(afterGetAndForgery).toEqual(before);
     expect([first.status, second.status]).toEqual([200, 200]);
-    const [emailRow] = (await rows(appointmentId)).filter((row) => row.channel === 'email');
+    const emailRow = (await rows(appointmentId)).find((row) => row.channel === 'email');
     expect(await consent()).toEqual([
       { state: 'withdrawn', source: 'unsubscribe_link', evidence_id: emailRow?.id },
     ]);

@@ -18,11 +18,7 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 import { type MessagingConfig } from '../config';
 
 import { FixedWindowRateLimiter } from './link-rate-limiter';
-import {
-  pageLanguage,
-  type PageLanguageRequest,
-  resolvePageLanguage,
-} from './page/page-language';
+import { pageLanguage, type PageLanguageRequest, resolvePageLanguage } from './page/page-language';
 import { PAGE_CSP } from './page/patient-page.css';
 import {
   pagePath,

@@ -266,27 +266,33 @@ describe('patient messages read API (PostgreSQL + Kafka + OIDC)', () => {
       const frontDesk = await put(['front-desk'], { templates: [spanishText] });
       const admin = await put(['practice-admin'], { templates: [spanishText] });
       const read = await get(path(), ['coordinator']);
-      const preview = await fetch(`${harness.baseUrl}/v1/tenants/${harness.tenantId}/reminder-settings/preview`, {
-        method: 'POST',
-        headers: {
-          ...(await idp.authorization({ tenantId: harness.tenantId, roles: ['coordinator'] })),
-          'content-type': 'application/json',
+      const preview = await fetch(
+        `${harness.baseUrl}/v1/tenants/${harness.tenantId}/reminder-settings/preview`,
+        {
+          method: 'POST',
+          headers: {
+            ...(await idp.authorization({ tenantId: harness.tenantId, roles: ['coordinator'] })),
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            start: '2030-03-13T17:00:00Z',
+            timeZone: 'America/New_York',
+            language: 'es',
+          }),
         },
-        body: JSON.stringify({
-          start: '2030-03-13T17:00:00Z',
-          timeZone: 'America/New_York',
-          language: 'es',
-        }),
-      });
+      );
 
       expect([frontDesk.status, admin.status, read.status, preview.status]).toEqual([
         403, 200, 200, 200,
       ]);
       expect(await read.json()).toEqual({ templates: [spanishText] });
-      const steps = ((await preview.json()) as { steps: { channel: string; text: string | null }[] })
-        .steps;
+      const steps = (
+        (await preview.json()) as { steps: { channel: string; text: string | null }[] }
+      ).steps;
       expect(steps.filter((step) => step.channel === 'sms').map((step) => step.text)).toEqual([
-        expect.stringMatching(/^Hola Alex: le esperamos en Your practice el .* https:\/\/cd\.example\/a\//),
+        expect.stringMatching(
+          /^Hola Alex: le esperamos en Your practice el .* https:\/\/cd\.example\/a\//,
+        ),
       ]);
     });
   });

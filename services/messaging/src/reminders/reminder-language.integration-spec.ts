@@ -83,7 +83,12 @@ describe('messages in the patient language (PostgreSQL + Kafka + Twilio and SMTP
     const phone = uniquePhone();
     const email = uniqueEmail();
 
-    await book({ appointmentId: randomUUID(), phoneE164: phone, email, preferredLanguage: 'es-MX' });
+    await book({
+      appointmentId: randomUUID(),
+      phoneE164: phone,
+      email,
+      preferredLanguage: 'es-MX',
+    });
 
     const [confirmation, reminder] = await harness.twilio.waitForMessages(
       2,
@@ -105,7 +110,12 @@ describe('messages in the patient language (PostgreSQL + Kafka + Twilio and SMTP
     const phone = uniquePhone();
     const email = uniqueEmail();
 
-    await book({ appointmentId: randomUUID(), phoneE164: phone, email, preferredLanguage: 'fr-CA' });
+    await book({
+      appointmentId: randomUUID(),
+      phoneE164: phone,
+      email,
+      preferredLanguage: 'fr-CA',
+    });
 
     const [confirmation, reminder] = await harness.twilio.waitForMessages(
       2,
@@ -126,7 +136,9 @@ describe('messages in the patient language (PostgreSQL + Kafka + Twilio and SMTP
        VALUES ($1, 'sms', 'custom', 'es', 'reminder', $2::jsonb, now(), 'admin')`,
       [
         harness.tenantId,
-        JSON.stringify({ body: 'Hola {firstName}: le esperamos el {date} a las {time}. {link} STOP=baja' }),
+        JSON.stringify({
+          body: 'Hola {firstName}: le esperamos el {date} a las {time}. {link} STOP=baja',
+        }),
       ],
     );
     const phone = uniquePhone();
@@ -157,8 +169,12 @@ describe('messages in the patient language (PostgreSQL + Kafka + Twilio and SMTP
       body: 'STOP',
     });
 
-    await waitFor('the opt-out confirmation', 30_000, async () =>
-      harness.twilio.messages().some((sms) => sms.to === phone && /Ya no recibira/.test(sms.body)),
+    await waitFor('the opt-out confirmation', 30_000, () =>
+      Promise.resolve(
+        harness.twilio
+          .messages()
+          .some((sms) => sms.to === phone && /Ya no recibira/.test(sms.body)),
+      ),
     );
     expect(
       harness.twilio.messages().filter((sms) => sms.to === phone && /unsubscribed/.test(sms.body)),

@@ -35,9 +35,12 @@ describe(verifyUnsubscribeToken.name, () => {
     });
   });
 
-  it.each(['', 'abc', 'a.b.c', `${'x'.repeat(600)}.y`])('should refuse the malformed token %j', (token) => {
-    expect(verifyUnsubscribeToken(key, token, now).valid).toBe(false);
-  });
+  it.each(['', 'abc', 'a.b.c', `${'x'.repeat(600)}.y`])(
+    'should refuse the malformed token %j',
+    (token) => {
+      expect(verifyUnsubscribeToken(key, token, now).valid).toBe(false);
+    },
+  );
 
   it('should refuse a well-signed payload that does not name a tenant, patient and message', () => {
     const token = signUnsubscribeToken(key, { ...subject, patientId: 'not-a-uuid' }, inADay);

@@ -38,20 +38,24 @@ export type UnsubscribeTokenCheck =
   | { readonly valid: true; readonly subject: UnsubscribeSubject }
   | { readonly valid: false; readonly reason: 'malformed' | 'forged' | 'expired' };
 
-export function verifyUnsubscribeToken(key: Buffer, token: string, now: Date): UnsubscribeTokenCheck {
+export function verifyUnsubscribeToken(
+  key: Buffer,
+  token: string,
+  now: Date,
+): UnsubscribeTokenCheck {
   if (token.length > MAX_TOKEN_CHARS) return { valid: false, reason: 'malformed' };
-  const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined) return { valid: false, reason: 'malformed' };
+  const parts = token.split('.');
+  const [payload, signature] = parts;
+  if (parts.length !== 2 || !payload || !signature) return { valid: false, reason: 'malformed' };
   const expected = Buffer.from(mac(key, payload));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     return { valid: false, reason: 'forged' };
   }
-  const [tenantId, patientId, messageId, expires, rest] = Buffer.from(payload, 'base64url')
-    .toString('utf8')
-    .split('|');
+  const fields = Buffer.from(payload, 'base64url').toString('utf8').split('|');
+  const [tenantId, patientId, messageId, expires] = fields;
   if (
-    rest !== undefined ||
+    fields.length !== 4 ||
     !tenantId ||
     !TENANT.test(tenantId) ||
     !patientId ||

@@ -65,7 +65,9 @@ describe(readPreferredLanguage.name, () => {
     let failure: unknown;
     try {
       readPreferredLanguage(
-        patientAt([{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'Spanish (MX)' }] } }]),
+        patientAt([
+          { language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'Spanish (MX)' }] } },
+        ]),
       );
     } catch (error) {
       failure = error;
@@ -118,7 +120,9 @@ describe(`${normalizeFhirAppointment.name} with Patient.communication`, () => {
     let failure: unknown;
     try {
       normalizeFhirAppointment(
-        FhirAppointmentBuilder.booking({ patientCommunication: [{ code: 'not a tag' }] }).buildBundle(),
+        FhirAppointmentBuilder.booking({
+          patientCommunication: [{ code: 'not a tag' }],
+        }).buildBundle(),
         options,
       );
     } catch (error) {

@@ -16,7 +16,7 @@ const BCP47_SHAPE = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
 export function canonicalLanguageTag(raw: string): string | undefined {
   if (raw.length > MAX_LANGUAGE_TAG_CHARS || !BCP47_SHAPE.test(raw)) return undefined;
   try {
-    const [canonical] = Intl.getCanonicalLocales(raw);
+    const canonical = Intl.getCanonicalLocales(raw).at(0);
     return canonical !== undefined && canonical.length <= MAX_LANGUAGE_TAG_CHARS
       ? canonical
       : undefined;
@@ -33,14 +33,14 @@ export function canonicalLanguageTag(raw: string): string | undefined {
  */
 export function readPreferredLanguage(patient: Located): string | undefined {
   const entries = objectsAt(patient, 'communication');
-  const chosen = entries.find((entry) => entry.value.preferred === true) ?? entries[0];
+  const chosen = entries.find((entry) => entry.value.preferred === true) ?? entries.at(0);
   const language = chosen && objectAt(chosen, 'language');
   if (!language) return undefined;
   const codings = objectsAt(language, 'coding').filter(
     (coding) => stringAt(coding.value, 'code') !== undefined,
   );
   const coding =
-    codings.find((candidate) => candidate.value.system === BCP47_SYSTEM) ?? codings[0];
+    codings.find((candidate) => candidate.value.system === BCP47_SYSTEM) ?? codings.at(0);
   if (!coding) return undefined;
   const code = stringAt(coding.value, 'code') ?? '';
   const tag = canonicalLanguageTag(code);

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-import { type Cadence, type CadenceStep, REMINDER_LANGUAGES, type ReminderLanguage } from './cadence';
+import {
+  type Cadence,
+  type CadenceStep,
+  REMINDER_LANGUAGES,
+  type ReminderLanguage,
+} from './cadence';
 import { DEFAULT_REMINDER_LIMITS, type ReminderLimits } from './reminder-plan';
 
 /** A tenant's reminder configuration: what the admin API reads and replaces as a whole. */

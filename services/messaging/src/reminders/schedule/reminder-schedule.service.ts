@@ -34,6 +34,7 @@ import {
   ReminderSuppressionReason,
 } from '../planning/reminder-plan';
 import { ReminderSettingsRepository } from '../settings/reminder-settings.repository';
+import { ReminderTemplateRepository } from '../templates/reminder-template.repository';
 import {
   type ReminderFacts,
   renderEmail,
@@ -42,7 +43,6 @@ import {
   resolveSmsTemplate,
   type TemplateOverrides,
 } from '../templates/reminder-templates';
-import { ReminderTemplateRepository } from '../templates/reminder-template.repository';
 import { overridesMap } from '../templates/template-overrides';
 
 import { ReminderRecipientRepository } from './reminder-recipient.repository';

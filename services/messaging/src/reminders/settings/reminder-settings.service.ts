@@ -136,7 +136,9 @@ export class ReminderSettingsService {
           dueAt: send.outcome === 'send' ? send.dueAt.toISOString() : null,
           reason: send.outcome === 'suppress' ? send.reason : null,
           text: sms ? renderSms(sms, send.language, facts) : null,
-          email: renderedEmail ? { subject: renderedEmail.subject, text: renderedEmail.text } : null,
+          email: renderedEmail
+            ? { subject: renderedEmail.subject, text: renderedEmail.text }
+            : null,
         };
       }),
     };

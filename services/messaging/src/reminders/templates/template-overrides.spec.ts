@@ -67,9 +67,9 @@ describe(validateTemplateOverrides.name, () => {
   });
 
   it('should refuse a text with a character outside GSM-7', () => {
-    expect(failureOf({ templates: [{ ...spanishText, body: 'Cita él {date} ☺ {link}' }] }).field).toBe(
-      'templates.0.body',
-    );
+    expect(
+      failureOf({ templates: [{ ...spanishText, body: 'Cita él {date} ☺ {link}' }] }).field,
+    ).toBe('templates.0.body');
   });
 
   it('should refuse an unknown placeholder, such as a diagnosis', () => {
@@ -81,9 +81,9 @@ describe(validateTemplateOverrides.name, () => {
   });
 
   it('should refuse the location in a text and a template that does not parse', () => {
-    expect(failureOf({ templates: [{ ...spanishText, body: 'En {locationName} {link}' }] }).field).toBe(
-      'templates.0.body',
-    );
+    expect(
+      failureOf({ templates: [{ ...spanishText, body: 'En {locationName} {link}' }] }).field,
+    ).toBe('templates.0.body');
     expect(failureOf({ templates: [{ ...englishEmail, subject: 'Visit {date' }] }).field).toBe(
       'templates.0.subject',
     );

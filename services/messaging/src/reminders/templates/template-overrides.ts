@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-import { REMINDER_LANGUAGES, type ReminderChannel, type ReminderLanguage } from '../planning/cadence';
+import {
+  REMINDER_LANGUAGES,
+  type ReminderChannel,
+  type ReminderLanguage,
+} from '../planning/cadence';
 
 import {
   checkTemplate,
@@ -36,21 +40,18 @@ const key = {
   name,
 };
 
-export const templateOverrideSchema: z.ZodType<TemplateOverride> = z.discriminatedUnion(
-  'channel',
-  [
-    z.object({ channel: z.literal('sms'), ...key, body: z.string().min(1).max(640) }).strict(),
-    z
-      .object({
-        channel: z.literal('email'),
-        ...key,
-        subject: z.string().min(1).max(300),
-        text: z.string().min(1).max(10_000),
-        html: z.string().min(1).max(20_000),
-      })
-      .strict(),
-  ],
-);
+export const templateOverrideSchema: z.ZodType<TemplateOverride> = z.discriminatedUnion('channel', [
+  z.object({ channel: z.literal('sms'), ...key, body: z.string().min(1).max(640) }).strict(),
+  z
+    .object({
+      channel: z.literal('email'),
+      ...key,
+      subject: z.string().min(1).max(300),
+      text: z.string().min(1).max(10_000),
+      html: z.string().min(1).max(20_000),
+    })
+    .strict(),
+]);
 
 const overridesSchema = z
   .object({ templates: z.array(templateOverrideSchema).max(MAX_OVERRIDES) })
