@@ -74,6 +74,7 @@ const SHORT_CADENCES = {
 /** What each kind of text says (see reminder-templates.ts and reply-texts.ts). */
 const TEXT_KINDS = {
   reminder: /Reply 1 confirm, 2 reschedule, 3 cancel/,
+  reminderEs: /Responda 1 confirmar, 2 cambiar, 3 anular/,
   optedOut: /You are unsubscribed|Ya no recibira/,
   optedIn: /You are resubscribed/,
 } as const;
@@ -84,6 +85,8 @@ interface Patient {
   /** The FHIR Patient id and MRN: ehr-gateway identifies a contained Patient by its MRN. */
   readonly fhirId: string;
   readonly mrn: string;
+  /** BCP-47 `Patient.communication` language the EHR sends; none when absent. */
+  readonly language?: string;
 }
 
 interface ReminderRow {
@@ -120,13 +123,14 @@ describe('reminders end to end: signed EHR booking → email and texts at their 
   }, 300_000);
   afterAll(() => sut.stop());
 
-  function newPatient(): Patient {
+  function newPatient(language?: string): Patient {
     const id = randomUUID().slice(0, 8);
     return {
       phone: uniquePhone(),
       email: `pat.${id}@example.test`,
       fhirId: `pat-${id}`,
       mrn: `MRN-${id}`,
+      ...(language === undefined ? {} : { language }),
     };
   }
 
@@ -148,6 +152,10 @@ describe('reminders end to end: signed EHR booking → email and texts at their 
       start: start.toISOString(),
       end: new Date(start.getTime() + 30 * MINUTE).toISOString(),
       organizationName: 'Harbor Family Practice',
+      patientCommunication:
+        patient.language === undefined
+          ? []
+          : [{ code: 'en' }, { code: patient.language, preferred: true }],
     });
   }
 
@@ -238,13 +246,43 @@ describe('reminders end to end: signed EHR booking → email and texts at their 
     expect(email.subject).toMatch(/^Reminder: your visit at Harbor Family Practice on /);
     expect(email.text).toContain('Hi Maria Elena,');
     expect(email.html).toContain('<b>Harbor Family Practice</b>');
-    expect(email.headers['list-unsubscribe']).toMatch(/^<mailto:reminders@practice\.test\?/);
+    // RFC 8058 one-click: a signed https (here http on loopback) URL first, then the mailbox.
+    expect(email.headers['list-unsubscribe']).toMatch(
+      /^<http\S+\/v1\/email\/unsubscribe\/[\w-]+\.[\w-]+>,\s+<mailto:reminders@practice\.test\?/,
+    );
+    expect(email.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     expect(await textsOfKind(patient, 'reminder')).toHaveLength(1);
     expect(await emailsTo(sut, patient.email)).toHaveLength(1);
     const ours = await smsTo(sut, patient.phone.e164);
     expect(ours.filter((text) => !TEXT_KINDS.reminder.test(text.body))).toHaveLength(1);
     // The booking's confirmation, with its own one-tap link.
     expect(ours[0].body).toMatch(/your visit is .* http\S+\/a\/[\w-]{22} /);
+  });
+
+  it('should write to a Spanish-speaking patient (FHIR Patient.communication) in Spanish: confirmation, reminder text and email', async () => {
+    const patient = newPatient('es-MX');
+    const visit = booking(patient);
+    const dueAt = startOf(visit).getTime() - 2 * MINUTE;
+
+    await book(visit);
+
+    const [email] = await waitForEmailsTo(sut, patient.email, 1);
+    const [reminder] = await waitForTextsOfKind(patient, 'reminderEs', 1);
+    await waitForPipelineToSettle(sut);
+    expect(reminder.body).toMatch(
+      /^Hola Mari[^,]*, cita en Harbor[^.]* el .* Responda 1 confirmar, 2 cambiar, 3 anular\. http\S+\/a\/[\w-]{22} STOP=baja$/,
+    );
+    expect(reminder.dateCreated.getTime()).toBeGreaterThanOrEqual(dueAt);
+    expect(email.subject).toMatch(/^Recordatorio: su cita en Harbor Family Practice el /);
+    expect(email.text).toContain('Hola Maria Elena:');
+    expect(email.html).toContain('Le recordamos su cita en <b>Harbor Family Practice</b>');
+    const ours = await smsTo(sut, patient.phone.e164);
+    expect(ours[0].body).toMatch(
+      /^Harbor[^:]*: su cita es el .* Confirme o cambie: http\S+\/a\/[\w-]{22} Responda STOP para baja\.$/,
+    );
+    expect(await textsOfKind(patient, 'reminderEs')).toHaveLength(1);
+    expect(await textsOfKind(patient, 'reminder')).toEqual([]);
+    expect(await emailsTo(sut, patient.email)).toHaveLength(1);
   });
 
   it('should move every pending reminder on a reschedule and send nothing for a cancelled visit', async () => {

@@ -37,6 +37,8 @@ import type { ScheduledAppointment } from './generated/caredispatch/scheduling/a
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** BCP-47 shape (RFC 5646 without the registry), at most 35 characters (its §4.4.1). */
+const LANGUAGE_TAG_PATTERN = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
 
 /**
  * Collects contract violations as field paths. Proto3 cannot mark fields required, so the
@@ -52,6 +54,14 @@ export class IssueCollector {
 
   text(path: string, value: string): this {
     if (value.trim() === '') this.found.push(`${path} is required`);
+    return this;
+  }
+
+  /** An optional BCP-47 language tag: absent, or its shape and length hold. */
+  languageTag(path: string, value: string | undefined): this {
+    if (value !== undefined && (value.length > 35 || !LANGUAGE_TAG_PATTERN.test(value))) {
+      this.found.push(`${path} must be a BCP-47 language tag of at most 35 characters`);
+    }
     return this;
   }
 
@@ -132,8 +142,11 @@ export function validateEhrAppointment(
     .interval('appointment', appointment.start, appointment.end)
     .present('appointment.patient', appointment.patient)
     .present('appointment.location', appointment.location);
-  if (appointment.patient)
-    issues.text('appointment.patient.ehr_patient_id', appointment.patient.ehrPatientId);
+  if (appointment.patient) {
+    issues
+      .text('appointment.patient.ehr_patient_id', appointment.patient.ehrPatientId)
+      .languageTag('appointment.patient.preferred_language', appointment.patient.preferredLanguage);
+  }
   if (appointment.location)
     issues.timeZone('appointment.location.time_zone', appointment.location.timeZone);
   return issues.issues;
@@ -189,8 +202,11 @@ export function validateScheduledAppointment(
     .interval('appointment', appointment.start, appointment.end)
     .present('appointment.patient', appointment.patient)
     .present('appointment.location', appointment.location);
-  if (appointment.patient)
-    issues.uuid('appointment.patient.patient_id', appointment.patient.patientId);
+  if (appointment.patient) {
+    issues
+      .uuid('appointment.patient.patient_id', appointment.patient.patientId)
+      .languageTag('appointment.patient.preferred_language', appointment.patient.preferredLanguage);
+  }
   if (appointment.location)
     issues.timeZone('appointment.location.time_zone', appointment.location.timeZone);
   return issues.issues;

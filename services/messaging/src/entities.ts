@@ -26,7 +26,10 @@ import { CreatePatientLinks1796100000000 } from './migrations/1796100000000-Crea
 import { IsolatePatientLinks1796100000001 } from './migrations/1796100000001-IsolatePatientLinks';
 import { EmailRemindersAndFallback1796200000000 } from './migrations/1796200000000-EmailRemindersAndFallback';
 import { TextWaitlistOffers1796600000000 } from './migrations/1796600000000-TextWaitlistOffers';
+import { RememberPatientLanguage1798100000000 } from './migrations/1798100000000-RememberPatientLanguage';
+import { StoreReminderTemplateOverrides1798100000001 } from './migrations/1798100000001-StoreReminderTemplateOverrides';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
+import { ReminderTemplateOverrideEntity } from './reminders/templates/reminder-template-override.entity';
 import { WaitlistOfferTextEntity } from './waitlist-offers/waitlist-offer-text.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
@@ -45,6 +48,7 @@ export const messagingEntities = [
   EhrSlotSnapshotEntity,
   WaitlistOfferTextEntity,
   UndeliverableNumberEntity,
+  ReminderTemplateOverrideEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -62,6 +66,8 @@ export const messagingMigrations = [
   IsolatePatientLinks1796100000001,
   TextWaitlistOffers1796600000000,
   EmailRemindersAndFallback1796200000000,
+  RememberPatientLanguage1798100000000,
+  StoreReminderTemplateOverrides1798100000001,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

@@ -10,6 +10,7 @@ export enum MessagingErrorCode {
   AppointmentNotFound = 'APPOINTMENT_NOT_FOUND',
   ReminderSettingsInvalid = 'REMINDER_SETTINGS_INVALID',
   ReminderPreviewInvalid = 'REMINDER_PREVIEW_INVALID',
+  ReminderTemplatesInvalid = 'REMINDER_TEMPLATES_INVALID',
 }
 
 export class MessagingError extends DomainError<MessagingErrorCode> {}
@@ -23,6 +24,7 @@ export function messagingHttpStatus(code: MessagingErrorCode): HttpStatus {
     case MessagingErrorCode.InboundSmsInvalid:
     case MessagingErrorCode.ReminderSettingsInvalid:
     case MessagingErrorCode.ReminderPreviewInvalid:
+    case MessagingErrorCode.ReminderTemplatesInvalid:
       return HttpStatus.BAD_REQUEST;
     case MessagingErrorCode.PatientNotFound:
     case MessagingErrorCode.AppointmentNotFound:

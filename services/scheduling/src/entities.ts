@@ -11,6 +11,7 @@ import { AppointmentIdWithoutDefault1767000000001 } from './migrations/176700000
 import { AddAppointmentEhrSequence1767100000000 } from './migrations/1767100000000-AddAppointmentEhrSequence';
 import { AddPatientPhoneLookupHash1767200000000 } from './migrations/1767200000000-AddPatientPhoneLookupHash';
 import { IsolateSchedulingTenants1767300000000 } from './migrations/1767300000000-IsolateSchedulingTenants';
+import { AddPatientPreferredLanguage1798100000000 } from './migrations/1798100000000-AddPatientPreferredLanguage';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
 export const schedulingEntities = [
@@ -27,6 +28,7 @@ export const schedulingMigrations = [
   AddAppointmentEhrSequence1767100000000,
   AddPatientPhoneLookupHash1767200000000,
   IsolateSchedulingTenants1767300000000,
+  AddPatientPreferredLanguage1798100000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

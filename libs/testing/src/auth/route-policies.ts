@@ -29,6 +29,8 @@ export const REVIEWED_PUBLIC_ROUTES: Readonly<Record<string, readonly string[]>>
   // X-Twilio-Signature over the public URL and form body. The patient page (/a/:token…): the
   // 128-bit link token is the credential (HMAC-stored, one revision, expires at the visit),
   // GETs change nothing, POSTs need a form MAC bound to the link, rate limits per IP and link.
+  // One-click email unsubscribe (RFC 8058): the URL's HMAC-signed, expiring token is the
+  // credential; GET only shows a button, the POST withdraws that one patient's email consent.
   messaging: [
     'GET /a/:token',
     'GET /a/:token/cancel',
@@ -36,10 +38,12 @@ export const REVIEWED_PUBLIC_ROUTES: Readonly<Record<string, readonly string[]>>
     'GET /health/live',
     'GET /health/ready',
     'GET /metrics',
+    'GET /v1/email/unsubscribe/:token',
     'POST /a/:token/call-me',
     'POST /a/:token/cancel',
     'POST /a/:token/confirm',
     'POST /a/:token/reschedule',
+    'POST /v1/email/unsubscribe/:token',
     'POST /v1/twilio/inbound',
     'POST /v1/twilio/status',
   ],

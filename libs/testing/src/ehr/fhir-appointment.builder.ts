@@ -18,6 +18,8 @@ export interface FhirAppointmentFields {
   readonly patientFamilyName: string;
   readonly patientEmail: string;
   readonly smsOptOut: boolean;
+  /** `Patient.communication`, in order; empty = none sent. */
+  readonly patientCommunication: readonly FhirPatientCommunication[];
   readonly includePatient: boolean;
   readonly practitionerId: string;
   readonly locationId: string;
@@ -34,6 +36,13 @@ export interface FhirAppointmentFields {
     readonly postalCode: string;
     readonly country: string;
   };
+}
+
+/** One `Patient.communication` entry; `system` defaults to BCP-47 (`urn:ietf:bcp:47`). */
+export interface FhirPatientCommunication {
+  readonly code: string;
+  readonly system?: string;
+  readonly preferred?: boolean;
 }
 
 const TIME_ZONE_EXTENSION_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
@@ -65,6 +74,7 @@ export class FhirAppointmentBuilder {
       patientFamilyName: 'Rivera',
       patientEmail: 'maria.rivera@example.com',
       smsOptOut: false,
+      patientCommunication: [],
       includePatient: true,
       practitionerId: 'prac-1',
       locationId: 'loc-1',
@@ -198,6 +208,17 @@ export class FhirAppointmentBuilder {
           : [{ system: 'phone', value: f.patientPhone, use: 'mobile' }]),
         { system: 'email', value: f.patientEmail },
       ],
+      communication:
+        f.patientCommunication.length === 0
+          ? undefined
+          : f.patientCommunication.map((entry) =>
+              withoutUndefined({
+                language: {
+                  coding: [{ system: entry.system ?? 'urn:ietf:bcp:47', code: entry.code }],
+                },
+                preferred: entry.preferred,
+              }),
+            ),
       birthDate: '1984-07-02',
     });
   }

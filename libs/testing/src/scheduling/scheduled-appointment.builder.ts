@@ -31,6 +31,8 @@ export interface AppointmentSpec {
   durationMinutes?: number;
   /** The patient's email address; absent by default. */
   email?: string;
+  /** The patient's preferred language (BCP-47, e.g. "es"); absent (unknown) by default. */
+  preferredLanguage?: string;
 }
 
 /** A valid `ScheduledAppointment` (as scheduling publishes it) with every PHI-bearing field filled. */
@@ -61,6 +63,9 @@ export function aScheduledAppointment(spec: AppointmentSpec = {}): ScheduledAppo
       smsConsent: spec.smsConsent ?? true,
       familyName: spec.familyName ?? 'Doe',
       ...(spec.email === undefined ? {} : { email: spec.email }),
+      ...(spec.preferredLanguage === undefined
+        ? {}
+        : { preferredLanguage: spec.preferredLanguage }),
     },
     appointmentTypeCode: spec.appointmentTypeCode ?? 'general',
     provider: { providerId: randomUUID(), displayName: spec.providerName ?? 'Dr. Gregory House' },

@@ -1,6 +1,8 @@
 import { type ScheduledAppointment, timestampDate } from '@caredispatch/contracts';
 import { PermanentEventError } from '@caredispatch/kafka';
 
+import { type ReminderLanguage } from '../reminders/planning/cadence';
+
 import { type ConfirmationKind, renderConfirmationText } from './confirmation-text';
 
 export enum SuppressionReason {
@@ -24,6 +26,7 @@ export function planConfirmation(
   kind: ConfirmationKind,
   practiceNameOverride?: string,
   link?: string,
+  language?: ReminderLanguage,
 ): ConfirmationPlan {
   const patient = appointment.patient;
   if (!patient?.smsConsent) return { action: 'suppress', reason: SuppressionReason.NoSmsConsent };
@@ -43,6 +46,7 @@ export function planConfirmation(
     start: timestampDate(appointment.start),
     timeZone: appointment.location.timeZone,
     link,
+    language,
   });
   return { action: 'send', toE164: patient.phoneE164, body };
 }

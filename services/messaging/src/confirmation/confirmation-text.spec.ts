@@ -118,3 +118,56 @@ describe('renderConfirmationText with a one-tap link', () => {
     },
   );
 });
+
+describe('renderConfirmationText in Spanish', () => {
+  it('should write the linked confirmation in Spanish, in one GSM-7 segment, accents folded', () => {
+    const link = `https://cd.example.org/a/${'A'.repeat(22)}`;
+
+    const sut = renderConfirmationText({
+      kind: ConfirmationKind.Booked,
+      practiceName: 'Acme Family Practice',
+      // A Saturday: "sáb" is not GSM-7 and is folded to "sab".
+      start: new Date('2026-03-14T13:30:00Z'),
+      timeZone: 'America/New_York',
+      link,
+      language: 'es',
+    });
+
+    expect(sut).toMatch(
+      /^Acme Family Practice: su cita es el sab 14 mar\.? a las 9:30 EDT\. Confirme o cambie: /,
+    );
+    expect(sut).toContain(`${link} Responda STOP para baja.`);
+    expect(countSmsSegments(sut)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+  });
+
+  it.each([ConfirmationKind.Booked, ConfirmationKind.Rescheduled])(
+    'should keep a %s text with the longest practice, time and link in one segment',
+    (kind) => {
+      const sut = renderConfirmationText({
+        kind,
+        practiceName: 'Northern Valley Comprehensive Family Medicine and Pediatrics Associates',
+        start: new Date('2026-09-30T02:00:00Z'),
+        timeZone: 'Australia/Lord_Howe',
+        link: `https://go.cd-health.org/a/${'A'.repeat(22)}`,
+        language: 'es',
+      });
+
+      expect(countSmsSegments(sut)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+      expect(sut).toContain('Responda STOP para baja.');
+    },
+  );
+
+  it('should write the unlinked confirmation in Spanish', () => {
+    const sut = renderConfirmationText({
+      kind: ConfirmationKind.Rescheduled,
+      practiceName: '',
+      start: new Date('2026-03-10T13:30:00Z'),
+      timeZone: 'America/New_York',
+      language: 'es',
+    });
+
+    expect(sut).toMatch(
+      /^Su consultorio: su cita se ha cambiado al mar 10 mar\.? a las 9:30 EDT\. /,
+    );
+  });
+});

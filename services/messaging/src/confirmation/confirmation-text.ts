@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 
+import { type ReminderLanguage } from '../reminders/planning/cadence';
 import { fitsOneGsm7Segment } from '../reminders/planning/sms-segments';
+import { foldToGsm7 } from '../reminders/templates/reminder-templates';
 
 export enum ConfirmationKind {
   Booked = 'booked',
@@ -22,7 +24,47 @@ export interface ConfirmationTextInput {
   readonly timeZone: string;
   /** The patient's one-tap link (`{LINK_BASE_URL}/a/{token}`); carries no PHI. */
   readonly link?: string;
+  /** The patient's language (messageLanguageOf); English when absent. */
+  readonly language?: ReminderLanguage;
 }
+
+/** Every sentence of a confirmation, per shipped language; GSM-7 only (no á, í, ó, ú). */
+const CONFIRMATION_TEXTS: Readonly<
+  Record<
+    ReminderLanguage,
+    {
+      readonly confirmed: (when: string) => string;
+      readonly moved: (when: string) => string;
+      readonly arriveEarly: string;
+      readonly optOut: string;
+      readonly visitIs: (when: string) => string;
+      readonly visitMoved: (when: string) => string;
+      readonly confirmOrChange: string;
+      readonly fallbackPractice: string;
+    }
+  >
+> = {
+  en: {
+    confirmed: (when) => `your appointment is confirmed for ${when}.`,
+    moved: (when) => `your appointment has been moved to ${when}.`,
+    arriveEarly: 'Please arrive 10 minutes early.',
+    optOut: 'Reply STOP to opt out.',
+    visitIs: (when) => `your visit is ${when}.`,
+    visitMoved: (when) => `your visit moved to ${when}.`,
+    confirmOrChange: 'Confirm or change:',
+    fallbackPractice: 'Your care team',
+  },
+  es: {
+    confirmed: (when) => `su cita queda confirmada para el ${when}.`,
+    moved: (when) => `su cita se ha cambiado al ${when}.`,
+    arriveEarly: 'Llegue 10 minutos antes.',
+    optOut: 'Responda STOP para baja.',
+    visitIs: (when) => `su cita es el ${when}.`,
+    visitMoved: (when) => `su cita paso al ${when}.`,
+    confirmOrChange: 'Confirme o cambie:',
+    fallbackPractice: 'Su consultorio',
+  },
+};
 
 const MAX_PRACTICE_NAME_CHARS = 60;
 const FALLBACK_PRACTICE_NAME = 'Your care team';
@@ -30,23 +72,32 @@ const FALLBACK_PRACTICE_NAME = 'Your care team';
 /** e.g. "Acme Family Practice: your appointment is confirmed for Tue, Mar 10 at 9:30 AM EDT. …" */
 export function renderConfirmationText(input: ConfirmationTextInput): string {
   if (input.link !== undefined) return renderLinkedText({ ...input, link: input.link });
-  const when = formatLocalStart(input.start, input.timeZone);
-  const practice = sanitizePracticeName(input.practiceName);
-  const headline =
-    input.kind === ConfirmationKind.Booked
-      ? `your appointment is confirmed for ${when}.`
-      : `your appointment has been moved to ${when}.`;
-  return `${practice}: ${headline} Please arrive 10 minutes early. Reply STOP to opt out.`;
+  const language = input.language ?? 'en';
+  const t = CONFIRMATION_TEXTS[language];
+  const when = formatLocalStart(input.start, input.timeZone, language);
+  const practice = sanitizePracticeName(input.practiceName, t.fallbackPractice);
+  const headline = input.kind === ConfirmationKind.Booked ? t.confirmed(when) : t.moved(when);
+  return `${practice}: ${headline} ${t.arriveEarly} ${t.optOut}`;
 }
 
 /**
  * Local wall-clock time with the zone's abbreviation, so "9:30 AM EDT" stays right across
  * DST changes (the offset comes from the zone rules at that instant, not from today's).
  */
-export function formatLocalStart(start: Date, timeZone: string): string {
-  const local = DateTime.fromJSDate(start, { zone: timeZone }).setLocale('en-US');
+export function formatLocalStart(
+  start: Date,
+  timeZone: string,
+  language: ReminderLanguage = 'en',
+): string {
+  const local = DateTime.fromJSDate(start, { zone: timeZone }).setLocale(
+    language === 'es' ? 'es-US' : 'en-US',
+  );
   if (!local.isValid) throw new RangeError(`cannot render a time in zone '${timeZone}'`);
-  return `${local.toFormat("ccc, LLL d 'at' h:mm a")} ${zoneAbbreviation(start, timeZone)}`;
+  const zone = zoneAbbreviation(start, timeZone);
+  // Spanish day and month abbreviations carry accents outside GSM-7 (sáb): folded to one segment.
+  return language === 'es'
+    ? `${foldToGsm7(local.toFormat("ccc d LLL 'a las' H:mm"))} ${zone}`
+    : `${local.toFormat("ccc, LLL d 'at' h:mm a")} ${zone}`;
 }
 
 /** One formatter per zone: building an Intl.DateTimeFormat costs about a millisecond. */
@@ -62,13 +113,13 @@ function zoneAbbreviation(instant: Date, timeZone: string): string {
   return format.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value ?? '';
 }
 
-function sanitizePracticeName(name: string): string {
+function sanitizePracticeName(name: string, fallback = FALLBACK_PRACTICE_NAME): string {
   // Control characters would break the SMS layout; a very long name would split it into many segments.
   const cleaned = name
     .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  if (cleaned === '') return FALLBACK_PRACTICE_NAME;
+  if (cleaned === '') return fallback;
   return cleaned.length > MAX_PRACTICE_NAME_CHARS
     ? `${cleaned.slice(0, MAX_PRACTICE_NAME_CHARS - 1).trimEnd()}…`
     : cleaned;
@@ -84,14 +135,13 @@ const MIN_LINKED_PRACTICE_CHARS = 12;
  * change: https://cd.example/a/… Reply STOP to opt out."
  */
 function renderLinkedText(input: ConfirmationTextInput & { link: string }): string {
-  const when = formatLocalStart(input.start, input.timeZone);
-  const headline =
-    input.kind === ConfirmationKind.Booked
-      ? `your visit is ${when}.`
-      : `your visit moved to ${when}.`;
+  const language = input.language ?? 'en';
+  const t = CONFIRMATION_TEXTS[language];
+  const when = formatLocalStart(input.start, input.timeZone, language);
+  const headline = input.kind === ConfirmationKind.Booked ? t.visitIs(when) : t.visitMoved(when);
   const compose = (practice: string): string =>
-    `${practice}: ${headline} Confirm or change: ${input.link} Reply STOP to opt out.`;
-  let practice = sanitizePracticeName(input.practiceName).replace(/…$/, '');
+    `${practice}: ${headline} ${t.confirmOrChange} ${input.link} ${t.optOut}`;
+  let practice = sanitizePracticeName(input.practiceName, t.fallbackPractice).replace(/…$/, '');
   while (!fitsOneGsm7Segment(compose(practice)) && practice.length > MIN_LINKED_PRACTICE_CHARS) {
     practice = practice.slice(0, -1).trimEnd();
   }

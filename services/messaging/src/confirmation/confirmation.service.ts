@@ -11,12 +11,14 @@ import { PermanentEventError } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
+import { messageLanguageOf } from '../language/patient-language';
 import { PatientLinksService } from '../links/patient-links.service';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
 import { type MessageEntity, MessageChannel, MessagePurpose } from '../message/message.entity';
 import { MessageRepository } from '../message/message.repository';
 import { WithdrawalReason } from '../message/withdrawal-reason';
+import { ReminderSettingsRepository } from '../reminders/settings/reminder-settings.repository';
 
 import { planConfirmation } from './confirmation-plan';
 import { type ConfirmationKind } from './confirmation-text';
@@ -43,6 +45,7 @@ export class ConfirmationService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
     private readonly links: PatientLinksService,
+    private readonly settingsStore: ReminderSettingsRepository,
   ) {}
 
   async confirm(
@@ -80,6 +83,11 @@ export class ConfirmationService {
     const id = this.messages.newId();
     let plan = planConfirmation(appointment, kind, practiceName);
     if (plan.action === 'send') {
+      const { settings } = await this.settingsStore.settingsOf(envelope.tenantId, manager);
+      const language = messageLanguageOf(
+        appointment.patient?.preferredLanguage,
+        settings.defaultLanguage,
+      );
       // The text carries the patient's one-tap link for this revision (issue 10).
       const link = await this.links.issue(manager, {
         ...subject,
@@ -88,7 +96,7 @@ export class ConfirmationService {
         messageId: id,
         correlationId: envelope.correlationId,
       });
-      plan = planConfirmation(appointment, kind, practiceName, link);
+      plan = planConfirmation(appointment, kind, practiceName, link, language);
     }
     const inserted = await this.messages.insertIfAbsent(manager, {
       id,

@@ -137,8 +137,9 @@ describe('email reminders and the SMS → email fallback (PostgreSQL + Kafka + T
     expect(received.text).toContain('12 Main St');
     expect(received.html).toContain('<b>Acme Family Practice</b>');
     expect(received.headers['list-unsubscribe']).toMatch(
-      /^<mailto:reminders@practice\.test\?subject=unsubscribe%20[0-9a-f-]{36}>/,
+      /^<http:\/\/127\.0\.0\.1:\d+\/v1\/email\/unsubscribe\/[\w-]+\.[\w-]+>,\s+<mailto:reminders@practice\.test\?subject=unsubscribe%20[0-9a-f-]{36}>/,
     );
+    expect(received.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     await waitFor('the email recorded as sent', 10_000, async () =>
       (await rows(appointmentId)).some((row) => row.channel === 'email' && row.state === 'sent'),
     );
@@ -146,6 +147,61 @@ describe('email reminders and the SMS → email fallback (PostgreSQL + Kafka + T
     expect(emailRow?.to_e164).toMatch(/^phi1\./);
     expect(received.messageId).toBe(`<${emailRow?.id}@practice.test>`);
     expect(harness.smtp.messages().filter((mail) => mail.to.includes(email))).toHaveLength(1);
+  });
+
+  it('should withdraw the patient’s email consent on a one-click unsubscribe POST (RFC 8058), once, and ignore a forged link', async () => {
+    const appointmentId = randomUUID();
+    const patientId = randomUUID();
+    const email = uniqueEmail();
+    await book({
+      appointmentId,
+      patientId,
+      email,
+      phoneE164: uniquePhone(),
+      appointmentTypeCode: 'email-2m',
+    });
+    const [received] = await harness.smtp.waitForMessages(1, 30_000, (mail) =>
+      mail.to.includes(email),
+    );
+    const url = /^<([^>]+)>/.exec(received.headers['list-unsubscribe'] ?? '')?.[1] ?? '';
+    const consent = () =>
+      harness.query<{ state: string; source: string; evidence_id: string }>(
+        `SELECT state, source, evidence_id FROM consent WHERE patient_id = $1 AND channel = 'email'`,
+        [patientId],
+      );
+    const post = (target: string) =>
+      fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+    const consentChanges = async (): Promise<number> => {
+      const [row] = await harness.query<{ n: string }>(
+        `SELECT count(*) AS n FROM outbox_message WHERE event_type = 'ConsentChangedV1' AND message_key = $1`,
+        [patientId],
+      );
+      return Number(row.n);
+    };
+    const before = await consent();
+    const changesBefore = await consentChanges();
+
+    const page = await fetch(url);
+    const forged = await post(`${url.slice(0, -3)}AAA`);
+    const afterGetAndForgery = await consent();
+    const first = await post(url);
+    const second = await post(url);
+
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post">');
+    expect(forged.status).toBe(404);
+    expect(afterGetAndForgery).toEqual(before);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const emailRow = (await rows(appointmentId)).find((row) => row.channel === 'email');
+    expect(await consent()).toEqual([
+      { state: 'withdrawn', source: 'unsubscribe_link', evidence_id: emailRow?.id },
+    ]);
+    // One consent change event for the two POSTs (the audit trail's record of the opt-out).
+    expect(await consentChanges()).toBe(changesBefore + 1);
   });
 
   it('should send the step by email when Twilio reports 30006, and send later texts to that number by email directly', async () => {
@@ -169,7 +225,7 @@ describe('email reminders and the SMS → email fallback (PostgreSQL + Kafka + T
     );
     expect(marked.map((row) => row.error_code)).toContain('30006');
 
-    // A reschedule plans a new text to the same number: it goes by email without a text.
+    // A reschedule plans the step for the marked number by email: no text is planned at all.
     const textsBefore = harness.twilio.messages().filter((sms) => sms.to === phone).length;
     await harness.waitConsumed(
       await harness.produce(
@@ -197,7 +253,6 @@ describe('email reminders and the SMS → email fallback (PostgreSQL + Kafka + T
     ).toEqual([
       { channel: 'sms', state: 'undelivered', revision: 1, step_key: 'sms-2m' },
       { channel: 'email', state: 'sent', revision: 1, step_key: 'sms-2m~email-fallback' },
-      { channel: 'sms', state: 'cancelled', revision: 2, step_key: 'sms-2m' },
       { channel: 'email', state: 'sent', revision: 2, step_key: 'sms-2m~email-fallback' },
     ]);
     // Only the reschedule's confirmation went to the number: no reminder text.

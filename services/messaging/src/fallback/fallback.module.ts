@@ -9,6 +9,6 @@ import { UndeliverableNumberRepository } from './undeliverable-number.repository
 @Module({
   imports: [MessageModule],
   providers: [EmailFallbackService, UndeliverableNumberRepository],
-  exports: [EmailFallbackService],
+  exports: [EmailFallbackService, UndeliverableNumberRepository],
 })
 export class FallbackModule {}

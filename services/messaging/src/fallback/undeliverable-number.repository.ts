@@ -22,4 +22,13 @@ export class UndeliverableNumberRepository {
       [input.tenantId, input.toLookupHash, input.errorCode, input.now, input.evidenceMessageId],
     );
   }
+
+  /** Whether texts to the number (by its blind index) are known not to arrive. */
+  async isMarked(manager: EntityManager, tenantId: string, toLookupHash: string): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM undeliverable_number WHERE tenant_id = $1 AND to_lookup_hash = $2`,
+      [tenantId, toLookupHash],
+    );
+    return rows.length > 0;
+  }
 }

@@ -15,6 +15,8 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 import { type MessagingConfig } from '../config';
 import { ConsentChannelKind, ConsentSourceKind, ConsentStateKind } from '../consent/consent.entity';
 import { ConsentService } from '../consent/consent.service';
+import { shippedLanguageOf } from '../language/patient-language';
+import { PatientLinkRepository } from '../links/patient-link.repository';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
 import { MessageChannel, MessagePurpose } from '../message/message.entity';
@@ -70,6 +72,7 @@ export class InboundSmsService {
     private readonly consents: ConsentService,
     private readonly outbox: OutboxWriter,
     private readonly offerReplies: OfferRepliesService,
+    private readonly appointmentViews: PatientLinkRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -257,6 +260,13 @@ export class InboundSmsService {
     now: Date,
   ): Promise<void> {
     const practice = this.config.PRACTICE_NAMES.get(target.tenantId) ?? FALLBACK_PRACTICE;
+    // The patient's own language when the EHR told us one we ship; else the language they wrote in.
+    const patientLanguage = await this.appointmentViews.patientLanguageOf(
+      manager,
+      target.tenantId,
+      target.appointmentId,
+    );
+    const language = shippedLanguageOf(patientLanguage) ?? replyLanguage(sms.body);
     const id = this.messages.newId();
     const subject = { tenantId: target.tenantId, appointmentId: target.appointmentId };
     const inserted = await this.messages.insertIfAbsent(manager, {
@@ -268,7 +278,7 @@ export class InboundSmsService {
       stepKey: `reply:${inboundId}`,
       state: MessageState.Queued,
       toE164: sms.from,
-      body: renderReply(kind, replyLanguage(sms.body), practice),
+      body: renderReply(kind, language, practice),
       suppressionReason: null,
       correlationId: inboundId,
       lastEventId: inboundId,

@@ -61,6 +61,13 @@ export class LinkAppointmentEntity {
   @Column({ type: 'boolean' })
   cancelled!: boolean;
 
+  /**
+   * The patient's preferred language (BCP-47, from scheduling.appointment.v1) at this revision:
+   * the page and the replies to the patient's texts are written in it. Null = unknown.
+   */
+  @Column({ name: 'patient_language', type: 'text', nullable: true })
+  patientLanguage!: string | null;
+
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

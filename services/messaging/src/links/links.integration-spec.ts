@@ -290,6 +290,29 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     expect(html).toContain('Confirmar');
   });
 
+  it('should render the page in the patient language from the EHR, over the browser language', async () => {
+    const { token, phone } = await bookAndGetToken({ preferredLanguage: 'es-MX' });
+
+    const html = await (await get(`/a/${token}`, { 'accept-language': 'en-US,en;q=0.9' })).text();
+    const switched = await (
+      await get(`/a/${token}?lang=en`, { 'accept-language': 'es-US' })
+    ).text();
+
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('Confirmar');
+    expect(switched).toContain('<html lang="en">');
+    const [sms] = harness.twilio.messages().filter((m) => m.to === phone);
+    expect(sms.body).toContain('su cita es el');
+  });
+
+  it('should fall back to the browser language when the patient language is not shipped', async () => {
+    const { token } = await bookAndGetToken({ preferredLanguage: 'fr-CA' });
+
+    const html = await (await get(`/a/${token}`, { 'accept-language': 'es-US' })).text();
+
+    expect(html).toContain('<html lang="es">');
+  });
+
   it('should confirm once for a double tap and publish one patient response', async () => {
     const { appointmentId, token } = await bookAndGetToken();
     const form = await formTokenOf(`/a/${token}`);

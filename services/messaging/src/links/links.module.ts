@@ -31,6 +31,6 @@ import { WriteBackOutcomeConsumer } from './write-back-outcome.consumer';
     { provide: FreeSlotFinder, useExisting: FreeSlotRepository },
     systemClockProvider,
   ],
-  exports: [PatientLinksService, FreeSlotRepository],
+  exports: [PatientLinksService, PatientLinkRepository, FreeSlotRepository],
 })
 export class LinksModule {}

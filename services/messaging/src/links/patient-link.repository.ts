@@ -25,6 +25,8 @@ export interface AppointmentView {
   readonly providerDisplayName: string;
   readonly appointmentTypeCode: string;
   readonly cancelled: boolean;
+  /** The patient's preferred language (BCP-47) as scheduling published it; null = unknown. */
+  readonly patientLanguage: string | null;
 }
 
 export interface StoredLink {
@@ -85,6 +87,7 @@ interface AppointmentRow {
   provider_display_name: string;
   appointment_type_code: string;
   cancelled: boolean;
+  patient_language: string | null;
 }
 
 /** Links, the page's appointment view, patients' answers and the staff inbox. */
@@ -177,8 +180,9 @@ export class PatientLinkRepository {
     const rows = await manager.query<{ revision: number }[]>(
       `INSERT INTO link_appointment (tenant_id, appointment_id, revision, ehr_appointment_id,
               practice_name, start_at, end_at, time_zone, location_id, location_name, address,
-              provider_id, provider_display_name, appointment_type_code, cancelled, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+              provider_id, provider_display_name, appointment_type_code, cancelled, updated_at,
+              patient_language)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
        ON CONFLICT (tenant_id, appointment_id) DO UPDATE SET
               revision = EXCLUDED.revision, ehr_appointment_id = EXCLUDED.ehr_appointment_id,
               practice_name = EXCLUDED.practice_name, start_at = EXCLUDED.start_at,
@@ -187,7 +191,8 @@ export class PatientLinkRepository {
               address = EXCLUDED.address, provider_id = EXCLUDED.provider_id,
               provider_display_name = EXCLUDED.provider_display_name,
               appointment_type_code = EXCLUDED.appointment_type_code,
-              cancelled = EXCLUDED.cancelled, updated_at = EXCLUDED.updated_at
+              cancelled = EXCLUDED.cancelled, updated_at = EXCLUDED.updated_at,
+              patient_language = EXCLUDED.patient_language
         WHERE link_appointment.revision < EXCLUDED.revision
        RETURNING revision`,
       [
@@ -207,6 +212,7 @@ export class PatientLinkRepository {
         view.appointmentTypeCode,
         view.cancelled,
         now,
+        view.patientLanguage,
       ],
     );
     return rows.length > 0;
@@ -248,7 +254,21 @@ export class PatientLinkRepository {
       providerDisplayName: row.provider_display_name,
       appointmentTypeCode: row.appointment_type_code,
       cancelled: row.cancelled,
+      patientLanguage: row.patient_language,
     };
+  }
+
+  /** The patient's preferred language for an appointment (BCP-47); null when unknown. */
+  async patientLanguageOf(
+    manager: EntityManager,
+    tenantId: string,
+    appointmentId: string,
+  ): Promise<string | null> {
+    const rows = await manager.query<{ patient_language: string | null }[]>(
+      `SELECT patient_language FROM link_appointment WHERE tenant_id = $1 AND appointment_id = $2`,
+      [tenantId, appointmentId],
+    );
+    return rows.at(0)?.patient_language ?? null;
   }
 
   /** What was already answered through a link, oldest first (failed write-backs not counted). */

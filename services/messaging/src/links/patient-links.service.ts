@@ -165,6 +165,7 @@ export class PatientLinksService {
         providerDisplayName: appointment.provider?.displayName ?? '',
         appointmentTypeCode: appointment.appointmentTypeCode,
         cancelled,
+        patientLanguage: appointment.patient?.preferredLanguage ?? null,
       },
       now,
     );

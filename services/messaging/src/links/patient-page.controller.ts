@@ -18,7 +18,7 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 import { type MessagingConfig } from '../config';
 
 import { FixedWindowRateLimiter } from './link-rate-limiter';
-import { type PageLanguage, pageLanguage } from './page/page-language';
+import { pageLanguage, type PageLanguageRequest, resolvePageLanguage } from './page/page-language';
 import { PAGE_CSP } from './page/patient-page.css';
 import {
   pagePath,
@@ -165,23 +165,27 @@ export class PatientPageController {
 
   private async view(
     token: string,
-    lang: PageLanguage,
+    lang: PageLanguageRequest,
     step: PageStep,
     req: Request,
   ): Promise<Reply> {
-    if (!this.admit(token, req)) return { status: 429, html: renderTooManyRequestsPage(lang) };
+    if (!this.admit(token, req)) {
+      return { status: 429, html: renderTooManyRequestsPage(resolvePageLanguage(lang)) };
+    }
     const page = await this.links.page(token);
     return this.render(token, lang, step, page, 200, false);
   }
 
   private async act(
     token: string,
-    lang: PageLanguage,
+    lang: PageLanguageRequest,
     body: unknown,
     req: Request,
     parse: (form: FormFields) => LinkAction | undefined,
   ): Promise<Reply> {
-    if (!this.admit(token, req)) return { status: 429, html: renderTooManyRequestsPage(lang) };
+    if (!this.admit(token, req)) {
+      return { status: 429, html: renderTooManyRequestsPage(resolvePageLanguage(lang)) };
+    }
     const form = isRecord(body) ? body : {};
     const action = parse(form);
     const outcome: ActionOutcome = action
@@ -190,9 +194,9 @@ export class PatientPageController {
         await this.rejectUnlessNeutral(token);
     switch (outcome.outcome) {
       case 'answered':
-        return { status: 303, html: '', location: pagePath(token, lang) };
+        return { status: 303, html: '', location: pagePath(token, resolvePageLanguage(lang)) };
       case 'form_rejected':
-        return { status: 403, html: renderFormExpiredPage(lang, token) };
+        return { status: 403, html: renderFormExpiredPage(resolvePageLanguage(lang), token) };
       case 'slot_unavailable':
         return this.render(token, lang, 'reschedule', await this.links.page(token), 409, true);
       case 'page':
@@ -208,7 +212,7 @@ export class PatientPageController {
 
   private async render(
     token: string,
-    lang: PageLanguage,
+    request: PageLanguageRequest,
     step: PageStep,
     page: LinkPage,
     status: number,
@@ -216,12 +220,14 @@ export class PatientPageController {
   ): Promise<Reply> {
     switch (page.view) {
       case 'neutral':
-        return { status: 404, html: renderNeutralPage(lang) };
-      case 'changed':
+        return { status: 404, html: renderNeutralPage(resolvePageLanguage(request)) };
+      case 'changed': {
+        const lang = resolvePageLanguage(request, page.appointment.patientLanguage);
         return { status: 200, html: renderChangedPage(lang, page.appointment) };
+      }
       case 'open': {
         const input = {
-          lang,
+          lang: resolvePageLanguage(request, page.appointment.patientLanguage),
           token,
           formToken: this.links.formToken(page),
           appointment: page.appointment,

@@ -11,6 +11,7 @@ import { OutboxWriter } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
+import { messageLanguageOf } from '../language/patient-language';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
 import { MessageChannel, MessagePurpose } from '../message/message.entity';
@@ -145,6 +146,7 @@ export class WriteBackFollowUp {
         start: appointment.start,
         timeZone: appointment.timeZone,
         link,
+        language: messageLanguageOf(appointment.patientLanguage),
       }),
       suppressionReason: null,
       correlationId: envelope.correlationId,

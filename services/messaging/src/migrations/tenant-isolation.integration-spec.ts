@@ -108,6 +108,15 @@ describe('messaging row-level security', () => {
       }),
     },
     {
+      table: 'reminder_template_override',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO reminder_template_override
+                (tenant_id, channel, appointment_type, language, name, template, updated_at, updated_by)
+              VALUES ($1, 'sms', 'default', 'es', 'reminder', '{"body":"x"}'::jsonb, now(), 'admin')`,
+        params: [tenantId],
+      }),
+    },
+    {
       table: 'patient_link',
       insert: (tenantId: string) => ({
         sql: `INSERT INTO patient_link (id, tenant_id, token_digest, appointment_id, appointment_revision,

@@ -223,4 +223,77 @@ describe('patient messages read API (PostgreSQL + Kafka + OIDC)', () => {
       expect(body.error.details.field).toBe('start');
     });
   });
+
+  describe('reminder template overrides admin API', () => {
+    const path = () => `/v1/tenants/${harness.tenantId}/reminder-templates`;
+    const spanishText = {
+      channel: 'sms',
+      appointmentType: 'default',
+      language: 'es',
+      name: 'reminder',
+      body: 'Hola {firstName}: le esperamos en {practice} el {date} a las {time}. {link} STOP=baja',
+    };
+
+    async function put(roles: string[], body: unknown): Promise<Response> {
+      return fetch(`${harness.baseUrl}${path()}`, {
+        method: 'PUT',
+        headers: {
+          ...(await idp.authorization({ tenantId: harness.tenantId, roles })),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    }
+
+    it('should refuse a text too long for one segment with the longest values, naming the field, and store nothing', async () => {
+      const sut = await put(['practice-admin'], {
+        templates: [
+          {
+            ...spanishText,
+            body: `${spanishText.body} Traiga su tarjeta del seguro y una lista de sus medicamentos, por favor.`,
+          },
+        ],
+      });
+
+      expect(sut.status).toBe(400);
+      const body = (await sut.json()) as { error: { code: string; details: { field: string } } };
+      expect(body.error.code).toBe('REMINDER_TEMPLATES_INVALID');
+      expect(body.error.details.field).toBe('templates.0.body');
+      expect(await harness.query(`SELECT 1 FROM reminder_template_override`)).toEqual([]);
+    });
+
+    it('should replace the overrides for a practice admin only, read them back and preview with them', async () => {
+      const frontDesk = await put(['front-desk'], { templates: [spanishText] });
+      const admin = await put(['practice-admin'], { templates: [spanishText] });
+      const read = await get(path(), ['coordinator']);
+      const preview = await fetch(
+        `${harness.baseUrl}/v1/tenants/${harness.tenantId}/reminder-settings/preview`,
+        {
+          method: 'POST',
+          headers: {
+            ...(await idp.authorization({ tenantId: harness.tenantId, roles: ['coordinator'] })),
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            start: '2030-03-13T17:00:00Z',
+            timeZone: 'America/New_York',
+            language: 'es',
+          }),
+        },
+      );
+
+      expect([frontDesk.status, admin.status, read.status, preview.status]).toEqual([
+        403, 200, 200, 200,
+      ]);
+      expect(await read.json()).toEqual({ templates: [spanishText] });
+      const steps = (
+        (await preview.json()) as { steps: { channel: string; text: string | null }[] }
+      ).steps;
+      expect(steps.filter((step) => step.channel === 'sms').map((step) => step.text)).toEqual([
+        expect.stringMatching(
+          /^Hola Alex: le esperamos en Your practice el .* https:\/\/cd\.example\/a\//,
+        ),
+      ]);
+    });
+  });
 });

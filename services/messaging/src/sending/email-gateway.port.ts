@@ -18,4 +18,9 @@ export interface EmailSendRequest {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /**
+   * The signed one-click unsubscribe URL (RFC 8058) for List-Unsubscribe, beside the mailbox;
+   * absent when the message names no patient.
+   */
+  readonly unsubscribeUrl?: string;
 }

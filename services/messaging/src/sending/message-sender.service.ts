@@ -14,6 +14,7 @@ import { MessageChannel, MessagePurpose } from '../message/message.entity';
 import { type ClaimedMessage, MessageRepository } from '../message/message.repository';
 import { ProviderStatusRecorder } from '../message/provider-status-recorder';
 import { WithdrawalReason } from '../message/withdrawal-reason';
+import { EmailUnsubscribeService } from '../unsubscribe/email-unsubscribe.service';
 
 import { DeliveryFailureKind, DeliveryGatewayError } from './delivery-failure';
 import { decideDispatch, type DispatchDecision } from './dispatch-decision';
@@ -68,6 +69,7 @@ export class MessageSender {
     private readonly statuses: ProviderStatusRecorder,
     private readonly consents: ConsentService,
     private readonly fallback: EmailFallbackService,
+    private readonly unsubscribes: EmailUnsubscribeService,
     @Inject(SMS_GATEWAY) private readonly gateway: SmsGateway,
     @Inject(EMAIL_GATEWAY) private readonly emailGateway: EmailGateway,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -125,6 +127,16 @@ export class MessageSender {
         messageId: claim.id,
         to: claim.toE164,
         ...content,
+        // One-click unsubscribe (RFC 8058) withdraws this patient's email consent.
+        ...(claim.patientId
+          ? {
+              unsubscribeUrl: this.unsubscribes.urlFor({
+                tenantId: claim.tenantId,
+                patientId: claim.patientId,
+                messageId: claim.id,
+              }),
+            }
+          : {}),
       }));
     } catch (error) {
       await this.handleSendFailure(claim, asGatewayError(error));

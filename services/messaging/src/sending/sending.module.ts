@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConsentModule } from '../consent/consent.module';
 import { FallbackModule } from '../fallback/fallback.module';
 import { MessageModule } from '../message/message.module';
+import { UnsubscribeModule } from '../unsubscribe/unsubscribe.module';
 
 import { EMAIL_GATEWAY } from './email-gateway.port';
 import { MessageSender } from './message-sender.service';
@@ -13,7 +14,7 @@ import { TwilioSmsGateway } from './twilio-sms.gateway';
 
 /** Queued messages out to the SMS provider and the email relay, exactly once. */
 @Module({
-  imports: [MessageModule, ConsentModule, FallbackModule],
+  imports: [MessageModule, ConsentModule, FallbackModule, UnsubscribeModule],
   providers: [
     { provide: SMS_GATEWAY, useClass: TwilioSmsGateway },
     { provide: EMAIL_GATEWAY, useClass: SmtpEmailGateway },

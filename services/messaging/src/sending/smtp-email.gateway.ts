@@ -16,8 +16,9 @@ const FAILURE_KIND = {
 
 /**
  * EmailGateway through nodemailer over SMTP (SMTP_URL): HTML and plain text, a Message-ID
- * derived from our message id, and a List-Unsubscribe header (RFC 2369) naming the mailbox
- * that takes unsubscribe requests. Without SMTP_URL every email is refused as not configured,
+ * derived from our message id, and a List-Unsubscribe header (RFC 2369) naming the signed
+ * one-click URL (with List-Unsubscribe-Post, RFC 8058) and the mailbox that takes unsubscribe
+ * requests. Without SMTP_URL every email is refused as not configured,
  * which records the step as failed rather than pretending it went out.
  */
 @Injectable()
@@ -41,12 +42,22 @@ export class SmtpEmailGateway implements EmailGateway {
         html: request.html,
         messageId,
         list: {
-          // The subject names the message, so whoever handles the mailbox knows whose request it is.
-          unsubscribe: {
-            url: `mailto:${unsubscribe}?subject=unsubscribe%20${request.messageId}`,
-            comment: 'Unsubscribe',
-          },
+          // One header (nodemailer: the inner array is one header's comma-separated list).
+          unsubscribe: [
+            [
+              // RFC 8058: the https URL first; mail providers POST List-Unsubscribe=One-Click to it.
+              ...(request.unsubscribeUrl ? [request.unsubscribeUrl] : []),
+              // The subject names the message, so whoever handles the mailbox knows whose request it is.
+              {
+                url: `mailto:${unsubscribe}?subject=unsubscribe%20${request.messageId}`,
+                comment: 'Unsubscribe',
+              },
+            ],
+          ],
         },
+        ...(request.unsubscribeUrl
+          ? { headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
+          : {}),
       })) as { messageId?: string };
       return { providerMessageId: info.messageId ?? messageId };
     } catch (error) {

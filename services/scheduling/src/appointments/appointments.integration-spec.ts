@@ -71,6 +71,7 @@ function ehrAppointment(
       familyName: 'Patient',
       phoneE164: '+15555550100',
       smsConsent: true,
+      preferredLanguage: 'es-MX',
     },
     practitioner: { ehrPractitionerId: 'prac-1', name: 'Dr Test', credentials: 'MD' },
     location: { ehrLocationId: 'loc-1', name: 'Main St', timeZone: 'America/New_York' },
@@ -205,7 +206,15 @@ describe('scheduling: EHR appointment events → scheduling events', () => {
       revision: 1,
       // The EHR's location id travels alongside scheduling's own, for consumers configured by it.
       location: { timeZone: 'America/New_York', ehrLocationId: 'loc-1' },
+      // Messaging writes to the patient in it.
+      patient: { preferredLanguage: 'es-MX' },
     });
+    expect(
+      await database.query<{ preferred_language: string }>(
+        'SELECT preferred_language FROM patient WHERE tenant_id = $1',
+        [tenantId],
+      ),
+    ).toEqual([{ preferred_language: 'es-MX' }]);
     expect(event.payload.appointment?.location?.locationId).not.toBe('loc-1');
     expect(timestampDate(event.payload.appointment!.start!)).toEqual(originalStart);
   });

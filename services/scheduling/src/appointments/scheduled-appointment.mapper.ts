@@ -37,6 +37,9 @@ export function toScheduledAppointment(
       smsConsent: refs.patient.smsConsent,
       familyName: refs.patient.familyName,
       ...(refs.patient.email ? { email: refs.patient.email } : {}),
+      ...(refs.patient.preferredLanguage
+        ? { preferredLanguage: refs.patient.preferredLanguage }
+        : {}),
     },
     provider: refs.provider
       ? { providerId: refs.provider.id, displayName: refs.provider.displayName }

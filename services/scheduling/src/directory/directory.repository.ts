@@ -49,6 +49,7 @@ export class DirectoryRepository {
       phoneE164: await this.cipher.encryptText(field('phone_e164'), ehrPatient.phoneE164),
       phoneLookupHash: this.phoneLookupHash(tenantId, ehrPatient.phoneE164),
       email: await this.cipher.encryptNullable(field('email'), ehrPatient.email ?? null),
+      preferredLanguage: ehrPatient.preferredLanguage ?? null,
       smsConsent: ehrPatient.smsConsent,
       createdAt: now,
       updatedAt: now,

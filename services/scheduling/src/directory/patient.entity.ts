@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * A patient as the EHR last described them; scheduling's id is what other services see.
@@ -6,6 +6,10 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  * `phi1.` ciphertexts in the database and plaintext only after DirectoryRepository decrypts.
  */
 @Entity({ name: 'patient' })
+@Check(
+  'ck_patient_preferred_language',
+  'preferred_language IS NULL OR char_length(preferred_language) BETWEEN 2 AND 35',
+)
 @Index('ix_patient_tenant_phone_lookup_hash', ['tenantId', 'phoneLookupHash'])
 @Index('ux_patient_tenant_ehr_patient', ['tenantId', 'ehrPatientId'], { unique: true })
 @Index('ux_patient_tenant_id', ['tenantId', 'id'], { unique: true })
@@ -34,6 +38,10 @@ export class PatientEntity {
 
   @Column({ name: 'email', type: 'text', nullable: true })
   email!: string | null;
+
+  /** BCP-47 tag from FHIR `Patient.communication` (e.g. "es", "en-US"); null = unknown. */
+  @Column({ name: 'preferred_language', type: 'text', nullable: true })
+  preferredLanguage!: string | null;
 
   @Column({ name: 'sms_consent', type: 'boolean' })
   smsConsent!: boolean;

@@ -11,6 +11,8 @@ const FHIR_CODE = /^[^\s]+( [^\s]+)*$/;
 // An identity becomes a unique key downstream: visible characters, no whitespace runs.
 const IDENTITY = /^[^\s]+( [^\s]+)*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+// BCP-47 shape (patient-language.ts canonicalizes it; RFC 5646 §4.4.1 caps it at 35).
+const LANGUAGE_TAG = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
 
 export function isFhirCode(value: string): boolean {
   return value.length <= MAX_CODE && FHIR_CODE.test(value);
@@ -56,6 +58,12 @@ export function assertPublishableAppointment(appointment: EhrAppointment): void 
     { path: 'appointment.patient.given_name', value: patient?.givenName, max: MAX_NAME },
     { path: 'appointment.patient.family_name', value: patient?.familyName, max: MAX_NAME },
     { path: 'appointment.patient.email', value: patient?.email, max: 254, format: EMAIL },
+    {
+      path: 'appointment.patient.preferred_language',
+      value: patient?.preferredLanguage,
+      max: 35,
+      format: LANGUAGE_TAG,
+    },
     {
       path: 'appointment.practitioner.ehr_practitioner_id',
       value: practitioner?.ehrPractitionerId || undefined,

@@ -32,6 +32,7 @@ import {
   stringAt,
   stringsAt,
 } from './fhir-json';
+import { readPreferredLanguage } from './patient-language';
 import { toE164 } from './phone-number';
 
 /** HL7 core extension carrying a resource's IANA time zone as `valueCode`. */
@@ -281,6 +282,7 @@ function readPatient(patient: Located, defaultRegion: CountryCode): EhrPatient {
       .map((telecom) => stringAt(telecom.value, 'value'))
       .find((value) => value !== undefined),
     smsConsent: optOut?.value.valueBoolean !== true,
+    preferredLanguage: readPreferredLanguage(patient),
   });
 }
 

@@ -1,4 +1,4 @@
-import { pageLanguage } from './page-language';
+import { pageLanguage, resolvePageLanguage } from './page-language';
 import { PAGE_CSP, PAGE_CSS, PAGE_CSS_HASH } from './patient-page.css';
 import { formatVisitTime, renderNeutralPage, renderOpenPage } from './patient-page.render';
 
@@ -19,6 +19,7 @@ describe('patient page rendering', () => {
     providerDisplayName: 'Dr. Ana Ruiz',
     appointmentTypeCode: 'chemo-infusion',
     cancelled: false,
+    patientLanguage: null,
   };
 
   it('should escape values and show nothing clinical', () => {
@@ -59,6 +60,19 @@ describe('patient page rendering', () => {
     ['es', 'en-US', 'es'],
     ['xx', undefined, 'en'],
   ])('should pick the language from ?lang=%s and Accept-Language %s', (query, header, expected) => {
-    expect(pageLanguage(query, header)).toBe(expected);
+    expect(resolvePageLanguage(pageLanguage(query, header))).toBe(expected);
   });
+
+  it.each([
+    [undefined, 'en-US,en;q=0.9', 'es-MX', 'es'],
+    [undefined, 'es-ES', 'en-US', 'en'],
+    [undefined, 'es-ES', 'fr', 'es'],
+    [undefined, undefined, null, 'en'],
+    ['en', 'es-ES', 'es', 'en'],
+  ])(
+    'should prefer the patient language over Accept-Language (?lang=%s, header %s, patient %s)',
+    (query, header, patient, expected) => {
+      expect(resolvePageLanguage(pageLanguage(query, header), patient)).toBe(expected);
+    },
+  );
 });

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-import { type Cadence, type CadenceStep } from './cadence';
+import {
+  type Cadence,
+  type CadenceStep,
+  REMINDER_LANGUAGES,
+  type ReminderLanguage,
+} from './cadence';
 import { DEFAULT_REMINDER_LIMITS, type ReminderLimits } from './reminder-plan';
 
 /** A tenant's reminder configuration: what the admin API reads and replaces as a whole. */
@@ -9,6 +14,8 @@ export interface ReminderSettings {
   /** FHIR appointmentType / serviceType codings → cadence name; unmatched visits use `default`. */
   readonly typeMappings: readonly AppointmentTypeMapping[];
   readonly cadences: Readonly<Record<string, Cadence>>;
+  /** Language for patients whose preferred language we do not ship (or do not know); absent = English. */
+  readonly defaultLanguage?: ReminderLanguage;
 }
 
 export interface AppointmentTypeMapping {
@@ -144,6 +151,7 @@ export const reminderSettingsSchema: z.ZodType<ReminderSettings> = z
       )
       .max(200),
     cadences: z.record(name, cadenceSchema),
+    defaultLanguage: z.enum(REMINDER_LANGUAGES).optional(),
   })
   .strict()
   .superRefine((settings, ctx) => {

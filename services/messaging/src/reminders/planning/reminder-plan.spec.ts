@@ -84,6 +84,64 @@ describe(planReminders.name, () => {
     expect(sent(sut)).toEqual({ 'email-4320': '2030-06-07T10:00', 'sms-1440': '2030-06-09T10:00' });
   });
 
+  describe('given a number Twilio marked undeliverable (30003/30006)', () => {
+    const marked = {
+      language: 'en',
+      timeZone: null,
+      sms: { address: '+15555550100', consented: true, undeliverable: true },
+      email: { address: 'pat@example.test', consented: true },
+    } as const;
+
+    it('should plan its text steps by email where the patient has an address', () => {
+      const sut = planReminders(
+        input(at('2030-06-10T10:00'), [emailBefore(72 * HOUR), smsBefore(24 * HOUR)], {
+          patient: marked,
+        }),
+      );
+
+      expect(sut.map((send) => [send.stepKey, send.channel, send.outcome])).toEqual([
+        ['email-4320', 'email', 'send'],
+        ['sms-1440', 'email', 'send'],
+      ]);
+      expect(sut.find((send) => send.stepKey === 'sms-1440')?.replacesText).toBe(true);
+      expect(sent(sut)).toEqual({
+        'email-4320': '2030-06-07T10:00',
+        'sms-1440': '2030-06-09T10:00',
+      });
+    });
+
+    it('should suppress its text steps with the reason when there is no usable email', () => {
+      const noEmail = planReminders(
+        input(at('2030-06-10T10:00'), [smsBefore(24 * HOUR)], {
+          patient: { ...marked, email: { address: null, consented: true } },
+        }),
+      );
+      const noEmailConsent = planReminders(
+        input(at('2030-06-10T10:00'), [smsBefore(24 * HOUR)], {
+          patient: { ...marked, email: { address: 'pat@example.test', consented: false } },
+        }),
+      );
+
+      expect(suppressed(noEmail)).toEqual({
+        'sms-1440': ReminderSuppressionReason.NumberUndeliverable,
+      });
+      expect(suppressed(noEmailConsent)).toEqual({
+        'sms-1440': ReminderSuppressionReason.NumberUndeliverable,
+      });
+    });
+
+    it('should not count an emailed text step against the text caps', () => {
+      const sut = planReminders(
+        input(at('2030-06-10T10:00'), [smsBefore(24 * HOUR)], {
+          patient: marked,
+          otherSmsReminders: [at('2030-06-09T12:00')],
+        }),
+      );
+
+      expect(sent(sut)).toEqual({ 'sms-1440': '2030-06-09T10:00' });
+    });
+  });
+
   it('should skip a step already past at booking instead of sending it late', () => {
     const sut = planReminders(
       input(at('2030-06-02T05:00'), [emailBefore(72 * HOUR), smsBefore(2 * HOUR)], {

@@ -23,6 +23,12 @@ export interface ChannelContact {
   /** E.164 number or email address; null when the patient has none. */
   readonly address: string | null;
   readonly consented: boolean;
+  /**
+   * Texts cannot reach this number (Twilio 30003 unreachable / 30006 landline marked it): its
+   * text steps are planned by email where the patient has an address and email consent, else
+   * suppressed. Only meaningful for `sms`.
+   */
+  readonly undeliverable?: boolean;
 }
 
 export interface PlanningPatient {
@@ -53,6 +59,7 @@ export enum ReminderSuppressionReason {
   WeeklyLimit = 'weekly_limit',
   NoConsent = 'no_consent',
   NoAddress = 'no_address',
+  NumberUndeliverable = 'number_undeliverable',
 }
 
 export type PlannedReminder =
@@ -62,6 +69,8 @@ export type PlannedReminder =
 interface PlannedStep {
   readonly stepKey: string;
   readonly channel: ReminderChannel;
+  /** A text step planned by email because the number cannot take texts. */
+  readonly replacesText: boolean;
   readonly template: string;
   readonly language: ReminderLanguage;
   /** Where the cadence put it, before quiet hours moved it. */
@@ -86,13 +95,17 @@ export function planReminders(input: PlanningInput): PlannedReminder[] {
     );
 
   return steps.map(({ step, nominal }) => {
-    const base = describe(step, nominal, patient.language);
+    const byEmail = step.channel === 'sms' && patient.sms.undeliverable === true;
+    const base = describe(step, nominal, patient.language, byEmail);
     const suppress = (reason: ReminderSuppressionReason): PlannedReminder => ({
       ...base,
       outcome: 'suppress',
       reason,
     });
-    const contact = step.channel === 'sms' ? patient.sms : patient.email;
+    if (byEmail && !(patient.email.consented && patient.email.address !== null)) {
+      return suppress(ReminderSuppressionReason.NumberUndeliverable);
+    }
+    const contact = base.channel === 'sms' ? patient.sms : patient.email;
     if (!contact.consented) return suppress(ReminderSuppressionReason.NoConsent);
     if (contact.address === null) return suppress(ReminderSuppressionReason.NoAddress);
     if (nominal.getTime() >= appointment.start.getTime()) {
@@ -104,7 +117,7 @@ export function planReminders(input: PlanningInput): PlannedReminder[] {
       before: appointment.start,
     });
     if (dueAt === null) return suppress(ReminderSuppressionReason.QuietHours);
-    if (step.channel === 'sms') {
+    if (base.channel === 'sms') {
       const day = localDayNumber(dueAt, recipientZone);
       const capped = smsCapExceeded(smsDays, day, input.limits);
       if (capped) return suppress(capped);
@@ -114,10 +127,16 @@ export function planReminders(input: PlanningInput): PlannedReminder[] {
   });
 }
 
-function describe(step: CadenceStep, nominal: Date, language: ReminderLanguage): PlannedStep {
+function describe(
+  step: CadenceStep,
+  nominal: Date,
+  language: ReminderLanguage,
+  byEmail: boolean,
+): PlannedStep {
   return {
     stepKey: step.key,
-    channel: step.channel,
+    channel: byEmail ? 'email' : step.channel,
+    replacesText: byEmail,
     template: step.template,
     language,
     nominalDueAt: nominal,

@@ -17,11 +17,14 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 import { type MessagingConfig } from '../../config';
 import { ConsentChannelKind } from '../../consent/consent.entity';
 import { ConsentService } from '../../consent/consent.service';
+import { UndeliverableNumberRepository } from '../../fallback/undeliverable-number.repository';
+import { messageLanguageOf } from '../../language/patient-language';
 import { PatientLinksService } from '../../links/patient-links.service';
 import { MessageEvents } from '../../message/message-events';
 import { MessageState } from '../../message/message-state';
 import { MessageChannel, MessagePurpose } from '../../message/message.entity';
 import { MessageRepository } from '../../message/message.repository';
+import { emailFallbackStepKey } from '../../message/reminder-step-key';
 import { serializeEmailContent } from '../../sending/email-content';
 import { cadenceFor } from '../planning/cadence-settings';
 import { DEFAULT_QUIET_HOURS } from '../planning/quiet-hours';
@@ -31,13 +34,16 @@ import {
   ReminderSuppressionReason,
 } from '../planning/reminder-plan';
 import { ReminderSettingsRepository } from '../settings/reminder-settings.repository';
+import { ReminderTemplateRepository } from '../templates/reminder-template.repository';
 import {
   type ReminderFacts,
   renderEmail,
   renderSms,
   resolveEmailTemplate,
   resolveSmsTemplate,
+  type TemplateOverrides,
 } from '../templates/reminder-templates';
+import { overridesMap } from '../templates/template-overrides';
 
 import { ReminderRecipientRepository } from './reminder-recipient.repository';
 
@@ -64,6 +70,8 @@ export class ReminderScheduleService {
     private readonly outbox: OutboxWriter,
     private readonly settingsStore: ReminderSettingsRepository,
     private readonly links: PatientLinksService,
+    private readonly undeliverable: UndeliverableNumberRepository,
+    private readonly templates: ReminderTemplateRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -78,8 +86,6 @@ export class ReminderScheduleService {
     if (!appointment.start || !appointment.location) return [];
     const start = timestampDate(appointment.start);
     const { settings } = await this.settingsStore.settingsOf(envelope.tenantId, manager);
-    // The scheduling contract carries the EHR's appointment-type code and email but no language
-    // yet: English until it does.
     const { name: appointmentType, cadence } = cadenceFor(
       settings,
       appointment.appointmentTypeCode ? [{ code: appointment.appointmentTypeCode }] : [],
@@ -95,6 +101,10 @@ export class ReminderScheduleService {
           around: start,
         })
       : [];
+    // A number Twilio proved unreachable (30003) or a landline (30006) is not planned for.
+    const undeliverable =
+      toLookupHash !== null &&
+      (await this.undeliverable.isMarked(manager, envelope.tenantId, toLookupHash));
     const patientId = appointment.patient?.patientId ?? '';
     // The consent record outranks the EHR flag (a STOP is not undone by the next booking).
     const smsConsented = await this.consents.syncFromEhr(manager, {
@@ -123,9 +133,12 @@ export class ReminderScheduleService {
       appointment: { start, timeZone: appointment.location.timeZone },
       cadence,
       patient: {
-        language: 'en',
+        language: messageLanguageOf(
+          appointment.patient?.preferredLanguage,
+          settings.defaultLanguage,
+        ),
         timeZone: null,
-        sms: { address: smsAddress, consented: smsConsented },
+        sms: { address: smsAddress, consented: smsConsented, undeliverable },
         email: { address: emailAddress, consented: emailConsented },
       },
       otherSmsReminders,
@@ -134,6 +147,10 @@ export class ReminderScheduleService {
       now,
     });
 
+    // The tenant's own templates where it has them, else the shipped ones.
+    const overrides: TemplateOverrides = plan.some((send) => send.outcome === 'send')
+      ? overridesMap(await this.templates.overridesOf(envelope.tenantId, manager))
+      : new Map();
     const practice = this.config.PRACTICE_NAMES.get(envelope.tenantId) ?? appointment.practiceName;
     const facts: ReminderFacts = {
       practice,
@@ -144,10 +161,14 @@ export class ReminderScheduleService {
       locationAddress: oneLineAddress(appointment.location.address),
       link: '',
     };
+    // A text step planned by email takes the key its claim-time fallback would use, so the
+    // two can never both exist.
+    const stepKeyOf = (send: PlannedReminder): string =>
+      send.replacesText ? emailFallbackStepKey(send.stepKey) : send.stepKey;
     const stepOf = (send: PlannedReminder, messageId: string) => ({
       appointmentId: appointment.appointmentId,
       appointmentRevision: appointment.revision,
-      stepKey: send.stepKey,
+      stepKey: stepKeyOf(send),
       channel: send.channel === 'sms' ? ReminderChannel.SMS : ReminderChannel.EMAIL,
       messageId,
       patientId,
@@ -175,6 +196,7 @@ export class ReminderScheduleService {
       });
       const rendered = this.render(
         send,
+        overrides,
         appointmentType,
         { ...facts, link },
         {
@@ -191,7 +213,7 @@ export class ReminderScheduleService {
         revision: appointment.revision,
         appointmentStart: start,
         purpose: MessagePurpose.Reminder,
-        stepKey: send.stepKey,
+        stepKey: stepKeyOf(send),
         state: MessageState.Queued,
         ...rendered,
         suppressionReason: null,
@@ -217,7 +239,7 @@ export class ReminderScheduleService {
         channel: rendered.channel,
         correlationId: envelope.correlationId,
         lastEventId: envelope.eventId,
-        stepKey: send.stepKey,
+        stepKey: stepKeyOf(send),
         revision: appointment.revision,
         patientId,
       });
@@ -228,7 +250,7 @@ export class ReminderScheduleService {
       eventId: envelope.eventId,
       appointmentId: appointment.appointmentId,
       steps: plan.map((send) => ({
-        step: send.stepKey,
+        step: stepKeyOf(send),
         channel: send.channel,
         outcome: send.outcome,
         ...(send.outcome === 'suppress' ? { reason: send.reason } : { dueAt: send.dueAt }),
@@ -240,6 +262,7 @@ export class ReminderScheduleService {
   /** The step's message: address, text (an email serialized) and, for a text, its email stand-in. */
   private render(
     send: PlannedReminder,
+    overrides: TemplateOverrides,
     appointmentType: string,
     facts: ReminderFacts,
     addresses: { sms: string | null; email: string | null; fallbackEmail: string | null },
@@ -254,7 +277,7 @@ export class ReminderScheduleService {
     | undefined {
     const email = (): string | undefined => {
       const template = resolveEmailTemplate(
-        new Map(),
+        overrides,
         appointmentType,
         send.language,
         send.template,
@@ -273,7 +296,7 @@ export class ReminderScheduleService {
       };
     }
     if (addresses.sms === null) return undefined;
-    const template = resolveSmsTemplate(new Map(), appointmentType, send.language, send.template);
+    const template = resolveSmsTemplate(overrides, appointmentType, send.language, send.template);
     if (!template) return undefined;
     const fallbackBody = addresses.fallbackEmail === null ? undefined : email();
     return {
@@ -304,4 +327,5 @@ const CONTRACT_SUPPRESSION_REASON: Readonly<
   [ReminderSuppressionReason.WeeklyLimit]: ContractSuppressionReason.LIMIT,
   [ReminderSuppressionReason.NoConsent]: ContractSuppressionReason.CONSENT,
   [ReminderSuppressionReason.NoAddress]: ContractSuppressionReason.NO_ADDRESS,
+  [ReminderSuppressionReason.NumberUndeliverable]: ContractSuppressionReason.NUMBER_UNDELIVERABLE,
 };

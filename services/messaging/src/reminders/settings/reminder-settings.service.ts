@@ -10,7 +10,15 @@ import {
 } from '../planning/cadence-settings';
 import { DEFAULT_QUIET_HOURS } from '../planning/quiet-hours';
 import { planReminders } from '../planning/reminder-plan';
-import { renderSms, resolveSmsTemplate } from '../templates/reminder-templates';
+import { ReminderTemplateRepository } from '../templates/reminder-template.repository';
+import {
+  type ReminderFacts,
+  renderEmail,
+  renderSms,
+  resolveEmailTemplate,
+  resolveSmsTemplate,
+} from '../templates/reminder-templates';
+import { overridesMap } from '../templates/template-overrides';
 
 import { reminderPreviewSchema } from './dto/reminder-preview.request';
 import { ReminderSettingsRepository, type SettingsSource } from './reminder-settings.repository';
@@ -23,17 +31,21 @@ export interface PreviewStep {
   readonly reason: string | null;
   /** The SMS as a sample patient would read it (placeholder name, no real patient data). */
   readonly text: string | null;
+  /** An email step's subject and plain text, likewise; null for a text step. */
+  readonly email: { readonly subject: string; readonly text: string } | null;
 }
 
 const SAMPLE_FIRST_NAME = 'Alex';
 const SAMPLE_PHONE = '+15005550006';
 const SAMPLE_EMAIL = 'patient@example.org';
+const SAMPLE_LINK = 'https://cd.example/a/AAAAAAAAAAAAAAAAAAAAAA';
 
 /** Admin reads, replaces and previews a tenant's reminder settings. */
 @Injectable()
 export class ReminderSettingsService {
   constructor(
     private readonly store: ReminderSettingsRepository,
+    private readonly templates: ReminderTemplateRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -75,6 +87,7 @@ export class ReminderSettingsService {
     }
     const request = parsed.data;
     const { settings } = await this.store.settingsOf(tenantId);
+    const overrides = overridesMap(await this.templates.overridesOf(tenantId));
     const { name, cadence } = cadenceFor(
       settings,
       request.appointmentTypeCode ? [{ code: request.appointmentTypeCode }] : [],
@@ -97,26 +110,34 @@ export class ReminderSettingsService {
     return {
       cadence: name,
       steps: plan.map((send) => {
-        const template =
+        // The tenant's overrides where it has them, else the shipped templates.
+        const facts: ReminderFacts = {
+          practice: 'Your practice',
+          firstName: SAMPLE_FIRST_NAME,
+          start,
+          timeZone: request.timeZone,
+          locationName: 'Main Street Clinic',
+          locationAddress: '12 Main St',
+          link: SAMPLE_LINK,
+        };
+        const sms =
           send.channel === 'sms'
-            ? resolveSmsTemplate(new Map(), name, send.language, send.template)
+            ? resolveSmsTemplate(overrides, name, send.language, send.template)
             : undefined;
+        const email =
+          send.channel === 'email'
+            ? resolveEmailTemplate(overrides, name, send.language, send.template)
+            : undefined;
+        const renderedEmail = email && renderEmail(email, send.language, facts);
         return {
           step: send.stepKey,
           channel: send.channel,
           outcome: send.outcome,
           dueAt: send.outcome === 'send' ? send.dueAt.toISOString() : null,
           reason: send.outcome === 'suppress' ? send.reason : null,
-          text: template
-            ? renderSms(template, send.language, {
-                practice: 'Your practice',
-                firstName: SAMPLE_FIRST_NAME,
-                start,
-                timeZone: request.timeZone,
-                locationName: '',
-                locationAddress: '',
-                link: '',
-              })
+          text: sms ? renderSms(sms, send.language, facts) : null,
+          email: renderedEmail
+            ? { subject: renderedEmail.subject, text: renderedEmail.text }
             : null,
         };
       }),

@@ -235,7 +235,7 @@ function renderSmsWith(
   }
   // Only the values are folded: a template with a non-GSM character is refused by checkTemplate.
   const folded = Object.fromEntries(
-    Object.entries(shortened).map(([key, value]) => [key, toGsm7(value)]),
+    Object.entries(shortened).map(([key, value]) => [key, foldToGsm7(value)]),
   ) as Record<TemplateArgument, string>;
   return format(body, language, folded).replace(/ {2,}/g, ' ').trim();
 }
@@ -308,7 +308,7 @@ function argumentNames(ast: Ast): string[] {
 }
 
 /** Accented letters outside GSM-7 (á, í, ó, ú, …) become their base letter; other non-GSM characters are dropped. */
-function toGsm7(text: string): string {
+export function foldToGsm7(text: string): string {
   let out = '';
   for (const char of text) {
     if (fitsOneGsm7Segment(char)) out += char;
