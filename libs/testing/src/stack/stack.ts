@@ -43,7 +43,12 @@ const SERVICES: readonly ServiceName[] = ['ehr-gateway', 'scheduling', 'messagin
 const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>> = {
   'ehr-gateway': [Topics.MessagingPatientResponseV1],
   scheduling: [Topics.EhrAppointmentV1],
-  messaging: [Topics.SchedulingAppointmentV1, Topics.WaitlistSlotV1],
+  messaging: [
+    Topics.SchedulingAppointmentV1,
+    Topics.WaitlistSlotV1,
+    Topics.EhrSlotV1,
+    Topics.EhrWriteBackV1,
+  ],
   'audit-log': ALL_TOPICS,
   'dispatch-optimizer': [Topics.SchedulingAppointmentV1, Topics.DispatchPlanV1],
   waitlist: [Topics.SchedulingAppointmentV1, Topics.MessagingPatientResponseV1],
