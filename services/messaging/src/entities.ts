@@ -26,6 +26,7 @@ import { CreatePatientLinks1796100000000 } from './migrations/1796100000000-Crea
 import { IsolatePatientLinks1796100000001 } from './migrations/1796100000001-IsolatePatientLinks';
 import { EmailRemindersAndFallback1796200000000 } from './migrations/1796200000000-EmailRemindersAndFallback';
 import { TextWaitlistOffers1796600000000 } from './migrations/1796600000000-TextWaitlistOffers';
+import { MatchSlotsByProviderOrLocation1798200000000 } from './migrations/1798200000000-MatchSlotsByProviderOrLocation';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 import { WaitlistOfferTextEntity } from './waitlist-offers/waitlist-offer-text.entity';
 
@@ -62,6 +63,7 @@ export const messagingMigrations = [
   IsolatePatientLinks1796100000001,
   TextWaitlistOffers1796600000000,
   EmailRemindersAndFallback1796200000000,
+  MatchSlotsByProviderOrLocation1798200000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

@@ -101,8 +101,15 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     return match[1];
   }
 
-  /** Publishes one free EHR slot of `typeCode` and waits until the page can offer it. */
-  async function offerFreeSlot(typeCode: string, slotStart: Date): Promise<string> {
+  /**
+   * Publishes one free EHR slot of `typeCode` in a Schedule of `actors` (a practitioner and a
+   * location of the EHR) and waits until the page can offer it.
+   */
+  async function offerFreeSlot(
+    typeCode: string,
+    slotStart: Date,
+    actors: { practitioner: string; location: string } = { practitioner: 'pr-1', location: 'loc-1' },
+  ): Promise<string> {
     const slotId = `slot-${randomUUID()}`;
     const scheduleId = `sched-${randomUUID()}`;
     await harness.produceEvent(
@@ -115,8 +122,8 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
           payload: {
             sourceSystem: 'ehr-stand-in',
             ehrScheduleId: scheduleId,
-            ehrPractitionerIds: ['pr-1'],
-            ehrLocationIds: ['loc-1'],
+            ehrPractitionerIds: [actors.practitioner],
+            ehrLocationIds: [actors.location],
             appointmentTypeCodes: [typeCode],
             windowStart: timestampFromDate(new Date()),
             windowEnd: timestampFromDate(inDays(14)),
@@ -365,6 +372,32 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
       { kind: 'rescheduled', slot_id: slotId, cancellation_reason: null },
     ]);
     expect(await (await get(`/a/${token}`)).text()).toContain('We are moving your visit');
+  });
+
+  it('should offer only slots of the same type with the same provider or at the same location', async () => {
+    const typeCode = `match-${randomUUID().slice(0, 8)}`;
+    const practitioner = `prac-${randomUUID().slice(0, 8)}`;
+    const location = `loc-${randomUUID().slice(0, 8)}`;
+    const { token } = await bookAndGetToken({
+      appointmentTypeCode: typeCode,
+      ehrPractitionerId: practitioner,
+      ehrLocationId: location,
+    });
+    const elsewhere = { practitioner: 'prac-other', location: 'loc-other' };
+    const sameProvider = await offerFreeSlot(typeCode, inDays(4), { ...elsewhere, practitioner });
+    const sameLocation = await offerFreeSlot(typeCode, inDays(5), { ...elsewhere, location });
+    const neither = await offerFreeSlot(typeCode, inDays(6), elsewhere);
+    const otherType = await offerFreeSlot(`other-${typeCode}`, inDays(7), {
+      practitioner,
+      location,
+    });
+
+    const page = await (await get(`/a/${token}/reschedule`)).text();
+
+    const offered = [...page.matchAll(/name="slot" value="([^"]+)"/g)].map((match) => match[1]);
+    expect(offered).toEqual([sameProvider, sameLocation]);
+    expect(offered).not.toContain(neither);
+    expect(offered).not.toContain(otherType);
   });
 
   it('should turn "call me" into a reschedule request and a staff inbox entry when no slot is free', async () => {

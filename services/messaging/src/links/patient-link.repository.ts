@@ -23,6 +23,9 @@ export interface AppointmentView {
   readonly addressLines: readonly string[];
   readonly providerId: string;
   readonly providerDisplayName: string;
+  /** The EHR's ids of the visit's practitioner and location ('' = unknown). */
+  readonly ehrPractitionerId: string;
+  readonly ehrLocationId: string;
   readonly appointmentTypeCode: string;
   readonly cancelled: boolean;
 }
@@ -83,6 +86,8 @@ interface AppointmentRow {
   address: string | null;
   provider_id: string;
   provider_display_name: string;
+  ehr_practitioner_id: string;
+  ehr_location_id: string;
   appointment_type_code: string;
   cancelled: boolean;
 }
@@ -177,8 +182,9 @@ export class PatientLinkRepository {
     const rows = await manager.query<{ revision: number }[]>(
       `INSERT INTO link_appointment (tenant_id, appointment_id, revision, ehr_appointment_id,
               practice_name, start_at, end_at, time_zone, location_id, location_name, address,
-              provider_id, provider_display_name, appointment_type_code, cancelled, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+              provider_id, provider_display_name, appointment_type_code, cancelled, updated_at,
+              ehr_practitioner_id, ehr_location_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT (tenant_id, appointment_id) DO UPDATE SET
               revision = EXCLUDED.revision, ehr_appointment_id = EXCLUDED.ehr_appointment_id,
               practice_name = EXCLUDED.practice_name, start_at = EXCLUDED.start_at,
@@ -187,7 +193,9 @@ export class PatientLinkRepository {
               address = EXCLUDED.address, provider_id = EXCLUDED.provider_id,
               provider_display_name = EXCLUDED.provider_display_name,
               appointment_type_code = EXCLUDED.appointment_type_code,
-              cancelled = EXCLUDED.cancelled, updated_at = EXCLUDED.updated_at
+              cancelled = EXCLUDED.cancelled, updated_at = EXCLUDED.updated_at,
+              ehr_practitioner_id = EXCLUDED.ehr_practitioner_id,
+              ehr_location_id = EXCLUDED.ehr_location_id
         WHERE link_appointment.revision < EXCLUDED.revision
        RETURNING revision`,
       [
@@ -207,6 +215,8 @@ export class PatientLinkRepository {
         view.appointmentTypeCode,
         view.cancelled,
         now,
+        view.ehrPractitionerId,
+        view.ehrLocationId,
       ],
     );
     return rows.length > 0;
@@ -246,6 +256,8 @@ export class PatientLinkRepository {
       addressLines,
       providerId: row.provider_id,
       providerDisplayName: row.provider_display_name,
+      ehrPractitionerId: row.ehr_practitioner_id,
+      ehrLocationId: row.ehr_location_id,
       appointmentTypeCode: row.appointment_type_code,
       cancelled: row.cancelled,
     };

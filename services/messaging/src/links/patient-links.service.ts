@@ -163,6 +163,8 @@ export class PatientLinksService {
           : [],
         providerId: appointment.provider?.providerId ?? '',
         providerDisplayName: appointment.provider?.displayName ?? '',
+        ehrPractitionerId: appointment.provider?.ehrPractitionerId ?? '',
+        ehrLocationId: appointment.location.ehrLocationId,
         appointmentTypeCode: appointment.appointmentTypeCode,
         cancelled,
       },
@@ -350,9 +352,8 @@ export class PatientLinksService {
   ): Promise<FreeSlot[]> {
     return this.slots.find(manager, {
       tenantId: appointment.tenantId,
-      // scheduling.appointment.v1 names scheduling's provider and location, not the EHR's.
-      ehrPractitionerId: '',
-      ehrLocationId: '',
+      ehrPractitionerId: appointment.ehrPractitionerId,
+      ehrLocationId: appointment.ehrLocationId,
       appointmentTypeCode: appointment.appointmentTypeCode,
       from: now,
       to: new Date(now.getTime() + SLOT_WINDOW_MS),

@@ -39,7 +39,11 @@ export function toScheduledAppointment(
       ...(refs.patient.email ? { email: refs.patient.email } : {}),
     },
     provider: refs.provider
-      ? { providerId: refs.provider.id, displayName: refs.provider.displayName }
+      ? {
+          providerId: refs.provider.id,
+          displayName: refs.provider.displayName,
+          ehrPractitionerId: refs.provider.ehrPractitionerId,
+        }
       : undefined,
   });
 }
