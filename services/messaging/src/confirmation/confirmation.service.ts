@@ -78,18 +78,19 @@ export class ConfirmationService {
 
     const practiceName = this.config.PRACTICE_NAMES.get(envelope.tenantId);
     const id = this.messages.newId();
-    let plan = planConfirmation(appointment, kind, practiceName);
-    if (plan.action === 'send') {
-      // The text carries the patient's one-tap link for this revision (issue 10).
-      const link = await this.links.issue(manager, {
-        ...subject,
-        revision: appointment.revision,
-        start: startOf(appointment),
-        messageId: id,
-        correlationId: envelope.correlationId,
-      });
-      plan = planConfirmation(appointment, kind, practiceName, link);
-    }
+    // The text carries the patient's one-tap link for this revision (issue 10), stored below
+    // only with the message itself.
+    const link =
+      planConfirmation(appointment, kind, practiceName).action === 'send'
+        ? this.links.prepare({
+            ...subject,
+            revision: appointment.revision,
+            start: startOf(appointment),
+            messageId: id,
+            correlationId: envelope.correlationId,
+          })
+        : undefined;
+    const plan = planConfirmation(appointment, kind, practiceName, link?.url);
     const inserted = await this.messages.insertIfAbsent(manager, {
       id,
       ...subject,
@@ -107,6 +108,7 @@ export class ConfirmationService {
       patientId: appointment.patient?.patientId ?? null,
     });
     if (!inserted) return this.done(envelope, ConfirmationOutcome.AlreadyHandled);
+    if (link) await this.links.store(manager, link);
     if (plan.action === 'suppress') {
       // messaging.message.v1 has no "suppressed" status yet; the row is the record.
       return this.done(envelope, ConfirmationOutcome.Suppressed, id, plan.reason);

@@ -149,22 +149,21 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     return slotId;
   }
 
-  /** ehr-gateway's WriteBackFailedV1 for a response, as it would publish it. */
+  /** ehr-gateway's WriteBackFailedV1 for a response, as it would publish it; its event id. */
   async function writeBackFailed(input: {
     appointmentId: string;
     responseId: string;
     action: WriteBackAction;
     reason: WriteBackFailureReason;
-  }): Promise<void> {
-    await harness.produceEvent(
-      Topics.EhrWriteBackV1,
-      createEnvelope(
+    writeBackId?: string;
+  }): Promise<string> {
+    const envelope = createEnvelope(
         {
           type: 'WriteBackFailedV1',
           tenantId: harness.tenantId,
           aggregateId: input.appointmentId,
           payload: {
-            writeBackId: randomUUID(),
+            writeBackId: input.writeBackId ?? randomUUID(),
             responseId: input.responseId,
             appointmentId: input.appointmentId,
             ehrAppointmentId: `ehr-${input.appointmentId}`,
@@ -178,8 +177,16 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
           },
         },
         { producer: 'ehr-gateway' },
-      ),
-    );
+      );
+    await harness.produceEvent(Topics.EhrWriteBackV1, envelope);
+    return envelope.eventId;
+  }
+
+  async function waitForProcessed(eventId: string): Promise<void> {
+    await waitFor('event processed', 20_000, async () => {
+      const rows = await harness.query(`SELECT 1 FROM inbox_event WHERE event_id = $1`, [eventId]);
+      return rows.length === 1;
+    });
   }
 
   async function waitForWriteBackFailure(responseId: string): Promise<void> {
@@ -612,5 +619,38 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
         responseId,
       ]),
     ).toEqual([]);
+  });
+
+  it('should store a link only with its message: a repeated failure texts once and leaves no link without a message', async () => {
+    const { appointmentId, token } = await bookAndGetToken();
+    await post(`/a/${token}/confirm`, { form: await formTokenOf(`/a/${token}`) });
+    const failure = {
+      appointmentId,
+      responseId: await responseIdOf(appointmentId),
+      action: WriteBackAction.CONFIRM,
+      reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+      writeBackId: randomUUID(),
+    };
+
+    // One write-back's failure published twice (e.g. the gateway's relay crashed after sending
+    // it, before recording that it had): two events, the second's notice is a duplicate.
+    await waitForProcessed(await writeBackFailed(failure));
+    await waitForProcessed(await writeBackFailed(failure));
+
+    expect(
+      await harness.query(
+        `SELECT purpose FROM message WHERE appointment_id = $1 ORDER BY created_at`,
+        [appointmentId],
+      ),
+    ).toEqual([{ purpose: 'confirmation' }, { purpose: 'reply' }]);
+    expect(
+      await harness.query(
+        `SELECT l.id FROM patient_link l
+          WHERE l.appointment_id = $1
+            AND NOT EXISTS (SELECT 1 FROM message m WHERE m.id = l.message_id)`,
+        [appointmentId],
+      ),
+    ).toEqual([]);
+    expect(await linksOf(appointmentId)).toHaveLength(2);
   });
 });

@@ -69,6 +69,12 @@ export type LinkPage =
       readonly answers: readonly StoredAnswer[];
     };
 
+/** A link whose URL a message prints; stored only with the message (see `prepare`). */
+export interface PreparedLink {
+  readonly url: string;
+  readonly row: Omit<StoredLink, 'id' | 'revokedReason'>;
+}
+
 export type ActionOutcome =
   | { readonly outcome: 'page'; readonly page: LinkPage }
   /** The form was not one this link's page produced (CSRF), or it is too old. */
@@ -100,30 +106,38 @@ export class PatientLinksService {
     this.key = createHash('sha256').update(config.LINK_TOKEN_SECRET.reveal()).digest();
   }
 
-  /** A new link for a message about `appointment`; returns the URL to print. */
-  async issue(
-    manager: EntityManager,
-    input: {
-      tenantId: string;
-      appointmentId: string;
-      revision: number;
-      start: Date;
-      messageId: string;
-      correlationId: string;
-    },
-  ): Promise<string> {
+  /**
+   * A new link for the message `input.messageId` about an appointment: the URL to print in the
+   * message, not stored yet. `store` it in the transaction that inserted the message, once the
+   * insert succeeded: link and message commit together, and a message that turns out to be a
+   * duplicate (or is not rendered) leaves no link row behind.
+   */
+  prepare(input: {
+    tenantId: string;
+    appointmentId: string;
+    revision: number;
+    start: Date;
+    messageId: string;
+    correlationId: string;
+  }): PreparedLink {
     const token = newLinkToken();
-    await this.links.insertLink(manager, {
-      tenantId: input.tenantId,
-      tokenDigest: hashLinkToken(this.key, token),
-      appointmentId: input.appointmentId,
-      appointmentRevision: input.revision,
-      messageId: input.messageId,
-      correlationId: input.correlationId,
-      expiresAt: new Date(input.start.getTime() - this.config.LINK_EXPIRY_BEFORE_START_MS),
-      now: this.clock.now(),
-    });
-    return `${this.config.LINK_BASE_URL ?? this.config.PUBLIC_BASE_URL}${LINK_PATH_PREFIX}/${token}`;
+    return {
+      url: `${this.config.LINK_BASE_URL ?? this.config.PUBLIC_BASE_URL}${LINK_PATH_PREFIX}/${token}`,
+      row: {
+        tenantId: input.tenantId,
+        tokenDigest: hashLinkToken(this.key, token),
+        appointmentId: input.appointmentId,
+        appointmentRevision: input.revision,
+        messageId: input.messageId,
+        correlationId: input.correlationId,
+        expiresAt: new Date(input.start.getTime() - this.config.LINK_EXPIRY_BEFORE_START_MS),
+      },
+    };
+  }
+
+  /** Stores a prepared link, after its message row was inserted in the same transaction. */
+  async store(manager: EntityManager, link: PreparedLink): Promise<void> {
+    await this.links.insertLink(manager, { ...link.row, now: this.clock.now() });
   }
 
   /**

@@ -123,7 +123,7 @@ export class WriteBackFollowUp {
     if (!answered?.toE164 || !appointment || appointment.cancelled) return false;
     const id = this.messages.newId();
     const subject = { tenantId, appointmentId: event.appointmentId };
-    const link = await this.linkService.issue(manager, {
+    const link = this.linkService.prepare({
       ...subject,
       revision: appointment.revision,
       start: appointment.start,
@@ -144,7 +144,7 @@ export class WriteBackFollowUp {
         practiceName: this.config.PRACTICE_NAMES.get(tenantId) ?? appointment.practiceName,
         start: appointment.start,
         timeZone: appointment.timeZone,
-        link,
+        link: link.url,
       }),
       suppressionReason: null,
       correlationId: envelope.correlationId,
@@ -154,6 +154,7 @@ export class WriteBackFollowUp {
       patientId: answered.patientId,
     });
     if (!inserted) return false;
+    await this.linkService.store(manager, link);
     await this.messageEvents.queued(manager, {
       id,
       ...subject,

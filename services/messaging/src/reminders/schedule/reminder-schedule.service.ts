@@ -165,8 +165,9 @@ export class ReminderScheduleService {
       }
       const id = this.messages.newId();
       const subject = { tenantId: envelope.tenantId, appointmentId: appointment.appointmentId };
-      // Each reminder carries its own one-tap link for this revision (revoked when it changes).
-      const link = await this.links.issue(manager, {
+      // Each reminder carries its own one-tap link for this revision (revoked when it changes),
+      // stored only with the reminder's message row.
+      const link = this.links.prepare({
         ...subject,
         revision: appointment.revision,
         start,
@@ -176,7 +177,7 @@ export class ReminderScheduleService {
       const rendered = this.render(
         send,
         appointmentType,
-        { ...facts, link },
+        { ...facts, link: link.url },
         {
           sms: smsAddress,
           email: emailAddress,
@@ -203,6 +204,7 @@ export class ReminderScheduleService {
         patientId,
       });
       if (!inserted) continue;
+      await this.links.store(manager, link);
       await this.outbox.append(manager, {
         type: 'ReminderPlannedV1',
         tenantId: envelope.tenantId,
