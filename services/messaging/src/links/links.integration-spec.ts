@@ -293,6 +293,14 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     expect(
       await harness.query(`SELECT * FROM patient_link WHERE appointment_id = $1`, [appointmentId]),
     ).toEqual(before);
+    // Each view of the visit (GET and HEAD of the three steps) is recorded as a read of it.
+    const [{ id: linkId }] = before as { id: string }[];
+    expect(
+      await harness.query(
+        `SELECT event_type FROM outbox_message WHERE message_key = $1 AND topic = $2`,
+        [`patient-link:${linkId}`, Topics.AuditPhiAccessV1],
+      ),
+    ).toEqual(Array.from({ length: 7 }, () => ({ event_type: 'PhiAccessedV1' })));
   });
 
   it('should render the page in Spanish for a Spanish-speaking browser', async () => {

@@ -18,6 +18,7 @@ import { type MessagingConfig } from '../config';
 import { LINK_DIGEST_SETTING, MessagingJobs } from '../message/messaging-jobs';
 
 import { type FreeSlot, FreeSlotFinder } from './free-slots.port';
+import { linkOpenedEvent, type PageRoute } from './link-opened';
 import {
   hashLinkToken,
   digestsEqual,
@@ -60,11 +61,17 @@ export type LinkPage =
   /** Unknown, malformed, forged, expired or revoked by a cancellation: all look the same. */
   | { readonly view: 'neutral' }
   /** The link is for an older revision: the appointment as it is now, no actions. */
-  | { readonly view: 'changed'; readonly appointment: AppointmentView }
+  | {
+      readonly view: 'changed';
+      readonly linkId: string;
+      readonly correlationId: string;
+      readonly appointment: AppointmentView;
+    }
   | {
       readonly view: 'open';
       readonly linkDigest: Buffer;
       readonly linkId: string;
+      readonly correlationId: string;
       readonly appointment: AppointmentView;
       readonly answers: readonly StoredAnswer[];
     };
@@ -202,7 +209,7 @@ export class PatientLinksService {
     }
   }
 
-  /** What GET shows. Reads only: opening a link (or a scanner prefetching it) changes nothing. */
+  /** What the page shows for a token (after an answer, too). Reads only. */
   async page(token: string): Promise<LinkPage> {
     const digest = hashLinkToken(this.key, token);
     const tenantId = await this.tenantOf(digest);
@@ -210,6 +217,33 @@ export class PatientLinksService {
     return inTenantTransaction(this.dataSource, tenantId, (manager) =>
       this.resolve(manager, digest, this.clock.now()),
     );
+  }
+
+  /**
+   * What a GET shows: opening a link (or a scanner prefetching it) changes nothing. A page that
+   * shows a visit is recorded as a read of it ("link opened", see `linkOpenedEvent`) in the
+   * transaction that read it; a neutral page shows nothing and records nothing.
+   */
+  async open(token: string, route: PageRoute): Promise<LinkPage> {
+    const digest = hashLinkToken(this.key, token);
+    const tenantId = await this.tenantOf(digest);
+    if (tenantId === undefined) return { view: 'neutral' };
+    return inTenantTransaction(this.dataSource, tenantId, async (manager) => {
+      const page = await this.resolve(manager, digest, this.clock.now());
+      if (page.view !== 'neutral') {
+        await this.outbox.append(
+          manager,
+          linkOpenedEvent({
+            tenantId,
+            linkId: page.linkId,
+            appointmentId: page.appointment.appointmentId,
+            correlationId: page.correlationId,
+            route,
+          }),
+        );
+      }
+      return page;
+    });
   }
 
   /** The anti-forgery value the page's forms carry. */
@@ -347,16 +381,19 @@ export class PatientLinksService {
     );
     if (!appointment) return { view: 'neutral' };
     const answers = await this.links.answersOf(manager, link.id);
+    const found = { linkDigest: digest, linkId: link.id, correlationId: link.correlationId };
     if (appointment.cancelled) {
       // The patient who cancelled here still sees their done page; anyone else, nothing.
       return answers.some((answer) => answer.kind === AnswerKind.Cancelled)
-        ? { view: 'open', linkDigest: digest, linkId: link.id, appointment, answers }
+        ? { view: 'open', ...found, appointment, answers }
         : { view: 'neutral' };
     }
     if (isStale(link, appointment)) {
-      return appointment.start > now ? { view: 'changed', appointment } : { view: 'neutral' };
+      return appointment.start > now
+        ? { view: 'changed', linkId: link.id, correlationId: link.correlationId, appointment }
+        : { view: 'neutral' };
     }
-    return { view: 'open', linkDigest: digest, linkId: link.id, appointment, answers };
+    return { view: 'open', ...found, appointment, answers };
   }
 
   private async findSlots(

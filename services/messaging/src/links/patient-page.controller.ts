@@ -7,6 +7,7 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 import { type MessagingConfig } from '../config';
 
 import { FixedWindowRateLimiter } from './link-rate-limiter';
+import { type PageRoute } from './link-opened';
 import { type PageLanguage, pageLanguage } from './page/page-language';
 import { PAGE_CSP } from './page/patient-page.css';
 import {
@@ -29,6 +30,13 @@ const PUBLIC_REASON =
 const WINDOW_MS = 60_000;
 
 type PageStep = 'home' | 'cancel' | 'reschedule';
+
+/** How the audit trail names the GET of each step. */
+const STEP_ROUTES: Readonly<Record<PageStep, PageRoute>> = {
+  home: 'GET /a/:token',
+  cancel: 'GET /a/:token/cancel',
+  reschedule: 'GET /a/:token/reschedule',
+};
 
 /**
  * The patient page behind `{LINK_BASE_URL}/a/{token}`: server-rendered HTML, no script.
@@ -117,14 +125,14 @@ export class PatientPageController {
     return this.answer('call-me', token, body, req, res);
   }
 
-  /** Every GET: rate limits, then the step for the token. Reads only. */
+  /** Every GET: rate limits, then the step for the token (a read, recorded as one). */
   private async showStep(step: PageStep, token: string, req: Request, res: Response): Promise<void> {
     const lang = languageOf(req);
     if (!this.admit(token, req)) {
       write(res, tooManyRequests(lang));
       return;
     }
-    const page = await this.links.page(token);
+    const page = await this.links.open(token, STEP_ROUTES[step]);
     write(res, await this.render(token, lang, step, page, 200, false));
   }
 
