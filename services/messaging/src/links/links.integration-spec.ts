@@ -108,7 +108,10 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
   async function offerFreeSlot(
     typeCode: string,
     slotStart: Date,
-    actors: { practitioner: string; location: string } = { practitioner: 'pr-1', location: 'loc-1' },
+    actors: { practitioner: string; location: string } = {
+      practitioner: 'pr-1',
+      location: 'loc-1',
+    },
   ): Promise<string> {
     const slotId = `slot-${randomUUID()}`;
     const scheduleId = `sched-${randomUUID()}`;
@@ -158,26 +161,26 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     writeBackId?: string;
   }): Promise<string> {
     const envelope = createEnvelope(
-        {
-          type: 'WriteBackFailedV1',
-          tenantId: harness.tenantId,
-          aggregateId: input.appointmentId,
-          payload: {
-            writeBackId: input.writeBackId ?? randomUUID(),
-            responseId: input.responseId,
-            appointmentId: input.appointmentId,
-            ehrAppointmentId: `ehr-${input.appointmentId}`,
-            action: input.action,
-            reason: input.reason,
-            attempts: 1,
-            failedAt: timestampFromDate(new Date()),
-            httpStatus: 412,
-            slotId: '',
-            staffActionRequired: input.reason !== WriteBackFailureReason.SUPERSEDED_BY_STAFF,
-          },
+      {
+        type: 'WriteBackFailedV1',
+        tenantId: harness.tenantId,
+        aggregateId: input.appointmentId,
+        payload: {
+          writeBackId: input.writeBackId ?? randomUUID(),
+          responseId: input.responseId,
+          appointmentId: input.appointmentId,
+          ehrAppointmentId: `ehr-${input.appointmentId}`,
+          action: input.action,
+          reason: input.reason,
+          attempts: 1,
+          failedAt: timestampFromDate(new Date()),
+          httpStatus: 412,
+          slotId: '',
+          staffActionRequired: input.reason !== WriteBackFailureReason.SUPERSEDED_BY_STAFF,
         },
-        { producer: 'ehr-gateway' },
-      );
+      },
+      { producer: 'ehr-gateway' },
+    );
     await harness.produceEvent(Topics.EhrWriteBackV1, envelope);
     return envelope.eventId;
   }

@@ -6,8 +6,8 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
 
-import { FixedWindowRateLimiter } from './link-rate-limiter';
 import { type PageRoute } from './link-opened';
+import { FixedWindowRateLimiter } from './link-rate-limiter';
 import { type PageLanguage, pageLanguage } from './page/page-language';
 import { PAGE_CSP } from './page/patient-page.css';
 import {
@@ -126,7 +126,12 @@ export class PatientPageController {
   }
 
   /** Every GET: rate limits, then the step for the token (a read, recorded as one). */
-  private async showStep(step: PageStep, token: string, req: Request, res: Response): Promise<void> {
+  private async showStep(
+    step: PageStep,
+    token: string,
+    req: Request,
+    res: Response,
+  ): Promise<void> {
     const lang = languageOf(req);
     if (!this.admit(token, req)) {
       write(res, tooManyRequests(lang));
