@@ -28,6 +28,7 @@ import { EmailRemindersAndFallback1796200000000 } from './migrations/17962000000
 import { TextWaitlistOffers1796600000000 } from './migrations/1796600000000-TextWaitlistOffers';
 import { RememberPatientLanguage1798100000000 } from './migrations/1798100000000-RememberPatientLanguage';
 import { StoreReminderTemplateOverrides1798100000001 } from './migrations/1798100000001-StoreReminderTemplateOverrides';
+import { MatchSlotsByProviderOrLocation1798200000000 } from './migrations/1798200000000-MatchSlotsByProviderOrLocation';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 import { ReminderTemplateOverrideEntity } from './reminders/templates/reminder-template-override.entity';
 import { WaitlistOfferTextEntity } from './waitlist-offers/waitlist-offer-text.entity';
@@ -68,6 +69,7 @@ export const messagingMigrations = [
   EmailRemindersAndFallback1796200000000,
   RememberPatientLanguage1798100000000,
   StoreReminderTemplateOverrides1798100000001,
+  MatchSlotsByProviderOrLocation1798200000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

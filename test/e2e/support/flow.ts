@@ -52,6 +52,8 @@ export function postBooking(
 export interface AuditEntry {
   eventId: string;
   eventType: string;
+  /** The Kafka key: the appointment, or the reader of an access event. */
+  aggregateId: string;
   producer: string;
   correlationId: string;
   causationId: string | null;

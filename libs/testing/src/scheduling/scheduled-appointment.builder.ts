@@ -26,6 +26,8 @@ export interface AppointmentSpec {
   locationId?: string;
   /** The EHR's location id (empty unless given, as in events from before it was carried). */
   ehrLocationId?: string;
+  /** The EHR's practitioner id (empty unless given, as in events from before it was carried). */
+  ehrPractitionerId?: string;
   /** One line per entry; city etc. left empty. */
   addressLines?: string[];
   durationMinutes?: number;
@@ -68,6 +70,10 @@ export function aScheduledAppointment(spec: AppointmentSpec = {}): ScheduledAppo
         : { preferredLanguage: spec.preferredLanguage }),
     },
     appointmentTypeCode: spec.appointmentTypeCode ?? 'general',
-    provider: { providerId: randomUUID(), displayName: spec.providerName ?? 'Dr. Gregory House' },
+    provider: {
+      providerId: randomUUID(),
+      displayName: spec.providerName ?? 'Dr. Gregory House',
+      ehrPractitionerId: spec.ehrPractitionerId ?? '',
+    },
   });
 }

@@ -47,7 +47,12 @@ const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>>
     Topics.DispatchRosterImportV1,
   ],
   scheduling: [Topics.EhrAppointmentV1],
-  messaging: [Topics.SchedulingAppointmentV1, Topics.WaitlistSlotV1],
+  messaging: [
+    Topics.SchedulingAppointmentV1,
+    Topics.WaitlistSlotV1,
+    Topics.EhrSlotV1,
+    Topics.EhrWriteBackV1,
+  ],
   'audit-log': ALL_TOPICS,
   'dispatch-optimizer': [Topics.SchedulingAppointmentV1, Topics.DispatchPlanV1, Topics.EhrRosterV1],
   waitlist: [

@@ -12,12 +12,13 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
 import { messageLanguageOf } from '../language/patient-language';
-import { PatientLinksService } from '../links/patient-links.service';
+import { type PreparedLink, PatientLinksService } from '../links/patient-links.service';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
 import { type MessageEntity, MessageChannel, MessagePurpose } from '../message/message.entity';
 import { MessageRepository } from '../message/message.repository';
 import { WithdrawalReason } from '../message/withdrawal-reason';
+import { type ReminderLanguage } from '../reminders/planning/cadence';
 import { ReminderSettingsRepository } from '../reminders/settings/reminder-settings.repository';
 
 import { planConfirmation } from './confirmation-plan';
@@ -81,23 +82,25 @@ export class ConfirmationService {
 
     const practiceName = this.config.PRACTICE_NAMES.get(envelope.tenantId);
     const id = this.messages.newId();
-    let plan = planConfirmation(appointment, kind, practiceName);
-    if (plan.action === 'send') {
+    // The text carries the patient's one-tap link for this revision (issue 10), stored below
+    // only with the message itself.
+    let link: PreparedLink | undefined;
+    let language: ReminderLanguage | undefined;
+    if (planConfirmation(appointment, kind, practiceName).action === 'send') {
       const { settings } = await this.settingsStore.settingsOf(envelope.tenantId, manager);
-      const language = messageLanguageOf(
+      language = messageLanguageOf(
         appointment.patient?.preferredLanguage,
         settings.defaultLanguage,
       );
-      // The text carries the patient's one-tap link for this revision (issue 10).
-      const link = await this.links.issue(manager, {
+      link = this.links.prepare({
         ...subject,
         revision: appointment.revision,
         start: startOf(appointment),
         messageId: id,
         correlationId: envelope.correlationId,
       });
-      plan = planConfirmation(appointment, kind, practiceName, link, language);
     }
+    const plan = planConfirmation(appointment, kind, practiceName, link?.url, language);
     const inserted = await this.messages.insertIfAbsent(manager, {
       id,
       ...subject,
@@ -115,6 +118,7 @@ export class ConfirmationService {
       patientId: appointment.patient?.patientId ?? null,
     });
     if (!inserted) return this.done(envelope, ConfirmationOutcome.AlreadyHandled);
+    if (link) await this.links.store(manager, link);
     if (plan.action === 'suppress') {
       // messaging.message.v1 has no "suppressed" status yet; the row is the record.
       return this.done(envelope, ConfirmationOutcome.Suppressed, id, plan.reason);

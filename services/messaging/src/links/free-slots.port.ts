@@ -10,8 +10,9 @@ export interface FreeSlot {
 export interface FreeSlotQuery {
   readonly tenantId: string;
   /**
-   * The appointment's EHR practitioner and location ids; '' = unknown (scheduling.appointment.v1
-   * carries scheduling's own ids only), and then the appointment type alone selects.
+   * The appointment's EHR practitioner and location ids: a slot of a Schedule naming either
+   * is offered (same provider, or same location). '' = unknown (events from before scheduling
+   * carried them); with both unknown the appointment type alone selects.
    */
   readonly ehrPractitionerId: string;
   readonly ehrLocationId: string;

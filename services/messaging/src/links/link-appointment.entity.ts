@@ -52,6 +52,14 @@ export class LinkAppointmentEntity {
   @Column({ name: 'provider_id', type: 'text' })
   providerId!: string;
 
+  /** The EHR's Practitioner id (what its Schedules name); '' = unknown. */
+  @Column({ name: 'ehr_practitioner_id', type: 'text', default: '' })
+  ehrPractitionerId!: string;
+
+  /** The EHR's Location id (what its Schedules name); '' = unknown. */
+  @Column({ name: 'ehr_location_id', type: 'text', default: '' })
+  ehrLocationId!: string;
+
   @Column({ name: 'provider_display_name', type: 'text' })
   providerDisplayName!: string;
 

@@ -101,8 +101,18 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     return match[1];
   }
 
-  /** Publishes one free EHR slot of `typeCode` and waits until the page can offer it. */
-  async function offerFreeSlot(typeCode: string, slotStart: Date): Promise<string> {
+  /**
+   * Publishes one free EHR slot of `typeCode` in a Schedule of `actors` (a practitioner and a
+   * location of the EHR) and waits until the page can offer it.
+   */
+  async function offerFreeSlot(
+    typeCode: string,
+    slotStart: Date,
+    actors: { practitioner: string; location: string } = {
+      practitioner: 'pr-1',
+      location: 'loc-1',
+    },
+  ): Promise<string> {
     const slotId = `slot-${randomUUID()}`;
     const scheduleId = `sched-${randomUUID()}`;
     await harness.produceEvent(
@@ -115,8 +125,8 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
           payload: {
             sourceSystem: 'ehr-stand-in',
             ehrScheduleId: scheduleId,
-            ehrPractitionerIds: ['pr-1'],
-            ehrLocationIds: ['loc-1'],
+            ehrPractitionerIds: [actors.practitioner],
+            ehrLocationIds: [actors.location],
             appointmentTypeCodes: [typeCode],
             windowStart: timestampFromDate(new Date()),
             windowEnd: timestampFromDate(inDays(14)),
@@ -142,37 +152,44 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     return slotId;
   }
 
-  /** ehr-gateway's WriteBackFailedV1 for a response, as it would publish it. */
+  /** ehr-gateway's WriteBackFailedV1 for a response, as it would publish it; its event id. */
   async function writeBackFailed(input: {
     appointmentId: string;
     responseId: string;
     action: WriteBackAction;
     reason: WriteBackFailureReason;
-  }): Promise<void> {
-    await harness.produceEvent(
-      Topics.EhrWriteBackV1,
-      createEnvelope(
-        {
-          type: 'WriteBackFailedV1',
-          tenantId: harness.tenantId,
-          aggregateId: input.appointmentId,
-          payload: {
-            writeBackId: randomUUID(),
-            responseId: input.responseId,
-            appointmentId: input.appointmentId,
-            ehrAppointmentId: `ehr-${input.appointmentId}`,
-            action: input.action,
-            reason: input.reason,
-            attempts: 1,
-            failedAt: timestampFromDate(new Date()),
-            httpStatus: 412,
-            slotId: '',
-            staffActionRequired: input.reason !== WriteBackFailureReason.SUPERSEDED_BY_STAFF,
-          },
+    writeBackId?: string;
+  }): Promise<string> {
+    const envelope = createEnvelope(
+      {
+        type: 'WriteBackFailedV1',
+        tenantId: harness.tenantId,
+        aggregateId: input.appointmentId,
+        payload: {
+          writeBackId: input.writeBackId ?? randomUUID(),
+          responseId: input.responseId,
+          appointmentId: input.appointmentId,
+          ehrAppointmentId: `ehr-${input.appointmentId}`,
+          action: input.action,
+          reason: input.reason,
+          attempts: 1,
+          failedAt: timestampFromDate(new Date()),
+          httpStatus: 412,
+          slotId: '',
+          staffActionRequired: input.reason !== WriteBackFailureReason.SUPERSEDED_BY_STAFF,
         },
-        { producer: 'ehr-gateway' },
-      ),
+      },
+      { producer: 'ehr-gateway' },
     );
+    await harness.produceEvent(Topics.EhrWriteBackV1, envelope);
+    return envelope.eventId;
+  }
+
+  async function waitForProcessed(eventId: string): Promise<void> {
+    await waitFor('event processed', 20_000, async () => {
+      const rows = await harness.query(`SELECT 1 FROM inbox_event WHERE event_id = $1`, [eventId]);
+      return rows.length === 1;
+    });
   }
 
   async function waitForWriteBackFailure(responseId: string): Promise<void> {
@@ -279,6 +296,14 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     expect(
       await harness.query(`SELECT * FROM patient_link WHERE appointment_id = $1`, [appointmentId]),
     ).toEqual(before);
+    // Each view of the visit (GET and HEAD of the three steps) is recorded as a read of it.
+    const [{ id: linkId }] = before as { id: string }[];
+    expect(
+      await harness.query(
+        `SELECT event_type FROM outbox_message WHERE message_key = $1 AND topic = $2`,
+        [`patient-link:${linkId}`, Topics.AuditPhiAccessV1],
+      ),
+    ).toEqual(Array.from({ length: 7 }, () => ({ event_type: 'PhiAccessedV1' })));
   });
 
   it('should render the page in Spanish for a Spanish-speaking browser', async () => {
@@ -388,6 +413,32 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
       { kind: 'rescheduled', slot_id: slotId, cancellation_reason: null },
     ]);
     expect(await (await get(`/a/${token}`)).text()).toContain('We are moving your visit');
+  });
+
+  it('should offer only slots of the same type with the same provider or at the same location', async () => {
+    const typeCode = `match-${randomUUID().slice(0, 8)}`;
+    const practitioner = `prac-${randomUUID().slice(0, 8)}`;
+    const location = `loc-${randomUUID().slice(0, 8)}`;
+    const { token } = await bookAndGetToken({
+      appointmentTypeCode: typeCode,
+      ehrPractitionerId: practitioner,
+      ehrLocationId: location,
+    });
+    const elsewhere = { practitioner: 'prac-other', location: 'loc-other' };
+    const sameProvider = await offerFreeSlot(typeCode, inDays(4), { ...elsewhere, practitioner });
+    const sameLocation = await offerFreeSlot(typeCode, inDays(5), { ...elsewhere, location });
+    const neither = await offerFreeSlot(typeCode, inDays(6), elsewhere);
+    const otherType = await offerFreeSlot(`other-${typeCode}`, inDays(7), {
+      practitioner,
+      location,
+    });
+
+    const page = await (await get(`/a/${token}/reschedule`)).text();
+
+    const offered = [...page.matchAll(/name="slot" value="([^"]+)"/g)].map((match) => match[1]);
+    expect(offered).toEqual([sameProvider, sameLocation]);
+    expect(offered).not.toContain(neither);
+    expect(offered).not.toContain(otherType);
   });
 
   it('should turn "call me" into a reschedule request and a staff inbox entry when no slot is free', async () => {
@@ -602,5 +653,38 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
         responseId,
       ]),
     ).toEqual([]);
+  });
+
+  it('should store a link only with its message: a repeated failure texts once and leaves no link without a message', async () => {
+    const { appointmentId, token } = await bookAndGetToken();
+    await post(`/a/${token}/confirm`, { form: await formTokenOf(`/a/${token}`) });
+    const failure = {
+      appointmentId,
+      responseId: await responseIdOf(appointmentId),
+      action: WriteBackAction.CONFIRM,
+      reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+      writeBackId: randomUUID(),
+    };
+
+    // One write-back's failure published twice (e.g. the gateway's relay crashed after sending
+    // it, before recording that it had): two events, the second's notice is a duplicate.
+    await waitForProcessed(await writeBackFailed(failure));
+    await waitForProcessed(await writeBackFailed(failure));
+
+    expect(
+      await harness.query(
+        `SELECT purpose FROM message WHERE appointment_id = $1 ORDER BY created_at`,
+        [appointmentId],
+      ),
+    ).toEqual([{ purpose: 'confirmation' }, { purpose: 'reply' }]);
+    expect(
+      await harness.query(
+        `SELECT l.id FROM patient_link l
+          WHERE l.appointment_id = $1
+            AND NOT EXISTS (SELECT 1 FROM message m WHERE m.id = l.message_id)`,
+        [appointmentId],
+      ),
+    ).toEqual([]);
+    expect(await linksOf(appointmentId)).toHaveLength(2);
   });
 });

@@ -23,6 +23,9 @@ export interface AppointmentView {
   readonly addressLines: readonly string[];
   readonly providerId: string;
   readonly providerDisplayName: string;
+  /** The EHR's ids of the visit's practitioner and location ('' = unknown). */
+  readonly ehrPractitionerId: string;
+  readonly ehrLocationId: string;
   readonly appointmentTypeCode: string;
   readonly cancelled: boolean;
   /** The patient's preferred language (BCP-47) as scheduling published it; null = unknown. */
@@ -85,6 +88,8 @@ interface AppointmentRow {
   address: string | null;
   provider_id: string;
   provider_display_name: string;
+  ehr_practitioner_id: string;
+  ehr_location_id: string;
   appointment_type_code: string;
   cancelled: boolean;
   patient_language: string | null;
@@ -181,8 +186,8 @@ export class PatientLinkRepository {
       `INSERT INTO link_appointment (tenant_id, appointment_id, revision, ehr_appointment_id,
               practice_name, start_at, end_at, time_zone, location_id, location_name, address,
               provider_id, provider_display_name, appointment_type_code, cancelled, updated_at,
-              patient_language)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+              patient_language, ehr_practitioner_id, ehr_location_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        ON CONFLICT (tenant_id, appointment_id) DO UPDATE SET
               revision = EXCLUDED.revision, ehr_appointment_id = EXCLUDED.ehr_appointment_id,
               practice_name = EXCLUDED.practice_name, start_at = EXCLUDED.start_at,
@@ -192,7 +197,9 @@ export class PatientLinkRepository {
               provider_display_name = EXCLUDED.provider_display_name,
               appointment_type_code = EXCLUDED.appointment_type_code,
               cancelled = EXCLUDED.cancelled, updated_at = EXCLUDED.updated_at,
-              patient_language = EXCLUDED.patient_language
+              patient_language = EXCLUDED.patient_language,
+              ehr_practitioner_id = EXCLUDED.ehr_practitioner_id,
+              ehr_location_id = EXCLUDED.ehr_location_id
         WHERE link_appointment.revision < EXCLUDED.revision
        RETURNING revision`,
       [
@@ -213,6 +220,8 @@ export class PatientLinkRepository {
         view.cancelled,
         now,
         view.patientLanguage,
+        view.ehrPractitionerId,
+        view.ehrLocationId,
       ],
     );
     return rows.length > 0;
@@ -252,6 +261,8 @@ export class PatientLinkRepository {
       addressLines,
       providerId: row.provider_id,
       providerDisplayName: row.provider_display_name,
+      ehrPractitionerId: row.ehr_practitioner_id,
+      ehrLocationId: row.ehr_location_id,
       appointmentTypeCode: row.appointment_type_code,
       cancelled: row.cancelled,
       patientLanguage: row.patient_language,

@@ -18,6 +18,7 @@ import { type MessagingConfig } from '../config';
 import { LINK_DIGEST_SETTING, MessagingJobs } from '../message/messaging-jobs';
 
 import { type FreeSlot, FreeSlotFinder } from './free-slots.port';
+import { linkOpenedEvent, type PageRoute } from './link-opened';
 import {
   hashLinkToken,
   digestsEqual,
@@ -60,14 +61,26 @@ export type LinkPage =
   /** Unknown, malformed, forged, expired or revoked by a cancellation: all look the same. */
   | { readonly view: 'neutral' }
   /** The link is for an older revision: the appointment as it is now, no actions. */
-  | { readonly view: 'changed'; readonly appointment: AppointmentView }
+  | {
+      readonly view: 'changed';
+      readonly linkId: string;
+      readonly correlationId: string;
+      readonly appointment: AppointmentView;
+    }
   | {
       readonly view: 'open';
       readonly linkDigest: Buffer;
       readonly linkId: string;
+      readonly correlationId: string;
       readonly appointment: AppointmentView;
       readonly answers: readonly StoredAnswer[];
     };
+
+/** A link whose URL a message prints; stored only with the message (see `prepare`). */
+export interface PreparedLink {
+  readonly url: string;
+  readonly row: Omit<StoredLink, 'id' | 'revokedReason'>;
+}
 
 export type ActionOutcome =
   | { readonly outcome: 'page'; readonly page: LinkPage }
@@ -100,30 +113,38 @@ export class PatientLinksService {
     this.key = createHash('sha256').update(config.LINK_TOKEN_SECRET.reveal()).digest();
   }
 
-  /** A new link for a message about `appointment`; returns the URL to print. */
-  async issue(
-    manager: EntityManager,
-    input: {
-      tenantId: string;
-      appointmentId: string;
-      revision: number;
-      start: Date;
-      messageId: string;
-      correlationId: string;
-    },
-  ): Promise<string> {
+  /**
+   * A new link for the message `input.messageId` about an appointment: the URL to print in the
+   * message, not stored yet. `store` it in the transaction that inserted the message, once the
+   * insert succeeded: link and message commit together, and a message that turns out to be a
+   * duplicate (or is not rendered) leaves no link row behind.
+   */
+  prepare(input: {
+    tenantId: string;
+    appointmentId: string;
+    revision: number;
+    start: Date;
+    messageId: string;
+    correlationId: string;
+  }): PreparedLink {
     const token = newLinkToken();
-    await this.links.insertLink(manager, {
-      tenantId: input.tenantId,
-      tokenDigest: hashLinkToken(this.key, token),
-      appointmentId: input.appointmentId,
-      appointmentRevision: input.revision,
-      messageId: input.messageId,
-      correlationId: input.correlationId,
-      expiresAt: new Date(input.start.getTime() - this.config.LINK_EXPIRY_BEFORE_START_MS),
-      now: this.clock.now(),
-    });
-    return `${this.config.LINK_BASE_URL ?? this.config.PUBLIC_BASE_URL}${LINK_PATH_PREFIX}/${token}`;
+    return {
+      url: `${this.config.LINK_BASE_URL ?? this.config.PUBLIC_BASE_URL}${LINK_PATH_PREFIX}/${token}`,
+      row: {
+        tenantId: input.tenantId,
+        tokenDigest: hashLinkToken(this.key, token),
+        appointmentId: input.appointmentId,
+        appointmentRevision: input.revision,
+        messageId: input.messageId,
+        correlationId: input.correlationId,
+        expiresAt: new Date(input.start.getTime() - this.config.LINK_EXPIRY_BEFORE_START_MS),
+      },
+    };
+  }
+
+  /** Stores a prepared link, after its message row was inserted in the same transaction. */
+  async store(manager: EntityManager, link: PreparedLink): Promise<void> {
+    await this.links.insertLink(manager, { ...link.row, now: this.clock.now() });
   }
 
   /**
@@ -163,6 +184,8 @@ export class PatientLinksService {
           : [],
         providerId: appointment.provider?.providerId ?? '',
         providerDisplayName: appointment.provider?.displayName ?? '',
+        ehrPractitionerId: appointment.provider?.ehrPractitionerId ?? '',
+        ehrLocationId: appointment.location.ehrLocationId,
         appointmentTypeCode: appointment.appointmentTypeCode,
         cancelled,
         patientLanguage: appointment.patient?.preferredLanguage ?? null,
@@ -187,7 +210,7 @@ export class PatientLinksService {
     }
   }
 
-  /** What GET shows. Reads only: opening a link (or a scanner prefetching it) changes nothing. */
+  /** What the page shows for a token (after an answer, too). Reads only. */
   async page(token: string): Promise<LinkPage> {
     const digest = hashLinkToken(this.key, token);
     const tenantId = await this.tenantOf(digest);
@@ -195,6 +218,33 @@ export class PatientLinksService {
     return inTenantTransaction(this.dataSource, tenantId, (manager) =>
       this.resolve(manager, digest, this.clock.now()),
     );
+  }
+
+  /**
+   * What a GET shows: opening a link (or a scanner prefetching it) changes nothing. A page that
+   * shows a visit is recorded as a read of it ("link opened", see `linkOpenedEvent`) in the
+   * transaction that read it; a neutral page shows nothing and records nothing.
+   */
+  async open(token: string, route: PageRoute): Promise<LinkPage> {
+    const digest = hashLinkToken(this.key, token);
+    const tenantId = await this.tenantOf(digest);
+    if (tenantId === undefined) return { view: 'neutral' };
+    return inTenantTransaction(this.dataSource, tenantId, async (manager) => {
+      const page = await this.resolve(manager, digest, this.clock.now());
+      if (page.view !== 'neutral') {
+        await this.outbox.append(
+          manager,
+          linkOpenedEvent({
+            tenantId,
+            linkId: page.linkId,
+            appointmentId: page.appointment.appointmentId,
+            correlationId: page.correlationId,
+            route,
+          }),
+        );
+      }
+      return page;
+    });
   }
 
   /** The anti-forgery value the page's forms carry. */
@@ -332,16 +382,19 @@ export class PatientLinksService {
     );
     if (!appointment) return { view: 'neutral' };
     const answers = await this.links.answersOf(manager, link.id);
+    const found = { linkDigest: digest, linkId: link.id, correlationId: link.correlationId };
     if (appointment.cancelled) {
       // The patient who cancelled here still sees their done page; anyone else, nothing.
       return answers.some((answer) => answer.kind === AnswerKind.Cancelled)
-        ? { view: 'open', linkDigest: digest, linkId: link.id, appointment, answers }
+        ? { view: 'open', ...found, appointment, answers }
         : { view: 'neutral' };
     }
     if (isStale(link, appointment)) {
-      return appointment.start > now ? { view: 'changed', appointment } : { view: 'neutral' };
+      return appointment.start > now
+        ? { view: 'changed', linkId: link.id, correlationId: link.correlationId, appointment }
+        : { view: 'neutral' };
     }
-    return { view: 'open', linkDigest: digest, linkId: link.id, appointment, answers };
+    return { view: 'open', ...found, appointment, answers };
   }
 
   private async findSlots(
@@ -351,9 +404,8 @@ export class PatientLinksService {
   ): Promise<FreeSlot[]> {
     return this.slots.find(manager, {
       tenantId: appointment.tenantId,
-      // scheduling.appointment.v1 names scheduling's provider and location, not the EHR's.
-      ehrPractitionerId: '',
-      ehrLocationId: '',
+      ehrPractitionerId: appointment.ehrPractitionerId,
+      ehrLocationId: appointment.ehrLocationId,
       appointmentTypeCode: appointment.appointmentTypeCode,
       from: now,
       to: new Date(now.getTime() + SLOT_WINDOW_MS),

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { type Request, type Response } from 'express';
 
 import { PublicRoute } from '@caredispatch/auth';
@@ -17,6 +6,7 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
 
+import { type PageRoute } from './link-opened';
 import { FixedWindowRateLimiter } from './link-rate-limiter';
 import { pageLanguage, type PageLanguageRequest, resolvePageLanguage } from './page/page-language';
 import { PAGE_CSP } from './page/patient-page.css';
@@ -30,21 +20,23 @@ import {
   renderReschedulePage,
   renderTooManyRequestsPage,
 } from './page/patient-page.render';
-import { AnswerKind, FINAL_ANSWERS, parseCancelReason } from './patient-answer';
-import {
-  type ActionOutcome,
-  type LinkAction,
-  type LinkPage,
-  PatientLinksService,
-} from './patient-links.service';
+import { formFieldsOf, PAGE_ACTIONS, type PageAction } from './page-form';
+import { FINAL_ANSWERS } from './patient-answer';
+import { type ActionOutcome, type LinkPage, PatientLinksService } from './patient-links.service';
 
 const PUBLIC_REASON =
   'Patient link page: the 128-bit link token is the credential (stored as an HMAC digest, bound to one appointment revision, expiring at the visit); GET never changes anything; POSTs need a form MAC bound to the link; rate-limited per IP and per link; every unknown, expired or revoked token gets one neutral page';
 
 const WINDOW_MS = 60_000;
-const MAX_SLOT_ID_CHARS = 200;
 
 type PageStep = 'home' | 'cancel' | 'reschedule';
+
+/** How the audit trail names the GET of each step. */
+const STEP_ROUTES: Readonly<Record<PageStep, PageRoute>> = {
+  home: 'GET /a/:token',
+  cancel: 'GET /a/:token/cancel',
+  reschedule: 'GET /a/:token/reschedule',
+};
 
 /**
  * The patient page behind `{LINK_BASE_URL}/a/{token}`: server-rendered HTML, no script.
@@ -71,127 +63,111 @@ export class PatientPageController {
   }
 
   @Get(':token')
-  async show(
-    @Param('token') token: string,
-    @Query('lang') lang: unknown,
-    @Headers('accept-language') acceptLanguage: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    write(res, await this.view(token, pageLanguage(lang, acceptLanguage), 'home', req));
+  show(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.showStep('home', token, req, res);
   }
 
   @Get(':token/cancel')
-  async cancelStep(
+  cancelStep(
     @Param('token') token: string,
-    @Query('lang') lang: unknown,
-    @Headers('accept-language') acceptLanguage: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    write(res, await this.view(token, pageLanguage(lang, acceptLanguage), 'cancel', req));
+    return this.showStep('cancel', token, req, res);
   }
 
   @Get(':token/reschedule')
-  async rescheduleStep(
+  rescheduleStep(
     @Param('token') token: string,
-    @Query('lang') lang: unknown,
-    @Headers('accept-language') acceptLanguage: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    write(res, await this.view(token, pageLanguage(lang, acceptLanguage), 'reschedule', req));
+    return this.showStep('reschedule', token, req, res);
   }
 
   @Post(':token/confirm')
-  async confirm(
+  confirm(
     @Param('token') token: string,
-    @Query('lang') lang: unknown,
-    @Headers('accept-language') acceptLanguage: string | undefined,
     @Body() body: unknown,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const parse = (): LinkAction => ({ kind: AnswerKind.Confirmed });
-    write(res, await this.act(token, pageLanguage(lang, acceptLanguage), body, req, parse));
+    return this.answer('confirm', token, body, req, res);
   }
 
   @Post(':token/cancel')
-  async cancel(
+  cancel(
     @Param('token') token: string,
-    @Query('lang') lang: unknown,
-    @Headers('accept-language') acceptLanguage: string | undefined,
     @Body() body: unknown,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const parse = (form: FormFields): LinkAction | undefined => {
-      const reason = parseCancelReason(form['reason']);
-      return reason === 'invalid' ? undefined : { kind: AnswerKind.Cancelled, reason };
-    };
-    write(res, await this.act(token, pageLanguage(lang, acceptLanguage), body, req, parse));
+    return this.answer('cancel', token, body, req, res);
   }
 
   @Post(':token/reschedule')
-  async reschedule(
+  reschedule(
     @Param('token') token: string,
-    @Query('lang') lang: unknown,
-    @Headers('accept-language') acceptLanguage: string | undefined,
     @Body() body: unknown,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const parse = (form: FormFields): LinkAction | undefined => {
-      const slotId = form['slot'];
-      return typeof slotId === 'string' && slotId.length > 0 && slotId.length <= MAX_SLOT_ID_CHARS
-        ? { kind: AnswerKind.Rescheduled, slotId }
-        : undefined;
-    };
-    write(res, await this.act(token, pageLanguage(lang, acceptLanguage), body, req, parse));
+    return this.answer('reschedule', token, body, req, res);
   }
 
   @Post(':token/call-me')
-  async callMe(
+  callMe(
     @Param('token') token: string,
-    @Query('lang') lang: unknown,
-    @Headers('accept-language') acceptLanguage: string | undefined,
     @Body() body: unknown,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const parse = (): LinkAction => ({ kind: AnswerKind.RescheduleRequested });
-    write(res, await this.act(token, pageLanguage(lang, acceptLanguage), body, req, parse));
+    return this.answer('call-me', token, body, req, res);
   }
 
-  private async view(
-    token: string,
-    lang: PageLanguageRequest,
+  /** Every GET: rate limits, then the step for the token (a read, recorded as one). */
+  private async showStep(
     step: PageStep,
+    token: string,
     req: Request,
-  ): Promise<Reply> {
+    res: Response,
+  ): Promise<void> {
+    const lang = languageOf(req);
     if (!this.admit(token, req)) {
-      return { status: 429, html: renderTooManyRequestsPage(resolvePageLanguage(lang)) };
+      write(res, tooManyRequests(lang));
+      return;
     }
-    const page = await this.links.page(token);
-    return this.render(token, lang, step, page, 200, false);
+    const page = await this.links.open(token, STEP_ROUTES[step]);
+    write(res, await this.render(token, lang, step, page, 200, false));
   }
 
-  private async act(
+  /** Every POST: rate limits, the form read as its action, the answer, then what to show. */
+  private async answer(
+    action: PageAction,
     token: string,
-    lang: PageLanguageRequest,
     body: unknown,
     req: Request,
-    parse: (form: FormFields) => LinkAction | undefined,
-  ): Promise<Reply> {
+    res: Response,
+  ): Promise<void> {
+    const lang = languageOf(req);
     if (!this.admit(token, req)) {
-      return { status: 429, html: renderTooManyRequestsPage(resolvePageLanguage(lang)) };
+      write(res, tooManyRequests(lang));
+      return;
     }
-    const form = isRecord(body) ? body : {};
-    const action = parse(form);
-    const outcome: ActionOutcome = action
-      ? await this.links.answer(token, form['form'], action)
+    const form = formFieldsOf(body);
+    const linkAction = PAGE_ACTIONS[action](form);
+    const outcome: ActionOutcome = linkAction
+      ? await this.links.answer(token, form['form'], linkAction)
       : // A form this page never renders: answer like a bad anti-forgery value, change nothing.
         await this.rejectUnlessNeutral(token);
+    write(res, await this.replyTo(outcome, token, lang));
+  }
+
+  private async replyTo(
+    outcome: ActionOutcome,
+    token: string,
+    lang: PageLanguageRequest,
+  ): Promise<Reply> {
     switch (outcome.outcome) {
       case 'answered':
         return { status: 303, html: '', location: pagePath(token, resolvePageLanguage(lang)) };
@@ -259,8 +235,6 @@ interface Reply {
   readonly location?: string;
 }
 
-type FormFields = Readonly<Record<string, unknown>>;
-
 function write(res: Response, reply: Reply): void {
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
@@ -273,6 +247,14 @@ function write(res: Response, reply: Reply): void {
   res.status(reply.status).send(reply.html);
 }
 
-function isRecord(value: unknown): value is FormFields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * What the request says about the page's language (`?lang=`, the browser's Accept-Language);
+ * the patient's own preferred language, once the page is loaded, comes between the two.
+ */
+function languageOf(req: Request): PageLanguageRequest {
+  return pageLanguage(req.query['lang'], req.headers['accept-language']);
+}
+
+function tooManyRequests(lang: PageLanguageRequest): Reply {
+  return { status: 429, html: renderTooManyRequestsPage(resolvePageLanguage(lang)) };
 }

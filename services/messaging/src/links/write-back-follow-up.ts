@@ -124,7 +124,7 @@ export class WriteBackFollowUp {
     if (!answered?.toE164 || !appointment || appointment.cancelled) return false;
     const id = this.messages.newId();
     const subject = { tenantId, appointmentId: event.appointmentId };
-    const link = await this.linkService.issue(manager, {
+    const link = this.linkService.prepare({
       ...subject,
       revision: appointment.revision,
       start: appointment.start,
@@ -145,7 +145,7 @@ export class WriteBackFollowUp {
         practiceName: this.config.PRACTICE_NAMES.get(tenantId) ?? appointment.practiceName,
         start: appointment.start,
         timeZone: appointment.timeZone,
-        link,
+        link: link.url,
         language: messageLanguageOf(appointment.patientLanguage),
       }),
       suppressionReason: null,
@@ -156,6 +156,7 @@ export class WriteBackFollowUp {
       patientId: answered.patientId,
     });
     if (!inserted) return false;
+    await this.linkService.store(manager, link);
     await this.messageEvents.queued(manager, {
       id,
       ...subject,

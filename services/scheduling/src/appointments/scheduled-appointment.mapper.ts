@@ -42,7 +42,11 @@ export function toScheduledAppointment(
         : {}),
     },
     provider: refs.provider
-      ? { providerId: refs.provider.id, displayName: refs.provider.displayName }
+      ? {
+          providerId: refs.provider.id,
+          displayName: refs.provider.displayName,
+          ehrPractitionerId: refs.provider.ehrPractitionerId,
+        }
       : undefined,
   });
 }

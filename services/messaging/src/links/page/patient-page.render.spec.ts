@@ -17,6 +17,8 @@ describe('patient page rendering', () => {
     addressLines: ['12 Main Street'],
     providerId: 'p',
     providerDisplayName: 'Dr. Ana Ruiz',
+    ehrPractitionerId: 'prac-1',
+    ehrLocationId: 'loc-1',
     appointmentTypeCode: 'chemo-infusion',
     cancelled: false,
     patientLanguage: null,

@@ -186,8 +186,9 @@ export class ReminderScheduleService {
       }
       const id = this.messages.newId();
       const subject = { tenantId: envelope.tenantId, appointmentId: appointment.appointmentId };
-      // Each reminder carries its own one-tap link for this revision (revoked when it changes).
-      const link = await this.links.issue(manager, {
+      // Each reminder carries its own one-tap link for this revision (revoked when it changes),
+      // stored only with the reminder's message row.
+      const link = this.links.prepare({
         ...subject,
         revision: appointment.revision,
         start,
@@ -198,7 +199,7 @@ export class ReminderScheduleService {
         send,
         overrides,
         appointmentType,
-        { ...facts, link },
+        { ...facts, link: link.url },
         {
           sms: smsAddress,
           email: emailAddress,
@@ -225,6 +226,7 @@ export class ReminderScheduleService {
         patientId,
       });
       if (!inserted) continue;
+      await this.links.store(manager, link);
       await this.outbox.append(manager, {
         type: 'ReminderPlannedV1',
         tenantId: envelope.tenantId,
