@@ -25,6 +25,13 @@ export class TimeOfDayWindowDto implements TimeOfDayWindow {
 export class WaitlistEntryDto implements EntryView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) patientId!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The patient's FHIR Patient id in the practice's EHR (books an accepted offer there)",
+  })
+  ehrPatientId!: string | null;
   @ApiProperty() appointmentTypeCode!: string;
   @ApiProperty({ enum: ENTRY_STATUSES }) status!: EntryView['status'];
   @ApiProperty({ enum: URGENCIES }) urgency!: Urgency;
