@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { Role } from '@caredispatch/auth';
 import {
+  eventually,
   FhirAppointmentBuilder,
   MAPS_STAND_IN_KEY,
   MapsStandIn,
@@ -153,12 +154,21 @@ describe('cross-tenant sweep: tenant A’s token reveals and changes nothing of 
         'SELECT id, patient_id, provider_id FROM appointment WHERE tenant_id = $1',
         [tenantB.tenantId],
       );
-    const [audited] = await stack
-      .database('audit-log')
-      .query<{ event_id: string }>(
-        'SELECT event_id FROM audit_event WHERE tenant_id = $1 ORDER BY sequence LIMIT 1',
-        [tenantB.tenantId],
-      );
+    // The pipeline's settling covers scheduling and messaging, not audit-log's own consumer.
+    const audited = await eventually(
+      async () =>
+        (
+          await stack
+            .database('audit-log')
+            .query<{ event_id: string }>(
+              'SELECT event_id FROM audit_event WHERE tenant_id = $1 ORDER BY sequence LIMIT 1',
+              [tenantB.tenantId],
+            )
+        ).at(0),
+      120_000,
+      'the first audit event of B',
+      100,
+    );
     const waitlistB = await seedWaitlistOf(tenantB.tenantId, appointment.patient_id);
     realB = {
       tenantId: tenantB.tenantId,

@@ -1,3 +1,5 @@
+import { type ApiResponseSchemaHost } from '@nestjs/swagger';
+
 import { IgnoredReason } from '../classification/classify-appointment-change';
 
 /**
@@ -11,7 +13,7 @@ export type WebhookReceiptDto =
   | { readonly status: 'ignored'; readonly reason: IgnoredReason };
 
 /** The OpenAPI schema of WebhookReceiptDto (one of its three forms). */
-export const webhookReceiptSchema = {
+export const webhookReceiptSchema: ApiResponseSchemaHost['schema'] = {
   oneOf: [
     {
       type: 'object',
