@@ -26,7 +26,6 @@ import { RosterImportMappingEntity } from './roster-import-mapping.entity';
 import { RosterImportEntity } from './roster-import.entity';
 import { RosterImportRepository } from './roster-import.repository';
 
-
 /** An import as the API shows it. */
 export interface RosterImportView {
   readonly importId: string;
