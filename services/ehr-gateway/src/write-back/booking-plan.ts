@@ -2,6 +2,15 @@ import { WriteBackFailureReason } from '@caredispatch/contracts';
 
 import { type FhirResource, type NewFhirResource } from '../ehr-fhir/fhir-client.port';
 
+import {
+  arrayField,
+  instantField,
+  isPatientParticipant,
+  referencesOf,
+  sameInstant,
+  stringField,
+} from './fhir-fields';
+
 /** Identifier system of the Appointments we book for waitlist fills; the value is the offer id. */
 export const WAITLIST_BOOKING_IDENTIFIER_SYSTEM =
   'https://caredispatch.dev/fhir/NamingSystem/waitlist-offer';
@@ -109,43 +118,4 @@ export function slotsToCheck(intent: BookingIntent, freed: FhirResource): string
 
 function refuse(reason: WriteBackFailureReason): BookingPlan {
   return { kind: 'refuse', reason };
-}
-
-function referencesOf(resource: FhirResource, field: string): string[] {
-  return arrayField(resource, field).flatMap((entry) =>
-    isObject(entry) && typeof entry.reference === 'string' ? [entry.reference] : [],
-  );
-}
-
-function isPatientParticipant(participant: unknown): boolean {
-  if (!isObject(participant) || !isObject(participant.actor)) return false;
-  const { reference, type } = participant.actor;
-  return (
-    (typeof reference === 'string' && /^(.*\/)?Patient\//.test(reference)) || type === 'Patient'
-  );
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function arrayField(resource: FhirResource, field: string): unknown[] {
-  const value = resource[field];
-  return Array.isArray(value) ? value : [];
-}
-
-function stringField(resource: FhirResource, field: string): string {
-  const value = resource[field];
-  return typeof value === 'string' ? value : '';
-}
-
-function instantField(resource: FhirResource, field: string): Date | null {
-  const value = resource[field];
-  if (typeof value !== 'string') return null;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? null : new Date(time);
-}
-
-function sameInstant(a: Date | null, b: Date | null): boolean {
-  return a !== null && b !== null && a.getTime() === b.getTime();
 }

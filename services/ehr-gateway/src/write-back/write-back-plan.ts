@@ -3,6 +3,15 @@ import { WriteBackFailureReason } from '@caredispatch/contracts';
 import { type ConfirmationMarker } from '../ehr-fhir/ehr-connection';
 import { type FhirResource, type NewFhirResource } from '../ehr-fhir/fhir-client.port';
 
+import {
+  arrayField,
+  instantField,
+  isObject,
+  isPatientParticipant,
+  referencesOf,
+  sameInstant,
+  stringField,
+} from './fhir-fields';
 import { type WriteBackActionName } from './write-back-job.entity';
 
 /** What the patient asked for, as the job stored it. */
@@ -169,40 +178,5 @@ function movedCopy(
 }
 
 export function slotReferences(appointment: FhirResource): string[] {
-  return arrayField(appointment, 'slot').flatMap((slot) =>
-    isObject(slot) && typeof slot.reference === 'string' ? [slot.reference] : [],
-  );
-}
-
-function isPatientParticipant(participant: unknown): boolean {
-  if (!isObject(participant) || !isObject(participant.actor)) return false;
-  const { reference, type } = participant.actor;
-  return (
-    (typeof reference === 'string' && /^(.*\/)?Patient\//.test(reference)) || type === 'Patient'
-  );
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function arrayField(resource: FhirResource, field: string): unknown[] {
-  const value = resource[field];
-  return Array.isArray(value) ? value : [];
-}
-
-function stringField(resource: FhirResource, field: string): string {
-  const value = resource[field];
-  return typeof value === 'string' ? value : '';
-}
-
-function instantField(resource: FhirResource, field: string): Date | null {
-  const value = resource[field];
-  if (typeof value !== 'string') return null;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? null : new Date(time);
-}
-
-function sameInstant(a: Date | null, b: Date | null): boolean {
-  return a !== null && b !== null && a.getTime() === b.getTime();
+  return referencesOf(appointment, 'slot');
 }

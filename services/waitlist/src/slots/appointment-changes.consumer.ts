@@ -1,7 +1,12 @@
 import { type Timestamp } from '@bufbuild/protobuf/wkt';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import { type ScheduledAppointment, timestampDate, Topics } from '@caredispatch/contracts';
+import {
+  causedBy,
+  type ScheduledAppointment,
+  timestampDate,
+  Topics,
+} from '@caredispatch/contracts';
 import { type EventContext, EventHandler } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
@@ -89,6 +94,12 @@ export class AppointmentChangesConsumer {
       ehrAppointmentId: appointment.ehrAppointmentId,
       ehrVersion: appointment.ehrVersion,
     };
-    await this.slots.openSlot(context.manager, context.envelope.tenantId, time, this.clock.now());
+    await this.slots.openSlot(
+      context.manager,
+      context.envelope.tenantId,
+      time,
+      this.clock.now(),
+      causedBy(context.envelope),
+    );
   }
 }

@@ -13,7 +13,7 @@ import { WaitlistError, WaitlistErrorCode, offerNotFound } from '../waitlist.err
 import { FreedSlotEntity } from './freed-slot.entity';
 import { decideNextWave } from './next-wave';
 import { nextOfferOpening } from './offer-hours';
-import { WaitlistEvents } from './waitlist-events';
+import { type EventCause, WaitlistEvents } from './waitlist-events';
 import { WaitlistJobs } from './waitlist-jobs';
 import { WaitlistOfferEntity } from './waitlist-offer.entity';
 
@@ -59,12 +59,16 @@ export class FreedSlotService {
     private readonly events: WaitlistEvents,
   ) {}
 
-  /** A cancellation or move freed `time`: open a slot and send the first wave (or escalate). */
+  /**
+   * A cancellation or move freed `time`: open a slot and send the first wave (or escalate).
+   * `cause` is the event that freed it, so the trail ties the opened slot to that change.
+   */
   async openSlot(
     manager: EntityManager,
     tenantId: string,
     time: FreedTime,
     now: Date,
+    cause?: EventCause,
   ): Promise<FreedSlotEntity | null> {
     const policy = this.settings.of(tenantId);
     const lead = time.start.getTime() - now.getTime();
@@ -103,7 +107,7 @@ export class FreedSlotService {
       .execute();
     // A replayed cancellation of the same time: the slot exists and is being filled already.
     if ((inserted.raw as unknown[]).length === 0) return null;
-    await this.nextWave(manager, slot, now, { announceOpened: true });
+    await this.nextWave(manager, slot, now, { announceOpened: true, cause });
     return slot;
   }
 
@@ -425,11 +429,11 @@ export class FreedSlotService {
     manager: EntityManager,
     slot: FreedSlotEntity,
     now: Date,
-    { announceOpened }: { announceOpened: boolean },
+    { announceOpened, cause }: { announceOpened: boolean; cause?: EventCause },
   ): Promise<void> {
     const policy = this.settings.of(slot.tenantId);
     const ranking = await this.rank(manager, slot, now);
-    if (announceOpened) await this.events.slotOpened(manager, slot, ranking.ranked.length);
+    if (announceOpened) await this.events.slotOpened(manager, slot, ranking.ranked.length, cause);
     const decision = decideNextWave({
       slotStart: slot.startAt,
       now,

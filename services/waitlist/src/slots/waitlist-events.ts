@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
 import {
+  causedBy,
   EscalationReason,
   OfferOutcome,
   SlotOutcome,
@@ -29,6 +30,9 @@ const ESCALATION_REASON: Readonly<Record<EscalationReasonCode, EscalationReason>
 
 export type ResolvedOfferStatus = keyof typeof OFFER_OUTCOME;
 
+/** The event that caused one of ours: its correlation id carries on, its id is our causation. */
+export type EventCause = ReturnType<typeof causedBy>;
+
 /**
  * The waitlist's events, staged in the caller's transaction; keyed by slot so they stay in order.
  * The outbox is under row-level security and a transaction may come from the cross-tenant hold
@@ -38,12 +42,18 @@ export type ResolvedOfferStatus = keyof typeof OFFER_OUTCOME;
 export class WaitlistEvents {
   constructor(private readonly outbox: OutboxWriter) {}
 
-  async slotOpened(manager: EntityManager, slot: FreedSlotEntity, eligible: number): Promise<void> {
+  async slotOpened(
+    manager: EntityManager,
+    slot: FreedSlotEntity,
+    eligible: number,
+    cause?: EventCause,
+  ): Promise<void> {
     await scopeTransactionToTenant(manager, slot.tenantId);
     await this.outbox.append(manager, {
       type: 'WaitlistSlotOpenedV1',
       tenantId: slot.tenantId,
       aggregateId: slot.id,
+      ...cause,
       payload: {
         slotId: slot.id,
         freedByAppointmentId: slot.freedByAppointmentId,
