@@ -64,6 +64,11 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services}/**/*.integration-spec.ts'],
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/e2e/support/worker-broker.setup.ts'],
+    },
   ],
 };

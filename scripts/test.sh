@@ -66,7 +66,29 @@ wait "$faults_pid" || faults_status=$?
 log "fault suite, short form (exit $faults_status; fails the run only with FAULTS_GATE=1)"
 cat "$faults_log"
 [[ $faults_status == 0 || "${FAULTS_GATE:-0}" != 1 ]] || status=1
-run_tier e2e --runInBand --forceExit
+# Two e2e suites at a time (they mostly wait on due times and stack starts): jest worker 2 gets a
+# single-node broker of its own, since every stack consumes the product's real topic names.
+log "a second Kafka broker for the second e2e worker"
+brokers_file="$results_dir/e2e-worker-brokers"
+node -r @swc-node/register scripts/e2e-worker-brokers.ts --extra 1 --ready-file "$brokers_file" &
+brokers_pid=$!
+trap 'kill "$brokers_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 240); do
+  [[ -s "$brokers_file" ]] || ! kill -0 "$brokers_pid" 2>/dev/null && break
+  sleep 0.5
+done
+if [[ -s "$brokers_file" ]]; then
+  E2E_WORKER_BROKERS=$(cat "$brokers_file")
+  export E2E_WORKER_BROKERS
+  run_tier e2e --maxWorkers 2 --forceExit
+  unset E2E_WORKER_BROKERS
+else
+  log "the second broker did not start: e2e suites one at a time"
+  run_tier e2e --runInBand --forceExit
+fi
+kill "$brokers_pid" 2>/dev/null || true
+wait "$brokers_pid" 2>/dev/null || true
+trap - EXIT
 # Opt-in, off by default (E2E_CLUSTER=1): the e2e tier again, against the 3-node cluster.
 if [[ "${E2E_CLUSTER:-0}" == 1 ]]; then
   log "jest: e2e tests against the 3-node cluster (E2E_CLUSTER=1)"

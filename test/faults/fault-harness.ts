@@ -20,6 +20,7 @@ import {
   type RecordedAppointment,
   type SentText,
 } from './fault-outcome';
+import { locateInLog, type UnauditedEvent } from './locate-in-log';
 
 export const SERVICES: readonly ServiceName[] = [
   'ehr-gateway',
@@ -218,7 +219,17 @@ export async function runFault(
         `texts other stacks on the shared broker caused, left out: ${evidence.leftOut}`,
       );
     }
-    for (const missing of evidence.auditMissingEvents) diagnostics.push(`not audited: ${missing}`);
+    for (const missing of evidence.auditMissingEvents) {
+      diagnostics.push(`not audited: ${missing.eventId} ${missing.description}`);
+    }
+    const auditGroupId = `audit-log-${started.runId}`;
+    for (const line of await locateInLog(
+      started.kafkaBrokers,
+      auditGroupId,
+      evidence.auditMissingEvents,
+    )) {
+      diagnostics.push(`where: ${line}`);
+    }
     diagnostics.push(...(await pipelineState(started, tenantId, stream)));
     return { scenario, outcome, diagnostics, logDir: started.logDir };
   } finally {
@@ -297,7 +308,7 @@ async function collectEvidence(
   recorded: RecordedAppointment[];
   auditValid: boolean;
   auditMissing: number;
-  auditMissingEvents: string[];
+  auditMissingEvents: UnauditedEvent[];
   /** Texts other stacks on the shared broker caused (see textsOf). */
   leftOut: number;
 }> {
@@ -336,7 +347,7 @@ async function collectEvidence(
     };
   });
   // messaging's events about other stacks' appointments (see textsOf) are theirs to audit.
-  const produced = new Map<string, string>();
+  const produced = new Map<string, UnauditedEvent>();
   for (const service of PRODUCERS) {
     const events = await stack.database(service).query<{
       event_id: string;
@@ -352,10 +363,12 @@ async function collectEvidence(
       const published = event.published_at
         ? `published ${event.published_at.toISOString()}`
         : 'unpublished';
-      produced.set(
-        event.event_id.toLowerCase(),
-        `${event.event_id} ${event.event_type} on ${event.topic}, ${published}`,
-      );
+      const eventId = event.event_id.toLowerCase();
+      produced.set(eventId, {
+        eventId,
+        topic: event.topic,
+        description: `${event.event_type} on ${event.topic}, ${published}`,
+      });
     }
   }
   const audited = await stack

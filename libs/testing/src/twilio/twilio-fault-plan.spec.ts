@@ -41,4 +41,15 @@ describe(TwilioFaultPlan.name, () => {
 
     expect([first, second, sut.take(3)]).toEqual([serverError, timeout, undefined]);
   });
+
+  it('should keep a fault queued for one number for a creation to that number only', () => {
+    const sut = new TwilioFaultPlan();
+    sut.queue(1, timeout, '+15005550100');
+
+    const toOthers = [sut.take(0, '+15005550999'), sut.take(0)];
+    const toTarget = sut.take(0, '+15005550100');
+
+    expect(toOthers).toEqual([undefined, undefined]);
+    expect([toTarget, sut.take(0, '+15005550100')]).toEqual([timeout, undefined]);
+  });
 });

@@ -16,6 +16,12 @@ export type CreateFault =
       readonly accept: boolean;
     };
 
+interface QueuedFault {
+  readonly fault: CreateFault;
+  /** Only a creation to this number meets it; any creation when absent. */
+  readonly to?: string;
+}
+
 interface FaultWindow {
   readonly until: number;
   readonly fault: CreateFault;
@@ -27,12 +33,15 @@ interface FaultWindow {
  * plain and the stand-in decides when "now" is.
  */
 export class TwilioFaultPlan {
-  private readonly queued: CreateFault[] = [];
+  private readonly queued: QueuedFault[] = [];
   private windows: FaultWindow[] = [];
 
-  /** The next `count` creations meet `fault`, after any queued before. */
-  queue(count: number, fault: CreateFault): void {
-    for (let i = 0; i < count; i += 1) this.queued.push(fault);
+  /**
+   * The next `count` creations meet `fault`, after any queued before; with `to`, only
+   * creations to that number (so tests running side by side do not take each other's faults).
+   */
+  queue(count: number, fault: CreateFault, to?: string): void {
+    for (let i = 0; i < count; i += 1) this.queued.push({ fault, to });
   }
 
   /** Every creation from `now` for `durationMs` meets `fault` (unless a queued one comes first). */
@@ -41,9 +50,9 @@ export class TwilioFaultPlan {
   }
 
   /** Takes the fault for one creation; undefined means accept normally. */
-  take(now: number): CreateFault | undefined {
-    const next = this.queued.shift();
-    if (next) return next;
+  take(now: number, to?: string): CreateFault | undefined {
+    const index = this.queued.findIndex((queued) => queued.to === undefined || queued.to === to);
+    if (index >= 0) return this.queued.splice(index, 1)[0]?.fault;
     this.windows = this.windows.filter((window) => window.until > now);
     return this.windows.at(0)?.fault;
   }

@@ -112,6 +112,8 @@ export interface TimeoutOptions {
   readonly holdMs: number;
   /** Create the message when the hold ends (default true): the SMS goes out unbeknown to the client. */
   readonly accept?: boolean;
+  /** Only creations to this number (E.164) time out (timeoutNext); any when absent. */
+  readonly to?: string;
 }
 
 export interface TwilioStandInOptions {
@@ -257,7 +259,7 @@ export class TwilioStandIn {
 
   /** The next `count` creations time out: held past the client's timeout, then (by default) accepted. */
   timeoutNext(count: number, options: TimeoutOptions): void {
-    this.faults.queue(count, timeoutFault(options));
+    this.faults.queue(count, timeoutFault(options), options.to);
   }
 
   /** Every creation during the next `durationMs` times out as timeoutNext describes. */
@@ -479,7 +481,7 @@ export class TwilioStandIn {
     form: Record<string, string>,
     response: ServerResponse,
   ): Promise<number> {
-    const fault = this.faults.take(Date.now());
+    const fault = this.faults.take(Date.now(), form.To);
     if (fault?.kind === 'timeout') {
       const held = this.timeOut(accountSid, form, response, fault);
       this.timeoutsInFlight.add(held);
