@@ -19,7 +19,9 @@
  *   iss = sub = client id, aud = token URL, exp ≤ 5 min ahead, jti never reused) against the
  *   registered public key and issues short-lived bearer tokens that `[base]` requires.
  * - Faults: `failNext(n, status)` / `failAll(status)` / `recover()` (429 carries Retry-After),
- *   `setLatency(ms)`, `setTokenEndpointDown(true)`.
+ *   `setLatency(ms)`, `setTokenEndpointDown(true)`, `revokeTokens()` (issued tokens answer 401,
+ *   so the next request needs the token endpoint), `staffEditBeforeNextUpdate` (a staff save
+ *   between a client's read and its write: the write meets 412).
  * - Records every request (`requests()`), and sends Standard-Webhooks-signed webhooks (a Bundle
  *   with the Appointment and the resources it references, ehr-gateway's format) for every
  *   Appointment change, its own writes through the API and `staffEdit` alike.
@@ -83,7 +85,8 @@ export class EhrFhirStandIn {
   private latencyMs = 0;
   private maxPageSize = Number.POSITIVE_INFINITY;
   private tokenEndpointDown = false;
-  private beforeNextUpdate: (() => void) | undefined;
+  /** Per `type/id`: a staff edit applied just before that resource's next PUT. */
+  private readonly beforeNextUpdate = new Map<string, () => void>();
   private tokensIssued = 0;
   private webhookTarget: { url: string; secret: string } | undefined;
   private pendingWebhooks: Promise<void> = Promise.resolve();
@@ -162,21 +165,22 @@ export class EhrFhirStandIn {
   }
 
   /**
-   * Staff edit `type/id` just before the next PUT is applied: the race a write-back meets when
-   * someone at the front desk saves the appointment between our read and our write.
+   * Staff edit `type/id` just before its next PUT is applied: the race a write-back meets when
+   * someone at the front desk saves the appointment between our read and our write. Only a PUT
+   * of that resource fires it (other clients' writes meanwhile do not).
    */
   staffEditBeforeNextUpdate(
     type: string,
     id: string,
     edit: (resource: FhirResource) => void,
   ): void {
-    this.beforeNextUpdate = () => {
+    this.beforeNextUpdate.set(`${type}/${id}`, () => {
       const stored = this.store.get(`${type}/${id}`);
       if (!stored) return;
       const next = structuredClone(stored.resource);
       edit(next);
       this.write(next, stored);
-    };
+    });
   }
 
   /** The next `count` FHIR requests (not token requests) answer `status`. */
@@ -202,6 +206,14 @@ export class EhrFhirStandIn {
 
   setLatency(ms: number): void {
     this.latencyMs = ms;
+  }
+
+  /**
+   * Every access token issued so far stops working (the EHR restarted its authorization server
+   * or rotated keys): a client holding one gets 401 and must come back to the token endpoint.
+   */
+  revokeTokens(): void {
+    this.tokens.clear();
   }
 
   /** The token endpoint answers 503 (true) or works again (false). */
@@ -339,8 +351,8 @@ export class EhrFhirStandIn {
         : outcome(404, 'not-found', `${type}/${id} is not known`);
     }
     if (method !== 'PUT') return outcome(405, 'not-supported', 'method not allowed');
-    const hook = this.beforeNextUpdate;
-    this.beforeNextUpdate = undefined;
+    const hook = this.beforeNextUpdate.get(`${type}/${id}`);
+    this.beforeNextUpdate.delete(`${type}/${id}`);
     hook?.();
     const stored = this.store.get(`${type}/${id}`);
     if (!stored) return outcome(404, 'not-found', `${type}/${id} is not known`);

@@ -68,10 +68,13 @@ export class ConfirmationService {
 
     // A confirmation for an earlier time that has not gone out yet would now be wrong. One a
     // sender holds is left to it: it re-reads this revision before it sends or re-sends.
+    // Replies stay: "the office changed your visit, so your answer was not applied" is queued
+    // just before the office's change arrives here, and must still reach the patient.
     const superseded = await this.messages.cancelUnsent(manager, {
       ...subject,
       beforeRevision: appointment.revision,
       now,
+      keepReplies: true,
     });
     await this.reportWithdrawn(
       manager,

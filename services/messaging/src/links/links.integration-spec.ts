@@ -8,7 +8,7 @@ import {
   WriteBackAction,
   WriteBackFailureReason,
 } from '@caredispatch/contracts';
-import { aScheduledAppointment, type AppointmentSpec } from '@caredispatch/testing';
+import { aScheduledAppointment, type AppointmentSpec, TwilioFailures } from '@caredispatch/testing';
 
 import { MessagingHarness, waitFor } from '../../test/messaging-harness';
 import { countSmsSegments } from '../reminders/planning/sms-segments';
@@ -21,8 +21,12 @@ interface LinkRow {
 
 /** One-tap links and the patient page against real PostgreSQL and Kafka. */
 describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
-  // A thousand guesses come from one address: the per-IP limit is lifted here (per link stays).
-  const harness = new MessagingHarness({ LINK_RATE_LIMIT_PER_IP_PER_MINUTE: '100000' });
+  const harness = new MessagingHarness({
+    // A thousand guesses come from one address: the per-IP limit is lifted here (per link stays).
+    LINK_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
+    // A text Twilio refuses for a while keeps being retried (the harness retries every 200 ms).
+    SENDER_MAX_ATTEMPTS: '150',
+  });
   let phoneSeq = 0;
   const runPrefix = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
 
@@ -653,6 +657,53 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
         responseId,
       ]),
     ).toEqual([]);
+  });
+
+  it('should still tell the patient when the office’s change reaches messaging before that text went out', async () => {
+    const { appointmentId, token, phone } = await bookAndGetToken();
+    await post(`/a/${token}/confirm`, { form: await formTokenOf(`/a/${token}`) });
+    const responseId = await responseIdOf(appointmentId);
+
+    // Twilio refuses for a while: the notice waits, queued, while the office's move arrives.
+    harness.twilio.failFor(60_000, TwilioFailures.tooManyRequests);
+    try {
+      await writeBackFailed({
+        appointmentId,
+        responseId,
+        action: WriteBackAction.CONFIRM,
+        reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+      });
+      await waitForWriteBackFailure(responseId);
+      await harness.produce(
+        harness.envelope(
+          'AppointmentRescheduledV1',
+          {
+            appointment: aScheduledAppointment({
+              appointmentId,
+              phoneE164: phone,
+              revision: 2,
+              start: inDays(5),
+            }),
+            previousStart: timestampFromDate(inDays(3)),
+            previousEnd: timestampFromDate(inDays(3)),
+          },
+          appointmentId,
+        ),
+      );
+      await waitFor('the move recorded', 20_000, async () =>
+        (await linksOf(appointmentId)).some((link) => link.appointment_revision === 2),
+      );
+    } finally {
+      harness.twilio.clearFaults();
+    }
+    const texts = await harness.twilio.waitForMessages(3, 30_000, (m) => m.to === phone);
+
+    expect(
+      texts.filter((text) =>
+        text.body.includes('our office changed your visit, so your answer was not applied.'),
+      ),
+    ).toHaveLength(1);
+    expect(texts.filter((text) => text.body.includes('moved to'))).toHaveLength(1);
   });
 
   it('should store a link only with its message: a repeated failure texts once and leaves no link without a message', async () => {

@@ -82,6 +82,7 @@ export class WriteBackFollowUp {
             tenantId,
             appointmentId: event.appointmentId,
             correlationId: envelope.correlationId,
+            causationId: envelope.eventId,
             kind: StaffInboxItemKind.WRITE_BACK_FAILED,
             responseId: event.responseId,
             writeBackFailure: reason,

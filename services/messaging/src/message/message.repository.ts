@@ -220,10 +220,19 @@ export class MessageRepository {
    * Cancels messages of older revisions that no sender has claimed yet; returns them. A
    * message a sender holds (`sending`: its outcome may be unknown) is left to the sender,
    * which reconciles it with the provider and then records it as sent or withdraws it.
+   * `keepReplies`: a reply answers something the patient did (e.g. "the office changed your
+   * visit, so your answer was not applied"), which a newer revision does not undo — the sender
+   * exempts replies from the revision rule for the same reason.
    */
   async cancelUnsent(
     manager: EntityManager,
-    input: { tenantId: string; appointmentId: string; beforeRevision: number; now: Date },
+    input: {
+      tenantId: string;
+      appointmentId: string;
+      beforeRevision: number;
+      now: Date;
+      keepReplies?: boolean;
+    },
   ): Promise<MessageEntity[]> {
     // A row a sender holds in `sending` is locked or already committed as sending; the
     // state filter is re-checked after the lock wait, so an in-flight message is never
@@ -233,9 +242,16 @@ export class MessageRepository {
       `WITH cancelled AS (
          UPDATE message SET state = 'cancelled', updated_at = $4
          WHERE tenant_id = $1 AND appointment_id = $2 AND revision < $3 AND state = 'queued'
+           AND NOT ($5::boolean AND purpose = 'reply')
          RETURNING *)
        SELECT * FROM cancelled`,
-      [input.tenantId, input.appointmentId, input.beforeRevision, input.now],
+      [
+        input.tenantId,
+        input.appointmentId,
+        input.beforeRevision,
+        input.now,
+        input.keepReplies ?? false,
+      ],
     );
     return Promise.all(rows.map((row) => this.toEntity(row)));
   }
