@@ -23,12 +23,6 @@ if (!service || !existsSync(`services/${service}/src/main.ts`)) {
 }
 const root = process.cwd();
 const outDir = join(root, 'dist/services', service);
-const sources = [
-  `services/${service}/src`,
-  'libs/contracts/src',
-  'libs/kafka/src',
-  'libs/platform/src',
-];
 const isTestFile = (path) =>
   /\.(spec|integration-spec|e2e-spec)\.ts$/.test(path) ||
   /[/\\](test|testing|test-support)[/\\]/.test(path);
@@ -40,6 +34,12 @@ const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.js
 const paths = Object.fromEntries(
   Object.entries(compilerOptions.paths).filter(([alias]) => alias !== TEST_SUPPORT),
 );
+// Every library an alias names (auth, phi-crypto, … as they are added), not a hand-kept list that
+// missed some and left images unable to start.
+const sources = [
+  `services/${service}/src`,
+  ...Object.values(paths).map(([target]) => dirname(target)),
+];
 
 function* typescriptFiles(dir) {
   for (const entry of readdirSync(dir)) {

@@ -29,6 +29,8 @@ import { loadSchedulingConfig } from '../services/scheduling/src/config';
 import { AppModule as WaitlistApp } from '../services/waitlist/src/app.module';
 import { loadWaitlistConfig } from '../services/waitlist/src/config';
 
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
 const OUTPUT = join(__dirname, '..', 'docs', 'openapi', 'caredispatch.json');
 
 // The preview variables (PHI and audit-signing keys included) let every app module be built offline.
@@ -106,7 +108,12 @@ async function main(): Promise<void> {
       openIdConnectUrl: 'https://idp.example.org/.well-known/openid-configuration',
     })
     .build();
-  const merged: OpenAPIObject = { ...header, paths: {} };
+  const schemas: NonNullable<NonNullable<OpenAPIObject['components']>['schemas']> = {};
+  const merged: OpenAPIObject = {
+    ...header,
+    paths: {},
+    components: { ...header.components, schemas },
+  };
   for (const [name, module] of SERVICES) {
     const document = await serviceDocument(name, module());
     for (const [path, item] of Object.entries(document.paths)) {
@@ -115,18 +122,68 @@ async function main(): Promise<void> {
       if (path in merged.paths) throw new Error(`${path} is served by two services`);
       merged.paths[path] = item;
     }
+    // The response DTOs the paths refer to ($ref: #/components/schemas/…).
+    for (const [schemaName, schema] of Object.entries(document.components?.schemas ?? {})) {
+      const known = schemaName in schemas ? JSON.stringify(schemas[schemaName]) : undefined;
+      if (known !== undefined && known !== JSON.stringify(schema)) {
+        throw new Error(`${name}: schema ${schemaName} differs from another service's`);
+      }
+      schemas[schemaName] = schema;
+    }
   }
+  const problems = [...undocumentedResponses(merged), ...danglingReferences(merged)];
   const text = `${JSON.stringify(merged, null, 2)}\n`;
   if (process.argv.includes('--check')) {
     if (readFileSync(OUTPUT, 'utf8') !== text) {
-      process.stderr.write(`${OUTPUT} is out of date: run npm run openapi\n`);
-      process.exit(1);
+      problems.push(`${OUTPUT} is out of date: run npm run openapi`);
     }
-    return;
+  } else {
+    mkdirSync(join(OUTPUT, '..'), { recursive: true });
+    writeFileSync(OUTPUT, text);
+    process.stdout.write(`wrote ${OUTPUT} (${Object.keys(merged.paths).length} paths)\n`);
   }
-  mkdirSync(join(OUTPUT, '..'), { recursive: true });
-  writeFileSync(OUTPUT, text);
-  process.stdout.write(`wrote ${OUTPUT} (${Object.keys(merged.paths).length} paths)\n`);
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.length} problem(s):\n${problems.join('\n')}\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * Routes whose success answer a client cannot read from the document: no 2xx response at all,
+ * or a 2xx response other than 204 No Content without a body schema.
+ */
+function undocumentedResponses(document: OpenAPIObject): string[] {
+  const problems: string[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (operation === undefined) continue;
+      const successes = Object.entries(operation.responses).filter(([status]) =>
+        /^2\d\d$/.test(status),
+      );
+      const route = `${method.toUpperCase()} ${path}`;
+      if (successes.length === 0) problems.push(`${route}: no success response documented`);
+      for (const [status, response] of successes) {
+        if (status === '204') continue;
+        const content =
+          response !== undefined && 'content' in response ? response.content : undefined;
+        const typed = Object.values(content ?? {}).some((media) => media.schema !== undefined);
+        if (!typed) problems.push(`${route}: response ${status} has no schema`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Every `$ref` must name a schema the document holds (the merge copies them per service). */
+function danglingReferences(document: OpenAPIObject): string[] {
+  const held = new Set(
+    Object.keys(document.components?.schemas ?? {}).map((name) => `#/components/schemas/${name}`),
+  );
+  const references = JSON.stringify(document).matchAll(/"\$ref":"([^"]+)"/g);
+  return [...new Set([...references].map(([, reference]) => reference))]
+    .filter((reference) => !held.has(reference))
+    .map((reference) => `${reference} is referred to but not defined`);
 }
 
 void main().then(() => process.exit(0));

@@ -177,8 +177,42 @@ const SERVICES = [
     ingressFrom: [SAME_NAMESPACE_PEER],
     extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '384Mi' } },
+    // The event-trigger guard of the audit retention (services/audit-log/README.md, "Retention").
+    retentionGuard: true,
   },
 ];
+
+/**
+ * audit-log only: the Job that installs the retention guard's event triggers. Off by default,
+ * because it needs a PostgreSQL superuser, which managed databases rarely hand out.
+ */
+const RETENTION_GUARD_VALUES = `
+# -- The retention guard (\`audit:retention install-guard\`), a post-install/post-upgrade hook Job
+# that runs after the migration Job. It installs two event triggers that refuse, even to the
+# table OWNER, DROP/DETACH of an audit partition younger than the retention, DISABLE TRIGGER,
+# dropping the audit triggers or policies and NO FORCE ROW LEVEL SECURITY, and hands the trigger
+# functions to the superuser. PostgreSQL lets only a SUPERUSER create event triggers, so it is off
+# by default. Enable it on self-managed PostgreSQL (or a managed service whose admin role may
+# create event triggers and is a member of the owner role) with a separate Secret that only this
+# Job reads.
+# Without it (managed databases without superuser) what still holds: row triggers refuse UPDATE,
+# DELETE and TRUNCATE of audit rows to every role; the service's runtime role has INSERT and
+# SELECT only, owns nothing and cannot ALTER or DROP; the owner's credentials live only in the
+# migration Job's Secret; and a rewrite by whoever holds them is still detected by the signed,
+# externally anchored tree heads. What is lost is prevention against the owner role's DDL
+# (dropping a young partition or disabling its triggers): restrict and audit that Secret instead.
+retentionGuard:
+  # -- Run the guard Job after each install/upgrade (needs a superuser; see above).
+  enabled: false
+  # -- Existing Secret holding a superuser's PostgreSQL URL of audit-log's database (DATABASE_SUPERUSER_URL).
+  secretName: audit-log-database-superuser
+  # -- Key of that Secret.
+  key: url
+  # -- Retries of a failed install.
+  backoffLimit: 2
+  # -- Deadline of the Job, in seconds.
+  activeDeadlineSeconds: 300
+`;
 
 // Block-style YAML for the plain data above (objects, arrays, strings, numbers), first line unindented.
 function yaml(value, indent) {
@@ -296,7 +330,7 @@ migration:
   backoffLimit: 2
   # -- Deadline of the Job, in seconds.
   activeDeadlineSeconds: 600
-
+${svc.retentionGuard ? RETENTION_GUARD_VALUES : ''}
 serviceAccount:
   # -- Create a ServiceAccount for the pods (its API token is never mounted).
   create: true
@@ -471,6 +505,7 @@ function valuesSchema(svc) {
       'image', 'replicaCount', 'containerPort', 'terminationGracePeriodSeconds', 'service', 'env',
       'secretEnv', 'migration', 'serviceAccount', 'probes', 'resources', 'podSecurityContext', 'securityContext',
       'podDisruptionBudget', 'autoscaling', 'networkPolicy', 'topologySpread',
+      ...(svc.retentionGuard ? ['retentionGuard'] : []),
     ],
     properties: {
       global: { type: 'object' },
@@ -525,6 +560,17 @@ function valuesSchema(svc) {
         backoffLimit: int(0),
         activeDeadlineSeconds: int(30),
       }),
+      ...(svc.retentionGuard
+        ? {
+            retentionGuard: obj({
+              enabled: { type: 'boolean' },
+              secretName: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' },
+              key: { type: 'string', minLength: 1 },
+              backoffLimit: int(0),
+              activeDeadlineSeconds: int(30),
+            }),
+          }
+        : {}),
       serviceAccount: obj({ create: { type: 'boolean' }, name: str, annotations: { type: 'object' } }),
       probes: obj({ startup: probe, liveness: probe, readiness: probe }),
       resources: {
@@ -608,7 +654,7 @@ function files(svc) {
     'values.schema.json': `${JSON.stringify(valuesSchema(svc), null, 2)}\n`,
     '.helmignore': '# Patterns helm package leaves out.\n.cache/\n*.orig\n*.swp\n',
   };
-  for (const t of TEMPLATES) {
+  for (const t of [...TEMPLATES, ...(svc.retentionGuard ? ['retention-guard-job'] : [])]) {
     out[`templates/${t}.yaml`] = `{{- include "caredispatch-common.${t}" . }}\n`;
   }
   return out;

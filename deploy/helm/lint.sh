@@ -14,6 +14,18 @@ trap 'rm -rf "${work}"' EXIT
 # Lint a copy: `helm dependency update` writes charts/ and Chart.lock into each chart.
 cp -r "${HELM_DIR}/caredispatch-common" "${work}/"
 for service in "${SERVICES[@]}"; do cp -r "${HELM_DIR}/${service}" "${work}/"; done
+# audit-log once more with its retention guard Job switched on (off by default: it needs a
+# superuser), so lint renders that hook template too.
+GUARDED=audit-log-retention-guard
+cp -r "${HELM_DIR}/audit-log" "${work}/${GUARDED}"
+node -e '
+  const { readFileSync, writeFileSync } = require("node:fs");
+  const file = process.argv[1];
+  const text = readFileSync(file, "utf8");
+  const on = text.replace(/^(retentionGuard:\n(?:  .*\n|  #.*\n)*?  enabled: )false$/m, "$1true");
+  if (on === text) throw new Error("retentionGuard.enabled not found in " + file);
+  writeFileSync(file, on);
+' "${work}/${GUARDED}/values.yaml"
 mkdir -p "${work}/rendered"
 
 if command -v helm > /dev/null 2>&1; then
@@ -23,6 +35,9 @@ if command -v helm > /dev/null 2>&1; then
     helm lint --strict "${work}/${service}"
     helm template "${service}" "${work}/${service}" --namespace caredispatch > "${work}/rendered/${service}.yaml"
   done
+  helm dependency update "${work}/${GUARDED}" > /dev/null
+  helm lint --strict "${work}/${GUARDED}"
+  helm template audit-log "${work}/${GUARDED}" --namespace caredispatch > "${work}/rendered/${GUARDED}.yaml"
 else
   fingerprint="$(sha256sum "${HELM_DIR}/tools/pom.xml" | cut -d' ' -f1)"
   if [[ "$(cat "${CACHE}/libs/.complete" 2> /dev/null)" != "${fingerprint}" ]]; then

@@ -84,7 +84,10 @@ if (renderedDir) {
     for (const e of container.env ?? []) if (!e.valueFrom?.secretKeyRef) fail(service, `env ${e.name} is not from a Secret`);
     // Least privilege: the owner's URL reaches the migration Job only, as a Secret reference.
     if ((container.env ?? []).some((e) => e.name === 'DATABASE_MIGRATION_URL')) fail(service, 'pods hold the owner URL');
-    const job = docs.find((d) => d.kind === 'Job');
+    const job = docs.find((d) => d.kind === 'Job' && d.metadata.labels?.['app.kubernetes.io/component'] === 'migration');
+    if (docs.some((d) => d.metadata?.labels?.['app.kubernetes.io/component'] === 'retention-guard')) {
+      fail(service, 'renders the retention guard Job by default (it needs a superuser)');
+    }
     if (job) {
       const migrate = job.spec.template.spec.containers[0];
       if (job.metadata.annotations?.['helm.sh/hook'] !== 'pre-install,pre-upgrade') fail(service, 'migration Job is not a pre-install/pre-upgrade hook');
@@ -92,10 +95,32 @@ if (renderedDir) {
       if (!migrate?.env?.find((e) => e.name === 'DATABASE_MIGRATION_URL')?.valueFrom?.secretKeyRef) fail(service, 'migration Job reads no owner URL from a Secret');
       if (migrate?.securityContext?.readOnlyRootFilesystem !== true) fail(service, 'migration Job root filesystem is writable');
     }
+    if (service === 'audit-log') checkRetentionGuard(join(renderedDir, 'audit-log-retention-guard.yaml'));
     const configMap = docs.find((d) => d.kind === 'ConfigMap');
     for (const key of Object.keys(configMap?.data ?? {})) {
       if (/SECRET|TOKEN|PASSWORD|DATABASE_URL|AUTH/.test(key)) fail(service, `ConfigMap holds ${key}`);
     }
+  }
+}
+
+/**
+ * audit-log rendered with retentionGuard.enabled (only the helm CLI prints hook Jobs): a
+ * post-install/post-upgrade hook after the migration, the superuser's URL from a Secret only.
+ */
+function checkRetentionGuard(file) {
+  if (!existsSync(file)) return;
+  const docs = YAML.parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS()).filter(Boolean);
+  const job = docs.find((d) => d.kind === 'Job' && d.metadata.labels?.['app.kubernetes.io/component'] === 'retention-guard');
+  const where = 'audit-log retention guard';
+  if (!job) return fail(where, 'retentionGuard.enabled renders no Job');
+  const container = job.spec.template.spec.containers[0];
+  if (job.metadata.annotations?.['helm.sh/hook'] !== 'post-install,post-upgrade') fail(where, 'Job is not a post-install/post-upgrade hook');
+  if (JSON.stringify(container?.args) !== '["install-guard"]') fail(where, 'Job does not run install-guard');
+  if (!container?.env?.find((e) => e.name === 'DATABASE_SUPERUSER_URL')?.valueFrom?.secretKeyRef) fail(where, 'Job reads no superuser URL from a Secret');
+  if (container?.securityContext?.readOnlyRootFilesystem !== true) fail(where, 'Job root filesystem is writable');
+  const deployment = docs.find((d) => d.kind === 'Deployment');
+  for (const e of deployment?.spec.template.spec.containers[0].env ?? []) {
+    if (e.name === 'DATABASE_SUPERUSER_URL') fail(where, 'pods hold the superuser URL');
   }
 }
 

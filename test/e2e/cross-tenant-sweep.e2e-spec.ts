@@ -8,10 +8,12 @@ import {
   FhirAppointmentBuilder,
   MAPS_STAND_IN_KEY,
   MapsStandIn,
+  nearMissTokens,
   newWebhookSecret,
   type ServiceName,
   SlackStandIn,
   Stack,
+  TOKEN_DEFECTS,
 } from '@caredispatch/testing';
 
 import {
@@ -272,6 +274,55 @@ describe('cross-tenant sweep: tenant A’s token reveals and changes nothing of 
     );
     expect(entry.status).toBe(200);
     expect(entry.body).toContain(realB.entryId);
+  });
+
+  // Issue 8, acceptance 1, on the real routers of every running service (the guard's own
+  // integration spec proves the same cases on a fixture route).
+  it('should refuse every authenticated route of every service without a token and with an expired, wrong-audience, wrong-issuer, alg none or HS256-with-public-key token', async () => {
+    // A tenant of its own, so these requests count against no rate limit the sweep relies on.
+    const prober = `sweep-tokens-${randomUUID().slice(0, 8)}`;
+    const valid = await stack.identity.token({ tenantId: prober, roles: TENANT_ROLES });
+    const { control, defective } = await nearMissTokens(stack.identity, valid);
+    const running = new Set<string>(stack.services.keys());
+    const operations = authenticatedOperations().filter((operation) =>
+      running.has(operation.service),
+    );
+    const values = { tenantId: prober };
+    const answered: string[] = [];
+    for (const operation of operations) {
+      const label = `${operation.method} ${operation.path}`;
+      const withoutToken = await call(operation, values, {}, { authorization: '' });
+      if (withoutToken.status !== 401)
+        answered.push(`${label} without a token: ${withoutToken.status}`);
+      for (const defect of TOKEN_DEFECTS) {
+        const answer = await call(
+          operation,
+          values,
+          {},
+          { authorization: `Bearer ${defective[defect]}` },
+        );
+        if (answer.status !== 401) answered.push(`${label} ${defect}: ${answer.status}`);
+      }
+      // The control (same claims, same key, no defect) gets past authentication: the 401s above
+      // are for the defects, not for the forging. Reads only, so the probe changes nothing.
+      if (operation.method === 'GET') {
+        const accepted = await call(operation, values, {}, { authorization: `Bearer ${control}` });
+        if (accepted.status === 401) {
+          answered.push(`${label} refused the control token: ${accepted.status}`);
+        }
+      }
+    }
+
+    expect(operations.length).toBeGreaterThan(20);
+    // ehr-gateway serves only its signed webhook: no authenticated route.
+    expect([...new Set(operations.map((operation) => operation.service))].sort()).toEqual([
+      'audit-log',
+      'dispatch-optimizer',
+      'messaging',
+      'scheduling',
+      'waitlist',
+    ]);
+    expect(answered).toEqual([]);
   });
 
   it('should give A’s token, on every authenticated route, the same answer for B’s real ids as for ids that exist nowhere, and no PHI of B', async () => {

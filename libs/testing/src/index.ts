@@ -20,6 +20,7 @@ export * from './config/readme-configuration';
 export * from './kafka/kafka-test-cluster';
 export * from './kafka/prepare-topics';
 export * from './phi/phi-environment';
+export * from './oidc/near-miss-tokens';
 export * from './oidc/test-identity-provider';
 export * from './auth/route-policies';
 export * from './net/loopback-http-server';

@@ -26,6 +26,7 @@ import {
 
 import { freePort } from '../process/free-port';
 
+import { nearMissTokens, TOKEN_DEFECTS } from './near-miss-tokens';
 import { TestIdentityProvider } from './test-identity-provider';
 // The guard is libs/auth's; its test lives beside the identity provider it needs, since
 // libs/testing depends on libs/auth and not the other way round.
@@ -160,6 +161,19 @@ describe(AuthModule.name, () => {
 
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+
+  it('should refuse each near-miss of a provider-issued token and accept its undamaged control', async () => {
+    const issued = await identity.token({ tenantId, roles: [Role.Coordinator] });
+    const { control, defective } = await nearMissTokens(identity, issued);
+
+    const statuses: Record<string, number> = {};
+    for (const defect of TOKEN_DEFECTS) {
+      statuses[defect] = (await get(`${tenantId}/things`, defective[defect])).status;
+    }
+
+    expect((await get(`${tenantId}/things`, control)).status).toBe(200);
+    expect(statuses).toEqual(Object.fromEntries(TOKEN_DEFECTS.map((defect) => [defect, 401])));
   });
 
   it('should answer 401 without a bearer token', async () => {

@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 import { Authorize, CurrentPrincipal, type Principal, RoleGroups } from '@caredispatch/auth';
 
 import { DispatchErrorCode } from '../dispatch.errors';
+import { CallOutOutcomeDto } from '../http/dispatch.responses';
 import { notFound, parseRequest, tenantOf } from '../http/parse-body';
 
 import { CallOutService } from './call-out.service';
@@ -29,6 +31,7 @@ export class CallOutsController {
 
   @Post()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: CallOutOutcomeDto })
   callOut(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,

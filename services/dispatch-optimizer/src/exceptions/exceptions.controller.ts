@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 import { Authorize, CurrentPrincipal, type Principal, RoleGroups } from '@caredispatch/auth';
 
 import { DispatchErrorCode } from '../dispatch.errors';
+import { DispatchExceptionDto } from '../http/dispatch.responses';
 import { notFound, parseRequest, tenantOf } from '../http/parse-body';
 
 import { ExceptionsService } from './exceptions.service';
@@ -22,6 +24,7 @@ export class ExceptionsController {
   constructor(private readonly exceptions: ExceptionsService) {}
 
   @Get()
+  @ApiOkResponse({ type: [DispatchExceptionDto] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -35,6 +38,7 @@ export class ExceptionsController {
 
   @Post(':exceptionId/resolve')
   @HttpCode(200)
+  @ApiOkResponse({ type: DispatchExceptionDto })
   resolve(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,

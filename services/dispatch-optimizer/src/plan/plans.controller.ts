@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 import { Authorize, CurrentPrincipal, type Principal, Role, RoleGroups } from '@caredispatch/auth';
 
 import { DispatchErrorCode } from '../dispatch.errors';
+import { PlanVersionDto, ProviderDayPlanDto } from '../http/dispatch.responses';
 import { notFound, parseRequest, tenantOf } from '../http/parse-body';
 
 import { PlanRepository } from './plan.repository';
@@ -40,6 +42,7 @@ export class PlansController {
   /** On-demand run over the given practice days. */
   @Post()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: PlanVersionDto })
   run(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -54,6 +57,7 @@ export class PlansController {
 
   /** The newest version of the plan covering `day`. */
   @Get('current')
+  @ApiOkResponse({ type: PlanVersionDto })
   async current(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -67,6 +71,7 @@ export class PlansController {
   }
 
   @Get(':planId/versions/:version')
+  @ApiOkResponse({ type: PlanVersionDto })
   async version(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -91,6 +96,7 @@ export class ProviderItineraryController {
   constructor(private readonly plans: PlanRepository) {}
 
   @Get()
+  @ApiOkResponse({ type: ProviderDayPlanDto })
   async day(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 import { Authorize, CurrentPrincipal, type Principal, Role } from '@caredispatch/auth';
 
 import { DispatchErrorCode } from '../dispatch.errors';
+import { RosterImportDto, RosterImportMappingDto } from '../http/dispatch.responses';
 import { notFound, parseRequest, tenantOf } from '../http/parse-body';
 
 import { rosterImportMappingBodySchema } from './dto/roster-import.schemas';
@@ -23,6 +25,7 @@ export class RosterImportController {
   constructor(private readonly imports: RosterImportService) {}
 
   @Put('roster-import-mapping')
+  @ApiOkResponse({ type: RosterImportMappingDto })
   putMapping(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -35,6 +38,7 @@ export class RosterImportController {
   }
 
   @Get('roster-import-mapping')
+  @ApiOkResponse({ type: RosterImportMappingDto })
   getMapping(@CurrentPrincipal() principal: Principal, @Param('tenantId') tenantId: string) {
     return this.imports.mapping(tenantOf(principal, tenantId, importNotFound));
   }
@@ -42,11 +46,13 @@ export class RosterImportController {
   /** Asks ehr-gateway for the EHR's roster; 202 with the import to poll. */
   @Post('roster-imports')
   @HttpCode(202)
+  @ApiAcceptedResponse({ type: RosterImportDto })
   requestImport(@CurrentPrincipal() principal: Principal, @Param('tenantId') tenantId: string) {
     return this.imports.request(tenantOf(principal, tenantId, importNotFound));
   }
 
   @Get('roster-imports/:importId')
+  @ApiOkResponse({ type: RosterImportDto })
   getImport(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,

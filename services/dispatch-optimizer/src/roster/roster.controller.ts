@@ -1,9 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 import { Authorize, CurrentPrincipal, type Principal, Role } from '@caredispatch/auth';
 
 import { DispatchErrorCode } from '../dispatch.errors';
+import {
+  AppointmentTypeRuleDto,
+  ClinicDto,
+  ProvidersImportedDto,
+  RosterProviderDto,
+} from '../http/dispatch.responses';
 import { notFound, parseRequest, tenantOf } from '../http/parse-body';
 
 import {
@@ -26,6 +33,7 @@ export class RosterController {
   constructor(private readonly roster: RosterService) {}
 
   @Put('providers/:providerId')
+  @ApiOkResponse({ type: RosterProviderDto })
   putProvider(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -40,11 +48,13 @@ export class RosterController {
   }
 
   @Get('providers')
+  @ApiOkResponse({ type: [RosterProviderDto] })
   listProviders(@CurrentPrincipal() principal: Principal, @Param('tenantId') tenantId: string) {
     return this.roster.listProviders(tenantOf(principal, tenantId, providerNotFound));
   }
 
   @Get('providers/:providerId')
+  @ApiOkResponse({ type: RosterProviderDto })
   getProvider(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -56,6 +66,7 @@ export class RosterController {
   /** `{ "csv": "providerId,displayName,…" }`: all rows or none. */
   @Post('providers/import')
   @HttpCode(200)
+  @ApiOkResponse({ type: ProvidersImportedDto })
   importProviders(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -68,6 +79,7 @@ export class RosterController {
   }
 
   @Put('appointment-types/:typeCode')
+  @ApiOkResponse({ type: AppointmentTypeRuleDto })
   putRule(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -82,11 +94,13 @@ export class RosterController {
   }
 
   @Get('appointment-types')
+  @ApiOkResponse({ type: [AppointmentTypeRuleDto] })
   listRules(@CurrentPrincipal() principal: Principal, @Param('tenantId') tenantId: string) {
     return this.roster.listRules(tenantOf(principal, tenantId, providerNotFound));
   }
 
   @Put('clinics/:clinicId')
+  @ApiOkResponse({ type: ClinicDto })
   putClinic(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -101,6 +115,7 @@ export class RosterController {
   }
 
   @Get('clinics')
+  @ApiOkResponse({ type: [ClinicDto] })
   listClinics(@CurrentPrincipal() principal: Principal, @Param('tenantId') tenantId: string) {
     return this.roster.listClinics(tenantOf(principal, tenantId, providerNotFound));
   }

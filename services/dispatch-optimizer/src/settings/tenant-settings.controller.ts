@@ -1,8 +1,10 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 
 import { Authorize, CurrentPrincipal, type Principal, Role } from '@caredispatch/auth';
 
 import { DispatchError, DispatchErrorCode } from '../dispatch.errors';
+import { TenantSettingsDto } from '../http/dispatch.responses';
 import { parseRequest, tenantOf } from '../http/parse-body';
 import { tenantSettingsBodySchema } from '../roster/dto/roster.schemas';
 
@@ -15,6 +17,7 @@ export class TenantSettingsController {
   constructor(private readonly settings: TenantSettingsService) {}
 
   @Put()
+  @ApiOkResponse({ type: TenantSettingsDto })
   put(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,
@@ -27,6 +30,7 @@ export class TenantSettingsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: TenantSettingsDto })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') tenantId: string,

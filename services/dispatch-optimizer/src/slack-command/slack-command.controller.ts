@@ -9,12 +9,14 @@ import {
   Req,
 } from '@nestjs/common';
 import { type RawBodyRequest } from '@nestjs/common/interfaces';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { type Request } from 'express';
 
 import { PublicRoute } from '@caredispatch/auth';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type DispatchOptimizerConfig } from '../config';
+import { SlashCommandReplyDto } from '../http/dispatch.responses';
 
 import { SLACK_CALL_OUT_PORT, type SlackCallOutPort } from './call-out.port';
 import { parseCallOutCommand } from './callout-command';
@@ -46,6 +48,7 @@ export class SlackCommandController {
   @Post(SLACK_COMMAND_PATH)
   @PublicRoute('Slack v0 request signature')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SlashCommandReplyDto })
   async callout(@Req() request: RawBodyRequest<Request>): Promise<SlashCommandReply> {
     const secret = this.config.SLACK_SIGNING_SECRET;
     if (!secret) throw new HttpException('Slack commands are not configured', HttpStatus.NOT_FOUND);

@@ -1,4 +1,5 @@
 import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 
 import { PublicRoute } from '@caredispatch/auth';
 
@@ -22,6 +23,11 @@ export class InboundSmsController {
   @Header('Content-Type', 'text/xml')
   @PublicRoute('Twilio signs every webhook (X-Twilio-Signature); TwilioSignatureGuard verifies it')
   @UseGuards(TwilioSignatureGuard)
+  @ApiProduces('text/xml')
+  @ApiOkResponse({
+    description: 'An empty TwiML document: replies are sent later, not inline',
+    schema: { type: 'string', example: EMPTY_TWIML },
+  })
   async receive(@Body() body: unknown): Promise<string> {
     await this.inbound.receive(parseTwilioInboundSms(body));
     return EMPTY_TWIML;

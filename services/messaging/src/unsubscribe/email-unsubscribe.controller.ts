@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { type Response } from 'express';
 
 import { PublicRoute } from '@caredispatch/auth';
@@ -7,6 +8,8 @@ import { EmailUnsubscribeService, type UnsubscribeOutcome } from './email-unsubs
 
 const PUBLIC_REASON =
   'One-click email unsubscribe (RFC 8058): the HMAC-signed, expiring token in the URL is the credential and names one patient of one tenant; GET only shows a button and changes nothing; POST withdraws that patient’s email consent (idempotent); every bad token gets one neutral answer';
+
+const HTML = { type: 'string', description: 'HTML page' } as const;
 
 const CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -18,10 +21,13 @@ const CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; bas
  */
 @Controller('v1/email/unsubscribe')
 @PublicRoute(PUBLIC_REASON)
+@ApiProduces('text/html')
+@ApiNotFoundResponse({ description: 'A page saying the link is not valid any more', schema: HTML })
 export class EmailUnsubscribeController {
   constructor(private readonly unsubscribes: EmailUnsubscribeService) {}
 
   @Get(':token')
+  @ApiOkResponse({ description: 'A page with the one-click unsubscribe button', schema: HTML })
   show(@Param('token') token: string, @Res() res: Response): void {
     if (!this.unsubscribes.isValid(token)) {
       write(res, 404, page('Link not valid', 'This unsubscribe link is not valid any more.'));
@@ -40,6 +46,10 @@ export class EmailUnsubscribeController {
   }
 
   @Post(':token')
+  @ApiOkResponse({
+    description: 'A page confirming the unsubscribe (also when repeated)',
+    schema: HTML,
+  })
   async unsubscribe(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const outcome: UnsubscribeOutcome = await this.unsubscribes.unsubscribe(token);
     switch (outcome) {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 
 import {
   Authorize,
@@ -11,6 +12,7 @@ import {
 
 import { type ReminderSettings } from '../planning/cadence-settings';
 
+import { ReminderPreviewDto, ReminderSettingsAnswerDto } from './dto/reminder-settings.responses';
 import { type PreviewStep, ReminderSettingsService } from './reminder-settings.service';
 
 /** A tenant's reminder cadences (admin); the tenant comes from the token only. */
@@ -20,6 +22,7 @@ export class ReminderSettingsController {
 
   @Get()
   @Authorize({ roles: [...RoleGroups.schedulers] })
+  @ApiOkResponse({ type: ReminderSettingsAnswerDto })
   async read(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') pathTenantId: string,
@@ -30,6 +33,7 @@ export class ReminderSettingsController {
 
   @Put()
   @Authorize({ roles: [Role.PracticeAdmin] })
+  @ApiOkResponse({ type: ReminderSettingsAnswerDto })
   async replace(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') pathTenantId: string,
@@ -43,6 +47,7 @@ export class ReminderSettingsController {
   @Post('preview')
   @HttpCode(HttpStatus.OK)
   @Authorize({ roles: [...RoleGroups.schedulers] })
+  @ApiOkResponse({ type: ReminderPreviewDto })
   preview(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') pathTenantId: string,

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 
 import {
   Authorize,
@@ -9,6 +10,7 @@ import {
   RoleGroups,
 } from '@caredispatch/auth';
 
+import { TemplateOverridesDto } from './dto/reminder-templates.responses';
 import { ReminderTemplatesService } from './reminder-templates.service';
 import { type TemplateOverride } from './template-overrides';
 
@@ -22,6 +24,7 @@ export class ReminderTemplatesController {
 
   @Get()
   @Authorize({ roles: [...RoleGroups.schedulers] })
+  @ApiOkResponse({ type: TemplateOverridesDto })
   async read(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') pathTenantId: string,
@@ -31,6 +34,7 @@ export class ReminderTemplatesController {
 
   @Put()
   @Authorize({ roles: [Role.PracticeAdmin] })
+  @ApiOkResponse({ type: TemplateOverridesDto })
   async replace(
     @CurrentPrincipal() principal: Principal,
     @Param('tenantId') pathTenantId: string,
