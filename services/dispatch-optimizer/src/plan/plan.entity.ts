@@ -27,9 +27,16 @@ export class PlanEntity {
   @Column({ name: 'plan', type: 'jsonb' })
   plan!: PlanVersion;
 
-  /** The optimizer Problem + id maps (inputs snapshot); re-plans start from it. */
+  /**
+   * The optimizer Problem + id maps (inputs snapshot); re-plans start from it. A matrix travel
+   * spec is kept out of it, in travel_matrix.
+   */
   @Column({ name: 'inputs', type: 'jsonb' })
   inputs!: unknown;
+
+  /** The problem's travel matrix (travel-matrix-snapshot.ts); null: in `inputs` (older rows) or none. */
+  @Column({ name: 'travel_matrix', type: 'bytea', nullable: true })
+  travelMatrix!: Buffer | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
