@@ -7,6 +7,7 @@ import { AddAppointmentEhrLocation1797030000000 } from './migrations/17970300000
 import { IsolateDispatchTenants1797030000001 } from './migrations/1797030000001-IsolateDispatchTenants';
 import { CreateRosterImport1798400000001 } from './migrations/1798400000001-CreateRosterImport';
 import { StorePlanTravelMatrixApart1799400000000 } from './migrations/1799400000000-StorePlanTravelMatrixApart';
+import { ScheduleRosterImport1799400000001 } from './migrations/1799400000001-ScheduleRosterImport';
 import { PlanEntity } from './plan/plan.entity';
 import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
 import { ClinicEntity } from './roster/clinic.entity';
@@ -44,4 +45,5 @@ export const dispatchMigrations = [
   IsolateDispatchTenants1797030000001,
   CreateRosterImport1798400000001,
   StorePlanTravelMatrixApart1799400000000,
+  ScheduleRosterImport1799400000001,
 ];
