@@ -8,6 +8,7 @@ import { IsolateDispatchTenants1797030000001 } from './migrations/1797030000001-
 import { CreateRosterImport1798400000001 } from './migrations/1798400000001-CreateRosterImport';
 import { StorePlanTravelMatrixApart1799400000000 } from './migrations/1799400000000-StorePlanTravelMatrixApart';
 import { ScheduleRosterImport1799400000001 } from './migrations/1799400000001-ScheduleRosterImport';
+import { OneScheduledPlanPerHorizon1799400000002 } from './migrations/1799400000002-OneScheduledPlanPerHorizon';
 import { PlanEntity } from './plan/plan.entity';
 import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
 import { ClinicEntity } from './roster/clinic.entity';
@@ -46,4 +47,5 @@ export const dispatchMigrations = [
   CreateRosterImport1798400000001,
   StorePlanTravelMatrixApart1799400000000,
   ScheduleRosterImport1799400000001,
+  OneScheduledPlanPerHorizon1799400000002,
 ];

@@ -5,6 +5,10 @@ import type { PlanKind, PlanVersion } from './plan.model';
 /** One stored plan version: the plan as delivered, and the optimizer input it was solved from. */
 @Entity({ name: 'dispatch_plan' })
 @Index('ix_dispatch_plan_tenant_horizon', ['tenantId', 'horizonFrom'])
+@Index('uq_dispatch_plan_scheduled_run', ['tenantId', 'kind', 'horizonFrom'], {
+  unique: true,
+  where: `version = 1 AND kind IN ('weekly', 'nightly')`,
+})
 export class PlanEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text', primaryKeyConstraintName: 'pk_dispatch_plan' })
   tenantId!: string;
