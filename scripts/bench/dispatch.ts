@@ -8,19 +8,41 @@
  * 2. a home-visit day of 500 appointments and 40 providers: plan + 40 itineraries sent with the
  *    Maps cache warm (after an untimed cold run);
  * 3. a 100-provider home-visit day: a 10:00 call-out until every notice is sent.
+ * Each timed run is broken down by phase: the planner's spans (load, build, matrix, solve, check,
+ * store; see plan-phase.ts), then until the itineraries are queued (the plan event consumed) and
+ * until they are all sent. The load average is printed beside the figures (shared machine).
  * `npm run bench:dispatch -- seed` (or `day500`, `callout100`) runs only the named groups.
  * The delivery part alone: `npm run bench:dispatch-delivery`.
  */
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 
 import { DateTime } from 'luxon';
 
 import { DispatchHarness, waitFor } from '../../services/dispatch-optimizer/test/dispatch-harness';
 import { seedWeek, type SeedWeek } from '../../services/dispatch-optimizer/test/seed-week';
 
+import { PlanPhaseRecorder } from './plan-phase-recorder';
+
 import type { PlanVersion } from '../../services/dispatch-optimizer/src/plan/plan.model';
 
 const COORDINATORS_CHANNEL = 'C0COORDINATORS';
+const phases = PlanPhaseRecorder.install();
+
+type Figures = Record<string, unknown>;
+
+/** The plan's quality, to compare before and after a speed change. */
+function objectiveOf(version: PlanVersion): Figures {
+  const { servedCount, unservedCount, servedPriority, travelSeconds, overtimeSeconds, cost } =
+    version.objective;
+  return { servedCount, unservedCount, servedPriority, travelSeconds, overtimeSeconds, cost };
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+}
 
 /** A one-day group of nurses doing home visits only. */
 function homeVisitDay(nurses: number, visits: number, seed: number): SeedWeek {
@@ -63,6 +85,7 @@ async function main(): Promise<void> {
     const only = process.argv.slice(2);
     const wanted = (group: string) => only.length === 0 || only.includes(group);
     const figures = {
+      loadAverageAtStart: loadAverage(),
       limits: {
         planTimeLimitMs: harness.config.PLAN_TIME_LIMIT_MS,
         replanTimeLimitMs: harness.config.REPLAN_TIME_LIMIT_MS,
@@ -72,6 +95,7 @@ async function main(): Promise<void> {
       callOut100Providers: wanted('callout100')
         ? await callOutFigures(harness, tenants.day100, day100)
         : 'skipped',
+      loadAverageAtEnd: loadAverage(),
     };
     console.log(JSON.stringify(figures, null, 2));
   } finally {
@@ -79,63 +103,86 @@ async function main(): Promise<void> {
   }
 }
 
-async function seedWeekFigures(
-  harness: DispatchHarness,
-  week: SeedWeek,
-): Promise<Record<string, number>> {
+async function seedWeekFigures(harness: DispatchHarness, week: SeedWeek): Promise<Figures> {
   const tenantId = tenants.seed;
   await bookAll(harness, tenantId, week, true);
 
-  const weeklyStart = performance.now();
-  const weekly = await plan(harness, tenantId, week);
-  const planMs = performance.now() - weeklyStart;
-  const itineraries = await deliveriesSent(harness, weekly);
-  const weeklyMs = performance.now() - weeklyStart;
+  phases.take();
+  const weekly = await timedPlan(harness, tenantId, week);
 
-  const callOut = await timedCallOut(harness, tenantId, week, weekly);
-  const warm = await plan(harness, tenantId, week);
-  await deliveriesSent(harness, warm);
+  const callOut = await timedCallOut(harness, tenantId, week, weekly.version);
+  const warm = await timedPlan(harness, tenantId, week);
   return {
     appointments: week.appointments.length,
-    itinerariesSent: itineraries,
-    weeklyPlanMs: Math.round(planMs),
-    weeklyPlanAndItinerariesSentMs: Math.round(weeklyMs),
+    itinerariesSent: weekly.itinerariesSent,
+    weeklyPlanMs: weekly.planMs,
+    weeklyPlanAndItinerariesSentMs: weekly.totalMs,
+    weeklyPhases: weekly.phases,
+    weeklyObjective: objectiveOf(weekly.version),
     ...callOut,
-    mapsElementsBilledCold: weekly.travel.billedElements,
-    mapsElementsBilledWarm: warm.travel.billedElements,
-    mapsCacheHitsWarm: warm.travel.cacheHits,
+    mapsElementsBilledCold: weekly.version.travel.billedElements,
+    mapsElementsBilledWarm: warm.version.travel.billedElements,
+    mapsCacheHitsWarm: warm.version.travel.cacheHits,
+    warmWeeklyPlanAndItinerariesSentMs: warm.totalMs,
   };
 }
 
-async function homeVisitDayFigures(
-  harness: DispatchHarness,
-  day: SeedWeek,
-): Promise<Record<string, number>> {
+async function homeVisitDayFigures(harness: DispatchHarness, day: SeedWeek): Promise<Figures> {
   const tenantId = tenants.day500;
   harness.clock.set(DateTime.fromISO(`${day.days[0]}T18:00`, { zone: day.timeZone }).toJSDate());
   harness.clock.advance(-24 * 3600_000);
   await bookAll(harness, tenantId, day, false);
-  const coldStart = performance.now();
-  const cold = await plan(harness, tenantId, day);
-  await deliveriesSent(harness, cold);
-  const coldMs = performance.now() - coldStart;
-
-  const warmStart = performance.now();
-  const warm = await plan(harness, tenantId, day);
-  const planMs = performance.now() - warmStart;
-  const itineraries = await deliveriesSent(harness, warm);
-  const warmMs = performance.now() - warmStart;
+  phases.take();
+  const cold = await timedPlan(harness, tenantId, day);
+  const warm = await timedPlan(harness, tenantId, day);
   return {
     appointments: day.appointments.length,
     providers: day.providers.length,
-    served: warm.providerDays.reduce((sum, d) => sum + d.stops.length, 0),
-    unserved: warm.unserved.length,
-    itinerariesSent: itineraries,
-    coldPlanAndItinerariesSentMs: Math.round(coldMs),
-    mapsElementsBilledCold: cold.travel.billedElements,
-    warmPlanMs: Math.round(planMs),
-    warmPlanAndItinerariesSentMs: Math.round(warmMs),
-    mapsElementsBilledWarm: warm.travel.billedElements,
+    served: warm.version.providerDays.reduce((sum, d) => sum + d.stops.length, 0),
+    unserved: warm.version.unserved.length,
+    itinerariesSent: warm.itinerariesSent,
+    coldPlanAndItinerariesSentMs: cold.totalMs,
+    coldPhases: cold.phases,
+    mapsElementsBilledCold: cold.version.travel.billedElements,
+    warmPlanMs: warm.planMs,
+    warmPlanAndItinerariesSentMs: warm.totalMs,
+    warmPhases: warm.phases,
+    warmObjective: objectiveOf(warm.version),
+    mapsElementsBilledWarm: warm.version.travel.billedElements,
+  };
+}
+
+interface TimedPlan {
+  readonly version: PlanVersion;
+  readonly planMs: number;
+  readonly totalMs: number;
+  readonly itinerariesSent: number;
+  readonly phases: Figures;
+}
+
+/** A plan run until its itineraries are all sent, with the per-phase breakdown. */
+async function timedPlan(
+  harness: DispatchHarness,
+  tenantId: string,
+  group: SeedWeek,
+): Promise<TimedPlan> {
+  const start = performance.now();
+  const version = await plan(harness, tenantId, group);
+  const planMs = performance.now() - start;
+  const planner = phases.take();
+  const delivery = await deliveriesSent(harness, version);
+  const totalMs = performance.now() - start;
+  return {
+    version,
+    planMs: Math.round(planMs),
+    totalMs: Math.round(totalMs),
+    itinerariesSent: delivery.sent,
+    phases: {
+      ...planner,
+      planReplyMs: Math.round(planMs),
+      itinerariesQueuedMs: Math.round(delivery.queuedAt - start - planMs),
+      itinerariesSentMs: Math.round(totalMs - (delivery.queuedAt - start)),
+    },
   };
 }
 
@@ -143,7 +190,7 @@ async function callOutFigures(
   harness: DispatchHarness,
   tenantId: string,
   day: SeedWeek,
-): Promise<Record<string, number>> {
+): Promise<Figures> {
   // The day's plan is made (and sent) the evening before; only the call-out is timed.
   harness.clock.set(DateTime.fromISO(`${day.days[0]}T18:00`, { zone: day.timeZone }).toJSDate());
   harness.clock.advance(-24 * 3600_000);
@@ -166,13 +213,14 @@ async function timedCallOut(
   tenantId: string,
   group: SeedWeek,
   current: PlanVersion,
-): Promise<Record<string, number>> {
+): Promise<Figures> {
   const day = group.days[Math.min(1, group.days.length - 1)];
   const tenOClock = DateTime.fromISO(`${day}T10:00`, { zone: group.timeZone }).toJSDate();
   const victim = current.providerDays
     .filter((d) => d.day === day && d.providerId.startsWith('rn-'))
     .sort((a, b) => b.stops.length - a.stops.length)[0];
   harness.clock.set(tenOClock);
+  phases.take();
   const start = performance.now();
   const outcome = await harness.ok<{
     planId: string;
@@ -189,6 +237,7 @@ async function timedCallOut(
     `/v1/tenants/${tenantId}/plans/${outcome.planId}/versions/${outcome.planVersion}`,
   );
   const itineraries = await deliveriesSent(harness, revised);
+  const planner = phases.take();
   await waitFor('the coordinators summary sent', 60_000, async () => {
     const [row] = await harness.query<{ state: string }>(
       `SELECT state FROM coordinator_notice WHERE tenant_id = $1 AND dedupe_key = $2`,
@@ -199,7 +248,12 @@ async function timedCallOut(
   return {
     callOutReplyMs: Math.round(replyMs),
     callOutToAllNoticesSentMs: Math.round(performance.now() - start),
-    callOutItinerariesSent: itineraries,
+    callOutPhases: {
+      ...planner,
+      itinerariesQueuedMs: Math.round(itineraries.queuedAt - start - replyMs),
+      itinerariesSentMs: Math.round(itineraries.sentAt - itineraries.queuedAt),
+    },
+    callOutItinerariesSent: itineraries.sent,
     callOutPatientsToReschedule: outcome.rescheduleNeededAppointmentIds.length,
   };
 }
@@ -243,9 +297,16 @@ function plan(harness: DispatchHarness, tenantId: string, group: SeedWeek): Prom
   return harness.ok<PlanVersion>('POST', `/v1/tenants/${tenantId}/plans`, { days: group.days });
 }
 
-/** Waits until every itinerary delivery of `version` is sent; returns how many there were. */
-async function deliveriesSent(harness: DispatchHarness, version: PlanVersion): Promise<number> {
+/**
+ * Waits until every itinerary delivery of `version` is sent; returns how many there were and when
+ * (performance.now()) they were first seen queued and all seen sent.
+ */
+async function deliveriesSent(
+  harness: DispatchHarness,
+  version: PlanVersion,
+): Promise<{ sent: number; queuedAt: number; sentAt: number }> {
   let sent = 0;
+  let queuedAt = 0;
   await waitFor(`itineraries of ${version.planId} v${version.version} sent`, 120_000, async () => {
     const [row] = await harness.query<{ pending: string; total: string }>(
       `SELECT count(*) FILTER (WHERE state <> 'sent') AS pending, count(*) AS total
@@ -253,9 +314,10 @@ async function deliveriesSent(harness: DispatchHarness, version: PlanVersion): P
       [version.tenantId, version.planId, version.version],
     );
     sent = Number(row.total);
+    if (sent > 0 && queuedAt === 0) queuedAt = performance.now();
     return sent > 0 && Number(row.pending) === 0;
   });
-  return sent;
+  return { sent, queuedAt, sentAt: performance.now() };
 }
 
 main().catch((error: unknown) => {

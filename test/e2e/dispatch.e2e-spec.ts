@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 
 import { Role } from '@caredispatch/auth';
 import { Topics } from '@caredispatch/contracts';
-import { checkSolution, type Problem, type Solution } from '@caredispatch/optimizer';
+import { checkSolution } from '@caredispatch/optimizer';
 import {
   eventually,
   MAPS_STAND_IN_KEY,
@@ -17,6 +17,8 @@ import {
   Stack,
   TopicRecorder,
 } from '@caredispatch/testing';
+
+import { joinTravelMatrix } from '../../services/dispatch-optimizer/src/plan/travel-matrix-snapshot';
 
 import {
   bookThroughWebhooks,
@@ -199,11 +201,12 @@ describe('dispatch end to end: webhooks → weekly plan → Slack itineraries �
   }
 
   async function acceptedByChecker(plan: PlanView): Promise<void> {
-    const [row] = await dispatchDb().query<{ inputs: { problem: Problem; solution: Solution } }>(
-      'SELECT inputs FROM dispatch_plan WHERE tenant_id = $1 AND plan_id = $2 AND version = $3',
+    const [row] = await dispatchDb().query<{ inputs: unknown; travel_matrix: Buffer | null }>(
+      'SELECT inputs, travel_matrix FROM dispatch_plan WHERE tenant_id = $1 AND plan_id = $2 AND version = $3',
       [plan.tenantId, plan.planId, plan.version],
     );
-    expect(checkSolution(row.inputs.problem, row.inputs.solution)).toEqual([]);
+    const inputs = joinTravelMatrix(row.inputs, row.travel_matrix);
+    expect(checkSolution(inputs.problem, inputs.solution)).toEqual([]);
   }
 
   async function callOutCount(): Promise<number> {

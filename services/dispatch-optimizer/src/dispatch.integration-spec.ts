@@ -6,6 +6,7 @@ import { DispatchHarness, waitFor } from '../test/dispatch-harness';
 import { seedWeek, type SeedAppointment } from '../test/seed-week';
 
 import { changedProviderDays } from './plan/plan-delta';
+import { joinTravelMatrix } from './plan/travel-matrix-snapshot';
 
 import type { CallOutOutcome } from './call-outs/call-out.model';
 import type { DispatchException } from './exceptions/dispatch-exception.model';
@@ -77,11 +78,11 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
   }
 
   async function storedInputs(plan: PlanVersion): Promise<PlanInputs> {
-    const [row] = await harness.query<{ inputs: PlanInputs }>(
-      `SELECT inputs FROM dispatch_plan WHERE tenant_id = $1 AND plan_id = $2 AND version = $3`,
+    const [row] = await harness.query<{ inputs: PlanInputs; travel_matrix: Buffer | null }>(
+      `SELECT inputs, travel_matrix FROM dispatch_plan WHERE tenant_id = $1 AND plan_id = $2 AND version = $3`,
       [plan.tenantId, plan.planId, plan.version],
     );
-    return row.inputs;
+    return joinTravelMatrix(row.inputs, row.travel_matrix);
   }
 
   async function publishedEvents(type: string): Promise<number> {

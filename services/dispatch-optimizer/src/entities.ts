@@ -6,6 +6,9 @@ import { CreateDispatchSchema1797000000000 } from './migrations/1797000000000-Cr
 import { AddAppointmentEhrLocation1797030000000 } from './migrations/1797030000000-AddAppointmentEhrLocation';
 import { IsolateDispatchTenants1797030000001 } from './migrations/1797030000001-IsolateDispatchTenants';
 import { CreateRosterImport1798400000001 } from './migrations/1798400000001-CreateRosterImport';
+import { StorePlanTravelMatrixApart1799400000000 } from './migrations/1799400000000-StorePlanTravelMatrixApart';
+import { ScheduleRosterImport1799400000001 } from './migrations/1799400000001-ScheduleRosterImport';
+import { OneScheduledPlanPerHorizon1799400000002 } from './migrations/1799400000002-OneScheduledPlanPerHorizon';
 import { PlanEntity } from './plan/plan.entity';
 import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
 import { ClinicEntity } from './roster/clinic.entity';
@@ -42,4 +45,7 @@ export const dispatchMigrations = [
   AddAppointmentEhrLocation1797030000000,
   IsolateDispatchTenants1797030000001,
   CreateRosterImport1798400000001,
+  StorePlanTravelMatrixApart1799400000000,
+  ScheduleRosterImport1799400000001,
+  OneScheduledPlanPerHorizon1799400000002,
 ];

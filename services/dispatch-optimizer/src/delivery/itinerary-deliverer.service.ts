@@ -13,6 +13,7 @@ import {
 import { DispatchExceptionReporter } from '../exceptions/dispatch-exception.model';
 import { itineraryFromPlan } from '../itinerary/itinerary-from-plan';
 import { PlanReader } from '../plan/plan-published';
+import { type PlanVersion } from '../plan/plan.model';
 import { ROSTER_READER } from '../roster/roster-reader.token';
 import { type RosterReader } from '../roster/roster.model';
 
@@ -29,6 +30,8 @@ import {
   ItineraryDeliveryRepository,
   type SentReceipt,
 } from './itinerary-delivery.repository';
+
+type PlanVersions = (claim: ClaimedDelivery) => Promise<PlanVersion | null>;
 
 /** Tolerated difference between our clock and Slack's when looking for an earlier attempt. */
 const RECONCILE_CLOCK_SKEW_MS = 5 * 60_000;
@@ -69,14 +72,18 @@ export class ItineraryDeliverer {
     const leaseMs = this.config.ITINERARY_DELIVERY_LEASE_MS;
     const batch = this.config.ITINERARY_DELIVERY_BATCH_SIZE;
     const lapsed = await this.deliveries.claimExpiredLeases(this.clock.now(), leaseMs, batch);
-    await Promise.all(lapsed.map((claim) => this.guarded(claim, () => this.reconcile(claim))));
+    // A plan's deliveries are usually claimed together: its (large) version is read once a round.
+    const plans = this.planVersions();
+    await Promise.all(
+      lapsed.map((claim) => this.guarded(claim, () => this.reconcile(claim, plans))),
+    );
     const due = await this.deliveries.claimDue(this.clock.now(), leaseMs, batch);
-    await Promise.all(due.map((claim) => this.guarded(claim, () => this.deliver(claim))));
+    await Promise.all(due.map((claim) => this.guarded(claim, () => this.deliver(claim, plans))));
     return lapsed.length + due.length;
   }
 
-  private async deliver(claim: ClaimedDelivery): Promise<void> {
-    const request = await this.compose(claim);
+  private async deliver(claim: ClaimedDelivery, plans: PlanVersions): Promise<void> {
+    const request = await this.compose(claim, plans);
     if (!request) return;
     const channel = this.channels.get(request.destination.kind);
     if (!channel) {
@@ -93,8 +100,8 @@ export class ItineraryDeliverer {
     await this.recordSent(claim, request, receipt, 'sent');
   }
 
-  private async reconcile(claim: ClaimedDelivery): Promise<void> {
-    const request = await this.compose(claim);
+  private async reconcile(claim: ClaimedDelivery, plans: PlanVersions): Promise<void> {
+    const request = await this.compose(claim, plans);
     if (!request) return;
     const channel = this.channels.get(request.destination.kind);
     if (!channel) {
@@ -127,9 +134,26 @@ export class ItineraryDeliverer {
   }
 
   /** The request for this delivery from the stored plan and roster; null if it cannot be built. */
-  private async compose(claim: ClaimedDelivery): Promise<ItinerarySendRequest | null> {
+  /** Plan versions read at most once each (for one round of claims). */
+  private planVersions(): PlanVersions {
+    const read = new Map<string, Promise<PlanVersion | null>>();
+    return (claim) => {
+      const key = `${claim.tenantId}/${claim.planId}/${claim.planVersion}`;
+      let found = read.get(key);
+      if (!found) {
+        found = this.plans.version(claim.tenantId, claim.planId, claim.planVersion);
+        read.set(key, found);
+      }
+      return found;
+    };
+  }
+
+  private async compose(
+    claim: ClaimedDelivery,
+    plans: PlanVersions,
+  ): Promise<ItinerarySendRequest | null> {
     const [plan, provider] = await Promise.all([
-      this.plans.version(claim.tenantId, claim.planId, claim.planVersion),
+      plans(claim),
       this.roster.provider(claim.tenantId, claim.providerId),
     ]);
     if (!plan || !provider) {

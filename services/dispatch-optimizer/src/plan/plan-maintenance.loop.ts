@@ -11,13 +11,15 @@ import { SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { DispatchAppointmentRepository } from '../appointments/dispatch-appointment.repository';
 import { type DispatchOptimizerConfig } from '../config';
+import { RosterImportScheduler } from '../roster-import/roster-import.scheduler';
 
 import { PlanScheduler } from './plan-scheduler';
 import { PlannerService } from './planner.service';
 
 /**
  * After-commit work: appointments whose revision is ahead of the plan are applied to it through
- * `replan` (one version per change), and due weekly/nightly runs are started. A failure leaves the
+ * `replan` (one version per change), and due weekly/nightly runs and daily roster imports are
+ * started. A failure leaves the
  * appointment un-planned, so it is retried on the next pass.
  */
 @Injectable()
@@ -31,6 +33,7 @@ export class PlanMaintenanceLoop implements OnApplicationBootstrap, OnApplicatio
     private readonly appointments: DispatchAppointmentRepository,
     private readonly planner: PlannerService,
     private readonly scheduler: PlanScheduler,
+    private readonly rosterImports: RosterImportScheduler,
     @Inject(SERVICE_CONFIG) private readonly config: DispatchOptimizerConfig,
   ) {}
 
@@ -63,6 +66,7 @@ export class PlanMaintenanceLoop implements OnApplicationBootstrap, OnApplicatio
         ) {
           this.lastScheduleCheck = Date.now();
           await this.scheduler.runDue();
+          await this.rosterImports.runDue();
         }
         if (applied > 0) continue;
       } catch (error) {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
+import { QueryFailedError } from 'typeorm';
 
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
@@ -41,6 +42,18 @@ export function dueRuns(settings: TenantSettingsEntity, now: Date): DueRun[] {
   return runs;
 }
 
+function isScheduledRunTaken(error: unknown): boolean {
+  const driverError: unknown = error instanceof QueryFailedError ? error.driverError : null;
+  return (
+    typeof driverError === 'object' &&
+    driverError !== null &&
+    'code' in driverError &&
+    driverError.code === '23505' &&
+    'constraint' in driverError &&
+    driverError.constraint === 'uq_dispatch_plan_scheduled_run'
+  );
+}
+
 @Injectable()
 export class PlanScheduler {
   constructor(
@@ -56,8 +69,13 @@ export class PlanScheduler {
       for (const run of dueRuns(settings, this.clock.now())) {
         const horizon = horizonOf(run.days, settings.timeZone);
         if (await this.plans.hasRun(settings.tenantId, run.kind, new Date(horizon.from))) continue;
-        await this.planner.run(settings.tenantId, run.kind, run.days);
-        started += 1;
+        try {
+          await this.planner.run(settings.tenantId, run.kind, run.days);
+          started += 1;
+        } catch (error) {
+          // Another replica stored this run first (uq_dispatch_plan_scheduled_run): nothing to do.
+          if (!isScheduledRunTaken(error)) throw error;
+        }
       }
     }
     return started;

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AppointmentsModule } from '../appointments/appointments.module';
 import { ExceptionsModule } from '../exceptions/exceptions.module';
 import { RosterModule } from '../roster/roster.module';
+import { RosterImportModule } from '../roster-import/roster-import.module';
 import { SettingsModule } from '../settings/settings.module';
 import { TravelModule } from '../travel/travel.module';
 
@@ -15,7 +16,14 @@ import { PlannerService } from './planner.service';
 import { PlansController, ProviderItineraryController } from './plans.controller';
 
 @Module({
-  imports: [AppointmentsModule, ExceptionsModule, RosterModule, SettingsModule, TravelModule],
+  imports: [
+    AppointmentsModule,
+    ExceptionsModule,
+    RosterModule,
+    RosterImportModule,
+    SettingsModule,
+    TravelModule,
+  ],
   controllers: [PlansController, ProviderItineraryController],
   providers: [
     PlanRepository,

@@ -5,6 +5,7 @@ import { asTenant, tenantQuery } from '../tenancy';
 
 import { PlanReader } from './plan-published';
 import { PlanEntity } from './plan.entity';
+import { joinTravelMatrix, splitTravelMatrix } from './travel-matrix-snapshot';
 
 import type { PlanVersion } from './plan.model';
 import type { PlanInputs } from './problem-builder';
@@ -23,6 +24,7 @@ export class PlanRepository extends PlanReader {
 
   async insert(manager: EntityManager, plan: PlanVersion, inputs: PlanInputs): Promise<void> {
     await manager.insert(PlanEntity, {
+      ...splitTravelMatrix(inputs),
       tenantId: plan.tenantId,
       planId: plan.planId,
       version: plan.version,
@@ -30,7 +32,6 @@ export class PlanRepository extends PlanReader {
       horizonFrom: new Date(plan.horizon.from),
       horizonUntil: new Date(plan.horizon.until),
       plan,
-      inputs,
       createdAt: new Date(plan.createdAt),
     });
   }
@@ -57,7 +58,7 @@ export class PlanRepository extends PlanReader {
         scoped.findOne(PlanEntity, { where: { tenantId, planId }, order: { version: 'DESC' } }),
       manager,
     );
-    return row ? { plan: row.plan, inputs: row.inputs as PlanInputs } : null;
+    return row ? { plan: row.plan, inputs: joinTravelMatrix(row.inputs, row.travelMatrix) } : null;
   }
 
   async currentForDay(tenantId: string, day: string): Promise<PlanVersion | null> {

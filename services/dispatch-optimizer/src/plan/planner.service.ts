@@ -31,6 +31,7 @@ import { TravelTimeService } from '../travel/travel-time.service';
 import { replanBookingChange, type ProblemWindow } from './booking-replan';
 import { changedProviderDays } from './plan-delta';
 import { PlanEvents } from './plan-events';
+import { inPlanPhase } from './plan-phase';
 import { PlanRepository } from './plan.repository';
 import {
   type AppointmentInput,
@@ -118,49 +119,69 @@ export class PlannerService {
       );
     }
     const horizon = horizonOf(days, settings.timeZone);
-    const [providers, rules, clinics] = await Promise.all([
-      this.roster.providers(tenantId),
-      this.roster.rules(tenantId),
-      this.roster.clinics(tenantId),
-    ]);
-    const rows = await this.appointments.inRange(
-      tenantId,
-      new Date(horizon.from),
-      new Date(horizon.until),
+    const span = { 'dispatch.tenant_id': tenantId, 'dispatch.plan_kind': kind };
+    const { providers, rules, clinics, rows, appointmentInputs } = await inPlanPhase(
+      'load',
+      span,
+      async () => {
+        const [providers, rules, clinics] = await Promise.all([
+          this.roster.providers(tenantId),
+          this.roster.rules(tenantId),
+          this.roster.clinics(tenantId),
+        ]);
+        const rows = await this.appointments.inRange(
+          tenantId,
+          new Date(horizon.from),
+          new Date(horizon.until),
+        );
+        const homeTypes = new Set(
+          rules.filter((rule) => rule.visitMode === 'home').map((rule) => rule.typeCode),
+        );
+        // One at a time: addresses are normally geocoded on arrival, and a burst of ~200 concurrent
+        // look-ups starves the connection pool on a loaded host (acquire timeouts → 500).
+        const appointmentInputs: AppointmentInput[] = [];
+        for (const row of rows)
+          appointmentInputs.push(
+            await this.appointmentInput(tenantId, row, homeTypes.has(row.typeCode)),
+          );
+        return { providers, rules, clinics, rows, appointmentInputs };
+      },
     );
-    const homeTypes = new Set(
-      rules.filter((rule) => rule.visitMode === 'home').map((rule) => rule.typeCode),
+    const built = await inPlanPhase('build', span, () =>
+      buildProblem({
+        horizon,
+        providers: providers.filter((provider) => provider.active),
+        rules,
+        clinics,
+        appointments: appointmentInputs,
+      }),
     );
-    // One at a time: addresses are normally geocoded on arrival, and a burst of ~200 concurrent
-    // look-ups starves the connection pool on a loaded host (acquire timeouts → 500).
-    const appointmentInputs: AppointmentInput[] = [];
-    for (const row of rows)
-      appointmentInputs.push(
-        await this.appointmentInput(tenantId, row, homeTypes.has(row.typeCode)),
-      );
-    const built = buildProblem({
-      horizon,
-      providers: providers.filter((provider) => provider.active),
-      rules,
-      clinics,
-      appointments: appointmentInputs,
-    });
-    const matrix = await this.travel.matrix({
-      tenantId,
-      points: built.points,
-      groups: built.dayGroups,
-      departure: departureOf(horizon.days[0], horizon.from),
-    });
+    const matrix = await inPlanPhase(
+      'matrix',
+      { ...span, 'dispatch.points': built.points.length },
+      () =>
+        this.travel.matrix({
+          tenantId,
+          points: built.points,
+          groups: built.dayGroups,
+          departure: departureOf(horizon.days[0], horizon.from),
+        }),
+    );
     const problem: Problem = {
       ...built.problem,
       travel: { kind: 'matrix', seconds: matrix.seconds, meters: matrix.meters },
     };
-    const solution = await solve(problem, {
-      timeLimitMs: this.config.PLAN_TIME_LIMIT_MS,
-      seed: 1,
-      threads: 1,
-    });
-    this.requireChecked(problem, solution);
+    const solution = await inPlanPhase(
+      'solve',
+      { ...span, 'dispatch.appointments': problem.appointments.length },
+      () =>
+        solve(problem, {
+          timeLimitMs: this.config.PLAN_TIME_LIMIT_MS,
+          seed: 1,
+          threads: 1,
+        }),
+    );
+    await inPlanPhase('check', span, () => this.requireChecked(problem, solution));
     const inputs: PlanInputs = { ...built.inputs, problem, solution };
     const plan = this.planVersion({
       tenantId,
@@ -175,12 +196,14 @@ export class PlannerService {
       frozen: new Set(),
       previousProviders: new Map(),
     });
-    await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
-      await this.plans.insert(manager, plan, inputs);
-      await this.events.planPublished(manager, plan, changedProviderDays(null, plan), null);
-      await this.exceptions.reportMany(this.planExceptions(plan), manager);
+    await inPlanPhase('store', span, async () => {
+      await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
+        await this.plans.insert(manager, plan, inputs);
+        await this.events.planPublished(manager, plan, changedProviderDays(null, plan), null);
+        await this.exceptions.reportMany(this.planExceptions(plan), manager);
+      });
+      await this.appointments.markManyPlanned(tenantId, rows);
     });
-    await this.appointments.markManyPlanned(tenantId, rows);
     this.logger.log(
       `plan ${plan.planId} v1 (${kind}): ${plan.objective.servedCount} served, ${plan.unserved.length} unserved, ` +
         `${matrix.source.billedElements} elements billed, ${matrix.source.cacheHits} cache hits`,
@@ -253,7 +276,8 @@ export class PlannerService {
     const freezeTime = Math.max(0, Math.round((now.getTime() - origin) / 1000));
     const request = { problem: inputs.problem, plan: inputs.solution, changes, freezeTime };
     const options = { timeLimitMs: this.config.REPLAN_TIME_LIMIT_MS, seed: 1 };
-    const result =
+    const span = { 'dispatch.tenant_id': previous.tenantId, 'dispatch.plan_kind': 'replan' };
+    const result = await inPlanPhase('solve', span, () =>
       changes.length === 0
         ? null
         : cause.kind === 'call-out'
@@ -263,10 +287,11 @@ export class PlannerService {
               request,
               { ...options, polish: false },
               bookingDayOf(inputs, changes, origin),
-            );
+            ),
+    );
     const problem = result?.problem ?? inputs.problem;
     const solution = result?.solution ?? inputs.solution;
-    this.requireChecked(problem, solution);
+    await inPlanPhase('check', span, () => this.requireChecked(problem, solution));
     const nextInputs: PlanInputs = { ...inputs, problem, solution };
     const previousProviders = new Map(
       (result?.noLongerServed ?? []).map((entry) => [
@@ -289,19 +314,26 @@ export class PlannerService {
     });
     const emptyResult = result ?? emptyReplanResult(problem, solution);
     const outcome = callOut ? callOut(emptyResult, plan) : null;
-    await inTenantTransaction(this.dataSource, previous.tenantId, async (manager) => {
-      await this.plans.insert(manager, plan, nextInputs);
-      await this.events.planPublished(manager, plan, changedProviderDays(previous, plan), outcome);
-      const newlyUnserved = plan.unserved.filter(
-        (entry) =>
-          !previous.unserved.some((before) => before.appointmentId === entry.appointmentId),
-      );
-      await this.exceptions.reportMany(
-        newlyUnserved.map((entry) => unservedException(plan, entry)),
-        manager,
-      );
-      if (afterStore) await afterStore(manager, plan, emptyResult);
-    });
+    await inPlanPhase('store', span, () =>
+      inTenantTransaction(this.dataSource, previous.tenantId, async (manager) => {
+        await this.plans.insert(manager, plan, nextInputs);
+        await this.events.planPublished(
+          manager,
+          plan,
+          changedProviderDays(previous, plan),
+          outcome,
+        );
+        const newlyUnserved = plan.unserved.filter(
+          (entry) =>
+            !previous.unserved.some((before) => before.appointmentId === entry.appointmentId),
+        );
+        await this.exceptions.reportMany(
+          newlyUnserved.map((entry) => unservedException(plan, entry)),
+          manager,
+        );
+        if (afterStore) await afterStore(manager, plan, emptyResult);
+      }),
+    );
     return { plan, result: emptyResult };
   }
 

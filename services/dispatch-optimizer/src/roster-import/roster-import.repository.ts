@@ -24,6 +24,23 @@ export class RosterImportRepository {
     await manager.insert(RosterImportEntity, row);
   }
 
+  /**
+   * Inserts a scheduled import unless its day already has one (this replica's or another's);
+   * true when this call inserted it.
+   */
+  async insertScheduled(manager: EntityManager, row: RosterImportEntity): Promise<boolean> {
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(RosterImportEntity)
+      .values(row)
+      .orIgnore()
+      .returning(['importId'])
+      .execute();
+    // RETURNING answers no row when the day's import already existed.
+    return (inserted.raw as unknown[]).length > 0;
+  }
+
   find(tenantId: string, importId: string): Promise<RosterImportEntity | null> {
     return asTenant(this.dataSource, tenantId, (manager) =>
       manager.findOneBy(RosterImportEntity, { tenantId, importId }),

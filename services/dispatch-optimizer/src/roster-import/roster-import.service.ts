@@ -33,6 +33,8 @@ export interface RosterImportView {
   readonly requestedAt: Date;
   readonly completedAt: Date | null;
   readonly failureReason: string | null;
+  /** The practice-local day of a scheduled import; null when a practice admin asked for it. */
+  readonly scheduledFor: string | null;
   readonly summary: RosterImportSummary | null;
 }
 
@@ -60,27 +62,51 @@ export class RosterImportService {
         'Set the dispatch settings (time zone) before importing a roster',
       );
     }
-    const now = this.clock.now();
-    const row = Object.assign(new RosterImportEntity(), {
-      tenantId,
-      importId: randomUUID(),
-      status: 'requested' as const,
-      requestedAt: now,
-      completedAt: null,
-      failureReason: null,
-      summary: null,
-    });
+    const row = this.newImport(tenantId, null);
     await this.outbox.prepare(tenantId);
     await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
       await this.repository.insert(manager, row);
-      await this.outbox.append(manager, {
-        type: 'RosterImportRequestedV1',
-        tenantId,
-        aggregateId: row.importId,
-        payload: { importId: row.importId, requestedAt: timestampFromDate(now) },
-      });
+      await this.appendRequested(manager, row);
     });
     return view(row);
+  }
+
+  /**
+   * The same import for the tenant's daily schedule (`day` is practice-local): requested only
+   * if no import of that day exists yet, in one transaction with its event. Null when one did.
+   */
+  async requestScheduled(tenantId: string, day: string): Promise<RosterImportView | null> {
+    const row = this.newImport(tenantId, day);
+    await this.outbox.prepare(tenantId);
+    const started = await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
+      if (!(await this.repository.insertScheduled(manager, row))) return false;
+      await this.appendRequested(manager, row);
+      return true;
+    });
+    if (started) this.logger.log({ message: 'scheduled roster import requested', tenantId, day });
+    return started ? view(row) : null;
+  }
+
+  private newImport(tenantId: string, scheduledFor: string | null): RosterImportEntity {
+    return Object.assign(new RosterImportEntity(), {
+      tenantId,
+      importId: randomUUID(),
+      status: 'requested' as const,
+      requestedAt: this.clock.now(),
+      completedAt: null,
+      failureReason: null,
+      scheduledFor,
+      summary: null,
+    });
+  }
+
+  private async appendRequested(manager: EntityManager, row: RosterImportEntity): Promise<void> {
+    await this.outbox.append(manager, {
+      type: 'RosterImportRequestedV1',
+      tenantId: row.tenantId,
+      aggregateId: row.importId,
+      payload: { importId: row.importId, requestedAt: timestampFromDate(row.requestedAt) },
+    });
   }
 
   async get(tenantId: string, importId: string): Promise<RosterImportView> {
@@ -187,6 +213,7 @@ function view(row: RosterImportEntity): RosterImportView {
     requestedAt: row.requestedAt,
     completedAt: row.completedAt,
     failureReason: row.failureReason,
+    scheduledFor: row.scheduledFor,
     summary: row.summary,
   };
 }

@@ -27,6 +27,13 @@ export class TenantSettingsEntity {
   @Column({ name: 'nightly_run_time', type: 'text', nullable: true })
   nightlyRunTime!: string | null;
 
+  /**
+   * Local time (HH:MM) of the daily roster import from the EHR (roster-import-schedule.ts);
+   * null = off (the default): imports run only when asked for.
+   */
+  @Column({ name: 'roster_import_time', type: 'text', nullable: true })
+  rosterImportTime!: string | null;
+
   /** Secret: never returned by the API, never logged. Null = the service's default key (if any). */
   @Column({ name: 'maps_api_key', type: 'text', nullable: true })
   mapsApiKey!: string | null;

@@ -140,6 +140,8 @@ export const tenantSettingsBodySchema = z
     weeklyPlanDays: z.array(weekdaySchema).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
     /** null turns the nightly run off. */
     nightlyRunTime: localTime.nullable().default('18:00'),
+    /** Daily roster import from the EHR at this local time; null (the default) turns it off. */
+    rosterImportTime: localTime.nullable().default(null),
     mapsApiKey: z
       .string()
       .trim()
