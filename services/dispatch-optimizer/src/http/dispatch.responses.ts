@@ -167,6 +167,13 @@ export class TenantSettingsDto implements TenantSettingsView {
   @ApiProperty(TIME) weeklyRunTime!: string;
   @ApiProperty({ enum: WEEKDAYS, isArray: true }) weeklyPlanDays!: Weekday[];
   @ApiProperty({ type: String, nullable: true, ...TIME }) nightlyRunTime!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    ...TIME,
+    description: 'Local time of the daily roster import from the EHR; null = off',
+  })
+  rosterImportTime!: string | null;
   @ApiProperty() mapsMonthlyElementBudget!: number;
   @ApiProperty({ type: String, ...INSTANT }) updatedAt!: Date;
   @ApiProperty({ description: 'Whether a Maps key is stored (the key itself is never returned)' })
@@ -415,6 +422,13 @@ export class RosterImportDto implements RosterImportView {
   @ApiProperty({ type: String, ...INSTANT }) requestedAt!: Date;
   @ApiProperty({ type: String, nullable: true, ...INSTANT }) completedAt!: Date | null;
   @ApiProperty({ type: String, nullable: true }) failureReason!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    ...DAY,
+    description: 'Local day of a scheduled import; null for one requested through the API',
+  })
+  scheduledFor!: string | null;
   @ApiProperty({ type: RosterImportSummaryDto, nullable: true })
   summary!: RosterImportSummaryDto | null;
 }
