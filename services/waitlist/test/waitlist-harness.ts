@@ -154,6 +154,10 @@ export class WaitlistHarness {
     return this.app.get(FreedSlotService);
   }
 
+  get dataSource(): DataSource {
+    return this.app.get(DataSource);
+  }
+
   get manager(): EntityManager {
     return this.app.get(DataSource).manager;
   }
