@@ -104,6 +104,8 @@ const SERVICES = [
       { type: 'PathPrefix', value: '/v1/twilio' },
       // The patient page behind the one-tap links of texts: /a/{token}[/step].
       { type: 'PathPrefix', value: '/a' },
+      // A waitlist offer's accept page behind its text's link: /o/{token}[/accept].
+      { type: 'PathPrefix', value: '/o' },
     ],
     description: 'Sends appointment reminders by SMS (Twilio) and records delivery status.',
     port: 3003,
@@ -604,8 +606,8 @@ function valuesSchema(svc) {
           type: 'array',
           items: obj({
             type: { enum: ['PathPrefix', 'Exact', 'RegularExpression'] },
-            // The versioned API, and messaging's patient page behind the one-tap links (/a).
-            value: { type: 'string', pattern: '^\\^?/(v1/|a$|a/)' },
+            // The versioned API, and messaging's pages behind the one-tap links (/a, /o).
+            value: { type: 'string', pattern: '^\\^?/(v1/|a$|a/|o$|o/)' },
           }),
         },
       }),

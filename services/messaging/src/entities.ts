@@ -29,6 +29,7 @@ import { TextWaitlistOffers1796600000000 } from './migrations/1796600000000-Text
 import { RememberPatientLanguage1798100000000 } from './migrations/1798100000000-RememberPatientLanguage';
 import { StoreReminderTemplateOverrides1798100000001 } from './migrations/1798100000001-StoreReminderTemplateOverrides';
 import { MatchSlotsByProviderOrLocation1798200000000 } from './migrations/1798200000000-MatchSlotsByProviderOrLocation';
+import { LinkWaitlistOffers1799100000000 } from './migrations/1799100000000-LinkWaitlistOffers';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 import { ReminderTemplateOverrideEntity } from './reminders/templates/reminder-template-override.entity';
 import { WaitlistOfferTextEntity } from './waitlist-offers/waitlist-offer-text.entity';
@@ -70,6 +71,7 @@ export const messagingMigrations = [
   RememberPatientLanguage1798100000000,
   StoreReminderTemplateOverrides1798100000001,
   MatchSlotsByProviderOrLocation1798200000000,
+  LinkWaitlistOffers1799100000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

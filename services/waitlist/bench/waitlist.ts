@@ -2,13 +2,25 @@
  * `npm run bench:waitlist` — issue 11's figures, printed (never asserted):
  *  1. ranking one freed slot with 100,000 waitlist entries across 50 tenants in PostgreSQL
  *     (candidate query + eligibility + ordering), p50/p95/p99/max over random slots;
- *  2. cancellation → first offer at 20 cancellations/s: from the event's publication to the
- *     offer row being visible, observed by polling every 25 ms (adds up to 25 ms).
- * Needs the local broker and PostgreSQL (`npm run infra:up`). Options: --entries N --tenants N
- * --rate N --seconds N --slots N.
+ *  2. cancellation → first offer at 20 cancellations/s, from the cancellation's publication on
+ *     scheduling.appointment.v1 to
+ *     a. the first offer *sent*: its WaitlistOfferMadeV1 on waitlist.slot.v1, the event messaging
+ *        texts from (through the outbox relay — the figure the issue's ≤ 2 s p99 is about);
+ *     b. the offer row committed, observed by polling every 25 ms (adds up to 25 ms).
+ *     The SMS leg (messaging's sender and the gateway) is not part of this service's figure.
+ * The machine's load average is printed before and after: on a shared machine it moves the
+ * figures. Needs the local broker and PostgreSQL (`npm run infra:up`). Options: --entries N
+ * --tenants N --rate N --seconds N --slots N.
  */
 import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+
+import { Kafka, logLevel } from 'kafkajs';
+
+import { decodeEvent, Topics } from '@caredispatch/contracts';
+import { inTenantTransaction } from '@caredispatch/kafka';
+import { startGroupAtTopicEnds } from '@caredispatch/testing';
 
 import { FreedSlotEntity } from '../src/slots/freed-slot.entity';
 import { WaitlistHarness } from '../test/waitlist-harness';
@@ -57,7 +69,55 @@ function percentiles(samples: number[]): string {
   return `p50 ${fmt(at(0.5))}, p95 ${fmt(at(0.95))}, p99 ${fmt(at(0.99))}, max ${fmt(sorted.at(-1) ?? NaN)} (n=${sorted.length})`;
 }
 
+function load(): string {
+  return `load average ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ')} on ${cpus().length} cores`;
+}
+
+/**
+ * Watches waitlist.slot.v1 from its current end: when each freed appointment's first offer was
+ * published (slot opened and its offers share the slot's key, so they arrive in order).
+ */
+async function watchOfferEvents(): Promise<{
+  firstOfferEvent: Map<string, number>;
+  stop: () => Promise<void>;
+}> {
+  const kafka = new Kafka({
+    clientId: 'waitlist-bench',
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const groupId = `waitlist-bench-${randomUUID()}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await startGroupAtTopicEnds(admin, groupId, [Topics.WaitlistSlotV1]);
+  await admin.disconnect();
+  const appointmentOfSlot = new Map<string, string>();
+  const firstOfferEvent = new Map<string, number>();
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: Topics.WaitlistSlotV1 });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const seenAt = performance.now();
+      const event = decodeEvent(message.value);
+      if (event.type === 'WaitlistSlotOpenedV1') {
+        appointmentOfSlot.set(event.payload.slotId, event.payload.freedByAppointmentId);
+      } else if (event.type === 'WaitlistOfferMadeV1') {
+        const appointmentId = appointmentOfSlot.get(event.payload.slotId);
+        if (appointmentId !== undefined && !firstOfferEvent.has(appointmentId)) {
+          firstOfferEvent.set(appointmentId, seenAt);
+        }
+      }
+      return Promise.resolve();
+    },
+  });
+  return { firstOfferEvent, stop: () => consumer.disconnect() };
+}
+
 async function main(): Promise<void> {
+  console.log(`start: ${load()}`);
   const tenants = Array.from(
     { length: TENANTS },
     (_, i) => `bench-${i}-${randomUUID().slice(0, 6)}`,
@@ -136,16 +196,22 @@ async function main(): Promise<void> {
         offersMade: 0,
         openedAt: NOW,
       });
+      // In the slot's tenant transaction, as the service ranks: outside one, row-level
+      // security shows no entries at all and the figure would time an empty ranking.
       const t0 = performance.now();
-      const ranking = await harness.slots.rank(harness.manager, slot, NOW);
+      const ranking = await inTenantTransaction(harness.dataSource, slot.tenantId, (manager) =>
+        harness.slots.rank(manager, slot, NOW),
+      );
       rankTimes.push(performance.now() - t0);
       eligibleTotal += ranking.ranked.length;
     }
     console.log(
-      `ranking one freed slot (${(ENTRIES / TENANTS).toLocaleString('en-US')} entries per tenant, mean ${(eligibleTotal / SLOTS).toFixed(0)} eligible): ${percentiles(rankTimes)}`,
+      `ranking one freed slot (${(ENTRIES / TENANTS).toLocaleString('en-US')} entries per tenant, mean ${(eligibleTotal / SLOTS).toFixed(0)} eligible, in its tenant transaction): ${percentiles(rankTimes)}`,
     );
+    if (eligibleTotal === 0) throw new Error('no slot had an eligible entry: the figure is void');
 
     // 2. Cancellation → first offer.
+    const watcher = await watchOfferEvents();
     const published = new Map<string, number>();
     const firstOffer = new Map<string, number>();
     const state = { publishing: true };
@@ -185,13 +251,30 @@ async function main(): Promise<void> {
     }
     state.publishing = false;
     await poller;
-    const latencies = [...published].flatMap(([id, at]) => {
-      const seen = firstOffer.get(id);
-      return seen === undefined ? [] : [seen - at];
-    });
+    // The relay publishes after the commit: give the last events a moment to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await watcher.stop();
+    const since = (seen: Map<string, number>): number[] =>
+      [...published].flatMap(([id, at]) => {
+        const when = seen.get(id);
+        return when === undefined ? [] : [when - at];
+      });
+    const sent = since(watcher.firstOfferEvent);
+    const committed = since(firstOffer);
     console.log(
-      `cancellation → first offer at ${RATE}/s for ${SECONDS} s: ${percentiles(latencies)}; ${published.size - latencies.length} of ${published.size} without an offer (no eligible patient → escalated)`,
+      `cancellation → first offer sent (WaitlistOfferMadeV1 on ${Topics.WaitlistSlotV1}) at ${RATE}/s for ${SECONDS} s: ${percentiles(sent)}`,
     );
+    // Slots still being opened when the watch stopped are not "no eligible patient": say which.
+    const outcomes = await harness.query<{ status: string; count: string }>(
+      `SELECT status, count(*) FROM freed_slot WHERE freed_by_appointment_id = ANY($1::uuid[])
+        GROUP BY status ORDER BY status`,
+      [[...published.keys()]],
+    );
+    const opened = outcomes.reduce((sum, row) => sum + Number(row.count), 0);
+    console.log(
+      `cancellation → first offer row committed: ${percentiles(committed)}; of ${published.size} cancellations ${opened} had opened a slot when the watch stopped (${outcomes.map((row) => `${row.count} ${row.status}`).join(', ')}), ${published.size - opened} not yet consumed`,
+    );
+    console.log(`end: ${load()}`);
   } finally {
     await harness.stop();
   }

@@ -8,6 +8,7 @@ import { WaitlistEntryService } from './entries/waitlist-entry.service';
 import { WaitlistMetricsController } from './metrics/waitlist-metrics.controller';
 import { WaitlistMetricsService } from './metrics/waitlist-metrics.service';
 import { WaitlistSettings } from './settings/waitlist-settings';
+import { AcceptanceGate } from './slots/acceptance-gate';
 import { AppointmentChangesConsumer } from './slots/appointment-changes.consumer';
 import { BookingOutcomesConsumer } from './slots/booking-outcomes.consumer';
 import { FreedSlotQueryService } from './slots/freed-slot-query.service';
@@ -25,6 +26,11 @@ import { WaitlistOfferController } from './slots/waitlist-offer.controller';
       provide: WaitlistSettings,
       inject: [SERVICE_CONFIG],
       useFactory: (config: WaitlistConfig) => new WaitlistSettings(config.WAITLIST_SETTINGS),
+    },
+    {
+      provide: AcceptanceGate,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: WaitlistConfig) => AcceptanceGate.forPool(config.DATABASE_POOL_SIZE),
     },
     WaitlistEvents,
     FreedSlotService,

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import {
@@ -66,6 +67,13 @@ const CONSUMED_TOPICS = [
   Topics.EhrWriteBackV1,
 ];
 
+/** How the in-process waitlist's database pool is sized (defaults: 8 connections, 5 s wait). */
+export interface HarnessPool {
+  readonly size?: number;
+  /** Also node-postgres's wait for a free pooled connection (then 503 + Retry-After). */
+  readonly connectTimeoutMs?: number;
+}
+
 export class WaitlistHarness {
   readonly clock: ManualClock;
   private database!: ThrowawayDatabase;
@@ -79,6 +87,7 @@ export class WaitlistHarness {
   constructor(
     now: Date,
     private readonly settings: Readonly<Record<string, Partial<TenantWaitlistSettings>>>,
+    private readonly pool: HarnessPool = {},
   ) {
     this.clock = new ManualClock(now);
   }
@@ -107,7 +116,8 @@ export class WaitlistHarness {
       // The runtime role, migrated by the owner role.
       DATABASE_URL: this.database.runtimeUrl,
       DATABASE_MIGRATION_URL: this.database.ownerUrl,
-      DATABASE_POOL_SIZE: '8',
+      DATABASE_POOL_SIZE: String(this.pool.size ?? 8),
+      DATABASE_CONNECT_TIMEOUT_MS: String(this.pool.connectTimeoutMs ?? 5_000),
       KAFKA_BROKERS: BROKERS.join(','),
       KAFKA_CLIENT_ID: 'waitlist-it',
       KAFKA_CONSUMER_GROUP: groupId,
@@ -142,6 +152,10 @@ export class WaitlistHarness {
 
   get slots(): FreedSlotService {
     return this.app.get(FreedSlotService);
+  }
+
+  get dataSource(): DataSource {
+    return this.app.get(DataSource);
   }
 
   get manager(): EntityManager {
@@ -294,6 +308,24 @@ export class WaitlistHarness {
       await waitForGroupsToCatchUp(admin, [this.groupId], CONSUMED_TOPICS, 30_000);
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  /**
+   * Holds a freed slot's row lock in a transaction of its own (as a long wave or a slow booking
+   * would) while `work` runs, then commits.
+   */
+  async whileSlotLocked<T>(slotId: string, work: () => Promise<T>): Promise<T> {
+    const client = new Client({ connectionString: this.database.url });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT id FROM freed_slot WHERE id = $1 FOR UPDATE', [slotId]);
+      const result = await work();
+      await client.query('COMMIT');
+      return result;
+    } finally {
+      await client.end();
     }
   }
 

@@ -7,6 +7,8 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 
 /** Path prefix of patient links: `{LINK_BASE_URL}/a/{token}`. */
 export const LINK_PATH_PREFIX = '/a';
+/** Waitlist offers' accept links, `{LINK_BASE_URL}/o/{token}`: as long as `/a/`, same budget. */
+export const OFFER_LINK_PATH_PREFIX = '/o';
 
 /**
  * The link budget, exactly. 128 bits need 22 characters in any alphabet an SMS app links and

@@ -1,8 +1,14 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export enum LinkRevocation {
   AppointmentMoved = 'appointment_moved',
   AppointmentCancelled = 'appointment_cancelled',
+}
+
+/** What a link opens: an appointment's page (`/a/`) or a waitlist offer's (`/o/`). */
+export enum LinkPurpose {
+  Appointment = 'appointment',
+  WaitlistOffer = 'waitlist_offer',
 }
 
 /**
@@ -12,6 +18,7 @@ export enum LinkRevocation {
 @Entity({ name: 'patient_link' })
 @Index('ux_patient_link_token_digest', ['tokenDigest'], { unique: true })
 @Index('ix_patient_link_appointment', ['tenantId', 'appointmentId'])
+@Check('ck_patient_link_purpose', `purpose IN ('appointment', 'waitlist_offer')`)
 export class PatientLinkEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_patient_link' })
   id!: string;
@@ -35,6 +42,10 @@ export class PatientLinkEntity {
   /** The booking's correlation id: the patient's answer joins the appointment's trail. */
   @Column({ name: 'correlation_id', type: 'text' })
   correlationId!: string;
+
+  /** For a waitlist offer, `appointmentId` is the offer id and the link ends with the hold. */
+  @Column({ type: 'text', default: LinkPurpose.Appointment })
+  purpose!: LinkPurpose;
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;

@@ -6,7 +6,7 @@ import { type EntityManager } from 'typeorm';
 import { PhiCipher, type PhiField } from '@caredispatch/phi-crypto';
 
 import { answerKindOf, type AnswerKind } from './patient-answer';
-import { type LinkRevocation } from './patient-link.entity';
+import { type LinkPurpose, type LinkRevocation } from './patient-link.entity';
 
 /** The page's view of an appointment: nothing clinical, the address decrypted. */
 export interface AppointmentView {
@@ -42,6 +42,7 @@ export interface StoredLink {
   readonly correlationId: string;
   readonly expiresAt: Date;
   readonly revokedReason: LinkRevocation | null;
+  readonly purpose: LinkPurpose;
 }
 
 export interface StoredAnswer {
@@ -72,6 +73,7 @@ interface LinkRow {
   correlation_id: string;
   expires_at: Date;
   revoked_reason: LinkRevocation | null;
+  purpose: LinkPurpose;
 }
 
 interface AppointmentRow {
@@ -107,8 +109,8 @@ export class PatientLinkRepository {
     const id = randomUUID();
     await manager.query(
       `INSERT INTO patient_link (id, tenant_id, token_digest, appointment_id, appointment_revision,
-                                 message_id, correlation_id, expires_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+                                 message_id, correlation_id, expires_at, created_at, purpose)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         id,
         link.tenantId,
@@ -119,6 +121,7 @@ export class PatientLinkRepository {
         link.correlationId,
         link.expiresAt,
         link.now,
+        link.purpose,
       ],
     );
     return id;
@@ -127,7 +130,7 @@ export class PatientLinkRepository {
   async findLinkByDigest(manager: EntityManager, digest: Buffer): Promise<StoredLink | undefined> {
     const rows = await manager.query<LinkRow[]>(
       `SELECT id, tenant_id, token_digest, appointment_id, appointment_revision, message_id,
-              correlation_id, expires_at, revoked_reason
+              correlation_id, expires_at, revoked_reason, purpose
          FROM patient_link WHERE token_digest = $1`,
       [digest],
     );
@@ -138,7 +141,7 @@ export class PatientLinkRepository {
   async lockLink(manager: EntityManager, linkId: string): Promise<StoredLink | undefined> {
     const rows = await manager.query<LinkRow[]>(
       `SELECT id, tenant_id, token_digest, appointment_id, appointment_revision, message_id,
-              correlation_id, expires_at, revoked_reason
+              correlation_id, expires_at, revoked_reason, purpose
          FROM patient_link WHERE id = $1 FOR UPDATE`,
       [linkId],
     );
@@ -379,5 +382,6 @@ function toLink(row: LinkRow): StoredLink {
     correlationId: row.correlation_id,
     expiresAt: row.expires_at,
     revokedReason: row.revoked_reason,
+    purpose: row.purpose,
   };
 }

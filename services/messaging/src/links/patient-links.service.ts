@@ -24,6 +24,7 @@ import {
   digestsEqual,
   LINK_PATH_PREFIX,
   newLinkToken,
+  OFFER_LINK_PATH_PREFIX,
   signFormToken,
   verifyFormToken,
 } from './link-token';
@@ -34,7 +35,7 @@ import {
   CONTRACT_KIND,
   FINAL_ANSWERS,
 } from './patient-answer';
-import { LinkRevocation } from './patient-link.entity';
+import { LinkPurpose, LinkRevocation } from './patient-link.entity';
 import {
   type AppointmentView,
   PatientLinkRepository,
@@ -126,10 +127,16 @@ export class PatientLinksService {
     start: Date;
     messageId: string;
     correlationId: string;
+    /** A waitlist offer's link (`/o/`, `appointmentId` = the offer id); else an appointment's. */
+    purpose?: LinkPurpose;
+    /** Default: the configured time before the visit starts. */
+    expiresAt?: Date;
   }): PreparedLink {
     const token = newLinkToken();
+    const purpose = input.purpose ?? LinkPurpose.Appointment;
+    const prefix = purpose === LinkPurpose.Appointment ? LINK_PATH_PREFIX : OFFER_LINK_PATH_PREFIX;
     return {
-      url: `${this.config.LINK_BASE_URL ?? this.config.PUBLIC_BASE_URL}${LINK_PATH_PREFIX}/${token}`,
+      url: `${this.config.LINK_BASE_URL ?? this.config.PUBLIC_BASE_URL}${prefix}/${token}`,
       row: {
         tenantId: input.tenantId,
         tokenDigest: hashLinkToken(this.key, token),
@@ -137,7 +144,10 @@ export class PatientLinksService {
         appointmentRevision: input.revision,
         messageId: input.messageId,
         correlationId: input.correlationId,
-        expiresAt: new Date(input.start.getTime() - this.config.LINK_EXPIRY_BEFORE_START_MS),
+        expiresAt:
+          input.expiresAt ??
+          new Date(input.start.getTime() - this.config.LINK_EXPIRY_BEFORE_START_MS),
+        purpose,
       },
     };
   }
@@ -250,6 +260,48 @@ export class PatientLinksService {
   /** The anti-forgery value the page's forms carry. */
   formToken(page: LinkPage & { view: 'open' }): string {
     return signFormToken(this.key, page.linkDigest, this.clock.now());
+  }
+
+  /**
+   * For pages other than the appointment's (a waitlist offer's): runs `work` in the link's
+   * tenant transaction when `token` names a link of `purpose` that has not expired; undefined
+   * for every other token, which the caller shows as the neutral page. Same lookup, timing and
+   * job policy as the appointment page.
+   */
+  async withLiveLink<T>(
+    token: string,
+    purpose: LinkPurpose,
+    work: (manager: EntityManager, link: StoredLink) => Promise<T>,
+  ): Promise<T | undefined> {
+    const digest = hashLinkToken(this.key, token);
+    const tenantId = await this.tenantOf(digest);
+    if (tenantId === undefined) return undefined;
+    return inTenantTransaction(this.dataSource, tenantId, async (manager) => {
+      const link = await this.links.findLinkByDigest(manager, digest);
+      const live =
+        link !== undefined &&
+        digestsEqual(link.tokenDigest, digest) &&
+        link.purpose === purpose &&
+        link.revokedReason === null &&
+        this.clock.now() < link.expiresAt;
+      return live ? work(manager, link) : undefined;
+    });
+  }
+
+  /** The anti-forgery value for a form of `link`'s page (see signFormToken). */
+  formTokenFor(link: StoredLink): string {
+    return signFormToken(this.key, link.tokenDigest, this.clock.now());
+  }
+
+  /** Whether a posted anti-forgery value came from `link`'s page, recently enough. */
+  formTokenValid(link: StoredLink, formToken: unknown): boolean {
+    return verifyFormToken(
+      this.key,
+      link.tokenDigest,
+      formToken,
+      this.clock.now(),
+      FORM_MAX_AGE_MS,
+    );
   }
 
   /** The free slots the reschedule page offers for an open link. */
@@ -375,6 +427,8 @@ export class PatientLinksService {
     if (!link || !digestsEqual(link.tokenDigest, digest) || now >= link.expiresAt) {
       return { view: 'neutral' };
     }
+    // An offer's link opens the offer page (`/o/`), never this one.
+    if (link.purpose !== LinkPurpose.Appointment) return { view: 'neutral' };
     const appointment = await this.links.findAppointment(
       manager,
       link.tenantId,

@@ -9,7 +9,7 @@ import { type MessagingConfig } from '../config';
 import { type PageRoute } from './link-opened';
 import { FixedWindowRateLimiter } from './link-rate-limiter';
 import { pageLanguage, type PageLanguageRequest, resolvePageLanguage } from './page/page-language';
-import { PAGE_CSP } from './page/patient-page.css';
+import { type Reply, write } from './page/page-response';
 import {
   pagePath,
   renderCancelStep,
@@ -227,24 +227,6 @@ export class PatientPageController {
     const linkAllowed = this.perLink.take(token.slice(0, 64), now);
     return ipAllowed && linkAllowed;
   }
-}
-
-interface Reply {
-  readonly status: number;
-  readonly html: string;
-  readonly location?: string;
-}
-
-function write(res: Response, reply: Reply): void {
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Content-Security-Policy', PAGE_CSP);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('X-Robots-Tag', 'noindex, nofollow');
-  if (reply.location !== undefined) res.setHeader('Location', reply.location);
-  res.status(reply.status).send(reply.html);
 }
 
 /**

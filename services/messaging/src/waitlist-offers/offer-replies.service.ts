@@ -84,12 +84,37 @@ export class OfferRepliesService {
   }
 
   /** YES to an offer text, in the matched tenant's transaction. */
-  async accept(
+  accept(
     manager: EntityManager,
     input: { inboundId: string; target: ReplyTarget; now: Date },
   ): Promise<OfferReplyOutcome> {
-    const { target, now } = input;
-    const offer = await this.offers.lock(manager, target.tenantId, target.appointmentId);
+    return this.acceptOffer(manager, {
+      tenantId: input.target.tenantId,
+      offerId: input.target.appointmentId,
+      messageId: input.target.messageId,
+      correlationId: input.inboundId,
+      source: ResponseSource.SMS_REPLY,
+      now: input.now,
+    });
+  }
+
+  /**
+   * The patient takes the offer — by YES or by the accept link's button, the same way: at most
+   * once per offer (its locked row), and only the waitlist decides whether it still can.
+   */
+  async acceptOffer(
+    manager: EntityManager,
+    input: {
+      tenantId: string;
+      offerId: string;
+      messageId: string;
+      correlationId: string;
+      source: ResponseSource;
+      now: Date;
+    },
+  ): Promise<OfferReplyOutcome> {
+    const { now } = input;
+    const offer = await this.offers.lock(manager, input.tenantId, input.offerId);
     if (offer === undefined || offer.acceptedAt !== null) return OfferReplyOutcome.AlreadyAnswered;
     await this.offers.update(manager, offer, { acceptedAt: now }, now);
     if (offer.state === OfferTextState.Closed) {
@@ -101,16 +126,16 @@ export class OfferRepliesService {
       type: 'PatientAnsweredOfferV1',
       tenantId: offer.tenantId,
       aggregateId: offer.offerId,
-      correlationId: input.inboundId,
+      correlationId: input.correlationId,
       payload: {
         responseId: randomUUID(),
         offerId: offer.offerId,
         slotId: offer.slotId,
         patientId: offer.patientId,
         answer: OfferAnswer.ACCEPTED,
-        source: ResponseSource.SMS_REPLY,
+        source: input.source,
         respondedAt: timestampFromDate(now),
-        messageId: target.messageId,
+        messageId: input.messageId,
       },
     });
     return this.done(offer.offerId, OfferReplyOutcome.Accepting);

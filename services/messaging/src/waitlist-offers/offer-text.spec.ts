@@ -1,3 +1,4 @@
+import { LINK_MAX_CHARS } from '../links/link-token';
 import { countSmsSegments } from '../reminders/planning/sms-segments';
 
 import { offerSendTime } from './offer-send-time';
@@ -31,6 +32,36 @@ describe(renderOfferText.name, () => {
     );
     expect(sut).toContain('Reply YES by 2:15 PM to take it.');
     expect(sut).toContain('Clinica Familiar de Sao Paulo');
+  });
+
+  it('should carry the accept link and still ask for YES', () => {
+    expect(
+      renderOfferText({ ...base, locationName: '', acceptUrl: 'https://cd.example/o/TOKEN' }),
+    ).toBe(
+      'Acme Family Practice: earlier visit open Tue, Dec 1 at 10:00 AM EST. Reply YES by 2:15 PM or tap https://cd.example/o/TOKEN',
+    );
+  });
+
+  it('should keep the longest link, practice and time in one GSM-7 segment, the place dropped first', () => {
+    const longestLink = `https://${'x'.repeat(16)}/o/${'A'.repeat(22)}`;
+    expect(longestLink).toHaveLength(LINK_MAX_CHARS);
+    const sut = renderOfferText({
+      ...base,
+      practiceName: 'A'.repeat(60),
+      locationName: 'B'.repeat(60),
+      // Sun 29 Nov 2026 12:30 in Anchorage (AKST): a long local time.
+      start: new Date('2026-11-29T21:30:00Z'),
+      timeZone: 'America/Anchorage',
+      holdUntil: new Date('2026-11-29T21:45:00Z'),
+      acceptUrl: longestLink,
+    });
+
+    expect(countSmsSegments(sut)).toEqual(
+      expect.objectContaining({ encoding: 'GSM-7', segments: 1 }),
+    );
+    expect(sut).toContain(longestLink);
+    expect(sut).toContain('Reply YES by 12:45 PM');
+    expect(sut).not.toContain('BBB');
   });
 
   it('should leave the place out when there is none', () => {

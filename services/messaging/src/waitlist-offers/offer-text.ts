@@ -17,6 +17,8 @@ export interface OfferTextInput {
   readonly locationName: string;
   /** When the hold ends: the patient is told until when YES counts. */
   readonly holdUntil: Date;
+  /** The one-tap accept link (at most LINK_MAX_CHARS); without it the text asks for YES only. */
+  readonly acceptUrl?: string;
 }
 
 export enum OfferOutcomeKind {
@@ -30,7 +32,9 @@ const MAX_PLACE_CHARS = 30;
 
 /**
  * e.g. "Acme Family Practice: an earlier visit is open Tue, Dec 1 at 10:00 AM EST at Main St
- * Clinic. Reply YES by 9:15 AM to take it." Always one GSM-7 segment (≤ 160 septets): names are
+ * Clinic. Reply YES by 9:15 AM to take it."; with an accept link "Acme Family Practice: earlier
+ * visit open Tue, Dec 1 at 10:00 AM EST. Reply YES by 9:15 AM or tap https://x.example/o/…".
+ * Always one GSM-7 segment (≤ 160 septets): names are
  * transliterated to GSM-7 and shortened, and the place is dropped before anything else.
  */
 export function renderOfferText(input: OfferTextInput): string {
@@ -40,8 +44,13 @@ export function renderOfferText(input: OfferTextInput): string {
     .setLocale('en-US')
     .toFormat('h:mm a');
   const place = gsm7Name(input.locationName, MAX_PLACE_CHARS);
+  const url = input.acceptUrl;
+  // With the link the words are fewer: a 49-character link, a 30-character practice and the
+  // longest local time still fit one segment without the place.
   const render = (where: string): string =>
-    `${practice}: an earlier visit is open ${when}${where}. Reply YES by ${by} to take it.`;
+    url === undefined
+      ? `${practice}: an earlier visit is open ${when}${where}. Reply YES by ${by} to take it.`
+      : `${practice}: earlier visit open ${when}${where}. Reply YES by ${by} or tap ${url}`;
   const withPlace = render(place === '' ? '' : ` at ${place}`);
   return fitsOneGsm7Segment(withPlace) ? withPlace : render('');
 }

@@ -117,6 +117,39 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
     );
   }
 
+  /** The offer text's one-tap accept link (`{base}/o/{22-character token}`). */
+  function acceptLinkIn(body: string): string {
+    const url = /(https?:\/\/\S+\/o\/[A-Za-z0-9_-]{22})/.exec(body)?.[1];
+    if (url === undefined) throw new Error('no accept link in the offer text');
+    return url;
+  }
+
+  async function offerPage(
+    url: string,
+  ): Promise<{ status: number; html: string; headers: Headers }> {
+    const response = await fetch(`${harness.baseUrl}${new URL(url).pathname}`);
+    return { status: response.status, html: await response.text(), headers: response.headers };
+  }
+
+  async function acceptOnPage(url: string, formToken: string): Promise<number> {
+    const response = await fetch(`${harness.baseUrl}${new URL(url).pathname}/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ form: formToken }).toString(),
+      redirect: 'manual',
+    });
+    await response.text();
+    return response.status;
+  }
+
+  async function answersStaged(offerId: string): Promise<number> {
+    const rows = await harness.query(
+      `SELECT 1 FROM outbox_message WHERE message_key = $1 AND event_type = 'PatientAnsweredOfferV1'`,
+      [offerId],
+    );
+    return rows.length;
+  }
+
   async function offerTextOf(offerId: string): Promise<MessageRow | undefined> {
     const rows = await harness.query<MessageRow>(
       `SELECT id, state, purpose, suppression_reason FROM message
@@ -155,6 +188,7 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
         timeZone: String(offer.timeZone),
         locationName: 'Main St Clinic',
         holdUntil: new Date(Number(offer.holdUntil!.seconds) * 1000),
+        acceptUrl: acceptLinkIn(sms.body),
       }),
     );
     await waitForOfferText(String(offer.offerId), 'sent');
@@ -163,6 +197,69 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
       [offer.offerId],
     );
     expect(all).toHaveLength(1);
+  }, 120_000);
+
+  it('should carry a one-tap link whose page changes nothing and whose Accept answers once, as YES does', async () => {
+    const { patientId, phone } = await knownPatient();
+    const made = offerMade(patientId);
+    const offerId = String(made.offer.offerId);
+    await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+    const [sms] = await harness.twilio.waitForMessages(
+      1,
+      20_000,
+      (message) => message.to === phone && message.body.includes('Reply YES'),
+    );
+    const url = acceptLinkIn(sms.body);
+
+    const opened = await offerPage(url);
+    await offerPage(url);
+
+    expect(opened.status).toBe(200);
+    expect(opened.html).toContain('Accept this time');
+    expect(opened.html).toContain('Main St Clinic');
+    expect(opened.headers.get('cache-control')).toBe('no-store');
+    expect(opened.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(await answersStaged(offerId)).toBe(0);
+    const [textRow] = await harness.query<{ state: string; accepted_at: Date | null }>(
+      `SELECT state, accepted_at FROM waitlist_offer_text WHERE offer_id = $1`,
+      [offerId],
+    );
+    expect(textRow).toEqual({ state: 'open', accepted_at: null });
+
+    // A form this page never rendered (another site's) changes nothing.
+    expect(await acceptOnPage(url, '1700000000.forged')).toBe(403);
+    expect(await answersStaged(offerId)).toBe(0);
+
+    const formToken = /name="form" value="([^"]+)"/.exec(opened.html)?.[1] ?? '';
+    const answers = await Promise.all([acceptOnPage(url, formToken), acceptOnPage(url, formToken)]);
+    expect(answers).toEqual([303, 303]);
+    expect(await answersStaged(offerId)).toBe(1);
+    expect((await offerPage(url)).html).toContain('We have your answer');
+  }, 120_000);
+
+  it('should show the neutral page for an offer link once its hold has passed, and accept nothing', async () => {
+    const { patientId, phone } = await knownPatient();
+    const made = offerMade(patientId, { holdMinutes: 0.5 });
+    const offerId = String(made.offer.offerId);
+    await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+    const [sms] = await harness.twilio.waitForMessages(
+      1,
+      20_000,
+      (message) => message.to === phone && message.body.includes('Reply YES'),
+    );
+    const url = acceptLinkIn(sms.body);
+    const formToken = /name="form" value="([^"]+)"/.exec((await offerPage(url)).html)?.[1] ?? '';
+    const holdUntil = Number(made.offer.holdUntil!.seconds) * 1000;
+    await waitFor('the hold to pass', 60_000, () =>
+      Promise.resolve(Date.now() > holdUntil + 1_000),
+    );
+
+    const expired = await offerPage(url);
+
+    expect(expired.status).toBe(404);
+    expect(expired.html).not.toContain('Accept this time');
+    expect(await acceptOnPage(url, formToken)).toBe(404);
+    expect(await answersStaged(offerId)).toBe(0);
   }, 120_000);
 
   it('should hold the text until 08:00 local and withdraw it unsent when the offer expires first', async () => {

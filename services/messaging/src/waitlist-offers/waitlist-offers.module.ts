@@ -1,16 +1,24 @@
 import { Module } from '@nestjs/common';
 
+import { LinksModule } from '../links/links.module';
 import { MessageModule } from '../message/message.module';
 
+import { OfferLinksService } from './offer-links.service';
+import { OfferPageController } from './offer-page.controller';
 import { OfferRepliesService } from './offer-replies.service';
 import { WaitlistOfferTextRepository } from './waitlist-offer-text.repository';
 import { WaitlistOffersConsumer } from './waitlist-offers.consumer';
 import { WaitlistOffersService } from './waitlist-offers.service';
 
-/** Waitlist offers by SMS: the offer text, its withdrawal, and the acceptor's outcome text. */
+/**
+ * Waitlist offers by SMS: the offer text with its accept link (`/o/{token}`, the patient-link
+ * machinery), its withdrawal, and the acceptor's outcome text.
+ */
 @Module({
-  imports: [MessageModule],
+  imports: [MessageModule, LinksModule],
+  controllers: [OfferPageController],
   providers: [
+    OfferLinksService,
     WaitlistOfferTextRepository,
     WaitlistOffersService,
     WaitlistOffersConsumer,

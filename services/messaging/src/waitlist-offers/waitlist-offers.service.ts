@@ -12,6 +12,8 @@ import { PermanentEventError } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
+import { LinkPurpose } from '../links/patient-link.entity';
+import { PatientLinksService } from '../links/patient-links.service';
 import { MessageEvents } from '../message/message-events';
 import { MessageState } from '../message/message-state';
 import { MessageChannel, MessagePurpose } from '../message/message.entity';
@@ -50,6 +52,7 @@ export class WaitlistOffersService {
     private readonly offers: WaitlistOfferTextRepository,
     private readonly messages: MessageRepository,
     private readonly events: MessageEvents,
+    private readonly links: PatientLinksService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -102,7 +105,21 @@ export class WaitlistOffersService {
             : null;
 
     const id = this.messages.newId();
-    await this.messages.insertIfAbsent(manager, {
+    // The accept link lives as long as the hold: after it, the page is the neutral one.
+    const link =
+      suppression === null
+        ? this.links.prepare({
+            tenantId,
+            appointmentId: offer.offerId,
+            revision: OFFER_REVISION,
+            start: offer.slotStart,
+            messageId: id,
+            correlationId: envelope.correlationId,
+            purpose: LinkPurpose.WaitlistOffer,
+            expiresAt: offer.holdUntil,
+          })
+        : undefined;
+    const inserted = await this.messages.insertIfAbsent(manager, {
       id,
       tenantId,
       appointmentId: offer.offerId,
@@ -119,6 +136,7 @@ export class WaitlistOffersService {
               timeZone: offer.timeZone,
               locationName: offer.locationName,
               holdUntil: offer.holdUntil,
+              acceptUrl: link?.url,
             })
           : null,
       suppressionReason: suppression,
@@ -129,6 +147,7 @@ export class WaitlistOffersService {
       dueAt: sendAt ?? now,
       patientId,
     });
+    if (inserted && link !== undefined) await this.links.store(manager, link);
     await this.offers.update(manager, offer, { messageId: id }, now);
     if (suppression === null) {
       await this.events.queued(manager, {

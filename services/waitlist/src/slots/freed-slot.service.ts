@@ -10,6 +10,7 @@ import { type Ranking, rankCandidates, type WaitlistCandidate } from '../ranking
 import { WaitlistSettings } from '../settings/waitlist-settings';
 import { WaitlistError, WaitlistErrorCode, offerNotFound } from '../waitlist.errors';
 
+import { AcceptanceGate } from './acceptance-gate';
 import { FreedSlotEntity } from './freed-slot.entity';
 import { decideNextWave } from './next-wave';
 import { nextOfferOpening } from './offer-hours';
@@ -57,6 +58,7 @@ export class FreedSlotService {
     private readonly dataSource: DataSource,
     private readonly settings: WaitlistSettings,
     private readonly events: WaitlistEvents,
+    private readonly acceptanceGate: AcceptanceGate,
   ) {}
 
   /**
@@ -112,13 +114,19 @@ export class FreedSlotService {
   }
 
   /**
-   * A patient (staff on the phone) takes the offer. A late acceptance's resolution commits
-   * before the caller is told "This time is no longer available".
+   * A patient (staff on the phone, the accept link) takes the offer. A late acceptance's
+   * resolution commits before the caller is told "This time is no longer available".
+   *
+   * Never queues on the slot's lock while holding a pooled connection, nor in the pool's queue:
+   * 50 patients accepting at once would otherwise park the whole pool behind one booking and
+   * later callers would time out waiting for a connection (503) instead of being told. The
+   * acceptance gate lets a few acceptances at the database at a time; a busy slot gives the
+   * connection back, waits briefly and looks again; by then the winner has usually committed and
+   * the offer reads withdrawn, which is the answer. Only a slot busy longer than the patience
+   * queues on its lock.
    */
   async accept(tenantId: string, offerId: string, now: Date): Promise<AcceptOutcome> {
-    const outcome = await inTenantTransaction(this.dataSource, tenantId, (manager) =>
-      this.acceptIn(manager, tenantId, offerId, now),
-    );
+    const outcome = await this.acceptWithoutQueueing(tenantId, offerId, now);
     if (outcome === 'too-late') {
       throw new WaitlistError(
         WaitlistErrorCode.SlotNoLongerAvailable,
@@ -128,18 +136,50 @@ export class FreedSlotService {
     return outcome;
   }
 
+  private async acceptWithoutQueueing(
+    tenantId: string,
+    offerId: string,
+    now: Date,
+  ): Promise<AcceptOutcome | 'too-late'> {
+    const patienceEnds = performance.now() + BUSY_SLOT_PATIENCE_MS;
+    for (let attempt = 0; ; attempt += 1) {
+      const onBusySlot = performance.now() < patienceEnds ? 'give-up' : 'queue';
+      try {
+        return await this.acceptanceGate.run(() =>
+          inTenantTransaction(this.dataSource, tenantId, (manager) =>
+            this.acceptIn(manager, tenantId, offerId, now, onBusySlot),
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof SlotBusy)) throw error;
+      }
+      await sleep(busySlotBackoffMs(attempt));
+    }
+  }
+
   /**
    * Accepts in the caller's tenant transaction (messaging's answer runs in the inbox's): first
    * acceptance wins under the slot's lock; every later one is `too-late` and its offer resolved
-   * so (messaging tells the patient).
+   * so (messaging tells the patient). An offer already resolved is answered from its row alone,
+   * without the slot's lock. `give-up` throws SlotBusy instead of waiting for a locked slot (the
+   * transaction is then aborted: the caller retries in a new one).
    */
   async acceptIn(
     manager: EntityManager,
     tenantId: string,
     offerId: string,
     now: Date,
+    onBusySlot: 'queue' | 'give-up' = 'queue',
   ): Promise<AcceptOutcome | 'too-late'> {
-    const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId);
+    // Every loser of a race reads its offer withdrawn here: the winner withdrew it when it won.
+    const seen = await manager.findOne(WaitlistOfferEntity, {
+      select: { id: true, status: true },
+      where: { id: offerId, tenantId },
+    });
+    if (seen === null) throw offerNotFound();
+    if (seen.status === 'accepted') return 'already-accepted';
+    if (seen.status !== 'open') return 'too-late';
+    const { offer, slot } = await this.lockOfferAndSlot(manager, tenantId, offerId, onBusySlot);
     if (offer.status === 'accepted') return 'already-accepted';
     if (offer.status === 'open' && slot.status === 'offering' && offer.holdUntil > now) {
       // Read, not locked: slot before entry is not every path's lock order (a withdrawal locks
@@ -606,6 +646,7 @@ export class FreedSlotService {
     manager: EntityManager,
     tenantId: string,
     offerId: string,
+    onBusySlot: 'queue' | 'give-up' = 'queue',
   ): Promise<{ offer: WaitlistOfferEntity; slot: FreedSlotEntity }> {
     const found = await manager.findOne(WaitlistOfferEntity, {
       select: { slotId: true },
@@ -613,7 +654,10 @@ export class FreedSlotService {
     });
     if (found === null) throw offerNotFound();
     // Slot first, then the offer: every path that changes a slot's offers locks in this order.
-    const slot = await this.lockSlot(manager, tenantId, found.slotId);
+    const slot =
+      onBusySlot === 'queue'
+        ? await this.lockSlot(manager, tenantId, found.slotId)
+        : await this.lockSlotUnlessBusy(manager, tenantId, found.slotId);
     const offer = await manager.findOne(WaitlistOfferEntity, { where: { id: offerId, tenantId } });
     if (slot === null || offer === null) throw offerNotFound();
     return { offer, slot };
@@ -629,6 +673,49 @@ export class FreedSlotService {
       lock: { mode: 'pessimistic_write' },
     });
   }
+
+  /**
+   * FOR UPDATE SKIP LOCKED rather than NOWAIT: a busy slot reads as no row instead of failing
+   * the statement, so the database logs no error for what is an ordinary race.
+   */
+  private async lockSlotUnlessBusy(
+    manager: EntityManager,
+    tenantId: string,
+    slotId: string,
+  ): Promise<FreedSlotEntity | null> {
+    const slot = await manager.findOne(FreedSlotEntity, {
+      where: { id: slotId, tenantId },
+      lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
+    });
+    if (slot !== null) return slot;
+    if (await manager.exists(FreedSlotEntity, { where: { id: slotId, tenantId } })) {
+      throw new SlotBusy();
+    }
+    return null;
+  }
+}
+
+/** The slot's row is locked by another transaction (an acceptance, a wave, a staff booking). */
+class SlotBusy extends Error {
+  constructor() {
+    super('the freed slot is locked by another transaction');
+  }
+}
+
+/**
+ * How long an acceptance keeps giving its connection back to a busy slot before it queues on
+ * the lock like every other path (still bounded by the session's lock_timeout). Longer than
+ * any one acceptance's transaction, shorter than a client's patience.
+ */
+const BUSY_SLOT_PATIENCE_MS = 10_000;
+
+/** Full jitter over 10, 20, 40 … 200 ms, so the losers of one race do not retry in step. */
+function busySlotBackoffMs(attempt: number): number {
+  return Math.random() * Math.min(200, 10 * 2 ** attempt);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function utcDay(instant: Date, offsetDays: number): string {

@@ -38,14 +38,19 @@ export function renderTooManyRequestsPage(lang: PageLanguage): string {
   );
 }
 
-export function renderFormExpiredPage(lang: PageLanguage, token: string): string {
+/** `reopenPath`: the page to open again, when it is not the appointment's (`/a/…`). */
+export function renderFormExpiredPage(
+  lang: PageLanguage,
+  token: string,
+  reopenPath: string = pagePath(token, lang),
+): string {
   const t = PAGE_STRINGS[lang];
   return layout(
     lang,
     t.title,
     card(
       `<h1>${esc(t.formExpiredHeading)}</h1><p>${esc(t.formExpiredBody)}</p>` +
-        `<div class="actions"><a class="button primary" href="${pagePath(token, lang)}">${esc(t.reopen)}</a></div>`,
+        `<div class="actions"><a class="button primary" href="${esc(reopenPath)}">${esc(t.reopen)}</a></div>`,
     ),
   );
 }
@@ -224,11 +229,12 @@ function radio(name: string, value: string, label: string, checked: boolean, id:
   );
 }
 
-function card(inner: string): string {
+/** Shared with the other pages a link opens (a waitlist offer's). */
+export function card(inner: string): string {
   return `<div class="card">${inner}</div>`;
 }
 
-function layout(lang: PageLanguage, title: string, body: string): string {
+export function layout(lang: PageLanguage, title: string, body: string): string {
   const other = PAGE_STRINGS[lang].otherLanguage;
   return (
     `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">` +
@@ -240,7 +246,7 @@ function layout(lang: PageLanguage, title: string, body: string): string {
   );
 }
 
-function esc(value: string): string {
+export function esc(value: string): string {
   return value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
