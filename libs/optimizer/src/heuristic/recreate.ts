@@ -79,13 +79,16 @@ export const regretInsertion: RecreateOperator = (plan, random, appointments) =>
     }
   }
   const computeColumn = (v: number) => {
-    const n = plan.routes[v].tasks.length;
+    const route = plan.routes[v];
+    const n = route.tasks.length;
     for (let i = 0; i < m; i++) {
       const a = pending[i];
       let best = Infinity;
       if (a >= 0 && allowed[i * V + v] === 1 && plan.canTake(v, a)) {
         for (let t = c.appointmentFirstTask[a]; t < c.appointmentFirstTask[a + 1]; t++) {
+          const due = ctx.taskDue[t];
           for (let p = 0; p <= n; p++) {
+            if (plan.startsTooLate(route, p, due)) break;
             const delta = plan.insertionDelta(v, t, p, best);
             if (delta < best) {
               best = delta;
