@@ -76,4 +76,41 @@ describe(RoutePlan.name, () => {
     expect(compared.feasible).toBeGreaterThanOrEqual(50);
     expect(compared.infeasible).toBeGreaterThanOrEqual(20);
   });
+
+  it('should only call a position too late when that position and every later one are infeasible', () => {
+    let cutOff = 0;
+    fc.assert(
+      fc.property(
+        problemArbitrary({ maxAppointments: 8, maxProviders: 2 }),
+        fc.nat(10_000),
+        (problem, seed) => {
+          const compiled = compileProblem(problem);
+          fc.pre(compiled.taskCount > 0 && !compiled.hasClinicBlocks);
+          const sut = new RoutePlan(new SolverContext(compiled));
+          const random = new SeededRandom(seed);
+          for (let step = 0; step < 12; step++) {
+            const v = random.nextInt(compiled.vehicleCount);
+            const task = random.nextInt(compiled.taskCount);
+            if (sut.vehicleOf[compiled.taskAppointment[task]] >= 0) continue;
+            const route = sut.routes[v];
+            const tasks = route.tasks;
+            const due = sut.ctx.taskDue[task];
+            for (let p = 0; p <= tasks.length; p++) {
+              if (!sut.startsTooLate(route, p, due)) continue;
+              cutOff++;
+              for (let later = p; later <= tasks.length; later++) {
+                const candidate = [...tasks.slice(0, later), task, ...tasks.slice(later)];
+                expect(feasibleByBruteForce(sut, v, candidate)).toBe(false);
+              }
+              break;
+            }
+            const p = random.nextInt(tasks.length + 1);
+            if (sut.insertionDelta(v, task, p) < Infinity) sut.insert(v, p + 1, task);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(cutOff).toBeGreaterThanOrEqual(20);
+  });
 });

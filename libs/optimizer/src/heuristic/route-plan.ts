@@ -279,6 +279,14 @@ export class RoutePlan {
     return travelDelta + overtimeDelta;
   }
 
+  /**
+   * Whether a visit due to start by `due` can no longer follow position p, nor any later one: the earliest completion
+   * of the first p stops (E + D) never decreases along a route, and travel only adds to it.
+   */
+  startsTooLate(route: Route, p: number, due: number): boolean {
+    return !fitsBefore(route.fwdE[p] + route.fwdD[p], due);
+  }
+
   private clinicBlockAllows(v: number, task: number): boolean {
     const c = this.ctx.compiled;
     const clinic = c.taskClinic[task];
@@ -334,7 +342,9 @@ export class RoutePlan {
         this.classSeen[cls] = this.classStamp;
       }
       for (let task = firstTask; task < lastTask; task++) {
+        const due = ctx.taskDue[task];
         for (let p = 0; p <= n; p++) {
+          if (this.startsTooLate(route, p, due)) break;
           if (blinkRate > 0 && random() < blinkRate) continue;
           const delta = this.insertionDelta(v, task, p, out.delta);
           if (delta < out.delta) {

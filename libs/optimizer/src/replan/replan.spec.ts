@@ -101,10 +101,11 @@ describe(replan.name, () => {
 
   it('should re-home every orphan and change fewer assignments than re-solving from scratch', () => {
     const problem = practiceDay();
-    // The plan must leave every orphan a feasible home once the visits before the freeze are fixed. With 200
-    // iterations the search now ends in a plan where one orphan has none (re-solving from scratch with 3,000
-    // iterations also serves 59 of 60); with 400 it does not.
-    const plan = solveSync(problem, { maxIterations: 400 });
+    // The plan must leave every orphan a feasible home once the visits before the freeze are fixed, which depends on
+    // the plan the search happens to return: with today's search the plans after 400 and 800 iterations leave one
+    // orphan none (re-solving from scratch serves 59 of 60 too), those after 100–300, 500 and 600 do not. The first
+    // expectation below checks that property of the fixture, so a search change that breaks it says so.
+    const plan = solveSync(problem, { maxIterations: 200 });
     const request = {
       problem,
       plan,
@@ -115,6 +116,7 @@ describe(replan.name, () => {
     const sut = replan(request, { maxIterations: 100 });
     const naive = replanFromScratch(request, { maxIterations: 100 });
 
+    expect(naive.solution.objective.servedPriority).toBe(plan.objective.servedPriority);
     expect(checkSolution(sut.problem, sut.solution)).toEqual([]);
     const rn3 = sut.solution.itineraries.find((i) => i.providerId === 'rn-3');
     expect(rn3?.stops.every((s) => s.start < 10 * HOUR)).toBe(true);

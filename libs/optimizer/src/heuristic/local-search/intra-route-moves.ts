@@ -28,6 +28,7 @@ export class IntraRouteMoves {
   private readonly joined = new TimeSegment();
   private readonly node = new TimeSegment();
   private readonly suffix = new TimeSegment();
+  private locations = new Int32Array(64);
   private readonly best: IntraRouteMove = {
     kind: 'reverse',
     i: 0,
@@ -139,16 +140,16 @@ export class IntraRouteMoves {
     const route = plan.routes[v];
     const tasks = route.tasks;
     const n = tasks.length;
-    const arcTotal = route.fwdArc[n + 1];
+    const locations = this.routeLocations(v);
     for (let i = 1; i <= n; i++) {
-      const before = locationAt(ctx, v, route, i - 1);
-      const head = ctx.taskLocation[tasks[i - 1]];
+      const before = locations[i - 1];
+      const head = locations[i];
       const moved = this.moved.setTask(ctx, tasks[i - 1]);
       for (let length = 1; length <= MAX_OR_OPT_LENGTH && i + length - 1 <= n; length++) {
         const last = i + length - 1;
-        const tail = ctx.taskLocation[tasks[last - 1]];
+        const tail = locations[last];
         if (length > 1) {
-          const previous = ctx.taskLocation[tasks[last - 2]];
+          const previous = locations[last - 1];
           if (
             !concatenate(
               moved,
@@ -159,22 +160,33 @@ export class IntraRouteMoves {
           )
             break;
         }
-        const after = locationAt(ctx, v, route, last + 1);
+        const after = locations[last + 1];
         const removedArc = arc[before * L + head] + arc[tail * L + after] - arc[before * L + after];
-        this.scanForwardTargets(v, i, last, removedArc, arcTotal);
-        this.scanBackwardTargets(v, i, last, removedArc, arcTotal);
+        this.scanForwardTargets(v, i, last, removedArc);
+        this.scanBackwardTargets(v, i, last, removedArc);
       }
     }
   }
 
-  /** Moves positions i..last to after position j > last: prefix(i-1) ⊕ (last+1..j) ⊕ moved ⊕ suffix(j+1). */
-  private scanForwardTargets(
-    v: number,
-    i: number,
-    last: number,
-    removedArc: number,
-    arcTotal: number,
-  ) {
+  /** Locations of vehicle v's route positions 0..n+1 (start, visits, end), in a reused buffer. */
+  private routeLocations(v: number): Int32Array {
+    const ctx = this.plan.ctx;
+    const tasks = this.plan.routes[v].tasks;
+    const n = tasks.length;
+    if (this.locations.length < n + 2) this.locations = new Int32Array(2 * (n + 2));
+    const locations = this.locations;
+    locations[0] = ctx.compiled.vehicleStartLocation[v];
+    for (let p = 1; p <= n; p++) locations[p] = ctx.taskLocation[tasks[p - 1]];
+    locations[n + 1] = ctx.compiled.vehicleEndLocation[v];
+    return locations;
+  }
+
+  /**
+   * Moves positions i..last to after position j > last: prefix(i-1) ⊕ (last+1..j) ⊕ moved ⊕ suffix(j+1).
+   * Travel and penalties bound each target in O(1) (overtime is never negative); the time data of (last+1..j) is
+   * grown only as far as a target that passes that bound, and once it has time warp no later target can work.
+   */
+  private scanForwardTargets(v: number, i: number, last: number, removedArc: number) {
     const ctx = this.plan.ctx;
     const c = ctx.compiled;
     const L = ctx.L;
@@ -183,45 +195,50 @@ export class IntraRouteMoves {
     const route = this.plan.routes[v];
     const tasks = route.tasks;
     const n = tasks.length;
-    const head = ctx.taskLocation[tasks[i - 1]];
-    const tail = ctx.taskLocation[tasks[last - 1]];
+    const locations = this.locations;
+    const head = locations[i];
+    const tail = locations[last];
+    const weight = c.vehicleTravelWeight[v];
+    const base = (route.fwdArc[n + 1] - removedArc) * weight + route.penalty - route.cost;
     const growing = this.growing.setPrefix(route, i - 1);
-    let previousLoc = locationAt(ctx, v, route, i - 1);
+    let grownTo = i - 1;
+    let previousLoc = locations[i - 1];
     for (let j = last + 1; j <= n; j++) {
-      const loc = ctx.taskLocation[tasks[j - 1]];
-      if (
-        !concatenate(
-          growing,
-          growing,
-          seconds[previousLoc * L + loc],
-          this.node.setTask(ctx, tasks[j - 1]),
+      const loc = locations[j];
+      const after = locations[j + 1];
+      const arcChange = arc[loc * L + head] + arc[tail * L + after] - arc[loc * L + after];
+      if (base + arcChange * weight >= this.best.delta) continue;
+      for (let p = grownTo === i - 1 ? last + 1 : grownTo + 1; p <= j; p++) {
+        const nodeLoc = locations[p];
+        if (
+          !concatenate(
+            growing,
+            growing,
+            seconds[previousLoc * L + nodeLoc],
+            this.node.setTask(ctx, tasks[p - 1]),
+          )
         )
-      )
-        return;
-      previousLoc = loc;
-      const after = locationAt(ctx, v, route, j + 1);
-      const arcSum =
-        arcTotal - removedArc - arc[loc * L + after] + arc[loc * L + head] + arc[tail * L + after];
-      if (routeCost(ctx, v, n, arcSum, 0, route.penalty) - route.cost >= this.best.delta) continue;
+          return;
+        previousLoc = nodeLoc;
+      }
+      grownTo = j;
       const joined = this.joined;
       if (!concatenate(joined, growing, seconds[loc * L + head], this.moved)) continue;
       if (
         !concatenate(joined, joined, seconds[tail * L + after], this.suffix.setSuffix(route, j + 1))
       )
         continue;
+      const arcSum = route.fwdArc[n + 1] - removedArc + arcChange;
       const delta = this.completedDelta(v, arcSum, joined.duration);
       if (delta < this.best.delta) this.record('relocate', i, j, last - i + 1, delta);
     }
   }
 
-  /** Moves positions i..last to after position j < i - 1: prefix(j) ⊕ moved ⊕ (j+1..i-1) ⊕ suffix(last+1). */
-  private scanBackwardTargets(
-    v: number,
-    i: number,
-    last: number,
-    removedArc: number,
-    arcTotal: number,
-  ) {
+  /**
+   * Moves positions i..last to after position j < i - 1: prefix(j) ⊕ moved ⊕ (j+1..i-1) ⊕ suffix(last+1), with
+   * the same O(1) bound and lazily grown (j+1..i-1) ⊕ suffix(last+1) as the forward scan.
+   */
+  private scanBackwardTargets(v: number, i: number, last: number, removedArc: number) {
     const ctx = this.plan.ctx;
     const c = ctx.compiled;
     const L = ctx.L;
@@ -230,29 +247,38 @@ export class IntraRouteMoves {
     const route = this.plan.routes[v];
     const tasks = route.tasks;
     const n = tasks.length;
-    const head = ctx.taskLocation[tasks[i - 1]];
-    const tail = ctx.taskLocation[tasks[last - 1]];
+    const locations = this.locations;
+    const head = locations[i];
+    const tail = locations[last];
+    const weight = c.vehicleTravelWeight[v];
+    const base = (route.fwdArc[n + 1] - removedArc) * weight + route.penalty - route.cost;
     // `growing` = visits j+1..i-1 followed by the rest of the route after the moved run.
     const growing = this.growing.setSuffix(route, last + 1);
-    let nextLoc = locationAt(ctx, v, route, last + 1);
+    let grownFrom = last + 1;
+    let nextLoc = locations[last + 1];
     for (let j = i - 2; j >= 0; j--) {
-      const loc = ctx.taskLocation[tasks[j]];
-      if (
-        !concatenate(growing, this.node.setTask(ctx, tasks[j]), seconds[loc * L + nextLoc], growing)
-      )
-        return;
-      nextLoc = loc;
-      const before = locationAt(ctx, v, route, j);
-      const arcSum =
-        arcTotal -
-        removedArc -
-        arc[before * L + loc] +
-        arc[before * L + head] +
-        arc[tail * L + loc];
-      if (routeCost(ctx, v, n, arcSum, 0, route.penalty) - route.cost >= this.best.delta) continue;
+      const loc = locations[j + 1];
+      const before = locations[j];
+      const arcChange = arc[before * L + head] + arc[tail * L + loc] - arc[before * L + loc];
+      if (base + arcChange * weight >= this.best.delta) continue;
+      for (let p = grownFrom === last + 1 ? i - 1 : grownFrom - 1; p >= j + 1; p--) {
+        const nodeLoc = locations[p];
+        if (
+          !concatenate(
+            growing,
+            this.node.setTask(ctx, tasks[p - 1]),
+            seconds[nodeLoc * L + nextLoc],
+            growing,
+          )
+        )
+          return;
+        nextLoc = nodeLoc;
+      }
+      grownFrom = j + 1;
       const joined = this.joined.setPrefix(route, j);
       if (!concatenate(joined, joined, seconds[before * L + head], this.moved)) continue;
       if (!concatenate(joined, joined, seconds[tail * L + loc], growing)) continue;
+      const arcSum = route.fwdArc[n + 1] - removedArc + arcChange;
       const delta = this.completedDelta(v, arcSum, joined.duration);
       if (delta < this.best.delta) this.record('relocate', i, j, last - i + 1, delta);
     }

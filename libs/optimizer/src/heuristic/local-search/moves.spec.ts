@@ -1,5 +1,8 @@
+import { join } from 'node:path';
+
 import fc from 'fast-check';
 
+import { readSolomonFile, solomonToProblem } from '../../benchmarks/solomon';
 import { problemArbitrary } from '../../testing/random-problem';
 import { SeededRandom } from '../seeded-random';
 
@@ -20,6 +23,8 @@ const MIN_FEASIBLE = 20;
 const MIN_INFEASIBLE = 20;
 const MIN_IMPROVED_ROUTES = 1;
 const MIN_COMPARED_ROUTES = 5;
+// Feasible 2-opt / or-opt neighbours compared per Solomon excerpt (seeded: C201 9, the others more).
+const MIN_COMPARED_NEIGHBOURS = 5;
 
 function exchangedRoutes(fixture: PlanFixture, move: SegmentExchange): number[][] {
   const routes = fixture.plan.snapshot();
@@ -117,6 +122,28 @@ function pickVehicles(fixture: PlanFixture, random: SeededRandom): [number, numb
   const v1 = random.nextInt(V);
   const v2 = (v1 + 1 + random.nextInt(V - 1)) % V;
   return fixture.plan.routes[v1].tasks.length > 0 ? [v1, v2] : null;
+}
+
+/** Every route one 2-opt reversal or one or-opt relocation (a run of 1–3 visits to any other place) away. */
+function intraRouteNeighbours(tasks: readonly number[]): number[][] {
+  const n = tasks.length;
+  const result: number[][] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++)
+      result.push([
+        ...tasks.slice(0, i),
+        ...tasks.slice(i, j + 1).reverse(),
+        ...tasks.slice(j + 1),
+      ]);
+  for (let i = 0; i < n; i++) {
+    for (let length = 1; length <= 3 && i + length <= n; length++) {
+      const run = tasks.slice(i, i + length);
+      const rest = [...tasks.slice(0, i), ...tasks.slice(i + length)];
+      for (let at = 0; at <= rest.length; at++)
+        if (at !== i) result.push([...rest.slice(0, at), ...run, ...rest.slice(at)]);
+    }
+  }
+  return result;
 }
 
 const instances = fc.tuple(
@@ -231,6 +258,39 @@ describe(IntraRouteMoves.name, () => {
     );
     expect(improvedRoutes).toBeGreaterThanOrEqual(MIN_IMPROVED_ROUTES);
   });
+
+  it.each(['R201', 'RC202', 'C201'])(
+    'should leave no 2-opt or or-opt move that the checker accepts and that lowers the cost (%s, 30 visits)',
+    (name) => {
+      const full = readSolomonFile(join(__dirname, '../../../bench/data/solomon', `${name}.txt`));
+      const problem = solomonToProblem({
+        ...full,
+        vehicleCount: 3,
+        customers: full.customers.slice(0, 30),
+      });
+      let comparedNeighbours = 0;
+      for (const seed of [1, 2, 3]) {
+        const fixture = constructedPlan(problem, seed);
+        scrambleRoutes(fixture, new SeededRandom(seed));
+        const sut = new IntraRouteMoves(fixture.plan);
+        for (let v = 0; v < fixture.compiled.vehicleCount; v++) {
+          sut.improve(v, COST_TOLERANCE);
+          const kept = fixture.plan.routes[v].tasks;
+          const keptCost = fixture.plan.routes[v].cost;
+          for (const candidate of intraRouteNeighbours(kept)) {
+            const routes = fixture.plan.snapshot();
+            routes[v] = candidate;
+            if (violationsOf(fixture, routes).length > 0) continue;
+            fixture.plan.setRouteTasks(v, candidate);
+            expect(fixture.plan.routes[v].cost).toBeGreaterThanOrEqual(keptCost - COST_TOLERANCE);
+            comparedNeighbours++;
+          }
+          fixture.plan.setRouteTasks(v, kept);
+        }
+      }
+      expect(comparedNeighbours).toBeGreaterThanOrEqual(MIN_COMPARED_NEIGHBOURS);
+    },
+  );
 
   it('should find the better order of a route whose two visits are served back to front', () => {
     let comparedRoutes = 0;
