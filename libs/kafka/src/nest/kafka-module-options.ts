@@ -1,6 +1,5 @@
 import type { TopicSettings } from '../admin/topic-settings';
 import type { RetryPolicy } from '../backoff';
-import type { KafkaRetrySettings } from '../kafka-client-options';
 import type { OutboxPayloadCipher } from '../outbox/outbox-payload-cipher';
 
 export const KAFKA_MODULE_OPTIONS = Symbol('KAFKA_MODULE_OPTIONS');
@@ -18,8 +17,6 @@ export interface OutboxRelaySettings {
   readonly maxRowFailures?: number;
   /** Hard deadline of one publish round (OUTBOX_SEND_TIMEOUT_MS). */
   readonly sendTimeoutMs?: number;
-  /** Bounded producer retries inside one publish round (OUTBOX_PRODUCER_RETRIES). */
-  readonly producerRetry?: KafkaRetrySettings;
 }
 
 export interface KafkaModuleOptions {

@@ -60,7 +60,6 @@ export const commonConfigShape = {
   /** Hard deadline of one publish round; must stay well below DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS. */
   OUTBOX_SEND_TIMEOUT_MS: positiveInt(15_000),
   /** kafkajs retries inside one publish (bounded; the relay retries the batch later with backoff). */
-  OUTBOX_PRODUCER_RETRIES: positiveInt(5),
   /** Replicas per topic (and .dlq) created at start-up: 1 on one broker, 3 on a cluster. */
   KAFKA_TOPIC_REPLICATION_FACTOR: positiveInt(1),
   /** `min.insync.replicas` of those topics: 1 on one broker, 2 on a 3-broker cluster. */

@@ -237,7 +237,6 @@ export class ServiceInfrastructureModule {
               pollIntervalMs: config.OUTBOX_RELAY_POLL_INTERVAL_MS,
               maxRowFailures: config.OUTBOX_MAX_ROW_FAILURES,
               sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT_MS,
-              producerRetry: { retries: config.OUTBOX_PRODUCER_RETRIES },
             }
           : false,
       topics: {
