@@ -4,7 +4,12 @@ import { DateTime } from 'luxon';
 
 import { Role } from '@caredispatch/auth';
 import { Topics } from '@caredispatch/contracts';
-import { checkSolution } from '@caredispatch/optimizer';
+import {
+  checkSolution,
+  decodeTravelMatrix,
+  type Problem,
+  type Solution,
+} from '@caredispatch/optimizer';
 import {
   eventually,
   MAPS_STAND_IN_KEY,
@@ -17,8 +22,6 @@ import {
   Stack,
   TopicRecorder,
 } from '@caredispatch/testing';
-
-import { joinTravelMatrix } from '../../services/dispatch-optimizer/src/plan/travel-matrix-snapshot';
 
 import {
   bookThroughWebhooks,
@@ -205,8 +208,12 @@ describe('dispatch end to end: webhooks → weekly plan → Slack itineraries �
       'SELECT inputs, travel_matrix FROM dispatch_plan WHERE tenant_id = $1 AND plan_id = $2 AND version = $3',
       [plan.tenantId, plan.planId, plan.version],
     );
-    const inputs = joinTravelMatrix(row.inputs, row.travel_matrix);
-    expect(checkSolution(inputs.problem, inputs.solution)).toEqual([]);
+    // A plan's travel matrix is stored beside its inputs (bytea), the rest as jsonb.
+    const inputs = row.inputs as { problem: Problem; solution: Solution };
+    const problem: Problem = row.travel_matrix
+      ? { ...inputs.problem, travel: decodeTravelMatrix(row.travel_matrix) }
+      : inputs.problem;
+    expect(checkSolution(problem, inputs.solution)).toEqual([]);
   }
 
   async function callOutCount(): Promise<number> {

@@ -10,3 +10,4 @@ export * from './solution';
 export * from './time-window';
 export * from './tolerance';
 export * from './travel';
+export * from './travel-matrix-codec';

@@ -1,9 +1,6 @@
-import {
-  decodeTravelMatrix,
-  encodeTravelMatrix,
-  joinTravelMatrix,
-  splitTravelMatrix,
-} from './travel-matrix-snapshot';
+import { decodeTravelMatrix, encodeTravelMatrix } from '@caredispatch/optimizer';
+
+import { joinTravelMatrix, splitTravelMatrix } from './travel-matrix-snapshot';
 
 import type { PlanInputs } from './problem-builder';
 
