@@ -119,6 +119,46 @@ export class WaitlistOfferTextRepository {
     return this.cipher.decryptText(messageField(tenantId, row.id, 'to_e164'), row.to_e164);
   }
 
+  /**
+   * The email address messaging last held for this patient in this tenant, with the preferred
+   * language the EHR gave for that visit: an email reminder's own address, or a text's email
+   * stand-in (`fallback_to`, kept only where the patient had an address and email consent).
+   * Newest first; null when there is none. Decrypted, never logged.
+   */
+  async patientEmail(
+    manager: EntityManager,
+    tenantId: string,
+    patientId: string,
+  ): Promise<{ address: string; language: string | null } | null> {
+    const rows = await manager.query<
+      {
+        id: string;
+        channel: string;
+        to_e164: string | null;
+        fallback_to: string | null;
+        patient_language: string | null;
+      }[]
+    >(
+      `SELECT m.id, m.channel, m.to_e164, m.fallback_to, a.patient_language
+         FROM message m
+         LEFT JOIN link_appointment a ON a.tenant_id = m.tenant_id AND a.appointment_id = m.appointment_id
+        WHERE m.tenant_id = $1 AND m.patient_id::text = $2
+          AND m.purpose IN ('confirmation', 'reminder')
+          AND ((m.channel = 'email' AND m.to_e164 IS NOT NULL) OR m.fallback_to IS NOT NULL)
+        ORDER BY m.created_at DESC LIMIT 1`,
+      [tenantId, patientId],
+    );
+    const row = rows.at(0);
+    if (row === undefined) return null;
+    const column = row.channel === 'email' && row.to_e164 !== null ? 'to_e164' : 'fallback_to';
+    const stored = column === 'to_e164' ? row.to_e164 : row.fallback_to;
+    if (stored === null) return null;
+    return {
+      address: await this.cipher.decryptText(messageField(tenantId, row.id, column), stored),
+      language: row.patient_language,
+    };
+  }
+
   /** The number an offer's text went to (for the outcome text); null if it was never texted. */
   async numberOfMessage(
     manager: EntityManager,

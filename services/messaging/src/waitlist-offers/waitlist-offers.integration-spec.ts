@@ -11,8 +11,11 @@ import { aScheduledAppointment, zoneAtLocalHour } from '@caredispatch/testing';
 
 import { MessagingHarness, waitFor } from '../../test/messaging-harness';
 import { INBOUND_SMS_PATH } from '../inbound/inbound-sms.controller';
+import { PLAYBOOK_SETTINGS } from '../reminders/planning/cadence-settings';
 
 import { renderOfferText } from './offer-text';
+
+const EMAIL_TYPE = 'email-72h';
 
 interface MessageRow {
   id: string;
@@ -22,7 +25,28 @@ interface MessageRow {
 }
 
 describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
-  const harness = new MessagingHarness();
+  // One reminder cadence, for the email tests' patients only (type EMAIL_TYPE): its email step.
+  const harness = new MessagingHarness((tenantId) => ({
+    REMINDER_SETTINGS: JSON.stringify({
+      [tenantId]: {
+        ...PLAYBOOK_SETTINGS,
+        typeMappings: [{ code: EMAIL_TYPE, cadence: EMAIL_TYPE }],
+        cadences: {
+          default: { steps: [] },
+          [EMAIL_TYPE]: {
+            steps: [
+              {
+                key: 'email-72h',
+                channel: 'email',
+                timing: { kind: 'before', minutes: 72 * 60 },
+                template: 'reminder',
+              },
+            ],
+          },
+        },
+      },
+    }),
+  }));
   const runPrefix = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
   let phoneSeq = 0;
   const uniquePhone = (): string => `+1503${runPrefix}${String((phoneSeq += 1)).padStart(4, '0')}`;
@@ -153,7 +177,7 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
   async function offerTextOf(offerId: string): Promise<MessageRow | undefined> {
     const rows = await harness.query<MessageRow>(
       `SELECT id, state, purpose, suppression_reason FROM message
-        WHERE appointment_id = $1 AND purpose = 'waitlist_offer'`,
+        WHERE appointment_id = $1 AND purpose = 'waitlist_offer' AND channel = 'sms'`,
       [offerId],
     );
     return rows.at(0);
@@ -302,6 +326,184 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
     const row = await waitForOfferText(offerId, 'suppressed');
     expect(row.suppression_reason).toBe('no_phone_number');
   }, 120_000);
+
+  describe('offer emails (SMTP stand-in)', () => {
+    let emailSeq = 0;
+    const uniqueEmail = (): string => `wl.${runPrefix}.${(emailSeq += 1)}@example.test`;
+
+    /**
+     * A patient messaging holds an address for: their booking (2030, type EMAIL_TYPE) plans the
+     * three-day email reminder, queued long before it falls due — what messaging knows them by.
+     */
+    async function emailPatient(spec: {
+      phone?: boolean;
+      preferredLanguage?: string;
+    }): Promise<{ patientId: string; email: string; phone: string }> {
+      const email = uniqueEmail();
+      const phone = uniquePhone();
+      const patientId = randomUUID();
+      const appointment = aScheduledAppointment({
+        appointmentId: randomUUID(),
+        appointmentTypeCode: EMAIL_TYPE,
+        phoneE164: phone,
+        smsConsent: spec.phone ?? true,
+        email,
+        ...(spec.preferredLanguage === undefined
+          ? {}
+          : { preferredLanguage: spec.preferredLanguage }),
+      });
+      appointment.patient!.patientId = patientId;
+      await waitFor('the email reminder planned', 60_000, async () => {
+        await harness.produce(
+          harness.envelope('AppointmentBookedV1', { appointment }, appointment.appointmentId),
+        );
+        const rows = await harness.query(
+          `SELECT 1 FROM message WHERE patient_id = $1 AND channel = 'email' AND state = 'queued'`,
+          [patientId],
+        );
+        return rows.length > 0;
+      });
+      return { patientId, email, phone };
+    }
+
+    interface EmailRow {
+      id: string;
+      state: string;
+      step_key: string;
+    }
+
+    async function offerEmailsOf(offerId: string): Promise<EmailRow[]> {
+      return harness.query<EmailRow>(
+        `SELECT id, state, step_key FROM message
+          WHERE appointment_id = $1 AND purpose = 'waitlist_offer' AND channel = 'email'`,
+        [offerId],
+      );
+    }
+
+    async function waitForOfferEmail(offerId: string, state: string): Promise<EmailRow> {
+      let found: EmailRow | undefined;
+      await waitFor(`offer email ${state}`, 20_000, async () => {
+        found = (await offerEmailsOf(offerId)).at(0);
+        return found?.state === state;
+      });
+      return found!;
+    }
+
+    const offerEmailsTo = (email: string) =>
+      harness.smtp
+        .messages()
+        .filter((mail) => mail.to.includes(email) && mail.text.includes('/o/'));
+
+    /**
+     * Proves an earlier delivery on the slot's partition was handled: a later offer of the same
+     * slot (same key, same partition) to an unknown patient is recorded after it.
+     */
+    async function afterSlotEvents(made: ReturnType<typeof offerMade>): Promise<void> {
+      const marker = offerMade(randomUUID(), { slotId: made.offer.slotId });
+      await harness.produce(marker.envelope, Topics.WaitlistSlotV1);
+      await waitForOfferText(String(marker.offer.offerId), 'suppressed');
+    }
+
+    it('should email a consented patient the offer once, with the text’s accept link, minimum content and List-Unsubscribe, however often it is delivered', async () => {
+      const { patientId, email, phone } = await emailPatient({});
+      const made = offerMade(patientId);
+      const offerId = String(made.offer.offerId);
+
+      await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+      const [mail] = await harness.smtp.waitForMessages(
+        1,
+        20_000,
+        (received) => received.to.includes(email) && received.text.includes('/o/'),
+      );
+      const [sms] = await harness.twilio.waitForMessages(
+        1,
+        20_000,
+        (message) => message.to === phone && message.body.includes('Reply YES'),
+      );
+      // One link per offer: the email carries the text's.
+      expect(mail.text).toContain(acceptLinkIn(sms.body));
+      expect(mail.html).toContain(acceptLinkIn(sms.body));
+      expect(mail.subject).toMatch(/^Acme Family Practice: an earlier visit is open /);
+      expect(mail.text).toContain('Place: Main St Clinic');
+      expect(mail.text).toMatch(/holding it for you until \d{1,2}:\d{2} [AP]M/);
+      expect(mail.headers['list-unsubscribe']).toMatch(/\/v1\/email\/unsubscribe\//);
+      expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+      const page = await offerPage(acceptLinkIn(mail.text));
+      expect(page.status).toBe(200);
+
+      await harness.produce({ ...made.envelope, eventId: randomUUID() }, Topics.WaitlistSlotV1);
+      await afterSlotEvents(made);
+      await waitForOfferEmail(offerId, 'sent');
+      expect(await offerEmailsOf(offerId)).toHaveLength(1);
+      expect(offerEmailsTo(email)).toHaveLength(1);
+      const links = await harness.query(
+        `SELECT 1 FROM patient_link WHERE appointment_id = $1 AND purpose = 'waitlist_offer'`,
+        [offerId],
+      );
+      expect(links).toHaveLength(1);
+    }, 120_000);
+
+    it('should email instead of texting, in Spanish, a patient without SMS consent', async () => {
+      const { patientId, email } = await emailPatient({ phone: false, preferredLanguage: 'es' });
+      const made = offerMade(patientId);
+      const offerId = String(made.offer.offerId);
+
+      await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+
+      const [mail] = await harness.smtp.waitForMessages(
+        1,
+        20_000,
+        (received) => received.to.includes(email) && received.text.includes('/o/'),
+      );
+      expect(mail.subject).toMatch(/^Acme Family Practice: hay una cita antes disponible el /);
+      expect(mail.text).toContain('Lugar: Main St Clinic');
+      expect((await offerPage(acceptLinkIn(mail.text))).status).toBe(200);
+      const text = await waitForOfferText(offerId, 'suppressed');
+      expect(text.suppression_reason).toBe('no_phone_number');
+    }, 120_000);
+
+    it('should not email a patient whose email consent is withdrawn', async () => {
+      const { patientId, email, phone } = await emailPatient({});
+      // As an unsubscribe (or staff) would leave it; the address is still on file.
+      await harness.query(
+        `UPDATE consent SET state = 'withdrawn', source = 'unsubscribe_link'
+          WHERE patient_id = $1 AND channel = 'email'`,
+        [patientId],
+      );
+      const made = offerMade(patientId);
+      const offerId = String(made.offer.offerId);
+
+      await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+
+      await waitForOfferText(offerId, 'sent');
+      await harness.twilio.waitForMessages(
+        1,
+        20_000,
+        (message) => message.to === phone && message.body.includes('Reply YES'),
+      );
+      expect(await offerEmailsOf(offerId)).toEqual([]);
+      expect(offerEmailsTo(email)).toEqual([]);
+    }, 120_000);
+
+    it('should withdraw a queued offer email unsent when the offer expires before it goes', async () => {
+      const { patientId, email } = await emailPatient({});
+      const made = offerMade(patientId, { timeZone: zoneAtLocalHour(7), holdMinutes: 180 });
+      const offerId = String(made.offer.offerId);
+
+      await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+      await waitForOfferEmail(offerId, 'queued');
+      await harness.produce(offerResolved(made, OfferOutcome.EXPIRED), Topics.WaitlistSlotV1);
+
+      await waitForOfferEmail(offerId, 'cancelled');
+      await waitForOfferText(offerId, 'cancelled');
+      const withdrawn = await harness.query(
+        `SELECT 1 FROM outbox_message WHERE message_key = $1 AND event_type = 'MessageWithdrawnV1'`,
+        [offerId],
+      );
+      expect(withdrawn).toHaveLength(2);
+      expect(offerEmailsTo(email)).toEqual([]);
+    }, 120_000);
+  });
 
   describe('answers', () => {
     const reply = (from: string, body: string) =>

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ConsentModule } from '../consent/consent.module';
 import { LinksModule } from '../links/links.module';
 import { MessageModule } from '../message/message.module';
 
@@ -11,11 +12,11 @@ import { WaitlistOffersConsumer } from './waitlist-offers.consumer';
 import { WaitlistOffersService } from './waitlist-offers.service';
 
 /**
- * Waitlist offers by SMS: the offer text with its accept link (`/o/{token}`, the patient-link
+ * Waitlist offers by SMS (and email where consented): the offer text with its accept link (`/o/{token}`, the patient-link
  * machinery), its withdrawal, and the acceptor's outcome text.
  */
 @Module({
-  imports: [MessageModule, LinksModule],
+  imports: [MessageModule, LinksModule, ConsentModule],
   controllers: [OfferPageController],
   providers: [
     OfferLinksService,

@@ -12,6 +12,10 @@ import { PermanentEventError } from '@caredispatch/kafka';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
+import { isConsented } from '../consent/consent-rules';
+import { ConsentChannelKind } from '../consent/consent.entity';
+import { ConsentRepository } from '../consent/consent.repository';
+import { messageLanguageOf } from '../language/patient-language';
 import { LinkPurpose } from '../links/patient-link.entity';
 import { PatientLinksService } from '../links/patient-links.service';
 import { MessageEvents } from '../message/message-events';
@@ -19,7 +23,9 @@ import { MessageState } from '../message/message-state';
 import { MessageChannel, MessagePurpose } from '../message/message.entity';
 import { MessageRepository } from '../message/message.repository';
 import { WithdrawalReason } from '../message/withdrawal-reason';
+import { serializeEmailContent } from '../sending/email-content';
 
+import { renderOfferEmail } from './offer-email';
 import { offerSendTime } from './offer-send-time';
 import { OfferOutcomeKind, renderOfferOutcomeText, renderOfferText } from './offer-text';
 import { OfferTextState, type WaitlistOfferTextEntity } from './waitlist-offer-text.entity';
@@ -28,6 +34,8 @@ import { WaitlistOfferTextRepository } from './waitlist-offer-text.repository';
 /** The offer's text is revision 1 of the offer; its withdrawal is revision 2 (cancelled). */
 const OFFER_REVISION = 1;
 const WITHDRAWN_REVISION = 2;
+/** The offer email's step key: beside the text in the idempotency key, one email per offer. */
+export const OFFER_EMAIL_STEP_KEY = 'offer-email';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,10 +47,12 @@ export enum OfferTextSuppression {
 }
 
 /**
- * Texts waitlist offers. Runs in the consumer's inbox transaction and writes only the
+ * Texts waitlist offers, and emails them where the patient has email consent. Runs in the consumer's inbox transaction and writes only the
  * database: the SMS itself is the sender's (a queued `message` row, purpose `waitlist_offer`,
  * whose `appointment_id` is the offer id), so at most one text per offer, consent read at send
- * time, and a withdrawn offer's unsent text is never sent.
+ * time, and a withdrawn offer's unsent text is never sent. The offer email is a second row of
+ * the same offer and revision (step key OFFER_EMAIL_STEP_KEY, channel email), so it shares all
+ * of that: at most one, consent re-read at its claim, withdrawn with the text.
  */
 @Injectable()
 export class WaitlistOffersService {
@@ -53,6 +63,7 @@ export class WaitlistOffersService {
     private readonly messages: MessageRepository,
     private readonly events: MessageEvents,
     private readonly links: PatientLinksService,
+    private readonly consents: ConsentRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -104,16 +115,24 @@ export class WaitlistOffersService {
             ? OfferTextSuppression.QuietHoursUntilHoldEnds
             : null;
 
+    // Email goes by the same clock as the text (quiet hours, the hold), whether or not it is texted.
+    const email =
+      patientId === null || sendAt === null
+        ? null
+        : await this.emailContact(manager, tenantId, patientId);
+
     const id = this.messages.newId();
-    // The accept link lives as long as the hold: after it, the page is the neutral one.
+    const emailId = email === null ? null : this.messages.newId();
+    // One accept link per offer, printed by the text and the email alike; it lives as long as
+    // the hold: after it, the page is the neutral one.
     const link =
-      suppression === null
+      suppression === null || emailId !== null
         ? this.links.prepare({
             tenantId,
             appointmentId: offer.offerId,
             revision: OFFER_REVISION,
             start: offer.slotStart,
-            messageId: id,
+            messageId: suppression === null ? id : (emailId ?? id),
             correlationId: envelope.correlationId,
             purpose: LinkPurpose.WaitlistOffer,
             expiresAt: offer.holdUntil,
@@ -147,15 +166,55 @@ export class WaitlistOffersService {
       dueAt: sendAt ?? now,
       patientId,
     });
-    if (inserted && link !== undefined) await this.links.store(manager, link);
+    const emailed =
+      email !== null &&
+      emailId !== null &&
+      link !== undefined &&
+      sendAt !== null &&
+      (await this.messages.insertIfAbsent(manager, {
+        id: emailId,
+        tenantId,
+        appointmentId: offer.offerId,
+        revision: OFFER_REVISION,
+        appointmentStart: offer.slotStart,
+        purpose: MessagePurpose.WaitlistOffer,
+        stepKey: OFFER_EMAIL_STEP_KEY,
+        channel: MessageChannel.Email,
+        state: MessageState.Queued,
+        toE164: email.address,
+        body: serializeEmailContent(
+          renderOfferEmail(
+            {
+              practiceName: this.practiceName(tenantId),
+              start: offer.slotStart,
+              timeZone: offer.timeZone,
+              locationName: offer.locationName,
+              holdUntil: offer.holdUntil,
+              acceptUrl: link.url,
+            },
+            messageLanguageOf(email.language),
+          ),
+        ),
+        suppressionReason: null,
+        correlationId: envelope.correlationId,
+        lastEventId: envelope.eventId,
+        traceparent: '',
+        now,
+        dueAt: sendAt,
+        patientId,
+      }));
+    if ((inserted || emailed) && link !== undefined) await this.links.store(manager, link);
     await this.offers.update(manager, offer, { messageId: id }, now);
-    if (suppression === null) {
+    const queued = [
+      ...(suppression === null ? [{ id, channel: MessageChannel.Sms }] : []),
+      ...(emailed ? [{ id: emailId, channel: MessageChannel.Email }] : []),
+    ];
+    for (const message of queued) {
       await this.events.queued(manager, {
-        id,
+        ...message,
         tenantId,
         appointmentId: offer.offerId,
         purpose: MessagePurpose.WaitlistOffer,
-        channel: MessageChannel.Sms,
         correlationId: envelope.correlationId,
         lastEventId: envelope.eventId,
       });
@@ -166,6 +225,7 @@ export class WaitlistOffersService {
       offerId: offer.offerId,
       messageId: id,
       outcome: suppression ?? 'queued',
+      emailMessageId: emailed ? emailId : undefined,
       dueAt: sendAt?.toISOString(),
     });
   }
@@ -281,6 +341,24 @@ export class WaitlistOffersService {
         appointmentRevision: WITHDRAWN_REVISION,
       });
     }
+  }
+
+  /**
+   * The patient's address when their email consent is on record as granted (no EHR flag travels
+   * with an offer, so no record means no email); the sender reads consent again at the claim.
+   */
+  private async emailContact(
+    manager: EntityManager,
+    tenantId: string,
+    patientId: string,
+  ): Promise<{ address: string; language: string | null } | null> {
+    const record = await this.consents.lock(manager, {
+      tenantId,
+      patientId,
+      channel: ConsentChannelKind.Email,
+    });
+    if (!isConsented(record, false)) return null;
+    return this.offers.patientEmail(manager, tenantId, patientId);
   }
 
   private practiceName(tenantId: string): string {

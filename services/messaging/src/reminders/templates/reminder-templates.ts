@@ -320,6 +320,7 @@ export function foldToGsm7(text: string): string {
   return out;
 }
 
-function escapeHtml(value: string): string {
+/** For values put into an email's HTML part (reminders and waitlist offer emails). */
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
