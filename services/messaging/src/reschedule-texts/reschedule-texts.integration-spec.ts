@@ -28,11 +28,11 @@ describe('"we need to reschedule" texts (PostgreSQL + Kafka + Twilio stand-in)',
   });
 
   /** A visit in a zone where it is midday now, so no quiet hours hold the text. */
-  function aVisit(phone: string): ScheduledAppointment {
+  function aVisit(phone: string, localHourNow = 12): ScheduledAppointment {
     const appointment = aScheduledAppointment({
       appointmentId: randomUUID(),
       phoneE164: phone,
-      timeZone: zoneAtLocalHour(12),
+      timeZone: zoneAtLocalHour(localHourNow),
       start: new Date(Date.now() + 26 * 3_600_000),
     });
     appointment.patient!.patientId = randomUUID();
@@ -160,6 +160,25 @@ describe('"we need to reschedule" texts (PostgreSQL + Kafka + Twilio stand-in)',
 
     await waitForRescheduleText(visit.appointmentId, 'sent');
     expect(rescheduleTextsTo(phone)).toBe(1);
+  }, 120_000);
+
+  it('should hold the text until the quiet hours end where the visit is', async () => {
+    const phone = uniquePhone();
+    // 03:00 there: the text waits for 08:00, five hours (give or take the minutes) away.
+    const visit = aVisit(phone, 3);
+    await bookAndConfirm(visit, phone);
+
+    await harness.produce(rescheduleNeeded(visit), Topics.DispatchRescheduleV1);
+
+    await waitForRescheduleText(visit.appointmentId, 'queued');
+    const [held] = await harness.query<{ hours: string }>(
+      `SELECT extract(epoch FROM next_attempt_at - now()) / 3600 AS hours FROM message
+        WHERE appointment_id = $1 AND purpose = 'reschedule_needed'`,
+      [visit.appointmentId],
+    );
+    expect(Number(held.hours)).toBeGreaterThan(4);
+    expect(Number(held.hours)).toBeLessThanOrEqual(5);
+    expect(rescheduleTextsTo(phone)).toBe(0);
   }, 120_000);
 
   it('should send nothing to a patient who opted out', async () => {
