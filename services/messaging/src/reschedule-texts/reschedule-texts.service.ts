@@ -161,7 +161,9 @@ export class RescheduleTextsService {
       dueAt,
       patientId: recipient?.patientId ?? null,
     });
-    await this.requests.settle(manager, request, RescheduleTextState.Queued, id, now);
+    // Not inserted: this visit revision already has its text (from an earlier request).
+    const messageId = inserted ? id : null;
+    await this.requests.settle(manager, request, RescheduleTextState.Queued, messageId, now);
     if (!inserted) return;
     if (link === undefined) {
       this.log(request, RescheduleTextSuppression.NoPhoneNumber, id);
