@@ -9,6 +9,7 @@ import { messagingDatabase } from './entities';
 import { InboundModule } from './inbound/inbound.module';
 import { LinksModule } from './links/links.module';
 import { PatientMessagesModule } from './patient-messages/patient-messages.module';
+import { RescheduleTextsModule } from './reschedule-texts/reschedule-texts.module';
 import { RetentionModule } from './retention/retention.module';
 import { SenderLoop } from './sending/sender-loop';
 import { SendingModule } from './sending/sending.module';
@@ -48,6 +49,7 @@ export class AppModule {
             Topics.EhrSlotV1,
             Topics.EhrWriteBackV1,
             Topics.WaitlistSlotV1,
+            Topics.DispatchRescheduleV1,
           ],
         }),
         ConfirmationModule,
@@ -58,6 +60,7 @@ export class AppModule {
         RetentionModule,
         LinksModule,
         WaitlistOffersModule,
+        RescheduleTextsModule,
       ],
       providers: [SenderReadiness],
     };

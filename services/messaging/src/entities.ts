@@ -30,8 +30,10 @@ import { RememberPatientLanguage1798100000000 } from './migrations/1798100000000
 import { StoreReminderTemplateOverrides1798100000001 } from './migrations/1798100000001-StoreReminderTemplateOverrides';
 import { MatchSlotsByProviderOrLocation1798200000000 } from './migrations/1798200000000-MatchSlotsByProviderOrLocation';
 import { LinkWaitlistOffers1799100000000 } from './migrations/1799100000000-LinkWaitlistOffers';
+import { TextRescheduleNeeded1799600000000 } from './migrations/1799600000000-TextRescheduleNeeded';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 import { ReminderTemplateOverrideEntity } from './reminders/templates/reminder-template-override.entity';
+import { RescheduleTextEntity } from './reschedule-texts/reschedule-text.entity';
 import { WaitlistOfferTextEntity } from './waitlist-offers/waitlist-offer-text.entity';
 
 /** The service's own tables; the outbox and inbox come with ServiceInfrastructureModule. */
@@ -51,6 +53,7 @@ export const messagingEntities = [
   WaitlistOfferTextEntity,
   UndeliverableNumberEntity,
   ReminderTemplateOverrideEntity,
+  RescheduleTextEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -72,6 +75,7 @@ export const messagingMigrations = [
   StoreReminderTemplateOverrides1798100000001,
   MatchSlotsByProviderOrLocation1798200000000,
   LinkWaitlistOffers1799100000000,
+  TextRescheduleNeeded1799600000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

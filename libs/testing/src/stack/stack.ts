@@ -52,6 +52,7 @@ const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>>
     Topics.WaitlistSlotV1,
     Topics.EhrSlotV1,
     Topics.EhrWriteBackV1,
+    Topics.DispatchRescheduleV1,
   ],
   'audit-log': ALL_TOPICS,
   'dispatch-optimizer': [Topics.SchedulingAppointmentV1, Topics.DispatchPlanV1, Topics.EhrRosterV1],

@@ -5,6 +5,7 @@ import { type EventContext, EventHandler, PermanentEventError } from '@caredispa
 
 import { PatientLinksService } from '../links/patient-links.service';
 import { ReminderScheduleService } from '../reminders/schedule/reminder-schedule.service';
+import { RescheduleTextsService } from '../reschedule-texts/reschedule-texts.service';
 
 import { ConfirmationKind } from './confirmation-text';
 import { ConfirmationOutcome, ConfirmationService } from './confirmation.service';
@@ -20,6 +21,7 @@ export class ConfirmationConsumer {
     private readonly confirmations: ConfirmationService,
     private readonly reminders: ReminderScheduleService,
     private readonly links: PatientLinksService,
+    private readonly rescheduleTexts: RescheduleTextsService,
   ) {}
 
   @EventHandler(Topics.SchedulingAppointmentV1, 'AppointmentBookedV1')
@@ -42,6 +44,12 @@ export class ConfirmationConsumer {
     const outcome = await this.confirmations.confirm(ctx.manager, ctx.envelope, appointment, kind);
     if (outcome === ConfirmationOutcome.AlreadyHandled) return;
     await this.reminders.plan(ctx.manager, ctx.envelope, appointment);
+    // After the confirmation: a reschedule request that came first texts the number it holds.
+    await this.rescheduleTexts.appointmentRecorded(
+      ctx.manager,
+      ctx.envelope.tenantId,
+      appointment.appointmentId,
+    );
   }
 
   @EventHandler(Topics.SchedulingAppointmentV1, 'AppointmentCancelledV1')
@@ -49,6 +57,11 @@ export class ConfirmationConsumer {
     const appointment = appointmentOf(ctx.event);
     await this.links.recordAppointment(ctx.manager, ctx.envelope, appointment, true);
     await this.confirmations.withdraw(ctx.manager, ctx.envelope, appointment);
+    await this.rescheduleTexts.appointmentRecorded(
+      ctx.manager,
+      ctx.envelope.tenantId,
+      appointment.appointmentId,
+    );
   }
 }
 

@@ -230,6 +230,7 @@ const CONTRACT_PURPOSE: Readonly<Record<MessagePurpose, ContractPurpose>> = {
   [MessagePurpose.Reminder]: ContractPurpose.REMINDER,
   [MessagePurpose.Reply]: ContractPurpose.REPLY,
   [MessagePurpose.WaitlistOffer]: ContractPurpose.WAITLIST_OFFER,
+  [MessagePurpose.RescheduleNeeded]: ContractPurpose.RESCHEDULE_NEEDED,
 };
 
 const CONTRACT_WITHDRAWAL_REASON: Readonly<Record<WithdrawalReason, ContractWithdrawalReason>> = {

@@ -9,6 +9,8 @@ export enum MessagePurpose {
   Reply = 'reply',
   /** A waitlist offer of a freed time (appointment_id is the offer id; see waitlist-offers/). */
   WaitlistOffer = 'waitlist_offer',
+  /** "We need to reschedule" after a re-plan left the visit without a provider (reschedule-texts/). */
+  RescheduleNeeded = 'reschedule_needed',
 }
 
 export enum MessageChannel {
@@ -25,7 +27,10 @@ export enum MessageChannel {
  */
 @Entity({ name: 'message' })
 @Check('ck_message_revision', 'revision > 0')
-@Check('ck_message_purpose', `purpose IN ('confirmation', 'reminder', 'reply', 'waitlist_offer')`)
+@Check(
+  'ck_message_purpose',
+  `purpose IN ('confirmation', 'reminder', 'reply', 'waitlist_offer', 'reschedule_needed')`,
+)
 @Check('ck_message_channel', `channel IN ('sms', 'email')`)
 @Check(
   'ck_message_state',

@@ -178,6 +178,15 @@ describe('messaging row-level security', () => {
         params: [tenantId, randomUUID(), randomUUID(), randomUUID()],
       }),
     },
+    {
+      table: 'reschedule_text',
+      insert: (tenantId: string) => ({
+        sql: `INSERT INTO reschedule_text (tenant_id, appointment_id, appointment_start, state,
+                                           correlation_id, event_id, created_at, updated_at)
+              VALUES ($1, $2, now(), 'pending', '', '', now(), now())`,
+        params: [tenantId, randomUUID()],
+      }),
+    },
   ])('should show the runtime role only the set tenant’s $table rows', async (probe) => {
     const tenants = { a: `${probe.table}-a`, b: `${probe.table}-b` };
 
