@@ -74,6 +74,10 @@ const DEFAULT_LOCK_KEY = 0x0c0ffee;
 /** Rounds in a row that may fail before the relay reports not-ready. */
 const FAILURES_BEFORE_NOT_READY = 3;
 const PARKED_REFRESH_MS = 10_000;
+/** Attempts of one batch within a round, paused 300 ms, 600 ms, 1.2 s, 2.4 s apart. */
+const SEND_ATTEMPTS = 5;
+const SEND_RETRY_BASE_MS = 300;
+const SEND_RETRY_MAX_MS = 3_000;
 
 class SendTimeoutError extends Error {
   override readonly name = 'OutboxSendTimeoutError';
@@ -346,12 +350,40 @@ export class OutboxRelay {
     }
   }
 
-  /** Undefined when Kafka acknowledged every message (acks=all). */
+  /**
+   * Undefined when Kafka acknowledged every message (acks=all). A transient failure is retried
+   * here a few times, each time as the whole batch (see connectedProducer for why never a
+   * part of it), so a leader election or a metadata refresh costs a pause of a second, not a
+   * failed round and the relay's growing backoff.
+   */
   private async send(
     producer: Producer,
     rows: readonly OutboxRow[],
     deadline: number,
   ): Promise<PublishFailure | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      const { failure, sending, abandoned } = await this.sendOnce(producer, rows, deadline);
+      if (failure?.kind !== 'transient') return failure;
+      const pauseMs = Math.min(SEND_RETRY_BASE_MS * 2 ** (attempt - 1), SEND_RETRY_MAX_MS);
+      if (abandoned || attempt >= SEND_ATTEMPTS || Date.now() + pauseMs >= deadline) {
+        // Start the next round with a fresh producer: fresh metadata and connections, and
+        // nothing left of an abandoned send.
+        await this.dropProducer(sending);
+        return failure;
+      }
+      await sleep(pauseMs);
+    }
+  }
+
+  private async sendOnce(
+    producer: Producer,
+    rows: readonly OutboxRow[],
+    deadline: number,
+  ): Promise<{
+    failure: PublishFailure | undefined;
+    sending: Promise<unknown> | undefined;
+    abandoned: boolean;
+  }> {
     let timer: NodeJS.Timeout | undefined;
     let sending: Promise<unknown> | undefined;
     try {
@@ -366,13 +398,13 @@ export class OutboxRelay {
         );
       });
       await Promise.race([sending, timeout]);
-      return undefined;
+      return { failure: undefined, sending, abandoned: false };
     } catch (error) {
-      const failure = classifyPublishFailure(error);
-      // After a failed or abandoned send, start over with a fresh producer: fresh metadata,
-      // fresh connections, and nothing left of the abandoned send's state.
-      if (failure.kind === 'transient') await this.dropProducer(sending);
-      return failure;
+      return {
+        failure: classifyPublishFailure(error),
+        sending,
+        abandoned: error instanceof SendTimeoutError,
+      };
     } finally {
       clearTimeout(timer);
     }
@@ -386,9 +418,9 @@ export class OutboxRelay {
     // partition moves to a broker that already acknowledged its own share, that partition's
     // messages are never sent and the batch still resolves (found by the fault suite's leader
     // kill: a row marked published, its event absent from the log). A failure comes back to
-    // the relay instead, which backs off and sends the whole batch again with a fresh
-    // producer; the consumers' inboxes drop the copies of what did land. (kafkajs refuses an
-    // idempotent producer without retries; broker-side dedupe only served those retries.)
+    // the relay instead, which sends the whole batch again (see send); the consumers' inboxes
+    // drop the copies of what did land. (kafkajs refuses an idempotent producer without
+    // retries; broker-side dedupe only served those retries.)
     const producer = this.options.kafka.producer({
       idempotent: false,
       maxInFlightRequests: 1,
