@@ -75,8 +75,12 @@ describe(EhrWebhookController.name, () => {
       logLevel: logLevel.NOTHING,
     }).admin();
     await admin.connect();
+    // Every topic ehr-gateway consumes (patient responses, waitlist bookings, roster imports):
+    // a fresh group at the beginning would answer other tests' requests into this outbox.
     await startGroupAtTopicEnds(admin, `ehr-gateway-it-${tenantId}`, [
       Topics.MessagingPatientResponseV1,
+      Topics.WaitlistSlotV1,
+      Topics.DispatchRosterImportV1,
     ]);
     await admin.disconnect();
     const port = await freePort();
@@ -129,9 +133,10 @@ describe(EhrWebhookController.name, () => {
 
   async function counts(): Promise<Counts> {
     const [row] = await database.query<{ deliveries: number; states: number; outbox: number }>(
-      `SELECT (SELECT count(*)::int FROM ehr_webhook_delivery) AS deliveries,
-              (SELECT count(*)::int FROM ehr_appointment_state) AS states,
-              (SELECT count(*)::int FROM outbox_message) AS outbox`,
+      `SELECT (SELECT count(*)::int FROM ehr_webhook_delivery WHERE tenant_id = $1) AS deliveries,
+              (SELECT count(*)::int FROM ehr_appointment_state WHERE tenant_id = $1) AS states,
+              (SELECT count(*)::int FROM outbox_message WHERE tenant_id = $1) AS outbox`,
+      [tenantId],
     );
     return row;
   }
