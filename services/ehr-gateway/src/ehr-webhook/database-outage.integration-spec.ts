@@ -47,7 +47,13 @@ describe(`${EhrWebhookController.name} during a database outage`, () => {
     const groupId = `ehr-gateway-outage-it-${tenantId}`;
     const admin = new Kafka({ clientId: groupId, brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await startGroupAtTopicEnds(admin, groupId, [Topics.MessagingPatientResponseV1]);
+    // Every topic ehr-gateway answers: a fresh group at the beginning would work through other
+    // tests' booking and roster-import requests on the pool this test exhausts on purpose.
+    await startGroupAtTopicEnds(admin, groupId, [
+      Topics.MessagingPatientResponseV1,
+      Topics.WaitlistSlotV1,
+      Topics.DispatchRosterImportV1,
+    ]);
     await admin.disconnect();
     // The runtime role goes through the proxy the test cuts; the migrate step, as the owner, does not.
     const url = new URL(database.runtimeUrl);

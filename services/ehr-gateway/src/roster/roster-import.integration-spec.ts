@@ -92,6 +92,7 @@ describe(RosterImportService.name, () => {
     await startGroupAtTopicEnds(admin, groupId, [
       Topics.DispatchRosterImportV1,
       Topics.MessagingPatientResponseV1,
+      Topics.WaitlistSlotV1,
     ]);
     await admin.disconnect();
     producer = kafka.producer();

@@ -169,6 +169,7 @@ describe(WriteBackService.name, () => {
     await startGroupAtTopicEnds(admin, groupId, [
       Topics.MessagingPatientResponseV1,
       Topics.WaitlistSlotV1,
+      Topics.DispatchRosterImportV1,
     ]);
     await admin.disconnect();
     producer = kafka.producer();
