@@ -35,3 +35,35 @@ export class FixedWindowRateLimiter {
     }
   }
 }
+
+const LINK_WINDOW_MS = 60_000;
+
+/**
+ * The rate limits of a public link page: per client IP and per token, one-minute windows.
+ * Both windows count every request, so a flood on one key cannot hide behind the other.
+ */
+export class LinkPageAdmission {
+  private readonly perIp: FixedWindowRateLimiter;
+  private readonly perLink: FixedWindowRateLimiter;
+
+  constructor(limits: {
+    LINK_RATE_LIMIT_PER_IP_PER_MINUTE: number;
+    LINK_RATE_LIMIT_PER_LINK_PER_MINUTE: number;
+  }) {
+    this.perIp = new FixedWindowRateLimiter(
+      limits.LINK_RATE_LIMIT_PER_IP_PER_MINUTE,
+      LINK_WINDOW_MS,
+    );
+    this.perLink = new FixedWindowRateLimiter(
+      limits.LINK_RATE_LIMIT_PER_LINK_PER_MINUTE,
+      LINK_WINDOW_MS,
+    );
+  }
+
+  /** False when either window is over its limit. */
+  admit(token: string, ip: string | undefined, nowMs: number): boolean {
+    const ipAllowed = this.perIp.take(ip ?? 'unknown', nowMs);
+    const linkAllowed = this.perLink.take(token.slice(0, 64), nowMs);
+    return ipAllowed && linkAllowed;
+  }
+}

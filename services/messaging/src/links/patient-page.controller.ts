@@ -7,7 +7,7 @@ import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 import { type MessagingConfig } from '../config';
 
 import { type PageRoute } from './link-opened';
-import { FixedWindowRateLimiter } from './link-rate-limiter';
+import { LinkPageAdmission } from './link-rate-limiter';
 import { pageLanguage, type PageLanguageRequest, resolvePageLanguage } from './page/page-language';
 import { type Reply, write } from './page/page-response';
 import {
@@ -27,8 +27,6 @@ import { type ActionOutcome, type LinkPage, PatientLinksService } from './patien
 const PUBLIC_REASON =
   'Patient link page: the 128-bit link token is the credential (stored as an HMAC digest, bound to one appointment revision, expiring at the visit); GET never changes anything; POSTs need a form MAC bound to the link; rate-limited per IP and per link; every unknown, expired or revoked token gets one neutral page';
 
-const WINDOW_MS = 60_000;
-
 type PageStep = 'home' | 'cancel' | 'reschedule';
 
 /** How the audit trail names the GET of each step. */
@@ -47,19 +45,14 @@ const STEP_ROUTES: Readonly<Record<PageStep, PageRoute>> = {
 @Controller('a')
 @PublicRoute(PUBLIC_REASON)
 export class PatientPageController {
-  private readonly perIp: FixedWindowRateLimiter;
-  private readonly perLink: FixedWindowRateLimiter;
+  private readonly admission: LinkPageAdmission;
 
   constructor(
     private readonly links: PatientLinksService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) config: MessagingConfig,
   ) {
-    this.perIp = new FixedWindowRateLimiter(config.LINK_RATE_LIMIT_PER_IP_PER_MINUTE, WINDOW_MS);
-    this.perLink = new FixedWindowRateLimiter(
-      config.LINK_RATE_LIMIT_PER_LINK_PER_MINUTE,
-      WINDOW_MS,
-    );
+    this.admission = new LinkPageAdmission(config);
   }
 
   @Get(':token')
@@ -221,11 +214,7 @@ export class PatientPageController {
   }
 
   private admit(token: string, req: Request): boolean {
-    const now = this.clock.now().getTime();
-    // Both windows count every request, so a flood on one key cannot hide behind the other.
-    const ipAllowed = this.perIp.take(req.ip ?? 'unknown', now);
-    const linkAllowed = this.perLink.take(token.slice(0, 64), now);
-    return ipAllowed && linkAllowed;
+    return this.admission.admit(token, req.ip, this.clock.now().getTime());
   }
 }
 

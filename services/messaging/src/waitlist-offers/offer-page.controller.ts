@@ -5,7 +5,7 @@ import { PublicRoute } from '@caredispatch/auth';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
-import { FixedWindowRateLimiter } from '../links/link-rate-limiter';
+import { LinkPageAdmission } from '../links/link-rate-limiter';
 import { pageLanguage, resolvePageLanguage } from '../links/page/page-language';
 import { write } from '../links/page/page-response';
 import {
@@ -21,8 +21,6 @@ import { offerPagePath, renderOfferPage } from './offer-page.render';
 const PUBLIC_REASON =
   "Waitlist offer page: the 128-bit link token is the credential (stored as an HMAC digest, bound to one offer, expiring with the offer's hold); GET never changes anything; the Accept POST needs a form MAC bound to the link; rate-limited per IP and per link; every unknown, expired or foreign token gets one neutral page";
 
-const WINDOW_MS = 60_000;
-
 /**
  * `{LINK_BASE_URL}/o/{token}`: a waitlist offer's one-tap page. Server-rendered, no script.
  * Accept is a POST from the page's button, then a redirect to the page (POST/redirect/GET).
@@ -30,19 +28,14 @@ const WINDOW_MS = 60_000;
 @Controller('o')
 @PublicRoute(PUBLIC_REASON)
 export class OfferPageController {
-  private readonly perIp: FixedWindowRateLimiter;
-  private readonly perLink: FixedWindowRateLimiter;
+  private readonly admission: LinkPageAdmission;
 
   constructor(
     private readonly offers: OfferLinksService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) config: MessagingConfig,
   ) {
-    this.perIp = new FixedWindowRateLimiter(config.LINK_RATE_LIMIT_PER_IP_PER_MINUTE, WINDOW_MS);
-    this.perLink = new FixedWindowRateLimiter(
-      config.LINK_RATE_LIMIT_PER_LINK_PER_MINUTE,
-      WINDOW_MS,
-    );
+    this.admission = new LinkPageAdmission(config);
   }
 
   @Get(':token')
@@ -99,9 +92,6 @@ export class OfferPageController {
   }
 
   private admit(token: string, req: Request): boolean {
-    const now = this.clock.now().getTime();
-    const ipAllowed = this.perIp.take(req.ip ?? 'unknown', now);
-    const linkAllowed = this.perLink.take(token.slice(0, 64), now);
-    return ipAllowed && linkAllowed;
+    return this.admission.admit(token, req.ip, this.clock.now().getTime());
   }
 }
