@@ -14,6 +14,7 @@ import { PlanScheduler } from './plan-scheduler';
 import { PlanRepository } from './plan.repository';
 import { PlannerService } from './planner.service';
 import { PlansController, ProviderItineraryController } from './plans.controller';
+import { SolverThread } from './solver-thread';
 
 @Module({
   imports: [
@@ -30,6 +31,7 @@ import { PlansController, ProviderItineraryController } from './plans.controller
     { provide: PlanReader, useExisting: PlanRepository },
     PlanEvents,
     PlannerService,
+    SolverThread,
     PlanScheduler,
     PlanMaintenanceLoop,
   ],

@@ -11,9 +11,7 @@ import {
   type MatrixTravelSpec,
   type PlanChange,
   type Problem,
-  replan,
   type ReplanResult,
-  solve,
   type Solution,
 } from '@caredispatch/optimizer';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
@@ -28,7 +26,7 @@ import { TenantSettingsService } from '../settings/tenant-settings.service';
 import { GeocodingService } from '../travel/geocoding.service';
 import { TravelTimeService } from '../travel/travel-time.service';
 
-import { replanBookingChange, type ProblemWindow } from './booking-replan';
+import { type ProblemWindow } from './booking-replan';
 import { changedProviderDays } from './plan-delta';
 import { PlanEvents } from './plan-events';
 import { inPlanPhase } from './plan-phase';
@@ -42,6 +40,7 @@ import {
   type PlanInputs,
   toProviderDays,
 } from './problem-builder';
+import { SolverThread } from './solver-thread';
 
 import type { CallOutOutcome } from '../call-outs/call-out.model';
 import type { DispatchExceptionInput } from '../exceptions/dispatch-exception.model';
@@ -84,6 +83,7 @@ export class PlannerService {
     private readonly exceptions: ExceptionsService,
     @Inject(SERVICE_CONFIG) private readonly config: DispatchOptimizerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly solver: SolverThread,
   ) {}
 
   /** Serializes plan work per tenant so versions are made one after another. */
@@ -175,7 +175,7 @@ export class PlannerService {
       'solve',
       { ...span, 'dispatch.appointments': problem.appointments.length },
       () =>
-        solve(problem, {
+        this.solver.solve(problem, {
           timeLimitMs: this.config.PLAN_TIME_LIMIT_MS,
           seed: 1,
           threads: 1,
@@ -281,9 +281,9 @@ export class PlannerService {
       changes.length === 0
         ? null
         : cause.kind === 'call-out'
-          ? replan(request, { ...options, polish: true })
+          ? this.solver.replan(request, { ...options, polish: true })
           : // Booking changes keep every other itinerary as sent (see replanBookingChange).
-            replanBookingChange(
+            this.solver.replanBookingChange(
               request,
               { ...options, polish: false },
               bookingDayOf(inputs, changes, origin),
