@@ -137,12 +137,22 @@ const SERVICES = [
   },
   {
     name: 'dispatch-optimizer',
-    gatewayMatches: [],
+    gatewayMatches: [
+      // The itinerary page behind the link in SMS itineraries: /itineraries/{token}.
+      { type: 'PathPrefix', value: '/itineraries' },
+    ],
     description: 'Plans home-visit routes with the CareDispatch optimizer.',
     port: 3004,
-    env: [],
-    secrets: [],
-    ingressFrom: [SAME_NAMESPACE_PEER],
+    env: [
+      ['ITINERARY_LINK_BASE_URL', '', 'Public origin of the itinerary page printed in SMS itineraries ({origin}/itineraries/{token}). Required.'],
+      ['ITINERARY_PAGE_RATE_LIMIT_PER_IP_PER_MINUTE', '60', 'Itinerary page requests per client address per minute and replica.'],
+      ['ITINERARY_PAGE_RATE_LIMIT_PER_LINK_PER_MINUTE', '20', 'Itinerary page requests per link per minute and replica.'],
+    ],
+    secrets: [
+      ['ITINERARY_LINK_SECRET', 'dispatch-optimizer-itinerary-links', 'secret', 'Key of the itinerary links (derives tokens, HMAC of stored digests); at least 32 characters.'],
+    ],
+    // The gateway reaches the itinerary page.
+    ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],
     extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '768Mi' } },
   },
@@ -606,8 +616,9 @@ function valuesSchema(svc) {
           type: 'array',
           items: obj({
             type: { enum: ['PathPrefix', 'Exact', 'RegularExpression'] },
-            // The versioned API, and messaging's pages behind the one-tap links (/a, /o).
-            value: { type: 'string', pattern: '^\\^?/(v1/|a$|a/|o$|o/)' },
+            // The versioned API, messaging's pages behind the one-tap links (/a, /o) and
+            // dispatch-optimizer's itinerary page (/itineraries).
+            value: { type: 'string', pattern: '^\\^?/(v1/|a$|a/|o$|o/|itineraries$|itineraries/)' },
           }),
         },
       }),

@@ -32,6 +32,9 @@ import { ItineraryDeliverer } from '../../services/dispatch-optimizer/src/delive
 import { ItineraryDeliveryEvents } from '../../services/dispatch-optimizer/src/delivery/itinerary-delivery.events';
 import { ItineraryDeliveryRepository } from '../../services/dispatch-optimizer/src/delivery/itinerary-delivery.repository';
 import { SlackItineraryChannel } from '../../services/dispatch-optimizer/src/delivery/slack-itinerary.channel';
+import { ItineraryLinkRepository } from '../../services/dispatch-optimizer/src/itinerary-page/itinerary-link.repository';
+import { ItineraryLinks } from '../../services/dispatch-optimizer/src/itinerary-page/itinerary-links.service';
+import { CreateItineraryLink1800400000000 } from '../../services/dispatch-optimizer/src/migrations/1800400000000-CreateItineraryLink';
 import { callOutEscalation } from '../../services/dispatch-optimizer/src/escalation/call-out-escalation';
 import { CoordinatorNoticeRepository } from '../../services/dispatch-optimizer/src/escalation/coordinator-notice.repository';
 import { CoordinatorNotifier } from '../../services/dispatch-optimizer/src/escalation/coordinator-notifier.service';
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
       CreateOutboxMessage1764201600000,
       ParkOutboxMessage1764201600002,
       ...deliveryMigrations,
+      CreateItineraryLink1800400000000,
     ],
     extra: { max: 4 },
   });
@@ -72,17 +76,28 @@ async function main(): Promise<void> {
       botTokens: new Map([[tenantId, new Secret(slack.botToken)]]),
       timeoutMs: 5_000,
     });
+    const outbox = new OutboxWriter({ producer: 'dispatch-optimizer' });
+    const roster = new InMemoryRoster(providers);
     const deliverer = new ItineraryDeliverer(
       dataSource,
       deliveries,
-      new ItineraryDeliveryEvents(new OutboxWriter({ producer: 'dispatch-optimizer' })),
+      new ItineraryDeliveryEvents(outbox),
       plans,
-      new InMemoryRoster(providers),
+      roster,
       new RecordingExceptions(),
       notices,
       [new SlackItineraryChannel(clients)],
       systemClock,
       config,
+      new ItineraryLinks(
+        dataSource,
+        new ItineraryLinkRepository(),
+        plans,
+        roster,
+        outbox,
+        systemClock,
+        config,
+      ),
     );
     const notifier = new CoordinatorNotifier(notices, clients, systemClock, config);
     const drain = async () => {

@@ -130,6 +130,16 @@ export const dispatchOptimizerConfigSchema = z
       .optional(),
   })
   .superRefine((config, context) => {
+    if (
+      config.NODE_ENV === 'production' &&
+      /\.invalid$/.test(new URL(config.ITINERARY_LINK_BASE_URL).hostname)
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ITINERARY_LINK_BASE_URL'],
+        message: 'is required in production (the public origin of the itinerary page)',
+      });
+    }
     if (config.NODE_ENV === 'production' && config.ITINERARY_LINK_SECRET === undefined) {
       context.addIssue({
         code: 'custom',
