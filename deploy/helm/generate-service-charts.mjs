@@ -119,6 +119,7 @@ const SERVICES = [
       ['LINK_RATE_LIMIT_PER_IP_PER_MINUTE', '60', 'Patient page requests per client address per minute and replica.'],
       ['LINK_RATE_LIMIT_PER_LINK_PER_MINUTE', '20', 'Patient page requests per link per minute and replica.'],
       ['MESSAGE_BODY_RETENTION_DAYS', '30', 'Phone numbers and texts of finished messages, and texts of patients\' SMS replies, are dropped after this many days.'],
+      ['RESCHEDULE_TEXT_PENDING_MAX_AGE_HOURS', '24', 'A reschedule request whose booking never reached messaging expires without a text after this many hours (or once the visit started).'],
       ['EMAIL_FROM', 'reminders@caredispatch.invalid', 'Sender address of reminder emails (its domain is the Message-ID domain).'],
       ['EMAIL_UNSUBSCRIBE_MAILTO', '', 'Mailbox named in List-Unsubscribe of reminder emails; empty = EMAIL_FROM.'],
       ...PHI_ENV,

@@ -134,7 +134,9 @@ describe(ItineraryDeliverer.name, () => {
     plans = new InMemoryPlans();
     exceptions = new RecordingExceptions();
     teams.reset();
-    await dataSource.query('TRUNCATE itinerary_delivery, coordinator_notice, outbox_message, itinerary_link');
+    await dataSource.query(
+      'TRUNCATE itinerary_delivery, coordinator_notice, outbox_message, itinerary_link',
+    );
     const config = dispatchOptimizerConfigSchema.parse({
       DATABASE_URL: database.url,
       DATABASE_MIGRATION_URL: database.url,

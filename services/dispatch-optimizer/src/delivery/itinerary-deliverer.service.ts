@@ -173,8 +173,7 @@ export class ItineraryDeliverer {
       itinerary: itineraryFromPlan(plan, provider, claim.days),
       revised: claim.revised,
       threadUnder,
-      link:
-        provider.delivery.channel.kind === 'sms' ? await this.links.linkFor(claim, plan) : null,
+      link: provider.delivery.channel.kind === 'sms' ? await this.links.linkFor(claim, plan) : null,
     };
   }
 

@@ -26,7 +26,9 @@ export function currentItinerary(
     const plan = currentPlanOf.get(day) ?? sentPlan;
     return itineraryFromPlan(plan, provider, [day]).days.at(0) ?? emptyDay(day);
   });
-  const sentDays = [...days].sort().map((day) => sent.days.find((d) => d.day === day) ?? emptyDay(day));
+  const sentDays = [...days]
+    .sort()
+    .map((day) => sent.days.find((d) => d.day === day) ?? emptyDay(day));
   return {
     itinerary: { ...sent, days: current },
     changed: JSON.stringify(current) !== JSON.stringify(sentDays),

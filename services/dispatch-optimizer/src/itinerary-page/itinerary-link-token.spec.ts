@@ -38,9 +38,9 @@ describe('itinerary link tokens', () => {
     expect(sut).toHaveLength(32);
     expect(sut.toString('base64url')).not.toContain(token);
     expect(digestsEqual(sut, itineraryTokenDigest(key, token))).toBe(true);
-    expect(digestsEqual(sut, itineraryTokenDigest(key, itineraryLinkToken(key, randomUUID())))).toBe(
-      false,
-    );
+    expect(
+      digestsEqual(sut, itineraryTokenDigest(key, itineraryLinkToken(key, randomUUID()))),
+    ).toBe(false);
     expect(digestsEqual(sut, sut.subarray(0, 16))).toBe(false);
   });
 

@@ -9,7 +9,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('ux_itinerary_link_token_digest', ['tokenDigest'], { unique: true })
 export class ItineraryLinkEntity {
   /** One link per delivery: every attempt of the delivery prints the same link. */
-  @PrimaryColumn({ name: 'delivery_id', type: 'uuid', primaryKeyConstraintName: 'pk_itinerary_link' })
+  @PrimaryColumn({
+    name: 'delivery_id',
+    type: 'uuid',
+    primaryKeyConstraintName: 'pk_itinerary_link',
+  })
   deliveryId!: string;
 
   @Column({ name: 'tenant_id', type: 'text' })

@@ -43,7 +43,11 @@ export class ItineraryPageController {
   }
 
   @Get(':token')
-  async show(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async show(
+    @Param('token') token: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     if (!this.admission.admit(token, req.ip, this.clock.now().getTime())) {
       this.logger.warn({ message: 'itinerary page rate-limited' });
       write(res, 429, renderItineraryTooManyRequestsPage());

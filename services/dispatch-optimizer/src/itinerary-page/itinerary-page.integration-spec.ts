@@ -28,7 +28,10 @@ describe('itinerary page (GET /itineraries/{token})', () => {
   const tenantId = `it-${randomUUID().slice(0, 8)}`;
   const twilio = new TwilioStandIn();
   const phoneOf = new Map(
-    week.providers.map((provider, i) => [provider.providerId, `+1500555${String(i).padStart(4, '0')}`]),
+    week.providers.map((provider, i) => [
+      provider.providerId,
+      `+1500555${String(i).padStart(4, '0')}`,
+    ]),
   );
   // Every provider is texted: SMS is the channel under test.
   const smsWeek = {
