@@ -32,12 +32,12 @@ import { ItineraryDeliverer } from '../../services/dispatch-optimizer/src/delive
 import { ItineraryDeliveryEvents } from '../../services/dispatch-optimizer/src/delivery/itinerary-delivery.events';
 import { ItineraryDeliveryRepository } from '../../services/dispatch-optimizer/src/delivery/itinerary-delivery.repository';
 import { SlackItineraryChannel } from '../../services/dispatch-optimizer/src/delivery/slack-itinerary.channel';
-import { ItineraryLinkRepository } from '../../services/dispatch-optimizer/src/itinerary-page/itinerary-link.repository';
-import { ItineraryLinks } from '../../services/dispatch-optimizer/src/itinerary-page/itinerary-links.service';
-import { CreateItineraryLink1800400000000 } from '../../services/dispatch-optimizer/src/migrations/1800400000000-CreateItineraryLink';
 import { callOutEscalation } from '../../services/dispatch-optimizer/src/escalation/call-out-escalation';
 import { CoordinatorNoticeRepository } from '../../services/dispatch-optimizer/src/escalation/coordinator-notice.repository';
 import { CoordinatorNotifier } from '../../services/dispatch-optimizer/src/escalation/coordinator-notifier.service';
+import { ItineraryLinkRepository } from '../../services/dispatch-optimizer/src/itinerary-page/itinerary-link.repository';
+import { ItineraryLinks } from '../../services/dispatch-optimizer/src/itinerary-page/itinerary-links.service';
+import { CreateItineraryLink1800400000000 } from '../../services/dispatch-optimizer/src/migrations/1800400000000-CreateItineraryLink';
 import { SlackClients } from '../../services/dispatch-optimizer/src/slack/slack-clients';
 
 async function main(): Promise<void> {

@@ -25,12 +25,12 @@ import {
   type ItinerarySendRequest,
 } from './itinerary-channel.port';
 import { ItineraryDeliveryEvents } from './itinerary-delivery.events';
-import { ItineraryLinkIssuer } from './itinerary-link.port';
 import {
   type ClaimedDelivery,
   ItineraryDeliveryRepository,
   type SentReceipt,
 } from './itinerary-delivery.repository';
+import { ItineraryLinkIssuer } from './itinerary-link.port';
 
 type PlanVersions = (claim: ClaimedDelivery) => Promise<PlanVersion | null>;
 

@@ -17,7 +17,6 @@ import { type RosterReader } from '../roster/roster.model';
 import { DispatchJobs, ITINERARY_LINK_DIGEST_SETTING } from '../tenancy';
 
 import { appointmentIdsOf, currentItinerary } from './current-itinerary';
-import { type ItineraryLink, ItineraryLinkRepository } from './itinerary-link.repository';
 import {
   digestsEqual,
   isItineraryTokenShaped,
@@ -27,6 +26,7 @@ import {
   itineraryLinkToken,
   itineraryTokenDigest,
 } from './itinerary-link-token';
+import { type ItineraryLink, ItineraryLinkRepository } from './itinerary-link.repository';
 import { itineraryOpenedEvent } from './itinerary-opened';
 
 export type ItineraryPage =

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 
-import { aDay, aHomeVisit, anItinerary } from './itinerary.builder';
 import {
   ITINERARY_PAGE_CSP,
   ITINERARY_PAGE_CSS,
   renderItineraryNotFoundPage,
   renderItineraryPage,
 } from './itinerary-page.renderer';
+import { aDay, aHomeVisit, anItinerary } from './itinerary.builder';
 
 describe(renderItineraryPage.name, () => {
   it('should list the stops in order with arrival and start, visit, map link and drive times', () => {
