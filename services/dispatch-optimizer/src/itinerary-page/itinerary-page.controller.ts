@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Logger, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 
@@ -28,7 +28,6 @@ const PUBLIC_REASON =
 @PublicRoute(PUBLIC_REASON)
 @ApiExcludeController()
 export class ItineraryPageController {
-  private readonly logger = new Logger(ItineraryPageController.name);
   private readonly admission: ItineraryPageAdmission;
 
   constructor(
@@ -49,7 +48,6 @@ export class ItineraryPageController {
     @Res() res: Response,
   ): Promise<void> {
     if (!this.admission.admit(token, req.ip, this.clock.now().getTime())) {
-      this.logger.warn({ message: 'itinerary page rate-limited' });
       write(res, 429, renderItineraryTooManyRequestsPage());
       return;
     }
