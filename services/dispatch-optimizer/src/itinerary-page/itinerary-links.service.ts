@@ -79,7 +79,11 @@ export class ItineraryLinks extends ItineraryLinkIssuer {
           planVersion: claim.planVersion,
           providerId: claim.providerId,
           days: claim.days,
-          expiresAt: itineraryLinkExpiry(claim.days, plan.horizon.timeZone),
+          // A delivery always names its days; the plan's are the bound if one ever did not.
+          expiresAt: itineraryLinkExpiry(
+            claim.days.length > 0 ? claim.days : plan.horizon.days,
+            plan.horizon.timeZone,
+          ),
         },
         this.clock.now(),
       ),
