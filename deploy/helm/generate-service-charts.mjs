@@ -119,6 +119,7 @@ const SERVICES = [
       ['LINK_RATE_LIMIT_PER_IP_PER_MINUTE', '60', 'Patient page requests per client address per minute and replica.'],
       ['LINK_RATE_LIMIT_PER_LINK_PER_MINUTE', '20', 'Patient page requests per link per minute and replica.'],
       ['MESSAGE_BODY_RETENTION_DAYS', '30', 'Phone numbers and texts of finished messages, and texts of patients\' SMS replies, are dropped after this many days.'],
+      ['RESCHEDULE_TEXT_PENDING_MAX_AGE_HOURS', '24', 'A reschedule request whose booking never reached messaging expires without a text after this many hours (or once the visit started).'],
       ['EMAIL_FROM', 'reminders@caredispatch.invalid', 'Sender address of reminder emails (its domain is the Message-ID domain).'],
       ['EMAIL_UNSUBSCRIBE_MAILTO', '', 'Mailbox named in List-Unsubscribe of reminder emails; empty = EMAIL_FROM.'],
       ...PHI_ENV,
@@ -137,12 +138,22 @@ const SERVICES = [
   },
   {
     name: 'dispatch-optimizer',
-    gatewayMatches: [],
+    gatewayMatches: [
+      // The itinerary page behind the link in SMS itineraries: /itineraries/{token}.
+      { type: 'PathPrefix', value: '/itineraries' },
+    ],
     description: 'Plans home-visit routes with the CareDispatch optimizer.',
     port: 3004,
-    env: [],
-    secrets: [],
-    ingressFrom: [SAME_NAMESPACE_PEER],
+    env: [
+      ['ITINERARY_LINK_BASE_URL', '', 'Public origin of the itinerary page printed in SMS itineraries ({origin}/itineraries/{token}). Required.'],
+      ['ITINERARY_PAGE_RATE_LIMIT_PER_IP_PER_MINUTE', '60', 'Itinerary page requests per client address per minute and replica.'],
+      ['ITINERARY_PAGE_RATE_LIMIT_PER_LINK_PER_MINUTE', '20', 'Itinerary page requests per link per minute and replica.'],
+    ],
+    secrets: [
+      ['ITINERARY_LINK_SECRET', 'dispatch-optimizer-itinerary-links', 'secret', 'Key of the itinerary links (derives tokens, HMAC of stored digests); at least 32 characters.'],
+    ],
+    // The gateway reaches the itinerary page.
+    ingressFrom: [INGRESS_CONTROLLER_PEER, SAME_NAMESPACE_PEER],
     extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '768Mi' } },
   },
@@ -606,8 +617,9 @@ function valuesSchema(svc) {
           type: 'array',
           items: obj({
             type: { enum: ['PathPrefix', 'Exact', 'RegularExpression'] },
-            // The versioned API, and messaging's pages behind the one-tap links (/a, /o).
-            value: { type: 'string', pattern: '^\\^?/(v1/|a$|a/|o$|o/)' },
+            // The versioned API, messaging's pages behind the one-tap links (/a, /o) and
+            // dispatch-optimizer's itinerary page (/itineraries).
+            value: { type: 'string', pattern: '^\\^?/(v1/|a$|a/|o$|o/|itineraries$|itineraries/)' },
           }),
         },
       }),

@@ -35,6 +35,9 @@ import { SlackItineraryChannel } from '../../services/dispatch-optimizer/src/del
 import { callOutEscalation } from '../../services/dispatch-optimizer/src/escalation/call-out-escalation';
 import { CoordinatorNoticeRepository } from '../../services/dispatch-optimizer/src/escalation/coordinator-notice.repository';
 import { CoordinatorNotifier } from '../../services/dispatch-optimizer/src/escalation/coordinator-notifier.service';
+import { ItineraryLinkRepository } from '../../services/dispatch-optimizer/src/itinerary-page/itinerary-link.repository';
+import { ItineraryLinks } from '../../services/dispatch-optimizer/src/itinerary-page/itinerary-links.service';
+import { CreateItineraryLink1800400000000 } from '../../services/dispatch-optimizer/src/migrations/1800400000000-CreateItineraryLink';
 import { SlackClients } from '../../services/dispatch-optimizer/src/slack/slack-clients';
 
 async function main(): Promise<void> {
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
       CreateOutboxMessage1764201600000,
       ParkOutboxMessage1764201600002,
       ...deliveryMigrations,
+      CreateItineraryLink1800400000000,
     ],
     extra: { max: 4 },
   });
@@ -72,17 +76,28 @@ async function main(): Promise<void> {
       botTokens: new Map([[tenantId, new Secret(slack.botToken)]]),
       timeoutMs: 5_000,
     });
+    const outbox = new OutboxWriter({ producer: 'dispatch-optimizer' });
+    const roster = new InMemoryRoster(providers);
     const deliverer = new ItineraryDeliverer(
       dataSource,
       deliveries,
-      new ItineraryDeliveryEvents(new OutboxWriter({ producer: 'dispatch-optimizer' })),
+      new ItineraryDeliveryEvents(outbox),
       plans,
-      new InMemoryRoster(providers),
+      roster,
       new RecordingExceptions(),
       notices,
       [new SlackItineraryChannel(clients)],
       systemClock,
       config,
+      new ItineraryLinks(
+        dataSource,
+        new ItineraryLinkRepository(),
+        plans,
+        roster,
+        outbox,
+        systemClock,
+        config,
+      ),
     );
     const notifier = new CoordinatorNotifier(notices, clients, systemClock, config);
     const drain = async () => {

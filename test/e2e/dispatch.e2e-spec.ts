@@ -11,6 +11,7 @@ import {
   type Solution,
 } from '@caredispatch/optimizer';
 import {
+  daytimeZone,
   eventually,
   MAPS_STAND_IN_KEY,
   MapsStandIn,
@@ -30,13 +31,14 @@ import {
   dispatchApi,
   ehrAppointmentIdOf,
   type ExceptionView,
+  fhirBookingOf,
   type PlanView,
   type ProviderDayView,
   schedulingIdsByEhrId,
   waitForDeliveriesSent,
   waitForDispatchToHold,
 } from './support/dispatch-flow';
-import { type TenantCredentials } from './support/flow';
+import { postBooking, type TenantCredentials } from './support/flow';
 
 jest.setTimeout(300_000);
 
@@ -52,8 +54,9 @@ const near = [
 ];
 
 /**
- * Issue 12's acceptance through processes: ehr-gateway → scheduling → dispatch-optimizer over the
- * real broker, each on its own PostgreSQL database as its runtime role, with the Slack and Maps
+ * Issue 12's acceptance through processes: ehr-gateway → scheduling → dispatch-optimizer (and
+ * messaging, which texts the patients a call-out leaves without a visit) over the real broker,
+ * each on its own PostgreSQL database as its runtime role, with the Slack, Maps and Twilio
  * stand-ins. Bookings enter as signed FHIR webhooks; coordinators and the slash command use
  * dispatch's HTTP API. dispatch-optimizer's clock stands on the seed week's Sunday 18:00, and on
  * its Tuesday 10:00 for the call-out (CLOCK_START_AT, a restart apart).
@@ -115,7 +118,8 @@ describe('dispatch end to end: webhooks → weekly plan → Slack itineraries �
     await reschedules.start([Topics.DispatchRescheduleV1]);
     stack = new Stack({
       tenants: { [group.tenantId]: group.secret, [degraded.tenantId]: degraded.secret },
-      only: ['ehr-gateway', 'scheduling', 'dispatch-optimizer'],
+      // messaging texts the patients a call-out leaves without a visit ("we need to reschedule").
+      only: ['ehr-gateway', 'scheduling', 'messaging', 'dispatch-optimizer'],
       logLevel: 'warn',
       dispatch: {
         slackApiUrl: apiUrl,
@@ -417,7 +421,18 @@ describe('dispatch end to end: webhooks → weekly plan → Slack itineraries �
     });
     const infusions = [infusion('08:30', 1), infusion('14:00', 2)];
     infusions.forEach((visit, n) => maps.addAddress(visit.addressLines?.[0] ?? '', near[n]));
-    await bookThroughWebhooks(stack, group, week, infusions);
+    // The infusion patients may be texted (the seed's patients opted out), in a zone where it
+    // is daytime now: messaging's quiet hours run on its own (wall) clock.
+    const phones = ['+15025550101', '+15025550102'];
+    const patientZone = daytimeZone(30);
+    for (const [n, visit] of infusions.entries()) {
+      const booking = fhirBookingOf(week, visit, week.appointments.length + n).with({
+        smsOptOut: false,
+        patientPhone: phones[n],
+        locationTimeZone: patientZone,
+      });
+      expect((await postBooking(stack, group, booking)).status).toBe(202);
+    }
     weekly = await eventually(
       async () => {
         ours = await schedulingIdsByEhrId(stack, group.tenantId);
@@ -514,6 +529,45 @@ describe('dispatch end to end: webhooks → weekly plan → Slack itineraries �
       'the reschedule announcements',
     );
     expect([...announced].sort()).toEqual([...outcome.rescheduleNeededAppointmentIds].sort());
+    // messaging: one "we must reschedule" text per patient who can no longer be seen, with a link
+    // to the visit's page; the opted-out seed patients' texts are suppressed, never sent.
+    const rescheduleTexts = (to: string) =>
+      stack.twilio
+        .messages()
+        .filter((message) => message.to === to && /must reschedule/.test(message.body));
+    await eventually(
+      async () => {
+        const rows = await stack
+          .database('messaging')
+          .query<{ state: string }>(
+            `SELECT state FROM message WHERE tenant_id = $1 AND purpose = 'reschedule_needed'`,
+            [group.tenantId],
+          );
+        const settled =
+          rows.length >= outcome.rescheduleNeededAppointmentIds.length &&
+          rows.every((row) => row.state !== 'queued' && row.state !== 'sending');
+        return settled && rescheduleTexts(phones[1]).length > 0 ? true : undefined;
+      },
+      60_000,
+      'the reschedule texts',
+      250,
+    );
+    await stack.waitForConsumerToCatchUp('messaging');
+    const [text] = rescheduleTexts(phones[1]);
+    expect(rescheduleTexts(phones[1])).toHaveLength(1);
+    expect(text.body).toMatch(/\/a\/[A-Za-z0-9_-]{22}\b/);
+    expect(rescheduleTexts(phones[0])).toEqual([]);
+    const perVisit = await stack
+      .database('messaging')
+      .query<{ appointment_id: string; count: string }>(
+        `SELECT appointment_id, count(*) FROM message
+        WHERE tenant_id = $1 AND purpose = 'reschedule_needed' GROUP BY appointment_id`,
+        [group.tenantId],
+      );
+    expect(perVisit.map((row) => row.appointment_id).sort()).toEqual(
+      [...outcome.rescheduleNeededAppointmentIds].sort(),
+    );
+    expect(perVisit.every((row) => Number(row.count) === 1)).toBe(true);
     const queue = await exceptions();
     expect(
       queue

@@ -96,11 +96,22 @@ export const dispatchOptimizerConfigSchema = z
       .string()
       .email('must be an email address')
       .default('dispatch@caredispatch.invalid'),
-    /** Base of the link in itinerary SMS texts (…/itineraries/<delivery id>). */
+    /** Public origin of the itinerary page printed in SMS texts (…/itineraries/<token>). */
     ITINERARY_LINK_BASE_URL: z
       .string()
       .url('must be a URL')
+      .transform((value) => value.replace(/\/+$/, ''))
       .default('https://caredispatch.invalid'),
+    /**
+     * Key of the itinerary links: tokens are derived from it and stored as HMAC digests under it.
+     * Required in production; elsewhere unset means a random key per process (links die on restart).
+     */
+    ITINERARY_LINK_SECRET: secretString({
+      description: 'itinerary link key',
+      minLength: 32,
+    }).optional(),
+    ITINERARY_PAGE_RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(60),
+    ITINERARY_PAGE_RATE_LIMIT_PER_LINK_PER_MINUTE: positiveInt(20),
     /** A claimed delivery not recorded within this is looked at again (crash, lost answer). */
     ITINERARY_DELIVERY_LEASE_MS: positiveInt(60_000),
     ITINERARY_DELIVERY_TIMEOUT_MS: positiveInt(10_000),
@@ -119,6 +130,23 @@ export const dispatchOptimizerConfigSchema = z
       .optional(),
   })
   .superRefine((config, context) => {
+    if (
+      config.NODE_ENV === 'production' &&
+      /\.invalid$/.test(new URL(config.ITINERARY_LINK_BASE_URL).hostname)
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ITINERARY_LINK_BASE_URL'],
+        message: 'is required in production (the public origin of the itinerary page)',
+      });
+    }
+    if (config.NODE_ENV === 'production' && config.ITINERARY_LINK_SECRET === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ITINERARY_LINK_SECRET'],
+        message: 'is required in production (itinerary link key, at least 32 characters)',
+      });
+    }
     if (config.CLOCK_START_AT !== undefined && config.NODE_ENV !== 'test') {
       context.addIssue({
         code: 'custom',

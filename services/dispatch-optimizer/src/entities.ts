@@ -2,6 +2,7 @@ import { DispatchAppointmentEntity } from './appointments/dispatch-appointment.e
 import { CallOutEntity } from './call-outs/call-out.entity';
 import { deliveryEntities, deliveryMigrations } from './delivery/delivery-schema';
 import { DispatchExceptionEntity } from './exceptions/dispatch-exception.entity';
+import { ItineraryLinkEntity } from './itinerary-page/itinerary-link.entity';
 import { CreateDispatchSchema1797000000000 } from './migrations/1797000000000-CreateDispatchSchema';
 import { AddAppointmentEhrLocation1797030000000 } from './migrations/1797030000000-AddAppointmentEhrLocation';
 import { IsolateDispatchTenants1797030000001 } from './migrations/1797030000001-IsolateDispatchTenants';
@@ -9,6 +10,8 @@ import { CreateRosterImport1798400000001 } from './migrations/1798400000001-Crea
 import { StorePlanTravelMatrixApart1799400000000 } from './migrations/1799400000000-StorePlanTravelMatrixApart';
 import { ScheduleRosterImport1799400000001 } from './migrations/1799400000001-ScheduleRosterImport';
 import { OneScheduledPlanPerHorizon1799400000002 } from './migrations/1799400000002-OneScheduledPlanPerHorizon';
+import { CreateItineraryLink1800400000000 } from './migrations/1800400000000-CreateItineraryLink';
+import { IsolateItineraryLinks1800400000001 } from './migrations/1800400000001-IsolateItineraryLinks';
 import { PlanEntity } from './plan/plan.entity';
 import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
 import { ClinicEntity } from './roster/clinic.entity';
@@ -36,6 +39,7 @@ export const dispatchEntities = [
   ...deliveryEntities,
   RosterImportEntity,
   RosterImportMappingEntity,
+  ItineraryLinkEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -48,4 +52,6 @@ export const dispatchMigrations = [
   StorePlanTravelMatrixApart1799400000000,
   ScheduleRosterImport1799400000001,
   OneScheduledPlanPerHorizon1799400000002,
+  CreateItineraryLink1800400000000,
+  IsolateItineraryLinks1800400000001,
 ];

@@ -13,7 +13,15 @@ export const DispatchJobs = {
   ItineraryDelivery: 'dispatch-itinerary-delivery',
   /** Claims due coordinator notices of every tenant. */
   CoordinatorNotices: 'dispatch-coordinator-notices',
+  /**
+   * Finds the tenant of an itinerary link token (the URL names none): may read only the one
+   * `itinerary_link` row whose digest the transaction sets in `ITINERARY_LINK_DIGEST_SETTING`.
+   */
+  ItineraryLink: 'dispatch-itinerary-link',
 } as const;
+
+/** The digest (hex) the `dispatch-itinerary-link` job's transaction looks up. */
+export const ITINERARY_LINK_DIGEST_SETTING = 'app.itinerary_link_digest';
 
 /**
  * `work` in the caller's transaction when it passes one (already scoped to the tenant), else

@@ -105,6 +105,11 @@ export const messagingConfigSchema = z
     EMAIL_UNSUBSCRIBE_MAILTO: z.string().email('must be an email address').optional(),
     /** Phone numbers and texts of finished messages are dropped after this many days. */
     MESSAGE_BODY_RETENTION_DAYS: positiveInt(30),
+    /**
+     * A reschedule request still waiting for its booking expires when the visit's start passes
+     * or after this many hours, whichever comes first (checked with the retention jobs).
+     */
+    RESCHEDULE_TEXT_PENDING_MAX_AGE_HOURS: positiveInt(24),
   })
   .superRefine((config, ctx) => {
     if (config.SENDER_LEASE_MS <= 2 * config.TWILIO_REQUEST_TIMEOUT_MS) {

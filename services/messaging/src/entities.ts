@@ -31,6 +31,7 @@ import { StoreReminderTemplateOverrides1798100000001 } from './migrations/179810
 import { MatchSlotsByProviderOrLocation1798200000000 } from './migrations/1798200000000-MatchSlotsByProviderOrLocation';
 import { LinkWaitlistOffers1799100000000 } from './migrations/1799100000000-LinkWaitlistOffers';
 import { TextRescheduleNeeded1799600000000 } from './migrations/1799600000000-TextRescheduleNeeded';
+import { ExpirePendingRescheduleTexts1800400000002 } from './migrations/1800400000002-ExpirePendingRescheduleTexts';
 import { ReminderSettingsEntity } from './reminders/settings/reminder-settings.entity';
 import { ReminderTemplateOverrideEntity } from './reminders/templates/reminder-template-override.entity';
 import { RescheduleTextEntity } from './reschedule-texts/reschedule-text.entity';
@@ -76,6 +77,7 @@ export const messagingMigrations = [
   MatchSlotsByProviderOrLocation1798200000000,
   LinkWaitlistOffers1799100000000,
   TextRescheduleNeeded1799600000000,
+  ExpirePendingRescheduleTexts1800400000002,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

@@ -13,9 +13,13 @@ import { phiEnvironment } from '../phi/phi-environment';
 export const REVIEWED_PUBLIC_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'audit-log': ['GET /health/live', 'GET /health/ready', 'GET /metrics'],
   // Slack v0 request signature (HMAC over timestamp and raw body, stale timestamps refused).
+  // The itinerary page (/itineraries/:token): the 128-bit link token is the credential
+  // (HMAC-stored, one delivery's provider and days, expires after its last day), GET only,
+  // rate limits per IP and link, one neutral page for unknown or expired tokens.
   'dispatch-optimizer': [
     'GET /health/live',
     'GET /health/ready',
+    'GET /itineraries/:token',
     'GET /metrics',
     'POST /v1/slack/commands/callout',
   ],

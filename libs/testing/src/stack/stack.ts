@@ -256,6 +256,9 @@ export class Stack {
             TWILIO_AUTH_TOKEN: TWILIO.authToken,
             TWILIO_FROM_NUMBER: TWILIO.from,
             TWILIO_API_BASE_URL: twilioBaseUrl,
+            // SMS itineraries link to this process's itinerary page.
+            ITINERARY_LINK_BASE_URL: `http://127.0.0.1:${ports.get('dispatch-optimizer') ?? 0}`,
+            ITINERARY_LINK_SECRET: `stack-itinerary-link-key-${randomUUID()}`,
           }
         : {},
       waitlist: {

@@ -7,6 +7,7 @@ import { type DispatchOptimizerConfig } from '../config';
 import { CoordinatorNoticeRepository } from '../escalation/coordinator-notice.repository';
 import { CoordinatorNotifier } from '../escalation/coordinator-notifier.service';
 import { ExceptionsModule } from '../exceptions/exceptions.module';
+import { ItineraryPageModule } from '../itinerary-page/itinerary-page.module';
 import { PlanModule } from '../plan/plan.module';
 import { ROSTER_READER } from '../roster/roster-reader.token';
 import { RosterModule } from '../roster/roster.module';
@@ -28,7 +29,7 @@ import { SmsItineraryChannel } from './sms-itinerary.channel';
 
 /** Itineraries to providers (Slack, SMS, email), notices to coordinators and the `/callout` slash command. */
 @Module({
-  imports: [RosterModule, PlanModule, ExceptionsModule, CallOutsModule],
+  imports: [RosterModule, PlanModule, ExceptionsModule, CallOutsModule, ItineraryPageModule],
   controllers: [SlackCommandController],
   // CLOCK comes from the global ClockModule: a local one would shadow it (CLOCK_START_AT).
   providers: [

@@ -28,8 +28,8 @@ export interface ItinerarySendRequest {
   readonly revised: boolean;
   /** Slack: the provider's earlier itinerary of this plan; the delta is threaded under it. */
   readonly threadUnder: { readonly channel: string; readonly ts: string } | null;
-  /** Link to the full itinerary (SMS). */
-  readonly link: string;
+  /** Signed link to the itinerary page (SMS only; null for the other channels). */
+  readonly link: string | null;
 }
 
 export const ITINERARY_CHANNELS = Symbol('ITINERARY_CHANNELS');

@@ -28,6 +28,9 @@ import {
 import { dispatchOptimizerConfigSchema } from '../config';
 import { CoordinatorNoticeRepository } from '../escalation/coordinator-notice.repository';
 import { CoordinatorNotifier } from '../escalation/coordinator-notifier.service';
+import { ItineraryLinkRepository } from '../itinerary-page/itinerary-link.repository';
+import { ItineraryLinks } from '../itinerary-page/itinerary-links.service';
+import { CreateItineraryLink1800400000000 } from '../migrations/1800400000000-CreateItineraryLink';
 import { type RosterProvider } from '../roster/roster.model';
 import { SlackClients } from '../slack/slack-clients';
 
@@ -107,6 +110,7 @@ describe(ItineraryDeliverer.name, () => {
         CreateOutboxMessage1764201600000,
         ParkOutboxMessage1764201600002,
         ...deliveryMigrations,
+        CreateItineraryLink1800400000000,
       ],
       extra: { max: 4 },
     });
@@ -130,7 +134,9 @@ describe(ItineraryDeliverer.name, () => {
     plans = new InMemoryPlans();
     exceptions = new RecordingExceptions();
     teams.reset();
-    await dataSource.query('TRUNCATE itinerary_delivery, coordinator_notice, outbox_message');
+    await dataSource.query(
+      'TRUNCATE itinerary_delivery, coordinator_notice, outbox_message, itinerary_link',
+    );
     const config = dispatchOptimizerConfigSchema.parse({
       DATABASE_URL: database.url,
       DATABASE_MIGRATION_URL: database.url,
@@ -151,10 +157,11 @@ describe(ItineraryDeliverer.name, () => {
     notifier = new CoordinatorNotifier(notices, slackClients, clock, config);
     consumer = new PlanDeliveryConsumer(repository, notices, plans, config, roster, clock);
     const channel = new SlackItineraryChannel(slackClients);
+    const outbox = new OutboxWriter({ producer: 'dispatch-optimizer', clock });
     sut = new ItineraryDeliverer(
       dataSource,
       repository,
-      new ItineraryDeliveryEvents(new OutboxWriter({ producer: 'dispatch-optimizer', clock })),
+      new ItineraryDeliveryEvents(outbox),
       plans,
       roster,
       exceptions,
@@ -171,6 +178,15 @@ describe(ItineraryDeliverer.name, () => {
       ],
       clock,
       config,
+      new ItineraryLinks(
+        dataSource,
+        new ItineraryLinkRepository(),
+        plans,
+        roster,
+        outbox,
+        clock,
+        config,
+      ),
     );
   });
 
@@ -449,7 +465,7 @@ describe(ItineraryDeliverer.name, () => {
     expect(text.to).toBe('+15005550113');
     expect(text.from).toBe('+15005550006');
     expect(text.body).toMatch(
-      /^Itinerary Mon 7 Dec-Fri 11 Dec: 15 visits, drive .+\. https:\/\/caredispatch\.invalid\/itineraries\/[0-9a-f-]{36}$/,
+      /^Itinerary Mon 7 Dec-Fri 11 Dec: 15 visits, drive .+\. https:\/\/caredispatch\.invalid\/itineraries\/[A-Za-z0-9_-]{22}$/,
     );
     expect(text.body.length).toBeLessThanOrEqual(160);
     expect(text.body).not.toMatch(/Pat\d|Elm St/);
@@ -458,6 +474,14 @@ describe(ItineraryDeliverer.name, () => {
     );
     expect(row).toEqual({ state: 'sent', external_id: text.sid });
     expect(await auditEvents()).toEqual(['ItineraryDeliveredV1']);
+    // The link's token is not stored; its row expires at the midnight after Friday, New York.
+    const links = await dataSource.query<{ days: string[]; expires_at: Date; digest: string }[]>(
+      "SELECT days, expires_at, encode(token_digest, 'base64') AS digest FROM itinerary_link",
+    );
+    expect(links).toHaveLength(1);
+    expect(links[0].days).toEqual(SEED_WEEK);
+    expect(links[0].expires_at.toISOString()).toBe('2026-12-12T05:00:00.000Z');
+    expect(text.body).not.toContain(links[0].digest.replace(/=+$/, ''));
   });
 
   it('should not text twice when Twilio accepted the text but answered 500 (found by reconciliation)', async () => {

@@ -30,6 +30,7 @@ import {
   ItineraryDeliveryRepository,
   type SentReceipt,
 } from './itinerary-delivery.repository';
+import { ItineraryLinkIssuer } from './itinerary-link.port';
 
 type PlanVersions = (claim: ClaimedDelivery) => Promise<PlanVersion | null>;
 
@@ -63,6 +64,7 @@ export class ItineraryDeliverer {
     @Inject(ITINERARY_CHANNELS) channels: readonly ItineraryChannelAdapter[],
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: DispatchOptimizerConfig,
+    private readonly links: ItineraryLinkIssuer,
   ) {
     this.channels = new Map(channels.map((c) => [c.kind, c]));
   }
@@ -133,7 +135,6 @@ export class ItineraryDeliverer {
     await this.deliveries.requeue(claim, this.clock.now(), 'RECONCILED_NOT_FOUND');
   }
 
-  /** The request for this delivery from the stored plan and roster; null if it cannot be built. */
   /** Plan versions read at most once each (for one round of claims). */
   private planVersions(): PlanVersions {
     const read = new Map<string, Promise<PlanVersion | null>>();
@@ -148,6 +149,7 @@ export class ItineraryDeliverer {
     };
   }
 
+  /** The request for this delivery from the stored plan and roster; null if it cannot be built. */
   private async compose(
     claim: ClaimedDelivery,
     plans: PlanVersions,
@@ -171,7 +173,7 @@ export class ItineraryDeliverer {
       itinerary: itineraryFromPlan(plan, provider, claim.days),
       revised: claim.revised,
       threadUnder,
-      link: `${this.config.ITINERARY_LINK_BASE_URL}/itineraries/${claim.id}`,
+      link: provider.delivery.channel.kind === 'sms' ? await this.links.linkFor(claim, plan) : null,
     };
   }
 

@@ -36,9 +36,10 @@ export interface SmsItinerarySettings {
 
 /**
  * Itinerary texts through the official Twilio SDK: a short summary and the link to the full
- * itinerary (minimum necessary: no patient names or addresses in an SMS). The link names the
- * delivery id, so an attempt whose outcome is unknown is reconciled by finding a text to the
- * provider's number carrying it.
+ * itinerary page (minimum necessary: no patient names or addresses in an SMS). The link is the
+ * same on every attempt of a delivery (its token is derived from the delivery id), so an
+ * attempt whose outcome is unknown is reconciled by finding a text to the provider's number
+ * carrying it.
  */
 export class SmsItineraryChannel implements ItineraryChannelAdapter {
   readonly kind = 'sms' as const;
@@ -49,6 +50,9 @@ export class SmsItineraryChannel implements ItineraryChannelAdapter {
   async send(request: ItinerarySendRequest): Promise<SentReceipt> {
     if (request.destination.kind !== 'sms') {
       throw new ChannelError(ChannelFailureKind.Rejected, 'sms:not_an_sms_destination');
+    }
+    if (request.link === null) {
+      throw new ChannelError(ChannelFailureKind.Rejected, 'sms:no_link');
     }
     const { client, from } = this.configured();
     const body = renderSmsItinerary(request.itinerary, request.link, { revised: request.revised });
@@ -65,7 +69,8 @@ export class SmsItineraryChannel implements ItineraryChannelAdapter {
   }
 
   async findSent(request: ItinerarySendRequest): Promise<SentReceipt | null> {
-    if (request.destination.kind !== 'sms') return null;
+    const link = request.link;
+    if (request.destination.kind !== 'sms' || link === null) return null;
     const { client, from } = this.configured();
     try {
       const recent = await client.messages.list({
@@ -74,7 +79,7 @@ export class SmsItineraryChannel implements ItineraryChannelAdapter {
         limit: RECONCILE_LIMIT,
       });
       // The link carries the delivery id: a text holding it is this delivery's, whenever sent.
-      const found = recent.find((message) => message.body.includes(request.link));
+      const found = recent.find((message) => message.body.includes(link));
       return found ? { externalChannel: 'sms', externalId: found.sid, threadOf: null } : null;
     } catch (error) {
       throw twilioFailure(error);

@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+
+import { Client } from 'pg';
 
 import { KafkaJobs } from '@caredispatch/kafka';
 import { migrateDatabase, readWritePrivileges, serviceSchemaOf } from '@caredispatch/platform';
@@ -11,7 +13,7 @@ import {
 } from '@caredispatch/testing';
 
 import { dispatchOptimizerDatabase } from '../app.module';
-import { DispatchJobs } from '../tenancy';
+import { DispatchJobs, ITINERARY_LINK_DIGEST_SETTING } from '../tenancy';
 
 const row = (sql: string, params: (tenantId: string) => unknown[]) => (tenantId: string) => ({
   sql,
@@ -144,7 +146,21 @@ const PROBES: readonly TenantRowProbe[] = [
       (tenantId) => [tenantId],
     ),
   },
+  {
+    table: 'itinerary_link',
+    insert: (tenantId) => anItineraryLink(tenantId, randomBytes(32)),
+  },
 ];
+
+/** The link of one SMS itinerary, found by `digest`. */
+function anItineraryLink(tenantId: string, digest: Buffer): { sql: string; params: unknown[] } {
+  return {
+    sql: `INSERT INTO itinerary_link (delivery_id, tenant_id, token_digest, plan_id, plan_version,
+            provider_id, days, expires_at, created_at)
+          VALUES ($1, $2, $3, $4, 1, 'rn-1', '{2030-03-11}', now() + interval '1 day', now())`,
+    params: [randomUUID(), tenantId, digest, randomUUID()],
+  };
+}
 
 /** A queued itinerary delivery that is due now. */
 function dueDelivery(tenantId: string): { sql: string; params: unknown[] } {
@@ -298,4 +314,58 @@ describe('dispatch-optimizer row-level security', () => {
     expect(sut).toEqual([tenants, []]);
     expect(others).toEqual([[], []]);
   });
+  it('should let the itinerary-link lookup read the one link whose digest it names, and nothing else', async () => {
+    const digests = { a: randomBytes(32), b: randomBytes(32) };
+    await seed(['link-tenant-a'], (tenantId) => anItineraryLink(tenantId, digests.a));
+    await seed(['link-tenant-b'], (tenantId) => anItineraryLink(tenantId, digests.b));
+    await seed(['link-tenant-a'], dueDelivery);
+
+    const sut = await asLinkLookup(digests.a, [
+      `SELECT tenant_id FROM itinerary_link WHERE tenant_id LIKE 'link-tenant-%'`,
+      `SELECT tenant_id FROM itinerary_delivery WHERE tenant_id LIKE 'link-tenant-%'`,
+      `SELECT tenant_id FROM dispatch_plan`,
+      `UPDATE itinerary_link SET expires_at = now() + interval '1 year' RETURNING tenant_id`,
+      `DELETE FROM itinerary_link RETURNING tenant_id`,
+      anItineraryLink('link-tenant-a', randomBytes(32))
+        .sql.replace('$1', `'${randomUUID()}'`)
+        .replace('$2', `'link-tenant-a'`)
+        .replace('$3', `'\\x00'`)
+        .replace('$4', `'${randomUUID()}'`),
+    ]);
+    const withoutDigest = await asLinkLookup(undefined, [`SELECT tenant_id FROM itinerary_link`]);
+
+    expect(sut).toEqual([['link-tenant-a'], [], [], [], [], '42501']);
+    expect(withoutDigest).toEqual([[]]);
+  });
+
+  /** Each statement in its own transaction of the lookup job, naming `digest` (or none). */
+  async function asLinkLookup(
+    digest: Buffer | undefined,
+    statements: readonly string[],
+  ): Promise<(string[] | string)[]> {
+    const client = new Client({ connectionString: database.runtimeUrl });
+    await client.connect();
+    try {
+      const results: (string[] | string)[] = [];
+      for (const statement of statements) {
+        await client.query('BEGIN');
+        await client.query(`SELECT set_config('app.job', $1, true)`, [DispatchJobs.ItineraryLink]);
+        if (digest) {
+          await client.query(`SELECT set_config('${ITINERARY_LINK_DIGEST_SETTING}', $1, true)`, [
+            digest.toString('hex'),
+          ]);
+        }
+        results.push(
+          await client.query<{ tenant_id: string }>(statement).then(
+            (result) => result.rows.map((row) => row.tenant_id),
+            (error: unknown) => String((error as { code?: unknown }).code),
+          ),
+        );
+        await client.query('ROLLBACK');
+      }
+      return results;
+    } finally {
+      await client.end();
+    }
+  }
 });

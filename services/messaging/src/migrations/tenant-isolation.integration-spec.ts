@@ -200,6 +200,29 @@ describe('messaging row-level security', () => {
     });
   });
 
+  it('should let retention expire every tenant’s pending reschedule requests, but insert or delete none', async () => {
+    for (const tenantId of ['reschedule-x', 'reschedule-y']) {
+      await database.query(
+        `INSERT INTO reschedule_text (tenant_id, appointment_id, appointment_start, state,
+                                      correlation_id, event_id, created_at, updated_at)
+         VALUES ($1, gen_random_uuid(), now(), 'pending', '', '', now(), now())`,
+        [tenantId],
+      );
+    }
+    const ours = `tenant_id LIKE 'reschedule-%'`;
+
+    const sut = await runAsJob(database.runtimeUrl, KafkaJobs.Retention, [
+      `WITH expired AS (UPDATE reschedule_text SET state = 'expired' WHERE ${ours} RETURNING tenant_id)
+       SELECT tenant_id FROM expired ORDER BY 1`,
+      `DELETE FROM reschedule_text WHERE ${ours} RETURNING tenant_id`,
+      `INSERT INTO reschedule_text (tenant_id, appointment_id, appointment_start, state,
+                                    correlation_id, event_id, created_at, updated_at)
+       VALUES ('reschedule-x', gen_random_uuid(), now(), 'pending', '', '', now(), now())`,
+    ]);
+
+    expect(sut).toEqual([['reschedule-x', 'reschedule-y'], [], '42501']);
+  });
+
   it('should let the sender read every tenant’s undeliverable numbers (its claim joins them) but change none', async () => {
     for (const tenantId of ['undeliverable-x', 'undeliverable-y']) {
       await database.query(

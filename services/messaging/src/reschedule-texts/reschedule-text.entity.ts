@@ -1,4 +1,4 @@
-import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export enum RescheduleTextState {
   /** Messaging does not know the appointment yet: the booking's arrival queues the text. */
@@ -7,6 +7,11 @@ export enum RescheduleTextState {
   Queued = 'queued',
   /** No text: the visit was cancelled or moved before messaging could queue one. */
   Closed = 'closed',
+  /**
+   * No text: the booking never reached messaging while a text could still help (the visit's
+   * start passed, or RESCHEDULE_TEXT_PENDING_MAX_AGE_HOURS went by); see pending-expiry.ts.
+   */
+  Expired = 'expired',
 }
 
 /**
@@ -16,7 +21,8 @@ export enum RescheduleTextState {
  * Ids and a time only, no PHI.
  */
 @Entity({ name: 'reschedule_text' })
-@Check('ck_reschedule_text_state', `state IN ('pending', 'queued', 'closed')`)
+@Index('ix_reschedule_text_pending', ['appointmentStart'], { where: "state = 'pending'" })
+@Check('ck_reschedule_text_state', `state IN ('pending', 'queued', 'closed', 'expired')`)
 export class RescheduleTextEntity {
   @PrimaryColumn({
     name: 'tenant_id',
