@@ -26,3 +26,4 @@ export * from './database/runtime-privileges';
 export * from './database/migrate-database';
 export * from './database/migrate-command';
 export * from './email/smtp';
+export * from './http/link-page-admission';
