@@ -6,6 +6,7 @@ export * from './config/tenant-settings';
 export * from './logging/json-logger';
 export * from './logging/error-serializer';
 export * from './logging/url-query';
+export * from './logging/link-token-paths';
 export * from './health/readiness-registry';
 export * from './health/health.module';
 export * from './health/health.controller';
