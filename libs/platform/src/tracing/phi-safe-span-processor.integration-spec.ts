@@ -79,11 +79,11 @@ describe(PhiSafeSpanProcessor.name, () => {
 
     const [exported] = exporter.getFinishedSpans();
     await provider.shutdown();
-    expect(JSON.stringify([exported?.name, exported?.attributes, exported?.events])).not.toContain(
+    expect(JSON.stringify([exported.name, exported.attributes, exported.events])).not.toContain(
       token,
     );
-    expect(exported?.name).toBe('POST /a/[token]/confirm');
-    expect(exported?.attributes).toMatchObject({
+    expect(exported.name).toBe('POST /a/[token]/confirm');
+    expect(exported.attributes).toMatchObject({
       'http.url': 'http://127.0.0.1:3003/a/[token]/confirm',
       'http.target': '/a/[token]/confirm',
       'url.full': 'http://127.0.0.1:3004/itineraries/[token]',
