@@ -86,4 +86,38 @@ describe('error serializer (real PostgreSQL failure, real log output)', () => {
       'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?[REDACTED]',
     );
   });
+
+  it('should log a link page’s URL, path and error without the token, in every field and the message', () => {
+    const { sut, output } = capturedLogger();
+    const token = 'q3Zp8vLk2Xw9RtYb1NcA4g';
+    const error = new Error(`rendering http://127.0.0.1:3003/o/${token}/accept failed`);
+
+    sut.error(
+      {
+        message: `page GET /a/${token} failed`,
+        url: `/a/${token}/confirm?lang=es`,
+        request: { path: `/itineraries/${token}` },
+        err: error,
+      },
+      'PageController',
+    );
+    // Without a message of its own, the line takes the error's (safe) message.
+    sut.error(error);
+
+    const text = output();
+    const [described, bare] = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as unknown);
+    expect(text).not.toContain(token);
+    expect(described).toMatchObject({
+      message: 'page GET /a/[token] failed',
+      url: '/a/[token]/confirm?lang=es',
+      request: { path: '/itineraries/[token]' },
+      err: { message: 'rendering http://127.0.0.1:3003/o/[token]/accept failed' },
+    });
+    expect(bare).toMatchObject({
+      message: 'rendering http://127.0.0.1:3003/o/[token]/accept failed',
+    });
+  });
 });

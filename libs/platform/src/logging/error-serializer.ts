@@ -1,3 +1,4 @@
+import { redactLinkTokens } from './link-token-paths';
 import { stripUrlQueries } from './url-query';
 
 /** What an error becomes in a log line: an allowlist, never the error object's own fields. */
@@ -22,7 +23,7 @@ const MAX_CAUSE_DEPTH = 3;
  * QueryFailedError carries `parameters` (an outbox payload: name, phone, address) and
  * `driverError` (with `detail` quoting the offending values). This one keeps the type, the
  * code, database object names and the stack frames; a database message has its quoted
- * values blanked, and URLs lose their query strings.
+ * values blanked, URLs lose their query strings and link page paths their token.
  */
 export function serializeError(error: unknown, depth = 0): unknown {
   if (!(error instanceof Error)) return error;
@@ -50,13 +51,13 @@ export function serializeError(error: unknown, depth = 0): unknown {
 function safeMessage(message: string, isDatabaseError: boolean): string {
   // PostgreSQL quotes the offending value: invalid input syntax for type integer: "Maria".
   const withoutValues = isDatabaseError ? message.replace(/"[^"]*"/g, '"…"') : message;
-  return stripUrlQueries(withoutValues);
+  return redactLinkTokens(stripUrlQueries(withoutValues));
 }
 
 /** The first line of a V8 stack repeats the message; only the frames are kept from it. */
 function safeStack(stack: string, message: string): string {
   const frames = stack.split('\n').filter((line) => /^\s+at /.test(line));
-  return [message, ...frames.map(stripUrlQueries)].join('\n');
+  return [message, ...frames.map((frame) => redactLinkTokens(stripUrlQueries(frame)))].join('\n');
 }
 
 function databaseNames(driver: Readonly<Record<string, unknown>>): Record<string, string> {

@@ -55,4 +55,39 @@ describe(PhiSafeSpanProcessor.name, () => {
       expect(exported).not.toContain(planted);
     }
   });
+
+  it('should export a link page’s server span with the token segment replaced in every attribute, the name and events', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      spanProcessors: [exportingSpanProcessor(exporter, 50)],
+    });
+    const tracer = provider.getTracer('privacy-it');
+    const token = 'q3Zp8vLk2Xw9RtYb1NcA4g';
+
+    // The attributes HTTP instrumentation records for an incoming request (old and new semconv).
+    const server = tracer.startSpan(`POST /a/${token}/confirm`, { kind: SpanKind.SERVER });
+    server.setAttributes({
+      'http.url': `http://127.0.0.1:3003/a/${token}/confirm?lang=es`,
+      'http.target': `/a/${token}/confirm?lang=es`,
+      'url.full': `http://127.0.0.1:3004/itineraries/${token}`,
+      'url.path': `/o/${token}`,
+      'http.method': 'POST',
+    });
+    server.recordException(new Error(`Cannot POST /a/${token}/confirm`));
+    server.end();
+    await provider.forceFlush();
+
+    const [exported] = exporter.getFinishedSpans();
+    await provider.shutdown();
+    expect(JSON.stringify([exported.name, exported.attributes, exported.events])).not.toContain(
+      token,
+    );
+    expect(exported.name).toBe('POST /a/[token]/confirm');
+    expect(exported.attributes).toMatchObject({
+      'http.url': 'http://127.0.0.1:3003/a/[token]/confirm',
+      'http.target': '/a/[token]/confirm',
+      'url.full': 'http://127.0.0.1:3004/itineraries/[token]',
+      'url.path': '/o/[token]',
+    });
+  });
 });

@@ -6,6 +6,7 @@ import {
   type TimedEvent,
 } from '@opentelemetry/sdk-trace-base';
 
+import { redactLinkTokens } from '../logging/link-token-paths';
 import { stripUrlQueries, withoutQuery } from '../logging/url-query';
 
 // Semantic-convention attributes (old and new) that hold a URL or request target.
@@ -16,8 +17,9 @@ const DROPPED_PREFIXES = ['db.query.parameter.', 'db.operation.parameter.'];
 
 /**
  * Sits in front of the exporting processor and hands it a copy of every ended span without
- * patient data: URL query strings (Twilio's list call carries `To=+1…`), SQL parameters, and
- * query strings inside any other string attribute or event (exception messages).
+ * patient data or link credentials: URL query strings (Twilio's list call carries `To=+1…`),
+ * SQL parameters, the token segment of link page paths (`/a/[token]`), and both inside any
+ * other string attribute or event (exception messages) and the span's name.
  */
 export class PhiSafeSpanProcessor implements SpanProcessor {
   constructor(private readonly exporting: SpanProcessor) {}
@@ -41,14 +43,14 @@ export class PhiSafeSpanProcessor implements SpanProcessor {
 
 export function scrubSpan(span: ReadableSpan): ReadableSpan {
   return {
-    name: stripUrlQueries(span.name),
+    name: safeText(span.name),
     kind: span.kind,
     spanContext: () => span.spanContext(),
     parentSpanContext: span.parentSpanContext,
     startTime: span.startTime,
     endTime: span.endTime,
     status: span.status.message
-      ? { ...span.status, message: stripUrlQueries(span.status.message) }
+      ? { ...span.status, message: safeText(span.status.message) }
       : span.status,
     attributes: scrubAttributes(span.attributes),
     links: span.links.map((link) => ({
@@ -73,10 +75,14 @@ export function scrubAttributes(attributes: Attributes): Attributes {
       continue;
     }
     if (typeof value !== 'string') scrubbed[key] = value;
-    else if (URL_ATTRIBUTES.has(key)) scrubbed[key] = withoutQuery(value);
-    else scrubbed[key] = stripUrlQueries(value);
+    else if (URL_ATTRIBUTES.has(key)) scrubbed[key] = redactLinkTokens(withoutQuery(value));
+    else scrubbed[key] = safeText(value);
   }
   return scrubbed;
+}
+
+function safeText(text: string): string {
+  return redactLinkTokens(stripUrlQueries(text));
 }
 
 function scrubEvent(event: TimedEvent): TimedEvent {

@@ -7,13 +7,21 @@ export interface CollectedSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string;
+  /** The span's string-valued attributes (`url.path`, `http.target`, …). */
+  attributes: Readonly<Record<string, string>>;
 }
 
 interface OtlpJsonExport {
   resourceSpans?: {
     resource?: { attributes?: { key: string; value?: { stringValue?: string } }[] };
     scopeSpans?: {
-      spans?: { name: string; traceId: string; spanId: string; parentSpanId?: string }[];
+      spans?: {
+        name: string;
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        attributes?: { key: string; value?: { stringValue?: string } }[];
+      }[];
     }[];
   }[];
 }
@@ -22,6 +30,7 @@ interface OtlpJsonExport {
 export class OtlpCollectorStandIn {
   private server: Server | undefined;
   private readonly spans: CollectedSpan[] = [];
+  private readonly bodies: string[] = [];
 
   async start(): Promise<{ endpoint: string }> {
     this.server = createServer((request, response) => {
@@ -39,6 +48,11 @@ export class OtlpCollectorStandIn {
     return this.spans;
   }
 
+  /** Every export request's body as received: for asserting what never leaves a service. */
+  rawExports(): readonly string[] {
+    return this.bodies;
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => {
       if (!this.server) resolve();
@@ -47,6 +61,7 @@ export class OtlpCollectorStandIn {
   }
 
   private collect(body: string): void {
+    this.bodies.push(body);
     const exported = JSON.parse(body) as OtlpJsonExport;
     for (const resourceSpan of exported.resourceSpans ?? []) {
       const service =
@@ -60,6 +75,11 @@ export class OtlpCollectorStandIn {
             traceId: span.traceId,
             spanId: span.spanId,
             parentSpanId: span.parentSpanId ?? '',
+            attributes: Object.fromEntries(
+              (span.attributes ?? []).flatMap(({ key, value }) =>
+                value?.stringValue === undefined ? [] : [[key, value.stringValue]],
+              ),
+            ),
           });
         }
       }

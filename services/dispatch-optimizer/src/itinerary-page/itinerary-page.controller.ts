@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 
 import { PublicRoute } from '@caredispatch/auth';
-import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
+import { CLOCK, type Clock, LinkPageAdmission, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type DispatchOptimizerConfig } from '../config';
 import {
@@ -14,7 +14,6 @@ import {
 } from '../itinerary/itinerary-page.renderer';
 
 import { ItineraryLinks } from './itinerary-links.service';
-import { ItineraryPageAdmission } from './itinerary-page-admission';
 
 const PUBLIC_REASON =
   "Itinerary page behind SMS itineraries: the 128-bit link token is the credential (derived under a server key, stored as an HMAC digest, bound to one delivery's tenant, provider, plan version and days, expiring at the midnight after its last day); GET only, changes nothing but the audit record; rate-limited per IP and per link; unknown, malformed and expired tokens get one neutral page";
@@ -28,14 +27,14 @@ const PUBLIC_REASON =
 @PublicRoute(PUBLIC_REASON)
 @ApiExcludeController()
 export class ItineraryPageController {
-  private readonly admission: ItineraryPageAdmission;
+  private readonly admission: LinkPageAdmission;
 
   constructor(
     private readonly links: ItineraryLinks,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) config: DispatchOptimizerConfig,
   ) {
-    this.admission = new ItineraryPageAdmission({
+    this.admission = new LinkPageAdmission({
       perIpPerMinute: config.ITINERARY_PAGE_RATE_LIMIT_PER_IP_PER_MINUTE,
       perLinkPerMinute: config.ITINERARY_PAGE_RATE_LIMIT_PER_LINK_PER_MINUTE,
     });

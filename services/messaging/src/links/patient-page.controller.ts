@@ -2,12 +2,11 @@ import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/co
 import { type Request, type Response } from 'express';
 
 import { PublicRoute } from '@caredispatch/auth';
-import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
+import { CLOCK, type Clock, LinkPageAdmission, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
 
 import { type PageRoute } from './link-opened';
-import { LinkPageAdmission } from './link-rate-limiter';
 import { pageLanguage, type PageLanguageRequest, resolvePageLanguage } from './page/page-language';
 import { type Reply, write } from './page/page-response';
 import {
@@ -52,7 +51,10 @@ export class PatientPageController {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) config: MessagingConfig,
   ) {
-    this.admission = new LinkPageAdmission(config);
+    this.admission = new LinkPageAdmission({
+      perIpPerMinute: config.LINK_RATE_LIMIT_PER_IP_PER_MINUTE,
+      perLinkPerMinute: config.LINK_RATE_LIMIT_PER_LINK_PER_MINUTE,
+    });
   }
 
   @Get(':token')

@@ -1,7 +1,7 @@
 /**
- * Fixed one-minute windows per key, in memory (per replica). Bounded: when the table is full,
- * the oldest windows are forgotten first, which can only let a request through that a larger
- * table would have refused — never refuse one it would have allowed.
+ * Fixed windows per key, in memory (per replica). Bounded: when the table is full, the oldest
+ * windows are forgotten first, which can only let a request through that a larger table would
+ * have refused — never refuse one it would have allowed.
  */
 export class FixedWindowRateLimiter {
   private readonly windows = new Map<string, { startedAt: number; count: number }>();
@@ -38,26 +38,24 @@ export class FixedWindowRateLimiter {
 
 const LINK_WINDOW_MS = 60_000;
 
+/** A link page's limits; each service maps its own config variables onto them. */
+export interface LinkPageLimits {
+  readonly perIpPerMinute: number;
+  readonly perLinkPerMinute: number;
+}
+
 /**
- * The rate limits of a public link page: per client IP and per token, one-minute windows.
- * Both windows count every request, so a flood on one key cannot hide behind the other.
+ * The rate limits of a public link page (`/a/…`, `/o/…`, `/itineraries/…`): per client IP and
+ * per token, one-minute windows. Both windows count every request, so a flood on one key
+ * cannot hide behind the other.
  */
 export class LinkPageAdmission {
   private readonly perIp: FixedWindowRateLimiter;
   private readonly perLink: FixedWindowRateLimiter;
 
-  constructor(limits: {
-    LINK_RATE_LIMIT_PER_IP_PER_MINUTE: number;
-    LINK_RATE_LIMIT_PER_LINK_PER_MINUTE: number;
-  }) {
-    this.perIp = new FixedWindowRateLimiter(
-      limits.LINK_RATE_LIMIT_PER_IP_PER_MINUTE,
-      LINK_WINDOW_MS,
-    );
-    this.perLink = new FixedWindowRateLimiter(
-      limits.LINK_RATE_LIMIT_PER_LINK_PER_MINUTE,
-      LINK_WINDOW_MS,
-    );
+  constructor(limits: LinkPageLimits) {
+    this.perIp = new FixedWindowRateLimiter(limits.perIpPerMinute, LINK_WINDOW_MS);
+    this.perLink = new FixedWindowRateLimiter(limits.perLinkPerMinute, LINK_WINDOW_MS);
   }
 
   /** False when either window is over its limit. */
