@@ -4,6 +4,7 @@ import {
   ItineraryDeliveredV1Schema,
   ItineraryDeliveryFailedV1Schema,
 } from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
+import { AssignmentWriteBackRequestedV1Schema } from './generated/caredispatch/dispatch/ehrassignment/v1/ehr_assignment_pb';
 import { DispatchPlanPublishedV1Schema } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 import { PatientRescheduleNeededV1Schema } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 import { RosterImportRequestedV1Schema } from './generated/caredispatch/dispatch/rosterimport/v1/roster_import_pb';
@@ -64,6 +65,7 @@ import {
   validateEhrRosterFetched,
   validateEhrRosterFetchFailed,
   validateRosterImportRequested,
+  validateAssignmentWriteBackRequested,
   validateWriteBack,
   validateMessageEvent,
   validatePatientAnsweredOffer,
@@ -348,6 +350,12 @@ export const eventRegistry = {
     topic: Topics.DispatchRosterImportV1,
     version: 1,
     validate: (event) => validateRosterImportRequested(event),
+  }),
+  AssignmentWriteBackRequestedV1: defineEvent({
+    schema: AssignmentWriteBackRequestedV1Schema,
+    topic: Topics.DispatchEhrAssignmentV1,
+    version: 1,
+    validate: (event) => validateAssignmentWriteBackRequested(event),
   }),
   EhrRosterFetchedV1: defineEvent({
     schema: EhrRosterFetchedV1Schema,

@@ -24,6 +24,7 @@ import type {
 } from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
 import type { DispatchPlanPublishedV1 } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 import type { PatientRescheduleNeededV1 } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
+import type { AssignmentWriteBackRequestedV1 } from './generated/caredispatch/dispatch/ehrassignment/v1/ehr_assignment_pb';
 import type { RosterImportRequestedV1 } from './generated/caredispatch/dispatch/rosterimport/v1/roster_import_pb';
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 import type {
@@ -453,6 +454,20 @@ export function validateRosterImportRequested(event: RosterImportRequestedV1): r
   return new IssueCollector()
     .uuid('import_id', event.importId)
     .present('requested_at', event.requestedAt).issues;
+}
+
+/** The gateway needs every id to write: the appointment, the practitioner and the plan. */
+export function validateAssignmentWriteBackRequested(
+  event: AssignmentWriteBackRequestedV1,
+): readonly string[] {
+  return new IssueCollector()
+    .uuid('request_id', event.requestId)
+    .uuid('appointment_id', event.appointmentId)
+    .text('ehr_appointment_id', event.ehrAppointmentId)
+    .text('provider_id', event.providerId)
+    .text('ehr_practitioner_id', event.ehrPractitionerId)
+    .uuid('plan_id', event.planId)
+    .positive('plan_version', event.planVersion).issues;
 }
 
 /** Every practitioner and role is named by its EHR id; codes carry a code. */

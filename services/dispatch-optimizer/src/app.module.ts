@@ -42,6 +42,7 @@ export class AppModule {
             Topics.DispatchItineraryV1,
             Topics.DispatchRosterImportV1,
             Topics.EhrRosterV1,
+            Topics.DispatchEhrAssignmentV1,
           ],
         }),
         ClockModule.forRoot(config),

@@ -45,6 +45,7 @@ const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>>
     Topics.MessagingPatientResponseV1,
     Topics.WaitlistSlotV1,
     Topics.DispatchRosterImportV1,
+    Topics.DispatchEhrAssignmentV1,
   ],
   scheduling: [Topics.EhrAppointmentV1],
   messaging: [
