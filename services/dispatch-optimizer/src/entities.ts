@@ -1,6 +1,7 @@
 import { DispatchAppointmentEntity } from './appointments/dispatch-appointment.entity';
 import { CallOutEntity } from './call-outs/call-out.entity';
 import { deliveryEntities, deliveryMigrations } from './delivery/delivery-schema';
+import { EhrAssignmentRequestEntity } from './ehr-write-back/ehr-assignment-request.entity';
 import { DispatchExceptionEntity } from './exceptions/dispatch-exception.entity';
 import { CreateDispatchSchema1797000000000 } from './migrations/1797000000000-CreateDispatchSchema';
 import { AddAppointmentEhrLocation1797030000000 } from './migrations/1797030000000-AddAppointmentEhrLocation';
@@ -9,6 +10,7 @@ import { CreateRosterImport1798400000001 } from './migrations/1798400000001-Crea
 import { StorePlanTravelMatrixApart1799400000000 } from './migrations/1799400000000-StorePlanTravelMatrixApart';
 import { ScheduleRosterImport1799400000001 } from './migrations/1799400000001-ScheduleRosterImport';
 import { OneScheduledPlanPerHorizon1799400000002 } from './migrations/1799400000002-OneScheduledPlanPerHorizon';
+import { WriteAssignmentsBackToEhr1800300000001 } from './migrations/1800300000001-WriteAssignmentsBackToEhr';
 import { PlanEntity } from './plan/plan.entity';
 import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
 import { ClinicEntity } from './roster/clinic.entity';
@@ -36,6 +38,7 @@ export const dispatchEntities = [
   ...deliveryEntities,
   RosterImportEntity,
   RosterImportMappingEntity,
+  EhrAssignmentRequestEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -48,4 +51,5 @@ export const dispatchMigrations = [
   StorePlanTravelMatrixApart1799400000000,
   ScheduleRosterImport1799400000001,
   OneScheduledPlanPerHorizon1799400000002,
+  WriteAssignmentsBackToEhr1800300000001,
 ];
