@@ -1,10 +1,10 @@
 import { PhiAccessedV1Schema } from './generated/caredispatch/audit/access/v1/access_pb';
 import { TreeHeadSignedV1Schema } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
+import { AssignmentWriteBackRequestedV1Schema } from './generated/caredispatch/dispatch/ehrassignment/v1/ehr_assignment_pb';
 import {
   ItineraryDeliveredV1Schema,
   ItineraryDeliveryFailedV1Schema,
 } from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
-import { AssignmentWriteBackRequestedV1Schema } from './generated/caredispatch/dispatch/ehrassignment/v1/ehr_assignment_pb';
 import { DispatchPlanPublishedV1Schema } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 import { PatientRescheduleNeededV1Schema } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 import { RosterImportRequestedV1Schema } from './generated/caredispatch/dispatch/rosterimport/v1/roster_import_pb';

@@ -18,13 +18,13 @@ import {
 
 import type { PhiAccessedV1 } from './generated/caredispatch/audit/access/v1/access_pb';
 import type { TreeHeadSignedV1 } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
+import type { AssignmentWriteBackRequestedV1 } from './generated/caredispatch/dispatch/ehrassignment/v1/ehr_assignment_pb';
 import type {
   ItineraryDeliveredV1,
   ItineraryDeliveryFailedV1,
 } from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
 import type { DispatchPlanPublishedV1 } from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 import type { PatientRescheduleNeededV1 } from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
-import type { AssignmentWriteBackRequestedV1 } from './generated/caredispatch/dispatch/ehrassignment/v1/ehr_assignment_pb';
 import type { RosterImportRequestedV1 } from './generated/caredispatch/dispatch/rosterimport/v1/roster_import_pb';
 import type { EhrAppointment } from './generated/caredispatch/ehr/appointment/v1/appointment_pb';
 import type {

@@ -217,6 +217,8 @@ export class DispatchHarness {
     appointment: SeedAppointment,
     type: AppointmentEventType = 'AppointmentBookedV1',
     revision = 1,
+    /** The FHIR Practitioner the EHR has the visit booked with ('' = none). */
+    ehrPractitionerId = '',
   ): Promise<void> {
     const payload = {
       appointment: aScheduledAppointment({
@@ -230,6 +232,7 @@ export class DispatchHarness {
         addressLines: appointment.addressLines,
         givenName: appointment.givenName,
         familyName: appointment.familyName,
+        ehrPractitionerId,
       }),
       ...(type === 'AppointmentRescheduledV1' ? { previousStart: { seconds: 0n, nanos: 0 } } : {}),
     } as EventPayloadInit<typeof type>;
