@@ -144,6 +144,15 @@ const PROBES: readonly TenantRowProbe[] = [
       (tenantId) => [tenantId],
     ),
   },
+  {
+    table: 'dispatch_ehr_assignment_request',
+    insert: row(
+      `INSERT INTO dispatch_ehr_assignment_request (tenant_id, appointment_id, ehr_practitioner_id,
+         booked_ehr_practitioner_id, plan_id, plan_version, requested_at)
+       VALUES ($1, $2, 'prac-2', 'prac-1', $3, 1, now())`,
+      (tenantId) => [tenantId, randomUUID(), randomUUID()],
+    ),
+  },
 ];
 
 /** A queued itinerary delivery that is due now. */
