@@ -43,6 +43,7 @@ export class AppModule {
             Topics.DispatchRosterImportV1,
             Topics.EhrRosterV1,
             Topics.DispatchEhrAssignmentV1,
+            Topics.EhrWriteBackV1,
           ],
         }),
         ClockModule.forRoot(config),

@@ -246,6 +246,20 @@ export class DispatchHarness {
     });
   }
 
+  /** Publishes an event as another service would (e.g. ehr-gateway's write-back outcomes). */
+  async publish(
+    topic: string,
+    event: Parameters<typeof createEnvelope>[0],
+    producer: string,
+  ): Promise<string> {
+    const envelope = createEnvelope(event, { producer });
+    await this.producer.send({
+      topic,
+      messages: [{ key: envelope.aggregateId, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
+    return envelope.eventId;
+  }
+
   async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.database.query<T>(sql, params);
   }

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
+import {
+  timestampFromDate,
+  Topics,
+  WriteBackAction,
+  WriteBackFailureReason,
+} from '@caredispatch/contracts';
+
 import { DispatchHarness, waitFor } from '../../test/dispatch-harness';
 import { seedWeek, type SeedAppointment, type SeedWeek } from '../../test/seed-week';
 
+import type { DispatchException } from '../exceptions/dispatch-exception.model';
 import type { PlanVersion } from '../plan/plan.model';
 
 /** One clinic, one clinician (every clinic visit is theirs), two nurses for the home visits. */
@@ -226,5 +234,64 @@ describe('EHR write-back of plan assignments (PostgreSQL + Kafka)', () => {
     expect(changedByV2).toContain(late.appointmentId);
     expect(afterV2.slice(requested.length).sort()).toEqual([...changedByV2].sort());
     expect(new Set(afterV2.slice(0, requested.length))).toEqual(new Set(requested));
+  });
+
+  it('should put a reassignment ehr-gateway could not write into the exceptions queue once', async () => {
+    const appointmentId = weeks[on].appointments[0].appointmentId;
+    const requestId = randomUUID();
+    const failed = {
+      type: 'WriteBackFailedV1' as const,
+      tenantId: on,
+      aggregateId: appointmentId,
+      payload: {
+        writeBackId: randomUUID(),
+        responseId: requestId,
+        appointmentId,
+        ehrAppointmentId: 'ehr-appointment-1',
+        action: WriteBackAction.REASSIGN,
+        reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+        attempts: 1,
+        failedAt: timestampFromDate(new Date()),
+        httpStatus: 412,
+        staffActionRequired: false,
+      },
+    };
+    const confirmation = {
+      ...failed,
+      aggregateId: randomUUID(),
+      payload: { ...failed.payload, responseId: randomUUID(), action: WriteBackAction.CONFIRM },
+    };
+
+    // The failure arrives twice (as a re-published event): one exception.
+    const eventIds = [
+      await harness.publish(Topics.EhrWriteBackV1, confirmation, 'ehr-gateway'),
+      await harness.publish(Topics.EhrWriteBackV1, failed, 'ehr-gateway'),
+      await harness.publish(Topics.EhrWriteBackV1, failed, 'ehr-gateway'),
+    ];
+    const writeBackExceptions = async () =>
+      (
+        await harness.ok<DispatchException[]>('GET', `/v1/tenants/${on}/exceptions?status=all`)
+      ).filter((entry) => entry.kind === 'ehr-write-back-failed');
+    await waitFor(
+      'the failure queued',
+      30_000,
+      async () => (await writeBackExceptions()).length > 0,
+    );
+    await waitFor('every outcome consumed', 30_000, async () => {
+      const [row] = await harness.query<{ count: string }>(
+        `SELECT count(*) FROM inbox_event WHERE event_id = ANY($1::uuid[])`,
+        [eventIds],
+      );
+      return Number(row.count) === eventIds.length;
+    });
+
+    expect(await writeBackExceptions()).toEqual([
+      expect.objectContaining({
+        kind: 'ehr-write-back-failed',
+        reason: 'SUPERSEDED_BY_STAFF',
+        appointmentId,
+        status: 'open',
+      }),
+    ]);
   });
 });
