@@ -94,13 +94,6 @@ export class WriteBackRepository {
    */
   async stage(manager: EntityManager, job: StagedWriteBack, now: Date): Promise<void> {
     if (job.action === 'reassign') await this.supersedeReassignments(manager, job, now);
-    // A reassignment may find the booked practitioner or one we wrote earlier: not staff's.
-    const known =
-      job.action === 'reassign'
-        ? `ARRAY(SELECT DISTINCT k.ehr_practitioner_id FROM ehr_write_back_job k
-                 WHERE k.tenant_id = $2 AND k.ehr_appointment_id = $7 AND k.action = 'reassign'
-                   AND k.ehr_practitioner_id IS NOT NULL) || $16::text[]`
-        : 'NULL::text[]';
     await manager.query(
       `INSERT INTO ehr_write_back_job
          (id, tenant_id, response_id, response_event_id, correlation_id, appointment_id,
@@ -108,7 +101,15 @@ export class WriteBackRepository {
           next_attempt_at, ehr_patient_id, expected_version, ehr_practitioner_id,
           known_practitioner_ids)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, s.start_at, s.end_at, $12, $13, $14,
-              $15, ${known}
+              $15,
+              -- A reassignment may find the booked practitioner or one we wrote earlier: not
+              -- staff's choice. (Always names $16: an unused parameter has no type.)
+              CASE WHEN $8 = 'reassign' THEN
+                ARRAY(SELECT DISTINCT k.ehr_practitioner_id::text FROM ehr_write_back_job k
+                      WHERE k.tenant_id = $2 AND k.ehr_appointment_id = $7
+                        AND k.action = 'reassign' AND k.ehr_practitioner_id IS NOT NULL)
+                || $16::text[]
+              END
        FROM (SELECT 1) AS one
        LEFT JOIN ehr_appointment_state s
          ON s.tenant_id = $2 AND s.ehr_appointment_id = $7 AND s.lifecycle = 'active'
