@@ -898,7 +898,10 @@ describe(WriteBackService.name, () => {
     it('should leave a practitioner staff chose before the request alone, without writing', async () => {
       await booked('appt-reassign-staff', 22);
       await ehr.staffEdit('Appointment', 'appt-reassign-staff', (resource) => {
-        resource.participant = [{ actor: { reference: 'Practitioner/prac-7' } }];
+        resource.participant = [
+          { actor: { reference: 'Patient/pat-1' }, status: 'needs-action' },
+          { actor: { reference: 'Practitioner/prac-7' }, status: 'accepted' },
+        ];
       });
       const puts = ehr.requests().filter((entry) => entry.method === 'PUT').length;
       const request = await requestReassignment('appt-reassign-staff', 'prac-2');
