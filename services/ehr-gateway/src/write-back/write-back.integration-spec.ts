@@ -765,6 +765,25 @@ describe(WriteBackService.name, () => {
 
   /** dispatch-optimizer's plan moved a visit to another provider (dispatch.ehr-assignment.v1). */
   describe('dispatch reassignments', () => {
+    beforeAll(() => {
+      // The practitioners the plan and the staff choose, and the Slots the visits hold.
+      ehr.seed(
+        ...['prac-2', 'prac-7', 'prac-9'].map((id) => ({
+          resourceType: 'Practitioner',
+          id,
+          name: [{ family: `Doctor ${id}`, given: ['Sam'] }],
+        })),
+        ...[20, 21, 22].map((index) => ({
+          resourceType: 'Slot',
+          id: `slot-${index}`,
+          schedule: { reference: 'Schedule/sched-1' },
+          status: 'busy',
+          start: new Date(FIRST_SLOT + index * 1_800_000).toISOString(),
+          end: new Date(FIRST_SLOT + (index + 1) * 1_800_000).toISOString(),
+        })),
+      );
+    });
+
     async function requestReassignment(
       ehrAppointmentId: string,
       ehrPractitionerId: string,

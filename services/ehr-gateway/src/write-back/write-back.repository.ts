@@ -103,8 +103,8 @@ export class WriteBackRepository {
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, s.start_at, s.end_at, $12, $13, $14,
               $15,
               -- A reassignment may find the booked practitioner or one we wrote earlier: not
-              -- staff's choice. (Always names $16: an unused parameter has no type.)
-              CASE WHEN $8 = 'reassign' THEN
+              -- staff's choice. (Always names $16 and $17: an unused parameter has no type.)
+              CASE WHEN $17::boolean THEN
                 ARRAY(SELECT DISTINCT k.ehr_practitioner_id::text FROM ehr_write_back_job k
                       WHERE k.tenant_id = $2 AND k.ehr_appointment_id = $7
                         AND k.action = 'reassign' AND k.ehr_practitioner_id IS NOT NULL)
@@ -131,6 +131,7 @@ export class WriteBackRepository {
         job.expectedVersion ?? null,
         job.ehrPractitionerId ?? null,
         job.action === 'reassign' ? [job.bookedEhrPractitionerId ?? ''] : null,
+        job.action === 'reassign',
       ],
     );
   }
