@@ -110,12 +110,14 @@ describe('EHR write-back of plan assignments (PostgreSQL + Kafka)', () => {
   });
 
   it('should keep the switch off by default, refuse a switch that is not a boolean and store one that is', async () => {
-    const defaults = await harness.ok<{ ehrWriteBack: boolean }>(
-      'GET',
-      `/v1/tenants/${on}/dispatch-settings`,
-    );
     const settings = { timeZone: weeks[on].timeZone, mapsMonthlyElementBudget: 1_000_000 };
     const admin = { roles: ['practice-admin'] };
+    const defaults = await harness.ok<{ ehrWriteBack: boolean }>(
+      'PUT',
+      `/v1/tenants/${on}/dispatch-settings`,
+      settings,
+      admin,
+    );
 
     const refused = await harness.request(
       'PUT',
@@ -135,8 +137,14 @@ describe('EHR write-back of plan assignments (PostgreSQL + Kafka)', () => {
     expect(JSON.stringify(refused.body)).toContain('ehrWriteBack');
     expect(stored.ehrWriteBack).toBe(true);
     expect(
-      (await harness.ok<{ ehrWriteBack: boolean }>('GET', `/v1/tenants/${on}/dispatch-settings`))
-        .ehrWriteBack,
+      (
+        await harness.ok<{ ehrWriteBack: boolean }>(
+          'GET',
+          `/v1/tenants/${on}/dispatch-settings`,
+          undefined,
+          admin,
+        )
+      ).ehrWriteBack,
     ).toBe(true);
   });
 
