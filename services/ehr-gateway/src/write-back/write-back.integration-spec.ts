@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
 
 import {
   createEnvelope,
@@ -17,7 +18,7 @@ import {
   WriteBackAction,
   WriteBackFailureReason,
 } from '@caredispatch/contracts';
-import { envelopeHeaders } from '@caredispatch/kafka';
+import { envelopeHeaders, inTenantTransaction } from '@caredispatch/kafka';
 import { createHttpApp } from '@caredispatch/platform';
 import {
   EhrFhirStandIn,
@@ -36,6 +37,7 @@ import { AppModule, SERVICE_NAME } from '../app.module';
 import { loadEhrGatewayConfig } from '../config';
 import { ehrWebhookErrors } from '../ehr-webhook/ehr-webhook.errors';
 
+import { WriteBackRepository } from './write-back.repository';
 import { WriteBackService } from './write-back.service';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -773,7 +775,7 @@ describe(WriteBackService.name, () => {
           id,
           name: [{ family: `Doctor ${id}`, given: ['Sam'] }],
         })),
-        ...[20, 21, 22].map((index) => ({
+        ...[20, 21, 22, 23].map((index) => ({
           resourceType: 'Slot',
           id: `slot-${index}`,
           schedule: { reference: 'Schedule/sched-1' },
@@ -932,6 +934,49 @@ describe(WriteBackService.name, () => {
         payload: { reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF, httpStatus: 0 },
       });
       expect(ehr.requests().filter((entry) => entry.method === 'PUT')).toHaveLength(puts);
+    });
+
+    it('should write only the newest of two reassignments that arrive before either ran', async () => {
+      await booked('appt-reassign-twice', 23);
+      const repository = app.get(WriteBackRepository);
+      const [older, newer] = [randomUUID(), randomUUID()];
+      const reassignment = (responseId: string, ehrPractitionerId: string) => ({
+        tenantId,
+        responseId,
+        responseEventId: randomUUID(),
+        correlationId: randomUUID(),
+        appointmentId: randomUUID(),
+        ehrAppointmentId: 'appt-reassign-twice',
+        action: 'reassign' as const,
+        slotId: null,
+        newStart: null,
+        newEnd: null,
+        ehrPractitionerId,
+        bookedEhrPractitionerId: 'prac-1',
+      });
+      // Two requests consumed back to back, as the consumer stages them, before the relay ran.
+      await inTenantTransaction(app.get(DataSource), tenantId, async (manager) => {
+        await repository.stage(manager, reassignment(older, 'prac-2'), new Date());
+        await repository.stage(manager, reassignment(newer, 'prac-9'), new Date());
+      });
+
+      const outcome = await outcomeOf(newer);
+      const [olderJob] = await database.query<{ status: string }>(
+        `SELECT status FROM ehr_write_back_job WHERE response_id = $1`,
+        [older],
+      );
+
+      expect(outcome).toMatchObject({
+        type: 'WriteBackSucceededV1',
+        payload: { action: WriteBackAction.REASSIGN, alreadyApplied: false },
+      });
+      expect(practitionersOf(ehr.read('Appointment', 'appt-reassign-twice'))).toEqual([
+        'Practitioner/prac-9',
+      ]);
+      expect(updatesOf('appt-reassign-twice')).toBe(1);
+      expect(olderJob.status).toBe('superseded');
+      // An appointment's jobs run in order: the older one would have been published first.
+      expect(writeBackEvents(older)).toEqual([]);
     });
   });
 });
