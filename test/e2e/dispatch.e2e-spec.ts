@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { DateTime } from 'luxon';
 
 import { Role } from '@caredispatch/auth';
@@ -12,7 +13,9 @@ import {
 } from '@caredispatch/optimizer';
 import {
   daytimeZone,
+  EhrFhirStandIn,
   eventually,
+  type FhirResource,
   MAPS_STAND_IN_KEY,
   MapsStandIn,
   newWebhookSecret,
@@ -82,6 +85,23 @@ describe('dispatch end to end: webhooks → weekly plan → Slack itineraries �
     tenantId: `dispatch-maps-${randomUUID().slice(0, 8)}`,
     secret: newWebhookSecret(),
   };
+  /** A practice with EHR write-back on: ehr-gateway reaches its EHR (the FHIR stand-in). */
+  const writer: TenantCredentials = {
+    tenantId: `dispatch-ehr-${randomUUID().slice(0, 8)}`,
+    secret: newWebhookSecret(),
+  };
+  const writerDay = seedWeek({
+    clinics: 1,
+    clinicians: 1,
+    nurses: 2,
+    clinicVisits: 0,
+    homeVisits: 4,
+    unservableCredential: 0,
+    unresolvableAddresses: 0,
+    days: 1,
+    seed: 5,
+  });
+  const ehr = new EhrFhirStandIn();
   const local = (day: string, time: string) =>
     DateTime.fromISO(`${day}T${time}`, { zone: week.timeZone }).toJSDate();
   const sunday = local(
@@ -116,8 +136,15 @@ describe('dispatch end to end: webhooks → weekly plan → Slack itineraries �
     const { apiUrl } = await slack.start();
     const { baseUrl } = await maps.start();
     await reschedules.start([Topics.DispatchRescheduleV1]);
+    await ehr.start();
+    const keys = await generateKeyPair('RS384', { extractable: true });
+    await ehr.registerClient('caredispatch-dispatch', await exportJWK(keys.publicKey), 'RS384');
     stack = new Stack({
-      tenants: { [group.tenantId]: group.secret, [degraded.tenantId]: degraded.secret },
+      tenants: {
+        [group.tenantId]: group.secret,
+        [degraded.tenantId]: degraded.secret,
+        [writer.tenantId]: writer.secret,
+      },
       // messaging texts the patients a call-out leaves without a visit ("we need to reschedule").
       only: ['ehr-gateway', 'scheduling', 'messaging', 'dispatch-optimizer'],
       logLevel: 'warn',
@@ -135,7 +162,24 @@ describe('dispatch end to end: webhooks → weekly plan → Slack itineraries �
           MAPS_MAX_ATTEMPTS: '2',
         },
       },
-      overrides: { 'dispatch-optimizer': { CLOCK_START_AT: sunday.toISOString() } },
+      overrides: {
+        'dispatch-optimizer': { CLOCK_START_AT: sunday.toISOString() },
+        'ehr-gateway': {
+          EHR_CONNECTIONS: JSON.stringify({
+            [writer.tenantId]: {
+              fhirBaseUrl: ehr.fhirBaseUrl,
+              tokenUrl: ehr.tokenUrl,
+              clientId: 'caredispatch-dispatch',
+              keyId: 'caredispatch-dispatch-key-1',
+              algorithm: 'RS384',
+            },
+          }),
+          EHR_PRIVATE_KEYS: JSON.stringify({
+            [writer.tenantId]: await exportPKCS8(keys.privateKey),
+          }),
+          EHR_WRITE_BACK_POLL_INTERVAL_MS: '100',
+        },
+      },
     });
     clockStartedAt = Date.now();
     await stack.start();
@@ -161,6 +205,7 @@ describe('dispatch end to end: webhooks → weekly plan → Slack itineraries �
     await reschedules.stop();
     await slack.stop();
     await maps.stop();
+    await ehr.stop();
   });
 
   /**
@@ -628,4 +673,92 @@ describe('dispatch end to end: webhooks → weekly plan → Slack itineraries �
     expect(warm.travel).toMatchObject({ fallback: false, billedElements: 0, cacheMisses: 0 });
     expect(maps.calls().length).toBe(callsBeforeWarm);
   });
+
+  it('should write the visits a plan gives other providers back to the EHR when the practice enabled it', async () => {
+    const admin = (path: string, body: unknown) =>
+      dispatchApi(stack, writer.tenantId, 'PUT', path, body, [Role.PracticeAdmin]);
+    await configureSeedWeek(stack, writer.tenantId, writerDay);
+    await admin('/dispatch-settings', {
+      timeZone: writerDay.timeZone,
+      mapsMonthlyElementBudget: 1_000_000,
+      ehrWriteBack: true,
+    });
+    // Linked as the EHR roster import links them; every visit is booked with prac-1.
+    await dispatchDb().query(
+      `UPDATE dispatch_provider SET ehr_practitioner_id = 'prac-' || provider_id WHERE tenant_id = $1`,
+      [writer.tenantId],
+    );
+    for (const appointment of writerDay.appointments) ehr.seed(ehrAppointmentOf(appointment));
+    // Like the small group's, these addresses reuse the seed week's street numbers: added last.
+    for (const [address, coordinates] of Object.entries(writerDay.addresses))
+      maps.addAddress(address, coordinates);
+    await bookThroughWebhooks(stack, writer, writerDay);
+    const ids = await eventually(
+      async () => {
+        const found = await schedulingIdsByEhrId(stack, writer.tenantId);
+        return found.size === writerDay.appointments.length ? found : undefined;
+      },
+      60_000,
+      'scheduling to record the practice',
+    );
+    await waitForDispatchToHold(stack, writer.tenantId, [...ids.values()]);
+    const ehrIdOf = new Map([...ids].map(([ehrId, schedulingId]) => [schedulingId, ehrId]));
+
+    const plan = await dispatchApi<PlanView>(stack, writer.tenantId, 'POST', '/plans', {
+      days: writerDay.days,
+    });
+
+    const served = plan.providerDays.flatMap((day) =>
+      day.stops.map((stop) => ({
+        ehrAppointmentId: ehrIdOf.get(stop.appointmentId) ?? '',
+        practitioner: `Practitioner/prac-${day.providerId}`,
+      })),
+    );
+    expect(served.length).toBeGreaterThan(0);
+    const puts = (ehrAppointmentId: string) =>
+      ehr
+        .requests()
+        .filter(
+          (request) =>
+            request.method === 'PUT' &&
+            request.path === `/fhir/Appointment/${ehrAppointmentId}` &&
+            request.status === 200,
+        );
+    await eventually(
+      () =>
+        Promise.resolve(
+          served.every((visit) => puts(visit.ehrAppointmentId).length > 0) ? true : undefined,
+        ),
+      60_000,
+      'the EHR to receive every reassignment',
+    );
+    for (const visit of served) {
+      const participants = (ehr.read('Appointment', visit.ehrAppointmentId)?.participant ?? []) as {
+        actor: { reference: string };
+      }[];
+      expect(
+        participants
+          .map((entry) => entry.actor.reference)
+          .filter((reference) => reference.startsWith('Practitioner/')),
+      ).toEqual([visit.practitioner]);
+      expect(puts(visit.ehrAppointmentId).map((request) => request.ifMatch)).toEqual(['W/"1"']);
+    }
+  });
 });
+
+/** The Appointment the EHR holds for a seed visit, booked with Practitioner prac-1. */
+function ehrAppointmentOf(appointment: SeedAppointment): FhirResource {
+  const end = new Date(appointment.start.getTime() + appointment.durationMinutes * 60_000);
+  return {
+    resourceType: 'Appointment',
+    id: ehrAppointmentIdOf(appointment),
+    status: 'booked',
+    start: appointment.start.toISOString(),
+    end: end.toISOString(),
+    participant: [
+      { actor: { reference: `Patient/pat-${appointment.appointmentId}` }, status: 'accepted' },
+      { actor: { reference: 'Practitioner/prac-1' }, status: 'accepted' },
+      { actor: { reference: `Location/${appointment.ehrLocationId}` }, status: 'accepted' },
+    ],
+  };
+}

@@ -1,5 +1,6 @@
 import { PhiAccessedV1Schema } from './generated/caredispatch/audit/access/v1/access_pb';
 import { TreeHeadSignedV1Schema } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
+import { AssignmentWriteBackRequestedV1Schema } from './generated/caredispatch/dispatch/ehrassignment/v1/ehr_assignment_pb';
 import {
   ItineraryDeliveredV1Schema,
   ItineraryDeliveryFailedV1Schema,
@@ -64,6 +65,7 @@ import {
   validateEhrRosterFetched,
   validateEhrRosterFetchFailed,
   validateRosterImportRequested,
+  validateAssignmentWriteBackRequested,
   validateWriteBack,
   validateMessageEvent,
   validatePatientAnsweredOffer,
@@ -348,6 +350,12 @@ export const eventRegistry = {
     topic: Topics.DispatchRosterImportV1,
     version: 1,
     validate: (event) => validateRosterImportRequested(event),
+  }),
+  AssignmentWriteBackRequestedV1: defineEvent({
+    schema: AssignmentWriteBackRequestedV1Schema,
+    topic: Topics.DispatchEhrAssignmentV1,
+    version: 1,
+    validate: (event) => validateAssignmentWriteBackRequested(event),
   }),
   EhrRosterFetchedV1: defineEvent({
     schema: EhrRosterFetchedV1Schema,

@@ -15,6 +15,7 @@ export * from './generated/caredispatch/dispatch/plan/v1/plan_pb';
 export * from './generated/caredispatch/dispatch/reschedule/v1/reschedule_pb';
 export * from './generated/caredispatch/dispatch/itinerary/v1/itinerary_pb';
 export * from './generated/caredispatch/dispatch/rosterimport/v1/roster_import_pb';
+export * from './generated/caredispatch/dispatch/ehrassignment/v1/ehr_assignment_pb';
 export * from './generated/caredispatch/waitlist/slot/v1/waitlist_pb';
 export * from './topics';
 export * from './errors';

@@ -34,6 +34,8 @@ export const Topics = {
   DispatchItineraryV1: 'dispatch.itinerary.v1',
   /** A practice admin asked dispatch to import its roster from the EHR (ids only). */
   DispatchRosterImportV1: 'dispatch.roster-import.v1',
+  /** A plan moved a visit to another provider: ehr-gateway writes the practitioner back (ids only). */
+  DispatchEhrAssignmentV1: 'dispatch.ehr-assignment.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

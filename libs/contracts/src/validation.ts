@@ -18,6 +18,7 @@ import {
 
 import type { PhiAccessedV1 } from './generated/caredispatch/audit/access/v1/access_pb';
 import type { TreeHeadSignedV1 } from './generated/caredispatch/audit/treehead/v1/tree_head_pb';
+import type { AssignmentWriteBackRequestedV1 } from './generated/caredispatch/dispatch/ehrassignment/v1/ehr_assignment_pb';
 import type {
   ItineraryDeliveredV1,
   ItineraryDeliveryFailedV1,
@@ -453,6 +454,20 @@ export function validateRosterImportRequested(event: RosterImportRequestedV1): r
   return new IssueCollector()
     .uuid('import_id', event.importId)
     .present('requested_at', event.requestedAt).issues;
+}
+
+/** The gateway needs every id to write: the appointment, the practitioner and the plan. */
+export function validateAssignmentWriteBackRequested(
+  event: AssignmentWriteBackRequestedV1,
+): readonly string[] {
+  return new IssueCollector()
+    .uuid('request_id', event.requestId)
+    .uuid('appointment_id', event.appointmentId)
+    .text('ehr_appointment_id', event.ehrAppointmentId)
+    .text('provider_id', event.providerId)
+    .text('ehr_practitioner_id', event.ehrPractitionerId)
+    .uuid('plan_id', event.planId)
+    .positive('plan_version', event.planVersion).issues;
 }
 
 /** Every practitioner and role is named by its EHR id; codes carry a code. */

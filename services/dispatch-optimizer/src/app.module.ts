@@ -43,6 +43,8 @@ export class AppModule {
             Topics.DispatchRosterImportV1,
             Topics.EhrRosterV1,
             Topics.AuditPhiAccessV1,
+            Topics.DispatchEhrAssignmentV1,
+            Topics.EhrWriteBackV1,
           ],
         }),
         ClockModule.forRoot(config),

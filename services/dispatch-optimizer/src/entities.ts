@@ -1,6 +1,7 @@
 import { DispatchAppointmentEntity } from './appointments/dispatch-appointment.entity';
 import { CallOutEntity } from './call-outs/call-out.entity';
 import { deliveryEntities, deliveryMigrations } from './delivery/delivery-schema';
+import { EhrAssignmentRequestEntity } from './ehr-write-back/ehr-assignment-request.entity';
 import { DispatchExceptionEntity } from './exceptions/dispatch-exception.entity';
 import { ItineraryLinkEntity } from './itinerary-page/itinerary-link.entity';
 import { CreateDispatchSchema1797000000000 } from './migrations/1797000000000-CreateDispatchSchema';
@@ -10,6 +11,7 @@ import { CreateRosterImport1798400000001 } from './migrations/1798400000001-Crea
 import { StorePlanTravelMatrixApart1799400000000 } from './migrations/1799400000000-StorePlanTravelMatrixApart';
 import { ScheduleRosterImport1799400000001 } from './migrations/1799400000001-ScheduleRosterImport';
 import { OneScheduledPlanPerHorizon1799400000002 } from './migrations/1799400000002-OneScheduledPlanPerHorizon';
+import { WriteAssignmentsBackToEhr1800300000001 } from './migrations/1800300000001-WriteAssignmentsBackToEhr';
 import { CreateItineraryLink1800400000000 } from './migrations/1800400000000-CreateItineraryLink';
 import { IsolateItineraryLinks1800400000001 } from './migrations/1800400000001-IsolateItineraryLinks';
 import { PlanEntity } from './plan/plan.entity';
@@ -40,6 +42,7 @@ export const dispatchEntities = [
   RosterImportEntity,
   RosterImportMappingEntity,
   ItineraryLinkEntity,
+  EhrAssignmentRequestEntity,
 ];
 
 /** In order: the service and its tests run the same list. */
@@ -52,6 +55,7 @@ export const dispatchMigrations = [
   StorePlanTravelMatrixApart1799400000000,
   ScheduleRosterImport1799400000001,
   OneScheduledPlanPerHorizon1799400000002,
+  WriteAssignmentsBackToEhr1800300000001,
   CreateItineraryLink1800400000000,
   IsolateItineraryLinks1800400000001,
 ];

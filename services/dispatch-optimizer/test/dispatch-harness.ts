@@ -217,6 +217,8 @@ export class DispatchHarness {
     appointment: SeedAppointment,
     type: AppointmentEventType = 'AppointmentBookedV1',
     revision = 1,
+    /** The FHIR Practitioner the EHR has the visit booked with ('' = none). */
+    ehrPractitionerId = '',
   ): Promise<void> {
     const payload = {
       appointment: aScheduledAppointment({
@@ -230,6 +232,7 @@ export class DispatchHarness {
         addressLines: appointment.addressLines,
         givenName: appointment.givenName,
         familyName: appointment.familyName,
+        ehrPractitionerId,
       }),
       ...(type === 'AppointmentRescheduledV1' ? { previousStart: { seconds: 0n, nanos: 0 } } : {}),
     } as EventPayloadInit<typeof type>;
@@ -241,6 +244,20 @@ export class DispatchHarness {
       topic: Topics.SchedulingAppointmentV1,
       messages: [{ key: appointment.appointmentId, value: Buffer.from(encodeEnvelope(envelope)) }],
     });
+  }
+
+  /** Publishes an event as another service would (e.g. ehr-gateway's write-back outcomes). */
+  async publish(
+    topic: string,
+    event: Parameters<typeof createEnvelope>[0],
+    producer: string,
+  ): Promise<string> {
+    const envelope = createEnvelope(event, { producer });
+    await this.producer.send({
+      topic,
+      messages: [{ key: envelope.aggregateId, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
+    return envelope.eventId;
   }
 
   async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {

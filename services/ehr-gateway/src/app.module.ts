@@ -19,7 +19,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         // Publishes EHR changes, free slots, write-back outcomes and rosters; consumes patient
-        // responses to write them back, waitlist fills to book them and roster import requests.
+        // responses to write them back, waitlist fills to book them, roster import requests and
+        // dispatch's reassignments to write the practitioner back.
         ServiceInfrastructureModule.forRoot(config, {
           serviceName: SERVICE_NAME,
           database: ehrGatewayDatabase,
@@ -31,6 +32,7 @@ export class AppModule {
             Topics.WaitlistSlotV1,
             Topics.EhrRosterV1,
             Topics.DispatchRosterImportV1,
+            Topics.DispatchEhrAssignmentV1,
           ],
         }),
         EhrFhirModule,

@@ -45,6 +45,7 @@ const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>>
     Topics.MessagingPatientResponseV1,
     Topics.WaitlistSlotV1,
     Topics.DispatchRosterImportV1,
+    Topics.DispatchEhrAssignmentV1,
   ],
   scheduling: [Topics.EhrAppointmentV1],
   messaging: [
@@ -55,7 +56,12 @@ const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>>
     Topics.DispatchRescheduleV1,
   ],
   'audit-log': ALL_TOPICS,
-  'dispatch-optimizer': [Topics.SchedulingAppointmentV1, Topics.DispatchPlanV1, Topics.EhrRosterV1],
+  'dispatch-optimizer': [
+    Topics.SchedulingAppointmentV1,
+    Topics.DispatchPlanV1,
+    Topics.EhrRosterV1,
+    Topics.EhrWriteBackV1,
+  ],
   waitlist: [
     Topics.SchedulingAppointmentV1,
     Topics.MessagingPatientResponseV1,

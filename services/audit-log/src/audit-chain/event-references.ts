@@ -41,6 +41,11 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
     case 'MessageExpiredV1':
     case 'PatientRescheduleNeededV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
+    case 'AssignmentWriteBackRequestedV1':
+      return {
+        ehrAppointmentId: orNull(typed.event.ehrAppointmentId),
+        appointmentId: orNull(typed.event.appointmentId),
+      };
     case 'WaitlistSlotOpenedV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.freedByAppointmentId) };
     case 'WaitlistBookingRequestedV1':
@@ -145,6 +150,7 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'TreeHeadSignedV1':
     case 'DispatchPlanPublishedV1':
     case 'PatientRescheduleNeededV1':
+    case 'AssignmentWriteBackRequestedV1':
     case 'PatientRespondedV1':
     case 'WriteBackSucceededV1':
     case 'WriteBackFailedV1':

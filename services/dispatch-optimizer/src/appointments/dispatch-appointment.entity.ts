@@ -67,6 +67,14 @@ export class DispatchAppointmentEntity {
   @Column({ name: 'booked_provider_id', type: 'text', nullable: true })
   bookedProviderId!: string | null;
 
+  /** The EHR's Appointment id; '' for rows stored before dispatch kept it. */
+  @Column({ name: 'ehr_appointment_id', type: 'text', default: '' })
+  ehrAppointmentId!: string;
+
+  /** The FHIR Practitioner id the EHR has the visit booked with (scheduling's view); '' = none. */
+  @Column({ name: 'booked_ehr_practitioner_id', type: 'text', default: '' })
+  bookedEhrPractitionerId!: string;
+
   /** The revision the current plan reflects; below `revision` = the plan must be updated. */
   @Column({ name: 'planned_revision', type: 'integer', default: 0 })
   plannedRevision!: number;

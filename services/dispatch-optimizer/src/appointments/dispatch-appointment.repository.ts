@@ -42,13 +42,15 @@ export class DispatchAppointmentRepository {
       `INSERT INTO dispatch_appointment AS a
          (tenant_id, appointment_id, revision, status, start_at, end_at, type_code, patient_display_name,
           location_id, time_zone, address_line, lat, lon, geocode_status, booked_provider_id, planned_revision, updated_at,
-          ehr_location_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, $12, $13, 0, $14, $15)
+          ehr_location_id, ehr_appointment_id, booked_ehr_practitioner_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, $12, $13, 0, $14, $15, $16, $17)
        ON CONFLICT (tenant_id, appointment_id) DO UPDATE SET
          revision = EXCLUDED.revision, status = EXCLUDED.status, start_at = EXCLUDED.start_at,
          end_at = EXCLUDED.end_at, type_code = EXCLUDED.type_code,
          patient_display_name = EXCLUDED.patient_display_name, location_id = EXCLUDED.location_id,
          ehr_location_id = EXCLUDED.ehr_location_id,
+         ehr_appointment_id = EXCLUDED.ehr_appointment_id,
+         booked_ehr_practitioner_id = EXCLUDED.booked_ehr_practitioner_id,
          time_zone = EXCLUDED.time_zone, booked_provider_id = EXCLUDED.booked_provider_id,
          updated_at = EXCLUDED.updated_at,
          address_line = EXCLUDED.address_line,
@@ -76,6 +78,8 @@ export class DispatchAppointmentRepository {
         appointment.provider?.providerId ?? null,
         this.clock.now(),
         appointment.location?.ehrLocationId ?? '',
+        appointment.ehrAppointmentId,
+        appointment.provider?.ehrPractitionerId ?? '',
       ],
     );
   }

@@ -15,6 +15,11 @@ export const DISPATCH_EXCEPTION_KINDS = [
   'patient-reschedule-needed',
   /** An itinerary or escalation that could not be delivered (reported by delivery). */
   'delivery-failed',
+  /**
+   * ehr-gateway could not write a plan's reassignment back to the EHR; `reason` is the
+   * WriteBackFailureReason's name (SUPERSEDED_BY_STAFF: staff chose another practitioner).
+   */
+  'ehr-write-back-failed',
   /** Anything else a coordinator must resolve (e.g. conflicting roster data). */
   'conflict',
 ] as const;

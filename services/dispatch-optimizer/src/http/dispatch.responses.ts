@@ -175,6 +175,11 @@ export class TenantSettingsDto implements TenantSettingsView {
   })
   rosterImportTime!: string | null;
   @ApiProperty() mapsMonthlyElementBudget!: number;
+  @ApiProperty({
+    description:
+      "Plan assignments that change a visit's practitioner are written back to the EHR through ehr-gateway (default false)",
+  })
+  ehrWriteBack!: boolean;
   @ApiProperty({ type: String, ...INSTANT }) updatedAt!: Date;
   @ApiProperty({ description: 'Whether a Maps key is stored (the key itself is never returned)' })
   mapsApiKeySet!: boolean;

@@ -150,6 +150,15 @@ const PROBES: readonly TenantRowProbe[] = [
     table: 'itinerary_link',
     insert: (tenantId) => anItineraryLink(tenantId, randomBytes(32)),
   },
+  {
+    table: 'dispatch_ehr_assignment_request',
+    insert: row(
+      `INSERT INTO dispatch_ehr_assignment_request (tenant_id, appointment_id, ehr_practitioner_id,
+         booked_ehr_practitioner_id, plan_id, plan_version, requested_at)
+       VALUES ($1, $2, 'prac-2', 'prac-1', $3, 1, now())`,
+      (tenantId) => [tenantId, randomUUID(), randomUUID()],
+    ),
+  },
 ];
 
 /** The link of one SMS itinerary, found by `digest`. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { AppointmentsModule } from '../appointments/appointments.module';
+import { EhrWriteBackModule } from '../ehr-write-back/ehr-write-back.module';
 import { ExceptionsModule } from '../exceptions/exceptions.module';
 import { RosterModule } from '../roster/roster.module';
 import { RosterImportModule } from '../roster-import/roster-import.module';
@@ -19,6 +20,7 @@ import { SolverThread } from './solver-thread';
 @Module({
   imports: [
     AppointmentsModule,
+    EhrWriteBackModule,
     ExceptionsModule,
     RosterModule,
     RosterImportModule,

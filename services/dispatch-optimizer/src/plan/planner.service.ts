@@ -20,6 +20,7 @@ import { type DispatchAppointmentEntity } from '../appointments/dispatch-appoint
 import { DispatchAppointmentRepository } from '../appointments/dispatch-appointment.repository';
 import { type DispatchOptimizerConfig } from '../config';
 import { DispatchError, DispatchErrorCode } from '../dispatch.errors';
+import { AssignmentWriteBackService } from '../ehr-write-back/assignment-write-back.service';
 import { ExceptionsService } from '../exceptions/exceptions.service';
 import { RosterRepository } from '../roster/roster.repository';
 import { TenantSettingsService } from '../settings/tenant-settings.service';
@@ -63,7 +64,8 @@ export interface ReplanOutcome {
 /**
  * Makes and revises plans: loads roster and appointments, asks the travel-time port for a matrix,
  * runs the optimizer, requires its checker to accept the plan, stores the version with its
- * inputs and publishes `dispatch.plan.v1` through the outbox in the same transaction.
+ * inputs and publishes `dispatch.plan.v1` through the outbox in the same transaction (with the
+ * EHR write-back requests of its changed assignments, for tenants that enabled write-back).
  */
 @Injectable()
 export class PlannerService {
@@ -81,6 +83,7 @@ export class PlannerService {
     private readonly travel: TravelTimeService,
     private readonly geocoding: GeocodingService,
     private readonly exceptions: ExceptionsService,
+    private readonly ehrWriteBacks: AssignmentWriteBackService,
     @Inject(SERVICE_CONFIG) private readonly config: DispatchOptimizerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly solver: SolverThread,
@@ -200,6 +203,7 @@ export class PlannerService {
       await inTenantTransaction(this.dataSource, tenantId, async (manager) => {
         await this.plans.insert(manager, plan, inputs);
         await this.events.planPublished(manager, plan, changedProviderDays(null, plan), null);
+        await this.ehrWriteBacks.requestFor(manager, plan);
         await this.exceptions.reportMany(this.planExceptions(plan), manager);
       });
       await this.appointments.markManyPlanned(tenantId, rows);
@@ -323,6 +327,7 @@ export class PlannerService {
           changedProviderDays(previous, plan),
           outcome,
         );
+        await this.ehrWriteBacks.requestFor(manager, plan);
         const newlyUnserved = plan.unserved.filter(
           (entry) =>
             !previous.unserved.some((before) => before.appointmentId === entry.appointmentId),

@@ -34,6 +34,13 @@ export class TenantSettingsEntity {
   @Column({ name: 'roster_import_time', type: 'text', nullable: true })
   rosterImportTime!: string | null;
 
+  /**
+   * Write plan assignments that change an appointment's practitioner back to the EHR (through
+   * ehr-gateway, dispatch.ehr-assignment.v1); off by default.
+   */
+  @Column({ name: 'ehr_write_back', type: 'boolean', default: false })
+  ehrWriteBack!: boolean;
+
   /** Secret: never returned by the API, never logged. Null = the service's default key (if any). */
   @Column({ name: 'maps_api_key', type: 'text', nullable: true })
   mapsApiKey!: string | null;

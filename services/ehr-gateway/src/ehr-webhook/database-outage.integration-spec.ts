@@ -53,6 +53,7 @@ describe(`${EhrWebhookController.name} during a database outage`, () => {
       Topics.MessagingPatientResponseV1,
       Topics.WaitlistSlotV1,
       Topics.DispatchRosterImportV1,
+      Topics.DispatchEhrAssignmentV1,
     ]);
     await admin.disconnect();
     // The runtime role goes through the proxy the test cuts; the migrate step, as the owner, does not.

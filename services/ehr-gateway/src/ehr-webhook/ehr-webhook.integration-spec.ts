@@ -81,6 +81,7 @@ describe(EhrWebhookController.name, () => {
       Topics.MessagingPatientResponseV1,
       Topics.WaitlistSlotV1,
       Topics.DispatchRosterImportV1,
+      Topics.DispatchEhrAssignmentV1,
     ]);
     await admin.disconnect();
     const port = await freePort();

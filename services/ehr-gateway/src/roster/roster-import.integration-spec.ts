@@ -93,6 +93,7 @@ describe(RosterImportService.name, () => {
       Topics.DispatchRosterImportV1,
       Topics.MessagingPatientResponseV1,
       Topics.WaitlistSlotV1,
+      Topics.DispatchEhrAssignmentV1,
     ]);
     await admin.disconnect();
     producer = kafka.producer();

@@ -1,8 +1,12 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** `book`: a waitlist fill, a new Appointment for the acceptor (waitlist.slot.v1). */
-export type WriteBackActionName = 'confirm' | 'cancel' | 'reschedule' | 'book';
-export type WriteBackJobStatus = 'pending' | 'succeeded' | 'failed';
+/**
+ * `book`: a waitlist fill, a new Appointment for the acceptor (waitlist.slot.v1). `reassign`: a
+ * dispatch plan moved the visit to another practitioner (dispatch.ehr-assignment.v1).
+ */
+export type WriteBackActionName = 'confirm' | 'cancel' | 'reschedule' | 'book' | 'reassign';
+/** `superseded`: a newer reassignment of the appointment arrived before this one ran. */
+export type WriteBackJobStatus = 'pending' | 'succeeded' | 'failed' | 'superseded';
 
 /**
  * One patient response to write back to the EHR: staged by the consumer in the same
@@ -14,8 +18,14 @@ export type WriteBackJobStatus = 'pending' | 'succeeded' | 'failed';
 @Index('UQ_ehr_write_back_job_response', ['tenantId', 'responseId'], { unique: true })
 @Index('IDX_ehr_write_back_job_due', ['status', 'nextAttemptAt'])
 @Index('IDX_ehr_write_back_job_appointment', ['tenantId', 'ehrAppointmentId', 'seq'])
-@Check('CHK_ehr_write_back_job_action', `"action" IN ('confirm', 'cancel', 'reschedule', 'book')`)
-@Check('CHK_ehr_write_back_job_status', `"status" IN ('pending', 'succeeded', 'failed')`)
+@Check(
+  'CHK_ehr_write_back_job_action',
+  `"action" IN ('confirm', 'cancel', 'reschedule', 'book', 'reassign')`,
+)
+@Check(
+  'CHK_ehr_write_back_job_status',
+  `"status" IN ('pending', 'succeeded', 'failed', 'superseded')`,
+)
 export class WriteBackJobEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_ehr_write_back_job' })
   id!: string;
@@ -62,6 +72,17 @@ export class WriteBackJobEntity {
   /** `book`: the freed appointment's version the waitlist saw; another one = staff changed it. */
   @Column({ name: 'expected_version', type: 'varchar', length: 64, nullable: true })
   expectedVersion!: string | null;
+
+  /** `reassign`: the FHIR Practitioner id to put on the appointment. */
+  @Column({ name: 'ehr_practitioner_id', type: 'varchar', length: 64, nullable: true })
+  ehrPractitionerId!: string | null;
+
+  /**
+   * `reassign`: Practitioner ids the EHR may show without that being a change by staff (the
+   * booked one dispatch saw, and the targets of our own earlier reassignments); '' = none.
+   */
+  @Column({ name: 'known_practitioner_ids', type: 'text', array: true, nullable: true })
+  knownPractitionerIds!: string[] | null;
 
   /** The appointment's times as the gateway last published them when the patient answered. */
   @Column({ name: 'expected_start', type: 'timestamptz', nullable: true })

@@ -118,7 +118,9 @@ export function planWriteBack(
       };
     }
     case 'book':
-      // A waitlist fill creates a new appointment: planBooking decides it (booking-plan.ts).
+    case 'reassign':
+      // A waitlist fill creates a new appointment: planBooking decides it (booking-plan.ts);
+      // a reassignment changes the practitioner: planReassignment (reassignment-plan.ts).
       return refuse(WriteBackFailureReason.REJECTED_BY_EHR);
   }
 }

@@ -7,7 +7,7 @@ import { type WriteBackActionName } from './write-back-job.entity';
 import { WriteBackService } from './write-back.service';
 
 /**
- * Patient responses and waitlist fills → durable write-back jobs, staged in the transaction that records the
+ * Patient responses, waitlist fills and dispatch reassignments → durable write-back jobs, staged in the transaction that records the
  * event in the inbox (a redelivery stages nothing). The EHR is called by WriteBackRelay,
  * never here: a slow EHR must not hold the partition.
  */
@@ -58,6 +58,31 @@ export class WriteBackConsumer {
       newEnd: timestampDate(event.end),
       ehrPatientId: event.ehrPatientId,
       expectedVersion: event.freedEhrVersion === '' ? null : event.freedEhrVersion,
+    });
+  }
+
+  /**
+   * A dispatch plan moved a visit to another provider → a `reassign` job (the request id is its
+   * idempotency key). A newer request for the appointment supersedes an older one not yet run.
+   */
+  @EventHandler(Topics.DispatchEhrAssignmentV1, 'AssignmentWriteBackRequestedV1')
+  async onAssignmentWriteBackRequested(
+    context: EventContext<'AssignmentWriteBackRequestedV1'>,
+  ): Promise<void> {
+    const { event, envelope } = context;
+    await this.writeBacks.stage(context.manager, {
+      tenantId: envelope.tenantId,
+      responseId: event.requestId,
+      responseEventId: envelope.eventId,
+      correlationId: envelope.correlationId || envelope.eventId,
+      appointmentId: event.appointmentId,
+      ehrAppointmentId: event.ehrAppointmentId,
+      action: 'reassign',
+      slotId: null,
+      newStart: null,
+      newEnd: null,
+      ehrPractitionerId: event.ehrPractitionerId,
+      bookedEhrPractitionerId: event.bookedEhrPractitionerId,
     });
   }
 }

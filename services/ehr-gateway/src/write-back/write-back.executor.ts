@@ -5,6 +5,7 @@ import { type EhrFhirClient } from '../ehr-fhir/ehr-fhir.client';
 import { EhrFailureKind, EhrFhirError, type FhirResource } from '../ehr-fhir/fhir-client.port';
 
 import { planBooking, slotsToCheck, WAITLIST_BOOKING_IDENTIFIER_SYSTEM } from './booking-plan';
+import { planReassignment } from './reassignment-plan';
 import { planWriteBack } from './write-back-plan';
 import { type WriteBackJob } from './write-back.repository';
 
@@ -62,6 +63,7 @@ async function attempt(
   job: WriteBackJob,
 ): Promise<WriteBackResult | 'conflict'> {
   if (job.action === 'book') return book(client, connection, job);
+  if (job.action === 'reassign') return reassign(client, connection, job);
   const current = await client.read(connection, 'Appointment', job.ehrAppointmentId);
   const slot =
     job.action === 'reschedule' && job.slotId
@@ -146,6 +148,41 @@ async function book(
       const created = await client.create(connection, plan.appointment);
       return succeeded(created.versionId, false, created.resource.id, [
         { ehrAppointmentId: created.resource.id, versionId: created.versionId },
+      ]);
+    }
+  }
+}
+
+/**
+ * A dispatch reassignment: read the appointment, decide with planReassignment, write with
+ * If-Match on the version read. A 412 means staff saved the appointment in between: their
+ * version stands (no re-read and second try, unlike a patient's confirmation).
+ */
+async function reassign(
+  client: EhrFhirClient,
+  connection: EhrConnection,
+  job: WriteBackJob,
+): Promise<WriteBackResult> {
+  const current = await client.read(connection, 'Appointment', job.ehrAppointmentId);
+  const plan = planReassignment(job, current.resource);
+  switch (plan.kind) {
+    case 'refuse':
+      return { kind: 'failed', reason: plan.reason, httpStatus: 0 };
+    case 'already-applied':
+      return succeeded(current.versionId, true, '', []);
+    case 'update': {
+      const written = await conflictAware(() =>
+        client.update(connection, plan.appointment, current.versionId),
+      );
+      if (written === 'conflict') {
+        return {
+          kind: 'failed',
+          reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+          httpStatus: 412,
+        };
+      }
+      return succeeded(written.versionId, false, '', [
+        { ehrAppointmentId: job.ehrAppointmentId, versionId: written.versionId },
       ]);
     }
   }

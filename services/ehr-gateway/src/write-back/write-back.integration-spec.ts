@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
 
 import {
   createEnvelope,
@@ -17,7 +18,7 @@ import {
   WriteBackAction,
   WriteBackFailureReason,
 } from '@caredispatch/contracts';
-import { envelopeHeaders } from '@caredispatch/kafka';
+import { envelopeHeaders, inTenantTransaction } from '@caredispatch/kafka';
 import { createHttpApp } from '@caredispatch/platform';
 import {
   EhrFhirStandIn,
@@ -36,6 +37,7 @@ import { AppModule, SERVICE_NAME } from '../app.module';
 import { loadEhrGatewayConfig } from '../config';
 import { ehrWebhookErrors } from '../ehr-webhook/ehr-webhook.errors';
 
+import { WriteBackRepository } from './write-back.repository';
 import { WriteBackService } from './write-back.service';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -170,6 +172,7 @@ describe(WriteBackService.name, () => {
       Topics.MessagingPatientResponseV1,
       Topics.WaitlistSlotV1,
       Topics.DispatchRosterImportV1,
+      Topics.DispatchEhrAssignmentV1,
     ]);
     await admin.disconnect();
     producer = kafka.producer();
@@ -759,6 +762,221 @@ describe(WriteBackService.name, () => {
         type: 'WriteBackFailedV1',
         payload: { action: WriteBackAction.BOOK, reason: WriteBackFailureReason.SLOT_TAKEN },
       });
+    });
+  });
+
+  /** dispatch-optimizer's plan moved a visit to another provider (dispatch.ehr-assignment.v1). */
+  describe('dispatch reassignments', () => {
+    beforeAll(() => {
+      // The practitioners the plan and the staff choose, and the Slots the visits hold.
+      ehr.seed(
+        ...['prac-2', 'prac-7', 'prac-9'].map((id) => ({
+          resourceType: 'Practitioner',
+          id,
+          name: [{ family: `Doctor ${id}`, given: ['Sam'] }],
+        })),
+        ...[20, 21, 22, 23].map((index) => ({
+          resourceType: 'Slot',
+          id: `slot-${index}`,
+          schedule: { reference: 'Schedule/sched-1' },
+          status: 'busy',
+          start: new Date(FIRST_SLOT + index * 1_800_000).toISOString(),
+          end: new Date(FIRST_SLOT + (index + 1) * 1_800_000).toISOString(),
+        })),
+      );
+    });
+
+    async function requestReassignment(
+      ehrAppointmentId: string,
+      ehrPractitionerId: string,
+      requestId: string = randomUUID(),
+    ): Promise<{ requestId: string; eventId: string }> {
+      const appointmentId = randomUUID();
+      const envelope = createEnvelope(
+        {
+          type: 'AssignmentWriteBackRequestedV1',
+          tenantId,
+          aggregateId: appointmentId,
+          payload: {
+            requestId,
+            appointmentId,
+            ehrAppointmentId,
+            providerId: `provider-${ehrPractitionerId}`,
+            ehrPractitionerId,
+            bookedEhrPractitionerId: 'prac-1',
+            planId: randomUUID(),
+            planVersion: 1,
+          },
+        },
+        { producer: 'dispatch-optimizer' },
+      );
+      await producer.send({
+        topic: Topics.DispatchEhrAssignmentV1,
+        messages: [
+          {
+            key: envelope.aggregateId,
+            value: Buffer.from(encodeEnvelope(envelope)),
+            headers: envelopeHeaders(envelope),
+          },
+        ],
+      });
+      return { requestId, eventId: envelope.eventId };
+    }
+
+    function practitionersOf(resource: FhirResource | undefined): string[] {
+      const participants = (resource?.participant ?? []) as { actor: { reference: string } }[];
+      return participants
+        .map((entry) => entry.actor.reference)
+        .filter((reference) => reference.startsWith('Practitioner/'));
+    }
+
+    it('should replace the practitioner with If-Match once, however often the request comes, and take the echo for its own', async () => {
+      await booked('appt-reassign', 20);
+      const request = await requestReassignment('appt-reassign', 'prac-2');
+
+      const outcome = await outcomeOf(request.requestId);
+      // The same request delivered again (a producer retry): no second write.
+      const again = await requestReassignment('appt-reassign', 'prac-2', request.requestId);
+      await eventually(
+        async () => ((await deliveryOutcomes('appt-reassign')).length === 2 ? true : undefined),
+        30_000,
+        'echo webhook recorded',
+      );
+      await eventually(
+        async () => {
+          const rows = await database.query<{ event_id: string }>(
+            `SELECT event_id FROM inbox_event WHERE event_id = $1`,
+            [again.eventId],
+          );
+          return rows.length === 1 ? true : undefined;
+        },
+        30_000,
+        'the repeated request consumed',
+      );
+      const stored = ehr.read('Appointment', 'appt-reassign');
+      const put = ehr
+        .requests()
+        .find(
+          (entry) => entry.method === 'PUT' && entry.path === '/fhir/Appointment/appt-reassign',
+        );
+
+      expect(outcome).toMatchObject({
+        type: 'WriteBackSucceededV1',
+        payload: {
+          action: WriteBackAction.REASSIGN,
+          ehrAppointmentId: 'appt-reassign',
+          ehrVersion: (stored?.meta as { versionId: string }).versionId,
+          alreadyApplied: false,
+        },
+      });
+      expect(outcome.envelope.causationId).toBe(request.eventId);
+      expect(practitionersOf(stored)).toEqual(['Practitioner/prac-2']);
+      expect(patientStatusOf(stored)).toBe('needs-action');
+      expect(put?.ifMatch).toBe('W/"2"');
+      expect(updatesOf('appt-reassign')).toBe(1);
+      expect(
+        ehr
+          .webhookDeliveries()
+          .filter((delivery) => delivery.appointmentId === 'appt-reassign')
+          .map((delivery) => delivery.receipt),
+      ).toEqual([
+        { status: 'accepted', eventId: expect.any(String) as unknown },
+        { status: 'ignored', reason: 'OWN_WRITE_BACK' },
+      ]);
+      expect(appointmentEvents('appt-reassign').map((event) => event.type)).toEqual([
+        'EhrAppointmentBookedV1',
+      ]);
+      expect(writeBackEvents(request.requestId)).toHaveLength(1);
+    });
+
+    it('should not overwrite a staff save between read and write (412) and say SUPERSEDED_BY_STAFF', async () => {
+      await booked('appt-reassign-race', 21);
+      ehr.staffEditBeforeNextUpdate('Appointment', 'appt-reassign-race', (resource) => {
+        resource.participant = [
+          { actor: { reference: 'Patient/pat-1' }, status: 'needs-action' },
+          { actor: { reference: 'Practitioner/prac-9' }, status: 'accepted' },
+        ];
+      });
+      const request = await requestReassignment('appt-reassign-race', 'prac-2');
+
+      const outcome = await outcomeOf(request.requestId);
+
+      expect(outcome).toMatchObject({
+        type: 'WriteBackFailedV1',
+        payload: {
+          action: WriteBackAction.REASSIGN,
+          reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+          httpStatus: 412,
+          staffActionRequired: false,
+        },
+      });
+      expect(practitionersOf(ehr.read('Appointment', 'appt-reassign-race'))).toEqual([
+        'Practitioner/prac-9',
+      ]);
+      expect(updatesOf('appt-reassign-race')).toBe(0);
+    });
+
+    it('should leave a practitioner staff chose before the request alone, without writing', async () => {
+      await booked('appt-reassign-staff', 22);
+      await ehr.staffEdit('Appointment', 'appt-reassign-staff', (resource) => {
+        resource.participant = [
+          { actor: { reference: 'Patient/pat-1' }, status: 'needs-action' },
+          { actor: { reference: 'Practitioner/prac-7' }, status: 'accepted' },
+        ];
+      });
+      const puts = ehr.requests().filter((entry) => entry.method === 'PUT').length;
+      const request = await requestReassignment('appt-reassign-staff', 'prac-2');
+
+      const outcome = await outcomeOf(request.requestId);
+
+      expect(outcome).toMatchObject({
+        type: 'WriteBackFailedV1',
+        payload: { reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF, httpStatus: 0 },
+      });
+      expect(ehr.requests().filter((entry) => entry.method === 'PUT')).toHaveLength(puts);
+    });
+
+    it('should write only the newest of two reassignments that arrive before either ran', async () => {
+      await booked('appt-reassign-twice', 23);
+      const repository = app.get(WriteBackRepository);
+      const [older, newer] = [randomUUID(), randomUUID()];
+      const reassignment = (responseId: string, ehrPractitionerId: string) => ({
+        tenantId,
+        responseId,
+        responseEventId: randomUUID(),
+        correlationId: randomUUID(),
+        appointmentId: randomUUID(),
+        ehrAppointmentId: 'appt-reassign-twice',
+        action: 'reassign' as const,
+        slotId: null,
+        newStart: null,
+        newEnd: null,
+        ehrPractitionerId,
+        bookedEhrPractitionerId: 'prac-1',
+      });
+      // Two requests consumed back to back, as the consumer stages them, before the relay ran.
+      await inTenantTransaction(app.get(DataSource), tenantId, async (manager) => {
+        await repository.stage(manager, reassignment(older, 'prac-2'), new Date());
+        await repository.stage(manager, reassignment(newer, 'prac-9'), new Date());
+      });
+
+      const outcome = await outcomeOf(newer);
+      const [olderJob] = await database.query<{ status: string }>(
+        `SELECT status FROM ehr_write_back_job WHERE response_id = $1`,
+        [older],
+      );
+
+      expect(outcome).toMatchObject({
+        type: 'WriteBackSucceededV1',
+        payload: { action: WriteBackAction.REASSIGN, alreadyApplied: false },
+      });
+      expect(practitionersOf(ehr.read('Appointment', 'appt-reassign-twice'))).toEqual([
+        'Practitioner/prac-9',
+      ]);
+      expect(updatesOf('appt-reassign-twice')).toBe(1);
+      expect(olderJob.status).toBe('superseded');
+      // An appointment's jobs run in order: the older one would have been published first.
+      expect(writeBackEvents(older)).toEqual([]);
     });
   });
 });

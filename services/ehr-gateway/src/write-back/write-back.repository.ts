@@ -23,6 +23,9 @@ export interface StagedWriteBack {
   /** `book` only. */
   readonly ehrPatientId?: string | null;
   readonly expectedVersion?: string | null;
+  /** `reassign` only: the new Practitioner id and the one the EHR had as dispatch saw it. */
+  readonly ehrPractitionerId?: string | null;
+  readonly bookedEhrPractitionerId?: string | null;
 }
 
 export type WriteBackEvent = NewEvent<'WriteBackSucceededV1'> | NewEvent<'WriteBackFailedV1'>;
@@ -45,6 +48,8 @@ export type WriteBackJob = Pick<
   | 'expectedEnd'
   | 'ehrPatientId'
   | 'expectedVersion'
+  | 'ehrPractitionerId'
+  | 'knownPractitionerIds'
   | 'attempts'
   | 'createdAt'
 >;
@@ -65,6 +70,8 @@ interface JobRow {
   expected_end: Date | null;
   ehr_patient_id: string | null;
   expected_version: string | null;
+  ehr_practitioner_id: string | null;
+  known_practitioner_ids: string[] | null;
   attempts: number;
   created_at: Date;
 }
@@ -86,12 +93,23 @@ export class WriteBackRepository {
    * appointment's times as last published are kept to recognise a later change by staff.
    */
   async stage(manager: EntityManager, job: StagedWriteBack, now: Date): Promise<void> {
+    if (job.action === 'reassign') await this.supersedeReassignments(manager, job, now);
     await manager.query(
       `INSERT INTO ehr_write_back_job
          (id, tenant_id, response_id, response_event_id, correlation_id, appointment_id,
           ehr_appointment_id, action, slot_id, new_start, new_end, expected_start, expected_end,
-          next_attempt_at, ehr_patient_id, expected_version)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, s.start_at, s.end_at, $12, $13, $14
+          next_attempt_at, ehr_patient_id, expected_version, ehr_practitioner_id,
+          known_practitioner_ids)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, s.start_at, s.end_at, $12, $13, $14,
+              $15,
+              -- A reassignment may find the booked practitioner or one we wrote earlier: not
+              -- staff's choice. (Always names $16 and $17: an unused parameter has no type.)
+              CASE WHEN $17::boolean THEN
+                ARRAY(SELECT DISTINCT k.ehr_practitioner_id::text FROM ehr_write_back_job k
+                      WHERE k.tenant_id = $2 AND k.ehr_appointment_id = $7
+                        AND k.action = 'reassign' AND k.ehr_practitioner_id IS NOT NULL)
+                || $16::text[]
+              END
        FROM (SELECT 1) AS one
        LEFT JOIN ehr_appointment_state s
          ON s.tenant_id = $2 AND s.ehr_appointment_id = $7 AND s.lifecycle = 'active'
@@ -111,7 +129,30 @@ export class WriteBackRepository {
         now,
         job.ehrPatientId ?? null,
         job.expectedVersion ?? null,
+        job.ehrPractitionerId ?? null,
+        job.action === 'reassign' ? [job.bookedEhrPractitionerId ?? ''] : null,
+        job.action === 'reassign',
       ],
+    );
+  }
+
+  /**
+   * A newer reassignment of the appointment wins over older ones not yet written (no writing
+   * a practitioner a later plan already moved the visit away from); one the relay holds right
+   * now finishes first (jobs of an appointment run in order).
+   */
+  private async supersedeReassignments(
+    manager: EntityManager,
+    job: StagedWriteBack,
+    now: Date,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE ehr_write_back_job
+       SET status = 'superseded', completed_at = $4, lease_until = NULL
+       WHERE tenant_id = $1 AND ehr_appointment_id = $2 AND action = 'reassign'
+         AND status = 'pending' AND response_id <> $3
+         AND (lease_until IS NULL OR lease_until < $4)`,
+      [job.tenantId, job.ehrAppointmentId, job.responseId, now],
     );
   }
 
@@ -138,8 +179,8 @@ export class WriteBackRepository {
          FOR UPDATE SKIP LOCKED)
        RETURNING j.id, j.tenant_id, j.response_id, j.response_event_id, j.correlation_id,
          j.appointment_id, j.ehr_appointment_id, j.action, j.slot_id, j.new_start, j.new_end,
-         j.expected_start, j.expected_end, j.ehr_patient_id, j.expected_version, j.attempts,
-         j.created_at`,
+         j.expected_start, j.expected_end, j.ehr_patient_id, j.expected_version,
+         j.ehr_practitioner_id, j.known_practitioner_ids, j.attempts, j.created_at`,
         [now, now, String(leaseMs), limit],
       ),
     ).then((result: unknown) =>
@@ -216,6 +257,8 @@ function toJob(row: JobRow): WriteBackJob {
     expectedEnd: row.expected_end,
     ehrPatientId: row.ehr_patient_id,
     expectedVersion: row.expected_version,
+    ehrPractitionerId: row.ehr_practitioner_id,
+    knownPractitionerIds: row.known_practitioner_ids,
     attempts: row.attempts,
     createdAt: row.created_at,
   };
@@ -246,7 +289,7 @@ export async function findOwnWriteBack(
        OR (j.ehr_appointment_id = $2 AND j.status = 'pending' AND j.lease_until > $3
            AND ((j.action = 'cancel' AND $4 = 'cancelled')
              OR (j.action = 'reschedule' AND $4 = 'active' AND j.new_start = $5 AND j.new_end = $6)
-             OR (j.action = 'confirm' AND $4 = 'active' AND j.expected_start = $5
+             OR (j.action IN ('confirm', 'reassign') AND $4 = 'active' AND j.expected_start = $5
                  AND j.expected_end = $6))))
      ORDER BY j.seq DESC LIMIT 1`,
     [

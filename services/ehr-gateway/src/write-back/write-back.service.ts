@@ -61,8 +61,10 @@ export class WriteBackService implements OnApplicationBootstrap, BeforeApplicati
   async stage(manager: EntityManager, job: StagedWriteBack): Promise<void> {
     // A waitlist booking of a practice this gateway serves always gets an answer
     // (NOT_CONFIGURED at worst): its acceptor waits for it. Another gateway's tenant is not ours.
+    // So does a reassignment: the tenant switched it on in dispatch and must learn it failed.
     const served =
-      job.action === 'book' && this.config.EHR_WEBHOOK_SECRETS.keyFor(job.tenantId) !== undefined;
+      (job.action === 'book' || job.action === 'reassign') &&
+      this.config.EHR_WEBHOOK_SECRETS.keyFor(job.tenantId) !== undefined;
     if (!served && !this.connections.of(job.tenantId)) {
       this.logger.debug({ message: 'write-back off for tenant', tenantId: job.tenantId });
       return;
@@ -170,7 +172,8 @@ export class WriteBackService implements OnApplicationBootstrap, BeforeApplicati
       alreadyApplied: result.alreadyApplied,
     });
     // A move or a cancellation changed which slots are free: tell the links page soon.
-    if (job.action !== 'confirm' && !result.alreadyApplied) this.slots.requestRefresh(job.tenantId);
+    if (job.action !== 'confirm' && job.action !== 'reassign' && !result.alreadyApplied)
+      this.slots.requestRefresh(job.tenantId);
   }
 
   private async fail(
@@ -235,6 +238,8 @@ function actionOf(action: WriteBackActionName): WriteBackAction {
       return WriteBackAction.RESCHEDULE;
     case 'book':
       return WriteBackAction.BOOK;
+    case 'reassign':
+      return WriteBackAction.REASSIGN;
   }
 }
 

@@ -150,6 +150,8 @@ export const tenantSettingsBodySchema = z
       .nullable()
       .default(null),
     mapsMonthlyElementBudget: z.number().int().min(0, 'must be ≥ 0').default(100_000),
+    /** Write assignments that change a visit's practitioner back to the EHR; off by default. */
+    ehrWriteBack: z.boolean().default(false),
   })
   .strict();
 
