@@ -659,6 +659,32 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     ).toEqual([]);
   });
 
+  it('should leave a failed dispatch reassignment to dispatch’s exceptions queue: no staff inbox entry', async () => {
+    const { appointmentId } = await bookAndGetToken();
+    // dispatch's request id: no patient answer has it.
+    const responseId = randomUUID();
+
+    const eventId = await writeBackFailed({
+      appointmentId,
+      responseId,
+      action: WriteBackAction.REASSIGN,
+      reason: WriteBackFailureReason.REJECTED_BY_EHR,
+    });
+    await waitForProcessed(eventId);
+
+    expect(
+      await harness.query(`SELECT kind FROM staff_inbox_entry WHERE appointment_id = $1`, [
+        appointmentId,
+      ]),
+    ).toEqual([]);
+    expect(
+      await harness.query(
+        `SELECT 1 FROM outbox_message WHERE message_key = $1 AND event_type = 'StaffInboxItemV1'`,
+        [appointmentId],
+      ),
+    ).toEqual([]);
+  });
+
   it('should still tell the patient when the office’s change reaches messaging before that text went out', async () => {
     const { appointmentId, token, phone } = await bookAndGetToken();
     await post(`/a/${token}/confirm`, { form: await formTokenOf(`/a/${token}`) });

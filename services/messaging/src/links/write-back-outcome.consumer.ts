@@ -12,8 +12,10 @@ export class WriteBackOutcomeConsumer {
 
   @EventHandler(Topics.EhrWriteBackV1, 'WriteBackFailedV1')
   async onFailed(ctx: EventContext<'WriteBackFailedV1'>): Promise<void> {
-    // A waitlist booking's failure reaches the acceptor through the waitlist's offer outcome.
-    if (ctx.event.action === WriteBackAction.BOOK) return;
+    // A waitlist booking's failure reaches the acceptor through the waitlist's offer outcome; a
+    // dispatch reassignment's lands in dispatch's exceptions queue. Neither is a patient's answer.
+    if (ctx.event.action === WriteBackAction.BOOK || ctx.event.action === WriteBackAction.REASSIGN)
+      return;
     await this.followUp.onFailed(ctx.manager, ctx.envelope, ctx.event);
   }
 }
