@@ -14,6 +14,7 @@ import { PlanModule } from './plan/plan.module';
 import { RosterModule } from './roster/roster.module';
 import { RosterImportModule } from './roster-import/roster-import.module';
 import { SettingsModule } from './settings/settings.module';
+import { WaitlistEscalationsModule } from './waitlist-escalations/waitlist-escalations.module';
 
 export const SERVICE_NAME = 'dispatch-optimizer';
 
@@ -42,6 +43,7 @@ export class AppModule {
             Topics.DispatchItineraryV1,
             Topics.DispatchRosterImportV1,
             Topics.EhrRosterV1,
+            Topics.WaitlistSlotV1,
           ],
         }),
         ClockModule.forRoot(config),
@@ -53,6 +55,7 @@ export class AppModule {
         CallOutsModule,
         DeliveryModule,
         RosterImportModule,
+        WaitlistEscalationsModule,
       ],
     };
   }

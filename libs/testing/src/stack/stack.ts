@@ -55,7 +55,12 @@ const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>>
     Topics.DispatchRescheduleV1,
   ],
   'audit-log': ALL_TOPICS,
-  'dispatch-optimizer': [Topics.SchedulingAppointmentV1, Topics.DispatchPlanV1, Topics.EhrRosterV1],
+  'dispatch-optimizer': [
+    Topics.SchedulingAppointmentV1,
+    Topics.DispatchPlanV1,
+    Topics.EhrRosterV1,
+    Topics.WaitlistSlotV1,
+  ],
   waitlist: [
     Topics.SchedulingAppointmentV1,
     Topics.MessagingPatientResponseV1,
