@@ -9,12 +9,21 @@ import {
   eventually,
   FhirAppointmentBuilder,
   type FhirResource,
+  MAPS_STAND_IN_KEY,
+  MapsStandIn,
   newWebhookSecret,
+  SlackStandIn,
   Stack,
   zoneAtLocalHour,
 } from '@caredispatch/testing';
 
-import { postBooking, smsTo, type TenantCredentials, uniquePhone } from './support/flow';
+import {
+  postBooking,
+  smsTo,
+  type TenantCredentials,
+  uniquePhone,
+  waitForOutboxToDrain,
+} from './support/flow';
 
 jest.setTimeout(600_000);
 
@@ -80,11 +89,22 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
     EHR_WRITE_BACK_RETRY_MAX_MS: '500',
     EHR_SLOT_POLL_INTERVAL_MS: '0',
   };
+  /** The coordinators' channel (dispatch-optimizer's notifier, issue 11 "Escalation"). */
+  const slack = new SlackStandIn();
+  const maps = new MapsStandIn({ addresses: {} });
+  const coordinators = {
+    slackApiUrl: '',
+    slackBotToken: slack.botToken,
+    mapsApiBaseUrl: '',
+    mapsApiKey: MAPS_STAND_IN_KEY,
+    coordinatorSlackChannel: 'C0COORDINATORS',
+  };
   const sut = new Stack({
     tenants: Object.fromEntries(
       [main, crowd, waves, staff].map((tenant) => [tenant.tenantId, tenant.secret]),
     ),
     environment: { 'ehr-gateway': ehrGatewayEnvironment },
+    dispatch: coordinators,
     waitlist: {
       settings: {
         [main.tenantId]: { appointmentTypes: ROUTINE, waveSize: 1, holdMinutes: 15 },
@@ -113,6 +133,8 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
     }
     ehrGatewayEnvironment.EHR_CONNECTIONS = JSON.stringify(connections);
     ehrGatewayEnvironment.EHR_PRIVATE_KEYS = JSON.stringify(privateKeys);
+    coordinators.slackApiUrl = (await slack.start()).apiUrl;
+    coordinators.mapsApiBaseUrl = (await maps.start()).baseUrl;
     await sut.start();
     for (const [tenantId, ehr] of ehrOf) {
       const secret = tenantId === main.tenantId ? main.secret : crowd.secret;
@@ -124,6 +146,8 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
   });
   afterAll(async () => {
     await sut.stop();
+    await slack.stop();
+    await maps.stop();
     for (const ehr of ehrOf.values()) await ehr.stop();
   });
 
@@ -656,6 +680,37 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
       `/metrics?from=${localNow.minus({ days: 7 }).toISODate()}&until=${localNow.plus({ days: 7 }).toISODate()}`,
     );
     expect(weeks.reduce((sum, week) => sum + week.escalations, 0)).toBe(1);
+
+    // The coordinators hear of it once, with the slot's local time and the reason.
+    const title = `Open slot not filled from the waitlist: ${start.toFormat('ccc d LLL, HH:mm')}`;
+    const notices = () =>
+      slack
+        .messages({ channel: coordinators.coordinatorSlackChannel })
+        .filter((message) => message.text === title);
+    await eventually(
+      () => Promise.resolve(notices().length > 0 ? true : undefined),
+      DEADLINE_MS,
+      'the coordinators notified',
+      200,
+    );
+    // Everything the waitlist published has been read by dispatch and every notice sent.
+    await waitForOutboxToDrain(sut, 'waitlist', DEADLINE_MS);
+    await sut.waitForConsumerToCatchUp('dispatch-optimizer', DEADLINE_MS);
+    await eventually(
+      async () => {
+        const [unsent] = await sut
+          .database('dispatch-optimizer')
+          .query<{ count: string }>(
+            `SELECT count(*) FROM coordinator_notice WHERE state IN ('queued', 'sending')`,
+          );
+        return unsent.count === '0' ? true : undefined;
+      },
+      DEADLINE_MS,
+      'every coordinator notice sent',
+      200,
+    );
+    expect(notices()).toHaveLength(1);
+    expect(JSON.stringify(notices()[0]?.blocks)).toContain('Every offer was declined or ran out');
   });
 
   it('should withdraw an open offer when staff book the time, and tell a later acceptance', async () => {

@@ -14,6 +14,7 @@ import { PlanModule } from './plan/plan.module';
 import { RosterModule } from './roster/roster.module';
 import { RosterImportModule } from './roster-import/roster-import.module';
 import { SettingsModule } from './settings/settings.module';
+import { WaitlistEscalationsModule } from './waitlist-escalations/waitlist-escalations.module';
 
 export const SERVICE_NAME = 'dispatch-optimizer';
 
@@ -45,6 +46,7 @@ export class AppModule {
             Topics.AuditPhiAccessV1,
             Topics.DispatchEhrAssignmentV1,
             Topics.EhrWriteBackV1,
+            Topics.WaitlistSlotV1,
           ],
         }),
         ClockModule.forRoot(config),
@@ -56,6 +58,7 @@ export class AppModule {
         CallOutsModule,
         DeliveryModule,
         RosterImportModule,
+        WaitlistEscalationsModule,
       ],
     };
   }

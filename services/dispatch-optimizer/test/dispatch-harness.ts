@@ -8,6 +8,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import {
   createEnvelope,
   encodeEnvelope,
+  type EventEnvelope,
   type EventPayloadInit,
   type EventTypesOf,
   Topics,
@@ -20,6 +21,7 @@ import {
   MAPS_STAND_IN_KEY,
   MapsStandIn,
   SlackStandIn,
+  startGroupAtTopicEnds,
   TestIdentityProvider,
   ThrowawayDatabase,
   type TokenRequest,
@@ -76,6 +78,18 @@ export class DispatchHarness {
     const { apiUrl: slackUrl } = await this.slack.start();
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
+    const groupId = `dispatch-it-${randomUUID()}`;
+    const kafka = new Kafka({
+      clientId: 'dispatch-it-producer',
+      brokers: BROKERS,
+      logLevel: logLevel.NOTHING,
+    });
+    // Waitlist escalations are published by tests only after start: the group starts at that
+    // topic's ends (not "latest once it has partitions", which can skip the first event).
+    const admin = kafka.admin();
+    await admin.connect();
+    await startGroupAtTopicEnds(admin, groupId, [Topics.WaitlistSlotV1]);
+    await admin.disconnect();
     this.config = loadDispatchOptimizerConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.DISPATCH_IT_LOG_LEVEL ?? 'silent',
@@ -86,7 +100,7 @@ export class DispatchHarness {
       DATABASE_POOL_SIZE: '5',
       KAFKA_BROKERS: BROKERS.join(','),
       KAFKA_CLIENT_ID: 'dispatch-it',
-      KAFKA_CONSUMER_GROUP: `dispatch-it-${randomUUID()}`,
+      KAFKA_CONSUMER_GROUP: groupId,
       KAFKA_CONSUMER_FROM_BEGINNING: 'false',
       MAPS_API_KEY: MAPS_STAND_IN_KEY,
       MAPS_API_BASE_URL: mapsUrl,
@@ -113,11 +127,6 @@ export class DispatchHarness {
     this.app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
     configureHttpApp(this.app, { errors: dispatchErrors });
     await this.app.listen(port, '127.0.0.1');
-    const kafka = new Kafka({
-      clientId: 'dispatch-it-producer',
-      brokers: BROKERS,
-      logLevel: logLevel.NOTHING,
-    });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     await waitFor(
@@ -253,11 +262,20 @@ export class DispatchHarness {
     producer: string,
   ): Promise<string> {
     const envelope = createEnvelope(event, { producer });
+    await this.send(topic, envelope);
+    return envelope.eventId;
+  }
+
+  /** The waitlist announces one step of filling a freed slot (keyed by the slot, as it does). */
+  async publishWaitlistSlotEvent(envelope: EventEnvelope): Promise<void> {
+    await this.send(Topics.WaitlistSlotV1, envelope);
+  }
+
+  private async send(topic: string, envelope: EventEnvelope): Promise<void> {
     await this.producer.send({
       topic,
       messages: [{ key: envelope.aggregateId, value: Buffer.from(encodeEnvelope(envelope)) }],
     });
-    return envelope.eventId;
   }
 
   async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {

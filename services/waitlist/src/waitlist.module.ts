@@ -15,6 +15,7 @@ import { FreedSlotQueryService } from './slots/freed-slot-query.service';
 import { FreedSlotService } from './slots/freed-slot.service';
 import { HoldExpiryLoop } from './slots/hold-expiry.loop';
 import { OfferAnswersConsumer } from './slots/offer-answers.consumer';
+import { WaitlistCandidatesRepository } from './slots/waitlist-candidates.repository';
 import { WaitlistEvents } from './slots/waitlist-events';
 import { WaitlistOfferController } from './slots/waitlist-offer.controller';
 
@@ -33,6 +34,7 @@ import { WaitlistOfferController } from './slots/waitlist-offer.controller';
       useFactory: (config: WaitlistConfig) => AcceptanceGate.forPool(config.DATABASE_POOL_SIZE),
     },
     WaitlistEvents,
+    WaitlistCandidatesRepository,
     FreedSlotService,
     FreedSlotQueryService,
     WaitlistEntryService,

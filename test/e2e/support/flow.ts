@@ -274,7 +274,7 @@ export async function waitForPipelineToSettle(stack: Stack, timeoutMs = 60_000):
   await waitForOutboxToDrain(stack, 'messaging', timeoutMs);
 }
 
-async function waitForOutboxToDrain(
+export async function waitForOutboxToDrain(
   stack: Stack,
   service: ServiceName,
   timeoutMs: number,

@@ -61,6 +61,7 @@ const CONSUMED_TOPICS: Readonly<Partial<Record<ServiceName, readonly string[]>>>
     Topics.DispatchPlanV1,
     Topics.EhrRosterV1,
     Topics.EhrWriteBackV1,
+    Topics.WaitlistSlotV1,
   ],
   waitlist: [
     Topics.SchedulingAppointmentV1,

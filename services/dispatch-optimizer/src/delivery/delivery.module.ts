@@ -72,5 +72,7 @@ import { SmsItineraryChannel } from './sms-itinerary.channel';
     PlanDeliveryConsumer,
     DeliveryLoop,
   ],
+  // Other causes of coordinator notices (waitlist escalations) queue theirs through it.
+  exports: [CoordinatorNoticeRepository],
 })
 export class DeliveryModule {}

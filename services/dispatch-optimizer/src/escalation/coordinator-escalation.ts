@@ -5,7 +5,8 @@
  */
 export interface CoordinatorEscalation {
   readonly tenantId: string;
-  readonly kind: 'call-out' | 'delivery-failed' | 'unserved' | 'conflict';
+  readonly kind:
+    'call-out' | 'delivery-failed' | 'unserved' | 'conflict' | 'waitlist-slot-unfilled';
   /** One notice per key and target, however often the cause is seen. */
   readonly dedupeKey: string;
   readonly title: string;

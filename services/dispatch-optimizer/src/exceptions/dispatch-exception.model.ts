@@ -22,6 +22,11 @@ export const DISPATCH_EXCEPTION_KINDS = [
   'ehr-write-back-failed',
   /** Anything else a coordinator must resolve (e.g. conflicting roster data). */
   'conflict',
+  /**
+   * A freed slot the waitlist could not fill (`reason`: NO_ELIGIBLE_PATIENT,
+   * ALL_OFFERS_DECLINED_OR_EXPIRED, STARTS_SOON, BOOKING_FAILED); one per slot.
+   */
+  'waitlist-slot-unfilled',
 ] as const;
 export type DispatchExceptionKind = (typeof DISPATCH_EXCEPTION_KINDS)[number];
 

@@ -17,7 +17,10 @@ const listQuerySchema = z.object({
     .default('open'),
 });
 
-/** What coordinators work through: unserved visits, fallback estimates, call-outs, failed deliveries. */
+/**
+ * What coordinators work through: unserved visits, fallback estimates, call-outs, failed
+ * deliveries, freed slots the waitlist could not fill.
+ */
 @Controller('v1/tenants/:tenantId/exceptions')
 @Authorize({ roles: [...RoleGroups.schedulers] })
 export class ExceptionsController {

@@ -6,7 +6,12 @@ import { DataSource, type EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { inJobTransaction, inTenantTransaction } from '@caredispatch/kafka';
 
 import { WaitlistEntryEntity } from '../entries/waitlist-entry.entity';
-import { type Ranking, rankCandidates, type WaitlistCandidate } from '../ranking/waitlist-ranking';
+import {
+  type FreedSlot,
+  localSlotOf,
+  type Ranking,
+  rankCandidates,
+} from '../ranking/waitlist-ranking';
 import { WaitlistSettings } from '../settings/waitlist-settings';
 import { WaitlistError, WaitlistErrorCode, offerNotFound } from '../waitlist.errors';
 
@@ -14,6 +19,7 @@ import { AcceptanceGate } from './acceptance-gate';
 import { FreedSlotEntity } from './freed-slot.entity';
 import { decideNextWave } from './next-wave';
 import { nextOfferOpening } from './offer-hours';
+import { WaitlistCandidatesRepository } from './waitlist-candidates.repository';
 import { type EventCause, WaitlistEvents } from './waitlist-events';
 import { WaitlistJobs } from './waitlist-jobs';
 import { WaitlistOfferEntity } from './waitlist-offer.entity';
@@ -59,6 +65,7 @@ export class FreedSlotService {
     private readonly settings: WaitlistSettings,
     private readonly events: WaitlistEvents,
     private readonly acceptanceGate: AcceptanceGate,
+    private readonly candidates: WaitlistCandidatesRepository,
   ) {}
 
   /**
@@ -540,86 +547,39 @@ export class FreedSlotService {
   /** The slot's eligible candidates not yet offered it, best first (the bench times this). */
   async rank(manager: EntityManager, slot: FreedSlotEntity, now: Date): Promise<Ranking> {
     const policy = this.settings.of(slot.tenantId);
-    const credentials = new Set(policy.providerCredentials[slot.providerId] ?? []);
-    const slotMinutes = (slot.endAt.getTime() - slot.startAt.getTime()) / 60_000;
+    const typeRules = this.settings.typeRules(slot.tenantId);
+    const freed: FreedSlot = {
+      start: slot.startAt,
+      end: slot.endAt,
+      timeZone: slot.timeZone,
+      appointmentTypeCode: slot.appointmentTypeCode,
+      providerId: slot.providerId,
+      providerCredentials: policy.providerCredentials[slot.providerId] ?? [],
+      locationId: slot.locationId,
+      visitMode: 'clinic',
+    };
+    const local = localSlotOf(freed);
+    const credentials = new Set(freed.providerCredentials);
     // Types this provider may see in this slot: the query narrows to them; ranking re-checks.
-    const hostableTypes = [...this.settings.typeRules(slot.tenantId)]
+    const hostableTypes = [...typeRules]
       .filter(
         ([, rule]) =>
-          rule.durationMinutes <= slotMinutes &&
+          rule.durationMinutes <= local.durationMinutes &&
           rule.requiredCredentials.every((credential) => credentials.has(credential)),
       )
       .map(([code]) => code);
-    const candidates =
-      hostableTypes.length === 0 ? [] : await this.candidatesFor(manager, slot, hostableTypes);
-    return rankCandidates(
-      {
-        start: slot.startAt,
-        end: slot.endAt,
-        timeZone: slot.timeZone,
-        appointmentTypeCode: slot.appointmentTypeCode,
-        providerId: slot.providerId,
-        providerCredentials: policy.providerCredentials[slot.providerId] ?? [],
-        locationId: slot.locationId,
-        visitMode: 'clinic',
-      },
-      candidates,
-      this.settings.typeRules(slot.tenantId),
-      now,
-    );
-  }
-
-  /** Open entries of the tenant not yet offered this slot, with whether they hold another offer. */
-  private async candidatesFor(
-    manager: EntityManager,
-    slot: FreedSlotEntity,
-    appointmentTypeCodes: readonly string[],
-  ): Promise<WaitlistCandidate[]> {
-    const rows = await manager
-      .createQueryBuilder(WaitlistEntryEntity, 'entry')
-      .where('entry.tenant_id = :tenantId', { tenantId: slot.tenantId })
-      .andWhere(`entry.status = 'open'`)
-      .andWhere('entry.appointment_type_code IN (:...types)', { types: appointmentTypeCodes })
-      .andWhere(`cardinality(entry.channels) > 0`)
-      .andWhere(`(cardinality(entry.provider_ids) = 0 OR :providerId = ANY(entry.provider_ids))`, {
-        providerId: slot.providerId,
-      })
-      .andWhere(`(cardinality(entry.location_ids) = 0 OR :locationId = ANY(entry.location_ids))`, {
-        locationId: slot.locationId,
-      })
-      // A superset by a day either side: the ranking decides on the slot's local date.
-      .andWhere('entry.earliest_date <= :dayAfter AND entry.latest_date >= :dayBefore', {
-        dayBefore: utcDay(slot.startAt, -1),
-        dayAfter: utcDay(slot.startAt, 1),
-      })
-      .andWhere(
-        `NOT EXISTS (SELECT 1 FROM waitlist_offer o WHERE o.slot_id = :slotId AND o.entry_id = entry.id)`,
-        { slotId: slot.id },
-      )
-      .addSelect(
-        `EXISTS (SELECT 1 FROM waitlist_offer o WHERE o.entry_id = entry.id AND o.status = 'open')`,
-        'holds_offer',
-      )
-      .getRawAndEntities<{ holds_offer: boolean }>();
-    return rows.entities.map((entry, index) => ({
-      entryId: entry.id,
-      patientId: entry.patientId,
-      appointmentTypeCode: entry.appointmentTypeCode,
-      providerIds: entry.providerIds,
-      locationIds: entry.locationIds,
-      earliestDate: entry.earliestDate,
-      latestDate: entry.latestDate,
-      weekdays: entry.weekdays,
-      timesOfDay: entry.timesOfDay,
-      urgency: entry.urgency,
-      waitingSince: entry.waitingSince,
-      contactable: entry.channels.length > 0,
-      holdsOffer: rows.raw[index].holds_offer,
-      declines: entry.declines,
-      ...(entry.homeLat !== null && entry.homeLng !== null
-        ? { home: { lat: entry.homeLat, lng: entry.homeLng } }
-        : {}),
-    }));
+    const candidates = await this.candidates.eligibleFor(manager, {
+      tenantId: slot.tenantId,
+      slotId: slot.id,
+      appointmentTypeCodes: hostableTypes,
+      providerId: slot.providerId,
+      locationId: slot.locationId,
+      localDate: local.date,
+      weekday: local.weekday,
+      startMinute: local.startMinute,
+      endMinute: local.endMinute,
+    });
+    return rankCandidates(freed, candidates, typeRules, now);
   }
 
   private async resolveOffer(
@@ -716,8 +676,4 @@ function busySlotBackoffMs(attempt: number): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function utcDay(instant: Date, offsetDays: number): string {
-  return new Date(instant.getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }

@@ -179,6 +179,8 @@ export class WaitlistEvents {
             ? EscalationReason.UNSPECIFIED
             : ESCALATION_REASON[slot.escalationReason],
         offersMade: slot.offersMade,
+        timeZone: slot.timeZone,
+        locationName: slot.locationName,
       },
     });
   }
