@@ -53,10 +53,10 @@ const COMMON_ENV = [
   ['RATE_LIMIT_PER_TENANT', '600', 'Authenticated requests per tenant per window and replica.'],
 ];
 
-/** PHI encryption at rest (libs/phi-crypto): the services that store patient contact data or message text. */
+/** PHI encryption at rest (libs/phi-crypto): the services that store patient names, contact data, addresses or message text. */
 const PHI_SECRETS = [
   ['PHI_KEKS', 'phi-keys', 'keks', 'JSON object kekId -> base64 of 32 random bytes (key-encryption keys).'],
-  ['PHI_BLIND_INDEX_KEY', 'phi-keys', 'blind-index-key', 'Base64 of >= 32 random bytes: HMAC key of phone lookup hashes.'],
+  ['PHI_BLIND_INDEX_KEY', 'phi-keys', 'blind-index-key', 'Base64 of >= 32 random bytes: HMAC key of phone lookup hashes and geocode-cache keys.'],
 ];
 const PHI_ENV = [
   ['PHI_KEK_ID', '', 'Id in PHI_KEKS that wraps new data keys; rotation re-wraps old ones under it. Required.'],
@@ -140,8 +140,8 @@ const SERVICES = [
     gatewayMatches: [],
     description: 'Plans home-visit routes with the CareDispatch optimizer.',
     port: 3004,
-    env: [],
-    secrets: [],
+    env: [...PHI_ENV],
+    secrets: [...PHI_SECRETS],
     ingressFrom: [SAME_NAMESPACE_PEER],
     extraEgress: [PUBLIC_HTTPS_EGRESS],
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '768Mi' } },

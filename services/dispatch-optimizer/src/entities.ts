@@ -9,6 +9,7 @@ import { CreateRosterImport1798400000001 } from './migrations/1798400000001-Crea
 import { StorePlanTravelMatrixApart1799400000000 } from './migrations/1799400000000-StorePlanTravelMatrixApart';
 import { ScheduleRosterImport1799400000001 } from './migrations/1799400000001-ScheduleRosterImport';
 import { OneScheduledPlanPerHorizon1799400000002 } from './migrations/1799400000002-OneScheduledPlanPerHorizon';
+import { EncryptDispatchPhi1800000000000 } from './migrations/1800000000000-EncryptDispatchPhi';
 import { PlanEntity } from './plan/plan.entity';
 import { AppointmentTypeRuleEntity } from './roster/appointment-type-rule.entity';
 import { ClinicEntity } from './roster/clinic.entity';
@@ -48,4 +49,5 @@ export const dispatchMigrations = [
   StorePlanTravelMatrixApart1799400000000,
   ScheduleRosterImport1799400000001,
   OneScheduledPlanPerHorizon1799400000002,
+  EncryptDispatchPhi1800000000000,
 ];

@@ -19,6 +19,7 @@ import {
   ManualClock,
   MAPS_STAND_IN_KEY,
   MapsStandIn,
+  phiEnvironment,
   SlackStandIn,
   TestIdentityProvider,
   ThrowawayDatabase,
@@ -101,6 +102,7 @@ export class DispatchHarness {
         Object.fromEntries(this.tenants.map((tenant) => [tenant, this.slack.botToken])),
       ),
       ...this.identity.environment(),
+      ...phiEnvironment(),
       ...this.overrides,
     });
     if (process.env.DISPATCH_IT_LOG_LEVEL === undefined) Logger.overrideLogger(false);
