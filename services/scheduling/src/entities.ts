@@ -2,8 +2,8 @@ import { type ServiceDatabase } from '@caredispatch/platform';
 
 import { AppointmentEhrVersionEntity } from './appointments/appointment-ehr-version.entity';
 import { AppointmentEntity } from './appointments/appointment.entity';
-import { LocationEntity } from './directory/location.entity';
 import { LOCATION_PHI_COLUMNS } from './directory/location-phi';
+import { LocationEntity } from './directory/location.entity';
 import { PATIENT_PHI_COLUMNS } from './directory/patient-phi';
 import { PatientEntity } from './directory/patient.entity';
 import { ProviderEntity } from './directory/provider.entity';

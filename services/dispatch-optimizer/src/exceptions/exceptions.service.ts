@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { type QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 import { PhiCipher } from '@caredispatch/phi-crypto';
 import { CLOCK, type Clock } from '@caredispatch/platform';
@@ -75,7 +76,7 @@ export class ExceptionsService extends DispatchExceptionReporter {
 
   private async insertExceptions(
     manager: EntityManager,
-    rows: readonly DispatchExceptionEntity[],
+    rows: readonly QueryDeepPartialEntity<DispatchExceptionEntity>[],
   ): Promise<void> {
     await manager
       .createQueryBuilder()

@@ -5,8 +5,8 @@ import { type QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { type EhrLocation, type EhrPatient, type EhrPractitioner } from '@caredispatch/contracts';
 import { BlindIndex, PhiCipher } from '@caredispatch/phi-crypto';
 
-import { type LocationAddress, LocationEntity, type LocationView } from './location.entity';
 import { locationAddressField } from './location-phi';
+import { type LocationAddress, LocationEntity, type LocationView } from './location.entity';
 import { patientField } from './patient-phi';
 import { PatientEntity } from './patient.entity';
 import { ProviderEntity } from './provider.entity';
@@ -98,7 +98,7 @@ export class DirectoryRepository {
       createdAt: now,
       updatedAt: now,
     });
-    return { patient, provider, location: { ...location, address: plainAddress } };
+    return { patient, provider, location: locationView(location, plainAddress) };
   }
 
   async findRefs(
@@ -122,10 +122,10 @@ export class DirectoryRepository {
 
   private async decryptLocation(location: LocationEntity): Promise<LocationView> {
     const stored = location.address;
-    if (stored === null) return { ...location, address: null };
+    if (stored === null) return locationView(location, null);
     const field = locationAddressField(location.tenantId, location.ehrLocationId);
     const json = await this.cipher.decryptText(field, stored);
-    return { ...location, address: JSON.parse(json) as LocationAddress };
+    return locationView(location, JSON.parse(json) as LocationAddress);
   }
 
   /** Patients of `tenantId` with this E.164 number (an inbound SMS's sender). */
@@ -186,4 +186,10 @@ export class DirectoryRepository {
     const [row] = result.raw as { id: string }[];
     return Object.assign(new target(), values, { id: row.id });
   }
+}
+
+/** The location with its address as read (a plain object: the entity keeps the ciphertext). */
+function locationView(location: LocationEntity, address: LocationAddress | null): LocationView {
+  const { id, tenantId, ehrLocationId, name, timeZone, createdAt, updatedAt } = location;
+  return { id, tenantId, ehrLocationId, name, timeZone, createdAt, updatedAt, address };
 }
