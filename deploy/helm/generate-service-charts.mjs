@@ -53,10 +53,10 @@ const COMMON_ENV = [
   ['RATE_LIMIT_PER_TENANT', '600', 'Authenticated requests per tenant per window and replica.'],
 ];
 
-/** PHI encryption at rest (libs/phi-crypto): the services that store patient contact data or message text. */
+/** PHI encryption at rest (libs/phi-crypto): the services that store patient names, contact data, addresses or message text. */
 const PHI_SECRETS = [
   ['PHI_KEKS', 'phi-keys', 'keks', 'JSON object kekId -> base64 of 32 random bytes (key-encryption keys).'],
-  ['PHI_BLIND_INDEX_KEY', 'phi-keys', 'blind-index-key', 'Base64 of >= 32 random bytes: HMAC key of phone lookup hashes.'],
+  ['PHI_BLIND_INDEX_KEY', 'phi-keys', 'blind-index-key', 'Base64 of >= 32 random bytes: HMAC key of phone lookup hashes and geocode-cache keys.'],
 ];
 const PHI_ENV = [
   ['PHI_KEK_ID', '', 'Id in PHI_KEKS that wraps new data keys; rotation re-wraps old ones under it. Required.'],
@@ -145,11 +145,13 @@ const SERVICES = [
     description: 'Plans home-visit routes with the CareDispatch optimizer.',
     port: 3004,
     env: [
+      ...PHI_ENV,
       ['ITINERARY_LINK_BASE_URL', '', 'Public origin of the itinerary page printed in SMS itineraries ({origin}/itineraries/{token}). Required.'],
       ['ITINERARY_PAGE_RATE_LIMIT_PER_IP_PER_MINUTE', '60', 'Itinerary page requests per client address per minute and replica.'],
       ['ITINERARY_PAGE_RATE_LIMIT_PER_LINK_PER_MINUTE', '20', 'Itinerary page requests per link per minute and replica.'],
     ],
     secrets: [
+      ...PHI_SECRETS,
       ['ITINERARY_LINK_SECRET', 'dispatch-optimizer-itinerary-links', 'secret', 'Key of the itinerary links (derives tokens, HMAC of stored digests); at least 32 characters.'],
     ],
     // The gateway reaches the itinerary page.

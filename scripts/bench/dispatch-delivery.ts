@@ -14,7 +14,12 @@ import {
   ParkOutboxMessage1764201600002,
 } from '@caredispatch/kafka';
 import { Secret, systemClock } from '@caredispatch/platform';
-import { SlackStandIn, TEST_AUDIENCE, ThrowawayDatabase } from '@caredispatch/testing';
+import {
+  phiEnvironment,
+  SlackStandIn,
+  TEST_AUDIENCE,
+  ThrowawayDatabase,
+} from '@caredispatch/testing';
 
 import { dispatchOptimizerConfigSchema } from '../../services/dispatch-optimizer/src/config';
 import { deliveriesForPlan } from '../../services/dispatch-optimizer/src/delivery/delivery-plan';
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
       // Nothing here is an HTTP route: the issuer is never reached.
       OIDC_ISSUER_URL: 'http://127.0.0.1:1/unused-issuer',
       OIDC_AUDIENCE: TEST_AUDIENCE,
+      ...phiEnvironment(),
       ESCALATION_SLACK_CHANNELS: JSON.stringify({ [tenantId]: 'C0COORD' }),
     });
     const providers = Array.from({ length: 12 }, (_, i) => aProvider(tenantId, i + 1));

@@ -10,6 +10,7 @@ import { type DispatchOptimizerConfig } from './config';
 import { DeliveryModule } from './delivery/delivery.module';
 import { dispatchEntities, dispatchMigrations } from './entities';
 import { ExceptionsModule } from './exceptions/exceptions.module';
+import { DISPATCH_PHI_COLUMNS } from './phi/dispatch-phi';
 import { PlanModule } from './plan/plan.module';
 import { RosterModule } from './roster/roster.module';
 import { RosterImportModule } from './roster-import/roster-import.module';
@@ -18,12 +19,16 @@ import { WaitlistEscalationsModule } from './waitlist-escalations/waitlist-escal
 
 export const SERVICE_NAME = 'dispatch-optimizer';
 
-/** What the migrate step builds and the runtime role may use. */
+/**
+ * What the migrate step builds and the runtime role may use. Patient display names, addresses,
+ * plan documents and exception details are encrypted at rest, and so are the outbox payloads.
+ */
 export const dispatchOptimizerDatabase: ServiceDatabase = {
   entities: dispatchEntities,
   migrations: dispatchMigrations,
   produces: true,
   consumes: true,
+  phi: { columns: DISPATCH_PHI_COLUMNS },
 };
 
 @Module({})

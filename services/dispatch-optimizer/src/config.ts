@@ -4,6 +4,7 @@ import {
   booleanFlag,
   commonConfigShape,
   loadConfig,
+  phiConfigShape,
   Secret,
   secretString,
   smtpUrlSchema,
@@ -30,6 +31,7 @@ const optionalSecretTenantMap = (description: string) =>
 export const dispatchOptimizerConfigSchema = z
   .object({
     ...commonConfigShape,
+    ...phiConfigShape,
     HTTP_PORT: commonConfigShape.HTTP_PORT.default(3004),
     KAFKA_CONSUMER_GROUP: z.string().min(1).default('dispatch-optimizer'),
     /** Where a NEW consumer group starts; `false` only for throwaway groups (tests) that must skip history. */

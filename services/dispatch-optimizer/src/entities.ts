@@ -11,6 +11,7 @@ import { CreateRosterImport1798400000001 } from './migrations/1798400000001-Crea
 import { StorePlanTravelMatrixApart1799400000000 } from './migrations/1799400000000-StorePlanTravelMatrixApart';
 import { ScheduleRosterImport1799400000001 } from './migrations/1799400000001-ScheduleRosterImport';
 import { OneScheduledPlanPerHorizon1799400000002 } from './migrations/1799400000002-OneScheduledPlanPerHorizon';
+import { EncryptDispatchPhi1800000000000 } from './migrations/1800000000000-EncryptDispatchPhi';
 import { WriteAssignmentsBackToEhr1800300000001 } from './migrations/1800300000001-WriteAssignmentsBackToEhr';
 import { CreateItineraryLink1800400000000 } from './migrations/1800400000000-CreateItineraryLink';
 import { IsolateItineraryLinks1800400000001 } from './migrations/1800400000001-IsolateItineraryLinks';
@@ -55,6 +56,7 @@ export const dispatchMigrations = [
   StorePlanTravelMatrixApart1799400000000,
   ScheduleRosterImport1799400000001,
   OneScheduledPlanPerHorizon1799400000002,
+  EncryptDispatchPhi1800000000000,
   WriteAssignmentsBackToEhr1800300000001,
   CreateItineraryLink1800400000000,
   IsolateItineraryLinks1800400000001,

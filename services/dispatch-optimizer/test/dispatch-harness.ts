@@ -20,6 +20,7 @@ import {
   ManualClock,
   MAPS_STAND_IN_KEY,
   MapsStandIn,
+  phiEnvironment,
   SlackStandIn,
   startGroupAtTopicEnds,
   TestIdentityProvider,
@@ -115,6 +116,7 @@ export class DispatchHarness {
         Object.fromEntries(this.tenants.map((tenant) => [tenant, this.slack.botToken])),
       ),
       ...this.identity.environment(),
+      ...phiEnvironment(),
       ...this.overrides,
     });
     if (process.env.DISPATCH_IT_LOG_LEVEL === undefined) Logger.overrideLogger(false);

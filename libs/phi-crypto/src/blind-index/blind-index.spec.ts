@@ -26,6 +26,23 @@ describe(BlindIndex.name, () => {
     expect(() => sut.phoneLookupHash('clinic-a', '(555) 555-0100')).toThrow(/E\.164/);
   });
 
+  it('should hash one address alike across spellings that differ in case or spaces only', () => {
+    const hash = sut.addressLookupHash('clinic-a', '12 Elm St, Springfield');
+
+    expect(sut.addressLookupHash('clinic-a', '  12 elm st,   SPRINGFIELD ')).toBe(hash);
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(sut.addressLookupHash('clinic-b', '12 Elm St, Springfield')).not.toBe(hash);
+    expect(sut.addressLookupHash('clinic-a', '14 Elm St, Springfield')).not.toBe(hash);
+    // A phone and an address never share a hash, whatever their text.
+    expect(sut.addressLookupHash('clinic-a', '+15555550100')).not.toBe(
+      sut.phoneLookupHash('clinic-a', '+15555550100'),
+    );
+  });
+
+  it('should refuse a blank address', () => {
+    expect(() => sut.addressLookupHash('clinic-a', '   ')).toThrow(/blank/);
+  });
+
   it('should refuse a short key', () => {
     expect(() => new BlindIndex({ reveal: () => randomBytes(16).toString('base64') })).toThrow(
       /at least 32 bytes/,

@@ -27,9 +27,25 @@ export class BlindIndex {
     return this.hash(['phone', tenantId, e164]);
   }
 
+  /**
+   * Hex HMAC of a street address, scoped to the tenant: the key of a cache of answers about
+   * it (dispatch's geocode cache) and the "did the address change" test, without storing it.
+   * Whitespace and case are folded first, so spellings that differ only there hash alike.
+   */
+  addressLookupHash(tenantId: string, address: string): string {
+    const folded = normalizeAddress(address);
+    if (folded === '') throw new RangeError('address must not be blank');
+    return this.hash(['address', tenantId, folded]);
+  }
+
   private hash(parts: readonly string[]): string {
     return createHmac('sha256', this.key)
       .update(JSON.stringify(['caredispatch.blind-index.v1', ...parts]))
       .digest('hex');
   }
+}
+
+/** The form an address is hashed in: trimmed, inner whitespace collapsed, lower case. */
+export function normalizeAddress(address: string): string {
+  return address.trim().replace(/\s+/g, ' ').toLowerCase();
 }

@@ -241,33 +241,36 @@ export class Stack {
         EMAIL_FROM: 'reminders@practice.test',
       },
       'audit-log': { ...auditSigningEnvironment() },
-      'dispatch-optimizer': dispatch
-        ? {
-            // Plans are run through the API; the weekly/nightly scheduler stays off.
-            PLAN_SCHEDULER_ENABLED: 'false',
-            PLAN_TIME_LIMIT_MS: '1000',
-            REPLAN_TIME_LIMIT_MS: '300',
-            REPLAN_POLL_INTERVAL_MS: '200',
-            ITINERARY_DELIVERY_POLL_INTERVAL_MS: '200',
-            MAPS_API_KEY: dispatch.mapsApiKey,
-            MAPS_API_BASE_URL: dispatch.mapsApiBaseUrl,
-            MAPS_RETRY_BASE_MS: '50',
-            SLACK_API_URL: dispatch.slackApiUrl,
-            ESCALATION_SLACK_CHANNELS: JSON.stringify(
-              Object.fromEntries(tenantIds.map((id) => [id, dispatch.coordinatorSlackChannel])),
-            ),
-            SLACK_BOT_TOKENS: JSON.stringify(
-              Object.fromEntries(tenantIds.map((id) => [id, dispatch.slackBotToken])),
-            ),
-            TWILIO_ACCOUNT_SID: TWILIO.accountSid,
-            TWILIO_AUTH_TOKEN: TWILIO.authToken,
-            TWILIO_FROM_NUMBER: TWILIO.from,
-            TWILIO_API_BASE_URL: twilioBaseUrl,
-            // SMS itineraries link to this process's itinerary page.
-            ITINERARY_LINK_BASE_URL: `http://127.0.0.1:${ports.get('dispatch-optimizer') ?? 0}`,
-            ITINERARY_LINK_SECRET: `stack-itinerary-link-key-${randomUUID()}`,
-          }
-        : {},
+      'dispatch-optimizer': {
+        ...phiEnvironment(),
+        ...(dispatch
+          ? {
+              // Plans are run through the API; the weekly/nightly scheduler stays off.
+              PLAN_SCHEDULER_ENABLED: 'false',
+              PLAN_TIME_LIMIT_MS: '1000',
+              REPLAN_TIME_LIMIT_MS: '300',
+              REPLAN_POLL_INTERVAL_MS: '200',
+              ITINERARY_DELIVERY_POLL_INTERVAL_MS: '200',
+              MAPS_API_KEY: dispatch.mapsApiKey,
+              MAPS_API_BASE_URL: dispatch.mapsApiBaseUrl,
+              MAPS_RETRY_BASE_MS: '50',
+              SLACK_API_URL: dispatch.slackApiUrl,
+              ESCALATION_SLACK_CHANNELS: JSON.stringify(
+                Object.fromEntries(tenantIds.map((id) => [id, dispatch.coordinatorSlackChannel])),
+              ),
+              SLACK_BOT_TOKENS: JSON.stringify(
+                Object.fromEntries(tenantIds.map((id) => [id, dispatch.slackBotToken])),
+              ),
+              TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+              TWILIO_AUTH_TOKEN: TWILIO.authToken,
+              TWILIO_FROM_NUMBER: TWILIO.from,
+              TWILIO_API_BASE_URL: twilioBaseUrl,
+              // SMS itineraries link to this process's itinerary page.
+              ITINERARY_LINK_BASE_URL: `http://127.0.0.1:${ports.get('dispatch-optimizer') ?? 0}`,
+              ITINERARY_LINK_SECRET: `stack-itinerary-link-key-${randomUUID()}`,
+            }
+          : {}),
+      },
       waitlist: {
         WAITLIST_SETTINGS: JSON.stringify(this.options.waitlist?.settings ?? {}),
         WAITLIST_SCAN_INTERVAL_MS: '500',

@@ -35,6 +35,24 @@ describe(minimumNecessaryPayload.name, () => {
     });
   });
 
+  it('should replace a location address whole: a home visit is held where the patient lives', () => {
+    const sut = minimumNecessaryPayload({
+      appointment: {
+        location: {
+          ehrLocationId: 'home-1',
+          timeZone: 'America/New_York',
+          address: { lines: ['12 Elm St'], city: 'Newark', state: 'NJ', postalCode: '07102' },
+        },
+      },
+    });
+
+    expect(sut).toEqual({
+      appointment: {
+        location: { ehrLocationId: 'home-1', timeZone: 'America/New_York', address: REDACTED },
+      },
+    });
+  });
+
   it('should leave an absent contact value absent rather than claim one was there', () => {
     expect(minimumNecessaryPayload({ patient: { email: '' } })).toEqual({ patient: { email: '' } });
   });

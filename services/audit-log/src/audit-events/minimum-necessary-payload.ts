@@ -10,6 +10,8 @@ const CONTACT_FIELDS: ReadonlySet<string> = new Set([
   'familyName',
   'phoneE164',
   'email',
+  // A visit's location address: for a home visit, where the patient lives (whole object).
+  'address',
 ]);
 
 export const REDACTED = '[redacted]';

@@ -3,6 +3,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /**
  * Dispatch's copy of a booked appointment (from scheduling.appointment.v1), with the minimum
  * necessary patient data: the display name and, for home visits, the address and coordinates.
+ * The display name and address are stored encrypted (`phi1.…`, phi/dispatch-phi.ts); the
+ * repository hands them out decrypted.
  */
 @Entity({ name: 'dispatch_appointment' })
 @Index('ix_dispatch_appointment_tenant_start', ['tenantId', 'startAt'])
@@ -52,6 +54,10 @@ export class DispatchAppointmentEntity {
 
   @Column({ name: 'address_line', type: 'text' })
   addressLine!: string;
+
+  /** The address's blind index (HMAC): an upsert with another address re-opens geocoding. Null: no address, or stored before it. */
+  @Column({ name: 'address_key', type: 'text', nullable: true })
+  addressKey!: string | null;
 
   /** Null until geocoded, and when geocoding failed (`geocode_status` says which). */
   @Column({ name: 'lat', type: 'double precision', nullable: true })

@@ -17,6 +17,7 @@ import {
 import { type EventContext } from '@caredispatch/kafka';
 import { type Clock, Secret } from '@caredispatch/platform';
 import {
+  phiEnvironment,
   SlackStandIn,
   TEST_AUDIENCE,
   TeamsWebhookStandIn,
@@ -144,6 +145,7 @@ describe(ItineraryDeliverer.name, () => {
       // No HTTP route is authenticated here: the issuer is never reached.
       OIDC_ISSUER_URL: 'http://127.0.0.1:1/unused-issuer',
       OIDC_AUDIENCE: TEST_AUDIENCE,
+      ...phiEnvironment(),
       ITINERARY_DELIVERY_LEASE_MS: String(LEASE_MS),
       ITINERARY_DELIVERY_MAX_ATTEMPTS: '3',
       ESCALATION_SLACK_CHANNELS: JSON.stringify({ [tenantId]: coordinatorsChannel }),

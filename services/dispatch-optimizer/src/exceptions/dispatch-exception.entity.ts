@@ -37,8 +37,12 @@ export class DispatchExceptionEntity {
   @Column({ name: 'provider_id', type: 'text', nullable: true })
   providerId!: string | null;
 
-  @Column({ name: 'detail', type: 'jsonb' })
-  detail!: Record<string, string | number | boolean | null>;
+  /**
+   * The detail object as JSON, encrypted (it may name the patient: phi/dispatch-phi.ts); rows
+   * from before encryption hold the JSON text until re-encrypted.
+   */
+  @Column({ name: 'detail', type: 'text' })
+  detail!: string;
 
   @Column({ name: 'status', type: 'text' })
   status!: 'open' | 'resolved';

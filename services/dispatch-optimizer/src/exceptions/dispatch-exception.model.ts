@@ -1,6 +1,7 @@
 /**
  * The coordinators' exceptions queue. Stability contract as in `plan/plan.model.ts`.
- * `detail` never holds PHI beyond the minimum-necessary patient display name.
+ * `detail` never holds PHI beyond the minimum-necessary patient display name, and is stored
+ * encrypted (phi/dispatch-phi.ts).
  */
 export const DISPATCH_EXCEPTION_KINDS = [
   /** An appointment no plan could serve; `reason` is a `PlanUnservedReason`. */

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { type QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
+import { PhiCipher } from '@caredispatch/phi-crypto';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
 import { DispatchError, DispatchErrorCode } from '../dispatch.errors';
+import { exceptionDetailField } from '../phi/dispatch-phi';
 import { asTenant } from '../tenancy';
 
 import { DispatchExceptionEntity } from './dispatch-exception.entity';
@@ -21,6 +24,7 @@ export class ExceptionsService extends DispatchExceptionReporter {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly cipher: PhiCipher,
   ) {
     super();
   }
@@ -38,26 +42,12 @@ export class ExceptionsService extends DispatchExceptionReporter {
     const [{ tenantId }] = exceptions;
     if (exceptions.some((exception) => exception.tenantId !== tenantId))
       throw new Error('exceptions of one tenant at a time');
-    await asTenant(
-      this.dataSource,
-      tenantId,
-      (scoped) => this.insertExceptions(scoped, exceptions, now),
-      manager,
-    );
-  }
-
-  private async insertExceptions(
-    manager: EntityManager,
-    exceptions: readonly DispatchExceptionInput[],
-    now: Date,
-  ): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(DispatchExceptionEntity)
-      .values(
-        exceptions.map((exception) => ({
-          exceptionId: randomUUID(),
+    // The detail may name the patient: stored sealed, bound to the exception's id.
+    const rows = await Promise.all(
+      exceptions.map(async (exception) => {
+        const exceptionId = randomUUID();
+        return {
+          exceptionId,
           tenantId: exception.tenantId,
           kind: exception.kind,
           reason: exception.reason,
@@ -66,12 +56,33 @@ export class ExceptionsService extends DispatchExceptionReporter {
           planVersion: exception.planVersion ?? null,
           appointmentId: exception.appointmentId ?? null,
           providerId: exception.providerId ?? null,
-          detail: { ...(exception.detail ?? {}) },
+          detail: await this.cipher.encryptText(
+            exceptionDetailField(tenantId, exceptionId),
+            JSON.stringify({ ...(exception.detail ?? {}) }),
+          ),
           status: 'open' as const,
           createdAt: now,
           resolvedAt: null,
-        })),
-      )
+        };
+      }),
+    );
+    await asTenant(
+      this.dataSource,
+      tenantId,
+      (scoped) => this.insertExceptions(scoped, rows),
+      manager,
+    );
+  }
+
+  private async insertExceptions(
+    manager: EntityManager,
+    rows: readonly QueryDeepPartialEntity<DispatchExceptionEntity>[],
+  ): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(DispatchExceptionEntity)
+      .values([...rows])
       .orIgnore()
       .execute();
   }
@@ -84,11 +95,11 @@ export class ExceptionsService extends DispatchExceptionReporter {
         take: 1000,
       }),
     );
-    return rows.map(toException);
+    return Promise.all(rows.map((row) => this.toException(row)));
   }
 
   async resolve(tenantId: string, exceptionId: string): Promise<DispatchException> {
-    return asTenant(this.dataSource, tenantId, async (manager) => {
+    const row = await asTenant(this.dataSource, tenantId, async (manager) => {
       const row = await manager.findOneBy(DispatchExceptionEntity, { tenantId, exceptionId });
       if (!row) throw new DispatchError(DispatchErrorCode.ExceptionNotFound, 'Exception not found');
       if (row.status === 'open') {
@@ -96,12 +107,24 @@ export class ExceptionsService extends DispatchExceptionReporter {
         row.resolvedAt = this.clock.now();
         await manager.save(row);
       }
-      return toException(row);
+      return row;
     });
+    return this.toException(row);
+  }
+
+  private async toException(row: DispatchExceptionEntity): Promise<DispatchException> {
+    const detail = await this.cipher.decryptText(
+      exceptionDetailField(row.tenantId, row.exceptionId),
+      row.detail,
+    );
+    return toException(row, JSON.parse(detail) as DispatchException['detail']);
   }
 }
 
-function toException(row: DispatchExceptionEntity): DispatchException {
+function toException(
+  row: DispatchExceptionEntity,
+  detail: DispatchException['detail'],
+): DispatchException {
   return {
     exceptionId: row.exceptionId,
     tenantId: row.tenantId,
@@ -112,7 +135,7 @@ function toException(row: DispatchExceptionEntity): DispatchException {
     planVersion: row.planVersion,
     appointmentId: row.appointmentId,
     providerId: row.providerId,
-    detail: row.detail,
+    detail,
     status: row.status,
     createdAt: row.createdAt.toISOString(),
     resolvedAt: row.resolvedAt?.toISOString() ?? null,

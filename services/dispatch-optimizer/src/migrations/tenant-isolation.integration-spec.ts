@@ -98,8 +98,8 @@ const PROBES: readonly TenantRowProbe[] = [
     table: 'dispatch_plan',
     insert: row(
       `INSERT INTO dispatch_plan (tenant_id, plan_id, version, kind, horizon_from, horizon_until,
-         plan, inputs, created_at)
-       VALUES ($1, $2, 1, 'weekly', now(), now(), '{}', '{}', now())`,
+         horizon_days, plan, inputs, inputs_phi, created_at)
+       VALUES ($1, $2, 1, 'weekly', now(), now(), '{}', '\\x00', '{}', '\\x00', now())`,
       (tenantId) => [tenantId, randomUUID()],
     ),
   },
@@ -210,8 +210,10 @@ describe('dispatch-optimizer row-level security', () => {
     await database.drop();
   });
 
-  it('should put every table with a tenant_id under forced row-level security', async () => {
-    expect(await tenantTablesWithoutForcedRls(database.url)).toEqual([]);
+  it('should put every table with a tenant_id under forced row-level security, except the wrapped PHI data keys', async () => {
+    // The one reviewed exemption (docs/database-isolation.md): phi_data_key holds only data
+    // keys wrapped by the KEK, read outside tenant transactions and re-wrapped across tenants.
+    expect(await tenantTablesWithoutForcedRls(database.url)).toEqual(['phi_data_key']);
   });
 
   it.each(PROBES.map((probe) => [probe.table, probe] as const))(
@@ -268,6 +270,33 @@ describe('dispatch-optimizer row-level security', () => {
     ]);
 
     expect(sut).toEqual([tenants, tenants, [], [], '42501']);
+  });
+
+  it('should let PHI key maintenance re-encrypt (read, update) every tenant’s appointment copies, plans and exceptions, and insert, delete or read nothing else', async () => {
+    const tenants = ['phi-tenant-a', 'phi-tenant-b'];
+    const phiTables = ['dispatch_appointment', 'dispatch_plan', 'dispatch_exception'];
+    for (const table of [...phiTables, 'dispatch_provider']) {
+      const probe = PROBES.find((candidate) => candidate.table === table);
+      if (!probe) throw new Error(`no probe of ${table}`);
+      await seed(tenants, probe.insert);
+    }
+    const ours = `tenant_id IN ('phi-tenant-a', 'phi-tenant-b')`;
+    // columnReencryption's batch, as it runs: a read, then one UPDATE per value.
+    const touched = (table: string, column: string) =>
+      `WITH changed AS (UPDATE ${table} SET ${column} = ${column} WHERE ${ours}
+         RETURNING tenant_id) SELECT DISTINCT tenant_id FROM changed ORDER BY 1`;
+
+    const sut = await runAsJob(database.runtimeUrl, KafkaJobs.PhiKeyMaintenance, [
+      ...phiTables.map((table) => distinct(`SELECT tenant_id FROM ${table} WHERE ${ours}`)),
+      touched('dispatch_appointment', 'patient_display_name'),
+      touched('dispatch_plan', 'plan'),
+      touched('dispatch_exception', 'detail'),
+      `WITH removed AS (DELETE FROM dispatch_plan WHERE ${ours} RETURNING tenant_id)
+         SELECT DISTINCT tenant_id FROM removed`,
+      distinct(`SELECT tenant_id FROM dispatch_provider WHERE ${ours}`),
+    ]);
+
+    expect(sut).toEqual([tenants, tenants, tenants, tenants, tenants, tenants, [], []]);
   });
 
   it('should let the itinerary sender claim (read, lock, lease) every tenant’s due deliveries but queue or delete none, and give it no coordinator notice', async () => {

@@ -1,8 +1,12 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-import type { PlanKind, PlanVersion } from './plan.model';
+import type { PlanKind } from './plan.model';
 
-/** One stored plan version: the plan as delivered, and the optimizer input it was solved from. */
+/**
+ * One stored plan version: the plan as delivered, and the optimizer input it was solved from.
+ * The plan names and locates patients, so it is stored sealed (phi/dispatch-phi.ts), with the
+ * days it covers beside it for lookups; the inputs keep their patient part sealed apart.
+ */
 @Entity({ name: 'dispatch_plan' })
 @Index('ix_dispatch_plan_tenant_horizon', ['tenantId', 'horizonFrom'])
 @Index('uq_dispatch_plan_scheduled_run', ['tenantId', 'kind', 'horizonFrom'], {
@@ -28,15 +32,24 @@ export class PlanEntity {
   @Column({ name: 'horizon_until', type: 'timestamptz' })
   horizonUntil!: Date;
 
-  @Column({ name: 'plan', type: 'jsonb' })
-  plan!: PlanVersion;
+  /** Practice days the horizon covers (`YYYY-MM-DD`), the plan's `horizon.days`. */
+  @Column({ name: 'horizon_days', type: 'text', array: true })
+  horizonDays!: string[];
+
+  /** The PlanVersion as JSON, encrypted (rows from before encryption: the JSON text, until re-encrypted). */
+  @Column({ name: 'plan', type: 'bytea' })
+  plan!: Buffer;
 
   /**
-   * The optimizer Problem + id maps (inputs snapshot); re-plans start from it. A matrix travel
-   * spec is kept out of it, in travel_matrix.
+   * The optimizer Problem + id maps (inputs snapshot) without patient data; re-plans start
+   * from it. A matrix travel spec is kept out of it, in travel_matrix.
    */
   @Column({ name: 'inputs', type: 'jsonb' })
   inputs!: unknown;
+
+  /** The inputs' patient part (plan/plan-phi.ts) as JSON, encrypted. */
+  @Column({ name: 'inputs_phi', type: 'bytea' })
+  inputsPhi!: Buffer;
 
   /** The problem's travel matrix (travel-matrix-snapshot.ts); null: in `inputs` (older rows) or none. */
   @Column({ name: 'travel_matrix', type: 'bytea', nullable: true })

@@ -12,7 +12,7 @@ import {
   ServiceConfigModule,
   systemClockProvider,
 } from '@caredispatch/platform';
-import { TEST_AUDIENCE } from '@caredispatch/testing';
+import { phiEnvironment, TEST_AUDIENCE } from '@caredispatch/testing';
 
 import { dispatchOptimizerConfigSchema } from '../config';
 
@@ -45,6 +45,7 @@ const config = dispatchOptimizerConfigSchema.parse({
   // No HTTP route is authenticated here: the issuer is never reached.
   OIDC_ISSUER_URL: 'http://127.0.0.1:1/unused-issuer',
   OIDC_AUDIENCE: TEST_AUDIENCE,
+  ...phiEnvironment(),
   SLACK_SIGNING_SECRET: SIGNING_SECRET,
   SLACK_TEAM_TENANTS: JSON.stringify({ T0TEAM: 'tenant-a' }),
 });

@@ -1,6 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** One Geocoding API answer per normalized address, so an address is looked up once. */
+/**
+ * One Geocoding API answer per address, so an address is looked up once. `address_key` is
+ * the address's blind index (BlindIndex.addressLookupHash, an HMAC): the cache hits without
+ * holding the address. The coordinates of a home stay readable here: without the address or
+ * a name or appointment beside them a dump cannot tie them to a patient.
+ */
 @Entity({ name: 'geocode_cache' })
 export class GeocodeCacheEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text', primaryKeyConstraintName: 'pk_geocode_cache' })

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { BlindIndex, normalizeAddress } from '@caredispatch/phi-crypto';
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type DispatchOptimizerConfig } from '../config';
@@ -17,20 +18,24 @@ export type GeocodeResult =
   /** Maps unavailable or no key: try again at the next plan run. */
   | { readonly kind: 'unavailable' };
 
-/** Geocodes an address once per tenant (cached in PostgreSQL, including "not found"). */
+/**
+ * Geocodes an address once per tenant (cached in PostgreSQL, including "not found"). The
+ * cache is keyed by the address's blind index (an HMAC), so it hits without storing the address.
+ */
 @Injectable()
 export class GeocodingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly maps: GoogleMapsClient,
     private readonly settings: TenantSettingsService,
+    private readonly blindIndex: BlindIndex,
     @Inject(SERVICE_CONFIG) private readonly config: DispatchOptimizerConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async geocode(tenantId: string, address: string): Promise<GeocodeResult> {
-    const addressKey = normalize(address);
-    if (addressKey === '') return { kind: 'unresolvable' };
+    if (normalizeAddress(address) === '') return { kind: 'unresolvable' };
+    const addressKey = this.blindIndex.addressLookupHash(tenantId, address);
     const cachedRows = await tenantQuery<
       { lat: number | null; lon: number | null; resolved: boolean }[]
     >(
@@ -63,10 +68,6 @@ export class GeocodingService {
     );
     return coordinates ? { kind: 'resolved', coordinates } : { kind: 'unresolvable' };
   }
-}
-
-function normalize(address: string): string {
-  return address.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 function toResult(row: {

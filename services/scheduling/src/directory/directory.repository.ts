@@ -5,7 +5,8 @@ import { type QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { type EhrLocation, type EhrPatient, type EhrPractitioner } from '@caredispatch/contracts';
 import { BlindIndex, PhiCipher } from '@caredispatch/phi-crypto';
 
-import { LocationEntity } from './location.entity';
+import { locationAddressField } from './location-phi';
+import { type LocationAddress, LocationEntity, type LocationView } from './location.entity';
 import { patientField } from './patient-phi';
 import { PatientEntity } from './patient.entity';
 import { ProviderEntity } from './provider.entity';
@@ -13,7 +14,7 @@ import { ProviderEntity } from './provider.entity';
 export interface DirectoryRefs {
   readonly patient: PatientEntity;
   readonly provider: ProviderEntity | null;
-  readonly location: LocationEntity;
+  readonly location: LocationView;
 }
 
 /**
@@ -73,24 +74,31 @@ export class DirectoryRepository {
           })
         : null;
     const address = source.location.address;
+    const plainAddress: LocationAddress | null = address
+      ? {
+          lines: [...address.lines],
+          city: address.city,
+          state: address.state,
+          postalCode: address.postalCode,
+          country: address.country,
+        }
+      : null;
+    const { ehrLocationId } = source.location;
     const location = await this.upsert(manager, LocationEntity, ['tenant_id', 'ehr_location_id'], {
       tenantId,
-      ehrLocationId: source.location.ehrLocationId,
+      ehrLocationId,
       name: source.location.name,
       timeZone: source.location.timeZone,
-      address: address
-        ? {
-            lines: [...address.lines],
-            city: address.city,
-            state: address.state,
-            postalCode: address.postalCode,
-            country: address.country,
-          }
-        : null,
+      address:
+        plainAddress &&
+        (await this.cipher.encryptText(
+          locationAddressField(tenantId, ehrLocationId),
+          JSON.stringify(plainAddress),
+        )),
       createdAt: now,
       updatedAt: now,
     });
-    return { patient, provider, location };
+    return { patient, provider, location: locationView(location, plainAddress) };
   }
 
   async findRefs(
@@ -105,7 +113,19 @@ export class DirectoryRepository {
         : manager.findOneByOrFail(ProviderEntity, { tenantId, id: ids.providerId }),
       manager.findOneByOrFail(LocationEntity, { tenantId, id: ids.locationId }),
     ]);
-    return { patient: await this.decryptPatient(patient), provider, location };
+    return {
+      patient: await this.decryptPatient(patient),
+      provider,
+      location: await this.decryptLocation(location),
+    };
+  }
+
+  private async decryptLocation(location: LocationEntity): Promise<LocationView> {
+    const stored = location.address;
+    if (stored === null) return locationView(location, null);
+    const field = locationAddressField(location.tenantId, location.ehrLocationId);
+    const json = await this.cipher.decryptText(field, stored);
+    return locationView(location, JSON.parse(json) as LocationAddress);
   }
 
   /** Patients of `tenantId` with this E.164 number (an inbound SMS's sender). */
@@ -166,4 +186,10 @@ export class DirectoryRepository {
     const [row] = result.raw as { id: string }[];
     return Object.assign(new target(), values, { id: row.id });
   }
+}
+
+/** The location with its address as read (a plain object: the entity keeps the ciphertext). */
+function locationView(location: LocationEntity, address: LocationAddress | null): LocationView {
+  const { id, tenantId, ehrLocationId, name, timeZone, createdAt, updatedAt } = location;
+  return { id, tenantId, ehrLocationId, name, timeZone, createdAt, updatedAt, address };
 }

@@ -20,8 +20,12 @@ export class LocationEntity {
   @Column({ name: 'time_zone', type: 'text' })
   timeZone!: string;
 
-  @Column({ name: 'address', type: 'jsonb', nullable: true })
-  address!: LocationAddress | null;
+  /**
+   * The LocationAddress as JSON, encrypted (location-phi.ts: a home visit's location is the
+   * patient's home); rows from before encryption hold the JSON text until re-encrypted.
+   */
+  @Column({ name: 'address', type: 'text', nullable: true })
+  address!: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
@@ -29,6 +33,9 @@ export class LocationEntity {
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }
+
+/** A location as the rest of scheduling reads it: its address decrypted. */
+export type LocationView = Omit<LocationEntity, 'address'> & { address: LocationAddress | null };
 
 export interface LocationAddress {
   lines: string[];
