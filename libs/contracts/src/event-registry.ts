@@ -39,6 +39,7 @@ import {
 } from './generated/caredispatch/messaging/reminder/v1/reminder_pb';
 import {
   PatientAnsweredOfferV1Schema,
+  PatientRequestedEarlierTimeV1Schema,
   PatientRespondedV1Schema,
 } from './generated/caredispatch/messaging/response/v1/response_pb';
 import {
@@ -67,6 +68,7 @@ import {
   validateWriteBack,
   validateMessageEvent,
   validatePatientAnsweredOffer,
+  validatePatientRequestedEarlierTime,
   validatePatientResponse,
   validateConsentChanged,
   validateReminderStep,
@@ -253,6 +255,12 @@ export const eventRegistry = {
     topic: Topics.MessagingPatientResponseV1,
     version: 1,
     validate: (event) => validatePatientAnsweredOffer(event),
+  }),
+  PatientRequestedEarlierTimeV1: defineEvent({
+    schema: PatientRequestedEarlierTimeV1Schema,
+    topic: Topics.MessagingPatientResponseV1,
+    version: 1,
+    validate: (event) => validatePatientRequestedEarlierTime(event),
   }),
   WaitlistSlotOpenedV1: defineEvent({
     schema: WaitlistSlotOpenedV1Schema,
