@@ -767,6 +767,72 @@ describe('patient links end to end: text → page in Chromium → EHR write-back
     expect(ofType(trail, 'WriteBackSucceededV1')).toHaveLength(1);
   });
 
+  it('should put a patient who taps "Ask for an earlier time" on the waitlist once, keep the visit, and audit the request', async () => {
+    // Day 3: no other test frees a time before it, so nothing is offered to this patient here.
+    const visit = await book({ slot: slotAt(3, 14) });
+    const booked = appointment(visit.ehrId);
+    const html = await (await fetch(visit.link)).text();
+    const form = /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+    const page = await openOnPhone(visit.link);
+    await page.getByRole('button', { name: 'Ask for an earlier time' }).tap();
+    await page.getByText('Thank you. You are on our list for an earlier time.').waitFor();
+    const again = await postForm(pageUrl(visit.token, '/earlier'), { form });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('You are already on our list for an earlier time.');
+
+    const [kept] = await sut
+      .database('scheduling')
+      .query<{ id: string; patient_id: string }>(
+        'SELECT id, patient_id FROM appointment WHERE tenant_id = $1 AND ehr_appointment_id = $2',
+        [tenant.tenantId, visit.ehrId],
+      );
+    const authorization = await sut.identity.authorization({
+      tenantId: tenant.tenantId,
+      roles: ['front-desk'],
+    });
+    const entries = await eventually(
+      async () => {
+        const response = await fetch(
+          `${sut.service('waitlist').baseUrl}/v1/tenants/${tenant.tenantId}/waitlist/entries`,
+          { headers: authorization },
+        );
+        if (!response.ok) return undefined;
+        const open = ((await response.json()) as { patientId: string }[]).filter(
+          (entry) => entry.patientId === kept.patient_id,
+        );
+        return open.length > 0 ? open : undefined;
+      },
+      DEADLINE_MS,
+      'the waitlist entry',
+      200,
+    );
+    const trail = await auditTrailWith(
+      sut,
+      tenant.tenantId,
+      visit.ehrId,
+      ['PatientRequestedEarlierTimeV1'],
+      DEADLINE_MS,
+    );
+    await settle();
+
+    expect(entries).toEqual([
+      expect.objectContaining({
+        appointmentTypeCode: ROUTINE,
+        status: 'open',
+        urgency: 'routine',
+        channels: ['sms'],
+        earliestDate: DateTime.now().setZone(ZONE).toISODate(),
+        latestDate: slotAt(3, 14).start.minus({ days: 1 }).toISODate(),
+        replacesAppointmentId: kept.id,
+      }),
+    ]);
+    expect(ofType(trail, 'PatientRequestedEarlierTimeV1')).toHaveLength(1);
+    // The visit itself is untouched: nothing was written back to the EHR.
+    expect(appointment(visit.ehrId)).toEqual(booked);
+    expect(appointmentUpdates(visit.ehrId)).toBe(0);
+  });
+
   it('should give expired, revoked and forged tokens and 1,000 random ones the same neutral page, and record nothing', async () => {
     const expiring = await book({
       start: DateTime.now().setZone(ZONE).plus({ hours: 6 }).startOf('minute'),

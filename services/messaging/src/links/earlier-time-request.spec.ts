@@ -73,11 +73,12 @@ describe(earlierTimeRequestedEvent.name, () => {
       source: ResponseSource.LINK_PAGE,
       messageId,
     });
-    expect(timestampDate(sut.payload.currentStart!)).toEqual(appointment.start);
+    const payload = decoded.payload as { currentStart?: Parameters<typeof timestampDate>[0] };
+    expect(timestampDate(payload.currentStart!)).toEqual(appointment.start);
     // Minimum necessary: nothing the page shows beyond ids (names, address, provider name).
-    const wire = Buffer.from(encodeEnvelope(createEnvelope(sut, { producer: 'messaging' }))).toString(
-      'latin1',
-    );
+    const wire = Buffer.from(
+      encodeEnvelope(createEnvelope(sut, { producer: 'messaging' })),
+    ).toString('latin1');
     for (const phi of ['Main Street', 'Ana Ruiz', 'Acme']) expect(wire).not.toContain(phi);
   });
 
@@ -97,11 +98,11 @@ describe(earlierTimeRequestedEvent.name, () => {
       appointment: { ...appointment, timeZone: 'Mars/Olympus' },
     });
 
-    expect(eventRegistry.PatientRequestedEarlierTimeV1.validate(noPatient.payload as never)).toContain(
-      'patient_id must be a UUID',
-    );
-    expect(eventRegistry.PatientRequestedEarlierTimeV1.validate(badZone.payload as never)).toContain(
-      'time_zone must be an IANA time zone',
-    );
+    expect(
+      eventRegistry.PatientRequestedEarlierTimeV1.validate(noPatient.payload as never),
+    ).toContain('patient_id must be a UUID');
+    expect(
+      eventRegistry.PatientRequestedEarlierTimeV1.validate(badZone.payload as never),
+    ).toContain('time_zone must be an IANA time zone');
   });
 });

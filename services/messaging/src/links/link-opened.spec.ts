@@ -86,7 +86,13 @@ describe(offerLinkOpenedEvent.name, () => {
   });
 
   it('should name no patient when the offer named none', () => {
-    const sut = offerLinkOpenedEvent({ tenantId: 'c', linkId, offerId, patientId: '', correlationId });
+    const sut = offerLinkOpenedEvent({
+      tenantId: 'c',
+      linkId,
+      offerId,
+      patientId: '',
+      correlationId,
+    });
 
     expect(sut.payload.patientIds).toEqual([]);
   });

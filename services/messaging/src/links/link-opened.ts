@@ -2,10 +2,7 @@ import { type NewEvent, PhiAccessAction } from '@caredispatch/contracts';
 
 /** The pages' GET routes, as the audit trail names them (route templates: no token). */
 export type PageRoute =
-  | 'GET /a/:token'
-  | 'GET /a/:token/cancel'
-  | 'GET /a/:token/reschedule'
-  | 'GET /o/:token';
+  'GET /a/:token' | 'GET /a/:token/cancel' | 'GET /a/:token/reschedule' | 'GET /o/:token';
 
 /** The OAuth-style client name the trail shows for a page view (there is no token client). */
 export const PATIENT_PAGE_CLIENT = 'patient-page';

@@ -171,10 +171,11 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
 
   /** "Link opened" records of the offer's link (PhiAccessedV1 keyed by the link). */
   async function offerPageReads(offerId: string): Promise<Record<string, unknown>[]> {
-    const [link] = await harness.query<{ id: string }>(
+    const links = await harness.query<{ id: string }>(
       `SELECT id FROM patient_link WHERE appointment_id = $1`,
       [offerId],
     );
+    const link = links.at(0);
     if (link === undefined) return [];
     const rows = await harness.query<{ payload: Buffer; event_type: string }>(
       `SELECT payload, event_type FROM outbox_message WHERE message_key = $1 AND topic = $2`,
@@ -257,7 +258,7 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
 
     // Each view is recorded as a read of the offer by the link, as the appointment page's are.
     expect(await offerPageReads(offerId)).toEqual(
-      Array.from({ length: 2 }, () =>
+      Array.from({ length: 2 }, (): unknown =>
         expect.objectContaining({
           eventType: 'PhiAccessedV1',
           route: 'GET /o/:token',

@@ -14,7 +14,7 @@ export function earlierTimeWindow(
   const today = DateTime.fromJSDate(now, { zone: timeZone });
   const visit = DateTime.fromJSDate(currentStart, { zone: timeZone });
   if (!today.isValid || !visit.isValid) throw new RangeError(`invalid time zone ${timeZone}`);
-  const earliestDate = today.toISODate() ?? '';
-  const dayBefore = visit.minus({ days: 1 }).toISODate() ?? '';
+  const earliestDate = today.toISODate();
+  const dayBefore = visit.minus({ days: 1 }).toISODate();
   return { earliestDate, latestDate: dayBefore > earliestDate ? dayBefore : earliestDate };
 }

@@ -42,7 +42,13 @@ describe('patient page rendering', () => {
   });
 
   it('should offer "Ask for an earlier time" as a form posting the page’s anti-forgery value', () => {
-    const sut = renderOpenPage({ lang: 'en', token: 'T', formToken: 'F', appointment, answers: [] });
+    const sut = renderOpenPage({
+      lang: 'en',
+      token: 'T',
+      formToken: 'F',
+      appointment,
+      answers: [],
+    });
 
     expect(sut).toContain('<form method="post" action="/a/T/earlier?lang=en">');
     expect(sut).toContain('Ask for an earlier time');
