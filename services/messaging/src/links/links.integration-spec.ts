@@ -379,11 +379,15 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
       appointmentTypeCode: 'wound-check',
       preferredLanguage: 'es',
     });
-    const form = await formTokenOf(`/a/${token}`);
+    const html = await (await get(`/a/${token}`)).text();
+    const form = /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    // The page is in the patient's language, and so is its form's action.
+    const action = `/a/${token}/earlier?lang=es`;
+    expect(html).toContain(`action="${action}"`);
 
-    const first = await post(`/a/${token}/earlier`, { form });
+    const first = await post(action, { form });
     const page = await (await get(first.headers.get('location') ?? '')).text();
-    const second = await post(`/a/${token}/earlier`, { form });
+    const second = await post(action, { form });
 
     expect(first.status).toBe(303);
     expect(page).toContain('Gracias. Está en nuestra lista para una hora antes.');

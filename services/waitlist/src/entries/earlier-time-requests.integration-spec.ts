@@ -145,6 +145,38 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
     ]);
   });
 
+  it('should withdraw the entry when the visit the patient kept is cancelled', async () => {
+    const patientId = randomUUID();
+    const keptVisit = randomUUID();
+    const start = new Date('2030-03-27T14:00:00Z');
+    await harness.requestEarlierTime(tenant, {
+      patientId,
+      appointmentId: keptVisit,
+      typeCode: 'follow-up',
+      providerId: 'dr-b',
+      locationId: 'loc-9',
+      currentStart: start,
+    });
+    await waitFor(async () => (await openEntriesOf(patientId)).length === 1, 'entry', 30_000);
+    const [entry] = await openEntriesOf(patientId);
+
+    await harness.publish(tenant, 'AppointmentCancelledV1', {
+      appointmentId: keptVisit,
+      patientId,
+      start,
+      typeCode: 'follow-up',
+      providerId: 'dr-b',
+      locationId: 'loc-9',
+    });
+    await harness.waitForConsumerToCatchUp();
+
+    expect(await openEntriesOf(patientId)).toEqual([]);
+    expect(
+      (await harness.ok<EntryView>('GET', `/v1/tenants/${tenant}/waitlist/entries/${entry.id}`))
+        .status,
+    ).toBe('withdrawn');
+  });
+
   it('should fill an earlier time for a patient who keeps a visit without booking a second appointment in the EHR', async () => {
     const patientId = randomUUID();
     const keptVisit = randomUUID();
@@ -161,7 +193,7 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
       appointmentId: keptVisit,
       typeCode: 'follow-up',
       providerId: 'dr-a',
-      locationId: 'loc-1',
+      locationId: 'loc-7',
       currentStart: new Date('2030-03-28T14:00:00Z'),
     });
     await waitFor(
@@ -177,7 +209,7 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
       start: new Date('2030-03-13T14:00:00Z'),
       typeCode: 'follow-up',
       providerId: 'dr-a',
-      locationId: 'loc-1',
+      locationId: 'loc-7',
     });
     let slotId = '';
     await waitFor(

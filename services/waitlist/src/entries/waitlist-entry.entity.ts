@@ -20,6 +20,9 @@ export type ContactChannel = 'sms' | 'email';
   where: `status = 'open'`,
 })
 @Index('ix_waitlist_entry_tenant_status', ['tenantId', 'status'])
+@Index('ix_waitlist_entry_open_replaces', ['tenantId', 'replacesAppointmentId'], {
+  where: `status = 'open' AND replaces_appointment_id IS NOT NULL`,
+})
 export class WaitlistEntryEntity {
   @PrimaryColumn({ name: 'id', type: 'uuid' })
   id!: string;

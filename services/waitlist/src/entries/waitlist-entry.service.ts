@@ -173,6 +173,36 @@ export class WaitlistEntryService {
     return { entry: viewOf(entry), merged: false };
   }
 
+  /**
+   * The visit a patient kept while asking for an earlier time was cancelled: they no longer
+   * wait for an earlier one of it, so the entry that names it is withdrawn with its open offer.
+   */
+  async withdrawKeepingIn(
+    manager: EntityManager,
+    tenantId: string,
+    appointmentId: string,
+    now: Date,
+  ): Promise<number> {
+    const entries = await manager.find(WaitlistEntryEntity, {
+      where: { tenantId, replacesAppointmentId: appointmentId, status: 'open' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (entries.length === 0) return 0;
+    for (const entry of entries) {
+      entry.status = 'withdrawn';
+      entry.closedAt = now;
+      entry.updatedAt = now;
+      await manager.save(entry);
+    }
+    await this.slots.withdrawOffersOfEntries(
+      manager,
+      tenantId,
+      entries.map((entry) => entry.id),
+      now,
+    );
+    return entries.length;
+  }
+
   async list(tenantId: string, status: WaitlistEntryEntity['status']): Promise<EntryView[]> {
     const rows = await inTenantTransaction(this.dataSource, tenantId, (manager) =>
       manager.find(WaitlistEntryEntity, {
