@@ -452,9 +452,11 @@ export class PatientLinksService {
       now,
     });
     if (responseId === undefined) return { outcome: 'answered', newAnswer: false };
-    const consented = async (channel: ConsentChannelKind): Promise<boolean> =>
+    // A snapshot, read without locking: the sender reads consent again before any offer goes.
+    const records = await this.consents.findForPatient(manager, link.tenantId, patientId);
+    const consented = (channel: ConsentChannelKind): boolean =>
       isConsented(
-        await this.consents.lock(manager, { tenantId: link.tenantId, patientId, channel }),
+        records.find((record) => record.channel === channel),
         false,
       );
     await this.outbox.append(
@@ -463,8 +465,8 @@ export class PatientLinksService {
         requestId: responseId,
         appointment,
         patientId,
-        smsConsent: await consented(ConsentChannelKind.Sms),
-        emailConsent: await consented(ConsentChannelKind.Email),
+        smsConsent: consented(ConsentChannelKind.Sms),
+        emailConsent: consented(ConsentChannelKind.Email),
         messageId: link.messageId,
         correlationId: link.correlationId,
         now,
