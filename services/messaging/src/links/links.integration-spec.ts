@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import {
   createEnvelope,
-  decodeEvent,
   SlotSnapshotTrigger,
   timestampFromDate,
   Topics,
@@ -363,13 +362,9 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
   });
 
   /** The PatientRequestedEarlierTimeV1 payloads staged for a visit. */
-  async function earlierRequestsOf(appointmentId: string): Promise<Record<string, unknown>[]> {
-    const rows = await harness.query<{ payload: Buffer }>(
-      `SELECT payload FROM outbox_message
-        WHERE message_key = $1 AND event_type = 'PatientRequestedEarlierTimeV1' ORDER BY seq`,
-      [appointmentId],
-    );
-    return rows.map((row) => ({ ...decodeEvent(row.payload).payload }));
+  async function earlierRequestsOf(appointmentId: string): Promise<unknown[]> {
+    const events = await harness.outboxEvents(appointmentId, 'PatientRequestedEarlierTimeV1');
+    return events.map((event) => event.payload);
   }
 
   it('should put a patient who asks for an earlier time on the list once, keep the visit and say so in their language', async () => {

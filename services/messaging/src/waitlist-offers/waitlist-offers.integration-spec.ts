@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 
 import {
   createEnvelope,
-  decodeEvent,
   type EventPayloadInit,
   OfferOutcome,
   timestampFromDate,
@@ -177,11 +176,8 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
     );
     const link = links.at(0);
     if (link === undefined) return [];
-    const rows = await harness.query<{ payload: Buffer; event_type: string }>(
-      `SELECT payload, event_type FROM outbox_message WHERE message_key = $1 AND topic = $2`,
-      [`patient-link:${link.id}`, Topics.AuditPhiAccessV1],
-    );
-    return rows.map((row) => ({ eventType: row.event_type, ...decodeEvent(row.payload).payload }));
+    const events = await harness.outboxEvents(`patient-link:${link.id}`);
+    return events.map((event) => ({ eventType: event.type, ...event.payload }));
   }
 
   async function answersStaged(offerId: string): Promise<number> {
