@@ -750,13 +750,13 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
     expect(answer).toContain('Thank you. You are on our list for an earlier time.');
     expect(again.status).toBe(200);
     expect(await again.text()).toContain('You are already on our list for an earlier time.');
-    const patientId = await schedulingPatientId(earlier, ehrPatientId);
     const [kept] = await sut
       .database('scheduling')
-      .query<{ id: string }>(
-        'SELECT id FROM appointment WHERE tenant_id = $1 AND ehr_appointment_id = $2',
+      .query<{ id: string; patient_id: string }>(
+        'SELECT id, patient_id FROM appointment WHERE tenant_id = $1 AND ehr_appointment_id = $2',
         [earlier.tenantId, visit.appointmentId],
       );
+    const patientId = kept.patient_id;
     const entries = await eventually(
       async () => {
         const open = await waitlistApi<(Entry & { patientId: string })[]>(
@@ -780,7 +780,8 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
         appointmentTypeCode: 'ROUTINE',
         status: 'open',
         urgency: 'routine',
-        channels: ['sms'],
+        // The consent snapshot: the EHR gave this patient's number and address with consent.
+        channels: ['sms', 'email'],
         earliestDate: DateTime.now().setZone(timeZone).toISODate(),
         latestDate: start.minus({ days: 1 }).toISODate(),
         replacesAppointmentId: kept.id,
