@@ -23,6 +23,7 @@ import {
   type TenantCredentials,
   uniquePhone,
   waitForOutboxToDrain,
+  waitForPipelineToSettle,
 } from './support/flow';
 
 jest.setTimeout(600_000);
@@ -70,13 +71,15 @@ function newTenant(): TenantCredentials {
  *    a Slot staff take while the booking waits for the EHR → the acceptor is told, stays listed;
  * 2. 50 concurrent acceptances → one booking in the EHR, 49 "no longer available";
  * 3. a hold runs out → the next wave; all decline → one escalation with its reason;
- * 5. a staff booking of the time during an open offer → withdrawn, a later acceptance is told.
+ * 5. a staff booking of the time during an open offer → withdrawn, a later acceptance is told;
+ * and a patient's "Ask for an earlier time" on their visit's page puts them on the list.
  */
 describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
   const main = newTenant();
   const crowd = newTenant();
   const waves = newTenant();
   const staff = newTenant();
+  const earlier = newTenant();
   const timeZone = zoneAtLocalHour(12);
   const ehrOf = new Map([
     [main.tenantId, new EhrFhirStandIn()],
@@ -101,7 +104,7 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
   };
   const sut = new Stack({
     tenants: Object.fromEntries(
-      [main, crowd, waves, staff].map((tenant) => [tenant.tenantId, tenant.secret]),
+      [main, crowd, waves, staff, earlier].map((tenant) => [tenant.tenantId, tenant.secret]),
     ),
     environment: { 'ehr-gateway': ehrGatewayEnvironment },
     dispatch: coordinators,
@@ -111,6 +114,7 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
         [crowd.tenantId]: { appointmentTypes: ROUTINE, waveSize: 50, holdMinutes: 15 },
         [waves.tenantId]: { appointmentTypes: ROUTINE, waveSize: 1, holdMinutes: 1 },
         [staff.tenantId]: { appointmentTypes: ROUTINE, waveSize: 1, holdMinutes: 15 },
+        [earlier.tenantId]: { appointmentTypes: ROUTINE, waveSize: 1, holdMinutes: 15 },
       },
     },
   });
@@ -756,5 +760,82 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
     const after = await waitlistApi<Slot>(staff, 'GET', `/slots/${slotId}`);
     expect(after.offers.map((offer) => offer.status)).toEqual(['withdrawn']);
     expect((await waitlistApi<Entry>(staff, 'GET', `/entries/${entry.id}`)).status).toBe('open');
+  });
+  it('should put a patient who presses "Ask for an earlier time" on their visit’s page on the list, once', async () => {
+    const people = practice();
+    const phone = uniquePhone();
+    const ehrPatientId = `pat-${randomUUID().slice(0, 8)}`;
+    const start = DateTime.now()
+      .setZone(timeZone)
+      .plus({ days: 10 })
+      .set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+    const visit = FhirAppointmentBuilder.booking({
+      patientId: ehrPatientId,
+      patientPhone: phone.display,
+      ...people,
+      locationTimeZone: timeZone,
+      start: start.toISO() ?? '',
+      end: start.plus({ minutes: 30 }).toISO() ?? '',
+    });
+    expect((await postBooking(sut, earlier, visit)).status).toBe(202);
+    const [confirmation] = await waitForText(phone.e164, 'your visit is');
+    const link = /(http:\/\/\S+\/a\/[A-Za-z0-9_-]{22})(?=\s|$)/.exec(confirmation)?.[1] ?? '';
+
+    // The page as the patient's phone gets it; its button posts the page's own form.
+    const page = await (await fetch(link)).text();
+    const form = /name="form" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const action = /<form method="post" action="([^"]*\/earlier[^"]*)">/.exec(page)?.[1] ?? '';
+    const press = (): Promise<Response> =>
+      fetch(new URL(action, link), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ form }).toString(),
+        redirect: 'manual',
+      });
+    const pressed = await press();
+    const answer = await (await fetch(new URL(pressed.headers.get('location') ?? '', link))).text();
+    const again = await press();
+
+    expect(pressed.status).toBe(303);
+    expect(answer).toContain('Thank you. You are on our list for an earlier time.');
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('You are already on our list for an earlier time.');
+    const [kept] = await sut
+      .database('scheduling')
+      .query<{ id: string; patient_id: string }>(
+        'SELECT id, patient_id FROM appointment WHERE tenant_id = $1 AND ehr_appointment_id = $2',
+        [earlier.tenantId, visit.appointmentId],
+      );
+    const patientId = kept.patient_id;
+    const entries = await eventually(
+      async () => {
+        const open = await waitlistApi<(Entry & { patientId: string })[]>(
+          earlier,
+          'GET',
+          '/entries',
+        );
+        const theirs = open.filter((entry) => entry.patientId === patientId);
+        return theirs.length > 0 ? theirs : undefined;
+      },
+      DEADLINE_MS,
+      'the waitlist entry',
+      200,
+    );
+    await waitForPipelineToSettle(sut, DEADLINE_MS);
+
+    expect(await waitlistApi<Entry[]>(earlier, 'GET', '/entries')).toEqual(entries);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        patientId,
+        appointmentTypeCode: 'ROUTINE',
+        status: 'open',
+        urgency: 'routine',
+        // The consent snapshot: the EHR gave this patient's number and address with consent.
+        channels: ['sms', 'email'],
+        earliestDate: DateTime.now().setZone(timeZone).toISODate(),
+        latestDate: start.minus({ days: 1 }).toISODate(),
+        replacesAppointmentId: kept.id,
+      }),
+    ]);
   });
 });

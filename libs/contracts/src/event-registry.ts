@@ -40,6 +40,7 @@ import {
 } from './generated/caredispatch/messaging/reminder/v1/reminder_pb';
 import {
   PatientAnsweredOfferV1Schema,
+  PatientRequestedEarlierTimeV1Schema,
   PatientRespondedV1Schema,
 } from './generated/caredispatch/messaging/response/v1/response_pb';
 import {
@@ -69,6 +70,7 @@ import {
   validateWriteBack,
   validateMessageEvent,
   validatePatientAnsweredOffer,
+  validatePatientRequestedEarlierTime,
   validatePatientResponse,
   validateConsentChanged,
   validateReminderStep,
@@ -255,6 +257,12 @@ export const eventRegistry = {
     topic: Topics.MessagingPatientResponseV1,
     version: 1,
     validate: (event) => validatePatientAnsweredOffer(event),
+  }),
+  PatientRequestedEarlierTimeV1: defineEvent({
+    schema: PatientRequestedEarlierTimeV1Schema,
+    topic: Topics.MessagingPatientResponseV1,
+    version: 1,
+    validate: (event) => validatePatientRequestedEarlierTime(event),
   }),
   WaitlistSlotOpenedV1: defineEvent({
     schema: WaitlistSlotOpenedV1Schema,

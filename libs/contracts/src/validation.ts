@@ -4,6 +4,7 @@ import {
 } from './generated/caredispatch/messaging/inbox/v1/inbox_pb';
 import {
   type PatientAnsweredOfferV1,
+  type PatientRequestedEarlierTimeV1,
   type PatientRespondedV1,
   ResponseKind,
 } from './generated/caredispatch/messaging/response/v1/response_pb';
@@ -260,6 +261,31 @@ export function validatePatientAnsweredOffer(event: PatientAnsweredOfferV1): rea
     .positive('answer', event.answer)
     .positive('source', event.source)
     .present('responded_at', event.respondedAt);
+  if (event.messageId !== '') issues.uuid('message_id', event.messageId);
+  return issues.issues;
+}
+
+/**
+ * An earlier-time request names the visit the patient keeps (its ids, type, provider, location
+ * and start in its zone) and the patient, by id; the consent flags are a snapshot.
+ */
+export function validatePatientRequestedEarlierTime(
+  event: PatientRequestedEarlierTimeV1,
+): readonly string[] {
+  const issues = new IssueCollector()
+    .uuid('request_id', event.requestId)
+    .uuid('appointment_id', event.appointmentId)
+    .positive('appointment_revision', event.appointmentRevision)
+    .uuid('patient_id', event.patientId)
+    .text('appointment_type_code', event.appointmentTypeCode)
+    .present('current_start', event.currentStart)
+    .timeZone('time_zone', event.timeZone)
+    .positive('source', event.source)
+    .present('requested_at', event.requestedAt)
+    .languageTag(
+      'preferred_language',
+      event.preferredLanguage === '' ? undefined : event.preferredLanguage,
+    );
   if (event.messageId !== '') issues.uuid('message_id', event.messageId);
   return issues.issues;
 }

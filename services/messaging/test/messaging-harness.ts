@@ -7,6 +7,8 @@ import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 
 import {
   createEnvelope,
+  type DecodedEvent,
+  decodeEvent,
   encodeEnvelope,
   type EventEnvelope,
   type EventPayloadInit,
@@ -14,7 +16,8 @@ import {
   type ScheduledAppointment,
   Topics,
 } from '@caredispatch/contracts';
-import { configureHttpApp } from '@caredispatch/platform';
+import { PhiCipher } from '@caredispatch/phi-crypto';
+import { configureHttpApp, outboxPayloadCipher } from '@caredispatch/platform';
 import {
   freePort,
   OFFLINE_OIDC_ENVIRONMENT,
@@ -159,6 +162,28 @@ export class MessagingHarness {
 
   get databaseUrl(): string {
     return this.database.url;
+  }
+
+  /**
+   * The events messaging staged in its outbox for `messageKey` (of `eventType` when given),
+   * oldest first, decoded: payloads are sealed at rest, so they are opened as the relay does.
+   */
+  async outboxEvents(messageKey: string, eventType?: string): Promise<DecodedEvent[]> {
+    const rows = await this.query<{ tenant_id: string; event_id: string; payload: Buffer }>(
+      `SELECT tenant_id, event_id, payload FROM outbox_message
+        WHERE message_key = $1 AND ($2::text IS NULL OR event_type = $2) ORDER BY seq`,
+      [messageKey, eventType ?? null],
+    );
+    const cipher = outboxPayloadCipher(this.app.get(PhiCipher));
+    const events: DecodedEvent[] = [];
+    for (const row of rows) {
+      const opened = await cipher.open(
+        { tenantId: row.tenant_id, eventId: row.event_id },
+        row.payload,
+      );
+      events.push(decodeEvent(opened));
+    }
+    return events;
   }
 
   /** An envelope as scheduling would publish it. */

@@ -4,6 +4,7 @@ import { IsolateWaitlistTenants1796400000000 } from './migrations/1796400000000-
 import { NameSlotLocations1796500000000 } from './migrations/1796500000000-NameSlotLocations';
 import { BookFillsInEhr1798300000000 } from './migrations/1798300000000-BookFillsInEhr';
 import { PauseWavesAtNight1798300000002 } from './migrations/1798300000002-PauseWavesAtNight';
+import { RecordKeptVisits1800100000000 } from './migrations/1800100000000-RecordKeptVisits';
 import { FreedSlotEntity } from './slots/freed-slot.entity';
 import { WaitlistOfferEntity } from './slots/waitlist-offer.entity';
 
@@ -16,4 +17,5 @@ export const waitlistMigrations = [
   NameSlotLocations1796500000000,
   BookFillsInEhr1798300000000,
   PauseWavesAtNight1798300000002,
+  RecordKeptVisits1800100000000,
 ];

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { SERVICE_CONFIG, systemClockProvider } from '@caredispatch/platform';
 
 import { type WaitlistConfig } from './config';
+import { EarlierTimeRequestsConsumer } from './entries/earlier-time-requests.consumer';
 import { WaitlistEntryController } from './entries/waitlist-entry.controller';
 import { WaitlistEntryService } from './entries/waitlist-entry.service';
 import { WaitlistMetricsController } from './metrics/waitlist-metrics.controller';
@@ -41,6 +42,7 @@ import { WaitlistOfferController } from './slots/waitlist-offer.controller';
     WaitlistMetricsService,
     AppointmentChangesConsumer,
     OfferAnswersConsumer,
+    EarlierTimeRequestsConsumer,
     BookingOutcomesConsumer,
     HoldExpiryLoop,
   ],

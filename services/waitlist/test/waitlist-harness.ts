@@ -10,6 +10,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   createEnvelope,
   encodeEnvelope,
+  type EventEnvelope,
   type EventPayloadInit,
   type EventTypesOf,
   OfferAnswer,
@@ -254,6 +255,60 @@ export class WaitlistHarness {
       topic: Topics.MessagingPatientResponseV1,
       messages: [{ key: offer.id, value: Buffer.from(encodeEnvelope(envelope)) }],
     });
+  }
+
+  /**
+   * messaging relays a patient's "Ask for an earlier time" from the link page
+   * (PatientRequestedEarlierTimeV1); returns the envelope, to deliver it again.
+   */
+  async requestEarlierTime(
+    tenantId: string,
+    request: {
+      readonly patientId: string;
+      readonly appointmentId?: string;
+      readonly typeCode: string;
+      readonly providerId: string;
+      readonly locationId: string;
+      readonly currentStart: Date;
+      readonly smsConsent?: boolean;
+      readonly emailConsent?: boolean;
+    },
+    redeliver?: EventEnvelope,
+  ): Promise<EventEnvelope> {
+    const appointmentId = request.appointmentId ?? randomUUID();
+    const envelope =
+      redeliver ??
+      createEnvelope(
+        {
+          type: 'PatientRequestedEarlierTimeV1',
+          payload: {
+            requestId: randomUUID(),
+            appointmentId,
+            ehrAppointmentId: `ehr-${appointmentId}`,
+            appointmentRevision: 1,
+            patientId: request.patientId,
+            appointmentTypeCode: request.typeCode,
+            providerId: request.providerId,
+            locationId: request.locationId,
+            currentStart: timestampFromDate(request.currentStart),
+            timeZone: 'America/New_York',
+            preferredLanguage: 'es',
+            smsConsent: request.smsConsent ?? true,
+            emailConsent: request.emailConsent ?? false,
+            source: ResponseSource.LINK_PAGE,
+            requestedAt: timestampFromDate(this.clock.now()),
+            messageId: '',
+          },
+          tenantId,
+          aggregateId: appointmentId,
+        },
+        { producer: 'messaging' },
+      );
+    await this.producer.send({
+      topic: Topics.MessagingPatientResponseV1,
+      messages: [{ key: envelope.aggregateId, value: Buffer.from(encodeEnvelope(envelope)) }],
+    });
+    return envelope;
   }
 
   /**

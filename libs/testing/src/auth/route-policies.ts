@@ -47,6 +47,7 @@ export const REVIEWED_PUBLIC_ROUTES: Readonly<Record<string, readonly string[]>>
     'POST /a/:token/call-me',
     'POST /a/:token/cancel',
     'POST /a/:token/confirm',
+    'POST /a/:token/earlier',
     'POST /a/:token/reschedule',
     'POST /o/:token/accept',
     'POST /v1/email/unsubscribe/:token',

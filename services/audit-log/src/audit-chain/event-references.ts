@@ -72,6 +72,12 @@ export function appointmentReferencesOf(typed: TypedEvent): AppointmentReference
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.step?.appointmentId) };
     case 'StaffInboxItemV1':
       return { ehrAppointmentId: null, appointmentId: orNull(typed.event.appointmentId) };
+    // The visit the patient keeps while asking for an earlier time.
+    case 'PatientRequestedEarlierTimeV1':
+      return {
+        ehrAppointmentId: orNull(typed.event.ehrAppointmentId),
+        appointmentId: orNull(typed.event.appointmentId),
+      };
     // A consent change is about a patient and a channel, not one appointment: found by patient.
     case 'ConsentChangedV1':
       return { ehrAppointmentId: null, appointmentId: null };
@@ -166,6 +172,7 @@ export function eventFacetsOf(typed: TypedEvent, producer: string): EventFacets 
     case 'WaitlistSlotClosedV1':
     case 'WaitlistBookingRequestedV1':
     case 'PatientAnsweredOfferV1':
+    case 'PatientRequestedEarlierTimeV1':
       return { actor: producer, patientIds: present(typed.event.patientId) };
     case 'WaitlistSlotOpenedV1':
       return { actor: producer, patientIds: [] };

@@ -9,7 +9,12 @@ import {
   eventRegistry,
 } from '@caredispatch/contracts';
 
-import { linkOpenedEvent, PATIENT_PAGE_CLIENT } from './link-opened';
+import {
+  linkOpenedEvent,
+  offerLinkOpenedEvent,
+  PATIENT_PAGE_CLIENT,
+  WAITLIST_OFFER_RESOURCE,
+} from './link-opened';
 
 describe(linkOpenedEvent.name, () => {
   const linkId = randomUUID();
@@ -43,5 +48,52 @@ describe(linkOpenedEvent.name, () => {
       patientIds: [],
       resultCount: 1,
     });
+  });
+});
+
+describe(offerLinkOpenedEvent.name, () => {
+  const linkId = randomUUID();
+  const offerId = randomUUID();
+  const patientId = randomUUID();
+  const correlationId = randomUUID();
+
+  it('should be a valid read of one offer by the link, naming the patient by id only', () => {
+    const sut = offerLinkOpenedEvent({
+      tenantId: 'clinic-1',
+      linkId,
+      offerId,
+      patientId,
+      correlationId,
+    });
+
+    const decoded = decodeEvent(encodeEnvelope(createEnvelope(sut, { producer: 'messaging' })));
+
+    expect(eventRegistry[sut.type].topic).toBe(Topics.AuditPhiAccessV1);
+    expect(decoded.envelope).toMatchObject({
+      tenantId: 'clinic-1',
+      aggregateId: `patient-link:${linkId}`,
+      correlationId,
+    });
+    expect(decoded.payload).toMatchObject({
+      accessor: { subject: `patient-link:${linkId}`, clientId: PATIENT_PAGE_CLIENT, roles: [] },
+      action: PhiAccessAction.READ,
+      route: 'GET /o/:token',
+      resourceType: WAITLIST_OFFER_RESOURCE,
+      resourceIds: [offerId],
+      patientIds: [patientId],
+      resultCount: 1,
+    });
+  });
+
+  it('should name no patient when the offer named none', () => {
+    const sut = offerLinkOpenedEvent({
+      tenantId: 'c',
+      linkId,
+      offerId,
+      patientId: '',
+      correlationId,
+    });
+
+    expect(sut.payload.patientIds).toEqual([]);
   });
 });

@@ -361,6 +361,107 @@ describe('patient links (PostgreSQL + Kafka + Twilio stand-in)', () => {
     expect(await (await get(`/a/${token}`)).text()).toContain('Your visit is confirmed');
   });
 
+  /** The PatientRequestedEarlierTimeV1 payloads staged for a visit. */
+  async function earlierRequestsOf(appointmentId: string): Promise<unknown[]> {
+    const events = await harness.outboxEvents(appointmentId, 'PatientRequestedEarlierTimeV1');
+    return events.map((event) => event.payload);
+  }
+
+  it('should put a patient who asks for an earlier time on the list once, keep the visit and say so in their language', async () => {
+    const patientId = randomUUID();
+    const { appointmentId, token } = await bookAndGetToken({
+      patientId,
+      appointmentTypeCode: 'wound-check',
+      preferredLanguage: 'es',
+    });
+    const html = await (await get(`/a/${token}`)).text();
+    const form = /name="form" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    // The page is in the patient's language, and so is its form's action.
+    const action = `/a/${token}/earlier?lang=es`;
+    expect(html).toContain(`action="${action}"`);
+
+    const first = await post(action, { form });
+    const page = await (await get(first.headers.get('location') ?? '')).text();
+    const second = await post(action, { form });
+
+    expect(first.status).toBe(303);
+    expect(page).toContain('Gracias. Está en nuestra lista para una hora antes.');
+    expect(page).not.toContain(`/a/${token}/earlier`);
+    expect(second.status).toBe(200);
+    expect(await second.text()).toContain('Ya está en nuestra lista para una hora antes.');
+    expect(await responsesOf(appointmentId)).toEqual([
+      { kind: 'earlier_requested', slot_id: null, cancellation_reason: null },
+    ]);
+    // The waitlist hears it once, with ids only; the EHR hears nothing (the visit stays).
+    const requests = await earlierRequestsOf(appointmentId);
+    expect(requests).toEqual([
+      expect.objectContaining({
+        appointmentId,
+        patientId,
+        appointmentTypeCode: 'wound-check',
+        preferredLanguage: 'es',
+        smsConsent: true,
+        emailConsent: false,
+      }),
+    ]);
+    expect(await responseEventsOf(appointmentId)).toEqual([]);
+    // Audited like every answer: the request is on the visit's trail (its aggregate).
+    expect(
+      await harness.query(
+        `SELECT topic FROM outbox_message WHERE message_key = $1 AND event_type = 'PatientRequestedEarlierTimeV1'`,
+        [appointmentId],
+      ),
+    ).toEqual([{ topic: Topics.MessagingPatientResponseV1 }]);
+  });
+
+  it('should let an expired or revoked link ask for nothing: the neutral page, no request', async () => {
+    const expired = await bookAndGetToken();
+    const form = await formTokenOf(`/a/${expired.token}`);
+    await harness.query(
+      `UPDATE patient_link SET expires_at = now() - interval '1 minute' WHERE appointment_id = $1`,
+      [expired.appointmentId],
+    );
+    const revoked = await bookAndGetToken();
+    const revokedForm = await formTokenOf(`/a/${revoked.token}`);
+    // The office cancels the visit: its links are revoked.
+    await harness.waitConsumed(
+      await harness.produce(
+        harness.envelope(
+          'AppointmentCancelledV1',
+          {
+            appointment: aScheduledAppointment({
+              appointmentId: revoked.appointmentId,
+              phoneE164: revoked.phone,
+              revision: 2,
+              start: inDays(3),
+            }),
+            reasonCode: 'patient',
+          },
+          revoked.appointmentId,
+        ),
+      ),
+    );
+
+    const answers = await Promise.all([
+      post(`/a/${expired.token}/earlier`, { form }),
+      post(`/a/${revoked.token}/earlier`, { form: revokedForm }),
+    ]);
+
+    expect(answers.map((answer) => answer.status)).toEqual([404, 404]);
+    expect(await earlierRequestsOf(expired.appointmentId)).toEqual([]);
+    expect(await earlierRequestsOf(revoked.appointmentId)).toEqual([]);
+    expect(await responsesOf(expired.appointmentId)).toEqual([]);
+  });
+
+  it('should refuse an earlier-time request without this page’s form value (CSRF)', async () => {
+    const { appointmentId, token } = await bookAndGetToken();
+
+    const sut = await post(`/a/${token}/earlier`, { form: '1700000000.forged' });
+
+    expect(sut.status).toBe(403);
+    expect(await earlierRequestsOf(appointmentId)).toEqual([]);
+  });
+
   it('should refuse a POST without the form value of this link page (CSRF) and change nothing', async () => {
     const { appointmentId, token } = await bookAndGetToken();
     const other = await bookAndGetToken();

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { systemClockProvider } from '@caredispatch/platform';
 
+import { ConsentModule } from '../consent/consent.module';
 import { MessageModule } from '../message/message.module';
 
 import { EhrSlotConsumer } from './ehr-slot.consumer';
@@ -19,7 +20,7 @@ import { WriteBackOutcomeConsumer } from './write-back-outcome.consumer';
  * EHR write-backs come back to the patient and the staff inbox.
  */
 @Module({
-  imports: [MessageModule],
+  imports: [MessageModule, ConsentModule],
   controllers: [PatientPageController],
   providers: [
     PatientLinkRepository,

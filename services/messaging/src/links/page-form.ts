@@ -2,7 +2,7 @@ import { AnswerKind, parseCancelReason } from './patient-answer';
 import { type LinkAction } from './patient-links.service';
 
 /** The page's forms, by the path segment they post to (`/a/{token}/{action}`). */
-export type PageAction = 'confirm' | 'cancel' | 'reschedule' | 'call-me';
+export type PageAction = 'confirm' | 'cancel' | 'reschedule' | 'call-me' | 'earlier';
 
 export type FormFields = Readonly<Record<string, unknown>>;
 
@@ -28,6 +28,7 @@ export const PAGE_ACTIONS: Readonly<
       : undefined;
   },
   'call-me': () => ({ kind: AnswerKind.RescheduleRequested }),
+  earlier: () => ({ kind: AnswerKind.EarlierRequested }),
 };
 
 export function formFieldsOf(body: unknown): FormFields {

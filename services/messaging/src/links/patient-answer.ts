@@ -9,6 +9,11 @@ export enum AnswerKind {
   Cancelled = 'cancelled',
   RescheduleRequested = 'reschedule_requested',
   Rescheduled = 'rescheduled',
+  /**
+   * "Ask for an earlier time": the patient keeps the visit and goes on the waitlist for its
+   * type (PatientRequestedEarlierTimeV1 to the waitlist; nothing is written back to the EHR).
+   */
+  EarlierRequested = 'earlier_requested',
 }
 
 const ANSWER_KINDS: readonly AnswerKind[] = Object.values(AnswerKind);
@@ -42,7 +47,10 @@ export function parseCancelReason(value: unknown): CancelReasonCode | null | 'in
   return CANCEL_REASON_CODES.find((code) => code === value) ?? 'invalid';
 }
 
-export const CONTRACT_KIND: Readonly<Record<AnswerKind, ContractResponseKind>> = {
+/** The answers the EHR hears of (PatientRespondedV1); an earlier-time request goes to the waitlist. */
+export type WriteBackAnswerKind = Exclude<AnswerKind, AnswerKind.EarlierRequested>;
+
+export const CONTRACT_KIND: Readonly<Record<WriteBackAnswerKind, ContractResponseKind>> = {
   [AnswerKind.Confirmed]: ContractResponseKind.CONFIRMED,
   [AnswerKind.Cancelled]: ContractResponseKind.CANCELLED,
   [AnswerKind.RescheduleRequested]: ContractResponseKind.RESCHEDULE_REQUESTED,

@@ -285,6 +285,27 @@ export class PatientLinkRepository {
     return rows.at(0)?.patient_language ?? null;
   }
 
+  /**
+   * scheduling's patient id for an appointment, as messaging's messages about it recorded it:
+   * the link's own message first, else the newest one that names the patient. Undefined when
+   * no message names one.
+   */
+  async patientOfAppointment(
+    manager: EntityManager,
+    tenantId: string,
+    appointmentId: string,
+    messageId: string | null,
+  ): Promise<string | undefined> {
+    const rows = await manager.query<{ patient_id: string }[]>(
+      `SELECT patient_id::text AS patient_id FROM message
+        WHERE tenant_id = $1 AND appointment_id = $2 AND patient_id IS NOT NULL
+        ORDER BY (id::text = $3) DESC, created_at DESC
+        LIMIT 1`,
+      [tenantId, appointmentId, messageId ?? ''],
+    );
+    return rows.at(0)?.patient_id;
+  }
+
   /** What was already answered through a link, oldest first (failed write-backs not counted). */
   async answersOf(manager: EntityManager, linkId: string): Promise<StoredAnswer[]> {
     const rows = await manager.query<{ kind: string; new_start_at: Date | null }[]>(

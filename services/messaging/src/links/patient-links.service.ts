@@ -15,8 +15,12 @@ import { inJobTransaction, inTenantTransaction, OutboxWriter } from '@caredispat
 import { CLOCK, type Clock, SERVICE_CONFIG } from '@caredispatch/platform';
 
 import { type MessagingConfig } from '../config';
+import { isConsented } from '../consent/consent-rules';
+import { ConsentChannelKind } from '../consent/consent.entity';
+import { ConsentRepository } from '../consent/consent.repository';
 import { LINK_DIGEST_SETTING, MessagingJobs } from '../message/messaging-jobs';
 
+import { earlierTimeRequestedEvent } from './earlier-time-request';
 import { type FreeSlot, FreeSlotFinder } from './free-slots.port';
 import { linkOpenedEvent, type PageRoute } from './link-opened';
 import {
@@ -55,7 +59,8 @@ export type LinkAction =
   | { readonly kind: AnswerKind.Confirmed }
   | { readonly kind: AnswerKind.Cancelled; readonly reason: CancelReasonCode | null }
   | { readonly kind: AnswerKind.Rescheduled; readonly slotId: string }
-  | { readonly kind: AnswerKind.RescheduleRequested };
+  | { readonly kind: AnswerKind.RescheduleRequested }
+  | { readonly kind: AnswerKind.EarlierRequested };
 
 /** What the page shows for a token. */
 export type LinkPage =
@@ -107,6 +112,7 @@ export class PatientLinksService {
     private readonly links: PatientLinkRepository,
     private readonly slots: FreeSlotFinder,
     private readonly outbox: OutboxWriter,
+    private readonly consents: ConsentRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {
@@ -329,6 +335,9 @@ export class PatientLinksService {
       if (answers.some((answer) => FINAL_ANSWERS.has(answer.kind))) {
         return { outcome: 'answered', newAnswer: false };
       }
+      if (action.kind === AnswerKind.EarlierRequested) {
+        return this.requestEarlierTime(manager, link, page.appointment, now);
+      }
       let slot: FreeSlot | undefined;
       if (action.kind === AnswerKind.Rescheduled) {
         slot = (await this.findSlots(manager, page.appointment, now)).find(
@@ -402,6 +411,73 @@ export class PatientLinksService {
       });
       return { outcome: 'answered', newAnswer: true };
     });
+  }
+
+  /**
+   * "Ask for an earlier time": one request per link (a second press finds the row and stages
+   * nothing), handed to the waitlist as PatientRequestedEarlierTimeV1 in the same transaction;
+   * the visit itself does not change and nothing goes to the EHR. The waitlist merges it into
+   * the patient's open entry for the type when there is one.
+   */
+  private async requestEarlierTime(
+    manager: EntityManager,
+    link: StoredLink,
+    appointment: AppointmentView,
+    now: Date,
+  ): Promise<ActionOutcome> {
+    const patientId = await this.links.patientOfAppointment(
+      manager,
+      link.tenantId,
+      link.appointmentId,
+      link.messageId,
+    );
+    if (patientId === undefined) {
+      // No message names the patient: nobody to put on the list (ids only in the log).
+      this.logger.warn({
+        message: 'earlier time not requested: patient unknown',
+        appointmentId: link.appointmentId,
+      });
+      return { outcome: 'page', page: await this.resolve(manager, link.tokenDigest, now) };
+    }
+    const responseId = await this.links.insertResponseIfAbsent(manager, {
+      tenantId: link.tenantId,
+      linkId: link.id,
+      appointmentId: link.appointmentId,
+      appointmentRevision: link.appointmentRevision,
+      kind: AnswerKind.EarlierRequested,
+      slotId: null,
+      newStart: null,
+      newEnd: null,
+      cancellationReason: null,
+      now,
+    });
+    if (responseId === undefined) return { outcome: 'answered', newAnswer: false };
+    // A snapshot, read without locking: the sender reads consent again before any offer goes.
+    const records = await this.consents.findForPatient(manager, link.tenantId, patientId);
+    const consented = (channel: ConsentChannelKind): boolean =>
+      isConsented(
+        records.find((record) => record.channel === channel),
+        false,
+      );
+    await this.outbox.append(
+      manager,
+      earlierTimeRequestedEvent({
+        requestId: responseId,
+        appointment,
+        patientId,
+        smsConsent: consented(ConsentChannelKind.Sms),
+        emailConsent: consented(ConsentChannelKind.Email),
+        messageId: link.messageId,
+        correlationId: link.correlationId,
+        now,
+      }),
+    );
+    this.logger.log({
+      message: 'patient asked for an earlier time through link',
+      responseId,
+      appointmentId: link.appointmentId,
+    });
+    return { outcome: 'answered', newAnswer: true };
   }
 
   /**

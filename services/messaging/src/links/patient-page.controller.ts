@@ -120,6 +120,20 @@ export class PatientPageController {
     return this.answer('call-me', token, body, req, res);
   }
 
+  /**
+   * "Ask for an earlier time": the patient keeps the visit and goes on the waitlist for its
+   * type. Redirects to the page, which says so; a second press says they are already on it.
+   */
+  @Post(':token/earlier')
+  earlier(
+    @Param('token') token: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.answer('earlier', token, body, req, res);
+  }
+
   /** Every GET: rate limits, then the step for the token (a read, recorded as one). */
   private async showStep(
     step: PageStep,
@@ -155,16 +169,22 @@ export class PatientPageController {
       ? await this.links.answer(token, form['form'], linkAction)
       : // A form this page never renders: answer like a bad anti-forgery value, change nothing.
         await this.rejectUnlessNeutral(token);
-    write(res, await this.replyTo(outcome, token, lang));
+    write(res, await this.replyTo(outcome, token, lang, action));
   }
 
   private async replyTo(
     outcome: ActionOutcome,
     token: string,
     lang: PageLanguageRequest,
+    action: PageAction,
   ): Promise<Reply> {
     switch (outcome.outcome) {
       case 'answered':
+        // A repeated earlier-time request is told so at once; it changed nothing, so a
+        // refresh of this answer re-sends nothing that counts.
+        if (action === 'earlier' && !outcome.newAnswer) {
+          return this.render(token, lang, 'home', await this.links.page(token), 200, false, true);
+        }
         return { status: 303, html: '', location: pagePath(token, resolvePageLanguage(lang)) };
       case 'form_rejected':
         return { status: 403, html: renderFormExpiredPage(resolvePageLanguage(lang), token) };
@@ -188,6 +208,7 @@ export class PatientPageController {
     page: LinkPage,
     status: number,
     slotTaken: boolean,
+    earlierAlreadyRequested = false,
   ): Promise<Reply> {
     switch (page.view) {
       case 'neutral':
@@ -203,6 +224,7 @@ export class PatientPageController {
           formToken: this.links.formToken(page),
           appointment: page.appointment,
           answers: page.answers,
+          earlierAlreadyRequested,
         };
         const final = page.answers.some((answer) => FINAL_ANSWERS.has(answer.kind));
         if (step === 'cancel' && !final) return { status, html: renderCancelStep(input) };

@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 
 import { ResponseSource } from '@caredispatch/contracts';
+import { OutboxWriter } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
+import { offerLinkOpenedEvent } from '../links/link-opened';
 import { LinkPurpose } from '../links/patient-link.entity';
+import { type StoredLink } from '../links/patient-link.repository';
 import { PatientLinksService } from '../links/patient-links.service';
 
 import { type OfferPageView } from './offer-page.render';
@@ -26,11 +29,17 @@ export class OfferLinksService {
   constructor(
     private readonly links: PatientLinksService,
     private readonly replies: OfferRepliesService,
+    private readonly outbox: OutboxWriter,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Reads only: opening the link (or a scanner prefetching it) changes nothing. */
-  async page(token: string): Promise<OfferPage> {
+  /**
+   * What a GET shows: opening the link (or a scanner prefetching it) changes nothing. A page
+   * that shows the offer is recorded as a read of it ("link opened", offerLinkOpenedEvent), in
+   * the transaction that read it, as the appointment page records its views; a neutral page
+   * shows nothing and records nothing.
+   */
+  async open(token: string): Promise<OfferPage> {
     const page = await this.links.withLiveLink(
       token,
       LinkPurpose.WaitlistOffer,
@@ -39,19 +48,33 @@ export class OfferLinksService {
           where: { tenantId: link.tenantId, offerId: link.appointmentId },
         });
         if (offer === null) return { view: 'neutral' };
-        if (offer.acceptedAt !== null) return { view: 'answered' };
-        if (offer.state !== OfferTextState.Open) return { view: 'unavailable' };
-        return {
-          view: 'open',
-          start: offer.slotStart,
-          timeZone: offer.timeZone,
-          locationName: offer.locationName,
-          holdUntil: offer.holdUntil,
-          formToken: this.links.formTokenFor(link),
-        };
+        await this.outbox.append(
+          manager,
+          offerLinkOpenedEvent({
+            tenantId: link.tenantId,
+            linkId: link.id,
+            offerId: offer.offerId,
+            patientId: offer.patientId,
+            correlationId: link.correlationId,
+          }),
+        );
+        return this.viewOf(offer, link);
       },
     );
     return page ?? { view: 'neutral' };
+  }
+
+  private viewOf(offer: WaitlistOfferTextEntity, link: StoredLink): OfferPage {
+    if (offer.acceptedAt !== null) return { view: 'answered' };
+    if (offer.state !== OfferTextState.Open) return { view: 'unavailable' };
+    return {
+      view: 'open',
+      start: offer.slotStart,
+      timeZone: offer.timeZone,
+      locationName: offer.locationName,
+      holdUntil: offer.holdUntil,
+      formToken: this.links.formTokenFor(link),
+    };
   }
 
   /** The page's Accept button: needs the page's form value; a repeat changes nothing. */

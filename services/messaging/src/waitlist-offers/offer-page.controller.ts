@@ -53,7 +53,7 @@ export class OfferPageController {
       write(res, { status: 429, html: renderTooManyRequestsPage(lang) });
       return;
     }
-    const page = await this.offers.page(token);
+    const page = await this.offers.open(token);
     write(
       res,
       page.view === 'neutral'

@@ -71,6 +71,69 @@ describe(renderOfferText.name, () => {
   });
 });
 
+describe(`${renderOfferText.name} in Spanish`, () => {
+  const es = { ...base, language: 'es' as const };
+
+  it('should say the local day, time, place and how to take it in Spanish', () => {
+    expect(renderOfferText(es)).toBe(
+      'Acme Family Practice: hay una cita antes disponible el mar 1 dic a las 10:00 EST en Main St Clinic. Responda SI antes de las 14:15 para tomarla.',
+    );
+  });
+
+  it('should carry the accept link and ask for SI', () => {
+    expect(
+      renderOfferText({ ...es, locationName: '', acceptUrl: 'https://cd.example/o/TOKEN' }),
+    ).toBe(
+      'Acme Family Practice: cita libre mar 1 dic a las 10:00 EST. Responda SI hasta las 14:15 o toque https://cd.example/o/TOKEN',
+    );
+  });
+
+  it('should keep the longest link, practice and Spanish time in one GSM-7 segment', () => {
+    const longestLink = `https://${'x'.repeat(16)}/o/${'A'.repeat(22)}`;
+    const sut = renderOfferText({
+      ...es,
+      practiceName: 'Clínica Familiar de São Paulo y Asociados — Medicina General',
+      locationName: 'B'.repeat(60),
+      // Wed 30 Sep 2026 12:30 in Anchorage (AKDT): "mié 30 sept a las 12:30 AKDT" (é is GSM-7).
+      start: new Date('2026-09-30T20:30:00Z'),
+      timeZone: 'America/Anchorage',
+      holdUntil: new Date('2026-09-30T20:45:00Z'),
+      acceptUrl: longestLink,
+    });
+
+    expect(countSmsSegments(sut)).toEqual(
+      expect.objectContaining({ encoding: 'GSM-7', segments: 1 }),
+    );
+    expect(sut).toContain(longestLink);
+    expect(sut).toContain('mié 30 sept a las 12:30');
+    expect(sut).toContain('Responda SI hasta las 12:45');
+    expect(sut.startsWith('Clinica Familiar')).toBe(true);
+    expect(sut).not.toContain('BBB');
+  });
+
+  it('should tell the acceptor in Spanish, in one GSM-7 segment', () => {
+    const booked = renderOfferOutcomeText(OfferOutcomeKind.Booked, es);
+    const gone = renderOfferOutcomeText(OfferOutcomeKind.NoLongerAvailable, {
+      ...es,
+      practiceName: 'P'.repeat(60),
+    });
+
+    expect(booked).toBe(
+      'Acme Family Practice: su cita queda reservada el mar 1 dic a las 10:00 EST en Main St Clinic. Responda STOP para baja.',
+    );
+    expect(gone).toContain('esta hora ya no esta disponible');
+    for (const text of [booked, gone]) {
+      expect(countSmsSegments(text)).toEqual(
+        expect.objectContaining({ encoding: 'GSM-7', segments: 1 }),
+      );
+    }
+  });
+
+  it('should fall back to the Spanish practice name', () => {
+    expect(renderOfferText({ ...es, practiceName: '' })).toMatch(/^Su consultorio: /);
+  });
+});
+
 describe(renderOfferOutcomeText.name, () => {
   it('should confirm the booking with time and place in one segment', () => {
     const sut = renderOfferOutcomeText(OfferOutcomeKind.Booked, base);

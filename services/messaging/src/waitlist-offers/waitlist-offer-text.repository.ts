@@ -159,6 +159,28 @@ export class WaitlistOfferTextRepository {
     };
   }
 
+  /**
+   * The preferred language the EHR last gave for this patient's visits (BCP-47, from the newest
+   * confirmation or reminder's appointment); null when unknown. Offers and their outcome texts
+   * are written in it, like the email.
+   */
+  async patientLanguage(
+    manager: EntityManager,
+    tenantId: string,
+    patientId: string,
+  ): Promise<string | null> {
+    const rows = await manager.query<{ patient_language: string | null }[]>(
+      `SELECT a.patient_language
+         FROM message m
+         JOIN link_appointment a ON a.tenant_id = m.tenant_id AND a.appointment_id = m.appointment_id
+        WHERE m.tenant_id = $1 AND m.patient_id::text = $2
+          AND m.purpose IN ('confirmation', 'reminder')
+        ORDER BY m.created_at DESC LIMIT 1`,
+      [tenantId, patientId],
+    );
+    return rows.at(0)?.patient_language ?? null;
+  }
+
   /** The number an offer's text went to (for the outcome text); null if it was never texted. */
   async numberOfMessage(
     manager: EntityManager,

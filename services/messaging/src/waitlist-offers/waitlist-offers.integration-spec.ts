@@ -12,6 +12,7 @@ import { aScheduledAppointment, zoneAtLocalHour } from '@caredispatch/testing';
 import { MessagingHarness, waitFor } from '../../test/messaging-harness';
 import { INBOUND_SMS_PATH } from '../inbound/inbound-sms.controller';
 import { PLAYBOOK_SETTINGS } from '../reminders/planning/cadence-settings';
+import { countSmsSegments } from '../reminders/planning/sms-segments';
 
 import { renderOfferText } from './offer-text';
 
@@ -60,7 +61,7 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
   });
 
   /** A patient messaging has texted (their booking confirmation), as waitlisted patients are. */
-  async function knownPatient(): Promise<{
+  async function knownPatient(preferredLanguage?: string): Promise<{
     patientId: string;
     phone: string;
     appointmentId: string;
@@ -69,6 +70,7 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
     const patientId = randomUUID();
     const appointment = aScheduledAppointment({ appointmentId: randomUUID(), phoneE164: phone });
     appointment.patient!.patientId = patientId;
+    if (preferredLanguage !== undefined) appointment.patient!.preferredLanguage = preferredLanguage;
     await waitFor('the confirmation texted', 60_000, async () => {
       await harness.produce(
         harness.envelope('AppointmentBookedV1', { appointment }, appointment.appointmentId),
@@ -166,6 +168,18 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
     return response.status;
   }
 
+  /** "Link opened" records of the offer's link (PhiAccessedV1 keyed by the link). */
+  async function offerPageReads(offerId: string): Promise<Record<string, unknown>[]> {
+    const links = await harness.query<{ id: string }>(
+      `SELECT id FROM patient_link WHERE appointment_id = $1`,
+      [offerId],
+    );
+    const link = links.at(0);
+    if (link === undefined) return [];
+    const events = await harness.outboxEvents(`patient-link:${link.id}`);
+    return events.map((event) => ({ eventType: event.type, ...event.payload }));
+  }
+
   async function answersStaged(offerId: string): Promise<number> {
     const rows = await harness.query(
       `SELECT 1 FROM outbox_message WHERE message_key = $1 AND event_type = 'PatientAnsweredOfferV1'`,
@@ -238,6 +252,18 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
     const opened = await offerPage(url);
     await offerPage(url);
 
+    // Each view is recorded as a read of the offer by the link, as the appointment page's are.
+    expect(await offerPageReads(offerId)).toEqual(
+      Array.from({ length: 2 }, (): unknown =>
+        expect.objectContaining({
+          eventType: 'PhiAccessedV1',
+          route: 'GET /o/:token',
+          resourceType: 'WaitlistOffer',
+          resourceIds: [offerId],
+          patientIds: [patientId],
+        }),
+      ),
+    );
     expect(opened.status).toBe(200);
     expect(opened.html).toContain('Accept this time');
     expect(opened.html).toContain('Main St Clinic');
@@ -261,6 +287,33 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
     expect((await offerPage(url)).html).toContain('We have your answer');
   }, 120_000);
 
+  it('should text a Spanish-speaking patient the offer in Spanish, "Responda SI", one segment', async () => {
+    const { patientId, phone } = await knownPatient('es-MX');
+    const made = offerMade(patientId);
+    const { offer } = made;
+
+    await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+
+    const [sms] = await harness.twilio.waitForMessages(
+      1,
+      20_000,
+      (message) => message.to === phone && message.body.includes('/o/'),
+    );
+    expect(sms.body).toBe(
+      renderOfferText({
+        practiceName: 'Acme Family Practice',
+        start: new Date(Number(offer.slotStart!.seconds) * 1000),
+        timeZone: String(offer.timeZone),
+        locationName: 'Main St Clinic',
+        holdUntil: new Date(Number(offer.holdUntil!.seconds) * 1000),
+        acceptUrl: acceptLinkIn(sms.body),
+        language: 'es',
+      }),
+    );
+    expect(sms.body).toContain('Responda SI');
+    expect(countSmsSegments(sms.body).segments).toBe(1);
+  }, 120_000);
+
   it('should show the neutral page for an offer link once its hold has passed, and accept nothing', async () => {
     const { patientId, phone } = await knownPatient();
     const made = offerMade(patientId, { holdMinutes: 0.5 });
@@ -282,6 +335,8 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
 
     expect(expired.status).toBe(404);
     expect(expired.html).not.toContain('Accept this time');
+    // The neutral page shows nothing and records nothing: only the one view before the hold ended.
+    expect(await offerPageReads(offerId)).toHaveLength(1);
     expect(await acceptOnPage(url, formToken)).toBe(404);
     expect(await answersStaged(offerId)).toBe(0);
   }, 120_000);

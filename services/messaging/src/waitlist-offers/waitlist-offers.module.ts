@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ConsentModule } from '../consent/consent.module';
 import { LinksModule } from '../links/links.module';
 import { MessageModule } from '../message/message.module';
+import { RemindersModule } from '../reminders/reminders.module';
 
 import { OfferLinksService } from './offer-links.service';
 import { OfferPageController } from './offer-page.controller';
@@ -16,7 +17,7 @@ import { WaitlistOffersService } from './waitlist-offers.service';
  * machinery), its withdrawal, and the acceptor's outcome text.
  */
 @Module({
-  imports: [MessageModule, LinksModule, ConsentModule],
+  imports: [MessageModule, LinksModule, ConsentModule, RemindersModule],
   controllers: [OfferPageController],
   providers: [
     OfferLinksService,

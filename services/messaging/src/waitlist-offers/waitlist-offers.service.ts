@@ -23,6 +23,8 @@ import { MessageState } from '../message/message-state';
 import { MessageChannel, MessagePurpose } from '../message/message.entity';
 import { MessageRepository } from '../message/message.repository';
 import { WithdrawalReason } from '../message/withdrawal-reason';
+import { type ReminderLanguage } from '../reminders/planning/cadence';
+import { ReminderSettingsRepository } from '../reminders/settings/reminder-settings.repository';
 import { serializeEmailContent } from '../sending/email-content';
 
 import { renderOfferEmail } from './offer-email';
@@ -64,6 +66,7 @@ export class WaitlistOffersService {
     private readonly events: MessageEvents,
     private readonly links: PatientLinksService,
     private readonly consents: ConsentRepository,
+    private readonly settingsStore: ReminderSettingsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -121,6 +124,10 @@ export class WaitlistOffersService {
         ? null
         : await this.emailContact(manager, tenantId, patientId);
 
+    const language =
+      patientId === null || suppression !== null
+        ? undefined
+        : await this.languageOf(manager, tenantId, patientId);
     const id = this.messages.newId();
     const emailId = email === null ? null : this.messages.newId();
     // One accept link per offer, printed by the text and the email alike; it lives as long as
@@ -156,6 +163,7 @@ export class WaitlistOffersService {
               locationName: offer.locationName,
               holdUntil: offer.holdUntil,
               acceptUrl: link?.url,
+              language,
             })
           : null,
       suppressionReason: suppression,
@@ -281,6 +289,9 @@ export class WaitlistOffersService {
     if (offer.messageId === null) return;
     const toE164 = await this.offers.numberOfMessage(manager, offer.tenantId, offer.messageId);
     if (toE164 === null) return;
+    const patientId = UUID.test(offer.patientId) ? offer.patientId : null;
+    const language =
+      patientId === null ? undefined : await this.languageOf(manager, offer.tenantId, patientId);
     const id = this.messages.newId();
     const subject = { tenantId: offer.tenantId, appointmentId: offer.offerId };
     const inserted = await this.messages.insertIfAbsent(manager, {
@@ -297,13 +308,14 @@ export class WaitlistOffersService {
         start: offer.slotStart,
         timeZone: offer.timeZone,
         locationName: offer.locationName,
+        language,
       }),
       suppressionReason: null,
       correlationId: offer.offerId,
       lastEventId: offer.offerId,
       traceparent: '',
       now,
-      patientId: UUID.test(offer.patientId) ? offer.patientId : null,
+      patientId,
     });
     if (!inserted) return;
     await this.events.queued(manager, {
@@ -359,6 +371,19 @@ export class WaitlistOffersService {
     });
     if (!isConsented(record, false)) return null;
     return this.offers.patientEmail(manager, tenantId, patientId);
+  }
+
+  /** The patient's language when shipped, else the tenant's default (as every other text). */
+  private async languageOf(
+    manager: EntityManager,
+    tenantId: string,
+    patientId: string,
+  ): Promise<ReminderLanguage> {
+    const { settings } = await this.settingsStore.settingsOf(tenantId, manager);
+    return messageLanguageOf(
+      await this.offers.patientLanguage(manager, tenantId, patientId),
+      settings.defaultLanguage,
+    );
   }
 
   private practiceName(tenantId: string): string {

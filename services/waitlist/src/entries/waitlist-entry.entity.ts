@@ -20,6 +20,9 @@ export type ContactChannel = 'sms' | 'email';
   where: `status = 'open'`,
 })
 @Index('ix_waitlist_entry_tenant_status', ['tenantId', 'status'])
+@Index('ix_waitlist_entry_open_replaces', ['tenantId', 'replacesAppointmentId'], {
+  where: `status = 'open' AND replaces_appointment_id IS NOT NULL`,
+})
 export class WaitlistEntryEntity {
   @PrimaryColumn({ name: 'id', type: 'uuid' })
   id!: string;
@@ -40,6 +43,14 @@ export class WaitlistEntryEntity {
 
   @Column({ name: 'appointment_type_code', type: 'text' })
   appointmentTypeCode!: string;
+
+  /**
+   * The visit the patient keeps while waiting for an earlier one (scheduling's appointment
+   * uuid), when the entry came from "Ask for an earlier time" on the link page: a fill moves
+   * that visit (staff book it) instead of adding a second appointment. Null for staff entries.
+   */
+  @Column({ name: 'replaces_appointment_id', type: 'text', nullable: true })
+  replacesAppointmentId!: string | null;
 
   @Column({ name: 'provider_ids', type: 'text', array: true })
   providerIds!: string[];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import { inTenantTransaction } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
@@ -10,7 +10,7 @@ import { FreedSlotService } from '../slots/freed-slot.service';
 import { entryNotFound } from '../waitlist.errors';
 
 import { type WaitlistEntryBody } from './dto/waitlist-entry.schemas';
-import { WaitlistEntryEntity } from './waitlist-entry.entity';
+import { type ContactChannel, WaitlistEntryEntity } from './waitlist-entry.entity';
 
 const URGENCY_ORDER = { routine: 1, soon: 2, urgent: 3 } as const;
 
@@ -30,6 +30,21 @@ export interface EntryView {
   readonly channels: readonly string[];
   readonly declines: number;
   readonly waitingSince: string;
+  /** The visit the patient keeps ("Ask for an earlier time"): a fill moves it. Null otherwise. */
+  readonly replacesAppointmentId: string | null;
+}
+
+/** A patient's "Ask for an earlier time" (messaging's PatientRequestedEarlierTimeV1), validated. */
+export interface EarlierTimeRequest {
+  readonly patientId: string;
+  readonly appointmentTypeCode: string;
+  /** The kept visit (scheduling's uuid). */
+  readonly appointmentId: string;
+  readonly providerIds: readonly string[];
+  readonly locationIds: readonly string[];
+  readonly earliestDate: string;
+  readonly latestDate: string;
+  readonly channels: readonly ContactChannel[];
 }
 
 @Injectable()
@@ -94,10 +109,98 @@ export class WaitlistEntryService {
         waitingSince: now,
         createdAt: now,
         closedAt: null,
+        replacesAppointmentId: null,
       });
       await manager.insert(WaitlistEntryEntity, entry);
       return { entry: viewOf(entry), merged: false };
     });
+  }
+
+  /**
+   * A patient's "Ask for an earlier time", in the caller's transaction (the inbox's): a new
+   * entry, urgency routine, or a merge into the patient's open entry for the type. A request
+   * states only the type, the visit's provider and location, the dates before the visit and the
+   * consented channels: those replace the entry's; the days, times of day, home, EHR id and
+   * urgency staff recorded stay, and waiting time counts from the first request.
+   */
+  async requestEarlierIn(
+    manager: EntityManager,
+    tenantId: string,
+    request: EarlierTimeRequest,
+    now: Date,
+  ): Promise<{ entry: EntryView; merged: boolean }> {
+    const existing = await manager.findOne(WaitlistEntryEntity, {
+      where: {
+        tenantId,
+        patientId: request.patientId,
+        appointmentTypeCode: request.appointmentTypeCode,
+        status: 'open',
+      },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const stated = {
+      providerIds: [...new Set(request.providerIds)],
+      locationIds: [...new Set(request.locationIds)],
+      earliestDate: request.earliestDate,
+      latestDate: request.latestDate,
+      channels: [...new Set(request.channels)],
+      replacesAppointmentId: request.appointmentId,
+      updatedAt: now,
+    };
+    if (existing !== null) {
+      Object.assign(existing, stated);
+      await manager.save(existing);
+      return { entry: viewOf(existing), merged: true };
+    }
+    const entry = Object.assign(new WaitlistEntryEntity(), stated, {
+      id: randomUUID(),
+      tenantId,
+      patientId: request.patientId,
+      ehrPatientId: null,
+      appointmentTypeCode: request.appointmentTypeCode,
+      weekdays: [],
+      timesOfDay: [],
+      homeLat: null,
+      homeLng: null,
+      urgency: 'routine' as const,
+      status: 'open' as const,
+      declines: 0,
+      waitingSince: now,
+      createdAt: now,
+      closedAt: null,
+    });
+    await manager.insert(WaitlistEntryEntity, entry);
+    return { entry: viewOf(entry), merged: false };
+  }
+
+  /**
+   * The visit a patient kept while asking for an earlier time was cancelled: they no longer
+   * wait for an earlier one of it, so the entry that names it is withdrawn with its open offer.
+   */
+  async withdrawKeepingIn(
+    manager: EntityManager,
+    tenantId: string,
+    appointmentId: string,
+    now: Date,
+  ): Promise<number> {
+    const entries = await manager.find(WaitlistEntryEntity, {
+      where: { tenantId, replacesAppointmentId: appointmentId, status: 'open' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (entries.length === 0) return 0;
+    for (const entry of entries) {
+      entry.status = 'withdrawn';
+      entry.closedAt = now;
+      entry.updatedAt = now;
+      await manager.save(entry);
+    }
+    await this.slots.withdrawOffersOfEntries(
+      manager,
+      tenantId,
+      entries.map((entry) => entry.id),
+      now,
+    );
+    return entries.length;
   }
 
   async list(tenantId: string, status: WaitlistEntryEntity['status']): Promise<EntryView[]> {
@@ -156,5 +259,6 @@ function viewOf(entry: WaitlistEntryEntity): EntryView {
     channels: entry.channels,
     declines: entry.declines,
     waitingSince: entry.waitingSince.toISOString(),
+    replacesAppointmentId: entry.replacesAppointmentId,
   };
 }

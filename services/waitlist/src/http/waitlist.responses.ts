@@ -44,6 +44,13 @@ export class WaitlistEntryDto implements EntryView {
   @ApiProperty({ type: [String], enum: ['sms', 'email'] }) channels!: string[];
   @ApiProperty() declines!: number;
   @ApiProperty({ format: 'date-time' }) waitingSince!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The visit the patient keeps while asking for an earlier time (scheduling's appointment id): a fill moves it, booked by staff; null for entries staff made",
+  })
+  replacesAppointmentId!: string | null;
 }
 
 export class AddedWaitlistEntryDto extends WaitlistEntryDto {

@@ -10,6 +10,8 @@ import {
 import { type EventContext, EventHandler } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
 
+import { WaitlistEntryService } from '../entries/waitlist-entry.service';
+
 import { FreedSlotService, type FreedTime } from './freed-slot.service';
 
 /**
@@ -23,6 +25,7 @@ export class AppointmentChangesConsumer {
 
   constructor(
     private readonly slots: FreedSlotService,
+    private readonly entries: WaitlistEntryService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -30,6 +33,13 @@ export class AppointmentChangesConsumer {
   async onCancelled(context: EventContext<'AppointmentCancelledV1'>): Promise<void> {
     const appointment = context.event.appointment;
     if (appointment === undefined) return;
+    // A patient waiting for an earlier time for this visit no longer waits once it is cancelled.
+    await this.entries.withdrawKeepingIn(
+      context.manager,
+      context.envelope.tenantId,
+      appointment.appointmentId,
+      this.clock.now(),
+    );
     await this.open(context, appointment, appointment.start, appointment.end);
   }
 

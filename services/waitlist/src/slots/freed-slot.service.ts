@@ -190,13 +190,17 @@ export class FreedSlotService {
     if (offer.status === 'accepted') return 'already-accepted';
     if (offer.status === 'open' && slot.status === 'offering' && offer.holdUntil > now) {
       // Read, not locked: slot before entry is not every path's lock order (a withdrawal locks
-      // the entry first), and only the EHR id is read.
+      // the entry first), and only the EHR id and the kept visit are read.
       const entry = await manager.findOne(WaitlistEntryEntity, {
-        select: { id: true, ehrPatientId: true },
+        select: { id: true, ehrPatientId: true, replacesAppointmentId: true },
         where: { id: offer.entryId, tenantId },
       });
       const ehrPatientId = entry?.ehrPatientId ?? null;
-      const bookAs = slot.freedEhrAppointmentId === '' ? null : ehrPatientId;
+      // A patient who asked for an earlier time keeps a visit: the gateway's booking creates a
+      // new Appointment and would leave that one standing (double-booked), so staff book the
+      // fill by moving the kept visit (the entry names it).
+      const keepsVisit = (entry?.replacesAppointmentId ?? null) !== null;
+      const bookAs = slot.freedEhrAppointmentId === '' || keepsVisit ? null : ehrPatientId;
       if (bookAs !== null) {
         // The offer is taken; the patient is told once the EHR has (or has not) booked them.
         offer.status = 'accepted';

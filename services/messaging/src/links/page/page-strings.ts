@@ -17,6 +17,9 @@ export interface PageStrings {
   readonly cancel: string;
   readonly confirmedBanner: string;
   readonly callBackBanner: string;
+  readonly earlierTime: string;
+  readonly earlierBanner: string;
+  readonly earlierAlreadyBanner: string;
   readonly cancelHeading: string;
   readonly cancelReasonLegend: string;
   readonly cancelReasons: Readonly<Record<CancelReasonCode, string>>;
@@ -61,6 +64,11 @@ export const PAGE_STRINGS: Readonly<Record<PageLanguage, PageStrings>> = {
     cancel: 'Cancel visit',
     confirmedBanner: 'Thank you. Your visit is confirmed.',
     callBackBanner: 'Thank you. We will call you to find another time.',
+    earlierTime: 'Ask for an earlier time',
+    earlierBanner:
+      'Thank you. You are on our list for an earlier time. We will text you when one opens; your visit stays as it is until you take a new time.',
+    earlierAlreadyBanner:
+      'You are already on our list for an earlier time. We will text you when one opens; your visit stays as it is until you take a new time.',
     cancelHeading: 'Cancel this visit?',
     cancelReasonLegend: 'Reason (optional)',
     cancelReasons: {
@@ -109,6 +117,11 @@ export const PAGE_STRINGS: Readonly<Record<PageLanguage, PageStrings>> = {
     cancel: 'Cancelar la cita',
     confirmedBanner: 'Gracias. Su cita está confirmada.',
     callBackBanner: 'Gracias. Le llamaremos para buscar otra hora.',
+    earlierTime: 'Pedir una hora antes',
+    earlierBanner:
+      'Gracias. Está en nuestra lista para una hora antes. Le enviaremos un mensaje cuando haya una; su cita sigue igual hasta que acepte una nueva hora.',
+    earlierAlreadyBanner:
+      'Ya está en nuestra lista para una hora antes. Le enviaremos un mensaje cuando haya una; su cita sigue igual hasta que acepte una nueva hora.',
     cancelHeading: '¿Cancelar esta cita?',
     cancelReasonLegend: 'Motivo (opcional)',
     cancelReasons: {

@@ -1,3 +1,5 @@
+import { AnswerKind } from '../patient-answer';
+
 import { pageLanguage, resolvePageLanguage } from './page-language';
 import { PAGE_CSP, PAGE_CSS, PAGE_CSS_HASH } from './patient-page.css';
 import { formatVisitTime, renderNeutralPage, renderOpenPage } from './patient-page.render';
@@ -38,6 +40,44 @@ describe('patient page rendering', () => {
     expect(sut).not.toContain('<script');
     expect(sut).toContain('Tuesday, March 12 at 9:30 AM EDT');
   });
+
+  it('should offer "Ask for an earlier time" as a form posting the page’s anti-forgery value', () => {
+    const sut = renderOpenPage({
+      lang: 'en',
+      token: 'T',
+      formToken: 'F',
+      appointment,
+      answers: [],
+    });
+
+    expect(sut).toContain('<form method="post" action="/a/T/earlier?lang=en">');
+    expect(sut).toContain('Ask for an earlier time');
+    expect(sut).not.toContain('on our list for an earlier time');
+  });
+
+  it.each([
+    ['en', false, 'Thank you. You are on our list for an earlier time.'],
+    ['en', true, 'You are already on our list for an earlier time.'],
+    ['es', false, 'Gracias. Está en nuestra lista para una hora antes.'],
+    ['es', true, 'Ya está en nuestra lista para una hora antes.'],
+  ] as const)(
+    'should confirm an earlier-time request in %s (repeated: %s) and offer the button no more',
+    (lang, repeated, banner) => {
+      const sut = renderOpenPage({
+        lang,
+        token: 'T',
+        formToken: 'F',
+        appointment,
+        answers: [{ kind: AnswerKind.EarlierRequested, newStart: null }],
+        earlierAlreadyRequested: repeated,
+      });
+
+      expect(sut).toContain(banner);
+      expect(sut).not.toContain('/a/T/earlier');
+      // The visit stays: it can still be confirmed, moved or cancelled.
+      expect(sut).toContain('/a/T/confirm');
+    },
+  );
 
   it('should render the neutral page without anything about a token', () => {
     expect(renderNeutralPage('en')).toBe(renderNeutralPage('en'));

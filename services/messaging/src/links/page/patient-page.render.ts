@@ -18,6 +18,8 @@ export interface OpenPageInput {
   readonly formToken: string;
   readonly appointment: AppointmentView;
   readonly answers: readonly { readonly kind: AnswerKind; readonly newStart: Date | null }[];
+  /** A repeated "Ask for an earlier time": the page says the patient is already on the list. */
+  readonly earlierAlreadyRequested?: boolean;
 }
 
 export function renderNeutralPage(lang: PageLanguage): string {
@@ -98,10 +100,19 @@ export function renderOpenPage(input: OpenPageInput): string {
       : '') +
     (kinds.has(AnswerKind.RescheduleRequested)
       ? `<p class="notice" role="status">${esc(t.callBackBanner)}</p>`
+      : '') +
+    (kinds.has(AnswerKind.EarlierRequested)
+      ? `<p class="notice" role="status">${esc(
+          input.earlierAlreadyRequested === true ? t.earlierAlreadyBanner : t.earlierBanner,
+        )}</p>`
       : '');
   const confirm = kinds.has(AnswerKind.Confirmed)
     ? ''
     : postButton(token, lang, 'confirm', input.formToken, t.confirm, 'primary');
+  // Once asked, the banner says so; the button goes, as Confirm does once confirmed.
+  const earlier = kinds.has(AnswerKind.EarlierRequested)
+    ? ''
+    : postButton(token, lang, 'earlier', input.formToken, t.earlierTime, 'secondary');
   return layout(
     lang,
     t.title,
@@ -109,6 +120,7 @@ export function renderOpenPage(input: OpenPageInput): string {
       `${practiceLine(appointment)}<h1>${esc(t.yourVisit)}</h1>${banners}${details(t, lang, appointment)}` +
         `<div class="actions">${confirm}` +
         `<a class="button secondary" href="${pagePath(token, lang, 'reschedule')}">${esc(t.reschedule)}</a>` +
+        earlier +
         `<a class="button secondary" href="${pagePath(token, lang, 'cancel')}">${esc(t.cancel)}</a></div>`,
     ),
   );

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file caredispatch/messaging/response/v1/response.proto.
  */
 export const file_caredispatch_messaging_response_v1_response: GenFile = /*@__PURE__*/
-  fileDesc("CjFjYXJlZGlzcGF0Y2gvbWVzc2FnaW5nL3Jlc3BvbnNlL3YxL3Jlc3BvbnNlLnByb3RvEiJjYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxIocEChJQYXRpZW50UmVzcG9uZGVkVjESEwoLcmVzcG9uc2VfaWQYASABKAkSFgoOYXBwb2ludG1lbnRfaWQYAiABKAkSGgoSZWhyX2FwcG9pbnRtZW50X2lkGAMgASgJEhwKFGFwcG9pbnRtZW50X3JldmlzaW9uGAQgASgFEj4KBGtpbmQYBSABKA4yMC5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLlJlc3BvbnNlS2luZBJCCgZzb3VyY2UYBiABKA4yMi5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLlJlc3BvbnNlU291cmNlEjAKDHJlc3BvbmRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbWVzc2FnZV9pZBgIIAEoCRIPCgdzbG90X2lkGAkgASgJEi0KCW5ld19zdGFydBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHbmV3X2VuZBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASUwoTY2FuY2VsbGF0aW9uX3JlYXNvbhgMIAEoDjI2LmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcucmVzcG9uc2UudjEuQ2FuY2VsbGF0aW9uUmVhc29uIq8CChZQYXRpZW50QW5zd2VyZWRPZmZlclYxEhMKC3Jlc3BvbnNlX2lkGAEgASgJEhAKCG9mZmVyX2lkGAIgASgJEg8KB3Nsb3RfaWQYAyABKAkSEgoKcGF0aWVudF9pZBgEIAEoCRI/CgZhbnN3ZXIYBSABKA4yLy5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLk9mZmVyQW5zd2VyEkIKBnNvdXJjZRgGIAEoDjIyLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcucmVzcG9uc2UudjEuUmVzcG9uc2VTb3VyY2USMAoMcmVzcG9uZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgptZXNzYWdlX2lkGAggASgJKq4BCgxSZXNwb25zZUtpbmQSHQoZUkVTUE9OU0VfS0lORF9VTlNQRUNJRklFRBAAEhsKF1JFU1BPTlNFX0tJTkRfQ09ORklSTUVEEAESGwoXUkVTUE9OU0VfS0lORF9DQU5DRUxMRUQQAhImCiJSRVNQT05TRV9LSU5EX1JFU0NIRURVTEVfUkVRVUVTVEVEEAMSHQoZUkVTUE9OU0VfS0lORF9SRVNDSEVEVUxFRBAEKm8KDlJlc3BvbnNlU291cmNlEh8KG1JFU1BPTlNFX1NPVVJDRV9VTlNQRUNJRklFRBAAEh0KGVJFU1BPTlNFX1NPVVJDRV9TTVNfUkVQTFkQARIdChlSRVNQT05TRV9TT1VSQ0VfTElOS19QQUdFEAIq8QEKEkNhbmNlbGxhdGlvblJlYXNvbhIjCh9DQU5DRUxMQVRJT05fUkVBU09OX1VOU1BFQ0lGSUVEEAASJgoiQ0FOQ0VMTEFUSU9OX1JFQVNPTl9GRUVMSU5HX0JFVFRFUhABEikKJUNBTkNFTExBVElPTl9SRUFTT05fU0NIRURVTEVfQ09ORkxJQ1QQAhImCiJDQU5DRUxMQVRJT05fUkVBU09OX1RSQU5TUE9SVEFUSU9OEAMSHAoYQ0FOQ0VMTEFUSU9OX1JFQVNPTl9DT1NUEAQSHQoZQ0FOQ0VMTEFUSU9OX1JFQVNPTl9PVEhFUhAFKmEKC09mZmVyQW5zd2VyEhwKGE9GRkVSX0FOU1dFUl9VTlNQRUNJRklFRBAAEhkKFU9GRkVSX0FOU1dFUl9BQ0NFUFRFRBABEhkKFU9GRkVSX0FOU1dFUl9ERUNMSU5FRBACYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CjFjYXJlZGlzcGF0Y2gvbWVzc2FnaW5nL3Jlc3BvbnNlL3YxL3Jlc3BvbnNlLnByb3RvEiJjYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxIocEChJQYXRpZW50UmVzcG9uZGVkVjESEwoLcmVzcG9uc2VfaWQYASABKAkSFgoOYXBwb2ludG1lbnRfaWQYAiABKAkSGgoSZWhyX2FwcG9pbnRtZW50X2lkGAMgASgJEhwKFGFwcG9pbnRtZW50X3JldmlzaW9uGAQgASgFEj4KBGtpbmQYBSABKA4yMC5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLlJlc3BvbnNlS2luZBJCCgZzb3VyY2UYBiABKA4yMi5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLlJlc3BvbnNlU291cmNlEjAKDHJlc3BvbmRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbWVzc2FnZV9pZBgIIAEoCRIPCgdzbG90X2lkGAkgASgJEi0KCW5ld19zdGFydBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHbmV3X2VuZBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASUwoTY2FuY2VsbGF0aW9uX3JlYXNvbhgMIAEoDjI2LmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcucmVzcG9uc2UudjEuQ2FuY2VsbGF0aW9uUmVhc29uIq8CChZQYXRpZW50QW5zd2VyZWRPZmZlclYxEhMKC3Jlc3BvbnNlX2lkGAEgASgJEhAKCG9mZmVyX2lkGAIgASgJEg8KB3Nsb3RfaWQYAyABKAkSEgoKcGF0aWVudF9pZBgEIAEoCRI/CgZhbnN3ZXIYBSABKA4yLy5jYXJlZGlzcGF0Y2gubWVzc2FnaW5nLnJlc3BvbnNlLnYxLk9mZmVyQW5zd2VyEkIKBnNvdXJjZRgGIAEoDjIyLmNhcmVkaXNwYXRjaC5tZXNzYWdpbmcucmVzcG9uc2UudjEuUmVzcG9uc2VTb3VyY2USMAoMcmVzcG9uZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgptZXNzYWdlX2lkGAggASgJIvoDCh1QYXRpZW50UmVxdWVzdGVkRWFybGllclRpbWVWMRISCgpyZXF1ZXN0X2lkGAEgASgJEhYKDmFwcG9pbnRtZW50X2lkGAIgASgJEhoKEmVocl9hcHBvaW50bWVudF9pZBgDIAEoCRIcChRhcHBvaW50bWVudF9yZXZpc2lvbhgEIAEoBRISCgpwYXRpZW50X2lkGAUgASgJEh0KFWFwcG9pbnRtZW50X3R5cGVfY29kZRgGIAEoCRITCgtwcm92aWRlcl9pZBgHIAEoCRITCgtsb2NhdGlvbl9pZBgIIAEoCRIxCg1jdXJyZW50X3N0YXJ0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgl0aW1lX3pvbmUYCiABKAkSGgoScHJlZmVycmVkX2xhbmd1YWdlGAsgASgJEhMKC3Ntc19jb25zZW50GAwgASgIEhUKDWVtYWlsX2NvbnNlbnQYDSABKAgSQgoGc291cmNlGA4gASgOMjIuY2FyZWRpc3BhdGNoLm1lc3NhZ2luZy5yZXNwb25zZS52MS5SZXNwb25zZVNvdXJjZRIwCgxyZXF1ZXN0ZWRfYXQYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCm1lc3NhZ2VfaWQYECABKAkqrgEKDFJlc3BvbnNlS2luZBIdChlSRVNQT05TRV9LSU5EX1VOU1BFQ0lGSUVEEAASGwoXUkVTUE9OU0VfS0lORF9DT05GSVJNRUQQARIbChdSRVNQT05TRV9LSU5EX0NBTkNFTExFRBACEiYKIlJFU1BPTlNFX0tJTkRfUkVTQ0hFRFVMRV9SRVFVRVNURUQQAxIdChlSRVNQT05TRV9LSU5EX1JFU0NIRURVTEVEEAQqbwoOUmVzcG9uc2VTb3VyY2USHwobUkVTUE9OU0VfU09VUkNFX1VOU1BFQ0lGSUVEEAASHQoZUkVTUE9OU0VfU09VUkNFX1NNU19SRVBMWRABEh0KGVJFU1BPTlNFX1NPVVJDRV9MSU5LX1BBR0UQAirxAQoSQ2FuY2VsbGF0aW9uUmVhc29uEiMKH0NBTkNFTExBVElPTl9SRUFTT05fVU5TUEVDSUZJRUQQABImCiJDQU5DRUxMQVRJT05fUkVBU09OX0ZFRUxJTkdfQkVUVEVSEAESKQolQ0FOQ0VMTEFUSU9OX1JFQVNPTl9TQ0hFRFVMRV9DT05GTElDVBACEiYKIkNBTkNFTExBVElPTl9SRUFTT05fVFJBTlNQT1JUQVRJT04QAxIcChhDQU5DRUxMQVRJT05fUkVBU09OX0NPU1QQBBIdChlDQU5DRUxMQVRJT05fUkVBU09OX09USEVSEAUqYQoLT2ZmZXJBbnN3ZXISHAoYT0ZGRVJfQU5TV0VSX1VOU1BFQ0lGSUVEEAASGQoVT0ZGRVJfQU5TV0VSX0FDQ0VQVEVEEAESGQoVT0ZGRVJfQU5TV0VSX0RFQ0xJTkVEEAJiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message caredispatch.messaging.response.v1.PatientRespondedV1
@@ -162,6 +162,122 @@ export type PatientAnsweredOfferV1 = Message<"caredispatch.messaging.response.v1
  */
 export const PatientAnsweredOfferV1Schema: GenMessage<PatientAnsweredOfferV1> = /*@__PURE__*/
   messageDesc(file_caredispatch_messaging_response_v1_response, 1);
+
+/**
+ * A patient asked, with the "Ask for an earlier time" button of their visit's link page, to be
+ * offered an earlier time for that visit; the visit they have stays booked meanwhile. On
+ * messaging.patient-response.v1, keyed by the appointment id. Consumed by waitlist, which puts
+ * the patient on the list for the visit's type (or merges into their open entry for it). Ids,
+ * codes and times only (minimum necessary): no name, number or address.
+ *
+ * @generated from message caredispatch.messaging.response.v1.PatientRequestedEarlierTimeV1
+ */
+export type PatientRequestedEarlierTimeV1 = Message<"caredispatch.messaging.response.v1.PatientRequestedEarlierTimeV1"> & {
+  /**
+   * Unique per request (the link answer's id); a second press of the button is the same request.
+   *
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * scheduling's appointment uuid (the visit the patient keeps) and the EHR's id for it.
+   *
+   * @generated from field: string appointment_id = 2;
+   */
+  appointmentId: string;
+
+  /**
+   * @generated from field: string ehr_appointment_id = 3;
+   */
+  ehrAppointmentId: string;
+
+  /**
+   * @generated from field: int32 appointment_revision = 4;
+   */
+  appointmentRevision: number;
+
+  /**
+   * scheduling's patient uuid.
+   *
+   * @generated from field: string patient_id = 5;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: string appointment_type_code = 6;
+   */
+  appointmentTypeCode: string;
+
+  /**
+   * scheduling's uuids of the visit's provider and location: the acceptable ones for an earlier time.
+   *
+   * @generated from field: string provider_id = 7;
+   */
+  providerId: string;
+
+  /**
+   * @generated from field: string location_id = 8;
+   */
+  locationId: string;
+
+  /**
+   * The visit's current start: an earlier time is one before it.
+   *
+   * @generated from field: google.protobuf.Timestamp current_start = 9;
+   */
+  currentStart?: Timestamp | undefined;
+
+  /**
+   * The location's IANA time zone, for the dates of the request's range.
+   *
+   * @generated from field: string time_zone = 10;
+   */
+  timeZone: string;
+
+  /**
+   * The patient's preferred language (BCP-47) as the EHR gave it; empty = unknown.
+   *
+   * @generated from field: string preferred_language = 11;
+   */
+  preferredLanguage: string;
+
+  /**
+   * Consent snapshot when the patient asked: may offers be texted / emailed.
+   *
+   * @generated from field: bool sms_consent = 12;
+   */
+  smsConsent: boolean;
+
+  /**
+   * @generated from field: bool email_consent = 13;
+   */
+  emailConsent: boolean;
+
+  /**
+   * @generated from field: caredispatch.messaging.response.v1.ResponseSource source = 14;
+   */
+  source: ResponseSource;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp requested_at = 15;
+   */
+  requestedAt?: Timestamp | undefined;
+
+  /**
+   * The message whose link the patient used, when known.
+   *
+   * @generated from field: string message_id = 16;
+   */
+  messageId: string;
+};
+
+/**
+ * Describes the message caredispatch.messaging.response.v1.PatientRequestedEarlierTimeV1.
+ * Use `create(PatientRequestedEarlierTimeV1Schema)` to create a new message.
+ */
+export const PatientRequestedEarlierTimeV1Schema: GenMessage<PatientRequestedEarlierTimeV1> = /*@__PURE__*/
+  messageDesc(file_caredispatch_messaging_response_v1_response, 2);
 
 /**
  * @generated from enum caredispatch.messaging.response.v1.ResponseKind

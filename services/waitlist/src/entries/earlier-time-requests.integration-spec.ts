@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+
+import { waitFor } from '@caredispatch/testing';
+
+import { WaitlistHarness } from '../../test/waitlist-harness';
+import { type SlotView } from '../slots/freed-slot-query.service';
+
+import { type EntryView } from './waitlist-entry.service';
+
+/**
+ * "Ask for an earlier time" from the patient page (messaging's PatientRequestedEarlierTimeV1)
+ * against real PostgreSQL and Kafka: one entry per patient and type however often the request
+ * is delivered, a second request merges, and a fill of such an entry moves the kept visit by
+ * staff instead of booking a second appointment in the EHR.
+ */
+describe('earlier-time requests (PostgreSQL + Kafka)', () => {
+  // Monday 2030-03-11 09:00 in New York.
+  const now = new Date('2030-03-11T13:00:00Z');
+  const tenant = `it-${randomUUID().slice(0, 8)}`;
+  const types = { 'follow-up': { requiredCredentials: ['MD'], durationMinutes: 30 } };
+  const harness = new WaitlistHarness(now, {
+    [tenant]: {
+      appointmentTypes: types,
+      providerCredentials: { 'dr-a': ['MD'], 'dr-b': ['MD'] },
+      waveSize: 1,
+      holdMinutes: 15,
+    },
+  });
+
+  beforeAll(async () => {
+    await harness.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await harness.stop();
+  });
+
+  async function openEntriesOf(patientId: string): Promise<EntryView[]> {
+    const open = await harness.ok<EntryView[]>('GET', `/v1/tenants/${tenant}/waitlist/entries`);
+    return open.filter((entry) => entry.patientId === patientId);
+  }
+
+  async function events(type: string): Promise<number> {
+    const [row] = await harness.query<{ count: string }>(
+      `SELECT count(*) FROM outbox_message WHERE tenant_id = $1 AND event_type = $2`,
+      [tenant, type],
+    );
+    return Number(row.count);
+  }
+
+  it('should list the patient for the visit’s type, provider and location before the visit, once however often it is delivered', async () => {
+    const patientId = randomUUID();
+    const appointmentId = randomUUID();
+    const request = {
+      patientId,
+      appointmentId,
+      typeCode: 'follow-up',
+      providerId: 'dr-a',
+      locationId: 'loc-1',
+      // Friday 2030-03-22 10:00 in New York.
+      currentStart: new Date('2030-03-22T14:00:00Z'),
+    };
+
+    const envelope = await harness.requestEarlierTime(tenant, request);
+    await waitFor(async () => (await openEntriesOf(patientId)).length === 1, 'entry', 30_000);
+    await harness.requestEarlierTime(tenant, request, envelope);
+    await harness.waitForConsumerToCatchUp();
+
+    const entries = await openEntriesOf(patientId);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        appointmentTypeCode: 'follow-up',
+        status: 'open',
+        urgency: 'routine',
+        providerIds: ['dr-a'],
+        locationIds: ['loc-1'],
+        earliestDate: '2030-03-11',
+        latestDate: '2030-03-21',
+        weekdays: [],
+        timesOfDay: [],
+        channels: ['sms'],
+        ehrPatientId: null,
+        replacesAppointmentId: appointmentId,
+      }),
+    ]);
+    const [inbox] = await harness.query<{ count: string }>(
+      `SELECT count(*) FROM inbox_event WHERE event_id = $1`,
+      [envelope.eventId],
+    );
+    expect(Number(inbox.count)).toBe(1);
+  });
+
+  it('should merge a second request for the same patient and type into their open entry, keeping what staff recorded', async () => {
+    const patientId = randomUUID();
+    const staffEntry = await harness.ok<EntryView>(
+      'POST',
+      `/v1/tenants/${tenant}/waitlist/entries`,
+      {
+        patientId,
+        ehrPatientId: 'pat-12',
+        appointmentTypeCode: 'follow-up',
+        earliestDate: '2030-03-11',
+        latestDate: '2030-04-30',
+        weekdays: [1, 3],
+        urgency: 'soon',
+        channels: ['sms', 'email'],
+      },
+    );
+    const keptVisit = randomUUID();
+
+    await harness.requestEarlierTime(tenant, {
+      patientId,
+      appointmentId: keptVisit,
+      typeCode: 'follow-up',
+      providerId: 'dr-b',
+      locationId: 'loc-2',
+      currentStart: new Date('2030-03-29T14:00:00Z'),
+      smsConsent: true,
+      emailConsent: false,
+    });
+    await harness.requestEarlierTime(tenant, {
+      patientId,
+      appointmentId: keptVisit,
+      typeCode: 'follow-up',
+      providerId: 'dr-b',
+      locationId: 'loc-2',
+      currentStart: new Date('2030-03-29T14:00:00Z'),
+    });
+    await harness.waitForConsumerToCatchUp();
+
+    expect(await openEntriesOf(patientId)).toEqual([
+      expect.objectContaining({
+        id: staffEntry.id,
+        ehrPatientId: 'pat-12',
+        urgency: 'soon',
+        weekdays: [1, 3],
+        providerIds: ['dr-b'],
+        locationIds: ['loc-2'],
+        earliestDate: '2030-03-11',
+        latestDate: '2030-03-28',
+        channels: ['sms'],
+        waitingSince: staffEntry.waitingSince,
+        replacesAppointmentId: keptVisit,
+      }),
+    ]);
+  });
+
+  it('should withdraw the entry when the visit the patient kept is cancelled', async () => {
+    const patientId = randomUUID();
+    const keptVisit = randomUUID();
+    const start = new Date('2030-03-27T14:00:00Z');
+    await harness.requestEarlierTime(tenant, {
+      patientId,
+      appointmentId: keptVisit,
+      typeCode: 'follow-up',
+      providerId: 'dr-b',
+      locationId: 'loc-9',
+      currentStart: start,
+    });
+    await waitFor(async () => (await openEntriesOf(patientId)).length === 1, 'entry', 30_000);
+    const [entry] = await openEntriesOf(patientId);
+
+    await harness.publish(tenant, 'AppointmentCancelledV1', {
+      appointmentId: keptVisit,
+      patientId,
+      start,
+      typeCode: 'follow-up',
+      providerId: 'dr-b',
+      locationId: 'loc-9',
+    });
+    await harness.waitForConsumerToCatchUp();
+
+    expect(await openEntriesOf(patientId)).toEqual([]);
+    expect(
+      (await harness.ok<EntryView>('GET', `/v1/tenants/${tenant}/waitlist/entries/${entry.id}`))
+        .status,
+    ).toBe('withdrawn');
+  });
+
+  it('should fill an earlier time for a patient who keeps a visit without booking a second appointment in the EHR', async () => {
+    const patientId = randomUUID();
+    const keptVisit = randomUUID();
+    await harness.ok<EntryView>('POST', `/v1/tenants/${tenant}/waitlist/entries`, {
+      patientId,
+      ehrPatientId: 'pat-34',
+      appointmentTypeCode: 'follow-up',
+      earliestDate: '2030-03-11',
+      latestDate: '2030-04-30',
+      channels: ['sms'],
+    });
+    await harness.requestEarlierTime(tenant, {
+      patientId,
+      appointmentId: keptVisit,
+      typeCode: 'follow-up',
+      providerId: 'dr-a',
+      locationId: 'loc-7',
+      currentStart: new Date('2030-03-28T14:00:00Z'),
+    });
+    await waitFor(
+      async () => (await openEntriesOf(patientId))[0]?.replacesAppointmentId === keptVisit,
+      'merged',
+      30_000,
+    );
+    const slotsBefore = await harness.query(`SELECT id FROM freed_slot WHERE tenant_id = $1`, [
+      tenant,
+    ]);
+
+    await harness.publish(tenant, 'AppointmentCancelledV1', {
+      start: new Date('2030-03-13T14:00:00Z'),
+      typeCode: 'follow-up',
+      providerId: 'dr-a',
+      locationId: 'loc-7',
+    });
+    let slotId = '';
+    await waitFor(
+      async () => {
+        const slots = await harness.query<{ id: string }>(
+          `SELECT id FROM freed_slot WHERE tenant_id = $1 ORDER BY opened_at`,
+          [tenant],
+        );
+        slotId = slots.at(-1)?.id ?? '';
+        return slots.length > slotsBefore.length;
+      },
+      'slot opened',
+      30_000,
+    );
+    const view = await harness.ok<SlotView>(
+      'GET',
+      `/v1/tenants/${tenant}/waitlist/slots/${slotId}`,
+    );
+    const [offer] = view.offers;
+    const accepted = await harness.request(
+      'POST',
+      `/v1/tenants/${tenant}/waitlist/offers/${offer.id}/accept`,
+      undefined,
+      { roles: ['integration'] },
+    );
+
+    expect(accepted.status).toBe(200);
+    // Filled here, for staff to move the kept visit: no EHR booking of a second appointment.
+    expect(
+      (await harness.ok<SlotView>('GET', `/v1/tenants/${tenant}/waitlist/slots/${slotId}`)).status,
+    ).toBe('filled');
+    expect(await events('WaitlistBookingRequestedV1')).toBe(0);
+    const entry = await harness.ok<EntryView>(
+      'GET',
+      `/v1/tenants/${tenant}/waitlist/entries/${offer.entryId}`,
+    );
+    expect(entry).toEqual(
+      expect.objectContaining({ status: 'booked', replacesAppointmentId: keptVisit }),
+    );
+  });
+});
