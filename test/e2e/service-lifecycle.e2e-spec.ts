@@ -10,6 +10,7 @@ import {
   freePort,
   KAFKA_BROKERS,
   OFFLINE_OIDC_ENVIRONMENT,
+  phiEnvironment,
   ServiceProcess,
   startGroupAtTopicEnds,
   TcpProxy,
@@ -94,6 +95,8 @@ describe('service lifecycle', () => {
           LOG_LEVEL: 'warn',
           // Health and metrics only: no token is ever verified.
           ...OFFLINE_OIDC_ENVIRONMENT,
+          // dispatch-optimizer encrypts patient names and addresses at rest.
+          ...(service === 'dispatch-optimizer' ? phiEnvironment() : {}),
         },
       });
       await sut.start();
