@@ -9,6 +9,7 @@ import { WaitlistEntryEntity } from '../entries/waitlist-entry.entity';
 import {
   type FreedSlot,
   localSlotOf,
+  type RankedCandidate,
   type Ranking,
   rankCandidates,
 } from '../ranking/waitlist-ranking';
@@ -506,30 +507,24 @@ export class FreedSlotService {
           return;
         }
         slot.wavesPausedUntil = null;
-        slot.wave += 1;
-        slot.offersMade += decision.candidates.length;
-        await manager.save(slot);
         const holdUntil = new Date(now.getTime() + policy.holdMinutes * 60_000);
-        for (const candidate of decision.candidates) {
-          const offer = Object.assign(new WaitlistOfferEntity(), {
-            id: randomUUID(),
-            tenantId: slot.tenantId,
-            slotId: slot.id,
-            entryId: candidate.entryId,
-            patientId: candidate.patientId,
-            wave: slot.wave,
-            rank: candidate.rank,
-            status: 'open' as const,
-            // Never past the slot's start: an offer cannot be accepted for a visit under way.
-            holdUntil: holdUntil < slot.startAt ? holdUntil : slot.startAt,
-            explanation: candidate.explanation,
-            createdAt: now,
-            resolvedAt: null,
-          });
-          await manager.insert(WaitlistOfferEntity, offer);
-          await this.events.offerMade(manager, slot, offer);
+        const offers = await this.claimWave(manager, slot, ranking.ranked, {
+          size: decision.candidates.length,
+          // Never past the slot's start: an offer cannot be accepted for a visit under way.
+          holdUntil: holdUntil < slot.startAt ? holdUntil : slot.startAt,
+          now,
+        });
+        if (offers.length > 0) {
+          slot.wave += 1;
+          slot.offersMade += offers.length;
+          await manager.save(slot);
+          for (const offer of offers) await this.events.offerMade(manager, slot, offer);
+          return;
         }
-        return;
+        // Everyone eligible took another slot's offer while this one was ranked.
+        slot.status = 'escalated';
+        slot.escalationReason = slot.wave === 0 ? 'no_eligible_patient' : 'all_declined_or_expired';
+        break;
       }
       case 'escalate':
         slot.status = 'escalated';
@@ -546,6 +541,48 @@ export class FreedSlotService {
       { tenantId: slot.tenantId, slotId: slot.id, outcome: slot.status },
       'freed slot closed without a waitlist booking',
     );
+  }
+
+  /**
+   * Offers the slot to the best `size` of `ranked`, in rank order. A patient holds one open offer
+   * at a time (ux_waitlist_offer_open_entry): when another slot's wave claimed a candidate after
+   * this one was ranked, the insert waits for that transaction and then skips the candidate
+   * (ON CONFLICT DO NOTHING) instead of failing the whole wave, and the next ranked one is asked.
+   */
+  private async claimWave(
+    manager: EntityManager,
+    slot: FreedSlotEntity,
+    ranked: readonly RankedCandidate[],
+    { size, holdUntil, now }: { size: number; holdUntil: Date; now: Date },
+  ): Promise<WaitlistOfferEntity[]> {
+    const offers: WaitlistOfferEntity[] = [];
+    for (const candidate of ranked) {
+      if (offers.length === size) break;
+      const offer = Object.assign(new WaitlistOfferEntity(), {
+        id: randomUUID(),
+        tenantId: slot.tenantId,
+        slotId: slot.id,
+        entryId: candidate.entryId,
+        patientId: candidate.patientId,
+        wave: slot.wave + 1,
+        rank: candidate.rank,
+        status: 'open' as const,
+        holdUntil,
+        explanation: candidate.explanation,
+        createdAt: now,
+        resolvedAt: null,
+      });
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(WaitlistOfferEntity)
+        .values(offer)
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      if ((inserted.raw as unknown[]).length > 0) offers.push(offer);
+    }
+    return offers;
   }
 
   /** The slot's eligible candidates not yet offered it, best first (the bench times this). */
