@@ -31,6 +31,7 @@ import { AppModule } from '../src/app.module';
 import { loadMessagingConfig, type MessagingConfig } from '../src/config';
 import { messagingErrors } from '../src/messaging.errors';
 import { PLAYBOOK_SETTINGS } from '../src/reminders/planning/cadence-settings';
+import { ReminderSettingsService } from '../src/reminders/settings/reminder-settings.service';
 import { MessageSender } from '../src/sending/message-sender.service';
 import { SenderLoop } from '../src/sending/sender-loop';
 
@@ -158,6 +159,11 @@ export class MessagingHarness {
   /** One sender round at the test's pace (stop the loop first). */
   get sender(): MessageSender {
     return this.app.get(MessageSender);
+  }
+
+  /** The practice's reminder settings, as an admin's PUT replaces them. */
+  get reminderSettings(): ReminderSettingsService {
+    return this.app.get(ReminderSettingsService);
   }
 
   get databaseUrl(): string {

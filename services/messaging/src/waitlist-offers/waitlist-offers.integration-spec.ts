@@ -517,6 +517,30 @@ describe('waitlist offer texts (PostgreSQL + Kafka + Twilio stand-in)', () => {
       expect(text.suppression_reason).toBe('no_phone_number');
     }, 120_000);
 
+    it('should email a patient whose language the texts do not ship in the practice’s default language', async () => {
+      const current = await harness.reminderSettings.read(harness.tenantId);
+      await harness.reminderSettings.replace(
+        harness.tenantId,
+        { ...current.settings, defaultLanguage: 'es' },
+        'it',
+      );
+      try {
+        const { patientId, email } = await emailPatient({ phone: false, preferredLanguage: 'fr' });
+        const made = offerMade(patientId);
+
+        await harness.produce(made.envelope, Topics.WaitlistSlotV1);
+
+        const [mail] = await harness.smtp.waitForMessages(
+          1,
+          20_000,
+          (received) => received.to.includes(email) && received.text.includes('/o/'),
+        );
+        expect(mail.subject).toMatch(/^Acme Family Practice: hay una cita antes disponible el /);
+      } finally {
+        await harness.reminderSettings.replace(harness.tenantId, current.settings, 'it');
+      }
+    }, 120_000);
+
     it('should not email a patient whose email consent is withdrawn', async () => {
       const { patientId, email, phone } = await emailPatient({});
       // As an unsubscribe (or staff) would leave it; the address is still on file.

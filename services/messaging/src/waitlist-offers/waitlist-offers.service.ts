@@ -200,7 +200,7 @@ export class WaitlistOffersService {
               holdUntil: offer.holdUntil,
               acceptUrl: link.url,
             },
-            messageLanguageOf(email.language),
+            await this.shippedOrDefaultLanguage(manager, tenantId, email.language),
           ),
         ),
         suppressionReason: null,
@@ -379,11 +379,17 @@ export class WaitlistOffersService {
     tenantId: string,
     patientId: string,
   ): Promise<ReminderLanguage> {
+    const preferred = await this.offers.patientLanguage(manager, tenantId, patientId);
+    return this.shippedOrDefaultLanguage(manager, tenantId, preferred);
+  }
+
+  private async shippedOrDefaultLanguage(
+    manager: EntityManager,
+    tenantId: string,
+    preferredLanguage: string | null | undefined,
+  ): Promise<ReminderLanguage> {
     const { settings } = await this.settingsStore.settingsOf(tenantId, manager);
-    return messageLanguageOf(
-      await this.offers.patientLanguage(manager, tenantId, patientId),
-      settings.defaultLanguage,
-    );
+    return messageLanguageOf(preferredLanguage, settings.defaultLanguage);
   }
 
   private practiceName(tenantId: string): string {
