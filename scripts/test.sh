@@ -5,7 +5,7 @@ set -euo pipefail
 export NX_DAEMON=false NX_NO_CLOUD=true
 cd "$(dirname "$0")/.."
 
-log() { printf '\n==> %s\n' "$*"; }
+log() { printf '\n==> %s  [%s]\n' "$*" "$(date -u +%H:%M:%S)"; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
@@ -102,6 +102,13 @@ node -e '
     const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + f, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
     skipped += r.numPendingTests + r.numTodoTests;
+    // Where the time goes (the 40-minute budget): the slowest suites of each tier.
+    const slowest = r.testResults
+      .map((suite) => ({ name: suite.name.replace(process.cwd() + "/", ""), s: (suite.endTime - suite.startTime) / 1000 }))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 5);
+    console.log(`\n${f.replace(/\.json$/, "")}: slowest suites`);
+    for (const { name, s } of slowest) console.log(`  ${s.toFixed(1).padStart(7)} s  ${name}`);
   }
   console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' "$results_dir"
