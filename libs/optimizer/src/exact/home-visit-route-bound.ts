@@ -1,4 +1,5 @@
 import { highsRuntime } from './highs-backend';
+import { buildNgShiftGraph, priceNgRoutes, type NgShiftGraph } from './ng-route-pricing';
 import { MasterLp, type MasterColumn } from './route-master';
 
 import type { CompiledProblem, Solution } from '../model';
@@ -50,6 +51,8 @@ export interface HomeRouteBoundOptions {
   readonly maxIterations?: number;
   /** A plan whose itineraries seed the master (real routes, real travel). */
   readonly warmStart?: Solution;
+  /** Travel of a known plan serving the floor, for the subgradient step (default: the warm start's). */
+  readonly upperBound?: number;
   /** Radius grid points per shift (default 48). */
   readonly radiusGrid?: number;
 }
@@ -71,8 +74,14 @@ const DEFAULT_ITERATIONS = 400;
 const DEFAULT_GRID = 48;
 /** Nearest predecessors kept per visit for the inbound legs (a full scan when none of them qualifies). */
 const NEAREST = 32;
+/** Shifts with more eligible visits are priced by the cheap relaxations only (the labelling grows ~n²). */
+const NG_MAX_ITEMS = 160;
+/** Labels per shift and pricing before the ng-route labelling gives up (then: cheap relaxations). */
+const NG_LABEL_CAP = 60_000;
 const REDUCED_COST_EPS = 1e-6;
 const SMOOTHING = 0.5;
+/** First Polyak scale of the subgradient phase (the plan's travel is far above the bound). */
+const SUBGRADIENT_SCALE = 0.25;
 /** Legs and radii are shaved by this relative amount so round-off can never overstate them. */
 const SHAVE = 1e-9;
 
@@ -91,6 +100,8 @@ export interface ShiftPricingData {
   readonly capacity: number;
   /** Ascending radius grid (≥ 1 point when items exist). */
   readonly grid: Float64Array;
+  /** Exact-arc ng-route pricing graph, for shifts with at most NG_MAX_ITEMS visits; dropped once it overflows. */
+  ng: NgShiftGraph | undefined;
 }
 
 export interface ShiftPrice {
@@ -105,6 +116,7 @@ export interface ShiftPrice {
 export function buildShiftPricingData(
   compiled: CompiledProblem,
   gridPoints = DEFAULT_GRID,
+  ngMaxItems = NG_MAX_ITEMS,
 ): ShiftPricingData[] {
   const A = compiled.appointmentCount;
   const L = compiled.locationCount;
@@ -117,7 +129,11 @@ export function buildShiftPricingData(
   for (let a = 0; a < A; a += 1) {
     let ready = Infinity;
     let due = -Infinity;
-    for (let task = compiled.appointmentFirstTask[a]; task < compiled.appointmentFirstTask[a + 1]; task += 1) {
+    for (
+      let task = compiled.appointmentFirstTask[a];
+      task < compiled.appointmentFirstTask[a + 1];
+      task += 1
+    ) {
       ready = Math.min(ready, compiled.taskReady[task]);
       due = Math.max(due, compiled.taskDue[task]);
     }
@@ -202,6 +218,7 @@ export function buildShiftPricingData(
       minReturn: Number.isFinite(minReturn) ? minReturn : 0,
       capacity,
       grid: radiusGrid(radius, gridPoints),
+      ng: n > 0 && n <= ngMaxItems ? buildNgShiftGraph(compiled, vehicle, items) : undefined,
     });
   }
   return result;
@@ -241,7 +258,12 @@ function nearestPredecessors(
   return { start, from, leg };
 }
 
-function directLegs(seconds: Float64Array, L: number, source: number, reverse: boolean): Float64Array {
+function directLegs(
+  seconds: Float64Array,
+  L: number,
+  source: number,
+  reverse: boolean,
+): Float64Array {
   const legs = new Float64Array(L);
   for (let other = 0; other < L; other += 1)
     legs[other] = reverse ? seconds[other * L + source] : seconds[source * L + other];
@@ -249,7 +271,12 @@ function directLegs(seconds: Float64Array, L: number, source: number, reverse: b
 }
 
 /** Dense Dijkstra (O(L²)): shortest paths from (or, reversed, to) a location when travel need not be metric. */
-function dijkstra(seconds: Float64Array, L: number, source: number, reverse: boolean): Float64Array {
+function dijkstra(
+  seconds: Float64Array,
+  L: number,
+  source: number,
+  reverse: boolean,
+): Float64Array {
   const distance = new Float64Array(L).fill(Infinity);
   const done = new Uint8Array(L);
   distance[source] = 0;
@@ -271,10 +298,12 @@ function dijkstra(seconds: Float64Array, L: number, source: number, reverse: boo
 function radiusGrid(radius: Float64Array, points: number): Float64Array {
   const sorted = Float64Array.from(radius).sort();
   const unique: number[] = [];
-  for (const value of sorted) if (unique.length === 0 || value > unique[unique.length - 1]) unique.push(value);
+  for (const value of sorted)
+    if (unique.length === 0 || value > unique[unique.length - 1]) unique.push(value);
   if (unique.length <= points) return Float64Array.from(unique);
   const grid: number[] = [];
-  for (let k = 0; k < points; k += 1) grid.push(unique[Math.floor((k * (unique.length - 1)) / (points - 1))]);
+  for (let k = 0; k < points; k += 1)
+    grid.push(unique[Math.floor((k * (unique.length - 1)) / (points - 1))]);
   return Float64Array.from(grid);
 }
 
@@ -301,6 +330,7 @@ export function priceShift(
   data: ShiftPricingData,
   pi: Float64Array,
   scratch: PricingScratch = new PricingScratch(),
+  exactArcs = true,
 ): ShiftPrice {
   const n = data.items.length;
   if (n === 0) return { value: Infinity, appointments: [], cost: 0 };
@@ -308,6 +338,12 @@ export function priceShift(
   const inbound = priceInbound(data, pi, scratch);
   const radial = priceRadius(data, pi, scratch);
   const best = radial.value > inbound.value ? radial : inbound;
+  if (exactArcs && data.ng !== undefined) {
+    const exact = priceNgRoutes(data.ng, pi, NG_LABEL_CAP);
+    if (exact === undefined) data.ng = undefined;
+    else if (exact.value >= best.value)
+      return { value: exact.value, appointments: exact.appointments, cost: exact.travel };
+  }
   // The column's cost: the larger of both relaxations for the chosen visits.
   let inboundCost = data.minReturn;
   let maxRadius = 0;
@@ -339,7 +375,14 @@ function priceInbound(data: ShiftPricingData, pi: Float64Array, scratch: Pricing
     count += 1;
   }
   const sorted = sortByRatio(order.subarray(0, count), value, weight);
-  const { total, positions } = fractionalKnapsack(sorted, value, weight, data.capacity - data.minReturn, null, Infinity);
+  const { total, positions } = fractionalKnapsack(
+    sorted,
+    value,
+    weight,
+    data.capacity - data.minReturn,
+    null,
+    Infinity,
+  );
   return { value: total + data.minReturn, positions };
 }
 
@@ -372,7 +415,14 @@ function priceRadius(data: ShiftPricingData, pi: Float64Array, scratch: PricingS
       const floor = (1 - alpha) * (k === 0 ? grid[0] : grid[k - 1]) + alpha * data.minReturn;
       const capacity = data.capacity - floor;
       if (capacity < 0) break;
-      const { total, positions } = fractionalKnapsack(sorted, value, weight, capacity, data.radius, grid[k]);
+      const { total, positions } = fractionalKnapsack(
+        sorted,
+        value,
+        weight,
+        capacity,
+        data.radius,
+        grid[k],
+      );
       if (floor + total < mixed.value) mixed = { value: floor + total, positions };
     }
     if (mixed.value > best.value) best = mixed;
@@ -421,6 +471,7 @@ export function lagrangianTravelBound(
   servedFloor: number,
   compiled: CompiledProblem,
   scratch: PricingScratch = new PricingScratch(),
+  exactArcs = true,
 ): { value: number; prices: ShiftPrice[] } {
   const A = compiled.appointmentCount;
   const pi = new Float64Array(A);
@@ -429,7 +480,7 @@ export function lagrangianTravelBound(
     pi[a] = lambda[a] - mu * compiled.appointmentPriority[a];
     value -= lambda[a];
   }
-  const prices = shifts.map((shift) => priceShift(shift, pi, scratch));
+  const prices = shifts.map((shift) => priceShift(shift, pi, scratch, exactArcs));
   for (const price of prices) value += Math.min(0, price.value);
   return { value, prices };
 }
@@ -446,21 +497,26 @@ export async function homeVisitRouteBound(
   const setupMs = performance.now() - started;
   const highs = await highsRuntime();
   let shortfallCost = 1;
-  for (const shift of shifts) for (const r of shift.radius) shortfallCost = Math.max(shortfallCost, r);
-  const master = new MasterLp(highs, {
-    shiftCount: compiled.vehicleCount,
-    appointmentCount: compiled.appointmentCount,
-    level: 'cost',
-    servedFloor,
-    // More than any single route's travel per unit of priority: the slack is a last resort.
-    shortfallCost: 4 * shortfallCost,
-  });
+  for (const shift of shifts)
+    for (const r of shift.radius) shortfallCost = Math.max(shortfallCost, r);
+  const warm = options.warmStart ? planColumns(compiled, options.warmStart) : [];
+  const newMaster = (): MasterLp => {
+    const fresh = new MasterLp(highs, {
+      shiftCount: compiled.vehicleCount,
+      appointmentCount: compiled.appointmentCount,
+      level: 'cost',
+      servedFloor,
+      // More than any single route's travel per unit of priority: the slack is a last resort.
+      shortfallCost: 4 * shortfallCost,
+    });
+    for (const column of warm) fresh.add(column);
+    return fresh;
+  };
+  let master = newMaster();
   const scratch = new PricingScratch();
   const history: number[] = [];
   let converged = false;
   try {
-    const warm = options.warmStart ? planColumns(compiled, options.warmStart) : [];
-    for (const column of warm) master.add(column);
     let { lambda, mu, convexity } = master.duals();
     // Wentges smoothing: price at a mix of the best multipliers so far and the master's (any λ, μ ≥ 0 is
     // valid). The first point is the fractional knapsack's optimal dual, where L is already at least
@@ -470,11 +526,19 @@ export async function homeVisitRouteBound(
     let bestMu = start.mu;
     let bestValue = -Infinity;
     let smoothing = SMOOTHING;
+    // Phase 1 prices with the cheap relaxations only (column generation); once they converge, phase 2
+    // adds the exact-arc ng-route labelling with subgradient steps from phase 1's best multipliers (a
+    // master of real routes restarted from scratch swung the duals so far that each labelling took
+    // seconds).
+    const anyNg = shifts.some((shift) => shift.ng !== undefined);
+    // Price at the best multipliers (not a mix) — at the start and when phase 2 begins.
+    let atBest = true;
     while (history.length < maxIterations) {
-      const first = history.length === 0;
+      const first = atBest;
+      atBest = false;
       const at = first ? bestLambda : smoothing > 0 ? mix(bestLambda, lambda, smoothing) : lambda;
       const atMu = first ? bestMu : smoothing > 0 ? smoothing * bestMu + (1 - smoothing) * mu : mu;
-      const priced = lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, scratch);
+      const priced = lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, scratch, false);
       history.push(priced.value);
       if (priced.value > bestValue) {
         bestValue = priced.value;
@@ -492,14 +556,36 @@ export async function homeVisitRouteBound(
           priority += compiled.appointmentPriority[a];
         }
         if (reduced < -REDUCED_COST_EPS) {
-          master.add({ shift: vehicle, appointments: price.appointments, cost: price.cost, priority });
+          master.add({
+            shift: vehicle,
+            appointments: price.appointments,
+            cost: price.cost,
+            priority,
+          });
           added += 1;
         }
       });
       if (added === 0) {
         // A mispricing under smoothing proves nothing: price at the master's duals before stopping.
         if (smoothing === 0) {
-          converged = true;
+          if (!anyNg) {
+            converged = true;
+            break;
+          }
+          if (performance.now() < deadline)
+            subgradientPhase(
+              shifts,
+              compiled,
+              servedFloor,
+              { lambda: bestLambda, mu: bestMu, value: bestValue },
+              options.upperBound ??
+                options.warmStart?.objective.travelSeconds ??
+                2 * Math.abs(bestValue) + 3600,
+              deadline,
+              maxIterations,
+              history,
+              scratch,
+            );
           break;
         }
         smoothing = 0;
@@ -520,6 +606,64 @@ export async function homeVisitRouteBound(
     setupMs,
     timeMs: performance.now() - started,
   };
+}
+
+/**
+ * Subgradient ascent on L with the exact-arc pricing (Polyak steps towards
+ * `upperBound`, halved after 3 iterations without progress). Every point
+ * priced is λ, μ ≥ 0, so every value it appends to `history` is a bound.
+ */
+function subgradientPhase(
+  shifts: readonly ShiftPricingData[],
+  compiled: CompiledProblem,
+  servedFloor: number,
+  start: { lambda: Float64Array; mu: number; value: number },
+  upperBound: number,
+  deadline: number,
+  maxIterations: number,
+  history: number[],
+  scratch: PricingScratch,
+): void {
+  const A = compiled.appointmentCount;
+  let lambda = Float64Array.from(start.lambda);
+  let mu = start.mu;
+  let best = start.value;
+  let scale = SUBGRADIENT_SCALE;
+  let stale = 0;
+  while (history.length < maxIterations && performance.now() < deadline) {
+    const priced = lagrangianTravelBound(shifts, lambda, mu, servedFloor, compiled, scratch, true);
+    history.push(priced.value);
+    if (priced.value > best + 1e-6) {
+      best = priced.value;
+      stale = 0;
+    } else if ((stale += 1) >= 3) {
+      scale /= 2;
+      stale = 0;
+      if (scale < 1e-3) break;
+    }
+    // Subgradient: routes covering a minus 1; the floor minus the priority the routes collect.
+    const count = new Float64Array(A);
+    let collected = 0;
+    priced.prices.forEach((price) => {
+      if (!(price.value < 0)) return;
+      for (const a of price.appointments) {
+        count[a] += 1;
+        collected += compiled.appointmentPriority[a];
+      }
+    });
+    let norm = (servedFloor - collected) ** 2;
+    for (let a = 0; a < A; a += 1) {
+      const g = count[a] - 1;
+      if (g < 0 && lambda[a] <= 0) continue;
+      norm += g * g;
+    }
+    if (norm <= 1e-12) break;
+    const step = (scale * Math.max(upperBound - priced.value, 1e-6 * Math.abs(upperBound))) / norm;
+    const next = new Float64Array(A);
+    for (let a = 0; a < A; a += 1) next[a] = Math.max(0, lambda[a] + step * (count[a] - 1));
+    lambda = next;
+    mu = Math.max(0, mu + step * (servedFloor - collected));
+  }
 }
 
 /**
