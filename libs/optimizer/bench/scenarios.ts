@@ -27,7 +27,7 @@ const ROUTE_BOUND_MS: Readonly<Record<string, number>> = {
   'home-5000': 0,
 };
 /** Extra time for the clinic week's restricted-master MIP (price-and-branch). */
-const RESTRICTED_MASTER_MS = Number(process.env['RESTRICTED_MASTER_MS'] ?? 10_000);
+const RESTRICTED_MASTER_MS = Number(process.env['RESTRICTED_MASTER_MS'] ?? 20_000);
 const THREADS = Number(process.env['THREADS'] ?? 1);
 const ONLY = process.env['SCENARIOS']?.split(',');
 

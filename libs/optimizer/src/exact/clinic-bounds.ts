@@ -52,7 +52,7 @@ export interface ClinicBound {
 const DEFAULT_ITERATIONS = 200;
 const REDUCED_COST_EPS = 1e-7;
 /** HiGHS stops the restricted-master MIP at this relative gap (to its own LP, which the proven bound is checked against). */
-const RESTRICTED_MASTER_GAP = 0.005;
+const RESTRICTED_MASTER_GAP = 0.01;
 
 export class ClinicBounds {
   private readonly shifts: readonly ShiftChains[];

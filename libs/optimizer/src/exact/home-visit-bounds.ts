@@ -1,6 +1,6 @@
 import { HighsBackend } from './highs-backend';
-import { MipModelBuilder, type LinearTerm } from './mip-model';
 import { homeVisitRouteBound, type HomeRouteBound } from './home-visit-route-bound';
+import { MipModelBuilder, type LinearTerm } from './mip-model';
 import { solveMip } from './mip-solver';
 
 import type { CompiledProblem, Solution } from '../model';

@@ -512,7 +512,7 @@ export async function homeVisitRouteBound(
     for (const column of warm) fresh.add(column);
     return fresh;
   };
-  let master = newMaster();
+  const master = newMaster();
   const scratch = new PricingScratch();
   const history: number[] = [];
   let converged = false;

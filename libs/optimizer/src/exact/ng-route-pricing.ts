@@ -155,7 +155,7 @@ class LabelHeap {
     while (child > 0) {
       const parent = (child - 1) >> 1;
       if ((items[parent]?.time ?? 0) <= label.time) break;
-      items[child] = items[parent] as Label;
+      items[child] = items[parent];
       child = parent;
     }
     items[child] = label;
@@ -176,7 +176,7 @@ class LabelHeap {
             ? right
             : left;
         if ((items[child]?.time ?? 0) >= last.time) break;
-        items[parent] = items[child] as Label;
+        items[parent] = items[child];
         parent = child;
       }
       items[parent] = last;
@@ -199,7 +199,7 @@ export function priceNgRoutes(
   let bestValue = Infinity;
 
   const offer = (candidate: Label): boolean => {
-    const bucket = buckets[candidate.node] as Label[];
+    const bucket = buckets[candidate.node];
     for (const other of bucket) {
       if (other.dead) continue;
       if (
