@@ -181,9 +181,9 @@ describe('HighsBackend MIP start', () => {
     const builder = new MipModelBuilder('start');
     const [a, b, c] = ['a', 'b', 'c'].map((name) => builder.addBinary(name));
     const terms = (x: number, y: number, z: number) => [
-      { variable: a!, coefficient: x },
-      { variable: b!, coefficient: y },
-      { variable: c!, coefficient: z },
+      { variable: a, coefficient: x },
+      { variable: b, coefficient: y },
+      { variable: c, coefficient: z },
     ];
     builder.addLessOrEqual('r1', terms(2, 3, 1), 5);
     builder.addLessOrEqual('r2', terms(4, 1, 2), 11);
