@@ -63,7 +63,7 @@ export interface HomeRouteBound {
   /** L(λ, μ) of every iteration (each one is a valid bound on its own). */
   readonly history: readonly number[];
   readonly iterations: number;
-  /** Pricing found no relaxed route of negative reduced cost. */
+  /** Column generation with the cheap relaxations converged and no shift has the ng labelling (whose subgradient phase never proves convergence). */
   readonly converged: boolean;
   /** Precomputation (inbound legs, radii) in ms, included in timeMs. */
   readonly setupMs: number;
