@@ -18,6 +18,16 @@ const TIME_LIMITS_MS: Readonly<Record<string, number>> = {
   'home-2000': 30_000,
   'home-5000': 60_000,
 };
+/** Budget of the route Lagrangian (column generation) per home scenario; 0 skips it. */
+const ROUTE_BOUND_MS: Readonly<Record<string, number>> = {
+  'home-100': 10_000,
+  'home-500': 20_000,
+  'home-1000': 30_000,
+  'home-2000': 30_000,
+  'home-5000': 0,
+};
+/** Extra time for the clinic week's restricted-master MIP (price-and-branch). */
+const RESTRICTED_MASTER_MS = Number(process.env['RESTRICTED_MASTER_MS'] ?? 20_000);
 const THREADS = Number(process.env['THREADS'] ?? 1);
 const ONLY = process.env['SCENARIOS']?.split(',');
 
@@ -65,21 +75,41 @@ async function main(): Promise<void> {
       const costing = await bounds.costBound(solution.objective.servedPriority, {
         warmStart: solution,
       });
-      bound = `served prio ≤ ${served.bound.toFixed(2)}; cost ≥ ${costing.bound.toFixed(0)} for plans serving ≥ ${solution.objective.servedPriority} (gap ${((100 * (solution.objective.cost - costing.bound)) / Math.max(1, solution.objective.cost)).toFixed(2)}%) [${(served.timeMs + costing.timeMs).toFixed(0)} ms]`;
+      const gapOf = (cost: number): string =>
+        ((100 * (cost - costing.bound)) / Math.max(1, cost)).toFixed(2);
+      bound = `served prio ≤ ${served.bound.toFixed(2)}; cost ≥ ${costing.bound.toFixed(0)} for plans serving ≥ ${solution.objective.servedPriority} (gap ${gapOf(solution.objective.cost)}%) [${(served.timeMs + costing.timeMs).toFixed(0)} ms]`;
+      if (RESTRICTED_MASTER_MS > 0) {
+        const started = performance.now();
+        const master = await bounds.restrictedMasterPlan(solution.objective.servedPriority, {
+          timeLimitMs: RESTRICTED_MASTER_MS,
+        });
+        const ms = performance.now() - started;
+        bound +=
+          master === undefined
+            ? `; restricted master: no plan [${ms.toFixed(0)} ms]`
+            : `; restricted master plan prio ${master.objective.servedPriority}, cost ${master.objective.cost.toFixed(0)}, checker ${checkSolution(problem, master).length === 0 ? 'ok' : 'VIOLATIONS'} (gap ${gapOf(Math.min(master.objective.cost, solution.objective.cost))}% with the better plan) [${ms.toFixed(0)} ms]`;
+      }
     } else {
+      const routeBoundMs = ROUTE_BOUND_MS[scenario.name] ?? 0;
       const bounds = await homeVisitBounds(
         compileProblem(problem),
         solution.objective.servedPriority,
+        { routeBoundMs, warmStart: solution },
       );
       const servedGap =
         bounds.servedPriorityBound === undefined
           ? '—'
           : `${((100 * (bounds.servedPriorityBound - solution.objective.servedPriority)) / bounds.servedPriorityBound).toFixed(1)}%`;
-      const travelGap = (
-        (100 * (solution.objective.travelSeconds - bounds.travelSecondsBound)) /
-        Math.max(1, solution.objective.travelSeconds)
-      ).toFixed(1);
-      bound = `demand ${(100 * bounds.demandRatio).toFixed(0)}% of shift time (${(100 * bounds.demandWithTravelRatio).toFixed(0)}% with nearest inbound travel); served prio ≤ ${bounds.servedPriorityBound?.toFixed(0) ?? '?'} (gap ${servedGap}); travel ≥ ${(bounds.travelSecondsBound / 3600).toFixed(1)} h (gap ${travelGap}%) [${bounds.timeMs.toFixed(0)} ms]`;
+      const travelGapOf = (bound: number): string =>
+        (
+          (100 * (solution.objective.travelSeconds - bound)) /
+          Math.max(1, solution.objective.travelSeconds)
+        ).toFixed(1);
+      const travelGap = travelGapOf(bounds.travelSecondsBound);
+      const route = bounds.route
+        ? ` (nearest-inbound ${(bounds.nearestTravelSecondsBound / 3600).toFixed(1)} h, gap ${travelGapOf(bounds.nearestTravelSecondsBound)}%; route Lagrangian ${(bounds.route.bound / 3600).toFixed(1)} h after ${bounds.route.iterations} it${bounds.route.converged ? ', converged' : ''}, setup ${bounds.route.setupMs.toFixed(0)} ms, ${bounds.route.timeMs.toFixed(0)} ms)`
+        : '';
+      bound = `demand ${(100 * bounds.demandRatio).toFixed(0)}% of shift time (${(100 * bounds.demandWithTravelRatio).toFixed(0)}% with nearest inbound travel); served prio ≤ ${bounds.servedPriorityBound?.toFixed(0) ?? '?'} (gap ${servedGap}); travel ≥ ${(bounds.travelSecondsBound / 3600).toFixed(1)} h (gap ${travelGap}%)${route} [${bounds.timeMs.toFixed(0)} ms]`;
     }
     console.log(
       `${scenario.name.padEnd(12)} ${pad(scenario.appointments, 6)} ${pad(scenario.providers, 5)} ${pad(`${limit / 1000}s`, 7)} ${pad(`${first.ms.toFixed(0)}ms`, 10)} ${pad(`${full.ms.toFixed(0)}ms`, 8)} ${pad(share(solution), 7)} ${pad(solution.objective.servedPriority.toFixed(0), 9)} ${pad((solution.objective.travelSeconds / 3600).toFixed(1), 9)} ${pad((solution.objective.travelMeters / 1000).toFixed(0), 8)} ${pad((solution.objective.overtimeSeconds / 3600).toFixed(1), 10)} ${pad(solution.objective.cost.toFixed(0), 11)} ${pad(violations.length === 0 ? 'ok' : `${violations.length} viol`, 7)}  ${bound}`,
@@ -104,6 +134,15 @@ async function main(): Promise<void> {
     console.log(
       `    served priority ${bounded.servedPriority} ≤ bound ${bounded.servedPriorityBound.toFixed(2)} → ${bounded.servedOptimal ? 'proven optimal' : `gap ${(bounded.servedPriorityBound - bounded.servedPriority).toFixed(2)}`}; cost ${bounded.cost.toFixed(0)} ≥ bound ${bounded.costBound.toFixed(0)} → gap ${(100 * bounded.costGap).toFixed(2)}% (cost bound holds for every plan serving ≥ ${bounded.servedPriority})`,
     );
+    if (RESTRICTED_MASTER_MS > 0) {
+      const priced = await solveClinicBounded(week.problem, {
+        timeLimitMs: 1_000,
+        restrictedMasterMs: RESTRICTED_MASTER_MS,
+      });
+      console.log(
+        `- clinic week, 1 s + restricted-master MIP ≤ ${RESTRICTED_MASTER_MS / 1000} s: ${priced.timeMs.toFixed(0)} ms (MIP ${priced.restrictedMasterMs.toFixed(0)} ms, its plan ${priced.fromRestrictedMaster ? 'kept' : 'not better'}); served priority ${priced.servedPriority} ≤ ${priced.servedPriorityBound.toFixed(2)}; cost ${priced.cost.toFixed(0)} ≥ bound ${priced.costBound.toFixed(0)} → gap ${(100 * priced.costGap).toFixed(2)}%; checker ${checkSolution(week.problem, priced.solution).length === 0 ? 'ok' : 'VIOLATIONS'}`,
+      );
+    }
     // Re-plan: one provider of twelve calls out at 10:00 on Monday.
     const tenAm = 10 * 3600;
     const callOut = week.solution.itineraries.find(

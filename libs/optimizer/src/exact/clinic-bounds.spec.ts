@@ -75,4 +75,53 @@ describe(solveClinicBounded.name, () => {
     expect(sut.costBound).toBeLessThanOrEqual(sut.cost * (1 + SLACK));
     expect(sut.costGap).toBeGreaterThanOrEqual(0);
   });
+
+  it('should keep a restricted-master plan only when it passes the checker and beats the heuristic plan', async () => {
+    const problem = generateClinicWeek({ seed: 3, appointments: 40, providers: 5 });
+    const exact = await solveClinicExact(problem);
+    const options = { timeLimitMs: 60_000, heuristicShare: 0.0005, seed: 2 };
+
+    const alone = await solveClinicBounded(problem, options);
+    const sut = await solveClinicBounded(problem, { ...options, restrictedMasterMs: 30_000 });
+
+    expect(checkSolution(problem, sut.solution)).toEqual([]);
+    expect(sut.servedPriority).toBeGreaterThanOrEqual(alone.servedPriority);
+    if (sut.servedPriority === alone.servedPriority)
+      expect(sut.cost).toBeLessThanOrEqual(alone.cost + SLACK);
+    expect(sut.costBound).toBeLessThanOrEqual(sut.cost * (1 + SLACK));
+    expect(sut.costGap).toBeLessThanOrEqual(alone.costGap + SLACK);
+    // A plan, so never better than the exact optimum's cost at the optimal served priority.
+    expect(sut.servedPriority).toBeLessThanOrEqual(exact.servedPriority ?? Infinity);
+    if (sut.servedPriority === exact.servedPriority)
+      expect(sut.cost).toBeGreaterThanOrEqual((exact.cost ?? 0) - SLACK);
+  });
+});
+
+describe('ClinicBounds.restrictedMasterPlan', () => {
+  it('should build a checker-valid plan from the priced chains that is no worse than the seeding plan', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 8, max: 24 }),
+        async (seed, appointments) => {
+          const problem = smallWeek(seed, appointments);
+          const heuristic = solveSync(problem, { maxIterations: 50, seed: 1 });
+          const exact = await solveClinicExact(problem);
+          const sut = new ClinicBounds(compileProblem(problem));
+          const floor = heuristic.objective.servedPriority;
+          await sut.costBound(floor, { warmStart: heuristic });
+
+          const plan = await sut.restrictedMasterPlan(floor);
+
+          expect(plan).toBeDefined();
+          expect(checkSolution(problem, plan!)).toEqual([]);
+          expect(plan!.objective.servedPriority).toBeGreaterThanOrEqual(floor);
+          expect(plan!.objective.cost).toBeLessThanOrEqual(heuristic.objective.cost * (1 + SLACK));
+          if (plan!.objective.servedPriority === exact.servedPriority)
+            expect(plan!.objective.cost).toBeGreaterThanOrEqual((exact.cost ?? 0) * (1 - SLACK));
+        },
+      ),
+      { numRuns: 8, seed: 37 },
+    );
+  });
 });

@@ -1,8 +1,11 @@
-import { highsRuntime } from './highs-backend';
+import { HighsBackend, highsRuntime } from './highs-backend';
+import { MipModelBuilder, type LinearTerm } from './mip-model';
+import { solveMip } from './mip-solver';
+import { buildSolution, type VehicleRoute } from './plan-builder';
+import { MasterLp, type MasterColumn as Column, type MasterShape } from './route-master';
 import { buildShiftChains, ChainScratch, cheapestChain, type ShiftChains } from './shift-chains';
 
 import type { CompiledProblem, Solution } from '../model';
-import type { Highs } from 'highs';
 
 /**
  * Valid bounds for the clinic week on both levels of the objective, by
@@ -46,15 +49,10 @@ export interface ClinicBound {
   readonly timeMs: number;
 }
 
-interface Column {
-  readonly shift: number;
-  readonly appointments: readonly number[];
-  readonly cost: number;
-  readonly priority: number;
-}
-
 const DEFAULT_ITERATIONS = 200;
 const REDUCED_COST_EPS = 1e-7;
+/** HiGHS stops the restricted-master MIP at this relative gap (to its own LP, which the proven bound is checked against). */
+const RESTRICTED_MASTER_GAP = 0.01;
 
 export class ClinicBounds {
   private readonly shifts: readonly ShiftChains[];
@@ -62,6 +60,9 @@ export class ClinicBounds {
   private readonly appointmentCount: number;
   /** Cost of a unit of missing priority in the master: more than any plan's cost, as in the objective. */
   private readonly shortfallCost: number;
+  /** Columns of the last cost-level master (chains with their tasks), for `restrictedMasterPlan`. */
+  private pool: Column[] = [];
+  private warmCount = 0;
 
   constructor(private readonly compiled: CompiledProblem) {
     this.shifts = buildShiftChains(compiled);
@@ -105,6 +106,10 @@ export class ClinicBounds {
     const maxIterations = options.maxIterations ?? DEFAULT_ITERATIONS;
     const warm = options.warmStart ? this.planColumns(options.warmStart, level) : [];
     for (const column of warm) master.add(column);
+    if (level === 'cost') {
+      this.pool = [...warm];
+      this.warmCount = warm.length;
+    }
     // Served level: bounds are minimized (U); cost level: maximized (L). Track in "higher is better" form.
     let best = -Infinity;
     let iterations = 0;
@@ -122,6 +127,7 @@ export class ClinicBounds {
         if (chain === undefined) return;
         if (chain.reducedValue - (convexityDual[shift] ?? 0) < -REDUCED_COST_EPS) {
           master.add(chain.column);
+          if (level === 'cost') this.pool.push(chain.column);
           added += 1;
         }
       });
@@ -141,6 +147,81 @@ export class ClinicBounds {
       converged,
       timeMs: performance.now() - started,
     };
+  }
+
+  /**
+   * Price-and-branch upper bound: the last cost-level master's columns (the
+   * plan's days and every priced chain) as a set-partitioning MIP on HiGHS —
+   * ≤ 1 day per shift, each appointment ≤ once, served priority ≥ the floor,
+   * least cost. The chosen days become a plan through the plan builder; the
+   * caller checks it (chains ignore load capacity and visit caps). Undefined
+   * when the MIP found nothing within the limit.
+   */
+  async restrictedMasterPlan(
+    servedFloor: number,
+    options: { readonly timeLimitMs?: number; readonly relativeGap?: number } = {},
+  ): Promise<Solution | undefined> {
+    const started = performance.now();
+    const columns = this.pool.filter((column) => column.tasks !== undefined);
+    if (columns.length === 0) return undefined;
+    const builder = new MipModelBuilder('clinic-restricted-master');
+    const byShift: LinearTerm[][] = this.shifts.map(() => []);
+    const byAppointment: LinearTerm[][] = Array.from({ length: this.appointmentCount }, () => []);
+    const served: LinearTerm[] = [];
+    const objective: LinearTerm[] = [];
+    columns.forEach((column, index) => {
+      const variable = builder.addBinary(`z${index}`);
+      byShift[column.shift]?.push({ variable, coefficient: 1 });
+      for (const appointment of column.appointments)
+        byAppointment[appointment]?.push({ variable, coefficient: 1 });
+      served.push({ variable, coefficient: column.priority });
+      objective.push({ variable, coefficient: column.cost });
+    });
+    byShift.forEach((terms, shift) => {
+      if (terms.length > 1) builder.addLessOrEqual(`shift${shift}`, terms, 1);
+    });
+    byAppointment.forEach((terms, appointment) => {
+      if (terms.length > 1) builder.addLessOrEqual(`a${appointment}`, terms, 1);
+    });
+    // A soft floor (costly shortfall) so that packing nothing is feasible and HiGHS always has an incumbent.
+    const shortfall = builder.addVariable('shortfall', { upper: Math.max(0, servedFloor) });
+    served.push({ variable: shortfall, coefficient: 1 });
+    objective.push({ variable: shortfall, coefficient: this.shortfallCost });
+    builder.addGreaterOrEqual('served', served, servedFloor);
+    builder.setObjective('minimize', objective);
+    // The plan's own days (the first columns of the pool) as the MIP start.
+    const warm = new Set(this.pool.slice(0, this.warmCount));
+    const start = new Float64Array(columns.length + 1);
+    let startPriority = 0;
+    columns.forEach((column, index) => {
+      if (!warm.has(column)) return;
+      start[index] = 1;
+      startPriority += column.priority;
+    });
+    start[columns.length] = Math.max(0, servedFloor - startPriority);
+    const answer = await solveMip(new HighsBackend(), builder.build(), {
+      start,
+      relativeGap: options.relativeGap ?? RESTRICTED_MASTER_GAP,
+      ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
+    });
+    if ((answer.status !== 'optimal' && answer.status !== 'feasible') || !answer.values)
+      return undefined;
+    const values = answer.values;
+    const routes: VehicleRoute[] = columns.flatMap((column, index) =>
+      (values[index] ?? 0) > 0.5 ? [{ vehicle: column.shift, tasks: column.tasks ?? [] }] : [],
+    );
+    const elapsedMs = performance.now() - started;
+    return buildSolution(this.compiled, routes, {
+      solver: 'clinic-restricted-master-highs',
+      seed: 0,
+      threads: 1,
+      iterations: 0,
+      elapsedMs,
+      bestFoundAtIteration: 0,
+      bestFoundAtMs: elapsedMs,
+      stopReason: answer.status === 'optimal' ? 'optimal' : 'time-limit',
+      initialCost: answer.objective ?? 0,
+    });
   }
 
   private masterShape(level: 'served' | 'cost', servedFloor: number): MasterShape {
@@ -171,6 +252,21 @@ export class ClinicBounds {
         const index = appointmentIndex.get(stop.appointmentId);
         return index === undefined ? [] : [index];
       });
+      const tasks = itinerary.stops.flatMap((stop) => {
+        const index = appointmentIndex.get(stop.appointmentId);
+        if (index === undefined) return [];
+        for (
+          let task = compiled.appointmentFirstTask[index] ?? 0;
+          task < (compiled.appointmentFirstTask[index + 1] ?? 0);
+          task += 1
+        )
+          if (
+            stop.start >= (compiled.taskReady[task] ?? 0) - 1e-6 &&
+            stop.start <= (compiled.taskDue[task] ?? 0) + 1e-6
+          )
+            return [task];
+        return [];
+      });
       const priority = appointments.reduce(
         (sum, appointment) => sum + (compiled.appointmentPriority[appointment] ?? 1),
         0,
@@ -188,6 +284,7 @@ export class ClinicBounds {
         appointments,
         cost: level === 'cost' ? cost : -priority,
         priority,
+        ...(tasks.length === appointments.length ? { tasks } : {}),
       });
     }
     return columns;
@@ -225,110 +322,13 @@ export class ClinicBounds {
         priority += shift.priority[node] ?? 0;
       }
       const appointments = answer.nodes.map((node) => shift.appointment[node] ?? 0);
+      const tasks = answer.nodes.map((node) => shift.task[node] ?? 0);
       const cost = level === 'cost' ? answer.value - weights : -priority;
-      return { reducedValue: answer.value, column: { shift: index, appointments, cost, priority } };
+      return {
+        reducedValue: answer.value,
+        column: { shift: index, appointments, cost, priority, tasks },
+      };
     });
     return { bound, chains };
-  }
-}
-
-interface MasterShape {
-  readonly shiftCount: number;
-  readonly appointmentCount: number;
-  readonly level: 'served' | 'cost';
-  readonly servedFloor: number;
-  readonly shortfallCost: number;
-}
-
-/**
- * Restricted master LP: min Σ cost·z over the chains so far, ≤ 1 chain per
- * shift, each appointment ≤ once and (cost level) served priority ≥ F with a
- * costly slack so the master is feasible from the first iteration. Kept alive
- * across iterations: new chains are appended as columns and HiGHS re-solves
- * from the previous basis (rebuilding it each time cost ~15 ms an iteration).
- * Duals are projected onto λ ≥ 0, μ ≥ 0: any such point gives a valid bound;
- * the projection only guards against round-off signs.
- */
-interface MasterDuals {
-  readonly lambda: Float64Array;
-  readonly mu: number;
-  readonly convexity: Float64Array;
-}
-
-class MasterLp {
-  private readonly instance: ReturnType<Highs['createModel']>;
-  private readonly floorRow: number;
-  private readonly infinity: number;
-
-  constructor(
-    highs: Highs,
-    private readonly shape: MasterShape,
-  ) {
-    const withFloor = shape.level === 'cost';
-    this.infinity = highs.infinity;
-    this.floorRow = shape.shiftCount + shape.appointmentCount;
-    const numRows = this.floorRow + (withFloor ? 1 : 0);
-    const rowLower = new Float64Array(numRows).fill(-highs.infinity);
-    const rowUpper = new Float64Array(numRows).fill(1);
-    if (withFloor) {
-      rowLower[this.floorRow] = shape.servedFloor;
-      rowUpper[this.floorRow] = highs.infinity;
-    }
-    // One column from the start (HiGHS wants a non-empty model): the floor's slack, or an idle column.
-    // Its cost must exceed the true price of priority, or the LP settles on the slack (valid but weak).
-    this.instance = highs.createModel({
-      numCols: 1,
-      numRows,
-      sense: highs.constants.objectiveSense.minimize,
-      colCost: [withFloor ? shape.shortfallCost : 0],
-      colLower: [0],
-      colUpper: [highs.infinity],
-      rowLower,
-      rowUpper,
-      matrix: {
-        format: 'csc',
-        numRows,
-        numCols: 1,
-        starts: Int32Array.from([0, withFloor ? 1 : 0]),
-        indices: Int32Array.from(withFloor ? [this.floorRow] : []),
-        values: Float64Array.from(withFloor ? [1] : []),
-      },
-    });
-    this.instance.options.set({ output_flag: false });
-  }
-
-  add(column: Column): void {
-    const indices = [column.shift, ...column.appointments.map((a) => this.shape.shiftCount + a)];
-    const values = indices.map(() => 1);
-    if (this.shape.level === 'cost') {
-      indices.push(this.floorRow);
-      values.push(column.priority);
-    }
-    // Rows in increasing order with no repeats, as HiGHS requires.
-    const order = indices
-      .map((_, position) => position)
-      .sort((a, b) => (indices[a] ?? 0) - (indices[b] ?? 0));
-    this.instance.addCol(column.cost, 0, this.infinity, {
-      indices: Int32Array.from(order, (position) => indices[position] ?? 0),
-      values: Float64Array.from(order, (position) => values[position] ?? 0),
-    });
-  }
-
-  duals(): MasterDuals {
-    const { shiftCount, appointmentCount } = this.shape;
-    this.instance.run();
-    const rowDual = this.instance.getSolution().rowDual;
-    const lambda = new Float64Array(appointmentCount);
-    for (let appointment = 0; appointment < appointmentCount; appointment += 1)
-      lambda[appointment] = Math.max(0, -(rowDual[shiftCount + appointment] ?? 0));
-    const convexity = new Float64Array(shiftCount);
-    for (let shift = 0; shift < shiftCount; shift += 1)
-      convexity[shift] = Math.min(0, rowDual[shift] ?? 0);
-    const mu = this.shape.level === 'cost' ? Math.max(0, rowDual[this.floorRow] ?? 0) : 0;
-    return { lambda, mu, convexity };
-  }
-
-  dispose(): void {
-    this.instance.dispose();
   }
 }

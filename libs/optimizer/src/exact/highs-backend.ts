@@ -46,6 +46,7 @@ export class HighsBackend implements MipBackend {
         mip_rel_gap: options.relativeGap ?? DEFAULT_RELATIVE_GAP,
         ...(options.timeLimitMs === undefined ? {} : { time_limit: options.timeLimitMs / 1000 }),
       });
+      if (options.start !== undefined && !byText) instance.setSolution({ colValue: options.start });
       instance.run();
       const codes = highs.constants.modelStatus;
       const status = instance.getModelStatus();

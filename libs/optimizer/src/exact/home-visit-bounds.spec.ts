@@ -56,4 +56,26 @@ describe(homeVisitBounds.name, () => {
     expect(sut[1]?.demandRatio).toBeGreaterThan(1);
     expect(sut[1]?.demandWithTravelRatio).toBeGreaterThanOrEqual(sut[1]?.demandRatio ?? Infinity);
   });
+
+  it('should report the better of the nearest-inbound and route bounds, both below the plan', async () => {
+    const problem = generateHomeVisitDay({ appointments: 30, providers: 3, seed: 5 });
+    const plan = solveSync(problem, { maxIterations: 1_000, seed: 1 });
+    const compiled = compileProblem(problem);
+
+    const plain = await homeVisitBounds(compiled, plan.objective.servedPriority);
+    const sut = await homeVisitBounds(compiled, plan.objective.servedPriority, {
+      routeBoundMs: 60_000,
+      warmStart: plan,
+    });
+
+    expect(checkSolution(problem, plan)).toEqual([]);
+    expect(plain.route).toBeUndefined();
+    expect(plain.travelSecondsBound).toBe(plain.nearestTravelSecondsBound);
+    expect(sut.route).toBeDefined();
+    expect(sut.travelSecondsBound).toBe(
+      Math.max(sut.nearestTravelSecondsBound, sut.route?.bound ?? -Infinity),
+    );
+    expect(sut.travelSecondsBound).toBeGreaterThan(plain.travelSecondsBound);
+    expect(sut.travelSecondsBound).toBeLessThanOrEqual(plan.objective.travelSeconds + SLACK);
+  });
 });

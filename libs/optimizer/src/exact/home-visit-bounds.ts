@@ -1,8 +1,9 @@
 import { HighsBackend } from './highs-backend';
+import { homeVisitRouteBound, type HomeRouteBound } from './home-visit-route-bound';
 import { MipModelBuilder, type LinearTerm } from './mip-model';
 import { solveMip } from './mip-solver';
 
-import type { CompiledProblem } from '../model';
+import type { CompiledProblem, Solution } from '../model';
 
 /**
  * Cheap valid bounds for home-visit days, where no exact model fits.
@@ -19,7 +20,10 @@ import type { CompiledProblem } from '../model';
  *    min Σ inbound_a·x_a s.t. Σ p_a·x_a ≥ P, 0 ≤ x ≤ 1 (return legs ≥ 0 dropped).
  *
  * Both relax the problem (time windows, routing order and return legs are
- * ignored), so they are far from tight, but they can never be wrong.
+ * ignored), so they are far from tight, but they can never be wrong. With
+ * `routeBoundMs` the travel bound also takes the route Lagrangian
+ * (`home-visit-route-bound.ts`: round trips from each provider's home,
+ * per-provider inbound legs, column generation on HiGHS) when it is higher.
  */
 
 export interface HomeVisitBounds {
@@ -29,15 +33,28 @@ export interface HomeVisitBounds {
   readonly demandWithTravelRatio: number;
   /** Upper bound on served priority (LP); undefined when the LP did not finish. */
   readonly servedPriorityBound?: number;
-  /** Lower bound on travel seconds of any plan serving at least `servedFloor` priority. */
+  /** Lower bound on travel seconds of any plan serving at least `servedFloor` priority (the best of the two below). */
   readonly travelSecondsBound: number;
+  /** The nearest-inbound fractional knapsack alone. */
+  readonly nearestTravelSecondsBound: number;
+  /** The route Lagrangian (`home-visit-route-bound.ts`), when `routeBoundMs` > 0. */
+  readonly route?: HomeRouteBound;
   readonly timeMs: number;
+}
+
+export interface HomeVisitBoundsOptions {
+  /** Limit for the served-priority LP. */
+  readonly timeLimitMs?: number;
+  /** Budget of the route Lagrangian (column generation); 0 (default) skips it. */
+  readonly routeBoundMs?: number;
+  /** A plan to seed the route master with. */
+  readonly warmStart?: Solution;
 }
 
 export async function homeVisitBounds(
   compiled: CompiledProblem,
   servedFloor: number,
-  options: { readonly timeLimitMs?: number } = {},
+  options: HomeVisitBoundsOptions = {},
 ): Promise<HomeVisitBounds> {
   const started = performance.now();
   const A = compiled.appointmentCount;
@@ -83,13 +100,23 @@ export async function homeVisitBounds(
     ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
   });
 
+  const nearest = cheapestTravelFor(compiled, inbound, servedFloor);
+  const route =
+    (options.routeBoundMs ?? 0) > 0
+      ? await homeVisitRouteBound(compiled, servedFloor, {
+          timeLimitMs: options.routeBoundMs ?? 0,
+          ...(options.warmStart === undefined ? {} : { warmStart: options.warmStart }),
+        })
+      : undefined;
   return {
     demandRatio: service / Math.max(1, totalCapacity),
     demandWithTravelRatio: serviceWithTravel / Math.max(1, totalCapacity),
     ...(lp.status === 'optimal' && lp.objective !== undefined
       ? { servedPriorityBound: lp.objective }
       : {}),
-    travelSecondsBound: cheapestTravelFor(compiled, inbound, servedFloor),
+    travelSecondsBound: Math.max(nearest, route?.bound ?? 0),
+    nearestTravelSecondsBound: nearest,
+    ...(route === undefined ? {} : { route }),
     timeMs: performance.now() - started,
   };
 }

@@ -18,4 +18,13 @@ export {
   type ClinicBoundedResult,
 } from './clinic-bounded';
 export { ClinicBounds, type ClinicBound, type BoundOptions } from './clinic-bounds';
-export { homeVisitBounds, type HomeVisitBounds } from './home-visit-bounds';
+export {
+  homeVisitBounds,
+  type HomeVisitBounds,
+  type HomeVisitBoundsOptions,
+} from './home-visit-bounds';
+export {
+  homeVisitRouteBound,
+  type HomeRouteBound,
+  type HomeRouteBoundOptions,
+} from './home-visit-route-bound';

@@ -21,6 +21,12 @@ export interface MipSolveOptions {
   /** Stop once (incumbent - bound) / |incumbent| is below this; 0 asks for a proof of optimality. */
   readonly relativeGap?: number;
   readonly tolerances?: VerifierTolerances;
+  /**
+   * A known feasible point (one value per variable) handed to the backend as a
+   * MIP start, so a time-limited run never ends without an incumbent. HiGHS
+   * only; other backends ignore it. The answer is verified as always.
+   */
+  readonly start?: Float64Array;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface ShiftChains {
   readonly vehicle: number;
   readonly size: number;
   readonly appointment: Int32Array;
+  /** Compiled task of each node (its fixed start), to turn a chain back into a route. */
+  readonly task: Int32Array;
   readonly priority: Float64Array;
   /** Assignment penalty of this shift taking the visit (preference violations, changes). */
   readonly penalty: Float64Array;
@@ -67,6 +69,7 @@ export function buildShiftChains(compiled: CompiledProblem): ShiftChains[] {
       vehicle,
       size: n,
       appointment: Int32Array.from(tasks, (task) => task.appointment),
+      task: Int32Array.from(tasks, (task) => task.task),
       priority: Float64Array.from(
         tasks,
         (task) => compiled.appointmentPriority[task.appointment] ?? 1,

@@ -1,0 +1,233 @@
+import fc from 'fast-check';
+
+import { checkSolution } from '../checker';
+import { solveSync } from '../heuristic';
+import { compileProblem, type CompiledProblem } from '../model';
+import { generateHomeVisitDay, generateTinyInstance } from '../scenarios';
+
+import { homeVisitBounds } from './home-visit-bounds';
+import {
+  buildShiftPricingData,
+  homeVisitRouteBound,
+  lagrangianTravelBound,
+  priceShift,
+} from './home-visit-route-bound';
+import { buildNgShiftGraph, priceNgRoutes } from './ng-route-pricing';
+
+const SLACK = 1e-6;
+
+/**
+ * Every elementary visiting order of the shift's eligible visits that is
+ * time-feasible when leaving at the shift start (earliest start in each
+ * window) and whose travel + service fits min(max working, shift length):
+ * a superset of the shift's feasible routes.
+ */
+function enumerateRoutes(
+  compiled: CompiledProblem,
+  vehicle: number,
+  visit: (appointments: readonly number[], travel: number) => void,
+  workingCap = true,
+): void {
+  const A = compiled.appointmentCount;
+  const L = compiled.locationCount;
+  const seconds = compiled.travelSeconds;
+  const startLocation = compiled.vehicleStartLocation[vehicle] ?? 0;
+  const endLocation = compiled.vehicleEndLocation[vehicle] ?? 0;
+  const shiftEnd = compiled.vehicleShiftEnd[vehicle] ?? 0;
+  const shiftStart = compiled.vehicleShiftStart[vehicle] ?? 0;
+  const capacity = Math.min(compiled.vehicleMaxWorking[vehicle] ?? Infinity, shiftEnd - shiftStart);
+  const eligible = Array.from({ length: A }, (_, a) => a).filter(
+    (a) => compiled.eligible[vehicle * A + a] === 1,
+  );
+  const path: number[] = [];
+  const used = new Set<number>();
+  const extend = (time: number, here: number, travel: number, service: number): void => {
+    if (path.length > 0) {
+      const back = seconds[here * L + endLocation] ?? 0;
+      if (
+        time + back <= shiftEnd + 1e-6 &&
+        (!workingCap || travel + back + service <= capacity + 1e-6)
+      )
+        visit(path, travel + back);
+    }
+    for (const a of eligible) {
+      if (used.has(a)) continue;
+      const location = compiled.appointmentLocation[a] ?? 0;
+      const leg = seconds[here * L + location] ?? 0;
+      const arrival = time + leg;
+      let start = Infinity;
+      for (
+        let task = compiled.appointmentFirstTask[a] ?? 0;
+        task < (compiled.appointmentFirstTask[a + 1] ?? 0);
+        task += 1
+      ) {
+        const begin = Math.max(arrival, compiled.taskReady[task] ?? 0);
+        if (begin <= (compiled.taskDue[task] ?? 0) + 1e-6) start = Math.min(start, begin);
+      }
+      if (!Number.isFinite(start)) continue;
+      const duration = compiled.appointmentDuration[a] ?? 0;
+      path.push(a);
+      used.add(a);
+      extend(start + duration, location, travel + leg, service + duration);
+      path.pop();
+      used.delete(a);
+    }
+  };
+  extend(shiftStart, startLocation, 0, 0);
+}
+
+describe('home-visit route bound', () => {
+  it('should price every shift at or below its cheapest feasible route (brute force)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 3, max: 6 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.array(fc.double({ min: 0, max: 4_000, noNaN: true }), { minLength: 6, maxLength: 6 }),
+        fc.double({ min: 0, max: 3_000, noNaN: true }),
+        (seed, appointments, providers, lambdas, mu) => {
+          const compiled = compileProblem(generateTinyInstance({ seed, appointments, providers }));
+          const pi = Float64Array.from(
+            { length: compiled.appointmentCount },
+            (_, a) => (lambdas[a] ?? 0) - mu * (compiled.appointmentPriority[a] ?? 1),
+          );
+          const shifts = buildShiftPricingData(compiled);
+
+          for (const shift of shifts) {
+            let cheapest = Infinity;
+            enumerateRoutes(compiled, shift.vehicle, (route, travel) => {
+              const reduced = route.reduce((sum, a) => sum + (pi[a] ?? 0), travel);
+              cheapest = Math.min(cheapest, reduced);
+            });
+            const sut = priceShift(shift, pi);
+
+            expect(sut.value).toBeLessThanOrEqual(cheapest + SLACK);
+          }
+        },
+      ),
+      { numRuns: 40, seed: 23 },
+    );
+  });
+
+  it('should price exactly like brute force with ng-memories covering tiny shifts (elementary routes)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 3, max: 7 }),
+        fc.array(fc.double({ min: 0, max: 4_000, noNaN: true }), { minLength: 7, maxLength: 7 }),
+        fc.double({ min: 0, max: 3_000, noNaN: true }),
+        (seed, appointments, lambdas, mu) => {
+          const compiled = compileProblem(
+            generateTinyInstance({ seed, appointments, providers: 1 }),
+          );
+          const pi = Float64Array.from(
+            { length: compiled.appointmentCount },
+            (_, a) => (lambdas[a] ?? 0) - mu * (compiled.appointmentPriority[a] ?? 1),
+          );
+          const items = Int32Array.from({ length: compiled.appointmentCount }, (_, a) => a).filter(
+            (a) => compiled.eligible[a] === 1,
+          );
+          // The labelling drops the working-time cap: compare with routes that ignore it too.
+          let cheapest = Infinity;
+          enumerateRoutes(
+            compiled,
+            0,
+            (route, travel) => {
+              cheapest = Math.min(
+                cheapest,
+                route.reduce((sum, a) => sum + (pi[a] ?? 0), travel),
+              );
+            },
+            false,
+          );
+
+          const sut = priceNgRoutes(buildNgShiftGraph(compiled, 0, items), pi, 1e6);
+
+          expect(sut).toBeDefined();
+          if (Number.isFinite(cheapest)) expect(sut!.value).toBeCloseTo(cheapest, 4);
+          else expect(sut!.value).toBe(Infinity);
+        },
+      ),
+      { numRuns: 40, seed: 41 },
+    );
+  });
+
+  it('should stay below the least travel of any plan serving the floor at every iteration (one provider, brute force)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), async (seed) => {
+        const problem = generateTinyInstance({ seed, appointments: 6, providers: 1 });
+        const compiled = compileProblem(problem);
+        let best = 0;
+        const routes: { priority: number; travel: number }[] = [];
+        enumerateRoutes(compiled, 0, (route, travel) => {
+          const priority = route.reduce(
+            (sum, a) => sum + (compiled.appointmentPriority[a] ?? 1),
+            0,
+          );
+          best = Math.max(best, priority);
+          routes.push({ priority, travel });
+        });
+        // The most priority one route can collect: then the least travel doing so.
+        const leastTravel = Math.min(
+          ...routes.filter((route) => route.priority >= best).map((route) => route.travel),
+        );
+
+        const sut = await homeVisitRouteBound(compiled, best, { maxIterations: 60 });
+
+        expect(sut.history.length).toBeGreaterThan(0);
+        for (const value of sut.history) expect(value).toBeLessThanOrEqual(leastTravel + SLACK);
+        expect(sut.bound).toBeLessThanOrEqual(leastTravel + SLACK);
+      }),
+      { numRuns: 12, seed: 29 },
+    );
+  });
+
+  it('should bound the travel of a checker-valid heuristic plan from below at every iteration', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 3, max: 7 }),
+        fc.integer({ min: 1, max: 2 }),
+        async (seed, appointments, providers) => {
+          const problem = generateTinyInstance({ seed, appointments, providers });
+          const heuristic = solveSync(problem, { maxIterations: 300, seed: 1 });
+          const compiled = compileProblem(problem);
+
+          const sut = await homeVisitRouteBound(compiled, heuristic.objective.servedPriority, {
+            warmStart: heuristic,
+          });
+
+          expect(checkSolution(problem, heuristic)).toEqual([]);
+          for (const value of sut.history)
+            expect(value).toBeLessThanOrEqual(heuristic.objective.travelSeconds + SLACK);
+        },
+      ),
+      { numRuns: 10, seed: 17 },
+    );
+  });
+
+  it('should give a non-positive Lagrangian value at zero multipliers and a higher one once priced', async () => {
+    const problem = generateHomeVisitDay({ appointments: 40, providers: 4, seed: 3 });
+    const compiled = compileProblem(problem);
+    const plan = solveSync(problem, { maxIterations: 2_000, seed: 1 });
+    const shifts = buildShiftPricingData(compiled);
+
+    const atZero = lagrangianTravelBound(
+      shifts,
+      new Float64Array(compiled.appointmentCount),
+      0,
+      plan.objective.servedPriority,
+      compiled,
+    );
+    const sut = await homeVisitRouteBound(compiled, plan.objective.servedPriority, {
+      warmStart: plan,
+      maxIterations: 120,
+    });
+    const nearest = await homeVisitBounds(compiled, plan.objective.servedPriority);
+
+    expect(atZero.value).toBeLessThanOrEqual(0);
+    expect(sut.bound).toBeLessThanOrEqual(plan.objective.travelSeconds + SLACK);
+    // Round trips and per-provider inbound legs: above the nearest-neighbour knapsack on this day.
+    expect(sut.bound).toBeGreaterThan(nearest.travelSecondsBound);
+  });
+});

@@ -1,0 +1,732 @@
+import { highsRuntime } from './highs-backend';
+import { buildNgShiftGraph, priceNgRoutes, type NgShiftGraph } from './ng-route-pricing';
+import { MasterLp, type MasterColumn } from './route-master';
+
+import type { CompiledProblem, Solution } from '../model';
+
+/**
+ * Lower bound on the travel seconds of any home-visit plan serving at least
+ * `servedFloor` priority, by Lagrangian relaxation over routes with column
+ * generation (a route-pool master LP on HiGHS supplies the multipliers).
+ *
+ * Relaxing "each visit at most once" (λ_a ≥ 0) and "served priority ≥ F"
+ * (μ ≥ 0) splits the day into one route per shift (vehicle v):
+ *
+ *   L(λ, μ) = Σ_v min(0, min_{routes r of v} [travel(r) + Σ_{a∈r} (λ_a − μ·p_a)]) − Σ_a λ_a + μ·F
+ *
+ * is ≤ the optimum for every λ, μ ≥ 0 — at every iteration, converged or not —
+ * as long as each per-shift minimum is replaced by a value that is ≤ it. The
+ * exact minimum is an ESPPRC with time windows (far too slow at 2,000 visits
+ * and 100 shifts), so pricing uses two relaxations of a route and takes, per
+ * shift, the larger (min_r max(f, g) ≥ max(min_r f, min_r g)):
+ *
+ *  - inbound: every visit a on the route is entered by some arc, at least
+ *    `inbound_v(a)` = the shortest leg into a from the shift's start or from
+ *    another visit v may serve that can precede a in time (earliest finish +
+ *    leg ≤ latest start); the route also returns home (≥ the nearest visit's
+ *    leg home). Time used: Σ (duration + inbound) + return ≤ capacity.
+ *  - radius: a route through a travels at least ρ_v(a) = the shortest path
+ *    start → a → end (triangle inequality; shortest paths are computed when
+ *    travel is an explicit matrix). With ρ* the route's largest radius, time
+ *    used ≥ ρ* + Σ durations. Visits far from a provider's home are only
+ *    reachable at the price of the round trip: this is what the nearest-
+ *    neighbour bound missed.
+ *
+ * Each relaxation is a fractional knapsack on the shift capacity
+ * min(max working time, shift length) (the LP of the 0/1 knapsack ≤ its
+ * optimum). The radius one is evaluated on a grid of radii g_0 < … < g_m: a
+ * route whose largest radius lies in (g_{k−1}, g_k] costs ≥ g_{k−1} and may
+ * only hold visits with ρ ≤ g_k, with capacity ≤ capacity − g_{k−1}.
+ *
+ * The master holds the plan's real routes (true travel) and the relaxed
+ * routes found by pricing, each costed by the same relaxations; it is only a
+ * device for multipliers, so it cannot make the bound invalid. Dropped (a
+ * relaxation, so still valid): elementarity across the relaxed legs, the
+ * precise order of visits, load capacity and visit caps.
+ */
+
+export interface HomeRouteBoundOptions {
+  /** Wall-clock budget for the column generation (ms); the bound is valid whenever it stops. */
+  readonly timeLimitMs?: number;
+  readonly maxIterations?: number;
+  /** A plan whose itineraries seed the master (real routes, real travel). */
+  readonly warmStart?: Solution;
+  /** Travel of a known plan serving the floor, for the subgradient step (default: the warm start's). */
+  readonly upperBound?: number;
+  /** Radius grid points per shift (default 48). */
+  readonly radiusGrid?: number;
+}
+
+export interface HomeRouteBound {
+  /** Best Lagrangian value seen: no plan serving ≥ servedFloor travels fewer seconds. */
+  readonly bound: number;
+  /** L(λ, μ) of every iteration (each one is a valid bound on its own). */
+  readonly history: readonly number[];
+  readonly iterations: number;
+  /** Column generation with the cheap relaxations converged and no shift has the ng labelling (whose subgradient phase never proves convergence). */
+  readonly converged: boolean;
+  /** Precomputation (inbound legs, radii) in ms, included in timeMs. */
+  readonly setupMs: number;
+  readonly timeMs: number;
+}
+
+const DEFAULT_ITERATIONS = 400;
+const DEFAULT_GRID = 48;
+/** Nearest predecessors kept per visit for the inbound legs (a full scan when none of them qualifies). */
+const NEAREST = 32;
+/** Shifts with more eligible visits are priced by the cheap relaxations only (the labelling grows ~n²). */
+const NG_MAX_ITEMS = 160;
+/** Labels per shift and pricing before the ng-route labelling gives up (then: cheap relaxations). */
+const NG_LABEL_CAP = 60_000;
+const REDUCED_COST_EPS = 1e-6;
+const SMOOTHING = 0.5;
+/** First Polyak scale of the subgradient phase (the plan's travel is far above the bound). */
+const SUBGRADIENT_SCALE = 0.25;
+/** Legs and radii are shaved by this relative amount so round-off can never overstate them. */
+const SHAVE = 1e-9;
+
+/** Per-shift data for pricing, in the shift's own item order. */
+export interface ShiftPricingData {
+  readonly vehicle: number;
+  /** Appointments this shift may serve. */
+  readonly items: Int32Array;
+  readonly duration: Float64Array;
+  readonly priority: Float64Array;
+  readonly inbound: Float64Array;
+  readonly radius: Float64Array;
+  /** Shortest leg home from any item. */
+  readonly minReturn: number;
+  /** min(max working, shift length). */
+  readonly capacity: number;
+  /** Ascending radius grid (≥ 1 point when items exist). */
+  readonly grid: Float64Array;
+  /** Exact-arc ng-route pricing graph, for shifts with at most NG_MAX_ITEMS visits; dropped once it overflows. */
+  ng: NgShiftGraph | undefined;
+}
+
+export interface ShiftPrice {
+  /** ≤ the least reduced cost of any non-empty route of the shift. */
+  readonly value: number;
+  /** Appointments of the relaxed minimizer (for the master), possibly empty. */
+  readonly appointments: number[];
+  /** The relaxed minimizer's travel under the relaxations (≤ any real route serving those visits). */
+  readonly cost: number;
+}
+
+export function buildShiftPricingData(
+  compiled: CompiledProblem,
+  gridPoints = DEFAULT_GRID,
+  ngMaxItems = NG_MAX_ITEMS,
+): ShiftPricingData[] {
+  const A = compiled.appointmentCount;
+  const L = compiled.locationCount;
+  const V = compiled.vehicleCount;
+  const seconds = compiled.travelSeconds;
+  const metric = compiled.problem.travel?.kind !== 'matrix';
+  const location = compiled.appointmentLocation;
+  const readyMin = new Float64Array(A);
+  const dueMax = new Float64Array(A);
+  for (let a = 0; a < A; a += 1) {
+    let ready = Infinity;
+    let due = -Infinity;
+    for (
+      let task = compiled.appointmentFirstTask[a];
+      task < compiled.appointmentFirstTask[a + 1];
+      task += 1
+    ) {
+      ready = Math.min(ready, compiled.taskReady[task]);
+      due = Math.max(due, compiled.taskDue[task]);
+    }
+    readyMin[a] = ready;
+    dueMax[a] = due;
+  }
+
+  const nearest = nearestPredecessors(compiled, NEAREST);
+  const shortest = new Map<number, Float64Array>();
+  const pathsFrom = (source: number, reverse: boolean): Float64Array => {
+    const key = reverse ? -source - 1 : source;
+    let found = shortest.get(key);
+    if (!found) {
+      found = metric
+        ? directLegs(seconds, L, source, reverse)
+        : dijkstra(seconds, L, source, reverse);
+      shortest.set(key, found);
+    }
+    return found;
+  };
+
+  const result: ShiftPricingData[] = [];
+  for (let vehicle = 0; vehicle < V; vehicle += 1) {
+    const shiftStart = compiled.vehicleShiftStart[vehicle];
+    const shiftEnd = compiled.vehicleShiftEnd[vehicle];
+    const capacity = Math.min(compiled.vehicleMaxWorking[vehicle], shiftEnd - shiftStart);
+    const itemList: number[] = [];
+    for (let a = 0; a < A; a += 1) if (compiled.eligible[vehicle * A + a] === 1) itemList.push(a);
+    const items = Int32Array.from(itemList);
+    const n = items.length;
+    const mask = compiled.eligible.subarray(vehicle * A, (vehicle + 1) * A);
+    // Earliest finish of b + leg b → a ≤ latest start of a, else b cannot precede a on this shift.
+    const canPrecede = (b: number, a: number, leg: number): boolean =>
+      Math.max(readyMin[b], shiftStart) + compiled.appointmentDuration[b] + leg <=
+      Math.min(dueMax[a], shiftEnd - compiled.appointmentDuration[a]) + 1e-6;
+    const between = new Float64Array(n).fill(Infinity);
+    for (let j = 0; j < n; j += 1) {
+      const a = items[j];
+      let found = false;
+      for (let k = nearest.start[a]; k < nearest.start[a + 1]; k += 1) {
+        const b = nearest.from[k];
+        if (mask[b] !== 1 || !canPrecede(b, a, nearest.leg[k])) continue;
+        between[j] = nearest.leg[k];
+        found = true;
+        break;
+      }
+      if (found || nearest.start[a + 1] - nearest.start[a] < NEAREST) continue;
+      // None of the nearest qualifies: scan every eligible visit.
+      const to = location[a];
+      for (let i = 0; i < n; i += 1) {
+        const b = items[i];
+        if (b === a) continue;
+        const leg = seconds[location[b] * L + to];
+        if (leg < between[j] && canPrecede(b, a, leg)) between[j] = leg;
+      }
+    }
+    const start = compiled.vehicleStartLocation[vehicle];
+    const end = compiled.vehicleEndLocation[vehicle];
+    const fromStart = pathsFrom(start, false);
+    const toEnd = pathsFrom(end, true);
+    const inbound = new Float64Array(n);
+    const radius = new Float64Array(n);
+    const duration = new Float64Array(n);
+    const priority = new Float64Array(n);
+    let minReturn = Infinity;
+    for (let j = 0; j < n; j += 1) {
+      const a = items[j];
+      const here = location[a];
+      inbound[j] = Math.min(between[j], seconds[start * L + here]) * (1 - SHAVE);
+      radius[j] = (fromStart[here] + toEnd[here]) * (1 - SHAVE);
+      duration[j] = compiled.appointmentDuration[a];
+      priority[j] = compiled.appointmentPriority[a];
+      minReturn = Math.min(minReturn, seconds[here * L + end] * (1 - SHAVE));
+    }
+    result.push({
+      vehicle,
+      items,
+      duration,
+      priority,
+      inbound,
+      radius,
+      minReturn: Number.isFinite(minReturn) ? minReturn : 0,
+      capacity,
+      grid: radiusGrid(radius, gridPoints),
+      ng: n > 0 && n <= ngMaxItems ? buildNgShiftGraph(compiled, vehicle, items) : undefined,
+    });
+  }
+  return result;
+}
+
+/** Per appointment, its NEAREST closest other appointments by inbound leg, ascending (CSR lists). */
+function nearestPredecessors(
+  compiled: CompiledProblem,
+  count: number,
+): { start: Int32Array; from: Int32Array; leg: Float64Array } {
+  const A = compiled.appointmentCount;
+  const L = compiled.locationCount;
+  const keep = Math.min(count, Math.max(0, A - 1));
+  const start = new Int32Array(A + 1);
+  const from = new Int32Array(A * keep);
+  const leg = new Float64Array(A * keep);
+  for (let a = 0; a < A; a += 1) {
+    const to = compiled.appointmentLocation[a];
+    const base = a * keep;
+    let size = 0;
+    for (let b = 0; b < A; b += 1) {
+      if (b === a) continue;
+      const value = compiled.travelSeconds[compiled.appointmentLocation[b] * L + to];
+      if (size === keep && value >= leg[base + size - 1]) continue;
+      let position = size === keep ? size - 1 : size;
+      while (position > 0 && leg[base + position - 1] > value) {
+        leg[base + position] = leg[base + position - 1];
+        from[base + position] = from[base + position - 1];
+        position -= 1;
+      }
+      leg[base + position] = value;
+      from[base + position] = b;
+      if (size < keep) size += 1;
+    }
+    start[a + 1] = base + size;
+  }
+  return { start, from, leg };
+}
+
+function directLegs(
+  seconds: Float64Array,
+  L: number,
+  source: number,
+  reverse: boolean,
+): Float64Array {
+  const legs = new Float64Array(L);
+  for (let other = 0; other < L; other += 1)
+    legs[other] = reverse ? seconds[other * L + source] : seconds[source * L + other];
+  return legs;
+}
+
+/** Dense Dijkstra (O(L²)): shortest paths from (or, reversed, to) a location when travel need not be metric. */
+function dijkstra(
+  seconds: Float64Array,
+  L: number,
+  source: number,
+  reverse: boolean,
+): Float64Array {
+  const distance = new Float64Array(L).fill(Infinity);
+  const done = new Uint8Array(L);
+  distance[source] = 0;
+  for (let round = 0; round < L; round += 1) {
+    let next = -1;
+    for (let node = 0; node < L; node += 1)
+      if (done[node] === 0 && (next < 0 || distance[node] < distance[next])) next = node;
+    if (next < 0 || !Number.isFinite(distance[next])) break;
+    done[next] = 1;
+    for (let node = 0; node < L; node += 1) {
+      const leg = reverse ? seconds[node * L + next] : seconds[next * L + node];
+      if (distance[next] + leg < distance[node]) distance[node] = distance[next] + leg;
+    }
+  }
+  return distance;
+}
+
+/** Up to `points` radii at quantiles (the exact sorted radii when there are few), ending at the largest. */
+function radiusGrid(radius: Float64Array, points: number): Float64Array {
+  const sorted = Float64Array.from(radius).sort();
+  const unique: number[] = [];
+  for (const value of sorted)
+    if (unique.length === 0 || value > unique[unique.length - 1]) unique.push(value);
+  if (unique.length <= points) return Float64Array.from(unique);
+  const grid: number[] = [];
+  for (let k = 0; k < points; k += 1)
+    grid.push(unique[Math.floor((k * (unique.length - 1)) / (points - 1))]);
+  return Float64Array.from(grid);
+}
+
+/** Reusable buffers for pricing. */
+export class PricingScratch {
+  order = new Int32Array(0);
+  value = new Float64Array(0);
+  weight = new Float64Array(0);
+
+  ensure(size: number): void {
+    if (this.order.length >= size) return;
+    this.order = new Int32Array(size);
+    this.value = new Float64Array(size);
+    this.weight = new Float64Array(size);
+  }
+}
+
+/**
+ * A lower bound on min over non-empty routes of the shift of travel + Σ π_a,
+ * π indexed by appointment (π_a = λ_a − μ·p_a): the larger of the inbound and
+ * the radius relaxations.
+ */
+export function priceShift(
+  data: ShiftPricingData,
+  pi: Float64Array,
+  scratch: PricingScratch = new PricingScratch(),
+  exactArcs = true,
+): ShiftPrice {
+  const n = data.items.length;
+  if (n === 0) return { value: Infinity, appointments: [], cost: 0 };
+  scratch.ensure(n);
+  const inbound = priceInbound(data, pi, scratch);
+  const radial = priceRadius(data, pi, scratch);
+  const best = radial.value > inbound.value ? radial : inbound;
+  if (exactArcs && data.ng !== undefined) {
+    const exact = priceNgRoutes(data.ng, pi, NG_LABEL_CAP);
+    if (exact === undefined) data.ng = undefined;
+    else if (exact.value >= best.value)
+      return { value: exact.value, appointments: exact.appointments, cost: exact.travel };
+  }
+  // The column's cost: the larger of both relaxations for the chosen visits.
+  let inboundCost = data.minReturn;
+  let maxRadius = 0;
+  for (const j of best.positions) {
+    inboundCost += data.inbound[j];
+    maxRadius = Math.max(maxRadius, data.radius[j]);
+  }
+  return {
+    value: best.value,
+    appointments: best.positions.map((j) => data.items[j]),
+    cost: Math.max(inboundCost, maxRadius),
+  };
+}
+
+interface Relaxed {
+  readonly value: number;
+  readonly positions: number[];
+}
+
+function priceInbound(data: ShiftPricingData, pi: Float64Array, scratch: PricingScratch): Relaxed {
+  const { order, value, weight } = scratch;
+  let count = 0;
+  for (let j = 0; j < data.items.length; j += 1) {
+    const v = data.inbound[j] + pi[data.items[j]];
+    if (v >= 0) continue;
+    value[j] = v;
+    weight[j] = data.duration[j] + data.inbound[j];
+    order[count] = j;
+    count += 1;
+  }
+  const sorted = sortByRatio(order.subarray(0, count), value, weight);
+  const { total, positions } = fractionalKnapsack(
+    sorted,
+    value,
+    weight,
+    data.capacity - data.minReturn,
+    null,
+    Infinity,
+  );
+  return { value: total + data.minReturn, positions };
+}
+
+/** Mixes of the two relaxations priced besides the pure ones: travel ≥ α·inbound-form + (1 − α)·radius-form. */
+const MIXES = [0, 0.25, 0.5, 0.75] as const;
+
+/**
+ * travel(r) ≥ α·(Σ inbound + return) + (1 − α)·ρ* and time(r) ≥ the same mix
+ * of Σ (duration + inbound) + return and ρ* + Σ durations, for any α ∈ [0, 1]:
+ * a convex combination of two valid bounds. α = 0 is the pure radius bound.
+ */
+function priceRadius(data: ShiftPricingData, pi: Float64Array, scratch: PricingScratch): Relaxed {
+  const { order, value, weight } = scratch;
+  let best: Relaxed = { value: -Infinity, positions: [] };
+  for (const alpha of MIXES) {
+    let count = 0;
+    for (let j = 0; j < data.items.length; j += 1) {
+      const v = alpha * data.inbound[j] + pi[data.items[j]];
+      if (v >= 0) continue;
+      value[j] = v;
+      weight[j] = data.duration[j] + alpha * data.inbound[j];
+      order[count] = j;
+      count += 1;
+    }
+    const sorted = sortByRatio(order.subarray(0, count), value, weight);
+    const grid = data.grid;
+    let mixed: Relaxed = { value: Infinity, positions: [] };
+    for (let k = 0; k < grid.length; k += 1) {
+      // Largest radius in (grid[k−1], grid[k]] (k = 0: exactly the smallest radius, grid[0]).
+      const floor = (1 - alpha) * (k === 0 ? grid[0] : grid[k - 1]) + alpha * data.minReturn;
+      const capacity = data.capacity - floor;
+      if (capacity < 0) break;
+      const { total, positions } = fractionalKnapsack(
+        sorted,
+        value,
+        weight,
+        capacity,
+        data.radius,
+        grid[k],
+      );
+      if (floor + total < mixed.value) mixed = { value: floor + total, positions };
+    }
+    if (mixed.value > best.value) best = mixed;
+  }
+  return best;
+}
+
+function sortByRatio(order: Int32Array, value: Float64Array, weight: Float64Array): Int32Array {
+  const ratio = new Float64Array(value.length);
+  for (const j of order) ratio[j] = weight[j] > 0 ? value[j] / weight[j] : -Infinity;
+  return Int32Array.from(order).sort((x, y) => ratio[x] - ratio[y]);
+}
+
+/** min Σ value·x, Σ weight·x ≤ capacity, 0 ≤ x ≤ 1, over items (sorted by value/weight) with radius ≤ limit. */
+function fractionalKnapsack(
+  sorted: Int32Array,
+  value: Float64Array,
+  weight: Float64Array,
+  capacity: number,
+  radius: Float64Array | null,
+  limit: number,
+): { total: number; positions: number[] } {
+  let left = capacity;
+  let total = 0;
+  const positions: number[] = [];
+  for (const j of sorted) {
+    if (left <= 0) break;
+    if (radius !== null && radius[j] > limit) continue;
+    if (weight[j] <= left) {
+      total += value[j];
+      left -= weight[j];
+      positions.push(j);
+    } else {
+      total += (value[j] * left) / weight[j];
+      left = 0;
+    }
+  }
+  return { total, positions };
+}
+
+/** L(λ, μ) and each shift's relaxed minimizer. */
+export function lagrangianTravelBound(
+  shifts: readonly ShiftPricingData[],
+  lambda: Float64Array,
+  mu: number,
+  servedFloor: number,
+  compiled: CompiledProblem,
+  scratch: PricingScratch = new PricingScratch(),
+  exactArcs = true,
+): { value: number; prices: ShiftPrice[] } {
+  const A = compiled.appointmentCount;
+  const pi = new Float64Array(A);
+  let value = mu * servedFloor;
+  for (let a = 0; a < A; a += 1) {
+    pi[a] = lambda[a] - mu * compiled.appointmentPriority[a];
+    value -= lambda[a];
+  }
+  const prices = shifts.map((shift) => priceShift(shift, pi, scratch, exactArcs));
+  for (const price of prices) value += Math.min(0, price.value);
+  return { value, prices };
+}
+
+export async function homeVisitRouteBound(
+  compiled: CompiledProblem,
+  servedFloor: number,
+  options: HomeRouteBoundOptions = {},
+): Promise<HomeRouteBound> {
+  const started = performance.now();
+  const deadline = started + (options.timeLimitMs ?? Infinity);
+  const maxIterations = options.maxIterations ?? DEFAULT_ITERATIONS;
+  const shifts = buildShiftPricingData(compiled, options.radiusGrid ?? DEFAULT_GRID);
+  const setupMs = performance.now() - started;
+  const highs = await highsRuntime();
+  let shortfallCost = 1;
+  for (const shift of shifts)
+    for (const r of shift.radius) shortfallCost = Math.max(shortfallCost, r);
+  const warm = options.warmStart ? planColumns(compiled, options.warmStart) : [];
+  const newMaster = (): MasterLp => {
+    const fresh = new MasterLp(highs, {
+      shiftCount: compiled.vehicleCount,
+      appointmentCount: compiled.appointmentCount,
+      level: 'cost',
+      servedFloor,
+      // More than any single route's travel per unit of priority: the slack is a last resort.
+      shortfallCost: 4 * shortfallCost,
+    });
+    for (const column of warm) fresh.add(column);
+    return fresh;
+  };
+  const master = newMaster();
+  const scratch = new PricingScratch();
+  const history: number[] = [];
+  let converged = false;
+  try {
+    let { lambda, mu, convexity } = master.duals();
+    // Wentges smoothing: price at a mix of the best multipliers so far and the master's (any λ, μ ≥ 0 is
+    // valid). The first point is the fractional knapsack's optimal dual, where L is already at least
+    // the nearest-inbound bound; the master's duals then move it on.
+    const start = knapsackMultipliers(shifts, compiled, servedFloor);
+    let bestLambda = start.lambda;
+    let bestMu = start.mu;
+    let bestValue = -Infinity;
+    let smoothing = SMOOTHING;
+    // Phase 1 prices with the cheap relaxations only (column generation); once they converge, phase 2
+    // adds the exact-arc ng-route labelling with subgradient steps from phase 1's best multipliers (a
+    // master of real routes restarted from scratch swung the duals so far that each labelling took
+    // seconds).
+    const anyNg = shifts.some((shift) => shift.ng !== undefined);
+    // Price at the best multipliers (not a mix) — at the start and when phase 2 begins.
+    let atBest = true;
+    while (history.length < maxIterations) {
+      const first = atBest;
+      atBest = false;
+      const at = first ? bestLambda : smoothing > 0 ? mix(bestLambda, lambda, smoothing) : lambda;
+      const atMu = first ? bestMu : smoothing > 0 ? smoothing * bestMu + (1 - smoothing) * mu : mu;
+      const priced = lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, scratch, false);
+      history.push(priced.value);
+      if (priced.value > bestValue) {
+        bestValue = priced.value;
+        bestLambda = at;
+        bestMu = atMu;
+      }
+      let added = 0;
+      priced.prices.forEach((price, vehicle) => {
+        if (price.appointments.length === 0) return;
+        // Reduced cost at the master's duals: only such columns can change the master.
+        let reduced = price.cost - (convexity[vehicle] ?? 0);
+        let priority = 0;
+        for (const a of price.appointments) {
+          reduced += lambda[a] - mu * compiled.appointmentPriority[a];
+          priority += compiled.appointmentPriority[a];
+        }
+        if (reduced < -REDUCED_COST_EPS) {
+          master.add({
+            shift: vehicle,
+            appointments: price.appointments,
+            cost: price.cost,
+            priority,
+          });
+          added += 1;
+        }
+      });
+      if (added === 0) {
+        // A mispricing under smoothing proves nothing: price at the master's duals before stopping.
+        if (smoothing === 0) {
+          if (!anyNg) {
+            converged = true;
+            break;
+          }
+          if (performance.now() < deadline)
+            subgradientPhase(
+              shifts,
+              compiled,
+              servedFloor,
+              { lambda: bestLambda, mu: bestMu, value: bestValue },
+              options.upperBound ??
+                options.warmStart?.objective.travelSeconds ??
+                2 * Math.abs(bestValue) + 3600,
+              deadline,
+              maxIterations,
+              history,
+              scratch,
+            );
+          break;
+        }
+        smoothing = 0;
+        continue;
+      }
+      smoothing = SMOOTHING;
+      if (performance.now() >= deadline) break;
+      ({ lambda, mu, convexity } = master.duals());
+    }
+  } finally {
+    master.dispose();
+  }
+  return {
+    bound: Math.max(0, ...history),
+    history,
+    iterations: history.length,
+    converged,
+    setupMs,
+    timeMs: performance.now() - started,
+  };
+}
+
+/**
+ * Subgradient ascent on L with the exact-arc pricing (Polyak steps towards
+ * `upperBound`, halved after 3 iterations without progress). Every point
+ * priced is λ, μ ≥ 0, so every value it appends to `history` is a bound.
+ */
+function subgradientPhase(
+  shifts: readonly ShiftPricingData[],
+  compiled: CompiledProblem,
+  servedFloor: number,
+  start: { lambda: Float64Array; mu: number; value: number },
+  upperBound: number,
+  deadline: number,
+  maxIterations: number,
+  history: number[],
+  scratch: PricingScratch,
+): void {
+  const A = compiled.appointmentCount;
+  let lambda = Float64Array.from(start.lambda);
+  let mu = start.mu;
+  let best = start.value;
+  let scale = SUBGRADIENT_SCALE;
+  let stale = 0;
+  while (history.length < maxIterations && performance.now() < deadline) {
+    const priced = lagrangianTravelBound(shifts, lambda, mu, servedFloor, compiled, scratch, true);
+    history.push(priced.value);
+    if (priced.value > best + 1e-6) {
+      best = priced.value;
+      stale = 0;
+    } else if ((stale += 1) >= 3) {
+      scale /= 2;
+      stale = 0;
+      if (scale < 1e-3) break;
+    }
+    // Subgradient: routes covering a minus 1; the floor minus the priority the routes collect.
+    const count = new Float64Array(A);
+    let collected = 0;
+    priced.prices.forEach((price) => {
+      if (!(price.value < 0)) return;
+      for (const a of price.appointments) {
+        count[a] += 1;
+        collected += compiled.appointmentPriority[a];
+      }
+    });
+    let norm = (servedFloor - collected) ** 2;
+    for (let a = 0; a < A; a += 1) {
+      const g = count[a] - 1;
+      if (g < 0 && lambda[a] <= 0) continue;
+      norm += g * g;
+    }
+    if (norm <= 1e-12) break;
+    const step = (scale * Math.max(upperBound - priced.value, 1e-6 * Math.abs(upperBound))) / norm;
+    const next = new Float64Array(A);
+    for (let a = 0; a < A; a += 1) next[a] = Math.max(0, lambda[a] + step * (count[a] - 1));
+    lambda = next;
+    mu = Math.max(0, mu + step * (servedFloor - collected));
+  }
+}
+
+/**
+ * Multipliers of min Σ w_a·x_a s.t. Σ p_a·x_a ≥ F, 0 ≤ x ≤ 1 with w_a the least
+ * inbound leg of a over all shifts: μ = the marginal item's w/p and
+ * λ_a = max(0, μ·p_a − w_a). There every shift prices at ≥ 0, so L equals that
+ * knapsack's value (LP duality).
+ */
+function knapsackMultipliers(
+  shifts: readonly ShiftPricingData[],
+  compiled: CompiledProblem,
+  servedFloor: number,
+): { lambda: Float64Array; mu: number } {
+  const A = compiled.appointmentCount;
+  const weight = new Float64Array(A).fill(Infinity);
+  for (const shift of shifts)
+    shift.items.forEach((a, j) => {
+      weight[a] = Math.min(weight[a], shift.inbound[j]);
+    });
+  const order = Array.from({ length: A }, (_, a) => a)
+    .filter((a) => Number.isFinite(weight[a]) && compiled.appointmentPriority[a] > 0)
+    .sort(
+      (x, y) =>
+        weight[x] / compiled.appointmentPriority[x] - weight[y] / compiled.appointmentPriority[y],
+    );
+  let collected = 0;
+  let mu = 0;
+  for (const a of order) {
+    if (collected >= servedFloor) break;
+    collected += compiled.appointmentPriority[a];
+    mu = weight[a] / compiled.appointmentPriority[a];
+  }
+  const lambda = new Float64Array(A);
+  for (let a = 0; a < A; a += 1)
+    if (Number.isFinite(weight[a]))
+      lambda[a] = Math.max(0, mu * compiled.appointmentPriority[a] - weight[a]);
+  return { lambda, mu };
+}
+
+function mix(best: Float64Array, current: Float64Array, weight: number): Float64Array {
+  const mixed = new Float64Array(current.length);
+  for (let index = 0; index < current.length; index += 1)
+    mixed[index] = weight * best[index] + (1 - weight) * current[index];
+  return mixed;
+}
+
+/** The plan's itineraries as master columns with their real travel seconds. */
+function planColumns(compiled: CompiledProblem, plan: Solution): MasterColumn[] {
+  const vehicleIndex = new Map<string, number>();
+  for (let vehicle = 0; vehicle < compiled.vehicleCount; vehicle += 1) {
+    const provider = compiled.providerIds[compiled.vehicleProvider[vehicle]];
+    vehicleIndex.set(`${provider}#${compiled.vehicleShift[vehicle]}`, vehicle);
+  }
+  const columns: MasterColumn[] = [];
+  for (const itinerary of plan.itineraries) {
+    const vehicle = vehicleIndex.get(`${itinerary.providerId}#${itinerary.shiftIndex}`);
+    if (vehicle === undefined || itinerary.stops.length === 0) continue;
+    const appointments = itinerary.stops.flatMap((stop) => {
+      const index = compiled.appointmentIndexById.get(stop.appointmentId);
+      return index === undefined ? [] : [index];
+    });
+    const priority = appointments.reduce((sum, a) => sum + compiled.appointmentPriority[a], 0);
+    columns.push({ shift: vehicle, appointments, cost: itinerary.totals.travelSeconds, priority });
+  }
+  return columns;
+}

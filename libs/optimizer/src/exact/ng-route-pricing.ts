@@ -1,0 +1,289 @@
+import type { CompiledProblem } from '../model';
+
+/**
+ * Exact-arc pricing for one shift by an ng-route labelling (Baldacci,
+ * Mingozzi & Roberti): a relaxation of the elementary shortest path with
+ * resource constraints that keeps the real travel of every arc and the time
+ * windows, and forbids only the cycles the ng-memory can see (each visit's
+ * NG nearest visits). Every elementary, time-feasible route is an ng-route,
+ * so the least reduced cost found is ≤ the least over real routes: a valid
+ * pricing for the Lagrangian bound.
+ *
+ * Resources: the time a visit ends (earliest start in its windows after
+ * leaving at the shift start; waiting allowed, so the earliest is dominant)
+ * and the return by the shift end. The working-time cap and load are
+ * dropped (relaxations). Labels are dominated on (time ≤, cost ≤, memory ⊆).
+ * The labelling gives up (undefined) past `labelCap` labels; the caller then
+ * falls back to a cheaper relaxation, so a cut-short search never yields a
+ * bound.
+ */
+
+export interface NgShiftGraph {
+  readonly vehicle: number;
+  readonly size: number;
+  /** Appointment of each node. */
+  readonly appointment: Int32Array;
+  /** leg[i * size + j]: travel seconds node i → node j. */
+  readonly leg: Float64Array;
+  readonly fromStart: Float64Array;
+  readonly toEnd: Float64Array;
+  readonly duration: Float64Array;
+  /** Start windows of node j: windowStart[j] … windowStart[j + 1]). */
+  readonly windowStart: Int32Array;
+  readonly ready: Float64Array;
+  readonly due: Float64Array;
+  /** inMemory[j * size + k] = 1 when k ∈ N(j) ∪ {j}. */
+  readonly inMemory: Uint8Array;
+  readonly shiftStart: number;
+  readonly shiftEnd: number;
+}
+
+const NG_SIZE = 8;
+const EPS = 1e-6;
+
+export function buildNgShiftGraph(
+  compiled: CompiledProblem,
+  vehicle: number,
+  items: Int32Array,
+): NgShiftGraph {
+  const L = compiled.locationCount;
+  const n = items.length;
+  const seconds = compiled.travelSeconds;
+  const location = (j: number): number => compiled.appointmentLocation[items[j] ?? 0] ?? 0;
+  const leg = new Float64Array(n * n);
+  for (let i = 0; i < n; i += 1)
+    for (let j = 0; j < n; j += 1) leg[i * n + j] = seconds[location(i) * L + location(j)] ?? 0;
+  const start = compiled.vehicleStartLocation[vehicle] ?? 0;
+  const end = compiled.vehicleEndLocation[vehicle] ?? 0;
+  const windowStart = new Int32Array(n + 1);
+  const ready: number[] = [];
+  const due: number[] = [];
+  items.forEach((a, j) => {
+    for (
+      let task = compiled.appointmentFirstTask[a] ?? 0;
+      task < (compiled.appointmentFirstTask[a + 1] ?? 0);
+      task += 1
+    ) {
+      ready.push(compiled.taskReady[task] ?? 0);
+      due.push(compiled.taskDue[task] ?? 0);
+    }
+    windowStart[j + 1] = ready.length;
+  });
+  const inMemory = new Uint8Array(n * n);
+  const order = Array.from({ length: n }, (_, k) => k);
+  for (let j = 0; j < n; j += 1) {
+    inMemory[j * n + j] = 1;
+    const nearest = order
+      .filter((k) => k !== j)
+      .sort((x, y) => leg[x * n + j] + leg[j * n + x] - (leg[y * n + j] + leg[j * n + y]))
+      .slice(0, NG_SIZE);
+    for (const k of nearest) inMemory[j * n + k] = 1;
+  }
+  return {
+    vehicle,
+    size: n,
+    appointment: Int32Array.from(items),
+    leg,
+    fromStart: Float64Array.from(
+      items,
+      (a) => seconds[start * L + (compiled.appointmentLocation[a] ?? 0)] ?? 0,
+    ),
+    toEnd: Float64Array.from(
+      items,
+      (a) => seconds[(compiled.appointmentLocation[a] ?? 0) * L + end] ?? 0,
+    ),
+    duration: Float64Array.from(items, (a) => compiled.appointmentDuration[a] ?? 0),
+    windowStart,
+    ready: Float64Array.from(ready),
+    due: Float64Array.from(due),
+    inMemory,
+    shiftStart: compiled.vehicleShiftStart[vehicle] ?? 0,
+    shiftEnd: compiled.vehicleShiftEnd[vehicle] ?? 0,
+  };
+}
+
+interface Label {
+  readonly node: number;
+  readonly time: number;
+  readonly cost: number;
+  /** Nodes of the ng-memory, ascending. */
+  readonly memory: readonly number[];
+  readonly parent: Label | null;
+  dead: boolean;
+}
+
+export interface NgPrice {
+  /** Least reduced cost (travel + Σ π) over non-empty ng-routes; Infinity when none is feasible. */
+  readonly value: number;
+  /** Distinct appointments of a minimizing ng-route (it may repeat a visit outside its memory). */
+  readonly appointments: number[];
+  /** Travel seconds of that ng-route. */
+  readonly travel: number;
+}
+
+/** Earliest start in node j's windows at or after `arrival`, or Infinity. */
+function earliestStart(graph: NgShiftGraph, j: number, arrival: number): number {
+  let best = Infinity;
+  for (let w = graph.windowStart[j] ?? 0; w < (graph.windowStart[j + 1] ?? 0); w += 1) {
+    const begin = Math.max(arrival, graph.ready[w] ?? 0);
+    if (begin <= (graph.due[w] ?? 0) + EPS && begin < best) best = begin;
+  }
+  return best;
+}
+
+function subset(small: readonly number[], large: readonly number[]): boolean {
+  let k = 0;
+  for (const value of small) {
+    while (k < large.length && (large[k] ?? 0) < value) k += 1;
+    if (k >= large.length || large[k] !== value) return false;
+  }
+  return true;
+}
+
+/** A binary min-heap of labels by time. */
+class LabelHeap {
+  private readonly items: Label[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(label: Label): void {
+    const items = this.items;
+    items.push(label);
+    let child = items.length - 1;
+    while (child > 0) {
+      const parent = (child - 1) >> 1;
+      if ((items[parent]?.time ?? 0) <= label.time) break;
+      items[child] = items[parent];
+      child = parent;
+    }
+    items[child] = label;
+  }
+
+  pop(): Label | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      let parent = 0;
+      for (;;) {
+        const left = 2 * parent + 1;
+        if (left >= items.length) break;
+        const right = left + 1;
+        const child =
+          right < items.length && (items[right]?.time ?? 0) < (items[left]?.time ?? 0)
+            ? right
+            : left;
+        if ((items[child]?.time ?? 0) >= last.time) break;
+        items[parent] = items[child];
+        parent = child;
+      }
+      items[parent] = last;
+    }
+    return top;
+  }
+}
+
+/** ng-route pricing of one shift at node prices π (indexed by appointment); undefined past `labelCap` labels. */
+export function priceNgRoutes(
+  graph: NgShiftGraph,
+  pi: Float64Array,
+  labelCap: number,
+): NgPrice | undefined {
+  const n = graph.size;
+  const buckets: Label[][] = Array.from({ length: n }, () => []);
+  const heap = new LabelHeap();
+  let created = 0;
+  let best: Label | null = null;
+  let bestValue = Infinity;
+
+  const offer = (candidate: Label): boolean => {
+    const bucket = buckets[candidate.node];
+    for (const other of bucket) {
+      if (other.dead) continue;
+      if (
+        other.time <= candidate.time + EPS &&
+        other.cost <= candidate.cost + EPS &&
+        subset(other.memory, candidate.memory)
+      )
+        return true;
+    }
+    for (const other of bucket)
+      if (
+        !other.dead &&
+        candidate.time <= other.time + EPS &&
+        candidate.cost <= other.cost + EPS &&
+        subset(candidate.memory, other.memory)
+      )
+        other.dead = true;
+    bucket.push(candidate);
+    heap.push(candidate);
+    created += 1;
+    return created <= labelCap;
+  };
+
+  for (let j = 0; j < n; j += 1) {
+    const start = earliestStart(graph, j, graph.shiftStart + (graph.fromStart[j] ?? 0));
+    if (!Number.isFinite(start)) continue;
+    const time = start + (graph.duration[j] ?? 0);
+    if (time + (graph.toEnd[j] ?? 0) > graph.shiftEnd + EPS) continue;
+    const label: Label = {
+      node: j,
+      time,
+      cost: (graph.fromStart[j] ?? 0) + (pi[graph.appointment[j] ?? 0] ?? 0),
+      memory: [j],
+      parent: null,
+      dead: false,
+    };
+    if (!offer(label)) return undefined;
+  }
+  while (heap.size > 0) {
+    const label = heap.pop() as Label;
+    if (label.dead) continue;
+    const i = label.node;
+    const closing = label.cost + (graph.toEnd[i] ?? 0);
+    if (closing < bestValue) {
+      bestValue = closing;
+      best = label;
+    }
+    for (let j = 0; j < n; j += 1) {
+      if (j === i || label.memory.includes(j)) continue;
+      const leg = graph.leg[i * n + j] ?? 0;
+      const start = earliestStart(graph, j, label.time + leg);
+      if (!Number.isFinite(start)) continue;
+      const time = start + (graph.duration[j] ?? 0);
+      if (time + (graph.toEnd[j] ?? 0) > graph.shiftEnd + EPS) continue;
+      const memory: number[] = [];
+      let placed = false;
+      for (const k of label.memory) {
+        if (!placed && j < k) {
+          memory.push(j);
+          placed = true;
+        }
+        if (graph.inMemory[j * n + k] === 1) memory.push(k);
+      }
+      if (!placed) memory.push(j);
+      const next: Label = {
+        node: j,
+        time,
+        cost: label.cost + leg + (pi[graph.appointment[j] ?? 0] ?? 0),
+        memory,
+        parent: label,
+        dead: false,
+      };
+      if (!offer(next)) return undefined;
+    }
+  }
+  const appointments = new Set<number>();
+  let travel = 0;
+  for (let label = best; label !== null; label = label.parent) {
+    appointments.add(graph.appointment[label.node] ?? 0);
+    travel +=
+      label.parent === null
+        ? (graph.fromStart[label.node] ?? 0)
+        : (graph.leg[label.parent.node * n + label.node] ?? 0);
+  }
+  if (best !== null) travel += graph.toEnd[best.node] ?? 0;
+  return { value: bestValue, appointments: [...appointments], travel };
+}
