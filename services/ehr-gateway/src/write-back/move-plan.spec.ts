@@ -209,7 +209,7 @@ describe(planMove.name, () => {
     ['unknown to the EHR', [undefined]],
     ['missing from the read', []],
   ])('should refuse SLOT_TAKEN when the freed Slot is %s', (_case, slots) => {
-    const sut = planMove(intent(), facts({ slots: slots as MoveFacts['slots'] }));
+    const sut = planMove(intent(), facts({ slots }));
 
     expect(sut).toEqual({ kind: 'refuse', reason: WriteBackFailureReason.SLOT_TAKEN });
   });

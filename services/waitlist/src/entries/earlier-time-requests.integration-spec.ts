@@ -1,6 +1,6 @@
-import { WriteBackFailureReason } from '@caredispatch/contracts';
 import { randomUUID } from 'node:crypto';
 
+import { WriteBackFailureReason } from '@caredispatch/contracts';
 import { waitFor } from '@caredispatch/testing';
 
 import { WaitlistHarness } from '../../test/waitlist-harness';
