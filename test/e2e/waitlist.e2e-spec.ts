@@ -450,6 +450,27 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
     };
   }
 
+  /**
+   * The "Ask for an earlier time" button of the visit page a confirmation text links to: the
+   * page as the patient's phone gets it; `press` posts the page's own form.
+   */
+  async function earlierTimeButton(
+    confirmation: string,
+  ): Promise<{ link: string; press: () => Promise<Response> }> {
+    const link = /(http:\/\/\S+\/a\/[A-Za-z0-9_-]{22})(?=\s|$)/.exec(confirmation)?.[1] ?? '';
+    const page = await (await fetch(link)).text();
+    const form = /name="form" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const action = /<form method="post" action="([^"]*\/earlier[^"]*)">/.exec(page)?.[1] ?? '';
+    const press = (): Promise<Response> =>
+      fetch(new URL(action, link), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ form }).toString(),
+        redirect: 'manual',
+      });
+    return { link, press };
+  }
+
   /** Asked once: an acceptance is answered definitively, never with "try again" (503). */
   async function accept(
     tenant: TenantCredentials,
@@ -779,19 +800,7 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
     });
     expect((await postBooking(sut, earlier, visit)).status).toBe(202);
     const [confirmation] = await waitForText(phone.e164, 'your visit is');
-    const link = /(http:\/\/\S+\/a\/[A-Za-z0-9_-]{22})(?=\s|$)/.exec(confirmation)?.[1] ?? '';
-
-    // The page as the patient's phone gets it; its button posts the page's own form.
-    const page = await (await fetch(link)).text();
-    const form = /name="form" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const action = /<form method="post" action="([^"]*\/earlier[^"]*)">/.exec(page)?.[1] ?? '';
-    const press = (): Promise<Response> =>
-      fetch(new URL(action, link), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ form }).toString(),
-        redirect: 'manual',
-      });
+    const { link, press } = await earlierTimeButton(confirmation);
     const pressed = await press();
     const answer = await (await fetch(new URL(pressed.headers.get('location') ?? '', link))).text();
     const again = await press();
@@ -837,5 +846,107 @@ describe('waitlist: freed slots offered, taken and booked in the EHR', () => {
         replacesAppointmentId: kept.id,
       }),
     ]);
+  });
+  it('should move the visit a patient keeps to the earlier time they accept: one Appointment, one confirmation, the entry closed', async () => {
+    const ehr = ehrFor(main);
+    const people = practice();
+    const phone = uniquePhone();
+    const ehrPatientId = `pat-${randomUUID().slice(0, 8)}`;
+    const localNow = DateTime.now().setZone(timeZone);
+    const keptStart = localNow
+      .plus({ days: 12 })
+      .set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+    const keptId = await bookInEhr(
+      main,
+      FhirAppointmentBuilder.booking({
+        patientId: ehrPatientId,
+        patientPhone: phone.display,
+        ...people,
+        locationTimeZone: timeZone,
+        start: keptStart.toISO() ?? '',
+        end: keptStart.plus({ minutes: 30 }).toISO() ?? '',
+      }),
+      `slot-${randomUUID().slice(0, 8)}`,
+    );
+    const [confirmation] = await waitForText(phone.e164, 'your visit is');
+    expect((await (await earlierTimeButton(confirmation)).press()).status).toBe(303);
+    const patientId = await schedulingPatientId(main, ehrPatientId);
+    const entry = await eventually(
+      async () =>
+        (await waitlistApi<(Entry & { patientId: string })[]>(main, 'GET', '/entries')).find(
+          (open) => open.patientId === patientId,
+        ),
+      DEADLINE_MS,
+      'the waitlist entry',
+      200,
+    );
+    // Past the staff entries' week (an earlier test leaves one open, urgent, for any provider):
+    // only this patient's entry (until the day before the kept visit) is eligible.
+    const freedStart = localNow
+      .plus({ days: 9 })
+      .set({ hour: 14, minute: 0, second: 0, millisecond: 0 });
+    const freedEnd = freedStart.plus({ minutes: 30 });
+    const { slotId: freedSlotId } = await freedInEhr(main, people, freedStart);
+    await waitForText(phone.e164, 'Reply YES');
+
+    await sut.twilio.sendInboundSms(`${sut.service('messaging').baseUrl}/v1/twilio/inbound`, {
+      from: phone.e164,
+      body: 'YES',
+    });
+
+    // The kept Appointment itself now sits at the freed time, in the freed Slot.
+    const moved = await eventually(
+      () => {
+        const current = ehr.read('Appointment', keptId);
+        return Promise.resolve(
+          current?.start === freedStart.toJSDate().toISOString() ? current : undefined,
+        );
+      },
+      DEADLINE_MS,
+      'the kept visit moved in the EHR',
+      200,
+    );
+    expect(moved).toMatchObject({
+      id: keptId,
+      status: 'booked',
+      end: freedEnd.toJSDate().toISOString(),
+      slot: [{ reference: `Slot/${freedSlotId}` }],
+      participant: [
+        { actor: { reference: `Patient/${ehrPatientId}` } },
+        { actor: { reference: `Practitioner/${people.practitionerId}` } },
+        { actor: { reference: `Location/${people.locationId}` } },
+      ],
+    });
+    expect(ehr.read('Slot', freedSlotId)).toMatchObject({ status: 'busy' });
+    // No second Appointment for the patient: every Appointment the EHR sent a webhook for that
+    // names them is the kept one (or the freed one, cancelled, of another patient).
+    const theirs = [...new Set(ehr.webhookDeliveries().map((delivery) => delivery.appointmentId))]
+      .map((id) => ehr.read('Appointment', id))
+      .filter((appointment) =>
+        JSON.stringify(appointment?.participant ?? []).includes(`Patient/${ehrPatientId}`),
+      );
+    expect(theirs.map((appointment) => appointment?.id)).toEqual([keptId]);
+    const when = freedStart.setLocale('en-US').toFormat("ccc, LLL d 'at' h:mm a");
+    await waitForText(phone.e164, 'your visit moved to');
+    await eventually(
+      async () => {
+        const current = await waitlistApi<Entry>(main, 'GET', `/entries/${entry.id}`);
+        return current.status === 'booked' ? current : undefined;
+      },
+      DEADLINE_MS,
+      'the entry closed',
+      200,
+    );
+    await sut.waitForConsumerToCatchUp('messaging');
+
+    const texts = (await smsTo(sut, phone.e164)).map((sms) => sms.body);
+    expect(texts.filter((text) => text.includes('your visit moved to'))).toEqual([
+      expect.stringContaining(when),
+    ]);
+    expect(texts.filter((text) => text.includes('your visit is') && text.includes(when))).toEqual(
+      [],
+    );
+    expect(await textsTo(phone.e164, 'cancelled')).toEqual([]);
+    expect(await textsTo(phone.e164, 'no longer available')).toEqual([]);
   });
 });

@@ -312,19 +312,23 @@ export function validateWaitlistOfferMade(event: WaitlistOfferMadeV1): readonly 
     .present('hold_until', event.holdUntil).issues;
 }
 
-/** A booking request names the acceptor in both systems, the freed EHR appointment and the time. */
+/**
+ * A booking request names the acceptor, the freed EHR appointment and the time; the acceptor's
+ * EHR patient id unless they keep a visit (that Appointment is moved and already names them).
+ */
 export function validateWaitlistBookingRequested(
   event: WaitlistBookingRequestedV1,
 ): readonly string[] {
-  return new IssueCollector()
+  const issues = new IssueCollector()
     .uuid('slot_id', event.slotId)
     .uuid('offer_id', event.offerId)
     .uuid('entry_id', event.entryId)
     .uuid('patient_id', event.patientId)
-    .text('ehr_patient_id', event.ehrPatientId)
     .uuid('freed_by_appointment_id', event.freedByAppointmentId)
     .text('freed_ehr_appointment_id', event.freedEhrAppointmentId)
-    .interval('slot', event.start, event.end).issues;
+    .interval('slot', event.start, event.end);
+  if (event.keptEhrAppointmentId === '') issues.text('ehr_patient_id', event.ehrPatientId);
+  return issues.issues;
 }
 
 export function validateWaitlistOfferResolved(event: WaitlistOfferResolvedV1): readonly string[] {

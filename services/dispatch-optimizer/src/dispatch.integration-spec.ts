@@ -33,40 +33,18 @@ describe('dispatch-optimizer plans (PostgreSQL + Kafka + Maps stand-in)', () => 
   beforeAll(async () => {
     await harness.start();
     await harness.configure(tenantId, week);
-    await warmUp();
+    await harness.waitUntilConsuming(tenantId, week.appointments[0]);
     for (const appointment of week.appointments) await harness.book(tenantId, appointment);
     await waitFor(
       '220 bookings consumed',
       60_000,
-      async () => (await appointmentCount()) === week.appointments.length + 1,
+      async () => (await harness.appointmentCount(tenantId)) === week.appointments.length + 1,
     );
   }, 180_000);
 
   afterAll(async () => {
     await harness.stop();
   });
-
-  async function appointmentCount(): Promise<number> {
-    const [row] = await harness.query<{ count: string }>(
-      `SELECT count(*) FROM dispatch_appointment WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    return Number(row.count);
-  }
-
-  /** The fresh group starts at the log end once it has partitions: book (outside any plan) until one lands. */
-  async function warmUp(): Promise<void> {
-    const probe: SeedAppointment = {
-      ...week.appointments[0],
-      appointmentId: randomUUID(),
-      start: new Date('2030-01-02T15:00:00Z'),
-    };
-    await waitFor('consumer positioned', 60_000, async () => {
-      await harness.book(tenantId, probe);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      return (await appointmentCount()) > 0;
-    });
-  }
 
   async function callOutCount(): Promise<number> {
     const [row] = await harness.query<{ count: string }>(`SELECT count(*) FROM dispatch_call_out`);

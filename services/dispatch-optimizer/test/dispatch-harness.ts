@@ -283,6 +283,33 @@ export class DispatchHarness {
   async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.database.query<T>(sql, params);
   }
+
+  /** How many appointments dispatch holds for `tenantId` (consumed from scheduling). */
+  async appointmentCount(tenantId: string): Promise<number> {
+    const [row] = await this.query<{ count: string }>(
+      `SELECT count(*) FROM dispatch_appointment WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    return Number(row.count);
+  }
+
+  /**
+   * The fresh consumer group starts at the log end once it has partitions: books a probe like
+   * `template` (a new id, outside any plan's week) for `tenantId` until one lands. The probe
+   * counts as one more of the tenant's appointments.
+   */
+  async waitUntilConsuming(tenantId: string, template: SeedAppointment): Promise<void> {
+    const probe: SeedAppointment = {
+      ...template,
+      appointmentId: randomUUID(),
+      start: new Date('2030-01-02T15:00:00Z'),
+    };
+    await waitFor('consumer positioned', 60_000, async () => {
+      await this.book(tenantId, probe);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return (await this.appointmentCount(tenantId)) > 0;
+    });
+  }
 }
 
 export async function waitFor(

@@ -10,6 +10,7 @@ import { IsolateWriteBackTenants1765100000000 } from './migrations/1765100000000
 import { BookWaitlistFills1798300000001 } from './migrations/1798300000001-book-waitlist-fills';
 import { CreateRosterImportJob1798400000000 } from './migrations/1798400000000-create-roster-import-job';
 import { ReassignPractitioners1800300000000 } from './migrations/1800300000000-reassign-practitioners';
+import { MoveKeptVisits1800600000000 } from './migrations/1800600000000-move-kept-visits';
 import { RosterImportJobEntity } from './roster/roster-import-job.entity';
 import { WriteBackJobEntity } from './write-back/write-back-job.entity';
 import { WrittenVersionEntity } from './write-back/written-version.entity';
@@ -32,6 +33,7 @@ export const ehrGatewayMigrations = [
   BookWaitlistFills1798300000001,
   CreateRosterImportJob1798400000000,
   ReassignPractitioners1800300000000,
+  MoveKeptVisits1800600000000,
 ];
 
 /** What the migrate step builds and the runtime role may use. */

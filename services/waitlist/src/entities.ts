@@ -5,6 +5,7 @@ import { NameSlotLocations1796500000000 } from './migrations/1796500000000-NameS
 import { BookFillsInEhr1798300000000 } from './migrations/1798300000000-BookFillsInEhr';
 import { PauseWavesAtNight1798300000002 } from './migrations/1798300000002-PauseWavesAtNight';
 import { RecordKeptVisits1800100000000 } from './migrations/1800100000000-RecordKeptVisits';
+import { RecordKeptVisitsInEhr1800600000001 } from './migrations/1800600000001-RecordKeptVisitsInEhr';
 import { FreedSlotEntity } from './slots/freed-slot.entity';
 import { WaitlistOfferEntity } from './slots/waitlist-offer.entity';
 
@@ -18,4 +19,5 @@ export const waitlistMigrations = [
   BookFillsInEhr1798300000000,
   PauseWavesAtNight1798300000002,
   RecordKeptVisits1800100000000,
+  RecordKeptVisitsInEhr1800600000001,
 ];

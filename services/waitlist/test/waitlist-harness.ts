@@ -9,6 +9,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import {
   createEnvelope,
+  type DecodedEvent,
+  decodeEvent,
   encodeEnvelope,
   type EventEnvelope,
   type EventPayloadInit,
@@ -56,6 +58,8 @@ export interface FreedAppointment {
   readonly providerId: string;
   readonly locationId: string;
   readonly patientId?: string;
+  /** The EHR's id and version of the appointment and scheduling's revision (defaults otherwise). */
+  readonly ehr?: { ehrAppointmentId: string; ehrVersion: string; revision: number };
 }
 
 /**
@@ -208,6 +212,7 @@ export class WaitlistHarness {
     });
     if (appointment.provider) appointment.provider.providerId = freed.providerId;
     if (appointment.patient && freed.patientId) appointment.patient.patientId = freed.patientId;
+    if (freed.ehr) Object.assign(appointment, freed.ehr);
     const payload = {
       appointment,
       ...(type === 'AppointmentRescheduledV1' && previous
@@ -353,6 +358,18 @@ export class WaitlistHarness {
       topic: Topics.EhrWriteBackV1,
       messages: [{ key: common.appointmentId, value: Buffer.from(encodeEnvelope(envelope)) }],
     });
+  }
+
+  /**
+   * The events the waitlist staged in its outbox for `tenantId` of `eventType`, oldest first,
+   * decoded (the waitlist holds no PHI: its payloads are not sealed).
+   */
+  async outboxEvents(tenantId: string, eventType: string): Promise<DecodedEvent[]> {
+    const rows = await this.query<{ payload: Buffer }>(
+      `SELECT payload FROM outbox_message WHERE tenant_id = $1 AND event_type = $2 ORDER BY seq`,
+      [tenantId, eventType],
+    );
+    return rows.map((row) => decodeEvent(row.payload));
   }
 
   /** Waits until the waitlist has handled everything published on its topics so far. */

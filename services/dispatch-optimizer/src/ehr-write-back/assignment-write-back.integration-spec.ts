@@ -48,14 +48,6 @@ describe('EHR write-back of plan assignments (PostgreSQL + Kafka)', () => {
     return appointment.typeCode === 'clinic-visit' ? 'prac-clin-1' : ELSEWHERE;
   }
 
-  async function appointmentCount(tenantId: string): Promise<number> {
-    const [row] = await harness.query<{ count: string }>(
-      `SELECT count(*) FROM dispatch_appointment WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    return Number(row.count);
-  }
-
   /** Appointment ids of the write-back requests staged for publishing, oldest first. */
   async function requestedAppointments(tenantId: string): Promise<string[]> {
     const rows = await harness.query<{ message_key: string }>(
@@ -76,17 +68,7 @@ describe('EHR write-back of plan assignments (PostgreSQL + Kafka)', () => {
         [tenantId],
       );
     }
-    // The fresh group starts at the log end once it has partitions: book (outside any plan) until one lands.
-    const probe: SeedAppointment = {
-      ...weeks[off].appointments[0],
-      appointmentId: randomUUID(),
-      start: new Date('2030-01-02T15:00:00Z'),
-    };
-    await waitFor('consumer positioned', 60_000, async () => {
-      await harness.book(off, probe);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      return (await appointmentCount(off)) > 0;
-    });
+    await harness.waitUntilConsuming(off, weeks[off].appointments[0]);
     for (const tenantId of [off, on])
       for (const appointment of weeks[tenantId].appointments)
         await harness.book(
@@ -100,8 +82,8 @@ describe('EHR write-back of plan assignments (PostgreSQL + Kafka)', () => {
       'bookings consumed',
       60_000,
       async () =>
-        (await appointmentCount(on)) === weeks[on].appointments.length &&
-        (await appointmentCount(off)) === weeks[off].appointments.length + 1,
+        (await harness.appointmentCount(on)) === weeks[on].appointments.length &&
+        (await harness.appointmentCount(off)) === weeks[off].appointments.length + 1,
     );
   }, 180_000);
 

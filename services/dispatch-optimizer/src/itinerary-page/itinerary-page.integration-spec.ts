@@ -65,12 +65,12 @@ describe('itinerary page (GET /itineraries/{token})', () => {
     });
     await harness.start();
     await harness.configure(tenantId, smsWeek);
-    await warmUp();
+    await harness.waitUntilConsuming(tenantId, week.appointments[0]);
     for (const appointment of week.appointments) await harness.book(tenantId, appointment);
     await waitFor(
       'bookings consumed',
       60_000,
-      async () => (await appointmentCount()) === week.appointments.length + 1,
+      async () => (await harness.appointmentCount(tenantId)) === week.appointments.length + 1,
     );
     weekly = await harness.ok<PlanVersion>('POST', `/v1/tenants/${tenantId}/plans`, {
       days: week.days,
@@ -84,28 +84,6 @@ describe('itinerary page (GET /itineraries/{token})', () => {
     await harness.stop();
     await twilio.stop();
   });
-
-  async function appointmentCount(): Promise<number> {
-    const [row] = await harness.query<{ count: string }>(
-      `SELECT count(*) FROM dispatch_appointment WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    return Number(row.count);
-  }
-
-  /** The fresh group starts at the log end once it has partitions: book (outside any plan) until one lands. */
-  async function warmUp(): Promise<void> {
-    const probe: SeedAppointment = {
-      ...week.appointments[0],
-      appointmentId: randomUUID(),
-      start: new Date('2030-01-02T15:00:00Z'),
-    };
-    await waitFor('consumer positioned', 60_000, async () => {
-      await harness.book(tenantId, probe);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      return (await appointmentCount()) > 0;
-    });
-  }
 
   /** The links texted to a provider, oldest first. */
   function linksTo(providerId: string): string[] {

@@ -1,10 +1,13 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * `book`: a waitlist fill, a new Appointment for the acceptor (waitlist.slot.v1). `reassign`: a
- * dispatch plan moved the visit to another practitioner (dispatch.ehr-assignment.v1).
+ * `book`: a waitlist fill, a new Appointment for the acceptor (waitlist.slot.v1). `move`: a
+ * waitlist fill for an acceptor who keeps a visit, that visit moved to the freed time (published
+ * as action BOOK). `reassign`: a dispatch plan moved the visit to another practitioner
+ * (dispatch.ehr-assignment.v1).
  */
-export type WriteBackActionName = 'confirm' | 'cancel' | 'reschedule' | 'book' | 'reassign';
+export type WriteBackActionName =
+  'confirm' | 'cancel' | 'reschedule' | 'book' | 'move' | 'reassign';
 /** `superseded`: a newer reassignment of the appointment arrived before this one ran. */
 export type WriteBackJobStatus = 'pending' | 'succeeded' | 'failed' | 'superseded';
 
@@ -20,7 +23,7 @@ export type WriteBackJobStatus = 'pending' | 'succeeded' | 'failed' | 'supersede
 @Index('IDX_ehr_write_back_job_appointment', ['tenantId', 'ehrAppointmentId', 'seq'])
 @Check(
   'CHK_ehr_write_back_job_action',
-  `"action" IN ('confirm', 'cancel', 'reschedule', 'book', 'reassign')`,
+  `"action" IN ('confirm', 'cancel', 'reschedule', 'book', 'move', 'reassign')`,
 )
 @Check(
   'CHK_ehr_write_back_job_status',
@@ -69,9 +72,22 @@ export class WriteBackJobEntity {
   @Column({ name: 'ehr_patient_id', type: 'varchar', length: 64, nullable: true })
   ehrPatientId!: string | null;
 
-  /** `book`: the freed appointment's version the waitlist saw; another one = staff changed it. */
+  /**
+   * `book`: the freed appointment's version the waitlist saw; another one = staff changed it.
+   * `move`: the kept visit's (the job's appointment) version the waitlist last learned.
+   */
   @Column({ name: 'expected_version', type: 'varchar', length: 64, nullable: true })
   expectedVersion!: string | null;
+
+  /**
+   * `move`: the freed appointment (its practitioner, location and Slots go to the kept visit)
+   * and its version the waitlist saw; another one = staff took the time.
+   */
+  @Column({ name: 'freed_ehr_appointment_id', type: 'varchar', length: 64, nullable: true })
+  freedEhrAppointmentId!: string | null;
+
+  @Column({ name: 'freed_ehr_version', type: 'varchar', length: 64, nullable: true })
+  freedEhrVersion!: string | null;
 
   /** `reassign`: the FHIR Practitioner id to put on the appointment. */
   @Column({ name: 'ehr_practitioner_id', type: 'varchar', length: 64, nullable: true })

@@ -118,8 +118,10 @@ export function planWriteBack(
       };
     }
     case 'book':
+    case 'move':
     case 'reassign':
-      // A waitlist fill creates a new appointment: planBooking decides it (booking-plan.ts);
+      // A waitlist fill creates a new appointment or moves a kept one: planBooking / planMove
+      // decide it (booking-plan.ts);
       // a reassignment changes the practitioner: planReassignment (reassignment-plan.ts).
       return refuse(WriteBackFailureReason.REJECTED_BY_EHR);
   }

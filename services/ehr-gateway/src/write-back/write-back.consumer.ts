@@ -37,7 +37,8 @@ export class WriteBackConsumer {
 
   /**
    * A waitlist fill (the first acceptance of an offer) → a `book` job: the acceptor gets a new
-   * Appointment in the freed time. The offer id is the job's idempotency key (response_id).
+   * Appointment in the freed time; or, for an acceptor who keeps a visit, a `move` job: that
+   * visit moves to the freed time. The offer id is the job's idempotency key (response_id).
    */
   @EventHandler(Topics.WaitlistSlotV1, 'WaitlistBookingRequestedV1')
   async onWaitlistBookingRequested(
@@ -45,17 +46,33 @@ export class WriteBackConsumer {
   ): Promise<void> {
     const { event, envelope } = context;
     if (event.start === undefined || event.end === undefined) return;
-    await this.writeBacks.stage(context.manager, {
+    const common = {
       tenantId: envelope.tenantId,
       responseId: event.offerId,
       responseEventId: envelope.eventId,
       correlationId: envelope.correlationId || envelope.eventId,
       appointmentId: event.freedByAppointmentId,
-      ehrAppointmentId: event.freedEhrAppointmentId,
-      action: 'book',
       slotId: null,
       newStart: timestampDate(event.start),
       newEnd: timestampDate(event.end),
+    };
+    if (event.keptEhrAppointmentId !== '') {
+      // The acceptor keeps a visit: that Appointment moves (its jobs run in order with it, and
+      // its echo is recognised as this write-back's).
+      await this.writeBacks.stage(context.manager, {
+        ...common,
+        ehrAppointmentId: event.keptEhrAppointmentId,
+        action: 'move',
+        expectedVersion: event.keptEhrVersion === '' ? null : event.keptEhrVersion,
+        freedEhrAppointmentId: event.freedEhrAppointmentId,
+        freedEhrVersion: event.freedEhrVersion === '' ? null : event.freedEhrVersion,
+      });
+      return;
+    }
+    await this.writeBacks.stage(context.manager, {
+      ...common,
+      ehrAppointmentId: event.freedEhrAppointmentId,
+      action: 'book',
       ehrPatientId: event.ehrPatientId,
       expectedVersion: event.freedEhrVersion === '' ? null : event.freedEhrVersion,
     });

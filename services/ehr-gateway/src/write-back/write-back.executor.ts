@@ -4,7 +4,13 @@ import { type EhrConnection } from '../ehr-fhir/ehr-connection';
 import { type EhrFhirClient } from '../ehr-fhir/ehr-fhir.client';
 import { EhrFailureKind, EhrFhirError, type FhirResource } from '../ehr-fhir/fhir-client.port';
 
-import { planBooking, slotsToCheck, WAITLIST_BOOKING_IDENTIFIER_SYSTEM } from './booking-plan';
+import {
+  carriesOffer,
+  planBooking,
+  planMove,
+  slotsToCheck,
+  WAITLIST_BOOKING_IDENTIFIER_SYSTEM,
+} from './booking-plan';
 import { planReassignment } from './reassignment-plan';
 import { planWriteBack } from './write-back-plan';
 import { type WriteBackJob } from './write-back.repository';
@@ -63,6 +69,7 @@ async function attempt(
   job: WriteBackJob,
 ): Promise<WriteBackResult | 'conflict'> {
   if (job.action === 'book') return book(client, connection, job);
+  if (job.action === 'move') return moveKeptVisit(client, connection, job);
   if (job.action === 'reassign') return reassign(client, connection, job);
   const current = await client.read(connection, 'Appointment', job.ehrAppointmentId);
   const slot =
@@ -75,15 +82,11 @@ async function attempt(
       return { kind: 'failed', reason: plan.reason, httpStatus: 0 };
     case 'already-applied':
       return succeeded(current.versionId, true, '', []);
-    case 'update': {
-      const written = await conflictAware(() =>
-        client.update(connection, plan.appointment, current.versionId),
-      );
-      if (written === 'conflict') return written;
-      return succeeded(written.versionId, false, '', [
-        { ehrAppointmentId: job.ehrAppointmentId, versionId: written.versionId },
-      ]);
-    }
+    case 'update':
+      // A 412: someone wrote in between; decide again on a re-read.
+      return putWithIfMatch(client, connection, job, plan.appointment, current.versionId, {
+        onConflict: 'decide-again',
+      });
     case 'cancel-and-create': {
       // Book the new slot first: if it is taken, the patient keeps the visit they have.
       const created = await client.create(connection, plan.created);
@@ -136,6 +139,7 @@ async function book(
   const plan = planBooking(intent, {
     freed: freed.resource,
     freedVersion: freed.versionId,
+    // Search parameters an EHR does not support are ignored: the identifier is checked again.
     earlierBooking: earlier.find((appointment) => carriesOffer(appointment, job.responseId)),
     slots,
   });
@@ -170,34 +174,107 @@ async function reassign(
       return { kind: 'failed', reason: plan.reason, httpStatus: 0 };
     case 'already-applied':
       return succeeded(current.versionId, true, '', []);
-    case 'update': {
-      const written = await conflictAware(() =>
-        client.update(connection, plan.appointment, current.versionId),
-      );
-      if (written === 'conflict') {
-        return {
-          kind: 'failed',
-          reason: WriteBackFailureReason.SUPERSEDED_BY_STAFF,
-          httpStatus: 412,
-        };
-      }
-      return succeeded(written.versionId, false, '', [
-        { ehrAppointmentId: job.ehrAppointmentId, versionId: written.versionId },
-      ]);
-    }
+    case 'update':
+      return putWithIfMatch(client, connection, job, plan.appointment, current.versionId, {
+        onConflict: WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+      });
   }
 }
 
-/** Search parameters an EHR does not support are ignored: the identifier is checked again. */
-function carriesOffer(appointment: FhirResource, offerId: string): boolean {
-  const identifiers = Array.isArray(appointment.identifier) ? appointment.identifier : [];
-  return identifiers.some(
-    (identifier: unknown) =>
-      typeof identifier === 'object' &&
-      identifier !== null &&
-      (identifier as Record<string, unknown>).system === WAITLIST_BOOKING_IDENTIFIER_SYSTEM &&
-      (identifier as Record<string, unknown>).value === offerId,
+/**
+ * A waitlist fill for an acceptor who keeps a visit: read the kept visit (the job's
+ * appointment), the freed appointment and its Slots, decide with planMove, PUT the kept visit
+ * with If-Match on the version read. A 412 means staff saved the kept visit in between
+ * (KEPT_VISIT_CHANGED: their version stands, no second try); a 409 (the EHR's Slot bookkeeping)
+ * is SLOT_TAKEN. A retry after a lost answer finds the visit moved with our identifier: done.
+ */
+async function moveKeptVisit(
+  client: EhrFhirClient,
+  connection: EhrConnection,
+  job: WriteBackJob,
+): Promise<WriteBackResult> {
+  if (job.freedEhrAppointmentId === null) {
+    return { kind: 'failed', reason: WriteBackFailureReason.REJECTED_BY_EHR, httpStatus: 0 };
+  }
+  const kept = await client.read(connection, 'Appointment', job.ehrAppointmentId);
+  const freed = await client.read(connection, 'Appointment', job.freedEhrAppointmentId);
+  const intent = {
+    offerId: job.responseId,
+    newStart: job.newStart,
+    newEnd: job.newEnd,
+    expectedVersion: job.freedEhrVersion,
+    keptVersion: job.expectedVersion,
+    keptStart: job.expectedStart,
+    keptEnd: job.expectedEnd,
+  };
+  const slots = await Promise.all(
+    slotsToCheck(intent, freed.resource).map((reference) =>
+      readSlot(client, connection, reference.replace(/^(.*\/)?Slot\//, '')),
+    ),
   );
+  const plan = planMove(intent, {
+    kept: kept.resource,
+    keptVersion: kept.versionId,
+    freed: freed.resource,
+    freedVersion: freed.versionId,
+    slots,
+  });
+  switch (plan.kind) {
+    case 'refuse':
+      return { kind: 'failed', reason: plan.reason, httpStatus: 0 };
+    case 'already-moved':
+      return succeeded(kept.versionId, true, job.ehrAppointmentId, []);
+    case 'update':
+      return putWithIfMatch(client, connection, job, plan.appointment, kept.versionId, {
+        onConflict: WriteBackFailureReason.KEPT_VISIT_CHANGED,
+        newEhrAppointmentId: job.ehrAppointmentId,
+      });
+  }
+}
+
+/**
+ * The PUT every update path ends with: If-Match on the version read, the version written
+ * recorded (its webhook echo is ours). A 412 is `onConflict`: a failure with that reason, or
+ * `decide-again` (the caller re-reads and plans anew). Other EHR errors propagate (reasonOf).
+ */
+async function putWithIfMatch(
+  client: EhrFhirClient,
+  connection: EhrConnection,
+  job: WriteBackJob,
+  appointment: FhirResource,
+  versionRead: string,
+  options: { readonly onConflict: 'decide-again' },
+): Promise<WriteBackResult | 'conflict'>;
+async function putWithIfMatch(
+  client: EhrFhirClient,
+  connection: EhrConnection,
+  job: WriteBackJob,
+  appointment: FhirResource,
+  versionRead: string,
+  options: {
+    readonly onConflict: WriteBackFailureReason;
+    readonly newEhrAppointmentId?: string;
+  },
+): Promise<WriteBackResult>;
+async function putWithIfMatch(
+  client: EhrFhirClient,
+  connection: EhrConnection,
+  job: WriteBackJob,
+  appointment: FhirResource,
+  versionRead: string,
+  options: {
+    readonly onConflict: WriteBackFailureReason | 'decide-again';
+    readonly newEhrAppointmentId?: string;
+  },
+): Promise<WriteBackResult | 'conflict'> {
+  const written = await conflictAware(() => client.update(connection, appointment, versionRead));
+  if (written === 'conflict') {
+    if (options.onConflict === 'decide-again') return 'conflict';
+    return { kind: 'failed', reason: options.onConflict, httpStatus: 412 };
+  }
+  return succeeded(written.versionId, false, options.newEhrAppointmentId ?? '', [
+    { ehrAppointmentId: job.ehrAppointmentId, versionId: written.versionId },
+  ]);
 }
 
 function versionOf(resource: FhirResource): string {
@@ -246,7 +323,7 @@ function reasonOf(error: EhrFhirError, job: WriteBackJob): WriteBackFailureReaso
     case EhrFailureKind.NotFound:
       return WriteBackFailureReason.APPOINTMENT_NOT_FOUND;
     case EhrFailureKind.Conflict:
-      return job.action === 'reschedule' || job.action === 'book'
+      return job.action === 'reschedule' || job.action === 'book' || job.action === 'move'
         ? WriteBackFailureReason.SLOT_TAKEN
         : WriteBackFailureReason.REJECTED_BY_EHR;
     case EhrFailureKind.AuthorizationRejected:

@@ -654,11 +654,16 @@ describe(WriteBackService.name, () => {
       return { version, start: new Date(start), end: new Date(start + 1_800_000) };
     }
 
+    /**
+     * The waitlist's booking request; with `kept`, for an acceptor who keeps that visit (the
+     * gateway moves it). `offerId` again = the same request delivered again.
+     */
     async function requestBooking(
       ehrAppointmentId: string,
       freed: { version: string; start: Date; end: Date },
-    ): Promise<{ offerId: string }> {
-      const offerId = randomUUID();
+      options: { kept?: { ehrAppointmentId: string; version: string }; offerId?: string } = {},
+    ): Promise<{ offerId: string; eventId: string }> {
+      const offerId = options.offerId ?? randomUUID();
       const slotId = randomUUID();
       const envelope = createEnvelope(
         {
@@ -677,6 +682,11 @@ describe(WriteBackService.name, () => {
             start: timestampFromDate(freed.start),
             end: timestampFromDate(freed.end),
             appointmentTypeCode: 'ROUTINE',
+            ...(options.kept && {
+              ehrPatientId: '',
+              keptEhrAppointmentId: options.kept.ehrAppointmentId,
+              keptEhrVersion: options.kept.version,
+            }),
           },
         },
         { producer: 'waitlist' },
@@ -691,7 +701,7 @@ describe(WriteBackService.name, () => {
           },
         ],
       });
-      return { offerId };
+      return { offerId, eventId: envelope.eventId };
     }
 
     it('should book the acceptor into the freed Slot with the same practitioner and location, and publish the booking', async () => {
@@ -761,6 +771,155 @@ describe(WriteBackService.name, () => {
       expect(outcome).toMatchObject({
         type: 'WriteBackFailedV1',
         payload: { action: WriteBackAction.BOOK, reason: WriteBackFailureReason.SLOT_TAKEN },
+      });
+    });
+
+    describe('waitlist fills of a kept visit (WaitlistBookingRequestedV1 with kept_ehr_appointment_id)', () => {
+      /** The acceptor's kept visit, booked at `slotIndex` and seen by the gateway; its version. */
+      async function keptVisit(id: string, slotIndex: number): Promise<{ version: string }> {
+        await booked(id, slotIndex);
+        return { version: (ehr.read('Appointment', id)?.meta as { versionId: string }).versionId };
+      }
+
+      const creates = (): number =>
+        ehr
+          .requests()
+          .filter((request) => request.method === 'POST' && request.path === '/fhir/Appointment')
+          .length;
+
+      it('should move the kept visit to the freed time once, however often the request comes, and echo it as a move caused by the request', async () => {
+        const freed = await freedAppointment('appt-freed-move', 30);
+        const kept = await keptVisit('appt-kept-move', 34);
+        const createsBefore = creates();
+        const request = await requestBooking('appt-freed-move', freed, {
+          kept: { ehrAppointmentId: 'appt-kept-move', ...kept },
+        });
+
+        const outcome = await outcomeOf(request.offerId);
+        const again = await requestBooking('appt-freed-move', freed, {
+          kept: { ehrAppointmentId: 'appt-kept-move', ...kept },
+          offerId: request.offerId,
+        });
+        const echo = await eventually(
+          () =>
+            Promise.resolve(
+              appointmentEvents('appt-kept-move').find(
+                (event) => event.type === 'EhrAppointmentRescheduledV1',
+              ),
+            ),
+          30_000,
+          'the move echoed',
+        );
+        await eventually(
+          async () => {
+            const rows = await database.query<{ event_id: string }>(
+              `SELECT event_id FROM inbox_event WHERE event_id = $1`,
+              [again.eventId],
+            );
+            return rows.length === 1 ? true : undefined;
+          },
+          30_000,
+          'the repeated request consumed',
+        );
+        const stored = ehr.read('Appointment', 'appt-kept-move');
+
+        expect(outcome).toMatchObject({
+          type: 'WriteBackSucceededV1',
+          payload: {
+            action: WriteBackAction.BOOK,
+            ehrAppointmentId: 'appt-kept-move',
+            newEhrAppointmentId: 'appt-kept-move',
+            ehrVersion: (stored?.meta as { versionId: string }).versionId,
+            alreadyApplied: false,
+          },
+        });
+        expect(stored).toMatchObject({
+          status: 'booked',
+          start: freed.start.toISOString(),
+          end: freed.end.toISOString(),
+          slot: [{ reference: 'Slot/slot-30' }],
+          participant: [
+            { actor: { reference: 'Patient/pat-1' } },
+            { actor: { reference: 'Practitioner/prac-1' } },
+            { actor: { reference: 'Location/loc-1' } },
+          ],
+        });
+        expect(ehr.read('Slot', 'slot-30')).toMatchObject({ status: 'busy' });
+        expect(creates()).toBe(createsBefore);
+        expect(updatesOf('appt-kept-move')).toBe(1);
+        expect(writeBackEvents(request.offerId)).toHaveLength(1);
+        // Ours: the patient's confirmation of the new time is caused by the booking request.
+        expect(echo.envelope.causationId).toBe(request.eventId);
+        expect(echo.envelope.correlationId).toBe(outcome.envelope.correlationId);
+      });
+
+      it('should not overwrite a staff save of the kept visit between read and write (412) and say KEPT_VISIT_CHANGED', async () => {
+        const freed = await freedAppointment('appt-freed-race', 31);
+        const kept = await keptVisit('appt-kept-race', 35);
+        ehr.staffEditBeforeNextUpdate('Appointment', 'appt-kept-race', (resource) => {
+          resource.comment = 'staff saved';
+        });
+        const { offerId } = await requestBooking('appt-freed-race', freed, {
+          kept: { ehrAppointmentId: 'appt-kept-race', ...kept },
+        });
+
+        const outcome = await outcomeOf(offerId);
+
+        expect(outcome).toMatchObject({
+          type: 'WriteBackFailedV1',
+          payload: {
+            action: WriteBackAction.BOOK,
+            reason: WriteBackFailureReason.KEPT_VISIT_CHANGED,
+            httpStatus: 412,
+            staffActionRequired: false,
+          },
+        });
+        expect(ehr.read('Appointment', 'appt-kept-race')).toMatchObject({
+          comment: 'staff saved',
+          start: new Date(FIRST_SLOT + 35 * 1_800_000).toISOString(),
+        });
+        expect(updatesOf('appt-kept-race')).toBe(0);
+      });
+
+      it('should not move the kept visit into a Slot staff took after the cancellation, and say SLOT_TAKEN', async () => {
+        const freed = await freedAppointment('appt-freed-gone', 32);
+        const kept = await keptVisit('appt-kept-stays', 36);
+        await ehr.staffEdit('Slot', 'slot-32', (slot) => {
+          slot.status = 'busy';
+        });
+        const { offerId } = await requestBooking('appt-freed-gone', freed, {
+          kept: { ehrAppointmentId: 'appt-kept-stays', ...kept },
+        });
+
+        const outcome = await outcomeOf(offerId);
+
+        expect(outcome).toMatchObject({
+          type: 'WriteBackFailedV1',
+          payload: { action: WriteBackAction.BOOK, reason: WriteBackFailureReason.SLOT_TAKEN },
+        });
+        expect(updatesOf('appt-kept-stays')).toBe(0);
+      });
+
+      it('should not move a kept visit staff cancelled since, and say KEPT_VISIT_CHANGED', async () => {
+        const freed = await freedAppointment('appt-freed-4', 33);
+        const kept = await keptVisit('appt-kept-cancelled', 37);
+        await ehr.staffEdit('Appointment', 'appt-kept-cancelled', (appointment) => {
+          appointment.status = 'cancelled';
+        });
+        const { offerId } = await requestBooking('appt-freed-4', freed, {
+          kept: { ehrAppointmentId: 'appt-kept-cancelled', ...kept },
+        });
+
+        const outcome = await outcomeOf(offerId);
+
+        expect(outcome).toMatchObject({
+          type: 'WriteBackFailedV1',
+          payload: {
+            action: WriteBackAction.BOOK,
+            reason: WriteBackFailureReason.KEPT_VISIT_CHANGED,
+          },
+        });
+        expect(updatesOf('appt-kept-cancelled')).toBe(0);
       });
     });
   });

@@ -22,7 +22,11 @@ export interface StagedWriteBack {
   readonly newEnd: Date | null;
   /** `book` only. */
   readonly ehrPatientId?: string | null;
+  /** `book`: the freed appointment's version; `move`: the kept visit's. */
   readonly expectedVersion?: string | null;
+  /** `move` only: the freed appointment and its version. */
+  readonly freedEhrAppointmentId?: string | null;
+  readonly freedEhrVersion?: string | null;
   /** `reassign` only: the new Practitioner id and the one the EHR had as dispatch saw it. */
   readonly ehrPractitionerId?: string | null;
   readonly bookedEhrPractitionerId?: string | null;
@@ -48,6 +52,8 @@ export type WriteBackJob = Pick<
   | 'expectedEnd'
   | 'ehrPatientId'
   | 'expectedVersion'
+  | 'freedEhrAppointmentId'
+  | 'freedEhrVersion'
   | 'ehrPractitionerId'
   | 'knownPractitionerIds'
   | 'attempts'
@@ -70,6 +76,8 @@ interface JobRow {
   expected_end: Date | null;
   ehr_patient_id: string | null;
   expected_version: string | null;
+  freed_ehr_appointment_id: string | null;
+  freed_ehr_version: string | null;
   ehr_practitioner_id: string | null;
   known_practitioner_ids: string[] | null;
   attempts: number;
@@ -99,7 +107,7 @@ export class WriteBackRepository {
          (id, tenant_id, response_id, response_event_id, correlation_id, appointment_id,
           ehr_appointment_id, action, slot_id, new_start, new_end, expected_start, expected_end,
           next_attempt_at, ehr_patient_id, expected_version, ehr_practitioner_id,
-          known_practitioner_ids)
+          known_practitioner_ids, freed_ehr_appointment_id, freed_ehr_version)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, s.start_at, s.end_at, $12, $13, $14,
               $15,
               -- A reassignment may find the booked practitioner or one we wrote earlier: not
@@ -109,7 +117,8 @@ export class WriteBackRepository {
                       WHERE k.tenant_id = $2 AND k.ehr_appointment_id = $7
                         AND k.action = 'reassign' AND k.ehr_practitioner_id IS NOT NULL)
                 || $16::text[]
-              END
+              END,
+              $18, $19
        FROM (SELECT 1) AS one
        LEFT JOIN ehr_appointment_state s
          ON s.tenant_id = $2 AND s.ehr_appointment_id = $7 AND s.lifecycle = 'active'
@@ -132,6 +141,8 @@ export class WriteBackRepository {
         job.ehrPractitionerId ?? null,
         job.action === 'reassign' ? [job.bookedEhrPractitionerId ?? ''] : null,
         job.action === 'reassign',
+        job.freedEhrAppointmentId ?? null,
+        job.freedEhrVersion ?? null,
       ],
     );
   }
@@ -180,6 +191,7 @@ export class WriteBackRepository {
        RETURNING j.id, j.tenant_id, j.response_id, j.response_event_id, j.correlation_id,
          j.appointment_id, j.ehr_appointment_id, j.action, j.slot_id, j.new_start, j.new_end,
          j.expected_start, j.expected_end, j.ehr_patient_id, j.expected_version,
+         j.freed_ehr_appointment_id, j.freed_ehr_version,
          j.ehr_practitioner_id, j.known_practitioner_ids, j.attempts, j.created_at`,
         [now, now, String(leaseMs), limit],
       ),
@@ -257,6 +269,8 @@ function toJob(row: JobRow): WriteBackJob {
     expectedEnd: row.expected_end,
     ehrPatientId: row.ehr_patient_id,
     expectedVersion: row.expected_version,
+    freedEhrAppointmentId: row.freed_ehr_appointment_id,
+    freedEhrVersion: row.freed_ehr_version,
     ehrPractitionerId: row.ehr_practitioner_id,
     knownPractitionerIds: row.known_practitioner_ids,
     attempts: row.attempts,
@@ -288,7 +302,8 @@ export async function findOwnWriteBack(
                 WHERE v.tenant_id = $1 AND v.ehr_appointment_id = $2 AND v.ehr_version = $7)
        OR (j.ehr_appointment_id = $2 AND j.status = 'pending' AND j.lease_until > $3
            AND ((j.action = 'cancel' AND $4 = 'cancelled')
-             OR (j.action = 'reschedule' AND $4 = 'active' AND j.new_start = $5 AND j.new_end = $6)
+             OR (j.action IN ('reschedule', 'move') AND $4 = 'active' AND j.new_start = $5
+                 AND j.new_end = $6)
              OR (j.action IN ('confirm', 'reassign') AND $4 = 'active' AND j.expected_start = $5
                  AND j.expected_end = $6))))
      ORDER BY j.seq DESC LIMIT 1`,

@@ -30,6 +30,12 @@ import {
 } from './write-back.repository';
 
 const LEASE_MS = 120_000;
+
+/** Failures whose staff change already decided: nobody needs to act on them. */
+const STAFF_DECIDED = new Set([
+  WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+  WriteBackFailureReason.KEPT_VISIT_CHANGED,
+]);
 const BATCH = 10;
 
 /**
@@ -63,7 +69,7 @@ export class WriteBackService implements OnApplicationBootstrap, BeforeApplicati
     // (NOT_CONFIGURED at worst): its acceptor waits for it. Another gateway's tenant is not ours.
     // So does a reassignment: the tenant switched it on in dispatch and must learn it failed.
     const served =
-      (job.action === 'book' || job.action === 'reassign') &&
+      (job.action === 'book' || job.action === 'move' || job.action === 'reassign') &&
       this.config.EHR_WEBHOOK_SECRETS.keyFor(job.tenantId) !== undefined;
     if (!served && !this.connections.of(job.tenantId)) {
       this.logger.debug({ message: 'write-back off for tenant', tenantId: job.tenantId });
@@ -199,7 +205,7 @@ export class WriteBackService implements OnApplicationBootstrap, BeforeApplicati
           httpStatus: result.httpStatus,
           slotId: job.slotId ?? '',
           // A staff change already decided; every other failure needs a person.
-          staffActionRequired: result.reason !== WriteBackFailureReason.SUPERSEDED_BY_STAFF,
+          staffActionRequired: !STAFF_DECIDED.has(result.reason),
         },
       }),
       [],
@@ -236,7 +242,9 @@ function actionOf(action: WriteBackActionName): WriteBackAction {
       return WriteBackAction.CANCEL;
     case 'reschedule':
       return WriteBackAction.RESCHEDULE;
+    // A waitlist fill either way: the waitlist awaits action BOOK for its offer.
     case 'book':
+    case 'move':
       return WriteBackAction.BOOK;
     case 'reassign':
       return WriteBackAction.REASSIGN;

@@ -56,7 +56,12 @@ export class EarlierTimeRequestsConsumer {
     const { entry, merged } = await this.entries.requestEarlierIn(
       ctx.manager,
       tenantId,
-      { ...parsed.data, appointmentId: event.appointmentId },
+      {
+        ...parsed.data,
+        appointmentId: event.appointmentId,
+        ehrAppointmentId: event.ehrAppointmentId,
+        appointmentRevision: event.appointmentRevision,
+      },
       now,
     );
     this.logger.log({

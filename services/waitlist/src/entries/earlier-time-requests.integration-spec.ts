@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { WriteBackFailureReason } from '@caredispatch/contracts';
 import { waitFor } from '@caredispatch/testing';
 
 import { WaitlistHarness } from '../../test/waitlist-harness';
@@ -177,7 +178,7 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
     ).toBe('withdrawn');
   });
 
-  it('should fill an earlier time for a patient who keeps a visit without booking a second appointment in the EHR', async () => {
+  it('should fill an earlier time for a patient who keeps a visit by asking the EHR to move that visit, not to book a second one', async () => {
     const patientId = randomUUID();
     const keptVisit = randomUUID();
     await harness.ok<EntryView>('POST', `/v1/tenants/${tenant}/waitlist/entries`, {
@@ -229,6 +230,7 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
       `/v1/tenants/${tenant}/waitlist/slots/${slotId}`,
     );
     const [offer] = view.offers;
+    const requestsBefore = await events('WaitlistBookingRequestedV1');
     const accepted = await harness.request(
       'POST',
       `/v1/tenants/${tenant}/waitlist/offers/${offer.id}/accept`,
@@ -237,17 +239,94 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
     );
 
     expect(accepted.status).toBe(200);
-    // Filled here, for staff to move the kept visit: no EHR booking of a second appointment.
+    // The EHR booking is under way: ehr-gateway moves the kept visit (one request, naming it).
     expect(
       (await harness.ok<SlotView>('GET', `/v1/tenants/${tenant}/waitlist/slots/${slotId}`)).status,
-    ).toBe('filled');
-    expect(await events('WaitlistBookingRequestedV1')).toBe(0);
-    const entry = await harness.ok<EntryView>(
+    ).toBe('booking');
+    expect(await events('WaitlistBookingRequestedV1')).toBe(requestsBefore + 1);
+    const request = (await harness.outboxEvents(tenant, 'WaitlistBookingRequestedV1')).find(
+      (event) => event.type === 'WaitlistBookingRequestedV1' && event.payload.offerId === offer.id,
+    );
+    expect(request?.payload).toMatchObject({
+      slotId,
+      entryId: offer.entryId,
+      patientId,
+      ehrPatientId: 'pat-34',
+      keptEhrAppointmentId: `ehr-${keptVisit}`,
+      keptEhrVersion: '',
+    });
+
+    // Staff moved the kept visit meanwhile: the acceptor is told, the entry stays, the time is
+    // still free (it goes on to the next wave or to the coordinators, not to "filled by staff").
+    await harness.bookingOutcome(tenant, offer.id, WriteBackFailureReason.KEPT_VISIT_CHANGED);
+    await waitFor(
+      async () =>
+        (await harness.ok<SlotView>('GET', `/v1/tenants/${tenant}/waitlist/slots/${slotId}`))
+          .offers[0]?.status === 'too_late',
+      'the acceptor told',
+      30_000,
+    );
+    const after = await harness.ok<SlotView>(
       'GET',
-      `/v1/tenants/${tenant}/waitlist/entries/${offer.entryId}`,
+      `/v1/tenants/${tenant}/waitlist/slots/${slotId}`,
     );
-    expect(entry).toEqual(
-      expect.objectContaining({ status: 'booked', replacesAppointmentId: keptVisit }),
+    expect(after.status).not.toBe('filled_by_staff');
+    expect(after.status).not.toBe('filled');
+    expect(
+      await harness.ok<EntryView>('GET', `/v1/tenants/${tenant}/waitlist/entries/${offer.entryId}`),
+    ).toEqual(expect.objectContaining({ status: 'open', replacesAppointmentId: keptVisit }));
+  });
+
+  it('should record the kept visit EHR id and version scheduling publishes for it, an older revision changing nothing', async () => {
+    const patientId = randomUUID();
+    const keptVisit = randomUUID();
+    await harness.requestEarlierTime(tenant, {
+      patientId,
+      appointmentId: keptVisit,
+      typeCode: 'follow-up',
+      providerId: 'dr-a',
+      locationId: 'loc-7',
+      currentStart: new Date('2030-03-28T14:00:00Z'),
+    });
+    await waitFor(async () => (await openEntriesOf(patientId)).length === 1, 'entry', 30_000);
+    const kept = async () =>
+      (
+        await harness.query<{ kept_ehr_appointment_id: string; kept_ehr_version: string }>(
+          `SELECT kept_ehr_appointment_id, kept_ehr_version FROM waitlist_entry
+            WHERE tenant_id = $1 AND patient_id = $2`,
+          [tenant, patientId],
+        )
+      )[0];
+    expect(await kept()).toEqual({
+      kept_ehr_appointment_id: `ehr-${keptVisit}`,
+      kept_ehr_version: '',
+    });
+
+    await harness.publish(
+      tenant,
+      'AppointmentRescheduledV1',
+      {
+        appointmentId: keptVisit,
+        start: new Date('2030-03-29T14:00:00Z'),
+        typeCode: 'follow-up',
+        providerId: 'dr-a',
+        locationId: 'loc-7',
+        patientId,
+        ehr: { ehrAppointmentId: 'ehr-kept-2', ehrVersion: '5', revision: 3 },
+      },
+      { start: new Date('2030-03-28T14:00:00Z'), end: new Date('2030-03-28T14:30:00Z') },
     );
+    await harness.publish(tenant, 'AppointmentBookedV1', {
+      appointmentId: keptVisit,
+      start: new Date('2030-03-28T14:00:00Z'),
+      typeCode: 'follow-up',
+      providerId: 'dr-a',
+      locationId: 'loc-7',
+      patientId,
+      ehr: { ehrAppointmentId: 'ehr-kept-2', ehrVersion: '4', revision: 2 },
+    });
+    await harness.waitForConsumerToCatchUp();
+
+    expect(await kept()).toEqual({ kept_ehr_appointment_id: 'ehr-kept-2', kept_ehr_version: '5' });
   });
 });

@@ -47,10 +47,24 @@ export class WaitlistEntryEntity {
   /**
    * The visit the patient keeps while waiting for an earlier one (scheduling's appointment
    * uuid), when the entry came from "Ask for an earlier time" on the link page: a fill moves
-   * that visit (staff book it) instead of adding a second appointment. Null for staff entries.
+   * that visit in the EHR instead of adding a second appointment. Null for staff entries.
    */
   @Column({ name: 'replaces_appointment_id', type: 'text', nullable: true })
   replacesAppointmentId!: string | null;
+
+  /**
+   * The kept visit as the EHR names it (FHIR Appointment.id; null = not known: staff move it),
+   * its version ('' = not known) and scheduling's revision that version is of, kept current
+   * from scheduling's appointment events.
+   */
+  @Column({ name: 'kept_ehr_appointment_id', type: 'text', nullable: true })
+  keptEhrAppointmentId!: string | null;
+
+  @Column({ name: 'kept_ehr_version', type: 'text', default: '' })
+  keptEhrVersion!: string;
+
+  @Column({ name: 'kept_revision', type: 'integer', default: 0 })
+  keptRevision!: number;
 
   @Column({ name: 'provider_ids', type: 'text', array: true })
   providerIds!: string[];

@@ -38,8 +38,10 @@ export interface EntryView {
 export interface EarlierTimeRequest {
   readonly patientId: string;
   readonly appointmentTypeCode: string;
-  /** The kept visit (scheduling's uuid). */
+  /** The kept visit (scheduling's uuid), the EHR's id for it and scheduling's revision then. */
   readonly appointmentId: string;
+  readonly ehrAppointmentId: string;
+  readonly appointmentRevision: number;
   readonly providerIds: readonly string[];
   readonly locationIds: readonly string[];
   readonly earliestDate: string;
@@ -147,12 +149,21 @@ export class WaitlistEntryService {
       replacesAppointmentId: request.appointmentId,
       updatedAt: now,
     };
+    const kept = {
+      keptEhrAppointmentId: request.ehrAppointmentId === '' ? null : request.ehrAppointmentId,
+      keptEhrVersion: '',
+      keptRevision: request.appointmentRevision,
+    };
     if (existing !== null) {
-      Object.assign(existing, stated);
+      // The same kept visit: a version learned since from scheduling stays (it is newer).
+      const sameVisit =
+        existing.replacesAppointmentId === request.appointmentId &&
+        existing.keptEhrAppointmentId === kept.keptEhrAppointmentId;
+      Object.assign(existing, stated, sameVisit ? {} : kept);
       await manager.save(existing);
       return { entry: viewOf(existing), merged: true };
     }
-    const entry = Object.assign(new WaitlistEntryEntity(), stated, {
+    const entry = Object.assign(new WaitlistEntryEntity(), stated, kept, {
       id: randomUUID(),
       tenantId,
       patientId: request.patientId,
@@ -171,6 +182,42 @@ export class WaitlistEntryService {
     });
     await manager.insert(WaitlistEntryEntity, entry);
     return { entry: viewOf(entry), merged: false };
+  }
+
+  /**
+   * scheduling recorded a revision of a visit patients keep (booked, moved): their open entries
+   * learn its EHR id and version, so a fill moves the visit as the EHR has it now. An older
+   * revision than the one recorded changes nothing.
+   */
+  async recordKeptVisitIn(
+    manager: EntityManager,
+    tenantId: string,
+    visit: {
+      readonly appointmentId: string;
+      readonly ehrAppointmentId: string;
+      readonly ehrVersion: string;
+      readonly revision: number;
+    },
+    now: Date,
+  ): Promise<number> {
+    if (visit.ehrAppointmentId === '') return 0;
+    const result = await manager
+      .createQueryBuilder()
+      .update(WaitlistEntryEntity)
+      .set({
+        keptEhrAppointmentId: visit.ehrAppointmentId,
+        keptEhrVersion: visit.ehrVersion,
+        keptRevision: visit.revision,
+        updatedAt: now,
+      })
+      .where('tenant_id = :tenantId', { tenantId })
+      .andWhere('replaces_appointment_id = :appointmentId', {
+        appointmentId: visit.appointmentId,
+      })
+      .andWhere(`status = 'open'`)
+      .andWhere('kept_revision <= :revision', { revision: visit.revision })
+      .execute();
+    return result.affected ?? 0;
   }
 
   /**

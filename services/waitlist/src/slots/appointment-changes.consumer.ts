@@ -47,6 +47,7 @@ export class AppointmentChangesConsumer {
   async onRescheduled(context: EventContext<'AppointmentRescheduledV1'>): Promise<void> {
     const appointment = context.event.appointment;
     if (appointment === undefined) return;
+    await this.keptVisitChanged(context, appointment);
     await this.taken(context, appointment);
     await this.open(context, appointment, context.event.previousStart, context.event.previousEnd);
   }
@@ -55,7 +56,26 @@ export class AppointmentChangesConsumer {
   async onBooked(context: EventContext<'AppointmentBookedV1'>): Promise<void> {
     const appointment = context.event.appointment;
     if (appointment === undefined) return;
+    await this.keptVisitChanged(context, appointment);
     await this.taken(context, appointment);
+  }
+
+  /** Entries keeping this visit learn its EHR id and version (a fill moves it as it is now). */
+  private async keptVisitChanged(
+    context: EventContext<'AppointmentBookedV1' | 'AppointmentRescheduledV1'>,
+    appointment: ScheduledAppointment,
+  ): Promise<void> {
+    await this.entries.recordKeptVisitIn(
+      context.manager,
+      context.envelope.tenantId,
+      {
+        appointmentId: appointment.appointmentId,
+        ehrAppointmentId: appointment.ehrAppointmentId,
+        ehrVersion: appointment.ehrVersion,
+        revision: appointment.revision,
+      },
+      this.clock.now(),
+    );
   }
 
   private async taken(

@@ -40,7 +40,12 @@ export class BookingOutcomesConsumer {
     if (ctx.event.action !== WriteBackAction.BOOK) return;
     await this.apply(ctx.manager, ctx.envelope.tenantId, ctx.event.responseId, {
       kind: 'failed',
-      slotTaken: SLOT_TAKEN.has(ctx.event.reason),
+      cause:
+        ctx.event.reason === WriteBackFailureReason.KEPT_VISIT_CHANGED
+          ? 'kept-visit-changed'
+          : SLOT_TAKEN.has(ctx.event.reason)
+            ? 'slot-taken'
+            : 'other',
     });
   }
 

@@ -17,6 +17,7 @@ import { WaitlistSettings } from '../settings/waitlist-settings';
 import { WaitlistError, WaitlistErrorCode, offerNotFound } from '../waitlist.errors';
 
 import { AcceptanceGate } from './acceptance-gate';
+import { bookingRequestFor } from './booking-request';
 import { FreedSlotEntity } from './freed-slot.entity';
 import { decideNextWave } from './next-wave';
 import { nextOfferOpening } from './offer-hours';
@@ -47,8 +48,12 @@ export type BookingOutcome =
   | { readonly kind: 'booked' }
   | {
       readonly kind: 'failed';
-      /** Staff took the time (or changed the freed appointment) before our write. */
-      readonly slotTaken: boolean;
+      /**
+       * `slot-taken`: staff took the time (or changed the freed appointment) before our write.
+       * `kept-visit-changed`: staff changed or cancelled the visit the acceptor keeps; the time
+       * is still free. `other`: the EHR could not be written (coordinators book by hand).
+       */
+      readonly cause: 'slot-taken' | 'kept-visit-changed' | 'other';
     };
 
 /**
@@ -191,18 +196,31 @@ export class FreedSlotService {
     if (offer.status === 'accepted') return 'already-accepted';
     if (offer.status === 'open' && slot.status === 'offering' && offer.holdUntil > now) {
       // Read, not locked: slot before entry is not every path's lock order (a withdrawal locks
-      // the entry first), and only the EHR id and the kept visit are read.
+      // the entry first), and only the EHR ids and the kept visit are read.
       const entry = await manager.findOne(WaitlistEntryEntity, {
-        select: { id: true, ehrPatientId: true, replacesAppointmentId: true },
+        select: {
+          id: true,
+          ehrPatientId: true,
+          replacesAppointmentId: true,
+          keptEhrAppointmentId: true,
+          keptEhrVersion: true,
+        },
         where: { id: offer.entryId, tenantId },
       });
-      const ehrPatientId = entry?.ehrPatientId ?? null;
-      // A patient who asked for an earlier time keeps a visit: the gateway's booking creates a
-      // new Appointment and would leave that one standing (double-booked), so staff book the
-      // fill by moving the kept visit (the entry names it).
-      const keepsVisit = (entry?.replacesAppointmentId ?? null) !== null;
-      const bookAs = slot.freedEhrAppointmentId === '' || keepsVisit ? null : ehrPatientId;
-      if (bookAs !== null) {
+      // A patient who asked for an earlier time keeps a visit: the gateway moves that one to the
+      // freed time (never a second Appointment); anyone else gets a new one.
+      const request =
+        entry === null
+          ? null
+          : bookingRequestFor(slot, offer.id, {
+              entryId: offer.entryId,
+              patientId: offer.patientId,
+              ehrPatientId: entry.ehrPatientId,
+              replacesAppointmentId: entry.replacesAppointmentId,
+              keptEhrAppointmentId: entry.keptEhrAppointmentId,
+              keptEhrVersion: entry.keptEhrVersion,
+            });
+      if (request !== null) {
         // The offer is taken; the patient is told once the EHR has (or has not) booked them.
         offer.status = 'accepted';
         offer.resolvedAt = now;
@@ -226,8 +244,8 @@ export class FreedSlotService {
         { status: 'booked', closedAt: now, updatedAt: now },
       );
       await this.withdrawOpenOffers(manager, slot.id, now);
-      if (bookAs !== null) {
-        await this.events.bookingRequested(manager, slot, offer, bookAs);
+      if (request !== null) {
+        await this.events.bookingRequested(manager, slot, request);
       } else {
         await this.events.slotClosed(manager, slot, offer);
       }
@@ -245,7 +263,8 @@ export class FreedSlotService {
   /**
    * ehr-gateway booked the acceptor (the slot is filled; the EHR's echo confirms it to the
    * patient) or could not: the acceptor is told "no longer available" and their entry goes back
-   * on the list; a time staff took is theirs, any other failure goes to the coordinators.
+   * on the list; a time staff took is theirs, a time still free after staff changed the
+   * acceptor's kept visit goes to the next wave, any other failure goes to the coordinators.
    * Redelivered or stale outcomes change nothing.
    */
   async onBookingOutcome(
@@ -268,7 +287,16 @@ export class FreedSlotService {
     await this.resolveOffer(manager, offer, 'too_late', now);
     await this.reopenEntry(manager, tenantId, offer.entryId, now);
     slot.filledEntryId = null;
-    if (outcome.slotTaken) {
+    if (outcome.cause === 'kept-visit-changed') {
+      // The time is still free: it goes on to the next wave (the acceptor, who holds an offer
+      // of it already, is not offered it again).
+      slot.status = 'offering';
+      slot.closedAt = null;
+      await manager.save(slot);
+      await this.nextWaveIfIdle(manager, slot, now);
+      return;
+    }
+    if (outcome.cause === 'slot-taken') {
       slot.status = 'filled_by_staff';
     } else {
       slot.status = 'escalated';

@@ -10,6 +10,7 @@ import {
 } from '@caredispatch/contracts';
 import { OutboxWriter, scopeTransactionToTenant } from '@caredispatch/kafka';
 
+import { type BookingRequest } from './booking-request';
 import { type EscalationReasonCode, type FreedSlotEntity } from './freed-slot.entity';
 import { type WaitlistOfferEntity } from './waitlist-offer.entity';
 
@@ -118,30 +119,18 @@ export class WaitlistEvents {
   }
 
   /** The first acceptance: ehr-gateway books the acceptor into the freed time in the EHR. */
+  /** The first acceptance, for ehr-gateway to book (bookingRequestFor builds it). */
   async bookingRequested(
     manager: EntityManager,
     slot: FreedSlotEntity,
-    offer: WaitlistOfferEntity,
-    ehrPatientId: string,
+    request: BookingRequest,
   ): Promise<void> {
     await scopeTransactionToTenant(manager, slot.tenantId);
     await this.outbox.append(manager, {
       type: 'WaitlistBookingRequestedV1',
       tenantId: slot.tenantId,
       aggregateId: slot.id,
-      payload: {
-        slotId: slot.id,
-        offerId: offer.id,
-        entryId: offer.entryId,
-        patientId: offer.patientId,
-        ehrPatientId,
-        freedByAppointmentId: slot.freedByAppointmentId,
-        freedEhrAppointmentId: slot.freedEhrAppointmentId,
-        freedEhrVersion: slot.freedEhrVersion,
-        start: timestampFromDate(slot.startAt),
-        end: timestampFromDate(slot.endAt),
-        appointmentTypeCode: slot.appointmentTypeCode,
-      },
+      payload: request,
     });
   }
 
