@@ -1,7 +1,14 @@
 import { LocalSearch } from './local-search';
 import { greedyInsertionWithBlinks, regretInsertion } from './recreate';
 import { RecreateCandidates } from './recreate-candidates';
-import { randomRemoval, relatedRemoval, splitRemoval, stringRemoval, worstRemoval } from './ruin';
+import {
+  randomRemoval,
+  relatedRemoval,
+  routeRemoval,
+  splitRemoval,
+  stringRemoval,
+  worstRemoval,
+} from './ruin';
 
 import type { RecreateOperator } from './recreate';
 import type { RoutePlan } from './route-plan';
@@ -77,6 +84,7 @@ export function runAlns(
     { name: 'worst', run: worstRemoval, weight: 1, score: 0, uses: 0 },
     { name: 'related', run: relatedRemoval, weight: 1, score: 0, uses: 0 },
     { name: 'split', run: splitRemoval, weight: 1, score: 0, uses: 0 },
+    { name: 'route', run: routeRemoval, weight: 1, score: 0, uses: 0 },
   ];
   const recreates: Operator<RecreateOperator>[] = [
     { name: 'greedy-blinks', run: greedyInsertionWithBlinks, weight: 4, score: 0, uses: 0 },
@@ -122,7 +130,7 @@ export function runAlns(
     const recreate = pick(recreates, random);
     plan.beginTransaction();
     const size =
-      ruin.name === 'string' || ruin.name === 'split'
+      ruin.name === 'string' || ruin.name === 'split' || ruin.name === 'route'
         ? averageRemoved
         : 1 + random.nextInt(Math.min(servable, 2 * averageRemoved));
     const removed = ruin.run(plan, random, size);

@@ -106,6 +106,41 @@ function stringRemovalAround(
   return removed;
 }
 
+/**
+ * Route-closing ruin: empties one route (shorter routes more likely, probability ∝ 1/length) and cuts SISR strings
+ * around one of its visits from the routes nearby, so the recreate must fit the whole route elsewhere. No insertion
+ * or neighbour move ever closes a route (its last visit only leaves when another route takes it, and the annealing
+ * step sees the intermediate plans only through the whole ruin-and-recreate), so without this operator a plan keeps
+ * any surplus route the construction or a route-opening step gave it. A failed attempt leaves visits unserved, which
+ * the acceptance rejects; pinned visits stay.
+ */
+export const routeRemoval: RuinOperator = (plan, random, size) => {
+  const ctx = plan.ctx;
+  let total = 0;
+  for (let v = 0; v < ctx.V; v++) {
+    const n = plan.routes[v].tasks.length;
+    if (n > 0) total += 1 / n;
+  }
+  if (total === 0) return [];
+  let r = random.next() * total;
+  let chosen = -1;
+  for (let v = 0; v < ctx.V && r > 0; v++) {
+    const n = plan.routes[v].tasks.length;
+    if (n === 0) continue;
+    chosen = v;
+    r -= 1 / n;
+  }
+  const tasks = plan.routes[chosen].tasks;
+  const victims = tasks
+    .map((t) => ctx.compiled.taskAppointment[t])
+    .filter((a) => removable(plan, a));
+  if (victims.length === 0) return stringRemoval(plan, random, size);
+  const seed = victims[random.nextInt(victims.length)];
+  for (const a of victims) plan.remove(a);
+  const around = stringRemovalAround(plan, random, Math.max(1, Math.ceil(size / 2)), seed);
+  return victims.concat(around);
+};
+
 const splitMoves = new WeakMap<RoutePlan, TailExchangeMoves>();
 /** Routes shorter than this are never split. */
 const MIN_SPLIT_ROUTE = 4;
