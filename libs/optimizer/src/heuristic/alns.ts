@@ -1,3 +1,4 @@
+import { ElitePool } from './elite-pool';
 import { LocalSearch } from './local-search';
 import { greedyInsertionWithBlinks, regretInsertion } from './recreate';
 import { RecreateCandidates } from './recreate-candidates';
@@ -7,6 +8,7 @@ import {
   routeRemoval,
   splitRemoval,
   stringRemoval,
+  transplantRemoval,
   worstRemoval,
 } from './ruin';
 
@@ -61,6 +63,8 @@ const GRANULAR_INSERTION_THRESHOLD = 800;
 const LOCAL_SEARCH = { neighborCount: 8, maxSegmentLength: 2 };
 /** Iterations between two looks at the best plan shared by the other threads (publish ours, adopt a better one). */
 const SHARE_PERIOD = 100;
+/** Distinct accepted plans kept for the route-transplant (crossover) ruin. */
+const ELITE_POOL_SIZE = 8;
 
 /**
  * Adaptive large neighbourhood search: ruin (string/random/worst/related) then recreate (greedy with blinks or
@@ -78,6 +82,7 @@ export function runAlns(
 ): SearchOutcome {
   const ctx = plan.ctx;
   const startMs = now();
+  const elite = new ElitePool(ELITE_POOL_SIZE, 1e-7 * Math.max(1, ctx.typicalArcCost));
   const ruins: Operator<RuinOperator>[] = [
     { name: 'string', run: stringRemoval, weight: 4, score: 0, uses: 0 },
     { name: 'random', run: randomRemoval, weight: 1, score: 0, uses: 0 },
@@ -85,6 +90,7 @@ export function runAlns(
     { name: 'related', run: relatedRemoval, weight: 1, score: 0, uses: 0 },
     { name: 'split', run: splitRemoval, weight: 1, score: 0, uses: 0 },
     { name: 'route', run: routeRemoval, weight: 1, score: 0, uses: 0 },
+    { name: 'transplant', run: transplantRemoval(elite), weight: 1, score: 0, uses: 0 },
   ];
   const recreates: Operator<RecreateOperator>[] = [
     { name: 'greedy-blinks', run: greedyInsertionWithBlinks, weight: 4, score: 0, uses: 0 },
@@ -147,6 +153,7 @@ export function runAlns(
       let reward = SCORE_ACCEPTED;
       if (candidate < currentCost - 1e-9) reward = SCORE_IMPROVED;
       currentCost = candidate;
+      if (elite.admits(candidate)) elite.offer(candidate, plan.snapshot());
       if (candidate < bestCost - 1e-9) {
         best = plan.snapshot();
         bestCost = candidate;
