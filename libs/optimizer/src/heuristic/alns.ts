@@ -144,8 +144,12 @@ export function runAlns(
     recreate.run(plan, random, inserted);
     localSearch.improveVisits(plan.touchedVehicles(), inserted, random);
     const candidate = plan.cost;
-    // SISR-style threshold acceptance: accept if better than current + T·ln(U) worsening allowance.
-    const threshold = currentCost - temperature * Math.log(random.next() + 1e-300);
+    // SISR-style threshold acceptance: accept if better than current + T·ln(U) worsening allowance. A route closing
+    // gets no allowance: one that lengthens the plan was often accepted while hot, and on long-route instances
+    // (Solomon R2) the few route openings of a short run rarely undid it (plans ended with too few routes).
+    const uniform = random.next();
+    const threshold =
+      ruin.name === 'route' ? currentCost : currentCost - temperature * Math.log(uniform + 1e-300);
     ruin.uses++;
     recreate.uses++;
     if (candidate < threshold) {

@@ -109,11 +109,11 @@ function stringRemovalAround(
 
 /**
  * Route-closing ruin: empties one route (shorter routes more likely, probability ∝ 1/length) and cuts SISR strings
- * around one of its visits from the routes nearby, so the recreate must fit the whole route elsewhere. No insertion
- * or neighbour move ever closes a route (its last visit only leaves when another route takes it, and the annealing
- * step sees the intermediate plans only through the whole ruin-and-recreate), so without this operator a plan keeps
- * any surplus route the construction or a route-opening step gave it. A failed attempt leaves visits unserved, which
- * the acceptance rejects; pinned visits stay.
+ * around one of its visits from the routes nearby, so the recreate must fit the whole route elsewhere. Otherwise a
+ * route closes only by chance: the local search moves at most two visits between routes, and a SISR string covers a
+ * whole route only when that route is short (≤ 10 visits) and the drawn string happens to span it. So a plan tended
+ * to keep a surplus route the construction or a route-opening step gave it. A failed attempt leaves visits unserved,
+ * which the acceptance rejects; pinned visits stay.
  */
 export const routeRemoval: RuinOperator = (plan, random, size) => {
   const ctx = plan.ctx;
