@@ -1,7 +1,16 @@
+import { ElitePool } from './elite-pool';
 import { LocalSearch } from './local-search';
 import { greedyInsertionWithBlinks, regretInsertion } from './recreate';
 import { RecreateCandidates } from './recreate-candidates';
-import { randomRemoval, relatedRemoval, splitRemoval, stringRemoval, worstRemoval } from './ruin';
+import {
+  randomRemoval,
+  relatedRemoval,
+  routeRemoval,
+  splitRemoval,
+  stringRemoval,
+  transplantRemoval,
+  worstRemoval,
+} from './ruin';
 
 import type { RecreateOperator } from './recreate';
 import type { RoutePlan } from './route-plan';
@@ -54,6 +63,8 @@ const GRANULAR_INSERTION_THRESHOLD = 800;
 const LOCAL_SEARCH = { neighborCount: 8, maxSegmentLength: 2 };
 /** Iterations between two looks at the best plan shared by the other threads (publish ours, adopt a better one). */
 const SHARE_PERIOD = 100;
+/** Distinct accepted plans kept for the route-transplant (crossover) ruin. */
+const ELITE_POOL_SIZE = 8;
 
 /**
  * Adaptive large neighbourhood search: ruin (string/random/worst/related) then recreate (greedy with blinks or
@@ -71,12 +82,15 @@ export function runAlns(
 ): SearchOutcome {
   const ctx = plan.ctx;
   const startMs = now();
+  const elite = new ElitePool(ELITE_POOL_SIZE, 1e-7 * Math.max(1, ctx.typicalArcCost));
   const ruins: Operator<RuinOperator>[] = [
     { name: 'string', run: stringRemoval, weight: 4, score: 0, uses: 0 },
     { name: 'random', run: randomRemoval, weight: 1, score: 0, uses: 0 },
     { name: 'worst', run: worstRemoval, weight: 1, score: 0, uses: 0 },
     { name: 'related', run: relatedRemoval, weight: 1, score: 0, uses: 0 },
     { name: 'split', run: splitRemoval, weight: 1, score: 0, uses: 0 },
+    { name: 'route', run: routeRemoval, weight: 1, score: 0, uses: 0 },
+    { name: 'transplant', run: transplantRemoval(elite), weight: 1, score: 0, uses: 0 },
   ];
   const recreates: Operator<RecreateOperator>[] = [
     { name: 'greedy-blinks', run: greedyInsertionWithBlinks, weight: 4, score: 0, uses: 0 },
@@ -122,7 +136,7 @@ export function runAlns(
     const recreate = pick(recreates, random);
     plan.beginTransaction();
     const size =
-      ruin.name === 'string' || ruin.name === 'split'
+      ruin.name === 'string' || ruin.name === 'split' || ruin.name === 'route'
         ? averageRemoved
         : 1 + random.nextInt(Math.min(servable, 2 * averageRemoved));
     const removed = ruin.run(plan, random, size);
@@ -130,8 +144,12 @@ export function runAlns(
     recreate.run(plan, random, inserted);
     localSearch.improveVisits(plan.touchedVehicles(), inserted, random);
     const candidate = plan.cost;
-    // SISR-style threshold acceptance: accept if better than current + T·ln(U) worsening allowance.
-    const threshold = currentCost - temperature * Math.log(random.next() + 1e-300);
+    // SISR-style threshold acceptance: accept if better than current + T·ln(U) worsening allowance. A route closing
+    // gets no allowance: one that lengthens the plan was often accepted while hot, and on long-route instances
+    // (Solomon R2) the few route openings of a short run rarely undid it (plans ended with too few routes).
+    const uniform = random.next();
+    const threshold =
+      ruin.name === 'route' ? currentCost : currentCost - temperature * Math.log(uniform + 1e-300);
     ruin.uses++;
     recreate.uses++;
     if (candidate < threshold) {
@@ -139,6 +157,7 @@ export function runAlns(
       let reward = SCORE_ACCEPTED;
       if (candidate < currentCost - 1e-9) reward = SCORE_IMPROVED;
       currentCost = candidate;
+      if (elite.admits(candidate)) elite.offer(candidate, plan.snapshot());
       if (candidate < bestCost - 1e-9) {
         best = plan.snapshot();
         bestCost = candidate;

@@ -1,5 +1,6 @@
 import { TailExchangeMoves } from './local-search/tail-exchange';
 
+import type { ElitePool } from './elite-pool';
 import type { RoutePlan } from './route-plan';
 import type { SeededRandom } from './seeded-random';
 
@@ -104,6 +105,99 @@ function stringRemovalAround(
     ruined.add(v);
   }
   return removed;
+}
+
+/**
+ * Route-closing ruin: empties one route (shorter routes more likely, probability ∝ 1/length) and cuts SISR strings
+ * around one of its visits from the routes nearby, so the recreate must fit the whole route elsewhere. Otherwise a
+ * route closes only by chance: the local search moves at most two visits between routes, and a SISR string covers a
+ * whole route only when that route is short (≤ 10 visits) and the drawn string happens to span it. So a plan tended
+ * to keep a surplus route the construction or a route-opening step gave it. A failed attempt leaves visits unserved,
+ * which the acceptance rejects; pinned visits stay.
+ */
+export const routeRemoval: RuinOperator = (plan, random, size) => {
+  const ctx = plan.ctx;
+  let total = 0;
+  for (let v = 0; v < ctx.V; v++) {
+    const n = plan.routes[v].tasks.length;
+    if (n > 0) total += 1 / n;
+  }
+  if (total === 0) return [];
+  let r = random.next() * total;
+  let chosen = -1;
+  for (let v = 0; v < ctx.V && r > 0; v++) {
+    const n = plan.routes[v].tasks.length;
+    if (n === 0) continue;
+    chosen = v;
+    r -= 1 / n;
+  }
+  const tasks = plan.routes[chosen].tasks;
+  const victims = tasks
+    .map((t) => ctx.compiled.taskAppointment[t])
+    .filter((a) => removable(plan, a));
+  if (victims.length === 0) return stringRemoval(plan, random, size);
+  const seed = victims[random.nextInt(victims.length)];
+  for (const a of victims) plan.remove(a);
+  const around = stringRemovalAround(plan, random, Math.max(1, Math.ceil(size / 2)), seed);
+  return victims.concat(around);
+};
+
+/** Routes of the elite plan copied into the current one by one transplant (the seed's route and neighbours'). */
+const TRANSPLANT_ROUTES = 2;
+
+/**
+ * Route-transplant ruin, an SREX-style crossover (Nagata & Kobayashi) of the current plan with an elite plan: around
+ * a random seed visit, up to `TRANSPLANT_ROUTES` routes of the elite plan (the seed's and a near neighbour's) replace
+ * whatever the current plan has on those vehicles. Their visits are first taken out wherever they are, the vehicles'
+ * current visits too; the elite routes are then rebuilt on the same vehicles in the same order, so they are feasible
+ * exactly as they were in the elite plan (every route-level rule — shift, windows, working time, capacity, visits,
+ * clinic blocks — depends only on the vehicle and its visits). The displaced visits not in a copied route are returned
+ * for the recreate. Falls back to string removal without an elite plan, or when a pinned visit would have to move.
+ */
+export function transplantRemoval(pool: ElitePool): RuinOperator {
+  return (plan, random, size) => {
+    const ctx = plan.ctx;
+    const taskAppointment = ctx.compiled.taskAppointment;
+    const pinned = ctx.compiled.appointmentPinnedProvider;
+    const elite = pool.pick(random);
+    const served = servedAppointments(plan);
+    if (!elite || served.length === 0) return stringRemoval(plan, random, size);
+    const eliteVehicle = new Int32Array(ctx.A).fill(-1);
+    elite.routes.forEach((tasks, v) => {
+      for (const t of tasks) eliteVehicle[taskAppointment[t]] = v;
+    });
+    const seed = served[random.nextInt(served.length)];
+    const vehicles: number[] = [];
+    if (eliteVehicle[seed] >= 0) vehicles.push(eliteVehicle[seed]);
+    for (const a of ctx.neighbors[seed]) {
+      if (vehicles.length >= TRANSPLANT_ROUTES) break;
+      const v = eliteVehicle[a];
+      if (v >= 0 && !vehicles.includes(v)) vehicles.push(v);
+    }
+    if (vehicles.length === 0) return stringRemoval(plan, random, size);
+    const out: number[] = [];
+    for (const v of vehicles) {
+      for (const t of elite.routes[v]) out.push(taskAppointment[t]);
+      for (const t of plan.routes[v].tasks) out.push(taskAppointment[t]);
+    }
+    for (const a of out)
+      if (pinned[a] >= 0 && plan.vehicleOf[a] >= 0) return stringRemoval(plan, random, size);
+    const removed: number[] = [];
+    for (const a of out) {
+      if (plan.vehicleOf[a] < 0) continue;
+      plan.remove(a);
+      removed.push(a);
+    }
+    const copied = new Uint8Array(ctx.A);
+    for (const v of vehicles) {
+      const tasks = elite.routes[v];
+      for (let i = 0; i < tasks.length; i++) {
+        plan.insert(v, i + 1, tasks[i]);
+        copied[taskAppointment[tasks[i]]] = 1;
+      }
+    }
+    return removed.filter((a) => copied[a] === 0);
+  };
 }
 
 const splitMoves = new WeakMap<RoutePlan, TailExchangeMoves>();

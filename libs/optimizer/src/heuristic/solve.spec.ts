@@ -1,5 +1,8 @@
+import { join } from 'node:path';
+
 import fc from 'fast-check';
 
+import { readSolomonFile, solomonToProblem } from '../benchmarks/solomon';
 import { checkSolution } from '../checker';
 import { generateHomeVisitDay } from '../scenarios';
 import { problemArbitrary, simpleProblem } from '../testing/random-problem';
@@ -27,6 +30,19 @@ describe(solveSync.name, () => {
       { numRuns: 120 },
     );
   });
+
+  it.each(['R201', 'RC208', 'C201', 'RC105'])(
+    'should return a checker-valid plan serving every visit of a Solomon excerpt after route closing and transplants (%s, 50 visits)',
+    (name) => {
+      const full = readSolomonFile(join(__dirname, '../../bench/data/solomon', `${name}.txt`));
+      const problem = solomonToProblem({ ...full, customers: full.customers.slice(0, 50) });
+
+      const sut = solveSync(problem, { maxIterations: 600, seed: 3, objective: 'distance' });
+
+      expect(sut.unserved).toEqual([]);
+      expect(checkSolution(problem, sut)).toEqual([]);
+    },
+  );
 
   it('should produce checker-valid plans for problems with clinic visits and clinic blocks', () => {
     const withClinicBlocks = problemArbitrary().filter(
