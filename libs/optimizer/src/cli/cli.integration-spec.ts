@@ -10,7 +10,6 @@ import { compareObjectives } from '../model';
 import { main } from './main';
 import { validateSolution } from './problem-validation';
 
-
 import type { Problem, Solution } from '../model';
 
 /**
