@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { checkSolution } from '../checker';
+import { compareObjectives } from '../model';
 
 import { main } from './main';
 import { validateSolution } from './problem-validation';
@@ -99,5 +100,59 @@ describe(`${main.name} (built caredispatch-optimize binary)`, () => {
 
     expect(files.length).toBeGreaterThan(0);
     expect(missing).toEqual([]);
+  });
+});
+
+/** Runs `script` (CommonJS) in a plain Node process next to the built library: no TypeScript loader anywhere. */
+function runBuiltScript(script: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['-e', script], {
+    cwd: LIBRARY,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('solve on worker threads (built dist/)', () => {
+  it('should reuse its threads across solves, keep iteration-capped runs a function of the seed, and let the process exit', () => {
+    // No closeSolverThreads(): idle solver threads must not keep the process alive.
+    const sut = runBuiltScript(`
+      const threads = require('node:worker_threads');
+      let started = 0;
+      threads.Worker = class extends threads.Worker {
+        constructor(...args) { super(...args); started += 1; }
+      };
+      const { solve, solveSync } = require(${JSON.stringify(join(DIST, 'index.js'))});
+      const problem = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(EXAMPLE)}, 'utf8'));
+      (async () => {
+        const timed = [];
+        for (const seed of [1, 2, 3]) timed.push(await solve(problem, { timeLimitMs: 300, seed, threads: 2 }));
+        const capped = await solve(problem, { maxIterations: 200, seed: 5, threads: 2 });
+        const singles = [5, 6].map((seed) => solveSync(problem, { maxIterations: 200, seed }));
+        process.stdout.write(JSON.stringify({ started, timed, capped, singles }));
+      })();
+    `);
+
+    expect(sut.stderr).toBe('');
+    expect(sut.status).toBe(0);
+    const { started, timed, capped, singles } = JSON.parse(sut.stdout) as {
+      started: number;
+      timed: Solution[];
+      capped: Solution;
+      singles: [Solution, Solution];
+    };
+    const problem = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Problem;
+    expect(started).toBe(2);
+    for (const solution of [...timed, capped]) {
+      expect(checkSolution(problem, solution)).toEqual([]);
+      expect(solution.statistics.threads).toBe(2);
+    }
+    const better =
+      compareObjectives(singles[1].objective, singles[0].objective) < 0 ? singles[1] : singles[0];
+    expect(capped.itineraries).toEqual(better.itineraries);
+    expect(capped.objective).toEqual(better.objective);
+    expect(capped.statistics.iterations).toBe(
+      singles[0].statistics.iterations + singles[1].statistics.iterations,
+    );
   });
 });

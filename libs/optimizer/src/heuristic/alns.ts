@@ -61,8 +61,6 @@ const END_TEMPERATURE_ARCS = 0.1;
 /** Servable visits above which ALNS insertion is granular (`RoutePlan.granularInsertion`); construction never is. */
 const GRANULAR_INSERTION_THRESHOLD = 800;
 const LOCAL_SEARCH = { neighborCount: 8, maxSegmentLength: 2 };
-/** Iterations between two looks at the best plan shared by the other threads (publish ours, adopt a better one). */
-const SHARE_PERIOD = 100;
 /** Distinct accepted plans kept for the route-transplant (crossover) ruin. */
 const ELITE_POOL_SIZE = 8;
 
@@ -170,16 +168,12 @@ export function runAlns(
     } else {
       plan.rollback();
     }
-    if (shared && iteration % SHARE_PERIOD === 0) {
-      shared.offer(bestCost, best);
-      const better = shared.takeIfBetter(bestCost - 1e-9);
-      if (better) {
-        // Continue from the other thread's best: its annealing walk restarts there, ours keeps its temperature.
-        plan.restore(better.routes);
-        best = better.routes;
-        bestCost = plan.cost;
-        currentCost = plan.cost;
-      }
+    const restart = shared?.exchange(iteration, progress, bestCost, best, random);
+    if (restart) {
+      // Stagnated: continue from a plan of the threads' elite pool (ours or another's) at the current temperature.
+      plan.restore(restart);
+      currentCost = plan.cost;
+      if (currentCost < bestCost - 1e-9) [best, bestCost] = [plan.snapshot(), currentCost];
     }
     if (iteration % SEGMENT_LENGTH === 0) {
       adapt(ruins);

@@ -33,7 +33,10 @@ export interface SolveOptions {
   /** Iteration cap; with no time limit the run is fully deterministic for a seed. */
   readonly maxIterations?: number;
   readonly seed?: number;
-  /** Independent runs with seeds seed, seed+1, …; the best wins. Used by `solve` only. */
+  /**
+   * Runs on worker threads with seeds seed, seed+1, …; the best wins (sharing an elite pool under a time limit).
+   * Used by `solve` only.
+   */
   readonly threads?: number;
   /** Overrides `problem.objective.mode`. */
   readonly objective?: ObjectiveMode;
