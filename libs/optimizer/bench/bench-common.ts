@@ -1,5 +1,5 @@
 /** Helpers shared by the VRPTW benchmark scripts (Solomon, Gehring & Homberger): flags, statistics, checked solve. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 import { checkSolution, createTravelTimeProvider } from '../src';
 import { readSolomonFile, solomonToProblem } from '../src/benchmarks/solomon';
@@ -11,6 +11,18 @@ export function argument(name: string): string | undefined {
   if (i >= 0) return process.argv[i + 1];
   const inline = process.argv.find((a) => a.startsWith(`--${name}=`));
   return inline?.slice(name.length + 3);
+}
+
+/** The instance names (`*.txt`) in `dataDir`, only those `--instances a,b` names when given (any case), in order. */
+export function selectedInstances(dataDir: string): string[] {
+  const selected = argument('instances')
+    ?.split(',')
+    .map((s) => s.trim().toLowerCase());
+  return readdirSync(dataDir)
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => f.replace(/\.txt$/, ''))
+    .filter((n) => !selected || selected.includes(n.toLowerCase()))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
 export const mean = (xs: readonly number[]): number =>

@@ -6,10 +6,10 @@
  * normal), then per-class means (C1, C2, R1, R2, RC1, RC2) and the overall mean distance; writes
  * bench/results/homberger-<size>.json.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { argument, mean, readBestKnown, solveChecked } from './bench-common';
+import { argument, mean, readBestKnown, solveChecked, selectedInstances } from './bench-common';
 
 const CLASSES = ['C1', 'C2', 'R1', 'R2', 'RC1', 'RC2'] as const;
 
@@ -20,14 +20,7 @@ async function main(): Promise<void> {
   const threads = Number(argument('threads') ?? 1);
   const dataDir = resolve(__dirname, `data/gehring-homberger-${size}`);
   if (!existsSync(dataDir)) throw new Error(`no vendored instances for size ${size} (${dataDir})`);
-  const selected = argument('instances')
-    ?.split(',')
-    .map((s) => s.trim().toLowerCase());
-  const names = readdirSync(dataDir)
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => f.replace(/\.txt$/, ''))
-    .filter((n) => !selected || selected.includes(n.toLowerCase()))
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const names = selectedInstances(dataDir);
   const bks = readBestKnown(join(dataDir, 'bks_hierarchical.csv'));
   console.log(
     `Gehring & Homberger ${size}, distance objective, time limit ${timeLimitMs} ms, seed ${seed}, threads ${threads}`,

@@ -3,10 +3,17 @@
  * Solves each instance with distance as the objective, verifies every plan with the independent checker, writes
  * bench/results/solomon.json and prints per-instance distance, gap to bks_distance.csv and time.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { argument, mean, median, readBestKnown, solveChecked } from './bench-common';
+import {
+  argument,
+  mean,
+  median,
+  readBestKnown,
+  solveChecked,
+  selectedInstances,
+} from './bench-common';
 
 const repoRoot = resolve(__dirname, '../../..');
 const dataDir = resolve(__dirname, 'data/solomon');
@@ -16,14 +23,7 @@ async function main(): Promise<void> {
   const timeLimitMs = Number(argument('time-limit-ms') ?? 2000);
   const seed = Number(argument('seed') ?? 1);
   const threads = Number(argument('threads') ?? 1);
-  const selected = argument('instances')
-    ?.split(',')
-    .map((s) => s.trim().toUpperCase());
-  const names = readdirSync(dataDir)
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => f.replace(/\.txt$/, ''))
-    .filter((n) => !selected || selected.includes(n.toUpperCase()))
-    .sort();
+  const names = selectedInstances(dataDir);
   const bks = readBestKnown(join(dataDir, 'bks_distance.csv'));
   const results: {
     name: string;

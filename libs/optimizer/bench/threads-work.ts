@@ -10,7 +10,6 @@
  * final plans (0 = the same plan), and the means. Every plan goes through the independent checker. Sharing makes the
  * result depend on thread timing, so repeat with a few seeds.
  */
-import { readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -19,7 +18,7 @@ import { checkSolution, compileProblem, createTravelTimeProvider, solveCompiled 
 import { readSolomonFile, solomonToProblem } from '../src/benchmarks/solomon';
 import { SharedBest } from '../src/heuristic/shared-best';
 
-import { argument, mean, readBestKnown } from './bench-common';
+import { argument, mean, readBestKnown, selectedInstances } from './bench-common';
 
 const dataDir = resolve(__dirname, 'data/solomon');
 
@@ -87,14 +86,7 @@ function brokenPairs(a: readonly string[][], b: readonly string[][]): number {
 async function main(): Promise<void> {
   const iterations = Number(argument('iterations') ?? 3000);
   const seed = Number(argument('seed') ?? 1);
-  const selected = argument('instances')
-    ?.split(',')
-    .map((s) => s.trim().toUpperCase());
-  const names = readdirSync(dataDir)
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => f.replace(/\.txt$/, ''))
-    .filter((n) => !selected || selected.includes(n.toUpperCase()))
-    .sort();
+  const names = selectedInstances(dataDir);
   const bks = readBestKnown(join(dataDir, 'bks_distance.csv'));
   const gapOf = (name: string, distance: number): number => {
     const reference = bks.get(name.toLowerCase())?.distance ?? NaN;

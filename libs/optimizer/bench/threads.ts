@@ -16,14 +16,14 @@
  * is printed. A solve that has to start them counts that time inside its limit.
  * Writes bench/results/threads.json.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { checkSolution, createTravelTimeProvider } from '../src';
 import { readSolomonFile, solomonToProblem } from '../src/benchmarks/solomon';
 
-import { argument, mean, median, readBestKnown } from './bench-common';
+import { argument, mean, median, readBestKnown, selectedInstances } from './bench-common';
 
 import type * as ParallelSolve from '../src/heuristic/parallel-solve';
 
@@ -66,14 +66,7 @@ async function main(): Promise<void> {
   const seed = Number(argument('seed') ?? 1);
   const threads = Number(argument('threads') ?? 2);
   const fromSource = process.argv.includes('--source');
-  const selected = argument('instances')
-    ?.split(',')
-    .map((s) => s.trim().toUpperCase());
-  const names = readdirSync(dataDir)
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => f.replace(/\.txt$/, ''))
-    .filter((n) => !selected || selected.includes(n.toUpperCase()))
-    .sort();
+  const names = selectedInstances(dataDir);
   const bks = readBestKnown(join(dataDir, 'bks_distance.csv'));
   const { solve, prepareSolverThreads, closeSolverThreads } = loadSolver(fromSource);
   console.log(

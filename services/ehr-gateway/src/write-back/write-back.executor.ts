@@ -131,11 +131,7 @@ async function book(
   const earlier = await client.search(connection, 'Appointment', [
     ['identifier', `${WAITLIST_BOOKING_IDENTIFIER_SYSTEM}|${job.responseId}`],
   ]);
-  const slots = await Promise.all(
-    slotsToCheck(intent, freed.resource).map((reference) =>
-      readSlot(client, connection, reference.replace(/^(.*\/)?Slot\//, '')),
-    ),
-  );
+  const slots = await readFreedSlots(client, connection, intent, freed.resource);
   const plan = planBooking(intent, {
     freed: freed.resource,
     freedVersion: freed.versionId,
@@ -207,11 +203,7 @@ async function moveKeptVisit(
     keptStart: job.expectedStart,
     keptEnd: job.expectedEnd,
   };
-  const slots = await Promise.all(
-    slotsToCheck(intent, freed.resource).map((reference) =>
-      readSlot(client, connection, reference.replace(/^(.*\/)?Slot\//, '')),
-    ),
-  );
+  const slots = await readFreedSlots(client, connection, intent, freed.resource);
   const plan = planMove(intent, {
     kept: kept.resource,
     keptVersion: kept.versionId,
@@ -284,6 +276,20 @@ function versionOf(resource: FhirResource): string {
     if (typeof versionId === 'string') return versionId;
   }
   return '';
+}
+
+/** The Slots the freed appointment names that a booking into its time must find free, as read now. */
+function readFreedSlots(
+  client: EhrFhirClient,
+  connection: EhrConnection,
+  intent: Parameters<typeof slotsToCheck>[0],
+  freed: FhirResource,
+): Promise<(FhirResource | undefined)[]> {
+  return Promise.all(
+    slotsToCheck(intent, freed).map((reference) =>
+      readSlot(client, connection, reference.replace(/^(.*\/)?Slot\//, '')),
+    ),
+  );
 }
 
 async function readSlot(
