@@ -63,12 +63,13 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services}/**/*.integration-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/worker-broker.setup.ts'],
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      setupFiles: ['<rootDir>/test/e2e/support/worker-broker.setup.ts'],
+      setupFiles: ['<rootDir>/test/support/worker-broker.setup.ts'],
     },
   ],
 };

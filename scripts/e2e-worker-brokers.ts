@@ -1,19 +1,21 @@
 /**
- * Single-node Kafka brokers for the e2e tier's extra jest workers.
+ * Single-node Kafka brokers for the integration and e2e tiers' extra jest workers.
  *
- * Every e2e stack consumes the product's real topic names, so two suites on one broker would
+ * Every suite consumes the product's real topic names, so two suites on one broker would
  * consume each other's events. Jest worker 1 keeps the shared broker (deploy/local/up.sh);
- * each further worker gets a broker of its own from this script, which runs until SIGTERM:
+ * each further worker gets a broker of its own from this script, prepared like the shared one
+ * (every contract topic and its `.dlq`), which runs until SIGTERM:
  *
  *   node -r @swc-node/register scripts/e2e-worker-brokers.ts --extra 1 --ready-file F &
  *
  * Once the brokers answer, it writes `E2E_WORKER_BROKERS` (bootstrap lists of workers 1..n,
- * separated by `;`) to F; test/e2e/support/worker-broker.setup.ts maps JEST_WORKER_ID onto it.
+ * separated by `;`) to F; test/support/worker-broker.setup.ts maps JEST_WORKER_ID onto it.
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { ALL_TOPICS, dlqTopicOf } from '@caredispatch/contracts';
 import { KafkaTestCluster } from '@caredispatch/testing';
 
 const repoRoot = resolve(__dirname, '..');
@@ -52,6 +54,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
 
   await Promise.all(brokers.map((broker) => broker.start()));
+  // Created up front with every partition led: a suite must not meet a topic that is still
+  // being auto-created (with leaderless partitions) on its first produce or subscribe.
+  const topics = ALL_TOPICS.flatMap((topic) => [topic, dlqTopicOf(topic)]);
+  await Promise.all(brokers.map((broker) => broker.createTopics(topics)));
   const lists = [process.env.KAFKA_BROKERS ?? sharedBroker, ...brokers.map((b) => b.brokers)];
   writeFileSync(readyFile, lists.join(';'));
   console.log(

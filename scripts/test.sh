@@ -48,31 +48,24 @@ run_tier() {
   log "jest: $tier tests"
   npx jest --selectProjects "$tier" --ci --json --outputFile "$results_dir/$tier.json" "$@" || status=1
 }
-run_tier unit --maxWorkers 2
-# The fault suite's short form runs beside the integration tier, every fault on a Kafka broker
-# of its own (--own-broker), so neither consumes the other's events; a failing fault fails the run
-# (FAULTS_GATE=0 reports it without failing). Its output is printed after the tier, not interleaved.
-log "fault suite, short form, started beside the integration tier"
+# Integration and e2e suites run two at a time (they mostly wait on round trips, due times and
+# stack starts). Every suite consumes the product's real topic names, so jest worker 2 gets a
+# single-node broker of its own; it starts now and is ready long before the integration tier.
+log "a second Kafka broker for the second jest worker (started in the background)"
+brokers_file="$results_dir/worker-brokers"
+node -r @swc-node/register scripts/e2e-worker-brokers.ts --extra 1 --ready-file "$brokers_file" \
+  >"$results_dir/worker-brokers.log" 2>&1 &
+brokers_pid=$!
+# The fault suite's short form is the longest step: it starts now, beside the jest tiers, every
+# fault on a Kafka broker of its own (--own-broker), so neither consumes the other's events; a
+# failing fault fails the run (FAULTS_GATE=0 reports it without failing). Its output is printed
+# after the integration tier, not interleaved.
+log "fault suite, short form, started beside the jest tiers"
 faults_log="$results_dir/faults.log"
 npm run -s test:faults -- --short --own-broker >"$faults_log" 2>&1 &
 faults_pid=$!
-# The relay's abandoned-send socket leak is fixed (outbox-relay-failures exits on its own);
-# --forceExit stays as a guard until a full tier has been seen exiting on its own in CI: a
-# handle left open elsewhere must not hang CI after every result is in. To find one, run a
-# spec with --detectOpenHandles, or log process.getActiveResourcesInfo() for kafkajs sockets.
-run_tier integration --runInBand --forceExit
-faults_status=0
-wait "$faults_pid" || faults_status=$?
-log "fault suite, short form (exit $faults_status; FAULTS_GATE=${FAULTS_GATE:-1})"
-cat "$faults_log"
-[[ $faults_status == 0 || "${FAULTS_GATE:-1}" == 0 ]] || status=1
-# Two e2e suites at a time (they mostly wait on due times and stack starts): jest worker 2 gets a
-# single-node broker of its own, since every stack consumes the product's real topic names.
-log "a second Kafka broker for the second e2e worker"
-brokers_file="$results_dir/e2e-worker-brokers"
-node -r @swc-node/register scripts/e2e-worker-brokers.ts --extra 1 --ready-file "$brokers_file" &
-brokers_pid=$!
-trap 'kill "$brokers_pid" 2>/dev/null || true' EXIT
+trap 'kill "$brokers_pid" "$faults_pid" 2>/dev/null || true' EXIT
+run_tier unit --maxWorkers 2
 for _ in $(seq 1 240); do
   [[ -s "$brokers_file" ]] || ! kill -0 "$brokers_pid" 2>/dev/null && break
   sleep 0.5
@@ -80,12 +73,24 @@ done
 if [[ -s "$brokers_file" ]]; then
   E2E_WORKER_BROKERS=$(cat "$brokers_file")
   export E2E_WORKER_BROKERS
-  run_tier e2e --maxWorkers 2 --forceExit
-  unset E2E_WORKER_BROKERS
+  parallel=(--maxWorkers 2)
 else
-  log "the second broker did not start: e2e suites one at a time"
-  run_tier e2e --runInBand --forceExit
+  log "the second broker did not start: integration and e2e suites one at a time"
+  cat "$results_dir/worker-brokers.log"
+  parallel=(--runInBand)
 fi
+# The relay's abandoned-send socket leak is fixed (outbox-relay-failures exits on its own);
+# --forceExit stays as a guard until a full tier has been seen exiting on its own in CI: a
+# handle left open elsewhere must not hang CI after every result is in. To find one, run a
+# spec with --detectOpenHandles, or log process.getActiveResourcesInfo() for kafkajs sockets.
+run_tier integration "${parallel[@]}" --forceExit
+run_tier e2e "${parallel[@]}" --forceExit
+unset E2E_WORKER_BROKERS
+faults_status=0
+wait "$faults_pid" || faults_status=$?
+log "fault suite, short form (exit $faults_status; FAULTS_GATE=${FAULTS_GATE:-1})"
+cat "$faults_log"
+[[ $faults_status == 0 || "${FAULTS_GATE:-1}" == 0 ]] || status=1
 kill "$brokers_pid" 2>/dev/null || true
 wait "$brokers_pid" 2>/dev/null || true
 trap - EXIT
