@@ -56,16 +56,18 @@ brokers_file="$results_dir/worker-brokers"
 node -r @swc-node/register scripts/e2e-worker-brokers.ts --extra 1 --ready-file "$brokers_file" \
   >"$results_dir/worker-brokers.log" 2>&1 &
 brokers_pid=$!
-# The fault suite's short form is the longest step: it starts now, beside the jest tiers, every
-# fault on a Kafka broker of its own (--own-broker), so neither consumes the other's events; a
-# failing fault fails the run (FAULTS_GATE=0 reports it without failing). Its output is printed
-# after the integration tier, not interleaved.
-log "fault suite, short form, started beside the jest tiers"
+trap 'kill "$brokers_pid" 2>/dev/null || true' EXIT
+run_tier unit --maxWorkers 2
+# The fault suite's short form is the longest step. It starts after the unit tier (whose two
+# CPU-bound workers would starve its stacks), beside the integration and e2e tiers, every fault
+# on a Kafka broker of its own (--own-broker), so neither consumes the other's events; a failing
+# fault fails the run (FAULTS_GATE=0 reports it without failing). Its output is printed after
+# the e2e tier, not interleaved.
+log "fault suite, short form, started beside the integration and e2e tiers"
 faults_log="$results_dir/faults.log"
 npm run -s test:faults -- --short --own-broker >"$faults_log" 2>&1 &
 faults_pid=$!
 trap 'kill "$brokers_pid" "$faults_pid" 2>/dev/null || true' EXIT
-run_tier unit --maxWorkers 2
 for _ in $(seq 1 240); do
   [[ -s "$brokers_file" ]] || ! kill -0 "$brokers_pid" 2>/dev/null && break
   sleep 0.5
