@@ -223,10 +223,20 @@ export async function runFault(
       diagnostics.push(`not audited: ${missing.eventId} ${missing.description}`);
     }
     const auditGroupId = `audit-log-${started.runId}`;
+    const auditedNow = async (eventIds: readonly string[]): Promise<ReadonlySet<string>> => {
+      const rows = await started
+        .database('audit-log')
+        .query<{ event_id: string }>(
+          'SELECT event_id::text AS event_id FROM audit_event WHERE tenant_id = $1 AND event_id::text = ANY($2::text[])',
+          [tenantId, eventIds],
+        );
+      return new Set(rows.map((row) => row.event_id.toLowerCase()));
+    };
     for (const line of await locateInLog(
       started.kafkaBrokers,
       auditGroupId,
       evidence.auditMissingEvents,
+      auditedNow,
     )) {
       diagnostics.push(`where: ${line}`);
     }

@@ -10,14 +10,18 @@ export interface UnauditedEvent {
 }
 
 /**
- * Tells the two ways an event can miss the audit trail apart: never in the log although its
- * outbox row says published (a producer-side loss), or in the log at an offset the audit-log
- * group has already committed past (a consumer-side skip), or still ahead of that offset.
+ * Tells the ways an event can miss the audit trail apart: never in the log although its outbox
+ * row says published (a producer-side loss), in the log at an offset the audit-log group has
+ * already committed past (a consumer-side skip — unless the event has been audited since the
+ * settle check: a slow consumer, not a lost event), or still ahead of that offset.
+ * `auditedNow` is asked after the committed offsets are read, so "committed past it and still
+ * not audited" is a real skip.
  */
 export async function locateInLog(
   brokers: string,
   auditGroupId: string,
   events: readonly UnauditedEvent[],
+  auditedNow: (eventIds: readonly string[]) => Promise<ReadonlySet<string>>,
 ): Promise<string[]> {
   if (events.length === 0) return [];
   const topics = [...new Set(events.map((event) => event.topic))];
@@ -40,6 +44,7 @@ export async function locateInLog(
       for (const { partition, offset } of partitions)
         committed.set(`${topic}[${partition}]`, offset);
     }
+    const lateButAudited = await auditedNow(events.map((event) => event.eventId));
     return events.map((event) => {
       const found = recorder.messages(event.topic).find((message) => {
         const eventId = new Map(Object.entries(message.headers)).get('event-id');
@@ -48,8 +53,13 @@ export async function locateInLog(
       if (!found) return `${event.eventId}: NOT in the log (outbox says ${event.description})`;
       const where = `${found.topic}[${found.partition}]`;
       const groupAt = committed.get(where) ?? 'none';
-      const skipped = groupAt !== 'none' && BigInt(groupAt) > BigInt(found.offset);
-      return `${event.eventId}: in the log at ${where}@${found.offset}; audit-log group committed ${groupAt}${skipped ? ' (past it: consumer-side skip)' : ''}`;
+      const past = groupAt !== 'none' && BigInt(groupAt) > BigInt(found.offset);
+      const verdict = !past
+        ? ''
+        : lateButAudited.has(event.eventId)
+          ? ' (past it, and audited since the settle check: late, not lost)'
+          : ' (past it: consumer-side skip)';
+      return `${event.eventId}: in the log at ${where}@${found.offset}; audit-log group committed ${groupAt}${verdict}`;
     });
   } catch (error) {
     return [
