@@ -41,6 +41,22 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
     return open.filter((entry) => entry.patientId === patientId);
   }
 
+  /** The patient page's "ask for an earlier time" on the follow-up visit they keep. */
+  function askForEarlierTime(
+    patientId: string,
+    keptVisit: string,
+    visit: { providerId: string; locationId: string; currentStart: Date },
+    consent: { smsConsent?: boolean; emailConsent?: boolean } = {},
+  ) {
+    return harness.requestEarlierTime(tenant, {
+      patientId,
+      appointmentId: keptVisit,
+      typeCode: 'follow-up',
+      ...visit,
+      ...consent,
+    });
+  }
+
   async function events(type: string): Promise<number> {
     const [row] = await harness.query<{ count: string }>(
       `SELECT count(*) FROM outbox_message WHERE tenant_id = $1 AND event_type = $2`,
@@ -109,20 +125,13 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
     );
     const keptVisit = randomUUID();
 
-    await harness.requestEarlierTime(tenant, {
+    await askForEarlierTime(
       patientId,
-      appointmentId: keptVisit,
-      typeCode: 'follow-up',
-      providerId: 'dr-b',
-      locationId: 'loc-2',
-      currentStart: new Date('2030-03-29T14:00:00Z'),
-      smsConsent: true,
-      emailConsent: false,
-    });
-    await harness.requestEarlierTime(tenant, {
-      patientId,
-      appointmentId: keptVisit,
-      typeCode: 'follow-up',
+      keptVisit,
+      { providerId: 'dr-b', locationId: 'loc-2', currentStart: new Date('2030-03-29T14:00:00Z') },
+      { smsConsent: true, emailConsent: false },
+    );
+    await askForEarlierTime(patientId, keptVisit, {
       providerId: 'dr-b',
       locationId: 'loc-2',
       currentStart: new Date('2030-03-29T14:00:00Z'),
@@ -150,10 +159,7 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
     const patientId = randomUUID();
     const keptVisit = randomUUID();
     const start = new Date('2030-03-27T14:00:00Z');
-    await harness.requestEarlierTime(tenant, {
-      patientId,
-      appointmentId: keptVisit,
-      typeCode: 'follow-up',
+    await askForEarlierTime(patientId, keptVisit, {
       providerId: 'dr-b',
       locationId: 'loc-9',
       currentStart: start,
@@ -189,10 +195,7 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
       latestDate: '2030-04-30',
       channels: ['sms'],
     });
-    await harness.requestEarlierTime(tenant, {
-      patientId,
-      appointmentId: keptVisit,
-      typeCode: 'follow-up',
+    await askForEarlierTime(patientId, keptVisit, {
       providerId: 'dr-a',
       locationId: 'loc-7',
       currentStart: new Date('2030-03-28T14:00:00Z'),
@@ -280,10 +283,7 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
   it('should record the kept visit EHR id and version scheduling publishes for it, an older revision changing nothing', async () => {
     const patientId = randomUUID();
     const keptVisit = randomUUID();
-    await harness.requestEarlierTime(tenant, {
-      patientId,
-      appointmentId: keptVisit,
-      typeCode: 'follow-up',
+    await askForEarlierTime(patientId, keptVisit, {
       providerId: 'dr-a',
       locationId: 'loc-7',
       currentStart: new Date('2030-03-28T14:00:00Z'),
