@@ -30,6 +30,37 @@ describe(LocalSearch.name, () => {
     );
   });
 
+  it('should keep every plan feasible, keep the served visits and never raise the cost with SWAP* on', () => {
+    fc.assert(
+      fc.property(
+        problemArbitrary({ maxAppointments: 14, maxProviders: 4 }),
+        fc.nat(10_000),
+        (problem, seed) => {
+          const fixture = constructedPlan(problem, seed);
+          const before = fixture.plan.cost;
+          const served = servedSet(fixture.plan);
+          const sut = new LocalSearch(fixture.plan, { swapStar: true, swapStarNeighbors: 6 });
+          sut.improve(allVehicles(fixture.compiled.vehicleCount), new SeededRandom(seed));
+          expect(fixture.plan.cost).toBeLessThanOrEqual(before + 1e-9);
+          expect(servedSet(fixture.plan)).toEqual(served);
+          expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('should respect clinic blocks and hours on a clinic week with SWAP* on', () => {
+    const fixture = constructedPlan(generateClinicWeek({ seed: 3 }), 3);
+    const before = fixture.plan.cost;
+    new LocalSearch(fixture.plan, { swapStar: true }).improve(
+      allVehicles(fixture.compiled.vehicleCount),
+      new SeededRandom(3),
+    );
+    expect(fixture.plan.cost).toBeLessThanOrEqual(before);
+    expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);
+  });
+
   it('should keep pinned visits with their pinned provider', () => {
     let servedPinned = 0;
     fc.assert(

@@ -9,10 +9,12 @@ import { SeededRandom } from '../seeded-random';
 import { IntraRouteMoves } from './intra-route-moves';
 import { constructedPlan, violationsOf } from './plan-fixture';
 import { SegmentExchangeMoves } from './segment-exchange';
+import { IN_PLACE, replacedTasks, SwapStarMoves } from './swap-star';
 import { TailExchangeMoves } from './tail-exchange';
 
 import type { PlanFixture } from './plan-fixture';
 import type { SegmentExchange } from './segment-exchange';
+import type { SwapStar } from './swap-star';
 import type { TailExchange } from './tail-exchange';
 
 const COST_TOLERANCE = 1e-6;
@@ -52,6 +54,22 @@ function tailExchangedRoutes(fixture: PlanFixture, move: TailExchange): number[]
   routes[move.v1] = [...t1.slice(0, move.cut1), ...t2.slice(move.cut2)];
   routes[move.v2] = [...t2.slice(0, move.cut2), ...t1.slice(move.cut1)];
   return routes;
+}
+
+function swappedRoutes(fixture: PlanFixture, move: SwapStar): number[][] {
+  const routes = fixture.plan.snapshot();
+  const t1 = routes[move.v1];
+  const t2 = routes[move.v2];
+  routes[move.v1] = replacedTasks(t1, move.first, t2[move.second - 1], move.slot1);
+  routes[move.v2] = replacedTasks(t2, move.second, t1[move.first - 1], move.slot2);
+  return routes;
+}
+
+/** A slot of a route of n visits for the visit replacing position i: in place, or any gap not next to i. */
+function randomSlot(random: SeededRandom, n: number, i: number): number {
+  const gaps = Array.from({ length: n + 1 }, (_, s) => s).filter((s) => s !== i - 1 && s !== i);
+  const pick = random.nextInt(gaps.length + 1);
+  return pick === gaps.length ? IN_PLACE : gaps[pick];
 }
 
 /**
@@ -318,4 +336,113 @@ describe(IntraRouteMoves.name, () => {
     );
     expect(comparedRoutes).toBeGreaterThanOrEqual(MIN_COMPARED_ROUTES);
   });
+});
+
+describe('replacedTasks', () => {
+  it('should put the incoming visit in place, before or after the outgoing one, counting slots before the move', () => {
+    const tasks = [10, 11, 12, 13];
+    expect(replacedTasks(tasks, 2, 99, IN_PLACE)).toEqual([10, 99, 12, 13]);
+    expect(replacedTasks(tasks, 3, 99, 0)).toEqual([99, 10, 11, 13]);
+    expect(replacedTasks(tasks, 1, 99, 2)).toEqual([11, 99, 12, 13]);
+    expect(replacedTasks(tasks, 2, 99, 4)).toEqual([10, 12, 13, 99]);
+  });
+});
+
+describe(SwapStarMoves.name, () => {
+  it('should call a SWAP* move feasible exactly when the checker accepts the resulting plan, and predict its cost change', () => {
+    const verdicts: VerdictCount = { feasible: 0, infeasible: 0 };
+    fc.assert(
+      fc.property(instances, ([problem, seed]) => {
+        const fixture = constructedPlan(problem, seed);
+        const sut = new SwapStarMoves(fixture.plan);
+        const random = new SeededRandom(seed);
+        for (let step = 0; step < 20; step++) {
+          const pair = pickVehicles(fixture, random);
+          if (pair === null) continue;
+          const [v1, v2] = pair;
+          const n1 = fixture.plan.routes[v1].tasks.length;
+          const n2 = fixture.plan.routes[v2].tasks.length;
+          if (n2 === 0) continue;
+          const first = 1 + random.nextInt(n1);
+          const second = 1 + random.nextInt(n2);
+          const move: SwapStar = {
+            v1,
+            first,
+            slot1: randomSlot(random, n1, first),
+            v2,
+            second,
+            slot2: randomSlot(random, n2, second),
+          };
+          const delta = sut.evaluate(move);
+          expectVerdict(fixture, delta, swappedRoutes(fixture, move), verdicts);
+          if (delta < Infinity) {
+            const before = fixture.plan.cost;
+            sut.apply(move);
+            expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(verdicts.feasible).toBeGreaterThanOrEqual(MIN_FEASIBLE);
+    expect(verdicts.infeasible).toBeGreaterThanOrEqual(MIN_INFEASIBLE);
+  });
+
+  it('should only return moves that lower the cost by the stated amount and keep the plan checker-valid', () => {
+    let found = 0;
+    fc.assert(
+      fc.property(instances, ([problem, seed]) => {
+        const fixture = constructedPlan(problem, seed);
+        scrambleRoutes(fixture, new SeededRandom(seed));
+        const sut = new SwapStarMoves(fixture.plan);
+        const move: SwapStar = { v1: 0, first: 0, slot1: 0, v2: 0, second: 0, slot2: 0 };
+        const V = fixture.compiled.vehicleCount;
+        for (let v1 = 0; v1 < V; v1++) {
+          for (let v2 = 0; v2 < V; v2++) {
+            const delta = sut.findBest(v1, v2, -COST_TOLERANCE, move);
+            if (delta === Infinity) continue;
+            const before = fixture.plan.cost;
+            expect(delta).toBeLessThan(-COST_TOLERANCE);
+            sut.apply(move);
+            expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
+            found++;
+          }
+        }
+        expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+    expect(found).toBeGreaterThanOrEqual(MIN_IMPROVED_ROUTES);
+  });
+
+  it.each(['R201', 'RC202', 'R205'])(
+    'should improve a constructed %s plan (60 visits, 4 vehicles) move by move, each checker-valid',
+    (name) => {
+      const full = readSolomonFile(join(__dirname, '../../../bench/data/solomon', `${name}.txt`));
+      const problem = solomonToProblem({
+        ...full,
+        vehicleCount: 4,
+        customers: full.customers.slice(0, 60),
+      });
+      let applied = 0;
+      for (const seed of [1, 2, 3]) {
+        const fixture = constructedPlan(problem, seed);
+        const sut = new SwapStarMoves(fixture.plan);
+        const move: SwapStar = { v1: 0, first: 0, slot1: 0, v2: 0, second: 0, slot2: 0 };
+        const V = fixture.compiled.vehicleCount;
+        for (let v1 = 0; v1 < V; v1++) {
+          for (let v2 = v1 + 1; v2 < V; v2++) {
+            const before = fixture.plan.cost;
+            const delta = sut.findBest(v1, v2, -COST_TOLERANCE, move);
+            if (delta === Infinity) continue;
+            sut.apply(move);
+            expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
+            expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);
+            applied++;
+          }
+        }
+      }
+      expect(applied).toBeGreaterThanOrEqual(1);
+    },
+  );
 });
