@@ -12,6 +12,7 @@ import { SegmentExchangeMoves } from './segment-exchange';
 import { IN_PLACE, replacedTasks, SwapStarMoves } from './swap-star';
 import { TailExchangeMoves } from './tail-exchange';
 
+import type { Problem } from '../../model';
 import type { PlanFixture } from './plan-fixture';
 import type { SegmentExchange } from './segment-exchange';
 import type { SwapStar } from './swap-star';
@@ -27,6 +28,12 @@ const MIN_IMPROVED_ROUTES = 1;
 const MIN_COMPARED_ROUTES = 5;
 // Feasible 2-opt / or-opt neighbours compared per Solomon excerpt (seeded: C201 9, the others more).
 const MIN_COMPARED_NEIGHBOURS = 5;
+
+/** The first `customers` customers of a vendored Solomon instance, served by `vehicleCount` vehicles. */
+function solomonExcerpt(name: string, vehicleCount: number, customers: number): Problem {
+  const full = readSolomonFile(join(__dirname, '../../../bench/data/solomon', `${name}.txt`));
+  return solomonToProblem({ ...full, vehicleCount, customers: full.customers.slice(0, customers) });
+}
 
 function exchangedRoutes(fixture: PlanFixture, move: SegmentExchange): number[][] {
   const routes = fixture.plan.snapshot();
@@ -280,12 +287,7 @@ describe(IntraRouteMoves.name, () => {
   it.each(['R201', 'RC202', 'C201'])(
     'should leave no 2-opt or or-opt move that the checker accepts and that lowers the cost (%s, 30 visits)',
     (name) => {
-      const full = readSolomonFile(join(__dirname, '../../../bench/data/solomon', `${name}.txt`));
-      const problem = solomonToProblem({
-        ...full,
-        vehicleCount: 3,
-        customers: full.customers.slice(0, 30),
-      });
+      const problem = solomonExcerpt(name, 3, 30);
       let comparedNeighbours = 0;
       for (const seed of [1, 2, 3]) {
         const fixture = constructedPlan(problem, seed);
@@ -418,12 +420,7 @@ describe(SwapStarMoves.name, () => {
   it.each(['R201', 'RC202', 'R205'])(
     'should improve a constructed %s plan (60 visits, 4 vehicles) move by move, each checker-valid',
     (name) => {
-      const full = readSolomonFile(join(__dirname, '../../../bench/data/solomon', `${name}.txt`));
-      const problem = solomonToProblem({
-        ...full,
-        vehicleCount: 4,
-        customers: full.customers.slice(0, 60),
-      });
+      const problem = solomonExcerpt(name, 4, 60);
       let applied = 0;
       for (const seed of [1, 2, 3]) {
         const fixture = constructedPlan(problem, seed);
