@@ -176,43 +176,64 @@ const instances = fc.tuple(
   fc.nat(10_000),
 );
 
+/**
+ * Property shared by the inter-route move evaluators: on random problems, a random move (`draw`, null = skip) is
+ * called feasible exactly when the checker accepts the resulting routes, and applying it changes the cost by the
+ * predicted delta.
+ */
+function expectVerdictsMatchChecker<M, S extends { apply(move: M): void }>(
+  create: (fixture: PlanFixture) => S,
+  draw: (fixture: PlanFixture, random: SeededRandom, v1: number, v2: number) => M | null,
+  evaluate: (sut: S, move: M) => number,
+  resulting: (fixture: PlanFixture, move: M) => number[][],
+): void {
+  const verdicts: VerdictCount = { feasible: 0, infeasible: 0 };
+  fc.assert(
+    fc.property(instances, ([problem, seed]) => {
+      const fixture = constructedPlan(problem, seed);
+      const sut = create(fixture);
+      const random = new SeededRandom(seed);
+      for (let step = 0; step < 20; step++) {
+        const pair = pickVehicles(fixture, random);
+        if (pair === null) continue;
+        const move = draw(fixture, random, pair[0], pair[1]);
+        if (move === null) continue;
+        const delta = evaluate(sut, move);
+        expectVerdict(fixture, delta, resulting(fixture, move), verdicts);
+        if (delta < Infinity) {
+          const before = fixture.plan.cost;
+          sut.apply(move);
+          expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
+        }
+      }
+    }),
+    { numRuns: 200 },
+  );
+  expect(verdicts.feasible).toBeGreaterThanOrEqual(MIN_FEASIBLE);
+  expect(verdicts.infeasible).toBeGreaterThanOrEqual(MIN_INFEASIBLE);
+}
+
 describe(SegmentExchangeMoves.name, () => {
   it('should call a move feasible exactly when the checker accepts the resulting plan, and predict its cost change', () => {
-    const verdicts: VerdictCount = { feasible: 0, infeasible: 0 };
-    fc.assert(
-      fc.property(instances, ([problem, seed]) => {
-        const fixture = constructedPlan(problem, seed);
-        const sut = new SegmentExchangeMoves(fixture.plan);
-        const random = new SeededRandom(seed);
-        for (let step = 0; step < 20; step++) {
-          const pair = pickVehicles(fixture, random);
-          if (pair === null) continue;
-          const [v1, v2] = pair;
-          const n1 = fixture.plan.routes[v1].tasks.length;
-          const n2 = fixture.plan.routes[v2].tasks.length;
-          const length = 1 + random.nextInt(Math.min(3, n1));
-          const secondLength = random.nextInt(Math.min(3, n2) + 1);
-          const move: SegmentExchange = {
-            v1,
-            first: 1 + random.nextInt(n1 - length + 1),
-            length,
-            v2,
-            secondFirst: 1 + random.nextInt(n2 - secondLength + 1),
-            secondLength,
-          };
-          const delta = sut.evaluate(move, Infinity);
-          expectVerdict(fixture, delta, exchangedRoutes(fixture, move), verdicts);
-          if (delta < Infinity) {
-            const before = fixture.plan.cost;
-            sut.apply(move);
-            expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
-          }
-        }
-      }),
-      { numRuns: 150 },
+    expectVerdictsMatchChecker(
+      (fixture) => new SegmentExchangeMoves(fixture.plan),
+      (fixture, random, v1, v2) => {
+        const n1 = fixture.plan.routes[v1].tasks.length;
+        const n2 = fixture.plan.routes[v2].tasks.length;
+        const length = 1 + random.nextInt(Math.min(3, n1));
+        const secondLength = random.nextInt(Math.min(3, n2) + 1);
+        return {
+          v1,
+          first: 1 + random.nextInt(n1 - length + 1),
+          length,
+          v2,
+          secondFirst: 1 + random.nextInt(n2 - secondLength + 1),
+          secondLength,
+        };
+      },
+      (sut, move) => sut.evaluate(move, Infinity),
+      exchangedRoutes,
     );
-    expect(verdicts.feasible).toBeGreaterThanOrEqual(MIN_FEASIBLE);
-    expect(verdicts.infeasible).toBeGreaterThanOrEqual(MIN_INFEASIBLE);
   });
 });
 
@@ -352,42 +373,26 @@ describe('replacedTasks', () => {
 
 describe(SwapStarMoves.name, () => {
   it('should call a SWAP* move feasible exactly when the checker accepts the resulting plan, and predict its cost change', () => {
-    const verdicts: VerdictCount = { feasible: 0, infeasible: 0 };
-    fc.assert(
-      fc.property(instances, ([problem, seed]) => {
-        const fixture = constructedPlan(problem, seed);
-        const sut = new SwapStarMoves(fixture.plan);
-        const random = new SeededRandom(seed);
-        for (let step = 0; step < 20; step++) {
-          const pair = pickVehicles(fixture, random);
-          if (pair === null) continue;
-          const [v1, v2] = pair;
-          const n1 = fixture.plan.routes[v1].tasks.length;
-          const n2 = fixture.plan.routes[v2].tasks.length;
-          if (n2 === 0) continue;
-          const first = 1 + random.nextInt(n1);
-          const second = 1 + random.nextInt(n2);
-          const move: SwapStar = {
-            v1,
-            first,
-            slot1: randomSlot(random, n1, first),
-            v2,
-            second,
-            slot2: randomSlot(random, n2, second),
-          };
-          const delta = sut.evaluate(move);
-          expectVerdict(fixture, delta, swappedRoutes(fixture, move), verdicts);
-          if (delta < Infinity) {
-            const before = fixture.plan.cost;
-            sut.apply(move);
-            expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
-          }
-        }
-      }),
-      { numRuns: 200 },
+    expectVerdictsMatchChecker(
+      (fixture) => new SwapStarMoves(fixture.plan),
+      (fixture, random, v1, v2) => {
+        const n1 = fixture.plan.routes[v1].tasks.length;
+        const n2 = fixture.plan.routes[v2].tasks.length;
+        if (n2 === 0) return null;
+        const first = 1 + random.nextInt(n1);
+        const second = 1 + random.nextInt(n2);
+        return {
+          v1,
+          first,
+          slot1: randomSlot(random, n1, first),
+          v2,
+          second,
+          slot2: randomSlot(random, n2, second),
+        };
+      },
+      (sut, move) => sut.evaluate(move),
+      swappedRoutes,
     );
-    expect(verdicts.feasible).toBeGreaterThanOrEqual(MIN_FEASIBLE);
-    expect(verdicts.infeasible).toBeGreaterThanOrEqual(MIN_INFEASIBLE);
   });
 
   it('should only return moves that lower the cost by the stated amount and keep the plan checker-valid', () => {
