@@ -10,25 +10,31 @@ import { constructedPlan, servedSet, violationsOf } from './plan-fixture';
 const allVehicles = (count: number) => Array.from({ length: count }, (_, v) => v);
 
 describe(LocalSearch.name, () => {
-  it('should keep every plan feasible, keep the served visits and never raise the cost', () => {
-    fc.assert(
-      fc.property(
-        problemArbitrary({ maxAppointments: 14, maxProviders: 4 }),
-        fc.nat(10_000),
-        (problem, seed) => {
-          const fixture = constructedPlan(problem, seed);
-          const before = fixture.plan.cost;
-          const served = servedSet(fixture.plan);
-          const sut = new LocalSearch(fixture.plan, { neighborCount: 6, maxSegmentLength: 3 });
-          sut.improve(allVehicles(fixture.compiled.vehicleCount), new SeededRandom(seed));
-          expect(fixture.plan.cost).toBeLessThanOrEqual(before + 1e-9);
-          expect(servedSet(fixture.plan)).toEqual(served);
-          expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
+  it.each([
+    ['without SWAP*', { neighborCount: 6, maxSegmentLength: 3 }],
+    ['with SWAP*', { neighborCount: 6, maxSegmentLength: 3, swapStar: true, swapStarNeighbors: 6 }],
+  ] as const)(
+    'should keep every plan feasible, keep the served visits and never raise the cost (%s)',
+    (_, options) => {
+      fc.assert(
+        fc.property(
+          problemArbitrary({ maxAppointments: 14, maxProviders: 4 }),
+          fc.nat(10_000),
+          (problem, seed) => {
+            const fixture = constructedPlan(problem, seed);
+            const before = fixture.plan.cost;
+            const served = servedSet(fixture.plan);
+            const sut = new LocalSearch(fixture.plan, options);
+            sut.improve(allVehicles(fixture.compiled.vehicleCount), new SeededRandom(seed));
+            expect(fixture.plan.cost).toBeLessThanOrEqual(before + 1e-9);
+            expect(servedSet(fixture.plan)).toEqual(served);
+            expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    },
+  );
 
   it('should keep pinned visits with their pinned provider', () => {
     let servedPinned = 0;
@@ -76,10 +82,13 @@ describe(LocalSearch.name, () => {
     );
   });
 
-  it('should respect clinic blocks and hours on a clinic week', () => {
+  it.each([
+    ['without SWAP*', {}],
+    ['with SWAP*', { swapStar: true }],
+  ] as const)('should respect clinic blocks and hours on a clinic week (%s)', (_, options) => {
     const fixture = constructedPlan(generateClinicWeek({ seed: 3 }), 3);
     const before = fixture.plan.cost;
-    const sut = new LocalSearch(fixture.plan);
+    const sut = new LocalSearch(fixture.plan, options);
     sut.improve(allVehicles(fixture.compiled.vehicleCount), new SeededRandom(3));
     expect(fixture.plan.cost).toBeLessThanOrEqual(before);
     expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);

@@ -1,10 +1,12 @@
 import { IntraRouteMoves } from './intra-route-moves';
 import { SegmentExchangeMoves } from './segment-exchange';
+import { SwapStarMoves } from './swap-star';
 import { TailExchangeMoves } from './tail-exchange';
 
 import type { RoutePlan } from '../route-plan';
 import type { SeededRandom } from '../seeded-random';
 import type { SegmentExchange } from './segment-exchange';
+import type { SwapStar } from './swap-star';
 import type { TailExchange } from './tail-exchange';
 
 export interface LocalSearchOptions {
@@ -14,6 +16,16 @@ export interface LocalSearchOptions {
   readonly maxSegmentLength?: number;
   /** Safety cap on improving moves per call; a bound on time for very large plans. */
   readonly maxMoves?: number;
+  /**
+   * SWAP* between a changed route and the routes serving its visits' nearest neighbours (default off: on the
+   * Gehring & Homberger type-2 development runs it found no gain per iteration and halved the iterations, see
+   * docs/benchmarks/optimizer-2026-12-01b-long-routes.md). A plain swap puts each visit where the other was.
+   */
+  readonly swapStar?: boolean;
+  /** Nearest neighbours per visit whose routes count as SWAP* partners (a granular stand-in for polar sectors). */
+  readonly swapStarNeighbors?: number;
+  /** SWAP* runs only on plans whose cost after the other moves is within this fraction of the best seen. */
+  readonly swapStarGate?: number;
 }
 
 /**
@@ -27,6 +39,18 @@ export class LocalSearch {
   private readonly exchanges: SegmentExchangeMoves;
   private readonly tails: TailExchangeMoves;
   private readonly intra: IntraRouteMoves;
+  private readonly swapStar: SwapStarMoves | null;
+  private readonly swapStarNeighbors: number;
+  private readonly swapStarGate: number;
+  /** Lowest plan cost at the end of an `improve` call. */
+  private lowestCost = Infinity;
+  /** Routes changed since their last SWAP* pass. */
+  private readonly swapDue: Uint8Array;
+  private readonly swapDueRoutes: number[] = [];
+  private readonly partnerSeen: Int32Array;
+  private partnerStamp = 0;
+  private readonly partners: number[] = [];
+  private readonly swapMove: SwapStar = { v1: 0, first: 0, slot1: 0, v2: 0, second: 0, slot2: 0 };
   private readonly neighborCount: number;
   private readonly maxSegmentLength: number;
   private readonly maxMoves: number;
@@ -58,6 +82,11 @@ export class LocalSearch {
     this.exchanges = new SegmentExchangeMoves(plan);
     this.tails = new TailExchangeMoves(plan);
     this.intra = new IntraRouteMoves(plan);
+    this.swapStar = options.swapStar === true ? new SwapStarMoves(plan) : null;
+    this.swapStarNeighbors = options.swapStarNeighbors ?? 8;
+    this.swapStarGate = options.swapStarGate ?? 0.01;
+    this.swapDue = new Uint8Array(plan.ctx.V);
+    this.partnerSeen = new Int32Array(plan.ctx.V);
     this.neighborCount = options.neighborCount ?? 20;
     this.maxSegmentLength = options.maxSegmentLength ?? 3;
     this.maxMoves = options.maxMoves ?? 10_000;
@@ -80,8 +109,10 @@ export class LocalSearch {
       // Intra-route descent waits until the inter-route queue is empty, so a route hit by several inter-route
       // moves is rescanned (O(n²)) once, not after each of them.
       if (this.queueHead >= this.queue.length) {
-        if (this.dirtyRoutes.length === 0) break;
-        moves += this.improveDirtyRoutes(this.maxMoves - moves);
+        if (this.dirtyRoutes.length > 0) moves += this.improveDirtyRoutes(this.maxMoves - moves);
+        else if (this.swapDueRoutes.length > 0 && this.swapStarWorthwhile()) {
+          if (this.improveBySwapStar(this.swapDueRoutes.pop() as number)) moves++;
+        } else break;
         continue;
       }
       const a = this.queue[this.queueHead++];
@@ -97,7 +128,18 @@ export class LocalSearch {
     this.queueHead = 0;
     for (const v of this.dirtyRoutes) this.dirty[v] = 0;
     this.dirtyRoutes.length = 0;
+    for (const v of this.swapDueRoutes) this.swapDue[v] = 0;
+    this.swapDueRoutes.length = 0;
+    this.lowestCost = Math.min(this.lowestCost, plan.cost);
     return moves;
+  }
+
+  /**
+   * SWAP* costs O(n1·n2) per route pair, several times the rest of a descent on long routes, so it only polishes
+   * plans that the cheaper moves left within `swapStarGate` of the best plan this search has produced.
+   */
+  private swapStarWorthwhile(): boolean {
+    return this.plan.cost <= this.lowestCost * (1 + this.swapStarGate) + this.epsilon;
   }
 
   /**
@@ -113,12 +155,7 @@ export class LocalSearch {
   ): number {
     const plan = this.plan;
     const taskAppointment = plan.ctx.compiled.taskAppointment;
-    for (const v of vehicles) {
-      if (this.dirty[v] === 0) {
-        this.dirty[v] = 1;
-        this.dirtyRoutes.push(v);
-      }
-    }
+    for (const v of vehicles) this.markDirty(v);
     for (const a of visits) {
       const v = plan.vehicleOf[a];
       if (v < 0) continue;
@@ -178,18 +215,68 @@ export class LocalSearch {
 
   /** A route changed by an inter-route move: its intra-route descent is due and the relinked visits are queued. */
   private routeChanged(v: number, before: readonly number[]): void {
-    if (this.dirty[v] === 0) {
-      this.dirty[v] = 1;
-      this.dirtyRoutes.push(v);
-    }
+    this.markDirty(v);
     this.enqueueRelinked(before, this.plan.routes[v].tasks);
   }
 
-  private markChanged(v: number): void {
+  /** Due for intra-route descent and for a SWAP* pass. */
+  private markDirty(v: number): void {
     if (this.dirty[v] === 0) {
       this.dirty[v] = 1;
       this.dirtyRoutes.push(v);
     }
+    if (this.swapStar !== null && this.swapDue[v] === 0) {
+      this.swapDue[v] = 1;
+      this.swapDueRoutes.push(v);
+    }
+  }
+
+  /**
+   * Tries SWAP* between route v and each route serving one of its visits' nearest neighbours; applies the first
+   * improving move (the best one of that pair).
+   */
+  private improveBySwapStar(v: number): boolean {
+    this.swapDue[v] = 0;
+    const swapStar = this.swapStar;
+    if (swapStar === null || this.plan.routes[v].tasks.length === 0) return false;
+    for (const v2 of this.partnersOf(v)) {
+      const move = this.swapMove;
+      if (swapStar.findBest(v, v2, -this.epsilon, move) < -this.epsilon) {
+        const before1 = this.plan.routes[move.v1].tasks;
+        const before2 = this.plan.routes[move.v2].tasks;
+        swapStar.apply(move);
+        this.routeChanged(move.v1, before1);
+        this.routeChanged(move.v2, before2);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Other routes serving one of the first `swapStarNeighbors` neighbours of a visit of v (reused array). */
+  private partnersOf(v: number): readonly number[] {
+    const plan = this.plan;
+    const list = this.partners;
+    list.length = 0;
+    this.partnerStamp++;
+    this.partnerSeen[v] = this.partnerStamp;
+    const taskAppointment = plan.ctx.compiled.taskAppointment;
+    for (const t of plan.routes[v].tasks) {
+      const near = plan.ctx.neighbors[taskAppointment[t]];
+      const count = Math.min(this.swapStarNeighbors, near.length);
+      for (let k = 0; k < count; k++) {
+        const other = plan.vehicleOf[near[k]];
+        if (other >= 0 && this.partnerSeen[other] !== this.partnerStamp) {
+          this.partnerSeen[other] = this.partnerStamp;
+          list.push(other);
+        }
+      }
+    }
+    return list;
+  }
+
+  private markChanged(v: number): void {
+    this.markDirty(v);
     for (const t of this.plan.routes[v].tasks)
       this.enqueue(this.plan.ctx.compiled.taskAppointment[t]);
   }

@@ -9,10 +9,13 @@ import { SeededRandom } from '../seeded-random';
 import { IntraRouteMoves } from './intra-route-moves';
 import { constructedPlan, violationsOf } from './plan-fixture';
 import { SegmentExchangeMoves } from './segment-exchange';
+import { IN_PLACE, replacedTasks, SwapStarMoves } from './swap-star';
 import { TailExchangeMoves } from './tail-exchange';
 
+import type { Problem } from '../../model';
 import type { PlanFixture } from './plan-fixture';
 import type { SegmentExchange } from './segment-exchange';
+import type { SwapStar } from './swap-star';
 import type { TailExchange } from './tail-exchange';
 
 const COST_TOLERANCE = 1e-6;
@@ -25,6 +28,12 @@ const MIN_IMPROVED_ROUTES = 1;
 const MIN_COMPARED_ROUTES = 5;
 // Feasible 2-opt / or-opt neighbours compared per Solomon excerpt (seeded: C201 9, the others more).
 const MIN_COMPARED_NEIGHBOURS = 5;
+
+/** The first `customers` customers of a vendored Solomon instance, served by `vehicleCount` vehicles. */
+function solomonExcerpt(name: string, vehicleCount: number, customers: number): Problem {
+  const full = readSolomonFile(join(__dirname, '../../../bench/data/solomon', `${name}.txt`));
+  return solomonToProblem({ ...full, vehicleCount, customers: full.customers.slice(0, customers) });
+}
 
 function exchangedRoutes(fixture: PlanFixture, move: SegmentExchange): number[][] {
   const routes = fixture.plan.snapshot();
@@ -52,6 +61,22 @@ function tailExchangedRoutes(fixture: PlanFixture, move: TailExchange): number[]
   routes[move.v1] = [...t1.slice(0, move.cut1), ...t2.slice(move.cut2)];
   routes[move.v2] = [...t2.slice(0, move.cut2), ...t1.slice(move.cut1)];
   return routes;
+}
+
+function swappedRoutes(fixture: PlanFixture, move: SwapStar): number[][] {
+  const routes = fixture.plan.snapshot();
+  const t1 = routes[move.v1];
+  const t2 = routes[move.v2];
+  routes[move.v1] = replacedTasks(t1, move.first, t2[move.second - 1], move.slot1);
+  routes[move.v2] = replacedTasks(t2, move.second, t1[move.first - 1], move.slot2);
+  return routes;
+}
+
+/** A slot of a route of n visits for the visit replacing position i: in place, or any gap not next to i. */
+function randomSlot(random: SeededRandom, n: number, i: number): number {
+  const gaps = Array.from({ length: n + 1 }, (_, s) => s).filter((s) => s !== i - 1 && s !== i);
+  const pick = random.nextInt(gaps.length + 1);
+  return pick === gaps.length ? IN_PLACE : gaps[pick];
 }
 
 /**
@@ -151,43 +176,64 @@ const instances = fc.tuple(
   fc.nat(10_000),
 );
 
+/**
+ * Property shared by the inter-route move evaluators: on random problems, a random move (`draw`, null = skip) is
+ * called feasible exactly when the checker accepts the resulting routes, and applying it changes the cost by the
+ * predicted delta.
+ */
+function expectVerdictsMatchChecker<M, S extends { apply(move: M): void }>(
+  create: (fixture: PlanFixture) => S,
+  draw: (fixture: PlanFixture, random: SeededRandom, v1: number, v2: number) => M | null,
+  evaluate: (sut: S, move: M) => number,
+  resulting: (fixture: PlanFixture, move: M) => number[][],
+): void {
+  const verdicts: VerdictCount = { feasible: 0, infeasible: 0 };
+  fc.assert(
+    fc.property(instances, ([problem, seed]) => {
+      const fixture = constructedPlan(problem, seed);
+      const sut = create(fixture);
+      const random = new SeededRandom(seed);
+      for (let step = 0; step < 20; step++) {
+        const pair = pickVehicles(fixture, random);
+        if (pair === null) continue;
+        const move = draw(fixture, random, pair[0], pair[1]);
+        if (move === null) continue;
+        const delta = evaluate(sut, move);
+        expectVerdict(fixture, delta, resulting(fixture, move), verdicts);
+        if (delta < Infinity) {
+          const before = fixture.plan.cost;
+          sut.apply(move);
+          expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
+        }
+      }
+    }),
+    { numRuns: 200 },
+  );
+  expect(verdicts.feasible).toBeGreaterThanOrEqual(MIN_FEASIBLE);
+  expect(verdicts.infeasible).toBeGreaterThanOrEqual(MIN_INFEASIBLE);
+}
+
 describe(SegmentExchangeMoves.name, () => {
   it('should call a move feasible exactly when the checker accepts the resulting plan, and predict its cost change', () => {
-    const verdicts: VerdictCount = { feasible: 0, infeasible: 0 };
-    fc.assert(
-      fc.property(instances, ([problem, seed]) => {
-        const fixture = constructedPlan(problem, seed);
-        const sut = new SegmentExchangeMoves(fixture.plan);
-        const random = new SeededRandom(seed);
-        for (let step = 0; step < 20; step++) {
-          const pair = pickVehicles(fixture, random);
-          if (pair === null) continue;
-          const [v1, v2] = pair;
-          const n1 = fixture.plan.routes[v1].tasks.length;
-          const n2 = fixture.plan.routes[v2].tasks.length;
-          const length = 1 + random.nextInt(Math.min(3, n1));
-          const secondLength = random.nextInt(Math.min(3, n2) + 1);
-          const move: SegmentExchange = {
-            v1,
-            first: 1 + random.nextInt(n1 - length + 1),
-            length,
-            v2,
-            secondFirst: 1 + random.nextInt(n2 - secondLength + 1),
-            secondLength,
-          };
-          const delta = sut.evaluate(move, Infinity);
-          expectVerdict(fixture, delta, exchangedRoutes(fixture, move), verdicts);
-          if (delta < Infinity) {
-            const before = fixture.plan.cost;
-            sut.apply(move);
-            expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
-          }
-        }
-      }),
-      { numRuns: 150 },
+    expectVerdictsMatchChecker(
+      (fixture) => new SegmentExchangeMoves(fixture.plan),
+      (fixture, random, v1, v2) => {
+        const n1 = fixture.plan.routes[v1].tasks.length;
+        const n2 = fixture.plan.routes[v2].tasks.length;
+        const length = 1 + random.nextInt(Math.min(3, n1));
+        const secondLength = random.nextInt(Math.min(3, n2) + 1);
+        return {
+          v1,
+          first: 1 + random.nextInt(n1 - length + 1),
+          length,
+          v2,
+          secondFirst: 1 + random.nextInt(n2 - secondLength + 1),
+          secondLength,
+        };
+      },
+      (sut, move) => sut.evaluate(move, Infinity),
+      exchangedRoutes,
     );
-    expect(verdicts.feasible).toBeGreaterThanOrEqual(MIN_FEASIBLE);
-    expect(verdicts.infeasible).toBeGreaterThanOrEqual(MIN_INFEASIBLE);
   });
 });
 
@@ -262,12 +308,7 @@ describe(IntraRouteMoves.name, () => {
   it.each(['R201', 'RC202', 'C201'])(
     'should leave no 2-opt or or-opt move that the checker accepts and that lowers the cost (%s, 30 visits)',
     (name) => {
-      const full = readSolomonFile(join(__dirname, '../../../bench/data/solomon', `${name}.txt`));
-      const problem = solomonToProblem({
-        ...full,
-        vehicleCount: 3,
-        customers: full.customers.slice(0, 30),
-      });
+      const problem = solomonExcerpt(name, 3, 30);
       let comparedNeighbours = 0;
       for (const seed of [1, 2, 3]) {
         const fixture = constructedPlan(problem, seed);
@@ -318,4 +359,92 @@ describe(IntraRouteMoves.name, () => {
     );
     expect(comparedRoutes).toBeGreaterThanOrEqual(MIN_COMPARED_ROUTES);
   });
+});
+
+describe('replacedTasks', () => {
+  it('should put the incoming visit in place, before or after the outgoing one, counting slots before the move', () => {
+    const tasks = [10, 11, 12, 13];
+    expect(replacedTasks(tasks, 2, 99, IN_PLACE)).toEqual([10, 99, 12, 13]);
+    expect(replacedTasks(tasks, 3, 99, 0)).toEqual([99, 10, 11, 13]);
+    expect(replacedTasks(tasks, 1, 99, 2)).toEqual([11, 99, 12, 13]);
+    expect(replacedTasks(tasks, 2, 99, 4)).toEqual([10, 12, 13, 99]);
+  });
+});
+
+describe(SwapStarMoves.name, () => {
+  it('should call a SWAP* move feasible exactly when the checker accepts the resulting plan, and predict its cost change', () => {
+    expectVerdictsMatchChecker(
+      (fixture) => new SwapStarMoves(fixture.plan),
+      (fixture, random, v1, v2) => {
+        const n1 = fixture.plan.routes[v1].tasks.length;
+        const n2 = fixture.plan.routes[v2].tasks.length;
+        if (n2 === 0) return null;
+        const first = 1 + random.nextInt(n1);
+        const second = 1 + random.nextInt(n2);
+        return {
+          v1,
+          first,
+          slot1: randomSlot(random, n1, first),
+          v2,
+          second,
+          slot2: randomSlot(random, n2, second),
+        };
+      },
+      (sut, move) => sut.evaluate(move),
+      swappedRoutes,
+    );
+  });
+
+  it('should only return moves that lower the cost by the stated amount and keep the plan checker-valid', () => {
+    let found = 0;
+    fc.assert(
+      fc.property(instances, ([problem, seed]) => {
+        const fixture = constructedPlan(problem, seed);
+        scrambleRoutes(fixture, new SeededRandom(seed));
+        const sut = new SwapStarMoves(fixture.plan);
+        const move: SwapStar = { v1: 0, first: 0, slot1: 0, v2: 0, second: 0, slot2: 0 };
+        const V = fixture.compiled.vehicleCount;
+        for (let v1 = 0; v1 < V; v1++) {
+          for (let v2 = 0; v2 < V; v2++) {
+            const delta = sut.findBest(v1, v2, -COST_TOLERANCE, move);
+            if (delta === Infinity) continue;
+            const before = fixture.plan.cost;
+            expect(delta).toBeLessThan(-COST_TOLERANCE);
+            sut.apply(move);
+            expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
+            found++;
+          }
+        }
+        expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+    expect(found).toBeGreaterThanOrEqual(MIN_IMPROVED_ROUTES);
+  });
+
+  it.each(['R201', 'RC202', 'R205'])(
+    'should improve a constructed %s plan (60 visits, 4 vehicles) move by move, each checker-valid',
+    (name) => {
+      const problem = solomonExcerpt(name, 4, 60);
+      let applied = 0;
+      for (const seed of [1, 2, 3]) {
+        const fixture = constructedPlan(problem, seed);
+        const sut = new SwapStarMoves(fixture.plan);
+        const move: SwapStar = { v1: 0, first: 0, slot1: 0, v2: 0, second: 0, slot2: 0 };
+        const V = fixture.compiled.vehicleCount;
+        for (let v1 = 0; v1 < V; v1++) {
+          for (let v2 = v1 + 1; v2 < V; v2++) {
+            const before = fixture.plan.cost;
+            const delta = sut.findBest(v1, v2, -COST_TOLERANCE, move);
+            if (delta === Infinity) continue;
+            sut.apply(move);
+            expect(fixture.plan.cost - before).toBeCloseTo(delta, 6);
+            expect(violationsOf(fixture, fixture.plan.snapshot())).toEqual([]);
+            applied++;
+          }
+        }
+      }
+      expect(applied).toBeGreaterThanOrEqual(1);
+    },
+  );
 });
