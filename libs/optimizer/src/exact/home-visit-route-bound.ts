@@ -702,7 +702,7 @@ function subgradientPhase(
   let best = start.value;
   let scale = SUBGRADIENT_SCALE;
   let stale = 0;
-  let atBest: { lambda: Float64Array; mu: number; prices: ShiftPrice[] } | undefined;
+  let atBest: { lambda: Float64Array; mu: number; prices: ShiftPrice[]; value: number } | undefined;
   while (history.length < maxIterations && performance.now() < deadline) {
     const priced = lagrangianTravelBound(
       shifts,
@@ -719,15 +719,14 @@ function subgradientPhase(
     let value = priced.value;
     if (atBest === undefined || priced.value > best + 1e-6) {
       best = Math.max(best, priced.value);
-      atBest = { lambda, mu, prices };
+      atBest = { lambda, mu, prices, value };
       stale = 0;
-    } else if ((stale += 1) >= RESTART_AFTER && atBest !== undefined) {
+    } else if ((stale += 1) >= RESTART_AFTER) {
       // Smaller steps, from the best point so far (its subgradient is known).
       scale /= 2;
       stale = 0;
       if (scale < 1e-3) break;
-      if (atBest !== undefined) ({ lambda, mu, prices } = atBest);
-      value = best;
+      ({ lambda, mu, prices, value } = atBest);
     }
     // Subgradient: routes covering a minus 1; the floor minus the priority the routes collect.
     const count = new Float64Array(A);
