@@ -36,7 +36,20 @@ import type { CompiledProblem, Solution } from '../model';
  * min(max working time, shift length) (the LP of the 0/1 knapsack ≤ its
  * optimum). The radius one is evaluated on a grid of radii g_0 < … < g_m: a
  * route whose largest radius lies in (g_{k−1}, g_k] costs ≥ g_{k−1} and may
- * only hold visits with ρ ≤ g_k, with capacity ≤ capacity − g_{k−1}.
+ * only hold visits with ρ ≤ g_k, with capacity ≤ capacity − g_{k−1}. Each
+ * bucket takes the best of several convex mixes of the two relaxations.
+ *
+ * A third pricing follows real arcs: ng-route labelling
+ * (`pruned-ng-pricing.ts`) over the visits that can still lie on a route of
+ * negative reduced cost — every bucket beyond the last negative one is proven
+ * ≥ 0, so its visits are dropped — with a completion bound on each label.
+ * It runs within a per-shift time cap; a shift that gives up keeps the cheap
+ * relaxations.
+ *
+ * Multipliers: the fractional knapsack's dual first; column generation while
+ * it improves L (on large days the master's duals fall far below the start),
+ * then subgradient steps with the labelling, restarting from the best point
+ * with a halved step when L stalls.
  *
  * The master holds the plan's real routes (true travel) and the relaxed
  * routes found by pricing, each costed by the same relaxations; it is only a
