@@ -89,6 +89,43 @@ function enumerateRoutes(
   extend(shiftStart, startLocation, 0, 0);
 }
 
+/** π_a = λ_a − μ·p_a. */
+function nodePrices(
+  compiled: CompiledProblem,
+  lambdas: readonly number[],
+  mu: number,
+): Float64Array {
+  return Float64Array.from(
+    { length: compiled.appointmentCount },
+    (_, a) => (lambdas[a] ?? 0) - mu * (compiled.appointmentPriority[a] ?? 1),
+  );
+}
+
+/** Least reduced cost of the first shift's routes ignoring the working-time cap, as the labelling does. */
+function cheapestIgnoringWorkingCap(compiled: CompiledProblem, pi: Float64Array): number {
+  let cheapest = Infinity;
+  enumerateRoutes(
+    compiled,
+    0,
+    (route, travel) => {
+      cheapest = Math.min(
+        cheapest,
+        route.reduce((sum, a) => sum + (pi[a] ?? 0), travel),
+      );
+    },
+    false,
+  );
+  return cheapest;
+}
+
+/** A one-provider tiny day with node prices π for its visits. */
+const oneProviderDayWithPrices = fc
+  .tuple(tinyDayArbitrary({ providers: [1, 1] }), multipliersArbitrary(7))
+  .map(([{ problem }, { lambdas, mu }]) => {
+    const compiled = compileProblem(problem);
+    return { compiled, pi: nodePrices(compiled, lambdas, mu) };
+  });
+
 describe('home-visit route bound', () => {
   it('should price every shift at or below its cheapest feasible route (brute force)', () => {
     fc.assert(
@@ -97,10 +134,7 @@ describe('home-visit route bound', () => {
         multipliersArbitrary(6),
         ({ problem }, { lambdas, mu }) => {
           const compiled = compileProblem(problem);
-          const pi = Float64Array.from(
-            { length: compiled.appointmentCount },
-            (_, a) => (lambdas[a] ?? 0) - mu * (compiled.appointmentPriority[a] ?? 1),
-          );
+          const pi = nodePrices(compiled, lambdas, mu);
           const shifts = buildShiftPricingData(compiled);
 
           for (const shift of shifts) {
@@ -121,82 +155,40 @@ describe('home-visit route bound', () => {
 
   it('should price exactly like brute force with ng-memories covering tiny shifts (elementary routes)', () => {
     fc.assert(
-      fc.property(
-        tinyDayArbitrary({ providers: [1, 1] }),
-        multipliersArbitrary(7),
-        ({ problem }, { lambdas, mu }) => {
-          const compiled = compileProblem(problem);
-          const pi = Float64Array.from(
-            { length: compiled.appointmentCount },
-            (_, a) => (lambdas[a] ?? 0) - mu * (compiled.appointmentPriority[a] ?? 1),
-          );
-          const items = Int32Array.from({ length: compiled.appointmentCount }, (_, a) => a).filter(
-            (a) => compiled.eligible[a] === 1,
-          );
-          // The labelling drops the working-time cap: compare with routes that ignore it too.
-          let cheapest = Infinity;
-          enumerateRoutes(
-            compiled,
-            0,
-            (route, travel) => {
-              cheapest = Math.min(
-                cheapest,
-                route.reduce((sum, a) => sum + (pi[a] ?? 0), travel),
-              );
-            },
-            false,
-          );
+      fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
+        const items = Int32Array.from({ length: compiled.appointmentCount }, (_, a) => a).filter(
+          (a) => compiled.eligible[a] === 1,
+        );
+        const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
 
-          const sut = priceNgRoutes(buildNgShiftGraph(compiled, 0, items), pi, 1e6);
+        const sut = priceNgRoutes(buildNgShiftGraph(compiled, 0, items), pi, 1e6);
 
-          expect(sut).toBeDefined();
-          if (Number.isFinite(cheapest)) expect(sut!.value).toBeCloseTo(cheapest, 4);
-          else expect(sut!.value).toBe(Infinity);
-        },
-      ),
+        expect(sut).toBeDefined();
+        if (Number.isFinite(cheapest)) expect(sut!.value).toBeCloseTo(cheapest, 4);
+        else expect(sut!.value).toBe(Infinity);
+      }),
       { numRuns: 40, seed: 41 },
     );
   });
 
   it('should price min(0, brute force) exactly when the completion bound prunes the labelling (elementary routes)', () => {
     fc.assert(
-      fc.property(
-        tinyDayArbitrary({ providers: [1, 1] }),
-        multipliersArbitrary(7),
-        ({ problem }, { lambdas, mu }) => {
-          const compiled = compileProblem(problem);
-          const pi = Float64Array.from(
-            { length: compiled.appointmentCount },
-            (_, a) => (lambdas[a] ?? 0) - mu * (compiled.appointmentPriority[a] ?? 1),
-          );
-          const [shift] = buildShiftPricingData(compiled);
-          // The labelling drops the working-time cap: compare with routes that ignore it too.
-          let cheapest = Infinity;
-          enumerateRoutes(
-            compiled,
-            0,
-            (route, travel) => {
-              cheapest = Math.min(
-                cheapest,
-                route.reduce((sum, a) => sum + (pi[a] ?? 0), travel),
-              );
-            },
-            false,
-          );
+      fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
+        const [shift] = buildShiftPricingData(compiled);
+        const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
 
-          const sut = pricePrunedShift(
-            compiled,
-            shift,
-            pi,
-            Infinity,
-            { maxItems: 100, labelCap: 1e6, giveUpAt: Infinity },
-            { key: '', graph: undefined },
-          );
+        const sut = pricePrunedShift(
+          compiled,
+          shift,
+          pi,
+          Infinity,
+          { maxItems: 100, labelCap: 1e6, giveUpAt: Infinity },
+          { key: '', graph: undefined },
+        );
 
-          expect(typeof sut).toBe('object');
-          if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
-        },
-      ),
+        expect(typeof sut).toBe('object');
+        if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
+      }),
       { numRuns: 60, seed: 43 },
     );
   });
