@@ -4,6 +4,7 @@ import { checkSolution } from '../checker';
 import { solveSync } from '../heuristic';
 import { compileProblem } from '../model';
 import { generateClinicWeek } from '../scenarios';
+import { smallClinicWeek, smallClinicWeekArbitrary } from '../testing/instance-arbitraries';
 
 import { solveClinicBounded } from './clinic-bounded';
 import { ClinicBounds } from './clinic-bounds';
@@ -12,48 +13,37 @@ import { solveClinicExact } from './clinic-exact';
 /** Tolerance for LP round-off in the bounds (priorities and costs are O(1e2–1e5)). */
 const SLACK = 1e-6;
 
-function smallWeek(seed: number, appointments: number) {
-  return generateClinicWeek({ seed, appointments, providers: 4 });
-}
-
 describe(ClinicBounds.name, () => {
   it('should never bound above the exact optimum or above a checker-valid plan', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.integer({ min: 8, max: 24 }),
-        async (seed, appointments) => {
-          const problem = smallWeek(seed, appointments);
-          const exact = await solveClinicExact(problem);
-          const heuristic = solveSync(problem, { maxIterations: 300, seed: 1 });
-          const sut = new ClinicBounds(compileProblem(problem));
+      fc.asyncProperty(smallClinicWeekArbitrary(), async ({ problem }) => {
+        const exact = await solveClinicExact(problem);
+        const heuristic = solveSync(problem, { maxIterations: 300, seed: 1 });
+        const sut = new ClinicBounds(compileProblem(problem));
 
-          const served = await sut.servedPriorityBound({ warmStart: heuristic });
-          const costForExact = await sut.costBound(exact.servedPriority ?? 0);
-          const costForHeuristic = await sut.costBound(heuristic.objective.servedPriority, {
-            warmStart: heuristic,
-          });
+        const served = await sut.servedPriorityBound({ warmStart: heuristic });
+        const costForExact = await sut.costBound(exact.servedPriority ?? 0);
+        const costForHeuristic = await sut.costBound(heuristic.objective.servedPriority, {
+          warmStart: heuristic,
+        });
 
-          expect(exact.status).toBe('optimal');
-          expect(checkSolution(problem, exact.solution!)).toEqual([]);
-          expect(checkSolution(problem, heuristic)).toEqual([]);
-          expect(served.bound).toBeGreaterThanOrEqual((exact.servedPriority ?? 0) - SLACK);
-          expect(costForExact.bound).toBeLessThanOrEqual((exact.cost ?? 0) * (1 + SLACK) + SLACK);
-          // Every plan serving at least the heuristic's priority: the heuristic's own and the optimum.
-          expect(costForHeuristic.bound).toBeLessThanOrEqual(
-            heuristic.objective.cost * (1 + SLACK) + SLACK,
-          );
-          expect(costForHeuristic.bound).toBeLessThanOrEqual(
-            (exact.cost ?? 0) * (1 + SLACK) + SLACK,
-          );
-        },
-      ),
+        expect(exact.status).toBe('optimal');
+        expect(checkSolution(problem, exact.solution!)).toEqual([]);
+        expect(checkSolution(problem, heuristic)).toEqual([]);
+        expect(served.bound).toBeGreaterThanOrEqual((exact.servedPriority ?? 0) - SLACK);
+        expect(costForExact.bound).toBeLessThanOrEqual((exact.cost ?? 0) * (1 + SLACK) + SLACK);
+        // Every plan serving at least the heuristic's priority: the heuristic's own and the optimum.
+        expect(costForHeuristic.bound).toBeLessThanOrEqual(
+          heuristic.objective.cost * (1 + SLACK) + SLACK,
+        );
+        expect(costForHeuristic.bound).toBeLessThanOrEqual((exact.cost ?? 0) * (1 + SLACK) + SLACK);
+      }),
       { numRuns: 8, seed: 31 },
     );
   });
 
   it('should close the served-priority level when the plan serves everything servable', async () => {
-    const problem = smallWeek(5, 10);
+    const problem = smallClinicWeek(5, 10);
     const exact = await solveClinicExact(problem);
     const sut = new ClinicBounds(compileProblem(problem));
 
@@ -100,27 +90,22 @@ describe(solveClinicBounded.name, () => {
 describe('ClinicBounds.restrictedMasterPlan', () => {
   it('should build a checker-valid plan from the priced chains that is no worse than the seeding plan', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.integer({ min: 8, max: 24 }),
-        async (seed, appointments) => {
-          const problem = smallWeek(seed, appointments);
-          const heuristic = solveSync(problem, { maxIterations: 50, seed: 1 });
-          const exact = await solveClinicExact(problem);
-          const sut = new ClinicBounds(compileProblem(problem));
-          const floor = heuristic.objective.servedPriority;
-          await sut.costBound(floor, { warmStart: heuristic });
+      fc.asyncProperty(smallClinicWeekArbitrary(), async ({ problem }) => {
+        const heuristic = solveSync(problem, { maxIterations: 50, seed: 1 });
+        const exact = await solveClinicExact(problem);
+        const sut = new ClinicBounds(compileProblem(problem));
+        const floor = heuristic.objective.servedPriority;
+        await sut.costBound(floor, { warmStart: heuristic });
 
-          const plan = await sut.restrictedMasterPlan(floor);
+        const plan = await sut.restrictedMasterPlan(floor);
 
-          expect(plan).toBeDefined();
-          expect(checkSolution(problem, plan!)).toEqual([]);
-          expect(plan!.objective.servedPriority).toBeGreaterThanOrEqual(floor);
-          expect(plan!.objective.cost).toBeLessThanOrEqual(heuristic.objective.cost * (1 + SLACK));
-          if (plan!.objective.servedPriority === exact.servedPriority)
-            expect(plan!.objective.cost).toBeGreaterThanOrEqual((exact.cost ?? 0) * (1 - SLACK));
-        },
-      ),
+        expect(plan).toBeDefined();
+        expect(checkSolution(problem, plan!)).toEqual([]);
+        expect(plan!.objective.servedPriority).toBeGreaterThanOrEqual(floor);
+        expect(plan!.objective.cost).toBeLessThanOrEqual(heuristic.objective.cost * (1 + SLACK));
+        if (plan!.objective.servedPriority === exact.servedPriority)
+          expect(plan!.objective.cost).toBeGreaterThanOrEqual((exact.cost ?? 0) * (1 - SLACK));
+      }),
       { numRuns: 8, seed: 37 },
     );
   });

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { checkSolution } from '../checker';
 import { solveSync } from '../heuristic';
 import { compileProblem } from '../model';
-import { generateHomeVisitDay, generateTinyInstance } from '../scenarios';
+import { generateHomeVisitDay } from '../scenarios';
+import { tinyDayArbitrary } from '../testing/instance-arbitraries';
 
 import { homeVisitBounds } from './home-visit-bounds';
 import { solveSmallExact } from './small-exact';
@@ -13,33 +14,25 @@ const SLACK = 1e-6;
 describe(homeVisitBounds.name, () => {
   it('should bound served priority above the exact optimum and travel below every checker-valid plan', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.integer({ min: 3, max: 7 }),
-        fc.integer({ min: 1, max: 2 }),
-        async (seed, appointments, providers) => {
-          const problem = generateTinyInstance({ seed, appointments, providers });
-          const exact = await solveSmallExact(problem);
-          const heuristic = solveSync(problem, { maxIterations: 300, seed: 1 });
-          const compiled = compileProblem(problem);
+      fc.asyncProperty(tinyDayArbitrary(), async ({ problem }) => {
+        const exact = await solveSmallExact(problem);
+        const heuristic = solveSync(problem, { maxIterations: 300, seed: 1 });
+        const compiled = compileProblem(problem);
 
-          const sut = await homeVisitBounds(compiled, heuristic.objective.servedPriority);
+        const sut = await homeVisitBounds(compiled, heuristic.objective.servedPriority);
 
-          expect(exact.status).toBe('optimal');
-          expect(checkSolution(problem, exact.solution!)).toEqual([]);
-          expect(checkSolution(problem, heuristic)).toEqual([]);
-          expect(sut.servedPriorityBound).toBeGreaterThanOrEqual(
-            (exact.servedPriority ?? 0) - SLACK,
-          );
-          // Both plans serve at least the heuristic's priority (the optimum serves the most).
-          expect(sut.travelSecondsBound).toBeLessThanOrEqual(
-            heuristic.objective.travelSeconds + SLACK,
-          );
-          expect(sut.travelSecondsBound).toBeLessThanOrEqual(
-            (exact.solution?.objective.travelSeconds ?? 0) + SLACK,
-          );
-        },
-      ),
+        expect(exact.status).toBe('optimal');
+        expect(checkSolution(problem, exact.solution!)).toEqual([]);
+        expect(checkSolution(problem, heuristic)).toEqual([]);
+        expect(sut.servedPriorityBound).toBeGreaterThanOrEqual((exact.servedPriority ?? 0) - SLACK);
+        // Both plans serve at least the heuristic's priority (the optimum serves the most).
+        expect(sut.travelSecondsBound).toBeLessThanOrEqual(
+          heuristic.objective.travelSeconds + SLACK,
+        );
+        expect(sut.travelSecondsBound).toBeLessThanOrEqual(
+          (exact.solution?.objective.travelSeconds ?? 0) + SLACK,
+        );
+      }),
       { numRuns: 10, seed: 17 },
     );
   });

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { checkSolution } from '../checker';
 import { solveSync } from '../heuristic';
 import { compileProblem, type CompiledProblem } from '../model';
-import { generateHomeVisitDay, generateTinyInstance } from '../scenarios';
+import { generateHomeVisitDay } from '../scenarios';
+import { tinyDayArbitrary } from '../testing/instance-arbitraries';
 
 import { homeVisitBounds } from './home-visit-bounds';
 import {
@@ -13,8 +14,20 @@ import {
   priceShift,
 } from './home-visit-route-bound';
 import { buildNgShiftGraph, priceNgRoutes } from './ng-route-pricing';
+import { pricePrunedShift } from './pruned-ng-pricing';
+import { solveSmallExact } from './small-exact';
 
 const SLACK = 1e-6;
+
+/** Visit multipliers λ ≥ 0 and a priority multiplier μ ≥ 0. */
+const multipliersArbitrary = (visits: number) =>
+  fc.record({
+    lambdas: fc.array(fc.double({ min: 0, max: 4_000, noNaN: true }), {
+      minLength: visits,
+      maxLength: visits,
+    }),
+    mu: fc.double({ min: 0, max: 3_000, noNaN: true }),
+  });
 
 /**
  * Every elementary visiting order of the shift's eligible visits that is
@@ -76,21 +89,52 @@ function enumerateRoutes(
   extend(shiftStart, startLocation, 0, 0);
 }
 
+/** π_a = λ_a − μ·p_a. */
+function nodePrices(
+  compiled: CompiledProblem,
+  lambdas: readonly number[],
+  mu: number,
+): Float64Array {
+  return Float64Array.from(
+    { length: compiled.appointmentCount },
+    (_, a) => (lambdas[a] ?? 0) - mu * (compiled.appointmentPriority[a] ?? 1),
+  );
+}
+
+/** Least reduced cost of the first shift's routes ignoring the working-time cap, as the labelling does. */
+function cheapestIgnoringWorkingCap(compiled: CompiledProblem, pi: Float64Array): number {
+  let cheapest = Infinity;
+  enumerateRoutes(
+    compiled,
+    0,
+    (route, travel) => {
+      cheapest = Math.min(
+        cheapest,
+        route.reduce((sum, a) => sum + (pi[a] ?? 0), travel),
+      );
+    },
+    false,
+  );
+  return cheapest;
+}
+
+/** A one-provider tiny day with node prices π for its visits. */
+const oneProviderDayWithPrices = fc
+  .tuple(tinyDayArbitrary({ providers: [1, 1] }), multipliersArbitrary(7))
+  .map(([{ problem }, { lambdas, mu }]) => {
+    const compiled = compileProblem(problem);
+    return { compiled, pi: nodePrices(compiled, lambdas, mu) };
+  });
+
 describe('home-visit route bound', () => {
   it('should price every shift at or below its cheapest feasible route (brute force)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.integer({ min: 3, max: 6 }),
-        fc.integer({ min: 1, max: 2 }),
-        fc.array(fc.double({ min: 0, max: 4_000, noNaN: true }), { minLength: 6, maxLength: 6 }),
-        fc.double({ min: 0, max: 3_000, noNaN: true }),
-        (seed, appointments, providers, lambdas, mu) => {
-          const compiled = compileProblem(generateTinyInstance({ seed, appointments, providers }));
-          const pi = Float64Array.from(
-            { length: compiled.appointmentCount },
-            (_, a) => (lambdas[a] ?? 0) - mu * (compiled.appointmentPriority[a] ?? 1),
-          );
+        tinyDayArbitrary({ appointments: [3, 6] }),
+        multipliersArbitrary(6),
+        ({ problem }, { lambdas, mu }) => {
+          const compiled = compileProblem(problem);
+          const pi = nodePrices(compiled, lambdas, mu);
           const shifts = buildShiftPricingData(compiled);
 
           for (const shift of shifts) {
@@ -111,98 +155,103 @@ describe('home-visit route bound', () => {
 
   it('should price exactly like brute force with ng-memories covering tiny shifts (elementary routes)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.integer({ min: 3, max: 7 }),
-        fc.array(fc.double({ min: 0, max: 4_000, noNaN: true }), { minLength: 7, maxLength: 7 }),
-        fc.double({ min: 0, max: 3_000, noNaN: true }),
-        (seed, appointments, lambdas, mu) => {
-          const compiled = compileProblem(
-            generateTinyInstance({ seed, appointments, providers: 1 }),
-          );
-          const pi = Float64Array.from(
-            { length: compiled.appointmentCount },
-            (_, a) => (lambdas[a] ?? 0) - mu * (compiled.appointmentPriority[a] ?? 1),
-          );
-          const items = Int32Array.from({ length: compiled.appointmentCount }, (_, a) => a).filter(
-            (a) => compiled.eligible[a] === 1,
-          );
-          // The labelling drops the working-time cap: compare with routes that ignore it too.
-          let cheapest = Infinity;
-          enumerateRoutes(
-            compiled,
-            0,
-            (route, travel) => {
-              cheapest = Math.min(
-                cheapest,
-                route.reduce((sum, a) => sum + (pi[a] ?? 0), travel),
-              );
-            },
-            false,
-          );
+      fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
+        const items = Int32Array.from({ length: compiled.appointmentCount }, (_, a) => a).filter(
+          (a) => compiled.eligible[a] === 1,
+        );
+        const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
 
-          const sut = priceNgRoutes(buildNgShiftGraph(compiled, 0, items), pi, 1e6);
+        const sut = priceNgRoutes(buildNgShiftGraph(compiled, 0, items), pi, 1e6);
 
-          expect(sut).toBeDefined();
-          if (Number.isFinite(cheapest)) expect(sut!.value).toBeCloseTo(cheapest, 4);
-          else expect(sut!.value).toBe(Infinity);
-        },
-      ),
+        expect(sut).toBeDefined();
+        if (Number.isFinite(cheapest)) expect(sut!.value).toBeCloseTo(cheapest, 4);
+        else expect(sut!.value).toBe(Infinity);
+      }),
       { numRuns: 40, seed: 41 },
+    );
+  });
+
+  it('should price min(0, brute force) exactly when the completion bound prunes the labelling (elementary routes)', () => {
+    fc.assert(
+      fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
+        const [shift] = buildShiftPricingData(compiled);
+        const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
+
+        const sut = pricePrunedShift(
+          compiled,
+          shift,
+          pi,
+          Infinity,
+          { maxItems: 100, labelCap: 1e6, giveUpAt: Infinity },
+          { key: '', graph: undefined },
+        );
+
+        expect(typeof sut).toBe('object');
+        if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
+      }),
+      { numRuns: 60, seed: 43 },
     );
   });
 
   it('should stay below the least travel of any plan serving the floor at every iteration (one provider, brute force)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), async (seed) => {
-        const problem = generateTinyInstance({ seed, appointments: 6, providers: 1 });
-        const compiled = compileProblem(problem);
-        let best = 0;
-        const routes: { priority: number; travel: number }[] = [];
-        enumerateRoutes(compiled, 0, (route, travel) => {
-          const priority = route.reduce(
-            (sum, a) => sum + (compiled.appointmentPriority[a] ?? 1),
-            0,
+      fc.asyncProperty(
+        tinyDayArbitrary({ appointments: [6, 6], providers: [1, 1] }),
+        async ({ problem }) => {
+          const compiled = compileProblem(problem);
+          let best = 0;
+          const routes: { priority: number; travel: number }[] = [];
+          enumerateRoutes(compiled, 0, (route, travel) => {
+            const priority = route.reduce(
+              (sum, a) => sum + (compiled.appointmentPriority[a] ?? 1),
+              0,
+            );
+            best = Math.max(best, priority);
+            routes.push({ priority, travel });
+          });
+          // The most priority one route can collect: then the least travel doing so.
+          const leastTravel = Math.min(
+            ...routes.filter((route) => route.priority >= best).map((route) => route.travel),
           );
-          best = Math.max(best, priority);
-          routes.push({ priority, travel });
-        });
-        // The most priority one route can collect: then the least travel doing so.
-        const leastTravel = Math.min(
-          ...routes.filter((route) => route.priority >= best).map((route) => route.travel),
-        );
 
-        const sut = await homeVisitRouteBound(compiled, best, { maxIterations: 60 });
+          const sut = await homeVisitRouteBound(compiled, best, { maxIterations: 60 });
 
-        expect(sut.history.length).toBeGreaterThan(0);
-        for (const value of sut.history) expect(value).toBeLessThanOrEqual(leastTravel + SLACK);
-        expect(sut.bound).toBeLessThanOrEqual(leastTravel + SLACK);
-      }),
+          expect(sut.history.length).toBeGreaterThan(0);
+          for (const value of sut.history) expect(value).toBeLessThanOrEqual(leastTravel + SLACK);
+          expect(sut.bound).toBeLessThanOrEqual(leastTravel + SLACK);
+        },
+      ),
       { numRuns: 12, seed: 29 },
     );
   });
 
-  it('should bound the travel of a checker-valid heuristic plan from below at every iteration', async () => {
+  it('should bound the travel of the exact optimum and of a checker-valid heuristic plan from below at every iteration', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.integer({ min: 3, max: 7 }),
-        fc.integer({ min: 1, max: 2 }),
-        async (seed, appointments, providers) => {
-          const problem = generateTinyInstance({ seed, appointments, providers });
-          const heuristic = solveSync(problem, { maxIterations: 300, seed: 1 });
-          const compiled = compileProblem(problem);
+      fc.asyncProperty(tinyDayArbitrary(), async ({ problem }) => {
+        const heuristic = solveSync(problem, { maxIterations: 300, seed: 1 });
+        const exact = await solveSmallExact(problem);
+        const compiled = compileProblem(problem);
 
-          const sut = await homeVisitRouteBound(compiled, heuristic.objective.servedPriority, {
-            warmStart: heuristic,
-          });
+        const sut = await homeVisitRouteBound(compiled, heuristic.objective.servedPriority, {
+          warmStart: heuristic,
+        });
+        const atOptimum = await homeVisitRouteBound(compiled, exact.servedPriority ?? 0, {
+          maxIterations: 60,
+        });
 
-          expect(checkSolution(problem, heuristic)).toEqual([]);
-          for (const value of sut.history)
-            expect(value).toBeLessThanOrEqual(heuristic.objective.travelSeconds + SLACK);
-        },
-      ),
-      { numRuns: 10, seed: 17 },
+        expect(checkSolution(problem, heuristic)).toEqual([]);
+        expect(exact.status).toBe('optimal');
+        expect(checkSolution(problem, exact.solution!)).toEqual([]);
+        // The optimum serves the most priority, so at least the heuristic's floor.
+        const optimumTravel = exact.solution!.objective.travelSeconds;
+        for (const value of sut.history) {
+          expect(value).toBeLessThanOrEqual(heuristic.objective.travelSeconds + SLACK);
+          expect(value).toBeLessThanOrEqual(optimumTravel + SLACK);
+        }
+        for (const value of atOptimum.history)
+          expect(value).toBeLessThanOrEqual(optimumTravel + SLACK);
+      }),
+      { numRuns: 12, seed: 17 },
     );
   });
 

@@ -1,5 +1,5 @@
 import { highsRuntime } from './highs-backend';
-import { buildNgShiftGraph, priceNgRoutes, type NgShiftGraph } from './ng-route-pricing';
+import { pricePrunedShift, type PrunableShift, type PrunedGraphCache } from './pruned-ng-pricing';
 import { MasterLp, type MasterColumn } from './route-master';
 
 import type { CompiledProblem, Solution } from '../model';
@@ -36,7 +36,20 @@ import type { CompiledProblem, Solution } from '../model';
  * min(max working time, shift length) (the LP of the 0/1 knapsack ≤ its
  * optimum). The radius one is evaluated on a grid of radii g_0 < … < g_m: a
  * route whose largest radius lies in (g_{k−1}, g_k] costs ≥ g_{k−1} and may
- * only hold visits with ρ ≤ g_k, with capacity ≤ capacity − g_{k−1}.
+ * only hold visits with ρ ≤ g_k, with capacity ≤ capacity − g_{k−1}. Each
+ * bucket takes the best of several convex mixes of the two relaxations.
+ *
+ * A third pricing follows real arcs: ng-route labelling
+ * (`pruned-ng-pricing.ts`) over the visits that can still lie on a route of
+ * negative reduced cost — every bucket beyond the last negative one is proven
+ * ≥ 0, so its visits are dropped — with a completion bound on each label.
+ * It runs within a per-shift time cap; a shift that gives up keeps the cheap
+ * relaxations.
+ *
+ * Multipliers: the fractional knapsack's dual first; column generation while
+ * it improves L (on large days the master's duals fall far below the start),
+ * then subgradient steps with the labelling, restarting from the best point
+ * with a halved step when L stalls.
  *
  * The master holds the plan's real routes (true travel) and the relaxed
  * routes found by pricing, each costed by the same relaxations; it is only a
@@ -74,34 +87,47 @@ const DEFAULT_ITERATIONS = 400;
 const DEFAULT_GRID = 48;
 /** Nearest predecessors kept per visit for the inbound legs (a full scan when none of them qualifies). */
 const NEAREST = 32;
-/** Shifts with more eligible visits are priced by the cheap relaxations only (the labelling grows ~n²). */
-const NG_MAX_ITEMS = 160;
+/**
+ * Shifts with more visits left after radius pruning are priced by the cheap relaxations only
+ * (the labelling grows ~n²).
+ */
+const NG_MAX_ITEMS = 200;
 /** Labels per shift and pricing before the ng-route labelling gives up (then: cheap relaxations). */
-const NG_LABEL_CAP = 60_000;
+const NG_LABEL_CAP = 30_000;
+/** Wall-clock cap of one shift's labelling (ms): a few shifts at poor multipliers took seconds. */
+const NG_SHIFT_MS = 250;
+/** Give-ups after which a shift is no longer labelled (each one costs a full label budget). */
+const NG_MAX_OVERFLOWS = 2;
+/** Column-generation iterations without a better L before the subgradient phase takes over. */
+const MASTER_STALL = 1;
 const REDUCED_COST_EPS = 1e-6;
 const SMOOTHING = 0.5;
-/** First Polyak scale of the subgradient phase (the plan's travel is far above the bound). */
-const SUBGRADIENT_SCALE = 0.25;
+/** First Polyak scale of the subgradient phase. */
+const SUBGRADIENT_SCALE = 1;
+/**
+ * Polyak target: at most this much above the best L so far (the plan's travel, 5–8× the bound on
+ * large days, made every step overshoot).
+ */
+const TARGET_HEADROOM = 0.05;
+/** Subgradient iterations without a better L before the step halves and restarts from the best point. */
+const RESTART_AFTER = 2;
 /** Legs and radii are shaved by this relative amount so round-off can never overstate them. */
 const SHAVE = 1e-9;
 
 /** Per-shift data for pricing, in the shift's own item order. */
-export interface ShiftPricingData {
-  readonly vehicle: number;
-  /** Appointments this shift may serve. */
-  readonly items: Int32Array;
-  readonly duration: Float64Array;
+export interface ShiftPricingData extends PrunableShift {
+  readonly compiled: CompiledProblem;
   readonly priority: Float64Array;
-  readonly inbound: Float64Array;
-  readonly radius: Float64Array;
-  /** Shortest leg home from any item. */
-  readonly minReturn: number;
   /** min(max working, shift length). */
   readonly capacity: number;
   /** Ascending radius grid (≥ 1 point when items exist). */
   readonly grid: Float64Array;
-  /** Exact-arc ng-route pricing graph, for shifts with at most NG_MAX_ITEMS visits; dropped once it overflows. */
-  ng: NgShiftGraph | undefined;
+  /** Visits the exact-arc labelling may keep after radius pruning (0: never labelled). */
+  readonly ngMaxItems: number;
+  /** The labelling's graph of the last kept visits. */
+  readonly ngCache: PrunedGraphCache;
+  /** Times the labelling gave up on this shift. */
+  ngOverflows: number;
 }
 
 export interface ShiftPrice {
@@ -198,6 +224,7 @@ export function buildShiftPricingData(
     const radius = new Float64Array(n);
     const duration = new Float64Array(n);
     const priority = new Float64Array(n);
+    const latestStart = new Float64Array(n);
     let minReturn = Infinity;
     for (let j = 0; j < n; j += 1) {
       const a = items[j];
@@ -206,11 +233,16 @@ export function buildShiftPricingData(
       radius[j] = (fromStart[here] + toEnd[here]) * (1 - SHAVE);
       duration[j] = compiled.appointmentDuration[a];
       priority[j] = compiled.appointmentPriority[a];
+      latestStart[j] = Math.min(dueMax[a], shiftEnd - duration[j]);
       minReturn = Math.min(minReturn, seconds[here * L + end] * (1 - SHAVE));
     }
     result.push({
+      compiled,
       vehicle,
       items,
+      latestStart,
+      shiftStart,
+      shiftEnd,
       duration,
       priority,
       inbound,
@@ -218,7 +250,9 @@ export function buildShiftPricingData(
       minReturn: Number.isFinite(minReturn) ? minReturn : 0,
       capacity,
       grid: radiusGrid(radius, gridPoints),
-      ng: n > 0 && n <= ngMaxItems ? buildNgShiftGraph(compiled, vehicle, items) : undefined,
+      ngMaxItems,
+      ngCache: { key: '', graph: undefined },
+      ngOverflows: 0,
     });
   }
   return result;
@@ -338,10 +372,21 @@ export function priceShift(
   const inbound = priceInbound(data, pi, scratch);
   const radial = priceRadius(data, pi, scratch);
   const best = radial.value > inbound.value ? radial : inbound;
-  if (exactArcs && data.ng !== undefined) {
-    const exact = priceNgRoutes(data.ng, pi, NG_LABEL_CAP);
-    if (exact === undefined) data.ng = undefined;
-    else if (exact.value >= best.value)
+  if (exactArcs && data.ngOverflows < NG_MAX_OVERFLOWS && data.ngMaxItems > 0) {
+    const exact = pricePrunedShift(
+      data.compiled,
+      data,
+      pi,
+      radial.keptRadius,
+      {
+        maxItems: data.ngMaxItems,
+        labelCap: NG_LABEL_CAP,
+        giveUpAt: performance.now() + NG_SHIFT_MS,
+      },
+      data.ngCache,
+    );
+    if (exact === 'label cap reached') data.ngOverflows += 1;
+    else if (exact !== 'too many visits' && exact.value >= best.value)
       return { value: exact.value, appointments: exact.appointments, cost: exact.travel };
   }
   // The column's cost: the larger of both relaxations for the chosen visits.
@@ -386,17 +431,36 @@ function priceInbound(data: ShiftPricingData, pi: Float64Array, scratch: Pricing
   return { value: total + data.minReturn, positions };
 }
 
-/** Mixes of the two relaxations priced besides the pure ones: travel ≥ α·inbound-form + (1 − α)·radius-form. */
-const MIXES = [0, 0.25, 0.5, 0.75] as const;
+/**
+ * Mixes of the two relaxations priced per radius bucket: travel ≥ α·inbound-form + (1 − α)·radius-form.
+ * α = 0 is the pure radius bound, α = 1 the inbound bound restricted to the bucket's visits.
+ */
+const MIXES = [0, 0.25, 0.5, 0.75, 1] as const;
+
+interface RadiusPrice extends Relaxed {
+  /**
+   * Every route holding a visit with radius above this prices at ≥ 0 (−Infinity: every route
+   * does), so a pricing that only needs min(0, ·) may drop those visits.
+   */
+  readonly keptRadius: number;
+}
 
 /**
  * travel(r) ≥ α·(Σ inbound + return) + (1 − α)·ρ* and time(r) ≥ the same mix
  * of Σ (duration + inbound) + return and ρ* + Σ durations, for any α ∈ [0, 1]:
- * a convex combination of two valid bounds. α = 0 is the pure radius bound.
+ * a convex combination of two valid bounds. A route whose largest radius lies
+ * in bucket k is bounded by each mix's bucket-k value, hence by their maximum;
+ * the shift's value is the least bucket's.
  */
-function priceRadius(data: ShiftPricingData, pi: Float64Array, scratch: PricingScratch): Relaxed {
+function priceRadius(
+  data: ShiftPricingData,
+  pi: Float64Array,
+  scratch: PricingScratch,
+): RadiusPrice {
   const { order, value, weight } = scratch;
-  let best: Relaxed = { value: -Infinity, positions: [] };
+  const grid = data.grid;
+  const bucketValue = new Float64Array(grid.length).fill(-Infinity);
+  const bucketPositions: number[][] = Array.from({ length: grid.length }, () => []);
   for (const alpha of MIXES) {
     let count = 0;
     for (let j = 0; j < data.items.length; j += 1) {
@@ -408,13 +472,16 @@ function priceRadius(data: ShiftPricingData, pi: Float64Array, scratch: PricingS
       count += 1;
     }
     const sorted = sortByRatio(order.subarray(0, count), value, weight);
-    const grid = data.grid;
-    let mixed: Relaxed = { value: Infinity, positions: [] };
     for (let k = 0; k < grid.length; k += 1) {
       // Largest radius in (grid[k−1], grid[k]] (k = 0: exactly the smallest radius, grid[0]).
       const floor = (1 - alpha) * (k === 0 ? grid[0] : grid[k - 1]) + alpha * data.minReturn;
       const capacity = data.capacity - floor;
-      if (capacity < 0) break;
+      if (capacity < 0) {
+        // No route of this bucket fits the shift (under this mix, hence at all).
+        bucketValue[k] = Infinity;
+        continue;
+      }
+      if (bucketValue[k] === Infinity) continue;
       const { total, positions } = fractionalKnapsack(
         sorted,
         value,
@@ -423,11 +490,20 @@ function priceRadius(data: ShiftPricingData, pi: Float64Array, scratch: PricingS
         data.radius,
         grid[k],
       );
-      if (floor + total < mixed.value) mixed = { value: floor + total, positions };
+      if (floor + total > bucketValue[k]) {
+        bucketValue[k] = floor + total;
+        bucketPositions[k] = positions;
+      }
     }
-    if (mixed.value > best.value) best = mixed;
   }
-  return best;
+  let best: Relaxed = { value: Infinity, positions: [] };
+  let keptRadius = -Infinity;
+  for (let k = 0; k < grid.length; k += 1) {
+    if (bucketValue[k] < best.value)
+      best = { value: bucketValue[k], positions: bucketPositions[k] };
+    if (bucketValue[k] < 0) keptRadius = grid[k];
+  }
+  return { ...best, keptRadius };
 }
 
 function sortByRatio(order: Int32Array, value: Float64Array, weight: Float64Array): Int32Array {
@@ -472,6 +548,7 @@ export function lagrangianTravelBound(
   compiled: CompiledProblem,
   scratch: PricingScratch = new PricingScratch(),
   exactArcs = true,
+  exactUntil = Infinity,
 ): { value: number; prices: ShiftPrice[] } {
   const A = compiled.appointmentCount;
   const pi = new Float64Array(A);
@@ -480,7 +557,10 @@ export function lagrangianTravelBound(
     pi[a] = lambda[a] - mu * compiled.appointmentPriority[a];
     value -= lambda[a];
   }
-  const prices = shifts.map((shift) => priceShift(shift, pi, scratch, exactArcs));
+  // Past `exactUntil` the remaining shifts take the cheap relaxations (still valid, far faster).
+  const prices = shifts.map((shift) =>
+    priceShift(shift, pi, scratch, exactArcs && performance.now() < exactUntil),
+  );
   for (const price of prices) value += Math.min(0, price.value);
   return { value, prices };
 }
@@ -530,7 +610,8 @@ export async function homeVisitRouteBound(
     // adds the exact-arc ng-route labelling with subgradient steps from phase 1's best multipliers (a
     // master of real routes restarted from scratch swung the duals so far that each labelling took
     // seconds).
-    const anyNg = shifts.some((shift) => shift.ng !== undefined);
+    const anyNg = shifts.some((shift) => shift.ngMaxItems > 0 && shift.items.length > 0);
+    let stalled = 0;
     // Price at the best multipliers (not a mix) — at the start and when phase 2 begins.
     let atBest = true;
     while (history.length < maxIterations) {
@@ -544,7 +625,8 @@ export async function homeVisitRouteBound(
         bestValue = priced.value;
         bestLambda = at;
         bestMu = atMu;
-      }
+        stalled = 0;
+      } else stalled += 1;
       let added = 0;
       priced.prices.forEach((price, vehicle) => {
         if (price.appointments.length === 0) return;
@@ -565,29 +647,32 @@ export async function homeVisitRouteBound(
           added += 1;
         }
       });
+      // A mispricing under smoothing proves nothing: price at the master's duals before stopping.
+      const masterDone = added === 0 && smoothing === 0;
+      if (masterDone && !anyNg) {
+        converged = true;
+        break;
+      }
+      // On large days the master's duals wander far below the start (L falls by orders of
+      // magnitude): move on to the labelling rather than spend the budget there.
+      if (masterDone || (anyNg && stalled >= MASTER_STALL)) {
+        if (performance.now() < deadline)
+          subgradientPhase(
+            shifts,
+            compiled,
+            servedFloor,
+            { lambda: bestLambda, mu: bestMu, value: bestValue },
+            options.upperBound ??
+              options.warmStart?.objective.travelSeconds ??
+              2 * Math.abs(bestValue) + 3600,
+            deadline,
+            maxIterations,
+            history,
+            scratch,
+          );
+        break;
+      }
       if (added === 0) {
-        // A mispricing under smoothing proves nothing: price at the master's duals before stopping.
-        if (smoothing === 0) {
-          if (!anyNg) {
-            converged = true;
-            break;
-          }
-          if (performance.now() < deadline)
-            subgradientPhase(
-              shifts,
-              compiled,
-              servedFloor,
-              { lambda: bestLambda, mu: bestMu, value: bestValue },
-              options.upperBound ??
-                options.warmStart?.objective.travelSeconds ??
-                2 * Math.abs(bestValue) + 3600,
-              deadline,
-              maxIterations,
-              history,
-              scratch,
-            );
-          break;
-        }
         smoothing = 0;
         continue;
       }
@@ -625,26 +710,41 @@ function subgradientPhase(
   scratch: PricingScratch,
 ): void {
   const A = compiled.appointmentCount;
-  let lambda = Float64Array.from(start.lambda);
+  let lambda: Float64Array = Float64Array.from(start.lambda);
   let mu = start.mu;
   let best = start.value;
   let scale = SUBGRADIENT_SCALE;
   let stale = 0;
+  let atBest: { lambda: Float64Array; mu: number; prices: ShiftPrice[]; value: number } | undefined;
   while (history.length < maxIterations && performance.now() < deadline) {
-    const priced = lagrangianTravelBound(shifts, lambda, mu, servedFloor, compiled, scratch, true);
+    const priced = lagrangianTravelBound(
+      shifts,
+      lambda,
+      mu,
+      servedFloor,
+      compiled,
+      scratch,
+      true,
+      deadline,
+    );
     history.push(priced.value);
-    if (priced.value > best + 1e-6) {
-      best = priced.value;
+    let prices = priced.prices;
+    let value = priced.value;
+    if (atBest === undefined || priced.value > best + 1e-6) {
+      best = Math.max(best, priced.value);
+      atBest = { lambda, mu, prices, value };
       stale = 0;
-    } else if ((stale += 1) >= 3) {
+    } else if ((stale += 1) >= RESTART_AFTER) {
+      // Smaller steps, from the best point so far (its subgradient is known).
       scale /= 2;
       stale = 0;
       if (scale < 1e-3) break;
+      ({ lambda, mu, prices, value } = atBest);
     }
     // Subgradient: routes covering a minus 1; the floor minus the priority the routes collect.
     const count = new Float64Array(A);
     let collected = 0;
-    priced.prices.forEach((price) => {
+    prices.forEach((price) => {
       if (!(price.value < 0)) return;
       for (const a of price.appointments) {
         count[a] += 1;
@@ -658,7 +758,8 @@ function subgradientPhase(
       norm += g * g;
     }
     if (norm <= 1e-12) break;
-    const step = (scale * Math.max(upperBound - priced.value, 1e-6 * Math.abs(upperBound))) / norm;
+    const target = Math.min(upperBound, best + TARGET_HEADROOM * Math.abs(best) + 60);
+    const step = (scale * Math.max(target - value, 1e-6 * Math.abs(upperBound))) / norm;
     const next = new Float64Array(A);
     for (let a = 0; a < A; a += 1) next[a] = Math.max(0, lambda[a] + step * (count[a] - 1));
     lambda = next;

@@ -70,14 +70,27 @@ export function buildNgShiftGraph(
     windowStart[j + 1] = ready.length;
   });
   const inMemory = new Uint8Array(n * n);
-  const order = Array.from({ length: n }, (_, k) => k);
+  // The NG_SIZE nearest by round trip, by insertion into a short sorted list (no full sort per node).
+  const nearest = new Int32Array(NG_SIZE);
+  const distance = new Float64Array(NG_SIZE);
   for (let j = 0; j < n; j += 1) {
     inMemory[j * n + j] = 1;
-    const nearest = order
-      .filter((k) => k !== j)
-      .sort((x, y) => leg[x * n + j] + leg[j * n + x] - (leg[y * n + j] + leg[j * n + y]))
-      .slice(0, NG_SIZE);
-    for (const k of nearest) inMemory[j * n + k] = 1;
+    let size = 0;
+    for (let k = 0; k < n; k += 1) {
+      if (k === j) continue;
+      const value = leg[k * n + j] + leg[j * n + k];
+      if (size === NG_SIZE && value >= distance[size - 1]) continue;
+      let position = size === NG_SIZE ? size - 1 : size;
+      while (position > 0 && distance[position - 1] > value) {
+        distance[position] = distance[position - 1];
+        nearest[position] = nearest[position - 1];
+        position -= 1;
+      }
+      distance[position] = value;
+      nearest[position] = k;
+      if (size < NG_SIZE) size += 1;
+    }
+    for (let index = 0; index < size; index += 1) inMemory[j * n + nearest[index]] = 1;
   }
   return {
     vehicle,
@@ -185,18 +198,37 @@ class LabelHeap {
   }
 }
 
-/** ng-route pricing of one shift at node prices π (indexed by appointment); undefined past `labelCap` labels. */
+/**
+ * A lower bound on the reduced cost still to come (further distinct visits
+ * and the return) after leaving `node` at `time`. Only suffixes of elementary
+ * routes need to respect it: those are the routes the pricing must bound.
+ */
+export type CompletionBound = (node: number, time: number) => number;
+
+/**
+ * ng-route pricing of one shift at node prices π (indexed by appointment);
+ * undefined past `labelCap` labels or the clock's `giveUpAt`. With a completion bound, labels that
+ * cannot end below min(0, best so far) are dropped and the value is
+ * min(0, least reduced cost): enough for the Lagrangian, which only uses
+ * min(0, ·), and far fewer labels at good multipliers.
+ */
 export function priceNgRoutes(
   graph: NgShiftGraph,
   pi: Float64Array,
   labelCap: number,
+  completion?: CompletionBound,
+  giveUpAt = Infinity,
 ): NgPrice | undefined {
   const n = graph.size;
   const buckets: Label[][] = Array.from({ length: n }, () => []);
   const heap = new LabelHeap();
   let created = 0;
   let best: Label | null = null;
-  let bestValue = Infinity;
+  let bestValue = completion === undefined ? Infinity : 0;
+
+  // Checked before a label (and its memory) is built: most candidates fail it at good multipliers.
+  const hopeless = (node: number, time: number, cost: number): boolean =>
+    completion !== undefined && cost + completion(node, time) >= bestValue;
 
   const offer = (candidate: Label): boolean => {
     const bucket = buckets[candidate.node];
@@ -209,18 +241,27 @@ export function priceNgRoutes(
       )
         return true;
     }
-    for (const other of bucket)
+    // Mark the labels the candidate dominates and compact the dead ones away.
+    let live = 0;
+    for (const other of bucket) {
+      if (other.dead) continue;
       if (
-        !other.dead &&
         candidate.time <= other.time + EPS &&
         candidate.cost <= other.cost + EPS &&
         subset(candidate.memory, other.memory)
-      )
+      ) {
         other.dead = true;
+        continue;
+      }
+      bucket[live] = other;
+      live += 1;
+    }
+    bucket.length = live;
     bucket.push(candidate);
     heap.push(candidate);
     created += 1;
-    return created <= labelCap;
+    // The clock is read every 1,024 labels.
+    return created <= labelCap && ((created & 1023) !== 0 || performance.now() < giveUpAt);
   };
 
   for (let j = 0; j < n; j += 1) {
@@ -228,10 +269,12 @@ export function priceNgRoutes(
     if (!Number.isFinite(start)) continue;
     const time = start + (graph.duration[j] ?? 0);
     if (time + (graph.toEnd[j] ?? 0) > graph.shiftEnd + EPS) continue;
+    const cost = (graph.fromStart[j] ?? 0) + (pi[graph.appointment[j] ?? 0] ?? 0);
+    if (hopeless(j, time, cost)) continue;
     const label: Label = {
       node: j,
       time,
-      cost: (graph.fromStart[j] ?? 0) + (pi[graph.appointment[j] ?? 0] ?? 0),
+      cost,
       memory: [j],
       parent: null,
       dead: false,
@@ -241,6 +284,8 @@ export function priceNgRoutes(
   while (heap.size > 0) {
     const label = heap.pop() as Label;
     if (label.dead) continue;
+    // The best may have improved since the label was stored.
+    if (hopeless(label.node, label.time, label.cost)) continue;
     const i = label.node;
     const closing = label.cost + (graph.toEnd[i] ?? 0);
     if (closing < bestValue) {
@@ -254,6 +299,8 @@ export function priceNgRoutes(
       if (!Number.isFinite(start)) continue;
       const time = start + (graph.duration[j] ?? 0);
       if (time + (graph.toEnd[j] ?? 0) > graph.shiftEnd + EPS) continue;
+      const cost = label.cost + leg + (pi[graph.appointment[j] ?? 0] ?? 0);
+      if (hopeless(j, time, cost)) continue;
       const memory: number[] = [];
       let placed = false;
       for (const k of label.memory) {
@@ -267,7 +314,7 @@ export function priceNgRoutes(
       const next: Label = {
         node: j,
         time,
-        cost: label.cost + leg + (pi[graph.appointment[j] ?? 0] ?? 0),
+        cost,
         memory,
         parent: label,
         dead: false,

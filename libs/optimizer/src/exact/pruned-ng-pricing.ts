@@ -1,0 +1,145 @@
+import {
+  buildNgShiftGraph,
+  priceNgRoutes,
+  type CompletionBound,
+  type NgPrice,
+  type NgShiftGraph,
+} from './ng-route-pricing';
+
+import type { CompiledProblem } from '../model';
+
+/**
+ * Exact-arc ng-route pricing of one shift restricted to the visits that can
+ * still lie on a route of negative reduced cost, with a completion bound that
+ * drops labels unable to end below zero. The Lagrangian only uses
+ * min(0, least reduced cost), so both cuts keep it valid:
+ *
+ *  - radius pruning: the radius relaxation proves every route holding a visit
+ *    farther than `keptRadius` (round trip from the provider's home) prices at
+ *    ≥ 0 — those visits are left out of the graph;
+ *  - completion bound: after leaving a visit at time t, the rest of an
+ *    elementary route enters each further visit j at most once, by a leg ≥
+ *    inbound(j), starting no later than j's latest start, and returns home;
+ *    so it costs ≥ min(leg home, min return + fractional knapsack of
+ *    (π_j + inbound_j) with weights duration_j + inbound_j within the time
+ *    left, over visits still startable at t).
+ */
+
+/** The per-shift data the pruned pricing reads (a subset of the route bound's shift data). */
+export interface PrunableShift {
+  readonly vehicle: number;
+  readonly items: Int32Array;
+  readonly duration: Float64Array;
+  readonly inbound: Float64Array;
+  readonly radius: Float64Array;
+  /** Latest start of each item within its windows and the shift. */
+  readonly latestStart: Float64Array;
+  readonly minReturn: number;
+  readonly shiftStart: number;
+  readonly shiftEnd: number;
+}
+
+/** The graph of the last kept set, rebuilt only when the set changes (multipliers move slowly). */
+export interface PrunedGraphCache {
+  key: string;
+  graph: NgShiftGraph | undefined;
+}
+
+/** Time points of the completion bound (visits still startable after each point). */
+const TIME_POINTS = 24;
+
+export function pricePrunedShift(
+  compiled: CompiledProblem,
+  shift: PrunableShift,
+  pi: Float64Array,
+  keptRadius: number,
+  limits: { readonly maxItems: number; readonly labelCap: number; readonly giveUpAt: number },
+  cache: PrunedGraphCache,
+): NgPrice | 'too many visits' | 'label cap reached' {
+  const kept: number[] = [];
+  for (let j = 0; j < shift.items.length; j += 1) if (shift.radius[j] <= keptRadius) kept.push(j);
+  // No route can price below zero: min(0, ·) is 0.
+  if (kept.length === 0) return { value: 0, appointments: [], travel: 0 };
+  if (kept.length > limits.maxItems) return 'too many visits';
+  const key = kept.join(',');
+  if (cache.key !== key || cache.graph === undefined) {
+    cache.key = key;
+    cache.graph = buildNgShiftGraph(
+      compiled,
+      shift.vehicle,
+      Int32Array.from(kept, (j) => shift.items[j]),
+    );
+  }
+  const graph = cache.graph;
+  const price = priceNgRoutes(
+    graph,
+    pi,
+    limits.labelCap,
+    completionBound(shift, kept, graph, pi),
+    limits.giveUpAt,
+  );
+  return price ?? 'label cap reached';
+}
+
+function completionBound(
+  shift: PrunableShift,
+  kept: readonly number[],
+  graph: NgShiftGraph,
+  pi: Float64Array,
+): CompletionBound {
+  const value = new Float64Array(kept.length);
+  const weight = new Float64Array(kept.length);
+  const candidates: number[] = [];
+  kept.forEach((j, node) => {
+    value[node] = pi[shift.items[j]] + shift.inbound[j];
+    weight[node] = shift.duration[j] + shift.inbound[j];
+    if (value[node] < 0) candidates.push(node);
+  });
+  const ratio = (node: number): number =>
+    weight[node] > 0 ? value[node] / weight[node] : -Infinity;
+  candidates.sort((x, y) => ratio(x) - ratio(y));
+  const step = Math.max(1, (shift.shiftEnd - shift.shiftStart) / TIME_POINTS);
+  const width = candidates.length + 1;
+  // Per time point, prefix sums of the candidates still startable then, in ratio order.
+  const cumWeight = new Float64Array(TIME_POINTS * width);
+  const cumValue = new Float64Array(TIME_POINTS * width);
+  const count = new Int32Array(TIME_POINTS);
+  for (let point = 0; point < TIME_POINTS; point += 1) {
+    const at = shift.shiftStart + point * step;
+    const base = point * width;
+    let size = 0;
+    for (const node of candidates) {
+      // (A margin for round-off: keeping a visit too many only lowers the bound.)
+      if (shift.latestStart[kept[node]] < at - 1e-6) continue;
+      cumWeight[base + size + 1] = cumWeight[base + size] + weight[node];
+      cumValue[base + size + 1] = cumValue[base + size] + value[node];
+      size += 1;
+    }
+    count[point] = size;
+  }
+  return (node, time) => {
+    const back = graph.toEnd[node];
+    const capacity = shift.shiftEnd - time - shift.minReturn;
+    if (capacity <= 0) return back;
+    const point = Math.min(
+      TIME_POINTS - 1,
+      Math.max(0, Math.floor((time - shift.shiftStart) / step)),
+    );
+    const base = point * width;
+    // Largest prefix whose weight fits, then a fraction of the next candidate.
+    let low = 0;
+    let high = count[point];
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (cumWeight[base + middle] <= capacity) low = middle;
+      else high = middle - 1;
+    }
+    let knapsack = cumValue[base + low];
+    if (low < count[point]) {
+      const nextWeight = cumWeight[base + low + 1] - cumWeight[base + low];
+      const nextValue = cumValue[base + low + 1] - cumValue[base + low];
+      knapsack += (nextValue * (capacity - cumWeight[base + low])) / nextWeight;
+    }
+    return Math.min(back, shift.minReturn + knapsack);
+  };
+}
