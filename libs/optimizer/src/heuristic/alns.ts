@@ -1,4 +1,3 @@
-import { DescentGate } from './descent-gate';
 import { ElitePool } from './elite-pool';
 import { LocalSearch } from './local-search';
 import { greedyInsertionWithBlinks, regretInsertion } from './recreate';
@@ -64,19 +63,10 @@ const GRANULAR_INSERTION_THRESHOLD = 800;
 const LOCAL_SEARCH = { neighborCount: 8, maxSegmentLength: 2 };
 /** Distinct accepted plans kept for the route-transplant (crossover) ruin. */
 const ELITE_POOL_SIZE = 8;
-/**
- * The descent is skipped when the recreated plan lies more than DESCENT_SKIP_MARGIN × the largest gain of the last
- * DESCENT_GAIN_WINDOW descents above the acceptance threshold (`DescentGate`). Margin 1 gave ~25 % more steps per
- * CPU second on Solomon at 0.4 s; per step it is somewhat worse (a rare large descent gain is missed), so it pays
- * where steps are scarce (short or CPU-starved runs) and is neutral at 1.8 s. Margin 0.5 lost too many good plans.
- */
-const DESCENT_GAIN_WINDOW = 100;
-const DESCENT_SKIP_MARGIN = 1;
 
 /**
  * Adaptive large neighbourhood search: ruin (string/random/worst/related) then recreate (greedy with blinks or
- * regret-2) then a local-search descent (skipped when it cannot make the plan acceptable), accepted by simulated
- * annealing whose temperature falls exponentially with progress (time or
+ * regret-2), accepted by simulated annealing whose temperature falls exponentially with progress (time or
  * iterations, whichever is further along). Operator weights adapt every segment (Ropke & Pisinger 2006).
  * Unserved visits are re-offered on every recreate, so coverage can only be lost for a cheaper but equally
  * prioritized plan — never, since one unserved priority unit outweighs any cost.
@@ -106,7 +96,6 @@ export function runAlns(
   ];
   const localSearch = new LocalSearch(plan, LOCAL_SEARCH);
   const offered = new RecreateCandidates(ctx.A);
-  const descentGate = new DescentGate(DESCENT_GAIN_WINDOW, DESCENT_SKIP_MARGIN);
   plan.granularInsertion = ctx.servableAppointments.length > GRANULAR_INSERTION_THRESHOLD;
   localSearch.improve(plan.routes.keys(), random);
   let best = plan.snapshot();
@@ -151,19 +140,14 @@ export function runAlns(
     const removed = ruin.run(plan, random, size);
     const inserted = offered.select(plan, removed, random);
     recreate.run(plan, random, inserted);
+    localSearch.improveVisits(plan.touchedVehicles(), inserted, random);
+    const candidate = plan.cost;
     // SISR-style threshold acceptance: accept if better than current + T·ln(U) worsening allowance. A route closing
     // gets no allowance: one that lengthens the plan was often accepted while hot, and on long-route instances
     // (Solomon R2) the few route openings of a short run rarely undid it (plans ended with too few routes).
-    // The threshold is drawn before the descent so a hopeless plan can skip it.
     const uniform = random.next();
     const threshold =
       ruin.name === 'route' ? currentCost : currentCost - temperature * Math.log(uniform + 1e-300);
-    const recreated = plan.cost;
-    if (!descentGate.shouldSkip(recreated - threshold)) {
-      localSearch.improveVisits(plan.touchedVehicles(), inserted, random);
-      descentGate.record(recreated - plan.cost);
-    }
-    const candidate = plan.cost;
     ruin.uses++;
     recreate.uses++;
     if (candidate < threshold) {
