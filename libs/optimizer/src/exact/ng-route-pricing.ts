@@ -36,6 +36,15 @@ export interface NgShiftGraph {
   readonly inMemory: Uint8Array;
   readonly shiftStart: number;
   readonly shiftEnd: number;
+  /** Latest start of each node over its windows (before the shift's end less its duration). */
+  readonly lastStart: Float64Array;
+  /** Nodes by latest start, descending: a label at time t need only try the prefix with lastStart ≥ t. */
+  readonly byLastStart: Int32Array;
+  /**
+   * Shortest leg into each node from another node that can precede it (earliest finish + leg ≤ its latest
+   * start); Infinity when none can. Every visit after the first of a route in this graph is entered so.
+   */
+  readonly inLeg: Float64Array;
 }
 
 const NG_SIZE = 8;
@@ -92,6 +101,33 @@ export function buildNgShiftGraph(
     }
     for (let index = 0; index < size; index += 1) inMemory[j * n + nearest[index]] = 1;
   }
+  const shiftEnd = compiled.vehicleShiftEnd[vehicle] ?? 0;
+  const lastStart = new Float64Array(n).fill(-Infinity);
+  for (let j = 0; j < n; j += 1) {
+    for (let w = windowStart[j]; w < windowStart[j + 1]; w += 1)
+      lastStart[j] = Math.max(lastStart[j], due[w] ?? -Infinity);
+    lastStart[j] = Math.min(lastStart[j], shiftEnd - (compiled.appointmentDuration[items[j]] ?? 0));
+  }
+  const byLastStart = Int32Array.from({ length: n }, (_, j) => j).sort(
+    (x, y) => lastStart[y] - lastStart[x],
+  );
+  const graphSoFar = { windowStart, ready: Float64Array.from(ready), due: Float64Array.from(due) };
+  const shiftStart = compiled.vehicleShiftStart[vehicle] ?? 0;
+  const earliestFinish = Float64Array.from(
+    items,
+    (a, j) =>
+      earliestStart(graphSoFar, j, shiftStart + (seconds[start * L + location(j)] ?? 0)) +
+      (compiled.appointmentDuration[a] ?? 0),
+  );
+  const inLeg = new Float64Array(n).fill(Infinity);
+  for (let k = 0; k < n; k += 1) {
+    if (!Number.isFinite(earliestFinish[k])) continue;
+    for (let j = 0; j < n; j += 1) {
+      const value = leg[k * n + j];
+      if (j !== k && value < inLeg[j] && earliestFinish[k] + value <= lastStart[j] + EPS)
+        inLeg[j] = value;
+    }
+  }
   return {
     vehicle,
     size: n,
@@ -107,11 +143,14 @@ export function buildNgShiftGraph(
     ),
     duration: Float64Array.from(items, (a) => compiled.appointmentDuration[a] ?? 0),
     windowStart,
-    ready: Float64Array.from(ready),
-    due: Float64Array.from(due),
+    ready: graphSoFar.ready,
+    due: graphSoFar.due,
     inMemory,
     shiftStart: compiled.vehicleShiftStart[vehicle] ?? 0,
-    shiftEnd: compiled.vehicleShiftEnd[vehicle] ?? 0,
+    shiftEnd,
+    lastStart,
+    byLastStart,
+    inLeg,
   };
 }
 
@@ -135,7 +174,11 @@ export interface NgPrice {
 }
 
 /** Earliest start in node j's windows at or after `arrival`, or Infinity. */
-function earliestStart(graph: NgShiftGraph, j: number, arrival: number): number {
+function earliestStart(
+  graph: Pick<NgShiftGraph, 'windowStart' | 'ready' | 'due'>,
+  j: number,
+  arrival: number,
+): number {
   let best = Infinity;
   for (let w = graph.windowStart[j] ?? 0; w < (graph.windowStart[j + 1] ?? 0); w += 1) {
     const begin = Math.max(arrival, graph.ready[w] ?? 0);
@@ -292,9 +335,13 @@ export function priceNgRoutes(
       bestValue = closing;
       best = label;
     }
-    for (let j = 0; j < n; j += 1) {
+    for (let position = 0; position < n; position += 1) {
+      const j = graph.byLastStart[position] ?? 0;
+      // Every later node must start before this label ends: none can follow it.
+      if ((graph.lastStart[j] ?? 0) < label.time - EPS) break;
       if (j === i || label.memory.includes(j)) continue;
       const leg = graph.leg[i * n + j] ?? 0;
+      if (label.time + leg > (graph.lastStart[j] ?? 0) + EPS) continue;
       const start = earliestStart(graph, j, label.time + leg);
       if (!Number.isFinite(start)) continue;
       const time = start + (graph.duration[j] ?? 0);

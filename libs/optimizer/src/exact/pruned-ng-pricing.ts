@@ -90,11 +90,18 @@ function completionBound(
   const value = new Float64Array(kept.length);
   const weight = new Float64Array(kept.length);
   const candidates: number[] = [];
+  // The rest of a route in this graph ends from one of its nodes.
+  let keptReturn = Infinity;
   kept.forEach((j, node) => {
-    value[node] = pi[shift.items[j]] + shift.inbound[j];
-    weight[node] = shift.duration[j] + shift.inbound[j];
+    keptReturn = Math.min(keptReturn, graph.toEnd[node]);
+    // Entered from another kept visit that can precede it (never from the start): no cheaper leg.
+    const entry = Math.max(shift.inbound[j], graph.inLeg[node]);
+    if (!Number.isFinite(entry)) return;
+    value[node] = pi[shift.items[j]] + entry;
+    weight[node] = shift.duration[j] + entry;
     if (value[node] < 0) candidates.push(node);
   });
+  const minReturn = Math.max(shift.minReturn, keptReturn);
   const ratio = (node: number): number =>
     weight[node] > 0 ? value[node] / weight[node] : -Infinity;
   candidates.sort((x, y) => ratio(x) - ratio(y));
@@ -119,7 +126,7 @@ function completionBound(
   }
   return (node, time) => {
     const back = graph.toEnd[node];
-    const capacity = shift.shiftEnd - time - shift.minReturn;
+    const capacity = shift.shiftEnd - time - minReturn;
     if (capacity <= 0) return back;
     const point = Math.min(
       TIME_POINTS - 1,
@@ -140,6 +147,6 @@ function completionBound(
       const nextValue = cumValue[base + low + 1] - cumValue[base + low];
       knapsack += (nextValue * (capacity - cumWeight[base + low])) / nextWeight;
     }
-    return Math.min(back, shift.minReturn + knapsack);
+    return Math.min(back, minReturn + knapsack);
   };
 }
