@@ -193,6 +193,80 @@ describe('home-visit route bound', () => {
     );
   });
 
+  it('should never put a graph entry leg above the leg that enters a visit on a feasible route', () => {
+    fc.assert(
+      fc.property(tinyDayArbitrary({ appointments: [3, 7], providers: [1, 1] }), ({ problem }) => {
+        const compiled = compileProblem(problem);
+        const L = compiled.locationCount;
+        const items = Int32Array.from({ length: compiled.appointmentCount }, (_, a) => a).filter(
+          (a) => compiled.eligible[a] === 1,
+        );
+        const graph = buildNgShiftGraph(compiled, 0, items);
+        const node = new Map(Array.from(items, (a, j) => [a, j]));
+
+        enumerateRoutes(
+          compiled,
+          0,
+          (route) => {
+            for (let k = 1; k < route.length; k += 1) {
+              const from = compiled.appointmentLocation[route[k - 1] ?? 0] ?? 0;
+              const to = compiled.appointmentLocation[route[k] ?? 0] ?? 0;
+              const entry = graph.inLeg[node.get(route[k] ?? 0) ?? 0] ?? 0;
+              expect(entry).toBeLessThanOrEqual(
+                (compiled.travelSeconds[from * L + to] ?? 0) + SLACK,
+              );
+            }
+          },
+          false,
+        );
+      }),
+      { numRuns: 60, seed: 47 },
+    );
+  });
+
+  it('should price min(0, brute force over the kept visits) when radius pruning keeps only some of them', () => {
+    fc.assert(
+      fc.property(
+        oneProviderDayWithPrices,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        ({ compiled, pi }, share) => {
+          const [shift] = buildShiftPricingData(compiled);
+          const sorted = Float64Array.from(shift.radius).sort();
+          const keptRadius = sorted[Math.floor(share * (sorted.length - 1))] ?? 0;
+          const kept = new Set(
+            Array.from(shift.items).filter((_, j) => (shift.radius[j] ?? 0) <= keptRadius),
+          );
+          let cheapest = Infinity;
+          enumerateRoutes(
+            compiled,
+            0,
+            (route, travel) => {
+              if (route.some((a) => !kept.has(a))) return;
+              cheapest = Math.min(
+                cheapest,
+                route.reduce((sum, a) => sum + (pi[a] ?? 0), travel),
+              );
+            },
+            false,
+          );
+
+          const sut = pricePrunedShift(
+            compiled,
+            shift,
+            pi,
+            keptRadius,
+            { maxItems: 100, labelCap: 1e6, giveUpAt: Infinity },
+            { key: '', graph: undefined },
+          );
+
+          expect(typeof sut).toBe('object');
+          if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
+        },
+      ),
+      { numRuns: 60, seed: 53 },
+    );
+  });
+
   it('should stay below the least travel of any plan serving the floor at every iteration (one provider, brute force)', async () => {
     await fc.assert(
       fc.asyncProperty(
