@@ -101,13 +101,21 @@ function nodePrices(
   );
 }
 
-/** Least reduced cost of the first shift's routes ignoring the working-time cap, as the labelling does. */
-function cheapestIgnoringWorkingCap(compiled: CompiledProblem, pi: Float64Array): number {
+/**
+ * Least reduced cost of the first shift's routes (only those whose visits all pass `keep`) ignoring the
+ * working-time cap, as the labelling does.
+ */
+function cheapestIgnoringWorkingCap(
+  compiled: CompiledProblem,
+  pi: Float64Array,
+  keep: (appointment: number) => boolean = () => true,
+): number {
   let cheapest = Infinity;
   enumerateRoutes(
     compiled,
     0,
     (route, travel) => {
+      if (!route.every(keep)) return;
       cheapest = Math.min(
         cheapest,
         route.reduce((sum, a) => sum + (pi[a] ?? 0), travel),
@@ -116,6 +124,27 @@ function cheapestIgnoringWorkingCap(compiled: CompiledProblem, pi: Float64Array)
     false,
   );
   return cheapest;
+}
+
+/** The pruned labelling (no caps) prices the first shift at min(0, cheapest). */
+function expectPrunedPrice(
+  compiled: CompiledProblem,
+  pi: Float64Array,
+  keptRadius: number,
+  cheapest: number,
+): void {
+  const [shift] = buildShiftPricingData(compiled);
+  const sut = pricePrunedShift(
+    compiled,
+    shift,
+    pi,
+    keptRadius,
+    { maxItems: 100, labelCap: 1e6, giveUpAt: Infinity },
+    { key: '', graph: undefined },
+  );
+
+  expect(typeof sut).toBe('object');
+  if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
 }
 
 /** A one-provider tiny day with node prices π for its visits. */
@@ -174,20 +203,7 @@ describe('home-visit route bound', () => {
   it('should price min(0, brute force) exactly when the completion bound prunes the labelling (elementary routes)', () => {
     fc.assert(
       fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
-        const [shift] = buildShiftPricingData(compiled);
-        const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
-
-        const sut = pricePrunedShift(
-          compiled,
-          shift,
-          pi,
-          Infinity,
-          { maxItems: 100, labelCap: 1e6, giveUpAt: Infinity },
-          { key: '', graph: undefined },
-        );
-
-        expect(typeof sut).toBe('object');
-        if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
+        expectPrunedPrice(compiled, pi, Infinity, cheapestIgnoringWorkingCap(compiled, pi));
       }),
       { numRuns: 60, seed: 43 },
     );
@@ -236,31 +252,13 @@ describe('home-visit route bound', () => {
           const kept = new Set(
             Array.from(shift.items).filter((_, j) => (shift.radius[j] ?? 0) <= keptRadius),
           );
-          let cheapest = Infinity;
-          enumerateRoutes(
-            compiled,
-            0,
-            (route, travel) => {
-              if (route.some((a) => !kept.has(a))) return;
-              cheapest = Math.min(
-                cheapest,
-                route.reduce((sum, a) => sum + (pi[a] ?? 0), travel),
-              );
-            },
-            false,
-          );
 
-          const sut = pricePrunedShift(
+          expectPrunedPrice(
             compiled,
-            shift,
             pi,
             keptRadius,
-            { maxItems: 100, labelCap: 1e6, giveUpAt: Infinity },
-            { key: '', graph: undefined },
+            cheapestIgnoringWorkingCap(compiled, pi, (a) => kept.has(a)),
           );
-
-          expect(typeof sut).toBe('object');
-          if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
         },
       ),
       { numRuns: 60, seed: 53 },
