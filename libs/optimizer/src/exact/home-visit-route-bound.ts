@@ -715,9 +715,11 @@ export async function homeVisitRouteBound(
 }
 
 /**
- * Subgradient ascent on L with the exact-arc pricing (Polyak steps towards
- * `upperBound`, halved after 3 iterations without progress). Every point
- * priced is λ, μ ≥ 0, so every value it appends to `history` is a bound.
+ * Subgradient ascent on L with the exact-arc pricing (Polyak steps towards a
+ * target `firstHeadroom` × scale, at least TARGET_HEADROOM, above the best L and
+ * at most `upperBound`; the scale halves from the best point after RESTART_AFTER
+ * iterations without progress). Every point priced is λ, μ ≥ 0, so every value
+ * it appends to `history` is a bound.
  */
 function subgradientPhase(
   shifts: readonly ShiftPricingData[],
