@@ -14,7 +14,7 @@ import {
   priceShift,
 } from './home-visit-route-bound';
 import { buildNgShiftGraph, priceNgRoutes } from './ng-route-pricing';
-import { pricePrunedShift } from './pruned-ng-pricing';
+import { completionBound, pricePrunedShift } from './pruned-ng-pricing';
 import { solveSmallExact } from './small-exact';
 
 const SLACK = 1e-6;
@@ -237,6 +237,61 @@ describe('home-visit route bound', () => {
         );
       }),
       { numRuns: 60, seed: 47 },
+    );
+  });
+
+  it('should never put the completion bound above the reduced cost of the rest of a feasible route', () => {
+    fc.assert(
+      fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
+        const L = compiled.locationCount;
+        const [shift] = buildShiftPricingData(compiled);
+        const kept = Array.from(shift.items, (_, j) => j);
+        const graph = buildNgShiftGraph(compiled, 0, shift.items);
+        const sut = completionBound(shift, kept, graph, pi);
+        const node = new Map(Array.from(shift.items, (a, j) => [a, j]));
+        const home = compiled.vehicleEndLocation[0];
+        const location = (a: number): number => compiled.appointmentLocation[a] ?? 0;
+
+        enumerateRoutes(
+          compiled,
+          0,
+          (route) => {
+            // Finish time of each visit, leaving at the shift start and starting each as early as its windows allow.
+            const finish: number[] = [];
+            let time = compiled.vehicleShiftStart[0];
+            let here = compiled.vehicleStartLocation[0];
+            for (const a of route) {
+              const arrival = time + (compiled.travelSeconds[here * L + location(a)] ?? 0);
+              let start = Infinity;
+              for (
+                let t = compiled.appointmentFirstTask[a] ?? 0;
+                t < (compiled.appointmentFirstTask[a + 1] ?? 0);
+                t += 1
+              ) {
+                const begin = Math.max(arrival, compiled.taskReady[t] ?? 0);
+                if (begin <= (compiled.taskDue[t] ?? 0) + 1e-6) start = Math.min(start, begin);
+              }
+              time = start + (compiled.appointmentDuration[a] ?? 0);
+              here = location(a);
+              finish.push(time);
+            }
+            // The rest after visit k: later visits' π, the legs between them and the leg home.
+            let rest = compiled.travelSeconds[here * L + home] ?? 0;
+            for (let k = route.length - 1; k >= 0; k -= 1) {
+              const a = route[k] ?? 0;
+              expect(sut(node.get(a) ?? 0, finish[k] ?? 0)).toBeLessThanOrEqual(rest + SLACK);
+              if (k > 0) {
+                const previous = route[k - 1] ?? 0;
+                rest +=
+                  (pi[a] ?? 0) +
+                  (compiled.travelSeconds[location(previous) * L + location(a)] ?? 0);
+              }
+            }
+          },
+          false,
+        );
+      }),
+      { numRuns: 60, seed: 59 },
     );
   });
 

@@ -81,7 +81,11 @@ export function pricePrunedShift(
   return price ?? 'label cap reached';
 }
 
-function completionBound(
+/**
+ * The completion bound of the kept visits' graph: a lower bound on the reduced cost of the rest of any
+ * elementary route of the graph (later visits' π and legs, and the leg home) after finishing `node` at `time`.
+ */
+export function completionBound(
   shift: PrunableShift,
   kept: readonly number[],
   graph: NgShiftGraph,
