@@ -59,7 +59,7 @@ export interface CheckedRun {
 /** Solves one Solomon-format file with the distance objective and passes the plan through the independent checker. */
 export async function solveChecked(
   file: string,
-  options: { timeLimitMs: number; seed: number; threads: number },
+  options: { timeLimitMs?: number; maxIterations?: number; seed: number; threads: number },
 ): Promise<CheckedRun> {
   const problem = solomonToProblem(readSolomonFile(file));
   const started = performance.now();

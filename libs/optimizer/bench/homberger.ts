@@ -1,6 +1,8 @@
 /**
  * Gehring & Homberger VRPTW benchmark:
- * `npm run bench:homberger -- [--size 200] [--time-limit-ms 10000] [--instances c1_2_1,r2_2_3] [--seed 1] [--threads 1]`.
+ * `npm run bench:homberger -- [--size 200] [--time-limit-ms 10000] [--max-iterations N] [--instances c1_2_1,r2_2_3]
+ * [--seed 1] [--threads 1]`. With `--max-iterations` and no `--time-limit-ms` the run stops at N iterations only, so
+ * variants compare deterministically on a shared, noisy machine.
  * Distance objective (vehicle count free), every plan verified by the independent checker. Prints per instance the
  * vehicles, distance and gap to the hierarchical best-known distance (fewest vehicles first, so a negative gap is
  * normal), then per-class means (C1, C2, R1, R2, RC1, RC2) and the overall mean distance; writes
@@ -15,7 +17,15 @@ const CLASSES = ['C1', 'C2', 'R1', 'R2', 'RC1', 'RC2'] as const;
 
 async function main(): Promise<void> {
   const size = Number(argument('size') ?? 200);
-  const timeLimitMs = Number(argument('time-limit-ms') ?? 10_000);
+  const maxIterationsArgument = argument('max-iterations');
+  const maxIterations =
+    maxIterationsArgument === undefined ? undefined : Number(maxIterationsArgument);
+  const timeLimitArgument = argument('time-limit-ms');
+  // Iterations alone: no clock, so the plans depend on the seed only.
+  const timeLimitMs =
+    timeLimitArgument === undefined && maxIterations !== undefined
+      ? undefined
+      : Number(timeLimitArgument ?? 10_000);
   const seed = Number(argument('seed') ?? 1);
   const threads = Number(argument('threads') ?? 1);
   const dataDir = resolve(__dirname, `data/gehring-homberger-${size}`);
@@ -23,7 +33,7 @@ async function main(): Promise<void> {
   const names = selectedInstances(dataDir);
   const bks = readBestKnown(join(dataDir, 'bks_hierarchical.csv'));
   console.log(
-    `Gehring & Homberger ${size}, distance objective, time limit ${timeLimitMs} ms, seed ${seed}, threads ${threads}`,
+    `Gehring & Homberger ${size}, distance objective, time limit ${timeLimitMs ?? 'none'} ms, max iterations ${maxIterations ?? 'none'}, seed ${seed}, threads ${threads}`,
   );
   const results: {
     name: string;
@@ -36,7 +46,12 @@ async function main(): Promise<void> {
   }[] = [];
   let invalid = 0;
   for (const name of names) {
-    const run = await solveChecked(join(dataDir, `${name}.txt`), { timeLimitMs, seed, threads });
+    const run = await solveChecked(join(dataDir, `${name}.txt`), {
+      timeLimitMs,
+      maxIterations,
+      seed,
+      threads,
+    });
     if (run.problems > 0) invalid++;
     const reference = bks.get(name.toLowerCase());
     const gap = reference ? (100 * (run.distance - reference.distance)) / reference.distance : NaN;
@@ -69,7 +84,7 @@ async function main(): Promise<void> {
   mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
   writeFileSync(
     resultsFile,
-    JSON.stringify({ size, timeLimitMs, seed, threads, instances: results }) + '\n',
+    JSON.stringify({ size, timeLimitMs, maxIterations, seed, threads, instances: results }) + '\n',
   );
   console.log(`wrote ${resultsFile}`);
   if (invalid > 0) process.exitCode = 1;
