@@ -29,6 +29,20 @@ const multipliersArbitrary = (visits: number) =>
     mu: fc.double({ min: 0, max: 3_000, noNaN: true }),
   });
 
+/** Earliest start of appointment a in any of its windows when arriving at `arrival`, or Infinity. */
+function earliestStart(compiled: CompiledProblem, a: number, arrival: number): number {
+  let start = Infinity;
+  for (
+    let task = compiled.appointmentFirstTask[a] ?? 0;
+    task < (compiled.appointmentFirstTask[a + 1] ?? 0);
+    task += 1
+  ) {
+    const begin = Math.max(arrival, compiled.taskReady[task] ?? 0);
+    if (begin <= (compiled.taskDue[task] ?? 0) + 1e-6) start = Math.min(start, begin);
+  }
+  return start;
+}
+
 /**
  * Every elementary visiting order of the shift's eligible visits that is
  * time-feasible when leaving at the shift start (earliest start in each
@@ -68,15 +82,7 @@ function enumerateRoutes(
       const location = compiled.appointmentLocation[a] ?? 0;
       const leg = seconds[here * L + location] ?? 0;
       const arrival = time + leg;
-      let start = Infinity;
-      for (
-        let task = compiled.appointmentFirstTask[a] ?? 0;
-        task < (compiled.appointmentFirstTask[a + 1] ?? 0);
-        task += 1
-      ) {
-        const begin = Math.max(arrival, compiled.taskReady[task] ?? 0);
-        if (begin <= (compiled.taskDue[task] ?? 0) + 1e-6) start = Math.min(start, begin);
-      }
+      const start = earliestStart(compiled, a, arrival);
       if (!Number.isFinite(start)) continue;
       const duration = compiled.appointmentDuration[a] ?? 0;
       path.push(a);
@@ -262,16 +268,7 @@ describe('home-visit route bound', () => {
             let here = compiled.vehicleStartLocation[0];
             for (const a of route) {
               const arrival = time + (compiled.travelSeconds[here * L + location(a)] ?? 0);
-              let start = Infinity;
-              for (
-                let t = compiled.appointmentFirstTask[a] ?? 0;
-                t < (compiled.appointmentFirstTask[a + 1] ?? 0);
-                t += 1
-              ) {
-                const begin = Math.max(arrival, compiled.taskReady[t] ?? 0);
-                if (begin <= (compiled.taskDue[t] ?? 0) + 1e-6) start = Math.min(start, begin);
-              }
-              time = start + (compiled.appointmentDuration[a] ?? 0);
+              time = earliestStart(compiled, a, arrival) + (compiled.appointmentDuration[a] ?? 0);
               here = location(a);
               finish.push(time);
             }
