@@ -146,7 +146,7 @@ export function buildNgShiftGraph(
     ready: graphSoFar.ready,
     due: graphSoFar.due,
     inMemory,
-    shiftStart: compiled.vehicleShiftStart[vehicle] ?? 0,
+    shiftStart,
     shiftEnd,
     lastStart,
     byLastStart,

@@ -18,11 +18,13 @@ import type { CompiledProblem } from '../model';
  *    farther than `keptRadius` (round trip from the provider's home) prices at
  *    ≥ 0 — those visits are left out of the graph;
  *  - completion bound: after leaving a visit at time t, the rest of an
- *    elementary route enters each further visit j at most once, by a leg ≥
- *    inbound(j), starting no later than j's latest start, and returns home;
- *    so it costs ≥ min(leg home, min return + fractional knapsack of
- *    (π_j + inbound_j) with weights duration_j + inbound_j within the time
- *    left, over visits still startable at t).
+ *    elementary route enters each further visit j at most once, from another
+ *    visit of the graph, by a leg ≥ entry_j = max(inbound(j), the graph's
+ *    shortest leg into j from a visit that can precede it), starting no later
+ *    than j's latest start, and returns home from a visit of the graph; so it
+ *    costs ≥ min(leg home, least return + fractional knapsack of
+ *    (π_j + entry_j) with weights duration_j + entry_j within the time left,
+ *    over visits still startable at t).
  */
 
 /** The per-shift data the pruned pricing reads (a subset of the route bound's shift data). */
