@@ -1,5 +1,7 @@
 import { highsRuntime } from './highs-backend';
 import { pricePrunedShift, type PrunableShift, type PrunedGraphCache } from './pruned-ng-pricing';
+
+import type { NgRoute } from './ng-route-pricing';
 import { MasterLp, type MasterColumn } from './route-master';
 
 import type { CompiledProblem, Solution } from '../model';
@@ -153,6 +155,8 @@ export interface ShiftPrice {
   readonly appointments: number[];
   /** The relaxed minimizer's travel under the relaxations (≤ any real route serving those visits). */
   readonly cost: number;
+  /** Cheapest ng-routes with their real travel, when the exact-arc labelling priced the shift. */
+  readonly routes?: readonly NgRoute[];
 }
 
 export function buildShiftPricingData(
@@ -381,6 +385,7 @@ export function priceShift(
   pi: Float64Array,
   scratch: PricingScratch = new PricingScratch(),
   exactArcs = true,
+  keepRoutes = 1,
 ): ShiftPrice {
   const n = data.items.length;
   if (n === 0) return { value: Infinity, appointments: [], cost: 0 };
@@ -399,12 +404,18 @@ export function priceShift(
         // A small shift's labelling is cheap enough to run to the larger cap, without a clock.
         labelCap: n <= SMALL_SHIFT_ITEMS ? SMALL_SHIFT_LABEL_CAP : NG_LABEL_CAP,
         giveUpAt: n <= SMALL_SHIFT_ITEMS ? Infinity : performance.now() + NG_SHIFT_MS,
+        keepRoutes,
       },
       data.ngCache,
     );
     if (exact === 'label cap reached') data.ngOverflows += 1;
     else if (exact !== 'too many visits' && exact.value >= best.value)
-      return { value: exact.value, appointments: exact.appointments, cost: exact.travel };
+      return {
+        value: exact.value,
+        appointments: exact.appointments,
+        cost: exact.travel,
+        routes: exact.routes,
+      };
   }
   // The column's cost: the larger of both relaxations for the chosen visits.
   let inboundCost = data.minReturn;
@@ -557,16 +568,25 @@ function fractionalKnapsack(
 }
 
 /** L(λ, μ) and each shift's relaxed minimizer. */
+export interface LagrangianPricing {
+  readonly scratch?: PricingScratch;
+  /** Price with the exact-arc labelling where it applies (default true). */
+  readonly exactArcs?: boolean;
+  /** Past this clock time the remaining shifts take the cheap relaxations. */
+  readonly exactUntil?: number;
+  /** Cheapest ng-routes each labelled shift returns (column generation). */
+  readonly keepRoutes?: number;
+}
+
 export function lagrangianTravelBound(
   shifts: readonly ShiftPricingData[],
   lambda: Float64Array,
   mu: number,
   servedFloor: number,
   compiled: CompiledProblem,
-  scratch: PricingScratch = new PricingScratch(),
-  exactArcs = true,
-  exactUntil = Infinity,
+  pricing: LagrangianPricing = {},
 ): { value: number; prices: ShiftPrice[] } {
+  const { scratch = new PricingScratch(), exactArcs = true, exactUntil = Infinity } = pricing;
   const A = compiled.appointmentCount;
   const pi = new Float64Array(A);
   let value = mu * servedFloor;
@@ -576,7 +596,7 @@ export function lagrangianTravelBound(
   }
   // Past `exactUntil` the remaining shifts take the cheap relaxations (still valid, far faster).
   const prices = shifts.map((shift) =>
-    priceShift(shift, pi, scratch, exactArcs && performance.now() < exactUntil),
+    priceShift(shift, pi, scratch, exactArcs && performance.now() < exactUntil, pricing.keepRoutes),
   );
   for (const price of prices) value += Math.min(0, price.value);
   return { value, prices };
@@ -628,9 +648,9 @@ export async function homeVisitRouteBound(
     // master of real routes restarted from scratch swung the duals so far that each labelling took
     // seconds).
     const anyNg = shifts.some((shift) => shift.ngMaxItems > 0 && shift.items.length > 0);
-    const masterStall = shifts.every((shift) => shift.items.length <= SMALL_SHIFT_ITEMS)
-      ? Infinity
-      : MASTER_STALL;
+    // Small days (every shift labelled without a clock) go on to column generation with the labelling;
+    // large ones to subgradient steps (there a labelling round costs seconds).
+    const smallDay = shifts.every((shift) => shift.items.length <= SMALL_SHIFT_ITEMS);
     let stalled = 0;
     // Price at the best multipliers (not a mix) — at the start and when phase 2 begins.
     let atBest = true;
@@ -639,7 +659,10 @@ export async function homeVisitRouteBound(
       atBest = false;
       const at = first ? bestLambda : smoothing > 0 ? mix(bestLambda, lambda, smoothing) : lambda;
       const atMu = first ? bestMu : smoothing > 0 ? smoothing * bestMu + (1 - smoothing) * mu : mu;
-      const priced = lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, scratch, false);
+      const priced = lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, {
+        scratch,
+        exactArcs: false,
+      });
       history.push(priced.value);
       if (priced.value > bestValue) {
         bestValue = priced.value;
@@ -675,13 +698,30 @@ export async function homeVisitRouteBound(
       }
       // On large days the master's duals wander far below the start (L falls by orders of
       // magnitude): move on to the labelling rather than spend the budget there.
-      if (masterDone || (anyNg && stalled >= masterStall)) {
+      if (masterDone || (anyNg && stalled >= MASTER_STALL)) {
+        let start: Multipliers = { lambda: bestLambda, mu: bestMu, value: bestValue };
+        if ((smallDay || process.env['EXACT_CG_LARGE']) && performance.now() < deadline) {
+          const exact = exactColumnGeneration(
+            shifts,
+            compiled,
+            servedFloor,
+            start,
+            newMaster,
+            deadline,
+            maxIterations,
+            history,
+            scratch,
+          );
+          converged = exact.converged;
+          start = exact.best;
+          if (converged) break;
+        }
         if (performance.now() < deadline)
           subgradientPhase(
             shifts,
             compiled,
             servedFloor,
-            { lambda: bestLambda, mu: bestMu, value: bestValue },
+            start,
             options.upperBound ??
               options.warmStart?.objective.travelSeconds ??
               2 * Math.abs(bestValue) + 3600,
@@ -689,7 +729,7 @@ export async function homeVisitRouteBound(
             maxIterations,
             history,
             scratch,
-            masterStall === Infinity ? TARGET_HEADROOM : LARGE_DAY_HEADROOM,
+            smallDay ? TARGET_HEADROOM : LARGE_DAY_HEADROOM,
           );
         break;
       }
@@ -712,6 +752,100 @@ export async function homeVisitRouteBound(
     setupMs,
     timeMs: performance.now() - started,
   };
+}
+
+const KEEP_ROUTES = Number(process.env['KEEP_ROUTES'] ?? 8);
+const BOX_RELATIVE = Number(process.env['BOX_REL'] ?? 0.2);
+const BOX_ABSOLUTE = Number(process.env['BOX_ABS'] ?? 120);
+
+interface Multipliers {
+  readonly lambda: Float64Array;
+  readonly mu: number;
+  readonly value: number;
+}
+
+/**
+ * Column generation with the exact-arc pricing, stabilised by a box on the duals (box-step). The master
+ * holds the plan's routes and the ng-routes the labelling returns, each at its real travel, so its duals
+ * head for the ng-route LP's; they are kept within a box around the best multipliers so far (on large days
+ * unconstrained duals swung so far that one labelling took seconds), and the centre moves whenever the
+ * master's duals give a better L. Every point priced is λ, μ ≥ 0, so every value appended to `history` is a
+ * bound. Converged when, at the master's duals, no shift has a negative route, every shift was labelled and
+ * no box penalty is in use: L then equals the ng-route LP's value over the master's columns and all others.
+ */
+function exactColumnGeneration(
+  shifts: readonly ShiftPricingData[],
+  compiled: CompiledProblem,
+  servedFloor: number,
+  start: Multipliers,
+  newMaster: () => MasterLp,
+  deadline: number,
+  maxIterations: number,
+  history: number[],
+  scratch: PricingScratch,
+): { converged: boolean; best: Multipliers } {
+  const A = compiled.appointmentCount;
+  const master = newMaster();
+  let centre = start;
+  let relative = BOX_RELATIVE;
+  const centreBox = (): void => {
+    const width = Float64Array.from(centre.lambda, (value) =>
+      Math.max(relative * value, (BOX_ABSOLUTE * relative) / BOX_RELATIVE),
+    );
+    master.setDualBox(centre.lambda, width, centre.mu, relative * centre.mu + 1e-3);
+  };
+  let converged = false;
+  try {
+    centreBox();
+    while (history.length < maxIterations && performance.now() < deadline) {
+      const { lambda, mu, convexity } = master.duals();
+      const priced = lagrangianTravelBound(shifts, lambda, mu, servedFloor, compiled, {
+        scratch,
+        exactUntil: deadline,
+        keepRoutes: KEEP_ROUTES,
+      });
+      history.push(priced.value);
+      if (priced.value > centre.value) {
+        centre = { lambda: Float64Array.from(lambda), mu, value: priced.value };
+        centreBox();
+      }
+      let added = 0;
+      let everyShiftLabelled = true;
+      priced.prices.forEach((price, vehicle) => {
+        if (shifts[vehicle].items.length > 0 && price.routes === undefined)
+          everyShiftLabelled = false;
+        for (const route of price.routes ?? []) {
+          if (route.value - (convexity[vehicle] ?? 0) >= -REDUCED_COST_EPS) continue;
+          let priority = 0;
+          for (const a of route.appointments) priority += compiled.appointmentPriority[a];
+          master.add({
+            shift: vehicle,
+            appointments: route.appointments,
+            cost: route.travel,
+            priority,
+          });
+          added += 1;
+        }
+      });
+      if (process.env['CG_DEBUG'])
+        console.log(
+          `  cg it ${history.length} L ${(priced.value / 3600).toFixed(2)} centre ${(centre.value / 3600).toFixed(2)} added ${added} mu ${mu.toFixed(3)} box ${relative} t ${performance.now().toFixed(0)}`,
+        );
+      if (added > 0) continue;
+      if (master.boxActive()) {
+        // The penalised master is solved: widen the box until its penalties fall idle.
+        relative *= 2;
+        centreBox();
+        continue;
+      }
+      converged = everyShiftLabelled;
+      break;
+    }
+  } finally {
+    master.dispose();
+  }
+  void A;
+  return { converged, best: centre };
 }
 
 /**
@@ -741,16 +875,10 @@ function subgradientPhase(
   let stale = 0;
   let atBest: { lambda: Float64Array; mu: number; prices: ShiftPrice[]; value: number } | undefined;
   while (history.length < maxIterations && performance.now() < deadline) {
-    const priced = lagrangianTravelBound(
-      shifts,
-      lambda,
-      mu,
-      servedFloor,
-      compiled,
+    const priced = lagrangianTravelBound(shifts, lambda, mu, servedFloor, compiled, {
       scratch,
-      true,
-      deadline,
-    );
+      exactUntil: deadline,
+    });
     history.push(priced.value);
     let prices = priced.prices;
     let value = priced.value;

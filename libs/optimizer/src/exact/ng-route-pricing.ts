@@ -32,8 +32,14 @@ export interface NgShiftGraph {
   readonly windowStart: Int32Array;
   readonly ready: Float64Array;
   readonly due: Float64Array;
-  /** inMemory[j * size + k] = 1 when k ∈ N(j) ∪ {j}. */
-  readonly inMemory: Uint8Array;
+  /**
+   * The ng-memory frame of node j: memoryNodes[j * MEMORY_SLOTS + b] is the node of bit b (bit 0 is j,
+   * then N(j); −1 when unused). A label at j keeps its memory as a bit mask in j's frame, since the
+   * memory of a route ending at j lies within N(j) ∪ {j}.
+   */
+  readonly memoryNodes: Int32Array;
+  /** memorySlot[j * size + k]: the bit of node k in j's frame, or −1 when k ∉ N(j) ∪ {j}. */
+  readonly memorySlot: Int8Array;
   readonly shiftStart: number;
   readonly shiftEnd: number;
   /** Latest start of each node over its windows (before the shift's end less its duration). */
@@ -48,6 +54,7 @@ export interface NgShiftGraph {
 }
 
 const NG_SIZE = 8;
+const MEMORY_SLOTS = NG_SIZE + 1;
 const EPS = 1e-6;
 
 export function buildNgShiftGraph(
@@ -78,12 +85,14 @@ export function buildNgShiftGraph(
     }
     windowStart[j + 1] = ready.length;
   });
-  const inMemory = new Uint8Array(n * n);
+  const memoryNodes = new Int32Array(n * MEMORY_SLOTS).fill(-1);
+  const memorySlot = new Int8Array(n * n).fill(-1);
   // The NG_SIZE nearest by round trip, by insertion into a short sorted list (no full sort per node).
   const nearest = new Int32Array(NG_SIZE);
   const distance = new Float64Array(NG_SIZE);
   for (let j = 0; j < n; j += 1) {
-    inMemory[j * n + j] = 1;
+    memoryNodes[j * MEMORY_SLOTS] = j;
+    memorySlot[j * n + j] = 0;
     let size = 0;
     for (let k = 0; k < n; k += 1) {
       if (k === j) continue;
@@ -99,7 +108,10 @@ export function buildNgShiftGraph(
       nearest[position] = k;
       if (size < NG_SIZE) size += 1;
     }
-    for (let index = 0; index < size; index += 1) inMemory[j * n + nearest[index]] = 1;
+    for (let index = 0; index < size; index += 1) {
+      memoryNodes[j * MEMORY_SLOTS + index + 1] = nearest[index];
+      memorySlot[j * n + nearest[index]] = index + 1;
+    }
   }
   const shiftEnd = compiled.vehicleShiftEnd[vehicle] ?? 0;
   const lastStart = new Float64Array(n).fill(-Infinity);
@@ -145,7 +157,8 @@ export function buildNgShiftGraph(
     windowStart,
     ready: graphSoFar.ready,
     due: graphSoFar.due,
-    inMemory,
+    memoryNodes,
+    memorySlot,
     shiftStart,
     shiftEnd,
     lastStart,
@@ -158,19 +171,34 @@ interface Label {
   readonly node: number;
   readonly time: number;
   readonly cost: number;
-  /** Nodes of the ng-memory, ascending. */
-  readonly memory: readonly number[];
+  /** The ng-memory, as bits of the node's memory frame. */
+  readonly memory: number;
   readonly parent: Label | null;
   dead: boolean;
+}
+
+export interface NgRoute {
+  /** Appointments in visiting order (an ng-route may repeat a visit outside its memory). */
+  readonly appointments: number[];
+  /** Travel seconds of the route. */
+  readonly travel: number;
+  /** Its reduced cost: travel + Σ π over its visits. */
+  readonly value: number;
 }
 
 export interface NgPrice {
   /** Least reduced cost (travel + Σ π) over non-empty ng-routes; Infinity when none is feasible. */
   readonly value: number;
-  /** Distinct appointments of a minimizing ng-route (it may repeat a visit outside its memory). */
+  /** Appointments of a minimizing ng-route in visiting order (possibly with a repeat). */
   readonly appointments: number[];
   /** Travel seconds of that ng-route. */
   readonly travel: number;
+  /**
+   * The cheapest routes closed while labelling (below zero when a completion bound prunes), cheapest
+   * first, at most `keepRoutes` of them (the first is the minimizer): more than one column per pricing
+   * for column generation.
+   */
+  readonly routes: NgRoute[];
 }
 
 /** Earliest start in node j's windows at or after `arrival`, or Infinity. */
@@ -185,15 +213,6 @@ function earliestStart(
     if (begin <= (graph.due[w] ?? 0) + EPS && begin < best) best = begin;
   }
   return best;
-}
-
-function subset(small: readonly number[], large: readonly number[]): boolean {
-  let k = 0;
-  for (const value of small) {
-    while (k < large.length && (large[k] ?? 0) < value) k += 1;
-    if (k >= large.length || large[k] !== value) return false;
-  }
-  return true;
 }
 
 /** A binary min-heap of labels by time. */
@@ -261,13 +280,23 @@ export function priceNgRoutes(
   labelCap: number,
   completion?: CompletionBound,
   giveUpAt = Infinity,
+  keepRoutes = 1,
 ): NgPrice | undefined {
   const n = graph.size;
   const buckets: Label[][] = Array.from({ length: n }, () => []);
   const heap = new LabelHeap();
   let created = 0;
-  let best: Label | null = null;
   let bestValue = completion === undefined ? Infinity : 0;
+  // The cheapest closings so far, ascending (insertion into a short list).
+  const kept = Math.max(1, keepRoutes);
+  const closed: { label: Label; value: number }[] = [];
+  const keepClosing = (label: Label, value: number): void => {
+    if (closed.length === kept && value >= (closed[kept - 1]?.value ?? Infinity)) return;
+    let position = closed.length;
+    while (position > 0 && (closed[position - 1]?.value ?? 0) > value) position -= 1;
+    closed.splice(position, 0, { label, value });
+    if (closed.length > kept) closed.pop();
+  };
 
   // Checked before a label (and its memory) is built: most candidates fail it at good multipliers.
   const hopeless = (node: number, time: number, cost: number): boolean =>
@@ -280,7 +309,7 @@ export function priceNgRoutes(
       if (
         other.time <= candidate.time + EPS &&
         other.cost <= candidate.cost + EPS &&
-        subset(other.memory, candidate.memory)
+        (other.memory & ~candidate.memory) === 0
       )
         return true;
     }
@@ -291,7 +320,7 @@ export function priceNgRoutes(
       if (
         candidate.time <= other.time + EPS &&
         candidate.cost <= other.cost + EPS &&
-        subset(candidate.memory, other.memory)
+        (candidate.memory & ~other.memory) === 0
       ) {
         other.dead = true;
         continue;
@@ -318,7 +347,7 @@ export function priceNgRoutes(
       node: j,
       time,
       cost,
-      memory: [j],
+      memory: 1,
       parent: null,
       dead: false,
     };
@@ -331,15 +360,15 @@ export function priceNgRoutes(
     if (hopeless(label.node, label.time, label.cost)) continue;
     const i = label.node;
     const closing = label.cost + (graph.toEnd[i] ?? 0);
-    if (closing < bestValue) {
-      bestValue = closing;
-      best = label;
-    }
+    if (closing < bestValue) bestValue = closing;
+    if (closing < (completion === undefined ? Infinity : 0)) keepClosing(label, closing);
     for (let position = 0; position < n; position += 1) {
       const j = graph.byLastStart[position] ?? 0;
       // Every later node must start before this label ends: none can follow it.
       if ((graph.lastStart[j] ?? 0) < label.time - EPS) break;
-      if (j === i || label.memory.includes(j)) continue;
+      if (j === i) continue;
+      const slot = graph.memorySlot[i * n + j];
+      if (slot >= 0 && (label.memory >> slot) & 1) continue;
       const leg = graph.leg[i * n + j] ?? 0;
       if (label.time + leg > (graph.lastStart[j] ?? 0) + EPS) continue;
       const start = earliestStart(graph, j, label.time + leg);
@@ -348,16 +377,13 @@ export function priceNgRoutes(
       if (time + (graph.toEnd[j] ?? 0) > graph.shiftEnd + EPS) continue;
       const cost = label.cost + leg + (pi[graph.appointment[j] ?? 0] ?? 0);
       if (hopeless(j, time, cost)) continue;
-      const memory: number[] = [];
-      let placed = false;
-      for (const k of label.memory) {
-        if (!placed && j < k) {
-          memory.push(j);
-          placed = true;
-        }
-        if (graph.inMemory[j * n + k] === 1) memory.push(k);
+      // j itself, and whatever of i's memory lies in N(j).
+      let memory = 1;
+      for (let bits = label.memory, bit = 0; bits !== 0; bits >>= 1, bit += 1) {
+        if ((bits & 1) === 0) continue;
+        const kept = graph.memorySlot[j * n + graph.memoryNodes[i * MEMORY_SLOTS + bit]];
+        if (kept >= 0) memory |= 1 << kept;
       }
-      if (!placed) memory.push(j);
       const next: Label = {
         node: j,
         time,
@@ -369,15 +395,32 @@ export function priceNgRoutes(
       if (!offer(next)) return undefined;
     }
   }
-  const appointments = new Set<number>();
-  let travel = 0;
-  for (let label = best; label !== null; label = label.parent) {
-    appointments.add(graph.appointment[label.node] ?? 0);
-    travel +=
+  const routes = closed.map(({ label }) => routeOf(graph, label, pi));
+  const best = routes[0];
+  return {
+    value: bestValue,
+    appointments: best?.appointments ?? [],
+    travel: best?.travel ?? 0,
+    routes,
+  };
+}
+
+/** The route a label closes, from the shift start to the shift end. */
+function routeOf(graph: NgShiftGraph, last: Label, pi: Float64Array): NgRoute {
+  const n = graph.size;
+  const appointments: number[] = [];
+  let travel = graph.toEnd[last.node] ?? 0;
+  let value = travel;
+  for (let label: Label | null = last; label !== null; label = label.parent) {
+    const appointment = graph.appointment[label.node] ?? 0;
+    appointments.push(appointment);
+    value += pi[appointment] ?? 0;
+    const leg =
       label.parent === null
         ? (graph.fromStart[label.node] ?? 0)
         : (graph.leg[label.parent.node * n + label.node] ?? 0);
+    travel += leg;
+    value += leg;
   }
-  if (best !== null) travel += graph.toEnd[best.node] ?? 0;
-  return { value: bestValue, appointments: [...appointments], travel };
+  return { appointments: appointments.reverse(), travel, value };
 }

@@ -55,13 +55,19 @@ export function pricePrunedShift(
   shift: PrunableShift,
   pi: Float64Array,
   keptRadius: number,
-  limits: { readonly maxItems: number; readonly labelCap: number; readonly giveUpAt: number },
+  limits: {
+    readonly maxItems: number;
+    readonly labelCap: number;
+    readonly giveUpAt: number;
+    /** Cheapest negative routes to return (column generation); default 1. */
+    readonly keepRoutes?: number;
+  },
   cache: PrunedGraphCache,
 ): NgPrice | 'too many visits' | 'label cap reached' {
   const kept: number[] = [];
   for (let j = 0; j < shift.items.length; j += 1) if (shift.radius[j] <= keptRadius) kept.push(j);
   // No route can price below zero: min(0, ·) is 0.
-  if (kept.length === 0) return { value: 0, appointments: [], travel: 0 };
+  if (kept.length === 0) return { value: 0, appointments: [], travel: 0, routes: [] };
   if (kept.length > limits.maxItems) return 'too many visits';
   const key = kept.join(',');
   if (cache.key !== key || cache.graph === undefined) {
@@ -79,6 +85,7 @@ export function pricePrunedShift(
     limits.labelCap,
     completionBound(shift, kept, graph, pi),
     limits.giveUpAt,
+    limits.keepRoutes,
   );
   return price ?? 'label cap reached';
 }

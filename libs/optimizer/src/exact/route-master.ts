@@ -3,6 +3,7 @@ import type { Highs } from 'highs';
 /** A column of the restricted master: one shift's day (or a relaxed stand-in for one). */
 export interface MasterColumn {
   readonly shift: number;
+  /** Appointments on the column; one listed twice counts twice. */
   readonly appointments: readonly number[];
   readonly cost: number;
   readonly priority: number;
@@ -33,10 +34,19 @@ export interface MasterDuals {
   readonly convexity: Float64Array;
 }
 
+/** Columns that keep the master's duals in a box around a centre: their first index and count. */
+interface DualBoxColumns {
+  readonly first: number;
+  readonly count: number;
+}
+
 export class MasterLp {
   private readonly instance: ReturnType<Highs['createModel']>;
   private readonly floorRow: number;
   private readonly infinity: number;
+  private columnCount = 1;
+  private box: DualBoxColumns | undefined;
+  private penaltiesInUse = false;
 
   constructor(
     highs: Highs,
@@ -76,8 +86,11 @@ export class MasterLp {
   }
 
   add(column: MasterColumn): void {
-    const indices = [column.shift, ...column.appointments.map((a) => this.shape.shiftCount + a)];
-    const values = indices.map(() => 1);
+    // An ng-route may visit an appointment twice: its coefficient is the count, as in the pricing.
+    const visits = new Map<number, number>();
+    for (const a of column.appointments) visits.set(a, (visits.get(a) ?? 0) + 1);
+    const indices = [column.shift, ...[...visits.keys()].map((a) => this.shape.shiftCount + a)];
+    const values = [1, ...visits.values()];
     if (this.shape.level === 'cost') {
       indices.push(this.floorRow);
       values.push(column.priority);
@@ -90,12 +103,66 @@ export class MasterLp {
       indices: Int32Array.from(order, (position) => indices[position] ?? 0),
       values: Float64Array.from(order, (position) => values[position] ?? 0),
     });
+    this.columnCount += 1;
+  }
+
+  /**
+   * Box-step stabilisation: the duals are kept within λ_a ∈ [λc_a − w_a, λc_a + w_a] and
+   * μ ∈ [μc − w_μ, μc + w_μ] (and ≥ 0) by penalty columns — a visit covered more than once at λc_a + w_a,
+   * left uncovered for a reward of λc_a − w_a, priority bought at μc + w_μ or given up for μc − w_μ. The
+   * master's value is then that of a penalised LP; `boxActive` tells whether any penalty is in use
+   * (when none is, the duals are the true master's).
+   */
+  setDualBox(lambda: Float64Array, lambdaWidth: Float64Array, mu: number, muWidth: number): void {
+    const { shiftCount, appointmentCount } = this.shape;
+    const withFloor = this.shape.level === 'cost';
+    if (this.box === undefined) {
+      const first = this.columnCount;
+      for (let a = 0; a < appointmentCount; a += 1) {
+        for (const sign of [-1, 1]) {
+          this.instance.addCol(0, 0, this.infinity, {
+            indices: Int32Array.from([shiftCount + a]),
+            values: Float64Array.from([sign]),
+          });
+        }
+      }
+      if (withFloor)
+        for (const sign of [1, -1])
+          this.instance.addCol(0, 0, this.infinity, {
+            indices: Int32Array.from([this.floorRow]),
+            values: Float64Array.from([sign]),
+          });
+      this.box = { first, count: 2 * appointmentCount + (withFloor ? 2 : 0) };
+      this.columnCount += this.box.count;
+    }
+    const costs = new Float64Array(this.box.count);
+    for (let a = 0; a < appointmentCount; a += 1) {
+      costs[2 * a] = (lambda[a] ?? 0) + (lambdaWidth[a] ?? 0);
+      costs[2 * a + 1] = -Math.max(0, (lambda[a] ?? 0) - (lambdaWidth[a] ?? 0));
+    }
+    if (withFloor) {
+      costs[2 * appointmentCount] = mu + muWidth;
+      costs[2 * appointmentCount + 1] = -Math.max(0, mu - muWidth);
+    }
+    this.instance.changeColsCost(
+      { kind: 'range', from: this.box.first, to: this.box.first + this.box.count - 1 },
+      costs,
+    );
+  }
+
+  /** Whether the last solve used any of the dual box's penalty columns. */
+  boxActive(): boolean {
+    return this.penaltiesInUse;
   }
 
   duals(): MasterDuals {
     const { shiftCount, appointmentCount } = this.shape;
     this.instance.run();
-    const rowDual = this.instance.getSolution().rowDual;
+    const { rowDual, colValue } = this.instance.getSolution();
+    this.penaltiesInUse = false;
+    if (this.box !== undefined)
+      for (let index = this.box.first; index < this.box.first + this.box.count; index += 1)
+        if ((colValue[index] ?? 0) > 1e-9) this.penaltiesInUse = true;
     const lambda = new Float64Array(appointmentCount);
     for (let appointment = 0; appointment < appointmentCount; appointment += 1)
       lambda[appointment] = Math.max(0, -(rowDual[shiftCount + appointment] ?? 0));
