@@ -6,6 +6,7 @@ import { compileProblem, type CompiledProblem } from '../model';
 import { generateHomeVisitDay } from '../scenarios';
 import { tinyDayArbitrary } from '../testing/instance-arbitraries';
 
+import { HighsBackend } from './highs-backend';
 import { homeVisitBounds } from './home-visit-bounds';
 import {
   buildShiftPricingData,
@@ -13,6 +14,8 @@ import {
   lagrangianTravelBound,
   priceShift,
 } from './home-visit-route-bound';
+import { MipModelBuilder } from './mip-model';
+import { solveMip } from './mip-solver';
 import { buildNgShiftGraph, priceNgRoutes } from './ng-route-pricing';
 import { completionBound, pricePrunedShift } from './pruned-ng-pricing';
 import { solveSmallExact } from './small-exact';
@@ -160,6 +163,46 @@ const oneProviderDayWithPrices = fc
     const compiled = compileProblem(problem);
     return { compiled, pi: nodePrices(compiled, lambdas, mu) };
   });
+
+/**
+ * The LP relaxation over every route of every shift (enumerated; working-time cap dropped, as the
+ * labelling drops it): min Σ travel·z, ≤ 1 route per shift, each visit ≤ once, priority ≥ floor.
+ */
+async function routeLpOptimum(compiled: CompiledProblem, servedFloor: number): Promise<number> {
+  const model = new MipModelBuilder('route-lp');
+  const objective: { variable: number; coefficient: number }[] = [];
+  const perShift: { variable: number; coefficient: number }[][] = [];
+  const perVisit = Array.from(
+    { length: compiled.appointmentCount },
+    () => [] as { variable: number; coefficient: number }[],
+  );
+  const priority: { variable: number; coefficient: number }[] = [];
+  for (let vehicle = 0; vehicle < compiled.vehicleCount; vehicle += 1) {
+    const terms: { variable: number; coefficient: number }[] = [];
+    enumerateRoutes(
+      compiled,
+      vehicle,
+      (route, travel) => {
+        const variable = model.addVariable(`z${model.variableCount}`);
+        objective.push({ variable, coefficient: travel });
+        terms.push({ variable, coefficient: 1 });
+        for (const a of route) perVisit[a]?.push({ variable, coefficient: 1 });
+        const collected = route.reduce((sum, a) => sum + (compiled.appointmentPriority[a] ?? 1), 0);
+        priority.push({ variable, coefficient: collected });
+      },
+      false,
+    );
+    perShift.push(terms);
+  }
+  perShift.forEach((terms, vehicle) => model.addLessOrEqual(`shift${vehicle}`, terms, 1));
+  perVisit.forEach((terms, a) => model.addLessOrEqual(`visit${a}`, terms, 1));
+  model.addGreaterOrEqual('floor', priority, servedFloor);
+  model.setObjective('minimize', objective);
+  const answer = await solveMip(new HighsBackend(), model.build());
+  if (answer.status !== 'optimal' || answer.objective === undefined)
+    throw new Error(`route LP: ${answer.status}`);
+  return answer.objective;
+}
 
 describe('home-visit route bound', () => {
   it('should price every shift at or below its cheapest feasible route (brute force)', () => {
@@ -376,6 +419,23 @@ describe('home-visit route bound', () => {
           expect(value).toBeLessThanOrEqual(optimumTravel + SLACK);
       }),
       { numRuns: 12, seed: 17 },
+    );
+  });
+
+  it('should converge to the optimum of the LP over every route on tiny days (column generation, HiGHS on the enumerated routes)', async () => {
+    await fc.assert(
+      fc.asyncProperty(tinyDayArbitrary(), async ({ problem }) => {
+        const compiled = compileProblem(problem);
+        const plan = solveSync(problem, { maxIterations: 300, seed: 1 });
+        const floor = plan.objective.servedPriority;
+        const optimum = await routeLpOptimum(compiled, floor);
+
+        const sut = await homeVisitRouteBound(compiled, floor, { warmStart: plan });
+
+        expect(sut.converged).toBe(true);
+        expect(sut.bound).toBeCloseTo(optimum, 3);
+      }),
+      { numRuns: 20, seed: 61 },
     );
   });
 

@@ -1,10 +1,9 @@
 import { highsRuntime } from './highs-backend';
 import { pricePrunedShift, type PrunableShift, type PrunedGraphCache } from './pruned-ng-pricing';
-
-import type { NgRoute } from './ng-route-pricing';
 import { MasterLp, type MasterColumn } from './route-master';
 
 import type { CompiledProblem, Solution } from '../model';
+import type { NgRoute } from './ng-route-pricing';
 
 /**
  * Lower bound on the travel seconds of any home-visit plan serving at least
@@ -48,16 +47,20 @@ import type { CompiledProblem, Solution } from '../model';
  * It runs within a per-shift time cap; a shift that gives up keeps the cheap
  * relaxations.
  *
- * Multipliers: the fractional knapsack's dual first; column generation while
- * it improves L (on large days the master's duals fall far below the start),
- * then subgradient steps with the labelling, restarting from the best point
- * with a halved step when L stalls.
+ * Multipliers: the fractional knapsack's dual first; column generation with
+ * the cheap relaxations while it improves L (on large days the master's duals
+ * fall far below the start). Then, on small days (every shift labelled without
+ * a clock), column generation with the labelling: a fresh master of real
+ * routes (the plan's and the ng-routes found, at their true travel) whose
+ * duals are held in a box around the best multipliers, converging to the
+ * ng-route LP's value; on large days (one labelling round costs seconds),
+ * subgradient steps with the labelling, restarting from the best point with a
+ * halved step when L stalls.
  *
- * The master holds the plan's real routes (true travel) and the relaxed
- * routes found by pricing, each costed by the same relaxations; it is only a
- * device for multipliers, so it cannot make the bound invalid. Dropped (a
- * relaxation, so still valid): elementarity across the relaxed legs, the
- * precise order of visits, load capacity and visit caps.
+ * The masters are only a device for multipliers (L is always computed by
+ * pricing), so they cannot make the bound invalid. Dropped (a relaxation, so
+ * still valid): elementarity beyond the ng-memories and across the relaxed
+ * legs, load capacity, visit caps and the working-time cap in the labelling.
  */
 
 export interface HomeRouteBoundOptions {
@@ -78,7 +81,11 @@ export interface HomeRouteBound {
   /** L(λ, μ) of every iteration (each one is a valid bound on its own). */
   readonly history: readonly number[];
   readonly iterations: number;
-  /** Column generation with the cheap relaxations converged and no shift has the ng labelling (whose subgradient phase never proves convergence). */
+  /**
+   * The bound is its relaxation's optimum: column generation converged, with the cheap relaxations on a day
+   * no shift labels, or with the labelling on every shift of a small day (the ng-route LP's value; the
+   * subgradient phase of large days never proves convergence).
+   */
   readonly converged: boolean;
   /** Precomputation (inbound legs, radii) in ms, included in timeMs. */
   readonly setupMs: number;
@@ -101,12 +108,12 @@ const NG_LABEL_CAP = 60_000;
 const NG_SHIFT_MS = 500;
 /** Give-ups after which a shift is no longer labelled (each one costs a full label budget). */
 const NG_MAX_OVERFLOWS = 2;
-/** Column-generation iterations without a better L before the subgradient phase takes over. */
+/** Cheap column-generation iterations without a better L before phase 2 (the labelling) takes over. */
 const MASTER_STALL = 1;
 /**
- * On a day whose every shift has at most this many eligible visits the master's duals stay near the start, and
- * column generation keeps raising L (home-100, quiet machine: 15.4 h after 145 iterations against 11.8 h when it
- * stops at the first stall), so there it runs until it converges or the budget ends.
+ * A day whose every shift has at most this many eligible visits is small: its shifts are labelled without a
+ * clock and its phase 2 is column generation (home-100, 10 s: 13.9 h with the cheap master run to its
+ * convergence and then subgradient steps, 18.6–19.0 h with the labelling's column generation).
  */
 const SMALL_SHIFT_ITEMS = 160;
 /** Label cap of a small shift's labelling (as before the caps for large days). */
@@ -409,9 +416,10 @@ export function priceShift(
       data.ngCache,
     );
     if (exact === 'label cap reached') data.ngOverflows += 1;
-    else if (exact !== 'too many visits' && exact.value >= best.value)
+    else if (exact !== 'too many visits')
+      // Both are lower bounds: the larger (the labelling's, up to round-off) with its real routes.
       return {
-        value: exact.value,
+        value: Math.max(exact.value, best.value),
         appointments: exact.appointments,
         cost: exact.travel,
         routes: exact.routes,
@@ -643,10 +651,9 @@ export async function homeVisitRouteBound(
     let bestMu = start.mu;
     let bestValue = -Infinity;
     let smoothing = SMOOTHING;
-    // Phase 1 prices with the cheap relaxations only (column generation); once they converge, phase 2
-    // adds the exact-arc ng-route labelling with subgradient steps from phase 1's best multipliers (a
-    // master of real routes restarted from scratch swung the duals so far that each labelling took
-    // seconds).
+    // Phase 1 prices with the cheap relaxations only (column generation); once it stalls, phase 2 adds
+    // the exact-arc ng-route labelling from phase 1's best multipliers (column generation in a dual box on
+    // small days, subgradient steps on large ones).
     const anyNg = shifts.some((shift) => shift.ngMaxItems > 0 && shift.items.length > 0);
     // Small days (every shift labelled without a clock) go on to column generation with the labelling;
     // large ones to subgradient steps (there a labelling round costs seconds).
@@ -700,7 +707,7 @@ export async function homeVisitRouteBound(
       // magnitude): move on to the labelling rather than spend the budget there.
       if (masterDone || (anyNg && stalled >= MASTER_STALL)) {
         let start: Multipliers = { lambda: bestLambda, mu: bestMu, value: bestValue };
-        if ((smallDay || process.env['EXACT_CG_LARGE']) && performance.now() < deadline) {
+        if (smallDay && performance.now() < deadline) {
           const exact = exactColumnGeneration(
             shifts,
             compiled,
@@ -754,9 +761,15 @@ export async function homeVisitRouteBound(
   };
 }
 
-const KEEP_ROUTES = Number(process.env['KEEP_ROUTES'] ?? 8);
-const BOX_RELATIVE = Number(process.env['BOX_REL'] ?? 0.2);
-const BOX_ABSOLUTE = Number(process.env['BOX_ABS'] ?? 120);
+/** Cheapest negative ng-routes per shift and pricing added to the master (home-100, 10 s: 8 → 17.8 h, 24 → 18.6 h). */
+const KEEP_ROUTES = 24;
+/**
+ * Half-width of the dual box, relative to the centre's multipliers, with at least BOX_ABSOLUTE seconds per
+ * visit (home-100, 10 s: 0.1 → 18.5 h, 0.2 → 18.6 h, 0.3 → 16.7 h, 0.5 → 14.7 h, 1 → 12.0 h; growing it
+ * after serious steps and shrinking it after null ones gained nothing).
+ */
+const BOX_RELATIVE = 0.2;
+const BOX_ABSOLUTE = 120;
 
 interface Multipliers {
   readonly lambda: Float64Array;
@@ -784,7 +797,6 @@ function exactColumnGeneration(
   history: number[],
   scratch: PricingScratch,
 ): { converged: boolean; best: Multipliers } {
-  const A = compiled.appointmentCount;
   const master = newMaster();
   let centre = start;
   let relative = BOX_RELATIVE;
@@ -827,10 +839,6 @@ function exactColumnGeneration(
           added += 1;
         }
       });
-      if (process.env['CG_DEBUG'])
-        console.log(
-          `  cg it ${history.length} L ${(priced.value / 3600).toFixed(2)} centre ${(centre.value / 3600).toFixed(2)} added ${added} mu ${mu.toFixed(3)} box ${relative} t ${performance.now().toFixed(0)}`,
-        );
       if (added > 0) continue;
       if (master.boxActive()) {
         // The penalised master is solved: widen the box until its penalties fall idle.
@@ -844,7 +852,6 @@ function exactColumnGeneration(
   } finally {
     master.dispose();
   }
-  void A;
   return { converged, best: centre };
 }
 

@@ -396,13 +396,9 @@ export function priceNgRoutes(
     }
   }
   const routes = closed.map(({ label }) => routeOf(graph, label, pi));
-  const best = routes[0];
-  return {
-    value: bestValue,
-    appointments: best?.appointments ?? [],
-    travel: best?.travel ?? 0,
-    routes,
-  };
+  if (routes.length === 0) return { value: bestValue, appointments: [], travel: 0, routes };
+  const [best] = routes;
+  return { value: bestValue, appointments: best.appointments, travel: best.travel, routes };
 }
 
 /** The route a label closes, from the shift start to the shift end. */
