@@ -202,7 +202,7 @@ export interface NgPrice {
 }
 
 /** Earliest start in node j's windows at or after `arrival`, or Infinity. */
-function earliestStart(
+export function earliestStart(
   graph: Pick<NgShiftGraph, 'windowStart' | 'ready' | 'due'>,
   j: number,
   arrival: number,
