@@ -49,13 +49,13 @@ import type { NgRoute } from './ng-route-pricing';
  *
  * Multipliers: the fractional knapsack's dual first; column generation with
  * the cheap relaxations while it improves L (on large days the master's duals
- * fall far below the start). Then, on small days (every shift labelled without
- * a clock), column generation with the labelling: a fresh master of real
- * routes (the plan's and the ng-routes found, at their true travel) whose
- * duals are held in a box around the best multipliers, converging to the
- * ng-route LP's value; on large days (one labelling round costs seconds),
- * subgradient steps with the labelling, restarting from the best point with a
- * halved step when L stalls.
+ * fall far below the start). Then column generation with the labelling: a
+ * fresh master of real routes (the plan's and the ng-routes found, at their
+ * true travel) whose duals are held in a box around the best multipliers,
+ * converging to the ng-route LP's value when every shift is labelled (small
+ * days). If it stops with budget left (a shift it could not label), subgradient
+ * steps with the labelling, restarting from the best point with a halved step
+ * when L stalls.
  *
  * The masters are only a device for multipliers (L is always computed by
  * pricing), so they cannot make the bound invalid. Dropped (a relaxation, so
@@ -112,8 +112,8 @@ const NG_MAX_OVERFLOWS = 2;
 const MASTER_STALL = 1;
 /**
  * A day whose every shift has at most this many eligible visits is small: its shifts are labelled without a
- * clock and its phase 2 is column generation (home-100, 10 s: 13.9 h with the cheap master run to its
- * convergence and then subgradient steps, 18.6–19.0 h with the labelling's column generation).
+ * clock, and its column generation with the labelling gets a wider dual box (phase 2 on small days was the
+ * cheap master run to its convergence, then subgradient steps: home-100, 10 s, 13.9 h against 18.6–19.0 h).
  */
 const SMALL_SHIFT_ITEMS = 160;
 /** Label cap of a small shift's labelling (as before the caps for large days). */
@@ -652,11 +652,10 @@ export async function homeVisitRouteBound(
     let bestValue = -Infinity;
     let smoothing = SMOOTHING;
     // Phase 1 prices with the cheap relaxations only (column generation); once it stalls, phase 2 adds
-    // the exact-arc ng-route labelling from phase 1's best multipliers (column generation in a dual box on
-    // small days, subgradient steps on large ones).
+    // the exact-arc ng-route labelling from phase 1's best multipliers: column generation in a dual box,
+    // then subgradient steps if it stops with budget left (a shift it could not label).
     const anyNg = shifts.some((shift) => shift.ngMaxItems > 0 && shift.items.length > 0);
-    // Small days (every shift labelled without a clock) go on to column generation with the labelling;
-    // large ones to subgradient steps (there a labelling round costs seconds).
+    // Small days: every shift labelled without a clock.
     const smallDay = shifts.every((shift) => shift.items.length <= SMALL_SHIFT_ITEMS);
     let stalled = 0;
     // Price at the best multipliers (not a mix) — at the start and when phase 2 begins.
@@ -707,7 +706,7 @@ export async function homeVisitRouteBound(
       // magnitude): move on to the labelling rather than spend the budget there.
       if (masterDone || (anyNg && stalled >= MASTER_STALL)) {
         let start: Multipliers = { lambda: bestLambda, mu: bestMu, value: bestValue };
-        if (smallDay && performance.now() < deadline) {
+        if (performance.now() < deadline) {
           const exact = exactColumnGeneration(
             shifts,
             compiled,
@@ -718,6 +717,7 @@ export async function homeVisitRouteBound(
             maxIterations,
             history,
             scratch,
+            smallDay ? SMALL_DAY_BOX : LARGE_DAY_BOX,
           );
           converged = exact.converged;
           start = exact.best;
@@ -763,13 +763,23 @@ export async function homeVisitRouteBound(
 
 /** Cheapest negative ng-routes per shift and pricing added to the master (home-100, 10 s: 8 → 17.8 h, 24 → 18.6 h). */
 const KEEP_ROUTES = 24;
+/** Half-width of the dual box: relative to the centre's multipliers, and at least `seconds` per visit. */
+interface DualBox {
+  readonly relative: number;
+  readonly seconds: number;
+}
 /**
- * Half-width of the dual box, relative to the centre's multipliers, with at least BOX_ABSOLUTE seconds per
- * visit (home-100, 10 s: 0.1 → 18.5 h, 0.2 → 18.6 h, 0.3 → 16.7 h, 0.5 → 14.7 h, 1 → 12.0 h; growing it
- * after serious steps and shrinking it after null ones gained nothing).
+ * Home-100, 10 s (before the backward completion bound): relative 0.1 → 18.5 h, 0.2 → 18.6 h, 0.3 → 16.7 h,
+ * 0.5 → 14.7 h, 1 → 12.0 h; with it, 0.2 / 120 s → 20.0 h, 0.1 / 60 s → 19.9 h, 0.05 / 30 s → 19.2 h. Growing the
+ * box after serious steps and shrinking it after null ones gained nothing.
  */
-const BOX_RELATIVE = 0.2;
-const BOX_ABSOLUTE = 120;
+const SMALL_DAY_BOX: DualBox = { relative: 0.2, seconds: 120 };
+/**
+ * On large days a wide box lets the master's duals reach points where the labelling runs for seconds and L
+ * falls (home-2000, 30 s: 0.1 / 60 s → 30.2 h then −, 0.05 / 30 s → 30.3 h, 0.02 / 15 s → 30.3 h; home-500, 20 s:
+ * 0.2 / 120 s → 25.2 h, 0.1 / 60 s → 28.2 h, 0.05 / 30 s → 28.7–28.8 h).
+ */
+const LARGE_DAY_BOX: DualBox = { relative: 0.05, seconds: 30 };
 
 interface Multipliers {
   readonly lambda: Float64Array;
@@ -780,9 +790,9 @@ interface Multipliers {
 /**
  * Column generation with the exact-arc pricing, stabilised by a box on the duals (box-step). The master
  * holds the plan's routes and the ng-routes the labelling returns, each at its real travel, so its duals
- * head for the ng-route LP's; they are kept within a box around the best multipliers so far (on large days
- * unconstrained duals swung so far that one labelling took seconds), and the centre moves whenever the
- * master's duals give a better L. Every point priced is λ, μ ≥ 0, so every value appended to `history` is a
+ * head for the ng-route LP's; they are kept within a box around the best multipliers so far (unconstrained,
+ * they swung so far that one labelling took seconds and L fell by orders of magnitude), and the centre
+ * moves whenever the master's duals give a better L. Every point priced is λ, μ ≥ 0, so every value appended to `history` is a
  * bound. Converged when, at the master's duals, no shift has a negative route, every shift was labelled and
  * no box penalty is in use: L then equals the ng-route LP's value over the master's columns and all others.
  */
@@ -796,13 +806,15 @@ function exactColumnGeneration(
   maxIterations: number,
   history: number[],
   scratch: PricingScratch,
+  box: DualBox,
 ): { converged: boolean; best: Multipliers } {
   const master = newMaster();
   let centre = start;
-  let relative = BOX_RELATIVE;
+  // Doubled (both terms) each time the penalised master is solved with a penalty in use.
+  let relative = box.relative;
   const centreBox = (): void => {
     const width = Float64Array.from(centre.lambda, (value) =>
-      Math.max(relative * value, (BOX_ABSOLUTE * relative) / BOX_RELATIVE),
+      Math.max(relative * value, (box.seconds * relative) / box.relative),
     );
     master.setDualBox(centre.lambda, width, centre.mu, relative * centre.mu + 1e-3);
   };
