@@ -258,6 +258,32 @@ describe('home-visit route bound', () => {
     );
   });
 
+  it('should bound min(0, brute force) from below with the labelling skipped (the bound at the first visit)', () => {
+    fc.assert(
+      fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
+        const [shift] = buildShiftPricingData(compiled);
+        const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
+
+        const sut = pricePrunedShift(
+          compiled,
+          shift,
+          pi,
+          Infinity,
+          { maxItems: 100, labelCap: 0, giveUpAt: Infinity },
+          { key: '', graph: undefined },
+        );
+
+        expect(typeof sut).toBe('object');
+        if (typeof sut !== 'object') return;
+        // (A shift with no eligible visit prices at 0 without any bound.)
+        if ('gaveUp' in sut) expect(sut.gaveUp).toBe(false);
+        expect(sut.value).toBeLessThanOrEqual(Math.min(0, cheapest) + SLACK);
+        expect(sut.value).toBeGreaterThan(-Infinity);
+      }),
+      { numRuns: 60, seed: 67 },
+    );
+  });
+
   it('should never put a graph entry leg above the leg that enters a visit on a feasible route', () => {
     fc.assert(
       fc.property(tinyDayArbitrary({ appointments: [3, 7], providers: [1, 1] }), ({ problem }) => {

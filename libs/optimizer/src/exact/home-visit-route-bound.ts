@@ -400,7 +400,10 @@ export function priceShift(
   const inbound = priceInbound(data, pi, scratch);
   const radial = priceRadius(data, pi, scratch);
   const best = radial.value > inbound.value ? radial : inbound;
-  if (exactArcs && data.ngOverflows < NG_MAX_OVERFLOWS && data.ngMaxItems > 0) {
+  let value = best.value;
+  if (exactArcs && data.ngMaxItems > 0) {
+    // A shift that gave up too often is no longer labelled, but still gets the bound at its first visit.
+    const labelled = data.ngOverflows < NG_MAX_OVERFLOWS;
     const exact = pricePrunedShift(
       data.compiled,
       data,
@@ -409,14 +412,16 @@ export function priceShift(
       {
         maxItems: data.ngMaxItems,
         // A small shift's labelling is cheap enough to run to the larger cap, without a clock.
-        labelCap: n <= SMALL_SHIFT_ITEMS ? SMALL_SHIFT_LABEL_CAP : NG_LABEL_CAP,
+        labelCap: !labelled ? 0 : n <= SMALL_SHIFT_ITEMS ? SMALL_SHIFT_LABEL_CAP : NG_LABEL_CAP,
         giveUpAt: n <= SMALL_SHIFT_ITEMS ? Infinity : performance.now() + NG_SHIFT_MS,
         keepRoutes,
       },
       data.ngCache,
     );
-    if (exact === 'label cap reached') data.ngOverflows += 1;
-    else if (exact !== 'too many visits')
+    if (exact !== 'too many visits' && 'gaveUp' in exact) {
+      if (exact.gaveUp) data.ngOverflows += 1;
+      value = Math.max(value, exact.value);
+    } else if (exact !== 'too many visits')
       // Both are lower bounds: the larger (the labelling's, up to round-off) with its real routes.
       return {
         value: Math.max(exact.value, best.value),
@@ -433,7 +438,7 @@ export function priceShift(
     maxRadius = Math.max(maxRadius, data.radius[j]);
   }
   return {
-    value: best.value,
+    value,
     appointments: best.positions.map((j) => data.items[j]),
     cost: Math.max(inboundCost, maxRadius),
   };

@@ -69,13 +69,14 @@ export function pricePrunedShift(
   keptRadius: number,
   limits: {
     readonly maxItems: number;
+    /** 0: no labelling, only the bound at the route's first visit (`PrunedBoundOnly`). */
     readonly labelCap: number;
     readonly giveUpAt: number;
     /** Cheapest negative routes to return (column generation); default 1. */
     readonly keepRoutes?: number;
   },
   cache: PrunedGraphCache,
-): NgPrice | 'too many visits' | 'label cap reached' {
+): NgPrice | 'too many visits' | PrunedBoundOnly {
   const kept: number[] = [];
   for (let j = 0; j < shift.items.length; j += 1) if (shift.radius[j] <= keptRadius) kept.push(j);
   // No route can price below zero: min(0, ·) is 0.
@@ -91,15 +92,41 @@ export function pricePrunedShift(
     );
   }
   const graph = cache.graph;
-  const price = priceNgRoutes(
-    graph,
-    pi,
-    limits.labelCap,
-    completionBound(shift, kept, graph, pi),
-    limits.giveUpAt,
-    limits.keepRoutes,
-  );
-  return price ?? 'label cap reached';
+  const completion = completionBound(shift, kept, graph, pi);
+  const price =
+    limits.labelCap > 0
+      ? priceNgRoutes(graph, pi, limits.labelCap, completion, limits.giveUpAt, limits.keepRoutes)
+      : undefined;
+  return price ?? { gaveUp: limits.labelCap > 0, value: firstVisitBound(graph, pi, completion) };
+}
+
+/** What is left when the labelling gives up or is skipped: a lower bound on min(0, least reduced cost). */
+export interface PrunedBoundOnly {
+  /** The labelling ran and hit its label cap or clock. */
+  readonly gaveUp: boolean;
+  readonly value: number;
+}
+
+/**
+ * min(0, least over the graph's first visits j of leg out + π_j + the completion bound after j at its earliest
+ * finish): every route starts with some j, no earlier than that, and the completion bound only grows with the
+ * time (fewer visits still startable, less time left; the walk table leaves later) — so it is ≤ every route's
+ * reduced cost. This is the labelling's first step alone.
+ */
+function firstVisitBound(
+  graph: NgShiftGraph,
+  pi: Float64Array,
+  completion: CompletionBound,
+): number {
+  let best = 0;
+  for (let j = 0; j < graph.size; j += 1) {
+    const start = earliestStart(graph, j, graph.shiftStart + graph.fromStart[j]);
+    if (!Number.isFinite(start)) continue;
+    const time = start + graph.duration[j];
+    if (time + graph.toEnd[j] > graph.shiftEnd + 1e-6) continue;
+    best = Math.min(best, graph.fromStart[j] + pi[graph.appointment[j]] + completion(j, time));
+  }
+  return best;
 }
 
 /**
