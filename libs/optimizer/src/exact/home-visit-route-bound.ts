@@ -768,23 +768,30 @@ export async function homeVisitRouteBound(
 
 /** Cheapest negative ng-routes per shift and pricing added to the master (home-100, 10 s: 8 → 17.8 h, 24 → 18.6 h). */
 const KEEP_ROUTES = 24;
-/** Half-width of the dual box: relative to the centre's multipliers, and at least `seconds` per visit. */
+/**
+ * Stabilisation of the labelling's column generation: the dual box's half-width (relative to the centre's
+ * multipliers, and at least `seconds` per visit) and the Wentges weight of the centre in the point priced.
+ */
 interface DualBox {
   readonly relative: number;
   readonly seconds: number;
+  readonly smoothing: number;
 }
 /**
  * Home-100, 10 s (before the backward completion bound): relative 0.1 → 18.5 h, 0.2 → 18.6 h, 0.3 → 16.7 h,
  * 0.5 → 14.7 h, 1 → 12.0 h; with it, 0.2 / 120 s → 20.0 h, 0.1 / 60 s → 19.9 h, 0.05 / 30 s → 19.2 h. Growing the
  * box after serious steps and shrinking it after null ones gained nothing.
  */
-const SMALL_DAY_BOX: DualBox = { relative: 0.2, seconds: 120 };
+const SMALL_DAY_BOX: DualBox = { relative: 0.2, seconds: 120, smoothing: 0 };
 /**
  * On large days a wide box lets the master's duals reach points where the labelling runs for seconds and L
  * falls (home-2000, 30 s: 0.1 / 60 s → 30.2 h then −, 0.05 / 30 s → 30.3 h, 0.02 / 15 s → 30.3 h; home-500, 20 s:
- * 0.2 / 120 s → 25.2 h, 0.1 / 60 s → 28.2 h, 0.05 / 30 s → 28.7–28.8 h).
+ * 0.2 / 120 s → 25.2 h, 0.1 / 60 s → 28.2 h, 0.05 / 30 s → 28.7–28.8 h). Pricing halfway between the centre and
+ * the master's duals makes L climb steadily instead of falling after a few serious steps (home-500, 60 s: 31.4 →
+ * 33.0 h; 20 s: 28.8 → 30.0 h; home-2000, 30 s: 30.5 → 30.2 h; on home-100 it cost 20.0 → 19.7 h, so small days
+ * price at the duals).
  */
-const LARGE_DAY_BOX: DualBox = { relative: 0.05, seconds: 30 };
+const LARGE_DAY_BOX: DualBox = { relative: 0.05, seconds: 30, smoothing: 0.5 };
 
 interface Multipliers {
   readonly lambda: Float64Array;
@@ -796,8 +803,9 @@ interface Multipliers {
  * Column generation with the exact-arc pricing, stabilised by a box on the duals (box-step). The master
  * holds the plan's routes and the ng-routes the labelling returns, each at its real travel, so its duals
  * head for the ng-route LP's; they are kept within a box around the best multipliers so far (unconstrained,
- * they swung so far that one labelling took seconds and L fell by orders of magnitude), and the centre
- * moves whenever the master's duals give a better L. Every point priced is λ, μ ≥ 0, so every value appended to `history` is a
+ * they swung so far that one labelling took seconds and L fell by orders of magnitude); on large days the
+ * point priced is moreover a Wentges mix of the centre and the duals. The centre moves whenever the point
+ * priced gives a better L. Every point priced is λ, μ ≥ 0, so every value appended to `history` is a
  * bound. Converged when, at the master's duals, no shift has a negative route, every shift was labelled and
  * no box penalty is in use: L then equals the ng-route LP's value over the master's columns and all others.
  */
@@ -824,18 +832,21 @@ function exactColumnGeneration(
     master.setDualBox(centre.lambda, width, centre.mu, relative * centre.mu + 1e-3);
   };
   let converged = false;
+  let smoothing = box.smoothing;
   try {
     centreBox();
     while (history.length < maxIterations && performance.now() < deadline) {
       const { lambda, mu, convexity } = master.duals();
-      const priced = lagrangianTravelBound(shifts, lambda, mu, servedFloor, compiled, {
+      const at = smoothing > 0 ? mix(centre.lambda, lambda, smoothing) : lambda;
+      const atMu = smoothing > 0 ? smoothing * centre.mu + (1 - smoothing) * mu : mu;
+      const priced = lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, {
         scratch,
         exactUntil: deadline,
         keepRoutes: KEEP_ROUTES,
       });
       history.push(priced.value);
       if (priced.value > centre.value) {
-        centre = { lambda: Float64Array.from(lambda), mu, value: priced.value };
+        centre = { lambda: Float64Array.from(at), mu: atMu, value: priced.value };
         centreBox();
       }
       let added = 0;
@@ -844,9 +855,14 @@ function exactColumnGeneration(
         if (shifts[vehicle].items.length > 0 && price.routes === undefined)
           everyShiftLabelled = false;
         for (const route of price.routes ?? []) {
-          if (route.value - (convexity[vehicle] ?? 0) >= -REDUCED_COST_EPS) continue;
+          // Reduced cost at the master's duals: only such columns can change the master.
+          let reduced = route.travel - (convexity[vehicle] ?? 0);
           let priority = 0;
-          for (const a of route.appointments) priority += compiled.appointmentPriority[a];
+          for (const a of route.appointments) {
+            reduced += lambda[a] - mu * compiled.appointmentPriority[a];
+            priority += compiled.appointmentPriority[a];
+          }
+          if (reduced >= -REDUCED_COST_EPS) continue;
           master.add({
             shift: vehicle,
             appointments: route.appointments,
@@ -856,7 +872,15 @@ function exactColumnGeneration(
           added += 1;
         }
       });
-      if (added > 0) continue;
+      if (added > 0) {
+        smoothing = box.smoothing;
+        continue;
+      }
+      // A mispricing at a smoothed point proves nothing: price at the master's duals before concluding.
+      if (smoothing > 0) {
+        smoothing = 0;
+        continue;
+      }
       if (master.boxActive()) {
         // The penalised master is solved: widen the box until its penalties fall idle.
         relative *= 2;
