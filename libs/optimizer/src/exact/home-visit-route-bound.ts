@@ -787,9 +787,9 @@ const SMALL_DAY_BOX: DualBox = { relative: 0.2, seconds: 120, smoothing: 0 };
  * On large days a wide box lets the master's duals reach points where the labelling runs for seconds and L
  * falls (home-2000, 30 s: 0.1 / 60 s → 30.2 h then −, 0.05 / 30 s → 30.3 h, 0.02 / 15 s → 30.3 h; home-500, 20 s:
  * 0.2 / 120 s → 25.2 h, 0.1 / 60 s → 28.2 h, 0.05 / 30 s → 28.7–28.8 h). Pricing halfway between the centre and
- * the master's duals makes L climb steadily instead of falling after a few serious steps (home-500, 60 s: 31.4 →
- * 33.0 h; 20 s: 28.8 → 30.0 h; home-2000, 30 s: 30.5 → 30.2 h; on home-100 it cost 20.0 → 19.7 h, so small days
- * price at the duals).
+ * the master's duals made home-500's L climb steadily instead of falling after a few serious steps (60 s: 31.4 →
+ * 33.0 h; 20 s: 28.8 → 30.0 h); home-2000 is level (30 s: 30.5 → 30.2 h) and still falls after its best given
+ * 120 s; on home-100 it cost 20.0 → 19.7 h, so small days price at the duals.
  */
 const LARGE_DAY_BOX: DualBox = { relative: 0.05, seconds: 30, smoothing: 0.5 };
 
