@@ -135,6 +135,24 @@ function cheapestIgnoringWorkingCap(
   return cheapest;
 }
 
+/** The pruned pricing of the first shift, fresh graph cache, no clock. */
+function priceFirstShiftPruned(
+  compiled: CompiledProblem,
+  pi: Float64Array,
+  keptRadius: number,
+  labelCap: number,
+): ReturnType<typeof pricePrunedShift> {
+  const [shift] = buildShiftPricingData(compiled);
+  return pricePrunedShift(
+    compiled,
+    shift,
+    pi,
+    keptRadius,
+    { maxItems: 100, labelCap, giveUpAt: Infinity },
+    { key: '', graph: undefined },
+  );
+}
+
 /** The pruned labelling (no caps) prices the first shift at min(0, cheapest). */
 function expectPrunedPrice(
   compiled: CompiledProblem,
@@ -142,15 +160,7 @@ function expectPrunedPrice(
   keptRadius: number,
   cheapest: number,
 ): void {
-  const [shift] = buildShiftPricingData(compiled);
-  const sut = pricePrunedShift(
-    compiled,
-    shift,
-    pi,
-    keptRadius,
-    { maxItems: 100, labelCap: 1e6, giveUpAt: Infinity },
-    { key: '', graph: undefined },
-  );
+  const sut = priceFirstShiftPruned(compiled, pi, keptRadius, 1e6);
 
   expect(typeof sut).toBe('object');
   if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
@@ -261,17 +271,9 @@ describe('home-visit route bound', () => {
   it('should bound min(0, brute force) from below with the labelling skipped (the bound at the first visit)', () => {
     fc.assert(
       fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
-        const [shift] = buildShiftPricingData(compiled);
         const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
 
-        const sut = pricePrunedShift(
-          compiled,
-          shift,
-          pi,
-          Infinity,
-          { maxItems: 100, labelCap: 0, giveUpAt: Infinity },
-          { key: '', graph: undefined },
-        );
+        const sut = priceFirstShiftPruned(compiled, pi, Infinity, 0);
 
         expect(typeof sut).toBe('object');
         if (typeof sut !== 'object') return;
