@@ -1,6 +1,6 @@
 import { highsRuntime } from './highs-backend';
 import { pricePrunedShift, type PrunableShift, type PrunedGraphCache } from './pruned-ng-pricing';
-import { MasterLp, type MasterColumn } from './route-master';
+import { MasterLp, type MasterColumn, type MasterDuals } from './route-master';
 
 import type { CompiledProblem, Solution } from '../model';
 import type { NgRoute } from './ng-route-pricing';
@@ -418,17 +418,20 @@ export function priceShift(
       },
       data.ngCache,
     );
-    if (exact !== 'too many visits' && 'gaveUp' in exact) {
+    if (exact !== 'too many visits') {
+      if (!('gaveUp' in exact)) {
+        // Both are lower bounds: the larger (the labelling's, up to round-off) with its real routes.
+        const cheapest = exact.routes.length > 0 ? exact.routes[0] : undefined;
+        return {
+          value: Math.max(exact.value, best.value),
+          appointments: cheapest?.appointments ?? [],
+          cost: cheapest?.travel ?? 0,
+          routes: exact.routes,
+        };
+      }
       if (exact.gaveUp) data.ngOverflows += 1;
       value = Math.max(value, exact.value);
-    } else if (exact !== 'too many visits')
-      // Both are lower bounds: the larger (the labelling's, up to round-off) with its real routes.
-      return {
-        value: Math.max(exact.value, best.value),
-        appointments: exact.appointments,
-        cost: exact.travel,
-        routes: exact.routes,
-      };
+    }
   }
   // The column's cost: the larger of both relaxations for the chosen visits.
   let inboundCost = data.minReturn;
@@ -580,7 +583,6 @@ function fractionalKnapsack(
   return { total, positions };
 }
 
-/** L(λ, μ) and each shift's relaxed minimizer. */
 export interface LagrangianPricing {
   readonly scratch?: PricingScratch;
   /** Price with the exact-arc labelling where it applies (default true). */
@@ -591,6 +593,7 @@ export interface LagrangianPricing {
   readonly keepRoutes?: number;
 }
 
+/** L(λ, μ) and each shift's relaxed minimizer. */
 export function lagrangianTravelBound(
   shifts: readonly ShiftPricingData[],
   lambda: Float64Array,
@@ -682,24 +685,11 @@ export async function homeVisitRouteBound(
         stalled = 0;
       } else stalled += 1;
       let added = 0;
+      const duals = { lambda, mu, convexity };
       priced.prices.forEach((price, vehicle) => {
         if (price.appointments.length === 0) return;
-        // Reduced cost at the master's duals: only such columns can change the master.
-        let reduced = price.cost - (convexity[vehicle] ?? 0);
-        let priority = 0;
-        for (const a of price.appointments) {
-          reduced += lambda[a] - mu * compiled.appointmentPriority[a];
-          priority += compiled.appointmentPriority[a];
-        }
-        if (reduced < -REDUCED_COST_EPS) {
-          master.add({
-            shift: vehicle,
-            appointments: price.appointments,
-            cost: price.cost,
-            priority,
-          });
+        if (addImprovingColumn(master, duals, compiled, vehicle, price.appointments, price.cost))
           added += 1;
-        }
       });
       // A mispricing under smoothing proves nothing: price at the master's duals before stopping.
       const masterDone = added === 0 && smoothing === 0;
@@ -823,22 +813,23 @@ function exactColumnGeneration(
 ): { converged: boolean; best: Multipliers } {
   const master = newMaster();
   let centre = start;
-  // Doubled (both terms) each time the penalised master is solved with a penalty in use.
-  let relative = box.relative;
+  // Doubled each time the penalised master is solved with a penalty in use.
+  let widening = 1;
   const centreBox = (): void => {
-    const width = Float64Array.from(centre.lambda, (value) =>
-      Math.max(relative * value, (box.seconds * relative) / box.relative),
+    const width = Float64Array.from(
+      centre.lambda,
+      (value) => widening * Math.max(box.relative * value, box.seconds),
     );
-    master.setDualBox(centre.lambda, width, centre.mu, relative * centre.mu + 1e-3);
+    master.setDualBox(centre.lambda, width, centre.mu, widening * box.relative * centre.mu + 1e-3);
   };
   let converged = false;
   let smoothing = box.smoothing;
   try {
     centreBox();
     while (history.length < maxIterations && performance.now() < deadline) {
-      const { lambda, mu, convexity } = master.duals();
-      const at = smoothing > 0 ? mix(centre.lambda, lambda, smoothing) : lambda;
-      const atMu = smoothing > 0 ? smoothing * centre.mu + (1 - smoothing) * mu : mu;
+      const duals = master.duals();
+      const at = smoothing > 0 ? mix(centre.lambda, duals.lambda, smoothing) : duals.lambda;
+      const atMu = smoothing > 0 ? smoothing * centre.mu + (1 - smoothing) * duals.mu : duals.mu;
       const priced = lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, {
         scratch,
         exactUntil: deadline,
@@ -854,23 +845,11 @@ function exactColumnGeneration(
       priced.prices.forEach((price, vehicle) => {
         if (shifts[vehicle].items.length > 0 && price.routes === undefined)
           everyShiftLabelled = false;
-        for (const route of price.routes ?? []) {
-          // Reduced cost at the master's duals: only such columns can change the master.
-          let reduced = route.travel - (convexity[vehicle] ?? 0);
-          let priority = 0;
-          for (const a of route.appointments) {
-            reduced += lambda[a] - mu * compiled.appointmentPriority[a];
-            priority += compiled.appointmentPriority[a];
-          }
-          if (reduced >= -REDUCED_COST_EPS) continue;
-          master.add({
-            shift: vehicle,
-            appointments: route.appointments,
-            cost: route.travel,
-            priority,
-          });
-          added += 1;
-        }
+        for (const route of price.routes ?? [])
+          if (
+            addImprovingColumn(master, duals, compiled, vehicle, route.appointments, route.travel)
+          )
+            added += 1;
       });
       if (added > 0) {
         smoothing = box.smoothing;
@@ -883,7 +862,7 @@ function exactColumnGeneration(
       }
       if (master.boxActive()) {
         // The penalised master is solved: widen the box until its penalties fall idle.
-        relative *= 2;
+        widening *= 2;
         centreBox();
         continue;
       }
@@ -894,6 +873,29 @@ function exactColumnGeneration(
     master.dispose();
   }
   return { converged, best: centre };
+}
+
+/**
+ * Adds a column (a shift's appointments, a repeat counting twice, at `cost`) to the master when its reduced cost
+ * at the master's duals is negative: only such a column can change the master.
+ */
+function addImprovingColumn(
+  master: MasterLp,
+  duals: MasterDuals,
+  compiled: CompiledProblem,
+  shift: number,
+  appointments: readonly number[],
+  cost: number,
+): boolean {
+  let reduced = cost - (duals.convexity[shift] ?? 0);
+  let priority = 0;
+  for (const a of appointments) {
+    reduced += duals.lambda[a] - duals.mu * compiled.appointmentPriority[a];
+    priority += compiled.appointmentPriority[a];
+  }
+  if (reduced >= -REDUCED_COST_EPS) return false;
+  master.add({ shift, appointments, cost, priority });
+  return true;
 }
 
 /**

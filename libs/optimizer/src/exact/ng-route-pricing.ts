@@ -189,10 +189,6 @@ export interface NgRoute {
 export interface NgPrice {
   /** Least reduced cost (travel + Σ π) over non-empty ng-routes; Infinity when none is feasible. */
   readonly value: number;
-  /** Appointments of a minimizing ng-route in visiting order (possibly with a repeat). */
-  readonly appointments: number[];
-  /** Travel seconds of that ng-route. */
-  readonly travel: number;
   /**
    * The cheapest routes closed while labelling (below zero when a completion bound prunes), cheapest
    * first, at most `keepRoutes` of them (the first is the minimizer): more than one column per pricing
@@ -395,10 +391,7 @@ export function priceNgRoutes(
       if (!offer(next)) return undefined;
     }
   }
-  const routes = closed.map(({ label }) => routeOf(graph, label, pi));
-  if (routes.length === 0) return { value: bestValue, appointments: [], travel: 0, routes };
-  const [best] = routes;
-  return { value: bestValue, appointments: best.appointments, travel: best.travel, routes };
+  return { value: bestValue, routes: closed.map(({ label }) => routeOf(graph, label, pi)) };
 }
 
 /** The route a label closes, from the shift start to the shift end. */

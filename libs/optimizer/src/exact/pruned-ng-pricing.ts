@@ -80,7 +80,7 @@ export function pricePrunedShift(
   const kept: number[] = [];
   for (let j = 0; j < shift.items.length; j += 1) if (shift.radius[j] <= keptRadius) kept.push(j);
   // No route can price below zero: min(0, ·) is 0.
-  if (kept.length === 0) return { value: 0, appointments: [], travel: 0, routes: [] };
+  if (kept.length === 0) return { value: 0, routes: [] };
   if (kept.length > limits.maxItems) return 'too many visits';
   const key = kept.join(',');
   if (cache.key !== key || cache.graph === undefined) {
