@@ -38,6 +38,13 @@ export async function startGroupAtTopicEnds(
   const ends = await Promise.all(
     topics.map(async (topic) => ({ topic, partitions: await fetchTopicEnds(admin, topic) })),
   );
+  // Through the admin client, which retries a coordinator still loading the group ("not the correct
+  // coordinator"); the consumer's own describeGroup gave up on it at once (seen once in CI).
+  // (One answer per group asked for; an unknown group is "Dead".)
+  const [{ state }] = (await admin.describeGroups([groupId])).groups;
+  if (state !== 'Empty' && state !== 'Dead') {
+    throw new Error(`consumer group ${groupId} must have no running members, it is ${state}`);
+  }
   const { brokers } = await admin.describeCluster();
   const consumer = new Kafka({
     clientId: `${groupId}-offsets`,
@@ -47,10 +54,6 @@ export async function startGroupAtTopicEnds(
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    const { state } = await consumer.describeGroup();
-    if (state !== 'Empty' && state !== 'Dead') {
-      throw new Error(`consumer group ${groupId} must have no running members, it is ${state}`);
-    }
     await seekToEndsAndLeave(consumer, ends);
   } finally {
     await consumer.disconnect();
