@@ -249,7 +249,7 @@ describe('home-visit route bound', () => {
         );
         const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
 
-        const sut = priceNgRoutes(buildNgShiftGraph(compiled, 0, items), pi, 1e6);
+        const sut = priceNgRoutes(buildNgShiftGraph(compiled, 0, items), pi, { labelCap: 1e6 });
 
         expect(sut).toBeDefined();
         if (Number.isFinite(cheapest)) expect(sut!.value).toBeCloseTo(cheapest, 4);

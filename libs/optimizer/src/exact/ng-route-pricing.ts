@@ -263,6 +263,17 @@ class LabelHeap {
  */
 export type CompletionBound = (node: number, time: number) => number;
 
+/** How far `priceNgRoutes` may go, and what it keeps. */
+export interface NgLabelling {
+  /** Labels created before giving up. */
+  readonly labelCap: number;
+  readonly completion?: CompletionBound;
+  /** `performance.now()` past which it gives up (default never). */
+  readonly giveUpAt?: number;
+  /** Cheapest negative routes to return, cheapest first (default 1). */
+  readonly keepRoutes?: number;
+}
+
 /**
  * ng-route pricing of one shift at node prices π (indexed by appointment);
  * undefined past `labelCap` labels or the clock's `giveUpAt`. With a completion bound, labels that
@@ -273,11 +284,9 @@ export type CompletionBound = (node: number, time: number) => number;
 export function priceNgRoutes(
   graph: NgShiftGraph,
   pi: Float64Array,
-  labelCap: number,
-  completion?: CompletionBound,
-  giveUpAt = Infinity,
-  keepRoutes = 1,
+  labelling: NgLabelling,
 ): NgPrice | undefined {
+  const { labelCap, completion, giveUpAt = Infinity, keepRoutes = 1 } = labelling;
   const n = graph.size;
   const buckets: Label[][] = Array.from({ length: n }, () => []);
   const heap = new LabelHeap();

@@ -94,9 +94,7 @@ export function pricePrunedShift(
   const graph = cache.graph;
   const completion = completionBound(shift, kept, graph, pi);
   const price =
-    limits.labelCap > 0
-      ? priceNgRoutes(graph, pi, limits.labelCap, completion, limits.giveUpAt, limits.keepRoutes)
-      : undefined;
+    limits.labelCap > 0 ? priceNgRoutes(graph, pi, { ...limits, completion }) : undefined;
   return price ?? { gaveUp: limits.labelCap > 0, value: firstVisitBound(graph, pi, completion) };
 }
 
