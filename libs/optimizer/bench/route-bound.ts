@@ -1,6 +1,7 @@
 /**
  * The home-visit route Lagrangian alone, on a plan built with a fixed number of heuristic iterations
- * (deterministic given the seed): `SCENARIOS=home-2000 ROUTE_BOUND_MS=30000 npm run bench:route-bound`.
+ * (deterministic given the seed): `SCENARIOS=home-2000 ROUTE_BOUND_MS=30000 npm run bench:route-bound`
+ * (`ROUTE_BOUND_THREADS=2` prices the shifts on two threads).
  * Prints the bound, the plan's travel, the gap and the iterations; no assertions.
  */
 import { checkSolution } from '../src/checker';
@@ -11,6 +12,7 @@ import { STANDARD_SCENARIOS } from '../src/scenarios';
 
 const ONLY = (process.env['SCENARIOS'] ?? 'home-2000').split(',');
 const BUDGET_MS = Number(process.env['ROUTE_BOUND_MS'] ?? 30_000);
+const THREADS = Number(process.env['ROUTE_BOUND_THREADS'] ?? 1);
 const PLAN_ITERATIONS = Number(process.env['PLAN_ITERATIONS'] ?? 2_000);
 const MAX_ITERATIONS = process.env['MAX_ITERATIONS']
   ? Number(process.env['MAX_ITERATIONS'])
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     const result = await homeVisitRouteBound(compiled, plan.objective.servedPriority, {
       timeLimitMs: BUDGET_MS,
       warmStart: plan,
+      threads: THREADS,
       ...(MAX_ITERATIONS === undefined ? {} : { maxIterations: MAX_ITERATIONS }),
     });
     const travel = plan.objective.travelSeconds;

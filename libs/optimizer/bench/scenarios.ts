@@ -1,7 +1,8 @@
 /**
  * Practice scenarios from the seeded generator: time, share served, travel and,
  * where a bound exists, the gap to it; then the three targets of issue 3.
- * `npm run bench:scenarios` — prints tables; no assertions. Single-threaded unless THREADS is set.
+ * `npm run bench:scenarios` — prints tables; no assertions. Single-threaded unless THREADS (the heuristic) or
+ * ROUTE_BOUND_THREADS (the home days' route Lagrangian) is set.
  */
 import { checkSolution } from '../src/checker';
 import { ClinicBounds, homeVisitBounds, solveClinicBounded } from '../src/exact';
@@ -29,6 +30,8 @@ const ROUTE_BOUND_MS: Readonly<Record<string, number>> = {
 /** Extra time for the clinic week's restricted-master MIP (price-and-branch). */
 const RESTRICTED_MASTER_MS = Number(process.env['RESTRICTED_MASTER_MS'] ?? 20_000);
 const THREADS = Number(process.env['THREADS'] ?? 1);
+/** Threads pricing the route Lagrangian of home days (`ROUTE_BOUND_THREADS`, default 1). */
+const ROUTE_BOUND_THREADS = Number(process.env['ROUTE_BOUND_THREADS'] ?? 1);
 const ONLY = process.env['SCENARIOS']?.split(',');
 
 function pad(value: string | number, width: number): string {
@@ -47,7 +50,9 @@ async function timed<T>(work: () => Promise<T> | T): Promise<{ value: T; ms: num
 }
 
 async function main(): Promise<void> {
-  console.log(`Scenarios (threads ${THREADS}; heuristic time limit per scenario as listed)`);
+  console.log(
+    `Scenarios (threads ${THREADS}, route bound threads ${ROUTE_BOUND_THREADS}; heuristic time limit per scenario as listed)`,
+  );
   console.log(
     `${'scenario'.padEnd(12)} ${pad('appts', 6)} ${pad('prov', 5)} ${pad('limit', 7)} ${pad('first plan', 10)} ${pad('time', 8)} ${pad('served', 7)} ${pad('prio', 9)} ${pad('travel h', 9)} ${pad('km', 8)} ${pad('overtime h', 10)} ${pad('cost', 11)} ${pad('checker', 7)}  bound`,
   );
@@ -94,7 +99,7 @@ async function main(): Promise<void> {
       const bounds = await homeVisitBounds(
         compileProblem(problem),
         solution.objective.servedPriority,
-        { routeBoundMs, warmStart: solution },
+        { routeBoundMs, warmStart: solution, routeBoundThreads: ROUTE_BOUND_THREADS },
       );
       const servedGap =
         bounds.servedPriorityBound === undefined

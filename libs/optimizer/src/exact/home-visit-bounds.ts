@@ -49,6 +49,8 @@ export interface HomeVisitBoundsOptions {
   readonly routeBoundMs?: number;
   /** A plan to seed the route master with. */
   readonly warmStart?: Solution;
+  /** Threads pricing the route Lagrangian's shifts (`HomeRouteBoundOptions.threads`, default 1). */
+  readonly routeBoundThreads?: number;
 }
 
 export async function homeVisitBounds(
@@ -106,6 +108,9 @@ export async function homeVisitBounds(
       ? await homeVisitRouteBound(compiled, servedFloor, {
           timeLimitMs: options.routeBoundMs ?? 0,
           ...(options.warmStart === undefined ? {} : { warmStart: options.warmStart }),
+          ...(options.routeBoundThreads === undefined
+            ? {}
+            : { threads: options.routeBoundThreads }),
         })
       : undefined;
   return {

@@ -286,6 +286,58 @@ describe('home-visit route bound', () => {
     );
   });
 
+  it('should bound min(0, brute force) from below with a smaller ng-memory (repeats allowed beyond it)', () => {
+    fc.assert(
+      fc.property(
+        oneProviderDayWithPrices,
+        fc.constantFrom(0, 1, 2),
+        ({ compiled, pi }, ngSize) => {
+          const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
+          const [shift] = buildShiftPricingData(compiled);
+
+          const sut = pricePrunedShift(
+            compiled,
+            shift,
+            pi,
+            Infinity,
+            { maxItems: 100, labelCap: 1e6, giveUpAt: Infinity, ngSize },
+            { key: '', graph: undefined },
+          );
+
+          expect(typeof sut).toBe('object');
+          if (typeof sut !== 'object') return;
+          expect('gaveUp' in sut).toBe(false);
+          expect(sut.value).toBeLessThanOrEqual(Math.min(0, cheapest) + SLACK);
+        },
+      ),
+      { numRuns: 60, seed: 71 },
+    );
+  });
+
+  it('should label a shift that gave up twice with the smaller memory, and after two more give-ups price it at its first visit', () => {
+    fc.assert(
+      fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
+        const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
+        // A route of negative reduced cost exists, so no relaxation proves the shift ≥ 0 and it is labelled.
+        fc.pre(cheapest < -SLACK);
+        const [shift] = buildShiftPricingData(compiled);
+
+        shift.ngOverflows = 2;
+        const relaxed = priceShift(shift, pi);
+        shift.ngOverflows = 4;
+        const firstVisit = priceShift(shift, pi);
+
+        expect(relaxed.relaxedMemory).toBe(true);
+        expect(relaxed.routes?.length).toBeGreaterThan(0);
+        expect(relaxed.value).toBeLessThanOrEqual(cheapest + SLACK);
+        expect(firstVisit.routes).toBeUndefined();
+        expect(firstVisit.relaxedMemory).toBeUndefined();
+        expect(firstVisit.value).toBeLessThanOrEqual(cheapest + SLACK);
+      }),
+      { numRuns: 40, seed: 73 },
+    );
+  });
+
   it('should never put a graph entry leg above the leg that enters a visit on a feasible route', () => {
     fc.assert(
       fc.property(tinyDayArbitrary({ appointments: [3, 7], providers: [1, 1] }), ({ problem }) => {
@@ -465,6 +517,28 @@ describe('home-visit route bound', () => {
       }),
       { numRuns: 20, seed: 61 },
     );
+  });
+
+  it('should price the shifts on helper threads exactly as on one (no clock cut-offs: the same multipliers and bounds)', async () => {
+    const problem = generateHomeVisitDay({ appointments: 40, providers: 4, seed: 7 });
+    const compiled = compileProblem(problem);
+    const plan = solveSync(problem, { maxIterations: 1_000, seed: 1 });
+    const floor = plan.objective.servedPriority;
+    const alone = await homeVisitRouteBound(compiled, floor, {
+      warmStart: plan,
+      maxIterations: 15,
+    });
+
+    const sut = await homeVisitRouteBound(compiled, floor, {
+      warmStart: plan,
+      maxIterations: 15,
+      threads: 3,
+    });
+
+    // Enough iterations to reach the labelling's column generation, where the helpers price.
+    expect(alone.history.length).toBeGreaterThan(5);
+    expect(sut.history).toEqual(alone.history);
+    expect(sut.converged).toBe(alone.converged);
   });
 
   it('should give a non-positive Lagrangian value at zero multipliers and a higher one once priced', async () => {

@@ -1,6 +1,7 @@
 import { highsRuntime } from './highs-backend';
 import { pricePrunedShift, type PrunableShift, type PrunedGraphCache } from './pruned-ng-pricing';
 import { MasterLp, type MasterColumn, type MasterDuals } from './route-master';
+import { ShiftPricingThreads } from './shift-pricing-threads';
 
 import type { CompiledProblem, Solution } from '../model';
 import type { NgRoute } from './ng-route-pricing';
@@ -73,6 +74,11 @@ export interface HomeRouteBoundOptions {
   readonly upperBound?: number;
   /** Radius grid points per shift (default 48). */
   readonly radiusGrid?: number;
+  /**
+   * Threads pricing the shifts of the labelling's column generation (default 1): the caller's and threads − 1
+   * helpers, each pricing its own share of the shifts at once.
+   */
+  readonly threads?: number;
 }
 
 export interface HomeRouteBound {
@@ -99,15 +105,25 @@ const NEAREST = 32;
 /**
  * Shifts with more visits left after radius pruning are priced by the cheap relaxations only (the graph
  * holds n² legs). At 200, ~20 of home-2000's 100 shifts stayed cheap at the best multipliers and capped L
- * near 20 h; at 600 nearly all are labelled (dev runs: 22.9 h against 20.0 h in the same 30 s).
+ * near 20 h; at 600 nearly all are labelled (dev runs: 22.9 h against 20.0 h in the same 30 s). Once the
+ * column generation stalled, the 5 of home-1000's shifts with 800–940 kept visits were what held L down
+ * (−3.8 h of it at cheap relaxations, against −0.8 h for all labelled shifts together); at 1,000 (30 s, two
+ * threads): home-1000 30.2 → 33.7 h, home-2000 30.4 → 33.4 h; 2,000 gave home-2000 no more (33.2 h).
  */
-const NG_MAX_ITEMS = 600;
+const NG_MAX_ITEMS = 1000;
 /** Labels per shift and pricing before the ng-route labelling gives up (then: cheap relaxations). */
 const NG_LABEL_CAP = 60_000;
 /** Wall-clock cap of one shift's labelling (ms): a few shifts at poor multipliers took seconds. */
 const NG_SHIFT_MS = 500;
-/** Give-ups after which a shift is no longer labelled (each one costs a full label budget). */
+/** Give-ups after which a shift is no longer labelled with the full memory (each one costs a label budget). */
 const NG_MAX_OVERFLOWS = 2;
+/**
+ * ng-memory of a shift's labelling once it gave up NG_MAX_OVERFLOWS times, and how often that may give up in turn
+ * before only the first-visit bound is left (home-1000, 30 s, two threads: 32.3 h without this stage, 33.7 h
+ * with memories of 2, 33.8 h of 0; home-2000 level at 33.2 h).
+ */
+const RELAXED_NG_SIZE = 2;
+const RELAXED_MAX_OVERFLOWS = 2;
 /** Cheap column-generation iterations without a better L before phase 2 (the labelling) takes over. */
 const MASTER_STALL = 1;
 /**
@@ -164,6 +180,8 @@ export interface ShiftPrice {
   readonly cost: number;
   /** Cheapest ng-routes with their real travel, when the exact-arc labelling priced the shift. */
   readonly routes?: readonly NgRoute[];
+  /** The labelling ran with the smaller ng-memory (`RELAXED_NG_SIZE`): its routes may repeat more visits. */
+  readonly relaxedMemory?: boolean;
 }
 
 export function buildShiftPricingData(
@@ -402,8 +420,14 @@ export function priceShift(
   const best = radial.value > inbound.value ? radial : inbound;
   let value = best.value;
   if (exactArcs && data.ngMaxItems > 0) {
-    // A shift that gave up too often is no longer labelled, but still gets the bound at its first visit.
-    const labelled = data.ngOverflows < NG_MAX_OVERFLOWS;
+    // A shift whose labelling gave up too often is labelled with a smaller ng-memory (a weaker relaxation with far
+    // fewer labels); if that gives up too, it still gets the bound at its first visit.
+    const stage =
+      data.ngOverflows < NG_MAX_OVERFLOWS
+        ? 'full'
+        : data.ngOverflows < NG_MAX_OVERFLOWS + RELAXED_MAX_OVERFLOWS
+          ? 'relaxed'
+          : 'first visit';
     const exact = pricePrunedShift(
       data.compiled,
       data,
@@ -412,9 +436,15 @@ export function priceShift(
       {
         maxItems: data.ngMaxItems,
         // A small shift's labelling is cheap enough to run to the larger cap, without a clock.
-        labelCap: !labelled ? 0 : n <= SMALL_SHIFT_ITEMS ? SMALL_SHIFT_LABEL_CAP : NG_LABEL_CAP,
+        labelCap:
+          stage === 'first visit'
+            ? 0
+            : n <= SMALL_SHIFT_ITEMS
+              ? SMALL_SHIFT_LABEL_CAP
+              : NG_LABEL_CAP,
         giveUpAt: n <= SMALL_SHIFT_ITEMS ? Infinity : performance.now() + NG_SHIFT_MS,
         keepRoutes,
+        ...(stage === 'relaxed' ? { ngSize: RELAXED_NG_SIZE } : {}),
       },
       data.ngCache,
     );
@@ -427,6 +457,7 @@ export function priceShift(
           appointments: cheapest?.appointments ?? [],
           cost: cheapest?.travel ?? 0,
           routes: exact.routes,
+          ...(stage === 'relaxed' ? { relaxedMemory: true } : {}),
         };
       }
       if (exact.gaveUp) data.ngOverflows += 1;
@@ -603,19 +634,65 @@ export function lagrangianTravelBound(
   pricing: LagrangianPricing = {},
 ): { value: number; prices: ShiftPrice[] } {
   const { scratch = new PricingScratch(), exactArcs = true, exactUntil = Infinity } = pricing;
-  const A = compiled.appointmentCount;
-  const pi = new Float64Array(A);
-  let value = mu * servedFloor;
-  for (let a = 0; a < A; a += 1) {
-    pi[a] = lambda[a] - mu * compiled.appointmentPriority[a];
-    value -= lambda[a];
-  }
+  const { pi, constant } = nodePrices(lambda, mu, servedFloor, compiled);
   // Past `exactUntil` the remaining shifts take the cheap relaxations (still valid, far faster).
   const prices = shifts.map((shift) =>
     priceShift(shift, pi, scratch, exactArcs && performance.now() < exactUntil, pricing.keepRoutes),
   );
+  return { value: lagrangianValue(constant, prices), prices };
+}
+
+/** `lagrangianTravelBound` with the shifts priced by `threads` at once (each shift by its own thread). */
+async function lagrangianTravelBoundOn(
+  threads: ShiftPricingThreads,
+  shifts: readonly ShiftPricingData[],
+  lambda: Float64Array,
+  mu: number,
+  servedFloor: number,
+  compiled: CompiledProblem,
+  pricing: LagrangianPricing,
+): Promise<{ value: number; prices: ShiftPrice[] }> {
+  const { scratch = new PricingScratch(), exactArcs = true, exactUntil = Infinity } = pricing;
+  const { pi, constant } = nodePrices(lambda, mu, servedFloor, compiled);
+  const prices = await threads.price(
+    {
+      pi,
+      exactArcs,
+      exactUntilEpochMs: performance.timeOrigin + exactUntil,
+      keepRoutes: pricing.keepRoutes,
+    },
+    (shift, overflows) => {
+      const data = shifts[shift];
+      data.ngOverflows = overflows;
+      const exact = exactArcs && performance.now() < exactUntil;
+      const price = priceShift(data, pi, scratch, exact, pricing.keepRoutes);
+      return { price, overflows: data.ngOverflows };
+    },
+  );
+  return { value: lagrangianValue(constant, prices), prices };
+}
+
+/** π_a = λ_a − μ·p_a, and the part of L that does not depend on the routes: μF − Σλ. */
+function nodePrices(
+  lambda: Float64Array,
+  mu: number,
+  servedFloor: number,
+  compiled: CompiledProblem,
+): { pi: Float64Array; constant: number } {
+  const A = compiled.appointmentCount;
+  const pi = new Float64Array(A);
+  let constant = mu * servedFloor;
+  for (let a = 0; a < A; a += 1) {
+    pi[a] = lambda[a] - mu * compiled.appointmentPriority[a];
+    constant -= lambda[a];
+  }
+  return { pi, constant };
+}
+
+function lagrangianValue(constant: number, prices: readonly ShiftPrice[]): number {
+  let value = constant;
   for (const price of prices) value += Math.min(0, price.value);
-  return { value, prices };
+  return value;
 }
 
 export async function homeVisitRouteBound(
@@ -626,134 +703,161 @@ export async function homeVisitRouteBound(
   const started = performance.now();
   const deadline = started + (options.timeLimitMs ?? Infinity);
   const maxIterations = options.maxIterations ?? DEFAULT_ITERATIONS;
-  const shifts = buildShiftPricingData(compiled, options.radiusGrid ?? DEFAULT_GRID);
-  const setupMs = performance.now() - started;
-  const highs = await highsRuntime();
-  let shortfallCost = 1;
-  for (const shift of shifts)
-    for (const r of shift.radius) shortfallCost = Math.max(shortfallCost, r);
-  const warm = options.warmStart ? planColumns(compiled, options.warmStart) : [];
-  const newMaster = (): MasterLp => {
-    const fresh = new MasterLp(highs, {
-      shiftCount: compiled.vehicleCount,
-      appointmentCount: compiled.appointmentCount,
-      level: 'cost',
-      servedFloor,
-      // More than any single route's travel per unit of priority: the slack is a last resort.
-      shortfallCost: 4 * shortfallCost,
-    });
-    for (const column of warm) fresh.add(column);
-    return fresh;
-  };
-  const master = newMaster();
-  const scratch = new PricingScratch();
-  const history: number[] = [];
-  let converged = false;
+  const gridPoints = options.radiusGrid ?? DEFAULT_GRID;
+  const helperCount = Math.max(0, Math.floor(options.threads ?? 1) - 1);
+  // The helpers build their copy of the pricing data while this thread builds its own.
+  const starting =
+    helperCount > 0
+      ? ShiftPricingThreads.start(compiled, gridPoints, NG_MAX_ITEMS, helperCount)
+      : undefined;
+  let shifts: ShiftPricingData[];
   try {
-    let { lambda, mu, convexity } = master.duals();
-    // Wentges smoothing: price at a mix of the best multipliers so far and the master's (any λ, μ ≥ 0 is
-    // valid). The first point is the fractional knapsack's optimal dual, where L is already at least
-    // the nearest-inbound bound; the master's duals then move it on.
-    const start = knapsackMultipliers(shifts, compiled, servedFloor);
-    let bestLambda = start.lambda;
-    let bestMu = start.mu;
-    let bestValue = -Infinity;
-    let smoothing = SMOOTHING;
-    // Phase 1 prices with the cheap relaxations only (column generation); once it stalls, phase 2 adds
-    // the exact-arc ng-route labelling from phase 1's best multipliers: column generation in a dual box,
-    // then subgradient steps if it stops with budget left (a shift it could not label).
-    const anyNg = shifts.some((shift) => shift.ngMaxItems > 0 && shift.items.length > 0);
-    // Small days: every shift labelled without a clock.
-    const smallDay = shifts.every((shift) => shift.items.length <= SMALL_SHIFT_ITEMS);
-    let stalled = 0;
-    // Price at the best multipliers (not a mix) — at the start and when phase 2 begins.
-    let atBest = true;
-    while (history.length < maxIterations) {
-      const first = atBest;
-      atBest = false;
-      const at = first ? bestLambda : smoothing > 0 ? mix(bestLambda, lambda, smoothing) : lambda;
-      const atMu = first ? bestMu : smoothing > 0 ? smoothing * bestMu + (1 - smoothing) * mu : mu;
-      const priced = lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, {
-        scratch,
-        exactArcs: false,
-      });
-      history.push(priced.value);
-      if (priced.value > bestValue) {
-        bestValue = priced.value;
-        bestLambda = at;
-        bestMu = atMu;
-        stalled = 0;
-      } else stalled += 1;
-      let added = 0;
-      const duals = { lambda, mu, convexity };
-      priced.prices.forEach((price, vehicle) => {
-        if (price.appointments.length === 0) return;
-        if (addImprovingColumn(master, duals, compiled, vehicle, price.appointments, price.cost))
-          added += 1;
-      });
-      // A mispricing under smoothing proves nothing: price at the master's duals before stopping.
-      const masterDone = added === 0 && smoothing === 0;
-      if (masterDone && !anyNg) {
-        converged = true;
-        break;
-      }
-      // On large days the master's duals wander far below the start (L falls by orders of
-      // magnitude): move on to the labelling rather than spend the budget there.
-      if (masterDone || (anyNg && stalled >= MASTER_STALL)) {
-        let start: Multipliers = { lambda: bestLambda, mu: bestMu, value: bestValue };
-        if (performance.now() < deadline) {
-          const exact = exactColumnGeneration(
-            shifts,
-            compiled,
-            servedFloor,
-            start,
-            newMaster,
-            deadline,
-            maxIterations,
-            history,
-            scratch,
-            smallDay ? SMALL_DAY_BOX : LARGE_DAY_BOX,
-          );
-          converged = exact.converged;
-          start = exact.best;
-          if (converged) break;
-        }
-        if (performance.now() < deadline)
-          subgradientPhase(
-            shifts,
-            compiled,
-            servedFloor,
-            start,
-            options.upperBound ??
-              options.warmStart?.objective.travelSeconds ??
-              2 * Math.abs(bestValue) + 3600,
-            deadline,
-            maxIterations,
-            history,
-            scratch,
-            smallDay ? TARGET_HEADROOM : LARGE_DAY_HEADROOM,
-          );
-        break;
-      }
-      if (added === 0) {
-        smoothing = 0;
-        continue;
-      }
-      smoothing = SMOOTHING;
-      if (performance.now() >= deadline) break;
-      ({ lambda, mu, convexity } = master.duals());
-    }
-  } finally {
-    master.dispose();
+    shifts = buildShiftPricingData(compiled, gridPoints);
+  } catch (error) {
+    void starting?.then(
+      (threads) => threads.close(),
+      () => undefined,
+    );
+    throw error;
   }
-  return {
-    bound: Math.max(0, ...history),
-    history,
-    iterations: history.length,
-    converged,
-    setupMs,
-    timeMs: performance.now() - started,
-  };
+  const threads = await starting;
+  try {
+    const setupMs = performance.now() - started;
+    const highs = await highsRuntime();
+    let shortfallCost = 1;
+    for (const shift of shifts)
+      for (const r of shift.radius) shortfallCost = Math.max(shortfallCost, r);
+    const warm = options.warmStart ? planColumns(compiled, options.warmStart) : [];
+    const newMaster = (): MasterLp => {
+      const fresh = new MasterLp(highs, {
+        shiftCount: compiled.vehicleCount,
+        appointmentCount: compiled.appointmentCount,
+        level: 'cost',
+        servedFloor,
+        // More than any single route's travel per unit of priority: the slack is a last resort.
+        shortfallCost: 4 * shortfallCost,
+      });
+      for (const column of warm) fresh.add(column);
+      return fresh;
+    };
+    const master = newMaster();
+    const scratch = new PricingScratch();
+    const history: number[] = [];
+    let converged = false;
+    try {
+      let { lambda, mu, convexity } = master.duals();
+      // Wentges smoothing: price at a mix of the best multipliers so far and the master's (any λ, μ ≥ 0 is
+      // valid). The first point is the fractional knapsack's optimal dual, where L is already at least
+      // the nearest-inbound bound; the master's duals then move it on.
+      const start = knapsackMultipliers(shifts, compiled, servedFloor);
+      let bestLambda = start.lambda;
+      let bestMu = start.mu;
+      let bestValue = -Infinity;
+      let smoothing = SMOOTHING;
+      // Phase 1 prices with the cheap relaxations only (column generation); once it stalls, phase 2 adds
+      // the exact-arc ng-route labelling from phase 1's best multipliers: column generation in a dual box,
+      // then subgradient steps if it stops with budget left (a shift it could not label).
+      const anyNg = shifts.some((shift) => shift.ngMaxItems > 0 && shift.items.length > 0);
+      // Small days: every shift labelled without a clock.
+      const smallDay = shifts.every((shift) => shift.items.length <= SMALL_SHIFT_ITEMS);
+      let stalled = 0;
+      // Price at the best multipliers (not a mix) — at the start and when phase 2 begins.
+      let atBest = true;
+      while (history.length < maxIterations) {
+        const first = atBest;
+        atBest = false;
+        const at = first ? bestLambda : smoothing > 0 ? mix(bestLambda, lambda, smoothing) : lambda;
+        const atMu = first
+          ? bestMu
+          : smoothing > 0
+            ? smoothing * bestMu + (1 - smoothing) * mu
+            : mu;
+        const priced = lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, {
+          scratch,
+          exactArcs: false,
+        });
+        history.push(priced.value);
+        if (priced.value > bestValue) {
+          bestValue = priced.value;
+          bestLambda = at;
+          bestMu = atMu;
+          stalled = 0;
+        } else stalled += 1;
+        let added = 0;
+        const duals = { lambda, mu, convexity };
+        priced.prices.forEach((price, vehicle) => {
+          if (price.appointments.length === 0) return;
+          if (addImprovingColumn(master, duals, compiled, vehicle, price.appointments, price.cost))
+            added += 1;
+        });
+        // A mispricing under smoothing proves nothing: price at the master's duals before stopping.
+        const masterDone = added === 0 && smoothing === 0;
+        if (masterDone && !anyNg) {
+          converged = true;
+          break;
+        }
+        // On large days the master's duals wander far below the start (L falls by orders of
+        // magnitude): move on to the labelling rather than spend the budget there.
+        if (masterDone || (anyNg && stalled >= MASTER_STALL)) {
+          let start: Multipliers = { lambda: bestLambda, mu: bestMu, value: bestValue };
+          if (performance.now() < deadline) {
+            const exact = await exactColumnGeneration(
+              threads,
+              shifts,
+              compiled,
+              servedFloor,
+              start,
+              newMaster,
+              deadline,
+              maxIterations,
+              history,
+              scratch,
+              smallDay ? SMALL_DAY_BOX : LARGE_DAY_BOX,
+            );
+            threads?.copyGiveUps(shifts);
+            converged = exact.converged;
+            start = exact.best;
+            if (converged) break;
+          }
+          if (performance.now() < deadline)
+            subgradientPhase(
+              shifts,
+              compiled,
+              servedFloor,
+              start,
+              options.upperBound ??
+                options.warmStart?.objective.travelSeconds ??
+                2 * Math.abs(bestValue) + 3600,
+              deadline,
+              maxIterations,
+              history,
+              scratch,
+              smallDay ? TARGET_HEADROOM : LARGE_DAY_HEADROOM,
+            );
+          break;
+        }
+        if (added === 0) {
+          smoothing = 0;
+          continue;
+        }
+        smoothing = SMOOTHING;
+        if (performance.now() >= deadline) break;
+        ({ lambda, mu, convexity } = master.duals());
+      }
+    } finally {
+      master.dispose();
+    }
+    return {
+      bound: Math.max(0, ...history),
+      history,
+      iterations: history.length,
+      converged,
+      setupMs,
+      timeMs: performance.now() - started,
+    };
+  } finally {
+    await threads?.close();
+  }
 }
 
 /** Cheapest negative ng-routes per shift and pricing added to the master (home-100, 10 s: 8 → 17.8 h, 24 → 18.6 h). */
@@ -799,7 +903,8 @@ interface Multipliers {
  * bound. Converged when, at the master's duals, no shift has a negative route, every shift was labelled and
  * no box penalty is in use: L then equals the ng-route LP's value over the master's columns and all others.
  */
-function exactColumnGeneration(
+async function exactColumnGeneration(
+  threads: ShiftPricingThreads | undefined,
   shifts: readonly ShiftPricingData[],
   compiled: CompiledProblem,
   servedFloor: number,
@@ -810,7 +915,7 @@ function exactColumnGeneration(
   history: number[],
   scratch: PricingScratch,
   box: DualBox,
-): { converged: boolean; best: Multipliers } {
+): Promise<{ converged: boolean; best: Multipliers }> {
   const master = newMaster();
   let centre = start;
   // Doubled each time the penalised master is solved with a penalty in use.
@@ -830,11 +935,19 @@ function exactColumnGeneration(
       const duals = master.duals();
       const at = smoothing > 0 ? mix(centre.lambda, duals.lambda, smoothing) : duals.lambda;
       const atMu = smoothing > 0 ? smoothing * centre.mu + (1 - smoothing) * duals.mu : duals.mu;
-      const priced = lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, {
-        scratch,
-        exactUntil: deadline,
-        keepRoutes: KEEP_ROUTES,
-      });
+      const pricing = { scratch, exactUntil: deadline, keepRoutes: KEEP_ROUTES };
+      const priced =
+        threads === undefined
+          ? lagrangianTravelBound(shifts, at, atMu, servedFloor, compiled, pricing)
+          : await lagrangianTravelBoundOn(
+              threads,
+              shifts,
+              at,
+              atMu,
+              servedFloor,
+              compiled,
+              pricing,
+            );
       history.push(priced.value);
       if (priced.value > centre.value) {
         centre = { lambda: Float64Array.from(at), mu: atMu, value: priced.value };
@@ -843,7 +956,7 @@ function exactColumnGeneration(
       let added = 0;
       let everyShiftLabelled = true;
       priced.prices.forEach((price, vehicle) => {
-        if (shifts[vehicle].items.length > 0 && price.routes === undefined)
+        if (shifts[vehicle].items.length > 0 && (price.routes === undefined || price.relaxedMemory))
           everyShiftLabelled = false;
         for (const route of price.routes ?? [])
           if (

@@ -61,7 +61,9 @@ export function buildNgShiftGraph(
   compiled: CompiledProblem,
   vehicle: number,
   items: Int32Array,
+  ngSize = NG_SIZE,
 ): NgShiftGraph {
+  const neighbours = Math.max(0, Math.min(ngSize, NG_SIZE));
   const L = compiled.locationCount;
   const n = items.length;
   const seconds = compiled.travelSeconds;
@@ -87,9 +89,9 @@ export function buildNgShiftGraph(
   });
   const memoryNodes = new Int32Array(n * MEMORY_SLOTS).fill(-1);
   const memorySlot = new Int8Array(n * n).fill(-1);
-  // The NG_SIZE nearest by round trip, by insertion into a short sorted list (no full sort per node).
-  const nearest = new Int32Array(NG_SIZE);
-  const distance = new Float64Array(NG_SIZE);
+  // The `neighbours` nearest by round trip, by insertion into a short sorted list (no full sort per node).
+  const nearest = new Int32Array(neighbours);
+  const distance = new Float64Array(neighbours);
   for (let j = 0; j < n; j += 1) {
     memoryNodes[j * MEMORY_SLOTS] = j;
     memorySlot[j * n + j] = 0;
@@ -97,8 +99,8 @@ export function buildNgShiftGraph(
     for (let k = 0; k < n; k += 1) {
       if (k === j) continue;
       const value = leg[k * n + j] + leg[j * n + k];
-      if (size === NG_SIZE && value >= distance[size - 1]) continue;
-      let position = size === NG_SIZE ? size - 1 : size;
+      if (size === neighbours && (neighbours === 0 || value >= distance[size - 1])) continue;
+      let position = size === neighbours ? size - 1 : size;
       while (position > 0 && distance[position - 1] > value) {
         distance[position] = distance[position - 1];
         nearest[position] = nearest[position - 1];
@@ -106,7 +108,7 @@ export function buildNgShiftGraph(
       }
       distance[position] = value;
       nearest[position] = k;
-      if (size < NG_SIZE) size += 1;
+      if (size < neighbours) size += 1;
     }
     for (let index = 0; index < size; index += 1) {
       memoryNodes[j * MEMORY_SLOTS + index + 1] = nearest[index];

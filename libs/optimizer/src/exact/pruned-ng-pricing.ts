@@ -74,6 +74,8 @@ export function pricePrunedShift(
     readonly giveUpAt: number;
     /** Cheapest negative routes to return (column generation); default 1. */
     readonly keepRoutes?: number;
+    /** Neighbours in each visit's ng-memory (default the labelling's 8; fewer: weaker, far fewer labels). */
+    readonly ngSize?: number;
   },
   cache: PrunedGraphCache,
 ): NgPrice | 'too many visits' | PrunedBoundOnly {
@@ -82,13 +84,14 @@ export function pricePrunedShift(
   // No route can price below zero: min(0, ·) is 0.
   if (kept.length === 0) return { value: 0, routes: [] };
   if (kept.length > limits.maxItems) return 'too many visits';
-  const key = kept.join(',');
+  const key = `${limits.ngSize ?? 'default'}:${kept.join(',')}`;
   if (cache.key !== key || cache.graph === undefined) {
     cache.key = key;
     cache.graph = buildNgShiftGraph(
       compiled,
       shift.vehicle,
       Int32Array.from(kept, (j) => shift.items[j]),
+      limits.ngSize,
     );
   }
   const graph = cache.graph;
