@@ -661,13 +661,15 @@ async function lagrangianTravelBoundOn(
       exactUntilEpochMs: performance.timeOrigin + exactUntil,
       keepRoutes: pricing.keepRoutes,
     },
-    (shift, overflows) => {
-      const data = shifts[shift];
-      data.ngOverflows = overflows;
-      const exact = exactArcs && performance.now() < exactUntil;
-      const price = priceShift(data, pi, scratch, exact, pricing.keepRoutes);
-      return { price, overflows: data.ngOverflows };
-    },
+    shifts,
+    (data) =>
+      priceShift(
+        data,
+        pi,
+        scratch,
+        exactArcs && performance.now() < exactUntil,
+        pricing.keepRoutes,
+      ),
   );
   return { value: lagrangianValue(constant, prices), prices };
 }

@@ -1,6 +1,8 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
+import { postAndAwaitReply } from '../worker-reply';
+
 import type { CompiledProblem } from '../model';
 import type { ShiftPrice } from './home-visit-route-bound';
 
@@ -59,20 +61,25 @@ export class PricingBoard {
     Atomics.store(this.slots, 0, 0);
   }
 
-  /** Takes the next shift of `order` (undefined when every shift is taken) and prices it with its shared state. */
-  takeAndPrice(
+  /**
+   * Takes the next shift of `order` (false when every shift is taken) and prices it with its shared give-up count:
+   * copied into the shift's data before `price`, and back after.
+   */
+  takeAndPrice<Shift extends { ngOverflows: number }>(
     order: Int32Array,
-    priceOne: (shift: number, overflows: number) => { price: ShiftPrice; overflows: number },
+    shifts: readonly Shift[],
+    price: (shift: Shift) => ShiftPrice,
     into: PricedShifts,
   ): boolean {
     const position = Atomics.add(this.slots, 0, 1);
     if (position >= order.length) return false;
     const shift = order[position];
+    const data = shifts[shift];
     const started = performance.now();
-    const { price, overflows } = priceOne(shift, this.slots[1 + shift]);
-    this.slots[1 + shift] = overflows;
+    data.ngOverflows = this.slots[1 + shift];
+    into.prices.push(price(data));
+    this.slots[1 + shift] = data.ngOverflows;
     into.shifts.push(shift);
-    into.prices.push(price);
     into.milliseconds.push(performance.now() - started);
     return true;
   }
@@ -128,12 +135,13 @@ export class ShiftPricingThreads {
   }
 
   /**
-   * Prices every shift: the request is posted to the helpers, then the caller takes shifts too (`priceOne`, given
-   * and returning the shift's give-up count) until none is left, and waits for the helpers' last ones.
+   * Prices every shift: the request is posted to the helpers, then the caller takes shifts of its own copy too
+   * (`price`) until none is left, and waits for the helpers' last ones.
    */
-  async price(
+  async price<Shift extends { ngOverflows: number }>(
     request: Omit<PricingRequest, 'kind' | 'order'>,
-    priceOne: (shift: number, overflows: number) => { price: ShiftPrice; overflows: number },
+    shifts: readonly Shift[],
+    price: (shift: Shift) => ShiftPrice,
   ): Promise<ShiftPrice[]> {
     this.board.reset();
     const order = this.order;
@@ -141,7 +149,7 @@ export class ShiftPricingThreads {
       this.ask(helper, { kind: 'price', ...request, order }),
     );
     const own: PricedShifts = { shifts: [], prices: [], milliseconds: [] };
-    while (this.board.takeAndPrice(order, priceOne, own));
+    while (this.board.takeAndPrice(order, shifts, price, own));
     const rounds: PricedShifts[] = [own];
     for (const reply of await Promise.all(replies)) {
       if (reply.kind !== 'prices') throw new Error('shift pricing helper answered out of turn');
@@ -169,33 +177,16 @@ export class ShiftPricingThreads {
     await Promise.all(this.helpers.map((helper) => helper.terminate()));
   }
 
-  private ask(
+  private async ask(
     helper: Worker,
     message: PricingThreadInit | PricingRequest,
   ): Promise<PricingThreadReply> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (reply: PricingThreadReply): void => {
-        cleanup();
-        if (reply.kind === 'failed') reject(new Error(`shift pricing helper: ${reply.message}`));
-        else resolve(reply);
-      };
-      const onError = (error: Error): void => {
-        cleanup();
-        reject(error);
-      };
-      const onExit = (code: number): void => {
-        cleanup();
-        reject(new Error(`shift pricing helper exited with code ${code}`));
-      };
-      const cleanup = (): void => {
-        helper.off('message', onMessage);
-        helper.off('error', onError);
-        helper.off('exit', onExit);
-      };
-      helper.on('message', onMessage);
-      helper.on('error', onError);
-      helper.on('exit', onExit);
-      helper.postMessage(message);
-    });
+    const reply = await postAndAwaitReply<PricingThreadReply>(
+      helper,
+      message,
+      'shift pricing helper',
+    );
+    if (reply.kind === 'failed') throw new Error(`shift pricing helper: ${reply.message}`);
+    return reply;
   }
 }

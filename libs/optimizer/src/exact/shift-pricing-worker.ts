@@ -52,13 +52,14 @@ function priceTaken(request: PricingRequest): PricingThreadReply {
   // The caller's deadline, on this thread's clock (each thread has its own performance.timeOrigin).
   const exactUntil = request.exactUntilEpochMs - performance.timeOrigin;
   const taken: PricedShifts = { shifts: [], prices: [], milliseconds: [] };
-  const priceOne = (shift: number, overflows: number) => {
-    const data = shifts[shift];
-    data.ngOverflows = overflows;
-    const exactArcs = request.exactArcs && performance.now() < exactUntil;
-    const price = priceShift(data, request.pi, scratch, exactArcs, request.keepRoutes);
-    return { price, overflows: data.ngOverflows };
-  };
-  while (board.takeAndPrice(request.order, priceOne, taken));
+  const price = (data: ShiftPricingData) =>
+    priceShift(
+      data,
+      request.pi,
+      scratch,
+      request.exactArcs && performance.now() < exactUntil,
+      request.keepRoutes,
+    );
+  while (board.takeAndPrice(request.order, shifts, price, taken));
   return { kind: 'prices', ...taken };
 }

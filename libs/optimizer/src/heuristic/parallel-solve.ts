@@ -2,6 +2,7 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { compareObjectives, compileProblem, createTravelTimeProvider } from '../model';
+import { postAndAwaitReply } from '../worker-reply';
 
 import { SharedBest } from './shared-best';
 import { resolveLimits, solveSync, withObjectiveMode } from './solve';
@@ -182,30 +183,12 @@ class SolverThreadPool {
   private async next(worker: Worker, job: WorkerJob): Promise<WorkerReply> {
     await this.starting.get(worker);
     if (this.exited.has(worker)) throw new Error('optimizer worker exited while starting');
-    return new Promise((resolveReply, reject) => {
-      const onMessage = (reply: WorkerReply): void => {
-        if (reply.kind === 'ready') return;
-        cleanup();
-        resolveReply(reply);
-      };
-      const onError = (error: Error): void => {
-        cleanup();
-        reject(error);
-      };
-      const onExit = (code: number): void => {
-        cleanup();
-        reject(new Error(`optimizer worker exited with code ${code}`));
-      };
-      const cleanup = (): void => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      worker.postMessage(job);
-    });
+    return postAndAwaitReply<WorkerReply>(
+      worker,
+      job,
+      'optimizer worker',
+      (reply) => reply.kind !== 'ready',
+    );
   }
 
   private release(worker: Worker): void {
