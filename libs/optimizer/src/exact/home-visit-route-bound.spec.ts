@@ -148,7 +148,7 @@ function priceFirstShiftPruned(
     shift,
     pi,
     keptRadius,
-    { maxItems: 100, labelCap, giveUpAt: Infinity },
+    { maxItems: 100, labelCap, labelMs: Infinity },
     { key: '', graph: undefined },
   );
 }
@@ -286,6 +286,74 @@ describe('home-visit route bound', () => {
     );
   });
 
+  it('should never let the bound at the first visit walk straight back to the visit it just left (2-cycles)', () => {
+    // Two visits a minute apart and ten minutes from home, both worth far more than their legs: a walk may
+    // alternate between them all day, an elementary route serves each once.
+    const compiled = compileProblem({
+      locations: [{ id: 'home' }, { id: 'a' }, { id: 'b' }],
+      travel: {
+        kind: 'matrix',
+        seconds: [
+          [0, 600, 600],
+          [600, 0, 60],
+          [600, 60, 0],
+        ],
+      },
+      providers: [
+        {
+          id: 'p',
+          credentials: [],
+          startLocation: 0,
+          endLocation: 0,
+          availability: [{ start: 0, end: 8 * 3600 }],
+        },
+      ],
+      appointments: [
+        { id: 'a', location: 1, durationSeconds: 1800 },
+        { id: 'b', location: 2, durationSeconds: 1800 },
+      ],
+    });
+    const pi = Float64Array.from([-10_000, -10_000]);
+    const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
+
+    const sut = priceFirstShiftPruned(compiled, pi, Infinity, 0);
+
+    expect(cheapest).toBeCloseTo(600 + 60 + 600 - 20_000, 6);
+    expect(typeof sut === 'object' && sut.value).toBeCloseTo(cheapest, 4);
+  });
+
+  it('should give a shift with too many visits to label the bound at its first visit, up to three times the limit', () => {
+    fc.assert(
+      fc.property(
+        oneProviderDayWithPrices,
+        fc.integer({ min: 1, max: 4 }),
+        ({ compiled, pi }, maxItems) => {
+          const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
+          const [shift] = buildShiftPricingData(compiled);
+          const kept = shift.items.length;
+          fc.pre(kept > maxItems);
+
+          const sut = pricePrunedShift(
+            compiled,
+            shift,
+            pi,
+            Infinity,
+            { maxItems, labelCap: 1e6, labelMs: Infinity },
+            { key: '', graph: undefined },
+          );
+
+          if (kept > 3 * maxItems) expect(sut).toBe('too many visits');
+          else {
+            expect(sut).toEqual({ gaveUp: false, value: expect.any(Number) });
+            if (typeof sut === 'object')
+              expect(sut.value).toBeLessThanOrEqual(Math.min(0, cheapest) + SLACK);
+          }
+        },
+      ),
+      { numRuns: 60, seed: 79 },
+    );
+  });
+
   it('should bound min(0, brute force) from below with a smaller ng-memory (repeats allowed beyond it)', () => {
     fc.assert(
       fc.property(
@@ -300,7 +368,7 @@ describe('home-visit route bound', () => {
             shift,
             pi,
             Infinity,
-            { maxItems: 100, labelCap: 1e6, giveUpAt: Infinity, ngSize },
+            { maxItems: 100, labelCap: 1e6, labelMs: Infinity, ngSize },
             { key: '', graph: undefined },
           );
 

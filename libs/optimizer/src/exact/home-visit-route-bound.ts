@@ -113,7 +113,11 @@ const NEAREST = 32;
 const NG_MAX_ITEMS = 1000;
 /** Labels per shift and pricing before the ng-route labelling gives up (then: cheap relaxations). */
 const NG_LABEL_CAP = 60_000;
-/** Wall-clock cap of one shift's labelling (ms): a few shifts at poor multipliers took seconds. */
+/**
+ * Wall-clock cap of one shift's labelling (ms) once its completion bound is built: a few shifts at poor multipliers
+ * took seconds. Counted from the start of the shift, the walk table of a 700–1,000-visit shift had used most of it
+ * (home-2000, 30 s, two threads: 34.5 h against 36.7 h, home-1000 36.5 h against 37.0 h).
+ */
 const NG_SHIFT_MS = 500;
 /** Give-ups after which a shift is no longer labelled with the full memory (each one costs a label budget). */
 const NG_MAX_OVERFLOWS = 2;
@@ -169,6 +173,14 @@ export interface ShiftPricingData extends PrunableShift {
   readonly ngCache: PrunedGraphCache;
   /** Times the labelling gave up on this shift. */
   ngOverflows: number;
+}
+
+/** How far one shift's pricing may go beyond the cheap relaxations. */
+export interface ShiftPricingLimits {
+  /** Clock time (`performance.now()`) from which only the cheap relaxations are priced (default never). */
+  readonly exactUntil?: number;
+  /** Cheapest ng-routes a labelled shift returns (column generation); default 1. */
+  readonly keepRoutes?: number;
 }
 
 export interface ShiftPrice {
@@ -409,9 +421,9 @@ export function priceShift(
   data: ShiftPricingData,
   pi: Float64Array,
   scratch: PricingScratch = new PricingScratch(),
-  exactArcs = true,
-  keepRoutes = 1,
+  limits: ShiftPricingLimits = {},
 ): ShiftPrice {
+  const { exactUntil = Infinity, keepRoutes = 1 } = limits;
   const n = data.items.length;
   if (n === 0) return { value: Infinity, appointments: [], cost: 0 };
   scratch.ensure(n);
@@ -419,7 +431,7 @@ export function priceShift(
   const radial = priceRadius(data, pi, scratch);
   const best = radial.value > inbound.value ? radial : inbound;
   let value = best.value;
-  if (exactArcs && data.ngMaxItems > 0) {
+  if (performance.now() < exactUntil && data.ngMaxItems > 0) {
     // A shift whose labelling gave up too often is labelled with a smaller ng-memory (a weaker relaxation with far
     // fewer labels); if that gives up too, it still gets the bound at its first visit.
     const stage =
@@ -442,8 +454,10 @@ export function priceShift(
             : n <= SMALL_SHIFT_ITEMS
               ? SMALL_SHIFT_LABEL_CAP
               : NG_LABEL_CAP,
-        giveUpAt: n <= SMALL_SHIFT_ITEMS ? Infinity : performance.now() + NG_SHIFT_MS,
+        labelMs: n <= SMALL_SHIFT_ITEMS ? Infinity : NG_SHIFT_MS,
         keepRoutes,
+        // A large shift's walk table may outlast its labelling clock, not the caller's.
+        tableUntil: exactUntil,
         ...(stage === 'relaxed' ? { ngSize: RELAXED_NG_SIZE } : {}),
       },
       data.ngCache,
@@ -636,9 +650,8 @@ export function lagrangianTravelBound(
   const { scratch = new PricingScratch(), exactArcs = true, exactUntil = Infinity } = pricing;
   const { pi, constant } = nodePrices(lambda, mu, servedFloor, compiled);
   // Past `exactUntil` the remaining shifts take the cheap relaxations (still valid, far faster).
-  const prices = shifts.map((shift) =>
-    priceShift(shift, pi, scratch, exactArcs && performance.now() < exactUntil, pricing.keepRoutes),
-  );
+  const limits = { exactUntil: exactArcs ? exactUntil : -Infinity, keepRoutes: pricing.keepRoutes };
+  const prices = shifts.map((shift) => priceShift(shift, pi, scratch, limits));
   return { value: lagrangianValue(constant, prices), prices };
 }
 
@@ -663,13 +676,10 @@ async function lagrangianTravelBoundOn(
     },
     shifts,
     (data) =>
-      priceShift(
-        data,
-        pi,
-        scratch,
-        exactArcs && performance.now() < exactUntil,
-        pricing.keepRoutes,
-      ),
+      priceShift(data, pi, scratch, {
+        exactUntil: exactArcs ? exactUntil : -Infinity,
+        keepRoutes: pricing.keepRoutes,
+      }),
   );
   return { value: lagrangianValue(constant, prices), prices };
 }

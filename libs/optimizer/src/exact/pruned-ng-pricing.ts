@@ -52,6 +52,12 @@ export interface PrunedGraphCache {
   graph: NgShiftGraph | undefined;
 }
 
+/**
+ * Shifts keeping more than `maxItems` visits (too many to label) and up to this many times that still get the
+ * bound at their first visit: the graph and the walk table, without labels.
+ */
+const BOUND_ONLY_ITEMS_FACTOR = Number(process.env['BOF'] ?? 3);
+
 /** Time points of the completion bound (visits still startable after each point). */
 const TIME_POINTS = 24;
 /**
@@ -71,9 +77,12 @@ export function pricePrunedShift(
     readonly maxItems: number;
     /** 0: no labelling, only the bound at the route's first visit (`PrunedBoundOnly`). */
     readonly labelCap: number;
-    readonly giveUpAt: number;
+    /** Wall-clock budget of the labelling (ms), counted from when its completion bound is ready. */
+    readonly labelMs: number;
     /** Cheapest negative routes to return (column generation); default 1. */
     readonly keepRoutes?: number;
+    /** Clock of the walk table (default none); past it, the knapsack completion bound alone. */
+    readonly tableUntil?: number;
     /** Neighbours in each visit's ng-memory (default the labelling's 8; fewer: weaker, far fewer labels). */
     readonly ngSize?: number;
   },
@@ -83,7 +92,8 @@ export function pricePrunedShift(
   for (let j = 0; j < shift.items.length; j += 1) if (shift.radius[j] <= keptRadius) kept.push(j);
   // No route can price below zero: min(0, ·) is 0.
   if (kept.length === 0) return { value: 0, routes: [] };
-  if (kept.length > limits.maxItems) return 'too many visits';
+  if (kept.length > BOUND_ONLY_ITEMS_FACTOR * limits.maxItems) return 'too many visits';
+  const boundOnly = kept.length > limits.maxItems;
   const key = `${limits.ngSize ?? 'default'}:${kept.join(',')}`;
   if (cache.key !== key || cache.graph === undefined) {
     cache.key = key;
@@ -95,10 +105,19 @@ export function pricePrunedShift(
     );
   }
   const graph = cache.graph;
-  const completion = completionBound(shift, kept, graph, pi);
-  const price =
-    limits.labelCap > 0 ? priceNgRoutes(graph, pi, { ...limits, completion }) : undefined;
-  return price ?? { gaveUp: limits.labelCap > 0, value: firstVisitBound(graph, pi, completion) };
+  const completion = completionBound(shift, kept, graph, pi, limits.tableUntil);
+  const labelled = limits.labelCap > 0 && !boundOnly;
+  // On large shifts the walk table takes most of a labelling's budget (1,000 visits: ~0.45 s), so the
+  // labelling's clock starts after it.
+  const price = labelled
+    ? priceNgRoutes(graph, pi, {
+        labelCap: limits.labelCap,
+        keepRoutes: limits.keepRoutes,
+        giveUpAt: performance.now() + limits.labelMs,
+        completion,
+      })
+    : undefined;
+  return price ?? { gaveUp: labelled, value: firstVisitBound(graph, pi, completion) };
 }
 
 /** What is left when the labelling gives up or is skipped: a lower bound on min(0, least reduced cost). */
@@ -139,6 +158,7 @@ export function completionBound(
   kept: readonly number[],
   graph: NgShiftGraph,
   pi: Float64Array,
+  tableUntil = Infinity,
 ): CompletionBound {
   const value = new Float64Array(kept.length);
   const weight = new Float64Array(kept.length);
@@ -177,7 +197,7 @@ export function completionBound(
     }
     count[point] = size;
   }
-  const backward = backwardCompletion(graph, pi);
+  const backward = backwardCompletion(graph, pi, tableUntil);
   return (node, time) => {
     const back = graph.toEnd[node];
     const relaxed = backward === undefined ? -Infinity : backward.at(node, time);
@@ -207,15 +227,16 @@ export function completionBound(
 }
 
 /**
- * A second completion bound, with real legs: the least reduced cost of any walk (visits may repeat) from a node to
- * the shift end, by backward dynamic programming over departure times on a grid of width w ≤ the shortest visit.
+ * A second completion bound, with real legs: the least reduced cost of any walk (visits may repeat, but never
+ * straight back to the visit just left) from a node to the shift end, by backward dynamic programming over departure times on a grid of width w ≤ the shortest visit.
  * Leaving at the grid point below the real time only adds options (a walk leaving later can leave earlier and
  * wait), so the table is ≤ the true value; every visit lasts ≥ w, so each step lands in a later grid cell and the
- * recursion has no cycles. Elementary suffixes are walks, so it bounds them too.
+ * recursion has no cycles. Elementary suffixes are such walks, so it bounds them too.
  */
 function backwardCompletion(
   graph: NgShiftGraph,
   pi: Float64Array,
+  until: number,
 ): { at: (node: number, time: number) => number } | undefined {
   const n = graph.size;
   const span = graph.shiftEnd - graph.shiftStart;
@@ -224,8 +245,15 @@ function backwardCompletion(
   const width = Math.min(shortest, span / BACKWARD_BUCKETS);
   if (!(width >= BACKWARD_MIN_WIDTH)) return undefined;
   const cells = Math.floor(span / width) + 1;
+  // Per (cell, node): the least walk value, its first successor (-1: straight home), and the least value over
+  // walks whose first successor differs from that one. A walk entering k from j continues with the second when
+  // the first would go straight back to j: no walk j → k → j is ever counted (2-cycle elimination).
   // One more row of +∞ (leaving after the last grid point) so that row cell + 1 always exists.
   const table = new Float64Array((cells + 1) * n).fill(Infinity);
+  const second = new Float64Array((cells + 1) * n).fill(Infinity);
+  const firstSuccessor = new Int32Array((cells + 1) * n).fill(-1);
+  const onwards = (at: number, from: number): number =>
+    firstSuccessor[at] === from ? second[at] : table[at];
   const price = Float64Array.from(graph.appointment, (a) => pi[a]);
   const { leg, toEnd, lastStart, byLastStart, duration, shiftStart, shiftEnd } = graph;
   // The shortest leg into each node from any other: with it, a successor's least possible contribution.
@@ -236,11 +264,13 @@ function backwardCompletion(
   const successors = new Int32Array(n);
   const key = new Float64Array(n);
   for (let cell = cells - 1; cell >= 0; cell -= 1) {
+    // Past its clock (a large shift priced at the end of the budget): the knapsack bound alone.
+    if (performance.now() > until) return undefined;
     const leave = shiftStart + cell * width;
     const later = (cell + 1) * n;
     // Successors still startable after `leave`, by the least they can add (the table only grows with the
     // departure time, and a successor ends in a later cell): each node's scan stops at the first that
-    // cannot beat its best.
+    // cannot beat its second best.
     let count = 0;
     for (let position = 0; position < n; position += 1) {
       const k = byLastStart[position];
@@ -251,21 +281,29 @@ function backwardCompletion(
     const ordered = successors.subarray(0, count).sort((x, y) => key[x] - key[y]);
     for (let j = 0; j < n; j += 1) {
       let best = leave + toEnd[j] <= shiftEnd + 1e-6 ? toEnd[j] : Infinity;
+      let bestSuccessor = -1;
+      let runnerUp = Infinity;
       for (let index = 0; index < count; index += 1) {
         const k = ordered[index];
-        if (key[k] >= best) break;
+        if (key[k] >= runnerUp) break;
         const step = leg[j * n + k] + price[k];
-        if (k === j || step + table[later + k] >= best) continue;
+        if (k === j || step + table[later + k] >= runnerUp) continue;
         const arrival = leave + leg[j * n + k];
         if (arrival > lastStart[k] + 1e-6) continue;
         const next = Math.floor(
           (earliestStart(graph, k, arrival) + duration[k] - shiftStart) / width,
         );
         if (!(next < cells)) continue;
-        const value = step + table[next * n + k];
-        if (value < best) best = value;
+        const value = step + onwards(next * n + k, j);
+        if (value < best) {
+          runnerUp = best;
+          best = value;
+          bestSuccessor = k;
+        } else if (value < runnerUp) runnerUp = value;
       }
       table[cell * n + j] = best;
+      second[cell * n + j] = runnerUp;
+      firstSuccessor[cell * n + j] = bestSuccessor;
     }
   }
   return {

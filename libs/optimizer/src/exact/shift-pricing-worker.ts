@@ -52,14 +52,11 @@ function priceTaken(request: PricingRequest): PricingThreadReply {
   // The caller's deadline, on this thread's clock (each thread has its own performance.timeOrigin).
   const exactUntil = request.exactUntilEpochMs - performance.timeOrigin;
   const taken: PricedShifts = { shifts: [], prices: [], milliseconds: [] };
-  const price = (data: ShiftPricingData) =>
-    priceShift(
-      data,
-      request.pi,
-      scratch,
-      request.exactArcs && performance.now() < exactUntil,
-      request.keepRoutes,
-    );
+  const limits = {
+    exactUntil: request.exactArcs ? exactUntil : -Infinity,
+    keepRoutes: request.keepRoutes,
+  };
+  const price = (data: ShiftPricingData) => priceShift(data, request.pi, scratch, limits);
   while (board.takeAndPrice(request.order, shifts, price, taken));
   return { kind: 'prices', ...taken };
 }
