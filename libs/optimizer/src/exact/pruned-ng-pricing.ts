@@ -94,17 +94,18 @@ export function pricePrunedShift(
   if (kept.length === 0) return { value: 0, routes: [] };
   if (kept.length > BOUND_ONLY_ITEMS_FACTOR * limits.maxItems) return 'too many visits';
   const boundOnly = kept.length > limits.maxItems;
-  const key = `${limits.ngSize ?? 'default'}:${kept.join(',')}`;
-  if (cache.key !== key || cache.graph === undefined) {
-    cache.key = key;
-    cache.graph = buildNgShiftGraph(
-      compiled,
-      shift.vehicle,
-      Int32Array.from(kept, (j) => shift.items[j]),
-      limits.ngSize,
-    );
+  // A graph too large to label is rebuilt when needed rather than cached: n² legs of up to 3,000 visits per shift
+  // and thread would add up to gigabytes on the largest days.
+  let graph: NgShiftGraph;
+  if (boundOnly) graph = buildGraph(compiled, shift, kept, limits.ngSize);
+  else {
+    const key = `${limits.ngSize ?? 'default'}:${kept.join(',')}`;
+    if (cache.key !== key || cache.graph === undefined) {
+      cache.key = key;
+      cache.graph = buildGraph(compiled, shift, kept, limits.ngSize);
+    }
+    graph = cache.graph;
   }
-  const graph = cache.graph;
   const completion = completionBound(shift, kept, graph, pi, limits.tableUntil);
   const labelled = limits.labelCap > 0 && !boundOnly;
   // On large shifts the walk table takes most of a labelling's budget (1,000 visits: ~0.45 s), so the
@@ -118,6 +119,20 @@ export function pricePrunedShift(
       })
     : undefined;
   return price ?? { gaveUp: labelled, value: firstVisitBound(graph, pi, completion) };
+}
+
+function buildGraph(
+  compiled: CompiledProblem,
+  shift: PrunableShift,
+  kept: readonly number[],
+  ngSize: number | undefined,
+): NgShiftGraph {
+  return buildNgShiftGraph(
+    compiled,
+    shift.vehicle,
+    Int32Array.from(kept, (j) => shift.items[j]),
+    ngSize,
+  );
 }
 
 /** What is left when the labelling gives up or is skipped: a lower bound on min(0, least reduced cost). */
