@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 import { checkSolution } from '../checker';
 import { solveSync } from '../heuristic';
-import { compileProblem, type CompiledProblem } from '../model';
+import { compileProblem, type CompiledProblem, type Problem } from '../model';
 import { generateHomeVisitDay } from '../scenarios';
 import { tinyDayArbitrary } from '../testing/instance-arbitraries';
 
@@ -166,6 +166,26 @@ function expectPrunedPrice(
   if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
 }
 
+/** One provider at location 0 for `shiftSeconds`, and a 30-minute visit at every other location of the matrix. */
+function dayOfVisits(shiftSeconds: number, seconds: number[][]): Problem {
+  return {
+    locations: seconds.map((_, index) => ({ id: `l${index}` })),
+    travel: { kind: 'matrix', seconds },
+    providers: [
+      {
+        id: 'p',
+        credentials: [],
+        startLocation: 0,
+        endLocation: 0,
+        availability: [{ start: 0, end: shiftSeconds }],
+      },
+    ],
+    appointments: seconds
+      .slice(1)
+      .map((_, index) => ({ id: `v${index}`, location: index + 1, durationSeconds: 1800 })),
+  };
+}
+
 /** A one-provider tiny day with node prices π for its visits. */
 const oneProviderDayWithPrices = fc
   .tuple(tinyDayArbitrary({ providers: [1, 1] }), multipliersArbitrary(7))
@@ -289,36 +309,39 @@ describe('home-visit route bound', () => {
   it('should never let the bound at the first visit walk straight back to the visit it just left (2-cycles)', () => {
     // Two visits a minute apart and ten minutes from home, both worth far more than their legs: a walk may
     // alternate between them all day, an elementary route serves each once.
-    const compiled = compileProblem({
-      locations: [{ id: 'home' }, { id: 'a' }, { id: 'b' }],
-      travel: {
-        kind: 'matrix',
-        seconds: [
-          [0, 600, 600],
-          [600, 0, 60],
-          [600, 60, 0],
-        ],
-      },
-      providers: [
-        {
-          id: 'p',
-          credentials: [],
-          startLocation: 0,
-          endLocation: 0,
-          availability: [{ start: 0, end: 8 * 3600 }],
-        },
-      ],
-      appointments: [
-        { id: 'a', location: 1, durationSeconds: 1800 },
-        { id: 'b', location: 2, durationSeconds: 1800 },
-      ],
-    });
+    const compiled = compileProblem(
+      dayOfVisits(8 * 3600, [
+        [0, 600, 600],
+        [600, 0, 60],
+        [600, 60, 0],
+      ]),
+    );
     const pi = Float64Array.from([-10_000, -10_000]);
     const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
 
     const sut = priceFirstShiftPruned(compiled, pi, Infinity, 0);
 
     expect(cheapest).toBeCloseTo(600 + 60 + 600 - 20_000, 6);
+    expect(typeof sut === 'object' && sut.value).toBeCloseTo(cheapest, 4);
+  });
+
+  it('should bound the route by its first visit exactly when at most three visits fit and the walk must turn away from the best next visit', () => {
+    // Three visits fit in the shift; a and b are a minute apart and worth most, c is five minutes from both. From
+    // a, the walk's best step is b, whose own best step (back to a) is barred: b must continue with its second.
+    const compiled = compileProblem(
+      dayOfVisits(2 * 3600, [
+        [0, 600, 600, 600],
+        [600, 0, 60, 300],
+        [600, 60, 0, 300],
+        [600, 300, 300, 0],
+      ]),
+    );
+    const pi = Float64Array.from([-10_000, -10_000, -5_000]);
+    const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
+
+    const sut = priceFirstShiftPruned(compiled, pi, Infinity, 0);
+
+    expect(cheapest).toBeCloseTo(600 + 60 + 300 + 600 - 25_000, 6);
     expect(typeof sut === 'object' && sut.value).toBeCloseTo(cheapest, 4);
   });
 
