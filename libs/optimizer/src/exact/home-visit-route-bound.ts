@@ -647,12 +647,18 @@ export function lagrangianTravelBound(
   compiled: CompiledProblem,
   pricing: LagrangianPricing = {},
 ): { value: number; prices: ShiftPrice[] } {
-  const { scratch = new PricingScratch(), exactArcs = true, exactUntil = Infinity } = pricing;
+  const { scratch = new PricingScratch() } = pricing;
   const { pi, constant } = nodePrices(lambda, mu, servedFloor, compiled);
   // Past `exactUntil` the remaining shifts take the cheap relaxations (still valid, far faster).
-  const limits = { exactUntil: exactArcs ? exactUntil : -Infinity, keepRoutes: pricing.keepRoutes };
+  const limits = shiftPricingLimits(pricing);
   const prices = shifts.map((shift) => priceShift(shift, pi, scratch, limits));
   return { value: lagrangianValue(constant, prices), prices };
+}
+
+/** What `priceShift` may do for one pricing round of the Lagrangian. */
+function shiftPricingLimits(pricing: LagrangianPricing): ShiftPricingLimits {
+  const { exactArcs = true, exactUntil = Infinity } = pricing;
+  return { exactUntil: exactArcs ? exactUntil : -Infinity, keepRoutes: pricing.keepRoutes };
 }
 
 /** `lagrangianTravelBound` with the shifts priced by `threads` at once (each shift by its own thread). */
@@ -667,6 +673,7 @@ async function lagrangianTravelBoundOn(
 ): Promise<{ value: number; prices: ShiftPrice[] }> {
   const { scratch = new PricingScratch(), exactArcs = true, exactUntil = Infinity } = pricing;
   const { pi, constant } = nodePrices(lambda, mu, servedFloor, compiled);
+  const limits = shiftPricingLimits(pricing);
   const prices = await threads.price(
     {
       pi,
@@ -675,11 +682,7 @@ async function lagrangianTravelBoundOn(
       keepRoutes: pricing.keepRoutes,
     },
     shifts,
-    (data) =>
-      priceShift(data, pi, scratch, {
-        exactUntil: exactArcs ? exactUntil : -Infinity,
-        keepRoutes: pricing.keepRoutes,
-      }),
+    (data) => priceShift(data, pi, scratch, limits),
   );
   return { value: lagrangianValue(constant, prices), prices };
 }

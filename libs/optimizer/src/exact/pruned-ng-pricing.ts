@@ -46,7 +46,7 @@ export interface PrunableShift {
   readonly shiftEnd: number;
 }
 
-/** The graph of the last kept set, rebuilt only when the set changes (multipliers move slowly). */
+/** The graph of the last kept set of a shift small enough to label, rebuilt only when the set changes (multipliers move slowly). */
 export interface PrunedGraphCache {
   key: string;
   graph: NgShiftGraph | undefined;
@@ -56,7 +56,7 @@ export interface PrunedGraphCache {
  * Shifts keeping more than `maxItems` visits (too many to label) and up to this many times that still get the
  * bound at their first visit: the graph and the walk table, without labels.
  */
-const BOUND_ONLY_ITEMS_FACTOR = Number(process.env['BOF'] ?? 3);
+const BOUND_ONLY_ITEMS_FACTOR = 3;
 
 /** Time points of the completion bound (visits still startable after each point). */
 const TIME_POINTS = 24;
@@ -243,7 +243,8 @@ export function completionBound(
 
 /**
  * A second completion bound, with real legs: the least reduced cost of any walk (visits may repeat, but never
- * straight back to the visit just left) from a node to the shift end, by backward dynamic programming over departure times on a grid of width w ≤ the shortest visit.
+ * straight back to the visit just left) from a node to the shift end, by backward dynamic programming over departure
+ * times on a grid of width w ≤ the shortest visit.
  * Leaving at the grid point below the real time only adds options (a walk leaving later can leave earlier and
  * wait), so the table is ≤ the true value; every visit lasts ≥ w, so each step lands in a later grid cell and the
  * recursion has no cycles. Elementary suffixes are such walks, so it bounds them too.
