@@ -141,6 +141,7 @@ function priceFirstShiftPruned(
   pi: Float64Array,
   keptRadius: number,
   labelCap: number,
+  keepRoutes?: number,
 ): ReturnType<typeof pricePrunedShift> {
   const [shift] = buildShiftPricingData(compiled);
   return pricePrunedShift(
@@ -148,7 +149,7 @@ function priceFirstShiftPruned(
     shift,
     pi,
     keptRadius,
-    { maxItems: 100, labelCap, labelMs: Infinity },
+    { maxItems: 100, labelCap, labelMs: Infinity, keepRoutes },
     { key: '', graph: undefined },
   );
 }
@@ -323,6 +324,11 @@ describe('home-visit route bound', () => {
 
     expect(cheapest).toBeCloseTo(600 + 60 + 600 - 20_000, 6);
     expect(typeof sut === 'object' && sut.value).toBeCloseTo(cheapest, 4);
+    // The table's least walk is that route, at its real travel.
+    const walk = typeof sut === 'object' && 'walks' in sut ? sut.walks[0] : undefined;
+    expect([...(walk?.appointments ?? [])].sort()).toEqual([0, 1]);
+    expect(walk?.travel).toBeCloseTo(1260, 6);
+    expect(walk?.value).toBeCloseTo(cheapest, 4);
   });
 
   it('should bound the route by its first visit exactly when at most three visits fit and the walk must turn away from the best next visit', () => {
@@ -343,6 +349,46 @@ describe('home-visit route bound', () => {
 
     expect(cheapest).toBeCloseTo(600 + 60 + 300 + 600 - 25_000, 6);
     expect(typeof sut === 'object' && sut.value).toBeCloseTo(cheapest, 4);
+    // The least walk turns to c after a and b, as the table did.
+    const walk = typeof sut === 'object' && 'walks' in sut ? sut.walks[0] : undefined;
+    expect(walk?.appointments.slice(0, 2).sort()).toEqual([0, 1]);
+    expect(walk?.appointments[2]).toBe(2);
+    expect(walk?.appointments).toHaveLength(3);
+    expect(walk?.value).toBeCloseTo(cheapest, 4);
+  });
+
+  it('should return the least walks of the walk table below zero, cheapest first, at their real travel and never straight back', () => {
+    fc.assert(
+      fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
+        const sut = priceFirstShiftPruned(compiled, pi, Infinity, 0, 4);
+        const walks = typeof sut === 'object' && 'walks' in sut ? sut.walks : [];
+        const L = compiled.locationCount;
+        const location = (a: number): number => compiled.appointmentLocation[a] ?? 0;
+        const home = compiled.vehicleStartLocation[0];
+
+        walks.forEach((walk, index) => {
+          const stops = walk.appointments;
+          let travel = 0;
+          let value = 0;
+          stops.forEach((a, position) => {
+            const from = position === 0 ? home : location(stops[position - 1]);
+            travel += compiled.travelSeconds[from * L + location(a)] ?? 0;
+            value += pi[a] ?? 0;
+            if (position >= 2) expect(a).not.toBe(stops[position - 2]);
+          });
+          travel += compiled.travelSeconds[location(stops[stops.length - 1]) * L + home] ?? 0;
+          expect(walk.travel).toBeCloseTo(travel, 6);
+          expect(walk.value).toBeCloseTo(travel + value, 6);
+          expect(walk.value).toBeLessThan(0);
+          if (index > 0) expect(walk.value).toBeGreaterThanOrEqual(walks[index - 1].value - SLACK);
+          if (index > 0) expect(stops[0]).not.toBe(walks[index - 1].appointments[0]);
+        });
+        // The bound at the first visit is at least the least walk's value (it also has the knapsack bound).
+        if (typeof sut === 'object' && walks.length > 0)
+          expect(sut.value).toBeGreaterThanOrEqual(walks[0].value - SLACK);
+      }),
+      { numRuns: 60, seed: 83 },
+    );
   });
 
   it('should give a shift with too many visits to label the bound at its first visit, up to three times the limit', () => {
@@ -427,6 +473,8 @@ describe('home-visit route bound', () => {
         expect(firstVisit.routes).toBeUndefined();
         expect(firstVisit.relaxedMemory).toBeUndefined();
         expect(firstVisit.value).toBeLessThanOrEqual(cheapest + SLACK);
+        // Its walks go to the master instead of routes.
+        expect(firstVisit.walks?.length).toBeGreaterThan(0);
       }),
       { numRuns: 40, seed: 73 },
     );

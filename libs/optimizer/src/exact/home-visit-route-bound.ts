@@ -194,6 +194,11 @@ export interface ShiftPrice {
   readonly routes?: readonly NgRoute[];
   /** The labelling ran with the smaller ng-memory (`RELAXED_NG_SIZE`): its routes may repeat more visits. */
   readonly relaxedMemory?: boolean;
+  /**
+   * Where no route was labelled but the walk table was built: its cheapest walks (visits may repeat), with their
+   * real travel, as columns for the master.
+   */
+  readonly walks?: readonly NgRoute[];
 }
 
 export function buildShiftPricingData(
@@ -475,19 +480,38 @@ export function priceShift(
         };
       }
       if (exact.gaveUp) data.ngOverflows += 1;
+      const walk = exact.walks.length > 0 ? exact.walks[0] : undefined;
+      if (walk !== undefined) {
+        // Where the first-visit bound beats the cheap relaxations, the walk table's least walk stands for the
+        // minimizer (the subgradient phase counts its visits).
+        const priced =
+          exact.value > value
+            ? { value: exact.value, appointments: walk.appointments, cost: walk.travel }
+            : relaxedPrice(data, best.positions, value);
+        return { ...priced, walks: exact.walks };
+      }
       value = Math.max(value, exact.value);
     }
   }
+  return relaxedPrice(data, best.positions, value);
+}
+
+/** A price set by the cheap relaxations: their minimizer's visits, and the larger of both relaxations for them. */
+function relaxedPrice(
+  data: ShiftPricingData,
+  positions: readonly number[],
+  value: number,
+): ShiftPrice {
   // The column's cost: the larger of both relaxations for the chosen visits.
   let inboundCost = data.minReturn;
   let maxRadius = 0;
-  for (const j of best.positions) {
+  for (const j of positions) {
     inboundCost += data.inbound[j];
     maxRadius = Math.max(maxRadius, data.radius[j]);
   }
   return {
     value,
-    appointments: best.positions.map((j) => data.items[j]),
+    appointments: positions.map((j) => data.items[j]),
     cost: Math.max(inboundCost, maxRadius),
   };
 }
@@ -898,9 +922,12 @@ const SMALL_DAY_BOX: DualBox = { relative: 0.2, seconds: 120, smoothing: 0 };
  * 0.2 / 120 s → 25.2 h, 0.1 / 60 s → 28.2 h, 0.05 / 30 s → 28.7–28.8 h). Pricing halfway between the centre and
  * the master's duals made home-500's L climb steadily instead of falling after a few serious steps (60 s: 31.4 →
  * 33.0 h; 20 s: 28.8 → 30.0 h); home-2000 is level (30 s: 30.5 → 30.2 h) and still falls after its best given
- * 120 s; on home-100 it cost 20.0 → 19.7 h, so small days price at the duals.
+ * 120 s; on home-100 it cost 20.0 → 19.7 h, so small days price at the duals. Since shifts the labelling gives up
+ * on add the walk table's least walks to the master, a wider box pays (two threads; home-500 20 s, home-1000 and
+ * home-2000 30 s: 0.05 / 30 s → 36.4 / 38.1 / 37.8 h, 0.1 / 60 s → 37.2 / 39.0 / 38.5 h, 0.2 / 120 s → 38.6 / 39.0 /
+ * 35.3 h; growing the box 1.5× after each serious step made the labelling slower and L lower).
  */
-const LARGE_DAY_BOX: DualBox = { relative: 0.05, seconds: 30, smoothing: 0.5 };
+const LARGE_DAY_BOX: DualBox = { relative: 0.1, seconds: 60, smoothing: 0.5 };
 
 interface Multipliers {
   readonly lambda: Float64Array;
@@ -973,7 +1000,7 @@ async function exactColumnGeneration(
       priced.prices.forEach((price, vehicle) => {
         if (shifts[vehicle].items.length > 0 && (price.routes === undefined || price.relaxedMemory))
           everyShiftLabelled = false;
-        for (const route of price.routes ?? [])
+        for (const route of price.routes ?? price.walks ?? [])
           if (
             addImprovingColumn(master, duals, compiled, vehicle, route.appointments, route.travel)
           )

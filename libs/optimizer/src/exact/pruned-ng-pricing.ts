@@ -4,6 +4,7 @@ import {
   priceNgRoutes,
   type CompletionBound,
   type NgPrice,
+  type NgRoute,
   type NgShiftGraph,
 } from './ng-route-pricing';
 
@@ -106,7 +107,8 @@ export function pricePrunedShift(
     }
     graph = cache.graph;
   }
-  const completion = completionBound(shift, kept, graph, pi, limits.tableUntil);
+  const table = backwardCompletion(graph, pi, limits.tableUntil ?? Infinity);
+  const completion = withWalkTable(knapsackCompletion(shift, kept, graph, pi), table);
   const labelled = limits.labelCap > 0 && !boundOnly;
   // On large shifts the walk table takes most of a labelling's budget (1,000 visits: ~0.45 s), so the
   // labelling's clock starts after it.
@@ -118,7 +120,12 @@ export function pricePrunedShift(
         completion,
       })
     : undefined;
-  return price ?? { gaveUp: labelled, value: firstVisitBound(graph, pi, completion) };
+  if (price !== undefined) return price;
+  return {
+    gaveUp: labelled,
+    value: firstVisitBound(graph, pi, completion),
+    walks: table === undefined ? [] : cheapestWalks(graph, pi, table, limits.keepRoutes ?? 1),
+  };
 }
 
 function buildGraph(
@@ -140,6 +147,43 @@ export interface PrunedBoundOnly {
   /** The labelling ran and hit its label cap or clock. */
   readonly gaveUp: boolean;
   readonly value: number;
+  /**
+   * The cheapest walks of the walk table below zero (visits may repeat; legs and π real, times on its grid), from
+   * distinct first visits, cheapest first: columns that tell a master what the shift could still cover, where no
+   * route was priced.
+   */
+  readonly walks: NgRoute[];
+}
+
+/** Up to `count` least walks of the table with a negative value, one per first visit, as routes with real travel. */
+function cheapestWalks(
+  graph: NgShiftGraph,
+  pi: Float64Array,
+  table: BackwardTable,
+  count: number,
+): NgRoute[] {
+  const starts: { node: number; time: number; value: number }[] = [];
+  for (let j = 0; j < graph.size; j += 1) {
+    const start = earliestStart(graph, j, graph.shiftStart + graph.fromStart[j]);
+    if (!Number.isFinite(start)) continue;
+    const time = start + graph.duration[j];
+    const value = graph.fromStart[j] + pi[graph.appointment[j]] + table.at(j, time);
+    if (value < 0) starts.push({ node: j, time, value });
+  }
+  starts.sort((x, y) => x.value - y.value);
+  return starts.slice(0, Math.max(1, count)).map(({ node, time }) => {
+    const nodes = table.walkFrom(node, time);
+    let travel = graph.fromStart[nodes[0]] + graph.toEnd[nodes[nodes.length - 1]];
+    let value = travel;
+    nodes.forEach((j, index) => {
+      value += pi[graph.appointment[j]];
+      if (index === 0) return;
+      const leg = graph.leg[nodes[index - 1] * graph.size + j];
+      travel += leg;
+      value += leg;
+    });
+    return { appointments: nodes.map((j) => graph.appointment[j]), travel, value };
+  });
 }
 
 /**
@@ -174,6 +218,28 @@ export function completionBound(
   graph: NgShiftGraph,
   pi: Float64Array,
   tableUntil = Infinity,
+): CompletionBound {
+  return withWalkTable(
+    knapsackCompletion(shift, kept, graph, pi),
+    backwardCompletion(graph, pi, tableUntil),
+  );
+}
+
+/** The larger of the knapsack completion bound and the walk table's, when there is one. */
+function withWalkTable(
+  knapsack: CompletionBound,
+  table: BackwardTable | undefined,
+): CompletionBound {
+  if (table === undefined) return knapsack;
+  return (node, time) => Math.max(table.at(node, time), knapsack(node, time));
+}
+
+/** The completion bound without the walk table: min(leg home, least return + fractional knapsack). */
+function knapsackCompletion(
+  shift: PrunableShift,
+  kept: readonly number[],
+  graph: NgShiftGraph,
+  pi: Float64Array,
 ): CompletionBound {
   const value = new Float64Array(kept.length);
   const weight = new Float64Array(kept.length);
@@ -212,12 +278,10 @@ export function completionBound(
     }
     count[point] = size;
   }
-  const backward = backwardCompletion(graph, pi, tableUntil);
   return (node, time) => {
     const back = graph.toEnd[node];
-    const relaxed = backward === undefined ? -Infinity : backward.at(node, time);
     const capacity = shift.shiftEnd - time - minReturn;
-    if (capacity <= 0) return Math.max(back, relaxed);
+    if (capacity <= 0) return back;
     const point = Math.min(
       TIME_POINTS - 1,
       Math.max(0, Math.floor((time - shift.shiftStart) / step)),
@@ -237,8 +301,16 @@ export function completionBound(
       const nextValue = cumValue[base + low + 1] - cumValue[base + low];
       knapsack += (nextValue * (capacity - cumWeight[base + low])) / nextWeight;
     }
-    return Math.max(relaxed, Math.min(back, minReturn + knapsack));
+    return Math.min(back, minReturn + knapsack);
   };
+}
+
+/** The walk table of `backwardCompletion`. */
+interface BackwardTable {
+  /** The least reduced cost of a walk from `node`, left at the grid point below `time`, to the shift end. */
+  at(node: number, time: number): number;
+  /** The nodes of such a least walk starting at `first` (left at `time`), `first` included. */
+  walkFrom(first: number, time: number): number[];
 }
 
 /**
@@ -253,7 +325,7 @@ function backwardCompletion(
   graph: NgShiftGraph,
   pi: Float64Array,
   until: number,
-): { at: (node: number, time: number) => number } | undefined {
+): BackwardTable | undefined {
   const n = graph.size;
   const span = graph.shiftEnd - graph.shiftStart;
   let shortest = Infinity;
@@ -334,10 +406,42 @@ function backwardCompletion(
       firstSuccessor[cell * n + j] = bestSuccessor;
     }
   }
+  const cellOf = (time: number): number =>
+    Math.min(cells - 1, Math.max(0, Math.floor((time - shiftStart) / width)));
   return {
-    at: (node, time) => {
-      const cell = Math.min(cells - 1, Math.max(0, Math.floor((time - graph.shiftStart) / width)));
-      return table[cell * n + node];
+    at: (node, time) => table[cellOf(time) * n + node],
+    walkFrom: (first, time) => {
+      // Each step repeats the table's choice: the least option other than going straight back to the visit
+      // before, which is the value the cell was read for (its first successor's or the second's).
+      const nodes = [first];
+      let cell = cellOf(time);
+      let from = -1;
+      for (let j = first; ;) {
+        const leave = shiftStart + cell * width;
+        let best = leave + toEnd[j] <= shiftEnd + 1e-6 ? toEnd[j] : Infinity;
+        let bestNext = -1;
+        let bestCell = cells;
+        for (let k = 0; k < n; k += 1) {
+          if (k === j || k === from) continue;
+          const arrival = leave + leg[j * n + k];
+          if (arrival > lastStart[k] + 1e-6) continue;
+          const next = Math.floor(
+            (earliestStart(graph, k, arrival) + duration[k] - shiftStart) / width,
+          );
+          if (!(next < cells)) continue;
+          const value = leg[j * n + k] + price[k] + onwards(next * n + k, j);
+          if (value < best) {
+            best = value;
+            bestNext = k;
+            bestCell = next;
+          }
+        }
+        if (bestNext < 0) return nodes;
+        nodes.push(bestNext);
+        from = j;
+        j = bestNext;
+        cell = bestCell;
+      }
     },
   };
 }
