@@ -358,6 +358,10 @@ function backwardCompletion(
       ? Math.min(cells, Math.max(0, Math.floor((finish - shiftStart) / width)))
       : cells;
   }
+  // legInto[k * n + j] = leg[j * n + k].
+  const legInto = new Float64Array(n * n);
+  for (let j = 0; j < n; j += 1) for (let k = 0; k < n; k += 1) legInto[k * n + j] = leg[j * n + k];
+  const active = new Int32Array(n);
   const successors = new Int32Array(n);
   const soonest = new Float64Array(n);
   const key = new Float64Array(n);
@@ -378,32 +382,49 @@ function backwardCompletion(
       if (key[k] < Infinity) successors[count++] = k;
     }
     const ordered = successors.subarray(0, count).sort((x, y) => key[x] - key[y]);
+    // Every node leaving in this cell scans the successors in key order until one cannot beat its second best.
+    // The scans run side by side, one successor at a time over the nodes still scanning, so that the legs into
+    // that successor are read in sequence from the transposed matrix (row by row of `leg` was the table's main
+    // cost: cache misses); each node sees the same successors in the same order, so the values are the same.
+    const row = cell * n;
+    let scanning = 0;
     for (let j = 0; j < n; j += 1) {
       if (cell < firstCell[j]) continue;
-      let best = leave + toEnd[j] <= shiftEnd + 1e-6 ? toEnd[j] : Infinity;
-      let bestSuccessor = -1;
-      let runnerUp = Infinity;
-      for (let index = 0; index < count; index += 1) {
-        const k = ordered[index];
-        if (key[k] >= runnerUp) break;
-        const step = leg[j * n + k] + price[k];
-        if (k === j || step + soonest[k] >= runnerUp) continue;
-        const arrival = leave + leg[j * n + k];
-        if (arrival > lastStart[k] + 1e-6) continue;
+      table[row + j] = leave + toEnd[j] <= shiftEnd + 1e-6 ? toEnd[j] : Infinity;
+      active[scanning++] = j;
+    }
+    for (let index = 0; index < count && scanning > 0; index += 1) {
+      const k = ordered[index];
+      const keyK = key[k];
+      const priceK = price[k];
+      const soonestK = soonest[k];
+      const lastStartK = lastStart[k];
+      const legsIntoK = k * n;
+      let still = 0;
+      for (let position = 0; position < scanning; position += 1) {
+        const j = active[position];
+        const runnerUp = second[row + j];
+        if (keyK >= runnerUp) continue;
+        active[still++] = j;
+        if (k === j) continue;
+        const legIn = legInto[legsIntoK + j];
+        const step = legIn + priceK;
+        if (step + soonestK >= runnerUp) continue;
+        const arrival = leave + legIn;
+        if (arrival > lastStartK + 1e-6) continue;
         const next = Math.floor(
           (earliestStart(graph, k, arrival) + duration[k] - shiftStart) / width,
         );
         if (!(next < cells)) continue;
         const value = step + onwards(next * n + k, j);
+        const best = table[row + j];
         if (value < best) {
-          runnerUp = best;
-          best = value;
-          bestSuccessor = k;
-        } else if (value < runnerUp) runnerUp = value;
+          second[row + j] = best;
+          table[row + j] = value;
+          firstSuccessor[row + j] = k;
+        } else if (value < runnerUp) second[row + j] = value;
       }
-      table[cell * n + j] = best;
-      second[cell * n + j] = runnerUp;
-      firstSuccessor[cell * n + j] = bestSuccessor;
+      scanning = still;
     }
   }
   const cellOf = (time: number): number =>
