@@ -17,7 +17,7 @@ import {
 import { MipModelBuilder } from './mip-model';
 import { solveMip } from './mip-solver';
 import { buildNgShiftGraph, priceNgRoutes } from './ng-route-pricing';
-import { completionBound, pricePrunedShift } from './pruned-ng-pricing';
+import { completionBound, nodesOnNegativeRoutes, pricePrunedShift } from './pruned-ng-pricing';
 import { solveSmallExact } from './small-exact';
 
 const SLACK = 1e-6;
@@ -286,6 +286,90 @@ describe('home-visit route bound', () => {
         expectPrunedPrice(compiled, pi, Infinity, cheapestIgnoringWorkingCap(compiled, pi));
       }),
       { numRuns: 60, seed: 43 },
+    );
+  });
+
+  it('should keep every visit of every route below zero when cutting a graph down before labelling', () => {
+    let dropped = 0;
+    let negativeRoutes = 0;
+    fc.assert(
+      fc.property(
+        oneProviderDayWithPrices,
+        fc.constantFrom(8, 32, 96),
+        ({ compiled, pi }, buckets) => {
+          const items = Int32Array.from({ length: compiled.appointmentCount }, (_, a) => a).filter(
+            (a) => compiled.eligible[a] === 1,
+          );
+          const graph = buildNgShiftGraph(compiled, 0, items);
+
+          const sut = nodesOnNegativeRoutes(graph, pi, buckets);
+
+          if (sut === undefined) return;
+          const kept = new Set(Array.from(sut, (node) => graph.appointment[node]));
+          dropped += graph.size - kept.size;
+          enumerateRoutes(
+            compiled,
+            0,
+            (route, travel) => {
+              if (route.reduce((sum, a) => sum + (pi[a] ?? 0), travel) >= -SLACK) return;
+              negativeRoutes += 1;
+              for (const a of route) expect(kept.has(a)).toBe(true);
+            },
+            false,
+          );
+        },
+      ),
+      { numRuns: 80, seed: 89 },
+    );
+    // Neither side is vacuous: visits were dropped, and routes below zero were checked.
+    expect(dropped).toBeGreaterThan(0);
+    expect(negativeRoutes).toBeGreaterThan(0);
+  });
+
+  it('should keep a visit that only a valuable visit before it brings below zero, with a route that just fits the shift', () => {
+    // a is worth more than its round trip; c is not, but a → c → home is just below zero and ends exactly at the
+    // shift end (c → a is too long to fit): c must be reached through a's prefix, leaving a no later than it
+    // really does.
+    const compiled = compileProblem(
+      dayOfVisits(5100, [
+        [0, 600, 600],
+        [600, 0, 300],
+        [600, 5000, 0],
+      ]),
+    );
+    const pi = Float64Array.from([-1_700, 100]);
+    const graph = buildNgShiftGraph(compiled, 0, Int32Array.from([0, 1]));
+
+    const sut = nodesOnNegativeRoutes(graph, pi, 32);
+
+    expect(cheapestIgnoringWorkingCap(compiled, pi, (a) => a === 0)).toBeCloseTo(-500, 6);
+    expect(cheapestIgnoringWorkingCap(compiled, pi, (a) => a === 1)).toBeCloseTo(1_300, 6);
+    expect(cheapestIgnoringWorkingCap(compiled, pi)).toBeCloseTo(-500, 6);
+    expect(Array.from(sut ?? [])).toEqual([0, 1]);
+    // Worth a little less, c lies on no route below zero and goes.
+    const cut = nodesOnNegativeRoutes(graph, Float64Array.from([-1_700, 250]), 32);
+    expect(Array.from(cut ?? [])).toEqual([0]);
+  });
+
+  it('should price min(0, brute force) exactly when the graph is cut down before labelling (elementary routes)', () => {
+    fc.assert(
+      fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
+        const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
+        const [shift] = buildShiftPricingData(compiled);
+
+        const sut = pricePrunedShift(
+          compiled,
+          shift,
+          pi,
+          Infinity,
+          { maxItems: 100, labelCap: 1e6, labelMs: Infinity, reduceAbove: 0 },
+          { key: '', graph: undefined },
+        );
+
+        expect(typeof sut === 'object' && !('gaveUp' in sut)).toBe(true);
+        if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
+      }),
+      { numRuns: 80, seed: 97 },
     );
   });
 

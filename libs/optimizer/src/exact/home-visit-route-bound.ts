@@ -923,9 +923,10 @@ const SMALL_DAY_BOX: DualBox = { relative: 0.2, seconds: 120, smoothing: 0 };
  * the master's duals made home-500's L climb steadily instead of falling after a few serious steps (60 s: 31.4 →
  * 33.0 h; 20 s: 28.8 → 30.0 h); home-2000 is level (30 s: 30.5 → 30.2 h) and still falls after its best given
  * 120 s; on home-100 it cost 20.0 → 19.7 h, so small days price at the duals. Since shifts the labelling gives up
- * on add the walk table's least walks to the master, a wider box pays (two threads; home-500 20 s, home-1000 and
- * home-2000 30 s: 0.05 / 30 s → 36.4 / 38.1 / 37.8 h, 0.1 / 60 s → 37.2 / 39.0 / 38.5 h, 0.2 / 120 s → 38.6 / 39.0 /
- * 35.3 h; growing the box 1.5× after each serious step made the labelling slower and L lower).
+ * on add the walk table's least walks to the master, a wider box pays (two threads; home-500 20 s and home-1000
+ * 30 s: 0.05 / 30 s → 36.4 / 38.1 h, 0.1 / 60 s → 37.2 / 39.0 h, 0.2 / 120 s → 38.6 / 39.0 h; home-2000 30 s: 0.1 / 60 s
+ * → 38.5 h, 0.2 / 120 s → 35.3 h; a wider box makes each pricing slower. Growing it 1.5× after each serious step, or
+ * a wider box on μ alone, made the labelling slower and L lower).
  */
 const LARGE_DAY_BOX: DualBox = { relative: 0.1, seconds: 60, smoothing: 0.5 };
 

@@ -14,7 +14,7 @@ import type { CompiledProblem } from '../model';
  * Exact-arc ng-route pricing of one shift restricted to the visits that can
  * still lie on a route of negative reduced cost, with a completion bound that
  * drops labels unable to end below zero. The Lagrangian only uses
- * min(0, least reduced cost), so both cuts keep it valid:
+ * min(0, least reduced cost), so these cuts keep it valid:
  *
  *  - radius pruning: the radius relaxation proves every route holding a visit
  *    farther than `keptRadius` (round trip from the provider's home) prices at
@@ -30,7 +30,13 @@ import type { CompiledProblem } from '../model';
  *    of a walk (repeats allowed) from the visit to the shift end leaving at the
  *    grid point below t (`backwardCompletion`, real legs and time windows) —
  *    the larger of the two is taken (home-100, 10 s: 13 → 26 iterations of
- *    the column generation; labels far fewer, the table costs O(grid · n²)).
+ *    the column generation; labels far fewer, the table costs O(grid · n²));
+ *  - visits no route below zero can pass through (a forward table of the
+ *    cheapest way to reach each visit, plus its π, plus the walk table from
+ *    it, stays ≥ 0) are left out of the labelled graph on large shifts.
+ *
+ * When the labelling gives up or is skipped, the walk table's least walks are
+ * returned as well: columns for a master where no route was priced.
  */
 
 /** The per-shift data the pruned pricing reads (a subset of the route bound's shift data). */
@@ -66,6 +72,19 @@ const TIME_POINTS = 24;
  * 10 s: 48 → 19.9 h, 96 → 20.0 h, 192 → 19.9 h; home-500 at equal iterations: 48 → 22.2 h, 96 → 24.4 h).
  */
 const BACKWARD_BUCKETS = 96;
+/**
+ * Graphs to label with more visits than this are first cut down to the visits a route below zero may pass through
+ * (`nodesOnNegativeWalks`; home-1000, 15 s, one thread: 85 % of the visits go). Below it the cut costs more than
+ * it saves (home-100 converged later).
+ */
+const REDUCE_ABOVE_NODES = 160;
+/**
+ * Departure times of the walk table that cuts a graph down (the fine one is then built on what is left).
+ * Home-2000 and home-1000, 30 s, two threads, three runs each: without the cut 40.7–40.8 h (8 iterations) and
+ * 38.6–39.3 h; with 32: 42.1–42.2 h (9 iterations) and 39.3–39.4 h; with 24 (and the fine table rebuilt when nothing
+ * is cut): 40.7–42.0 h and 39.3–39.7 h.
+ */
+const COARSE_BUCKETS = 32;
 /** Below this shortest visit (s) the backward table would need too many buckets: the knapsack bound alone. */
 const BACKWARD_MIN_WIDTH = 60;
 
@@ -86,6 +105,8 @@ export function pricePrunedShift(
     readonly tableUntil?: number;
     /** Neighbours in each visit's ng-memory (default the labelling's 8; fewer: weaker, far fewer labels). */
     readonly ngSize?: number;
+    /** Graphs to label with more visits than this are cut down first (default `REDUCE_ABOVE_NODES`). */
+    readonly reduceAbove?: number;
   },
   cache: PrunedGraphCache,
 ): NgPrice | 'too many visits' | PrunedBoundOnly {
@@ -107,9 +128,36 @@ export function pricePrunedShift(
     }
     graph = cache.graph;
   }
-  const table = backwardCompletion(graph, pi, limits.tableUntil ?? Infinity);
-  const completion = withWalkTable(knapsackCompletion(shift, kept, graph, pi), table);
+  const until = limits.tableUntil ?? Infinity;
   const labelled = limits.labelCap > 0 && !boundOnly;
+  // A large graph to label is first cut down to the visits a route below zero may pass through, with a coarse walk
+  // table; what is left gets the fine one (the cut is worth it only where the labelling is costly).
+  const reduce = labelled && graph.size > (limits.reduceAbove ?? REDUCE_ABOVE_NODES);
+  const table = backwardCompletion(graph, pi, until, reduce ? COARSE_BUCKETS : BACKWARD_BUCKETS);
+  let completion = withWalkTable(knapsackCompletion(shift, kept, graph, pi), table);
+  let walkTable = table;
+  if (reduce && table !== undefined) {
+    const through = nodesOnNegativeWalks(graph, pi, table);
+    // No route below zero: min(0, ·) is 0.
+    if (through.length === 0) return { value: 0, routes: [] };
+    const coarse = completion;
+    if (through.length < graph.size) {
+      // Every route below zero lies within these visits, and the kept graph's completion bound holds for the
+      // routes of any part of it.
+      graph = buildGraph(
+        compiled,
+        shift,
+        Array.from(through, (node) => kept[node]),
+        limits.ngSize,
+      );
+      const fine = backwardCompletion(graph, pi, until, BACKWARD_BUCKETS);
+      completion =
+        fine === undefined
+          ? (node, time) => coarse(through[node], time)
+          : (node, time) => Math.max(coarse(through[node], time), fine.at(node, time));
+      walkTable = fine;
+    }
+  }
   // On large shifts the walk table takes most of a labelling's budget (1,000 visits: ~0.45 s), so the
   // labelling's clock starts after it.
   const price = labelled
@@ -124,7 +172,8 @@ export function pricePrunedShift(
   return {
     gaveUp: labelled,
     value: firstVisitBound(graph, pi, completion),
-    walks: table === undefined ? [] : cheapestWalks(graph, pi, table, limits.keepRoutes ?? 1),
+    walks:
+      walkTable === undefined ? [] : cheapestWalks(graph, pi, walkTable, limits.keepRoutes ?? 1),
   };
 }
 
@@ -221,7 +270,7 @@ export function completionBound(
 ): CompletionBound {
   return withWalkTable(
     knapsackCompletion(shift, kept, graph, pi),
-    backwardCompletion(graph, pi, tableUntil),
+    backwardCompletion(graph, pi, tableUntil, BACKWARD_BUCKETS),
   );
 }
 
@@ -305,10 +354,81 @@ function knapsackCompletion(
   };
 }
 
+/** `nodesOnNegativeWalks` with its own walk table of `buckets` departure times (undefined without a table). */
+export function nodesOnNegativeRoutes(
+  graph: NgShiftGraph,
+  pi: Float64Array,
+  buckets = COARSE_BUCKETS,
+): Int32Array | undefined {
+  const table = backwardCompletion(graph, pi, Infinity, buckets);
+  return table === undefined ? undefined : nodesOnNegativeWalks(graph, pi, table);
+}
+
+/**
+ * The nodes some walk of reduced cost below zero may pass through (ascending). A forward table on the walk table's
+ * grid bounds the cost of reaching each node: prefix[c][j] ≤ the least leg from the start plus legs and π of the
+ * visits before j over walks whose j finishes in cell c or earlier (each step leaves at the start of its cell: no
+ * later than the real finish, so no later a finish downstream). A route through j finishing in cell c costs at least
+ * prefix[c][j] + π_j + the walk table at c, and only nodes where that can fall below zero are kept. A node whose
+ * prefix does not improve on the cell before pushes nothing: its earlier self reaches every successor sooner.
+ */
+function nodesOnNegativeWalks(
+  graph: NgShiftGraph,
+  pi: Float64Array,
+  table: BackwardTable,
+): Int32Array {
+  const { size: n, leg, lastStart, duration, shiftStart, fromStart } = graph;
+  const { cells, width } = table;
+  const prefix = new Float64Array(cells * n).fill(Infinity);
+  const cellOfFinish = (node: number, arrival: number): number =>
+    Math.floor((earliestStart(graph, node, arrival) + duration[node] - shiftStart) / width);
+  for (let j = 0; j < n; j += 1) {
+    const cell = cellOfFinish(j, shiftStart + fromStart[j]);
+    if (cell < cells) prefix[cell * n + j] = fromStart[j];
+  }
+  for (let cell = 0; cell < cells; cell += 1) {
+    const leave = shiftStart + cell * width;
+    for (let i = 0; i < n; i += 1) {
+      const here = cell * n + i;
+      if (cell > 0 && prefix[here - n] <= prefix[here]) {
+        prefix[here] = prefix[here - n];
+        continue;
+      }
+      const reached = prefix[here] + pi[graph.appointment[i]];
+      // No route through i finishing here goes below zero: nothing it reaches needs this prefix.
+      if (!(reached + table.atCell(i, cell) < 0)) continue;
+      for (let j = 0; j < n; j += 1) {
+        if (j === i) continue;
+        const arrival = leave + leg[i * n + j];
+        if (arrival > lastStart[j] + 1e-6) continue;
+        const next = cellOfFinish(j, arrival);
+        if (!(next < cells)) continue;
+        const value = reached + leg[i * n + j];
+        if (value < prefix[next * n + j]) prefix[next * n + j] = value;
+      }
+    }
+  }
+  const kept: number[] = [];
+  for (let j = 0; j < n; j += 1) {
+    const price = pi[graph.appointment[j]];
+    for (let cell = 0; cell < cells; cell += 1)
+      if (prefix[cell * n + j] + price + table.atCell(j, cell) < 0) {
+        kept.push(j);
+        break;
+      }
+  }
+  return Int32Array.from(kept);
+}
+
 /** The walk table of `backwardCompletion`. */
 interface BackwardTable {
+  /** Departure times of the grid: shiftStart + cell · width for cell < cells. */
+  readonly cells: number;
+  readonly width: number;
   /** The least reduced cost of a walk from `node`, left at the grid point below `time`, to the shift end. */
   at(node: number, time: number): number;
+  /** `at` for a departure at the start of `cell`. */
+  atCell(node: number, cell: number): number;
   /** The nodes of such a least walk starting at `first` (left at `time`), `first` included. */
   walkFrom(first: number, time: number): number[];
 }
@@ -325,12 +445,13 @@ function backwardCompletion(
   graph: NgShiftGraph,
   pi: Float64Array,
   until: number,
+  buckets: number,
 ): BackwardTable | undefined {
   const n = graph.size;
   const span = graph.shiftEnd - graph.shiftStart;
   let shortest = Infinity;
   for (let j = 0; j < n; j += 1) shortest = Math.min(shortest, graph.duration[j]);
-  const width = Math.min(shortest, span / BACKWARD_BUCKETS);
+  const width = Math.min(shortest, span / buckets);
   if (!(width >= BACKWARD_MIN_WIDTH)) return undefined;
   const cells = Math.floor(span / width) + 1;
   // Per (cell, node): the least walk value, its first successor (-1: straight home), and the least value over
@@ -430,7 +551,10 @@ function backwardCompletion(
   const cellOf = (time: number): number =>
     Math.min(cells - 1, Math.max(0, Math.floor((time - shiftStart) / width)));
   return {
+    cells,
+    width,
     at: (node, time) => table[cellOf(time) * n + node],
+    atCell: (node, cell) => table[cell * n + node],
     walkFrom: (first, time) => {
       // Each step repeats the table's choice: the least option other than going straight back to the visit
       // before, which is the value the cell was read for (its first successor's or the second's).
