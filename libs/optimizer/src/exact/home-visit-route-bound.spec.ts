@@ -141,7 +141,7 @@ function priceFirstShiftPruned(
   pi: Float64Array,
   keptRadius: number,
   labelCap: number,
-  keepRoutes?: number,
+  more: Partial<Parameters<typeof pricePrunedShift>[4]> = {},
 ): ReturnType<typeof pricePrunedShift> {
   const [shift] = buildShiftPricingData(compiled);
   return pricePrunedShift(
@@ -149,7 +149,7 @@ function priceFirstShiftPruned(
     shift,
     pi,
     keptRadius,
-    { maxItems: 100, labelCap, labelMs: Infinity, keepRoutes },
+    { maxItems: 100, labelCap, labelMs: Infinity, ...more },
     { key: '', graph: undefined },
   );
 }
@@ -355,16 +355,8 @@ describe('home-visit route bound', () => {
     fc.assert(
       fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
         const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
-        const [shift] = buildShiftPricingData(compiled);
 
-        const sut = pricePrunedShift(
-          compiled,
-          shift,
-          pi,
-          Infinity,
-          { maxItems: 100, labelCap: 1e6, labelMs: Infinity, reduceAbove: 0 },
-          { key: '', graph: undefined },
-        );
+        const sut = priceFirstShiftPruned(compiled, pi, Infinity, 1e6, { reduceAbove: 0 });
 
         expect(typeof sut === 'object' && !('gaveUp' in sut)).toBe(true);
         if (typeof sut === 'object') expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
@@ -444,7 +436,7 @@ describe('home-visit route bound', () => {
   it('should return the least walks of the walk table below zero, cheapest first, at their real travel and never straight back', () => {
     fc.assert(
       fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
-        const sut = priceFirstShiftPruned(compiled, pi, Infinity, 0, 4);
+        const sut = priceFirstShiftPruned(compiled, pi, Infinity, 0, { keepRoutes: 4 });
         const walks = typeof sut === 'object' && 'walks' in sut ? sut.walks : [];
         const L = compiled.locationCount;
         const location = (a: number): number => compiled.appointmentLocation[a] ?? 0;
@@ -517,16 +509,8 @@ describe('home-visit route bound', () => {
         fc.constantFrom(0, 1, 2),
         ({ compiled, pi }, ngSize) => {
           const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
-          const [shift] = buildShiftPricingData(compiled);
 
-          const sut = pricePrunedShift(
-            compiled,
-            shift,
-            pi,
-            Infinity,
-            { maxItems: 100, labelCap: 1e6, labelMs: Infinity, ngSize },
-            { key: '', graph: undefined },
-          );
+          const sut = priceFirstShiftPruned(compiled, pi, Infinity, 1e6, { ngSize });
 
           expect(typeof sut).toBe('object');
           if (typeof sut !== 'object') return;
