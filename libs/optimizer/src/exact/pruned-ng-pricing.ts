@@ -131,7 +131,8 @@ export function pricePrunedShift(
   const until = limits.tableUntil ?? Infinity;
   const labelled = limits.labelCap > 0 && !boundOnly;
   // A large graph to label is first cut down to the visits a route below zero may pass through, with a coarse walk
-  // table; what is left gets the fine one (the cut is worth it only where the labelling is costly).
+  // table; a graph that shrinks gets the fine table, one that does not keeps the coarse one (rebuilding the fine
+  // table there measured level). The cut is worth it only where the labelling is costly.
   const reduce = labelled && graph.size > (limits.reduceAbove ?? REDUCE_ABOVE_NODES);
   const table = backwardCompletion(graph, pi, until, reduce ? COARSE_BUCKETS : BACKWARD_BUCKETS);
   let completion = withWalkTable(knapsackCompletion(shift, kept, graph, pi), table);
@@ -204,6 +205,11 @@ export interface PrunedBoundOnly {
   readonly walks: NgRoute[];
 }
 
+/** The earliest finish of node j as a route's first visit (Infinity when no window can be met). */
+function firstVisitFinish(graph: NgShiftGraph, j: number): number {
+  return earliestStart(graph, j, graph.shiftStart + graph.fromStart[j]) + graph.duration[j];
+}
+
 /** Up to `count` least walks of the table with a negative value, one per first visit, as routes with real travel. */
 function cheapestWalks(
   graph: NgShiftGraph,
@@ -213,9 +219,8 @@ function cheapestWalks(
 ): NgRoute[] {
   const starts: { node: number; time: number; value: number }[] = [];
   for (let j = 0; j < graph.size; j += 1) {
-    const start = earliestStart(graph, j, graph.shiftStart + graph.fromStart[j]);
-    if (!Number.isFinite(start)) continue;
-    const time = start + graph.duration[j];
+    const time = firstVisitFinish(graph, j);
+    if (!Number.isFinite(time)) continue;
     const value = graph.fromStart[j] + pi[graph.appointment[j]] + table.at(j, time);
     if (value < 0) starts.push({ node: j, time, value });
   }
@@ -248,9 +253,8 @@ function firstVisitBound(
 ): number {
   let best = 0;
   for (let j = 0; j < graph.size; j += 1) {
-    const start = earliestStart(graph, j, graph.shiftStart + graph.fromStart[j]);
-    if (!Number.isFinite(start)) continue;
-    const time = start + graph.duration[j];
+    const time = firstVisitFinish(graph, j);
+    if (!Number.isFinite(time)) continue;
     if (time + graph.toEnd[j] > graph.shiftEnd + 1e-6) continue;
     best = Math.min(best, graph.fromStart[j] + pi[graph.appointment[j]] + completion(j, time));
   }
