@@ -351,6 +351,35 @@ describe('home-visit route bound', () => {
     expect(Array.from(cut ?? [])).toEqual([0]);
   });
 
+  it('should price a graph cut down before labelling at the least route of what is left, even one too large to label before', () => {
+    // The day above with c worth too little: the cut leaves a alone, whose round trip is just below zero.
+    const compiled = compileProblem(
+      dayOfVisits(5100, [
+        [0, 600, 600],
+        [600, 0, 300],
+        [600, 5000, 0],
+      ]),
+    );
+    const pi = Float64Array.from([-1_250, 250]);
+    const graph = buildNgShiftGraph(compiled, 0, Int32Array.from([0, 1]));
+
+    const cut = priceFirstShiftPruned(compiled, pi, Infinity, 1e6, { reduceAbove: 0 });
+    // Two visits are too many to label with a cap of one, but one is left after the cut.
+    const cutToLabel = priceFirstShiftPruned(compiled, pi, Infinity, 1e6, {
+      reduceAbove: 0,
+      maxItems: 1,
+    });
+
+    expect(Array.from(nodesOnNegativeRoutes(graph, pi, 32) ?? [])).toEqual([0]);
+    for (const sut of [cut, cutToLabel]) {
+      expect(typeof sut === 'object' && !('gaveUp' in sut)).toBe(true);
+      if (typeof sut === 'object' && !('gaveUp' in sut)) {
+        expect(sut.value).toBeCloseTo(-50, 6);
+        expect(sut.routes[0]?.appointments).toEqual([0]);
+      }
+    }
+  });
+
   it('should price min(0, brute force) exactly when the graph is cut down before labelling (elementary routes)', () => {
     fc.assert(
       fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
@@ -363,6 +392,38 @@ describe('home-visit route bound', () => {
       }),
       { numRuns: 80, seed: 97 },
     );
+  });
+
+  it('should price a graph too large to label at min(0, brute force) after the cut, or bound it from below', () => {
+    let labelled = 0;
+    let boundOnly = 0;
+    fc.assert(
+      fc.property(oneProviderDayWithPrices, ({ compiled, pi }) => {
+        const [shift] = buildShiftPricingData(compiled);
+        if (shift.items.length < 2) return;
+        const cheapest = cheapestIgnoringWorkingCap(compiled, pi);
+
+        const sut = priceFirstShiftPruned(compiled, pi, Infinity, 1e6, {
+          reduceAbove: 0,
+          maxItems: shift.items.length - 1,
+        });
+
+        expect(typeof sut).toBe('object');
+        if (typeof sut !== 'object') return;
+        if ('gaveUp' in sut) {
+          // Still too large after the cut: the bound at the first visit, never above the least route.
+          boundOnly += 1;
+          expect(sut.gaveUp).toBe(false);
+          expect(sut.value).toBeLessThanOrEqual(Math.min(0, cheapest) + SLACK);
+        } else {
+          labelled += 1;
+          expect(sut.value).toBeCloseTo(Math.min(0, cheapest), 4);
+        }
+      }),
+      { numRuns: 80, seed: 101 },
+    );
+    expect(labelled).toBeGreaterThan(0);
+    expect(boundOnly).toBeGreaterThan(0);
   });
 
   it('should bound min(0, brute force) from below with the labelling skipped (the bound at the first visit)', () => {
@@ -623,6 +684,41 @@ describe('home-visit route bound', () => {
       }),
       { numRuns: 60, seed: 59 },
     );
+  });
+
+  it('should give the completion bound itself, or a value at least `enough` only when the bound reaches it', () => {
+    let reached = 0;
+    let below = 0;
+    fc.assert(
+      fc.property(
+        oneProviderDayWithPrices,
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: -4_000, max: 4_000 }),
+        ({ compiled, pi }, tenths, enough) => {
+          const [shift] = buildShiftPricingData(compiled);
+          const kept = Array.from(shift.items, (_, j) => j);
+          const graph = buildNgShiftGraph(compiled, 0, shift.items);
+          const bound = completionBound(shift, kept, graph, pi);
+          const time = shift.shiftStart + (tenths / 10) * (shift.shiftEnd - shift.shiftStart);
+          for (let node = 0; node < graph.size; node += 1) {
+            const full = bound(node, time);
+
+            const sut = bound(node, time, enough);
+
+            if (full >= enough) {
+              reached += 1;
+              expect(sut).toBeGreaterThanOrEqual(enough);
+            } else {
+              below += 1;
+              expect(sut).toBe(full);
+            }
+          }
+        },
+      ),
+      { numRuns: 60, seed: 103 },
+    );
+    expect(reached).toBeGreaterThan(0);
+    expect(below).toBeGreaterThan(0);
   });
 
   it('should price min(0, brute force over the kept visits) when radius pruning keeps only some of them', () => {

@@ -262,8 +262,10 @@ class LabelHeap {
  * A lower bound on the reduced cost still to come (further distinct visits
  * and the return) after leaving `node` at `time`. Only suffixes of elementary
  * routes need to respect it: those are the routes the pricing must bound.
+ * Given `enough`, a bound made of several parts may return any value ≥ `enough`
+ * as soon as one part reaches it (the labelling only asks whether it does).
  */
-export type CompletionBound = (node: number, time: number) => number;
+export type CompletionBound = (node: number, time: number, enough?: number) => number;
 
 /** How far `priceNgRoutes` may go, and what it keeps. */
 export interface NgLabelling {
@@ -307,7 +309,7 @@ export function priceNgRoutes(
 
   // Checked before a label (and its memory) is built: most candidates fail it at good multipliers.
   const hopeless = (node: number, time: number, cost: number): boolean =>
-    completion !== undefined && cost + completion(node, time) >= bestValue;
+    completion !== undefined && cost + completion(node, time, bestValue - cost) >= bestValue;
 
   const offer = (candidate: Label): boolean => {
     const bucket = buckets[candidate.node];

@@ -129,11 +129,11 @@ export function pricePrunedShift(
     graph = cache.graph;
   }
   const until = limits.tableUntil ?? Infinity;
-  const labelled = limits.labelCap > 0 && !boundOnly;
-  // A large graph to label is first cut down to the visits a route below zero may pass through, with a coarse walk
+  // A large graph is first cut down to the visits a route below zero may pass through, with a coarse walk
   // table; a graph that shrinks gets the fine table, one that does not keeps the coarse one (rebuilding the fine
-  // table there measured level). The cut is worth it only where the labelling is costly.
-  const reduce = labelled && graph.size > (limits.reduceAbove ?? REDUCE_ABOVE_NODES);
+  // table there measured level). The cut is worth it only where the tables or the labelling are costly. A graph
+  // too large to label may become small enough.
+  const reduce = graph.size > (limits.reduceAbove ?? REDUCE_ABOVE_NODES);
   const table = backwardCompletion(graph, pi, until, reduce ? COARSE_BUCKETS : BACKWARD_BUCKETS);
   let completion = withWalkTable(knapsackCompletion(shift, kept, graph, pi), table);
   let walkTable = table;
@@ -141,26 +141,23 @@ export function pricePrunedShift(
     const through = nodesOnNegativeWalks(graph, pi, table);
     // No route below zero: min(0, ·) is 0.
     if (through.length === 0) return { value: 0, routes: [] };
-    const coarse = completion;
     if (through.length < graph.size) {
-      // Every route below zero lies within these visits, and the kept graph's completion bound holds for the
-      // routes of any part of it.
-      graph = buildGraph(
-        compiled,
-        shift,
-        Array.from(through, (node) => kept[node]),
-        limits.ngSize,
-      );
+      // Every route below zero lies within these visits: the labelling, the fine walk table and the knapsack
+      // bound (tighter on fewer visits) work on them alone, and the coarse table holds for their routes too.
+      const remaining = Array.from(through, (node) => kept[node]);
+      graph = buildGraph(compiled, shift, remaining, limits.ngSize);
       const fine = backwardCompletion(graph, pi, until, BACKWARD_BUCKETS);
-      completion =
-        fine === undefined
-          ? (node, time) => coarse(through[node], time)
-          : (node, time) => Math.max(coarse(through[node], time), fine.at(node, time));
+      const knapsack = knapsackCompletion(shift, remaining, graph, pi);
+      completion = (node, time, enough = Infinity) => {
+        const walk = Math.max(fine?.at(node, time) ?? -Infinity, table.at(through[node], time));
+        return walk >= enough ? walk : Math.max(walk, knapsack(node, time));
+      };
       walkTable = fine;
     }
   }
   // On large shifts the walk table takes most of a labelling's budget (1,000 visits: ~0.45 s), so the
   // labelling's clock starts after it.
+  const labelled = limits.labelCap > 0 && graph.size <= limits.maxItems;
   const price = labelled
     ? priceNgRoutes(graph, pi, {
         labelCap: limits.labelCap,
@@ -284,7 +281,11 @@ function withWalkTable(
   table: BackwardTable | undefined,
 ): CompletionBound {
   if (table === undefined) return knapsack;
-  return (node, time) => Math.max(table.at(node, time), knapsack(node, time));
+  return (node, time, enough = Infinity) => {
+    // The table is the cheaper part to read and usually the larger.
+    const walk = table.at(node, time);
+    return walk >= enough ? walk : Math.max(walk, knapsack(node, time));
+  };
 }
 
 /** The completion bound without the walk table: min(leg home, least return + fractional knapsack). */
@@ -403,11 +404,14 @@ function nodesOnNegativeWalks(
       if (!(reached + table.atCell(i, cell) < 0)) continue;
       for (let j = 0; j < n; j += 1) {
         if (j === i) continue;
+        const value = reached + leg[i * n + j];
+        // j finishes in a later cell, where its walk table is no lower: if even that cannot go below zero, this
+        // prefix neither keeps j nor is pushed on from it.
+        if (!(value + pi[graph.appointment[j]] + table.soonest(j, cell + 1) < 0)) continue;
         const arrival = leave + leg[i * n + j];
         if (arrival > lastStart[j] + 1e-6) continue;
         const next = cellOfFinish(j, arrival);
         if (!(next < cells)) continue;
-        const value = reached + leg[i * n + j];
         if (value < prefix[next * n + j]) prefix[next * n + j] = value;
       }
     }
@@ -433,6 +437,11 @@ interface BackwardTable {
   at(node: number, time: number): number;
   /** `at` for a departure at the start of `cell`. */
   atCell(node: number, cell: number): number;
+  /**
+   * The least of `atCell(node, c)` over cells c ≥ `cell` the node can be left in (from its earliest finish on):
+   * the table only grows with the departure time there.
+   */
+  soonest(node: number, cell: number): number;
   /** The nodes of such a least walk starting at `first` (left at `time`), `first` included. */
   walkFrom(first: number, time: number): number[];
 }
@@ -559,6 +568,7 @@ function backwardCompletion(
     width,
     at: (node, time) => table[cellOf(time) * n + node],
     atCell: (node, cell) => table[cell * n + node],
+    soonest: (node, cell) => table[Math.max(cell, firstCell[node]) * n + node],
     walkFrom: (first, time) => {
       // Each step repeats the table's choice: the least option other than going straight back to the visit
       // before, which is the value the cell was read for (its first successor's or the second's).
