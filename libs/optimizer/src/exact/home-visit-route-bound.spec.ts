@@ -187,6 +187,18 @@ function dayOfVisits(shiftSeconds: number, seconds: number[][]): Problem {
   };
 }
 
+/**
+ * Visits a and c in a 5,100 s shift: home → a 600 s, a → c 300 s, c → home 600 s, but c → a 5,000 s, so a → c →
+ * home is the one route through both and ends exactly at the shift end.
+ */
+function aThenCDay(): Problem {
+  return dayOfVisits(5100, [
+    [0, 600, 600],
+    [600, 0, 300],
+    [600, 5000, 0],
+  ]);
+}
+
 /** A one-provider tiny day with node prices π for its visits. */
 const oneProviderDayWithPrices = fc
   .tuple(tinyDayArbitrary({ providers: [1, 1] }), multipliersArbitrary(7))
@@ -330,13 +342,7 @@ describe('home-visit route bound', () => {
     // a is worth more than its round trip; c is not, but a → c → home is just below zero and ends exactly at the
     // shift end (c → a is too long to fit): c must be reached through a's prefix, leaving a no later than it
     // really does.
-    const compiled = compileProblem(
-      dayOfVisits(5100, [
-        [0, 600, 600],
-        [600, 0, 300],
-        [600, 5000, 0],
-      ]),
-    );
+    const compiled = compileProblem(aThenCDay());
     const pi = Float64Array.from([-1_700, 100]);
     const graph = buildNgShiftGraph(compiled, 0, Int32Array.from([0, 1]));
 
@@ -353,13 +359,7 @@ describe('home-visit route bound', () => {
 
   it('should price a graph cut down before labelling at the least route of what is left, even one too large to label before', () => {
     // The day above with c worth too little: the cut leaves a alone, whose round trip is just below zero.
-    const compiled = compileProblem(
-      dayOfVisits(5100, [
-        [0, 600, 600],
-        [600, 0, 300],
-        [600, 5000, 0],
-      ]),
-    );
+    const compiled = compileProblem(aThenCDay());
     const pi = Float64Array.from([-1_250, 250]);
     const graph = buildNgShiftGraph(compiled, 0, Int32Array.from([0, 1]));
 
