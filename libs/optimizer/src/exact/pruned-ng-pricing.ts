@@ -405,9 +405,10 @@ function nodesOnNegativeWalks(
       for (let j = 0; j < n; j += 1) {
         if (j === i) continue;
         const value = reached + leg[i * n + j];
-        // j finishes in a later cell, where its walk table is no lower: if even that cannot go below zero, this
-        // prefix neither keeps j nor is pushed on from it.
-        if (!(value + pi[graph.appointment[j]] + table.soonest(j, cell + 1) < 0)) continue;
+        // j finishes in this cell or a later one, where its walk table is no lower: if even that cannot go below
+        // zero, this prefix neither keeps j nor is pushed on from it. (It is a later one whenever every visit lasts
+        // a whole cell; `cell` rather than `cell + 1` leaves round-off no way to drop a visit.)
+        if (!(value + pi[graph.appointment[j]] + table.soonest(j, cell) < 0)) continue;
         const arrival = leave + leg[i * n + j];
         if (arrival > lastStart[j] + 1e-6) continue;
         const next = cellOfFinish(j, arrival);
