@@ -73,9 +73,9 @@ const TIME_POINTS = 24;
  */
 const BACKWARD_BUCKETS = 96;
 /**
- * Graphs to label with more visits than this are first cut down to the visits a route below zero may pass through
- * (`nodesOnNegativeWalks`; home-1000, 15 s, one thread: 85 % of the visits go). Below it the cut costs more than
- * it saves (home-100 converged later).
+ * Graphs with more visits than this are first cut down to the visits a route below zero may pass through
+ * (`nodesOnNegativeWalks`; home-1000, one thread: 85 % of the visits go in a 15 s run, 65 % over a 30 s one). Below
+ * it the cut costs more than it saves (home-100 converged later).
  */
 const REDUCE_ABOVE_NODES = 160;
 /**
@@ -105,7 +105,7 @@ export function pricePrunedShift(
     readonly tableUntil?: number;
     /** Neighbours in each visit's ng-memory (default the labelling's 8; fewer: weaker, far fewer labels). */
     readonly ngSize?: number;
-    /** Graphs to label with more visits than this are cut down first (default `REDUCE_ABOVE_NODES`). */
+    /** Graphs with more visits than this are cut down first (default `REDUCE_ABOVE_NODES`). */
     readonly reduceAbove?: number;
   },
   cache: PrunedGraphCache,
@@ -147,11 +147,10 @@ export function pricePrunedShift(
       const remaining = Array.from(through, (node) => kept[node]);
       graph = buildGraph(compiled, shift, remaining, limits.ngSize);
       const fine = backwardCompletion(graph, pi, until, BACKWARD_BUCKETS);
-      const knapsack = knapsackCompletion(shift, remaining, graph, pi);
-      completion = (node, time, enough = Infinity) => {
-        const walk = Math.max(fine?.at(node, time) ?? -Infinity, table.at(through[node], time));
-        return walk >= enough ? walk : Math.max(walk, knapsack(node, time));
-      };
+      completion = tablesThenKnapsack(
+        (node, time) => Math.max(fine?.at(node, time) ?? -Infinity, table.at(through[node], time)),
+        knapsackCompletion(shift, remaining, graph, pi),
+      );
       walkTable = fine;
     }
   }
@@ -281,10 +280,20 @@ function withWalkTable(
   table: BackwardTable | undefined,
 ): CompletionBound {
   if (table === undefined) return knapsack;
+  return tablesThenKnapsack((node, time) => table.at(node, time), knapsack);
+}
+
+/**
+ * max(walk tables, knapsack), reading the tables first: they are the cheaper part and usually the larger, so the
+ * knapsack is computed only when they stay below `enough`.
+ */
+function tablesThenKnapsack(
+  walk: (node: number, time: number) => number,
+  knapsack: CompletionBound,
+): CompletionBound {
   return (node, time, enough = Infinity) => {
-    // The table is the cheaper part to read and usually the larger.
-    const walk = table.at(node, time);
-    return walk >= enough ? walk : Math.max(walk, knapsack(node, time));
+    const tables = walk(node, time);
+    return tables >= enough ? tables : Math.max(tables, knapsack(node, time));
   };
 }
 
@@ -404,12 +413,13 @@ function nodesOnNegativeWalks(
       if (!(reached + table.atCell(i, cell) < 0)) continue;
       for (let j = 0; j < n; j += 1) {
         if (j === i) continue;
-        const value = reached + leg[i * n + j];
+        const legIJ = leg[i * n + j];
+        const value = reached + legIJ;
         // j finishes in this cell or a later one, where its walk table is no lower: if even that cannot go below
         // zero, this prefix neither keeps j nor is pushed on from it. (It is a later one whenever every visit lasts
         // a whole cell; `cell` rather than `cell + 1` leaves round-off no way to drop a visit.)
         if (!(value + pi[graph.appointment[j]] + table.soonest(j, cell) < 0)) continue;
-        const arrival = leave + leg[i * n + j];
+        const arrival = leave + legIJ;
         if (arrival > lastStart[j] + 1e-6) continue;
         const next = cellOfFinish(j, arrival);
         if (!(next < cells)) continue;
