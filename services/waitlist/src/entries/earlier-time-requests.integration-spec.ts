@@ -57,6 +57,43 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
     });
   }
 
+  /** Another patient's follow-up is cancelled; resolves to the freed slot it opened. */
+  async function freeTime(start: Date, providerId: string, locationId: string): Promise<string> {
+    const slotsBefore = await harness.query(`SELECT id FROM freed_slot WHERE tenant_id = $1`, [
+      tenant,
+    ]);
+    await harness.publish(tenant, 'AppointmentCancelledV1', {
+      start,
+      typeCode: 'follow-up',
+      providerId,
+      locationId,
+    });
+    let slotId = '';
+    await waitFor(
+      async () => {
+        const slots = await harness.query<{ id: string }>(
+          `SELECT id FROM freed_slot WHERE tenant_id = $1 ORDER BY opened_at`,
+          [tenant],
+        );
+        slotId = slots.at(-1)?.id ?? '';
+        return slots.length > slotsBefore.length;
+      },
+      'slot opened',
+      30_000,
+    );
+    return slotId;
+  }
+
+  /** The patient's YES, relayed by an integration (the reply or link handler). */
+  function accept(offerId: string) {
+    return harness.request(
+      'POST',
+      `/v1/tenants/${tenant}/waitlist/offers/${offerId}/accept`,
+      undefined,
+      { roles: ['integration'] },
+    );
+  }
+
   async function events(type: string): Promise<number> {
     const [row] = await harness.query<{ count: string }>(
       `SELECT count(*) FROM outbox_message WHERE tenant_id = $1 AND event_type = $2`,
@@ -205,41 +242,14 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
       'merged',
       30_000,
     );
-    const slotsBefore = await harness.query(`SELECT id FROM freed_slot WHERE tenant_id = $1`, [
-      tenant,
-    ]);
-
-    await harness.publish(tenant, 'AppointmentCancelledV1', {
-      start: new Date('2030-03-13T14:00:00Z'),
-      typeCode: 'follow-up',
-      providerId: 'dr-a',
-      locationId: 'loc-7',
-    });
-    let slotId = '';
-    await waitFor(
-      async () => {
-        const slots = await harness.query<{ id: string }>(
-          `SELECT id FROM freed_slot WHERE tenant_id = $1 ORDER BY opened_at`,
-          [tenant],
-        );
-        slotId = slots.at(-1)?.id ?? '';
-        return slots.length > slotsBefore.length;
-      },
-      'slot opened',
-      30_000,
-    );
+    const slotId = await freeTime(new Date('2030-03-13T14:00:00Z'), 'dr-a', 'loc-7');
     const view = await harness.ok<SlotView>(
       'GET',
       `/v1/tenants/${tenant}/waitlist/slots/${slotId}`,
     );
     const [offer] = view.offers;
     const requestsBefore = await events('WaitlistBookingRequestedV1');
-    const accepted = await harness.request(
-      'POST',
-      `/v1/tenants/${tenant}/waitlist/offers/${offer.id}/accept`,
-      undefined,
-      { roles: ['integration'] },
-    );
+    const accepted = await accept(offer.id);
 
     expect(accepted.status).toBe(200);
     // The EHR booking is under way: ehr-gateway moves the kept visit (one request, naming it).
@@ -278,6 +288,100 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
     expect(
       await harness.ok<EntryView>('GET', `/v1/tenants/${tenant}/waitlist/entries/${offer.entryId}`),
     ).toEqual(expect.objectContaining({ status: 'open', replacesAppointmentId: keptVisit }));
+  });
+
+  /**
+   * A patient keeping a follow-up with dr-b at `locationId` is offered a freed earlier time and
+   * accepts it: the fill is being written to the EHR (a move of the kept visit).
+   */
+  async function fillInFlight(locationId: string, keptStart: Date, freedStart: Date) {
+    const patientId = randomUUID();
+    const keptVisit = randomUUID();
+    await harness.ok<EntryView>('POST', `/v1/tenants/${tenant}/waitlist/entries`, {
+      patientId,
+      ehrPatientId: `pat-${locationId}`,
+      appointmentTypeCode: 'follow-up',
+      earliestDate: '2030-03-11',
+      latestDate: '2030-04-30',
+      channels: ['sms'],
+      providerIds: ['dr-b'],
+    });
+    await askForEarlierTime(patientId, keptVisit, {
+      providerId: 'dr-b',
+      locationId,
+      currentStart: keptStart,
+    });
+    await waitFor(
+      async () => (await openEntriesOf(patientId))[0]?.replacesAppointmentId === keptVisit,
+      'merged',
+      30_000,
+    );
+    const [entry] = await openEntriesOf(patientId);
+    const slotId = await freeTime(freedStart, 'dr-b', locationId);
+    const offer = (
+      await harness.ok<SlotView>('GET', `/v1/tenants/${tenant}/waitlist/slots/${slotId}`)
+    ).offers.find((candidate) => candidate.entryId === entry.id);
+    if (offer === undefined) throw new Error('the entry was not offered the freed time');
+    const accepted = await accept(offer.id);
+    expect(accepted.status).toBe(200);
+    const cancelKeptVisit = async () => {
+      await harness.publish(tenant, 'AppointmentCancelledV1', {
+        appointmentId: keptVisit,
+        patientId,
+        start: keptStart,
+        typeCode: 'follow-up',
+        providerId: 'dr-b',
+        locationId,
+      });
+      await harness.waitForConsumerToCatchUp();
+    };
+    const slot = () =>
+      harness.ok<SlotView>('GET', `/v1/tenants/${tenant}/waitlist/slots/${slotId}`);
+    const entryNow = () =>
+      harness.ok<EntryView>('GET', `/v1/tenants/${tenant}/waitlist/entries/${entry.id}`);
+    return { patientId, keptVisit, offerId: offer.id, cancelKeptVisit, slot, entryNow };
+  }
+
+  it('should not put the entry back on the list when staff cancel the kept visit while its fill is written to the EHR', async () => {
+    const fill = await fillInFlight(
+      'loc-8',
+      new Date('2030-03-29T14:00:00Z'),
+      new Date('2030-03-14T14:00:00Z'),
+    );
+
+    // Staff cancel the kept visit before ehr-gateway's move of it lands; the move then fails.
+    await fill.cancelKeptVisit();
+    await harness.bookingOutcome(tenant, fill.offerId, WriteBackFailureReason.KEPT_VISIT_CHANGED);
+    await waitFor(
+      async () =>
+        (await fill.slot()).offers.find((offer) => offer.id === fill.offerId)?.status ===
+        'too_late',
+      'the acceptor told',
+      30_000,
+    );
+
+    expect(await fill.entryNow()).toEqual(
+      expect.objectContaining({ status: 'withdrawn', replacesAppointmentId: fill.keptVisit }),
+    );
+    expect(await openEntriesOf(fill.patientId)).toEqual([]);
+    const after = await fill.slot();
+    expect(after.status).not.toBe('filled');
+    expect(after.status).not.toBe('filled_by_staff');
+  });
+
+  it('should keep a fill the EHR booked when the moved visit is cancelled afterwards', async () => {
+    const fill = await fillInFlight(
+      'loc-6',
+      new Date('2030-03-28T15:00:00Z'),
+      new Date('2030-03-15T14:00:00Z'),
+    );
+    await harness.bookingOutcome(tenant, fill.offerId);
+    await waitFor(async () => (await fill.slot()).status === 'filled', 'filled', 30_000);
+
+    await fill.cancelKeptVisit();
+
+    expect((await fill.entryNow()).status).toBe('booked');
+    expect((await fill.slot()).status).toBe('filled');
   });
 
   it('should record the kept visit EHR id and version scheduling publishes for it, an older revision changing nothing', async () => {

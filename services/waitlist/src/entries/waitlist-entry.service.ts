@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 
 import { inTenantTransaction } from '@caredispatch/kafka';
 import { CLOCK, type Clock } from '@caredispatch/platform';
@@ -223,6 +223,8 @@ export class WaitlistEntryService {
   /**
    * The visit a patient kept while asking for an earlier time was cancelled: they no longer
    * wait for an earlier one of it, so the entry that names it is withdrawn with its open offer.
+   * An entry whose fill is still being written to the EHR is withdrawn too: that write fails
+   * (the kept visit changed), and a failed fill must not put the entry back on the list.
    */
   async withdrawKeepingIn(
     manager: EntityManager,
@@ -230,10 +232,15 @@ export class WaitlistEntryService {
     appointmentId: string,
     now: Date,
   ): Promise<number> {
-    const entries = await manager.find(WaitlistEntryEntity, {
-      where: { tenantId, replacesAppointmentId: appointmentId, status: 'open' },
+    const candidates = await manager.find(WaitlistEntryEntity, {
+      where: { tenantId, replacesAppointmentId: appointmentId, status: In(['open', 'booked']) },
       lock: { mode: 'pessimistic_write' },
     });
+    const entries: WaitlistEntryEntity[] = [];
+    for (const entry of candidates) {
+      if (entry.status === 'open' || (await this.slots.isBooking(manager, tenantId, entry.id)))
+        entries.push(entry);
+    }
     if (entries.length === 0) return 0;
     for (const entry of entries) {
       entry.status = 'withdrawn';

@@ -471,6 +471,14 @@ export class FreedSlotService {
     );
   }
 
+  /** Whether the entry's fill is being written to the EHR now (its slot waits for the outcome). */
+  async isBooking(manager: EntityManager, tenantId: string, entryId: string): Promise<boolean> {
+    const booking = await manager.count(FreedSlotEntity, {
+      where: { tenantId, filledEntryId: entryId, status: 'booking' },
+    });
+    return booking > 0;
+  }
+
   /** An entry left the list (withdrawn, booked): its open offer is withdrawn and its slot moves on. */
   async withdrawOffersOfEntries(
     manager: EntityManager,
