@@ -324,6 +324,12 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
     if (offer === undefined) throw new Error('the entry was not offered the freed time');
     const accepted = await accept(offer.id);
     expect(accepted.status).toBe(200);
+    const slot = () =>
+      harness.ok<SlotView>('GET', `/v1/tenants/${tenant}/waitlist/slots/${slotId}`);
+    const entryNow = () =>
+      harness.ok<EntryView>('GET', `/v1/tenants/${tenant}/waitlist/entries/${entry.id}`);
+    expect((await slot()).status).toBe('booking');
+    expect((await entryNow()).status).toBe('booked');
     const cancelKeptVisit = async () => {
       await harness.publish(tenant, 'AppointmentCancelledV1', {
         appointmentId: keptVisit,
@@ -335,10 +341,6 @@ describe('earlier-time requests (PostgreSQL + Kafka)', () => {
       });
       await harness.waitForConsumerToCatchUp();
     };
-    const slot = () =>
-      harness.ok<SlotView>('GET', `/v1/tenants/${tenant}/waitlist/slots/${slotId}`);
-    const entryNow = () =>
-      harness.ok<EntryView>('GET', `/v1/tenants/${tenant}/waitlist/entries/${entry.id}`);
     return { patientId, keptVisit, offerId: offer.id, cancelKeptVisit, slot, entryNow };
   }
 
