@@ -5,11 +5,14 @@
  * variants compare deterministically on a shared, noisy machine.
  * Distance objective (vehicle count free), every plan verified by the independent checker. Prints per instance the
  * vehicles, distance and gap to the hierarchical best-known distance (fewest vehicles first, so a negative gap is
- * normal), then per-class means (C1, C2, R1, R2, RC1, RC2) and the overall mean distance; writes
- * bench/results/homberger-<size>.json.
+ * normal) and, where `bks_distance_dimacs.csv` exists, the plan's distance in the DIMACS convention (arcs truncated
+ * to one decimal) and its gap to that distance-only best-known; then per-class means (C1, C2, R1, R2, RC1, RC2) and
+ * the overall mean distance; writes bench/results/homberger-<size>.json.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
+import { dimacsDistance, readSolomonFile } from '../src/benchmarks/solomon';
 
 import { argument, mean, readBestKnown, solveChecked, selectedInstances } from './bench-common';
 
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
   if (!existsSync(dataDir)) throw new Error(`no vendored instances for size ${size} (${dataDir})`);
   const names = selectedInstances(dataDir);
   const bks = readBestKnown(join(dataDir, 'bks_hierarchical.csv'));
+  const distanceOnly = readDistanceOnlyBestKnown(join(dataDir, 'bks_distance_dimacs.csv'));
   console.log(
     `Gehring & Homberger ${size}, distance objective, time limit ${timeLimitMs ?? 'none'} ms, max iterations ${maxIterations ?? 'none'}, seed ${seed}, threads ${threads}`,
   );
@@ -40,6 +44,9 @@ async function main(): Promise<void> {
     vehicles: number;
     distance: number;
     gap: number;
+    /** Distance in the DIMACS convention and its gap to the distance-only best-known (NaN without that table). */
+    dimacs: number;
+    dimacsGap: number;
     timeMs: number;
     iterations: number;
     routes: number[][];
@@ -55,13 +62,16 @@ async function main(): Promise<void> {
     if (run.problems > 0) invalid++;
     const reference = bks.get(name.toLowerCase());
     const gap = reference ? (100 * (run.distance - reference.distance)) / reference.distance : NaN;
-    results.push({ name, vehicles: run.routes.length, gap, ...run });
+    const dimacs = dimacsDistance(readSolomonFile(join(dataDir, `${name}.txt`)), run.routes);
+    const bestDimacs = distanceOnly.get(name.toLowerCase());
+    const dimacsGap = bestDimacs ? (100 * (dimacs - bestDimacs)) / bestDimacs : NaN;
+    results.push({ name, vehicles: run.routes.length, gap, dimacs, dimacsGap, ...run });
     console.log(
-      `${name.padEnd(8)} vehicles ${String(run.routes.length).padStart(3)} (bks ${String(reference?.vehicles ?? '?').padStart(3)})  distance ${run.distance.toFixed(2).padStart(9)}  bks ${String(reference?.distance ?? '?').padStart(9)}  gap ${gap.toFixed(2).padStart(6)} %  iterations ${String(run.iterations).padStart(7)}  time ${run.timeMs} ms`,
+      `${name.padEnd(8)} vehicles ${String(run.routes.length).padStart(3)} (bks ${String(reference?.vehicles ?? '?').padStart(3)})  distance ${run.distance.toFixed(2).padStart(9)}  bks ${String(reference?.distance ?? '?').padStart(9)}  gap ${gap.toFixed(2).padStart(6)} %  dimacs ${dimacs.toFixed(1).padStart(7)} (bks ${String(bestDimacs ?? '?').padStart(7)}, gap ${dimacsGap.toFixed(2).padStart(5)} %)  iterations ${String(run.iterations).padStart(7)}  time ${run.timeMs} ms`,
     );
   }
   console.log(
-    `\n${'class'.padEnd(5)} ${'n'.padStart(3)} ${'vehicles'.padStart(8)} ${'distance'.padStart(10)} ${'gap %'.padStart(7)}`,
+    `\n${'class'.padEnd(5)} ${'n'.padStart(3)} ${'vehicles'.padStart(8)} ${'distance'.padStart(10)} ${'gap %'.padStart(7)} ${'dimacs gap %'.padStart(12)}`,
   );
   for (const cls of CLASSES) {
     const rows = results.filter((r) => r.name.toUpperCase().startsWith(`${cls}_`));
@@ -73,11 +83,13 @@ async function main(): Promise<void> {
         .toFixed(2)
         .padStart(10)} ${mean(rows.map((r) => r.gap))
         .toFixed(2)
-        .padStart(7)}`,
+        .padStart(7)} ${mean(rows.map((r) => r.dimacsGap))
+        .toFixed(2)
+        .padStart(12)}`,
     );
   }
   console.log(
-    `\n${results.length} instances: mean distance ${mean(results.map((r) => r.distance)).toFixed(2)}, mean vehicles ${mean(results.map((r) => r.vehicles)).toFixed(2)}, mean gap ${mean(results.map((r) => r.gap)).toFixed(2)} %, mean time ${Math.round(mean(results.map((r) => r.timeMs)))} ms, invalid ${invalid}`,
+    `\n${results.length} instances: mean distance ${mean(results.map((r) => r.distance)).toFixed(2)}, mean vehicles ${mean(results.map((r) => r.vehicles)).toFixed(2)}, mean gap ${mean(results.map((r) => r.gap)).toFixed(2)} %, mean gap to the distance-only best-known (DIMACS convention) ${mean(results.map((r) => r.dimacsGap)).toFixed(2)} % (${results.filter((r) => r.dimacsGap < 0).length} below it), mean time ${Math.round(mean(results.map((r) => r.timeMs)))} ms, invalid ${invalid}`,
   );
   const repoRoot = resolve(__dirname, '../../..');
   const resultsFile = join(repoRoot, `bench/results/homberger-${size}.json`);
@@ -88,6 +100,17 @@ async function main(): Promise<void> {
   );
   console.log(`wrote ${resultsFile}`);
   if (invalid > 0) process.exitCode = 1;
+}
+
+/**
+ * `name,distance` rows of the distance-only best-known table keyed by lower-case name; empty when the size has none.
+ */
+function readDistanceOnlyBestKnown(file: string): Map<string, number> {
+  if (!existsSync(file)) return new Map();
+  const rows = readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(1);
+  return new Map(
+    rows.map((r) => r.split(',')).map(([name, distance]) => [name.toLowerCase(), Number(distance)]),
+  );
 }
 
 void main();

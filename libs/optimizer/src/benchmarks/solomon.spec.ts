@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { checkSolution } from '../checker';
 import { solveSync } from '../heuristic';
 
-import { parseSolomon, readSolomonFile, SolomonFormatError, solomonToProblem } from './solomon';
+import {
+  dimacsDistance,
+  parseSolomon,
+  readSolomonFile,
+  SolomonFormatError,
+  solomonToProblem,
+} from './solomon';
 
 const dataDir = join(__dirname, '../../bench/data/solomon');
 
@@ -55,5 +61,39 @@ describe(parseSolomon.name, () => {
     const plan = solveSync(problem, { maxIterations: 150, seed: 3 });
     expect(plan.unserved).toEqual([]);
     expect(checkSolution(problem, plan)).toEqual([]);
+  });
+});
+
+describe(dimacsDistance.name, () => {
+  const instance = parseSolomon(
+    [
+      'T1',
+      'VEHICLE',
+      'NUMBER CAPACITY',
+      '2 100',
+      'CUSTOMER',
+      'CUST NO. XCOORD. YCOORD. DEMAND READY TIME DUE DATE SERVICE TIME',
+      '0 0 0 0 0 1000 0',
+      '1 3 4 1 0 1000 0',
+      '2 4 5 1 0 1000 0',
+      '3 1 3 1 0 1000 0',
+    ].join('\n'),
+  );
+
+  it('should truncate every arc to one decimal, depot legs included', () => {
+    // depot→1 = 5 (exact), 1→2 = √2 ≈ 1.414 → 1.4, 2→depot = √41 ≈ 6.403 → 6.4; depot→3→depot = √10 ≈ 3.162 → 3.1
+    // twice (rounding would give 3.2).
+    expect(dimacsDistance(instance, [[1, 2], [3]])).toBeCloseTo(5 + 1.4 + 6.4 + 3.1 + 3.1, 10);
+  });
+
+  it('should be at most the full-precision distance of the same routes', () => {
+    const full = 5 + Math.SQRT2 + Math.sqrt(41);
+    expect(dimacsDistance(instance, [[1, 2]])).toBeLessThanOrEqual(full);
+    expect(full - dimacsDistance(instance, [[1, 2]])).toBeLessThan(0.3);
+  });
+
+  it('should count an empty route as nothing and reject an unknown customer', () => {
+    expect(dimacsDistance(instance, [[]])).toBe(0);
+    expect(() => dimacsDistance(instance, [[9]])).toThrow(SolomonFormatError);
   });
 });

@@ -93,3 +93,30 @@ export function solomonToProblem(instance: SolomonInstance): Problem {
     })),
   };
 }
+
+/**
+ * Total distance of `routes` (customer ids, each route from and back to the depot) under the DIMACS 2021 VRPTW
+ * convention: every arc truncated to one decimal. The best-known distance-only tables for Gehring & Homberger use
+ * it, so a plan is compared with them in their units; a plan feasible at full precision stays feasible there
+ * (truncated travel times only arrive earlier), so no plan can count as better than it is.
+ */
+export function dimacsDistance(instance: SolomonInstance, routes: readonly number[][]): number {
+  const byId = new Map(instance.customers.map((c) => [c.id, c]));
+  const tenths = (a: SolomonCustomer, b: SolomonCustomer): number => {
+    const squared = (a.x - b.x) ** 2 + (a.y - b.y) ** 2;
+    // sqrt(100·d²) is exact for integer coordinates whose arc is a whole number of tenths, so the floor is too.
+    return Math.floor(Math.sqrt(100 * squared) + 1e-9);
+  };
+  let total = 0;
+  for (const route of routes) {
+    let previous = instance.depot;
+    for (const id of route) {
+      const customer = byId.get(id);
+      if (!customer) throw new SolomonFormatError(`route visits unknown customer ${id}`);
+      total += tenths(previous, customer);
+      previous = customer;
+    }
+    if (route.length > 0) total += tenths(previous, instance.depot);
+  }
+  return total / 10;
+}
