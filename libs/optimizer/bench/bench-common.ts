@@ -33,15 +33,25 @@ export const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** `name,vehicles,distance[,…]` rows keyed by lower-case instance name. */
-export function readBestKnown(file: string): Map<string, { vehicles: number; distance: number }> {
-  const rows = readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(1);
+/**
+ * Rows of a best-known CSV keyed by lower-case instance name (first column), read by header: `distance`, and
+ * `vehicles` where the table has them (the distance-only DIMACS table does not).
+ */
+export function readBestKnown(file: string): Map<string, { vehicles?: number; distance: number }> {
+  const [header, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+  const columns = header.split(',');
+  const distanceAt = columns.indexOf('distance');
+  const vehiclesAt = columns.indexOf('vehicles');
+  if (distanceAt < 0) throw new Error(`${file}: no distance column`);
   return new Map(
     rows
       .map((r) => r.split(','))
-      .map(([name, vehicles, distance]) => [
-        name.toLowerCase(),
-        { vehicles: Number(vehicles), distance: Number(distance) },
+      .map((cells) => [
+        cells[0].toLowerCase(),
+        {
+          distance: Number(cells[distanceAt]),
+          ...(vehiclesAt >= 0 ? { vehicles: Number(cells[vehiclesAt]) } : {}),
+        },
       ]),
   );
 }

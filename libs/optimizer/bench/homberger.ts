@@ -9,7 +9,7 @@
  * to one decimal) and its gap to that distance-only best-known; then per-class means (C1, C2, R1, R2, RC1, RC2) and
  * the overall mean distance; writes bench/results/homberger-<size>.json.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { dimacsDistance, readSolomonFile } from '../src/benchmarks/solomon';
@@ -35,7 +35,10 @@ async function main(): Promise<void> {
   if (!existsSync(dataDir)) throw new Error(`no vendored instances for size ${size} (${dataDir})`);
   const names = selectedInstances(dataDir);
   const bks = readBestKnown(join(dataDir, 'bks_hierarchical.csv'));
-  const distanceOnly = readDistanceOnlyBestKnown(join(dataDir, 'bks_distance_dimacs.csv'));
+  const distanceOnlyFile = join(dataDir, 'bks_distance_dimacs.csv');
+  const distanceOnly = existsSync(distanceOnlyFile)
+    ? readBestKnown(distanceOnlyFile)
+    : new Map<string, { distance: number }>();
   console.log(
     `Gehring & Homberger ${size}, distance objective, time limit ${timeLimitMs ?? 'none'} ms, max iterations ${maxIterations ?? 'none'}, seed ${seed}, threads ${threads}`,
   );
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
     const reference = bks.get(name.toLowerCase());
     const gap = reference ? (100 * (run.distance - reference.distance)) / reference.distance : NaN;
     const dimacs = dimacsDistance(readSolomonFile(join(dataDir, `${name}.txt`)), run.routes);
-    const bestDimacs = distanceOnly.get(name.toLowerCase());
+    const bestDimacs = distanceOnly.get(name.toLowerCase())?.distance;
     const dimacsGap = bestDimacs ? (100 * (dimacs - bestDimacs)) / bestDimacs : NaN;
     results.push({ name, vehicles: run.routes.length, gap, dimacs, dimacsGap, ...run });
     console.log(
@@ -100,17 +103,6 @@ async function main(): Promise<void> {
   );
   console.log(`wrote ${resultsFile}`);
   if (invalid > 0) process.exitCode = 1;
-}
-
-/**
- * `name,distance` rows of the distance-only best-known table keyed by lower-case name; empty when the size has none.
- */
-function readDistanceOnlyBestKnown(file: string): Map<string, number> {
-  if (!existsSync(file)) return new Map();
-  const rows = readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(1);
-  return new Map(
-    rows.map((r) => r.split(',')).map(([name, distance]) => [name.toLowerCase(), Number(distance)]),
-  );
 }
 
 void main();

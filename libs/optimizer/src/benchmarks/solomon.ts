@@ -96,9 +96,9 @@ export function solomonToProblem(instance: SolomonInstance): Problem {
 
 /**
  * Total distance of `routes` (customer ids, each route from and back to the depot) under the DIMACS 2021 VRPTW
- * convention: every arc truncated to one decimal. The best-known distance-only tables for Gehring & Homberger use
- * it, so a plan is compared with them in their units; a plan feasible at full precision stays feasible there
- * (truncated travel times only arrive earlier), so no plan can count as better than it is.
+ * convention: every arc truncated to one decimal. The distance-only best-known tables for Gehring & Homberger are in
+ * it, so a gap to them compares like with like. A plan feasible at full precision stays feasible there: truncated
+ * travel times only make it arrive earlier.
  */
 export function dimacsDistance(instance: SolomonInstance, routes: readonly number[][]): number {
   const byId = new Map(instance.customers.map((c) => [c.id, c]));
